@@ -1,0 +1,124 @@
+//! Command-line interface: arguments in, an exit code out. `main` only forwards to `run`.
+
+mod check;
+mod files;
+mod graph;
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+/// Nothing wrong was found.
+pub const EXIT_OK: u8 = 0;
+/// The command ran and found errors (or, with `--strict`, warnings).
+pub const EXIT_FINDINGS: u8 = 1;
+/// The command could not run: bad arguments, a missing or unreadable file.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "mvx",
+    version,
+    about = "Test minimal viable experiences with real people, in a terminal",
+    long_about = "Test minimal viable experiences with real people, in a terminal.\n\n\
+        Designers write flows (screens, choices, prompts, verdict questions) as YAML; \
+        mvx checks them and draws them as diagrams.",
+    after_help = "Example:\n  mvx check flows/*.yaml\n\nThe flow format: docs/flow-format.md"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate flows and lint their graph (broken links, dead ends, unreachable steps)
+    #[command(
+        after_help = "Examples:\n  mvx check flows/*.yaml\n  mvx check --format json --strict flows/shop-order-status.yaml\n\n\
+        Exit codes: 0 no errors, 1 errors found (or warnings, with --strict), 2 could not run."
+    )]
+    Check(CheckArgs),
+    /// Print a flow as a Mermaid flowchart or a Graphviz DOT graph
+    #[command(
+        after_help = "Examples:\n  mvx graph flows/espresso-three-menus.yaml > flow.mmd\n  \
+        mvx graph --format dot flows/espresso-three-menus.yaml | dot -Tsvg > flow.svg"
+    )]
+    Graph(GraphArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct CheckArgs {
+    /// Flow files to check
+    #[arg(required = true, value_name = "FLOW")]
+    flows: Vec<PathBuf>,
+    /// How to print findings
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Treat warnings as errors for the exit code
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    /// `file:line:col: error: message`, the source line and a caret
+    Text,
+    /// One JSON document, for editors and CI
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct GraphArgs {
+    /// The flow file to draw
+    #[arg(value_name = "FLOW")]
+    flow: PathBuf,
+    /// Diagram language
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    format: GraphFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    /// A Mermaid flowchart, for wikis and pull requests
+    Mermaid,
+    /// Graphviz DOT, for `dot -Tsvg`
+    Dot,
+}
+
+/// Runs mvx with `args` (program name first) and returns the process exit code.
+/// A closed stdout (as in `mvx graph f | head`) is not an error.
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> u8 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => return clap_error(&e, out, err),
+    };
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args, out, err),
+        Command::Graph(args) => graph::run(&args, out, err),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => EXIT_OK,
+        Err(e) => {
+            let _ = writeln!(err, "mvx: cannot write output: {e}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn clap_error(e: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
+    let text = e.render().to_string();
+    if e.use_stderr() {
+        let _ = write!(err, "{text}");
+        EXIT_USAGE
+    } else {
+        let _ = write!(out, "{text}");
+        EXIT_OK
+    }
+}

@@ -1,0 +1,120 @@
+//! `mvx check`: load and lint flows, print findings as text or JSON.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, files};
+use crate::diagnostic::Diagnostic;
+use crate::flow;
+use crate::text::printable;
+
+/// What checking one file found.
+#[derive(Debug, Serialize)]
+struct FileReport {
+    path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flow: Option<String>,
+    /// Set when the file could not be read at all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unreadable: Option<String>,
+    errors: usize,
+    warnings: usize,
+    findings: Vec<Diagnostic>,
+    #[serde(skip)]
+    source: String,
+}
+
+#[derive(Debug, Serialize)]
+struct Summary {
+    files: Vec<FileReport>,
+    errors: usize,
+    warnings: usize,
+}
+
+pub(super) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let files: Vec<FileReport> = args.flows.iter().map(|p| check_file(p)).collect();
+    let summary = Summary {
+        errors: files.iter().map(|f| f.errors).sum(),
+        warnings: files.iter().map(|f| f.warnings).sum(),
+        files,
+    };
+    match args.format {
+        CheckFormat::Text => print_text(&summary, out, err)?,
+        CheckFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &summary).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+    }
+    Ok(if summary.files.iter().any(|f| f.unreadable.is_some()) {
+        EXIT_USAGE
+    } else if summary.errors > 0 || (args.strict && summary.warnings > 0) {
+        EXIT_FINDINGS
+    } else {
+        EXIT_OK
+    })
+}
+
+fn check_file(path: &Path) -> FileReport {
+    let mut report = FileReport {
+        path: path.display().to_string(),
+        flow: None,
+        unreadable: None,
+        errors: 0,
+        warnings: 0,
+        findings: Vec::new(),
+        source: String::new(),
+    };
+    match files::read_text(path) {
+        Err(message) => report.unreadable = Some(message),
+        Ok(source) => {
+            report.findings = match flow::load(&source) {
+                Ok(flow) => {
+                    report.flow = Some(flow.id.clone());
+                    flow::check::check(&flow)
+                }
+                Err(e) => e.diagnostics,
+            };
+            report.source = source;
+        }
+    }
+    report.errors = report.findings.iter().filter(|d| d.is_error()).count();
+    report.warnings = report.findings.len() - report.errors;
+    report
+}
+
+fn print_text(summary: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {
+    for file in &summary.files {
+        if let Some(message) = &file.unreadable {
+            writeln!(err, "mvx: {message}")?;
+        }
+        for finding in &file.findings {
+            writeln!(out, "{}", finding.render(&file.path, &file.source))?;
+        }
+    }
+    let flows = summary.files.len();
+    writeln!(
+        out,
+        "checked {flows} flow{}: {}, {}",
+        if flows == 1 { "" } else { "s" },
+        count(summary.errors, "error"),
+        count(summary.warnings, "warning")
+    )?;
+    for file in summary
+        .files
+        .iter()
+        .filter(|f| f.unreadable.is_none() && f.findings.is_empty())
+    {
+        writeln!(out, "  ok  {}", printable(&file.path))?;
+    }
+    Ok(())
+}
+
+fn count(n: usize, noun: &str) -> String {
+    match n {
+        0 => format!("no {noun}s"),
+        1 => format!("1 {noun}"),
+        n => format!("{n} {noun}s"),
+    }
+}

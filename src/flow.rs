@@ -1,0 +1,128 @@
+//! The flow a designer writes: steps, choices, prompts and verdict questions.
+//!
+//! The model keeps the source position of everything a check may point at.
+
+pub mod check;
+pub mod graph;
+mod load;
+mod yaml;
+
+pub use load::{LoadError, load};
+
+use crate::diagnostic::Pos;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flow {
+    pub id: String,
+    pub id_at: Pos,
+    pub title: String,
+    pub variant: Option<String>,
+    /// The step a session starts on: the `start` key, or else the first step.
+    pub start: Target,
+    pub steps: Vec<Step>,
+    pub questions: Vec<Question>,
+}
+
+/// A reference to a step by id, where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target {
+    pub id: String,
+    pub at: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Step {
+    pub id: String,
+    pub at: Pos,
+    pub screen: Option<Screen>,
+    pub text: Option<String>,
+    /// Whether the participant may go back from this step (`back: false` forbids it).
+    pub back: bool,
+    pub kind: StepKind,
+}
+
+/// A text mockup, with the position of each of its lines for width findings.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Screen {
+    pub text: String,
+    pub line_at: Vec<Pos>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum StepKind {
+    Choices(Vec<Choice>),
+    Input { name: String, go: Target },
+    Info { go: Target },
+    End { outcome: String },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Choice {
+    pub label: String,
+    pub at: Pos,
+    pub go: Target,
+    pub key: Option<Key>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Key {
+    pub key: char,
+    pub at: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Question {
+    pub id: String,
+    pub at: Pos,
+    pub ask: String,
+    pub answer: Answer,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Options(Vec<AnswerOption>),
+    Scale(Scale),
+    Text,
+}
+
+/// One option of an options question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerOption {
+    pub label: String,
+    pub at: Pos,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scale {
+    pub from: i64,
+    pub to: i64,
+    pub low: Option<String>,
+    pub high: Option<String>,
+    pub at: Pos,
+}
+
+/// The outcome word that marks a task as done.
+pub const SUCCESS: &str = "success";
+
+impl Flow {
+    pub fn step(&self, id: &str) -> Option<&Step> {
+        self.steps.iter().find(|s| s.id == id)
+    }
+
+    pub fn step_index(&self, id: &str) -> Option<usize> {
+        self.steps.iter().position(|s| s.id == id)
+    }
+}
+
+impl Step {
+    /// The steps this one leads to, with the label of the way there.
+    pub fn exits(&self) -> Vec<(&str, &Target)> {
+        match &self.kind {
+            StepKind::Choices(choices) => {
+                choices.iter().map(|c| (c.label.as_str(), &c.go)).collect()
+            }
+            StepKind::Input { go, .. } | StepKind::Info { go } => vec![("", go)],
+            StepKind::End { .. } => Vec::new(),
+        }
+    }
+}

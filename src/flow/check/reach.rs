@@ -1,0 +1,79 @@
+//! Which steps a participant can reach, and from which they can still finish.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::flow::{Flow, StepKind};
+
+pub(super) fn findings(flow: &Flow, findings: &mut Vec<Diagnostic>) {
+    let index: HashMap<&str, usize> = flow
+        .steps
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.id.as_str(), i))
+        .collect();
+    let forward: Vec<Vec<usize>> = flow
+        .steps
+        .iter()
+        .map(|s| {
+            s.exits()
+                .iter()
+                .filter_map(|(_, t)| index.get(t.id.as_str()).copied())
+                .collect()
+        })
+        .collect();
+    let Some(&start) = index.get(flow.start.id.as_str()) else {
+        return;
+    };
+    let reached = walk(&forward, [start]);
+    let ends = flow
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| matches!(s.kind, StepKind::End { .. }));
+    let finishing = walk(&reverse(&forward), ends.map(|(i, _)| i));
+    for (i, step) in flow.steps.iter().enumerate() {
+        if !reached[i] {
+            let message = format!(
+                "no path from `{}` reaches step `{}`",
+                flow.start.id, step.id
+            );
+            findings.push(
+                Diagnostic::warning("unreachable", step.at, message)
+                    .with_help("link to it from another step, or remove it"),
+            );
+        } else if !finishing[i] {
+            let message = format!(
+                "a participant who reaches step `{}` is trapped: no end step can be reached from it",
+                step.id
+            );
+            findings.push(
+                Diagnostic::error("trapped", step.at, message)
+                    .with_help("give it, or a step it leads to, a way to an `end` step"),
+            );
+        }
+    }
+}
+
+fn reverse(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let mut reversed = vec![Vec::new(); edges.len()];
+    for (from, tos) in edges.iter().enumerate() {
+        for &to in tos {
+            reversed[to].push(from);
+        }
+    }
+    reversed
+}
+
+/// Marks every node reachable from `starts` along `edges`.
+fn walk(edges: &[Vec<usize>], starts: impl IntoIterator<Item = usize>) -> Vec<bool> {
+    let mut seen = vec![false; edges.len()];
+    let mut stack: Vec<usize> = starts.into_iter().collect();
+    while let Some(node) = stack.pop() {
+        if std::mem::replace(&mut seen[node], true) {
+            continue;
+        }
+        stack.extend(edges[node].iter().copied().filter(|&n| !seen[n]));
+    }
+    seen
+}

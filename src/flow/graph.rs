@@ -1,0 +1,221 @@
+//! The flow as a diagram: Mermaid for wikis and pull requests, Graphviz DOT for print.
+
+use std::fmt::Write as _;
+
+use crate::flow::{Flow, SUCCESS, Step, StepKind};
+
+/// Longest label text kept on a node; the full text stays in the flow.
+const LABEL_CHARS: usize = 60;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Mermaid,
+    Dot,
+}
+
+pub fn render(flow: &Flow, format: Format) -> String {
+    match format {
+        Format::Mermaid => mermaid(flow),
+        Format::Dot => dot(flow),
+    }
+}
+
+/// An edge of the diagram: from a step to a step index (or a missing id), with a label.
+struct Edge<'f> {
+    from: usize,
+    to: Result<usize, &'f str>,
+    label: String,
+}
+
+fn edges(flow: &Flow) -> Vec<Edge<'_>> {
+    let mut edges = Vec::new();
+    for (from, step) in flow.steps.iter().enumerate() {
+        let label = |choice: &str| match &step.kind {
+            StepKind::Input { name, .. } => format!("input: {name}"),
+            _ => choice.to_owned(),
+        };
+        for (choice, target) in step.exits() {
+            let to = flow.step_index(&target.id).ok_or(target.id.as_str());
+            edges.push(Edge {
+                from,
+                to,
+                label: label(choice),
+            });
+        }
+    }
+    edges
+}
+
+/// Step id, then its prompt (or first screen line), shortened.
+fn node_label(step: &Step) -> String {
+    let detail = step
+        .text
+        .as_deref()
+        .or_else(|| {
+            step.screen
+                .as_ref()
+                .and_then(|s| s.text.lines().find(|l| !l.trim().is_empty()))
+        })
+        .map(|t| shorten(t.trim()));
+    let outcome = match &step.kind {
+        StepKind::End { outcome } => format!(" [end: {outcome}]"),
+        _ => String::new(),
+    };
+    match detail {
+        Some(d) => format!("{}{outcome}\n{d}", step.id),
+        None => format!("{}{outcome}", step.id),
+    }
+}
+
+fn shorten(text: &str) -> String {
+    let one_line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if one_line.chars().count() <= LABEL_CHARS {
+        return one_line;
+    }
+    let cut: String = one_line.chars().take(LABEL_CHARS - 1).collect();
+    format!("{cut}…")
+}
+
+fn mermaid(flow: &Flow) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "---\ntitle: {}\n---", mermaid_text(&flow.title));
+    out.push_str("flowchart TD\n");
+    for (i, step) in flow.steps.iter().enumerate() {
+        let label = mermaid_text(&node_label(step)).replace('\n', "<br/>");
+        let (open, close) = match step.kind {
+            StepKind::End { .. } => ("([", "])"),
+            _ => ("[", "]"),
+        };
+        let _ = writeln!(out, "    s{i}{open}\"{label}\"{close}");
+    }
+    let mut missing = Vec::new();
+    for edge in edges(flow) {
+        let to = match edge.to {
+            Ok(i) => format!("s{i}"),
+            Err(id) => {
+                let n = missing.iter().position(|m| *m == id).unwrap_or_else(|| {
+                    missing.push(id);
+                    missing.len() - 1
+                });
+                format!("missing{n}")
+            }
+        };
+        let _ = match edge.label.as_str() {
+            "" => writeln!(out, "    s{} --> {to}", edge.from),
+            label => writeln!(
+                out,
+                "    s{} -- \"{}\" --> {to}",
+                edge.from,
+                mermaid_text(label)
+            ),
+        };
+    }
+    for (n, id) in missing.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "    missing{n}{{{{\"missing step: {}\"}}}}",
+            mermaid_text(id)
+        );
+    }
+    class_lines(flow, &mut out, missing.len());
+    out
+}
+
+/// Colours: green for success ends, red for other ends, dashed red for missing steps.
+fn class_lines(flow: &Flow, out: &mut String, missing: usize) {
+    let ends: Vec<(usize, bool)> = flow
+        .steps
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match &s.kind {
+            StepKind::End { outcome } => Some((i, outcome == SUCCESS)),
+            _ => None,
+        })
+        .collect();
+    out.push_str("    classDef success fill:#d4f7d4,stroke:#2e7d32\n");
+    out.push_str("    classDef other fill:#fde2e2,stroke:#c62828\n");
+    for (i, success) in ends {
+        let class = if success { "success" } else { "other" };
+        let _ = writeln!(out, "    class s{i} {class}");
+    }
+    if missing > 0 {
+        out.push_str("    classDef missing stroke:#c62828,stroke-dasharray:4\n");
+    }
+    for n in 0..missing {
+        let _ = writeln!(out, "    class missing{n} missing");
+    }
+}
+
+/// Mermaid labels sit in double quotes; quotes and markup-like characters become entities.
+fn mermaid_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("#quot;"),
+            '<' => out.push_str("#lt;"),
+            '>' => out.push_str("#gt;"),
+            '#' => out.push_str("#35;"),
+            c if c.is_control() && c != '\n' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn dot(flow: &Flow) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "digraph {} {{", dot_string(&flow.id));
+    let _ = writeln!(
+        out,
+        "    label={};\n    labelloc=t;",
+        dot_string(&flow.title)
+    );
+    out.push_str("    node [shape=box, style=rounded, fontname=\"Helvetica\"];\n");
+    out.push_str("    edge [fontname=\"Helvetica\", fontsize=10];\n");
+    for (i, step) in flow.steps.iter().enumerate() {
+        let style = match &step.kind {
+            StepKind::End { outcome } if outcome == SUCCESS => ", peripheries=2, color=\"#2e7d32\"",
+            StepKind::End { .. } => ", peripheries=2, color=\"#c62828\"",
+            _ => "",
+        };
+        let _ = writeln!(
+            out,
+            "    s{i} [label={}{style}];",
+            dot_string(&node_label(step))
+        );
+    }
+    for edge in edges(flow) {
+        let to = match edge.to {
+            Ok(i) => format!("s{i}"),
+            Err(id) => {
+                let name = dot_string(&format!("missing step: {id}"));
+                let _ = writeln!(out, "    {name} [shape=octagon, color=\"#c62828\"];");
+                name
+            }
+        };
+        let label = if edge.label.is_empty() {
+            String::new()
+        } else {
+            format!(" [label={}]", dot_string(&edge.label))
+        };
+        let _ = writeln!(out, "    s{} -> {to}{label};", edge.from);
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// A DOT double-quoted string; newlines become DOT's own `\n` line breaks.
+fn dot_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}

@@ -1,0 +1,7 @@
+//! mvx: test minimal viable experiences with real people, in a terminal.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod flow;
+pub mod suggest;
+pub mod text;
