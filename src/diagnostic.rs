@@ -8,7 +8,7 @@ use unicode_width::UnicodeWidthChar;
 use crate::text::printable;
 
 /// A place in a source file: 1-based line and column (in characters), and a length.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Pos {
     pub line: u32,
     #[serde(rename = "column")]

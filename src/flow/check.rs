@@ -105,7 +105,7 @@ fn choice_findings(step: &Step, choices: &[Choice], findings: &mut Vec<Diagnosti
                 "the key `{}` picks both `{}` and `{}`",
                 key.key, first.label, choice.label
             );
-            findings.push(Diagnostic::error("duplicate-key", key.at, message));
+            findings.push(Diagnostic::error("duplicate-choice-key", key.at, message));
         }
     }
 }

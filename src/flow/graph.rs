@@ -46,16 +46,12 @@ fn edges(flow: &Flow) -> Vec<Edge<'_>> {
     edges
 }
 
-/// Step id, then its prompt (or first screen line), shortened.
+/// Step id, then its prompt (or the first words of its screen), shortened.
 fn node_label(step: &Step) -> String {
     let detail = step
         .text
         .as_deref()
-        .or_else(|| {
-            step.screen
-                .as_ref()
-                .and_then(|s| s.text.lines().find(|l| !l.trim().is_empty()))
-        })
+        .or_else(|| step.screen.as_ref().and_then(|s| first_words(&s.text)))
         .map(|t| shorten(t.trim()));
     let outcome = match &step.kind {
         StepKind::End { outcome } => format!(" [end: {outcome}]"),
@@ -65,6 +61,14 @@ fn node_label(step: &Step) -> String {
         Some(d) => format!("{}{outcome}\n{d}", step.id),
         None => format!("{}{outcome}", step.id),
     }
+}
+
+/// The first screen line with words on it, without the box drawn around it.
+fn first_words(screen: &str) -> Option<&str> {
+    screen
+        .lines()
+        .map(|l| l.trim_matches(|c: char| c.is_whitespace() || "|+-=#*<>".contains(c)))
+        .find(|l| l.chars().any(char::is_alphanumeric))
 }
 
 fn shorten(text: &str) -> String {

@@ -42,7 +42,8 @@ pub(super) fn findings(flow: &Flow, findings: &mut Vec<Diagnostic>) {
                 Diagnostic::warning("unreachable", step.at, message)
                     .with_help("link to it from another step, or remove it"),
             );
-        } else if !finishing[i] {
+        } else if !finishing[i] && !forward[i].is_empty() {
+            // A step with no way out at all is reported by its own finding (no choices).
             let message = format!(
                 "a participant who reaches step `{}` is trapped: no end step can be reached from it",
                 step.id

@@ -105,9 +105,13 @@ impl Loader<'_> {
             .filter(|k| fields.get(k).is_some())
             .collect();
         if kinds.len() > 1 && matches!(kinds[0], "end" | "choices") {
-            let other = kinds[1];
-            let at = fields.key_at(other).unwrap_or(key.at);
-            let message = format!("{what} has both `{}` and `{other}`", kinds[0]);
+            let (first, other) = (kinds[0], kinds[1]);
+            // Point at whichever of the two the designer wrote second.
+            let at = fields
+                .key_at(first)
+                .max(fields.key_at(other))
+                .unwrap_or(key.at);
+            let message = format!("{what} has both `{first}` and `{other}`");
             self.error(Diagnostic::error("mixed-step", at, message).with_help(KINDS_HELP));
             return None;
         }
@@ -261,24 +265,32 @@ impl Loader<'_> {
         Some(Screen { text, line_at })
     }
 
-    /// The position of each line of a screen mockup. A block (`|`) starts on the next
-    /// source line, at the indentation of its first non-blank line.
+    /// The position of each line of a screen mockup. YAML places a block (`|`) at its
+    /// first content line; its lines then follow one per source line.
     fn screen_lines(&self, at: Pos, text: &str) -> Vec<Pos> {
+        let count = text.lines().count();
         let start = usize::try_from(at.col.saturating_sub(1)).unwrap_or(0);
         let first = self.source_line(at.line).and_then(|l| l.chars().nth(start));
-        let count = text.lines().count();
+        let block = at.line > 1
+            && self
+                .source_line(at.line - 1)
+                .is_some_and(ends_with_block_indicator);
         match first {
-            Some('|' | '>') => {
-                let indent = (1..=count as u32)
-                    .filter_map(|i| self.source_line(at.line + i))
-                    .find(|l| !l.trim().is_empty())
-                    .map_or(0, |l| l.chars().take_while(|c| *c == ' ').count());
-                (1..=count as u32)
-                    .map(|i| Pos::new(at.line + i, indent as u32 + 1, 1))
-                    .collect()
-            }
+            _ if block => (0..count as u32)
+                .map(|i| Pos::new(at.line + i, at.col, 1))
+                .collect(),
             Some('"' | '\'') => vec![at.shifted(1, 1); count],
             _ => vec![at; count],
         }
     }
+}
+
+/// `screen: |`, `screen: >-`, `- |2`: a line that opens a block scalar.
+fn ends_with_block_indicator(line: &str) -> bool {
+    let last = line.split_whitespace().last().unwrap_or("");
+    last.starts_with(['|', '>'])
+        && last
+            .chars()
+            .skip(1)
+            .all(|c| matches!(c, '-' | '+' | '0'..='9'))
 }

@@ -1,0 +1,157 @@
+//! The `mvx` binary: exit codes, what goes to stdout and stderr.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use predicates::str::contains;
+
+fn mvx() -> Command {
+    Command::cargo_bin("mvx").expect("the mvx binary is built")
+}
+
+fn fixture(name: &str) -> String {
+    format!("tests/fixtures/invalid/{name}.yaml")
+}
+
+#[test]
+fn check_passes_the_example_flows() {
+    mvx()
+        .args([
+            "check",
+            "flows/espresso-three-menus.yaml",
+            "flows/espresso-one-menu.yaml",
+        ])
+        .args([
+            "flows/shop-order-status.yaml",
+            "flows/product-comparison.yaml",
+        ])
+        .assert()
+        .code(0)
+        .stdout(contains("checked 4 flows: no errors, no warnings"))
+        .stderr("");
+}
+
+#[test]
+fn check_exits_1_on_errors_with_location_line_and_caret() {
+    mvx()
+        .args(["check", &fixture("unknown-start-and-targets")])
+        .assert()
+        .code(1)
+        .stdout(contains(
+            "tests/fixtures/invalid/unknown-start-and-targets.yaml:11:18: error: \
+             step `home` leads to `dnoe`, which is not a step\n   |\n11 |       - Go on -> dnoe\n   |                  ^^^^\n  = help: did you mean `done`?",
+        ))
+        .stdout(contains("checked 1 flow: 4 errors, no warnings"));
+}
+
+#[test]
+fn warnings_alone_exit_0_unless_strict() {
+    let path = fixture("screen-width");
+    mvx()
+        .args(["check", &path])
+        .assert()
+        .code(0)
+        .stdout(contains("3 warnings"));
+    mvx().args(["check", "--strict", &path]).assert().code(1);
+}
+
+#[test]
+fn a_missing_file_exits_2_and_the_others_are_still_checked() {
+    mvx()
+        .args(["check", "flows/no-such-flow.yaml", &fixture("no-steps")])
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "mvx: cannot read flows/no-such-flow.yaml: no such file",
+        ))
+        .stdout(contains("no-steps.yaml:4:8: error: the flow has no steps"));
+}
+
+#[test]
+fn a_folder_is_explained() {
+    mvx()
+        .args(["check", "flows"])
+        .assert()
+        .code(2)
+        .stderr(contains("flows is a folder; name the flow files in it"));
+}
+
+#[test]
+fn bad_arguments_exit_2() {
+    mvx().assert().code(2).stderr(contains("Usage: mvx"));
+    mvx()
+        .args(["check"])
+        .assert()
+        .code(2)
+        .stderr(contains("<FLOW>..."));
+    mvx()
+        .args(["check", "--format", "xml", "f.yaml"])
+        .assert()
+        .code(2);
+}
+
+#[test]
+fn json_findings_carry_code_line_column_and_help() {
+    let output = mvx()
+        .args(["check", "--format", "json", &fixture("unknown-keys")])
+        .output()
+        .expect("mvx runs");
+    assert_eq!(output.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    assert_eq!(report["errors"], 6);
+    let first = &report["files"][0]["findings"][0];
+    assert_eq!(first["severity"], "error");
+    assert_eq!(first["code"], "unknown-key");
+    assert_eq!(
+        (first["line"].as_u64(), first["column"].as_u64()),
+        (Some(9), Some(1))
+    );
+    assert_eq!(first["help"], "did you mean `steps`?");
+}
+
+#[test]
+fn help_shows_an_example_for_each_command() {
+    mvx()
+        .arg("--help")
+        .assert()
+        .code(0)
+        .stdout(contains("Example:"));
+    for command in ["check", "graph"] {
+        mvx()
+            .args([command, "--help"])
+            .assert()
+            .code(0)
+            .stdout(contains(format!("mvx {command} ")).and(contains("Examples:")));
+    }
+}
+
+#[test]
+fn graph_prints_mermaid_by_default_and_dot_on_request() {
+    let mermaid = mvx()
+        .args(["graph", "flows/espresso-one-menu.yaml"])
+        .output()
+        .expect("mvx runs");
+    assert_eq!(mermaid.status.code(), Some(0));
+    insta::assert_snapshot!(
+        "espresso_one_menu_mermaid",
+        String::from_utf8_lossy(&mermaid.stdout)
+    );
+    let dot = mvx()
+        .args(["graph", "--format", "dot", "flows/espresso-one-menu.yaml"])
+        .output()
+        .expect("mvx runs");
+    assert_eq!(dot.status.code(), Some(0));
+    insta::assert_snapshot!(
+        "espresso_one_menu_dot",
+        String::from_utf8_lossy(&dot.stdout)
+    );
+}
+
+#[test]
+fn graph_of_a_broken_flow_explains_on_stderr() {
+    mvx()
+        .args(["graph", &fixture("no-steps")])
+        .assert()
+        .code(1)
+        .stdout("")
+        .stderr(contains("no-steps.yaml:4:8: error: the flow has no steps"));
+}

@@ -1,0 +1,70 @@
+//! Every invalid flow in `tests/fixtures/invalid/` against its expected findings.
+//!
+//! Each fixture lists what it must produce in `# expect: SEVERITY CODE LINE:COL` lines,
+//! exactly and in order; the full rendered messages are kept as snapshots.
+
+use std::fs;
+use std::path::Path;
+
+use mvx::diagnostic::{Diagnostic, Severity};
+use mvx::flow;
+
+fn findings(source: &str) -> Vec<Diagnostic> {
+    match flow::load(source) {
+        Ok(flow) => flow::check::check(&flow),
+        Err(e) => e.diagnostics,
+    }
+}
+
+fn describe(d: &Diagnostic) -> String {
+    let severity = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    format!("{severity} {} {}:{}", d.code, d.at.line, d.at.col)
+}
+
+fn expectations(source: &str) -> Vec<String> {
+    source
+        .lines()
+        .filter_map(|l| l.strip_prefix("# expect: "))
+        .map(|l| l.trim().to_owned())
+        .collect()
+}
+
+#[test]
+fn every_invalid_fixture_reports_exactly_what_it_expects() {
+    insta::glob!("fixtures/invalid/*.yaml", |path| {
+        let source = fs::read_to_string(path).expect("fixture is readable");
+        let found: Vec<String> = findings(&source).iter().map(describe).collect();
+        assert_eq!(
+            found,
+            expectations(&source),
+            "findings of {}",
+            path.display()
+        );
+        assert!(
+            !found.is_empty(),
+            "{} must produce a finding",
+            path.display()
+        );
+        let name = Path::new(path.file_name().expect("fixture has a name"))
+            .display()
+            .to_string();
+        let rendered: String = findings(&source)
+            .iter()
+            .map(|d| d.render(&name, &source))
+            .collect();
+        insta::assert_snapshot!(rendered);
+    });
+}
+
+#[test]
+fn every_example_flow_is_clean() {
+    for entry in fs::read_dir("flows").expect("flows/ exists") {
+        let path = entry.expect("readable entry").path();
+        let source = fs::read_to_string(&path).expect("readable flow");
+        let found: Vec<String> = findings(&source).iter().map(describe).collect();
+        assert_eq!(found, Vec::<String>::new(), "{}", path.display());
+    }
+}
