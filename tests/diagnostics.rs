@@ -4,7 +4,6 @@
 //! exactly and in order; the full rendered messages are kept as snapshots.
 
 use std::fs;
-use std::path::Path;
 
 use mvx::diagnostic::{Diagnostic, Severity};
 use mvx::flow;
@@ -48,9 +47,10 @@ fn every_invalid_fixture_reports_exactly_what_it_expects() {
             "{} must produce a finding",
             path.display()
         );
-        let name = Path::new(path.file_name().expect("fixture has a name"))
-            .display()
-            .to_string();
+        let name = path
+            .file_name()
+            .expect("fixture has a name")
+            .to_string_lossy();
         let rendered: String = findings(&source)
             .iter()
             .map(|d| d.render(&name, &source))
