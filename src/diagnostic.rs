@@ -132,13 +132,19 @@ impl Diagnostic {
     }
 }
 
-/// The line as shown (tabs expanded, controls made visible) and the caret's display
-/// column and width, so the caret sits under wide characters correctly.
+/// Source lines wider than this are cropped around the caret.
+const MAX_SHOWN_WIDTH: usize = 100;
+/// How much of the line stays visible left of the caret when cropping.
+const CONTEXT_LEFT: usize = 40;
+
+/// The line as shown (tabs expanded, controls made visible, long lines cropped) and the
+/// caret's display column and width, so the caret sits under wide characters correctly.
 fn caret(text: &str, col: u32, len: u32) -> (String, usize, usize) {
     let start = usize::try_from(col.saturating_sub(1)).unwrap_or(usize::MAX);
     let end = start.saturating_add(usize::try_from(len.max(1)).unwrap_or(1));
-    let (mut shown, mut caret_at, mut caret_end) = (String::new(), None, None);
-    let mut width = 0;
+    // Each character as shown, with the display column it starts at.
+    let mut pieces = Vec::new();
+    let (mut width, mut caret_at, mut caret_end) = (0, None, None);
     for (i, c) in text.chars().enumerate() {
         if i == start {
             caret_at = Some(width);
@@ -146,16 +152,40 @@ fn caret(text: &str, col: u32, len: u32) -> (String, usize, usize) {
         if i == end {
             caret_end = Some(width);
         }
-        let piece = match c {
-            '\t' => "    ".to_string(),
-            c => printable(&c.to_string()),
+        let piece = if c == '\t' {
+            "    ".to_string()
+        } else {
+            printable(&c.to_string())
         };
-        width += piece.chars().map(|c| c.width().unwrap_or(0)).sum::<usize>();
-        shown.push_str(&piece);
+        let piece_width: usize = piece.chars().map(|c| c.width().unwrap_or(0)).sum();
+        pieces.push((width, piece));
+        width += piece_width;
     }
     let caret_at = caret_at.unwrap_or(width);
     let caret_end = caret_end.unwrap_or(width).max(caret_at + 1);
-    (shown, caret_at, caret_end - caret_at)
+    if width <= MAX_SHOWN_WIDTH {
+        let shown = pieces.into_iter().map(|(_, p)| p).collect();
+        return (shown, caret_at, caret_end - caret_at);
+    }
+    let from = caret_at.saturating_sub(CONTEXT_LEFT);
+    let to = from + MAX_SHOWN_WIDTH;
+    let mut shown: String = if from > 0 {
+        "…".into()
+    } else {
+        String::new()
+    };
+    let lead = usize::from(from > 0);
+    shown.extend(
+        pieces
+            .into_iter()
+            .filter(|(at, _)| *at >= from && *at < to)
+            .map(|(_, p)| p),
+    );
+    if to < width {
+        shown.push('…');
+    }
+    let caret_len = caret_end.min(to) - caret_at;
+    (shown, caret_at - from + lead, caret_len.max(1))
 }
 
 #[cfg(test)]
@@ -184,6 +214,21 @@ mod tests {
             "{}",
             d.render("f", "a: 日本x\n")
         );
+    }
+
+    #[test]
+    fn long_lines_are_cropped_around_the_caret() {
+        let line = format!("b: [{}]", "*a,".repeat(4_000));
+        let d = Diagnostic::error("yaml", Pos::new(1, 6_000, 2), "m");
+        let out = d.render("f", &line);
+        let shown = out.lines().nth(2).expect("the source line");
+        assert!(
+            shown.starts_with("1 | …") && shown.ends_with('…'),
+            "{shown}"
+        );
+        assert!(shown.chars().count() < 110);
+        let caret = out.lines().nth(3).expect("the caret line");
+        assert_eq!(caret, format!("  | {}^^", " ".repeat(41)));
     }
 
     #[test]

@@ -9,6 +9,8 @@ mod yaml;
 
 pub use load::{LoadError, load};
 
+use std::collections::HashMap;
+
 use crate::diagnostic::Pos;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -109,8 +111,13 @@ impl Flow {
         self.steps.iter().find(|s| s.id == id)
     }
 
-    pub fn step_index(&self, id: &str) -> Option<usize> {
-        self.steps.iter().position(|s| s.id == id)
+    /// Step id to position in `steps`, for looking up many targets at once.
+    pub fn index(&self) -> HashMap<&str, usize> {
+        self.steps
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.id.as_str(), i))
+            .collect()
     }
 }
 

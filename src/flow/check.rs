@@ -35,7 +35,8 @@ pub fn check(flow: &Flow) -> Vec<Diagnostic> {
 
 fn targets(flow: &Flow, findings: &mut Vec<Diagnostic>) {
     let ids = || flow.steps.iter().map(|s| s.id.as_str());
-    if flow.step(&flow.start.id).is_none() {
+    let index = flow.index();
+    if !index.contains_key(flow.start.id.as_str()) {
         let message = format!(
             "`start` names the step `{}`, which does not exist",
             flow.start.id
@@ -47,7 +48,7 @@ fn targets(flow: &Flow, findings: &mut Vec<Diagnostic>) {
     }
     for step in &flow.steps {
         for (_, target) in step.exits() {
-            if flow.step(&target.id).is_none() {
+            if !index.contains_key(target.id.as_str()) {
                 let message = format!(
                     "step `{}` leads to `{}`, which is not a step",
                     step.id, target.id

@@ -28,6 +28,7 @@ struct Edge<'f> {
 }
 
 fn edges(flow: &Flow) -> Vec<Edge<'_>> {
+    let index = flow.index();
     let mut edges = Vec::new();
     for (from, step) in flow.steps.iter().enumerate() {
         let label = |choice: &str| match &step.kind {
@@ -35,7 +36,10 @@ fn edges(flow: &Flow) -> Vec<Edge<'_>> {
             _ => choice.to_owned(),
         };
         for (choice, target) in step.exits() {
-            let to = flow.step_index(&target.id).ok_or(target.id.as_str());
+            let to = index
+                .get(target.id.as_str())
+                .copied()
+                .ok_or(target.id.as_str());
             edges.push(Edge {
                 from,
                 to,

@@ -23,7 +23,7 @@ pub fn load(source: &str) -> Result<Flow, LoadError> {
         diagnostics: vec![d],
     })?;
     let mut loader = Loader {
-        source,
+        lines: source.lines().collect(),
         errors: Vec::new(),
     };
     let flow = loader.flow(&root);
@@ -40,7 +40,8 @@ pub fn load(source: &str) -> Result<Flow, LoadError> {
 const FLOW_KEYS: &[&str] = &["flow", "title", "variant", "start", "steps", "questions"];
 
 struct Loader<'s> {
-    source: &'s str,
+    /// The source's lines, split once: positions inside block text need them often.
+    lines: Vec<&'s str>,
     errors: Vec<Diagnostic>,
 }
 
@@ -214,7 +215,7 @@ impl Loader<'_> {
     /// The source line `line` (1-based), for positions inside block text.
     fn source_line(&self, line: u32) -> Option<&str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;
-        self.source.lines().nth(index)
+        self.lines.get(index).copied()
     }
 }
 

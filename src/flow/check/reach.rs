@@ -1,17 +1,10 @@
 //! Which steps a participant can reach, and from which they can still finish.
 
-use std::collections::HashMap;
-
 use crate::diagnostic::Diagnostic;
 use crate::flow::{Flow, StepKind};
 
 pub(super) fn findings(flow: &Flow, findings: &mut Vec<Diagnostic>) {
-    let index: HashMap<&str, usize> = flow
-        .steps
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.id.as_str(), i))
-        .collect();
+    let index = flow.index();
     let forward: Vec<Vec<usize>> = flow
         .steps
         .iter()

@@ -1,5 +1,7 @@
 //! Steps and their choices.
 
+use std::collections::HashMap;
+
 use super::{Fields, Loader};
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::flow::yaml::{Key, Node, Value};
@@ -30,17 +32,18 @@ impl Loader<'_> {
             ));
         }
         let mut steps = Vec::with_capacity(entries.len());
-        for (i, (key, value)) in entries.iter().enumerate() {
-            if let Some((first, _)) = entries[..i].iter().find(|(k, _)| k.text == key.text) {
-                self.error(Diagnostic::error(
-                    "duplicate-step",
-                    key.at,
-                    format!(
-                        "step `{}` is defined twice; the first is at line {}",
-                        key.text, first.at.line
-                    ),
-                ));
-            } else if let Some(step) = self.step(key, value) {
+        let mut first_at: HashMap<&str, Pos> = HashMap::with_capacity(entries.len());
+        for (key, value) in entries {
+            if let Some(first) = first_at.get(key.text.as_str()) {
+                let message = format!(
+                    "step `{}` is defined twice; the first is at line {}",
+                    key.text, first.line
+                );
+                self.error(Diagnostic::error("duplicate-step", key.at, message));
+                continue;
+            }
+            first_at.insert(&key.text, key.at);
+            if let Some(step) = self.step(key, value) {
                 steps.push(step);
             }
         }
