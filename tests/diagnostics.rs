@@ -68,3 +68,28 @@ fn every_example_flow_is_clean() {
         assert_eq!(found, Vec::<String>::new(), "{}", path.display());
     }
 }
+
+/// The codes documented in `docs/checks.md`, from the first column of its tables.
+fn documented_codes() -> Vec<String> {
+    let doc = fs::read_to_string("docs/checks.md").expect("docs/checks.md exists");
+    doc.lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split_once('`').map(|(code, _)| code.to_owned()))
+        .collect()
+}
+
+#[test]
+fn every_documented_finding_has_a_fixture_that_triggers_it() {
+    let mut expected = String::new();
+    for entry in fs::read_dir("tests/fixtures/invalid").expect("fixtures exist") {
+        expected += &fs::read_to_string(entry.expect("entry").path()).expect("readable");
+    }
+    let codes = documented_codes();
+    assert!(codes.len() >= 30, "found only {codes:?}");
+    for code in codes {
+        assert!(
+            expected.contains(&format!(" {code} ")),
+            "no fixture in tests/fixtures/invalid expects `{code}`"
+        );
+    }
+}

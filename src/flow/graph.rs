@@ -86,7 +86,9 @@ fn shorten(text: &str) -> String {
 
 fn mermaid(flow: &Flow) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "---\ntitle: {}\n---", mermaid_text(&flow.title));
+    // The front matter is YAML; a JSON string is a valid YAML double-quoted scalar.
+    let title = serde_json::to_string(&flow.title).unwrap_or_default();
+    let _ = writeln!(out, "---\ntitle: {title}\n---");
     out.push_str("flowchart TD\n");
     for (i, step) in flow.steps.iter().enumerate() {
         let label = mermaid_text(&node_label(step)).replace('\n', "<br/>");
@@ -226,4 +228,67 @@ fn dot_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flow(source: &str) -> Flow {
+        crate::flow::load(source).expect("test flow loads")
+    }
+
+    const QUOTED: &str = "flow: f\ntitle: Say \"hi\"\nsteps:\n  a:\n    text: Pick <b> or item#1\n    choices:\n      - Say \"yes\" -> b\n      - Lost -> nowhere\n  b:\n    end: success\n";
+
+    #[test]
+    fn mermaid_escapes_quotes_and_markup_and_draws_missing_steps() {
+        let out = render(&flow(QUOTED), Format::Mermaid);
+        assert!(
+            out.contains("s0[\"a<br/>Pick #lt;b#gt; or item#35;1\"]"),
+            "{out}"
+        );
+        assert!(
+            out.contains("s0 -- \"Say #quot;yes#quot;\" --> s1"),
+            "{out}"
+        );
+        assert!(out.contains("s0 -- \"Lost\" --> missing0"), "{out}");
+        assert!(
+            out.contains("missing0{{\"missing step: nowhere\"}}"),
+            "{out}"
+        );
+        assert!(out.contains("s1([\"b [end: success]\"])"), "{out}");
+        assert!(out.contains("class s1 success"), "{out}");
+        assert!(out.starts_with("---\ntitle: \"Say \\\"hi\\\"\"\n---\n"), "{out}");
+    }
+
+    #[test]
+    fn dot_escapes_quotes_and_marks_ends_by_outcome() {
+        let out = render(&flow(QUOTED), Format::Dot);
+        assert!(out.contains("label=\"Say \\\"hi\\\"\""), "{out}");
+        assert!(
+            out.contains("s0 -> s1 [label=\"Say \\\"yes\\\"\"];"),
+            "{out}"
+        );
+        assert!(
+            out.contains("s0 -> \"missing step: nowhere\" [label=\"Lost\"];"),
+            "{out}"
+        );
+        assert!(
+            out.contains("s1 [label=\"b [end: success]\", peripheries=2"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn long_prompts_are_shortened_on_nodes() {
+        let text = "word ".repeat(30);
+        let out = render(
+            &flow(&format!(
+                "flow: f\ntitle: T\nsteps:\n  a:\n    text: {text}\n    end: success\n"
+            )),
+            Format::Mermaid,
+        );
+        let node = out.lines().find(|l| l.contains("s0(")).expect("node line");
+        assert!(node.contains('…') && node.len() < 110, "{node}");
+    }
 }

@@ -48,7 +48,7 @@ struct Loader<'s> {
 impl Loader<'_> {
     fn flow(&mut self, root: &Node) -> Option<Flow> {
         if root.value == Value::Null {
-            self.error(Diagnostic::error("empty", root.at, "the file holds no flow")
+            self.error(Diagnostic::error("empty", Pos::new(1, 1, 1), "the file holds no flow")
                 .with_help("a flow starts with `flow: <id>`, `title:` and `steps:`; see docs/flow-format.md"));
             return None;
         }
