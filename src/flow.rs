@@ -23,6 +23,19 @@ pub struct Flow {
     pub start: Target,
     pub steps: Vec<Step>,
     pub questions: Vec<Question>,
+    /// Tasks set to the participant, in order; empty for a flow that is one task.
+    pub tasks: Vec<Task>,
+}
+
+/// One thing the participant is asked to do, with the steps that count as done.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    pub id: String,
+    pub at: Pos,
+    pub brief: String,
+    pub start: Target,
+    pub success: Vec<Target>,
+    pub time_limit: Option<std::time::Duration>,
 }
 
 /// A reference to a step by id, where it was written.

@@ -28,6 +28,7 @@ pub fn check(flow: &Flow) -> Vec<Diagnostic> {
     }
     reach::findings(flow, &mut findings);
     questions(flow, &mut findings);
+    duplicate_tasks(flow, &mut findings);
     success_outcome(flow, &mut findings);
     findings.sort_by_key(|d| (d.at.line, d.at.col, d.severity));
     findings
@@ -45,6 +46,20 @@ fn targets(flow: &Flow, findings: &mut Vec<Diagnostic>) {
             Diagnostic::error("unknown-start", flow.start.at, message)
                 .with_suggestion(suggest::closest(&flow.start.id, ids())),
         );
+    }
+    for task in &flow.tasks {
+        for target in std::iter::once(&task.start).chain(&task.success) {
+            if !index.contains_key(target.id.as_str()) {
+                let message = format!(
+                    "task `{}` names the step `{}`, which does not exist",
+                    task.id, target.id
+                );
+                findings.push(
+                    Diagnostic::error("unknown-target", target.at, message)
+                        .with_suggestion(suggest::closest(&target.id, ids())),
+                );
+            }
+        }
     }
     for step in &flow.steps {
         for (_, target) in step.exits() {
@@ -177,7 +192,24 @@ fn questions(flow: &Flow, findings: &mut Vec<Diagnostic>) {
     }
 }
 
+fn duplicate_tasks(flow: &Flow, findings: &mut Vec<Diagnostic>) {
+    let mut first_at = HashMap::new();
+    for task in &flow.tasks {
+        if let Some(first) = first_at.insert(task.id.as_str(), task.at) {
+            let message = format!(
+                "two tasks have the id `{}` (also line {})",
+                task.id, first.line
+            );
+            findings.push(Diagnostic::error("duplicate-task", task.at, message));
+        }
+    }
+}
+
+/// Without tasks, the flow is one task that succeeds at `end: success`.
 fn success_outcome(flow: &Flow, findings: &mut Vec<Diagnostic>) {
+    if !flow.tasks.is_empty() {
+        return;
+    }
     let succeeds = flow
         .steps
         .iter()

@@ -258,7 +258,10 @@ mod tests {
         );
         assert!(out.contains("s1([\"b [end: success]\"])"), "{out}");
         assert!(out.contains("class s1 success"), "{out}");
-        assert!(out.starts_with("---\ntitle: \"Say \\\"hi\\\"\"\n---\n"), "{out}");
+        assert!(
+            out.starts_with("---\ntitle: \"Say \\\"hi\\\"\"\n---\n"),
+            "{out}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod fields;
 mod question;
 mod step;
+mod task;
 
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::flow::yaml::{self, Node, Typed, Value};
@@ -37,7 +38,15 @@ pub fn load(source: &str) -> Result<Flow, LoadError> {
     }
 }
 
-const FLOW_KEYS: &[&str] = &["flow", "title", "variant", "start", "steps", "questions"];
+const FLOW_KEYS: &[&str] = &[
+    "flow",
+    "title",
+    "variant",
+    "start",
+    "steps",
+    "tasks",
+    "questions",
+];
 
 struct Loader<'s> {
     /// The source's lines, split once: positions inside block text need them often.
@@ -71,13 +80,18 @@ impl Loader<'_> {
             .get("questions")
             .map(|n| self.questions(n))
             .unwrap_or_default();
-        fields.finish(self, FLOW_KEYS, "the flow");
         let start = start.or_else(|| {
             steps.first().map(|s| Target {
                 id: s.id.clone(),
                 at: s.at,
             })
-        })?;
+        });
+        let tasks = match (fields.get("tasks"), &start) {
+            (Some(n), Some(start)) => self.tasks(n, start),
+            _ => Vec::new(),
+        };
+        fields.finish(self, FLOW_KEYS, "the flow");
+        let start = start?;
         let (id, id_at) = id?;
         Some(Flow {
             id,
@@ -87,6 +101,7 @@ impl Loader<'_> {
             start,
             steps,
             questions,
+            tasks,
         })
     }
 

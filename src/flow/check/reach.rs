@@ -15,22 +15,41 @@ pub(super) fn findings(flow: &Flow, findings: &mut Vec<Diagnostic>) {
                 .collect()
         })
         .collect();
-    let Some(&start) = index.get(flow.start.id.as_str()) else {
+    // Tasks may start elsewhere than the flow does; any start counts.
+    let starts = std::iter::once(&flow.start).chain(flow.tasks.iter().map(|t| &t.start));
+    let starts: Option<Vec<usize>> = starts.map(|t| index.get(t.id.as_str()).copied()).collect();
+    let Some(starts) = starts else {
         return;
     };
-    let reached = walk(&forward, [start]);
+    let reached = walk(&forward, starts);
+    // A task's success step finishes it even when it is not an end step.
+    let success_steps: Vec<usize> = flow
+        .tasks
+        .iter()
+        .flat_map(|t| &t.success)
+        .filter_map(|t| index.get(t.id.as_str()).copied())
+        .collect();
     let ends = flow
         .steps
         .iter()
         .enumerate()
         .filter(|(_, s)| matches!(s.kind, StepKind::End { .. }));
-    let finishing = walk(&reverse(&forward), ends.map(|(i, _)| i));
+    let finishing = walk(
+        &reverse(&forward),
+        ends.map(|(i, _)| i).chain(success_steps),
+    );
     for (i, step) in flow.steps.iter().enumerate() {
         if !reached[i] {
-            let message = format!(
-                "no path from `{}` reaches step `{}`",
-                flow.start.id, step.id
-            );
+            let message = match flow.tasks.is_empty() {
+                true => format!(
+                    "no path from `{}` reaches step `{}`",
+                    flow.start.id, step.id
+                ),
+                false => format!(
+                    "no path from the flow's or a task's start reaches step `{}`",
+                    step.id
+                ),
+            };
             findings.push(
                 Diagnostic::warning("unreachable", step.at, message)
                     .with_help("link to it from another step, or remove it"),
