@@ -3,5 +3,7 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod flow;
+pub mod player;
+pub mod session;
 pub mod suggest;
 pub mod text;

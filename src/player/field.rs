@@ -1,0 +1,100 @@
+//! An editable line of text: what a participant types into an input step or a question.
+
+use super::input::Key;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TextField {
+    text: String,
+    /// Cursor position in characters.
+    cursor: usize,
+}
+
+impl TextField {
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    pub fn cursor(&self) -> usize {
+        self.cursor
+    }
+
+    /// Applies an editing key; returns false for keys that do not edit.
+    pub fn edit(&mut self, key: Key) -> bool {
+        let len = self.text.chars().count();
+        match key {
+            Key::Char(c) if !c.is_control() => {
+                let at = self.byte_at(self.cursor);
+                self.text.insert(at, c);
+                self.cursor += 1;
+            }
+            Key::Backspace if self.cursor > 0 => {
+                self.cursor -= 1;
+                let at = self.byte_at(self.cursor);
+                self.text.remove(at);
+            }
+            Key::Delete if self.cursor < len => {
+                let at = self.byte_at(self.cursor);
+                self.text.remove(at);
+            }
+            Key::Left => self.cursor = self.cursor.saturating_sub(1),
+            Key::Right => self.cursor = (self.cursor + 1).min(len),
+            Key::Home => self.cursor = 0,
+            Key::End => self.cursor = len,
+            Key::Backspace | Key::Delete => {}
+            _ => return false,
+        }
+        true
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(chars)
+            .map_or(self.text.len(), |(i, _)| i)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn typed(keys: &[Key]) -> TextField {
+        let mut field = TextField::default();
+        for key in keys {
+            field.edit(*key);
+        }
+        field
+    }
+
+    #[test]
+    fn edits_in_the_middle_of_unicode_text() {
+        use Key::*;
+        let field = typed(&[
+            Char('c'),
+            Char('f'),
+            Char('é'),
+            Left,
+            Left,
+            Char('a'),
+            End,
+            Char('☕'),
+        ]);
+        assert_eq!((field.text(), field.cursor()), ("café☕", 5));
+        let field = typed(&[
+            Char('a'),
+            Char('b'),
+            Home,
+            Delete,
+            End,
+            Backspace,
+            Backspace,
+        ]);
+        assert_eq!((field.text(), field.cursor()), ("", 0));
+    }
+
+    #[test]
+    fn non_editing_keys_are_left_to_the_caller() {
+        assert!(!TextField::default().edit(Key::Enter));
+        assert!(!TextField::default().edit(Key::Char('\u{1b}')));
+    }
+}

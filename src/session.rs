@@ -1,0 +1,190 @@
+//! Session files: what happened during one participant's session, event by event.
+//!
+//! A session file is YAML: a header, then `events:` and one line per event. Each event
+//! line is a JSON object, which is also a YAML flow mapping, so the file is valid YAML
+//! after every append and can be parsed fast line by line.
+
+mod header;
+mod reader;
+mod writer;
+
+pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
+pub use reader::{ReadError, Session, parse, read};
+pub use writer::{SessionWriter, file_name};
+
+use serde::{Deserialize, Serialize};
+
+/// One thing that happened, `at_ms` milliseconds after the session started
+/// (monotonic clock, paused time included: it is when it happened).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub at_ms: u64,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// Durations a participant spent on a screen, paused time left out: from the frame being
+/// on screen to their first key (`hesitation_ms`) and to the key that decided (`decision_ms`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timing {
+    pub hesitation_ms: u64,
+    pub decision_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EventKind {
+    TaskStart {
+        task: String,
+    },
+    /// A step's frame reached the terminal.
+    Show {
+        step: String,
+    },
+    /// A verdict question's frame reached the terminal.
+    Ask {
+        question: String,
+    },
+    Choose {
+        step: String,
+        choice: String,
+        to: String,
+        #[serde(flatten)]
+        timing: Timing,
+    },
+    /// Confirming an info step.
+    Continue {
+        step: String,
+        to: String,
+        #[serde(flatten)]
+        timing: Timing,
+    },
+    Input {
+        step: String,
+        name: String,
+        text: String,
+        #[serde(flatten)]
+        timing: Timing,
+    },
+    /// A backtrack: Esc from `step` to the step before it, `to`.
+    Back {
+        step: String,
+        to: String,
+        #[serde(flatten)]
+        timing: Timing,
+    },
+    Answer {
+        question: String,
+        value: AnswerValue,
+        #[serde(flatten)]
+        timing: Timing,
+    },
+    Note {
+        text: String,
+    },
+    Pause,
+    Resume {
+        paused_ms: u64,
+    },
+    GiveUp {
+        step: String,
+    },
+    Timeout {
+        step: String,
+    },
+    End {
+        step: String,
+        outcome: String,
+    },
+    TaskEnd {
+        task: String,
+        outcome: TaskOutcome,
+        duration_ms: u64,
+    },
+    /// The session was ended early: by the researcher, or by a signal (`SIGTERM`, `SIGHUP`).
+    Abort {
+        reason: String,
+    },
+    SessionEnd {
+        outcome: SessionOutcome,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TaskOutcome {
+    Success,
+    Failure,
+    Abandoned,
+    Timeout,
+    Aborted,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionOutcome {
+    Complete,
+    Aborted,
+}
+
+/// An option's label or free text, or a point on a scale.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum AnswerValue {
+    Number(i64),
+    Text(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_serialise_flat_with_their_kind() {
+        let event = Event {
+            at_ms: 2410,
+            kind: EventKind::Choose {
+                step: "home".into(),
+                choice: "Brew a drink".into(),
+                to: "drinks".into(),
+                timing: Timing {
+                    hesitation_ms: 1204,
+                    decision_ms: 2407,
+                },
+            },
+        };
+        let json = serde_json::to_string(&event).expect("serialises");
+        assert_eq!(
+            json,
+            r#"{"at_ms":2410,"kind":"choose","step":"home","choice":"Brew a drink","to":"drinks","hesitation_ms":1204,"decision_ms":2407}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<Event>(&json).expect("reads back"),
+            event
+        );
+    }
+
+    #[test]
+    fn answers_are_numbers_or_text() {
+        let event = Event {
+            at_ms: 1,
+            kind: EventKind::Answer {
+                question: "ease".into(),
+                value: AnswerValue::Number(6),
+                timing: Timing {
+                    hesitation_ms: 1,
+                    decision_ms: 2,
+                },
+            },
+        };
+        let json = serde_json::to_string(&event).expect("serialises");
+        assert!(json.contains(r#""value":6"#), "{json}");
+        assert_eq!(
+            serde_json::from_str::<Event>(&json).expect("reads back"),
+            event
+        );
+    }
+}
+
+#[cfg(test)]
+mod file_tests;

@@ -1,0 +1,145 @@
+//! Writing and reading session files, whole, cut short, and by any YAML library.
+
+use chrono::{TimeZone, Utc};
+
+use super::*;
+
+fn header() -> Header {
+    Header {
+        schema: SCHEMA.into(),
+        session: "s-1".into(),
+        flow: FlowRef {
+            id: "espresso".into(),
+            title: "Make: \"an\" espresso".into(),
+            variant: Some("one-menu".into()),
+            path: "flows/espresso-one-menu.yaml".into(),
+            sha256: "ab".repeat(32),
+        },
+        participant: "P07".into(),
+        researcher: None,
+        started_at: "2026-11-26T14:02:11.123+01:00".into(),
+        terminal: TerminalInfo {
+            cols: 80,
+            rows: 24,
+            term: Some("xterm-256color".into()),
+            program: None,
+            tmux: false,
+            ssh: true,
+        },
+        mvx: "0.1.0".into(),
+    }
+}
+
+fn events() -> Vec<Event> {
+    let timing = Timing {
+        hesitation_ms: 1204,
+        decision_ms: 2407,
+    };
+    vec![
+        Event {
+            at_ms: 3,
+            kind: EventKind::TaskStart {
+                task: "espresso".into(),
+            },
+        },
+        Event {
+            at_ms: 3,
+            kind: EventKind::Show {
+                step: "home".into(),
+            },
+        },
+        Event {
+            at_ms: 2410,
+            kind: EventKind::Choose {
+                step: "home".into(),
+                choice: "Brew \"a\" drink: now".into(),
+                to: "drinks".into(),
+                timing,
+            },
+        },
+        Event {
+            at_ms: 3000,
+            kind: EventKind::Note {
+                text: "frowns\n\u{1b}[31m".into(),
+            },
+        },
+        Event {
+            at_ms: 4000,
+            kind: EventKind::SessionEnd {
+                outcome: SessionOutcome::Complete,
+            },
+        },
+    ]
+}
+
+fn write_session(dir: &std::path::Path) -> std::path::PathBuf {
+    let started = Utc
+        .with_ymd_and_hms(2026, 11, 26, 13, 2, 11)
+        .single()
+        .expect("valid time");
+    let mut writer = SessionWriter::create(dir, &header(), started).expect("created");
+    for event in events() {
+        writer.append(&event).expect("appended");
+        let text = std::fs::read_to_string(writer.path()).expect("readable");
+        let as_yaml: Result<serde_json::Value, _> = serde_saphyr::from_str(&text);
+        assert!(
+            as_yaml.is_ok(),
+            "valid YAML after every append: {as_yaml:?}"
+        );
+    }
+    writer.path().to_owned()
+}
+
+#[test]
+fn a_written_session_reads_back_whole() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write_session(dir.path());
+    assert_eq!(
+        path.file_name().and_then(|n| n.to_str()),
+        Some("20261126T130211Z_P07_espresso.yaml")
+    );
+    let session = read(&path).expect("reads");
+    assert_eq!(session.header, header());
+    assert_eq!(session.events, events());
+    assert!(!session.cut && session.ended());
+}
+
+#[test]
+fn an_existing_session_is_never_overwritten() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let first = write_session(dir.path());
+    let second = write_session(dir.path());
+    assert_ne!(first, second);
+    assert!(second.to_string_lossy().ends_with("_P07_espresso_2.yaml"));
+    assert_eq!(read(&first).expect("first intact").events, events());
+}
+
+#[test]
+fn a_file_cut_at_any_byte_after_the_header_loses_only_the_last_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = std::fs::read(write_session(dir.path())).expect("readable");
+    let header_end = bytes
+        .windows(8)
+        .position(|w| w == b"events:\n")
+        .expect("events line")
+        + 8;
+    for cut in header_end..=bytes.len() {
+        let text = String::from_utf8_lossy(&bytes[..cut]);
+        let session = parse(&text).unwrap_or_else(|e| panic!("cut at {cut}: {e}"));
+        let complete_lines = bytes[header_end..cut]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        assert_eq!(session.events, events()[..complete_lines], "cut at {cut}");
+        assert_eq!(session.cut, !text.ends_with('\n'));
+    }
+}
+
+#[test]
+fn a_file_cut_inside_its_header_says_so() {
+    let error = parse("schema: mvx-session/1\nsession: s").expect_err("no events line");
+    assert!(
+        error.message.contains("before its header was complete"),
+        "{error}"
+    );
+}
