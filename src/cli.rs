@@ -3,6 +3,7 @@
 mod check;
 mod files;
 mod graph;
+mod play;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -46,6 +47,30 @@ enum Command {
         mvx graph --format dot flows/espresso-three-menus.yaml | dot -Tsvg > flow.svg"
     )]
     Graph(GraphArgs),
+    /// Play a flow to a participant, full-screen, recording every choice and hesitation
+    #[command(
+        after_help = "Example:\n  mvx play flows/espresso-three-menus.yaml --participant P07 --researcher ana\n\n\
+        Participant: digits or arrows and Enter to choose, Esc to go back.\n\
+        Researcher: Ctrl-N note, Ctrl-P pause, Ctrl-G gave up, Ctrl-C end the session.\n\
+        The session file is written to --sessions as it happens; see docs/session-format.md."
+    )]
+    Play(PlayArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct PlayArgs {
+    /// The flow file to play
+    #[arg(value_name = "FLOW")]
+    flow: PathBuf,
+    /// Participant id (letters, digits, - and _); default: P and a random suffix
+    #[arg(long, value_name = "ID")]
+    participant: Option<String>,
+    /// Researcher running the session (letters, digits, - and _)
+    #[arg(long, value_name = "NAME")]
+    researcher: Option<String>,
+    /// Folder the session file is written to
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    sessions: PathBuf,
 }
 
 #[derive(Debug, clap::Args)]
@@ -101,6 +126,7 @@ pub fn run(
     let result = match cli.command {
         Command::Check(args) => check::run(&args, out, err),
         Command::Graph(args) => graph::run(&args, out, err),
+        Command::Play(args) => play::run(args, out, err),
     };
     match result {
         Ok(code) => code,

@@ -3,7 +3,9 @@
 pub mod cli;
 pub mod diagnostic;
 pub mod flow;
+pub mod play;
 pub mod player;
 pub mod session;
 pub mod suggest;
 pub mod text;
+pub mod tui;

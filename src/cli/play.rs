@@ -1,0 +1,40 @@
+//! `mvx play`: runs the session, then says where it was saved.
+
+use std::io::{self, Write};
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PlayArgs};
+use crate::play::{self, NotStarted, PlayOptions};
+use crate::session::SessionOutcome;
+
+pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let options = PlayOptions {
+        flow: args.flow,
+        participant: args.participant,
+        researcher: args.researcher,
+        sessions: args.sessions,
+    };
+    match play::run(&options) {
+        Ok(played) => {
+            let how = match (played.outcome, played.signal) {
+                (_, Some(signal)) => format!("ended by {signal}, saved as aborted"),
+                (SessionOutcome::Aborted, None) => "ended early, saved as aborted".into(),
+                (SessionOutcome::Complete, None) => "complete".into(),
+            };
+            // After SIGHUP there may be no terminal to tell; the file is what matters.
+            let _ = writeln!(out, "Session {how}: {}", played.path.display());
+            Ok(match played.signal {
+                Some("SIGHUP") => 129,
+                Some(_) => 143,
+                None => EXIT_OK,
+            })
+        }
+        Err(NotStarted::Usage(message)) => {
+            writeln!(err, "mvx: {message}")?;
+            Ok(EXIT_USAGE)
+        }
+        Err(NotStarted::Flow(rendered)) => {
+            writeln!(err, "{rendered}")?;
+            Ok(EXIT_FINDINGS)
+        }
+    }
+}

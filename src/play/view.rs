@@ -1,0 +1,227 @@
+//! What the participant sees: one frame of the player's state.
+
+mod parts;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style, Stylize};
+use ratatui::text::{Line, Text};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
+
+use crate::flow::{Answer, Step, StepKind};
+use crate::player::{Mode, Overlay, Player};
+use crate::session::{SessionOutcome, TaskOutcome};
+use crate::text::printable;
+
+/// Below this the screen cannot show a step with its choices; we say so instead.
+pub const MIN_COLS: u16 = 40;
+pub const MIN_ROWS: u16 = 12;
+
+pub struct PlayView<'a> {
+    pub player: &'a Player<'a>,
+    /// Lines a long screen mockup is scrolled down by.
+    pub scroll: u16,
+    /// Where the session is being saved, for the researcher on the closing screen.
+    pub saved_to: &'a str,
+}
+
+impl Widget for &PlayView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if area.width < MIN_COLS || area.height < MIN_ROWS {
+            too_small(area, buf);
+            return;
+        }
+        if *self.player.overlay() == Overlay::Paused {
+            paused(area, buf);
+            return;
+        }
+        let [header, body, hint, help] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.header(header, buf);
+        let body = body.inner(ratatui::layout::Margin::new(1, 0));
+        self.body(body, buf);
+        Line::from(self.hint()).dim().render(hint, buf);
+        Line::from("Researcher: Ctrl-N note · Ctrl-P pause · Ctrl-G gave up · Ctrl-C end")
+            .dim()
+            .italic()
+            .right_aligned()
+            .render(help, buf);
+        match self.player.overlay() {
+            Overlay::Note { field } => parts::note(field, area, buf),
+            Overlay::ConfirmQuit => parts::confirm_quit(area, buf),
+            Overlay::None | Overlay::Paused => {}
+        }
+    }
+}
+
+impl PlayView<'_> {
+    fn header(&self, area: Rect, buf: &mut Buffer) {
+        let flow = self.player.flow();
+        Line::from(printable(&flow.title)).bold().render(area, buf);
+        if let Some((_, number, count)) = self.player.task() {
+            Line::from(format!("Task {number} of {count}"))
+                .dim()
+                .right_aligned()
+                .render(area, buf);
+        }
+    }
+
+    fn body(&self, area: Rect, buf: &mut Buffer) {
+        match self.player.mode() {
+            Mode::Brief => self.brief(area, buf),
+            Mode::Step { step, .. } | Mode::StepDone { step, .. } => {
+                if let Some(step) = self.player.step(*step) {
+                    self.step(step, area, buf);
+                }
+            }
+            Mode::Interlude { outcome } => interlude(*outcome, area, buf),
+            Mode::Question {
+                index,
+                choice,
+                field,
+            } => {
+                parts::question(self.player, *index, *choice, field, area, buf);
+            }
+            Mode::Closing { outcome } => self.closing(*outcome, area, buf),
+        }
+    }
+
+    fn brief(&self, area: Rect, buf: &mut Buffer) {
+        let Some((task, number, count)) = self.player.task() else {
+            return;
+        };
+        let text = Text::from(vec![
+            Line::from(format!("Task {number} of {count}")).bold(),
+            Line::from(""),
+            Line::from(printable(&task.brief)),
+            Line::from(""),
+            Line::from("Press Enter when you are ready to start.").dim(),
+        ]);
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .render(area.inner(ratatui::layout::Margin::new(1, 1)), buf);
+    }
+
+    /// The mockup in a box, the prompt under it, then whatever the step asks for. The
+    /// mockup gives up rows first (and scrolls) when the terminal is short.
+    fn step(&self, step: &Step, area: Rect, buf: &mut Buffer) {
+        let prompt = step
+            .text
+            .as_deref()
+            .map(|t| Paragraph::new(printable(t)).wrap(Wrap { trim: false }));
+        let prompt_height = prompt
+            .as_ref()
+            .map_or(0, |p| p.line_count(area.width) as u16 + 1);
+        let action_height = parts::action_height(self.player, step);
+        let mockup_height = step
+            .screen
+            .as_ref()
+            .map_or(0, |s| s.text.lines().count() as u16 + 3);
+        let room = area.height.saturating_sub(prompt_height + action_height);
+        let [screen_area, prompt_area, action_area] = Layout::vertical([
+            Constraint::Length(mockup_height.min(room)),
+            Constraint::Length(prompt_height),
+            Constraint::Length(action_height),
+        ])
+        .areas(area);
+        if let Some(screen) = &step.screen {
+            let screen_area = Rect {
+                height: screen_area.height.saturating_sub(1),
+                ..screen_area
+            };
+            parts::mockup(&screen.text, self.scroll, screen_area, buf);
+        }
+        if let Some(prompt) = prompt {
+            prompt.bold().render(prompt_area, buf);
+        }
+        parts::action(self.player, step, action_area, buf);
+    }
+
+    fn hint(&self) -> String {
+        let back = if self.player.can_go_back() {
+            " · Esc to go back"
+        } else {
+            ""
+        };
+        match self.player.mode() {
+            Mode::Brief | Mode::StepDone { .. } | Mode::Interlude { .. } => {
+                "Enter to continue".into()
+            }
+            Mode::Step { step, .. } => match self.player.step(*step).map(|s| &s.kind) {
+                Some(StepKind::Choices(_)) => format!("Number or ↑↓ and Enter to choose{back}"),
+                Some(StepKind::Input { .. }) => format!("Type your answer, then Enter{back}"),
+                _ => format!("Enter to continue{back}"),
+            },
+            Mode::Question { index, .. } => {
+                match self.player.flow().questions.get(*index).map(|q| &q.answer) {
+                    Some(Answer::Scale(_)) => "←→ and Enter to answer".into(),
+                    Some(Answer::Text) => "Type your answer, then Enter".into(),
+                    _ => "Number or ↑↓ and Enter to answer".into(),
+                }
+            }
+            Mode::Closing { .. } => "Enter or q to close".into(),
+        }
+    }
+
+    fn closing(&self, outcome: SessionOutcome, area: Rect, buf: &mut Buffer) {
+        let headline = match outcome {
+            SessionOutcome::Complete => "Thank you for taking part!",
+            SessionOutcome::Aborted => "The session was ended early.",
+        };
+        let text = Text::from(vec![
+            Line::from(headline).bold(),
+            Line::from(""),
+            Line::from(format!("Session saved to {}", printable(self.saved_to))).dim(),
+        ]);
+        Paragraph::new(text)
+            .wrap(Wrap { trim: false })
+            .render(area.inner(ratatui::layout::Margin::new(1, 1)), buf);
+    }
+}
+
+fn interlude(outcome: TaskOutcome, area: Rect, buf: &mut Buffer) {
+    let message = match outcome {
+        TaskOutcome::Timeout => "Time is up for this task.",
+        _ => "This task has ended.",
+    };
+    Paragraph::new(Line::from(message).bold())
+        .render(area.inner(ratatui::layout::Margin::new(1, 1)), buf);
+}
+
+fn paused(area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let text = Text::from(vec![
+        Line::from("Paused").bold(),
+        Line::from(""),
+        Line::from("Ctrl-P to resume · Ctrl-C to end the session").dim(),
+    ])
+    .centered();
+    let middle = area.centered_vertically(Constraint::Length(3));
+    Paragraph::new(text).render(middle, buf);
+}
+
+fn too_small(area: Rect, buf: &mut Buffer) {
+    Clear.render(area, buf);
+    let text = format!(
+        "This terminal is {}x{}; mvx needs at least {MIN_COLS}x{MIN_ROWS}. Please enlarge it.",
+        area.width, area.height
+    );
+    Paragraph::new(text)
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}
+
+/// The style of the highlighted choice or option.
+pub fn highlighted() -> Style {
+    Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD)
+}
+
+/// A box for the participant to look at, titled when there is more than fits.
+fn framed(title: &str) -> Block<'_> {
+    Block::bordered().title(title)
+}

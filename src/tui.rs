@@ -1,0 +1,5 @@
+//! The terminal shell shared by interactive commands: lifecycle, input, keys.
+
+pub mod events;
+pub mod keymap;
+pub mod terminal;

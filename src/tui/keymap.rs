@@ -1,0 +1,86 @@
+//! The one place where terminal keys become player inputs.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::player::input::{Action, Command, Key};
+
+/// What a key press means to an interactive screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mapped {
+    Player(Action),
+    /// Scroll a long screen by this many lines (negative: up).
+    Scroll(i16),
+    Ignored,
+}
+
+/// Researcher commands are Ctrl keys, which a participant never needs.
+pub fn map(key: KeyEvent) -> Mapped {
+    if key.kind == KeyEventKind::Release {
+        return Mapped::Ignored;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        let command = match key.code {
+            KeyCode::Char('n') => Command::Note,
+            KeyCode::Char('p') => Command::Pause,
+            KeyCode::Char('g') => Command::GiveUp,
+            KeyCode::Char('c') => Command::Quit,
+            _ => return Mapped::Ignored,
+        };
+        return Mapped::Player(Action::Command(command));
+    }
+    let key = match key.code {
+        KeyCode::Char(c) if !c.is_control() => Key::Char(c),
+        KeyCode::Up => Key::Up,
+        KeyCode::Down => Key::Down,
+        KeyCode::Left => Key::Left,
+        KeyCode::Right => Key::Right,
+        KeyCode::Enter => Key::Enter,
+        KeyCode::Esc => Key::Esc,
+        KeyCode::Backspace => Key::Backspace,
+        KeyCode::Delete => Key::Delete,
+        KeyCode::Home => Key::Home,
+        KeyCode::End => Key::End,
+        KeyCode::PageUp => return Mapped::Scroll(-10),
+        KeyCode::PageDown => return Mapped::Scroll(10),
+        _ => return Mapped::Ignored,
+    };
+    Mapped::Player(Action::Key(key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode, modifiers: KeyModifiers) -> Mapped {
+        map(KeyEvent::new(code, modifiers))
+    }
+
+    #[test]
+    fn ctrl_keys_are_the_researchers_and_nothing_else_is() {
+        let ctrl = KeyModifiers::CONTROL;
+        assert_eq!(
+            press(KeyCode::Char('n'), ctrl),
+            Mapped::Player(Action::Command(Command::Note))
+        );
+        assert_eq!(
+            press(KeyCode::Char('c'), ctrl),
+            Mapped::Player(Action::Command(Command::Quit))
+        );
+        assert_eq!(press(KeyCode::Char('x'), ctrl), Mapped::Ignored);
+        assert_eq!(
+            press(KeyCode::Char('n'), KeyModifiers::NONE),
+            Mapped::Player(Action::Key(Key::Char('n')))
+        );
+        assert_eq!(
+            press(KeyCode::Char('N'), KeyModifiers::SHIFT),
+            Mapped::Player(Action::Key(Key::Char('N')))
+        );
+    }
+
+    #[test]
+    fn releases_are_ignored() {
+        let mut key = KeyEvent::new(KeyCode::Enter, KeyModifiers::NONE);
+        key.kind = KeyEventKind::Release;
+        assert_eq!(map(key), Mapped::Ignored);
+    }
+}
