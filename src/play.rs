@@ -22,6 +22,10 @@ use view::PlayView;
 /// How often time limits are checked when no key arrives. Drawing happens only on change.
 const TICK: Duration = Duration::from_millis(100);
 
+/// Crash tests set this to make a session panic after so many milliseconds, to prove
+/// that a panic leaves a loadable session file and a working terminal.
+const PANIC_AFTER_MS: &str = "MVX_TEST_PANIC_AFTER_MS";
+
 #[derive(Debug, Clone)]
 pub struct PlayOptions {
     pub flow: PathBuf,
@@ -77,11 +81,16 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
         events::start().map_err(|e| NotStarted::Usage(format!("cannot read the terminal: {e}")))?;
     let mut screen = FullScreen::enter()
         .map_err(|e| NotStarted::Usage(format!("cannot open the terminal: {e}")))?;
+    let panic_after = std::env::var(PANIC_AFTER_MS)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis);
     let mut session = Session {
         player: Player::new(&flow),
         writer: &mut writer,
         start,
         scroll: 0,
+        panic_after,
     };
     let result = session.run(&mut screen, &incoming);
     drop(screen);
@@ -186,6 +195,7 @@ struct Session<'f, 'w> {
     writer: &'w mut SessionWriter,
     start: Instant,
     scroll: u16,
+    panic_after: Option<Duration>,
 }
 
 impl Session<'_, '_> {
@@ -200,6 +210,12 @@ impl Session<'_, '_> {
                 self.draw(screen)?;
             }
             self.save()?;
+            if self
+                .panic_after
+                .is_some_and(|after| self.start.elapsed() >= after)
+            {
+                panic!("{PANIC_AFTER_MS} was set: panicking on purpose");
+            }
             if self.player.is_finished() {
                 return Ok((self.outcome(), None));
             }

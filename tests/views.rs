@@ -18,19 +18,30 @@ fn example(name: &str) -> Flow {
 fn drive(player: &mut Player, actions: &[Action]) {
     for (i, action) in actions.iter().enumerate() {
         player.shown(Duration::from_millis(i as u64 * 10));
-        player.handle(Input { at: Duration::from_millis(i as u64 * 10 + 5), action: *action });
+        player.handle(Input {
+            at: Duration::from_millis(i as u64 * 10 + 5),
+            action: *action,
+        });
     }
     player.shown(Duration::from_secs(60));
 }
 
 fn keys(keys: &str) -> Vec<Action> {
-    keys.chars().map(|c| Action::Key(if c == '\n' { Key::Enter } else { Key::Char(c) })).collect()
+    keys.chars()
+        .map(|c| Action::Key(if c == '\n' { Key::Enter } else { Key::Char(c) }))
+        .collect()
 }
 
 fn draw(player: &Player, width: u16, height: u16, scroll: u16) -> Terminal<TestBackend> {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
-    let view = PlayView { player, scroll, saved_to: "sessions/20261126T140211Z_P07_espresso.yaml" };
-    terminal.draw(|f| f.render_widget(&view, f.area())).expect("draws");
+    let view = PlayView {
+        player,
+        scroll,
+        saved_to: "sessions/20261126T140211Z_P07_espresso.yaml",
+    };
+    terminal
+        .draw(|f| f.render_widget(&view, f.area()))
+        .expect("draws");
     terminal
 }
 
@@ -47,9 +58,16 @@ fn a_choice_step_shows_mockup_prompt_and_numbered_choices() {
     snapshot_both_sizes("choice_step", &player);
     let terminal = draw(&player, 80, 24, 0);
     let buffer = terminal.backend().buffer();
-    let row = (0..24).find(|&y| buffer[(3, y)].symbol() == "2").expect("the second choice is drawn");
-    assert!(buffer[(5, row)].modifier.contains(Modifier::REVERSED), "the highlighted choice is reversed");
-    let first = (0..24).find(|&y| buffer[(3, y)].symbol() == "1").expect("the first choice");
+    let row = (0..24)
+        .find(|&y| buffer[(3, y)].symbol() == "2")
+        .expect("the second choice is drawn");
+    assert!(
+        buffer[(5, row)].modifier.contains(Modifier::REVERSED),
+        "the highlighted choice is reversed"
+    );
+    let first = (0..24)
+        .find(|&y| buffer[(3, y)].symbol() == "1")
+        .expect("the first choice");
     assert!(!buffer[(5, first)].modifier.contains(Modifier::REVERSED));
 }
 
@@ -70,7 +88,14 @@ fn questions_show_options_scales_and_text_fields() {
     let mut player = Player::new(&flow);
     drive(&mut player, &keys("11\n"));
     snapshot_both_sizes("question_options", &player);
-    drive(&mut player, &[Action::Key(Key::Char('2')), Action::Key(Key::Right), Action::Key(Key::Right)]);
+    drive(
+        &mut player,
+        &[
+            Action::Key(Key::Char('2')),
+            Action::Key(Key::Right),
+            Action::Key(Key::Right),
+        ],
+    );
     snapshot_both_sizes("question_scale", &player);
     drive(&mut player, &keys("6Faster"));
     snapshot_both_sizes("question_text", &player);
@@ -90,11 +115,24 @@ fn a_task_brief_comes_before_its_first_step() {
 fn researcher_overlays_cover_the_participants_screen() {
     let flow = example("shop-order-status");
     let mut player = Player::new(&flow);
-    drive(&mut player, &[Action::Command(Command::Note), Action::Key(Key::Char('h')), Action::Key(Key::Char('m'))]);
+    drive(
+        &mut player,
+        &[
+            Action::Command(Command::Note),
+            Action::Key(Key::Char('h')),
+            Action::Key(Key::Char('m')),
+        ],
+    );
     snapshot_both_sizes("note_overlay", &player);
-    drive(&mut player, &[Action::Key(Key::Esc), Action::Command(Command::Quit)]);
+    drive(
+        &mut player,
+        &[Action::Key(Key::Esc), Action::Command(Command::Quit)],
+    );
     snapshot_both_sizes("confirm_quit", &player);
-    drive(&mut player, &[Action::Key(Key::Char('n')), Action::Command(Command::Pause)]);
+    drive(
+        &mut player,
+        &[Action::Key(Key::Char('n')), Action::Command(Command::Pause)],
+    );
     snapshot_both_sizes("paused", &player);
 }
 
@@ -107,13 +145,20 @@ fn a_terminal_too_small_says_so() {
 
 #[test]
 fn a_long_screen_scrolls() {
-    let lines: String = (1..=40).map(|i| format!("      | line {i:>2} of the screen |\n")).collect();
-    let source = format!("flow: long\ntitle: Long\nsteps:\n  home:\n    screen: |\n{lines}    choices: [Done -> done]\n  done:\n    end: success\n");
+    let lines: String = (1..=40)
+        .map(|i| format!("      | line {i:>2} of the screen |\n"))
+        .collect();
+    let source = format!(
+        "flow: long\ntitle: Long\nsteps:\n  home:\n    screen: |\n{lines}    choices: [Done -> done]\n  done:\n    end: success\n"
+    );
     let flow = flow::load(&source).expect("loads");
     let player = Player::new(&flow);
     insta::assert_snapshot!("long_screen_top", draw(&player, 80, 24, 0).backend());
     insta::assert_snapshot!("long_screen_scrolled", draw(&player, 80, 24, 10).backend());
-    insta::assert_snapshot!("long_screen_scrolled_past_the_end", draw(&player, 80, 24, 500).backend());
+    insta::assert_snapshot!(
+        "long_screen_scrolled_past_the_end",
+        draw(&player, 80, 24, 500).backend()
+    );
 }
 
 #[test]
@@ -121,16 +166,46 @@ fn participant_text_never_reaches_the_terminal_raw() {
     let flow = example("espresso-one-menu");
     let mut player = Player::new(&flow);
     drive(&mut player, &keys("12"));
-    drive(&mut player, &[Action::Key(Key::Char('\u{1b}')), Action::Key(Key::Char('\u{7}'))]);
+    drive(
+        &mut player,
+        &[
+            Action::Key(Key::Char('\u{1b}')),
+            Action::Key(Key::Char('\u{7}')),
+        ],
+    );
     let terminal = draw(&player, 80, 24, 0);
-    let text: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
-    assert!(!text.chars().any(|c| c.is_control()), "no control characters drawn");
+    let text: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        !text.chars().any(|c| c.is_control()),
+        "no control characters drawn"
+    );
     let tiny = flow::load("flow: t\ntitle: T\nsteps:\n  a:\n    end: success\n").expect("loads");
     let mut closing = Player::new(&tiny);
     drive(&mut closing, &keys("\n"));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
-    let view = PlayView { player: &closing, scroll: 0, saved_to: "evil\u{1b}[2J.yaml" };
-    terminal.draw(|f| f.render_widget(&view, f.area())).expect("draws");
-    let text: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
-    assert!(text.contains("Session saved to evil\\u{1b}[2J.yaml"), "{text}");
+    let view = PlayView {
+        player: &closing,
+        scroll: 0,
+        saved_to: "evil\u{1b}[2J.yaml",
+    };
+    terminal
+        .draw(|f| f.render_widget(&view, f.area()))
+        .expect("draws");
+    let text: String = terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect();
+    assert!(
+        text.contains("Session saved to evil\\u{1b}[2J.yaml"),
+        "{text}"
+    );
 }

@@ -1,0 +1,350 @@
+//! The real binary in a pseudo-terminal: a participant's journey with its timings, and
+//! every way a session can end badly (SIGKILL, SIGTERM, SIGHUP, a panic).
+//!
+//! Waits are deadlines on screen text, never fixed sleeps; `MVX_PTY_DEADLINE_SECS`
+//! stretches them on a slow machine.
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use mvx::session::{self, EventKind, SessionOutcome};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
+
+const ROWS: NonZeroU16 = NonZeroU16::new(24).expect("24 is not zero");
+const COLS: NonZeroU16 = NonZeroU16::new(80).expect("80 is not zero");
+
+fn deadline() -> Duration {
+    let secs = std::env::var("MVX_PTY_DEADLINE_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15);
+    Duration::from_secs(secs)
+}
+
+struct Pty {
+    _master: Box<dyn MasterPty + Send>,
+    writer: Box<dyn Write + Send>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
+    child: Box<dyn Child + Send + Sync>,
+}
+
+impl Pty {
+    /// Runs `sh -c script` in an 80x24 pseudo-terminal.
+    fn shell(script: &str, envs: &[(&str, &str)]) -> Pty {
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: 24,
+                cols: 80,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new("sh");
+        command.args(["-c", script]);
+        command.cwd(env!("CARGO_MANIFEST_DIR"));
+        command.env("TERM", "xterm-256color");
+        for (key, value) in envs {
+            command.env(key, value);
+        }
+        let child = pair.slave.spawn_command(command).expect("spawns");
+        drop(pair.slave);
+        let mut reader = pair.master.try_clone_reader().expect("reader");
+        let writer = pair.master.take_writer().expect("writer");
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(ROWS, COLS, 0)));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (screen_in, raw_in) = (Arc::clone(&screen), Arc::clone(&raw));
+        thread::spawn(move || {
+            let mut buf = [0u8; 4096];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                screen_in.lock().expect("screen lock").process(&buf[..n]);
+                raw_in
+                    .lock()
+                    .expect("raw lock")
+                    .extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            _master: pair.master,
+            writer,
+            screen,
+            raw,
+            child,
+        }
+    }
+
+    fn contents(&self) -> String {
+        self.screen.lock().expect("screen lock").screen().contents()
+    }
+
+    /// Waits until `text` is on screen; returns the moment it was seen.
+    fn wait_for(&self, text: &str) -> Instant {
+        let until = Instant::now() + deadline();
+        loop {
+            if self.contents().contains(text) {
+                return Instant::now();
+            }
+            assert!(
+                Instant::now() < until,
+                "`{text}` never appeared; screen:\n{}",
+                self.contents()
+            );
+            thread::sleep(Duration::from_millis(2));
+        }
+    }
+
+    fn wait_for_output(&self, text: &str) {
+        let until = Instant::now() + deadline();
+        while !String::from_utf8_lossy(&self.raw.lock().expect("raw lock")).contains(text) {
+            assert!(
+                Instant::now() < until,
+                "`{text}` never printed; screen:\n{}",
+                self.contents()
+            );
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    fn send(&mut self, keys: &str) -> Instant {
+        self.writer.write_all(keys.as_bytes()).expect("keys sent");
+        self.writer.flush().expect("keys flushed");
+        Instant::now()
+    }
+
+    fn in_alternate_screen(&self) -> bool {
+        self.screen
+            .lock()
+            .expect("screen lock")
+            .screen()
+            .alternate_screen()
+    }
+}
+
+/// `mvx play` on an example flow, then (once it exits) its exit code and the terminal's modes.
+fn play(flow: &str, sessions: &Path, envs: &[(&str, &str)]) -> Pty {
+    let script = format!(
+        "{} play flows/{flow}.yaml --participant P01 --sessions {}; echo EXIT=$?; stty -a",
+        env!("CARGO_BIN_EXE_mvx"),
+        sessions.display()
+    );
+    Pty::shell(&script, envs)
+}
+
+fn session_file(dir: &Path) -> PathBuf {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("sessions dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1, "one session file in {files:?}");
+    files.remove(0)
+}
+
+/// Once mvx has exited: the alternate screen is left and the line discipline is cooked again.
+fn assert_terminal_restored(pty: &Pty) {
+    pty.wait_for_output("icanon");
+    let raw = String::from_utf8_lossy(&pty.raw.lock().expect("raw lock")).into_owned();
+    assert!(!pty.in_alternate_screen(), "still in the alternate screen");
+    let modes = &raw[raw.rfind("speed").unwrap_or(0)..];
+    assert!(
+        modes.contains(" icanon") && modes.contains(" echo"),
+        "raw mode left on: {modes}"
+    );
+    assert!(!modes.contains("-icanon"), "raw mode left on: {modes}");
+}
+
+fn mvx_pid(pty: &Pty) -> String {
+    let shell = pty.child.process_id().expect("shell pid");
+    let out = std::process::Command::new("pgrep")
+        .args(["-P", &shell.to_string()])
+        .output()
+        .expect("pgrep runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+fn kill(pid: &str, signal: &str) {
+    let status = std::process::Command::new("kill")
+        .args([signal, pid])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+}
+
+#[test]
+fn a_participant_plays_a_flow_and_every_hesitation_matches_the_delay() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("espresso-one-menu", dir.path(), &[]);
+    let mut delays = Vec::new();
+    let mut step = |pty: &mut Pty, text: &str, wait_ms: u64, keys: &str| {
+        let seen = pty.wait_for(text);
+        thread::sleep(Duration::from_millis(wait_ms));
+        let sent = pty.send(keys);
+        delays.push(sent - seen);
+    };
+    step(&mut pty, "Where do you tap?", 400, "j"); // first key: a move, not yet the decision
+    thread::sleep(Duration::from_millis(300));
+    pty.send("k\r");
+    step(&mut pty, "[ Brew now ]", 250, "1");
+    pty.wait_for("Press Enter to continue");
+    pty.send("\r");
+    step(&mut pty, "Could you get the espresso", 150, "1");
+    step(&mut pty, "Question 2 of 3", 100, "6");
+    step(&mut pty, "Question 3 of 3", 50, "ok\r");
+    pty.wait_for("Thank you for taking part!");
+    pty.send("q");
+    pty.wait_for_output("EXIT=0");
+    assert_terminal_restored(&pty);
+
+    let recorded = session::read(&session_file(dir.path())).expect("the session loads");
+    let timed: Vec<(String, u64, u64)> = recorded
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Choose { choice, timing, .. } => {
+                Some((choice.clone(), timing.hesitation_ms, timing.decision_ms))
+            }
+            EventKind::Answer {
+                question, timing, ..
+            } => Some((question.clone(), timing.hesitation_ms, timing.decision_ms)),
+            _ => None,
+        })
+        .collect();
+    let names: Vec<&str> = timed.iter().map(|(n, _, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["Espresso single", "Brew now", "solved", "seq", "change"]
+    );
+    // The frame is on screen before we see it and the key is read after we send it, so a
+    // hesitation is about the delay we waited, plus a little for the terminal. It can come
+    // out a few ms short: "shown" is stamped just after the flush, and a loaded machine
+    // may run us first. The tight figures are in BENCHMARKS.md.
+    let (early, late) = (Duration::from_millis(25), Duration::from_millis(250));
+    for ((name, hesitation, _), delay) in timed.iter().zip(&delays) {
+        let hesitation = Duration::from_millis(*hesitation);
+        assert!(
+            hesitation + early >= *delay,
+            "{name}: {hesitation:?} < {delay:?}"
+        );
+        assert!(
+            hesitation <= *delay + late,
+            "{name}: {hesitation:?} much more than {delay:?}"
+        );
+    }
+    let (_, hesitation, decision) = &timed[0];
+    assert!(
+        decision >= &(hesitation + 290),
+        "the decision came with k and Enter, 300 ms after the first key"
+    );
+    assert!(recorded.ended());
+}
+
+#[test]
+fn sigkill_mid_session_leaves_every_event_before_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("espresso-three-menus", dir.path(), &[]);
+    pty.wait_for("Where do you tap?");
+    pty.send("1");
+    pty.wait_for("Which list would you open?");
+    pty.send("2");
+    pty.wait_for("Pick your drink.");
+    kill(&mvx_pid(&pty), "-KILL");
+    pty.wait_for_output("EXIT=137");
+    let recorded = session::read(&session_file(dir.path())).expect("a killed session loads");
+    let choices: Vec<&str> = recorded
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Choose { choice, .. } => Some(choice.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(choices, ["Drinks", "Coffee classics"]);
+    assert!(!recorded.ended(), "nothing after the kill");
+}
+
+fn assert_aborted_by(dir: &Path, reason: &str) {
+    let recorded = session::read(&session_file(dir)).expect("the session loads");
+    let kinds: Vec<&EventKind> = recorded.events.iter().map(|e| &e.kind).collect();
+    assert!(
+        kinds.contains(&&EventKind::Abort {
+            reason: reason.into()
+        }),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.last(),
+        Some(&&EventKind::SessionEnd {
+            outcome: SessionOutcome::Aborted
+        })
+    );
+}
+
+#[test]
+fn sigterm_ends_the_session_as_aborted_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("shop-order-status", dir.path(), &[]);
+    pty.wait_for("Where do you look first?");
+    pty.send("2");
+    pty.wait_for("Products, not help pages.");
+    kill(&mvx_pid(&pty), "-TERM");
+    pty.wait_for_output("EXIT=143");
+    assert_terminal_restored(&pty);
+    assert_aborted_by(dir.path(), "SIGTERM");
+}
+
+#[test]
+fn sighup_ends_the_session_as_aborted_and_restores_the_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("product-comparison", dir.path(), &[]);
+    pty.wait_for("Which laptop lasts");
+    pty.send("1");
+    pty.wait_for("Is that what you needed");
+    kill(&mvx_pid(&pty), "-HUP");
+    pty.wait_for_output("EXIT=129");
+    assert_terminal_restored(&pty);
+    assert_aborted_by(dir.path(), "SIGHUP");
+}
+
+#[test]
+fn a_panic_leaves_a_loadable_session_and_a_working_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play(
+        "espresso-one-menu",
+        dir.path(),
+        &[("MVX_TEST_PANIC_AFTER_MS", "1500")],
+    );
+    pty.wait_for("Where do you tap?");
+    pty.send("3");
+    pty.wait_for_output("panicking on purpose");
+    pty.wait_for_output("EXIT=101");
+    assert_terminal_restored(&pty);
+    let recorded =
+        session::read(&session_file(dir.path())).expect("the session loads after a panic");
+    assert!(
+        recorded
+            .events
+            .iter()
+            .any(|e| matches!(&e.kind, EventKind::Choose { choice, .. } if choice == "All drinks"))
+    );
+}
+
+#[test]
+fn ctrl_c_asks_then_ends_the_session_as_aborted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("espresso-one-menu", dir.path(), &[]);
+    pty.wait_for("Where do you tap?");
+    pty.send("\x03");
+    pty.wait_for("End the session now?");
+    pty.send("y");
+    pty.wait_for("The session was ended early.");
+    pty.send("\r");
+    pty.wait_for_output("EXIT=0");
+    assert_terminal_restored(&pty);
+    assert_aborted_by(dir.path(), "researcher");
+}
