@@ -155,3 +155,61 @@ fn graph_of_a_broken_flow_explains_on_stderr() {
         .stdout("")
         .stderr(contains("no-steps.yaml:4:8: error: the flow has no steps"));
 }
+
+#[test]
+fn play_refuses_a_bad_participant_id_before_writing_anything() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    mvx()
+        .args([
+            "play",
+            "flows/espresso-one-menu.yaml",
+            "--participant",
+            "P 07/../x",
+        ])
+        .arg("--sessions")
+        .arg(&sessions)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "--participant `P 07/../x` may use only letters, digits, `-` and `_`",
+        ));
+    assert!(!sessions.exists(), "nothing written");
+    mvx()
+        .args([
+            "play",
+            "flows/espresso-one-menu.yaml",
+            "--researcher",
+            &"a".repeat(65),
+        ])
+        .arg("--sessions")
+        .arg(&sessions)
+        .assert()
+        .code(2);
+    assert!(!sessions.exists(), "nothing written");
+}
+
+#[test]
+fn play_refuses_a_flow_with_errors_and_shows_them() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    mvx()
+        .args(["play", &fixture("unknown-start-and-targets")])
+        .arg("--sessions")
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stderr(contains(
+            "error: step `home` leads to `dnoe`, which is not a step",
+        ))
+        .stderr(contains("fix these first"));
+    assert_eq!(std::fs::read_dir(dir.path()).expect("dir").count(), 0);
+}
+
+#[test]
+fn play_of_a_missing_flow_exits_2() {
+    mvx()
+        .args(["play", "flows/nope.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot read flows/nope.yaml"));
+}
