@@ -12,17 +12,17 @@ use mvx::session::{EventKind, SessionOutcome, TaskOutcome};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-/// The keys of the shortest path from the start to a successful end: a digit per choice,
-/// Enter for info steps, typed text then Enter for inputs.
-fn keys_to_success(flow: &Flow) -> Vec<Key> {
+/// The keys of the shortest path from `start` to a step that `done` accepts: a digit per
+/// choice, Enter for info steps, typed text then Enter for inputs.
+fn keys_to(flow: &Flow, start: &str, done: impl Fn(usize) -> bool) -> Vec<Key> {
     let index = flow.index();
     let mut came_from: HashMap<usize, (usize, Vec<Key>)> = HashMap::new();
-    let start = index[flow.start.id.as_str()];
+    let start = index[start];
     let mut queue = VecDeque::from([start]);
     let goal = loop {
         let at = queue.pop_front().expect("a successful end is reachable");
         let step = &flow.steps[at];
-        if matches!(&step.kind, StepKind::End { outcome } if outcome == "success") {
+        if done(at) {
             break at;
         }
         let exits: Vec<(Vec<Key>, &str)> = match &step.kind {
@@ -60,6 +60,26 @@ fn keys_to_success(flow: &Flow) -> Vec<Key> {
     path
 }
 
+/// Each task: Enter on its brief, the way to a success step, Enter past it. A flow
+/// without tasks: the way to an `end: success` step, then Enter.
+fn task_keys(flow: &Flow) -> Vec<Key> {
+    if flow.tasks.is_empty() {
+        let success = |i: usize| matches!(&flow.steps[i].kind, StepKind::End { outcome } if outcome == "success");
+        let mut keys = keys_to(flow, &flow.start.id, success);
+        keys.push(Key::Enter);
+        return keys;
+    }
+    let index = flow.index();
+    let mut keys = Vec::new();
+    for task in &flow.tasks {
+        let success: Vec<usize> = task.success.iter().map(|t| index[t.id.as_str()]).collect();
+        keys.push(Key::Enter);
+        keys.extend(keys_to(flow, &task.start.id, |i| success.contains(&i)));
+        keys.push(Key::Enter);
+    }
+    keys
+}
+
 fn answer_keys(flow: &Flow) -> Vec<Key> {
     flow.questions
         .iter()
@@ -94,8 +114,7 @@ fn every_example_flow_plays_from_start_to_verdicts() {
     for entry in std::fs::read_dir("flows").expect("flows/") {
         let path = entry.expect("entry").path();
         let flow = flow::load(&std::fs::read_to_string(&path).expect("readable")).expect("loads");
-        let mut keys = keys_to_success(&flow);
-        keys.push(Key::Enter); // past the end screen
+        let mut keys = task_keys(&flow);
         keys.extend(answer_keys(&flow));
         keys.push(Key::Char('q'));
         let mut player = Player::new(&flow);

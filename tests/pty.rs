@@ -289,6 +289,8 @@ fn assert_aborted_by(dir: &Path, reason: &str) {
 fn sigterm_ends_the_session_as_aborted_and_restores_the_terminal() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut pty = play("shop-order-status", dir.path(), &[]);
+    pty.wait_for("Find out where your order is.");
+    pty.send("\r");
     pty.wait_for("Where do you look first?");
     pty.send("2");
     pty.wait_for("Products, not help pages.");

@@ -92,16 +92,18 @@ impl PlayView<'_> {
     }
 
     fn brief(&self, area: Rect, buf: &mut Buffer) {
-        let Some((task, number, count)) = self.player.task() else {
+        let Some((task, _, _)) = self.player.task() else {
             return;
         };
-        let text = Text::from(vec![
-            Line::from(format!("Task {number} of {count}")).bold(),
-            Line::from(""),
-            Line::from(printable(&task.brief)),
-            Line::from(""),
-            Line::from("Press Enter when you are ready to start.").dim(),
-        ]);
+        let mut lines = vec![Line::from("Your task").bold(), Line::from("")];
+        lines.extend(
+            printable(&task.brief)
+                .lines()
+                .map(|l| Line::from(l.to_owned())),
+        );
+        lines.push(Line::from(""));
+        lines.push(Line::from("Press Enter when you are ready to start.").dim());
+        let text = Text::from(lines);
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
             .render(area.inner(ratatui::layout::Margin::new(1, 1)), buf);
