@@ -91,6 +91,7 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
         start,
         scroll: 0,
         panic_after,
+        too_small: false,
     };
     let result = session.run(&mut screen, &incoming);
     drop(screen);
@@ -196,6 +197,9 @@ struct Session<'f, 'w> {
     start: Instant,
     scroll: u16,
     panic_after: Option<Duration>,
+    /// The last frame said the terminal is too small; the participant cannot see the
+    /// step, so their keys are not taken (the researcher's still are).
+    too_small: bool,
 }
 
 impl Session<'_, '_> {
@@ -253,17 +257,27 @@ impl Session<'_, '_> {
             scroll: self.scroll,
             saved_to: &saved_to,
         };
+        let mut too_small = false;
         screen
             .terminal
-            .draw(|frame| frame.render_widget(&view, frame.area()))
+            .draw(|frame| {
+                let area = frame.area();
+                too_small = area.width < view::MIN_COLS || area.height < view::MIN_ROWS;
+                frame.render_widget(&view, area);
+            })
             .map_err(|e| format!("cannot draw: {e}"))?;
-        self.player.shown(self.start.elapsed());
+        self.too_small = too_small;
+        // A step the terminal is too small to show has not been seen yet.
+        if !too_small {
+            self.player.shown(self.start.elapsed());
+        }
         Ok(())
     }
 
     fn terminal_event(&mut self, at: Instant, event: TerminalEvent) -> bool {
         match event {
             TerminalEvent::Key(key) => match keymap::map(key) {
+                Mapped::Player(Action::Key(_)) if self.too_small => false,
                 Mapped::Player(action) => {
                     self.player.handle(Input {
                         at: self.since_start(at),

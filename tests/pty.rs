@@ -26,7 +26,7 @@ fn deadline() -> Duration {
 }
 
 struct Pty {
-    _master: Box<dyn MasterPty + Send>,
+    master: Box<dyn MasterPty + Send>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
     raw: Arc<Mutex<Vec<u8>>>,
@@ -72,7 +72,7 @@ impl Pty {
             }
         });
         Pty {
-            _master: pair.master,
+            master: pair.master,
             writer,
             screen,
             raw,
@@ -116,6 +116,25 @@ impl Pty {
         self.writer.write_all(keys.as_bytes()).expect("keys sent");
         self.writer.flush().expect("keys flushed");
         Instant::now()
+    }
+
+    fn resize(&self, rows: u16, cols: u16) {
+        let size = PtySize {
+            rows,
+            cols,
+            pixel_width: 0,
+            pixel_height: 0,
+        };
+        self.master.resize(size).expect("resized");
+        let (rows, cols) = (
+            NonZeroU16::new(rows).expect("rows"),
+            NonZeroU16::new(cols).expect("cols"),
+        );
+        self.screen
+            .lock()
+            .expect("screen lock")
+            .screen_mut()
+            .set_size(rows, cols);
     }
 
     fn in_alternate_screen(&self) -> bool {
@@ -349,4 +368,32 @@ fn ctrl_c_asks_then_ends_the_session_as_aborted() {
     pty.wait_for_output("EXIT=0");
     assert_terminal_restored(&pty);
     assert_aborted_by(dir.path(), "researcher");
+}
+
+#[test]
+fn keys_wait_while_the_terminal_is_too_small_to_show_the_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("espresso-one-menu", dir.path(), &[]);
+    pty.wait_for("Where do you tap?");
+    pty.resize(10, 30);
+    pty.wait_for("needs at least 40x12");
+    pty.send("2");
+    thread::sleep(Duration::from_millis(300));
+    pty.resize(24, 80);
+    pty.wait_for("Where do you tap?");
+    pty.send("\x03");
+    pty.wait_for("End the session now?");
+    pty.send("y");
+    pty.wait_for("The session was ended early.");
+    pty.send("q");
+    pty.wait_for_output("EXIT=0");
+    let recorded = session::read(&session_file(dir.path())).expect("the session loads");
+    let chose = recorded
+        .events
+        .iter()
+        .any(|e| matches!(e.kind, EventKind::Choose { .. }));
+    assert!(
+        !chose,
+        "a key typed while the step could not be seen is not a choice"
+    );
 }
