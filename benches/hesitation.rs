@@ -98,7 +98,7 @@ impl Journey {
 
     /// Waits for the next step, waits `DELAY`, picks, and returns |recorded - observed|.
     fn step(&mut self) -> Duration {
-        let mark = if self.marks % 2 == 0 {
+        let mark = if self.marks.is_multiple_of(2) {
             "PING-MARK"
         } else {
             "PONG-MARK"

@@ -2,4 +2,5 @@
 
 pub mod events;
 pub mod keymap;
+pub mod supervisor;
 pub mod terminal;

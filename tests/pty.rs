@@ -178,13 +178,30 @@ fn assert_terminal_restored(pty: &Pty) {
     assert!(!modes.contains("-icanon"), "raw mode left on: {modes}");
 }
 
+fn child_of(parent: &str) -> String {
+    let until = Instant::now() + deadline();
+    loop {
+        let out = std::process::Command::new("pgrep")
+            .args(["-P", parent])
+            .output()
+            .expect("pgrep runs");
+        let pid = String::from_utf8_lossy(&out.stdout).trim().to_owned();
+        if !pid.is_empty() {
+            return pid;
+        }
+        assert!(Instant::now() < until, "no child of {parent}");
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// The `mvx play` the shell started: the supervisor that restores the terminal.
 fn mvx_pid(pty: &Pty) -> String {
-    let shell = pty.child.process_id().expect("shell pid");
-    let out = std::process::Command::new("pgrep")
-        .args(["-P", &shell.to_string()])
-        .output()
-        .expect("pgrep runs");
-    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+    child_of(&pty.child.process_id().expect("shell pid").to_string())
+}
+
+/// The process playing the session, under the supervisor.
+fn session_pid(pty: &Pty) -> String {
+    child_of(&mvx_pid(pty))
 }
 
 fn kill(pid: &str, signal: &str) {
@@ -264,7 +281,7 @@ fn a_participant_plays_a_flow_and_every_hesitation_matches_the_delay() {
 }
 
 #[test]
-fn sigkill_mid_session_leaves_every_event_before_it() {
+fn sigkill_mid_session_leaves_every_event_before_it_and_a_working_terminal() {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut pty = play("espresso-three-menus", dir.path(), &[]);
     pty.wait_for("Where do you tap?");
@@ -272,8 +289,9 @@ fn sigkill_mid_session_leaves_every_event_before_it() {
     pty.wait_for("Which list would you open?");
     pty.send("2");
     pty.wait_for("Pick your drink.");
-    kill(&mvx_pid(&pty), "-KILL");
+    kill(&session_pid(&pty), "-KILL");
     pty.wait_for_output("EXIT=137");
+    assert_terminal_restored(&pty);
     let recorded = session::read(&session_file(dir.path())).expect("a killed session loads");
     let choices: Vec<&str> = recorded
         .events

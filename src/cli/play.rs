@@ -5,8 +5,12 @@ use std::io::{self, Write};
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PlayArgs};
 use crate::play::{self, NotStarted, PlayOptions};
 use crate::session::SessionOutcome;
+use crate::tui::supervisor::{self, Supervised};
 
 pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    if let Supervised::Exited(code) = supervisor::supervise() {
+        return Ok(code);
+    }
     let options = PlayOptions {
         flow: args.flow,
         participant: args.participant,
@@ -24,6 +28,7 @@ pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
             let _ = writeln!(out, "Session {how}: {}", played.path.display());
             Ok(match played.signal {
                 Some("SIGHUP") => 129,
+                Some("SIGINT") => 130,
                 Some(_) => 143,
                 None => EXIT_OK,
             })

@@ -5,7 +5,7 @@ use std::thread;
 use std::time::Instant;
 
 use ratatui::crossterm::event::{self, Event};
-use signal_hook::consts::{SIGHUP, SIGTERM};
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 use signal_hook::iterator::Signals;
 
 /// Something from outside, with the monotonic time it arrived.
@@ -13,7 +13,7 @@ use signal_hook::iterator::Signals;
 pub enum Incoming {
     /// A terminal event, stamped as soon as `read()` returned it.
     Terminal { at: Instant, event: Event },
-    /// The process was asked to stop (`SIGTERM`) or lost its terminal (`SIGHUP`).
+    /// The process was asked to stop (`SIGTERM`, `SIGINT`) or lost its terminal (`SIGHUP`).
     Signal { at: Instant, name: &'static str },
     /// Reading the terminal failed; input is over.
     Closed,
@@ -23,14 +23,14 @@ pub enum Incoming {
 /// after `read()` returns, never in the drawing loop, so a slow frame cannot delay it.
 pub fn start() -> std::io::Result<Receiver<Incoming>> {
     let (sender, receiver) = channel();
-    let mut signals = Signals::new([SIGTERM, SIGHUP])?;
+    let mut signals = Signals::new([SIGTERM, SIGHUP, SIGINT])?;
     let signal_sender = sender.clone();
     thread::spawn(move || {
         for signal in signals.forever() {
-            let name = if signal == SIGHUP {
-                "SIGHUP"
-            } else {
-                "SIGTERM"
+            let name = match signal {
+                SIGHUP => "SIGHUP",
+                SIGINT => "SIGINT",
+                _ => "SIGTERM",
             };
             if signal_sender
                 .send(Incoming::Signal {
