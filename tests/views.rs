@@ -45,6 +45,16 @@ fn draw(player: &Player, width: u16, height: u16, scroll: u16) -> Terminal<TestB
     terminal
 }
 
+fn text_of(terminal: &Terminal<TestBackend>) -> String {
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect()
+}
+
 fn snapshot_both_sizes(name: &str, player: &Player) {
     insta::assert_snapshot!(format!("{name}_80x24"), draw(player, 80, 24, 0).backend());
     insta::assert_snapshot!(format!("{name}_120x40"), draw(player, 120, 40, 0).backend());
@@ -174,13 +184,7 @@ fn participant_text_never_reaches_the_terminal_raw() {
         ],
     );
     let terminal = draw(&player, 80, 24, 0);
-    let text: String = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let text = text_of(&terminal);
     assert!(
         !text.chars().any(|c| c.is_control()),
         "no control characters drawn"
@@ -197,13 +201,7 @@ fn participant_text_never_reaches_the_terminal_raw() {
     terminal
         .draw(|f| f.render_widget(&view, f.area()))
         .expect("draws");
-    let text: String = terminal
-        .backend()
-        .buffer()
-        .content()
-        .iter()
-        .map(|c| c.symbol())
-        .collect();
+    let text = text_of(&terminal);
     assert!(
         text.contains("Session saved to evil\\u{1b}[2J.yaml"),
         "{text}"

@@ -5,7 +5,7 @@ mod reach;
 use std::collections::HashMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::flow::{Answer, Choice, Flow, SUCCESS, Step, StepKind};
+use crate::flow::{Answer, Choice, Flow, SUCCESS, Step, StepKind, Target};
 use crate::suggest;
 use crate::text::{display_width, index_past_width};
 
@@ -42,10 +42,9 @@ fn targets(flow: &Flow, findings: &mut Vec<Diagnostic>) {
             "`start` names the step `{}`, which does not exist",
             flow.start.id
         );
-        findings.push(
-            Diagnostic::error("unknown-start", flow.start.at, message)
-                .with_suggestion(suggest::closest(&flow.start.id, ids())),
-        );
+        let mut finding = no_such_step(&flow.start, message, ids());
+        finding.code = "unknown-start";
+        findings.push(finding);
     }
     for task in &flow.tasks {
         for target in std::iter::once(&task.start).chain(&task.success) {
@@ -54,10 +53,7 @@ fn targets(flow: &Flow, findings: &mut Vec<Diagnostic>) {
                     "task `{}` names the step `{}`, which does not exist",
                     task.id, target.id
                 );
-                findings.push(
-                    Diagnostic::error("unknown-target", target.at, message)
-                        .with_suggestion(suggest::closest(&target.id, ids())),
-                );
+                findings.push(no_such_step(target, message, ids()));
             }
         }
     }
@@ -68,13 +64,20 @@ fn targets(flow: &Flow, findings: &mut Vec<Diagnostic>) {
                     "step `{}` leads to `{}`, which is not a step",
                     step.id, target.id
                 );
-                findings.push(
-                    Diagnostic::error("unknown-target", target.at, message)
-                        .with_suggestion(suggest::closest(&target.id, ids())),
-                );
+                findings.push(no_such_step(target, message, ids()));
             }
         }
     }
+}
+
+/// A reference to a step that does not exist, with the closest id as a suggestion.
+fn no_such_step<'a>(
+    target: &Target,
+    message: String,
+    ids: impl Iterator<Item = &'a str>,
+) -> Diagnostic {
+    Diagnostic::error("unknown-target", target.at, message)
+        .with_suggestion(suggest::closest(&target.id, ids))
 }
 
 fn choice_findings(step: &Step, choices: &[Choice], findings: &mut Vec<Diagnostic>) {
