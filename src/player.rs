@@ -8,16 +8,18 @@ pub mod clock;
 pub mod field;
 pub mod input;
 mod question;
+mod researcher;
 mod step;
+mod task;
 
 use std::collections::HashMap;
 use std::time::Duration;
 
-use crate::flow::{Flow, SUCCESS, Step, StepKind, Task};
+use crate::flow::{Flow, Step, Task};
 use crate::session::{Event, EventKind, SessionOutcome, TaskOutcome, Timing};
 use clock::{ActiveClock, millis};
 use field::TextField;
-use input::{Action, Command, Input, Key};
+use input::{Action, Input, Key};
 
 /// What the participant is looking at.
 #[derive(Debug, Clone, PartialEq)]
@@ -211,95 +213,6 @@ impl<'f> Player<'f> {
         }
     }
 
-    /// Ends the session at once, as when the terminal goes away (`SIGHUP`) or the
-    /// process is asked to stop (`SIGTERM`).
-    pub fn abort(&mut self, at: Duration, reason: &str) {
-        if matches!(self.mode, Mode::Closing { .. }) {
-            return;
-        }
-        if self.clock.is_paused() {
-            let paused = self.clock.resume(at);
-            self.record(
-                at,
-                EventKind::Resume {
-                    paused_ms: millis(paused),
-                },
-            );
-        }
-        self.record(
-            at,
-            EventKind::Abort {
-                reason: reason.to_owned(),
-            },
-        );
-        if self.task_started.is_some() {
-            self.end_task(at, TaskOutcome::Aborted);
-        }
-        self.end_session(at, SessionOutcome::Aborted);
-    }
-
-    fn command(&mut self, command: Command, at: Duration) {
-        if matches!(self.mode, Mode::Closing { .. }) {
-            return;
-        }
-        match (command, &self.overlay) {
-            (Command::Quit, Overlay::ConfirmQuit) => self.abort(at, "researcher"),
-            (Command::Quit, _) => self.overlay = Overlay::ConfirmQuit,
-            (Command::Pause, Overlay::Paused) => {
-                let paused = self.clock.resume(at);
-                self.overlay = Overlay::None;
-                self.record(
-                    at,
-                    EventKind::Resume {
-                        paused_ms: millis(paused),
-                    },
-                );
-            }
-            (Command::Pause, Overlay::None) => {
-                self.clock.pause(at);
-                self.overlay = Overlay::Paused;
-                self.record(at, EventKind::Pause);
-            }
-            (Command::Note, Overlay::None) => {
-                self.overlay = Overlay::Note {
-                    field: TextField::default(),
-                }
-            }
-            (Command::GiveUp, Overlay::None) => self.give_up(at),
-            _ => {}
-        }
-    }
-
-    fn overlay_key(&mut self, key: Key, at: Duration) {
-        match &mut self.overlay {
-            Overlay::Note { field } => match key {
-                Key::Enter => {
-                    let text = field.text().trim().to_owned();
-                    self.overlay = Overlay::None;
-                    if !text.is_empty() {
-                        self.record(at, EventKind::Note { text });
-                    }
-                }
-                Key::Esc => self.overlay = Overlay::None,
-                key => {
-                    field.edit(key);
-                }
-            },
-            Overlay::ConfirmQuit => match key {
-                Key::Char('y' | 'Y') | Key::Enter => self.abort(at, "researcher"),
-                Key::Char('n' | 'N') | Key::Esc => {
-                    self.overlay = if self.clock.is_paused() {
-                        Overlay::Paused
-                    } else {
-                        Overlay::None
-                    };
-                }
-                _ => {}
-            },
-            Overlay::Paused | Overlay::None => {}
-        }
-    }
-
     fn participant_key(&mut self, key: Key, at: Duration) {
         self.first_key_at.get_or_insert(self.clock.active(at));
         match &self.mode {
@@ -338,140 +251,6 @@ impl<'f> Player<'f> {
     fn show(&mut self, mode: Mode) {
         self.mode = mode;
         self.awaiting_shown = true;
-    }
-
-    fn begin_task(&mut self, at: Duration) {
-        self.history.clear();
-        match self.plans[self.task].task {
-            Some(_) => self.show(Mode::Brief),
-            None => self.enter_step(self.plans[self.task].start, at),
-        }
-    }
-
-    fn start_task(&mut self, at: Duration) {
-        self.task_started = Some(self.clock.active(at));
-        let task = self.plans[self.task].id.to_owned();
-        self.record(at, EventKind::TaskStart { task });
-    }
-
-    /// Shows step `index`; arriving at an end step or a task's success step ends the task.
-    fn enter_step(&mut self, index: usize, at: Duration) {
-        let step = &self.flow.steps[index];
-        let plan = &self.plans[self.task];
-        let outcome = match &step.kind {
-            _ if plan.success.contains(&index) => Some(TaskOutcome::Success),
-            StepKind::End { outcome } if plan.task.is_none() && outcome == SUCCESS => {
-                Some(TaskOutcome::Success)
-            }
-            StepKind::End { .. } => Some(TaskOutcome::Failure),
-            _ => None,
-        };
-        let Some(outcome) = outcome else {
-            self.show(Mode::Step {
-                step: index,
-                highlight: 0,
-                field: TextField::default(),
-            });
-            return;
-        };
-        self.show(Mode::StepDone {
-            step: index,
-            outcome,
-        });
-        if self.task_started.is_none() {
-            self.start_task(at);
-        }
-        if let StepKind::End { outcome } = &step.kind {
-            self.record(
-                at,
-                EventKind::End {
-                    step: step.id.clone(),
-                    outcome: outcome.clone(),
-                },
-            );
-        }
-        self.end_task(at, outcome);
-    }
-
-    fn go_to(&mut self, from: usize, target: &str, at: Duration) {
-        let Some(&to) = self.index.get(target) else {
-            return;
-        };
-        self.history.push(from);
-        self.enter_step(to, at);
-    }
-
-    fn end_task(&mut self, at: Duration, outcome: TaskOutcome) {
-        let Some(started) = self.task_started.take() else {
-            return;
-        };
-        let duration = match (
-            outcome,
-            self.plans[self.task].task.and_then(|t| t.time_limit),
-        ) {
-            (TaskOutcome::Timeout, Some(limit)) => limit,
-            _ => self.clock.active(at).saturating_sub(started),
-        };
-        let task = self.plans[self.task].id.to_owned();
-        self.record(
-            at,
-            EventKind::TaskEnd {
-                task,
-                outcome,
-                duration_ms: millis(duration),
-            },
-        );
-    }
-
-    fn check_time_limit(&mut self, at: Duration) {
-        let (Some(started), Mode::Step { step, .. }) = (self.task_started, &self.mode) else {
-            return;
-        };
-        let Some(limit) = self.plans[self.task].task.and_then(|t| t.time_limit) else {
-            return;
-        };
-        if self.clock.active(at).saturating_sub(started) >= limit {
-            let step = self.flow.steps[*step].id.clone();
-            self.record(at, EventKind::Timeout { step });
-            self.end_task(at, TaskOutcome::Timeout);
-            self.overlay = Overlay::None;
-            self.show(Mode::Interlude {
-                outcome: TaskOutcome::Timeout,
-            });
-        }
-    }
-
-    fn give_up(&mut self, at: Duration) {
-        let Mode::Step { step, .. } = &self.mode else {
-            return;
-        };
-        let step = self.flow.steps[*step].id.clone();
-        self.record(at, EventKind::GiveUp { step });
-        self.end_task(at, TaskOutcome::Abandoned);
-        self.show(Mode::Interlude {
-            outcome: TaskOutcome::Abandoned,
-        });
-    }
-
-    fn next_task(&mut self, at: Duration) {
-        if self.task + 1 < self.plans.len() {
-            self.task += 1;
-            self.begin_task(at);
-        } else if self.flow.questions.is_empty() {
-            self.end_session(at, SessionOutcome::Complete);
-        } else {
-            self.show(Mode::Question {
-                index: 0,
-                choice: None,
-                field: TextField::default(),
-            });
-        }
-    }
-
-    fn end_session(&mut self, at: Duration, outcome: SessionOutcome) {
-        self.overlay = Overlay::None;
-        self.record(at, EventKind::SessionEnd { outcome });
-        self.show(Mode::Closing { outcome });
     }
 }
 

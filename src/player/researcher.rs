@@ -1,0 +1,100 @@
+//! The researcher's commands: notes, pauses, giving up, ending early.
+
+use std::time::Duration;
+
+use super::clock::millis;
+use super::field::TextField;
+use super::input::{Command, Key};
+use super::{Mode, Overlay, Player};
+use crate::session::{EventKind, SessionOutcome, TaskOutcome};
+
+impl Player<'_> {
+    /// Ends the session at once, as when the terminal goes away (`SIGHUP`) or the
+    /// process is asked to stop (`SIGTERM`).
+    pub fn abort(&mut self, at: Duration, reason: &str) {
+        if matches!(self.mode, Mode::Closing { .. }) {
+            return;
+        }
+        if self.clock.is_paused() {
+            let paused = self.clock.resume(at);
+            self.record(
+                at,
+                EventKind::Resume {
+                    paused_ms: millis(paused),
+                },
+            );
+        }
+        self.record(
+            at,
+            EventKind::Abort {
+                reason: reason.to_owned(),
+            },
+        );
+        if self.task_started.is_some() {
+            self.end_task(at, TaskOutcome::Aborted);
+        }
+        self.end_session(at, SessionOutcome::Aborted);
+    }
+
+    pub(super) fn command(&mut self, command: Command, at: Duration) {
+        if matches!(self.mode, Mode::Closing { .. }) {
+            return;
+        }
+        match (command, &self.overlay) {
+            (Command::Quit, Overlay::ConfirmQuit) => self.abort(at, "researcher"),
+            (Command::Quit, _) => self.overlay = Overlay::ConfirmQuit,
+            (Command::Pause, Overlay::Paused) => {
+                let paused = self.clock.resume(at);
+                self.overlay = Overlay::None;
+                self.record(
+                    at,
+                    EventKind::Resume {
+                        paused_ms: millis(paused),
+                    },
+                );
+            }
+            (Command::Pause, Overlay::None) => {
+                self.clock.pause(at);
+                self.overlay = Overlay::Paused;
+                self.record(at, EventKind::Pause);
+            }
+            (Command::Note, Overlay::None) => {
+                self.overlay = Overlay::Note {
+                    field: TextField::default(),
+                }
+            }
+            (Command::GiveUp, Overlay::None) => self.give_up(at),
+            _ => {}
+        }
+    }
+
+    pub(super) fn overlay_key(&mut self, key: Key, at: Duration) {
+        match &mut self.overlay {
+            Overlay::Note { field } => match key {
+                Key::Enter => {
+                    let text = field.text().trim().to_owned();
+                    self.overlay = Overlay::None;
+                    if !text.is_empty() {
+                        self.record(at, EventKind::Note { text });
+                    }
+                }
+                Key::Esc => self.overlay = Overlay::None,
+                key => {
+                    field.edit(key);
+                }
+            },
+            Overlay::ConfirmQuit => match key {
+                Key::Char('y' | 'Y') | Key::Enter => self.abort(at, "researcher"),
+                Key::Char('n' | 'N') | Key::Esc => {
+                    self.overlay = if self.clock.is_paused() {
+                        Overlay::Paused
+                    } else {
+                        Overlay::None
+                    };
+                }
+                _ => {}
+            },
+            Overlay::Paused | Overlay::None => {}
+        }
+    }
+}
