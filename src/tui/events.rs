@@ -1,4 +1,5 @@
 //! Terminal input and signals, stamped the moment they arrive, on one channel.
+#![allow(clippy::disallowed_methods)] // the shell: this is where keys are stamped
 
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread;
