@@ -1,6 +1,7 @@
 //! Command-line interface: arguments in, an exit code out. `main` only forwards to `run`.
 
 mod check;
+mod export;
 mod files;
 mod graph;
 mod play;
@@ -55,6 +56,37 @@ enum Command {
         The session file is written to --sessions as it happens; see docs/session-format.md."
     )]
     Play(PlayArgs),
+    /// Write recorded sessions as tidy tables: one row per event, one row per session
+    #[command(
+        after_help = "Examples:\n  mvx export sessions/ --format csv -o export\n  \
+        mvx export sessions/ --format jsonl --redact-text -o shared\n\n\
+        Writes DIR/events.FORMAT and DIR/sessions.FORMAT; see docs/export.md for the columns."
+    )]
+    Export(ExportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ExportArgs {
+    /// Session files, or folders searched for them
+    #[arg(value_name = "PATH", default_value = "sessions")]
+    paths: Vec<PathBuf>,
+    /// Table format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    format: ExportFormat,
+    /// Replace what participants typed and researchers noted with "[redacted]"
+    #[arg(long)]
+    redact_text: bool,
+    /// Folder to write the tables to (made if missing)
+    #[arg(short, long = "output", value_name = "DIR", default_value = "export")]
+    output: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// Comma-separated values with a header row
+    Csv,
+    /// One JSON object per line
+    Jsonl,
 }
 
 #[derive(Debug, clap::Args)]
@@ -127,6 +159,7 @@ pub fn run(
         Command::Check(args) => check::run(&args, out, err),
         Command::Graph(args) => graph::run(&args, out, err),
         Command::Play(args) => play::run(args, out, err),
+        Command::Export(args) => export::run(&args, out, err),
     };
     match result {
         Ok(code) => code,

@@ -2,6 +2,7 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod export;
 pub mod flow;
 pub mod play;
 pub mod player;

@@ -4,10 +4,12 @@
 //! line is a JSON object, which is also a YAML flow mapping, so the file is valid YAML
 //! after every append and can be parsed fast line by line.
 
+mod discover;
 mod header;
 mod reader;
 mod writer;
 
+pub use discover::discover;
 pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
 pub use reader::{ReadError, Session, parse, read};
 pub use writer::{SessionWriter, file_name};
@@ -76,6 +78,9 @@ pub enum EventKind {
     Answer {
         question: String,
         value: AnswerValue,
+        /// The participant typed the answer (a `text: true` question): it may need redacting.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        free_text: bool,
         #[serde(flatten)]
         timing: Timing,
     },
@@ -108,6 +113,31 @@ pub enum EventKind {
     SessionEnd {
         outcome: SessionOutcome,
     },
+}
+
+impl EventKind {
+    /// The `kind` the event is written with.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::TaskStart { .. } => "task_start",
+            EventKind::Show { .. } => "show",
+            EventKind::Ask { .. } => "ask",
+            EventKind::Choose { .. } => "choose",
+            EventKind::Continue { .. } => "continue",
+            EventKind::Input { .. } => "input",
+            EventKind::Back { .. } => "back",
+            EventKind::Answer { .. } => "answer",
+            EventKind::Note { .. } => "note",
+            EventKind::Pause => "pause",
+            EventKind::Resume { .. } => "resume",
+            EventKind::GiveUp { .. } => "give_up",
+            EventKind::Timeout { .. } => "timeout",
+            EventKind::End { .. } => "end",
+            EventKind::TaskEnd { .. } => "task_end",
+            EventKind::Abort { .. } => "abort",
+            EventKind::SessionEnd { .. } => "session_end",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -165,12 +195,32 @@ mod tests {
     }
 
     #[test]
+    fn each_kind_is_named_as_it_is_written() {
+        let kinds = [
+            EventKind::Pause,
+            EventKind::GiveUp { step: "a".into() },
+            EventKind::SessionEnd {
+                outcome: SessionOutcome::Aborted,
+            },
+        ];
+        for kind in kinds {
+            let json = serde_json::to_value(Event {
+                at_ms: 0,
+                kind: kind.clone(),
+            })
+            .expect("json");
+            assert_eq!(json["kind"], kind.name());
+        }
+    }
+
+    #[test]
     fn answers_are_numbers_or_text() {
         let event = Event {
             at_ms: 1,
             kind: EventKind::Answer {
                 question: "ease".into(),
                 value: AnswerValue::Number(6),
+                free_text: false,
                 timing: Timing {
                     hesitation_ms: 1,
                     decision_ms: 2,

@@ -213,3 +213,45 @@ fn play_of_a_missing_flow_exits_2() {
         .code(2)
         .stderr(contains("cannot read flows/nope.yaml"));
 }
+
+const RECORDED: &str = r#"schema: mvx-session/1
+session: s-1
+flow: { id: shop, title: Shop, variant: null, path: flows/shop.yaml, sha256: abc }
+participant: P07
+researcher: null
+started_at: "2026-11-26T14:02:11.123+01:00"
+terminal: { cols: 80, rows: 24, term: xterm, program: null, tmux: false, ssh: false }
+mvx: "0.1.0"
+events:
+- {"at_ms":5,"kind":"task_start","task":"shop"}
+- {"at_ms":5,"kind":"show","step":"home"}
+- {"at_ms":900,"kind":"note","text":"secret"}
+- {"at_ms":950,"kind":"cho"#;
+
+#[test]
+fn export_writes_both_tables_and_names_files_it_skipped() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir_all(sessions.join("day-1")).expect("folders");
+    std::fs::write(sessions.join("day-1/a.yaml"), RECORDED).expect("a cut session");
+    std::fs::write(sessions.join("b.yaml"), "not a session").expect("a broken file");
+    let out = dir.path().join("out");
+    mvx()
+        .arg("export")
+        .arg(&sessions)
+        .args(["--format", "jsonl", "--redact-text", "-o"])
+        .arg(&out)
+        .assert()
+        .code(1)
+        .stdout(contains("exported 1 session to"))
+        .stderr(contains("b.yaml"));
+    let events = std::fs::read_to_string(out.join("events.jsonl")).expect("events written");
+    assert_eq!(
+        events.lines().count(),
+        3,
+        "the cut last line is dropped, the rest kept"
+    );
+    assert!(events.contains("[redacted]") && !events.contains("secret"));
+    let sessions = std::fs::read_to_string(out.join("sessions.jsonl")).expect("sessions written");
+    assert!(sessions.contains(r#""outcome":"cut off""#), "{sessions}");
+}

@@ -27,6 +27,7 @@ impl Player<'_> {
             Answer::Text => text_key(field, key).map(AnswerValue::Text),
         };
         let Some(value) = answer else { return };
+        let free_text = question.answer == Answer::Text;
         let index = *index;
         let question = question.id.clone();
         let timing = self.timing(at);
@@ -35,6 +36,7 @@ impl Player<'_> {
             EventKind::Answer {
                 question,
                 value,
+                free_text,
                 timing,
             },
         );

@@ -106,25 +106,7 @@ impl<'f> Session<'f> {
 }
 
 fn kind_name(kind: &EventKind) -> &'static str {
-    match kind {
-        EventKind::TaskStart { .. } => "task_start",
-        EventKind::Show { .. } => "show",
-        EventKind::Ask { .. } => "ask",
-        EventKind::Choose { .. } => "choose",
-        EventKind::Continue { .. } => "continue",
-        EventKind::Input { .. } => "input",
-        EventKind::Back { .. } => "back",
-        EventKind::Answer { .. } => "answer",
-        EventKind::Note { .. } => "note",
-        EventKind::Pause => "pause",
-        EventKind::Resume { .. } => "resume",
-        EventKind::GiveUp { .. } => "give_up",
-        EventKind::Timeout { .. } => "timeout",
-        EventKind::End { .. } => "end",
-        EventKind::TaskEnd { .. } => "task_end",
-        EventKind::Abort { .. } => "abort",
-        EventKind::SessionEnd { .. } => "session_end",
-    }
+    kind.name()
 }
 
 #[test]

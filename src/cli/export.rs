@@ -1,0 +1,66 @@
+//! `mvx export`: stream session files into two tidy tables.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::Path;
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ExportArgs, ExportFormat};
+use crate::export::{Exporter, Format};
+use crate::session;
+use crate::text::printable;
+
+pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let format = match args.format {
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Jsonl => Format::Jsonl,
+    };
+    let (files, mut problems) = session::discover(&args.paths);
+    let (events_path, sessions_path) = (
+        args.output.join(format!("events.{}", format.extension())),
+        args.output.join(format!("sessions.{}", format.extension())),
+    );
+    let opened = std::fs::create_dir_all(&args.output)
+        .and_then(|()| Ok((create(&events_path)?, create(&sessions_path)?)));
+    let (events, sessions) = match opened {
+        Ok(files) => files,
+        Err(e) => {
+            writeln!(
+                err,
+                "mvx: cannot write to {}: {e}",
+                printable(&args.output.display().to_string())
+            )?;
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let mut exporter = Exporter::new(format, events, sessions, args.redact_text);
+    let mut exported = 0;
+    for file in &files {
+        match session::read(file) {
+            Ok(recorded) => {
+                exporter.add(&recorded)?;
+                exported += 1;
+            }
+            Err(e) => problems.push(format!("skipped {e}")),
+        }
+    }
+    exporter.finish()?;
+    for problem in &problems {
+        writeln!(err, "mvx: {}", printable(problem))?;
+    }
+    writeln!(
+        out,
+        "exported {exported} session{} to {} and {}",
+        if exported == 1 { "" } else { "s" },
+        events_path.display(),
+        sessions_path.display()
+    )?;
+    Ok(if problems.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+fn create(path: &Path) -> io::Result<BufWriter<File>> {
+    File::create(path).map(BufWriter::new)
+}

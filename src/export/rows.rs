@@ -1,0 +1,196 @@
+//! The columns of the exported tables.
+
+use serde::Serialize;
+
+use crate::session::{AnswerValue, Event, EventKind, Session};
+
+/// What replaces free text when exporting with `--redact-text`.
+pub const REDACTED: &str = "[redacted]";
+
+/// One event, with the session it belongs to. Columns an event does not have stay empty.
+#[derive(Debug, Default, Serialize, PartialEq)]
+pub struct EventRow<'a> {
+    pub session: &'a str,
+    pub participant: &'a str,
+    pub flow: &'a str,
+    pub variant: Option<&'a str>,
+    pub flow_sha256: &'a str,
+    pub at_ms: u64,
+    pub kind: &'static str,
+    pub task: Option<&'a str>,
+    pub step: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub choice: Option<&'a str>,
+    pub question: Option<&'a str>,
+    pub value: Option<String>,
+    /// An input step's name.
+    pub name: Option<&'a str>,
+    /// Typed text: an input step's answer or a note.
+    pub text: Option<&'a str>,
+    pub hesitation_ms: Option<u64>,
+    pub decision_ms: Option<u64>,
+    pub outcome: Option<String>,
+    pub duration_ms: Option<u64>,
+    pub paused_ms: Option<u64>,
+    pub reason: Option<&'a str>,
+}
+
+impl<'a> EventRow<'a> {
+    pub fn new(session: &'a Session, event: &'a Event, redact: bool) -> Self {
+        let header = &session.header;
+        let typed = |text: &'a str| Some(if redact { REDACTED } else { text });
+        let mut row = EventRow {
+            session: &header.session,
+            participant: &header.participant,
+            flow: &header.flow.id,
+            variant: header.flow.variant.as_deref(),
+            flow_sha256: &header.flow.sha256,
+            at_ms: event.at_ms,
+            kind: event.kind.name(),
+            ..EventRow::default()
+        };
+        match &event.kind {
+            EventKind::TaskStart { task } => row.task = Some(task.as_str()),
+            EventKind::Show { step } | EventKind::GiveUp { step } | EventKind::Timeout { step } => {
+                row.step = Some(step.as_str());
+            }
+            EventKind::Ask { question } => row.question = Some(question.as_str()),
+            EventKind::Choose {
+                step,
+                choice,
+                to,
+                timing,
+            } => {
+                (row.step, row.choice, row.to) = (
+                    Some(step.as_str()),
+                    Some(choice.as_str()),
+                    Some(to.as_str()),
+                );
+                (row.hesitation_ms, row.decision_ms) =
+                    (Some(timing.hesitation_ms), Some(timing.decision_ms));
+            }
+            EventKind::Continue { step, to, timing } | EventKind::Back { step, to, timing } => {
+                (row.step, row.to) = (Some(step.as_str()), Some(to.as_str()));
+                (row.hesitation_ms, row.decision_ms) =
+                    (Some(timing.hesitation_ms), Some(timing.decision_ms));
+            }
+            EventKind::Input {
+                step,
+                name,
+                text,
+                timing,
+            } => {
+                (row.step, row.name, row.text) =
+                    (Some(step.as_str()), Some(name.as_str()), typed(text));
+                (row.hesitation_ms, row.decision_ms) =
+                    (Some(timing.hesitation_ms), Some(timing.decision_ms));
+            }
+            EventKind::Answer {
+                question,
+                value,
+                free_text,
+                timing,
+            } => {
+                row.question = Some(question.as_str());
+                row.value = Some(match value {
+                    AnswerValue::Text(_) if *free_text && redact => REDACTED.to_owned(),
+                    AnswerValue::Text(text) => text.clone(),
+                    AnswerValue::Number(n) => n.to_string(),
+                });
+                (row.hesitation_ms, row.decision_ms) =
+                    (Some(timing.hesitation_ms), Some(timing.decision_ms));
+            }
+            EventKind::Note { text } => row.text = typed(text),
+            EventKind::Pause => {}
+            EventKind::Resume { paused_ms } => row.paused_ms = Some(*paused_ms),
+            EventKind::End { step, outcome } => {
+                (row.step, row.outcome) = (Some(step.as_str()), Some(outcome.clone()))
+            }
+            EventKind::TaskEnd {
+                task,
+                outcome,
+                duration_ms,
+            } => {
+                row.task = Some(task.as_str());
+                row.outcome = Some(word(outcome));
+                row.duration_ms = Some(*duration_ms);
+            }
+            EventKind::Abort { reason } => row.reason = Some(reason.as_str()),
+            EventKind::SessionEnd { outcome } => row.outcome = Some(word(outcome)),
+        }
+        row
+    }
+}
+
+/// One session: who, which flow version, and how it ended.
+#[derive(Debug, Serialize, PartialEq)]
+pub struct SessionRow<'a> {
+    pub session: &'a str,
+    pub file: Option<String>,
+    pub participant: &'a str,
+    pub researcher: Option<&'a str>,
+    pub flow: &'a str,
+    pub title: &'a str,
+    pub variant: Option<&'a str>,
+    pub flow_sha256: &'a str,
+    pub started_at: &'a str,
+    pub terminal_cols: u16,
+    pub terminal_rows: u16,
+    pub term: Option<&'a str>,
+    pub mvx: &'a str,
+    pub events: usize,
+    /// `at_ms` of the last event recorded.
+    pub last_at_ms: u64,
+    /// `complete`, `aborted`, or `cut off` when the recording stopped without an end.
+    pub outcome: String,
+    pub tasks_ended: usize,
+    pub tasks_succeeded: usize,
+}
+
+impl<'a> SessionRow<'a> {
+    pub fn new(session: &'a Session) -> Self {
+        let header = &session.header;
+        let outcome = session.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::SessionEnd { outcome } => Some(word(outcome)),
+            _ => None,
+        });
+        let task_outcomes = session.events.iter().filter_map(|e| match &e.kind {
+            EventKind::TaskEnd { outcome, .. } => Some(*outcome),
+            _ => None,
+        });
+        let (ended, succeeded) = task_outcomes.fold((0, 0), |(n, s), o| {
+            (
+                n + 1,
+                s + usize::from(o == crate::session::TaskOutcome::Success),
+            )
+        });
+        SessionRow {
+            session: &header.session,
+            file: session.path.as_ref().map(|p| p.display().to_string()),
+            participant: &header.participant,
+            researcher: header.researcher.as_deref(),
+            flow: &header.flow.id,
+            title: &header.flow.title,
+            variant: header.flow.variant.as_deref(),
+            flow_sha256: &header.flow.sha256,
+            started_at: &header.started_at,
+            terminal_cols: header.terminal.cols,
+            terminal_rows: header.terminal.rows,
+            term: header.terminal.term.as_deref(),
+            mvx: &header.mvx,
+            events: session.events.len(),
+            last_at_ms: session.events.last().map_or(0, |e| e.at_ms),
+            outcome: outcome.unwrap_or_else(|| "cut off".into()),
+            tasks_ended: ended,
+            tasks_succeeded: succeeded,
+        }
+    }
+}
+
+/// An outcome as the session file writes it (`success`, `aborted`, ...).
+fn word(value: &impl Serialize) -> String {
+    match serde_json::to_value(value) {
+        Ok(serde_json::Value::String(s)) => s,
+        _ => String::new(),
+    }
+}
