@@ -1,0 +1,17 @@
+//! Statistics for small samples, each with its source in `docs/statistics.md`.
+//!
+//! User research runs on 5 to 30 people, so intervals matter more than point figures,
+//! and every test says when it cannot tell.
+
+mod compare;
+mod interval;
+mod quantile;
+mod questionnaire;
+
+pub use compare::{TestResult, n_minus_one_two_proportion, welch_t};
+pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
+pub use quantile::{median, quantile};
+pub use questionnaire::{csat_top_two, nps, sus_score};
+
+/// The confidence level of every interval: 95%.
+pub const CONFIDENCE: f64 = 0.95;

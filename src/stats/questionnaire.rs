@@ -1,0 +1,64 @@
+//! Standard questionnaires, scored the standard way.
+
+/// System Usability Scale (Brooke 1996): ten answers from 1 to 5; odd items score
+/// `answer - 1`, even items `5 - answer`; the sum times 2.5 gives 0 to 100.
+pub fn sus_score(answers: &[i64; 10]) -> Option<f64> {
+    if answers.iter().any(|a| !(1..=5).contains(a)) {
+        return None;
+    }
+    let sum: i64 = answers
+        .iter()
+        .enumerate()
+        .map(|(i, a)| if i % 2 == 0 { a - 1 } else { 5 - a })
+        .sum();
+    Some(sum as f64 * 2.5)
+}
+
+/// Net Promoter Score (Reichheld 2003): answers 0 to 10; the percentage of promoters
+/// (9-10) minus the percentage of detractors (0-6), from -100 to 100.
+pub fn nps(answers: &[i64]) -> Option<f64> {
+    if answers.is_empty() || answers.iter().any(|a| !(0..=10).contains(a)) {
+        return None;
+    }
+    let share =
+        |f: fn(&i64) -> bool| answers.iter().filter(|a| f(a)).count() as f64 / answers.len() as f64;
+    Some(100.0 * (share(|a| *a >= 9) - share(|a| *a <= 6)))
+}
+
+/// Customer satisfaction: the share of answers in the top two points of a scale that
+/// ends at `top` (4 and 5 on a 1-5 scale).
+pub fn csat_top_two(answers: &[i64], top: i64) -> Option<f64> {
+    if answers.is_empty() {
+        return None;
+    }
+    Some(answers.iter().filter(|a| **a >= top - 1).count() as f64 / answers.len() as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Brooke's scoring: all-neutral answers give 50; the best possible answers
+    /// (5 on odd items, 1 on even items) give 100.
+    #[test]
+    fn sus_is_scored_as_brooke_describes() {
+        assert_eq!(sus_score(&[3; 10]), Some(50.0));
+        assert_eq!(sus_score(&[5, 1, 5, 1, 5, 1, 5, 1, 5, 1]), Some(100.0));
+        assert_eq!(sus_score(&[1, 5, 1, 5, 1, 5, 1, 5, 1, 5]), Some(0.0));
+        // Odd items 3+4+3+4+3, even items 3+4+3+3+3: 33 × 2.5 = 82.5.
+        assert_eq!(sus_score(&[4, 2, 5, 1, 4, 2, 5, 2, 4, 2]), Some(82.5));
+        assert_eq!(sus_score(&[0, 2, 5, 1, 4, 2, 5, 2, 4, 2]), None);
+    }
+
+    /// 10 answers, 5 promoters and 2 detractors: 50% - 20% = 30.
+    #[test]
+    fn nps_is_promoters_minus_detractors() {
+        assert_eq!(nps(&[10, 9, 9, 10, 9, 8, 7, 6, 0, 8]), Some(30.0));
+        assert_eq!(nps(&[11]), None);
+    }
+
+    #[test]
+    fn csat_counts_the_top_two_boxes() {
+        assert_eq!(csat_top_two(&[5, 4, 3, 2, 5], 5), Some(0.6));
+    }
+}
