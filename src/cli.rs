@@ -5,6 +5,7 @@ mod export;
 mod files;
 mod graph;
 mod play;
+mod report;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -63,6 +64,35 @@ enum Command {
         Writes DIR/events.FORMAT and DIR/sessions.FORMAT; see docs/export.md for the columns."
     )]
     Export(ExportArgs),
+    /// Report tasks, steps, paths and verdicts with small-sample statistics
+    #[command(after_help = "Examples:\n  mvx report sessions/ > report.md\n  \
+        mvx report sessions/ --flow espresso --format json -o report.json\n\n\
+        Formulas and their sources: docs/statistics.md.")]
+    Report(ReportArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReportArgs {
+    /// Session files, or folders searched for them
+    #[arg(value_name = "PATH", default_value = "sessions")]
+    paths: Vec<PathBuf>,
+    /// Report only this flow id
+    #[arg(long, value_name = "ID")]
+    flow: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    format: ReportFormat,
+    /// Write the report to this file instead of stdout
+    #[arg(short, long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// Markdown
+    Md,
+    /// Every figure, machine-readable
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -160,6 +190,7 @@ pub fn run(
         Command::Graph(args) => graph::run(&args, out, err),
         Command::Play(args) => play::run(args, out, err),
         Command::Export(args) => export::run(&args, out, err),
+        Command::Report(args) => report::run(&args, out, err),
     };
     match result {
         Ok(code) => code,

@@ -6,6 +6,7 @@ pub mod export;
 pub mod flow;
 pub mod play;
 pub mod player;
+pub mod report;
 pub mod session;
 pub mod stats;
 pub mod suggest;

@@ -65,6 +65,9 @@ pub enum EventKind {
         step: String,
         name: String,
         text: String,
+        /// Where Enter led (absent in files from before it was recorded).
+        #[serde(default)]
+        to: String,
         #[serde(flatten)]
         timing: Timing,
     },

@@ -255,3 +255,23 @@ fn export_writes_both_tables_and_names_files_it_skipped() {
     let sessions = std::fs::read_to_string(out.join("sessions.jsonl")).expect("sessions written");
     assert!(sessions.contains(r#""outcome":"cut off""#), "{sessions}");
 }
+
+#[test]
+fn report_prints_markdown_or_json_and_names_skipped_files() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("a.yaml"), RECORDED).expect("a cut session");
+    std::fs::write(dir.path().join("b.yaml"), "not a session").expect("a broken file");
+    mvx()
+        .arg("report")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(contains("# mvx report").and(contains("**shop / (no variant)**")))
+        .stderr(contains("skipped").and(contains("b.yaml")));
+    let output = mvx().arg("report").arg(dir.path()).args(["--format", "json"]).output().expect("runs");
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
+    let version = &report["flows"][0]["versions"][0];
+    assert_eq!(version["sessions"]["cut_off"], 1);
+    assert_eq!(version["tasks"][0]["outcomes"]["cut off"], 1);
+    assert_eq!(version["tasks"][0]["successes"], 0);
+}

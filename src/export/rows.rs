@@ -78,10 +78,12 @@ impl<'a> EventRow<'a> {
                 step,
                 name,
                 text,
+                to,
                 timing,
             } => {
                 (row.step, row.name, row.text) =
                     (Some(step.as_str()), Some(name.as_str()), typed(text));
+                row.to = Some(to.as_str()).filter(|t| !t.is_empty());
                 (row.hesitation_ms, row.decision_ms) =
                     (Some(timing.hesitation_ms), Some(timing.decision_ms));
             }

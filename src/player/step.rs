@@ -108,6 +108,7 @@ impl Player<'_> {
             step: self.flow.steps[step].id.clone(),
             name: name.clone(),
             text,
+            to: go.id.clone(),
             timing: self.timing(at),
         };
         self.record(at, event);

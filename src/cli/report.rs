@@ -1,0 +1,46 @@
+//! `mvx report`: stream sessions into tallies, then render the figures.
+
+use std::io::{self, Write};
+
+use super::{EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
+use crate::report::{ReportBuilder, markdown};
+use crate::session;
+use crate::text::printable;
+
+pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let (files, problems) = session::discover(&args.paths);
+    let mut builder = ReportBuilder::new(args.flow.clone());
+    for problem in problems {
+        builder.skip(problem);
+    }
+    for file in &files {
+        match session::read(file) {
+            Ok(recorded) => builder.add(&recorded),
+            Err(e) => builder.skip(e.to_string()),
+        }
+    }
+    let report = builder.finish();
+    for skipped in &report.skipped {
+        writeln!(err, "mvx: skipped {}", printable(skipped))?;
+    }
+    let text = match args.format {
+        ReportFormat::Md => markdown::render(&report),
+        ReportFormat::Json => {
+            serde_json::to_string_pretty(&report).map_err(io::Error::other)? + "\n"
+        }
+    };
+    match &args.output {
+        Some(path) => {
+            if let Err(e) = std::fs::write(path, text) {
+                writeln!(
+                    err,
+                    "mvx: cannot write {}: {e}",
+                    printable(&path.display().to_string())
+                )?;
+                return Ok(EXIT_USAGE);
+            }
+        }
+        None => out.write_all(text.as_bytes())?,
+    }
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,508 @@
+//! The figures of one flow version, computed from its tally; and variants compared.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::tally::{AnswerTally, StepTally, Tally, TaskTally};
+use crate::stats::{self, Interval, TestResult};
+
+/// Below this p-value a difference is reported as one; above, as too small to tell.
+const ALPHA: f64 = 0.05;
+const TOP_PATHS: usize = 5;
+const TOP_FRICTION: usize = 5;
+
+#[derive(Debug, Serialize)]
+pub struct FlowVersion {
+    pub variant: Option<String>,
+    pub sha256: String,
+    pub sessions: Sessions,
+    /// The line a stakeholder reads first.
+    pub summary: String,
+    pub tasks: Vec<TaskFigures>,
+    pub steps: Vec<StepFigures>,
+    pub friction: Vec<Friction>,
+    pub verdicts: Vec<Verdict>,
+    pub sus: Option<Mean>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Sessions {
+    pub total: usize,
+    pub complete: usize,
+    pub aborted: usize,
+    /// Recordings that stopped without an end: a crash, a kill, or still running.
+    pub cut_off: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TaskFigures {
+    pub task: String,
+    pub attempts: usize,
+    pub successes: usize,
+    pub completion: Option<Interval>,
+    /// Attempts by outcome: success, failure, abandoned, timeout, aborted, cut off.
+    pub outcomes: BTreeMap<&'static str, usize>,
+    /// Seconds, successful attempts only.
+    pub time_geometric_mean_s: Option<f64>,
+    pub time_interval_s: Option<Interval>,
+    pub time_median_s: Option<f64>,
+    /// Share of attempts that succeeded without a backtrack.
+    pub directness: f64,
+    pub paths: Vec<PathCount>,
+    /// Attempts that reached each step of the most frequent successful path.
+    pub funnel: Vec<(String, usize)>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PathCount {
+    pub path: String,
+    pub outcome: &'static str,
+    pub count: usize,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepFigures {
+    pub step: String,
+    pub visits: usize,
+    pub hesitation_median_s: Option<f64>,
+    pub hesitation_p90_s: Option<f64>,
+    pub decision_median_s: Option<f64>,
+    pub decision_p90_s: Option<f64>,
+    pub choices: Vec<(String, usize)>,
+    pub backtracks: usize,
+    pub drop_offs: usize,
+}
+
+/// A step ranked by friction; the formula is in docs/statistics.md.
+#[derive(Debug, Serialize)]
+pub struct Friction {
+    pub step: String,
+    pub score: f64,
+    pub reason: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Verdict {
+    pub question: String,
+    pub answers: usize,
+    pub options: Vec<(String, usize)>,
+    /// For yes/no style questions: how many answered "Yes", with its interval.
+    pub yes: Option<Share>,
+    pub scale: Option<Mean>,
+    pub distribution: Vec<(i64, usize)>,
+    /// Free-text answers with their participant.
+    pub texts: Vec<(String, String)>,
+    /// A standard questionnaire's score, for questions with its id (`nps`, `csat`).
+    pub standard: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub count: usize,
+    pub of: usize,
+    pub interval: Option<Interval>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mean {
+    pub mean: f64,
+    pub interval: Option<Interval>,
+    pub n: usize,
+}
+
+impl FlowVersion {
+    pub(super) fn new(variant: Option<String>, sha256: String, tally: &Tally) -> Self {
+        let tasks: Vec<TaskFigures> = tally
+            .tasks
+            .iter()
+            .map(|(id, t)| TaskFigures::new(id, t))
+            .collect();
+        let steps: Vec<StepFigures> = tally
+            .step_order
+            .iter()
+            .map(|id| StepFigures::new(id, &tally.steps[id]))
+            .collect();
+        let friction = Friction::rank(&steps);
+        let verdicts: Vec<Verdict> = tally
+            .questions
+            .iter()
+            .map(|q| Verdict::new(q, &tally.answers[q]))
+            .collect();
+        let sessions = Sessions {
+            total: tally.sessions,
+            complete: tally.complete,
+            aborted: tally.aborted,
+            cut_off: tally.cut_off,
+        };
+        let sus = mean_of(&tally.sus_scores);
+        let mut version = FlowVersion {
+            variant,
+            sha256,
+            sessions,
+            summary: String::new(),
+            tasks,
+            steps,
+            friction,
+            verdicts,
+            sus,
+        };
+        version.summary = version.summarise();
+        version
+    }
+
+    pub fn variant_name(&self) -> String {
+        self.variant
+            .clone()
+            .unwrap_or_else(|| "(no variant)".into())
+    }
+
+    /// "8/10 completed (48-95%); 7/10 answered Yes to `solved`; slowest step: `drinks`, median hesitation 6.2 s".
+    fn summarise(&self) -> String {
+        let mut parts = Vec::new();
+        for task in &self.tasks {
+            let interval = task
+                .completion
+                .map(|i| format!(" ({})", percent_range(i)))
+                .unwrap_or_default();
+            let name = if self.tasks.len() > 1 {
+                format!(" `{}`", task.task)
+            } else {
+                String::new()
+            };
+            parts.push(format!(
+                "{}/{} completed{name}{interval}",
+                task.successes, task.attempts
+            ));
+        }
+        if let Some((verdict, yes)) = self
+            .verdicts
+            .iter()
+            .find_map(|v| v.yes.as_ref().map(|y| (v, y)))
+        {
+            parts.push(format!(
+                "{}/{} answered Yes to `{}`",
+                yes.count, yes.of, verdict.question
+            ));
+        }
+        let slowest = self
+            .steps
+            .iter()
+            .filter_map(|s| s.hesitation_median_s.map(|h| (s, h)))
+            .max_by(|a, b| a.1.total_cmp(&b.1));
+        if let Some((step, hesitation)) = slowest {
+            parts.push(format!(
+                "slowest step: `{}`, median hesitation {hesitation:.1} s",
+                step.step
+            ));
+        }
+        if self.sessions.aborted + self.sessions.cut_off > 0 {
+            parts.push(format!(
+                "{} aborted, {} cut off",
+                self.sessions.aborted, self.sessions.cut_off
+            ));
+        }
+        parts.join("; ")
+    }
+}
+
+fn percent_range(i: Interval) -> String {
+    format!("{:.0}-{:.0}%", i.low * 100.0, i.high * 100.0)
+}
+
+fn seconds(values: &[f64], p: f64) -> Option<f64> {
+    stats::quantile(values, p).map(|ms| ms / 1000.0)
+}
+
+fn mean_of(values: &[f64]) -> Option<Mean> {
+    let interval = stats::mean_t_interval(values).map(|(_, i)| i);
+    let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)?;
+    Some(Mean {
+        mean,
+        interval,
+        n: values.len(),
+    })
+}
+
+impl TaskFigures {
+    fn new(id: &str, tally: &TaskTally) -> Self {
+        let successes = tally.outcomes.get("success").copied().unwrap_or(0);
+        let times_s: Vec<f64> = tally.success_ms.iter().map(|ms| ms / 1000.0).collect();
+        let geometric = stats::geometric_mean(&times_s);
+        let mut paths: Vec<PathCount> = tally
+            .paths
+            .iter()
+            .map(|((path, outcome), count)| PathCount {
+                path: path.clone(),
+                outcome,
+                count: *count,
+            })
+            .collect();
+        paths.sort_by(|a, b| b.count.cmp(&a.count).then(a.path.cmp(&b.path)));
+        let funnel = paths
+            .iter()
+            .find(|p| p.outcome == "success")
+            .map(|p| {
+                p.path
+                    .split(" → ")
+                    .map(|s| (s.to_owned(), tally.reached.get(s).copied().unwrap_or(0)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        paths.truncate(TOP_PATHS);
+        TaskFigures {
+            task: id.to_owned(),
+            attempts: tally.attempts,
+            successes,
+            completion: stats::adjusted_wald(successes as u64, tally.attempts as u64),
+            outcomes: tally.outcomes.clone(),
+            time_geometric_mean_s: geometric
+                .map(|(g, _)| g)
+                .or_else(|| times_s.first().copied()),
+            time_interval_s: geometric.map(|(_, i)| i),
+            time_median_s: stats::median(&times_s),
+            directness: if tally.attempts == 0 {
+                0.0
+            } else {
+                tally.direct as f64 / tally.attempts as f64
+            },
+            paths,
+            funnel,
+        }
+    }
+}
+
+impl StepFigures {
+    fn new(id: &str, tally: &StepTally) -> Self {
+        let mut choices: Vec<(String, usize)> =
+            tally.choices.iter().map(|(c, n)| (c.clone(), *n)).collect();
+        choices.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        StepFigures {
+            step: id.to_owned(),
+            visits: tally.visits,
+            hesitation_median_s: seconds(&tally.hesitation_ms, 0.5),
+            hesitation_p90_s: seconds(&tally.hesitation_ms, 0.9),
+            decision_median_s: seconds(&tally.decision_ms, 0.5),
+            decision_p90_s: seconds(&tally.decision_ms, 0.9),
+            choices,
+            backtracks: tally.backtracks,
+            drop_offs: tally.drop_offs,
+        }
+    }
+}
+
+impl Friction {
+    /// `hesitation ratio + backtrack rate + drop-off rate`, where the hesitation ratio is
+    /// the step's median hesitation over the median of all steps' medians.
+    fn rank(steps: &[StepFigures]) -> Vec<Friction> {
+        let medians: Vec<f64> = steps.iter().filter_map(|s| s.hesitation_median_s).collect();
+        let typical = stats::median(&medians).filter(|m| *m > 0.0);
+        let mut ranked: Vec<Friction> = steps
+            .iter()
+            .filter(|s| {
+                s.visits > 0 && (s.hesitation_median_s.is_some() || s.backtracks + s.drop_offs > 0)
+            })
+            .map(|s| {
+                let visits = s.visits as f64;
+                let hesitation = match (s.hesitation_median_s, typical) {
+                    (Some(h), Some(t)) => h / t,
+                    _ => 0.0,
+                };
+                let (backtracks, drop_offs) =
+                    (s.backtracks as f64 / visits, s.drop_offs as f64 / visits);
+                let reason = if drop_offs >= backtracks
+                    && drop_offs * 2.0 >= hesitation
+                    && drop_offs > 0.0
+                {
+                    format!("{:.0}% of visits ended the task here", drop_offs * 100.0)
+                } else if backtracks * 2.0 >= hesitation && backtracks > 0.0 {
+                    format!("{:.0}% of visits went back", backtracks * 100.0)
+                } else {
+                    format!(
+                        "median hesitation {:.1} s, {hesitation:.1}× the typical step",
+                        s.hesitation_median_s.unwrap_or(0.0)
+                    )
+                };
+                Friction {
+                    step: s.step.clone(),
+                    score: hesitation + backtracks + drop_offs,
+                    reason,
+                }
+            })
+            .collect();
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.step.cmp(&b.step)));
+        ranked.truncate(TOP_FRICTION);
+        ranked
+    }
+}
+
+impl Verdict {
+    fn new(question: &str, tally: &AnswerTally) -> Self {
+        let options: Vec<(String, usize)> = tally
+            .option_order
+            .iter()
+            .map(|o| (o.clone(), tally.options[o]))
+            .collect();
+        let answered = options.iter().map(|(_, n)| n).sum::<usize>();
+        let yes = tally
+            .options
+            .iter()
+            .find(|(o, _)| o.eq_ignore_ascii_case("yes"))
+            .map(|(_, count)| Share {
+                count: *count,
+                of: answered,
+                interval: stats::adjusted_wald(*count as u64, answered as u64),
+            });
+        let mut distribution: BTreeMap<i64, usize> = BTreeMap::new();
+        for n in &tally.numbers {
+            *distribution.entry(*n as i64).or_default() += 1;
+        }
+        Verdict {
+            question: question.to_owned(),
+            answers: answered + tally.numbers.len() + tally.texts.len(),
+            options,
+            yes,
+            scale: mean_of(&tally.numbers),
+            distribution: distribution.into_iter().collect(),
+            texts: tally.texts.clone(),
+            standard: standard_score(question, &tally.numbers),
+        }
+    }
+}
+
+/// NPS for a question `nps` (0-10), CSAT for `csat` (top two of 1-5).
+fn standard_score(question: &str, numbers: &[f64]) -> Option<String> {
+    let answers: Vec<i64> = numbers.iter().map(|n| *n as i64).collect();
+    match question {
+        "nps" => stats::nps(&answers).map(|s| format!("NPS {s:+.0}")),
+        "csat" => stats::csat_top_two(&answers, 5)
+            .map(|s| format!("CSAT {:.0}% (top two of 5)", s * 100.0)),
+        _ => None,
+    }
+}
+
+/// Two variants side by side, each figure with its difference and a test.
+#[derive(Debug, Serialize)]
+pub struct Comparison {
+    pub a: String,
+    pub b: String,
+    pub rows: Vec<ComparedFigure>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ComparedFigure {
+    pub figure: String,
+    pub a: String,
+    pub b: String,
+    pub difference: String,
+    pub test: Option<TestResult>,
+    /// In words: which did better, or that the samples are too small to tell.
+    pub verdict: String,
+}
+
+impl Comparison {
+    /// Compares the most-played version of the first two variants.
+    pub(super) fn between_variants(versions: &[FlowVersion]) -> Option<Comparison> {
+        let mut firsts: Vec<&FlowVersion> = Vec::new();
+        for version in versions {
+            if !firsts.iter().any(|f| f.variant == version.variant) {
+                firsts.push(version);
+            }
+        }
+        let [a, b] = firsts.get(..2)? else {
+            return None;
+        };
+        let mut rows = Vec::new();
+        for task in &a.tasks {
+            if let Some(other) = b.tasks.iter().find(|t| t.task == task.task) {
+                rows.push(compare_completion(task, other, a, b));
+            }
+        }
+        for verdict in &a.verdicts {
+            if let Some(other) = b.verdicts.iter().find(|v| v.question == verdict.question) {
+                rows.extend(compare_verdict(verdict, other, a, b));
+            }
+        }
+        Some(Comparison {
+            a: a.variant_name(),
+            b: b.variant_name(),
+            rows,
+        })
+    }
+}
+
+fn compare_completion(
+    ta: &TaskFigures,
+    tb: &TaskFigures,
+    a: &FlowVersion,
+    b: &FlowVersion,
+) -> ComparedFigure {
+    let rate = |t: &TaskFigures| {
+        if t.attempts == 0 {
+            0.0
+        } else {
+            t.successes as f64 / t.attempts as f64
+        }
+    };
+    let test = stats::n_minus_one_two_proportion(
+        ta.successes as u64,
+        ta.attempts as u64,
+        tb.successes as u64,
+        tb.attempts as u64,
+    );
+    ComparedFigure {
+        figure: format!("`{}` completion", ta.task),
+        a: format!("{}/{}", ta.successes, ta.attempts),
+        b: format!("{}/{}", tb.successes, tb.attempts),
+        difference: format!("{:+.0} points", (rate(ta) - rate(tb)) * 100.0),
+        test,
+        verdict: in_words(
+            test,
+            rate(ta) - rate(tb),
+            &a.variant_name(),
+            &b.variant_name(),
+            "completed more often",
+        ),
+    }
+}
+
+fn compare_verdict(
+    va: &Verdict,
+    vb: &Verdict,
+    a: &FlowVersion,
+    b: &FlowVersion,
+) -> Option<ComparedFigure> {
+    let (ma, mb) = (va.scale.as_ref()?, vb.scale.as_ref()?);
+    let values = |v: &Verdict| {
+        v.distribution
+            .iter()
+            .flat_map(|(x, n)| std::iter::repeat_n(*x as f64, *n))
+            .collect::<Vec<_>>()
+    };
+    let test = stats::welch_t(&values(va), &values(vb));
+    Some(ComparedFigure {
+        figure: format!("`{}` mean", va.question),
+        a: format!("{:.2}", ma.mean),
+        b: format!("{:.2}", mb.mean),
+        difference: format!("{:+.2}", ma.mean - mb.mean),
+        test,
+        verdict: in_words(
+            test,
+            ma.mean - mb.mean,
+            &a.variant_name(),
+            &b.variant_name(),
+            "scored higher",
+        ),
+    })
+}
+
+fn in_words(test: Option<TestResult>, difference: f64, a: &str, b: &str, better: &str) -> String {
+    match test {
+        Some(t) if t.p_value < ALPHA => {
+            let winner = if difference > 0.0 { a } else { b };
+            format!("{winner} {better} (p = {:.3})", t.p_value)
+        }
+        Some(t) => format!("too small a sample to tell (p = {:.2})", t.p_value),
+        None => "cannot be tested (too few answers or no variation)".into(),
+    }
+}

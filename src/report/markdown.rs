@@ -1,0 +1,262 @@
+//! The report as Markdown: a decision summary first, then each flow's figures.
+
+use std::fmt::Write as _;
+
+use super::figures::{FlowVersion, TaskFigures, Verdict};
+use super::{FlowReport, Report};
+use crate::stats::Interval;
+use crate::text::printable;
+
+pub fn render(report: &Report) -> String {
+    let mut out = String::from("# mvx report\n\n## Decision summary\n\n");
+    if report.flows.is_empty() {
+        out.push_str("No sessions found.\n");
+    }
+    for flow in &report.flows {
+        for version in &flow.versions {
+            let _ = writeln!(
+                out,
+                "- **{} / {}**: {}",
+                cell(&flow.flow),
+                cell(&version.variant_name()),
+                cell(&version.summary)
+            );
+        }
+    }
+    for flow in &report.flows {
+        render_flow(flow, &mut out);
+    }
+    if !report.skipped.is_empty() {
+        out.push_str("\n## Skipped files\n\n");
+        for skipped in &report.skipped {
+            let _ = writeln!(out, "- {}", cell(skipped));
+        }
+    }
+    out.push_str("\nFormulas and sources: docs/statistics.md. Intervals are 95%.\n");
+    out
+}
+
+/// Text made safe for a table cell: no control characters, pipes escaped, one line.
+fn cell(text: &str) -> String {
+    printable(text).replace('|', "\\|").replace('\n', " ")
+}
+
+fn seconds(value: Option<f64>) -> String {
+    value.map_or("–".into(), |s| format!("{s:.1} s"))
+}
+
+fn range(interval: Option<Interval>, percent: bool) -> String {
+    match interval {
+        Some(i) if percent => format!("{:.0}–{:.0}%", i.low * 100.0, i.high * 100.0),
+        Some(i) => format!("{:.1}–{:.1}", i.low, i.high),
+        None => "–".into(),
+    }
+}
+
+fn render_flow(flow: &FlowReport, out: &mut String) {
+    let _ = writeln!(out, "\n## {}: {}\n", cell(&flow.flow), cell(&flow.title));
+    for variant in &flow.mixed_versions {
+        let _ = writeln!(
+            out,
+            "> **Warning:** variant `{}` was recorded with more than one version of the flow file; each version is reported on its own.\n",
+            cell(variant)
+        );
+    }
+    for version in &flow.versions {
+        render_version(version, out);
+    }
+    if let Some(comparison) = &flow.comparison {
+        let _ = writeln!(
+            out,
+            "\n### Variants compared: {} vs {}\n",
+            cell(&comparison.a),
+            cell(&comparison.b)
+        );
+        let _ = writeln!(
+            out,
+            "| figure | {} | {} | difference | test | verdict |\n|---|---|---|---|---|---|",
+            cell(&comparison.a),
+            cell(&comparison.b)
+        );
+        for row in &comparison.rows {
+            let test = row.test.map_or("–".into(), |t| match t.df {
+                Some(df) => format!(
+                    "Welch t = {:.2}, df = {df:.1}, p = {:.3}",
+                    t.statistic, t.p_value
+                ),
+                None => format!("N-1 z = {:.2}, p = {:.3}", t.statistic, t.p_value),
+            });
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {test} | {} |",
+                row.figure,
+                cell(&row.a),
+                cell(&row.b),
+                row.difference,
+                row.verdict
+            );
+        }
+    }
+}
+
+fn render_version(version: &FlowVersion, out: &mut String) {
+    let s = &version.sessions;
+    let sha: String = version.sha256.chars().take(12).collect();
+    let _ = writeln!(
+        out,
+        "\n### Variant `{}` (flow file {sha}…): {} session{}, {} complete, {} aborted, {} cut off\n",
+        cell(&version.variant_name()),
+        s.total,
+        if s.total == 1 { "" } else { "s" },
+        s.complete,
+        s.aborted,
+        s.cut_off
+    );
+    out.push_str("#### Tasks\n\n| task | attempts | completed | 95% CI | failure | abandoned | timeout | aborted | cut off | time (geometric mean) | 95% CI | median | direct |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for task in &version.tasks {
+        render_task_row(task, out);
+    }
+    if !version.friction.is_empty() {
+        out.push_str("\n#### Friction (top five)\n\n");
+        for (i, f) in version.friction.iter().enumerate() {
+            let _ = writeln!(
+                out,
+                "{}. `{}` (score {:.2}): {}",
+                i + 1,
+                cell(&f.step),
+                f.score,
+                f.reason
+            );
+        }
+    }
+    out.push_str("\n#### Steps\n\n| step | visits | hesitation median | p90 | decision median | p90 | backtracks | drop-offs | choices |\n|---|---|---|---|---|---|---|---|---|\n");
+    for step in &version.steps {
+        let choices: Vec<String> = step
+            .choices
+            .iter()
+            .map(|(c, n)| format!("{} ×{n}", cell(c)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&step.step),
+            step.visits,
+            seconds(step.hesitation_median_s),
+            seconds(step.hesitation_p90_s),
+            seconds(step.decision_median_s),
+            seconds(step.decision_p90_s),
+            step.backtracks,
+            step.drop_offs,
+            choices.join(", ")
+        );
+    }
+    for task in &version.tasks {
+        render_paths(task, out);
+    }
+    if !version.verdicts.is_empty() {
+        out.push_str("\n#### Verdicts\n\n");
+        for verdict in &version.verdicts {
+            render_verdict(verdict, out);
+        }
+    }
+    if let Some(sus) = &version.sus {
+        let _ = writeln!(
+            out,
+            "\nSUS: {:.1} ({}), n = {}",
+            sus.mean,
+            range(sus.interval, false),
+            sus.n
+        );
+    }
+}
+
+fn render_task_row(task: &TaskFigures, out: &mut String) {
+    let count = |outcome: &str| task.outcomes.get(outcome).copied().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0}% |",
+        cell(&task.task),
+        task.attempts,
+        task.successes,
+        range(task.completion, true),
+        count("failure"),
+        count("abandoned"),
+        count("timeout"),
+        count("aborted"),
+        count("cut off"),
+        seconds(task.time_geometric_mean_s),
+        range(task.time_interval_s, false),
+        seconds(task.time_median_s),
+        task.directness * 100.0
+    );
+}
+
+fn render_paths(task: &TaskFigures, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "\n#### Paths of `{}`\n\n| path | outcome | attempts |\n|---|---|---|",
+        cell(&task.task)
+    );
+    for path in &task.paths {
+        let _ = writeln!(
+            out,
+            "| {} | {} | {} |",
+            cell(&path.path),
+            path.outcome,
+            path.count
+        );
+    }
+    if !task.funnel.is_empty() {
+        let steps: Vec<String> = task
+            .funnel
+            .iter()
+            .map(|(s, n)| format!("`{}` {n}", cell(s)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\nFunnel along the most frequent successful path: {}",
+            steps.join(" → ")
+        );
+    }
+}
+
+fn render_verdict(verdict: &Verdict, out: &mut String) {
+    let mut parts = Vec::new();
+    if !verdict.options.is_empty() {
+        let options: Vec<String> = verdict
+            .options
+            .iter()
+            .map(|(o, n)| format!("{} {n}", cell(o)))
+            .collect();
+        parts.push(options.join(", "));
+    }
+    if let Some(yes) = &verdict.yes {
+        parts.push(format!(
+            "Yes: {}/{} ({})",
+            yes.count,
+            yes.of,
+            range(yes.interval, true)
+        ));
+    }
+    if let Some(standard) = &verdict.standard {
+        parts.push(standard.clone());
+    }
+    if let Some(scale) = &verdict.scale {
+        let distribution: Vec<String> = verdict
+            .distribution
+            .iter()
+            .map(|(v, n)| format!("{v}: {n}"))
+            .collect();
+        parts.push(format!(
+            "mean {:.2} ({}), n = {}; {}",
+            scale.mean,
+            range(scale.interval, false),
+            scale.n,
+            distribution.join(", ")
+        ));
+    }
+    let _ = writeln!(out, "- `{}`: {}", cell(&verdict.question), parts.join("; "));
+    for (participant, text) in &verdict.texts {
+        let _ = writeln!(out, "  - {}: “{}”", cell(participant), cell(text));
+    }
+}

@@ -1,0 +1,136 @@
+//! Reports over sessions recorded by driving the player: two variants of eight people.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use mvx::flow;
+use mvx::player::Player;
+use mvx::player::input::{Action, Input, Key};
+use mvx::report::{ReportBuilder, markdown};
+use mvx::session::{self, FlowRef, Header, SCHEMA, SessionWriter, TerminalInfo};
+
+/// Plays `keys` on an example flow as participant `who`, pausing `think_ms` before each
+/// key, and writes the session into `dir`. `\n` is Enter, `\x1b` Esc; `!` stops the recording there,
+/// as a crash would.
+fn record(dir: &Path, flow_file: &str, who: &str, think_ms: u64, keys: &str) {
+    let source = std::fs::read_to_string(format!("flows/{flow_file}.yaml")).expect("example flow");
+    let flow = flow::load(&source).expect("example loads");
+    let header = Header {
+        schema: SCHEMA.into(),
+        session: format!("{flow_file}-{who}"),
+        flow: FlowRef {
+            id: flow.id.clone(),
+            title: flow.title.clone(),
+            variant: flow.variant.clone(),
+            path: format!("flows/{flow_file}.yaml"),
+            sha256: format!("sha-of-{flow_file}"),
+        },
+        participant: who.into(),
+        researcher: None,
+        started_at: "2026-11-26T10:00:00.000+01:00".into(),
+        terminal: TerminalInfo {
+            cols: 80,
+            rows: 24,
+            term: None,
+            program: None,
+            tmux: false,
+            ssh: false,
+        },
+        mvx: "test".into(),
+    };
+    let started = Utc
+        .with_ymd_and_hms(2026, 11, 26, 9, 0, 0)
+        .single()
+        .expect("a time");
+    let mut writer = SessionWriter::create(dir, &header, started).expect("session file");
+    let mut player = Player::new(&flow);
+    let mut now = 0;
+    for key in keys.chars() {
+        if key == '!' {
+            break;
+        }
+        player.shown(Duration::from_millis(now));
+        now += think_ms;
+        let key = match key {
+            '\n' => Key::Enter,
+            '\x1b' => Key::Esc,
+            c => Key::Char(c),
+        };
+        player.handle(Input {
+            at: Duration::from_millis(now),
+            action: Action::Key(key),
+        });
+        for event in player.take_events() {
+            writer.append(&event).expect("appended");
+        }
+    }
+}
+
+/// Answers: solved (option), seq (digit), change (text).
+const ANSWERS: &str = "\n16Nothing\n";
+
+fn two_variants(dir: &Path) {
+    for i in 0..8u64 {
+        let who = format!("A{i}");
+        // One menu: seven of eight brew their espresso; one picks the flat white.
+        let keys = if i == 7 {
+            format!("2{ANSWERS}")
+        } else {
+            format!("11{ANSWERS}")
+        };
+        record(dir, "espresso-one-menu", &who, 800 + i * 100, &keys);
+        let who = format!("B{i}");
+        // Three menus: three find it, three end on the wrong drink, one is cut off, one
+        // goes back from the milk drinks and then finds it.
+        let keys = match i {
+            0..=2 => format!("1211{ANSWERS}"),
+            3..=5 => format!("132{ANSWERS}"),
+            6 => "12!".to_owned(),
+            _ => format!("13\x1b211{ANSWERS}"),
+        };
+        record(dir, "espresso-three-menus", &who, 2_000 + i * 300, &keys);
+    }
+}
+
+#[test]
+fn a_two_variant_study_says_which_did_better_and_how_sure() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    two_variants(dir.path());
+    let (files, problems) = session::discover(&[dir.path().to_owned()]);
+    assert!(problems.is_empty());
+    assert_eq!(files.len(), 16);
+    let mut builder = ReportBuilder::new(None);
+    for file in &files {
+        builder.add(&session::read(file).expect("recorded session loads"));
+    }
+    let report = builder.finish();
+    let text = markdown::render(&report);
+    insta::assert_snapshot!("two_variants_md", text);
+    let flow = &report.flows[0];
+    let one = flow
+        .versions
+        .iter()
+        .find(|v| v.variant.as_deref() == Some("one-menu"))
+        .expect("one-menu");
+    let three = flow
+        .versions
+        .iter()
+        .find(|v| v.variant.as_deref() == Some("three-menus"))
+        .expect("three");
+    assert_eq!((one.tasks[0].successes, one.tasks[0].attempts), (7, 8));
+    assert_eq!((three.tasks[0].successes, three.tasks[0].attempts), (4, 8));
+    assert_eq!(
+        three.sessions.cut_off, 1,
+        "the crashed session is counted as cut off"
+    );
+    assert_eq!(
+        three.tasks[0].outcomes.get("cut off"),
+        Some(&1),
+        "and its attempt is not a success"
+    );
+    let comparison = flow.comparison.as_ref().expect("two variants are compared");
+    let completion = &comparison.rows[0];
+    assert!(completion.figure.contains("completion"));
+    assert!(completion.test.is_some(), "{completion:?}");
+}
