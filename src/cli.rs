@@ -5,6 +5,7 @@ mod export;
 mod files;
 mod graph;
 mod play;
+mod progress;
 mod report;
 
 use std::ffi::OsString;
@@ -91,6 +92,8 @@ struct ReportArgs {
 enum ReportFormat {
     /// Markdown
     Md,
+    /// One self-contained HTML file with charts
+    Html,
     /// Every figure, machine-readable
     Json,
 }

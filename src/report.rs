@@ -2,7 +2,9 @@
 //! intervals; variants compared side by side. Renderers turn a [`Report`] into text.
 
 mod figures;
+pub mod html;
 pub mod markdown;
+mod svg;
 mod tally;
 
 use std::collections::BTreeMap;

@@ -7,11 +7,13 @@
 mod discover;
 mod header;
 mod reader;
+mod stream;
 mod writer;
 
 pub use discover::discover;
 pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
 pub use reader::{ReadError, Session, parse, read};
+pub use stream::for_each;
 pub use writer::{SessionWriter, file_name};
 
 use serde::{Deserialize, Serialize};

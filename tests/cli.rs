@@ -268,7 +268,12 @@ fn report_prints_markdown_or_json_and_names_skipped_files() {
         .code(0)
         .stdout(contains("# mvx report").and(contains("**shop / (no variant)**")))
         .stderr(contains("skipped").and(contains("b.yaml")));
-    let output = mvx().arg("report").arg(dir.path()).args(["--format", "json"]).output().expect("runs");
+    let output = mvx()
+        .arg("report")
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .expect("runs");
     let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("valid JSON");
     let version = &report["flows"][0]["versions"][0];
     assert_eq!(version["sessions"]["cut_off"], 1);

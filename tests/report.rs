@@ -134,3 +134,32 @@ fn a_two_variant_study_says_which_did_better_and_how_sure() {
     assert!(completion.figure.contains("completion"));
     assert!(completion.test.is_some(), "{completion:?}");
 }
+
+#[test]
+fn the_html_report_is_one_self_contained_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    two_variants(dir.path());
+    let (files, _) = session::discover(&[dir.path().to_owned()]);
+    let mut builder = ReportBuilder::new(None);
+    for file in &files {
+        builder.add(&session::read(file).expect("recorded session loads"));
+    }
+    let page = mvx::report::html::render(&builder.finish());
+    for forbidden in ["<script", "http://", "https://", "<link", "@import", "src="] {
+        assert!(
+            !page.contains(forbidden),
+            "the page must not contain {forbidden}"
+        );
+    }
+    assert!(page.contains("<style>") && page.matches("<svg").count() >= 6);
+    assert_eq!(page.matches("<svg").count(), page.matches("</svg>").count());
+    assert_eq!(
+        page.matches("<table").count(),
+        page.matches("</table>").count()
+    );
+    assert!(page.contains("too small a sample to tell"));
+    // scripts/report-screenshot.sh renders this page in headless Chromium.
+    if let Some(path) = std::env::var_os("MVX_DEMO_REPORT") {
+        std::fs::write(path, &page).expect("demo report written");
+    }
+}

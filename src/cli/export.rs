@@ -4,7 +4,7 @@ use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ExportArgs, ExportFormat};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ExportArgs, ExportFormat, progress};
 use crate::export::{Exporter, Format};
 use crate::session;
 use crate::text::printable;
@@ -34,15 +34,21 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     };
     let mut exporter = Exporter::new(format, events, sessions, args.redact_text);
     let mut exported = 0;
-    for file in &files {
-        match session::read(file) {
-            Ok(recorded) => {
-                exporter.add(&recorded)?;
+    let mut written = Ok(());
+    let bar = progress::sessions(files.len(), "exporting");
+    session::for_each(&files, |_, read| {
+        bar.inc(1);
+        match read {
+            Ok(recorded) if written.is_ok() => {
+                written = exporter.add(&recorded);
                 exported += 1;
             }
+            Ok(_) => {}
             Err(e) => problems.push(format!("skipped {e}")),
         }
-    }
+    });
+    bar.finish_and_clear();
+    written?;
     exporter.finish()?;
     for problem in &problems {
         writeln!(err, "mvx: {}", printable(problem))?;

@@ -2,8 +2,8 @@
 
 use std::io::{self, Write};
 
-use super::{EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
-use crate::report::{ReportBuilder, markdown};
+use super::{EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat, progress};
+use crate::report::{ReportBuilder, html, markdown};
 use crate::session;
 use crate::text::printable;
 
@@ -13,18 +13,22 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     for problem in problems {
         builder.skip(problem);
     }
-    for file in &files {
-        match session::read(file) {
+    let bar = progress::sessions(files.len(), "reading");
+    session::for_each(&files, |_, read| {
+        bar.inc(1);
+        match read {
             Ok(recorded) => builder.add(&recorded),
             Err(e) => builder.skip(e.to_string()),
         }
-    }
+    });
+    bar.finish_and_clear();
     let report = builder.finish();
     for skipped in &report.skipped {
         writeln!(err, "mvx: skipped {}", printable(skipped))?;
     }
     let text = match args.format {
         ReportFormat::Md => markdown::render(&report),
+        ReportFormat::Html => html::render(&report),
         ReportFormat::Json => {
             serde_json::to_string_pretty(&report).map_err(io::Error::other)? + "\n"
         }

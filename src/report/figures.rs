@@ -72,6 +72,8 @@ pub struct StepFigures {
     pub choices: Vec<(String, usize)>,
     pub backtracks: usize,
     pub drop_offs: usize,
+    /// Every hesitation on the step, in seconds, for strip plots.
+    pub hesitations_s: Vec<f64>,
 }
 
 /// A step ranked by friction; the formula is in docs/statistics.md.
@@ -287,6 +289,7 @@ impl StepFigures {
             choices,
             backtracks: tally.backtracks,
             drop_offs: tally.drop_offs,
+            hesitations_s: tally.hesitation_ms.iter().map(|ms| ms / 1000.0).collect(),
         }
     }
 }

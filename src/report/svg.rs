@@ -1,0 +1,131 @@
+//! Small inline SVG charts for the HTML report: no scripts, no network, print-friendly.
+
+use std::fmt::Write as _;
+
+use super::html::escape;
+
+const WIDTH: f64 = 560.0;
+const LABEL: f64 = 190.0;
+const ROW: f64 = 22.0;
+
+fn open(height: f64, title: &str) -> String {
+    format!(
+        "<svg class=\"chart\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"img\" aria-label=\"{}\">",
+        escape(title)
+    )
+}
+
+fn label(out: &mut String, y: f64, text: &str) {
+    let _ = write!(
+        out,
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>",
+        LABEL - 8.0,
+        y + 15.0,
+        escape(text)
+    );
+}
+
+/// Horizontal bars, one per row, scaled to the largest value; each bar ends with its value.
+pub fn bars(title: &str, rows: &[(String, f64, String)]) -> String {
+    let max = rows
+        .iter()
+        .map(|r| r.1)
+        .fold(0.0, f64::max)
+        .max(f64::EPSILON);
+    let height = rows.len() as f64 * ROW + 4.0;
+    let mut out = open(height, title);
+    let span = WIDTH - LABEL - 70.0;
+    for (i, (name, value, shown)) in rows.iter().enumerate() {
+        let y = i as f64 * ROW + 2.0;
+        label(&mut out, y, name);
+        let w = (value / max * span).max(1.0);
+        let _ = write!(
+            out,
+            "<rect x=\"{LABEL}\" y=\"{}\" width=\"{w:.1}\" height=\"{}\" class=\"bar\"/><text x=\"{:.1}\" y=\"{}\" class=\"value\">{}</text>",
+            y + 3.0,
+            ROW - 8.0,
+            LABEL + w + 6.0,
+            y + 15.0,
+            escape(shown)
+        );
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// One row per step: every hesitation as a dot on a shared time axis, the median a tick.
+pub fn strips(title: &str, rows: &[(String, Vec<f64>, Option<f64>)]) -> String {
+    let max = rows
+        .iter()
+        .flat_map(|r| r.1.iter().copied())
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let height = rows.len() as f64 * ROW + 24.0;
+    let span = WIDTH - LABEL - 20.0;
+    let x = |v: f64| LABEL + v / max * span;
+    let mut out = open(height, title);
+    for (i, (name, values, median)) in rows.iter().enumerate() {
+        let y = i as f64 * ROW + 2.0;
+        label(&mut out, y, name);
+        let _ = write!(
+            out,
+            "<line x1=\"{LABEL}\" x2=\"{:.1}\" y1=\"{}\" y2=\"{}\" class=\"axis\"/>",
+            LABEL + span,
+            y + 11.0,
+            y + 11.0
+        );
+        for v in values {
+            let _ = write!(
+                out,
+                "<circle cx=\"{:.1}\" cy=\"{}\" r=\"3\" class=\"dot\"/>",
+                x(*v),
+                y + 11.0
+            );
+        }
+        if let Some(m) = median {
+            let _ = write!(
+                out,
+                "<line x1=\"{0:.1}\" x2=\"{0:.1}\" y1=\"{1}\" y2=\"{2}\" class=\"median\"/>",
+                x(*m),
+                y + 3.0,
+                y + 19.0
+            );
+        }
+    }
+    let bottom = rows.len() as f64 * ROW + 16.0;
+    let _ = write!(
+        out,
+        "<text x=\"{LABEL}\" y=\"{bottom}\" class=\"value\">0 s</text><text x=\"{:.1}\" y=\"{bottom}\" text-anchor=\"end\" class=\"value\">{max:.1} s</text>",
+        LABEL + span
+    );
+    out.push_str("</svg>");
+    out
+}
+
+/// Shares with their intervals on a 0-100% axis: a dot for the share, a line for the interval.
+pub fn intervals(title: &str, rows: &[(String, f64, f64, f64)]) -> String {
+    let height = rows.len() as f64 * ROW + 24.0;
+    let span = WIDTH - LABEL - 20.0;
+    let x = |v: f64| LABEL + v * span;
+    let mut out = open(height, title);
+    for (i, (name, share, low, high)) in rows.iter().enumerate() {
+        let y = i as f64 * ROW + 2.0;
+        label(&mut out, y, name);
+        let _ = write!(
+            out,
+            "<line x1=\"{:.1}\" x2=\"{:.1}\" y1=\"{2}\" y2=\"{2}\" class=\"interval\"/><circle cx=\"{3:.1}\" cy=\"{2}\" r=\"5\" class=\"share\"/>",
+            x(*low),
+            x(*high),
+            y + 11.0,
+            x(*share)
+        );
+    }
+    let bottom = rows.len() as f64 * ROW + 16.0;
+    let _ = write!(
+        out,
+        "<text x=\"{LABEL}\" y=\"{bottom}\" class=\"value\">0%</text><text x=\"{:.1}\" y=\"{bottom}\" text-anchor=\"end\" class=\"value\">100%</text>",
+        LABEL + span
+    );
+    out.push_str("</svg>");
+    out
+}
