@@ -279,6 +279,27 @@ fn a_participant_plays_a_flow_and_every_hesitation_matches_the_delay() {
         "the decision came with k and Enter, 300 ms after the first key"
     );
     assert!(recorded.ended());
+
+    // The recorded session reports as it happened.
+    let mut builder = mvx::report::ReportBuilder::new(None);
+    builder.add(&recorded);
+    let report = builder.finish();
+    let version = &report.flows[0].versions[0];
+    assert_eq!(
+        (version.tasks[0].successes, version.tasks[0].attempts),
+        (1, 1)
+    );
+    let home = version
+        .steps
+        .iter()
+        .find(|s| s.step == "home")
+        .expect("home is reported");
+    let recorded_home = Duration::from_secs_f64(home.hesitation_median_s.expect("a hesitation"));
+    assert!(
+        recorded_home + early >= delays[0],
+        "{recorded_home:?} vs {:?}",
+        delays[0]
+    );
 }
 
 #[test]

@@ -133,6 +133,13 @@ fn a_two_variant_study_says_which_did_better_and_how_sure() {
     let completion = &comparison.rows[0];
     assert!(completion.figure.contains("completion"));
     assert!(completion.test.is_some(), "{completion:?}");
+    let time = comparison
+        .rows
+        .iter()
+        .find(|r| r.figure.contains("time"))
+        .expect("times compared");
+    assert!(time.verdict.starts_with("one-menu was faster"), "{time:?}");
+    assert!(time.test.is_some_and(|t| t.p_value < 0.05));
 }
 
 #[test]

@@ -47,6 +47,8 @@ pub struct TaskFigures {
     pub time_geometric_mean_s: Option<f64>,
     pub time_interval_s: Option<Interval>,
     pub time_median_s: Option<f64>,
+    /// Every successful attempt's time, in seconds, for comparing variants.
+    pub success_times_s: Vec<f64>,
     /// Share of attempts that succeeded without a backtrack.
     pub directness: f64,
     pub paths: Vec<PathCount>,
@@ -263,6 +265,7 @@ impl TaskFigures {
                 .or_else(|| times_s.first().copied()),
             time_interval_s: geometric.map(|(_, i)| i),
             time_median_s: stats::median(&times_s),
+            success_times_s: times_s.clone(),
             directness: if tally.attempts == 0 {
                 0.0
             } else {
@@ -373,11 +376,13 @@ impl Verdict {
     }
 }
 
-/// NPS for a question `nps` (0-10), CSAT for `csat` (top two of 1-5).
+/// NPS for a question `nps` (0-10), CSAT for `csat` (top two of 1-5), SEQ for `seq` (1-7).
 fn standard_score(question: &str, numbers: &[f64]) -> Option<String> {
     let answers: Vec<i64> = numbers.iter().map(|n| *n as i64).collect();
     match question {
         "nps" => stats::nps(&answers).map(|s| format!("NPS {s:+.0}")),
+        "seq" => stats::mean_t_interval(numbers)
+            .map(|(m, i)| format!("SEQ {m:.2} of 7 ({:.2}–{:.2})", i.low, i.high)),
         "csat" => stats::csat_top_two(&answers, 5)
             .map(|s| format!("CSAT {:.0}% (top two of 5)", s * 100.0)),
         _ => None,
@@ -419,10 +424,12 @@ impl Comparison {
         for task in &a.tasks {
             if let Some(other) = b.tasks.iter().find(|t| t.task == task.task) {
                 rows.push(compare_completion(task, other, a, b));
+                rows.extend(compare_times(task, other, a, b));
             }
         }
         for verdict in &a.verdicts {
             if let Some(other) = b.verdicts.iter().find(|v| v.question == verdict.question) {
+                rows.extend(compare_yes(verdict, other, a, b));
                 rows.extend(compare_verdict(verdict, other, a, b));
             }
         }
@@ -467,6 +474,70 @@ fn compare_completion(
             "completed more often",
         ),
     }
+}
+
+/// Welch's t-test on log times of successful attempts; the figures are geometric means.
+fn compare_times(
+    ta: &TaskFigures,
+    tb: &TaskFigures,
+    a: &FlowVersion,
+    b: &FlowVersion,
+) -> Option<ComparedFigure> {
+    let (ga, gb) = (ta.time_geometric_mean_s?, tb.time_geometric_mean_s?);
+    let logs = |t: &TaskFigures| t.success_times_s.iter().map(|s| s.ln()).collect::<Vec<_>>();
+    let test = stats::welch_t(&logs(ta), &logs(tb));
+    Some(ComparedFigure {
+        figure: format!("`{}` time (geometric mean)", ta.task),
+        a: format!("{ga:.1} s"),
+        b: format!("{gb:.1} s"),
+        difference: format!("{:+.1} s", ga - gb),
+        test,
+        // Faster is better: the sign is turned so the quicker variant is named.
+        verdict: in_words(
+            test,
+            gb - ga,
+            &a.variant_name(),
+            &b.variant_name(),
+            "was faster",
+        ),
+    })
+}
+
+/// The N-1 test on the share of "Yes" answers.
+fn compare_yes(
+    va: &Verdict,
+    vb: &Verdict,
+    a: &FlowVersion,
+    b: &FlowVersion,
+) -> Option<ComparedFigure> {
+    let (ya, yb) = (va.yes.as_ref()?, vb.yes.as_ref()?);
+    let share = |y: &Share| {
+        if y.of == 0 {
+            0.0
+        } else {
+            y.count as f64 / y.of as f64
+        }
+    };
+    let test = stats::n_minus_one_two_proportion(
+        ya.count as u64,
+        ya.of as u64,
+        yb.count as u64,
+        yb.of as u64,
+    );
+    Some(ComparedFigure {
+        figure: format!("`{}` answered Yes", va.question),
+        a: format!("{}/{}", ya.count, ya.of),
+        b: format!("{}/{}", yb.count, yb.of),
+        difference: format!("{:+.0} points", (share(ya) - share(yb)) * 100.0),
+        test,
+        verdict: in_words(
+            test,
+            share(ya) - share(yb),
+            &a.variant_name(),
+            &b.variant_name(),
+            "got more Yes answers",
+        ),
+    })
 }
 
 fn compare_verdict(
