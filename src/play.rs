@@ -69,8 +69,14 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
     let bytes = std::fs::read(&options.flow)
         .map_err(|e| NotStarted::Usage(format!("cannot read {}: {e}", options.flow.display())))?;
     let flow = load_playable(&options.flow, &bytes)?;
+    // The terminal first: if it cannot be used, no session file is left behind.
+    let mut screen = FullScreen::enter()
+        .map_err(|e| NotStarted::Usage(format!("cannot open the terminal: {e}")))?;
+    let incoming =
+        events::start().map_err(|e| NotStarted::Usage(format!("cannot read the terminal: {e}")))?;
     let start = Instant::now();
     let header = header(&options.flow, &bytes, &flow, participant, researcher);
+    // Leaving early drops `screen`, which restores the terminal before the error is shown.
     let mut writer =
         SessionWriter::create(&options.sessions, &header, Utc::now()).map_err(|e| {
             NotStarted::Usage(format!(
@@ -78,10 +84,6 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
                 options.sessions.display()
             ))
         })?;
-    let incoming =
-        events::start().map_err(|e| NotStarted::Usage(format!("cannot read the terminal: {e}")))?;
-    let mut screen = FullScreen::enter()
-        .map_err(|e| NotStarted::Usage(format!("cannot open the terminal: {e}")))?;
     let panic_after = std::env::var(PANIC_AFTER_MS)
         .ok()
         .and_then(|v| v.parse().ok())

@@ -280,3 +280,17 @@ fn report_prints_markdown_or_json_and_names_skipped_files() {
     assert_eq!(version["tasks"][0]["outcomes"]["cut off"], 1);
     assert_eq!(version["tasks"][0]["successes"], 0);
 }
+
+#[test]
+fn play_without_a_terminal_says_so_and_leaves_no_session_file() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    mvx()
+        .args(["play", "flows/espresso-one-menu.yaml", "--sessions"])
+        .arg(&sessions)
+        .write_stdin("")
+        .assert()
+        .code(2)
+        .stderr(contains("cannot open the terminal"));
+    assert!(!sessions.exists());
+}
