@@ -408,6 +408,19 @@ pub struct ComparedFigure {
     pub verdict: String,
 }
 
+impl ComparedFigure {
+    /// The test and its result in one line: "N-1 z = 1.57, p = 0.117".
+    pub fn test_text(&self) -> String {
+        self.test.map_or("–".into(), |t| match t.df {
+            Some(df) => format!(
+                "Welch t = {:.2}, df = {df:.1}, p = {:.3}",
+                t.statistic, t.p_value
+            ),
+            None => format!("N-1 z = {:.2}, p = {:.3}", t.statistic, t.p_value),
+        })
+    }
+}
+
 impl Comparison {
     /// Compares the most-played version of the first two variants.
     pub(super) fn between_variants(versions: &[FlowVersion]) -> Option<Comparison> {

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::figures::{FlowVersion, TaskFigures, Verdict};
+use super::figures::{Comparison, FlowVersion, TaskFigures, Verdict};
 use super::{FlowReport, Report, svg};
 use crate::text::printable;
 
@@ -91,62 +91,61 @@ fn render_flow(flow: &FlowReport, out: &mut String) {
         );
     }
     if let Some(comparison) = &flow.comparison {
-        let _ = write!(
-            out,
-            "<h3>Variants compared: {} vs {}</h3>",
-            escape(&comparison.a),
-            escape(&comparison.b)
-        );
-        let rows: Vec<(String, f64, f64, f64)> = flow
-            .versions
-            .iter()
-            .flat_map(|v| v.tasks.iter().map(move |t| (v, t)))
-            .filter_map(|(v, t)| {
-                let i = t.completion?;
-                let share = t.successes as f64 / t.attempts.max(1) as f64;
-                Some((
-                    format!("{} · {}", v.variant_name(), t.task),
-                    share,
-                    i.low,
-                    i.high,
-                ))
-            })
-            .collect();
-        out.push_str(&svg::intervals(
-            "Completion rate with its 95% interval",
-            &rows,
-        ));
-        let _ = write!(
-            out,
-            "<table><tr><th>figure</th><th>{}</th><th>{}</th><th>difference</th><th>test</th><th>verdict</th></tr>",
-            escape(&comparison.a),
-            escape(&comparison.b)
-        );
-        for row in &comparison.rows {
-            let test = row.test.map_or("–".into(), |t| match t.df {
-                Some(df) => format!(
-                    "Welch t = {:.2}, df = {df:.1}, p = {:.3}",
-                    t.statistic, t.p_value
-                ),
-                None => format!("N-1 z = {:.2}, p = {:.3}", t.statistic, t.p_value),
-            });
-            let _ = write!(
-                out,
-                "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-                prose(&row.figure),
-                escape(&row.a),
-                escape(&row.b),
-                escape(&row.difference),
-                escape(&test),
-                escape(&row.verdict)
-            );
-        }
-        out.push_str("</table>");
+        render_comparison(flow, comparison, out);
     }
     for version in &flow.versions {
         render_version(version, out);
     }
     out.push_str("</section>\n");
+}
+
+/// The variants' completion intervals side by side, then every compared figure.
+fn render_comparison(flow: &FlowReport, comparison: &Comparison, out: &mut String) {
+    let _ = write!(
+        out,
+        "<h3>Variants compared: {} vs {}</h3>",
+        escape(&comparison.a),
+        escape(&comparison.b)
+    );
+    let rows: Vec<(String, f64, f64, f64)> = flow
+        .versions
+        .iter()
+        .flat_map(|v| v.tasks.iter().map(move |t| (v, t)))
+        .filter_map(|(v, t)| {
+            let i = t.completion?;
+            let share = t.successes as f64 / t.attempts.max(1) as f64;
+            Some((
+                format!("{} · {}", v.variant_name(), t.task),
+                share,
+                i.low,
+                i.high,
+            ))
+        })
+        .collect();
+    out.push_str(&svg::intervals(
+        "Completion rate with its 95% interval",
+        &rows,
+    ));
+    let _ = write!(
+        out,
+        "<table><tr><th>figure</th><th>{}</th><th>{}</th><th>difference</th><th>test</th><th>verdict</th></tr>",
+        escape(&comparison.a),
+        escape(&comparison.b)
+    );
+    for row in &comparison.rows {
+        let test = row.test_text();
+        let _ = write!(
+            out,
+            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+            prose(&row.figure),
+            escape(&row.a),
+            escape(&row.b),
+            escape(&row.difference),
+            escape(&test),
+            escape(&row.verdict)
+        );
+    }
+    out.push_str("</table>");
 }
 
 fn seconds(value: Option<f64>) -> String {

@@ -79,13 +79,7 @@ fn render_flow(flow: &FlowReport, out: &mut String) {
             cell(&comparison.b)
         );
         for row in &comparison.rows {
-            let test = row.test.map_or("–".into(), |t| match t.df {
-                Some(df) => format!(
-                    "Welch t = {:.2}, df = {df:.1}, p = {:.3}",
-                    t.statistic, t.p_value
-                ),
-                None => format!("N-1 z = {:.2}, p = {:.3}", t.statistic, t.p_value),
-            });
+            let test = row.test_text();
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {test} | {} |",
@@ -129,6 +123,28 @@ fn render_version(version: &FlowVersion, out: &mut String) {
             );
         }
     }
+    render_steps(version, out);
+    for task in &version.tasks {
+        render_paths(task, out);
+    }
+    if !version.verdicts.is_empty() {
+        out.push_str("\n#### Verdicts\n\n");
+        for verdict in &version.verdicts {
+            render_verdict(verdict, out);
+        }
+    }
+    if let Some(sus) = &version.sus {
+        let _ = writeln!(
+            out,
+            "\nSUS: {:.1} ({}), n = {}",
+            sus.mean,
+            range(sus.interval, false),
+            sus.n
+        );
+    }
+}
+
+fn render_steps(version: &FlowVersion, out: &mut String) {
     out.push_str("\n#### Steps\n\n| step | visits | hesitation median | p90 | decision median | p90 | backtracks | drop-offs | choices |\n|---|---|---|---|---|---|---|---|---|\n");
     for step in &version.steps {
         let choices: Vec<String> = step
@@ -148,24 +164,6 @@ fn render_version(version: &FlowVersion, out: &mut String) {
             step.backtracks,
             step.drop_offs,
             choices.join(", ")
-        );
-    }
-    for task in &version.tasks {
-        render_paths(task, out);
-    }
-    if !version.verdicts.is_empty() {
-        out.push_str("\n#### Verdicts\n\n");
-        for verdict in &version.verdicts {
-            render_verdict(verdict, out);
-        }
-    }
-    if let Some(sus) = &version.sus {
-        let _ = writeln!(
-            out,
-            "\nSUS: {:.1} ({}), n = {}",
-            sus.mean,
-            range(sus.interval, false),
-            sus.n
         );
     }
 }

@@ -1,20 +1,13 @@
 //! Which steps a participant can reach, and from which they can still finish.
 
+use std::collections::HashMap;
+
 use crate::diagnostic::Diagnostic;
 use crate::flow::{Flow, StepKind};
 
 pub(super) fn findings(flow: &Flow, findings: &mut Vec<Diagnostic>) {
     let index = flow.index();
-    let forward: Vec<Vec<usize>> = flow
-        .steps
-        .iter()
-        .map(|s| {
-            s.exits()
-                .iter()
-                .filter_map(|(_, t)| index.get(t.id.as_str()).copied())
-                .collect()
-        })
-        .collect();
+    let forward = edges(flow, &index);
     // Tasks may start elsewhere than the flow does; any start counts.
     let starts = std::iter::once(&flow.start).chain(flow.tasks.iter().map(|t| &t.start));
     let starts: Option<Vec<usize>> = starts.map(|t| index.get(t.id.as_str()).copied()).collect();
@@ -66,6 +59,19 @@ pub(super) fn findings(flow: &Flow, findings: &mut Vec<Diagnostic>) {
             );
         }
     }
+}
+
+/// For each step, the steps its exits lead to (unknown targets left out).
+fn edges(flow: &Flow, index: &HashMap<&str, usize>) -> Vec<Vec<usize>> {
+    flow.steps
+        .iter()
+        .map(|s| {
+            s.exits()
+                .iter()
+                .filter_map(|(_, t)| index.get(t.id.as_str()).copied())
+                .collect()
+        })
+        .collect()
 }
 
 fn reverse(edges: &[Vec<usize>]) -> Vec<Vec<usize>> {
