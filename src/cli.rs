@@ -70,6 +70,18 @@ enum Command {
         mvx report sessions/ --flow espresso --format json -o report.json\n\n\
         Formulas and their sources: docs/statistics.md.")]
     Report(ReportArgs),
+    /// Browse recorded sessions: who did what, each session's timeline, where flows cause friction
+    #[command(after_help = "Example:\n  mvx review sessions/\n\n\
+        Keys: Tab switches Sessions and Flow, Enter opens a timeline, / filters, s sorts,\n\
+        ? shows every key and the friction formula, q quits.")]
+    Review(ReviewArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReviewArgs {
+    /// Session files, or folders searched for them
+    #[arg(value_name = "PATH", default_value = "sessions")]
+    paths: Vec<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -194,6 +206,13 @@ pub fn run(
         Command::Play(args) => play::run(args, out, err),
         Command::Export(args) => export::run(&args, out, err),
         Command::Report(args) => report::run(&args, out, err),
+        Command::Review(args) => match crate::review::run(&args.paths) {
+            Ok(()) => Ok(EXIT_OK),
+            Err(e) => {
+                let _ = writeln!(err, "mvx: {e}");
+                Ok(EXIT_USAGE)
+            }
+        },
     };
     match result {
         Ok(code) => code,

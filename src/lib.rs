@@ -7,6 +7,7 @@ pub mod flow;
 pub mod play;
 pub mod player;
 pub mod report;
+pub mod review;
 pub mod session;
 pub mod stats;
 pub mod suggest;

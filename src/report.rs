@@ -7,6 +7,8 @@ pub mod markdown;
 mod svg;
 mod tally;
 
+pub use tally::outcome_word;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;

@@ -3,6 +3,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::player::input::{Action, Command, Key};
+use crate::review::Action as ReviewAction;
 
 /// What a key press means to an interactive screen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,6 +46,43 @@ pub fn map(key: KeyEvent) -> Mapped {
         _ => return Mapped::Ignored,
     };
     Mapped::Player(Action::Key(key))
+}
+
+/// A key in `mvx review`; while a filter is being typed, letters are text.
+pub fn review(key: KeyEvent, typing: bool) -> Option<ReviewAction> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    if key.modifiers.contains(KeyModifiers::CONTROL) {
+        return (key.code == KeyCode::Char('c')).then_some(ReviewAction::Quit);
+    }
+    if typing {
+        return match key.code {
+            KeyCode::Char(c) if !c.is_control() => Some(ReviewAction::FilterChar(c)),
+            KeyCode::Backspace => Some(ReviewAction::FilterBackspace),
+            KeyCode::Enter => Some(ReviewAction::Enter),
+            KeyCode::Esc => Some(ReviewAction::Back),
+            _ => None,
+        };
+    }
+    Some(match key.code {
+        KeyCode::Up | KeyCode::Char('k') => ReviewAction::Up,
+        KeyCode::Down | KeyCode::Char('j') => ReviewAction::Down,
+        KeyCode::PageUp => ReviewAction::PageUp,
+        KeyCode::PageDown => ReviewAction::PageDown,
+        KeyCode::Left | KeyCode::Char('h') => ReviewAction::Left,
+        KeyCode::Right | KeyCode::Char('l') => ReviewAction::Right,
+        KeyCode::Enter => ReviewAction::Enter,
+        KeyCode::Esc => ReviewAction::Back,
+        KeyCode::Tab => ReviewAction::NextView,
+        KeyCode::BackTab => ReviewAction::PreviousView,
+        KeyCode::Char('?') => ReviewAction::Help,
+        KeyCode::Char('q') => ReviewAction::Quit,
+        KeyCode::Char('s') => ReviewAction::Sort,
+        KeyCode::Char('r') => ReviewAction::Reverse,
+        KeyCode::Char('/') => ReviewAction::StartFilter,
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -1,0 +1,265 @@
+//! `mvx review`: sessions, one session's timeline, and where a flow's friction lies.
+//!
+//! `Review` is the state and its `update`; `view` draws it; the shell in `run` only
+//! reads keys and draws.
+
+pub mod data;
+mod run;
+pub mod view;
+
+pub use run::run;
+
+use data::{Loaded, SessionRow};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Sessions,
+    /// The timeline of the session at this row index.
+    Session(usize),
+    Flow,
+}
+
+/// A column the sessions view sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Column {
+    Date,
+    Participant,
+    Flow,
+    Variant,
+    Duration,
+    Outcome,
+    Tasks,
+    Verdicts,
+}
+
+pub const COLUMNS: [Column; 8] = [
+    Column::Date,
+    Column::Participant,
+    Column::Flow,
+    Column::Variant,
+    Column::Duration,
+    Column::Outcome,
+    Column::Tasks,
+    Column::Verdicts,
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Left,
+    Right,
+    Enter,
+    Back,
+    NextView,
+    PreviousView,
+    Help,
+    Quit,
+    /// Sort by the next column; `Reverse` flips the order.
+    Sort,
+    Reverse,
+    StartFilter,
+    FilterChar(char),
+    FilterBackspace,
+}
+
+pub struct Review {
+    pub data: Loaded,
+    pub screen: Screen,
+    pub sort: Column,
+    pub descending: bool,
+    pub filter: String,
+    pub editing_filter: bool,
+    /// Position in the visible (filtered, sorted) rows.
+    pub selected: usize,
+    /// First line shown of a session's timeline or the flow view.
+    pub scroll: usize,
+    /// Which flow version the flow view shows.
+    pub version: usize,
+    pub help: bool,
+    pub quit: bool,
+}
+
+const PAGE: usize = 10;
+
+impl Review {
+    pub fn new(data: Loaded) -> Self {
+        Review {
+            data,
+            screen: Screen::Sessions,
+            sort: Column::Date,
+            descending: false,
+            filter: String::new(),
+            editing_filter: false,
+            selected: 0,
+            scroll: 0,
+            version: 0,
+            help: false,
+            quit: false,
+        }
+    }
+
+    /// Row indices that pass the filter, in the chosen order.
+    pub fn visible(&self) -> Vec<usize> {
+        let needle = self.filter.to_lowercase();
+        let mut rows: Vec<usize> = (0..self.data.rows.len())
+            .filter(|&i| needle.is_empty() || matches(&self.data.rows[i], &needle))
+            .collect();
+        rows.sort_by(|&a, &b| compare(&self.data.rows[a], &self.data.rows[b], self.sort));
+        if self.descending {
+            rows.reverse();
+        }
+        rows
+    }
+
+    /// Every flow version, as (flow id, title, version), for the flow view.
+    pub fn versions(&self) -> Vec<(&str, &str, &crate::report::FlowVersion)> {
+        self.data
+            .report
+            .flows
+            .iter()
+            .flat_map(|f| {
+                f.versions
+                    .iter()
+                    .map(move |v| (f.flow.as_str(), f.title.as_str(), v))
+            })
+            .collect()
+    }
+
+    pub fn update(&mut self, action: Action) {
+        if self.editing_filter {
+            self.edit_filter(action);
+            return;
+        }
+        if self.help {
+            self.help = !matches!(
+                action,
+                Action::Help | Action::Back | Action::Quit | Action::Enter
+            );
+            return;
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Help => self.help = true,
+            Action::NextView | Action::PreviousView => self.switch_view(),
+            Action::Back => self.back(),
+            Action::Enter => self.enter(),
+            Action::Sort => self.sort = next_column(self.sort),
+            Action::Reverse => self.descending = !self.descending,
+            Action::StartFilter if self.screen == Screen::Sessions => self.editing_filter = true,
+            Action::Left | Action::Right if self.screen == Screen::Flow => {
+                self.change_version(action)
+            }
+            Action::Up | Action::Down | Action::PageUp | Action::PageDown => self.move_by(action),
+            _ => {}
+        }
+    }
+
+    fn edit_filter(&mut self, action: Action) {
+        match action {
+            Action::FilterChar(c) => self.filter.push(c),
+            Action::FilterBackspace => {
+                self.filter.pop();
+            }
+            Action::Enter | Action::Back => self.editing_filter = false,
+            _ => {}
+        }
+        self.selected = 0;
+    }
+
+    fn switch_view(&mut self) {
+        self.scroll = 0;
+        self.screen = match self.screen {
+            Screen::Sessions | Screen::Session(_) => Screen::Flow,
+            Screen::Flow => Screen::Sessions,
+        };
+    }
+
+    fn back(&mut self) {
+        match self.screen {
+            Screen::Session(_) | Screen::Flow => {
+                self.screen = Screen::Sessions;
+                self.scroll = 0;
+            }
+            Screen::Sessions if !self.filter.is_empty() => {
+                self.filter.clear();
+                self.selected = 0;
+            }
+            Screen::Sessions => {}
+        }
+    }
+
+    fn enter(&mut self) {
+        if self.screen != Screen::Sessions {
+            return;
+        }
+        if let Some(&row) = self.visible().get(self.selected) {
+            self.screen = Screen::Session(row);
+            self.scroll = 0;
+        }
+    }
+
+    fn change_version(&mut self, action: Action) {
+        let count = self.versions().len().max(1);
+        self.version = match action {
+            Action::Left => (self.version + count - 1) % count,
+            _ => (self.version + 1) % count,
+        };
+        self.scroll = 0;
+    }
+
+    fn move_by(&mut self, action: Action) {
+        let step = match action {
+            Action::PageUp | Action::PageDown => PAGE,
+            _ => 1,
+        };
+        let up = matches!(action, Action::Up | Action::PageUp);
+        let (position, limit) = match self.screen {
+            Screen::Sessions => (&mut self.selected, self.data.rows.len()),
+            Screen::Session(_) | Screen::Flow => (&mut self.scroll, usize::MAX),
+        };
+        *position = if up {
+            position.saturating_sub(step)
+        } else {
+            (*position + step).min(limit.saturating_sub(1))
+        };
+        if self.screen == Screen::Sessions {
+            self.selected = self.selected.min(self.visible().len().saturating_sub(1));
+        }
+    }
+}
+
+fn next_column(column: Column) -> Column {
+    let at = COLUMNS.iter().position(|c| *c == column).unwrap_or(0);
+    COLUMNS[(at + 1) % COLUMNS.len()]
+}
+
+fn matches(row: &SessionRow, needle: &str) -> bool {
+    [
+        &row.participant,
+        &row.flow,
+        &row.variant,
+        &row.started_at,
+        &row.tasks,
+        &row.verdicts,
+    ]
+    .iter()
+    .any(|field| field.to_lowercase().contains(needle))
+        || row.outcome.contains(needle)
+}
+
+fn compare(a: &SessionRow, b: &SessionRow, column: Column) -> std::cmp::Ordering {
+    match column {
+        Column::Date => a.started_at.cmp(&b.started_at),
+        Column::Participant => a.participant.cmp(&b.participant),
+        Column::Flow => a.flow.cmp(&b.flow),
+        Column::Variant => a.variant.cmp(&b.variant),
+        Column::Duration => a.duration_ms.cmp(&b.duration_ms),
+        Column::Outcome => a.outcome.cmp(b.outcome),
+        Column::Tasks => a.tasks.cmp(&b.tasks),
+        Column::Verdicts => a.verdicts.cmp(&b.verdicts),
+    }
+    .then_with(|| a.participant.cmp(&b.participant))
+}

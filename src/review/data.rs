@@ -1,0 +1,100 @@
+//! Sessions loaded for review: one row each, and the figures of each flow version.
+
+use std::path::PathBuf;
+
+use crate::report::{Report, ReportBuilder};
+use crate::session::{self, AnswerValue, EventKind, Session, SessionOutcome};
+
+/// One recorded session as the sessions view lists it.
+#[derive(Debug)]
+pub struct SessionRow {
+    pub session: Session,
+    pub participant: String,
+    pub flow: String,
+    pub variant: String,
+    pub started_at: String,
+    pub duration_ms: u64,
+    /// `complete`, `aborted`, or `cut off` (the recording stopped without an end).
+    pub outcome: &'static str,
+    /// Each task's outcome, in order.
+    pub tasks: String,
+    /// Each verdict question's answer, `id=value`.
+    pub verdicts: String,
+}
+
+pub struct Loaded {
+    pub rows: Vec<SessionRow>,
+    pub report: Report,
+}
+
+/// Reads every session under `paths`, in file order.
+pub fn load(paths: &[PathBuf]) -> Loaded {
+    let (files, problems) = session::discover(paths);
+    let mut builder = ReportBuilder::new(None);
+    for problem in problems {
+        builder.skip(problem);
+    }
+    let mut rows = Vec::with_capacity(files.len());
+    session::for_each(&files, |_, read| match read {
+        Ok(recorded) => {
+            builder.add(&recorded);
+            rows.push(SessionRow::new(recorded));
+        }
+        Err(e) => builder.skip(e.to_string()),
+    });
+    Loaded {
+        rows,
+        report: builder.finish(),
+    }
+}
+
+impl SessionRow {
+    pub fn new(session: Session) -> Self {
+        let header = &session.header;
+        let mut tasks = Vec::new();
+        let mut verdicts = Vec::new();
+        let mut outcome = "cut off";
+        for event in &session.events {
+            match &event.kind {
+                EventKind::TaskEnd { outcome, .. } => {
+                    tasks.push(crate::report::outcome_word(*outcome))
+                }
+                EventKind::Answer {
+                    question,
+                    value,
+                    free_text: false,
+                    ..
+                } => {
+                    let value = match value {
+                        AnswerValue::Number(n) => n.to_string(),
+                        AnswerValue::Text(t) => t.clone(),
+                    };
+                    verdicts.push(format!("{question}={value}"));
+                }
+                EventKind::SessionEnd {
+                    outcome: SessionOutcome::Complete,
+                } => outcome = "complete",
+                EventKind::SessionEnd {
+                    outcome: SessionOutcome::Aborted,
+                } => outcome = "aborted",
+                _ => {}
+            }
+        }
+        SessionRow {
+            participant: header.participant.clone(),
+            flow: header.flow.id.clone(),
+            variant: header.flow.variant.clone().unwrap_or_default(),
+            started_at: header
+                .started_at
+                .chars()
+                .take(16)
+                .collect::<String>()
+                .replace('T', " "),
+            duration_ms: session.events.last().map_or(0, |e| e.at_ms),
+            outcome,
+            tasks: tasks.join(", "),
+            verdicts: verdicts.join(" "),
+            session,
+        }
+    }
+}

@@ -1,0 +1,405 @@
+//! Drawing the review: the sessions table, a session's timeline, a flow's steps.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::{Modifier, Style, Stylize};
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
+
+use super::{COLUMNS, Column, Review, Screen};
+use crate::session::EventKind;
+use crate::text::printable;
+
+const BAR_WIDTH: usize = 16;
+
+pub const HELP: &str = "\
+Tab / Shift-Tab   switch between Sessions and Flow
+↑ ↓  j k  PgUp PgDn   move
+Enter             open the selected session's timeline
+Esc               back (in Sessions: clear the filter)
+/                 filter sessions by any text; Enter or Esc ends typing
+s / r             sort by the next column / reverse the order
+← →               in Flow: the previous / next flow version
+?                 this help · q quit
+
+Friction = hesitation ratio + backtrack rate + drop-off rate:
+the step's median hesitation over the median of all steps' medians,
+backtracks per visit, and attempts that ended there without success
+per visit (docs/statistics.md).";
+
+impl Widget for &Review {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let [header, body, footer] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+        ])
+        .areas(area);
+        self.header(header, buf);
+        match self.screen {
+            Screen::Sessions => self.sessions(body, buf),
+            Screen::Session(row) => self.timeline(row, body, buf),
+            Screen::Flow => self.flow(body, buf),
+        }
+        let hint = match self.screen {
+            Screen::Sessions if self.editing_filter => format!(
+                "Filter: {}▏ (Enter to keep, Esc to end)",
+                printable(&self.filter)
+            ),
+            Screen::Sessions => {
+                "Enter timeline · / filter · s sort · r reverse · Tab flow · ? help · q quit".into()
+            }
+            Screen::Session(_) => "↑↓ scroll · Esc back · Tab flow · ? help · q quit".into(),
+            Screen::Flow => "←→ flow version · ↑↓ scroll · Tab sessions · ? help · q quit".into(),
+        };
+        Line::from(hint).dim().render(footer, buf);
+        if self.help {
+            help(area, buf);
+        }
+    }
+}
+
+impl Review {
+    fn header(&self, area: Rect, buf: &mut Buffer) {
+        let tab = |name: &str, on: bool| {
+            let span = Span::raw(format!(" {name} "));
+            if on { span.reversed() } else { span }
+        };
+        let on_sessions = matches!(self.screen, Screen::Sessions | Screen::Session(_));
+        let mut spans = vec![
+            Span::raw("mvx review ").bold(),
+            tab("Sessions", on_sessions),
+            tab("Flow", !on_sessions),
+        ];
+        let count = self.data.rows.len();
+        spans.push(
+            Span::raw(format!(
+                "  {count} session{}",
+                if count == 1 { "" } else { "s" }
+            ))
+            .dim(),
+        );
+        if !self.data.report.skipped.is_empty() {
+            let skipped = self.data.report.skipped.len();
+            spans.push(
+                Span::raw(format!(
+                    ", {skipped} file{} skipped",
+                    if skipped == 1 { "" } else { "s" }
+                ))
+                .dim(),
+            );
+        }
+        Line::from(spans).render(area, buf);
+    }
+
+    fn sessions(&self, area: Rect, buf: &mut Buffer) {
+        let visible = self.visible();
+        if visible.is_empty() {
+            let message = if self.data.rows.is_empty() {
+                "No sessions found."
+            } else {
+                "No session matches the filter."
+            };
+            Paragraph::new(message).render(area, buf);
+            return;
+        }
+        let heights = area.height.saturating_sub(1) as usize;
+        let first = self.selected.saturating_sub(heights.saturating_sub(1));
+        let titles = COLUMNS.iter().map(|c| {
+            let arrow = if *c == self.sort {
+                if self.descending { " ↓" } else { " ↑" }
+            } else {
+                ""
+            };
+            Cell::from(format!("{}{arrow}", column_name(*c)))
+        });
+        let rows = visible
+            .iter()
+            .enumerate()
+            .skip(first)
+            .take(heights)
+            .map(|(at, &i)| {
+                let r = &self.data.rows[i];
+                let outcome = Cell::from(r.outcome).style(match r.outcome {
+                    "complete" => Style::new(),
+                    _ => Style::new().add_modifier(Modifier::BOLD),
+                });
+                let row = Row::new(vec![
+                    Cell::from(printable(&r.started_at)),
+                    Cell::from(printable(&r.participant)),
+                    Cell::from(printable(&r.flow)),
+                    Cell::from(printable(&r.variant)),
+                    Cell::from(duration(r.duration_ms)),
+                    outcome,
+                    Cell::from(printable(&r.tasks)),
+                    Cell::from(printable(&r.verdicts)),
+                ]);
+                if at == self.selected {
+                    row.style(Style::new().add_modifier(Modifier::REVERSED))
+                } else {
+                    row
+                }
+            });
+        let widths = [
+            Constraint::Length(16),
+            Constraint::Length(8),
+            Constraint::Length(12),
+            Constraint::Length(10),
+            Constraint::Length(7),
+            Constraint::Length(8),
+            Constraint::Length(16),
+            Constraint::Fill(1),
+        ];
+        Widget::render(
+            Table::new(rows, widths).header(Row::new(titles).bold()),
+            area,
+            buf,
+        );
+    }
+
+    fn timeline(&self, row: usize, area: Rect, buf: &mut Buffer) {
+        let Some(r) = self.data.rows.get(row) else {
+            return;
+        };
+        let longest = r
+            .session
+            .events
+            .iter()
+            .filter_map(|e| timing_of(&e.kind).map(|(h, d)| h.max(d)))
+            .max()
+            .unwrap_or(1)
+            .max(1);
+        let mut lines = vec![
+            Line::from(format!(
+                "{} · {} {} · {} · {}",
+                printable(&r.participant),
+                printable(&r.flow),
+                printable(&r.variant),
+                printable(&r.started_at),
+                r.outcome
+            ))
+            .bold(),
+            Line::from(
+                "time   event      step / detail                      hesitation ▇ and decision ░",
+            )
+            .dim(),
+        ];
+        lines.extend(
+            r.session
+                .events
+                .iter()
+                .map(|e| event_line(e.at_ms, &e.kind, longest)),
+        );
+        if r.session.cut {
+            lines.push(
+                Line::from(
+                    "       (the file ends in the middle of a line: the recording was cut off)",
+                )
+                .bold(),
+            );
+        }
+        Paragraph::new(lines)
+            .scroll((self.scroll.min(u16::MAX as usize) as u16, 0))
+            .render(area, buf);
+    }
+
+    fn flow(&self, area: Rect, buf: &mut Buffer) {
+        let versions = self.versions();
+        let Some((flow, title, version)) = versions.get(self.version) else {
+            Paragraph::new("No sessions found.").render(area, buf);
+            return;
+        };
+        let mut lines = vec![
+            Line::from(format!(
+                "{}: {} · variant {} · flow file {}… · version {} of {}",
+                printable(flow),
+                printable(title),
+                printable(&version.variant_name()),
+                version.sha256.chars().take(8).collect::<String>(),
+                self.version + 1,
+                versions.len()
+            ))
+            .bold(),
+        ];
+        let mixed = self
+            .data
+            .report
+            .flows
+            .iter()
+            .any(|f| f.flow == *flow && f.mixed_versions.contains(&version.variant_name()));
+        if mixed {
+            lines.push(Line::from("Warning: this variant was recorded with more than one version of the flow file.").bold());
+        }
+        lines.push(Line::from(printable(&version.summary)));
+        lines.push(Line::from(""));
+        lines.push(Line::from("Friction ranking").bold());
+        for (i, f) in version.friction.iter().enumerate() {
+            lines.push(Line::from(format!(
+                "{}. {} ({:.2}): {}",
+                i + 1,
+                printable(&f.step),
+                f.score,
+                printable(&f.reason)
+            )));
+        }
+        lines.push(Line::from(""));
+        lines.extend(step_lines(version));
+        Paragraph::new(Text::from(lines))
+            .scroll((self.scroll.min(u16::MAX as usize) as u16, 0))
+            .render(area, buf);
+    }
+}
+
+fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
+    let longest = version
+        .steps
+        .iter()
+        .filter_map(|s| s.hesitation_p90_s)
+        .fold(0.0, f64::max)
+        .max(0.001);
+    let mut lines = vec![
+        Line::from(
+            "step             visits reached  median hesitation     p90   back drop  choices",
+        )
+        .bold(),
+    ];
+    let total = version.sessions.total.max(1) as f64;
+    for s in &version.steps {
+        let reached = s.visits.min(version.sessions.total) as f64 / total * 100.0;
+        let median = s.hesitation_median_s.unwrap_or(0.0);
+        let bar = "▇".repeat(((median / longest) * BAR_WIDTH as f64).round() as usize);
+        let choices: Vec<String> = s
+            .choices
+            .iter()
+            .take(3)
+            .map(|(c, n)| format!("{}×{n}", printable(c)))
+            .collect();
+        lines.push(Line::from(format!(
+            "{:<16} {:>6} {:>6.0}%  {:<16}{:>5} {:>6} {:>4} {:>4}  {}",
+            truncate(&printable(&s.step), 16),
+            s.visits,
+            reached,
+            bar,
+            seconds(s.hesitation_median_s),
+            seconds(s.hesitation_p90_s),
+            s.backtracks,
+            s.drop_offs,
+            choices.join(", ")
+        )));
+    }
+    lines
+}
+
+fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
+    let detail = match kind {
+        EventKind::TaskStart { task } => format!("task {task}"),
+        EventKind::Show { step } => step.clone(),
+        EventKind::Ask { question } => question.clone(),
+        EventKind::Choose {
+            step, choice, to, ..
+        } => format!("{step}: {choice} → {to}"),
+        EventKind::Continue { step, to, .. } => format!("{step} → {to}"),
+        EventKind::Input {
+            step, name, text, ..
+        } => format!("{step}: {name} = {text}"),
+        EventKind::Back { step, to, .. } => format!("{step} ← back to {to}"),
+        EventKind::Answer {
+            question, value, ..
+        } => format!(
+            "{question}: {}",
+            serde_json::to_string(value).unwrap_or_default()
+        ),
+        EventKind::Note { text } => format!("note: {text}"),
+        EventKind::Resume { paused_ms } => format!("after {}", duration(*paused_ms)),
+        EventKind::GiveUp { step } | EventKind::Timeout { step } => step.clone(),
+        EventKind::End { step, outcome } => format!("{step}: {outcome}"),
+        EventKind::TaskEnd {
+            task,
+            outcome,
+            duration_ms,
+        } => {
+            format!(
+                "{task}: {} in {}",
+                crate::report::outcome_word(*outcome),
+                duration(*duration_ms)
+            )
+        }
+        EventKind::Abort { reason } => reason.clone(),
+        EventKind::SessionEnd { .. } | EventKind::Pause => String::new(),
+    };
+    let mut spans = vec![Span::raw(format!(
+        "{:>6} {:<10} {:<34} ",
+        duration(at_ms),
+        kind.name(),
+        truncate(&printable(&detail), 34)
+    ))];
+    if let Some((hesitation, decision)) = timing_of(kind) {
+        let scale = |ms: u64| ((ms as f64 / longest as f64) * BAR_WIDTH as f64).round() as usize;
+        spans.push(Span::raw("▇".repeat(scale(hesitation))));
+        spans.push(Span::raw("░".repeat(scale(decision).saturating_sub(scale(hesitation)))).dim());
+        spans.push(Span::raw(format!(" {:.1} s", hesitation as f64 / 1000.0)));
+    }
+    let line = Line::from(spans);
+    match kind {
+        EventKind::Back { .. }
+        | EventKind::GiveUp { .. }
+        | EventKind::Timeout { .. }
+        | EventKind::Abort { .. } => line.bold(),
+        EventKind::Note { .. } => line.italic(),
+        _ => line,
+    }
+}
+
+fn timing_of(kind: &EventKind) -> Option<(u64, u64)> {
+    match kind {
+        EventKind::Choose { timing, .. }
+        | EventKind::Continue { timing, .. }
+        | EventKind::Input { timing, .. }
+        | EventKind::Back { timing, .. }
+        | EventKind::Answer { timing, .. } => Some((timing.hesitation_ms, timing.decision_ms)),
+        _ => None,
+    }
+}
+
+fn column_name(column: Column) -> &'static str {
+    match column {
+        Column::Date => "date",
+        Column::Participant => "who",
+        Column::Flow => "flow",
+        Column::Variant => "variant",
+        Column::Duration => "time",
+        Column::Outcome => "session",
+        Column::Tasks => "tasks",
+        Column::Verdicts => "verdicts",
+    }
+}
+
+fn duration(ms: u64) -> String {
+    let seconds = ms / 1000;
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+fn seconds(value: Option<f64>) -> String {
+    value.map_or("–".into(), |s| format!("{s:.1}s"))
+}
+
+fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+fn help(area: Rect, buf: &mut Buffer) {
+    let popup = area.centered(
+        Constraint::Length(area.width.saturating_sub(4).min(76)),
+        Constraint::Length(18),
+    );
+    Clear.render(popup, buf);
+    Paragraph::new(HELP)
+        .block(Block::bordered().title(" Help · ? or Esc closes "))
+        .wrap(Wrap { trim: false })
+        .render(popup, buf);
+}

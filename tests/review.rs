@@ -1,0 +1,143 @@
+//! `mvx review` drawn into a test terminal from fixture sessions, including one cut
+//! off by a crash and one with hostile text, and driven by its actions.
+
+use std::path::Path;
+
+use mvx::review::{Action, Review, Screen, data};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+fn session(who: &str, variant: &str, events: &str) -> String {
+    format!(
+        "schema: mvx-session/1\nsession: s-{who}\nflow: {{ id: shop, title: Shop, variant: {variant}, path: flows/shop.yaml, sha256: sha-{variant} }}\nparticipant: {who}\nresearcher: null\nstarted_at: \"2026-11-26T10:0{}:00.000+01:00\"\nterminal: {{ cols: 80, rows: 24, term: null, program: null, tmux: false, ssh: false }}\nmvx: test\nevents:\n{events}",
+        who.len() % 10
+    )
+}
+
+const DONE: &str = r#"- {"at_ms":5,"kind":"task_start","task":"shop"}
+- {"at_ms":5,"kind":"show","step":"home"}
+- {"at_ms":4205,"kind":"choose","step":"home","choice":"Orders","to":"orders","hesitation_ms":3100,"decision_ms":4200}
+- {"at_ms":4210,"kind":"show","step":"orders"}
+- {"at_ms":5000,"kind":"back","step":"orders","to":"home","hesitation_ms":700,"decision_ms":790}
+- {"at_ms":5005,"kind":"show","step":"home"}
+- {"at_ms":6000,"kind":"choose","step":"home","choice":"Orders","to":"orders","hesitation_ms":900,"decision_ms":995}
+- {"at_ms":6000,"kind":"end","step":"orders","outcome":"success"}
+- {"at_ms":6000,"kind":"task_end","task":"shop","outcome":"success","duration_ms":5995}
+- {"at_ms":6005,"kind":"show","step":"orders"}
+- {"at_ms":7000,"kind":"answer","question":"solved","value":"Yes","hesitation_ms":500,"decision_ms":600}
+- {"at_ms":7000,"kind":"session_end","outcome":"complete"}
+"#;
+
+const HOSTILE: &str = r#"- {"at_ms":5,"kind":"task_start","task":"shop"}
+- {"at_ms":5,"kind":"show","step":"home"}
+- {"at_ms":900,"kind":"note","text":"\u001b[2J\u001b[31mred alert\u0007"}
+- {"at_ms":1000,"kind":"choose","step":"home","choice":"Help\u001b]0;title\u0007","to":"help","hesitation_ms":800,"decision_ms":995}
+- {"at_ms":1200,"kind":"abort","reason":"researcher"}
+- {"at_ms":1200,"kind":"task_end","task":"shop","outcome":"aborted","duration_ms":1195}
+- {"at_ms":1200,"kind":"session_end","outcome":"aborted"}
+"#;
+
+const CUT: &str = "- {\"at_ms\":5,\"kind\":\"task_start\",\"task\":\"shop\"}\n- {\"at_ms\":5,\"kind\":\"show\",\"step\":\"home\"}\n- {\"at_ms\":2100,\"kind\":\"choose\",\"step\":\"home\",\"choi";
+
+fn fixtures(dir: &Path) {
+    std::fs::write(dir.join("a.yaml"), session("P01", "new", DONE)).expect("written");
+    std::fs::write(dir.join("b.yaml"), session("P002", "old", DONE)).expect("written");
+    std::fs::write(dir.join("c.yaml"), session("P0003", "new", HOSTILE)).expect("written");
+    std::fs::write(dir.join("d.yaml"), session("P00004", "old", CUT)).expect("written");
+    std::fs::write(dir.join("e.yaml"), "not a session").expect("written");
+}
+
+fn review() -> Review {
+    let dir = tempfile::tempdir().expect("temp dir");
+    fixtures(dir.path());
+    Review::new(data::load(&[dir.path().to_owned()]))
+}
+
+fn draw(review: &Review, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("test terminal");
+    terminal
+        .draw(|f| f.render_widget(review, f.area()))
+        .expect("draws");
+    terminal
+}
+
+fn text(terminal: &Terminal<TestBackend>) -> String {
+    terminal
+        .backend()
+        .buffer()
+        .content()
+        .iter()
+        .map(|c| c.symbol())
+        .collect()
+}
+
+#[test]
+fn every_view_draws_at_80x24_including_cut_off_and_hostile_sessions() {
+    let mut review = review();
+    insta::assert_snapshot!("sessions_80x24", draw(&review, 80, 24).backend());
+    review.update(Action::Down);
+    review.update(Action::Down);
+    review.update(Action::Enter);
+    assert_eq!(review.screen, Screen::Session(2));
+    let hostile = draw(&review, 80, 24);
+    insta::assert_snapshot!("hostile_timeline_80x24", hostile.backend());
+    assert!(
+        !text(&hostile).chars().any(|c| c.is_control()),
+        "control characters are neutralised"
+    );
+    review.update(Action::Back);
+    review.update(Action::Down);
+    review.update(Action::Enter);
+    insta::assert_snapshot!("cut_off_timeline_80x24", draw(&review, 80, 24).backend());
+    review.update(Action::NextView);
+    insta::assert_snapshot!("flow_80x24", draw(&review, 80, 24).backend());
+    insta::assert_snapshot!("flow_120x40", draw(&review, 120, 40).backend());
+    review.update(Action::Help);
+    insta::assert_snapshot!("help_80x24", draw(&review, 80, 24).backend());
+}
+
+#[test]
+fn sessions_sort_filter_and_mark_incomplete_ones() {
+    let mut review = review();
+    assert_eq!(review.data.rows.len(), 4);
+    assert_eq!(
+        review.data.report.skipped.len(),
+        1,
+        "the broken file is named, not dropped"
+    );
+    let outcomes: Vec<&str> = review
+        .visible()
+        .iter()
+        .map(|&i| review.data.rows[i].outcome)
+        .collect();
+    assert_eq!(outcomes, ["complete", "complete", "aborted", "cut off"]);
+    review.update(Action::Sort); // participant
+    review.update(Action::Reverse);
+    let who: Vec<&str> = review
+        .visible()
+        .iter()
+        .map(|&i| review.data.rows[i].participant.as_str())
+        .collect();
+    assert_eq!(who, ["P01", "P002", "P0003", "P00004"]);
+    review.update(Action::StartFilter);
+    for c in "cut".chars() {
+        review.update(Action::FilterChar(c));
+    }
+    review.update(Action::Enter);
+    assert_eq!(review.visible().len(), 1);
+    assert!(text(&draw(&review, 80, 24)).contains("P00004"));
+    review.update(Action::Back);
+    assert_eq!(review.visible().len(), 4, "Esc clears the filter");
+    review.update(Action::Quit);
+    assert!(review.quit);
+}
+
+#[test]
+fn the_flow_view_finds_the_step_where_people_hesitate() {
+    let mut review = review();
+    review.update(Action::NextView);
+    let screen = text(&draw(&review, 80, 24));
+    assert!(screen.contains("1. home"), "home ranks first: {screen}");
+    review.update(Action::Right);
+    assert_eq!(review.version, 1);
+}
