@@ -75,6 +75,22 @@ enum Command {
         Keys: Tab switches Sessions and Flow, Enter opens a timeline, / filters, s sorts,\n\
         ? shows every key and the friction formula, q quits.")]
     Review(ReviewArgs),
+    /// Follow a live session from a second terminal; notes go beside it, never into it
+    #[command(
+        after_help = "Examples:\n  mvx observe --latest\n  mvx observe sessions/20261126T140211Z_P07_espresso.yaml\n\n\
+        Keys: n types a note (Enter saves it to <session>.notes.yaml), q quits."
+    )]
+    Observe(ObserveArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ObserveArgs {
+    /// The session file to follow
+    #[arg(value_name = "SESSION", required_unless_present = "latest")]
+    session: Option<PathBuf>,
+    /// Follow the newest session in DIR (default sessions/)
+    #[arg(long, value_name = "DIR", num_args = 0..=1, default_missing_value = "sessions", conflicts_with = "session")]
+    latest: Option<PathBuf>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -206,6 +222,24 @@ pub fn run(
         Command::Play(args) => play::run(args, out, err),
         Command::Export(args) => export::run(&args, out, err),
         Command::Report(args) => report::run(&args, out, err),
+        Command::Observe(args) => {
+            let path = match (args.session, args.latest) {
+                (Some(path), _) => Some(path),
+                (None, Some(dir)) => crate::observe::latest(&dir),
+                (None, None) => None,
+            };
+            let Some(path) = path else {
+                let _ = writeln!(err, "mvx: no session found to observe");
+                return EXIT_USAGE;
+            };
+            match crate::observe::run(path) {
+                Ok(()) => Ok(EXIT_OK),
+                Err(e) => {
+                    let _ = writeln!(err, "mvx: {e}");
+                    Ok(EXIT_USAGE)
+                }
+            }
+        }
         Command::Review(args) => match crate::review::run(&args.paths) {
             Ok(()) => Ok(EXIT_OK),
             Err(e) => {

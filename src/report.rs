@@ -14,7 +14,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::session::Session;
-pub use figures::{Comparison, FlowVersion, Friction, StepFigures, TaskFigures, Verdict};
+pub use figures::{Comparison, FlowVersion, Friction, Note, StepFigures, TaskFigures, Verdict};
 use tally::Tally;
 
 /// Everything a report says, ready to render; also what `--format json` prints.
@@ -64,6 +64,12 @@ impl ReportBuilder {
             .entry(key)
             .or_insert_with(|| (flow.title.clone(), Tally::default()));
         tally.add(session);
+        if let Some(path) = &session.path {
+            tally.add_observer_notes(
+                &session.header.participant,
+                &crate::session::read_notes(path),
+            );
+        }
     }
 
     pub fn skip(&mut self, why: String) {

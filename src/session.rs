@@ -6,12 +6,14 @@
 
 mod discover;
 mod header;
+mod notes;
 mod reader;
 mod stream;
 mod writer;
 
 pub use discover::discover;
 pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
+pub use notes::{ObserverNote, append_note, notes_path, read_notes};
 pub use reader::{ReadError, Session, parse, read};
 pub use stream::for_each;
 pub use writer::{SessionWriter, file_name};

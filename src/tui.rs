@@ -4,3 +4,4 @@ pub mod events;
 pub mod keymap;
 pub mod supervisor;
 pub mod terminal;
+pub mod timeline;

@@ -437,3 +437,48 @@ fn keys_wait_while_the_terminal_is_too_small_to_show_the_step() {
         "a key typed while the step could not be seen is not a choice"
     );
 }
+
+#[test]
+fn observe_follows_a_session_being_written_and_keeps_notes_beside_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("20261126T100000Z_P07_shop.yaml");
+    let header = "schema: mvx-session/1\nsession: s-7\nflow: { id: shop, title: Shop, variant: null, path: f.yaml, sha256: x }\nparticipant: P07\nresearcher: null\nstarted_at: \"2026-11-26T10:00:00.000+00:00\"\nterminal: { cols: 80, rows: 24, term: null, program: null, tmux: false, ssh: false }\nmvx: test\nevents:\n";
+    std::fs::write(
+        &file,
+        format!("{header}- {{\"at_ms\":5,\"kind\":\"show\",\"step\":\"home\"}}\n"),
+    )
+    .expect("written");
+    let script = format!(
+        "{} observe {}; echo EXIT=$?",
+        env!("CARGO_BIN_EXE_mvx"),
+        file.display()
+    );
+    let mut pty = Pty::shell(&script, &[]);
+    pty.wait_for("Now on `home`");
+    let mut append = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&file)
+        .expect("appendable");
+    append
+        .write_all(b"- {\"at_ms\":900,\"kind\":\"choose\",\"step\":\"home\",\"choice\":\"Orders\",\"to\":\"orders\",\"hesitation_ms\":800,\"decision_ms\":895}\n- {\"at_ms\":905,\"kind\":\"show\",\"step\":\"orders\"}\n")
+        .expect("appended");
+    let appended = Instant::now();
+    pty.wait_for("Now on `orders`");
+    let seen = appended.elapsed();
+    assert!(
+        seen < Duration::from_secs(1),
+        "new events took {seen:?} to show"
+    );
+    pty.send("nlooks lost\r");
+    pty.wait_for("1 note");
+    pty.send("q");
+    pty.wait_for_output("EXIT=0");
+    let notes = std::fs::read_to_string(dir.path().join("20261126T100000Z_P07_shop.notes.yaml"))
+        .expect("notes beside the session");
+    assert!(notes.contains("\"text\":\"looks lost\""), "{notes}");
+    let session = std::fs::read_to_string(&file).expect("session");
+    assert!(
+        !session.contains("looks lost"),
+        "the session file is never written by observe"
+    );
+}

@@ -45,6 +45,11 @@ fn fixtures(dir: &Path) {
     std::fs::write(dir.join("c.yaml"), session("P0003", "new", HOSTILE)).expect("written");
     std::fs::write(dir.join("d.yaml"), session("P00004", "old", CUT)).expect("written");
     std::fs::write(dir.join("e.yaml"), "not a session").expect("written");
+    let note = mvx::session::ObserverNote {
+        at_ms: 4300,
+        text: "reads the menu twice".into(),
+    };
+    mvx::session::append_note(&dir.join("a.yaml"), "s-P01", &note).expect("observer note");
 }
 
 fn review() -> Review {
@@ -99,7 +104,7 @@ fn every_view_draws_at_80x24_including_cut_off_and_hostile_sessions() {
 #[test]
 fn sessions_sort_filter_and_mark_incomplete_ones() {
     let mut review = review();
-    assert_eq!(review.data.rows.len(), 4);
+    assert_eq!(review.data.rows.len(), 4, "the notes file is not a session");
     assert_eq!(
         review.data.report.skipped.len(),
         1,
@@ -128,6 +133,12 @@ fn sessions_sort_filter_and_mark_incomplete_ones() {
     assert!(text(&draw(&review, 80, 24)).contains("P00004"));
     review.update(Action::Back);
     assert_eq!(review.visible().len(), 4, "Esc clears the filter");
+    review.update(Action::Enter);
+    let timeline = text(&draw(&review, 80, 24));
+    assert!(
+        timeline.contains("observer   reads the menu twice"),
+        "{timeline}"
+    );
     review.update(Action::Quit);
     assert!(review.quit);
 }

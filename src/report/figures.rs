@@ -24,6 +24,17 @@ pub struct FlowVersion {
     pub friction: Vec<Friction>,
     pub verdicts: Vec<Verdict>,
     pub sus: Option<Mean>,
+    pub notes: Vec<Note>,
+}
+
+/// A researcher's note (`mvx play`, Ctrl-N) or an observer's (`mvx observe`).
+#[derive(Debug, Serialize)]
+pub struct Note {
+    pub participant: String,
+    pub at_ms: u64,
+    /// `researcher` or `observer`.
+    pub by: &'static str,
+    pub text: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -150,6 +161,16 @@ impl FlowVersion {
             friction,
             verdicts,
             sus,
+            notes: tally
+                .notes
+                .iter()
+                .map(|(participant, at_ms, by, text)| Note {
+                    participant: participant.clone(),
+                    at_ms: *at_ms,
+                    by,
+                    text: text.clone(),
+                })
+                .collect(),
         };
         version.summary = version.summarise();
         version

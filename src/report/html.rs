@@ -193,6 +193,22 @@ fn render_version(version: &FlowVersion, out: &mut String) {
             render_verdict(verdict, out);
         }
     }
+    if !version.notes.is_empty() {
+        out.push_str("<h4>Notes</h4><ul>");
+        for note in &version.notes {
+            let at = note.at_ms / 1000;
+            let _ = write!(
+                out,
+                "<li>{} at {}:{:02} ({}): {}</li>",
+                escape(&note.participant),
+                at / 60,
+                at % 60,
+                note.by,
+                escape(&note.text)
+            );
+        }
+        out.push_str("</ul>");
+    }
     if let Some(sus) = &version.sus {
         let _ = write!(out, "<p>SUS: {:.1}, n = {}</p>", sus.mean, sus.n);
     }

@@ -133,6 +133,21 @@ fn render_version(version: &FlowVersion, out: &mut String) {
             render_verdict(verdict, out);
         }
     }
+    if !version.notes.is_empty() {
+        out.push_str("\n#### Notes\n\n");
+        for note in &version.notes {
+            let at = note.at_ms / 1000;
+            let _ = writeln!(
+                out,
+                "- {} at {}:{:02} ({}): {}",
+                cell(&note.participant),
+                at / 60,
+                at % 60,
+                note.by,
+                cell(&note.text)
+            );
+        }
+    }
     if let Some(sus) = &version.sus {
         let _ = writeln!(
             out,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::session::{AnswerValue, EventKind, Session, TaskOutcome};
+use crate::session::{AnswerValue, EventKind, ObserverNote, Session, TaskOutcome};
 
 /// What one flow version (flow, variant, sha256) has accumulated so far.
 #[derive(Debug, Default)]
@@ -19,6 +19,8 @@ pub struct Tally {
     pub answers: BTreeMap<String, AnswerTally>,
     /// SUS scores of sessions that answered all ten `sus1`..`sus10` questions.
     pub sus_scores: Vec<f64>,
+    /// Researchers' and observers' notes: participant, ms from the session's start, who, text.
+    pub notes: Vec<(String, u64, &'static str, String)>,
 }
 
 #[derive(Debug, Default)]
@@ -70,7 +72,12 @@ impl Tally {
         self.sessions += 1;
         let mut attempt: Option<Attempt> = None;
         for event in &session.events {
-            self.event(&event.kind, &mut attempt, &session.header.participant);
+            self.event(
+                event.at_ms,
+                &event.kind,
+                &mut attempt,
+                &session.header.participant,
+            );
         }
         let ended = session.events.iter().rev().find_map(|e| match &e.kind {
             EventKind::SessionEnd { outcome } => Some(*outcome),
@@ -88,7 +95,25 @@ impl Tally {
         self.sus_scores.extend(sus_of(session));
     }
 
-    fn event(&mut self, kind: &EventKind, attempt: &mut Option<Attempt>, participant: &str) {
+    /// Notes an observer kept beside the session (`mvx observe`).
+    pub fn add_observer_notes(&mut self, participant: &str, notes: &[ObserverNote]) {
+        for note in notes {
+            self.notes.push((
+                participant.to_owned(),
+                note.at_ms,
+                "observer",
+                note.text.clone(),
+            ));
+        }
+    }
+
+    fn event(
+        &mut self,
+        at_ms: u64,
+        kind: &EventKind,
+        attempt: &mut Option<Attempt>,
+        participant: &str,
+    ) {
         match kind {
             EventKind::TaskStart { task } => {
                 self.tasks.entry(task.clone()).or_default().attempts += 1;
@@ -149,6 +174,10 @@ impl Tally {
                 ..
             } => {
                 self.answer(question, value, *free_text, participant);
+            }
+            EventKind::Note { text } => {
+                let note = (participant.to_owned(), at_ms, "researcher", text.clone());
+                self.notes.push(note);
             }
             _ => {}
         }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::report::{Report, ReportBuilder};
-use crate::session::{self, AnswerValue, EventKind, Session, SessionOutcome};
+use crate::session::{self, AnswerValue, EventKind, ObserverNote, Session, SessionOutcome};
 
 /// One recorded session as the sessions view lists it.
 #[derive(Debug)]
@@ -20,6 +20,8 @@ pub struct SessionRow {
     pub tasks: String,
     /// Each verdict question's answer, `id=value`.
     pub verdicts: String,
+    /// Notes an observer kept beside the session.
+    pub observer_notes: Vec<ObserverNote>,
 }
 
 pub struct Loaded {
@@ -94,6 +96,11 @@ impl SessionRow {
             outcome,
             tasks: tasks.join(", "),
             verdicts: verdicts.join(" "),
+            observer_notes: session
+                .path
+                .as_deref()
+                .map(session::read_notes)
+                .unwrap_or_default(),
             session,
         }
     }

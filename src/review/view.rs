@@ -7,10 +7,8 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{COLUMNS, Column, Review, Screen};
-use crate::session::EventKind;
 use crate::text::printable;
-
-const BAR_WIDTH: usize = 16;
+use crate::tui::timeline::{BAR_WIDTH, duration, event_line, timing_of, truncate};
 
 pub const HELP: &str = "\
 Tab / Shift-Tab   switch between Sessions and Flow
@@ -184,12 +182,14 @@ impl Review {
             )
             .dim(),
         ];
-        lines.extend(
-            r.session
-                .events
-                .iter()
-                .map(|e| event_line(e.at_ms, &e.kind, longest)),
-        );
+        let mut notes = r.observer_notes.iter().peekable();
+        for event in &r.session.events {
+            while let Some(note) = notes.next_if(|n| n.at_ms <= event.at_ms) {
+                lines.push(observer_line(note));
+            }
+            lines.push(event_line(event.at_ms, &event.kind, longest));
+        }
+        lines.extend(notes.map(observer_line));
         if r.session.cut {
             lines.push(
                 Line::from(
@@ -290,75 +290,13 @@ fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
     lines
 }
 
-fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
-    let detail = match kind {
-        EventKind::TaskStart { task } => format!("task {task}"),
-        EventKind::Show { step } => step.clone(),
-        EventKind::Ask { question } => question.clone(),
-        EventKind::Choose {
-            step, choice, to, ..
-        } => format!("{step}: {choice} → {to}"),
-        EventKind::Continue { step, to, .. } => format!("{step} → {to}"),
-        EventKind::Input {
-            step, name, text, ..
-        } => format!("{step}: {name} = {text}"),
-        EventKind::Back { step, to, .. } => format!("{step} ← back to {to}"),
-        EventKind::Answer {
-            question, value, ..
-        } => format!(
-            "{question}: {}",
-            serde_json::to_string(value).unwrap_or_default()
-        ),
-        EventKind::Note { text } => format!("note: {text}"),
-        EventKind::Resume { paused_ms } => format!("after {}", duration(*paused_ms)),
-        EventKind::GiveUp { step } | EventKind::Timeout { step } => step.clone(),
-        EventKind::End { step, outcome } => format!("{step}: {outcome}"),
-        EventKind::TaskEnd {
-            task,
-            outcome,
-            duration_ms,
-        } => {
-            format!(
-                "{task}: {} in {}",
-                crate::report::outcome_word(*outcome),
-                duration(*duration_ms)
-            )
-        }
-        EventKind::Abort { reason } => reason.clone(),
-        EventKind::SessionEnd { .. } | EventKind::Pause => String::new(),
-    };
-    let mut spans = vec![Span::raw(format!(
-        "{:>6} {:<10} {:<34} ",
-        duration(at_ms),
-        kind.name(),
-        truncate(&printable(&detail), 34)
-    ))];
-    if let Some((hesitation, decision)) = timing_of(kind) {
-        let scale = |ms: u64| ((ms as f64 / longest as f64) * BAR_WIDTH as f64).round() as usize;
-        spans.push(Span::raw("▇".repeat(scale(hesitation))));
-        spans.push(Span::raw("░".repeat(scale(decision).saturating_sub(scale(hesitation)))).dim());
-        spans.push(Span::raw(format!(" {:.1} s", hesitation as f64 / 1000.0)));
-    }
-    let line = Line::from(spans);
-    match kind {
-        EventKind::Back { .. }
-        | EventKind::GiveUp { .. }
-        | EventKind::Timeout { .. }
-        | EventKind::Abort { .. } => line.bold(),
-        EventKind::Note { .. } => line.italic(),
-        _ => line,
-    }
-}
-
-fn timing_of(kind: &EventKind) -> Option<(u64, u64)> {
-    match kind {
-        EventKind::Choose { timing, .. }
-        | EventKind::Continue { timing, .. }
-        | EventKind::Input { timing, .. }
-        | EventKind::Back { timing, .. }
-        | EventKind::Answer { timing, .. } => Some((timing.hesitation_ms, timing.decision_ms)),
-        _ => None,
-    }
+fn observer_line(note: &crate::session::ObserverNote) -> Line<'static> {
+    Line::from(format!(
+        "{:>6} observer   {}",
+        duration(note.at_ms),
+        printable(&note.text)
+    ))
+    .italic()
 }
 
 fn column_name(column: Column) -> &'static str {
@@ -374,22 +312,8 @@ fn column_name(column: Column) -> &'static str {
     }
 }
 
-fn duration(ms: u64) -> String {
-    let seconds = ms / 1000;
-    format!("{}:{:02}", seconds / 60, seconds % 60)
-}
-
 fn seconds(value: Option<f64>) -> String {
     value.map_or("–".into(), |s| format!("{s:.1}s"))
-}
-
-fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 fn help(area: Rect, buf: &mut Buffer) {

@@ -1,0 +1,98 @@
+//! One recorded event as a line of a timeline, shared by review and observe.
+
+use ratatui::style::Stylize;
+use ratatui::text::{Line, Span};
+
+use crate::session::EventKind;
+use crate::text::printable;
+
+/// Width of a bar for the longest hesitation or decision shown.
+pub const BAR_WIDTH: usize = 16;
+
+/// `time  kind  detail  ▇▇▇░ 1.2 s`: hesitation as solid bar, decision as its light tail.
+pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
+    let detail = match kind {
+        EventKind::TaskStart { task } => format!("task {task}"),
+        EventKind::Show { step } => step.clone(),
+        EventKind::Ask { question } => question.clone(),
+        EventKind::Choose {
+            step, choice, to, ..
+        } => format!("{step}: {choice} → {to}"),
+        EventKind::Continue { step, to, .. } => format!("{step} → {to}"),
+        EventKind::Input {
+            step, name, text, ..
+        } => format!("{step}: {name} = {text}"),
+        EventKind::Back { step, to, .. } => format!("{step} ← back to {to}"),
+        EventKind::Answer {
+            question, value, ..
+        } => format!(
+            "{question}: {}",
+            serde_json::to_string(value).unwrap_or_default()
+        ),
+        EventKind::Note { text } => format!("note: {text}"),
+        EventKind::Resume { paused_ms } => format!("after {}", duration(*paused_ms)),
+        EventKind::GiveUp { step } | EventKind::Timeout { step } => step.clone(),
+        EventKind::End { step, outcome } => format!("{step}: {outcome}"),
+        EventKind::TaskEnd {
+            task,
+            outcome,
+            duration_ms,
+        } => {
+            format!(
+                "{task}: {} in {}",
+                crate::report::outcome_word(*outcome),
+                duration(*duration_ms)
+            )
+        }
+        EventKind::Abort { reason } => reason.clone(),
+        EventKind::SessionEnd { .. } | EventKind::Pause => String::new(),
+    };
+    let mut spans = vec![Span::raw(format!(
+        "{:>6} {:<10} {:<34} ",
+        duration(at_ms),
+        kind.name(),
+        truncate(&printable(&detail), 34)
+    ))];
+    if let Some((hesitation, decision)) = timing_of(kind) {
+        let scale = |ms: u64| ((ms as f64 / longest as f64) * BAR_WIDTH as f64).round() as usize;
+        spans.push(Span::raw("▇".repeat(scale(hesitation))));
+        spans.push(Span::raw("░".repeat(scale(decision).saturating_sub(scale(hesitation)))).dim());
+        spans.push(Span::raw(format!(" {:.1} s", hesitation as f64 / 1000.0)));
+    }
+    let line = Line::from(spans);
+    match kind {
+        EventKind::Back { .. }
+        | EventKind::GiveUp { .. }
+        | EventKind::Timeout { .. }
+        | EventKind::Abort { .. } => line.bold(),
+        EventKind::Note { .. } => line.italic(),
+        _ => line,
+    }
+}
+
+/// Hesitation and decision of events that have them.
+pub fn timing_of(kind: &EventKind) -> Option<(u64, u64)> {
+    match kind {
+        EventKind::Choose { timing, .. }
+        | EventKind::Continue { timing, .. }
+        | EventKind::Input { timing, .. }
+        | EventKind::Back { timing, .. }
+        | EventKind::Answer { timing, .. } => Some((timing.hesitation_ms, timing.decision_ms)),
+        _ => None,
+    }
+}
+
+/// `m:ss`.
+pub fn duration(ms: u64) -> String {
+    let seconds = ms / 1000;
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+pub fn truncate(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
