@@ -1,4 +1,4 @@
-//! `mvx report` over 10,000 sessions of about 30 steps each (about 80 MB): discovery,
+//! `mvx report` and `mvx review`'s first screen over 10,000 sessions of about 30 steps each (about 80 MB): discovery,
 //! reading, tallying and rendering, as the command does it.
 //!
 //! The sessions are generated once into `target/bench-sessions/`, where
@@ -11,10 +11,14 @@ use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use mvx::report::{ReportBuilder, markdown};
+use mvx::review::{Review, data};
 use mvx::session::{
     self, AnswerValue, Event, EventKind, FlowRef, Header, SCHEMA, SessionOutcome, TaskOutcome,
     TerminalInfo, Timing,
 };
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
 
 const SESSIONS: usize = 10_000;
 const STEPS: usize = 30;
@@ -164,11 +168,24 @@ fn report(dir: &Path) -> String {
     markdown::render(&builder.finish())
 }
 
+/// What `mvx review` does before its first frame: load every session, then draw.
+fn review_first_screen(dir: &Path) -> Buffer {
+    let review = Review::new(data::load(&[dir.to_owned()]));
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+    terminal
+        .draw(|f| f.render_widget(&review, f.area()))
+        .expect("draws");
+    terminal.backend().buffer().clone()
+}
+
 fn bench(c: &mut Criterion) {
     let dir = sessions_dir();
     let mut group = c.benchmark_group("report-10000-sessions");
     group.sample_size(10);
     group.bench_function("markdown", |b| b.iter(|| black_box(report(&dir))));
+    group.bench_function("review-first-screen", |b| {
+        b.iter(|| black_box(review_first_screen(&dir)))
+    });
     group.finish();
 }
 

@@ -81,6 +81,23 @@ enum Command {
         Keys: n types a note (Enter saves it to <session>.notes.yaml), q quits."
     )]
     Observe(ObserveArgs),
+    /// Re-play a recorded session as the participant saw it, at the recorded pace
+    #[command(
+        after_help = "Example:\n  mvx replay sessions/20261126T140211Z_P07_espresso.yaml --speed 2\n\n\
+        Keys: space pauses, ← → jump to the previous / next event, q quits. Run it from the\n\
+        folder the session was recorded in, so the flow file is found."
+    )]
+    Replay(ReplayArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct ReplayArgs {
+    /// The session file to replay
+    #[arg(value_name = "SESSION")]
+    session: PathBuf,
+    /// Play N times faster than recorded (0.5 plays at half speed)
+    #[arg(long, value_name = "N", default_value_t = 1.0)]
+    speed: f64,
 }
 
 #[derive(Debug, clap::Args)]
@@ -240,6 +257,13 @@ pub fn run(
                 }
             }
         }
+        Command::Replay(args) => match crate::replay::run(&args.session, args.speed) {
+            Ok(()) => Ok(EXIT_OK),
+            Err(message) => {
+                let _ = writeln!(err, "mvx: {}", crate::text::printable(&message));
+                Ok(EXIT_USAGE)
+            }
+        },
         Command::Review(args) => match crate::review::run(&args.paths) {
             Ok(()) => Ok(EXIT_OK),
             Err(e) => {

@@ -294,3 +294,22 @@ fn play_without_a_terminal_says_so_and_leaves_no_session_file() {
         .stderr(contains("cannot open the terminal"));
     assert!(!sessions.exists());
 }
+
+#[test]
+fn replay_says_when_the_flow_file_is_gone() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let session = dir.path().join("s.yaml");
+    std::fs::write(
+        &session,
+        RECORDED.replace("flows/shop.yaml", "flows/gone.yaml"),
+    )
+    .expect("written");
+    mvx()
+        .arg("replay")
+        .arg(&session)
+        .assert()
+        .code(2)
+        .stderr(contains(
+            "cannot replay: the flow file flows/gone.yaml cannot be read",
+        ));
+}
