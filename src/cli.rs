@@ -4,6 +4,7 @@ mod check;
 mod export;
 mod files;
 mod graph;
+mod new;
 mod play;
 mod progress;
 mod report;
@@ -12,7 +13,7 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// Nothing wrong was found.
 pub const EXIT_OK: u8 = 0;
@@ -28,7 +29,8 @@ pub const EXIT_USAGE: u8 = 2;
     about = "Test minimal viable experiences with real people, in a terminal",
     long_about = "Test minimal viable experiences with real people, in a terminal.\n\n\
         Designers write flows (screens, choices, prompts, verdict questions) as YAML; \
-        mvx checks them and draws them as diagrams.",
+        researchers play them to participants while every choice and hesitation is \
+        recorded; teams review, replay and report what happened.",
     after_help = "Example:\n  mvx check flows/*.yaml\n\nThe flow format: docs/flow-format.md"
 )]
 pub struct Cli {
@@ -88,6 +90,46 @@ enum Command {
         folder the session was recorded in, so the flow file is found."
     )]
     Replay(ReplayArgs),
+    /// Write a starter flow to flows/NAME.yaml (never overwriting)
+    #[command(after_help = "Examples:\n  mvx new checkout\n  mvx new checkout --template variants")]
+    New(NewArgs),
+    /// Print shell completions for bash, zsh or fish
+    #[command(
+        after_help = "Example:\n  mvx completions bash > ~/.local/share/bash-completion/completions/mvx"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), generated from these definitions
+    #[command(after_help = "Example:\n  mvx man > mvx.1 && man ./mvx.1")]
+    Man,
+}
+
+#[derive(Debug, clap::Args)]
+struct NewArgs {
+    /// The flow's name: lowercase letters, digits, - and _
+    #[arg(value_name = "NAME")]
+    name: String,
+    /// What the starter shows
+    #[arg(long, value_enum, default_value_t = Template::Basic)]
+    template: Template,
+    /// Folder to write it to
+    #[arg(long, value_name = "DIR", default_value = "flows")]
+    dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Template {
+    /// Steps of every kind and verdict questions
+    Basic,
+    /// Two timed tasks with briefs and success steps
+    Tasks,
+    /// One of two variants to compare (same flow id, its own variant)
+    Variants,
+}
+
+#[derive(Debug, clap::Args)]
+struct CompletionsArgs {
+    #[arg(value_enum)]
+    shell: clap_complete::Shell,
 }
 
 #[derive(Debug, clap::Args)]
@@ -257,6 +299,14 @@ pub fn run(
                 }
             }
         }
+        Command::New(args) => new::run(&args, out, err),
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "mvx", out);
+            Ok(EXIT_OK)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(out)
+            .map(|()| EXIT_OK),
         Command::Replay(args) => match crate::replay::run(&args.session, args.speed) {
             Ok(()) => Ok(EXIT_OK),
             Err(message) => {

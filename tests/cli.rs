@@ -313,3 +313,54 @@ fn replay_says_when_the_flow_file_is_gone() {
             "cannot replay: the flow file flows/gone.yaml cannot be read",
         ));
 }
+
+#[test]
+fn new_writes_starters_that_check_clean_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for template in ["basic", "tasks", "variants"] {
+        let name = format!("starter-{template}");
+        mvx()
+            .args(["new", &name, "--template", template, "--dir"])
+            .arg(dir.path())
+            .assert()
+            .code(0)
+            .stdout(contains(format!("{name}.yaml")));
+        mvx()
+            .args(["check", "--strict"])
+            .arg(dir.path().join(format!("{name}.yaml")))
+            .assert()
+            .code(0)
+            .stdout(contains("no errors, no warnings"));
+    }
+    let before = std::fs::read_to_string(dir.path().join("starter-basic.yaml")).expect("written");
+    mvx()
+        .args(["new", "starter-basic", "--template", "tasks", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .code(2)
+        .stderr(contains("never overwrites"));
+    let after =
+        std::fs::read_to_string(dir.path().join("starter-basic.yaml")).expect("still there");
+    assert_eq!(before, after);
+    mvx().args(["new", "Bad Name"]).assert().code(2);
+}
+
+#[test]
+fn completions_and_the_manual_come_from_the_command_definitions() {
+    for (shell, marker) in [
+        ("bash", "_mvx()"),
+        ("zsh", "#compdef mvx"),
+        ("fish", "complete -c mvx"),
+    ] {
+        mvx()
+            .args(["completions", shell])
+            .assert()
+            .code(0)
+            .stdout(contains(marker).and(contains("observe")));
+    }
+    mvx()
+        .arg("man")
+        .assert()
+        .code(0)
+        .stdout(contains(".TH mvx 1").and(contains("replay")));
+}

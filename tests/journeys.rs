@@ -110,10 +110,15 @@ fn draw_at_both_sizes(player: &Player) {
 }
 
 #[test]
-fn every_example_flow_plays_from_start_to_verdicts() {
-    for entry in std::fs::read_dir("flows").expect("flows/") {
+fn every_example_and_starter_flow_plays_from_start_to_verdicts() {
+    let examples = std::fs::read_dir("flows").expect("flows/");
+    let starters = std::fs::read_dir("templates").expect("templates/ of mvx new");
+    for entry in examples.chain(starters) {
         let path = entry.expect("entry").path();
-        let flow = flow::load(&std::fs::read_to_string(&path).expect("readable")).expect("loads");
+        let source = std::fs::read_to_string(&path)
+            .expect("readable")
+            .replace("NAME", "starter");
+        let flow = flow::load(&source).expect("loads");
         let mut keys = task_keys(&flow);
         keys.extend(answer_keys(&flow));
         keys.push(Key::Char('q'));
