@@ -90,6 +90,12 @@ enum Command {
         folder the session was recorded in, so the flow file is found."
     )]
     Replay(ReplayArgs),
+    /// Try a flow as participants will see it, reloading on every save; nothing is recorded
+    #[command(
+        after_help = "Example:\n  mvx preview flows/espresso-three-menus.yaml --step strength\n\n\
+        Keys: as in mvx play; Ctrl-J jumps to a step by id, Ctrl-R restarts, Ctrl-C quits."
+    )]
+    Preview(PreviewArgs),
     /// Write a starter flow to flows/NAME.yaml (never overwriting)
     #[command(after_help = "Examples:\n  mvx new checkout\n  mvx new checkout --template variants")]
     New(NewArgs),
@@ -101,6 +107,16 @@ enum Command {
     /// Print the manual page (roff), generated from these definitions
     #[command(after_help = "Example:\n  mvx man > mvx.1 && man ./mvx.1")]
     Man,
+}
+
+#[derive(Debug, clap::Args)]
+struct PreviewArgs {
+    /// The flow file to preview
+    #[arg(value_name = "FLOW")]
+    flow: PathBuf,
+    /// Start on this step
+    #[arg(long, value_name = "ID")]
+    step: Option<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -300,6 +316,13 @@ pub fn run(
             }
         }
         Command::New(args) => new::run(&args, out, err),
+        Command::Preview(args) => match crate::preview::run(&args.flow, args.step) {
+            Ok(()) => Ok(EXIT_OK),
+            Err(message) => {
+                let _ = writeln!(err, "mvx: {}", crate::text::printable(&message));
+                Ok(EXIT_USAGE)
+            }
+        },
         Command::Completions(args) => {
             clap_complete::generate(args.shell, &mut Cli::command(), "mvx", out);
             Ok(EXIT_OK)

@@ -7,6 +7,7 @@ pub mod flow;
 pub mod observe;
 pub mod play;
 pub mod player;
+pub mod preview;
 pub mod replay;
 pub mod report;
 pub mod review;

@@ -172,6 +172,31 @@ impl<'f> Player<'f> {
         self.awaiting_shown
     }
 
+    /// Goes straight to the step `id`, as a designer previewing a flow does; starts the
+    /// task if it has not started. Returns false when there is no such step.
+    pub fn jump(&mut self, id: &str, at: Duration) -> bool {
+        let Some(&index) = self.index.get(id) else {
+            return false;
+        };
+        self.overlay = Overlay::None;
+        self.history.clear();
+        if self.task_started.is_none() {
+            self.start_task(at);
+        }
+        self.enter_step(index, at);
+        true
+    }
+
+    /// The id of the step on screen, if a step is on screen.
+    pub fn current_step(&self) -> Option<&'f str> {
+        match &self.mode {
+            Mode::Step { step, .. } | Mode::StepDone { step, .. } => {
+                Some(self.flow.steps[*step].id.as_str())
+            }
+            _ => None,
+        }
+    }
+
     /// Events recorded since the last call, oldest first.
     pub fn take_events(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.events)

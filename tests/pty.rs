@@ -482,3 +482,47 @@ fn observe_follows_a_session_being_written_and_keeps_notes_beside_it() {
         "the session file is never written by observe"
     );
 }
+
+#[test]
+fn preview_shows_a_saved_change_within_a_second_on_the_same_step() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("draft.yaml");
+    let flow = std::fs::read_to_string("templates/basic.yaml")
+        .expect("template")
+        .replace("NAME", "draft");
+    std::fs::write(&file, &flow).expect("written");
+    let script = format!(
+        "{} preview {}; echo EXIT=$?; stty -a",
+        env!("CARGO_BIN_EXE_mvx"),
+        file.display()
+    );
+    let mut pty = Pty::shell(&script, &[]);
+    pty.wait_for("Where would you go first?");
+    pty.send("1");
+    pty.wait_for("Your order ST-1 is on its way.");
+    std::fs::write(
+        &file,
+        flow.replace("ST-1 is on its way", "ST-2 arrives on Friday"),
+    )
+    .expect("saved");
+    let saved = Instant::now();
+    pty.wait_for("Your order ST-2 arrives on Friday.");
+    assert!(
+        saved.elapsed() < Duration::from_secs(1),
+        "the change took {:?} to show",
+        saved.elapsed()
+    );
+    std::fs::write(&file, "flow: [broken\n").expect("saved");
+    pty.wait_for("Not loaded: 1:7");
+    assert!(
+        pty.contents().contains("ST-2 arrives on Friday"),
+        "the last good version stays"
+    );
+    pty.send("\n"); // Ctrl-J: jump to a step by id
+    pty.wait_for("Jump to step:");
+    pty.send("help\r");
+    pty.wait_for("The help centre is closed today.");
+    pty.send("\x03");
+    pty.wait_for_output("EXIT=0");
+    assert_terminal_restored(&pty);
+}

@@ -48,6 +48,26 @@ pub fn map(key: KeyEvent) -> Mapped {
     Mapped::Player(Action::Key(key))
 }
 
+/// The designer's keys in `mvx preview`, read before the participant's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreviewCommand {
+    Restart,
+    Jump,
+    Quit,
+}
+
+pub fn preview(key: KeyEvent) -> Option<PreviewCommand> {
+    if key.kind == KeyEventKind::Release || !key.modifiers.contains(KeyModifiers::CONTROL) {
+        return None;
+    }
+    match key.code {
+        KeyCode::Char('r') => Some(PreviewCommand::Restart),
+        KeyCode::Char('j') => Some(PreviewCommand::Jump),
+        KeyCode::Char('c') | KeyCode::Char('q') => Some(PreviewCommand::Quit),
+        _ => None,
+    }
+}
+
 /// A key in `mvx review`; while a filter is being typed, letters are text.
 pub fn review(key: KeyEvent, typing: bool) -> Option<ReviewAction> {
     if key.kind == KeyEventKind::Release {
