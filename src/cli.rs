@@ -99,6 +99,11 @@ enum Command {
     /// Write a starter flow to flows/NAME.yaml (never overwriting)
     #[command(after_help = "Examples:\n  mvx new checkout\n  mvx new checkout --template variants")]
     New(NewArgs),
+    /// Print the JSON Schema of the flow format, for editors
+    #[command(after_help = "Example:\n  mvx schema > schema/flow.schema.json\n\n\
+        Put `# yaml-language-server: $schema=../schema/flow.schema.json` at the top of a flow\n\
+        (the path relative to the flow) for completion and checks in editors.")]
+    Schema,
     /// Print shell completions for bash, zsh or fish
     #[command(
         after_help = "Example:\n  mvx completions bash > ~/.local/share/bash-completion/completions/mvx"
@@ -327,6 +332,9 @@ pub fn run(
             clap_complete::generate(args.shell, &mut Cli::command(), "mvx", out);
             Ok(EXIT_OK)
         }
+        Command::Schema => out
+            .write_all(crate::flow::schema::generate().as_bytes())
+            .map(|()| EXIT_OK),
         Command::Man => clap_mangen::Man::new(Cli::command())
             .render(out)
             .map(|()| EXIT_OK),

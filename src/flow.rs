@@ -5,6 +5,7 @@
 pub mod check;
 pub mod graph;
 mod load;
+pub mod schema;
 mod yaml;
 
 pub use load::{LoadError, load};

@@ -364,3 +364,23 @@ fn completions_and_the_manual_come_from_the_command_definitions() {
         .code(0)
         .stdout(contains(".TH mvx 1").and(contains("replay")));
 }
+
+#[test]
+fn schema_prints_the_committed_schema() {
+    let committed = std::fs::read_to_string("schema/flow.schema.json").expect("committed");
+    mvx().arg("schema").assert().code(0).stdout(committed);
+}
+
+#[test]
+fn every_example_flow_points_editors_at_the_schema() {
+    for entry in std::fs::read_dir("flows").expect("flows/") {
+        let path = entry.expect("entry").path();
+        let first = std::fs::read_to_string(&path).expect("readable").lines().next().map(str::to_owned);
+        assert_eq!(
+            first.as_deref(),
+            Some("# yaml-language-server: $schema=../schema/flow.schema.json"),
+            "{}",
+            path.display()
+        );
+    }
+}

@@ -1,9 +1,9 @@
 //! Flow YAML to the typed model, with a located, fixable error for every mistake.
 
 mod fields;
-mod question;
-mod step;
-mod task;
+pub(crate) mod question;
+pub(crate) mod step;
+pub(crate) mod task;
 
 use crate::diagnostic::{Diagnostic, Pos};
 use crate::flow::yaml::{self, Node, Typed, Value};
@@ -38,7 +38,7 @@ pub fn load(source: &str) -> Result<Flow, LoadError> {
     }
 }
 
-const FLOW_KEYS: &[&str] = &[
+pub(crate) const FLOW_KEYS: &[&str] = &[
     "flow",
     "title",
     "variant",

@@ -5,8 +5,8 @@ use crate::diagnostic::Diagnostic;
 use crate::flow::yaml::Node;
 use crate::flow::{Answer, AnswerOption, Question, Scale};
 
-const QUESTION_KEYS: &[&str] = &["id", "ask", "options", "scale", "text"];
-const SCALE_KEYS: &[&str] = &["from", "to", "low", "high"];
+pub(crate) const QUESTION_KEYS: &[&str] = &["id", "ask", "options", "scale", "text"];
+pub(crate) const SCALE_KEYS: &[&str] = &["from", "to", "low", "high"];
 const ANSWERS_HELP: &str = "a question takes exactly one of `options: [...]`, \
      `scale: { from: 1, to: 7 }` or `text: true`";
 

@@ -8,8 +8,8 @@ use crate::flow::yaml::{Key, Node, Value};
 use crate::flow::{Choice, Key as ChoiceKey, Screen, Step, StepKind, Target};
 use crate::text::first_control;
 
-const STEP_KEYS: &[&str] = &["screen", "text", "choices", "input", "go", "end", "back"];
-const CHOICE_KEYS: &[&str] = &["label", "go", "key"];
+pub(crate) const STEP_KEYS: &[&str] = &["screen", "text", "choices", "input", "go", "end", "back"];
+pub(crate) const CHOICE_KEYS: &[&str] = &["label", "go", "key"];
 const ARROW: &str = " -> ";
 const KINDS_HELP: &str = "a step is exactly one of: a choice step (`choices`), an input step \
      (`input` with `go`), an info step (`go` alone) or an end step (`end`)";

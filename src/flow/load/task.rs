@@ -7,7 +7,7 @@ use crate::diagnostic::Diagnostic;
 use crate::flow::yaml::Node;
 use crate::flow::{Target, Task};
 
-const TASK_KEYS: &[&str] = &["id", "brief", "start", "success", "time_limit"];
+pub(crate) const TASK_KEYS: &[&str] = &["id", "brief", "start", "success", "time_limit"];
 
 impl Loader<'_> {
     pub(super) fn tasks(&mut self, node: &Node, flow_start: &Target) -> Vec<Task> {

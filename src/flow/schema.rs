@@ -1,0 +1,185 @@
+//! The flow format as a JSON Schema, for editors: completion, hover, and unknown keys
+//! flagged while typing. The types here describe the YAML a designer writes; a test
+//! checks their keys against the loader's, so the two cannot drift apart.
+
+use std::collections::BTreeMap;
+
+use schemars::{JsonSchema, schema_for};
+
+/// Where the committed copy lives, and what the `# yaml-language-server` line points at.
+pub const COMMITTED: &str = "schema/flow.schema.json";
+
+/// The schema as pretty JSON, ending in a newline.
+pub fn generate() -> String {
+    let schema = schema_for!(FlowFile);
+    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+}
+
+/// A flow file (version 1). See docs/flow-format.md.
+#[derive(JsonSchema)]
+#[schemars(title = "mvx flow", deny_unknown_fields)]
+#[allow(dead_code)] // read by schemars, never built
+struct FlowFile {
+    /// The flow's id: lowercase letters, digits, '-' and '_'.
+    #[schemars(regex(pattern = r"^[a-z0-9_-]{1,64}$"))]
+    flow: String,
+    /// One line, shown to the researcher.
+    title: String,
+    /// Names a variant when two versions of a flow are compared.
+    #[schemars(regex(pattern = r"^[a-z0-9_-]{1,64}$"))]
+    variant: Option<String>,
+    /// The step a session starts on; defaults to the first step.
+    start: Option<String>,
+    /// Step id -> step, in file order.
+    steps: BTreeMap<String, StepFile>,
+    /// Tasks set to the participant, in order.
+    tasks: Option<Vec<TaskFile>>,
+    /// Verdict questions, asked after the last task.
+    questions: Option<Vec<QuestionFile>>,
+}
+
+/// A step: a choice step (`choices`), an input step (`input` + `go`), an info step
+/// (`go` alone) or an end step (`end`).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct StepFile {
+    /// A text mockup of the screen; keep it within 80 columns.
+    screen: Option<String>,
+    /// The prompt under the screen.
+    text: Option<String>,
+    /// Choices: "Label -> step", or { label, go, key }.
+    choices: Option<Vec<ChoiceItem>>,
+    /// A typed answer, recorded under this name; Enter goes on to `go`.
+    input: Option<String>,
+    /// Where an info or input step leads.
+    go: Option<String>,
+    /// Ends the flow with this outcome: success, failure, or another word.
+    end: Option<String>,
+    /// Whether Esc may go back from this step (default true).
+    back: Option<bool>,
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum ChoiceItem {
+    /// "Label -> target step"; the last " -> " splits them.
+    Arrow(String),
+    Mapped(ChoiceMap),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ChoiceMap {
+    label: String,
+    /// The step it leads to.
+    go: String,
+    /// One character that picks the choice; not a digit, j or k.
+    #[schemars(length(equal = 1))]
+    key: Option<String>,
+}
+
+/// Exactly one of `options`, `scale` or `text: true`.
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct QuestionFile {
+    /// Answers are recorded under it: letters, digits, '-', '_'.
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,64}$"))]
+    id: String,
+    ask: String,
+    options: Option<Vec<String>>,
+    scale: Option<ScaleFile>,
+    text: Option<bool>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct ScaleFile {
+    from: i64,
+    to: i64,
+    low: Option<String>,
+    high: Option<String>,
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct TaskFile {
+    #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,64}$"))]
+    id: String,
+    /// Shown before the task; its clock starts when the participant confirms it.
+    brief: String,
+    /// Defaults to the flow's start.
+    start: Option<String>,
+    /// Reaching any of these steps completes the task.
+    success: Vec<String>,
+    /// Like 90s, 2m or 1m30s.
+    #[schemars(regex(pattern = r"^([0-9]+[hms])+$"))]
+    time_limit: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::*;
+    use crate::flow::load::{FLOW_KEYS, question, step, task};
+
+    fn schema() -> Value {
+        serde_json::from_str(&generate()).expect("the schema is JSON")
+    }
+
+    fn keys(object: &Value) -> Vec<String> {
+        let mut keys: Vec<String> = object["properties"]
+            .as_object()
+            .expect("an object with properties")
+            .keys()
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
+    }
+
+    fn sorted(keys: &[&str]) -> Vec<String> {
+        let mut keys: Vec<String> = keys.iter().map(|k| (*k).to_owned()).collect();
+        keys.sort();
+        keys
+    }
+
+    #[test]
+    fn the_schema_knows_exactly_the_keys_the_loader_knows() {
+        let schema = schema();
+        let defs = &schema["$defs"];
+        assert_eq!(keys(&schema), sorted(FLOW_KEYS));
+        assert_eq!(keys(&defs["StepFile"]), sorted(step::STEP_KEYS));
+        assert_eq!(keys(&defs["ChoiceMap"]), sorted(step::CHOICE_KEYS));
+        assert_eq!(keys(&defs["QuestionFile"]), sorted(question::QUESTION_KEYS));
+        assert_eq!(keys(&defs["ScaleFile"]), sorted(question::SCALE_KEYS));
+        assert_eq!(keys(&defs["TaskFile"]), sorted(task::TASK_KEYS));
+    }
+
+    #[test]
+    fn every_object_flags_unknown_keys() {
+        let schema = schema();
+        assert_eq!(schema["additionalProperties"], false);
+        for (name, def) in schema["$defs"].as_object().expect("definitions") {
+            if def.get("properties").is_some() {
+                assert_eq!(def["additionalProperties"], false, "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_committed_schema_is_the_generated_one() {
+        let committed =
+            std::fs::read_to_string(COMMITTED).expect("schema/flow.schema.json is committed");
+        assert!(
+            committed == generate(),
+            "{COMMITTED} is stale: run `mvx schema > {COMMITTED}`"
+        );
+    }
+}
