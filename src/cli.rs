@@ -4,6 +4,7 @@ mod check;
 mod export;
 mod files;
 mod graph;
+mod import;
 mod new;
 mod play;
 mod progress;
@@ -96,6 +97,13 @@ enum Command {
         Keys: as in mvx play; Ctrl-J jumps to a step by id, Ctrl-R restarts, Ctrl-C quits."
     )]
     Preview(PreviewArgs),
+    /// Turn a Twine (Twee 3) or Ink story into a flow
+    #[command(
+        after_help = "Examples:\n  mvx import twine story.twee -o flows/story.yaml\n  mvx import ink story.ink > flows/story.yaml\n\n\
+        What cannot be carried over (macros, variables, conditions, deep weaves) is named on\n\
+        stderr with its line and kept as a comment in the flow."
+    )]
+    Import(ImportArgs),
     /// Write a starter flow to flows/NAME.yaml (never overwriting)
     #[command(after_help = "Examples:\n  mvx new checkout\n  mvx new checkout --template variants")]
     New(NewArgs),
@@ -122,6 +130,27 @@ struct PreviewArgs {
     /// Start on this step
     #[arg(long, value_name = "ID")]
     step: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+struct ImportArgs {
+    /// The story's format
+    #[arg(value_enum)]
+    format: StoryFormat,
+    /// The story file
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Write the flow here instead of stdout (never overwriting)
+    #[arg(short, long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StoryFormat {
+    /// Twine's Twee 3 text format
+    Twine,
+    /// Ink
+    Ink,
 }
 
 #[derive(Debug, clap::Args)]
@@ -321,6 +350,7 @@ pub fn run(
             }
         }
         Command::New(args) => new::run(&args, out, err),
+        Command::Import(args) => import::run(&args, out, err),
         Command::Preview(args) => match crate::preview::run(&args.flow, args.step) {
             Ok(()) => Ok(EXIT_OK),
             Err(message) => {

@@ -375,7 +375,11 @@ fn schema_prints_the_committed_schema() {
 fn every_example_flow_points_editors_at_the_schema() {
     for entry in std::fs::read_dir("flows").expect("flows/") {
         let path = entry.expect("entry").path();
-        let first = std::fs::read_to_string(&path).expect("readable").lines().next().map(str::to_owned);
+        let first = std::fs::read_to_string(&path)
+            .expect("readable")
+            .lines()
+            .next()
+            .map(str::to_owned);
         assert_eq!(
             first.as_deref(),
             Some("# yaml-language-server: $schema=../schema/flow.schema.json"),
@@ -383,4 +387,35 @@ fn every_example_flow_points_editors_at_the_schema() {
             path.display()
         );
     }
+}
+
+#[test]
+fn import_names_what_it_leaves_out_and_never_overwrites() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let story = dir.path().join("story.twee");
+    std::fs::write(
+        &story,
+        ":: Start\nHello <<set $x to 1>>\n[[Go->End]]\n\n:: End\nBye.\n",
+    )
+    .expect("written");
+    let out = dir.path().join("story.yaml");
+    mvx()
+        .args(["import", "twine"])
+        .arg(&story)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(0)
+        .stderr(contains(
+            "story.twee:2: not carried over: a macro: <<set $x to 1>>",
+        ));
+    mvx().arg("check").arg(&out).assert().code(0);
+    mvx()
+        .args(["import", "twine"])
+        .arg(&story)
+        .arg("-o")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(contains("never overwrites"));
 }

@@ -1,0 +1,183 @@
+//! `mvx import`: branching stories (Twine's Twee 3, Ink) turned into flows.
+//!
+//! Each importer builds a [`Draft`]: steps with text, choices and endings, plus what
+//! could not be carried over, each with its line. The draft is written as flow YAML,
+//! with everything left out kept as comments beside the step it came from.
+
+pub mod ink;
+pub mod twine;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+/// Something in the story the flow cannot express, and where it was.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Dropped {
+    pub line: usize,
+    pub what: String,
+}
+
+#[derive(Debug, Default)]
+pub struct Draft {
+    pub title: String,
+    pub start: Option<String>,
+    pub steps: Vec<DraftStep>,
+    pub dropped: Vec<Dropped>,
+}
+
+#[derive(Debug, Default)]
+pub struct DraftStep {
+    pub id: String,
+    pub line: usize,
+    pub text: String,
+    /// (label, target step id) in order.
+    pub choices: Vec<(String, String)>,
+    /// Where an info step goes when it has no choices.
+    pub go: Option<String>,
+    /// Comments kept beside the step: what was not carried over.
+    pub notes: Vec<String>,
+}
+
+impl Draft {
+    pub fn note(&mut self, step: usize, line: usize, what: String) {
+        if let Some(s) = self.steps.get_mut(step) {
+            s.notes.push(format!("line {line}: {what}"));
+        }
+        self.dropped.push(Dropped { line, what });
+    }
+
+    /// The flow YAML. Links to steps that do not exist are dropped with a word;
+    /// a step left with nowhere to go becomes an ending.
+    pub fn to_yaml(mut self, source_name: &str) -> (String, Vec<Dropped>) {
+        self.resolve_targets();
+        let id = flow_id(&self.title);
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "# yaml-language-server: $schema=../schema/flow.schema.json"
+        );
+        let _ = writeln!(
+            out,
+            "# Imported from {source_name} by mvx import; check it with `mvx check`."
+        );
+        let _ = writeln!(out, "flow: {id}\ntitle: {}", quoted(&self.title));
+        if let Some(start) = &self.start {
+            let _ = writeln!(out, "start: {}", quoted(start));
+        }
+        out.push_str("steps:\n");
+        for step in &self.steps {
+            write_step(&mut out, step);
+        }
+        (out, self.dropped)
+    }
+
+    fn resolve_targets(&mut self) {
+        let ids: HashMap<String, String> = self
+            .steps
+            .iter()
+            .map(|s| (s.id.to_lowercase(), s.id.clone()))
+            .collect();
+        let mut dropped = Vec::new();
+        for step in &mut self.steps {
+            let mut kept = Vec::new();
+            for (label, target) in std::mem::take(&mut step.choices) {
+                match ids.get(&target.to_lowercase()) {
+                    Some(id) => kept.push((label, id.clone())),
+                    None => {
+                        let what = format!(
+                            "the link \"{label}\" leads to \"{target}\", which is not a passage"
+                        );
+                        step.notes.push(format!("line {}: {what}", step.line));
+                        dropped.push(Dropped {
+                            line: step.line,
+                            what,
+                        });
+                    }
+                }
+            }
+            step.choices = unique_labels(kept);
+            step.go = step
+                .go
+                .take()
+                .and_then(|g| ids.get(&g.to_lowercase()).cloned());
+        }
+        self.dropped.extend(dropped);
+        if let Some(start) = &self.start {
+            self.start = ids.get(&start.to_lowercase()).cloned();
+        }
+    }
+}
+
+/// Two choices of one step may not read the same; later ones get a number.
+fn unique_labels(choices: Vec<(String, String)>) -> Vec<(String, String)> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    choices
+        .into_iter()
+        .map(|(label, target)| {
+            let n = seen.entry(label.clone()).or_default();
+            *n += 1;
+            let label = if *n == 1 {
+                label
+            } else {
+                format!("{label} ({n})")
+            };
+            (label, target)
+        })
+        .collect()
+}
+
+fn write_step(out: &mut String, step: &DraftStep) {
+    for note in &step.notes {
+        let _ = writeln!(out, "  # not carried over, {}", note.replace('\n', " "));
+    }
+    let _ = writeln!(out, "  {}:", quoted(&step.id));
+    let text = step.text.trim();
+    if !text.is_empty() {
+        let _ = writeln!(out, "    text: {}", quoted(text));
+    }
+    if !step.choices.is_empty() {
+        out.push_str("    choices:\n");
+        for (label, target) in &step.choices {
+            let _ = writeln!(
+                out,
+                "      - {{ label: {}, go: {} }}",
+                quoted(label),
+                quoted(target)
+            );
+        }
+    } else if let Some(go) = &step.go {
+        let _ = writeln!(out, "    go: {}", quoted(go));
+    } else {
+        out.push_str("    end: success\n");
+    }
+}
+
+/// A YAML double-quoted scalar: a JSON string is one, with every character escaped.
+fn quoted(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
+}
+
+/// A flow id from a title: lowercase letters, digits and '-'.
+pub fn flow_id(title: &str) -> String {
+    let id: String = title
+        .to_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect::<String>()
+        .split('-')
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("-");
+    let id: String = id.chars().take(64).collect();
+    if id.is_empty() { "imported".into() } else { id }
+}
+
+/// A step id from a passage or knot name: one line, no surrounding spaces, no ` -> `.
+pub fn step_id(name: &str) -> String {
+    let id = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(" -> ", " to ");
+    if id.is_empty() { "unnamed".into() } else { id }
+}
