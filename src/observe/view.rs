@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget};
 
 use super::Observer;
 use crate::text::printable;
-use crate::tui::timeline::{duration, event_line, timing_of};
+use crate::tui::timeline::{duration, event_line, longest_timing};
 
 pub struct ObserveView<'a> {
     pub observer: &'a Observer,
@@ -43,13 +43,7 @@ impl Widget for &ObserveView<'_> {
         };
         Line::from(who).bold().render(title, buf);
         Line::from(self.status()).render(status, buf);
-        let longest = o
-            .events
-            .iter()
-            .filter_map(|e| timing_of(&e.kind).map(|(h, d)| h.max(d)))
-            .max()
-            .unwrap_or(1)
-            .max(1);
+        let longest = longest_timing(&o.events);
         let shown = usize::from(events.height);
         let lines: Vec<Line> = o
             .events

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{COLUMNS, Column, Review, Screen};
 use crate::text::printable;
-use crate::tui::timeline::{BAR_WIDTH, duration, event_line, timing_of, truncate};
+use crate::tui::timeline::{BAR_WIDTH, duration, event_line, longest_timing, truncate};
 
 pub const HELP: &str = "\
 Tab / Shift-Tab   switch between Sessions and Flow
@@ -159,14 +159,7 @@ impl Review {
         let Some(r) = self.data.rows.get(row) else {
             return;
         };
-        let longest = r
-            .session
-            .events
-            .iter()
-            .filter_map(|e| timing_of(&e.kind).map(|(h, d)| h.max(d)))
-            .max()
-            .unwrap_or(1)
-            .max(1);
+        let longest = longest_timing(&r.session.events);
         let mut lines = vec![
             Line::from(format!(
                 "{} · {} {} · {} · {}",

@@ -70,6 +70,16 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
     }
 }
 
+/// The longest hesitation or decision among `events`, which bars are scaled to.
+pub fn longest_timing(events: &[crate::session::Event]) -> u64 {
+    events
+        .iter()
+        .filter_map(|e| timing_of(&e.kind).map(|(h, d)| h.max(d)))
+        .max()
+        .unwrap_or(1)
+        .max(1)
+}
+
 /// Hesitation and decision of events that have them.
 pub fn timing_of(kind: &EventKind) -> Option<(u64, u64)> {
     match kind {
