@@ -8,8 +8,9 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::Observer;
+use crate::text::minutes_seconds;
 use crate::text::printable;
-use crate::tui::timeline::{duration, event_line, longest_timing};
+use crate::tui::timeline::{event_line, longest_timing};
 
 pub struct ObserveView<'a> {
     pub observer: &'a Observer,
@@ -77,7 +78,7 @@ impl ObserveView<'_> {
                 format!(
                     "Now on `{}` for {}",
                     printable(step),
-                    duration(now.saturating_sub(since))
+                    minutes_seconds(now.saturating_sub(since))
                 )
             }
             (Some((step, _)), None) => format!("Now on `{}`", printable(step)),

@@ -16,9 +16,9 @@ use super::Script;
 use crate::flow::{self, Flow};
 use crate::play::view::PlayView;
 use crate::session::{self, Session};
+use crate::text::minutes_seconds;
 use crate::text::printable;
 use crate::tui::terminal::FullScreen;
-use crate::tui::timeline::duration;
 
 const FRAME: Duration = Duration::from_millis(50);
 
@@ -155,8 +155,8 @@ impl Widget for &ReplayFrame<'_> {
         };
         let label = format!(
             "{} / {}{}",
-            duration(self.at_ms),
-            duration(self.end_ms),
+            minutes_seconds(self.at_ms),
+            minutes_seconds(self.end_ms),
             if self.paused { " · paused" } else { "" }
         );
         Gauge::default()

@@ -4,7 +4,7 @@ use std::fmt::Write as _;
 
 use super::figures::{Comparison, FlowVersion, TaskFigures, Verdict};
 use super::{FlowReport, Report, svg};
-use crate::text::printable;
+use crate::text::{minutes_seconds, printable};
 
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;max-width:1100px;margin:0 auto;padding:24px}
@@ -196,13 +196,11 @@ fn render_version(version: &FlowVersion, out: &mut String) {
     if !version.notes.is_empty() {
         out.push_str("<h4>Notes</h4><ul>");
         for note in &version.notes {
-            let at = note.at_ms / 1000;
             let _ = write!(
                 out,
-                "<li>{} at {}:{:02} ({}): {}</li>",
+                "<li>{} at {} ({}): {}</li>",
                 escape(&note.participant),
-                at / 60,
-                at % 60,
+                minutes_seconds(note.at_ms),
                 note.by,
                 escape(&note.text)
             );

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use super::figures::{FlowVersion, TaskFigures, Verdict};
 use super::{FlowReport, Report};
 use crate::stats::Interval;
-use crate::text::printable;
+use crate::text::{minutes_seconds, printable};
 
 pub fn render(report: &Report) -> String {
     let mut out = String::from("# mvx report\n\n## Decision summary\n\n");
@@ -136,13 +136,11 @@ fn render_version(version: &FlowVersion, out: &mut String) {
     if !version.notes.is_empty() {
         out.push_str("\n#### Notes\n\n");
         for note in &version.notes {
-            let at = note.at_ms / 1000;
             let _ = writeln!(
                 out,
-                "- {} at {}:{:02} ({}): {}",
+                "- {} at {} ({}): {}",
                 cell(&note.participant),
-                at / 60,
-                at % 60,
+                minutes_seconds(note.at_ms),
                 note.by,
                 cell(&note.text)
             );

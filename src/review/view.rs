@@ -7,8 +7,9 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{COLUMNS, Column, Review, Screen};
+use crate::text::minutes_seconds;
 use crate::text::printable;
-use crate::tui::timeline::{BAR_WIDTH, duration, event_line, longest_timing, truncate};
+use crate::tui::timeline::{BAR_WIDTH, event_line, longest_timing, truncate};
 
 pub const HELP: &str = "\
 Tab / Shift-Tab   switch between Sessions and Flow
@@ -127,7 +128,7 @@ impl Review {
                     Cell::from(printable(&r.participant)),
                     Cell::from(printable(&r.flow)),
                     Cell::from(printable(&r.variant)),
-                    Cell::from(duration(r.duration_ms)),
+                    Cell::from(minutes_seconds(r.duration_ms)),
                     outcome,
                     Cell::from(printable(&r.tasks)),
                     Cell::from(printable(&r.verdicts)),
@@ -286,7 +287,7 @@ fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
 fn observer_line(note: &crate::session::ObserverNote) -> Line<'static> {
     Line::from(format!(
         "{:>6} observer   {}",
-        duration(note.at_ms),
+        minutes_seconds(note.at_ms),
         printable(&note.text)
     ))
     .italic()

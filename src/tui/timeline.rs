@@ -4,7 +4,7 @@ use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
 
 use crate::session::EventKind;
-use crate::text::printable;
+use crate::text::{minutes_seconds, printable};
 
 /// Width of a bar for the longest hesitation or decision shown.
 pub const BAR_WIDTH: usize = 16;
@@ -30,7 +30,7 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
             serde_json::to_string(value).unwrap_or_default()
         ),
         EventKind::Note { text } => format!("note: {text}"),
-        EventKind::Resume { paused_ms } => format!("after {}", duration(*paused_ms)),
+        EventKind::Resume { paused_ms } => format!("after {}", minutes_seconds(*paused_ms)),
         EventKind::GiveUp { step } | EventKind::Timeout { step } => step.clone(),
         EventKind::End { step, outcome } => format!("{step}: {outcome}"),
         EventKind::TaskEnd {
@@ -41,7 +41,7 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
             format!(
                 "{task}: {} in {}",
                 crate::report::outcome_word(*outcome),
-                duration(*duration_ms)
+                minutes_seconds(*duration_ms)
             )
         }
         EventKind::Abort { reason } => reason.clone(),
@@ -49,7 +49,7 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
     };
     let mut spans = vec![Span::raw(format!(
         "{:>6} {:<10} {:<34} ",
-        duration(at_ms),
+        minutes_seconds(at_ms),
         kind.name(),
         truncate(&printable(&detail), 34)
     ))];
@@ -90,12 +90,6 @@ pub fn timing_of(kind: &EventKind) -> Option<(u64, u64)> {
         | EventKind::Answer { timing, .. } => Some((timing.hesitation_ms, timing.decision_ms)),
         _ => None,
     }
-}
-
-/// `m:ss`.
-pub fn duration(ms: u64) -> String {
-    let seconds = ms / 1000;
-    format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
 pub fn truncate(text: &str, width: usize) -> String {
