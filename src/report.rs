@@ -7,8 +7,6 @@ pub mod markdown;
 mod svg;
 mod tally;
 
-pub use tally::outcome_word;
-
 use std::collections::BTreeMap;
 
 use serde::Serialize;

@@ -14,7 +14,7 @@ mod writer;
 pub use discover::discover;
 pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
-pub use reader::{ReadError, Session, parse, read};
+pub use reader::{CUT_OFF, ReadError, Session, parse, read};
 pub use stream::for_each;
 pub use writer::{SessionWriter, file_name};
 
@@ -164,6 +164,29 @@ pub enum SessionOutcome {
     Aborted,
 }
 
+impl TaskOutcome {
+    /// The word the session file writes.
+    pub fn word(self) -> &'static str {
+        match self {
+            TaskOutcome::Success => "success",
+            TaskOutcome::Failure => "failure",
+            TaskOutcome::Abandoned => "abandoned",
+            TaskOutcome::Timeout => "timeout",
+            TaskOutcome::Aborted => "aborted",
+        }
+    }
+}
+
+impl SessionOutcome {
+    /// The word the session file writes.
+    pub fn word(self) -> &'static str {
+        match self {
+            SessionOutcome::Complete => "complete",
+            SessionOutcome::Aborted => "aborted",
+        }
+    }
+}
+
 /// An option's label or free text, or a point on a scale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -217,6 +240,20 @@ mod tests {
             })
             .expect("json");
             assert_eq!(json["kind"], kind.name());
+        }
+    }
+
+    #[test]
+    fn outcome_words_are_the_ones_written() {
+        for outcome in [
+            TaskOutcome::Success,
+            TaskOutcome::Timeout,
+            TaskOutcome::Aborted,
+        ] {
+            assert_eq!(serde_json::to_value(outcome).expect("json"), outcome.word());
+        }
+        for outcome in [SessionOutcome::Complete, SessionOutcome::Aborted] {
+            assert_eq!(serde_json::to_value(outcome).expect("json"), outcome.word());
         }
     }
 

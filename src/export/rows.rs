@@ -114,11 +114,11 @@ impl<'a> EventRow<'a> {
                 duration_ms,
             } => {
                 row.task = Some(task.as_str());
-                row.outcome = Some(word(outcome));
+                row.outcome = Some(outcome.word().to_owned());
                 row.duration_ms = Some(*duration_ms);
             }
             EventKind::Abort { reason } => row.reason = Some(reason.as_str()),
-            EventKind::SessionEnd { outcome } => row.outcome = Some(word(outcome)),
+            EventKind::SessionEnd { outcome } => row.outcome = Some(outcome.word().to_owned()),
         }
         row
     }
@@ -152,10 +152,6 @@ pub struct SessionRow<'a> {
 impl<'a> SessionRow<'a> {
     pub fn new(session: &'a Session) -> Self {
         let header = &session.header;
-        let outcome = session.events.iter().rev().find_map(|e| match &e.kind {
-            EventKind::SessionEnd { outcome } => Some(word(outcome)),
-            _ => None,
-        });
         let task_outcomes = session.events.iter().filter_map(|e| match &e.kind {
             EventKind::TaskEnd { outcome, .. } => Some(*outcome),
             _ => None,
@@ -182,17 +178,9 @@ impl<'a> SessionRow<'a> {
             mvx: &header.mvx,
             events: session.events.len(),
             last_at_ms: session.events.last().map_or(0, |e| e.at_ms),
-            outcome: outcome.unwrap_or_else(|| "cut off".into()),
+            outcome: session.ending().to_owned(),
             tasks_ended: ended,
             tasks_succeeded: succeeded,
         }
-    }
-}
-
-/// An outcome as the session file writes it (`success`, `aborted`, ...).
-fn word(value: &impl Serialize) -> String {
-    match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => s,
-        _ => String::new(),
     }
 }

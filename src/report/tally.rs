@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::session::{AnswerValue, EventKind, ObserverNote, Session, TaskOutcome};
+use crate::session::{AnswerValue, CUT_OFF, EventKind, ObserverNote, Session};
 
 /// What one flow version (flow, variant, sha256) has accumulated so far.
 #[derive(Debug, Default)]
@@ -79,18 +79,14 @@ impl Tally {
                 &session.header.participant,
             );
         }
-        let ended = session.events.iter().rev().find_map(|e| match &e.kind {
-            EventKind::SessionEnd { outcome } => Some(*outcome),
-            _ => None,
-        });
-        match ended {
+        match session.outcome() {
             Some(crate::session::SessionOutcome::Complete) => self.complete += 1,
             Some(crate::session::SessionOutcome::Aborted) => self.aborted += 1,
             None => self.cut_off += 1,
         }
         // An attempt still open when the recording stopped was cut off, not dropped.
         if let Some(open) = attempt {
-            self.close(open, "cut off", None);
+            self.close(open, CUT_OFF, None);
         }
         self.sus_scores.extend(sus_of(session));
     }
@@ -164,7 +160,7 @@ impl Tally {
                 ..
             } => {
                 if let Some(open) = attempt.take() {
-                    self.close(open, outcome_word(*outcome), Some(*duration_ms));
+                    self.close(open, outcome.word(), Some(*duration_ms));
                 }
             }
             EventKind::Answer {
@@ -269,14 +265,4 @@ fn sus_of(session: &Session) -> Option<f64> {
         }
     }
     crate::stats::sus_score(&answers)
-}
-
-pub fn outcome_word(outcome: TaskOutcome) -> &'static str {
-    match outcome {
-        TaskOutcome::Success => "success",
-        TaskOutcome::Failure => "failure",
-        TaskOutcome::Abandoned => "abandoned",
-        TaskOutcome::Timeout => "timeout",
-        TaskOutcome::Aborted => "aborted",
-    }
 }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::report::{Report, ReportBuilder};
-use crate::session::{self, AnswerValue, EventKind, ObserverNote, Session, SessionOutcome};
+use crate::session::{self, AnswerValue, EventKind, ObserverNote, Session};
 
 /// One recorded session as the sessions view lists it.
 #[derive(Debug)]
@@ -55,12 +55,9 @@ impl SessionRow {
         let header = &session.header;
         let mut tasks = Vec::new();
         let mut verdicts = Vec::new();
-        let mut outcome = "cut off";
         for event in &session.events {
             match &event.kind {
-                EventKind::TaskEnd { outcome, .. } => {
-                    tasks.push(crate::report::outcome_word(*outcome))
-                }
+                EventKind::TaskEnd { outcome, .. } => tasks.push(outcome.word()),
                 EventKind::Answer {
                     question,
                     value,
@@ -73,12 +70,6 @@ impl SessionRow {
                     };
                     verdicts.push(format!("{question}={value}"));
                 }
-                EventKind::SessionEnd {
-                    outcome: SessionOutcome::Complete,
-                } => outcome = "complete",
-                EventKind::SessionEnd {
-                    outcome: SessionOutcome::Aborted,
-                } => outcome = "aborted",
                 _ => {}
             }
         }
@@ -93,7 +84,7 @@ impl SessionRow {
                 .collect::<String>()
                 .replace('T', " "),
             duration_ms: session.events.last().map_or(0, |e| e.at_ms),
-            outcome,
+            outcome: session.ending(),
             tasks: tasks.join(", "),
             verdicts: verdicts.join(" "),
             observer_notes: session

@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Event, EventKind, Header};
+use super::{Event, EventKind, Header, SessionOutcome};
+
+/// What a session or a task attempt is called when the recording stopped before its end.
+pub const CUT_OFF: &str = "cut off";
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Session {
@@ -16,9 +19,20 @@ pub struct Session {
 impl Session {
     /// Whether the session reached its recorded end (complete or aborted).
     pub fn ended(&self) -> bool {
-        self.events
-            .iter()
-            .any(|e| matches!(e.kind, EventKind::SessionEnd { .. }))
+        self.outcome().is_some()
+    }
+
+    /// How the session ended, if its end was recorded.
+    pub fn outcome(&self) -> Option<SessionOutcome> {
+        self.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::SessionEnd { outcome } => Some(*outcome),
+            _ => None,
+        })
+    }
+
+    /// `complete`, `aborted`, or `cut off` when the recording stopped without an end.
+    pub fn ending(&self) -> &'static str {
+        self.outcome().map_or(CUT_OFF, SessionOutcome::word)
     }
 }
 

@@ -40,7 +40,7 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
         } => {
             format!(
                 "{task}: {} in {}",
-                crate::report::outcome_word(*outcome),
+                outcome.word(),
                 minutes_seconds(*duration_ms)
             )
         }
