@@ -25,6 +25,16 @@ fn label(out: &mut String, y: f64, text: &str) {
     );
 }
 
+/// The ends of a chart's horizontal axis, labelled, under its last row.
+fn axis(out: &mut String, rows: usize, span: f64, low: &str, high: &str) {
+    let bottom = rows as f64 * ROW + 16.0;
+    let _ = write!(
+        out,
+        "<text x=\"{LABEL}\" y=\"{bottom}\" class=\"value\">{low}</text><text x=\"{:.1}\" y=\"{bottom}\" text-anchor=\"end\" class=\"value\">{high}</text>",
+        LABEL + span
+    );
+}
+
 /// Horizontal bars, one per row, scaled to the largest value; each bar ends with its value.
 pub fn bars(title: &str, rows: &[(String, f64, String)]) -> String {
     let max = rows
@@ -92,12 +102,7 @@ pub fn strips(title: &str, rows: &[(String, Vec<f64>, Option<f64>)]) -> String {
             );
         }
     }
-    let bottom = rows.len() as f64 * ROW + 16.0;
-    let _ = write!(
-        out,
-        "<text x=\"{LABEL}\" y=\"{bottom}\" class=\"value\">0 s</text><text x=\"{:.1}\" y=\"{bottom}\" text-anchor=\"end\" class=\"value\">{max:.1} s</text>",
-        LABEL + span
-    );
+    axis(&mut out, rows.len(), span, "0 s", &format!("{max:.1} s"));
     out.push_str("</svg>");
     out
 }
@@ -120,12 +125,7 @@ pub fn intervals(title: &str, rows: &[(String, f64, f64, f64)]) -> String {
             x(*share)
         );
     }
-    let bottom = rows.len() as f64 * ROW + 16.0;
-    let _ = write!(
-        out,
-        "<text x=\"{LABEL}\" y=\"{bottom}\" class=\"value\">0%</text><text x=\"{:.1}\" y=\"{bottom}\" text-anchor=\"end\" class=\"value\">100%</text>",
-        LABEL + span
-    );
+    axis(&mut out, rows.len(), span, "0%", "100%");
     out.push_str("</svg>");
     out
 }
