@@ -54,12 +54,11 @@ enum Command {
     )]
     Graph(GraphArgs),
     /// Play a flow to a participant, full-screen, recording every choice and hesitation
-    #[command(
-        after_help = "Example:\n  mvx play flows/espresso-three-menus.yaml --participant P07 --researcher ana\n\n\
-        Participant: digits or arrows and Enter to choose, Esc to go back.\n\
-        Researcher: Ctrl-N note, Ctrl-P pause, Ctrl-G gave up, Ctrl-C end the session.\n\
-        The session file is written to --sessions as it happens; see docs/session-format.md."
-    )]
+    #[command(after_help = keys_help(
+        "mvx play flows/espresso-three-menus.yaml --participant P07 --researcher ana",
+        &crate::runner::session::KEYS.help_lines().join("\n"),
+        "The session file is written to --sessions as it happens; see docs/session-format.md."
+    ))]
     Play(PlayArgs),
     /// Write recorded sessions as tidy tables: one row per event, one row per session
     #[command(
@@ -74,28 +73,32 @@ enum Command {
         Formulas and their sources: docs/statistics.md.")]
     Report(ReportArgs),
     /// Browse recorded sessions: who did what, each session's timeline, where flows cause friction
-    #[command(after_help = "Example:\n  mvx review sessions/\n\n\
-        Keys: Tab switches Sessions and Flow, Enter opens a timeline, / filters, s sorts,\n\
-        ? shows every key and the friction formula, q quits.")]
+    #[command(after_help = keys_help(
+        "mvx review sessions/",
+        &crate::review::keys::help(),
+        "? shows these keys and the friction formula in the review itself."
+    ))]
     Review(ReviewArgs),
     /// Follow a live session from a second terminal; notes go beside it, never into it
-    #[command(
-        after_help = "Examples:\n  mvx observe --latest\n  mvx observe sessions/20261126T140211Z_P07_espresso.yaml\n\n\
-        Keys: n types a note (Enter saves it to <session>.notes.yaml), q quits."
-    )]
+    #[command(after_help = keys_help(
+        "mvx observe --latest\n  mvx observe sessions/20261126T140211Z_P07_espresso.yaml",
+        &crate::observe::help(),
+        "Notes are saved to <session>.notes.yaml, never into the session file."
+    ))]
     Observe(ObserveArgs),
     /// Re-play a recorded session as the participant saw it, at the recorded pace
-    #[command(
-        after_help = "Example:\n  mvx replay sessions/20261126T140211Z_P07_espresso.yaml --speed 2\n\n\
-        Keys: space pauses, ← → jump to the previous / next event, q quits. Run it from the\n\
-        folder the session was recorded in, so the flow file is found."
-    )]
+    #[command(after_help = keys_help(
+        "mvx replay sessions/20261126T140211Z_P07_espresso.yaml --speed 2",
+        &crate::replay::KEYS.help_lines().join("\n"),
+        "Run it from the folder the session was recorded in, so the flow file is found."
+    ))]
     Replay(ReplayArgs),
     /// Try a flow as participants will see it, reloading on every save; nothing is recorded
-    #[command(
-        after_help = "Example:\n  mvx preview flows/espresso-three-menus.yaml --step strength\n\n\
-        Keys: as in mvx play; Ctrl-J jumps to a step by id, Ctrl-R restarts, Ctrl-C quits."
-    )]
+    #[command(after_help = keys_help(
+        "mvx preview flows/espresso-three-menus.yaml --step strength",
+        &crate::preview::help(),
+        "Nothing is recorded; saving the file reloads it on the same step."
+    ))]
     Preview(PreviewArgs),
     /// Turn a Twine (Twee 3) or Ink story into a flow
     #[command(
@@ -391,6 +394,22 @@ pub fn run(
             EXIT_USAGE
         }
     }
+}
+
+/// An interactive command's `--help` epilogue: an example, its keys (from the
+/// screen's own key table) and a closing line.
+fn keys_help(example: &str, keys: &str, closing: &str) -> String {
+    let keys: Vec<String> = keys
+        .lines()
+        .map(|l| match l.is_empty() {
+            true => String::new(),
+            false => format!("  {l}"),
+        })
+        .collect();
+    format!(
+        "Example:\n  {example}\n\nKeys:\n{}\n\n{closing}",
+        keys.join("\n")
+    )
 }
 
 fn clap_error(e: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8 {

@@ -1,19 +1,35 @@
 //! `mvx observe`: follow a live session from a second terminal, and take notes beside it.
 
+mod keys;
 mod view;
+
+pub use keys::help;
 
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 
+use crate::keys::{Key, Keymap};
+use crate::player::field::TextField;
+use crate::runner;
 use crate::session::{self, Event as SessionEvent, EventKind, Header, ObserverNote};
-use crate::tui::terminal::FullScreen;
+use crate::tui::terminal::Terminal;
 
 /// How often the file is read again: new events show within this (well inside 200 ms).
 const POLL: Duration = Duration::from_millis(100);
+
+/// What the observer's keys do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    StartNote,
+    /// Typing or editing the note.
+    Edit(Key),
+    SaveNote,
+    DropNote,
+    Quit,
+}
 
 /// What the observer knows of the session so far.
 pub struct Observer {
@@ -22,12 +38,17 @@ pub struct Observer {
     pub events: Vec<SessionEvent>,
     pub notes: Vec<ObserverNote>,
     /// A note being typed.
-    pub typing: Option<String>,
+    pub typing: Option<TextField>,
     pub problem: Option<String>,
+    /// The wall-clock time at which the observer started, and how long ago that was:
+    /// together, the time now (the shell's clock arrives as data).
+    pub opened: DateTime<FixedOffset>,
+    pub since_opened: Duration,
+    pub quit: bool,
 }
 
 impl Observer {
-    pub fn new(path: PathBuf) -> Self {
+    pub fn new(path: PathBuf, opened: DateTime<FixedOffset>) -> Self {
         let notes = session::read_notes(&path);
         Observer {
             path,
@@ -36,6 +57,33 @@ impl Observer {
             notes,
             typing: None,
             problem: None,
+            opened,
+            since_opened: Duration::ZERO,
+            quit: false,
+        }
+    }
+
+    /// The wall-clock time now.
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        let since = chrono::TimeDelta::from_std(self.since_opened).unwrap_or_default();
+        self.opened + since
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match (action, &mut self.typing) {
+            (Action::Quit, _) => self.quit = true,
+            (Action::StartNote, None) => self.typing = Some(TextField::default()),
+            (Action::Edit(key), Some(field)) => {
+                field.edit(key);
+            }
+            (Action::SaveNote, Some(_)) => {
+                let at = self.session_ms(self.now()).unwrap_or(0);
+                if let Err(e) = self.save_note(at) {
+                    self.problem = Some(format!("cannot save the note: {e}"));
+                }
+            }
+            (Action::DropNote, _) => self.typing = None,
+            _ => {}
         }
     }
 
@@ -80,7 +128,7 @@ impl Observer {
         let Some(text) = self
             .typing
             .take()
-            .map(|t| t.trim().to_owned())
+            .map(|t| t.text().trim().to_owned())
             .filter(|t| !t.is_empty())
         else {
             return Ok(());
@@ -101,52 +149,44 @@ pub fn latest(dir: &Path) -> Option<PathBuf> {
         .max_by_key(|p| p.file_name().map(|n| n.to_owned()))
 }
 
-/// Follows `path` until `q`; `n` starts a note, Enter saves it, Esc drops it.
-pub fn run(path: PathBuf) -> io::Result<()> {
-    let mut observer = Observer::new(path);
-    observer.refresh();
-    let mut screen = FullScreen::enter()?;
-    loop {
-        let now = now();
-        screen.terminal.draw(|frame| {
-            frame.render_widget(
-                &view::ObserveView {
-                    observer: &observer,
-                    now,
-                },
-                frame.area(),
-            )
-        })?;
-        if !event::poll(POLL)? {
-            observer.refresh();
-            continue;
-        }
-        let Event::Key(key) = event::read()? else {
-            continue;
-        };
-        if key.kind == KeyEventKind::Release {
-            continue;
-        }
-        let ctrl_c =
-            key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
-        match (&mut observer.typing, key.code) {
-            (_, _) if ctrl_c => return Ok(()),
-            (Some(_), KeyCode::Enter) => {
-                let at = observer.session_ms(now).unwrap_or(0);
-                if let Err(e) = observer.save_note(at) {
-                    observer.problem = Some(format!("cannot save the note: {e}"));
-                }
-            }
-            (Some(_), KeyCode::Esc) => observer.typing = None,
-            (Some(text), KeyCode::Backspace) => {
-                text.pop();
-            }
-            (Some(text), KeyCode::Char(c)) if !c.is_control() => text.push(c),
-            (None, KeyCode::Char('q')) => return Ok(()),
-            (None, KeyCode::Char('n')) => observer.typing = Some(String::new()),
-            _ => {}
+impl runner::Screen for Observer {
+    type Action = Action;
+
+    fn keys(&self) -> &Keymap<Action> {
+        match self.typing {
+            Some(_) => &keys::TYPING,
+            None => &keys::WATCHING,
         }
     }
+
+    fn update(&mut self, at: Duration, action: Action) -> Result<bool, String> {
+        self.since_opened = at;
+        Observer::update(self, action);
+        Ok(true)
+    }
+
+    /// Reads the file again on every tick: new events show within one.
+    fn tick(&mut self, at: Duration) -> Result<bool, String> {
+        self.since_opened = at;
+        self.refresh();
+        Ok(true)
+    }
+
+    fn wait(&self) -> Duration {
+        POLL
+    }
+
+    fn done(&self) -> bool {
+        self.quit
+    }
+}
+
+/// Follows `path` until `q`; `n` starts a note, Enter saves it, Esc drops it.
+pub fn run(path: PathBuf) -> Result<(), String> {
+    let mut observer = Observer::new(path, now());
+    observer.refresh();
+    let mut terminal = Terminal::open()?;
+    runner::run(&mut observer, &mut terminal)
 }
 
 #[allow(clippy::disallowed_methods)] // the shell: observing is following the wall clock

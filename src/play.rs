@@ -1,27 +1,16 @@
 //! `mvx play`: a participant plays a flow while every choice and hesitation is recorded.
 #![allow(clippy::disallowed_methods)] // the shell: it stamps session start, keys and frames
 
-pub mod view;
-
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use chrono::{Local, SecondsFormat, Utc};
-use ratatui::crossterm::event::Event as TerminalEvent;
 use sha2::{Digest, Sha256};
 
 use crate::flow::{self, Flow};
-use crate::player::Player;
-use crate::player::input::{Action, Input};
+use crate::runner::{self, session::PlaySession};
 use crate::session::{FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo};
-use crate::tui::events::{self, Incoming};
-use crate::tui::keymap::{self, Mapped};
-use crate::tui::terminal::FullScreen;
-use view::PlayView;
-
-/// How often time limits are checked when no key arrives. Drawing happens only on change.
-const TICK: Duration = Duration::from_millis(100);
+use crate::tui::terminal::Terminal;
 
 /// Crash tests set this to make a session panic after so many milliseconds, to prove
 /// that a panic leaves a loadable session file and a working terminal.
@@ -70,42 +59,37 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
         .map_err(|e| NotStarted::Usage(format!("cannot read {}: {e}", options.flow.display())))?;
     let flow = load_playable(&options.flow, &bytes)?;
     // The terminal first: if it cannot be used, no session file is left behind.
-    let mut screen = FullScreen::enter()
-        .map_err(|e| NotStarted::Usage(format!("cannot open the terminal: {e}")))?;
-    let incoming =
-        events::start().map_err(|e| NotStarted::Usage(format!("cannot read the terminal: {e}")))?;
-    let start = Instant::now();
-    let header = header(&options.flow, &bytes, &flow, participant, researcher);
-    // Leaving early drops `screen`, which restores the terminal before the error is shown.
-    let mut writer =
-        SessionWriter::create(&options.sessions, &header, Utc::now()).map_err(|e| {
-            NotStarted::Usage(format!(
-                "cannot create a session file in {}: {e}",
-                options.sessions.display()
-            ))
-        })?;
-    let panic_after = std::env::var(PANIC_AFTER_MS)
+    let mut terminal = Terminal::open().map_err(NotStarted::Usage)?;
+    let header = header(
+        &options.flow,
+        &bytes,
+        &flow,
+        participant,
+        researcher,
+        &terminal,
+    );
+    // Leaving early drops `terminal`, which restores it before the error is shown.
+    let writer = SessionWriter::create(&options.sessions, &header, Utc::now()).map_err(|e| {
+        NotStarted::Usage(format!(
+            "cannot create a session file in {}: {e}",
+            options.sessions.display()
+        ))
+    })?;
+    let saved_to = writer.path().display().to_string();
+    let path = writer.path().to_owned();
+    let mut session = PlaySession::new(&flow, writer, saved_to);
+    session.panic_after = std::env::var(PANIC_AFTER_MS)
         .ok()
         .and_then(|v| v.parse().ok())
         .map(Duration::from_millis);
-    let mut session = Session {
-        player: Player::new(&flow),
-        writer: &mut writer,
-        start,
-        scroll: 0,
-        panic_after,
-        too_small: false,
-    };
-    let result = session.run(&mut screen, &incoming);
-    drop(screen);
-    let path = writer.path().to_owned();
-    result
-        .map(|(outcome, signal)| Played {
-            path,
-            outcome,
-            signal,
-        })
-        .map_err(NotStarted::Usage)
+    let result = runner::run(&mut session, &mut terminal);
+    drop(terminal);
+    result.map_err(NotStarted::Usage)?;
+    Ok(Played {
+        path,
+        outcome: session.outcome(),
+        signal: session.signal,
+    })
 }
 
 fn load_playable(path: &Path, bytes: &[u8]) -> Result<Flow, NotStarted> {
@@ -138,9 +122,10 @@ fn header(
     flow: &Flow,
     participant: String,
     researcher: Option<String>,
+    terminal: &Terminal,
 ) -> Header {
     let started = Local::now();
-    let (cols, rows) = ratatui::crossterm::terminal::size().unwrap_or((0, 0));
+    let (cols, rows) = terminal.size();
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     Header {
         schema: SCHEMA.into(),
@@ -191,132 +176,4 @@ fn random_suffix(len: usize) -> String {
     (0..len)
         .map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())]))
         .collect()
-}
-
-/// One running session: the player, its file and the clock it is measured on.
-struct Session<'f, 'w> {
-    player: Player<'f>,
-    writer: &'w mut SessionWriter,
-    start: Instant,
-    scroll: u16,
-    panic_after: Option<Duration>,
-    /// The last frame said the terminal is too small; the participant cannot see the
-    /// step, so their keys are not taken (the researcher's still are).
-    too_small: bool,
-}
-
-impl Session<'_, '_> {
-    fn run(
-        &mut self,
-        screen: &mut FullScreen,
-        incoming: &Receiver<Incoming>,
-    ) -> Result<(SessionOutcome, Option<&'static str>), String> {
-        let mut dirty = true;
-        loop {
-            if dirty {
-                self.draw(screen)?;
-            }
-            self.save()?;
-            if self
-                .panic_after
-                .is_some_and(|after| self.start.elapsed() >= after)
-            {
-                panic!("{PANIC_AFTER_MS} was set: panicking on purpose");
-            }
-            if self.player.is_finished() {
-                return Ok((self.outcome(), None));
-            }
-            match incoming.recv_timeout(TICK) {
-                Ok(Incoming::Terminal { at, event }) => dirty = self.terminal_event(at, event),
-                Ok(Incoming::Signal { at, name }) => {
-                    self.player.abort(self.since_start(at), name);
-                    self.save()?;
-                    return Ok((SessionOutcome::Aborted, Some(name)));
-                }
-                Ok(Incoming::Closed) | Err(RecvTimeoutError::Disconnected) => {
-                    self.player.abort(self.start.elapsed(), "terminal closed");
-                    self.save()?;
-                    return Ok((SessionOutcome::Aborted, None));
-                }
-                Err(RecvTimeoutError::Timeout) => {
-                    self.player.handle(Input {
-                        at: self.start.elapsed(),
-                        action: Action::Tick,
-                    });
-                    dirty = self.player.awaiting_shown();
-                }
-            }
-        }
-    }
-
-    /// Draws the frame, then stamps it as shown: `draw` returns once the frame is flushed.
-    fn draw(&mut self, screen: &mut FullScreen) -> Result<(), String> {
-        if self.player.awaiting_shown() {
-            self.scroll = 0;
-        }
-        let saved_to = self.writer.path().display().to_string();
-        let view = PlayView {
-            player: &self.player,
-            scroll: self.scroll,
-            saved_to: &saved_to,
-        };
-        let mut too_small = false;
-        screen
-            .terminal
-            .draw(|frame| {
-                let area = frame.area();
-                too_small = area.width < view::MIN_COLS || area.height < view::MIN_ROWS;
-                frame.render_widget(&view, area);
-            })
-            .map_err(|e| format!("cannot draw: {e}"))?;
-        self.too_small = too_small;
-        // A step the terminal is too small to show has not been seen yet.
-        if !too_small {
-            self.player.shown(self.start.elapsed());
-        }
-        Ok(())
-    }
-
-    fn terminal_event(&mut self, at: Instant, event: TerminalEvent) -> bool {
-        match event {
-            TerminalEvent::Key(key) => match keymap::map(key) {
-                Mapped::Player(Action::Key(_)) if self.too_small => false,
-                Mapped::Player(action) => {
-                    self.player.handle(Input {
-                        at: self.since_start(at),
-                        action,
-                    });
-                    true
-                }
-                Mapped::Scroll(lines) => {
-                    self.scroll = self.scroll.saturating_add_signed(lines);
-                    true
-                }
-                Mapped::Ignored => false,
-            },
-            TerminalEvent::Resize(..) => true,
-            _ => false,
-        }
-    }
-
-    /// Appends every new event to the file, each synced before the next.
-    fn save(&mut self) -> Result<(), String> {
-        for event in self.player.take_events() {
-            self.writer
-                .append(&event)
-                .map_err(|e| format!("cannot write to {}: {e}", self.writer.path().display()))?;
-        }
-        Ok(())
-    }
-
-    fn since_start(&self, at: Instant) -> Duration {
-        at.saturating_duration_since(self.start)
-    }
-
-    fn outcome(&self) -> SessionOutcome {
-        match self.player.mode() {
-            crate::player::Mode::Closing { outcome } => *outcome,
-            _ => SessionOutcome::Aborted,
-        }
-    }
 }

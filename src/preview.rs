@@ -1,14 +1,13 @@
 //! `mvx preview`: play a flow as `mvx play` shows it, without recording, reloading it
 //! whenever the file is saved.
-#![allow(clippy::disallowed_methods)] // the shell: stamps keys and frames like play does
 
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
+use std::sync::mpsc::{Sender, channel};
+use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{Event as TerminalEvent, KeyCode};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::Line;
@@ -16,15 +15,15 @@ use ratatui::widgets::Widget;
 
 use crate::diagnostic::Diagnostic;
 use crate::flow::{self, Flow};
-use crate::play::view::PlayView;
-use crate::player::Player;
-use crate::player::input::Input;
+use crate::keys::{Binding, Key, Keymap, Press, bind, editing};
+use crate::player::field::TextField;
+use crate::player::input::Action as PlayerAction;
+use crate::runner::session::{self, Discard, PlayAction, PlaySession};
+use crate::runner::{self, Drawn, Screen, Stop};
 use crate::text::printable;
-use crate::tui::events::{self, Incoming};
-use crate::tui::keymap::{self, Mapped, PreviewCommand};
-use crate::tui::terminal::FullScreen;
-
-const TICK: Duration = Duration::from_millis(100);
+use crate::tui::events::Incoming;
+use crate::tui::play_view::PlayView;
+use crate::tui::terminal::Terminal;
 
 /// The last version of the flow that loaded, with what `mvx check` says of it.
 struct Version {
@@ -51,6 +50,8 @@ fn load(path: &Path) -> Result<Version, String> {
     }
 }
 
+/// What the preview does once its screen ends.
+#[derive(Debug, Clone, PartialEq, Eq)]
 enum Next {
     Quit,
     Restart,
@@ -58,26 +59,92 @@ enum Next {
     Reload(Option<String>),
 }
 
+/// What the designer's keys do in a preview.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Restart,
+    StartJump,
+    Quit,
+    /// A key of the session being previewed.
+    Play(PlayAction),
+    /// Typing a step id to jump to.
+    JumpEdit(Key),
+    JumpGo,
+    JumpCancel,
+}
+
+/// The designer's Ctrl keys first, then a session's keys but those they take.
+pub static PREVIEWING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
+    let mut bindings = vec![
+        bind(
+            &[Press::ctrl('j')],
+            Action::StartJump,
+            "jump to a step by its id",
+        ),
+        bind(
+            &[Press::ctrl('r')],
+            Action::Restart,
+            "restart from the beginning",
+        ),
+        bind(
+            &[Press::ctrl('c'), Press::ctrl('q')],
+            Action::Quit,
+            "quit the preview",
+        ),
+    ];
+    let taken: Vec<Press> = bindings.iter().flat_map(|b| b.keys.clone()).collect();
+    bindings.extend(
+        session::KEYS
+            .bindings
+            .iter()
+            .filter(|b| !b.keys.iter().any(|k| taken.contains(k)))
+            .map(|b| Binding {
+                keys: b.keys.clone(),
+                action: Action::Play(b.action),
+                help: b.help,
+            }),
+    );
+    Keymap::new(bindings).with_typing(
+        |c| Action::Play(PlayAction::Player(PlayerAction::Key(Key::Char(c)))),
+        "as in mvx play: a choice's number or key, or typed text",
+    )
+});
+
+pub static JUMPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
+    let mut bindings = vec![
+        bind(
+            &[Press::plain(Key::Enter)],
+            Action::JumpGo,
+            "go to the step typed",
+        ),
+        bind(
+            &[Press::plain(Key::Esc)],
+            Action::JumpCancel,
+            "cancel the jump",
+        ),
+        bind(
+            &[Press::ctrl('c'), Press::ctrl('q')],
+            Action::Quit,
+            "quit the preview",
+        ),
+    ];
+    bindings.extend(editing(Action::JumpEdit));
+    Keymap::new(bindings).with_typing(|c| Action::JumpEdit(Key::Char(c)), "the step's id")
+});
+
 /// Previews `path`, starting on `step` if given, until Ctrl-C.
 pub fn run(path: &Path, step: Option<String>) -> Result<(), String> {
     let mut version = load(path)?;
-    let changes = watch(path)?;
-    let incoming = events::start().map_err(|e| format!("cannot read the terminal: {e}"))?;
-    let mut screen = FullScreen::enter().map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let start = Instant::now();
+    let mut terminal = Terminal::open()?;
+    let _watcher = watch(path, terminal.sender())?;
     let (mut at_step, mut problem) = (step, None::<String>);
     loop {
-        let mut preview = Preview {
-            player: Player::new(&version.flow),
-            findings: &version.findings,
-            problem: problem.as_deref(),
-            jumping: None,
-            start,
-        };
+        let mut preview = Preview::new(&version, problem.as_deref());
         if let Some(id) = at_step.take() {
-            preview.player.jump(&id, start.elapsed());
+            preview.session.player.jump(&id, Duration::ZERO);
         }
-        match preview.run(&mut screen, &incoming, &changes)? {
+        runner::run(&mut preview, &mut terminal)?;
+        match preview.next.unwrap_or(Next::Restart) {
             Next::Quit => return Ok(()),
             Next::Restart => {}
             Next::Reload(current) => {
@@ -91,8 +158,9 @@ pub fn run(path: &Path, step: Option<String>) -> Result<(), String> {
     }
 }
 
-/// Changes to the file, seen through its folder: editors often save by renaming.
-fn watch(path: &Path) -> Result<(notify::RecommendedWatcher, Receiver<()>), String> {
+/// Changes to the file, seen through its folder (editors often save by renaming), sent
+/// on as one `Changed` once a burst of writes has settled.
+fn watch(path: &Path, to: Sender<Incoming>) -> Result<notify::RecommendedWatcher, String> {
     let (sender, receiver) = channel();
     let name = path.file_name().map(|n| n.to_owned());
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -106,6 +174,16 @@ fn watch(path: &Path) -> Result<(notify::RecommendedWatcher, Receiver<()>), Stri
         }
     })
     .map_err(|e| format!("cannot watch {}: {e}", path.display()))?;
+    std::thread::spawn(move || {
+        while receiver.recv().is_ok() {
+            // Editors write in bursts; let the save finish before it is read.
+            std::thread::sleep(Duration::from_millis(50));
+            while receiver.try_recv().is_ok() {}
+            if to.send(Incoming::Changed).is_err() {
+                break;
+            }
+        }
+    });
     let folder: PathBuf = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -113,89 +191,31 @@ fn watch(path: &Path) -> Result<(notify::RecommendedWatcher, Receiver<()>), Stri
     watcher
         .watch(&folder, RecursiveMode::NonRecursive)
         .map_err(|e| format!("cannot watch {}: {e}", folder.display()))?;
-    Ok((watcher, receiver))
+    Ok(watcher)
 }
 
 struct Preview<'f> {
-    player: Player<'f>,
+    session: PlaySession<'f, Discard>,
     findings: &'f [Diagnostic],
     problem: Option<&'f str>,
     /// A step id being typed after Ctrl-J.
-    jumping: Option<String>,
-    start: Instant,
+    jumping: Option<TextField>,
+    next: Option<Next>,
 }
 
-impl Preview<'_> {
-    fn run(
-        &mut self,
-        screen: &mut FullScreen,
-        incoming: &Receiver<Incoming>,
-        changes: &(notify::RecommendedWatcher, Receiver<()>),
-    ) -> Result<Next, String> {
-        loop {
-            screen
-                .terminal
-                .draw(|f| f.render_widget(&*self, f.area()))
-                .map_err(|e| e.to_string())?;
-            self.player.shown(self.start.elapsed());
-            self.player.take_events();
-            if self.player.is_finished() {
-                return Ok(Next::Restart);
-            }
-            if changes.1.try_recv().is_ok() {
-                // Editors write in bursts; let the save finish before reading it.
-                std::thread::sleep(Duration::from_millis(50));
-                while changes.1.try_recv().is_ok() {}
-                return Ok(Next::Reload(self.player.current_step().map(str::to_owned)));
-            }
-            match incoming.recv_timeout(TICK) {
-                Ok(Incoming::Terminal {
-                    at,
-                    event: TerminalEvent::Key(key),
-                }) => {
-                    if let Some(next) = self.key(key, at) {
-                        return Ok(next);
-                    }
-                }
-                Ok(Incoming::Signal { .. } | Incoming::Closed)
-                | Err(RecvTimeoutError::Disconnected) => return Ok(Next::Quit),
-                Ok(Incoming::Terminal { .. }) | Err(RecvTimeoutError::Timeout) => {}
-            }
+impl<'f> Preview<'f> {
+    fn new(version: &'f Version, problem: Option<&'f str>) -> Self {
+        Preview {
+            session: PlaySession::new(
+                &version.flow,
+                Discard,
+                "(preview: nothing is recorded)".into(),
+            ),
+            findings: &version.findings,
+            problem,
+            jumping: None,
+            next: None,
         }
-    }
-
-    fn key(&mut self, key: ratatui::crossterm::event::KeyEvent, at: Instant) -> Option<Next> {
-        let at = at.saturating_duration_since(self.start);
-        let command = keymap::preview(key);
-        if command == Some(PreviewCommand::Quit) {
-            return Some(Next::Quit);
-        }
-        if let Some(typed) = self.jumping.as_mut().filter(|_| command.is_none()) {
-            match key.code {
-                KeyCode::Enter => {
-                    let id = self.jumping.take().unwrap_or_default();
-                    self.player.jump(id.trim(), at);
-                }
-                KeyCode::Esc => self.jumping = None,
-                KeyCode::Backspace => {
-                    typed.pop();
-                }
-                KeyCode::Char(c) if !c.is_control() => typed.push(c),
-                _ => {}
-            }
-            return None;
-        }
-        match command {
-            Some(PreviewCommand::Quit) => return Some(Next::Quit),
-            Some(PreviewCommand::Restart) => return Some(Next::Restart),
-            Some(PreviewCommand::Jump) => self.jumping = Some(String::new()),
-            None => {
-                if let Mapped::Player(action) = keymap::map(key) {
-                    self.player.handle(Input { at, action });
-                }
-            }
-        }
-        None
     }
 
     /// What `mvx check` says, or why the file does not load, in one line.
@@ -220,6 +240,60 @@ impl Preview<'_> {
     }
 }
 
+impl Screen for Preview<'_> {
+    type Action = Action;
+
+    fn keys(&self) -> &Keymap<Action> {
+        match self.jumping {
+            Some(_) => &JUMPING,
+            None => &PREVIEWING,
+        }
+    }
+
+    fn update(&mut self, at: Duration, action: Action) -> Result<bool, String> {
+        match (action, &mut self.jumping) {
+            (Action::Quit, _) => self.next = Some(Next::Quit),
+            (Action::Restart, _) => self.next = Some(Next::Restart),
+            (Action::StartJump, _) => self.jumping = Some(TextField::default()),
+            (Action::JumpEdit(key), Some(field)) => {
+                field.edit(key);
+            }
+            (Action::JumpGo, Some(field)) => {
+                let id = field.text().trim().to_owned();
+                self.jumping = None;
+                self.session.player.jump(&id, at);
+            }
+            (Action::JumpCancel, _) => self.jumping = None,
+            (Action::Play(action), _) => return self.session.update(at, action),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn tick(&mut self, at: Duration) -> Result<bool, String> {
+        self.session.tick(at)
+    }
+
+    fn shown(&mut self, drawn: Drawn) -> Result<(), String> {
+        self.session.shown(drawn)
+    }
+
+    fn changed(&mut self) -> bool {
+        let current = self.session.player.current_step().map(str::to_owned);
+        self.next = Some(Next::Reload(current));
+        true
+    }
+
+    fn stop(&mut self, _at: Duration, _why: Stop) -> Result<(), String> {
+        self.next = Some(Next::Quit);
+        Ok(())
+    }
+
+    fn done(&self) -> bool {
+        self.next.is_some() || self.session.done()
+    }
+}
+
 impl Widget for &Preview<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [body, status, keys] = Layout::vertical([
@@ -229,9 +303,9 @@ impl Widget for &Preview<'_> {
         ])
         .areas(area);
         (&PlayView {
-            player: &self.player,
-            scroll: 0,
-            saved_to: "(preview: nothing is recorded)",
+            player: &self.session.player,
+            scroll: self.session.scroll,
+            saved_to: &self.session.saved_to,
         })
             .render(body, buf);
         let status_line = Line::from(self.status());
@@ -241,15 +315,83 @@ impl Widget for &Preview<'_> {
             status_line.dim().render(status, buf);
         }
         let hint = match &self.jumping {
-            Some(typed) => format!(
-                "Jump to step: {}▏ (Enter goes, Esc cancels)",
-                printable(typed)
+            Some(field) => format!(
+                "Jump to step: {} ({} goes, {} cancels)",
+                field.marked('▏'),
+                JUMPING.key_of(Action::JumpGo),
+                JUMPING.key_of(Action::JumpCancel),
             ),
-            None => {
-                "Preview · saves reload it · Ctrl-J jump to a step · Ctrl-R restart · Ctrl-C quit"
-                    .into()
-            }
+            None => format!(
+                "Preview · saves reload it · {}",
+                PREVIEWING.hint(&[
+                    (&[Action::StartJump], "jump to a step"),
+                    (&[Action::Restart], "restart"),
+                    (&[Action::Quit], "quit"),
+                ])
+            ),
         };
         Line::from(hint).italic().render(keys, buf);
+    }
+}
+
+/// The keys, for `mvx preview --help`.
+pub fn help() -> String {
+    let mut lines = PREVIEWING.help_lines();
+    lines.push("While typing a step id after Ctrl-J:".into());
+    lines.extend(JUMPING.help_lines().into_iter().map(|l| format!("  {l}")));
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const FLOW: &str =
+        "flow: f\ntitle: F\nsteps:\n  a:\n    choices:\n      - B -> b\n  b:\n    end: success\n";
+
+    fn version() -> Version {
+        let flow = flow::load(FLOW).expect("loads");
+        Version {
+            findings: flow::check::check(&flow),
+            flow,
+        }
+    }
+
+    #[test]
+    fn the_tables_are_sound_and_ctrl_c_quits_the_preview() {
+        for table in [&*PREVIEWING, &*JUMPING] {
+            assert!(table.problems().is_empty(), "{:?}", table.problems());
+        }
+        assert_eq!(PREVIEWING.action(Press::ctrl('c')), Some(Action::Quit));
+        for action in [Action::Restart, Action::StartJump, Action::Quit] {
+            assert!(PREVIEWING.binds(action));
+        }
+        for action in [
+            Action::JumpGo,
+            Action::JumpCancel,
+            Action::JumpEdit(Key::End),
+        ] {
+            assert!(JUMPING.binds(action));
+        }
+    }
+
+    #[test]
+    fn ctrl_j_jumps_to_the_step_typed_and_a_save_reloads_there() {
+        let version = version();
+        let mut preview = Preview::new(&version, None);
+        let at = Duration::from_millis(5);
+        let press = |preview: &mut Preview, press| {
+            let action = preview.keys().action(press).expect("a bound key");
+            preview.update(at, action).expect("updates");
+        };
+        press(&mut preview, Press::ctrl('j'));
+        for c in " b".chars() {
+            press(&mut preview, Press::char(c));
+        }
+        press(&mut preview, Press::plain(Key::Enter));
+        assert_eq!(preview.session.player.current_step(), Some("b"));
+        assert!(preview.jumping.is_none() && !preview.done());
+        assert!(preview.changed());
+        assert_eq!(preview.next, Some(Next::Reload(Some("b".into()))));
     }
 }

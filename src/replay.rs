@@ -7,7 +7,7 @@
 
 mod run;
 
-pub use run::run;
+pub use run::{KEYS, run};
 
 use std::time::Duration;
 

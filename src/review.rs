@@ -4,12 +4,19 @@
 //! reads keys and draws.
 
 pub mod data;
+pub mod keys;
 mod run;
 pub mod view;
 
 pub use run::run;
 
+use std::time::Duration;
+
 use data::{Loaded, SessionRow};
+
+use crate::keys::{Key, Keymap};
+use crate::player::field::TextField;
+use crate::runner;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -61,8 +68,8 @@ pub enum Action {
     Sort,
     Reverse,
     StartFilter,
-    FilterChar(char),
-    FilterBackspace,
+    /// Typing or editing the filter.
+    Edit(Key),
 }
 
 pub struct Review {
@@ -70,7 +77,7 @@ pub struct Review {
     pub screen: Screen,
     pub sort: Column,
     pub descending: bool,
-    pub filter: String,
+    pub filter: TextField,
     pub editing_filter: bool,
     /// Position in the visible (filtered, sorted) rows.
     pub selected: usize,
@@ -91,7 +98,7 @@ impl Review {
             screen: Screen::Sessions,
             sort: Column::Date,
             descending: false,
-            filter: String::new(),
+            filter: TextField::default(),
             editing_filter: false,
             selected: 0,
             scroll: 0,
@@ -103,7 +110,7 @@ impl Review {
 
     /// Row indices that pass the filter, in the chosen order.
     pub fn visible(&self) -> Vec<usize> {
-        let needle = self.filter.to_lowercase();
+        let needle = self.filter.text().to_lowercase();
         let mut rows: Vec<usize> = (0..self.data.rows.len())
             .filter(|&i| needle.is_empty() || matches(&self.data.rows[i], &needle))
             .collect();
@@ -159,9 +166,8 @@ impl Review {
 
     fn edit_filter(&mut self, action: Action) {
         match action {
-            Action::FilterChar(c) => self.filter.push(c),
-            Action::FilterBackspace => {
-                self.filter.pop();
+            Action::Edit(key) => {
+                self.filter.edit(key);
             }
             Action::Enter | Action::Back => self.editing_filter = false,
             _ => {}
@@ -183,8 +189,8 @@ impl Review {
                 self.screen = Screen::Sessions;
                 self.scroll = 0;
             }
-            Screen::Sessions if !self.filter.is_empty() => {
-                self.filter.clear();
+            Screen::Sessions if !self.filter.text().is_empty() => {
+                self.filter = TextField::default();
                 self.selected = 0;
             }
             Screen::Sessions => {}
@@ -228,6 +234,26 @@ impl Review {
         if self.screen == Screen::Sessions {
             self.selected = self.selected.min(self.visible().len().saturating_sub(1));
         }
+    }
+}
+
+impl runner::Screen for Review {
+    type Action = Action;
+
+    fn keys(&self) -> &Keymap<Action> {
+        match self.editing_filter {
+            true => &keys::FILTERING,
+            false => &keys::BROWSING,
+        }
+    }
+
+    fn update(&mut self, _at: Duration, action: Action) -> Result<bool, String> {
+        Review::update(self, action);
+        Ok(true)
+    }
+
+    fn done(&self) -> bool {
+        self.quit
     }
 }
 

@@ -2,6 +2,7 @@
 
 pub mod events;
 pub mod keymap;
+pub mod play_view;
 pub mod supervisor;
 pub mod terminal;
 pub mod timeline;

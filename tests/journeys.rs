@@ -5,10 +5,10 @@ use std::collections::{HashMap, VecDeque};
 use std::time::Duration;
 
 use mvx::flow::{self, Answer, Flow, StepKind};
-use mvx::play::view::PlayView;
 use mvx::player::input::{Action, Input, Key};
 use mvx::player::{Mode, Player};
 use mvx::session::{EventKind, SessionOutcome, TaskOutcome};
+use mvx::tui::play_view::PlayView;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 

@@ -3,6 +3,7 @@
 
 use std::path::Path;
 
+use mvx::keys::Key;
 use mvx::review::{Action, Review, Screen, data};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -126,7 +127,7 @@ fn sessions_sort_filter_and_mark_incomplete_ones() {
     assert_eq!(who, ["P01", "P002", "P0003", "P00004"]);
     review.update(Action::StartFilter);
     for c in "cut".chars() {
-        review.update(Action::FilterChar(c));
+        review.update(Action::Edit(Key::Char(c)));
     }
     review.update(Action::Enter);
     assert_eq!(review.visible().len(), 1);

@@ -3,9 +3,9 @@
 use std::time::Duration;
 
 use mvx::flow::{self, Flow};
-use mvx::play::view::PlayView;
 use mvx::player::Player;
 use mvx::player::input::{Action, Command, Input, Key};
+use mvx::tui::play_view::PlayView;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;

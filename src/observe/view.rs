@@ -7,7 +7,7 @@ use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 
-use super::Observer;
+use super::{Action, Observer, keys};
 use crate::text::minutes_seconds;
 use crate::text::printable;
 use crate::tui::timeline::{event_line, longest_timing};
@@ -15,6 +15,17 @@ use crate::tui::timeline::{event_line, longest_timing};
 pub struct ObserveView<'a> {
     pub observer: &'a Observer,
     pub now: DateTime<FixedOffset>,
+}
+
+/// The observer draws as of its own time now.
+impl Widget for &Observer {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let view = ObserveView {
+            observer: self,
+            now: self.now(),
+        };
+        (&view).render(area, buf);
+    }
 }
 
 impl Widget for &ObserveView<'_> {
@@ -54,11 +65,15 @@ impl Widget for &ObserveView<'_> {
             .collect();
         Paragraph::new(lines).render(events, buf);
         let hint = match &o.typing {
-            Some(text) => format!(
-                "Note: {}▏ (Enter saves beside the session, Esc drops it)",
-                printable(text)
+            Some(field) => format!(
+                "Note: {} ({} saves beside the session, {} drops it)",
+                field.marked('▏'),
+                keys::TYPING.key_of(Action::SaveNote),
+                keys::TYPING.key_of(Action::DropNote),
             ),
-            None => "n note · q quit".into(),
+            None => {
+                keys::WATCHING.hint(&[(&[Action::StartNote], "note"), (&[Action::Quit], "quit")])
+            }
         };
         Line::from(hint).dim().render(footer, buf);
     }

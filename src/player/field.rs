@@ -46,6 +46,14 @@ impl TextField {
         true
     }
 
+    /// The text made safe for a terminal, with `mark` where the cursor is.
+    pub fn marked(&self, mark: char) -> String {
+        let mut marked: String = self.text.chars().take(self.cursor).collect();
+        marked.push(mark);
+        marked.extend(self.text.chars().skip(self.cursor));
+        crate::text::printable(&marked)
+    }
+
     fn byte_at(&self, chars: usize) -> usize {
         self.text
             .char_indices()
@@ -90,6 +98,15 @@ mod tests {
             Backspace,
         ]);
         assert_eq!((field.text(), field.cursor()), ("", 0));
+    }
+
+    #[test]
+    fn the_cursor_is_marked_where_it_stands_and_controls_are_escaped() {
+        use Key::*;
+        let field = typed(&[Char('a'), Char('日'), Left]);
+        assert_eq!(field.marked('▏'), "a▏日");
+        let field = typed(&[Char('\u{7}')]);
+        assert_eq!(field.marked('|'), "|");
     }
 
     #[test]

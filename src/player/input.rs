@@ -2,6 +2,9 @@
 
 use std::time::Duration;
 
+/// The participant's keys are the same keys every screen reads.
+pub use crate::keys::Key;
+
 /// Something that happened at `at`, measured from the session's start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Input {
@@ -17,21 +20,6 @@ pub enum Action {
     Command(Command),
     /// Time passed with no key; lets time limits expire.
     Tick,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Key {
-    Char(char),
-    Up,
-    Down,
-    Left,
-    Right,
-    Enter,
-    Esc,
-    Backspace,
-    Delete,
-    Home,
-    End,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,11 +1,10 @@
-//! The replay shell: the participant's screens at the recorded pace, with a progress bar.
-#![allow(clippy::disallowed_methods)] // the shell: playback follows the real clock
+//! The replay screen: the participant's screens at the recorded pace, with a progress bar.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::sync::LazyLock;
+use std::time::Duration;
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{self, Event, KeyCode, KeyEventKind, KeyModifiers};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::Line;
@@ -14,76 +13,130 @@ use sha2::{Digest, Sha256};
 
 use super::Script;
 use crate::flow::{self, Flow};
-use crate::play::view::PlayView;
+use crate::keys::{Key, Keymap, Press, bind};
+use crate::runner;
 use crate::session::{self, Session};
 use crate::text::minutes_seconds;
 use crate::text::printable;
-use crate::tui::terminal::FullScreen;
+use crate::tui::play_view::PlayView;
+use crate::tui::terminal::Terminal;
 
+/// How often the picture moves on while playing.
 const FRAME: Duration = Duration::from_millis(50);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Pause,
+    Next,
+    Previous,
+    Quit,
+}
+
+pub static KEYS: LazyLock<Keymap<Action>> = LazyLock::new(|| {
+    Keymap::new(vec![
+        bind(&[Press::char(' ')], Action::Pause, "pause or go on"),
+        bind(
+            &[Press::plain(Key::Left)],
+            Action::Previous,
+            "jump to the previous event",
+        ),
+        bind(
+            &[Press::plain(Key::Right)],
+            Action::Next,
+            "jump to the next event",
+        ),
+        bind(
+            &[Press::char('q'), Press::plain(Key::Esc), Press::ctrl('c')],
+            Action::Quit,
+            "quit",
+        ),
+    ])
+});
 
 /// Replays the session at `path` at `speed` times the recorded pace.
 pub fn run(path: &Path, speed: f64) -> Result<(), String> {
     let recorded = session::read(path).map_err(|e| e.to_string())?;
     let (flow, warning) = flow_of(&recorded)?;
-    let script = Script::new(&flow, &recorded.events);
-    let mut screen = FullScreen::enter().map_err(|e| format!("cannot open the terminal: {e}"))?;
-    let mut state = State {
-        at_ms: 0.0,
-        speed: speed.max(0.01),
-        paused: false,
-    };
     let title = format!(
         "Replay of {} · {} · ×{speed}{}",
         printable(&recorded.header.participant),
         printable(&recorded.header.session),
         warning
     );
-    let moments = script.moments();
-    let mut last = Instant::now();
-    loop {
-        let player = script.player_at(&flow, state.at_ms as u64);
-        let frame = ReplayFrame {
-            title: &title,
-            player: &player,
-            at_ms: state.at_ms as u64,
-            end_ms: script.end_ms,
-            paused: state.paused,
-        };
-        screen
-            .terminal
-            .draw(|f| f.render_widget(&frame, f.area()))
-            .map_err(|e| e.to_string())?;
-        if event::poll(FRAME).map_err(|e| e.to_string())?
-            && let Event::Key(key) = event::read().map_err(|e| e.to_string())?
-        {
-            let ctrl_c =
-                key.modifiers.contains(KeyModifiers::CONTROL) && key.code == KeyCode::Char('c');
-            if key.kind == KeyEventKind::Release {
-                continue;
-            }
-            match key.code {
-                _ if ctrl_c => return Ok(()),
-                KeyCode::Char('q') | KeyCode::Esc => return Ok(()),
-                KeyCode::Char(' ') => state.paused = !state.paused,
-                KeyCode::Right => state.at_ms = next(&moments, state.at_ms) as f64,
-                KeyCode::Left => state.at_ms = previous(&moments, state.at_ms) as f64,
-                _ => {}
-            }
+    let mut replay = Replay::new(&flow, Script::new(&flow, &recorded.events), title, speed);
+    let mut terminal = Terminal::open()?;
+    runner::run(&mut replay, &mut terminal)
+}
+
+/// Where the replay stands, and how it moves on.
+pub struct Replay<'f> {
+    flow: &'f Flow,
+    script: Script,
+    moments: Vec<u64>,
+    title: String,
+    pub at_ms: f64,
+    speed: f64,
+    pub paused: bool,
+    /// The transport's time at the last move, so playing follows its clock.
+    last: Duration,
+    quit: bool,
+}
+
+impl<'f> Replay<'f> {
+    pub fn new(flow: &'f Flow, script: Script, title: String, speed: f64) -> Self {
+        Replay {
+            flow,
+            moments: script.moments(),
+            script,
+            title,
+            at_ms: 0.0,
+            speed: speed.max(0.01),
+            paused: false,
+            last: Duration::ZERO,
+            quit: false,
         }
-        let now = Instant::now();
-        if !state.paused {
-            state.at_ms = (state.at_ms + (now - last).as_secs_f64() * 1000.0 * state.speed)
-                .min(script.end_ms as f64);
+    }
+
+    /// Moves on to `at` on the transport's clock, at the replay's speed.
+    fn play_to(&mut self, at: Duration) {
+        let passed = at.saturating_sub(self.last).as_secs_f64() * 1000.0;
+        self.last = at;
+        if !self.paused {
+            self.at_ms = (self.at_ms + passed * self.speed).min(self.script.end_ms as f64);
         }
-        last = now;
     }
 }
 
-struct State {
-    at_ms: f64,
-    speed: f64,
-    paused: bool,
+impl runner::Screen for Replay<'_> {
+    type Action = Action;
+
+    fn keys(&self) -> &Keymap<Action> {
+        &KEYS
+    }
+
+    fn update(&mut self, at: Duration, action: Action) -> Result<bool, String> {
+        self.play_to(at);
+        match action {
+            Action::Pause => self.paused = !self.paused,
+            Action::Next => self.at_ms = next(&self.moments, self.at_ms) as f64,
+            Action::Previous => self.at_ms = previous(&self.moments, self.at_ms) as f64,
+            Action::Quit => self.quit = true,
+        }
+        Ok(true)
+    }
+
+    fn tick(&mut self, at: Duration) -> Result<bool, String> {
+        self.play_to(at);
+        Ok(!self.paused)
+    }
+
+    fn wait(&self) -> Duration {
+        FRAME
+    }
+
+    fn done(&self) -> bool {
+        self.quit
+    }
 }
 
 fn next(moments: &[u64], at: f64) -> u64 {
@@ -124,15 +177,7 @@ fn flow_of(recorded: &Session) -> Result<(Flow, &'static str), String> {
     Ok((flow, warning))
 }
 
-struct ReplayFrame<'a> {
-    title: &'a str,
-    player: &'a crate::player::Player<'a>,
-    at_ms: u64,
-    end_ms: u64,
-    paused: bool,
-}
-
-impl Widget for &ReplayFrame<'_> {
+impl Widget for &Replay<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [title, body, progress, keys] = Layout::vertical([
             Constraint::Length(1),
@@ -141,30 +186,84 @@ impl Widget for &ReplayFrame<'_> {
             Constraint::Length(1),
         ])
         .areas(area);
-        Line::from(self.title).bold().render(title, buf);
+        Line::from(self.title.as_str()).bold().render(title, buf);
+        let at_ms = self.at_ms as u64;
+        let player = self.script.player_at(self.flow, at_ms);
         let view = PlayView {
-            player: self.player,
+            player: &player,
             scroll: 0,
             saved_to: "",
         };
         (&view).render(body, buf);
-        let ratio = if self.end_ms == 0 {
+        let end_ms = self.script.end_ms;
+        let ratio = if end_ms == 0 {
             1.0
         } else {
-            self.at_ms as f64 / self.end_ms as f64
+            at_ms as f64 / end_ms as f64
         };
         let label = format!(
             "{} / {}{}",
-            minutes_seconds(self.at_ms),
-            minutes_seconds(self.end_ms),
+            minutes_seconds(at_ms),
+            minutes_seconds(end_ms),
             if self.paused { " · paused" } else { "" }
         );
         Gauge::default()
             .ratio(ratio.clamp(0.0, 1.0))
             .label(label)
             .render(progress, buf);
-        Line::from("space pause · ← → previous / next event · q quit")
-            .dim()
-            .render(keys, buf);
+        let hint = KEYS.hint(&[
+            (&[Action::Pause], "pause"),
+            (&[Action::Previous, Action::Next], "previous / next event"),
+            (&[Action::Quit], "quit"),
+        ]);
+        Line::from(hint).dim().render(keys, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::Screen;
+
+    #[test]
+    fn the_keys_are_a_sound_table() {
+        assert!(KEYS.problems().is_empty(), "{:?}", KEYS.problems());
+        for action in [Action::Pause, Action::Next, Action::Previous, Action::Quit] {
+            assert!(KEYS.binds(action));
+        }
+    }
+
+    #[test]
+    fn playing_follows_the_clock_at_its_speed_and_pausing_stops_it() {
+        let flow =
+            flow::load("flow: f\ntitle: F\nsteps:\n  a:\n    end: success\n").expect("loads");
+        let script = Script {
+            ops: vec![
+                (0, super::super::Op::Shown),
+                (4_000, super::super::Op::Shown),
+            ],
+            end_ms: 4_000,
+        };
+        let mut replay = Replay::new(&flow, script, String::new(), 2.0);
+        replay.tick(Duration::from_millis(500)).expect("ticks");
+        assert_eq!(replay.at_ms, 1_000.0);
+        replay
+            .update(Duration::from_millis(600), Action::Pause)
+            .expect("pauses");
+        assert_eq!(replay.at_ms, 1_200.0);
+        replay.tick(Duration::from_millis(5_000)).expect("ticks");
+        assert_eq!(replay.at_ms, 1_200.0);
+        replay
+            .update(Duration::from_millis(5_000), Action::Next)
+            .expect("jumps");
+        assert_eq!(replay.at_ms, 4_000.0);
+        replay
+            .update(Duration::from_millis(5_000), Action::Previous)
+            .expect("jumps");
+        assert_eq!(replay.at_ms, 0.0);
+        replay
+            .update(Duration::from_millis(5_000), Action::Quit)
+            .expect("quits");
+        assert!(replay.done());
     }
 }

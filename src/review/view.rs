@@ -6,21 +6,13 @@ use ratatui::style::{Modifier, Style, Stylize};
 use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
-use super::{COLUMNS, Column, Review, Screen};
+use super::{Action, COLUMNS, Column, Review, Screen, keys};
 use crate::text::minutes_seconds;
 use crate::text::printable;
 use crate::tui::timeline::{BAR_WIDTH, event_line, longest_timing, truncate};
 
-pub const HELP: &str = "\
-Tab / Shift-Tab   switch between Sessions and Flow
-↑ ↓  j k  PgUp PgDn   move
-Enter             open the selected session's timeline
-Esc               back (in Sessions: clear the filter)
-/                 filter sessions by any text; Enter or Esc ends typing
-s / r             sort by the next column / reverse the order
-← →               in Flow: the previous / next flow version
-?                 this help · q quit
-
+/// How the friction figure is made, under the keys in the help overlay.
+pub const FRICTION: &str = "\
 Friction = hesitation ratio + backtrack rate + drop-off rate:
 the step's median hesitation over the median of all steps' medians,
 backtracks per visit, and attempts that ended there without success
@@ -42,14 +34,12 @@ impl Widget for &Review {
         }
         let hint = match self.screen {
             Screen::Sessions if self.editing_filter => format!(
-                "Filter: {}▏ (Enter to keep, Esc to end)",
-                printable(&self.filter)
+                "Filter: {} ({} to keep, {} to end)",
+                self.filter.marked('▏'),
+                keys::FILTERING.key_of(Action::Enter),
+                keys::FILTERING.key_of(Action::Back),
             ),
-            Screen::Sessions => {
-                "Enter timeline · / filter · s sort · r reverse · Tab flow · ? help · q quit".into()
-            }
-            Screen::Session(_) => "↑↓ scroll · Esc back · Tab flow · ? help · q quit".into(),
-            Screen::Flow => "←→ flow version · ↑↓ scroll · Tab sessions · ? help · q quit".into(),
+            screen => keys::footer(screen),
         };
         Line::from(hint).dim().render(footer, buf);
         if self.help {
@@ -311,13 +301,22 @@ fn seconds(value: Option<f64>) -> String {
 }
 
 fn help(area: Rect, buf: &mut Buffer) {
+    let mut lines = keys::BROWSING.help_lines();
+    lines.push(String::new());
+    lines.extend(FRICTION.lines().map(str::to_owned));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX);
     let popup = area.centered(
         Constraint::Length(area.width.saturating_sub(4).min(76)),
-        Constraint::Length(18),
+        Constraint::Length(height.min(area.height)),
     );
     Clear.render(popup, buf);
-    Paragraph::new(HELP)
-        .block(Block::bordered().title(" Help · ? or Esc closes "))
+    let title = format!(
+        " Help · {} or {} closes ",
+        keys::BROWSING.key_of(Action::Help),
+        keys::BROWSING.key_of(Action::Back)
+    );
+    Paragraph::new(lines.join("\n"))
+        .block(Block::bordered().title(title))
         .wrap(Wrap { trim: false })
         .render(popup, buf);
 }

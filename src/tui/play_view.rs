@@ -9,13 +9,13 @@ use ratatui::text::{Line, Text};
 use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use crate::flow::{Answer, Step, StepKind};
+use crate::keys::Key;
 use crate::player::{Mode, Overlay, Player};
+use crate::runner::session::{
+    MIN_COLS, MIN_ROWS, PlaySession, key_name, paused_hint, researcher_hint,
+};
 use crate::session::{SessionOutcome, TaskOutcome};
 use crate::text::printable;
-
-/// Below this the screen cannot show a step with its choices; we say so instead.
-pub const MIN_COLS: u16 = 40;
-pub const MIN_ROWS: u16 = 12;
 
 pub struct PlayView<'a> {
     pub player: &'a Player<'a>,
@@ -46,7 +46,7 @@ impl Widget for &PlayView<'_> {
         let body = body.inner(ratatui::layout::Margin::new(1, 0));
         self.body(body, buf);
         Line::from(self.hint()).dim().render(hint, buf);
-        Line::from("Researcher: Ctrl-N note · Ctrl-P pause · Ctrl-G gave up · Ctrl-C end")
+        Line::from(researcher_hint())
             .dim()
             .italic()
             .right_aligned()
@@ -56,6 +56,18 @@ impl Widget for &PlayView<'_> {
             Overlay::ConfirmQuit => parts::confirm_quit(area, buf),
             Overlay::None | Overlay::Paused => {}
         }
+    }
+}
+
+/// A session draws as the participant's screen.
+impl<R> Widget for &PlaySession<'_, R> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let view = PlayView {
+            player: &self.player,
+            scroll: self.scroll,
+            saved_to: &self.saved_to,
+        };
+        (&view).render(area, buf);
     }
 }
 
@@ -145,28 +157,37 @@ impl PlayView<'_> {
     }
 
     fn hint(&self) -> String {
-        let back = if self.player.can_go_back() {
-            " · Esc to go back"
-        } else {
-            ""
+        let (enter, esc, arrows) = (
+            key_name(&[Key::Enter]),
+            key_name(&[Key::Esc]),
+            key_name(&[Key::Up, Key::Down]),
+        );
+        let back = match self.player.can_go_back() {
+            true => format!(" · {esc} to go back"),
+            false => String::new(),
         };
         match self.player.mode() {
             Mode::Brief | Mode::StepDone { .. } | Mode::Interlude { .. } => {
-                "Enter to continue".into()
+                format!("{enter} to continue")
             }
             Mode::Step { step, .. } => match self.player.step(*step).map(|s| &s.kind) {
-                Some(StepKind::Choices(_)) => format!("Number or ↑↓ and Enter to choose{back}"),
-                Some(StepKind::Input { .. }) => format!("Type your answer, then Enter{back}"),
-                _ => format!("Enter to continue{back}"),
+                Some(StepKind::Choices(_)) => {
+                    format!("Number or {arrows} and {enter} to choose{back}")
+                }
+                Some(StepKind::Input { .. }) => format!("Type your answer, then {enter}{back}"),
+                _ => format!("{enter} to continue{back}"),
             },
             Mode::Question { index, .. } => {
                 match self.player.flow().questions.get(*index).map(|q| &q.answer) {
-                    Some(Answer::Scale(_)) => "←→ and Enter to answer".into(),
-                    Some(Answer::Text) => "Type your answer, then Enter".into(),
-                    _ => "Number or ↑↓ and Enter to answer".into(),
+                    Some(Answer::Scale(_)) => format!(
+                        "{} and {enter} to answer",
+                        key_name(&[Key::Left, Key::Right])
+                    ),
+                    Some(Answer::Text) => format!("Type your answer, then {enter}"),
+                    _ => format!("Number or {arrows} and {enter} to answer"),
                 }
             }
-            Mode::Closing { .. } => "Enter or q to close".into(),
+            Mode::Closing { .. } => format!("{enter} or q to close"),
         }
     }
 
@@ -200,7 +221,7 @@ fn paused(area: Rect, buf: &mut Buffer) {
     let text = Text::from(vec![
         Line::from("Paused").bold(),
         Line::from(""),
-        Line::from("Ctrl-P to resume · Ctrl-C to end the session").dim(),
+        Line::from(paused_hint()).dim(),
     ])
     .centered();
     let middle = area.centered_vertically(Constraint::Length(3));

@@ -1,0 +1,55 @@
+//! The observer's keys: one table while watching, one while a note is typed.
+
+use std::sync::LazyLock;
+
+use super::Action;
+use crate::keys::{Key, Keymap, Press, bind, editing};
+
+pub static WATCHING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
+    Keymap::new(vec![
+        bind(&[Press::char('n')], Action::StartNote, "type a note"),
+        bind(&[Press::char('q'), Press::ctrl('c')], Action::Quit, "quit"),
+    ])
+});
+
+pub static TYPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
+    let mut bindings = vec![
+        bind(
+            &[Press::plain(Key::Enter)],
+            Action::SaveNote,
+            "save the note beside the session",
+        ),
+        bind(&[Press::plain(Key::Esc)], Action::DropNote, "drop the note"),
+        bind(&[Press::ctrl('c')], Action::Quit, "quit"),
+    ];
+    bindings.extend(editing(Action::Edit));
+    Keymap::new(bindings).with_typing(|c| Action::Edit(Key::Char(c)), "the note's text")
+});
+
+/// The keys, for `mvx observe --help`.
+pub fn help() -> String {
+    let mut lines = WATCHING.help_lines();
+    lines.push("While typing a note:".into());
+    lines.extend(TYPING.help_lines().into_iter().map(|l| format!("  {l}")));
+    lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_are_sound_and_every_action_has_a_key() {
+        for table in [&*WATCHING, &*TYPING] {
+            assert!(table.problems().is_empty(), "{:?}", table.problems());
+        }
+        assert!(WATCHING.binds(Action::StartNote) && WATCHING.binds(Action::Quit));
+        for action in [Action::SaveNote, Action::DropNote, Action::Edit(Key::Home)] {
+            assert!(TYPING.binds(action), "{action:?} has no key");
+        }
+        assert_eq!(
+            TYPING.action(Press::char('q')),
+            Some(Action::Edit(Key::Char('q')))
+        );
+    }
+}

@@ -1,0 +1,275 @@
+//! A participant's session as a screen: the player, where its events go, and its keys.
+//!
+//! `mvx play` records to a session file, `mvx preview` records nothing, tests record
+//! into a list; the session is the same in each.
+
+use std::sync::LazyLock;
+use std::time::Duration;
+
+use super::{Drawn, Screen, Stop};
+use crate::flow::Flow;
+use crate::keys::{Binding, Key, Keymap, Press, bind};
+use crate::player::input::{Action, Command, Input};
+use crate::player::{Mode, Player};
+use crate::session::{Event, SessionOutcome, SessionWriter};
+
+/// Below this a frame cannot show a step with its choices; the view says so instead,
+/// and the step does not count as shown.
+pub const MIN_COLS: u16 = 40;
+pub const MIN_ROWS: u16 = 12;
+
+/// Where a session's events go, each before the next input is handled.
+pub trait Recorder {
+    fn record(&mut self, event: &Event) -> Result<(), String>;
+}
+
+impl Recorder for SessionWriter {
+    fn record(&mut self, event: &Event) -> Result<(), String> {
+        self.append(event)
+            .map_err(|e| format!("cannot write to {}: {e}", self.path().display()))
+    }
+}
+
+impl Recorder for Vec<Event> {
+    fn record(&mut self, event: &Event) -> Result<(), String> {
+        self.push(event.clone());
+        Ok(())
+    }
+}
+
+/// Records nothing: a designer's preview.
+pub struct Discard;
+
+impl Recorder for Discard {
+    fn record(&mut self, _: &Event) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// What a key does while a participant plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlayAction {
+    Player(Action),
+    /// Scroll a long screen mockup by this many lines (negative: up).
+    Scroll(i16),
+}
+
+fn participant(key: Key, help: &'static str) -> Binding<PlayAction> {
+    bind(
+        &[Press::plain(key)],
+        PlayAction::Player(Action::Key(key)),
+        help,
+    )
+}
+
+fn researcher(c: char, command: Command, help: &'static str) -> Binding<PlayAction> {
+    bind(
+        &[Press::ctrl(c)],
+        PlayAction::Player(Action::Command(command)),
+        help,
+    )
+}
+
+/// The keys of a session: the participant's plain keys, the researcher's Ctrl keys.
+pub static KEYS: LazyLock<Keymap<PlayAction>> = LazyLock::new(|| {
+    Keymap::new(vec![
+        participant(Key::Enter, "choose, answer or continue"),
+        participant(Key::Up, "highlight the choice above (also k)"),
+        participant(Key::Down, "highlight the choice below (also j)"),
+        participant(Key::Left, "a scale's lower point; in text, left"),
+        participant(Key::Right, "a scale's higher point; in text, right"),
+        participant(Key::Esc, "go back a step, where the step allows it"),
+        participant(Key::Backspace, "delete the character before the cursor"),
+        participant(Key::Delete, "delete the character under the cursor"),
+        participant(Key::Home, "to the start of the typed text"),
+        participant(Key::End, "to the end of the typed text"),
+        bind(
+            &[Press::plain(Key::PageUp)],
+            PlayAction::Scroll(-10),
+            "scroll a long screen up",
+        ),
+        bind(
+            &[Press::plain(Key::PageDown)],
+            PlayAction::Scroll(10),
+            "scroll a long screen down",
+        ),
+        researcher(
+            'n',
+            Command::Note,
+            "researcher: write a note (the clock runs on)",
+        ),
+        researcher(
+            'p',
+            Command::Pause,
+            "researcher: pause or resume (the clock stops)",
+        ),
+        researcher(
+            'g',
+            Command::GiveUp,
+            "researcher: the participant gave up the task",
+        ),
+        researcher(
+            'c',
+            Command::Quit,
+            "researcher: end the session (asks first)",
+        ),
+    ])
+    .with_typing(
+        |c| PlayAction::Player(Action::Key(Key::Char(c))),
+        "a choice's number or key, or an answer's text",
+    )
+});
+
+/// The researcher's line under every step.
+pub fn researcher_hint() -> String {
+    let command = |c| PlayAction::Player(Action::Command(c));
+    let hint = KEYS.hint(&[
+        (&[command(Command::Note)], "note"),
+        (&[command(Command::Pause)], "pause"),
+        (&[command(Command::GiveUp)], "gave up"),
+        (&[command(Command::Quit)], "end"),
+    ]);
+    format!("Researcher: {hint}")
+}
+
+/// What the paused screen says to the researcher.
+pub fn paused_hint() -> String {
+    let command = |c| PlayAction::Player(Action::Command(c));
+    KEYS.hint(&[
+        (&[command(Command::Pause)], "to resume"),
+        (&[command(Command::Quit)], "to end the session"),
+    ])
+}
+
+/// The name of a participant's key, as hints under a step name it.
+pub fn key_name(keys: &[Key]) -> String {
+    keys.iter()
+        .map(|k| KEYS.key_of(PlayAction::Player(Action::Key(*k))))
+        .collect()
+}
+
+/// One participant's session.
+pub struct PlaySession<'f, R> {
+    pub player: Player<'f>,
+    pub recorder: R,
+    /// Lines the screen mockup is scrolled down by.
+    pub scroll: u16,
+    /// Where the session is saved, for the closing screen.
+    pub saved_to: String,
+    /// The last frame could not show the step; the participant has not seen it, so
+    /// their keys are not taken (the researcher's still are).
+    pub too_small: bool,
+    /// Crash tests make a session panic on purpose after this much time.
+    pub panic_after: Option<Duration>,
+    /// The signal that ended the session, if one did.
+    pub signal: Option<&'static str>,
+}
+
+impl<'f, R: Recorder> PlaySession<'f, R> {
+    pub fn new(flow: &'f Flow, recorder: R, saved_to: String) -> Self {
+        PlaySession {
+            player: Player::new(flow),
+            recorder,
+            scroll: 0,
+            saved_to,
+            too_small: false,
+            panic_after: None,
+            signal: None,
+        }
+    }
+
+    /// How the session ended (aborted while it is still running).
+    pub fn outcome(&self) -> SessionOutcome {
+        match self.player.mode() {
+            Mode::Closing { outcome } => *outcome,
+            _ => SessionOutcome::Aborted,
+        }
+    }
+
+    /// Hands every new event to the recorder, each before the next.
+    fn save(&mut self) -> Result<(), String> {
+        for event in self.player.take_events() {
+            self.recorder.record(&event)?;
+        }
+        Ok(())
+    }
+
+    fn panic_if_asked(&self, at: Duration) {
+        if self.panic_after.is_some_and(|after| at >= after) {
+            panic!("MVX_TEST_PANIC_AFTER_MS was set: panicking on purpose");
+        }
+    }
+
+    /// A new screen starts at its top.
+    fn changed_screen(&mut self) {
+        if self.player.awaiting_shown() {
+            self.scroll = 0;
+        }
+    }
+}
+
+impl<R: Recorder> Screen for PlaySession<'_, R> {
+    type Action = PlayAction;
+
+    fn keys(&self) -> &Keymap<PlayAction> {
+        &KEYS
+    }
+
+    /// Events are saved once the next frame is out: the participant sees the next
+    /// screen before the disk is touched, and the file is synced before the next key.
+    fn update(&mut self, at: Duration, action: PlayAction) -> Result<bool, String> {
+        match action {
+            PlayAction::Player(Action::Key(_)) if self.too_small => Ok(false),
+            PlayAction::Player(action) => {
+                self.player.handle(Input { at, action });
+                self.changed_screen();
+                Ok(true)
+            }
+            PlayAction::Scroll(lines) => {
+                self.scroll = self.scroll.saturating_add_signed(lines);
+                Ok(true)
+            }
+        }
+    }
+
+    fn tick(&mut self, at: Duration) -> Result<bool, String> {
+        self.panic_if_asked(at);
+        self.player.handle(Input {
+            at,
+            action: Action::Tick,
+        });
+        self.changed_screen();
+        let redraw = self.player.awaiting_shown();
+        if !redraw {
+            self.save()?;
+        }
+        Ok(redraw)
+    }
+
+    fn shown(&mut self, drawn: Drawn) -> Result<(), String> {
+        self.too_small = drawn.cols < MIN_COLS || drawn.rows < MIN_ROWS;
+        // A step the terminal is too small to show has not been seen yet.
+        if !self.too_small {
+            self.player.shown(drawn.at);
+        }
+        self.save()?;
+        self.panic_if_asked(drawn.at);
+        Ok(())
+    }
+
+    fn stop(&mut self, at: Duration, why: Stop) -> Result<(), String> {
+        let reason = match why {
+            Stop::Signal(name) => {
+                self.signal = Some(name);
+                name
+            }
+            Stop::Closed => "terminal closed",
+        };
+        self.player.abort(at, reason);
+        self.save()
+    }
+
+    fn done(&self) -> bool {
+        self.player.is_finished()
+    }
+}
