@@ -13,6 +13,7 @@ pub mod replay;
 pub mod report;
 pub mod review;
 pub mod session;
+pub mod source;
 pub mod stats;
 pub mod suggest;
 pub mod text;
