@@ -2,7 +2,6 @@
 
 mod check;
 mod export;
-mod files;
 mod graph;
 mod import;
 mod new;

@@ -5,10 +5,12 @@
 pub mod check;
 pub mod graph;
 mod load;
+pub mod open;
 pub mod schema;
 mod yaml;
 
 pub use load::{LoadError, load};
+pub use open::{OpenError, Opened, open};
 
 use std::collections::HashMap;
 

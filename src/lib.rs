@@ -15,6 +15,7 @@ pub mod report;
 pub mod review;
 pub mod runner;
 pub mod session;
+pub mod source;
 pub mod stats;
 pub mod suggest;
 pub mod text;

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use chrono::{Local, SecondsFormat, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::flow::{self, Flow};
 use crate::runner::{self, session::PlaySession};
@@ -55,14 +54,12 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
         .as_deref()
         .map(|r| valid_id(r, "--researcher"))
         .transpose()?;
-    let bytes = std::fs::read(&options.flow)
-        .map_err(|e| NotStarted::Usage(format!("cannot read {}: {e}", options.flow.display())))?;
-    let flow = load_playable(&options.flow, &bytes)?;
+    let (flow, sha256) = load_playable(&options.flow)?;
     // The terminal first: if it cannot be used, no session file is left behind.
     let mut terminal = Terminal::open().map_err(NotStarted::Usage)?;
     let header = header(
         &options.flow,
-        &bytes,
+        &sha256,
         &flow,
         participant,
         researcher,
@@ -92,33 +89,24 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
     })
 }
 
-fn load_playable(path: &Path, bytes: &[u8]) -> Result<Flow, NotStarted> {
-    let shown = path.display().to_string();
-    let source = String::from_utf8(bytes.to_vec())
-        .map_err(|_| NotStarted::Usage(format!("{shown} is not UTF-8 text")))?;
-    let findings = match flow::load(&source) {
-        Ok(flow) => {
-            let errors: Vec<_> = flow::check::check(&flow)
-                .into_iter()
-                .filter(|d| d.is_error())
-                .collect();
-            if errors.is_empty() {
-                return Ok(flow);
-            }
-            errors
-        }
-        Err(e) => e.diagnostics,
-    };
-    let rendered: Vec<String> = findings.iter().map(|d| d.render(&shown, &source)).collect();
+/// The flow and its sha256, if nothing found in it is an error; else every error, rendered.
+fn load_playable(path: &Path) -> Result<(Flow, String), NotStarted> {
+    let opened = flow::open(path).map_err(|e| NotStarted::Usage(e.to_string()))?;
+    if !opened.has_errors()
+        && let Some(flow) = opened.flow
+    {
+        return Ok((flow, opened.sha256));
+    }
     Err(NotStarted::Flow(format!(
-        "{}fix these first; `mvx check {shown}` lists them too",
-        rendered.join("\n")
+        "{}fix these first; `mvx check {}` lists them too",
+        opened.rendered_errors().join("\n"),
+        crate::text::printable(&opened.path)
     )))
 }
 
 fn header(
     path: &Path,
-    bytes: &[u8],
+    sha256: &str,
     flow: &Flow,
     participant: String,
     researcher: Option<String>,
@@ -135,10 +123,7 @@ fn header(
             title: flow.title.clone(),
             variant: flow.variant.clone(),
             path: path.display().to_string(),
-            sha256: Sha256::digest(bytes)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect(),
+            sha256: sha256.into(),
         },
         participant,
         researcher,

@@ -31,23 +31,24 @@ struct Version {
     findings: Vec<Diagnostic>,
 }
 
-/// Loads the flow, or says where it fails.
+/// Loads the flow, or says where it first fails and how many problems there are.
 fn load(path: &Path) -> Result<Version, String> {
-    let source = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    match flow::load(&source) {
-        Ok(flow) => Ok(Version {
-            findings: flow::check::check(&flow),
-            flow,
-        }),
-        Err(e) => {
-            let first = e
-                .diagnostics
-                .first()
-                .map(|d| format!("{}:{}: {}", d.at.line, d.at.col, d.message));
-            Err(first.unwrap_or_else(|| "the flow does not load".into()))
-        }
-    }
+    let opened = flow::open(path).map_err(|e| e.to_string())?;
+    let Some(flow) = opened.flow else {
+        let more = match opened.diagnostics.len() {
+            0 | 1 => String::new(),
+            n => format!(" (1 of {n}; `mvx check` lists them all)"),
+        };
+        let first = opened.diagnostics.first();
+        return Err(first.map_or_else(
+            || "the flow does not load".into(),
+            |d| format!("{}:{}: {}{more}", d.at.line, d.at.col, d.message),
+        ));
+    };
+    Ok(Version {
+        flow,
+        findings: opened.diagnostics,
+    })
 }
 
 /// What the preview does once its screen ends.

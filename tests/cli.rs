@@ -310,7 +310,7 @@ fn replay_says_when_the_flow_file_is_gone() {
         .assert()
         .code(2)
         .stderr(contains(
-            "cannot replay: the flow file flows/gone.yaml cannot be read",
+            "cannot replay: cannot read flows/gone.yaml: no such file; run from the folder",
         ));
 }
 

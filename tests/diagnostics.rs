@@ -15,6 +15,11 @@ fn findings(source: &str) -> Vec<Diagnostic> {
     }
 }
 
+/// A fixture as `mvx check` opens it: bytes that are not UTF-8 are a finding too.
+fn opened(path: &std::path::Path) -> flow::Opened {
+    flow::open(path).expect("fixture is readable")
+}
+
 fn describe(d: &Diagnostic) -> String {
     let severity = match d.severity {
         Severity::Error => "error",
@@ -34,11 +39,11 @@ fn expectations(source: &str) -> Vec<String> {
 #[test]
 fn every_invalid_fixture_reports_exactly_what_it_expects() {
     insta::glob!("fixtures/invalid/*.yaml", |path| {
-        let source = fs::read_to_string(path).expect("fixture is readable");
-        let found: Vec<String> = findings(&source).iter().map(describe).collect();
+        let opened = opened(path);
+        let found: Vec<String> = opened.diagnostics.iter().map(describe).collect();
         assert_eq!(
             found,
-            expectations(&source),
+            expectations(&opened.source),
             "findings of {}",
             path.display()
         );
@@ -51,9 +56,10 @@ fn every_invalid_fixture_reports_exactly_what_it_expects() {
             .file_name()
             .expect("fixture has a name")
             .to_string_lossy();
-        let rendered: String = findings(&source)
+        let rendered: String = opened
+            .diagnostics
             .iter()
-            .map(|d| d.render(&name, &source))
+            .map(|d| d.render(&name, &opened.source))
             .collect();
         insta::assert_snapshot!(rendered);
     });
@@ -82,7 +88,7 @@ fn documented_codes() -> Vec<String> {
 fn every_documented_finding_has_a_fixture_that_triggers_it() {
     let mut expected = String::new();
     for entry in fs::read_dir("tests/fixtures/invalid").expect("fixtures exist") {
-        expected += &fs::read_to_string(entry.expect("entry").path()).expect("readable");
+        expected += &opened(&entry.expect("entry").path()).source;
     }
     let codes = documented_codes();
     assert!(codes.len() >= 30, "found only {codes:?}");

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, files};
+use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diagnostic::Diagnostic;
 use crate::flow;
 use crate::text::printable;
@@ -66,17 +66,12 @@ fn check_file(path: &Path) -> FileReport {
         findings: Vec::new(),
         source: String::new(),
     };
-    match files::read_text(path) {
-        Err(message) => report.unreadable = Some(message),
-        Ok(source) => {
-            report.findings = match flow::load(&source) {
-                Ok(flow) => {
-                    report.flow = Some(flow.id.clone());
-                    flow::check::check(&flow)
-                }
-                Err(e) => e.diagnostics,
-            };
-            report.source = source;
+    match flow::open(path) {
+        Err(e) => report.unreadable = Some(e.to_string()),
+        Ok(opened) => {
+            report.flow = opened.flow.map(|f| f.id);
+            report.findings = opened.diagnostics;
+            report.source = opened.source;
         }
     }
     report.errors = report.findings.iter().filter(|d| d.is_error()).count();
@@ -93,14 +88,7 @@ fn print_text(summary: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io
             writeln!(out, "{}", finding.render(&file.path, &file.source))?;
         }
     }
-    let flows = summary.files.len();
-    writeln!(
-        out,
-        "checked {flows} flow{}: {}, {}",
-        if flows == 1 { "" } else { "s" },
-        count(summary.errors, "error"),
-        count(summary.warnings, "warning")
-    )?;
+    writeln!(out, "{}", headline(summary))?;
     for file in summary
         .files
         .iter()
@@ -109,6 +97,28 @@ fn print_text(summary: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io
         writeln!(out, "  ok  {}", printable(&file.path))?;
     }
     Ok(())
+}
+
+/// "checked 2 flows: 1 error, no warnings", naming the files that could not be read.
+fn headline(summary: &Summary) -> String {
+    let files = summary.files.len();
+    let unreadable = summary
+        .files
+        .iter()
+        .filter(|f| f.unreadable.is_some())
+        .count();
+    let (errors, warnings) = (
+        count(summary.errors, "error"),
+        count(summary.warnings, "warning"),
+    );
+    let plural = if files == 1 { "" } else { "s" };
+    if unreadable == 0 {
+        format!("checked {files} flow{plural}: {errors}, {warnings}")
+    } else {
+        format!(
+            "checked {files} file{plural}: {unreadable} could not be read, {errors}, {warnings}"
+        )
+    }
 }
 
 fn count(n: usize, noun: &str) -> String {

@@ -2,31 +2,28 @@
 
 use std::io::{self, Write};
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GraphArgs, GraphFormat, files};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GraphArgs, GraphFormat};
 use crate::flow::{self, graph};
 
 pub(super) fn run(args: &GraphArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let source = match files::read_text(&args.flow) {
-        Ok(source) => source,
-        Err(message) => {
-            writeln!(err, "mvx: {message}")?;
+    let opened = match flow::open(&args.flow) {
+        Ok(opened) => opened,
+        Err(e) => {
+            writeln!(err, "mvx: {e}")?;
             return Ok(EXIT_USAGE);
         }
     };
-    let flow = match flow::load(&source) {
-        Ok(flow) => flow,
-        Err(e) => {
-            let path = args.flow.display().to_string();
-            for d in &e.diagnostics {
-                writeln!(err, "{}", d.render(&path, &source))?;
-            }
-            return Ok(EXIT_FINDINGS);
+    // A flow with check errors is still drawn: seeing the graph helps fix it.
+    let Some(flow) = &opened.flow else {
+        for d in &opened.diagnostics {
+            writeln!(err, "{}", d.render(&opened.path, &opened.source))?;
         }
+        return Ok(EXIT_FINDINGS);
     };
     let format = match args.format {
         GraphFormat::Mermaid => graph::Format::Mermaid,
         GraphFormat::Dot => graph::Format::Dot,
     };
-    out.write_all(graph::render(&flow, format).as_bytes())?;
+    out.write_all(graph::render(flow, format).as_bytes())?;
     Ok(EXIT_OK)
 }

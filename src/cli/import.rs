@@ -3,16 +3,18 @@
 use std::fs::OpenOptions;
 use std::io::{self, Write};
 
-use super::{EXIT_OK, EXIT_USAGE, ImportArgs, StoryFormat, files};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ImportArgs, StoryFormat};
+use crate::flow;
 use crate::import::{ink, twine};
+use crate::source::{self, Kind};
 use crate::text::printable;
 
 pub(super) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let source = match files::read_text(&args.file) {
+    let source = match read_story(args) {
         Ok(source) => source,
-        Err(message) => {
-            writeln!(err, "mvx: {message}")?;
-            return Ok(EXIT_USAGE);
+        Err(Unread { message, code }) => {
+            writeln!(err, "{message}")?;
+            return Ok(code);
         }
     };
     let stem = args
@@ -54,4 +56,33 @@ pub(super) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         },
     }
     Ok(EXIT_OK)
+}
+
+/// A story that could not be read (exit 2), or is not UTF-8 text (a finding, exit 1).
+struct Unread {
+    message: String,
+    code: u8,
+}
+
+/// The story's text, read the way flows are: a regular file, within the flow limit
+/// (a story becomes a flow), and UTF-8.
+fn read_story(args: &ImportArgs) -> Result<String, Unread> {
+    let kind = Kind {
+        noun: "story",
+        pattern: match args.format {
+            StoryFormat::Twine => "*.twee",
+            StoryFormat::Ink => "*.ink",
+        },
+        limit: flow::open::LIMIT,
+    };
+    let bytes = source::read(&args.file, kind).map_err(|e| Unread {
+        message: format!("mvx: {e}"),
+        code: EXIT_USAGE,
+    })?;
+    source::decode(bytes).map_err(|bad| Unread {
+        message: bad
+            .finding
+            .render(&args.file.display().to_string(), &bad.lossy),
+        code: EXIT_FINDINGS,
+    })
 }

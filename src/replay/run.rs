@@ -9,7 +9,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Gauge, Widget};
-use sha2::{Digest, Sha256};
 
 use super::Script;
 use crate::flow::{self, Flow};
@@ -156,24 +155,28 @@ fn previous(moments: &[u64], at: f64) -> u64 {
         .unwrap_or(0)
 }
 
-/// The flow the session was recorded with, and a warning when the file has changed since.
-fn flow_of(recorded: &Session) -> Result<(Flow, &'static str), String> {
+/// The flow the session was recorded with, and a warning when the file has changed since
+/// or now has errors.
+fn flow_of(recorded: &Session) -> Result<(Flow, String), String> {
     let path = &recorded.header.flow.path;
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot replay: the flow file {path} cannot be read ({e}); run from the folder the session was recorded in"))?;
-    let source =
-        String::from_utf8(bytes.clone()).map_err(|_| format!("{path} is not UTF-8 text"))?;
-    let flow = flow::load(&source).map_err(|_| {
-        format!("cannot replay: {path} no longer loads; `mvx check {path}` says why")
+    let opened = flow::open(Path::new(path)).map_err(|e| {
+        format!("cannot replay: {e}; run from the folder the session was recorded in")
     })?;
-    let sha: String = Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let warning = if sha == recorded.header.flow.sha256 {
-        ""
-    } else {
-        " · the flow file has changed since: screens may differ"
+    let Some(flow) = opened.flow else {
+        return Err(format!(
+            "cannot replay: {} no longer loads; `mvx check {}` says why",
+            printable(path),
+            printable(path)
+        ));
     };
+    let mut warning = String::new();
+    if opened.sha256 != recorded.header.flow.sha256 {
+        warning += " · the flow file has changed since: screens may differ";
+    }
+    let errors = opened.diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        warning += &format!(" · the flow now has {errors} error(s): `mvx check` lists them");
+    }
     Ok((flow, warning))
 }
 

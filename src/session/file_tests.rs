@@ -143,3 +143,38 @@ fn a_file_cut_inside_its_header_says_so() {
         "{error}"
     );
 }
+
+#[test]
+fn reading_a_file_cut_mid_character_still_tolerates_the_last_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write_session(dir.path());
+    let mut bytes = std::fs::read(&path).expect("readable");
+    bytes.extend_from_slice("{\"at_ms\":9,\"kind\":\"note\",\"text\":\"日".as_bytes());
+    bytes.pop();
+    std::fs::write(&path, &bytes).expect("rewritten for the test");
+    let session = read(&path).expect("a cut last line is tolerated");
+    assert!(session.cut);
+    assert_eq!(session.events, events());
+}
+
+#[test]
+fn only_regular_files_within_the_limit_are_read_as_sessions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let error = read(dir.path()).expect_err("a folder");
+    assert!(
+        error
+            .message
+            .contains("is a folder; name the session files in it"),
+        "{error}"
+    );
+    let big = dir.path().join("big.yaml");
+    let file = std::fs::File::create(&big).expect("created");
+    file.set_len(reader::LIMIT + 1).expect("sparse file");
+    let error = read(&big).expect_err("too large");
+    assert!(
+        error
+            .message
+            .ends_with("session files are limited to 256 MiB"),
+        "{error}"
+    );
+}

@@ -3,6 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use super::{Event, EventKind, Header, SessionOutcome};
+use crate::source::{self, Kind};
+use crate::text::printable;
 
 /// What a session or a task attempt is called when the recording stopped before its end.
 pub const CUT_OFF: &str = "cut off";
@@ -49,10 +51,22 @@ impl std::fmt::Display for ReadError {
 
 impl std::error::Error for ReadError {}
 
+/// Session files grow by a line per event: even a day-long session with every keystroke
+/// recorded stays in the low megabytes. A file past this is not a session, and is
+/// refused before it fills memory.
+pub const LIMIT: u64 = 256 * 1024 * 1024;
+
+/// What `read` accepts: regular files up to `LIMIT`, read the way flow files are.
+pub const SESSION_FILE: Kind = Kind {
+    noun: "session",
+    pattern: "*.yaml",
+    limit: LIMIT,
+};
+
 pub fn read(path: &Path) -> Result<Session, ReadError> {
-    let shown = path.display();
-    let bytes = std::fs::read(path).map_err(|e| ReadError {
-        message: format!("cannot read {shown}: {e}"),
+    let shown = printable(&path.display().to_string());
+    let bytes = source::read(path, SESSION_FILE).map_err(|e| ReadError {
+        message: e.to_string(),
     })?;
     // A crash can cut a multi-byte character in two; that part of the last line is dropped.
     let text = String::from_utf8_lossy(&bytes);

@@ -1,0 +1,138 @@
+//! Opening a flow file: the one way every command reads, decodes, loads and checks a flow.
+
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::Diagnostic;
+use crate::flow::{self, Flow};
+use crate::source::{self, Kind};
+
+/// Flow files are small: the largest real ones are a few hundred kilobytes. A larger
+/// file is a mistake (a log, a video), refused before it fills memory.
+pub const LIMIT: u64 = 16 * 1024 * 1024;
+
+/// What `open` reads: flow files, up to `LIMIT`.
+pub const FLOW_FILE: Kind = Kind {
+    noun: "flow",
+    pattern: "*.yaml",
+    limit: LIMIT,
+};
+
+/// A flow file that could not be read at all (missing, a folder, too large, ...);
+/// its `Display` is the message for the person who named it.
+pub type OpenError = source::Unreadable;
+
+/// A flow file as read, with everything loading and checking found in it.
+#[derive(Debug)]
+pub struct Opened {
+    /// The path as given, for messages (`Diagnostic::render` escapes it).
+    pub path: String,
+    /// The text; when the file is not UTF-8, with each bad sequence shown as `�`.
+    pub source: String,
+    /// The file's bytes hashed, as session headers record it.
+    pub sha256: String,
+    /// The flow, when it loaded (it may still have check errors).
+    pub flow: Option<Flow>,
+    /// Loading errors, or else what `flow::check::check` found, in order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Opened {
+    /// Whether anything found makes the flow unplayable.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// Each error rendered with its source line and caret, warnings left out.
+    pub fn rendered_errors(&self) -> Vec<String> {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.render(&self.path, &self.source))
+            .collect()
+    }
+}
+
+/// Reads the flow file at `path` (a regular file up to `LIMIT`), then loads and checks it.
+pub fn open(path: &Path) -> Result<Opened, OpenError> {
+    let bytes = source::read(path, FLOW_FILE)?;
+    Ok(opened(path.display().to_string(), bytes))
+}
+
+/// A flow file's bytes, decoded, loaded and checked.
+pub fn opened(path: String, bytes: Vec<u8>) -> Opened {
+    let sha256 = sha256_hex(&bytes);
+    let (source, flow, diagnostics) = match source::decode(bytes) {
+        Err(not_utf8) => (not_utf8.lossy, None, vec![not_utf8.finding]),
+        Ok(text) => match flow::load(&text) {
+            Ok(flow) => {
+                let findings = flow::check::check(&flow);
+                (text, Some(flow), findings)
+            }
+            Err(e) => (text, None, e.diagnostics),
+        },
+    };
+    Opened {
+        path,
+        source,
+        sha256,
+        flow,
+        diagnostics,
+    }
+}
+
+/// The SHA-256 of `bytes` in lower-case hex: how sessions name the exact flow they ran.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = "flow: f\ntitle: F\nsteps:\n  a:\n    text: Hello\n    end: success\n";
+
+    #[test]
+    fn a_good_flow_loads_with_its_hash_and_no_findings() {
+        let opened = opened("f.yaml".into(), GOOD.into());
+        assert!(opened.flow.is_some());
+        assert_eq!(opened.diagnostics, Vec::new());
+        assert_eq!(opened.sha256, sha256_hex(GOOD.as_bytes()));
+        assert_eq!(opened.sha256.len(), 64);
+    }
+
+    #[test]
+    fn the_hash_is_of_the_bytes() {
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_one_error_at_the_bad_byte() {
+        let opened = opened("f.yaml".into(), b"flow: f\ntitle: Caf\xe9\n".to_vec());
+        assert!(opened.flow.is_none());
+        assert!(opened.has_errors());
+        let codes: Vec<_> = opened.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["not-utf8"]);
+        assert_eq!(
+            (opened.diagnostics[0].at.line, opened.diagnostics[0].at.col),
+            (2, 11)
+        );
+        let rendered = opened.rendered_errors().join("");
+        assert!(rendered.starts_with("f.yaml:2:11: error: byte 0xE9 is not UTF-8"));
+        assert!(rendered.contains("2 | title: Caf\u{fffd}\n"), "{rendered}");
+    }
+
+    #[test]
+    fn every_loading_error_is_kept() {
+        let opened = opened("f.yaml".into(), b"flow: f\nsteps: []\nwhat: 1\n".to_vec());
+        assert!(opened.flow.is_none());
+        assert!(opened.diagnostics.len() >= 2, "{:?}", opened.diagnostics);
+    }
+}
