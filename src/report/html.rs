@@ -2,9 +2,10 @@
 
 use std::fmt::Write as _;
 
+use super::escape::escape;
 use super::figures::{Comparison, FlowVersion, TaskFigures, Verdict};
 use super::{FlowReport, Report, svg};
-use crate::text::{minutes_seconds, printable};
+use crate::text::minutes_seconds;
 
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;max-width:1100px;margin:0 auto;padding:24px}
@@ -19,16 +20,6 @@ th{background:#f4f6fa;font-weight:600}td.n{text-align:right;font-variant-numeric
 .muted{color:#6b7388}code{background:#f4f6fa;padding:0 3px;border-radius:3px}
 @media print{body{padding:0;font-size:12px}h2{break-before:page}h2:first-of-type{break-before:auto}article,table,.chart{break-inside:avoid}}
 ";
-
-/// Text safe inside HTML and SVG, with control characters made visible.
-pub fn escape(text: &str) -> String {
-    printable(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-}
 
 /// Escaped text with `backticked` words set as code, as the summaries write them.
 fn prose(text: &str) -> String {

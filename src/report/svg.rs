@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::html::escape;
+use super::escape::escape;
 
 const WIDTH: f64 = 560.0;
 const LABEL: f64 = 190.0;
