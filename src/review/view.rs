@@ -7,9 +7,10 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{COLUMNS, Column, Review, Screen};
+use crate::text::fit;
 use crate::text::minutes_seconds;
 use crate::text::printable;
-use crate::tui::timeline::{BAR_WIDTH, event_line, longest_timing, truncate};
+use crate::tui::timeline::{BAR_WIDTH, event_line, longest_timing};
 
 pub const HELP: &str = "\
 Tab / Shift-Tab   switch between Sessions and Flow
@@ -269,8 +270,8 @@ fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
             .map(|(c, n)| format!("{}×{n}", printable(c)))
             .collect();
         lines.push(Line::from(format!(
-            "{:<16} {:>6} {:>6.0}%  {:<16}{:>5} {:>6} {:>4} {:>4}  {}",
-            truncate(&printable(&s.step), 16),
+            "{} {:>6} {:>6.0}%  {:<16}{:>5} {:>6} {:>4} {:>4}  {}",
+            fit(&printable(&s.step), 16),
             s.visits,
             reached,
             bar,
