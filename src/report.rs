@@ -1,6 +1,7 @@
 //! `mvx report`'s figures: per flow version, tasks, steps, paths and verdicts, with
 //! intervals; variants compared side by side. Renderers turn a [`Report`] into text.
 
+mod comparison;
 mod escape;
 mod figures;
 pub mod html;
@@ -13,7 +14,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::session::Session;
-pub use figures::{Comparison, FlowVersion, Friction, Note, StepFigures, TaskFigures, Verdict};
+pub use comparison::Comparison;
+pub use figures::{FlowVersion, Friction, Note, StepFigures, TaskFigures, Verdict};
 use tally::Tally;
 
 /// Everything a report says, ready to render; also what `--format json` prints.

@@ -2,8 +2,9 @@
 
 use std::fmt::Write as _;
 
+use super::comparison::Comparison;
 use super::escape::escape;
-use super::figures::{Comparison, FlowVersion, TaskFigures, Verdict};
+use super::figures::{FlowVersion, TaskFigures, Verdict};
 use super::{FlowReport, Report, svg};
 use crate::text::minutes_seconds;
 
