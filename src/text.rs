@@ -71,12 +71,6 @@ pub fn fit(text: &str, columns: usize) -> String {
     cell
 }
 
-/// A span of milliseconds as `m:ss`, as timelines and notes show times.
-pub fn minutes_seconds(ms: u64) -> String {
-    let seconds = ms / 1000;
-    format!("{}:{:02}", seconds / 60, seconds % 60)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -84,13 +78,6 @@ mod tests {
     #[test]
     fn escapes_controls_but_keeps_newlines_and_unicode() {
         assert_eq!(printable("a\u{1b}[2Jé\nb\tc"), "a\\u{1b}[2Jé\nb\\u{9}c");
-    }
-
-    #[test]
-    fn times_read_as_minutes_and_seconds() {
-        assert_eq!(minutes_seconds(0), "0:00");
-        assert_eq!(minutes_seconds(61_999), "1:01");
-        assert_eq!(minutes_seconds(3_600_000), "60:00");
     }
 
     #[test]

@@ -14,9 +14,9 @@ use sha2::{Digest, Sha256};
 
 use super::Script;
 use crate::flow::{self, Flow};
+use crate::format::minutes_seconds;
 use crate::play::view::PlayView;
 use crate::session::{self, Session};
-use crate::text::minutes_seconds;
 use crate::text::printable;
 use crate::tui::terminal::FullScreen;
 

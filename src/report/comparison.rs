@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use super::figures::{FlowVersion, Share, TaskFigures, Verdict};
+use crate::format::{p_value, points, seconds, seconds_difference};
 use crate::stats::{self, TestResult};
 
 /// Below this p-value a difference is reported as one; above, as too small to tell.
@@ -25,19 +26,6 @@ pub struct ComparedFigure {
     pub test: Option<TestResult>,
     /// In words: which did better, or that the samples are too small to tell.
     pub verdict: String,
-}
-
-impl ComparedFigure {
-    /// The test and its result in one line: "N-1 z = 1.57, p = 0.117".
-    pub fn test_text(&self) -> String {
-        self.test.map_or("–".into(), |t| match t.df {
-            Some(df) => format!(
-                "Welch t = {:.2}, df = {df:.1}, p = {:.3}",
-                t.statistic, t.p_value
-            ),
-            None => format!("N-1 z = {:.2}, p = {:.3}", t.statistic, t.p_value),
-        })
-    }
 }
 
 impl Comparison {
@@ -96,7 +84,7 @@ fn compare_completion(
         figure: format!("`{}` completion", ta.task),
         a: format!("{}/{}", ta.successes, ta.attempts),
         b: format!("{}/{}", tb.successes, tb.attempts),
-        difference: format!("{:+.0} points", (rate(ta) - rate(tb)) * 100.0),
+        difference: points(rate(ta) - rate(tb)),
         test,
         verdict: in_words(
             test,
@@ -120,9 +108,9 @@ fn compare_times(
     let test = stats::welch_t(&logs(ta), &logs(tb));
     Some(ComparedFigure {
         figure: format!("`{}` time (geometric mean)", ta.task),
-        a: format!("{ga:.1} s"),
-        b: format!("{gb:.1} s"),
-        difference: format!("{:+.1} s", ga - gb),
+        a: seconds(ga),
+        b: seconds(gb),
+        difference: seconds_difference(ga - gb),
         test,
         // Faster is better: the sign is turned so the quicker variant is named.
         verdict: in_words(
@@ -160,7 +148,7 @@ fn compare_yes(
         figure: format!("`{}` answered Yes", va.question),
         a: format!("{}/{}", ya.count, ya.of),
         b: format!("{}/{}", yb.count, yb.of),
-        difference: format!("{:+.0} points", (share(ya) - share(yb)) * 100.0),
+        difference: points(share(ya) - share(yb)),
         test,
         verdict: in_words(
             test,
@@ -206,9 +194,9 @@ fn in_words(test: Option<TestResult>, difference: f64, a: &str, b: &str, better:
     match test {
         Some(t) if t.p_value < ALPHA => {
             let winner = if difference > 0.0 { a } else { b };
-            format!("{winner} {better} (p = {:.3})", t.p_value)
+            format!("{winner} {better} ({})", p_value(t.p_value))
         }
-        Some(t) => format!("too small a sample to tell (p = {:.2})", t.p_value),
+        Some(t) => format!("too small a sample to tell ({})", p_value(t.p_value)),
         None => "cannot be tested (too few answers or no variation)".into(),
     }
 }

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::tally::{AnswerTally, StepTally, Tally, TaskTally};
+use crate::format::{interval, percent, percent_interval, seconds};
 use crate::stats::{self, Interval};
 
 const TOP_PATHS: usize = 5;
@@ -186,7 +187,7 @@ impl FlowVersion {
         for task in &self.tasks {
             let interval = task
                 .completion
-                .map(|i| format!(" ({})", percent_range(i)))
+                .map(|i| format!(" ({})", percent_interval(i)))
                 .unwrap_or_default();
             let name = if self.tasks.len() > 1 {
                 format!(" `{}`", task.task)
@@ -215,8 +216,9 @@ impl FlowVersion {
             .max_by(|a, b| a.1.total_cmp(&b.1));
         if let Some((step, hesitation)) = slowest {
             parts.push(format!(
-                "slowest step: `{}`, median hesitation {hesitation:.1} s",
-                step.step
+                "slowest step: `{}`, median hesitation {}",
+                step.step,
+                seconds(hesitation)
             ));
         }
         if self.sessions.aborted + self.sessions.cut_off > 0 {
@@ -229,12 +231,9 @@ impl FlowVersion {
     }
 }
 
-fn percent_range(i: Interval) -> String {
-    format!("{:.0}-{:.0}%", i.low * 100.0, i.high * 100.0)
-}
-
-fn seconds(values: &[f64], p: f64) -> Option<f64> {
-    stats::quantile(values, p).map(|ms| ms / 1000.0)
+/// The `p` quantile of millisecond values, in seconds.
+fn quantile_s(values_ms: &[f64], p: f64) -> Option<f64> {
+    stats::quantile(values_ms, p).map(|ms| ms / 1000.0)
 }
 
 fn mean_of(values: &[f64]) -> Option<Mean> {
@@ -304,10 +303,10 @@ impl StepFigures {
         StepFigures {
             step: id.to_owned(),
             visits: tally.visits,
-            hesitation_median_s: seconds(&tally.hesitation_ms, 0.5),
-            hesitation_p90_s: seconds(&tally.hesitation_ms, 0.9),
-            decision_median_s: seconds(&tally.decision_ms, 0.5),
-            decision_p90_s: seconds(&tally.decision_ms, 0.9),
+            hesitation_median_s: quantile_s(&tally.hesitation_ms, 0.5),
+            hesitation_p90_s: quantile_s(&tally.hesitation_ms, 0.9),
+            decision_median_s: quantile_s(&tally.decision_ms, 0.5),
+            decision_p90_s: quantile_s(&tally.decision_ms, 0.9),
             choices,
             backtracks: tally.backtracks,
             drop_offs: tally.drop_offs,
@@ -339,13 +338,13 @@ impl Friction {
                     && drop_offs * 2.0 >= hesitation
                     && drop_offs > 0.0
                 {
-                    format!("{:.0}% of visits ended the task here", drop_offs * 100.0)
+                    format!("{} of visits ended the task here", percent(drop_offs))
                 } else if backtracks * 2.0 >= hesitation && backtracks > 0.0 {
-                    format!("{:.0}% of visits went back", backtracks * 100.0)
+                    format!("{} of visits went back", percent(backtracks))
                 } else {
                     format!(
-                        "median hesitation {:.1} s, {hesitation:.1}× the typical step",
-                        s.hesitation_median_s.unwrap_or(0.0)
+                        "median hesitation {}, {hesitation:.1}× the typical step",
+                        seconds(s.hesitation_median_s.unwrap_or(0.0))
                     )
                 };
                 Friction {
@@ -401,9 +400,10 @@ fn standard_score(question: &str, numbers: &[f64]) -> Option<String> {
     match question {
         "nps" => stats::nps(&answers).map(|s| format!("NPS {s:+.0}")),
         "seq" => stats::mean_t_interval(numbers)
-            .map(|(m, i)| format!("SEQ {m:.2} of 7 ({:.2}–{:.2})", i.low, i.high)),
-        "csat" => stats::csat_top_two(&answers, 5)
-            .map(|s| format!("CSAT {:.0}% (top two of 5)", s * 100.0)),
+            .map(|(m, i)| format!("SEQ {m:.2} of 7 ({})", interval(i, 2))),
+        "csat" => {
+            stats::csat_top_two(&answers, 5).map(|s| format!("CSAT {} (top two of 5)", percent(s)))
+        }
         _ => None,
     }
 }

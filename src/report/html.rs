@@ -6,7 +6,10 @@ use super::comparison::Comparison;
 use super::escape::escape;
 use super::figures::{FlowVersion, TaskFigures, Verdict};
 use super::{FlowReport, Report, svg};
-use crate::text::minutes_seconds;
+use crate::format::{
+    self, interval, minutes_seconds, or_missing, percent, percent_interval, seconds_interval,
+    seconds_or_missing,
+};
 
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;max-width:1100px;margin:0 auto;padding:24px}
@@ -125,7 +128,7 @@ fn render_comparison(flow: &FlowReport, comparison: &Comparison, out: &mut Strin
         escape(&comparison.b)
     );
     for row in &comparison.rows {
-        let test = row.test_text();
+        let test = format::test(row.test);
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
@@ -138,10 +141,6 @@ fn render_comparison(flow: &FlowReport, comparison: &Comparison, out: &mut Strin
         );
     }
     out.push_str("</table>");
-}
-
-fn seconds(value: Option<f64>) -> String {
-    value.map_or("–".into(), |s| format!("{s:.1} s"))
 }
 
 fn render_version(version: &FlowVersion, out: &mut String) {
@@ -212,23 +211,18 @@ fn task_row(task: &TaskFigures, out: &mut String) {
         .filter(|(o, _)| **o != "success")
         .map(|(o, n)| format!("{o} {n}"))
         .collect();
-    let range = |i: Option<crate::stats::Interval>, pct: bool| match i {
-        Some(i) if pct => format!("{:.0}–{:.0}%", i.low * 100.0, i.high * 100.0),
-        Some(i) => format!("{:.1}–{:.1} s", i.low, i.high),
-        None => "–".into(),
-    };
     let _ = write!(
         out,
-        "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td></tr>",
+        "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
         escape(&task.task),
         task.attempts,
         task.successes,
-        range(task.completion, true),
+        or_missing(task.completion.map(percent_interval)),
         escape(&not_completed.join(", ")),
-        seconds(task.time_geometric_mean_s),
-        range(task.time_interval_s, false),
-        seconds(task.time_median_s),
-        task.directness * 100.0
+        seconds_or_missing(task.time_geometric_mean_s),
+        or_missing(task.time_interval_s.map(seconds_interval)),
+        seconds_or_missing(task.time_median_s),
+        percent(task.directness)
     );
 }
 
@@ -254,10 +248,10 @@ fn render_steps(version: &FlowVersion, out: &mut String) {
             "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&step.step),
             step.visits,
-            seconds(step.hesitation_median_s),
-            seconds(step.hesitation_p90_s),
-            seconds(step.decision_median_s),
-            seconds(step.decision_p90_s),
+            seconds_or_missing(step.hesitation_median_s),
+            seconds_or_missing(step.hesitation_p90_s),
+            seconds_or_missing(step.decision_median_s),
+            seconds_or_missing(step.decision_p90_s),
             step.backtracks,
             step.drop_offs
         );
@@ -309,15 +303,15 @@ fn render_verdict(verdict: &Verdict, out: &mut String) {
         verdict.answers
     );
     if let Some(yes) = &verdict.yes {
-        let ci = yes.interval.map_or(String::new(), |i| {
-            format!(" ({:.0}–{:.0}%)", i.low * 100.0, i.high * 100.0)
-        });
+        let ci = yes
+            .interval
+            .map_or(String::new(), |i| format!(" ({})", percent_interval(i)));
         let _ = write!(out, "; Yes: {}/{}{ci}", yes.count, yes.of);
     }
     if let Some(scale) = &verdict.scale {
         let ci = scale
             .interval
-            .map_or(String::new(), |i| format!(" ({:.2}–{:.2})", i.low, i.high));
+            .map_or(String::new(), |i| format!(" ({})", interval(i, 2)));
         let _ = write!(out, "; mean {:.2}{ci}", scale.mean);
     }
     if let Some(standard) = &verdict.standard {

@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{COLUMNS, Column, Review, Screen};
+use crate::format::{minutes_seconds, percent, seconds_or_missing};
 use crate::text::fit;
-use crate::text::minutes_seconds;
 use crate::text::printable;
 use crate::tui::timeline::{BAR_WIDTH, event_line, longest_timing};
 
@@ -254,13 +254,13 @@ fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
         .max(0.001);
     let mut lines = vec![
         Line::from(
-            "step             visits reached  median hesitation     p90   back drop  choices",
+            "step             visits reached  median hesitation         p90 back drop choices",
         )
         .bold(),
     ];
     let total = version.sessions.total.max(1) as f64;
     for s in &version.steps {
-        let reached = s.visits.min(version.sessions.total) as f64 / total * 100.0;
+        let reached = s.visits.min(version.sessions.total) as f64 / total;
         let median = s.hesitation_median_s.unwrap_or(0.0);
         let bar = "▇".repeat(((median / longest) * BAR_WIDTH as f64).round() as usize);
         let choices: Vec<String> = s
@@ -270,13 +270,13 @@ fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
             .map(|(c, n)| format!("{}×{n}", printable(c)))
             .collect();
         lines.push(Line::from(format!(
-            "{} {:>6} {:>6.0}%  {:<16}{:>5} {:>6} {:>4} {:>4}  {}",
+            "{} {:>6} {:>7}  {:<16}{:>6} {:>6} {:>4} {:>4} {}",
             fit(&printable(&s.step), 16),
             s.visits,
-            reached,
+            percent(reached),
             bar,
-            seconds(s.hesitation_median_s),
-            seconds(s.hesitation_p90_s),
+            seconds_or_missing(s.hesitation_median_s),
+            seconds_or_missing(s.hesitation_p90_s),
             s.backtracks,
             s.drop_offs,
             choices.join(", ")
@@ -305,10 +305,6 @@ fn column_name(column: Column) -> &'static str {
         Column::Tasks => "tasks",
         Column::Verdicts => "verdicts",
     }
-}
-
-fn seconds(value: Option<f64>) -> String {
-    value.map_or("–".into(), |s| format!("{s:.1}s"))
 }
 
 fn help(area: Rect, buf: &mut Buffer) {

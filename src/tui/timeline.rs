@@ -3,8 +3,9 @@
 use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
 
+use crate::format::{minutes_seconds, seconds};
 use crate::session::EventKind;
-use crate::text::{fit, minutes_seconds, printable};
+use crate::text::{fit, printable};
 
 /// Width of a bar for the longest hesitation or decision shown.
 pub const BAR_WIDTH: usize = 16;
@@ -57,7 +58,10 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
         let scale = |ms: u64| ((ms as f64 / longest as f64) * BAR_WIDTH as f64).round() as usize;
         spans.push(Span::raw("▇".repeat(scale(hesitation))));
         spans.push(Span::raw("░".repeat(scale(decision).saturating_sub(scale(hesitation)))).dim());
-        spans.push(Span::raw(format!(" {:.1} s", hesitation as f64 / 1000.0)));
+        spans.push(Span::raw(format!(
+            " {}",
+            seconds(hesitation as f64 / 1000.0)
+        )));
     }
     let line = Line::from(spans);
     match kind {
