@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::tally::{AnswerTally, StepTally, Tally, TaskTally};
 use crate::format::{interval, percent, percent_interval, seconds};
+use crate::session::TaskEnding;
 use crate::stats::{self, Interval};
 
 const TOP_PATHS: usize = 5;
@@ -52,7 +53,7 @@ pub struct TaskFigures {
     pub successes: usize,
     pub completion: Option<Interval>,
     /// Attempts by outcome: success, failure, abandoned, timeout, aborted, cut off.
-    pub outcomes: BTreeMap<&'static str, usize>,
+    pub outcomes: BTreeMap<TaskEnding, usize>,
     /// Seconds, successful attempts only.
     pub time_geometric_mean_s: Option<f64>,
     pub time_interval_s: Option<Interval>,
@@ -69,7 +70,7 @@ pub struct TaskFigures {
 #[derive(Debug, Serialize)]
 pub struct PathCount {
     pub path: String,
-    pub outcome: &'static str,
+    pub outcome: TaskEnding,
     pub count: usize,
 }
 
@@ -248,7 +249,11 @@ fn mean_of(values: &[f64]) -> Option<Mean> {
 
 impl TaskFigures {
     fn new(id: &str, tally: &TaskTally) -> Self {
-        let successes = tally.outcomes.get("success").copied().unwrap_or(0);
+        let successes = tally
+            .outcomes
+            .get(&TaskEnding::SUCCESS)
+            .copied()
+            .unwrap_or(0);
         let times_s: Vec<f64> = tally.success_ms.iter().map(|ms| ms / 1000.0).collect();
         let geometric = stats::geometric_mean(&times_s);
         let mut paths: Vec<PathCount> = tally
@@ -256,14 +261,14 @@ impl TaskFigures {
             .iter()
             .map(|((path, outcome), count)| PathCount {
                 path: path.clone(),
-                outcome,
+                outcome: *outcome,
                 count: *count,
             })
             .collect();
         paths.sort_by(|a, b| b.count.cmp(&a.count).then(a.path.cmp(&b.path)));
         let funnel = paths
             .iter()
-            .find(|p| p.outcome == "success")
+            .find(|p| p.outcome == TaskEnding::SUCCESS)
             .map(|p| {
                 p.path
                     .split(" → ")

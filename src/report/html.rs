@@ -10,6 +10,7 @@ use crate::format::{
     self, interval, minutes_seconds, or_missing, percent, percent_interval, seconds_interval,
     seconds_or_missing,
 };
+use crate::session::TaskEnding;
 
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;max-width:1100px;margin:0 auto;padding:24px}
@@ -208,8 +209,8 @@ fn task_row(task: &TaskFigures, out: &mut String) {
     let not_completed: Vec<String> = task
         .outcomes
         .iter()
-        .filter(|(o, _)| **o != "success")
-        .map(|(o, n)| format!("{o} {n}"))
+        .filter(|(o, _)| **o != TaskEnding::SUCCESS)
+        .map(|(o, n)| format!("{} {n}", o.word()))
         .collect();
     let _ = write!(
         out,
@@ -279,7 +280,7 @@ fn render_paths(task: &TaskFigures, out: &mut String) {
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
             escape(&path.path),
-            path.outcome,
+            path.outcome.word(),
             path.count
         );
     }

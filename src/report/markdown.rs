@@ -8,6 +8,7 @@ use crate::format::{
     self, interval, minutes_seconds, or_missing, percent, percent_interval, seconds_interval,
     seconds_or_missing,
 };
+use crate::session::{TaskEnding, TaskOutcome};
 use crate::text::printable;
 
 pub fn render(report: &Report) -> String {
@@ -173,7 +174,8 @@ fn render_steps(version: &FlowVersion, out: &mut String) {
 }
 
 fn render_task_row(task: &TaskFigures, out: &mut String) {
-    let count = |outcome: &str| task.outcomes.get(outcome).copied().unwrap_or(0);
+    let count = |ending: TaskEnding| task.outcomes.get(&ending).copied().unwrap_or(0);
+    let ended = |outcome: TaskOutcome| count(TaskEnding::Ended(outcome));
     let _ = writeln!(
         out,
         "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
@@ -181,11 +183,11 @@ fn render_task_row(task: &TaskFigures, out: &mut String) {
         task.attempts,
         task.successes,
         or_missing(task.completion.map(percent_interval)),
-        count("failure"),
-        count("abandoned"),
-        count("timeout"),
-        count("aborted"),
-        count("cut off"),
+        ended(TaskOutcome::Failure),
+        ended(TaskOutcome::Abandoned),
+        ended(TaskOutcome::Timeout),
+        ended(TaskOutcome::Aborted),
+        count(TaskEnding::CutOff),
         seconds_or_missing(task.time_geometric_mean_s),
         or_missing(task.time_interval_s.map(seconds_interval)),
         seconds_or_missing(task.time_median_s),
@@ -204,7 +206,7 @@ fn render_paths(task: &TaskFigures, out: &mut String) {
             out,
             "| {} | {} | {} |",
             cell(&path.path),
-            path.outcome,
+            path.outcome.word(),
             path.count
         );
     }

@@ -2,7 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::session::{AnswerValue, CUT_OFF, EventKind, ObserverNote, Session};
+use crate::session::{
+    AnswerValue, EventKind, ObserverNote, Session, SessionEnding, SessionOutcome, TaskEnding,
+    TaskOutcome,
+};
 
 /// What one flow version (flow, variant, sha256) has accumulated so far.
 #[derive(Debug, Default)]
@@ -26,13 +29,13 @@ pub struct Tally {
 #[derive(Debug, Default)]
 pub struct TaskTally {
     pub attempts: usize,
-    pub outcomes: BTreeMap<&'static str, usize>,
+    pub outcomes: BTreeMap<TaskEnding, usize>,
     /// Durations of successful attempts, in milliseconds.
     pub success_ms: Vec<f64>,
     /// Successful attempts without a single backtrack.
     pub direct: usize,
     /// Paths of attempts, step ids joined, with how they ended.
-    pub paths: BTreeMap<(String, &'static str), usize>,
+    pub paths: BTreeMap<(String, TaskEnding), usize>,
     /// Attempts that showed each step at least once.
     pub reached: BTreeMap<String, usize>,
 }
@@ -79,14 +82,14 @@ impl Tally {
                 &session.header.participant,
             );
         }
-        match session.outcome() {
-            Some(crate::session::SessionOutcome::Complete) => self.complete += 1,
-            Some(crate::session::SessionOutcome::Aborted) => self.aborted += 1,
-            None => self.cut_off += 1,
+        match session.ending() {
+            SessionEnding::Ended(SessionOutcome::Complete) => self.complete += 1,
+            SessionEnding::Ended(SessionOutcome::Aborted) => self.aborted += 1,
+            SessionEnding::CutOff => self.cut_off += 1,
         }
         // An attempt still open when the recording stopped was cut off, not dropped.
         if let Some(open) = attempt {
-            self.close(open, CUT_OFF, None);
+            self.close(open, TaskEnding::CutOff, None);
         }
         self.sus_scores.extend(sus_of(session));
     }
@@ -160,7 +163,7 @@ impl Tally {
                 ..
             } => {
                 if let Some(open) = attempt.take() {
-                    self.close(open, outcome.word(), Some(*duration_ms));
+                    self.close(open, TaskEnding::Ended(*outcome), Some(*duration_ms));
                 }
             }
             EventKind::Answer {
@@ -186,7 +189,7 @@ impl Tally {
         self.steps.entry(id.to_owned()).or_default()
     }
 
-    fn close(&mut self, mut attempt: Attempt, outcome: &'static str, duration_ms: Option<u64>) {
+    fn close(&mut self, mut attempt: Attempt, outcome: TaskEnding, duration_ms: Option<u64>) {
         if let Some(to) = attempt
             .led_to
             .take()
@@ -207,10 +210,12 @@ impl Tally {
             .paths
             .entry((attempt.path.join(" → "), outcome))
             .or_default() += 1;
-        if outcome == "success" {
+        if outcome == TaskEnding::SUCCESS {
             task.success_ms.extend(duration_ms.map(|d| d as f64));
             task.direct += usize::from(!attempt.backtracked);
-        } else if let Some(last) = last.filter(|_| outcome != "failure") {
+        } else if let Some(last) =
+            last.filter(|_| outcome != TaskEnding::Ended(TaskOutcome::Failure))
+        {
             // A failure ends on an end step the flow meant as an ending; giving up,
             // running out of time, aborting or a cut-off recording drop off mid-way.
             self.step(&last).drop_offs += 1;

@@ -8,6 +8,7 @@ use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{COLUMNS, Column, Review, Screen};
 use crate::format::{minutes_seconds, percent, seconds_or_missing};
+use crate::session::{SessionEnding, SessionOutcome};
 use crate::text::fit;
 use crate::text::printable;
 use crate::tui::timeline::{BAR_WIDTH, event_line, longest_timing};
@@ -120,9 +121,11 @@ impl Review {
             .take(heights)
             .map(|(at, &i)| {
                 let r = &self.data.rows[i];
-                let outcome = Cell::from(r.outcome).style(match r.outcome {
-                    "complete" => Style::new(),
-                    _ => Style::new().add_modifier(Modifier::BOLD),
+                let complete = SessionEnding::Ended(SessionOutcome::Complete);
+                let outcome = Cell::from(r.outcome.word()).style(if r.outcome == complete {
+                    Style::new()
+                } else {
+                    Style::new().add_modifier(Modifier::BOLD)
                 });
                 let row = Row::new(vec![
                     Cell::from(printable(&r.started_at)),
@@ -169,7 +172,7 @@ impl Review {
                 printable(&r.flow),
                 printable(&r.variant),
                 printable(&r.started_at),
-                r.outcome
+                r.outcome.word()
             ))
             .bold(),
             Line::from(
