@@ -4,6 +4,9 @@
 
 use crate::stats::{Interval, TestResult};
 
+/// Between the steps of a path, and of a funnel.
+pub const ARROW: &str = " → ";
+
 /// What stands in for a figure that cannot be computed.
 pub const MISSING: &str = "–";
 
@@ -106,6 +109,11 @@ pub fn test(test: Option<TestResult>) -> String {
     }
 }
 
+/// The steps of a path in the order they were shown: `home → drinks → brewing`.
+pub fn path(steps: &[String]) -> String {
+    steps.join(ARROW)
+}
+
 /// A span of milliseconds as `m:ss`, as timelines and notes show times.
 pub fn minutes_seconds(ms: u64) -> String {
     let seconds = ms / 1000;
@@ -192,6 +200,13 @@ mod tests {
         ] {
             assert_eq!(text, expected);
         }
+    }
+
+    #[test]
+    fn paths_join_their_steps_with_arrows() {
+        assert_eq!(path(&[]), "");
+        assert_eq!(path(&["home".into()]), "home");
+        assert_eq!(path(&["home".into(), "brew".into()]), "home → brew");
     }
 
     #[test]

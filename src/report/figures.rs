@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::tally::{AnswerTally, StepTally, Tally, TaskTally};
-use crate::format::{interval, percent, percent_interval, seconds};
+use crate::format::{self, interval, percent, percent_interval, seconds};
 use crate::session::TaskEnding;
 use crate::stats::{self, Interval};
 
@@ -69,7 +69,9 @@ pub struct TaskFigures {
 
 #[derive(Debug, Serialize)]
 pub struct PathCount {
-    pub path: String,
+    /// Step ids in the order shown; JSON writes them joined, as it always has.
+    #[serde(serialize_with = "joined")]
+    pub path: Vec<String>,
     pub outcome: TaskEnding,
     pub count: usize,
 }
@@ -237,6 +239,10 @@ fn quantile_s(values_ms: &[f64], p: f64) -> Option<f64> {
     stats::quantile(values_ms, p).map(|ms| ms / 1000.0)
 }
 
+fn joined<S: serde::Serializer>(steps: &[String], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format::path(steps))
+}
+
 fn mean_of(values: &[f64]) -> Option<Mean> {
     let interval = stats::mean_t_interval(values).map(|(_, i)| i);
     let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)?;
@@ -271,8 +277,8 @@ impl TaskFigures {
             .find(|p| p.outcome == TaskEnding::SUCCESS)
             .map(|p| {
                 p.path
-                    .split(" → ")
-                    .map(|s| (s.to_owned(), tally.reached.get(s).copied().unwrap_or(0)))
+                    .iter()
+                    .map(|s| (s.clone(), tally.reached.get(s).copied().unwrap_or(0)))
                     .collect()
             })
             .unwrap_or_default();

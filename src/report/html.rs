@@ -279,7 +279,7 @@ fn render_paths(task: &TaskFigures, out: &mut String) {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
-            escape(&path.path),
+            escape(&format::path(&path.path)),
             path.outcome.word(),
             path.count
         );

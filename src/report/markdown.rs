@@ -205,7 +205,7 @@ fn render_paths(task: &TaskFigures, out: &mut String) {
         let _ = writeln!(
             out,
             "| {} | {} | {} |",
-            cell(&path.path),
+            cell(&format::path(&path.path)),
             path.outcome.word(),
             path.count
         );
@@ -219,7 +219,7 @@ fn render_paths(task: &TaskFigures, out: &mut String) {
         let _ = writeln!(
             out,
             "\nFunnel along the most frequent successful path: {}",
-            steps.join(" → ")
+            steps.join(format::ARROW)
         );
     }
 }

@@ -34,8 +34,8 @@ pub struct TaskTally {
     pub success_ms: Vec<f64>,
     /// Successful attempts without a single backtrack.
     pub direct: usize,
-    /// Paths of attempts, step ids joined, with how they ended.
-    pub paths: BTreeMap<(String, TaskEnding), usize>,
+    /// Paths of attempts, the steps in the order shown, with how they ended.
+    pub paths: BTreeMap<(Vec<String>, TaskEnding), usize>,
     /// Attempts that showed each step at least once.
     pub reached: BTreeMap<String, usize>,
 }
@@ -206,10 +206,7 @@ impl Tally {
         for step in seen {
             *task.reached.entry(step.clone()).or_default() += 1;
         }
-        *task
-            .paths
-            .entry((attempt.path.join(" → "), outcome))
-            .or_default() += 1;
+        *task.paths.entry((attempt.path, outcome)).or_default() += 1;
         if outcome == TaskEnding::SUCCESS {
             task.success_ms.extend(duration_ms.map(|d| d as f64));
             task.direct += usize::from(!attempt.backtracked);
