@@ -15,8 +15,9 @@ use serde::Serialize;
 
 use crate::session::Session;
 pub use comparison::Comparison;
-pub use figures::{FlowVersion, Friction, Note, StepFigures, TaskFigures, Verdict};
+pub use figures::{FlowVersion, Friction, StepFigures, TaskFigures, Verdict};
 use tally::Tally;
+pub use tally::{Note, NoteBy};
 
 /// Everything a report says, ready to render; also what `--format json` prints.
 #[derive(Debug, Serialize)]

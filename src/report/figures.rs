@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::tally::{AnswerTally, StepTally, Tally, TaskTally};
+use super::tally::{AnswerTally, Note, StepTally, Tally, TaskTally};
 use crate::format::{self, interval, percent, percent_interval, seconds};
 use crate::session::TaskEnding;
 use crate::stats::{self, Interval};
@@ -25,16 +25,6 @@ pub struct FlowVersion {
     pub verdicts: Vec<Verdict>,
     pub sus: Option<Mean>,
     pub notes: Vec<Note>,
-}
-
-/// A researcher's note (`mvx play`, Ctrl-N) or an observer's (`mvx observe`).
-#[derive(Debug, Serialize)]
-pub struct Note {
-    pub participant: String,
-    pub at_ms: u64,
-    /// `researcher` or `observer`.
-    pub by: &'static str,
-    pub text: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -163,16 +153,7 @@ impl FlowVersion {
             friction,
             verdicts,
             sus,
-            notes: tally
-                .notes
-                .iter()
-                .map(|(participant, at_ms, by, text)| Note {
-                    participant: participant.clone(),
-                    at_ms: *at_ms,
-                    by,
-                    text: text.clone(),
-                })
-                .collect(),
+            notes: tally.notes.clone(),
         };
         version.summary = version.summarise();
         version

@@ -193,7 +193,7 @@ fn render_version(version: &FlowVersion, out: &mut String) {
                 "<li>{} at {} ({}): {}</li>",
                 escape(&note.participant),
                 minutes_seconds(note.at_ms),
-                note.by,
+                note.by.word(),
                 escape(&note.text)
             );
         }

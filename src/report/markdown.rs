@@ -133,7 +133,7 @@ fn render_version(version: &FlowVersion, out: &mut String) {
                 "- {} at {} ({}): {}",
                 cell(&note.participant),
                 minutes_seconds(note.at_ms),
-                note.by,
+                note.by.word(),
                 cell(&note.text)
             );
         }

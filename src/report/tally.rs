@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use crate::session::{
     AnswerValue, EventKind, ObserverNote, Session, SessionEnding, SessionOutcome, TaskEnding,
     TaskOutcome,
@@ -22,8 +24,36 @@ pub struct Tally {
     pub answers: BTreeMap<String, AnswerTally>,
     /// SUS scores of sessions that answered all ten `sus1`..`sus10` questions.
     pub sus_scores: Vec<f64>,
-    /// Researchers' and observers' notes: participant, ms from the session's start, who, text.
-    pub notes: Vec<(String, u64, &'static str, String)>,
+    /// Researchers' and observers' notes, in the order sessions were added.
+    pub notes: Vec<Note>,
+}
+
+/// A researcher's note (`mvx play`, Ctrl-N) or an observer's (`mvx observe`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub participant: String,
+    /// Milliseconds from the session's start.
+    pub at_ms: u64,
+    pub by: NoteBy,
+    pub text: String,
+}
+
+/// Who wrote a note: the researcher, in the session file, or an observer, beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteBy {
+    Researcher,
+    Observer,
+}
+
+impl NoteBy {
+    /// The word renderers show, the one JSON writes.
+    pub fn word(self) -> &'static str {
+        match self {
+            NoteBy::Researcher => "researcher",
+            NoteBy::Observer => "observer",
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -97,12 +127,12 @@ impl Tally {
     /// Notes an observer kept beside the session (`mvx observe`).
     pub fn add_observer_notes(&mut self, participant: &str, notes: &[ObserverNote]) {
         for note in notes {
-            self.notes.push((
-                participant.to_owned(),
-                note.at_ms,
-                "observer",
-                note.text.clone(),
-            ));
+            self.notes.push(Note {
+                participant: participant.to_owned(),
+                at_ms: note.at_ms,
+                by: NoteBy::Observer,
+                text: note.text.clone(),
+            });
         }
     }
 
@@ -175,8 +205,12 @@ impl Tally {
                 self.answer(question, value, *free_text, participant);
             }
             EventKind::Note { text } => {
-                let note = (participant.to_owned(), at_ms, "researcher", text.clone());
-                self.notes.push(note);
+                self.notes.push(Note {
+                    participant: participant.to_owned(),
+                    at_ms,
+                    by: NoteBy::Researcher,
+                    text: text.clone(),
+                });
             }
             _ => {}
         }
