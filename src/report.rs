@@ -6,6 +6,7 @@ mod escape;
 mod figures;
 pub mod html;
 pub mod markdown;
+mod summary;
 mod svg;
 mod tally;
 
@@ -16,6 +17,7 @@ use serde::Serialize;
 use crate::session::Session;
 pub use comparison::Comparison;
 pub use figures::{FlowVersion, Friction, StepFigures, TaskFigures, Verdict};
+pub use summary::{Summary, SummaryItem};
 use tally::Tally;
 pub use tally::{Note, NoteBy};
 

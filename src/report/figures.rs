@@ -4,8 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::summary::{Summary, SummaryItem};
 use super::tally::{AnswerTally, Note, StepTally, Tally, TaskTally};
-use crate::format::{self, interval, percent, percent_interval, seconds};
+use crate::format::{self, interval, percent, seconds};
 use crate::session::TaskEnding;
 use crate::stats::{self, Interval};
 
@@ -18,7 +19,7 @@ pub struct FlowVersion {
     pub sha256: String,
     pub sessions: Sessions,
     /// The line a stakeholder reads first.
-    pub summary: String,
+    pub summary: Summary,
     pub tasks: Vec<TaskFigures>,
     pub steps: Vec<StepFigures>,
     pub friction: Vec<Friction>,
@@ -147,7 +148,7 @@ impl FlowVersion {
             variant,
             sha256,
             sessions,
-            summary: String::new(),
+            summary: Summary::default(),
             tasks,
             steps,
             friction,
@@ -165,53 +166,43 @@ impl FlowVersion {
             .unwrap_or_else(|| "(no variant)".into())
     }
 
-    /// "8/10 completed (48-95%); 7/10 answered Yes to `solved`; slowest step: `drinks`, median hesitation 6.2 s".
-    fn summarise(&self) -> String {
-        let mut parts = Vec::new();
-        for task in &self.tasks {
-            let interval = task
-                .completion
-                .map(|i| format!(" ({})", percent_interval(i)))
-                .unwrap_or_default();
-            let name = if self.tasks.len() > 1 {
-                format!(" `{}`", task.task)
-            } else {
-                String::new()
-            };
-            parts.push(format!(
-                "{}/{} completed{name}{interval}",
-                task.successes, task.attempts
-            ));
-        }
-        if let Some((verdict, yes)) = self
-            .verdicts
+    /// Completion per task, the first Yes share, the slowest step, and incomplete sessions.
+    fn summarise(&self) -> Summary {
+        let named = self.tasks.len() > 1;
+        let mut items: Vec<SummaryItem> = self
+            .tasks
             .iter()
-            .find_map(|v| v.yes.as_ref().map(|y| (v, y)))
-        {
-            parts.push(format!(
-                "{}/{} answered Yes to `{}`",
-                yes.count, yes.of, verdict.question
-            ));
+            .map(|task| SummaryItem::Completed {
+                task: named.then(|| task.task.clone()),
+                successes: task.successes,
+                attempts: task.attempts,
+                interval: task.completion,
+            })
+            .collect();
+        items.extend(self.verdicts.iter().find_map(|v| {
+            v.yes.as_ref().map(|yes| SummaryItem::AnsweredYes {
+                question: v.question.clone(),
+                count: yes.count,
+                of: yes.of,
+            })
+        }));
+        items.extend(
+            self.steps
+                .iter()
+                .filter_map(|s| s.hesitation_median_s.map(|h| (s, h)))
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(step, hesitation)| SummaryItem::SlowestStep {
+                    step: step.step.clone(),
+                    median_hesitation_s: hesitation,
+                }),
+        );
+        let Sessions {
+            aborted, cut_off, ..
+        } = self.sessions;
+        if aborted + cut_off > 0 {
+            items.push(SummaryItem::Incomplete { aborted, cut_off });
         }
-        let slowest = self
-            .steps
-            .iter()
-            .filter_map(|s| s.hesitation_median_s.map(|h| (s, h)))
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((step, hesitation)) = slowest {
-            parts.push(format!(
-                "slowest step: `{}`, median hesitation {}",
-                step.step,
-                seconds(hesitation)
-            ));
-        }
-        if self.sessions.aborted + self.sessions.cut_off > 0 {
-            parts.push(format!(
-                "{} aborted, {} cut off",
-                self.sessions.aborted, self.sessions.cut_off
-            ));
-        }
-        parts.join("; ")
+        Summary { items }
     }
 }
 

@@ -26,6 +26,13 @@ th{background:#f4f6fa;font-weight:600}td.n{text-align:right;font-variant-numeric
 @media print{body{padding:0;font-size:12px}h2{break-before:page}h2:first-of-type{break-before:auto}article,table,.chart{break-inside:avoid}}
 ";
 
+/// The summary with its ids set as code.
+fn summary(version: &FlowVersion) -> String {
+    version
+        .summary
+        .words(|id| format!("<code>{}</code>", escape(id)))
+}
+
 /// Escaped text with `backticked` words set as code, as the summaries write them.
 fn prose(text: &str) -> String {
     let mut out = String::new();
@@ -50,7 +57,7 @@ pub fn render(report: &Report) -> String {
                 "<li><strong>{} / {}</strong>: {}</li>",
                 escape(&flow.flow),
                 escape(&version.variant_name()),
-                prose(&version.summary)
+                summary(version)
             );
         }
     }
@@ -155,7 +162,7 @@ fn render_version(version: &FlowVersion, out: &mut String) {
         s.complete,
         s.aborted,
         s.cut_off,
-        prose(&version.summary)
+        summary(version)
     );
     out.push_str("<h4>Tasks</h4><table><tr><th>task</th><th>attempts</th><th>completed</th><th>95% CI</th><th>not completed</th><th>time (geometric mean)</th><th>95% CI</th><th>median</th><th>direct</th></tr>");
     for task in &version.tasks {

@@ -23,7 +23,7 @@ pub fn render(report: &Report) -> String {
                 "- **{} / {}**: {}",
                 cell(&flow.flow),
                 cell(&version.variant_name()),
-                cell(&version.summary)
+                version.summary.words(|id| format!("`{}`", cell(id)))
             );
         }
     }

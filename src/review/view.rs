@@ -228,7 +228,7 @@ impl Review {
         if mixed {
             lines.push(Line::from("Warning: this variant was recorded with more than one version of the flow file.").bold());
         }
-        lines.push(Line::from(printable(&version.summary)));
+        lines.push(Line::from(version.summary.words(printable)));
         lines.push(Line::from(""));
         lines.push(Line::from("Friction ranking").bold());
         for (i, f) in version.friction.iter().enumerate() {
