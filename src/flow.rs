@@ -137,6 +137,15 @@ impl Flow {
     }
 }
 
+impl Scale {
+    /// The point the first arrow key lands on, in the player and in a replay: the middle,
+    /// rounded towards `from`. Computed wide so a scale spanning all of `i64` cannot overflow.
+    pub fn middle(&self) -> i64 {
+        let (from, to) = (i128::from(self.from), i128::from(self.to));
+        i64::try_from(from + (to - from) / 2).unwrap_or(self.from)
+    }
+}
+
 impl Step {
     /// The steps this one leads to, with the label of the way there.
     pub fn exits(&self) -> Vec<(&str, &Target)> {
@@ -146,6 +155,36 @@ impl Step {
             }
             StepKind::Input { go, .. } | StepKind::Info { go } => vec![("", go)],
             StepKind::End { .. } => Vec::new(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scale_middle_rounds_towards_its_start_and_never_overflows() {
+        let scale = |from, to| Scale {
+            from,
+            to,
+            low: None,
+            high: None,
+            at: Pos {
+                line: 1,
+                col: 1,
+                len: 0,
+            },
+        };
+        for (from, to, middle) in [
+            (1, 7, 4),
+            (1, 4, 2),
+            (0, 10, 5),
+            (-4, -1, -3),
+            (-3, 3, 0),
+            (i64::MIN, i64::MAX, -1),
+        ] {
+            assert_eq!(scale(from, to).middle(), middle, "{from}..{to}");
         }
     }
 }

@@ -4,6 +4,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod export;
 pub mod flow;
+pub mod format;
 pub mod import;
 pub mod keys;
 pub mod observe;

@@ -177,7 +177,7 @@ fn answer(
         }
         (Answer::Scale(scale), AnswerValue::Number(n)) => {
             // The first arrow lands on the middle of the scale, each next one moves a point.
-            let middle = scale.from + (scale.to - scale.from) / 2;
+            let middle = scale.middle();
             let direction = if *n >= middle { Key::Right } else { Key::Left };
             let steps = usize::try_from((n - middle).unsigned_abs()).unwrap_or(0);
             ops.extend((0..=steps).map(|_| (first, Op::Input(Action::Key(direction)))));

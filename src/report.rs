@@ -1,9 +1,12 @@
 //! `mvx report`'s figures: per flow version, tasks, steps, paths and verdicts, with
 //! intervals; variants compared side by side. Renderers turn a [`Report`] into text.
 
+mod comparison;
+mod escape;
 mod figures;
 pub mod html;
 pub mod markdown;
+mod summary;
 mod svg;
 mod tally;
 
@@ -12,8 +15,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::session::Session;
-pub use figures::{Comparison, FlowVersion, Friction, Note, StepFigures, TaskFigures, Verdict};
+pub use comparison::Comparison;
+pub use figures::{FlowVersion, Friction, StepFigures, TaskFigures, Verdict};
+pub use summary::{Summary, SummaryItem};
 use tally::Tally;
+pub use tally::{Note, NoteBy};
 
 /// Everything a report says, ready to render; also what `--format json` prints.
 #[derive(Debug, Serialize)]

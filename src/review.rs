@@ -273,7 +273,7 @@ fn matches(row: &SessionRow, needle: &str) -> bool {
     ]
     .iter()
     .any(|field| field.to_lowercase().contains(needle))
-        || row.outcome.contains(needle)
+        || row.outcome.word().contains(needle)
 }
 
 fn compare(a: &SessionRow, b: &SessionRow, column: Column) -> std::cmp::Ordering {
@@ -283,7 +283,7 @@ fn compare(a: &SessionRow, b: &SessionRow, column: Column) -> std::cmp::Ordering
         Column::Flow => a.flow.cmp(&b.flow),
         Column::Variant => a.variant.cmp(&b.variant),
         Column::Duration => a.duration_ms.cmp(&b.duration_ms),
-        Column::Outcome => a.outcome.cmp(b.outcome),
+        Column::Outcome => a.outcome.word().cmp(b.outcome.word()),
         Column::Tasks => a.tasks.cmp(&b.tasks),
         Column::Verdicts => a.verdicts.cmp(&b.verdicts),
     }

@@ -187,6 +187,71 @@ impl SessionOutcome {
     }
 }
 
+/// How a task attempt ended as reports count it: its recorded outcome, or cut off when
+/// the recording stopped before the attempt's end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskEnding {
+    Ended(TaskOutcome),
+    CutOff,
+}
+
+/// How a session ended: its recorded outcome, or cut off when the recording stopped
+/// without one (a crash, a kill, or a session still running).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionEnding {
+    Ended(SessionOutcome),
+    CutOff,
+}
+
+impl TaskEnding {
+    pub const SUCCESS: TaskEnding = TaskEnding::Ended(TaskOutcome::Success);
+
+    /// The word renderers show: the session file's word, or `cut off`.
+    pub fn word(self) -> &'static str {
+        match self {
+            TaskEnding::Ended(outcome) => outcome.word(),
+            TaskEnding::CutOff => CUT_OFF,
+        }
+    }
+}
+
+impl SessionEnding {
+    /// The word renderers show: the session file's word, or `cut off`.
+    pub fn word(self) -> &'static str {
+        match self {
+            SessionEnding::Ended(outcome) => outcome.word(),
+            SessionEnding::CutOff => CUT_OFF,
+        }
+    }
+}
+
+/// Alphabetical by word: reports have always listed outcomes, and JSON written their
+/// keys, in this order.
+impl Ord for TaskEnding {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.word().cmp(other.word())
+    }
+}
+
+impl PartialOrd for TaskEnding {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+/// Written as its word, in JSON (also as a map key) and CSV.
+impl Serialize for TaskEnding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.word())
+    }
+}
+
+impl Serialize for SessionEnding {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.word())
+    }
+}
+
 /// An option's label or free text, or a point on a scale.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -255,6 +320,29 @@ mod tests {
         for outcome in [SessionOutcome::Complete, SessionOutcome::Aborted] {
             assert_eq!(serde_json::to_value(outcome).expect("json"), outcome.word());
         }
+    }
+
+    #[test]
+    fn endings_are_written_as_words_and_ordered_by_them() {
+        let endings = [
+            TaskEnding::SUCCESS,
+            TaskEnding::CutOff,
+            TaskEnding::Ended(TaskOutcome::Aborted),
+        ];
+        let json = serde_json::to_value(endings).expect("json");
+        assert_eq!(json, serde_json::json!(["success", "cut off", "aborted"]));
+        let mut sorted = endings;
+        sorted.sort();
+        assert_eq!(
+            sorted.map(TaskEnding::word),
+            ["aborted", "cut off", "success"]
+        );
+        let session = [
+            SessionEnding::Ended(SessionOutcome::Complete),
+            SessionEnding::CutOff,
+        ];
+        let json = serde_json::to_value(session).expect("json");
+        assert_eq!(json, serde_json::json!(["complete", "cut off"]));
     }
 
     #[test]

@@ -40,10 +40,35 @@ pub fn index_past_width(text: &str, columns: usize) -> Option<usize> {
     None
 }
 
-/// A span of milliseconds as `m:ss`, as timelines and notes show times.
-pub fn minutes_seconds(ms: u64) -> String {
-    let seconds = ms / 1000;
-    format!("{}:{:02}", seconds / 60, seconds % 60)
+/// The text cut to at most `columns` display columns, an ellipsis marking the cut.
+pub fn truncate(text: &str, columns: usize) -> String {
+    if display_width(text) <= columns {
+        return text.to_owned();
+    }
+    let room = columns.saturating_sub(1);
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let width = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + width > room {
+            break;
+        }
+        used += width;
+        cut.push(c);
+    }
+    if columns > 0 {
+        cut.push('…');
+    }
+    cut
+}
+
+/// The text cut or padded with spaces to exactly `columns` display columns, so table
+/// columns line up when a cell holds wide characters (`{:<n}` pads by characters).
+pub fn fit(text: &str, columns: usize) -> String {
+    let mut cell = truncate(text, columns);
+    let width = display_width(&cell);
+    cell.extend(std::iter::repeat_n(' ', columns.saturating_sub(width)));
+    cell
 }
 
 #[cfg(test)]
@@ -56,10 +81,22 @@ mod tests {
     }
 
     #[test]
-    fn times_read_as_minutes_and_seconds() {
-        assert_eq!(minutes_seconds(0), "0:00");
-        assert_eq!(minutes_seconds(61_999), "1:01");
-        assert_eq!(minutes_seconds(3_600_000), "60:00");
+    fn truncation_counts_display_columns() {
+        for (text, columns, cut, fitted) in [
+            ("abc", 3, "abc", "abc"),
+            ("abcd", 3, "ab…", "ab…"),
+            ("ab", 4, "ab", "ab  "),
+            ("日本語です", 10, "日本語です", "日本語です"),
+            ("日本語です", 6, "日本…", "日本… "),
+            ("日本語です", 5, "日本…", "日本…"),
+            ("☕☕☕ coffee", 6, "☕☕…", "☕☕… "),
+            ("a☕b", 3, "a…", "a… "),
+            ("abc", 0, "", ""),
+        ] {
+            assert_eq!(truncate(text, columns), cut, "{text} in {columns}");
+            assert_eq!(fit(text, columns), fitted, "{text} in {columns}");
+            assert_eq!(display_width(&fit(text, columns)), columns);
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use mvx::flow;
 use mvx::player::Player;
 use mvx::player::input::{Action, Input, Key};
 use mvx::report::{ReportBuilder, markdown};
-use mvx::session::{self, FlowRef, Header, SCHEMA, SessionWriter, TerminalInfo};
+use mvx::session::{self, FlowRef, Header, SCHEMA, SessionWriter, TaskEnding, TerminalInfo};
 
 /// Plays `keys` on an example flow as participant `who`, pausing `think_ms` before each
 /// key, and writes the session into `dir`. `\n` is Enter, `\x1b` Esc; `!` stops the recording there,
@@ -125,7 +125,7 @@ fn a_two_variant_study_says_which_did_better_and_how_sure() {
         "the crashed session is counted as cut off"
     );
     assert_eq!(
-        three.tasks[0].outcomes.get("cut off"),
+        three.tasks[0].outcomes.get(&TaskEnding::CutOff),
         Some(&1),
         "and its attempt is not a success"
     );

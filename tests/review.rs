@@ -114,7 +114,7 @@ fn sessions_sort_filter_and_mark_incomplete_ones() {
     let outcomes: Vec<&str> = review
         .visible()
         .iter()
-        .map(|&i| review.data.rows[i].outcome)
+        .map(|&i| review.data.rows[i].outcome.word())
         .collect();
     assert_eq!(outcomes, ["complete", "complete", "aborted", "cut off"]);
     review.update(Action::Sort); // participant

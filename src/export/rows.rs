@@ -2,7 +2,9 @@
 
 use serde::Serialize;
 
-use crate::session::{AnswerValue, Event, EventKind, Session};
+use crate::session::{
+    AnswerValue, Event, EventKind, Session, SessionEnding, SessionOutcome, TaskOutcome,
+};
 
 /// What replaces free text when exporting with `--redact-text`.
 pub const REDACTED: &str = "[redacted]";
@@ -29,7 +31,7 @@ pub struct EventRow<'a> {
     pub text: Option<&'a str>,
     pub hesitation_ms: Option<u64>,
     pub decision_ms: Option<u64>,
-    pub outcome: Option<String>,
+    pub outcome: Option<EventOutcome<'a>>,
     pub duration_ms: Option<u64>,
     pub paused_ms: Option<u64>,
     pub reason: Option<&'a str>,
@@ -106,7 +108,7 @@ impl<'a> EventRow<'a> {
             EventKind::Pause => {}
             EventKind::Resume { paused_ms } => row.paused_ms = Some(*paused_ms),
             EventKind::End { step, outcome } => {
-                (row.step, row.outcome) = (Some(step.as_str()), Some(outcome.clone()))
+                (row.step, row.outcome) = (Some(step.as_str()), Some(EventOutcome::Step(outcome)))
             }
             EventKind::TaskEnd {
                 task,
@@ -114,13 +116,34 @@ impl<'a> EventRow<'a> {
                 duration_ms,
             } => {
                 row.task = Some(task.as_str());
-                row.outcome = Some(outcome.word().to_owned());
+                row.outcome = Some(EventOutcome::Task(*outcome));
                 row.duration_ms = Some(*duration_ms);
             }
             EventKind::Abort { reason } => row.reason = Some(reason.as_str()),
-            EventKind::SessionEnd { outcome } => row.outcome = Some(outcome.word().to_owned()),
+            EventKind::SessionEnd { outcome } => {
+                row.outcome = Some(EventOutcome::Session(*outcome))
+            }
         }
         row
+    }
+}
+
+/// How an `end`, `task_end` or `session_end` event says things ended; written as its word.
+#[derive(Debug, PartialEq)]
+pub enum EventOutcome<'a> {
+    /// The outcome an end step names, as the flow wrote it.
+    Step(&'a str),
+    Task(TaskOutcome),
+    Session(SessionOutcome),
+}
+
+impl Serialize for EventOutcome<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(match self {
+            EventOutcome::Step(word) => word,
+            EventOutcome::Task(outcome) => outcome.word(),
+            EventOutcome::Session(outcome) => outcome.word(),
+        })
     }
 }
 
@@ -144,7 +167,7 @@ pub struct SessionRow<'a> {
     /// `at_ms` of the last event recorded.
     pub last_at_ms: u64,
     /// `complete`, `aborted`, or `cut off` when the recording stopped without an end.
-    pub outcome: String,
+    pub outcome: SessionEnding,
     pub tasks_ended: usize,
     pub tasks_succeeded: usize,
 }
@@ -157,10 +180,7 @@ impl<'a> SessionRow<'a> {
             _ => None,
         });
         let (ended, succeeded) = task_outcomes.fold((0, 0), |(n, s), o| {
-            (
-                n + 1,
-                s + usize::from(o == crate::session::TaskOutcome::Success),
-            )
+            (n + 1, s + usize::from(o == TaskOutcome::Success))
         });
         SessionRow {
             session: &header.session,
@@ -178,7 +198,7 @@ impl<'a> SessionRow<'a> {
             mvx: &header.mvx,
             events: session.events.len(),
             last_at_ms: session.events.last().map_or(0, |e| e.at_ms),
-            outcome: session.ending().to_owned(),
+            outcome: session.ending(),
             tasks_ended: ended,
             tasks_succeeded: succeeded,
         }

@@ -8,7 +8,7 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::{Action, Observer, keys};
-use crate::text::minutes_seconds;
+use crate::format::minutes_seconds;
 use crate::text::printable;
 use crate::tui::timeline::{event_line, longest_timing};
 

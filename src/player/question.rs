@@ -77,7 +77,7 @@ fn option_key(highlight: &mut Option<i64>, count: usize, key: Key) -> Option<usi
 /// Left and right move along the scale, Enter confirms; a digit picks a point at once
 /// when every point is a single digit.
 fn scale_key(point: &mut Option<i64>, scale: &Scale, key: Key) -> Option<i64> {
-    let middle = scale.from + (scale.to - scale.from) / 2;
+    let middle = scale.middle();
     match key {
         Key::Left | Key::Char('h') => {
             *point = Some(point.map_or(middle, |p| (p - 1).max(scale.from)))

@@ -12,10 +12,10 @@ use ratatui::widgets::{Gauge, Widget};
 
 use super::Script;
 use crate::flow::{self, Flow};
+use crate::format::minutes_seconds;
 use crate::keys::{Key, Keymap, Press, bind};
 use crate::runner;
 use crate::session::{self, Session};
-use crate::text::minutes_seconds;
 use crate::text::printable;
 use crate::tui::play_view::PlayView;
 use crate::tui::terminal::Terminal;

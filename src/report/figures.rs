@@ -4,11 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::tally::{AnswerTally, StepTally, Tally, TaskTally};
-use crate::stats::{self, Interval, TestResult};
+use super::summary::{Summary, SummaryItem};
+use super::tally::{AnswerTally, Note, StepTally, Tally, TaskTally};
+use crate::format::{self, interval, percent, seconds};
+use crate::session::TaskEnding;
+use crate::stats::{self, Interval};
 
-/// Below this p-value a difference is reported as one; above, as too small to tell.
-const ALPHA: f64 = 0.05;
 const TOP_PATHS: usize = 5;
 const TOP_FRICTION: usize = 5;
 
@@ -18,23 +19,13 @@ pub struct FlowVersion {
     pub sha256: String,
     pub sessions: Sessions,
     /// The line a stakeholder reads first.
-    pub summary: String,
+    pub summary: Summary,
     pub tasks: Vec<TaskFigures>,
     pub steps: Vec<StepFigures>,
     pub friction: Vec<Friction>,
     pub verdicts: Vec<Verdict>,
     pub sus: Option<Mean>,
     pub notes: Vec<Note>,
-}
-
-/// A researcher's note (`mvx play`, Ctrl-N) or an observer's (`mvx observe`).
-#[derive(Debug, Serialize)]
-pub struct Note {
-    pub participant: String,
-    pub at_ms: u64,
-    /// `researcher` or `observer`.
-    pub by: &'static str,
-    pub text: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -53,7 +44,7 @@ pub struct TaskFigures {
     pub successes: usize,
     pub completion: Option<Interval>,
     /// Attempts by outcome: success, failure, abandoned, timeout, aborted, cut off.
-    pub outcomes: BTreeMap<&'static str, usize>,
+    pub outcomes: BTreeMap<TaskEnding, usize>,
     /// Seconds, successful attempts only.
     pub time_geometric_mean_s: Option<f64>,
     pub time_interval_s: Option<Interval>,
@@ -69,8 +60,10 @@ pub struct TaskFigures {
 
 #[derive(Debug, Serialize)]
 pub struct PathCount {
-    pub path: String,
-    pub outcome: &'static str,
+    /// Step ids in the order shown; JSON writes them joined, as it always has.
+    #[serde(serialize_with = "joined")]
+    pub path: Vec<String>,
+    pub outcome: TaskEnding,
     pub count: usize,
 }
 
@@ -155,22 +148,13 @@ impl FlowVersion {
             variant,
             sha256,
             sessions,
-            summary: String::new(),
+            summary: Summary::default(),
             tasks,
             steps,
             friction,
             verdicts,
             sus,
-            notes: tally
-                .notes
-                .iter()
-                .map(|(participant, at_ms, by, text)| Note {
-                    participant: participant.clone(),
-                    at_ms: *at_ms,
-                    by,
-                    text: text.clone(),
-                })
-                .collect(),
+            notes: tally.notes.clone(),
         };
         version.summary = version.summarise();
         version
@@ -182,61 +166,53 @@ impl FlowVersion {
             .unwrap_or_else(|| "(no variant)".into())
     }
 
-    /// "8/10 completed (48-95%); 7/10 answered Yes to `solved`; slowest step: `drinks`, median hesitation 6.2 s".
-    fn summarise(&self) -> String {
-        let mut parts = Vec::new();
-        for task in &self.tasks {
-            let interval = task
-                .completion
-                .map(|i| format!(" ({})", percent_range(i)))
-                .unwrap_or_default();
-            let name = if self.tasks.len() > 1 {
-                format!(" `{}`", task.task)
-            } else {
-                String::new()
-            };
-            parts.push(format!(
-                "{}/{} completed{name}{interval}",
-                task.successes, task.attempts
-            ));
-        }
-        if let Some((verdict, yes)) = self
-            .verdicts
+    /// Completion per task, the first Yes share, the slowest step, and incomplete sessions.
+    fn summarise(&self) -> Summary {
+        let named = self.tasks.len() > 1;
+        let mut items: Vec<SummaryItem> = self
+            .tasks
             .iter()
-            .find_map(|v| v.yes.as_ref().map(|y| (v, y)))
-        {
-            parts.push(format!(
-                "{}/{} answered Yes to `{}`",
-                yes.count, yes.of, verdict.question
-            ));
+            .map(|task| SummaryItem::Completed {
+                task: named.then(|| task.task.clone()),
+                successes: task.successes,
+                attempts: task.attempts,
+                interval: task.completion,
+            })
+            .collect();
+        items.extend(self.verdicts.iter().find_map(|v| {
+            v.yes.as_ref().map(|yes| SummaryItem::AnsweredYes {
+                question: v.question.clone(),
+                count: yes.count,
+                of: yes.of,
+            })
+        }));
+        items.extend(
+            self.steps
+                .iter()
+                .filter_map(|s| s.hesitation_median_s.map(|h| (s, h)))
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .map(|(step, hesitation)| SummaryItem::SlowestStep {
+                    step: step.step.clone(),
+                    median_hesitation_s: hesitation,
+                }),
+        );
+        let Sessions {
+            aborted, cut_off, ..
+        } = self.sessions;
+        if aborted + cut_off > 0 {
+            items.push(SummaryItem::Incomplete { aborted, cut_off });
         }
-        let slowest = self
-            .steps
-            .iter()
-            .filter_map(|s| s.hesitation_median_s.map(|h| (s, h)))
-            .max_by(|a, b| a.1.total_cmp(&b.1));
-        if let Some((step, hesitation)) = slowest {
-            parts.push(format!(
-                "slowest step: `{}`, median hesitation {hesitation:.1} s",
-                step.step
-            ));
-        }
-        if self.sessions.aborted + self.sessions.cut_off > 0 {
-            parts.push(format!(
-                "{} aborted, {} cut off",
-                self.sessions.aborted, self.sessions.cut_off
-            ));
-        }
-        parts.join("; ")
+        Summary { items }
     }
 }
 
-fn percent_range(i: Interval) -> String {
-    format!("{:.0}-{:.0}%", i.low * 100.0, i.high * 100.0)
+/// The `p` quantile of millisecond values, in seconds.
+fn quantile_s(values_ms: &[f64], p: f64) -> Option<f64> {
+    stats::quantile(values_ms, p).map(|ms| ms / 1000.0)
 }
 
-fn seconds(values: &[f64], p: f64) -> Option<f64> {
-    stats::quantile(values, p).map(|ms| ms / 1000.0)
+fn joined<S: serde::Serializer>(steps: &[String], serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_str(&format::path(steps))
 }
 
 fn mean_of(values: &[f64]) -> Option<Mean> {
@@ -251,7 +227,11 @@ fn mean_of(values: &[f64]) -> Option<Mean> {
 
 impl TaskFigures {
     fn new(id: &str, tally: &TaskTally) -> Self {
-        let successes = tally.outcomes.get("success").copied().unwrap_or(0);
+        let successes = tally
+            .outcomes
+            .get(&TaskEnding::SUCCESS)
+            .copied()
+            .unwrap_or(0);
         let times_s: Vec<f64> = tally.success_ms.iter().map(|ms| ms / 1000.0).collect();
         let geometric = stats::geometric_mean(&times_s);
         let mut paths: Vec<PathCount> = tally
@@ -259,18 +239,18 @@ impl TaskFigures {
             .iter()
             .map(|((path, outcome), count)| PathCount {
                 path: path.clone(),
-                outcome,
+                outcome: *outcome,
                 count: *count,
             })
             .collect();
         paths.sort_by(|a, b| b.count.cmp(&a.count).then(a.path.cmp(&b.path)));
         let funnel = paths
             .iter()
-            .find(|p| p.outcome == "success")
+            .find(|p| p.outcome == TaskEnding::SUCCESS)
             .map(|p| {
                 p.path
-                    .split(" → ")
-                    .map(|s| (s.to_owned(), tally.reached.get(s).copied().unwrap_or(0)))
+                    .iter()
+                    .map(|s| (s.clone(), tally.reached.get(s).copied().unwrap_or(0)))
                     .collect()
             })
             .unwrap_or_default();
@@ -306,10 +286,10 @@ impl StepFigures {
         StepFigures {
             step: id.to_owned(),
             visits: tally.visits,
-            hesitation_median_s: seconds(&tally.hesitation_ms, 0.5),
-            hesitation_p90_s: seconds(&tally.hesitation_ms, 0.9),
-            decision_median_s: seconds(&tally.decision_ms, 0.5),
-            decision_p90_s: seconds(&tally.decision_ms, 0.9),
+            hesitation_median_s: quantile_s(&tally.hesitation_ms, 0.5),
+            hesitation_p90_s: quantile_s(&tally.hesitation_ms, 0.9),
+            decision_median_s: quantile_s(&tally.decision_ms, 0.5),
+            decision_p90_s: quantile_s(&tally.decision_ms, 0.9),
             choices,
             backtracks: tally.backtracks,
             drop_offs: tally.drop_offs,
@@ -341,13 +321,13 @@ impl Friction {
                     && drop_offs * 2.0 >= hesitation
                     && drop_offs > 0.0
                 {
-                    format!("{:.0}% of visits ended the task here", drop_offs * 100.0)
+                    format!("{} of visits ended the task here", percent(drop_offs))
                 } else if backtracks * 2.0 >= hesitation && backtracks > 0.0 {
-                    format!("{:.0}% of visits went back", backtracks * 100.0)
+                    format!("{} of visits went back", percent(backtracks))
                 } else {
                     format!(
-                        "median hesitation {:.1} s, {hesitation:.1}× the typical step",
-                        s.hesitation_median_s.unwrap_or(0.0)
+                        "median hesitation {}, {hesitation:.1}× the typical step",
+                        seconds(s.hesitation_median_s.unwrap_or(0.0))
                     )
                 };
                 Friction {
@@ -403,214 +383,10 @@ fn standard_score(question: &str, numbers: &[f64]) -> Option<String> {
     match question {
         "nps" => stats::nps(&answers).map(|s| format!("NPS {s:+.0}")),
         "seq" => stats::mean_t_interval(numbers)
-            .map(|(m, i)| format!("SEQ {m:.2} of 7 ({:.2}–{:.2})", i.low, i.high)),
-        "csat" => stats::csat_top_two(&answers, 5)
-            .map(|s| format!("CSAT {:.0}% (top two of 5)", s * 100.0)),
+            .map(|(m, i)| format!("SEQ {m:.2} of 7 ({})", interval(i, 2))),
+        "csat" => {
+            stats::csat_top_two(&answers, 5).map(|s| format!("CSAT {} (top two of 5)", percent(s)))
+        }
         _ => None,
-    }
-}
-
-/// Two variants side by side, each figure with its difference and a test.
-#[derive(Debug, Serialize)]
-pub struct Comparison {
-    pub a: String,
-    pub b: String,
-    pub rows: Vec<ComparedFigure>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct ComparedFigure {
-    pub figure: String,
-    pub a: String,
-    pub b: String,
-    pub difference: String,
-    pub test: Option<TestResult>,
-    /// In words: which did better, or that the samples are too small to tell.
-    pub verdict: String,
-}
-
-impl ComparedFigure {
-    /// The test and its result in one line: "N-1 z = 1.57, p = 0.117".
-    pub fn test_text(&self) -> String {
-        self.test.map_or("–".into(), |t| match t.df {
-            Some(df) => format!(
-                "Welch t = {:.2}, df = {df:.1}, p = {:.3}",
-                t.statistic, t.p_value
-            ),
-            None => format!("N-1 z = {:.2}, p = {:.3}", t.statistic, t.p_value),
-        })
-    }
-}
-
-impl Comparison {
-    /// Compares the most-played version of the first two variants.
-    pub(super) fn between_variants(versions: &[FlowVersion]) -> Option<Comparison> {
-        let mut firsts: Vec<&FlowVersion> = Vec::new();
-        for version in versions {
-            if !firsts.iter().any(|f| f.variant == version.variant) {
-                firsts.push(version);
-            }
-        }
-        let [a, b] = firsts.get(..2)? else {
-            return None;
-        };
-        let mut rows = Vec::new();
-        for task in &a.tasks {
-            if let Some(other) = b.tasks.iter().find(|t| t.task == task.task) {
-                rows.push(compare_completion(task, other, a, b));
-                rows.extend(compare_times(task, other, a, b));
-            }
-        }
-        for verdict in &a.verdicts {
-            if let Some(other) = b.verdicts.iter().find(|v| v.question == verdict.question) {
-                rows.extend(compare_yes(verdict, other, a, b));
-                rows.extend(compare_verdict(verdict, other, a, b));
-            }
-        }
-        Some(Comparison {
-            a: a.variant_name(),
-            b: b.variant_name(),
-            rows,
-        })
-    }
-}
-
-fn compare_completion(
-    ta: &TaskFigures,
-    tb: &TaskFigures,
-    a: &FlowVersion,
-    b: &FlowVersion,
-) -> ComparedFigure {
-    let rate = |t: &TaskFigures| {
-        if t.attempts == 0 {
-            0.0
-        } else {
-            t.successes as f64 / t.attempts as f64
-        }
-    };
-    let test = stats::n_minus_one_two_proportion(
-        ta.successes as u64,
-        ta.attempts as u64,
-        tb.successes as u64,
-        tb.attempts as u64,
-    );
-    ComparedFigure {
-        figure: format!("`{}` completion", ta.task),
-        a: format!("{}/{}", ta.successes, ta.attempts),
-        b: format!("{}/{}", tb.successes, tb.attempts),
-        difference: format!("{:+.0} points", (rate(ta) - rate(tb)) * 100.0),
-        test,
-        verdict: in_words(
-            test,
-            rate(ta) - rate(tb),
-            &a.variant_name(),
-            &b.variant_name(),
-            "completed more often",
-        ),
-    }
-}
-
-/// Welch's t-test on log times of successful attempts; the figures are geometric means.
-fn compare_times(
-    ta: &TaskFigures,
-    tb: &TaskFigures,
-    a: &FlowVersion,
-    b: &FlowVersion,
-) -> Option<ComparedFigure> {
-    let (ga, gb) = (ta.time_geometric_mean_s?, tb.time_geometric_mean_s?);
-    let logs = |t: &TaskFigures| t.success_times_s.iter().map(|s| s.ln()).collect::<Vec<_>>();
-    let test = stats::welch_t(&logs(ta), &logs(tb));
-    Some(ComparedFigure {
-        figure: format!("`{}` time (geometric mean)", ta.task),
-        a: format!("{ga:.1} s"),
-        b: format!("{gb:.1} s"),
-        difference: format!("{:+.1} s", ga - gb),
-        test,
-        // Faster is better: the sign is turned so the quicker variant is named.
-        verdict: in_words(
-            test,
-            gb - ga,
-            &a.variant_name(),
-            &b.variant_name(),
-            "was faster",
-        ),
-    })
-}
-
-/// The N-1 test on the share of "Yes" answers.
-fn compare_yes(
-    va: &Verdict,
-    vb: &Verdict,
-    a: &FlowVersion,
-    b: &FlowVersion,
-) -> Option<ComparedFigure> {
-    let (ya, yb) = (va.yes.as_ref()?, vb.yes.as_ref()?);
-    let share = |y: &Share| {
-        if y.of == 0 {
-            0.0
-        } else {
-            y.count as f64 / y.of as f64
-        }
-    };
-    let test = stats::n_minus_one_two_proportion(
-        ya.count as u64,
-        ya.of as u64,
-        yb.count as u64,
-        yb.of as u64,
-    );
-    Some(ComparedFigure {
-        figure: format!("`{}` answered Yes", va.question),
-        a: format!("{}/{}", ya.count, ya.of),
-        b: format!("{}/{}", yb.count, yb.of),
-        difference: format!("{:+.0} points", (share(ya) - share(yb)) * 100.0),
-        test,
-        verdict: in_words(
-            test,
-            share(ya) - share(yb),
-            &a.variant_name(),
-            &b.variant_name(),
-            "got more Yes answers",
-        ),
-    })
-}
-
-fn compare_verdict(
-    va: &Verdict,
-    vb: &Verdict,
-    a: &FlowVersion,
-    b: &FlowVersion,
-) -> Option<ComparedFigure> {
-    let (ma, mb) = (va.scale.as_ref()?, vb.scale.as_ref()?);
-    let values = |v: &Verdict| {
-        v.distribution
-            .iter()
-            .flat_map(|(x, n)| std::iter::repeat_n(*x as f64, *n))
-            .collect::<Vec<_>>()
-    };
-    let test = stats::welch_t(&values(va), &values(vb));
-    Some(ComparedFigure {
-        figure: format!("`{}` mean", va.question),
-        a: format!("{:.2}", ma.mean),
-        b: format!("{:.2}", mb.mean),
-        difference: format!("{:+.2}", ma.mean - mb.mean),
-        test,
-        verdict: in_words(
-            test,
-            ma.mean - mb.mean,
-            &a.variant_name(),
-            &b.variant_name(),
-            "scored higher",
-        ),
-    })
-}
-
-fn in_words(test: Option<TestResult>, difference: f64, a: &str, b: &str, better: &str) -> String {
-    match test {
-        Some(t) if t.p_value < ALPHA => {
-            let winner = if difference > 0.0 { a } else { b };
-            format!("{winner} {better} (p = {:.3})", t.p_value)
-        }
-        Some(t) => format!("too small a sample to tell (p = {:.2})", t.p_value),
-        None => "cannot be tested (too few answers or no variation)".into(),
     }
 }

@@ -2,9 +2,15 @@
 
 use std::fmt::Write as _;
 
-use super::figures::{Comparison, FlowVersion, TaskFigures, Verdict};
+use super::comparison::Comparison;
+use super::escape::escape;
+use super::figures::{FlowVersion, TaskFigures, Verdict};
 use super::{FlowReport, Report, svg};
-use crate::text::{minutes_seconds, printable};
+use crate::format::{
+    self, interval, minutes_seconds, or_missing, percent, percent_interval, seconds_interval,
+    seconds_or_missing,
+};
+use crate::session::TaskEnding;
 
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;max-width:1100px;margin:0 auto;padding:24px}
@@ -20,14 +26,11 @@ th{background:#f4f6fa;font-weight:600}td.n{text-align:right;font-variant-numeric
 @media print{body{padding:0;font-size:12px}h2{break-before:page}h2:first-of-type{break-before:auto}article,table,.chart{break-inside:avoid}}
 ";
 
-/// Text safe inside HTML and SVG, with control characters made visible.
-pub fn escape(text: &str) -> String {
-    printable(text)
-        .replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
+/// The summary with its ids set as code.
+fn summary(version: &FlowVersion) -> String {
+    version
+        .summary
+        .words(|id| format!("<code>{}</code>", escape(id)))
 }
 
 /// Escaped text with `backticked` words set as code, as the summaries write them.
@@ -54,7 +57,7 @@ pub fn render(report: &Report) -> String {
                 "<li><strong>{} / {}</strong>: {}</li>",
                 escape(&flow.flow),
                 escape(&version.variant_name()),
-                prose(&version.summary)
+                summary(version)
             );
         }
     }
@@ -133,7 +136,7 @@ fn render_comparison(flow: &FlowReport, comparison: &Comparison, out: &mut Strin
         escape(&comparison.b)
     );
     for row in &comparison.rows {
-        let test = row.test_text();
+        let test = format::test(row.test);
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
@@ -148,10 +151,6 @@ fn render_comparison(flow: &FlowReport, comparison: &Comparison, out: &mut Strin
     out.push_str("</table>");
 }
 
-fn seconds(value: Option<f64>) -> String {
-    value.map_or("–".into(), |s| format!("{s:.1} s"))
-}
-
 fn render_version(version: &FlowVersion, out: &mut String) {
     let s = &version.sessions;
     let sha: String = version.sha256.chars().take(12).collect();
@@ -163,7 +162,7 @@ fn render_version(version: &FlowVersion, out: &mut String) {
         s.complete,
         s.aborted,
         s.cut_off,
-        prose(&version.summary)
+        summary(version)
     );
     out.push_str("<h4>Tasks</h4><table><tr><th>task</th><th>attempts</th><th>completed</th><th>95% CI</th><th>not completed</th><th>time (geometric mean)</th><th>95% CI</th><th>median</th><th>direct</th></tr>");
     for task in &version.tasks {
@@ -201,7 +200,7 @@ fn render_version(version: &FlowVersion, out: &mut String) {
                 "<li>{} at {} ({}): {}</li>",
                 escape(&note.participant),
                 minutes_seconds(note.at_ms),
-                note.by,
+                note.by.word(),
                 escape(&note.text)
             );
         }
@@ -217,26 +216,21 @@ fn task_row(task: &TaskFigures, out: &mut String) {
     let not_completed: Vec<String> = task
         .outcomes
         .iter()
-        .filter(|(o, _)| **o != "success")
-        .map(|(o, n)| format!("{o} {n}"))
+        .filter(|(o, _)| **o != TaskEnding::SUCCESS)
+        .map(|(o, n)| format!("{} {n}", o.word()))
         .collect();
-    let range = |i: Option<crate::stats::Interval>, pct: bool| match i {
-        Some(i) if pct => format!("{:.0}–{:.0}%", i.low * 100.0, i.high * 100.0),
-        Some(i) => format!("{:.1}–{:.1} s", i.low, i.high),
-        None => "–".into(),
-    };
     let _ = write!(
         out,
-        "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{:.0}%</td></tr>",
+        "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
         escape(&task.task),
         task.attempts,
         task.successes,
-        range(task.completion, true),
+        or_missing(task.completion.map(percent_interval)),
         escape(&not_completed.join(", ")),
-        seconds(task.time_geometric_mean_s),
-        range(task.time_interval_s, false),
-        seconds(task.time_median_s),
-        task.directness * 100.0
+        seconds_or_missing(task.time_geometric_mean_s),
+        or_missing(task.time_interval_s.map(seconds_interval)),
+        seconds_or_missing(task.time_median_s),
+        percent(task.directness)
     );
 }
 
@@ -262,10 +256,10 @@ fn render_steps(version: &FlowVersion, out: &mut String) {
             "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
             escape(&step.step),
             step.visits,
-            seconds(step.hesitation_median_s),
-            seconds(step.hesitation_p90_s),
-            seconds(step.decision_median_s),
-            seconds(step.decision_p90_s),
+            seconds_or_missing(step.hesitation_median_s),
+            seconds_or_missing(step.hesitation_p90_s),
+            seconds_or_missing(step.decision_median_s),
+            seconds_or_missing(step.decision_p90_s),
             step.backtracks,
             step.drop_offs
         );
@@ -292,8 +286,8 @@ fn render_paths(task: &TaskFigures, out: &mut String) {
         let _ = write!(
             out,
             "<tr><td>{}</td><td>{}</td><td class=\"n\">{}</td></tr>",
-            escape(&path.path),
-            path.outcome,
+            escape(&format::path(&path.path)),
+            path.outcome.word(),
             path.count
         );
     }
@@ -317,15 +311,15 @@ fn render_verdict(verdict: &Verdict, out: &mut String) {
         verdict.answers
     );
     if let Some(yes) = &verdict.yes {
-        let ci = yes.interval.map_or(String::new(), |i| {
-            format!(" ({:.0}–{:.0}%)", i.low * 100.0, i.high * 100.0)
-        });
+        let ci = yes
+            .interval
+            .map_or(String::new(), |i| format!(" ({})", percent_interval(i)));
         let _ = write!(out, "; Yes: {}/{}{ci}", yes.count, yes.of);
     }
     if let Some(scale) = &verdict.scale {
         let ci = scale
             .interval
-            .map_or(String::new(), |i| format!(" ({:.2}–{:.2})", i.low, i.high));
+            .map_or(String::new(), |i| format!(" ({})", interval(i, 2)));
         let _ = write!(out, "; mean {:.2}{ci}", scale.mean);
     }
     if let Some(standard) = &verdict.standard {

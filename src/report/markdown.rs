@@ -4,8 +4,12 @@ use std::fmt::Write as _;
 
 use super::figures::{FlowVersion, TaskFigures, Verdict};
 use super::{FlowReport, Report};
-use crate::stats::Interval;
-use crate::text::{minutes_seconds, printable};
+use crate::format::{
+    self, interval, minutes_seconds, or_missing, percent, percent_interval, seconds_interval,
+    seconds_or_missing,
+};
+use crate::session::{TaskEnding, TaskOutcome};
+use crate::text::printable;
 
 pub fn render(report: &Report) -> String {
     let mut out = String::from("# mvx report\n\n## Decision summary\n\n");
@@ -19,7 +23,7 @@ pub fn render(report: &Report) -> String {
                 "- **{} / {}**: {}",
                 cell(&flow.flow),
                 cell(&version.variant_name()),
-                cell(&version.summary)
+                version.summary.words(|id| format!("`{}`", cell(id)))
             );
         }
     }
@@ -39,18 +43,6 @@ pub fn render(report: &Report) -> String {
 /// Text made safe for a table cell: no control characters, pipes escaped, one line.
 fn cell(text: &str) -> String {
     printable(text).replace('|', "\\|").replace('\n', " ")
-}
-
-fn seconds(value: Option<f64>) -> String {
-    value.map_or("–".into(), |s| format!("{s:.1} s"))
-}
-
-fn range(interval: Option<Interval>, percent: bool) -> String {
-    match interval {
-        Some(i) if percent => format!("{:.0}–{:.0}%", i.low * 100.0, i.high * 100.0),
-        Some(i) => format!("{:.1}–{:.1}", i.low, i.high),
-        None => "–".into(),
-    }
 }
 
 fn render_flow(flow: &FlowReport, out: &mut String) {
@@ -79,7 +71,7 @@ fn render_flow(flow: &FlowReport, out: &mut String) {
             cell(&comparison.b)
         );
         for row in &comparison.rows {
-            let test = row.test_text();
+            let test = format::test(row.test);
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {test} | {} |",
@@ -141,7 +133,7 @@ fn render_version(version: &FlowVersion, out: &mut String) {
                 "- {} at {} ({}): {}",
                 cell(&note.participant),
                 minutes_seconds(note.at_ms),
-                note.by,
+                note.by.word(),
                 cell(&note.text)
             );
         }
@@ -151,7 +143,7 @@ fn render_version(version: &FlowVersion, out: &mut String) {
             out,
             "\nSUS: {:.1} ({}), n = {}",
             sus.mean,
-            range(sus.interval, false),
+            or_missing(sus.interval.map(|i| interval(i, 1))),
             sus.n
         );
     }
@@ -170,10 +162,10 @@ fn render_steps(version: &FlowVersion, out: &mut String) {
             "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(&step.step),
             step.visits,
-            seconds(step.hesitation_median_s),
-            seconds(step.hesitation_p90_s),
-            seconds(step.decision_median_s),
-            seconds(step.decision_p90_s),
+            seconds_or_missing(step.hesitation_median_s),
+            seconds_or_missing(step.hesitation_p90_s),
+            seconds_or_missing(step.decision_median_s),
+            seconds_or_missing(step.decision_p90_s),
             step.backtracks,
             step.drop_offs,
             choices.join(", ")
@@ -182,23 +174,24 @@ fn render_steps(version: &FlowVersion, out: &mut String) {
 }
 
 fn render_task_row(task: &TaskFigures, out: &mut String) {
-    let count = |outcome: &str| task.outcomes.get(outcome).copied().unwrap_or(0);
+    let count = |ending: TaskEnding| task.outcomes.get(&ending).copied().unwrap_or(0);
+    let ended = |outcome: TaskOutcome| count(TaskEnding::Ended(outcome));
     let _ = writeln!(
         out,
-        "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.0}% |",
+        "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
         cell(&task.task),
         task.attempts,
         task.successes,
-        range(task.completion, true),
-        count("failure"),
-        count("abandoned"),
-        count("timeout"),
-        count("aborted"),
-        count("cut off"),
-        seconds(task.time_geometric_mean_s),
-        range(task.time_interval_s, false),
-        seconds(task.time_median_s),
-        task.directness * 100.0
+        or_missing(task.completion.map(percent_interval)),
+        ended(TaskOutcome::Failure),
+        ended(TaskOutcome::Abandoned),
+        ended(TaskOutcome::Timeout),
+        ended(TaskOutcome::Aborted),
+        count(TaskEnding::CutOff),
+        seconds_or_missing(task.time_geometric_mean_s),
+        or_missing(task.time_interval_s.map(seconds_interval)),
+        seconds_or_missing(task.time_median_s),
+        percent(task.directness)
     );
 }
 
@@ -212,8 +205,8 @@ fn render_paths(task: &TaskFigures, out: &mut String) {
         let _ = writeln!(
             out,
             "| {} | {} | {} |",
-            cell(&path.path),
-            path.outcome,
+            cell(&format::path(&path.path)),
+            path.outcome.word(),
             path.count
         );
     }
@@ -226,7 +219,7 @@ fn render_paths(task: &TaskFigures, out: &mut String) {
         let _ = writeln!(
             out,
             "\nFunnel along the most frequent successful path: {}",
-            steps.join(" → ")
+            steps.join(format::ARROW)
         );
     }
 }
@@ -246,7 +239,7 @@ fn render_verdict(verdict: &Verdict, out: &mut String) {
             "Yes: {}/{} ({})",
             yes.count,
             yes.of,
-            range(yes.interval, true)
+            or_missing(yes.interval.map(percent_interval))
         ));
     }
     if let Some(standard) = &verdict.standard {
@@ -261,7 +254,7 @@ fn render_verdict(verdict: &Verdict, out: &mut String) {
         parts.push(format!(
             "mean {:.2} ({}), n = {}; {}",
             scale.mean,
-            range(scale.interval, false),
+            or_missing(scale.interval.map(|i| interval(i, 2))),
             scale.n,
             distribution.join(", ")
         ));

@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use super::html::escape;
+use super::escape::escape;
+use crate::format::{percent, seconds};
 
 const WIDTH: f64 = 560.0;
 const LABEL: f64 = 190.0;
@@ -102,7 +103,7 @@ pub fn strips(title: &str, rows: &[(String, Vec<f64>, Option<f64>)]) -> String {
             );
         }
     }
-    axis(&mut out, rows.len(), span, "0 s", &format!("{max:.1} s"));
+    axis(&mut out, rows.len(), span, &seconds(0.0), &seconds(max));
     out.push_str("</svg>");
     out
 }
@@ -125,7 +126,7 @@ pub fn intervals(title: &str, rows: &[(String, f64, f64, f64)]) -> String {
             x(*share)
         );
     }
-    axis(&mut out, rows.len(), span, "0%", "100%");
+    axis(&mut out, rows.len(), span, &percent(0.0), &percent(1.0));
     out.push_str("</svg>");
     out
 }

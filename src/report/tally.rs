@@ -2,7 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::session::{AnswerValue, CUT_OFF, EventKind, ObserverNote, Session};
+use serde::Serialize;
+
+use crate::session::{
+    AnswerValue, EventKind, ObserverNote, Session, SessionEnding, SessionOutcome, TaskEnding,
+    TaskOutcome,
+};
 
 /// What one flow version (flow, variant, sha256) has accumulated so far.
 #[derive(Debug, Default)]
@@ -19,20 +24,48 @@ pub struct Tally {
     pub answers: BTreeMap<String, AnswerTally>,
     /// SUS scores of sessions that answered all ten `sus1`..`sus10` questions.
     pub sus_scores: Vec<f64>,
-    /// Researchers' and observers' notes: participant, ms from the session's start, who, text.
-    pub notes: Vec<(String, u64, &'static str, String)>,
+    /// Researchers' and observers' notes, in the order sessions were added.
+    pub notes: Vec<Note>,
+}
+
+/// A researcher's note (`mvx play`, Ctrl-N) or an observer's (`mvx observe`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Note {
+    pub participant: String,
+    /// Milliseconds from the session's start.
+    pub at_ms: u64,
+    pub by: NoteBy,
+    pub text: String,
+}
+
+/// Who wrote a note: the researcher, in the session file, or an observer, beside it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoteBy {
+    Researcher,
+    Observer,
+}
+
+impl NoteBy {
+    /// The word renderers show, the one JSON writes.
+    pub fn word(self) -> &'static str {
+        match self {
+            NoteBy::Researcher => "researcher",
+            NoteBy::Observer => "observer",
+        }
+    }
 }
 
 #[derive(Debug, Default)]
 pub struct TaskTally {
     pub attempts: usize,
-    pub outcomes: BTreeMap<&'static str, usize>,
+    pub outcomes: BTreeMap<TaskEnding, usize>,
     /// Durations of successful attempts, in milliseconds.
     pub success_ms: Vec<f64>,
     /// Successful attempts without a single backtrack.
     pub direct: usize,
-    /// Paths of attempts, step ids joined, with how they ended.
-    pub paths: BTreeMap<(String, &'static str), usize>,
+    /// Paths of attempts, the steps in the order shown, with how they ended.
+    pub paths: BTreeMap<(Vec<String>, TaskEnding), usize>,
     /// Attempts that showed each step at least once.
     pub reached: BTreeMap<String, usize>,
 }
@@ -79,14 +112,14 @@ impl Tally {
                 &session.header.participant,
             );
         }
-        match session.outcome() {
-            Some(crate::session::SessionOutcome::Complete) => self.complete += 1,
-            Some(crate::session::SessionOutcome::Aborted) => self.aborted += 1,
-            None => self.cut_off += 1,
+        match session.ending() {
+            SessionEnding::Ended(SessionOutcome::Complete) => self.complete += 1,
+            SessionEnding::Ended(SessionOutcome::Aborted) => self.aborted += 1,
+            SessionEnding::CutOff => self.cut_off += 1,
         }
         // An attempt still open when the recording stopped was cut off, not dropped.
         if let Some(open) = attempt {
-            self.close(open, CUT_OFF, None);
+            self.close(open, TaskEnding::CutOff, None);
         }
         self.sus_scores.extend(sus_of(session));
     }
@@ -94,12 +127,12 @@ impl Tally {
     /// Notes an observer kept beside the session (`mvx observe`).
     pub fn add_observer_notes(&mut self, participant: &str, notes: &[ObserverNote]) {
         for note in notes {
-            self.notes.push((
-                participant.to_owned(),
-                note.at_ms,
-                "observer",
-                note.text.clone(),
-            ));
+            self.notes.push(Note {
+                participant: participant.to_owned(),
+                at_ms: note.at_ms,
+                by: NoteBy::Observer,
+                text: note.text.clone(),
+            });
         }
     }
 
@@ -160,7 +193,7 @@ impl Tally {
                 ..
             } => {
                 if let Some(open) = attempt.take() {
-                    self.close(open, outcome.word(), Some(*duration_ms));
+                    self.close(open, TaskEnding::Ended(*outcome), Some(*duration_ms));
                 }
             }
             EventKind::Answer {
@@ -172,8 +205,12 @@ impl Tally {
                 self.answer(question, value, *free_text, participant);
             }
             EventKind::Note { text } => {
-                let note = (participant.to_owned(), at_ms, "researcher", text.clone());
-                self.notes.push(note);
+                self.notes.push(Note {
+                    participant: participant.to_owned(),
+                    at_ms,
+                    by: NoteBy::Researcher,
+                    text: text.clone(),
+                });
             }
             _ => {}
         }
@@ -186,7 +223,7 @@ impl Tally {
         self.steps.entry(id.to_owned()).or_default()
     }
 
-    fn close(&mut self, mut attempt: Attempt, outcome: &'static str, duration_ms: Option<u64>) {
+    fn close(&mut self, mut attempt: Attempt, outcome: TaskEnding, duration_ms: Option<u64>) {
         if let Some(to) = attempt
             .led_to
             .take()
@@ -203,14 +240,13 @@ impl Tally {
         for step in seen {
             *task.reached.entry(step.clone()).or_default() += 1;
         }
-        *task
-            .paths
-            .entry((attempt.path.join(" → "), outcome))
-            .or_default() += 1;
-        if outcome == "success" {
+        *task.paths.entry((attempt.path, outcome)).or_default() += 1;
+        if outcome == TaskEnding::SUCCESS {
             task.success_ms.extend(duration_ms.map(|d| d as f64));
             task.direct += usize::from(!attempt.backtracked);
-        } else if let Some(last) = last.filter(|_| outcome != "failure") {
+        } else if let Some(last) =
+            last.filter(|_| outcome != TaskEnding::Ended(TaskOutcome::Failure))
+        {
             // A failure ends on an end step the flow meant as an ending; giving up,
             // running out of time, aborting or a cut-off recording drop off mid-way.
             self.step(&last).drop_offs += 1;

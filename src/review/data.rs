@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use crate::report::{Report, ReportBuilder};
-use crate::session::{self, AnswerValue, EventKind, ObserverNote, Session};
+use crate::session::{self, AnswerValue, EventKind, ObserverNote, Session, SessionEnding};
 
 /// One recorded session as the sessions view lists it.
 #[derive(Debug)]
@@ -15,7 +15,7 @@ pub struct SessionRow {
     pub started_at: String,
     pub duration_ms: u64,
     /// `complete`, `aborted`, or `cut off` (the recording stopped without an end).
-    pub outcome: &'static str,
+    pub outcome: SessionEnding,
     /// Each task's outcome, in order.
     pub tasks: String,
     /// Each verdict question's answer, `id=value`.

@@ -7,9 +7,11 @@ use ratatui::text::{Line, Span, Text};
 use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table, Widget, Wrap};
 
 use super::{Action, COLUMNS, Column, Review, Screen, keys};
-use crate::text::minutes_seconds;
+use crate::format::{minutes_seconds, percent, seconds_or_missing};
+use crate::session::{SessionEnding, SessionOutcome};
+use crate::text::fit;
 use crate::text::printable;
-use crate::tui::timeline::{BAR_WIDTH, event_line, longest_timing, truncate};
+use crate::tui::timeline::{BAR_WIDTH, event_line, longest_timing};
 
 /// How the friction figure is made, under the keys in the help overlay.
 pub const FRICTION: &str = "\
@@ -109,9 +111,11 @@ impl Review {
             .take(heights)
             .map(|(at, &i)| {
                 let r = &self.data.rows[i];
-                let outcome = Cell::from(r.outcome).style(match r.outcome {
-                    "complete" => Style::new(),
-                    _ => Style::new().add_modifier(Modifier::BOLD),
+                let complete = SessionEnding::Ended(SessionOutcome::Complete);
+                let outcome = Cell::from(r.outcome.word()).style(if r.outcome == complete {
+                    Style::new()
+                } else {
+                    Style::new().add_modifier(Modifier::BOLD)
                 });
                 let row = Row::new(vec![
                     Cell::from(printable(&r.started_at)),
@@ -158,7 +162,7 @@ impl Review {
                 printable(&r.flow),
                 printable(&r.variant),
                 printable(&r.started_at),
-                r.outcome
+                r.outcome.word()
             ))
             .bold(),
             Line::from(
@@ -214,7 +218,7 @@ impl Review {
         if mixed {
             lines.push(Line::from("Warning: this variant was recorded with more than one version of the flow file.").bold());
         }
-        lines.push(Line::from(printable(&version.summary)));
+        lines.push(Line::from(version.summary.words(printable)));
         lines.push(Line::from(""));
         lines.push(Line::from("Friction ranking").bold());
         for (i, f) in version.friction.iter().enumerate() {
@@ -243,13 +247,13 @@ fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
         .max(0.001);
     let mut lines = vec![
         Line::from(
-            "step             visits reached  median hesitation     p90   back drop  choices",
+            "step             visits reached  median hesitation         p90 back drop choices",
         )
         .bold(),
     ];
     let total = version.sessions.total.max(1) as f64;
     for s in &version.steps {
-        let reached = s.visits.min(version.sessions.total) as f64 / total * 100.0;
+        let reached = s.visits.min(version.sessions.total) as f64 / total;
         let median = s.hesitation_median_s.unwrap_or(0.0);
         let bar = "▇".repeat(((median / longest) * BAR_WIDTH as f64).round() as usize);
         let choices: Vec<String> = s
@@ -259,13 +263,13 @@ fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
             .map(|(c, n)| format!("{}×{n}", printable(c)))
             .collect();
         lines.push(Line::from(format!(
-            "{:<16} {:>6} {:>6.0}%  {:<16}{:>5} {:>6} {:>4} {:>4}  {}",
-            truncate(&printable(&s.step), 16),
+            "{} {:>6} {:>7}  {:<16}{:>6} {:>6} {:>4} {:>4} {}",
+            fit(&printable(&s.step), 16),
             s.visits,
-            reached,
+            percent(reached),
             bar,
-            seconds(s.hesitation_median_s),
-            seconds(s.hesitation_p90_s),
+            seconds_or_missing(s.hesitation_median_s),
+            seconds_or_missing(s.hesitation_p90_s),
             s.backtracks,
             s.drop_offs,
             choices.join(", ")
@@ -294,10 +298,6 @@ fn column_name(column: Column) -> &'static str {
         Column::Tasks => "tasks",
         Column::Verdicts => "verdicts",
     }
-}
-
-fn seconds(value: Option<f64>) -> String {
-    value.map_or("–".into(), |s| format!("{s:.1}s"))
 }
 
 fn help(area: Rect, buf: &mut Buffer) {

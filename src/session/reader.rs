@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Event, EventKind, Header, SessionOutcome};
+use super::{Event, EventKind, Header, SessionEnding, SessionOutcome};
 use crate::source::{self, Kind};
 use crate::text::printable;
 
@@ -32,9 +32,10 @@ impl Session {
         })
     }
 
-    /// `complete`, `aborted`, or `cut off` when the recording stopped without an end.
-    pub fn ending(&self) -> &'static str {
-        self.outcome().map_or(CUT_OFF, SessionOutcome::word)
+    /// How the session ended, cut off when the recording stopped without an end.
+    pub fn ending(&self) -> SessionEnding {
+        self.outcome()
+            .map_or(SessionEnding::CutOff, SessionEnding::Ended)
     }
 }
 

@@ -3,8 +3,9 @@
 use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
 
+use crate::format::{minutes_seconds, seconds};
 use crate::session::EventKind;
-use crate::text::{minutes_seconds, printable};
+use crate::text::{fit, printable};
 
 /// Width of a bar for the longest hesitation or decision shown.
 pub const BAR_WIDTH: usize = 16;
@@ -48,16 +49,19 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
         EventKind::SessionEnd { .. } | EventKind::Pause => String::new(),
     };
     let mut spans = vec![Span::raw(format!(
-        "{:>6} {:<10} {:<34} ",
+        "{:>6} {:<10} {} ",
         minutes_seconds(at_ms),
         kind.name(),
-        truncate(&printable(&detail), 34)
+        fit(&printable(&detail), 34)
     ))];
     if let Some((hesitation, decision)) = timing_of(kind) {
         let scale = |ms: u64| ((ms as f64 / longest as f64) * BAR_WIDTH as f64).round() as usize;
         spans.push(Span::raw("▇".repeat(scale(hesitation))));
         spans.push(Span::raw("░".repeat(scale(decision).saturating_sub(scale(hesitation)))).dim());
-        spans.push(Span::raw(format!(" {:.1} s", hesitation as f64 / 1000.0)));
+        spans.push(Span::raw(format!(
+            " {}",
+            seconds(hesitation as f64 / 1000.0)
+        )));
     }
     let line = Line::from(spans);
     match kind {
@@ -92,11 +96,34 @@ pub fn timing_of(kind: &EventKind) -> Option<(u64, u64)> {
     }
 }
 
-pub fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Timing;
+    use crate::text::display_width;
+
+    /// Bars start in the same column whatever script a step is named in.
+    #[test]
+    fn wide_step_names_are_cut_by_columns_so_bars_line_up() {
+        let choose = |step: &str| EventKind::Choose {
+            step: step.into(),
+            choice: "はい☕".into(),
+            to: "ok".into(),
+            timing: Timing {
+                hesitation_ms: 500,
+                decision_ms: 900,
+            },
+        };
+        let prefix = |kind: &EventKind| {
+            let line = event_line(1_000, kind, 1_000);
+            display_width(&line.spans[0].content)
+        };
+        let ascii = prefix(&choose("home"));
+        assert_eq!(ascii, 6 + 1 + 10 + 1 + 34 + 1);
+        assert_eq!(prefix(&choose("ホーム画面")), ascii);
+        assert_eq!(
+            prefix(&choose("注文履歴と再注文の画面☕☕☕☕☕☕☕☕")),
+            ascii
+        );
     }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }

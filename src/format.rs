@@ -1,0 +1,218 @@
+//! Figures as text, one way each: seconds, percentages, intervals, p-values, m:ss times.
+//! Markdown, HTML, the review and the text fields of JSON all print through here, so a
+//! figure reads the same wherever it is shown (docs/report.md, "How figures are written").
+
+use crate::stats::{Interval, TestResult};
+
+/// Between the steps of a path, and of a funnel.
+pub const ARROW: &str = " → ";
+
+/// What stands in for a figure that cannot be computed.
+pub const MISSING: &str = "–";
+
+/// Between the ends of a range. An en dash, not a hyphen: an end can be negative, and
+/// `-1.20–-0.30` reads as one range where `-1.20--0.30` does not.
+pub const RANGE: char = '–';
+
+/// The figure's text, or [`MISSING`] when it could not be computed.
+pub fn or_missing(text: Option<String>) -> String {
+    text.unwrap_or_else(|| MISSING.into())
+}
+
+/// `x` to `decimals` places, never as a negative zero (`-0.0`): a value that rounds to
+/// zero is shown unsigned.
+fn fixed(x: f64, decimals: usize) -> String {
+    let text = format!("{x:.decimals$}");
+    match text.strip_prefix('-') {
+        Some(rest) if rest.bytes().all(|b| b == b'0' || b == b'.') => rest.to_owned(),
+        _ => text,
+    }
+}
+
+/// Seconds to a tenth: `6.2 s`.
+pub fn seconds(s: f64) -> String {
+    format!("{} s", fixed(s, 1))
+}
+
+/// [`seconds`], or [`MISSING`].
+pub fn seconds_or_missing(s: Option<f64>) -> String {
+    or_missing(s.map(seconds))
+}
+
+/// A difference in seconds, always signed: `+1.4 s`, `-9.6 s`.
+pub fn seconds_difference(s: f64) -> String {
+    let text = seconds(s);
+    if text.starts_with('-') {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// A share from 0 to 1 as a whole percentage: `88%`.
+pub fn percent(share: f64) -> String {
+    format!("{}%", fixed(share * 100.0, 0))
+}
+
+/// A difference between two shares in percentage points, signed: `+38 points`.
+pub fn points(difference: f64) -> String {
+    let text = fixed(difference * 100.0, 0);
+    let sign = if text.starts_with('-') { "" } else { "+" };
+    format!("{sign}{text} points")
+}
+
+/// An interval to `decimals` places, the precision of the figure it belongs to: `4.10–6.30`.
+pub fn interval(i: Interval, decimals: usize) -> String {
+    format!(
+        "{}{RANGE}{}",
+        fixed(i.low, decimals),
+        fixed(i.high, decimals)
+    )
+}
+
+/// An interval of a share from 0 to 1, as whole percentages: `51–100%`.
+pub fn percent_interval(i: Interval) -> String {
+    format!(
+        "{}{RANGE}{}%",
+        fixed(i.low * 100.0, 0),
+        fixed(i.high * 100.0, 0)
+    )
+}
+
+/// An interval of seconds, to a tenth like [`seconds`]: `1.8–2.6 s`.
+pub fn seconds_interval(i: Interval) -> String {
+    format!("{} s", interval(i, 1))
+}
+
+/// A p-value to three places, or `p < 0.001` below what three places can show.
+pub fn p_value(p: f64) -> String {
+    if p < 0.001 {
+        "p < 0.001".into()
+    } else {
+        format!("p = {}", fixed(p, 3))
+    }
+}
+
+/// A test and its result in one line: `N-1 z = 1.57, p = 0.117`, or [`MISSING`].
+pub fn test(test: Option<TestResult>) -> String {
+    let Some(t) = test else {
+        return MISSING.into();
+    };
+    let p = p_value(t.p_value);
+    match t.df {
+        Some(df) => format!(
+            "Welch t = {}, df = {}, {p}",
+            fixed(t.statistic, 2),
+            fixed(df, 1)
+        ),
+        None => format!("N-1 z = {}, {p}", fixed(t.statistic, 2)),
+    }
+}
+
+/// The steps of a path in the order they were shown: `home → drinks → brewing`.
+pub fn path(steps: &[String]) -> String {
+    steps.join(ARROW)
+}
+
+/// A span of milliseconds as `m:ss`, as timelines and notes show times.
+pub fn minutes_seconds(ms: u64) -> String {
+    let seconds = ms / 1000;
+    format!("{}:{:02}", seconds / 60, seconds % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn between(low: f64, high: f64) -> Interval {
+        Interval { low, high }
+    }
+
+    #[test]
+    fn seconds_and_percentages() {
+        for (text, expected) in [
+            (seconds(6.24), "6.2 s"),
+            (seconds(6.26), "6.3 s"),
+            (seconds(0.0), "0.0 s"),
+            (seconds(-0.04), "0.0 s"),
+            (seconds(125.0), "125.0 s"),
+            (seconds_or_missing(None), "–"),
+            (seconds_or_missing(Some(1.05)), "1.1 s"),
+            (seconds_difference(1.44), "+1.4 s"),
+            (seconds_difference(-9.6), "-9.6 s"),
+            (seconds_difference(-0.01), "+0.0 s"),
+            (percent(0.875), "88%"),
+            (percent(1.0), "100%"),
+            (percent(0.0), "0%"),
+            (points(0.375), "+38 points"),
+            (points(-0.5), "-50 points"),
+            (points(0.0), "+0 points"),
+            (points(-0.001), "+0 points"),
+        ] {
+            assert_eq!(text, expected);
+        }
+    }
+
+    #[test]
+    fn intervals_use_one_dash_even_when_negative() {
+        for (text, expected) in [
+            (percent_interval(between(0.5078, 1.0)), "51–100%"),
+            (percent_interval(between(0.0, 0.489)), "0–49%"),
+            (seconds_interval(between(1.84, 2.56)), "1.8–2.6 s"),
+            (interval(between(4.1, 6.3), 2), "4.10–6.30"),
+            (interval(between(-1.2, -0.3), 2), "-1.20–-0.30"),
+            (interval(between(-0.5, 1.25), 1), "-0.5–1.2"),
+            (interval(between(-0.004, 0.2), 2), "0.00–0.20"),
+            (interval(between(70.0, 90.04), 1), "70.0–90.0"),
+        ] {
+            assert_eq!(text, expected);
+        }
+    }
+
+    #[test]
+    fn p_values_and_tests() {
+        let welch = TestResult {
+            statistic: -6.391,
+            df: Some(3.62),
+            p_value: 0.00467,
+        };
+        let n_minus_one = TestResult {
+            statistic: 1.5714,
+            df: None,
+            p_value: 0.1166,
+        };
+        let tiny = TestResult {
+            statistic: 4.2,
+            df: None,
+            p_value: 0.00002,
+        };
+        for (text, expected) in [
+            (p_value(0.1166), "p = 0.117"),
+            (p_value(0.05), "p = 0.050"),
+            (p_value(0.001), "p = 0.001"),
+            (p_value(0.000_999), "p < 0.001"),
+            (p_value(0.0), "p < 0.001"),
+            (p_value(1.0), "p = 1.000"),
+            (test(Some(welch)), "Welch t = -6.39, df = 3.6, p = 0.005"),
+            (test(Some(n_minus_one)), "N-1 z = 1.57, p = 0.117"),
+            (test(Some(tiny)), "N-1 z = 4.20, p < 0.001"),
+            (test(None), "–"),
+        ] {
+            assert_eq!(text, expected);
+        }
+    }
+
+    #[test]
+    fn paths_join_their_steps_with_arrows() {
+        assert_eq!(path(&[]), "");
+        assert_eq!(path(&["home".into()]), "home");
+        assert_eq!(path(&["home".into(), "brew".into()]), "home → brew");
+    }
+
+    #[test]
+    fn times_read_as_minutes_and_seconds() {
+        assert_eq!(minutes_seconds(0), "0:00");
+        assert_eq!(minutes_seconds(61_999), "1:01");
+        assert_eq!(minutes_seconds(3_600_000), "60:00");
+    }
+}
