@@ -193,3 +193,72 @@ pub fn run(path: PathBuf) -> Result<(), String> {
 fn now() -> DateTime<FixedOffset> {
     chrono::Local::now().fixed_offset()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::runner::Screen;
+
+    const SESSION: &str = "schema: mvx-session/1
+session: s-1
+flow: { id: shop, title: Shop, variant: null, path: flows/shop.yaml, sha256: abc }
+participant: P07
+researcher: null
+started_at: \"2026-11-26T14:02:11.000+00:00\"
+terminal: { cols: 80, rows: 24, term: xterm, program: null, tmux: false, ssh: false }
+mvx: \"0.1.0\"
+events:
+- {\"at_ms\":5,\"kind\":\"show\",\"step\":\"home\"}
+";
+
+    fn observer() -> (tempfile::TempDir, Observer) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, SESSION).expect("the session is written");
+        let opened =
+            DateTime::parse_from_rfc3339("2026-11-26T14:02:41.000+00:00").expect("a valid time");
+        let mut observer = Observer::new(path, opened);
+        observer.refresh();
+        (dir, observer)
+    }
+
+    fn press(observer: &mut Observer, at_ms: u64, press: crate::keys::Press) {
+        let action = observer.keys().action(press).expect("a bound key");
+        Screen::update(observer, Duration::from_millis(at_ms), action).expect("updates");
+    }
+
+    #[test]
+    fn a_typed_note_is_saved_at_the_session_time_it_was_entered() {
+        let (_dir, mut observer) = observer();
+        press(&mut observer, 1_000, crate::keys::Press::char('n'));
+        for c in "stuck?".chars() {
+            press(&mut observer, 1_500, crate::keys::Press::char(c));
+        }
+        // q is text while typing; Home and Delete edit it.
+        press(&mut observer, 1_600, crate::keys::Press::plain(Key::Home));
+        press(&mut observer, 1_600, crate::keys::Press::plain(Key::Delete));
+        press(&mut observer, 2_000, crate::keys::Press::plain(Key::Enter));
+        // Opened 30 s after the session started, the note came 2 s later.
+        assert_eq!(
+            observer.notes,
+            [ObserverNote {
+                at_ms: 32_000,
+                text: "tuck?".into()
+            }]
+        );
+        assert_eq!(session::read_notes(&observer.path), observer.notes);
+        assert!(observer.typing.is_none() && !observer.done());
+    }
+
+    #[test]
+    fn esc_drops_a_note_and_q_quits_only_when_not_typing() {
+        let (_dir, mut observer) = observer();
+        press(&mut observer, 10, crate::keys::Press::char('n'));
+        press(&mut observer, 20, crate::keys::Press::char('q'));
+        assert!(!observer.done());
+        press(&mut observer, 30, crate::keys::Press::plain(Key::Esc));
+        assert!(observer.typing.is_none() && observer.notes.is_empty());
+        press(&mut observer, 40, crate::keys::Press::char('q'));
+        assert!(observer.done());
+    }
+}
