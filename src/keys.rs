@@ -107,9 +107,8 @@ pub fn bind<A>(keys: &[Press], action: A, help: &'static str) -> Binding<A> {
     }
 }
 
-/// The keys that edit a line of typed text, for screens with a text field; typing
-/// itself comes from [`Keymap::with_typing`].
-pub fn editing<A>(edit: fn(Key) -> A) -> Vec<Binding<A>> {
+/// The keys that edit a line of typed text, for screens with a text field.
+fn editing<A>(edit: fn(Key) -> A) -> Vec<Binding<A>> {
     [
         (Key::Backspace, "delete the character before the cursor"),
         (Key::Delete, "delete the character under the cursor"),
@@ -126,7 +125,8 @@ pub fn editing<A>(edit: fn(Key) -> A) -> Vec<Binding<A>> {
 /// Printable characters as text, on screens that take typing.
 #[derive(Debug, Clone, Copy)]
 pub struct Typing<A> {
-    pub action: fn(char) -> A,
+    /// The action of a typed character, given as `Key::Char`.
+    pub action: fn(Key) -> A,
     pub help: &'static str,
 }
 
@@ -146,9 +146,16 @@ impl<A: Copy + PartialEq> Keymap<A> {
         }
     }
 
-    pub fn with_typing(mut self, action: fn(char) -> A, help: &'static str) -> Self {
+    /// Printable characters no binding takes are typing: `action(Key::Char(c))`.
+    pub fn with_typing(mut self, action: fn(Key) -> A, help: &'static str) -> Self {
         self.typing = Some(Typing { action, help });
         self
+    }
+
+    /// A screen with one line of text: typing and the editing keys all go to `edit`.
+    pub fn with_text_field(mut self, edit: fn(Key) -> A, help: &'static str) -> Self {
+        self.bindings.extend(editing(edit));
+        self.with_typing(edit, help)
     }
 
     /// What `press` does on this screen, if anything.
@@ -156,7 +163,7 @@ impl<A: Copy + PartialEq> Keymap<A> {
         let bound = self.bindings.iter().find(|b| b.keys.contains(&press));
         match (bound, &self.typing, press.typed()) {
             (Some(binding), _, _) => Some(binding.action),
-            (None, Some(typing), Some(c)) => Some((typing.action)(c)),
+            (None, Some(typing), Some(c)) => Some((typing.action)(Key::Char(c))),
             _ => None,
         }
     }
@@ -239,6 +246,15 @@ impl<A: Copy + PartialEq> Keymap<A> {
         problems
     }
 
+    /// This table's help, then `other`'s indented under `heading`: a screen's keys and
+    /// those it takes while something is typed.
+    pub fn help_with(&self, heading: &str, other: &Keymap<A>) -> String {
+        let mut lines = self.help_lines();
+        lines.push(heading.to_owned());
+        lines.extend(other.help_lines().into_iter().map(|l| format!("  {l}")));
+        lines.join("\n")
+    }
+
     /// Whether `action` has a key on this screen.
     pub fn binds(&self, action: A) -> bool {
         self.bindings.iter().any(|b| b.action == action)
@@ -254,7 +270,7 @@ mod tests {
         Up,
         Down,
         Quit,
-        Type(char),
+        Type(Key),
     }
 
     fn table() -> Keymap<Act> {
@@ -276,7 +292,10 @@ mod tests {
         assert_eq!(keys.action(Press::ctrl('c')), Some(Act::Quit));
         assert_eq!(keys.action(Press::char('c')), None);
         let typing = table().with_typing(Act::Type, "text");
-        assert_eq!(typing.action(Press::char('x')), Some(Act::Type('x')));
+        assert_eq!(
+            typing.action(Press::char('x')),
+            Some(Act::Type(Key::Char('x')))
+        );
         assert_eq!(typing.action(Press::ctrl('x')), None);
     }
 

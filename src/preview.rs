@@ -15,7 +15,7 @@ use ratatui::widgets::Widget;
 
 use crate::diagnostic::Diagnostic;
 use crate::flow::{self, Flow};
-use crate::keys::{Binding, Key, Keymap, Press, bind, editing};
+use crate::keys::{Binding, Key, Keymap, Press, bind};
 use crate::player::field::TextField;
 use crate::player::input::Action as PlayerAction;
 use crate::runner::session::{self, Discard, PlayAction, PlaySession};
@@ -106,13 +106,13 @@ pub static PREVIEWING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
             }),
     );
     Keymap::new(bindings).with_typing(
-        |c| Action::Play(PlayAction::Player(PlayerAction::Key(Key::Char(c)))),
+        |key| Action::Play(PlayAction::Player(PlayerAction::Key(key))),
         "as in mvx play: a choice's number or key, or typed text",
     )
 });
 
 pub static JUMPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
-    let mut bindings = vec![
+    Keymap::new(vec![
         bind(
             &[Press::plain(Key::Enter)],
             Action::JumpGo,
@@ -128,9 +128,8 @@ pub static JUMPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
             Action::Quit,
             "quit the preview",
         ),
-    ];
-    bindings.extend(editing(Action::JumpEdit));
-    Keymap::new(bindings).with_typing(|c| Action::JumpEdit(Key::Char(c)), "the step's id")
+    ])
+    .with_text_field(Action::JumpEdit, "the step's id")
 });
 
 /// Previews `path`, starting on `step` if given, until Ctrl-C.
@@ -337,10 +336,7 @@ impl Widget for &Preview<'_> {
 
 /// The keys, for `mvx preview --help`.
 pub fn help() -> String {
-    let mut lines = PREVIEWING.help_lines();
-    lines.push("While typing a step id after Ctrl-J:".into());
-    lines.extend(JUMPING.help_lines().into_iter().map(|l| format!("  {l}")));
-    lines.join("\n")
+    PREVIEWING.help_with("While typing a step id after Ctrl-J:", &JUMPING)
 }
 
 #[cfg(test)]

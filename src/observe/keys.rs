@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use super::Action;
-use crate::keys::{Key, Keymap, Press, bind, editing};
+use crate::keys::{Key, Keymap, Press, bind};
 
 pub static WATCHING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
     Keymap::new(vec![
@@ -13,7 +13,7 @@ pub static WATCHING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
 });
 
 pub static TYPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
-    let mut bindings = vec![
+    Keymap::new(vec![
         bind(
             &[Press::plain(Key::Enter)],
             Action::SaveNote,
@@ -21,17 +21,13 @@ pub static TYPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
         ),
         bind(&[Press::plain(Key::Esc)], Action::DropNote, "drop the note"),
         bind(&[Press::ctrl('c')], Action::Quit, "quit"),
-    ];
-    bindings.extend(editing(Action::Edit));
-    Keymap::new(bindings).with_typing(|c| Action::Edit(Key::Char(c)), "the note's text")
+    ])
+    .with_text_field(Action::Edit, "the note's text")
 });
 
 /// The keys, for `mvx observe --help`.
 pub fn help() -> String {
-    let mut lines = WATCHING.help_lines();
-    lines.push("While typing a note:".into());
-    lines.extend(TYPING.help_lines().into_iter().map(|l| format!("  {l}")));
-    lines.join("\n")
+    WATCHING.help_with("While typing a note:", &TYPING)
 }
 
 #[cfg(test)]

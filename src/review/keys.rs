@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use super::Action;
-use crate::keys::{Key, Keymap, Press, bind, editing};
+use crate::keys::{Key, Keymap, Press, bind};
 
 pub static BROWSING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
     let plain = Press::plain;
@@ -55,7 +55,7 @@ pub static BROWSING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
 });
 
 pub static FILTERING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
-    let mut bindings = vec![
+    Keymap::new(vec![
         bind(
             &[Press::plain(Key::Enter)],
             Action::Enter,
@@ -63,9 +63,8 @@ pub static FILTERING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
         ),
         bind(&[Press::plain(Key::Esc)], Action::Back, "end typing"),
         bind(&[Press::ctrl('c')], Action::Quit, "quit"),
-    ];
-    bindings.extend(editing(Action::Edit));
-    Keymap::new(bindings).with_typing(|c| Action::Edit(Key::Char(c)), "the filter's text")
+    ])
+    .with_text_field(Action::Edit, "the filter's text")
 });
 
 /// The footer of each review screen, named from the tables.
@@ -101,11 +100,7 @@ pub fn footer(screen: super::Screen) -> String {
 
 /// The keys, for `mvx review --help`.
 pub fn help() -> String {
-    let mut lines = BROWSING.help_lines();
-    lines.push(String::new());
-    lines.push("While typing a filter:".into());
-    lines.extend(FILTERING.help_lines().into_iter().map(|l| format!("  {l}")));
-    lines.join("\n")
+    BROWSING.help_with("\nWhile typing a filter:", &FILTERING)
 }
 
 #[cfg(test)]

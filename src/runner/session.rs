@@ -115,7 +115,7 @@ pub static KEYS: LazyLock<Keymap<PlayAction>> = LazyLock::new(|| {
         ),
     ])
     .with_typing(
-        |c| PlayAction::Player(Action::Key(Key::Char(c))),
+        |key| PlayAction::Player(Action::Key(key)),
         "a choice's number or key, or an answer's text",
     )
 });
