@@ -1,7 +1,7 @@
 //! `mvx report`'s figures: per flow version, tasks, steps, paths and verdicts, with
 //! intervals; variants compared side by side. Renderers turn a [`Report`] into text.
 
-mod comparison;
+pub mod comparison;
 mod escape;
 mod figures;
 pub mod html;

@@ -7,6 +7,7 @@ use chrono::{TimeZone, Utc};
 use mvx::flow;
 use mvx::player::Player;
 use mvx::player::input::{Action, Input, Key};
+use mvx::report::comparison::{Measure, Said};
 use mvx::report::{ReportBuilder, markdown};
 use mvx::session::{self, FlowRef, Header, SCHEMA, SessionWriter, TaskEnding, TerminalInfo};
 
@@ -131,14 +132,21 @@ fn a_two_variant_study_says_which_did_better_and_how_sure() {
     );
     let comparison = flow.comparison.as_ref().expect("two variants are compared");
     let completion = &comparison.rows[0];
-    assert!(completion.figure.contains("completion"));
+    assert_eq!(completion.measure, Measure::Completion);
     assert!(completion.test.is_some(), "{completion:?}");
     let time = comparison
         .rows
         .iter()
-        .find(|r| r.figure.contains("time"))
+        .find(|r| r.measure == Measure::Time)
         .expect("times compared");
-    assert!(time.verdict.starts_with("one-menu was faster"), "{time:?}");
+    assert!(
+        matches!(&time.verdict, Said::Better { winner, .. } if winner == "one-menu"),
+        "{time:?}"
+    );
+    assert!(
+        time.verdict.text().starts_with("one-menu was faster"),
+        "{time:?}"
+    );
     assert!(time.test.is_some_and(|t| t.p_value < 0.05));
 }
 

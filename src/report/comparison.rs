@@ -1,6 +1,6 @@
 //! Two variants of a flow compared: each figure side by side, its difference and a test.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 
 use super::figures::{FlowVersion, Share, TaskFigures, Verdict};
 use crate::format::{p_value, points, seconds, seconds_difference};
@@ -17,15 +17,136 @@ pub struct Comparison {
     pub rows: Vec<ComparedFigure>,
 }
 
-#[derive(Debug, Serialize)]
+/// One figure of both variants: what it measures, of which task or question, each
+/// side's value, the difference, the test and what it says. Renderers word it.
+#[derive(Debug)]
 pub struct ComparedFigure {
-    pub figure: String,
-    pub a: String,
-    pub b: String,
-    pub difference: String,
+    /// The task or question the figure is about.
+    pub subject: String,
+    pub measure: Measure,
+    pub a: Amount,
+    pub b: Amount,
+    pub difference: Difference,
     pub test: Option<TestResult>,
-    /// In words: which did better, or that the samples are too small to tell.
-    pub verdict: String,
+    pub verdict: Said,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Completion,
+    /// The geometric mean of successful attempts' times.
+    Time,
+    /// The share of "Yes" answers.
+    Yes,
+    /// A scale's mean.
+    Mean,
+}
+
+impl Measure {
+    pub fn words(self) -> &'static str {
+        match self {
+            Measure::Completion => "completion",
+            Measure::Time => "time (geometric mean)",
+            Measure::Yes => "answered Yes",
+            Measure::Mean => "mean",
+        }
+    }
+
+    /// What the better side did, in words.
+    fn better(self) -> &'static str {
+        match self {
+            Measure::Completion => "completed more often",
+            Measure::Time => "was faster",
+            Measure::Yes => "got more Yes answers",
+            Measure::Mean => "scored higher",
+        }
+    }
+}
+
+/// One side's value.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Amount {
+    Share { count: usize, of: usize },
+    Seconds(f64),
+    Mean(f64),
+}
+
+impl Amount {
+    pub fn text(self) -> String {
+        match self {
+            Amount::Share { count, of } => format!("{count}/{of}"),
+            Amount::Seconds(s) => seconds(s),
+            Amount::Mean(m) => format!("{m:.2}"),
+        }
+    }
+}
+
+/// A minus B.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Difference {
+    /// Between two shares, as a fraction.
+    Points(f64),
+    Seconds(f64),
+    Mean(f64),
+}
+
+impl Difference {
+    pub fn text(self) -> String {
+        match self {
+            Difference::Points(d) => points(d),
+            Difference::Seconds(d) => seconds_difference(d),
+            Difference::Mean(d) => format!("{d:+.2}"),
+        }
+    }
+}
+
+/// What the test says about the figure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Said {
+    /// `winner` did better at p below 0.05.
+    Better {
+        winner: String,
+        measure: Measure,
+        p: f64,
+    },
+    TooSmall {
+        p: f64,
+    },
+    Untestable,
+}
+
+impl Said {
+    pub fn text(&self) -> String {
+        match self {
+            Said::Better { winner, measure, p } => {
+                format!("{winner} {} ({})", measure.better(), p_value(*p))
+            }
+            Said::TooSmall { p } => format!("too small a sample to tell ({})", p_value(*p)),
+            Said::Untestable => "cannot be tested (too few answers or no variation)".into(),
+        }
+    }
+}
+
+impl ComparedFigure {
+    /// The figure's name, the subject's id set by `id` (backticks, `<code>`, plain).
+    pub fn name(&self, id: impl Fn(&str) -> String) -> String {
+        format!("{} {}", id(&self.subject), self.measure.words())
+    }
+}
+
+/// JSON keeps the figure as words, as a reader of the report sees it.
+impl Serialize for ComparedFigure {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut row = serializer.serialize_struct("ComparedFigure", 6)?;
+        row.serialize_field("figure", &self.name(|id| format!("`{id}`")))?;
+        row.serialize_field("a", &self.a.text())?;
+        row.serialize_field("b", &self.b.text())?;
+        row.serialize_field("difference", &self.difference.text())?;
+        row.serialize_field("test", &self.test)?;
+        row.serialize_field("verdict", &self.verdict.text())?;
+        row.end()
+    }
 }
 
 impl Comparison {
@@ -80,19 +201,18 @@ fn compare_completion(
         tb.successes as u64,
         tb.attempts as u64,
     );
+    let share = |t: &TaskFigures| Amount::Share {
+        count: t.successes,
+        of: t.attempts,
+    };
     ComparedFigure {
-        figure: format!("`{}` completion", ta.task),
-        a: format!("{}/{}", ta.successes, ta.attempts),
-        b: format!("{}/{}", tb.successes, tb.attempts),
-        difference: points(rate(ta) - rate(tb)),
+        subject: ta.task.clone(),
+        measure: Measure::Completion,
+        a: share(ta),
+        b: share(tb),
+        difference: Difference::Points(rate(ta) - rate(tb)),
         test,
-        verdict: in_words(
-            test,
-            rate(ta) - rate(tb),
-            &a.variant_name(),
-            &b.variant_name(),
-            "completed more often",
-        ),
+        verdict: said(test, rate(ta) - rate(tb), a, b, Measure::Completion),
     }
 }
 
@@ -107,19 +227,14 @@ fn compare_times(
     let logs = |t: &TaskFigures| t.success_times_s.iter().map(|s| s.ln()).collect::<Vec<_>>();
     let test = stats::welch_t(&logs(ta), &logs(tb));
     Some(ComparedFigure {
-        figure: format!("`{}` time (geometric mean)", ta.task),
-        a: seconds(ga),
-        b: seconds(gb),
-        difference: seconds_difference(ga - gb),
+        subject: ta.task.clone(),
+        measure: Measure::Time,
+        a: Amount::Seconds(ga),
+        b: Amount::Seconds(gb),
+        difference: Difference::Seconds(ga - gb),
         test,
         // Faster is better: the sign is turned so the quicker variant is named.
-        verdict: in_words(
-            test,
-            gb - ga,
-            &a.variant_name(),
-            &b.variant_name(),
-            "was faster",
-        ),
+        verdict: said(test, gb - ga, a, b, Measure::Time),
     })
 }
 
@@ -144,19 +259,18 @@ fn compare_yes(
         yb.count as u64,
         yb.of as u64,
     );
+    let amount = |y: &Share| Amount::Share {
+        count: y.count,
+        of: y.of,
+    };
     Some(ComparedFigure {
-        figure: format!("`{}` answered Yes", va.question),
-        a: format!("{}/{}", ya.count, ya.of),
-        b: format!("{}/{}", yb.count, yb.of),
-        difference: points(share(ya) - share(yb)),
+        subject: va.question.clone(),
+        measure: Measure::Yes,
+        a: amount(ya),
+        b: amount(yb),
+        difference: Difference::Points(share(ya) - share(yb)),
         test,
-        verdict: in_words(
-            test,
-            share(ya) - share(yb),
-            &a.variant_name(),
-            &b.variant_name(),
-            "got more Yes answers",
-        ),
+        verdict: said(test, share(ya) - share(yb), a, b, Measure::Yes),
     })
 }
 
@@ -175,28 +289,33 @@ fn compare_verdict(
     };
     let test = stats::welch_t(&values(va), &values(vb));
     Some(ComparedFigure {
-        figure: format!("`{}` mean", va.question),
-        a: format!("{:.2}", ma.mean),
-        b: format!("{:.2}", mb.mean),
-        difference: format!("{:+.2}", ma.mean - mb.mean),
+        subject: va.question.clone(),
+        measure: Measure::Mean,
+        a: Amount::Mean(ma.mean),
+        b: Amount::Mean(mb.mean),
+        difference: Difference::Mean(ma.mean - mb.mean),
         test,
-        verdict: in_words(
-            test,
-            ma.mean - mb.mean,
-            &a.variant_name(),
-            &b.variant_name(),
-            "scored higher",
-        ),
+        verdict: said(test, ma.mean - mb.mean, a, b, Measure::Mean),
     })
 }
 
-fn in_words(test: Option<TestResult>, difference: f64, a: &str, b: &str, better: &str) -> String {
+fn said(
+    test: Option<TestResult>,
+    difference: f64,
+    a: &FlowVersion,
+    b: &FlowVersion,
+    measure: Measure,
+) -> Said {
     match test {
-        Some(t) if t.p_value < ALPHA => {
-            let winner = if difference > 0.0 { a } else { b };
-            format!("{winner} {better} ({})", p_value(t.p_value))
-        }
-        Some(t) => format!("too small a sample to tell ({})", p_value(t.p_value)),
-        None => "cannot be tested (too few answers or no variation)".into(),
+        Some(t) if t.p_value < ALPHA => Said::Better {
+            winner: match difference > 0.0 {
+                true => a.variant_name(),
+                false => b.variant_name(),
+            },
+            measure,
+            p: t.p_value,
+        },
+        Some(t) => Said::TooSmall { p: t.p_value },
+        None => Said::Untestable,
     }
 }

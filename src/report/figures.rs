@@ -87,7 +87,40 @@ pub struct StepFigures {
 pub struct Friction {
     pub step: String,
     pub score: f64,
-    pub reason: String,
+    pub reason: FrictionReason,
+}
+
+/// What weighs most in a step's friction.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FrictionReason {
+    /// This share of visits ended the task here.
+    DropOffs(f64),
+    /// This share of visits went back.
+    Backtracks(f64),
+    /// The step's median hesitation, and its ratio to the typical step's.
+    Hesitation { median_s: f64, ratio: f64 },
+}
+
+impl FrictionReason {
+    pub fn text(self) -> String {
+        match self {
+            FrictionReason::DropOffs(share) => {
+                format!("{} of visits ended the task here", percent(share))
+            }
+            FrictionReason::Backtracks(share) => format!("{} of visits went back", percent(share)),
+            FrictionReason::Hesitation { median_s, ratio } => format!(
+                "median hesitation {}, {ratio:.1}× the typical step",
+                seconds(median_s)
+            ),
+        }
+    }
+}
+
+/// JSON keeps the reason in words, as the report prints it.
+impl Serialize for FrictionReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -102,7 +135,7 @@ pub struct Verdict {
     /// Free-text answers with their participant.
     pub texts: Vec<(String, String)>,
     /// A standard questionnaire's score, for questions with its id (`nps`, `csat`).
-    pub standard: Option<String>,
+    pub standard: Option<Standard>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -321,14 +354,14 @@ impl Friction {
                     && drop_offs * 2.0 >= hesitation
                     && drop_offs > 0.0
                 {
-                    format!("{} of visits ended the task here", percent(drop_offs))
+                    FrictionReason::DropOffs(drop_offs)
                 } else if backtracks * 2.0 >= hesitation && backtracks > 0.0 {
-                    format!("{} of visits went back", percent(backtracks))
+                    FrictionReason::Backtracks(backtracks)
                 } else {
-                    format!(
-                        "median hesitation {}, {hesitation:.1}× the typical step",
-                        seconds(s.hesitation_median_s.unwrap_or(0.0))
-                    )
+                    FrictionReason::Hesitation {
+                        median_s: s.hesitation_median_s.unwrap_or(0.0),
+                        ratio: hesitation,
+                    }
                 };
                 Friction {
                     step: s.step.clone(),
@@ -377,16 +410,40 @@ impl Verdict {
     }
 }
 
+/// A standard questionnaire's score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Standard {
+    Nps(f64),
+    /// SEQ's mean on 1-7, with its interval.
+    Seq(f64, Interval),
+    /// CSAT: the share of the top two answers of 5.
+    Csat(f64),
+}
+
+impl Standard {
+    pub fn text(self) -> String {
+        match self {
+            Standard::Nps(score) => format!("NPS {score:+.0}"),
+            Standard::Seq(mean, i) => format!("SEQ {mean:.2} of 7 ({})", interval(i, 2)),
+            Standard::Csat(share) => format!("CSAT {} (top two of 5)", percent(share)),
+        }
+    }
+}
+
+/// JSON keeps the score in words, as the report prints it.
+impl Serialize for Standard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
+}
+
 /// NPS for a question `nps` (0-10), CSAT for `csat` (top two of 1-5), SEQ for `seq` (1-7).
-fn standard_score(question: &str, numbers: &[f64]) -> Option<String> {
+fn standard_score(question: &str, numbers: &[f64]) -> Option<Standard> {
     let answers: Vec<i64> = numbers.iter().map(|n| *n as i64).collect();
     match question {
-        "nps" => stats::nps(&answers).map(|s| format!("NPS {s:+.0}")),
-        "seq" => stats::mean_t_interval(numbers)
-            .map(|(m, i)| format!("SEQ {m:.2} of 7 ({})", interval(i, 2))),
-        "csat" => {
-            stats::csat_top_two(&answers, 5).map(|s| format!("CSAT {} (top two of 5)", percent(s)))
-        }
+        "nps" => stats::nps(&answers).map(Standard::Nps),
+        "seq" => stats::mean_t_interval(numbers).map(|(m, i)| Standard::Seq(m, i)),
+        "csat" => stats::csat_top_two(&answers, 5).map(Standard::Csat),
         _ => None,
     }
 }

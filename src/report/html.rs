@@ -34,18 +34,6 @@ fn summary(version: &FlowVersion) -> String {
 }
 
 /// Escaped text with `backticked` words set as code, as the summaries write them.
-fn prose(text: &str) -> String {
-    let mut out = String::new();
-    for (i, part) in escape(text).split('`').enumerate() {
-        if i % 2 == 1 {
-            let _ = write!(out, "<code>{part}</code>");
-        } else {
-            out.push_str(part);
-        }
-    }
-    out
-}
-
 pub fn render(report: &Report) -> String {
     let mut out = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>mvx report</title><style>{STYLE}</style></head><body>\n<h1>mvx report</h1><p class=\"muted\">Intervals are 95%. Every formula and its source: docs/statistics.md.</p>\n<section class=\"summary\"><h2>Decision summary</h2><ul>"
@@ -140,12 +128,12 @@ fn render_comparison(flow: &FlowReport, comparison: &Comparison, out: &mut Strin
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-            prose(&row.figure),
-            escape(&row.a),
-            escape(&row.b),
-            escape(&row.difference),
+            row.name(|id| format!("<code>{}</code>", escape(id))),
+            escape(&row.a.text()),
+            escape(&row.b.text()),
+            escape(&row.difference.text()),
             escape(&test),
-            escape(&row.verdict)
+            escape(&row.verdict.text())
         );
     }
     out.push_str("</table>");
@@ -177,7 +165,7 @@ fn render_version(version: &FlowVersion, out: &mut String) {
                 "<li><code>{}</code> (score {:.2}): {}</li>",
                 escape(&f.step),
                 f.score,
-                escape(&f.reason)
+                escape(&f.reason.text())
             );
         }
         out.push_str("</ol>");
@@ -323,7 +311,7 @@ fn render_verdict(verdict: &Verdict, out: &mut String) {
         let _ = write!(out, "; mean {:.2}{ci}", scale.mean);
     }
     if let Some(standard) = &verdict.standard {
-        let _ = write!(out, "; {}", escape(standard));
+        let _ = write!(out, "; {}", escape(&standard.text()));
     }
     out.push_str("</p>");
     let rows: Vec<(String, f64, String)> = if verdict.options.is_empty() {

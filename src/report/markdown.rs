@@ -75,11 +75,11 @@ fn render_flow(flow: &FlowReport, out: &mut String) {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {test} | {} |",
-                row.figure,
-                cell(&row.a),
-                cell(&row.b),
-                row.difference,
-                row.verdict
+                cell(&row.name(|id| format!("`{id}`"))),
+                row.a.text(),
+                row.b.text(),
+                row.difference.text(),
+                cell(&row.verdict.text())
             );
         }
     }
@@ -111,7 +111,7 @@ fn render_version(version: &FlowVersion, out: &mut String) {
                 i + 1,
                 cell(&f.step),
                 f.score,
-                f.reason
+                f.reason.text()
             );
         }
     }
@@ -243,7 +243,7 @@ fn render_verdict(verdict: &Verdict, out: &mut String) {
         ));
     }
     if let Some(standard) = &verdict.standard {
-        parts.push(standard.clone());
+        parts.push(standard.text());
     }
     if let Some(scale) = &verdict.scale {
         let distribution: Vec<String> = verdict

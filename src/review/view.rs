@@ -227,7 +227,7 @@ impl Review {
                 i + 1,
                 printable(&f.step),
                 f.score,
-                printable(&f.reason)
+                printable(&f.reason.text())
             )));
         }
         lines.push(Line::from(""));
