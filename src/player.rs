@@ -187,6 +187,14 @@ impl<'f> Player<'f> {
         true
     }
 
+    /// The step on screen, if a step is on screen.
+    pub fn current(&self) -> Option<&'f Step> {
+        match &self.mode {
+            Mode::Step { step, .. } | Mode::StepDone { step, .. } => self.flow.steps.get(*step),
+            _ => None,
+        }
+    }
+
     /// The id of the step on screen, if a step is on screen.
     pub fn current_step(&self) -> Option<&'f str> {
         match &self.mode {

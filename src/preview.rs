@@ -17,12 +17,12 @@ use crate::diagnostic::Diagnostic;
 use crate::flow::{self, Flow};
 use crate::keys::{Binding, Key, Keymap, Press, bind};
 use crate::player::field::TextField;
-use crate::player::input::Action as PlayerAction;
+use crate::player::input::{Action as PlayerAction, Command};
 use crate::runner::session::{self, Discard, PlayAction, PlaySession};
 use crate::runner::{self, Drawn, Screen, Stop};
 use crate::text::printable;
 use crate::tui::events::Incoming;
-use crate::tui::play_view::PlayView;
+use crate::tui::play_view::{Chrome, PlayView};
 use crate::tui::terminal::Terminal;
 
 /// The last version of the flow that loaded, with what `mvx check` says of it.
@@ -99,6 +99,8 @@ pub static PREVIEWING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
             .bindings
             .iter()
             .filter(|b| !b.keys.iter().any(|k| taken.contains(k)))
+            // A note in a preview would be saved nowhere.
+            .filter(|b| b.action != PlayAction::Player(PlayerAction::Command(Command::Note)))
             .map(|b| Binding {
                 keys: b.keys.clone(),
                 action: Action::Play(b.action),
@@ -200,6 +202,8 @@ struct Preview<'f> {
     problem: Option<&'f str>,
     /// A step id being typed after Ctrl-J.
     jumping: Option<TextField>,
+    /// Said in the status line until the next key: a jump to a step that is not there.
+    notice: Option<String>,
     next: Option<Next>,
 }
 
@@ -214,12 +218,16 @@ impl<'f> Preview<'f> {
             findings: &version.findings,
             problem,
             jumping: None,
+            notice: None,
             next: None,
         }
     }
 
     /// What `mvx check` says, or why the file does not load, in one line.
     fn status(&self) -> String {
+        if let Some(notice) = &self.notice {
+            return notice.clone();
+        }
         if let Some(problem) = self.problem {
             return format!(
                 "Not loaded: {} (showing the last version that loaded)",
@@ -251,6 +259,7 @@ impl Screen for Preview<'_> {
     }
 
     fn update(&mut self, at: Duration, action: Action) -> Result<bool, String> {
+        self.notice = None;
         match (action, &mut self.jumping) {
             (Action::Quit, _) => self.next = Some(Next::Quit),
             (Action::Restart, _) => self.next = Some(Next::Restart),
@@ -261,7 +270,13 @@ impl Screen for Preview<'_> {
             (Action::JumpGo, Some(field)) => {
                 let id = field.text().trim().to_owned();
                 self.jumping = None;
-                self.session.player.jump(&id, at);
+                if !self.session.player.jump(&id, at) {
+                    self.notice = Some(format!(
+                        "No step `{}` in this flow; {} to try another id",
+                        printable(&id),
+                        PREVIEWING.key_of(Action::StartJump)
+                    ));
+                }
             }
             (Action::JumpCancel, _) => self.jumping = None,
             (Action::Play(action), _) => return self.session.update(at, action),
@@ -305,7 +320,7 @@ impl Widget for &Preview<'_> {
         (&PlayView {
             player: &self.session.player,
             scroll: self.session.scroll,
-            saved_to: &self.session.saved_to,
+            chrome: Chrome::Preview,
         })
             .render(body, buf);
         let status_line = Line::from(self.status());
@@ -388,6 +403,14 @@ mod tests {
         press(&mut preview, Press::plain(Key::Enter));
         assert_eq!(preview.session.player.current_step(), Some("b"));
         assert!(preview.jumping.is_none() && !preview.done());
+        press(&mut preview, Press::ctrl('j'));
+        press(&mut preview, Press::char('x'));
+        press(&mut preview, Press::plain(Key::Enter));
+        assert_eq!(
+            preview.status(),
+            "No step `x` in this flow; Ctrl-J to try another id"
+        );
+        assert_eq!(preview.session.player.current_step(), Some("b"));
         assert!(preview.changed());
         assert_eq!(preview.next, Some(Next::Reload(Some("b".into()))));
     }

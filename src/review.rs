@@ -87,9 +87,12 @@ pub struct Review {
     pub version: usize,
     pub help: bool,
     pub quit: bool,
+    /// Rows the body had in the last frame: a page, and how far a view can scroll.
+    pub body_rows: usize,
 }
 
-const PAGE: usize = 10;
+/// Rows above and below the body: the tabs and the footer.
+const CHROME_ROWS: usize = 2;
 
 impl Review {
     pub fn new(data: Loaded) -> Self {
@@ -105,6 +108,7 @@ impl Review {
             version: 0,
             help: false,
             quit: false,
+            body_rows: 10,
         }
     }
 
@@ -169,6 +173,7 @@ impl Review {
             Action::Edit(key) => {
                 self.filter.edit(key);
             }
+            Action::Quit => self.quit = true,
             Action::Enter | Action::Back => self.editing_filter = false,
             _ => {}
         }
@@ -218,21 +223,37 @@ impl Review {
 
     fn move_by(&mut self, action: Action) {
         let step = match action {
-            Action::PageUp | Action::PageDown => PAGE,
+            Action::PageUp | Action::PageDown => self.body_rows.max(1),
             _ => 1,
         };
         let up = matches!(action, Action::Up | Action::PageUp);
-        let (position, limit) = match self.screen {
-            Screen::Sessions => (&mut self.selected, self.data.rows.len()),
-            Screen::Session(_) | Screen::Flow => (&mut self.scroll, usize::MAX),
+        let last = match self.screen {
+            Screen::Sessions => self.data.rows.len().saturating_sub(1),
+            // A timeline or the flow view scrolls until its last line is at the bottom.
+            Screen::Session(_) | Screen::Flow => {
+                self.content_lines().saturating_sub(self.body_rows)
+            }
+        };
+        let position = match self.screen {
+            Screen::Sessions => &mut self.selected,
+            Screen::Session(_) | Screen::Flow => &mut self.scroll,
         };
         *position = if up {
             position.saturating_sub(step)
         } else {
-            (*position + step).min(limit.saturating_sub(1))
+            (*position + step).min(last)
         };
         if self.screen == Screen::Sessions {
             self.selected = self.selected.min(self.visible().len().saturating_sub(1));
+        }
+    }
+
+    /// Lines of the timeline or flow view on screen.
+    fn content_lines(&self) -> usize {
+        match self.screen {
+            Screen::Session(row) => self.timeline_lines(row).len(),
+            Screen::Flow => self.flow_lines().len(),
+            Screen::Sessions => self.data.rows.len(),
         }
     }
 }
@@ -250,6 +271,11 @@ impl runner::Screen for Review {
     fn update(&mut self, _at: Duration, action: Action) -> Result<bool, String> {
         Review::update(self, action);
         Ok(true)
+    }
+
+    fn shown(&mut self, drawn: runner::Drawn) -> Result<(), String> {
+        self.body_rows = usize::from(drawn.rows).saturating_sub(CHROME_ROWS);
+        Ok(())
     }
 
     fn done(&self) -> bool {

@@ -8,7 +8,7 @@ use mvx::flow::{self, Answer, Flow, StepKind};
 use mvx::player::input::{Action, Input, Key};
 use mvx::player::{Mode, Player};
 use mvx::session::{EventKind, SessionOutcome, TaskOutcome};
-use mvx::tui::play_view::PlayView;
+use mvx::tui::play_view::{Chrome, PlayView};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
@@ -101,7 +101,9 @@ fn draw_at_both_sizes(player: &Player) {
         let view = PlayView {
             player,
             scroll: 0,
-            saved_to: "sessions/s.yaml",
+            chrome: Chrome::Session {
+                saved_to: "sessions/s.yaml",
+            },
         };
         terminal
             .draw(|f| f.render_widget(&view, f.area()))

@@ -153,3 +153,33 @@ fn the_flow_view_finds_the_step_where_people_hesitate() {
     review.update(Action::Right);
     assert_eq!(review.version, 1);
 }
+
+#[test]
+fn views_scroll_no_further_than_their_last_line_and_pages_are_the_window() {
+    let mut review = review();
+    review.body_rows = 3;
+    review.update(Action::NextView);
+    for _ in 0..100 {
+        review.update(Action::PageDown);
+    }
+    let bottom = review.scroll;
+    assert!(bottom > 4, "the flow view is longer than a page: {bottom}");
+    review.update(Action::Up);
+    assert_eq!(
+        review.scroll,
+        bottom.saturating_sub(1),
+        "one Up moves back at once"
+    );
+    review.update(Action::PageUp);
+    assert_eq!(review.scroll, bottom - 4, "a page is the window's height");
+}
+
+#[test]
+fn ctrl_c_quits_even_while_a_filter_is_typed() {
+    let mut review = review();
+    review.update(Action::StartFilter);
+    review.update(Action::Edit(Key::Char('q')));
+    assert!(!review.quit, "q is text while typing");
+    review.update(Action::Quit);
+    assert!(review.quit);
+}

@@ -5,7 +5,7 @@ use std::time::Duration;
 use mvx::flow::{self, Flow};
 use mvx::player::Player;
 use mvx::player::input::{Action, Command, Input, Key};
-use mvx::tui::play_view::PlayView;
+use mvx::tui::play_view::{Chrome, PlayView};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Modifier;
@@ -37,7 +37,9 @@ fn draw(player: &Player, width: u16, height: u16, scroll: u16) -> Terminal<TestB
     let view = PlayView {
         player,
         scroll,
-        saved_to: "sessions/20261126T140211Z_P07_espresso.yaml",
+        chrome: Chrome::Session {
+            saved_to: "sessions/20261126T140211Z_P07_espresso.yaml",
+        },
     };
     terminal
         .draw(|f| f.render_widget(&view, f.area()))
@@ -196,7 +198,9 @@ fn participant_text_never_reaches_the_terminal_raw() {
     let view = PlayView {
         player: &closing,
         scroll: 0,
-        saved_to: "evil\u{1b}[2J.yaml",
+        chrome: Chrome::Session {
+            saved_to: "evil\u{1b}[2J.yaml",
+        },
     };
     terminal
         .draw(|f| f.render_widget(&view, f.area()))
@@ -205,5 +209,32 @@ fn participant_text_never_reaches_the_terminal_raw() {
     assert!(
         text.contains("Session saved to evil\\u{1b}[2J.yaml"),
         "{text}"
+    );
+}
+
+#[test]
+fn a_note_longer_than_its_box_scrolls_to_keep_the_cursor_in_view() {
+    let flow = example("espresso-three-menus");
+    let mut player = Player::new(&flow);
+    let mut actions = vec![Action::Command(Command::Note)];
+    let typed: String = (0..12).map(|i| format!("word{i:02} ")).collect::<String>() + "END";
+    actions.extend(keys(&typed));
+    drive(&mut player, &actions);
+    let terminal = draw(&player, 80, 24, 0);
+    let screen = text_of(&terminal);
+    assert!(
+        screen.contains("word11 END"),
+        "the end of the note is shown"
+    );
+    assert!(
+        !screen.contains("word00"),
+        "its start has scrolled out of the box"
+    );
+    // Home brings the start back.
+    drive(&mut player, &[Action::Key(Key::Home)]);
+    let screen = text_of(&draw(&player, 80, 24, 0));
+    assert!(
+        screen.contains("word00 word01"),
+        "Home shows the start again"
     );
 }

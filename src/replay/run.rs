@@ -17,7 +17,7 @@ use crate::keys::{Key, Keymap, Press, bind};
 use crate::runner;
 use crate::session::{self, Session};
 use crate::text::printable;
-use crate::tui::play_view::PlayView;
+use crate::tui::play_view::{Chrome, PlayView};
 use crate::tui::terminal::Terminal;
 
 /// How often the picture moves on while playing.
@@ -195,7 +195,7 @@ impl Widget for &Replay<'_> {
         let view = PlayView {
             player: &player,
             scroll: 0,
-            saved_to: "",
+            chrome: Chrome::Replay,
         };
         (&view).render(body, buf);
         let end_ms = self.script.end_ms;

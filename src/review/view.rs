@@ -63,13 +63,20 @@ impl Review {
             tab("Flow", !on_sessions),
         ];
         let count = self.data.rows.len();
+        let shown = match self.filter.text().is_empty() {
+            true => String::new(),
+            false => format!("{} of ", self.visible().len()),
+        };
         spans.push(
             Span::raw(format!(
-                "  {count} session{}",
+                "  {shown}{count} session{}",
                 if count == 1 { "" } else { "s" }
             ))
             .dim(),
         );
+        if !self.filter.text().is_empty() && !self.editing_filter {
+            spans.push(Span::raw(format!(" · filter: {}", printable(self.filter.text()))).dim());
+        }
         if !self.data.report.skipped.is_empty() {
             let skipped = self.data.report.skipped.len();
             spans.push(
@@ -151,8 +158,15 @@ impl Review {
     }
 
     fn timeline(&self, row: usize, area: Rect, buf: &mut Buffer) {
+        Paragraph::new(self.timeline_lines(row))
+            .scroll((self.scroll.min(u16::MAX as usize) as u16, 0))
+            .render(area, buf);
+    }
+
+    /// The lines of a session's timeline, title first.
+    pub(super) fn timeline_lines(&self, row: usize) -> Vec<Line<'static>> {
         let Some(r) = self.data.rows.get(row) else {
-            return;
+            return Vec::new();
         };
         let longest = longest_timing(&r.session.events);
         let mut lines = vec![
@@ -186,16 +200,20 @@ impl Review {
                 .bold(),
             );
         }
-        Paragraph::new(lines)
+        lines
+    }
+
+    fn flow(&self, area: Rect, buf: &mut Buffer) {
+        Paragraph::new(Text::from(self.flow_lines()))
             .scroll((self.scroll.min(u16::MAX as usize) as u16, 0))
             .render(area, buf);
     }
 
-    fn flow(&self, area: Rect, buf: &mut Buffer) {
+    /// The lines of the flow view: the version, its summary, friction and steps.
+    pub(super) fn flow_lines(&self) -> Vec<Line<'static>> {
         let versions = self.versions();
         let Some((flow, title, version)) = versions.get(self.version) else {
-            Paragraph::new("No sessions found.").render(area, buf);
-            return;
+            return vec![Line::from("No sessions found.")];
         };
         let mut lines = vec![
             Line::from(format!(
@@ -232,9 +250,7 @@ impl Review {
         }
         lines.push(Line::from(""));
         lines.extend(step_lines(version));
-        Paragraph::new(Text::from(lines))
-            .scroll((self.scroll.min(u16::MAX as usize) as u16, 0))
-            .render(area, buf);
+        lines
     }
 }
 

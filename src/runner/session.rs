@@ -141,6 +141,14 @@ pub fn paused_hint() -> String {
     ])
 }
 
+/// What the paused screen says where the session cannot be ended from it (a preview).
+pub fn resume_hint() -> String {
+    KEYS.hint(&[(
+        &[PlayAction::Player(Action::Command(Command::Pause))],
+        "to resume",
+    )])
+}
+
 /// The name of a participant's key, as hints under a step name it.
 pub fn key_name(keys: &[Key]) -> String {
     keys.iter()
@@ -156,8 +164,8 @@ pub struct PlaySession<'f, R> {
     pub scroll: u16,
     /// Where the session is saved, for the closing screen.
     pub saved_to: String,
-    /// The last frame could not show the step; the participant has not seen it, so
-    /// their keys are not taken (the researcher's still are).
+    /// The last frame could not show the step; nobody can see what a key would do, so
+    /// no key is taken until it fits again.
     pub too_small: bool,
     /// Crash tests make a session panic on purpose after this much time.
     pub panic_after: Option<Duration>,
@@ -200,6 +208,14 @@ impl<'f, R: Recorder> PlaySession<'f, R> {
         }
     }
 
+    /// Lines of the mockup on screen, the most it can scroll by.
+    fn mockup_lines(&self) -> u16 {
+        let lines = (self.player.current())
+            .and_then(|s| s.screen.as_ref())
+            .map_or(0, |screen| screen.text.lines().count());
+        u16::try_from(lines).unwrap_or(u16::MAX)
+    }
+
     /// A new screen starts at its top.
     fn changed_screen(&mut self) {
         if self.player.awaiting_shown() {
@@ -219,14 +235,16 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
     /// screen before the disk is touched, and the file is synced before the next key.
     fn update(&mut self, at: Duration, action: PlayAction) -> Result<bool, String> {
         match action {
-            PlayAction::Player(Action::Key(_)) if self.too_small => Ok(false),
+            // Nothing a key does could be seen: every key waits, the researcher's too.
+            _ if self.too_small => Ok(false),
             PlayAction::Player(action) => {
                 self.player.handle(Input { at, action });
                 self.changed_screen();
                 Ok(true)
             }
             PlayAction::Scroll(lines) => {
-                self.scroll = self.scroll.saturating_add_signed(lines);
+                let last = self.mockup_lines().saturating_sub(1);
+                self.scroll = self.scroll.saturating_add_signed(lines).min(last);
                 Ok(true)
             }
         }

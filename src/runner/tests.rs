@@ -178,17 +178,27 @@ fn events_are_saved_after_the_frame_they_lead_to() {
 fn keys_wait_while_the_frame_is_too_small_to_show_the_step() {
     let mut transport = Scripted::new(vec![
         key(300, Key::Char('1')),
+        // The researcher's keys wait too: nobody could see the dialog they open.
+        Incoming::Key {
+            at: ms(350),
+            press: Press::ctrl('c'),
+        },
         Incoming::Resize,
         key(900, Key::Char('1')),
     ]);
     transport.too_small = 1;
     let events = play(&mut transport);
     let recorded = kinds(&events);
+    assert_eq!(
+        transport.frames.len(),
+        3,
+        "the ignored keys drew nothing new"
+    );
     // Shown only once it fitted, after the resize; the key before it never acted.
     assert_eq!(
         recorded[1],
         (
-            310,
+            360,
             EventKind::Show {
                 step: "home".into()
             }
@@ -196,7 +206,7 @@ fn keys_wait_while_the_frame_is_too_small_to_show_the_step() {
     );
     assert!(matches!(
         &recorded[2],
-        (900, EventKind::Choose { timing, .. }) if timing.hesitation_ms == 590
+        (900, EventKind::Choose { timing, .. }) if timing.hesitation_ms == 540
     ));
 }
 
@@ -262,6 +272,25 @@ fn researcher_keys_act_and_scrolling_is_not_recorded() {
         session.keys().action(Press::plain(Key::PageUp)),
         Some(PlayAction::Scroll(-10))
     );
+}
+
+#[test]
+fn a_long_mockup_scrolls_no_further_than_its_last_line() {
+    let flow = flow::load(
+        "flow: f\ntitle: F\nsteps:\n  a:\n    screen: |\n      1\n      2\n      3\n    go: b\n  b:\n    end: success\n",
+    )
+    .expect("loads");
+    let mut session = PlaySession::new(&flow, Vec::new(), "test".into());
+    let down = PlayAction::Scroll(10);
+    for at in [10, 20, 30] {
+        Screen::update(&mut session, ms(at), down).expect("scrolls");
+    }
+    assert_eq!(
+        session.scroll, 2,
+        "the last of three lines at the top, no further"
+    );
+    Screen::update(&mut session, ms(40), PlayAction::Scroll(-10)).expect("scrolls");
+    assert_eq!(session.scroll, 0);
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::flow::{Answer, Step, StepKind};
 use crate::keys::Key;
 use crate::player::{Mode, Overlay, Player};
 use crate::runner::session::{
-    MIN_COLS, MIN_ROWS, PlaySession, key_name, paused_hint, researcher_hint,
+    MIN_COLS, MIN_ROWS, PlaySession, key_name, paused_hint, researcher_hint, resume_hint,
 };
 use crate::session::{SessionOutcome, TaskOutcome};
 use crate::text::printable;
@@ -21,8 +21,20 @@ pub struct PlayView<'a> {
     pub player: &'a Player<'a>,
     /// Lines a long screen mockup is scrolled down by.
     pub scroll: u16,
-    /// Where the session is being saved, for the researcher on the closing screen.
-    pub saved_to: &'a str,
+    pub chrome: Chrome<'a>,
+}
+
+/// What surrounds the participant's screen: it depends on who is looking and which
+/// keys work there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chrome<'a> {
+    /// A recorded session: the participant's hints, the researcher's keys, and where
+    /// the session is saved on the closing screen.
+    Session { saved_to: &'a str },
+    /// A designer's preview: the participant's hints; nothing is recorded.
+    Preview,
+    /// A replay: the participant's screens alone; the keys are the replay's.
+    Replay,
 }
 
 impl Widget for &PlayView<'_> {
@@ -32,7 +44,7 @@ impl Widget for &PlayView<'_> {
             return;
         }
         if *self.player.overlay() == Overlay::Paused {
-            paused(area, buf);
+            self.paused(area, buf);
             return;
         }
         let [header, body, hint, help] = Layout::vertical([
@@ -45,12 +57,16 @@ impl Widget for &PlayView<'_> {
         self.header(header, buf);
         let body = body.inner(ratatui::layout::Margin::new(1, 0));
         self.body(body, buf);
-        Line::from(self.hint()).dim().render(hint, buf);
-        Line::from(researcher_hint())
-            .dim()
-            .italic()
-            .right_aligned()
-            .render(help, buf);
+        if self.chrome != Chrome::Replay {
+            Line::from(self.hint()).dim().render(hint, buf);
+        }
+        if let Chrome::Session { .. } = self.chrome {
+            Line::from(researcher_hint())
+                .dim()
+                .italic()
+                .right_aligned()
+                .render(help, buf);
+        }
         match self.player.overlay() {
             Overlay::Note { field } => parts::note(field, area, buf),
             Overlay::ConfirmQuit => parts::confirm_quit(area, buf),
@@ -65,7 +81,9 @@ impl<R> Widget for &PlaySession<'_, R> {
         let view = PlayView {
             player: &self.player,
             scroll: self.scroll,
-            saved_to: &self.saved_to,
+            chrome: Chrome::Session {
+                saved_to: &self.saved_to,
+            },
         };
         (&view).render(area, buf);
     }
@@ -187,6 +205,9 @@ impl PlayView<'_> {
                     _ => format!("Number or {arrows} and {enter} to answer"),
                 }
             }
+            Mode::Closing { .. } if self.chrome == Chrome::Preview => {
+                format!("{enter} or q to start again")
+            }
             Mode::Closing { .. } => format!("{enter} or q to close"),
         }
     }
@@ -196,10 +217,15 @@ impl PlayView<'_> {
             SessionOutcome::Complete => "Thank you for taking part!",
             SessionOutcome::Aborted => "The session was ended early.",
         };
+        let saved = match self.chrome {
+            Chrome::Session { saved_to } => format!("Session saved to {}", printable(saved_to)),
+            Chrome::Preview => "A preview: nothing was recorded.".into(),
+            Chrome::Replay => String::new(),
+        };
         let text = Text::from(vec![
             Line::from(headline).bold(),
             Line::from(""),
-            Line::from(format!("Session saved to {}", printable(self.saved_to))).dim(),
+            Line::from(saved).dim(),
         ]);
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
@@ -216,12 +242,23 @@ fn interlude(outcome: TaskOutcome, area: Rect, buf: &mut Buffer) {
         .render(area.inner(ratatui::layout::Margin::new(1, 1)), buf);
 }
 
-fn paused(area: Rect, buf: &mut Buffer) {
+impl PlayView<'_> {
+    fn paused(&self, area: Rect, buf: &mut Buffer) {
+        let hint = match self.chrome {
+            Chrome::Session { .. } => paused_hint(),
+            Chrome::Preview => resume_hint(),
+            Chrome::Replay => "The researcher paused the session here.".into(),
+        };
+        paused(&hint, area, buf);
+    }
+}
+
+fn paused(hint: &str, area: Rect, buf: &mut Buffer) {
     Clear.render(area, buf);
     let text = Text::from(vec![
         Line::from("Paused").bold(),
         Line::from(""),
-        Line::from(paused_hint()).dim(),
+        Line::from(hint.to_owned()).dim(),
     ])
     .centered();
     let middle = area.centered_vertically(Constraint::Length(3));

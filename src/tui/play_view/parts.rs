@@ -101,20 +101,26 @@ fn list<'a>(
     Paragraph::new(lines).render(area, buf);
 }
 
-/// A one-line editable field in a box; the cursor is a reversed cell.
+/// A one-line editable field in a box; the cursor is a reversed cell. Text longer than
+/// the box scrolls sideways so the cursor is always in view.
 fn text_field(field: &TextField, title: &str, area: Rect, buf: &mut Buffer) {
     let area = Rect {
         height: area.height.min(3),
         ..area
     };
-    let text = printable(field.text());
-    let chars: Vec<char> = text.chars().collect();
+    let chars: Vec<String> = field
+        .text()
+        .chars()
+        .map(|c| printable(&c.to_string()))
+        .collect();
     let cursor = field.cursor().min(chars.len());
-    let before: String = chars[..cursor].iter().collect();
-    let at: String = chars.get(cursor).map_or(" ".into(), |c| c.to_string());
+    let room = usize::from(area.width.saturating_sub(2)).max(1);
+    let start = first_shown(&chars[..cursor], room.saturating_sub(1));
+    let before: String = chars[start..cursor].concat();
+    let at = chars.get(cursor).map_or(" ".into(), String::clone);
     let after: String = chars
         .get(cursor + 1..)
-        .map(|r| r.iter().collect())
+        .map(|r| r.concat())
         .unwrap_or_default();
     let line = Line::from(vec![
         Span::raw(before),
@@ -122,6 +128,19 @@ fn text_field(field: &TextField, title: &str, area: Rect, buf: &mut Buffer) {
         Span::raw(after),
     ]);
     Paragraph::new(line).block(framed(title)).render(area, buf);
+}
+
+/// The first of `chars` to show so that those from it to the end take at most `room`
+/// display columns.
+fn first_shown(chars: &[String], room: usize) -> usize {
+    let mut width = 0;
+    for (i, c) in chars.iter().enumerate().rev() {
+        width += display_width(c);
+        if width > room {
+            return i + 1;
+        }
+    }
+    0
 }
 
 pub fn question(
