@@ -113,6 +113,24 @@ pub enum EventKind {
         outcome: TaskOutcome,
         duration_ms: u64,
     },
+    /// A participant's key stamped before the screen it would act on was shown: type-ahead
+    /// before the first frame, a double press, a key during a redraw. It acted on nothing.
+    /// The screen is named by `step`, `question` or `task` (a brief), or else by `screen`.
+    EarlyKey {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        question: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        task: Option<String>,
+        /// `interlude` (a task ended without a step) or `closing`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        screen: Option<String>,
+        /// The key's name (`Enter`, `Esc`, `2`); a key typed into text is `character`.
+        key: String,
+        /// How long before the screen was shown the key was read.
+        early_ms: u64,
+    },
     /// The session was ended early: by the researcher, or by a signal (`SIGTERM`, `SIGHUP`).
     Abort {
         reason: String,
@@ -141,6 +159,7 @@ impl EventKind {
             EventKind::Timeout { .. } => "timeout",
             EventKind::End { .. } => "end",
             EventKind::TaskEnd { .. } => "task_end",
+            EventKind::EarlyKey { .. } => "early_key",
             EventKind::Abort { .. } => "abort",
             EventKind::SessionEnd { .. } => "session_end",
         }

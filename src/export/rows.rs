@@ -35,6 +35,9 @@ pub struct EventRow<'a> {
     pub duration_ms: Option<u64>,
     pub paused_ms: Option<u64>,
     pub reason: Option<&'a str>,
+    /// `early_key`: the key's name, and how long before its screen was shown it was read.
+    pub key: Option<&'a str>,
+    pub early_ms: Option<u64>,
 }
 
 impl<'a> EventRow<'a> {
@@ -120,6 +123,16 @@ impl<'a> EventRow<'a> {
                 row.duration_ms = Some(*duration_ms);
             }
             EventKind::Abort { reason } => row.reason = Some(reason.as_str()),
+            EventKind::EarlyKey {
+                step,
+                question,
+                key,
+                early_ms,
+                ..
+            } => {
+                (row.step, row.question) = (step.as_deref(), question.as_deref());
+                (row.key, row.early_ms) = (Some(key.as_str()), Some(*early_ms));
+            }
             EventKind::SessionEnd { outcome } => {
                 row.outcome = Some(EventOutcome::Session(*outcome))
             }
