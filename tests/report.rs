@@ -20,13 +20,11 @@ fn record(dir: &Path, flow_file: &str, who: &str, think_ms: u64, keys: &str) {
     let header = Header {
         schema: SCHEMA.into(),
         session: format!("{flow_file}-{who}"),
-        flow: FlowRef {
-            id: flow.id.clone(),
-            title: flow.title.clone(),
-            variant: flow.variant.clone(),
-            path: format!("flows/{flow_file}.yaml"),
-            sha256: format!("sha-of-{flow_file}"),
-        },
+        flow: FlowRef::of(
+            &flow,
+            &format!("flows/{flow_file}.yaml"),
+            &format!("sha-of-{flow_file}"),
+        ),
         participant: who.into(),
         researcher: None,
         started_at: "2026-11-26T10:00:00.000+01:00".into(),
