@@ -61,20 +61,18 @@ impl SessionRow {
             .collect();
         let mut verdicts = Vec::new();
         for event in &session.events {
-            match &event.kind {
-                EventKind::Answer {
-                    question,
-                    value,
-                    free_text: false,
-                    ..
-                } => {
-                    let value = match value {
-                        AnswerValue::Number(n) => n.to_string(),
-                        AnswerValue::Text(t) => t.clone(),
-                    };
-                    verdicts.push(format!("{question}={value}"));
-                }
-                _ => {}
+            if let EventKind::Answer {
+                question,
+                value,
+                free_text: false,
+                ..
+            } = &event.kind
+            {
+                let value = match value {
+                    AnswerValue::Number(n) => n.to_string(),
+                    AnswerValue::Text(t) => t.clone(),
+                };
+                verdicts.push(format!("{question}={value}"));
             }
         }
         SessionRow {
