@@ -187,17 +187,17 @@ impl Difference {
         )
     }
 
-    /// `between -40 points and +15 points`.
-    pub fn between(self) -> String {
-        let ratio = match self.kind {
-            DifferenceKind::Ratio => " the baseline's time",
-            _ => "",
-        };
-        format!(
-            "between {} and {}{ratio}",
-            self.end(self.interval.low),
-            self.end(self.interval.high)
-        )
+    /// `the difference is somewhere between -40 points and +15 points`; for times, `the
+    /// variant took somewhere between 1.26× and 2.53× the baseline's time`.
+    pub fn between(self, somewhere: bool) -> String {
+        let (low, high) = (self.end(self.interval.low), self.end(self.interval.high));
+        let somewhere = if somewhere { "somewhere " } else { "" };
+        match self.kind {
+            DifferenceKind::Ratio => {
+                format!("the variant took {somewhere}between {low} and {high} the baseline's time")
+            }
+            _ => format!("the difference is {somewhere}between {low} and {high}"),
+        }
     }
 }
 
@@ -261,14 +261,14 @@ impl ComparedFigure {
             Said::Different { winner, measure, p } => {
                 let by = self
                     .difference
-                    .map(|d| format!("; the difference is {}", d.between()))
+                    .map(|d| format!("; {}", d.between(false)))
                     .unwrap_or_default();
                 format!("{winner} {} ({}{by})", measure.higher(), p_words(*p))
             }
             Said::NoDifference { p } => {
                 let range = self
                     .difference
-                    .map(|d| format!("; the difference is somewhere {}", d.between()))
+                    .map(|d| format!("; {}", d.between(true)))
                     .unwrap_or_default();
                 format!("no difference detected ({}{range})", p_words(*p))
             }

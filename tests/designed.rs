@@ -1,0 +1,561 @@
+//! Designed session sets whose true figures are known in advance: two variants, two
+//! versions of one, a repeated participant, SUS, UMUX-Lite and NPS answers, a researcher's
+//! abort, cut-off files, a loop by a "Back" choice and an `end: partial`. Sessions are
+//! recorded by driving the player with explicit times; every figure is compared with a
+//! computation made independently in Python 3 with SciPy 1.17 (`scipy.stats`), from the
+//! same designed data, as each comment says.
+
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::{TimeZone, Utc};
+use mvx::flow::{self, Flow};
+use mvx::player::Player;
+use mvx::player::input::{Action, Command, Input, Key};
+use mvx::report::comparison::{Measure, Said};
+use mvx::report::{Counting, FlowVersion, Report, ReportBuilder, markdown};
+use mvx::session::{self, FlowRef, Header, SCHEMA, SessionWriter, TaskEnding, TerminalInfo};
+
+const FLOW: &str = "
+flow: study
+title: Find an order
+variant: VARIANT
+steps:
+  home:
+    choices:
+      - Orders -> orders
+      - Help -> help
+  help:
+    choices:
+      - Back -> home
+  orders:
+    choices:
+      - Track -> done
+      - Some -> halfway
+  done:
+    text: Found it.
+    end: success
+  halfway:
+    text: Half way there.
+    end: partial
+questions:
+  - { id: sus1, ask: q, scale: { from: 1, to: 5 } }
+  - { id: sus2, ask: q, scale: { from: 1, to: 5 } }
+  - { id: sus3, ask: q, scale: { from: 1, to: 5 } }
+  - { id: sus4, ask: q, scale: { from: 1, to: 5 } }
+  - { id: sus5, ask: q, scale: { from: 1, to: 5 } }
+  - { id: sus6, ask: q, scale: { from: 1, to: 5 } }
+  - { id: sus7, ask: q, scale: { from: 1, to: 5 } }
+  - { id: sus8, ask: q, scale: { from: 1, to: 5 } }
+  - { id: sus9, ask: q, scale: { from: 1, to: 5 } }
+  - { id: sus10, ask: q, scale: { from: 1, to: 5 } }
+  - { id: umux1, ask: q, scale: { from: 1, to: 7 } }
+  - { id: umux2, ask: q, scale: { from: 1, to: 7 } }
+  - { id: nps, ask: q, scale: { from: 0, to: 10 } }
+";
+
+/// How a designed session ends.
+#[derive(Clone, Copy, PartialEq)]
+enum End {
+    /// Answers every question: ten SUS items, two UMUX-Lite items, NPS.
+    Answers([i64; 10], [i64; 2], i64),
+    /// The researcher ends it (Ctrl-C, then again to confirm).
+    Abort,
+    /// The recording stops, as a crash would leave it.
+    Cut,
+    /// The researcher records a give-up, then the answers follow.
+    GiveUp([i64; 10], [i64; 2], i64),
+}
+
+struct Designed<'a> {
+    who: &'a str,
+    variant: &'a str,
+    sha: &'a str,
+    /// Minutes after 9:00 the session started: a participant's first is their earliest.
+    minute: u32,
+    /// Keys on the steps, each pressed this many ms after its screen was shown.
+    moves: &'a [(char, u64)],
+    end: End,
+}
+
+fn flow_of(variant: &str) -> Flow {
+    flow::load(&FLOW.replace("VARIANT", variant)).expect("designed flow loads")
+}
+
+/// Each screen is shown 10 ms after the key that led to it.
+struct Clock<'f> {
+    player: Player<'f>,
+    now: u64,
+    writer: SessionWriter,
+}
+
+impl Clock<'_> {
+    fn press(&mut self, key: Key, think: u64) {
+        self.player.shown(Duration::from_millis(self.now));
+        self.now += think;
+        self.send(Action::Key(key));
+        self.now += 10;
+    }
+
+    fn send(&mut self, action: Action) {
+        self.player.handle(Input {
+            at: Duration::from_millis(self.now),
+            action,
+        });
+        for event in self.player.take_events() {
+            self.writer.append(&event).expect("appended");
+        }
+    }
+
+    fn answers(&mut self, sus: [i64; 10], umux: [i64; 2], nps: i64) {
+        for point in sus.into_iter().chain(umux) {
+            let digit = char::from_digit(point as u32, 10).expect("a digit");
+            self.press(Key::Char(digit), 300);
+        }
+        // 0-10 has a two-digit point, so arrows: the first lands on 5.
+        let (arrow, steps) = if nps >= 5 {
+            (Key::Right, nps - 5)
+        } else {
+            (Key::Left, 5 - nps)
+        };
+        for _ in 0..=steps {
+            self.press(arrow, 100);
+        }
+        self.press(Key::Enter, 100);
+    }
+}
+
+fn record(dir: &Path, d: &Designed) {
+    let flow = flow_of(d.variant);
+    let header = Header {
+        schema: SCHEMA.into(),
+        session: format!("{}-{}-{}", d.who, d.variant, d.minute),
+        flow: FlowRef::of(&flow, "flows/study.yaml", d.sha),
+        participant: d.who.into(),
+        researcher: None,
+        started_at: format!("2026-11-26T09:{:02}:00.000+00:00", d.minute),
+        terminal: TerminalInfo {
+            cols: 80,
+            rows: 24,
+            term: None,
+            program: None,
+            tmux: false,
+            ssh: false,
+        },
+        mvx: "test".into(),
+    };
+    let started = Utc
+        .with_ymd_and_hms(2026, 11, 26, 9, d.minute, 0)
+        .single()
+        .expect("a time");
+    let writer = SessionWriter::create(dir, &header, started).expect("session file");
+    let mut clock = Clock {
+        player: Player::new(&flow),
+        now: 0,
+        writer,
+    };
+    for (key, think) in d.moves {
+        clock.press(Key::Char(*key), *think);
+    }
+    match d.end {
+        End::Cut => {}
+        End::Abort => {
+            clock.send(Action::Command(Command::Quit));
+            clock.send(Action::Command(Command::Quit));
+        }
+        End::Answers(sus, umux, nps) => {
+            clock.press(Key::Enter, 500); // past the end step's screen
+            clock.answers(sus, umux, nps);
+        }
+        End::GiveUp(sus, umux, nps) => {
+            clock.send(Action::Command(Command::GiveUp));
+            clock.press(Key::Enter, 500);
+            clock.answers(sus, umux, nps);
+        }
+    }
+}
+
+const ALL_THREES: [i64; 10] = [3; 10];
+
+/// The designed study. Times of successful attempts (ms) are the thinks plus 10 ms per
+/// screen between them: a: 3010, 4030, 4010; b: 6010, 6510, 7030.
+fn study(dir: &Path) {
+    use End::*;
+    let sessions = [
+        Designed {
+            who: "P01",
+            variant: "a",
+            sha: "a-v1",
+            minute: 1,
+            moves: &[('1', 2000), ('1', 1000)],
+            end: Answers([4, 2, 4, 2, 4, 2, 4, 2, 4, 2], [6, 6], 9),
+        },
+        // A loop by a "Back" choice: home → help → home is a backtrack.
+        Designed {
+            who: "P02",
+            variant: "a",
+            sha: "a-v1",
+            minute: 2,
+            moves: &[('2', 1500), ('1', 500), ('1', 1000), ('1', 1000)],
+            end: Answers([5, 1, 5, 1, 5, 1, 5, 1, 5, 1], [7, 7], 10),
+        },
+        Designed {
+            who: "P03",
+            variant: "a",
+            sha: "a-v1",
+            minute: 3,
+            moves: &[('1', 1000), ('2', 2000)],
+            end: Answers(ALL_THREES, [4, 5], 6),
+        },
+        Designed {
+            who: "P04",
+            variant: "a",
+            sha: "a-v1",
+            minute: 4,
+            moves: &[('1', 2500), ('1', 1500)],
+            end: Answers([4, 1, 4, 2, 5, 2, 4, 1, 4, 2], [6, 5], 8),
+        },
+        Designed {
+            who: "P05",
+            variant: "a",
+            sha: "a-v1",
+            minute: 5,
+            moves: &[('1', 1000)],
+            end: Abort,
+        },
+        Designed {
+            who: "P06",
+            variant: "a",
+            sha: "a-v1",
+            minute: 6,
+            moves: &[('1', 1000)],
+            end: Cut,
+        },
+        // P01 again, later: left out unless every attempt counts.
+        Designed {
+            who: "P01",
+            variant: "a",
+            sha: "a-v1",
+            minute: 30,
+            moves: &[('1', 800), ('2', 800)],
+            end: Answers([1, 5, 1, 5, 1, 5, 1, 5, 1, 5], [1, 1], 0),
+        },
+        Designed {
+            who: "P11",
+            variant: "b",
+            sha: "b-v1",
+            minute: 11,
+            moves: &[('1', 3000), ('1', 3000)],
+            end: Answers([2, 4, 2, 4, 2, 4, 2, 4, 2, 4], [3, 4], 3),
+        },
+        Designed {
+            who: "P12",
+            variant: "b",
+            sha: "b-v1",
+            minute: 12,
+            moves: &[('1', 4000), ('1', 2500)],
+            end: Answers(ALL_THREES, [4, 4], 7),
+        },
+        Designed {
+            who: "P13",
+            variant: "b",
+            sha: "b-v1",
+            minute: 13,
+            moves: &[('2', 2000), ('1', 1000), ('1', 2000), ('1', 2000)],
+            end: Answers([2, 3, 3, 3, 2, 3, 2, 3, 3, 3], [5, 3], 9),
+        },
+        Designed {
+            who: "P14",
+            variant: "b",
+            sha: "b-v1",
+            minute: 14,
+            moves: &[('1', 1000), ('2', 1000)],
+            end: Answers([4, 2, 3, 3, 3, 2, 3, 3, 3, 3], [2, 3], 5),
+        },
+        Designed {
+            who: "P15",
+            variant: "b",
+            sha: "b-v1",
+            minute: 15,
+            moves: &[('2', 1000)],
+            end: GiveUp([1, 5, 1, 5, 1, 5, 1, 5, 1, 5], [1, 2], 0),
+        },
+        Designed {
+            who: "P16",
+            variant: "b",
+            sha: "b-v1",
+            minute: 16,
+            moves: &[('1', 1000)],
+            end: Cut,
+        },
+        // Another version of b's flow file: reported apart, left out of the comparison.
+        Designed {
+            who: "P17",
+            variant: "b",
+            sha: "b-v2",
+            minute: 17,
+            moves: &[('1', 1000), ('1', 1000)],
+            end: Answers(ALL_THREES, [4, 4], 7),
+        },
+        Designed {
+            who: "P18",
+            variant: "b",
+            sha: "b-v2",
+            minute: 18,
+            moves: &[('1', 1000), ('1', 1000)],
+            end: Answers(ALL_THREES, [4, 4], 7),
+        },
+    ];
+    for designed in &sessions {
+        record(dir, designed);
+    }
+}
+
+fn report(dir: &Path, counting: Counting) -> Report {
+    let (files, problems) = session::discover(&[dir.to_owned()]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut builder = ReportBuilder::counting(None, counting);
+    for file in &files {
+        builder.add(&session::read(file).expect("a designed session loads"));
+    }
+    builder.finish()
+}
+
+fn version<'r>(report: &'r Report, sha: &str) -> &'r FlowVersion {
+    report.flows[0]
+        .versions
+        .iter()
+        .find(|v| v.sha256 == sha)
+        .expect("the version is reported")
+}
+
+fn close(got: f64, want: f64) {
+    assert!((got - want).abs() < 1e-4, "{got} is not {want}");
+}
+
+#[test]
+fn who_and_what_is_counted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let report = report(dir.path(), Counting::default());
+    let flow = &report.flows[0];
+    assert_eq!(flow.repeated.len(), 1);
+    assert_eq!(
+        (
+            flow.repeated[0].participant.as_str(),
+            flow.repeated[0].sessions
+        ),
+        ("P01", 2)
+    );
+    let a = version(&report, "a-v1");
+    assert_eq!((a.sessions.total, a.sessions.repeats_left_out), (6, 1));
+    let task = &a.tasks[0];
+    // P01-P04 count; P05 (researcher's abort) and P06 (cut off) are technical.
+    assert_eq!((task.attempts, task.counted, task.technical), (6, 4, 2));
+    assert_eq!((task.successes, task.failures), (3, 1));
+    assert_eq!(
+        task.outcomes.get(&TaskEnding::EndStep("partial".into())),
+        Some(&1),
+        "the end step's own word is kept"
+    );
+    // Adjusted Wald of 3/4, as `(x + z²/2)/(n + z²) ± z·se` with `scipy.stats.norm.ppf`.
+    let completion = task.completion.expect("an interval");
+    close(completion.low, 0.289141);
+    close(completion.high, 0.965914);
+    let b = version(&report, "b-v1");
+    let task = &b.tasks[0];
+    assert_eq!((task.counted, task.successes, task.technical), (5, 3, 1));
+    assert_eq!(
+        (task.gave_up, task.failures),
+        (1, 1),
+        "a give-up stays a failure"
+    );
+
+    let every = report_all(dir.path());
+    let a = version(&every, "a-v1");
+    assert_eq!((a.sessions.total, a.tasks[0].counted), (7, 5));
+    let technical = self::report(
+        dir.path(),
+        Counting {
+            count_technical: true,
+            ..Counting::default()
+        },
+    );
+    let a = version(&technical, "a-v1");
+    assert_eq!((a.tasks[0].counted, a.tasks[0].technical), (6, 0));
+}
+
+fn report_all(dir: &Path) -> Report {
+    report(
+        dir,
+        Counting {
+            all_attempts: true,
+            ..Counting::default()
+        },
+    )
+}
+
+#[test]
+fn path_metrics_follow_their_definitions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let report = report(dir.path(), Counting::default());
+    let a = &version(&report, "a-v1").tasks[0];
+    // Direct success: P01, P04 of 4; P02 succeeded after going back by a "Back" choice.
+    assert_eq!((a.direct_success.count, a.direct_success.of), (2, 4));
+    assert_eq!(a.indirect_success, 1);
+    // Treejack's directness: no backtrack whatever the outcome: P01, P03, P04.
+    assert_eq!((a.directness.count, a.directness.of), (3, 4));
+    let first = a.first_choice_right.as_ref().expect("judged");
+    assert_eq!((first.count, first.of), (3, 4), "P02 went to help first");
+    // Lostness (Smith 1996) of P02: S = 5, N = 4, R = 3: √(0.2² + 0.25²) = 0.320156;
+    // P01 and P04 are 0; the mean over successes is 0.106719.
+    let lostness = a.lostness.as_ref().expect("lostness");
+    close(lostness.mean, 0.106719);
+    assert_eq!(lostness.n, 3);
+    let b = &version(&report, "b-v1").tasks[0];
+    assert_eq!((b.direct_success.count, b.directness.count), (2, 4));
+    let first = b.first_choice_right.as_ref().expect("judged");
+    assert_eq!((first.count, first.of), (3, 5));
+    // Geometric means of the designed times with their t intervals on the logs.
+    close(a.time_geometric_mean_s.expect("a time"), 3.650385);
+    let i = a.time_interval_s.expect("an interval");
+    close(i.low, 2.410446);
+    close(i.high, 5.528150);
+    close(b.time_geometric_mean_s.expect("a time"), 6.503347);
+}
+
+#[test]
+fn questionnaires_are_scored_and_kept_on_their_scales() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let report = report(dir.path(), Counting::default());
+    let a = version(&report, "a-v1");
+    // SUS 75, 100, 50, 82.5: mean 76.875, t interval 43.85–109.90, kept within 0-100.
+    let sus = a.sus.as_ref().expect("SUS");
+    close(sus.mean, 76.875);
+    let i = sus.interval.expect("an interval");
+    close(i.low, 43.850730);
+    close(i.high, 100.0);
+    // UMUX-Lite 83.33, 100, 58.33, 75: mean 79.1667, interval 51.56–106.77, kept to 100.
+    let umux = a.umux_lite.as_ref().expect("UMUX-Lite");
+    close(umux.mean, 79.166667);
+    close(umux.interval.expect("an interval").high, 100.0);
+    // NPS: 2 promoters, 1 detractor of 4: +25; Rocks's adjusted Wald -44.16 to 72.73.
+    let nps = a
+        .verdicts
+        .iter()
+        .find(|v| v.question == "nps")
+        .and_then(|v| v.standard)
+        .expect("NPS");
+    let mvx::report::Standard::Nps {
+        score, interval, ..
+    } = nps
+    else {
+        panic!("NPS scored as NPS");
+    };
+    close(score, 25.0);
+    let i = interval.expect("an interval");
+    close(i.low, -44.159769);
+    close(i.high, 72.731197);
+}
+
+#[test]
+fn the_variant_is_compared_with_the_baseline_with_intervals() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let report = report(dir.path(), Counting::default());
+    let flow = &report.flows[0];
+    assert_eq!(flow.comparisons.len(), 1);
+    let c = &flow.comparisons[0];
+    assert_eq!(
+        (c.baseline.variant.as_str(), c.baseline.sha256.as_str()),
+        ("a", "a-v1")
+    );
+    assert_eq!((c.variant.sha256.as_str(), c.variant.sessions), ("b-v1", 6));
+    assert_eq!(c.variant.left_out, 2, "b-v2's two sessions");
+    assert!(!c.holm);
+    let row = |m: Measure| c.rows.iter().find(|r| r.measure == m).expect("a row");
+    // Completion 3/5 against 3/4: N-1 p = 0.654721; Agresti-Caffo -0.621234 to 0.430757.
+    let completion = row(Measure::Completion);
+    close(completion.test.expect("a test").p_value, 0.654721);
+    let d = completion.difference.expect("a difference");
+    close(d.value, -0.15);
+    close(d.interval.low, -0.621234);
+    close(d.interval.high, 0.430757);
+    assert!(matches!(completion.verdict, Said::NoDifference { .. }));
+    assert!(
+        completion
+            .verdict_text()
+            .starts_with("no difference detected (p = 0.655; the difference is somewhere between -62 points and +43 points)"),
+        "{}",
+        completion.verdict_text()
+    );
+    // Times: `ttest_ind(log b, log a, equal_var=False)`: ratio 1.781551, p = 0.014180,
+    // interval 1.255242 to 2.528537.
+    let time = row(Measure::Time);
+    let d = time.difference.expect("a ratio");
+    close(d.value, 1.781551);
+    close(time.test.expect("a test").p_value, 0.014180);
+    close(d.interval.low, 1.255242);
+    close(d.interval.high, 2.528537);
+    assert!(matches!(&time.verdict, Said::Different { winner, .. } if winner == "a"));
+    // SUS totals: Welch p = 0.024708, difference -41.875 (-76.577 to -7.173).
+    let sus = row(Measure::Sus);
+    close(sus.test.expect("a test").p_value, 0.024708);
+    let d = sus.difference.expect("a difference");
+    close(d.value, -41.875);
+    close(d.interval.low, -76.577349);
+    close(d.interval.high, -7.172651);
+    assert!(
+        sus.verdict_text()
+            .starts_with("a scored higher (higher is better)")
+    );
+    // UMUX-Lite: Welch p = 0.008033, -44.1667 (-72.4632 to -15.8701).
+    let umux = row(Measure::UmuxLite);
+    close(umux.test.expect("a test").p_value, 0.008033);
+    close(
+        umux.difference.expect("a difference").interval.low,
+        -72.463194,
+    );
+    // NPS -40 against +25: adjusted-Wald z p = 0.336449, -119.39 to 40.82 points.
+    let nps = row(Measure::Nps);
+    close(nps.test.expect("a test").p_value, 0.336449);
+    let d = nps.difference.expect("a difference");
+    close(d.value, -65.0);
+    close(d.interval.low, -119.391982);
+    close(d.interval.high, 40.820554);
+    // Items are never compared one by one.
+    assert!(
+        c.rows
+            .iter()
+            .all(|r| !r.subject.starts_with("sus") && !r.subject.starts_with("umux")),
+        "{:?}",
+        c.rows
+            .iter()
+            .map(|r| r.name(|s| s.to_owned()))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn the_report_reads_right() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let text = markdown::render(&report(dir.path(), Counting::default()));
+    if let Some(path) = std::env::var_os("MVX_DESIGNED_REPORT") {
+        std::fs::write(path, &text).expect("report written");
+    }
+    for expected in [
+        "Counted: each participant's first session of a flow",
+        "Participants with more than one session: P01 (2 sessions); only each one's first session is counted.",
+        "3/4 completed (29–97%) (not counted: 2 technical)",
+        "Endings of `study`: aborted 1, cut off 1, partial 1, success 3",
+        "Baseline: a (flow file a-v1…, N = 6). Variant: b (flow file b-v1…, N = 6; 2 sessions of other versions left out).",
+        "| SUS score | 76.9 (n = 4) | 35.0 |",
+        "a was faster (p = 0.014;",
+        "SUS: 76.9 (43.9–100.0), n = 4",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+}
