@@ -559,3 +559,102 @@ fn the_report_reads_right() {
         assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
     }
 }
+
+/// What a user of the export does in a few lines of pandas: keep each participant's
+/// earliest session of a flow, drop technical attempts, then count, per flow version.
+#[test]
+fn the_export_reproduces_the_reports_figures() {
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir_all(&sessions).expect("folder");
+    study(&sessions);
+    let out = dir.path().join("export");
+    let mvx = || assert_cmd::Command::cargo_bin("mvx").expect("the mvx binary");
+    mvx()
+        .arg("export")
+        .arg(&sessions)
+        .args(["--format", "csv", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let json = mvx()
+        .arg("report")
+        .arg(&sessions)
+        .args(["--format", "json"])
+        .output()
+        .expect("report runs");
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+
+    let mut reader = csv::Reader::from_path(out.join("tasks.csv")).expect("tasks.csv");
+    let header = reader.headers().expect("a header").clone();
+    let rows: Vec<BTreeMap<String, String>> = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a row");
+            header
+                .iter()
+                .map(str::to_owned)
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect();
+    // first = tasks.sort_values("started_at").drop_duplicates(["flow", "participant"]) on
+    // sessions; then only their attempts.
+    let mut first: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    for row in &rows {
+        let key = (row["flow"].clone(), row["participant"].clone());
+        let candidate = (row["started_at"].clone(), row["session"].clone());
+        let kept = first.entry(key).or_insert_with(|| candidate.clone());
+        if candidate < *kept {
+            *kept = candidate;
+        }
+    }
+    let firsts: Vec<&String> = first.values().map(|(_, s)| s).collect();
+    let yes = |row: &BTreeMap<String, String>, column: &str| row[column] == "true";
+    for version in report["flows"][0]["versions"].as_array().expect("versions") {
+        let sha = version["sha256"].as_str().expect("a sha");
+        let counted: Vec<&BTreeMap<String, String>> = rows
+            .iter()
+            .filter(|r| r["flow_sha256"] == sha && firsts.contains(&&r["session"]))
+            .filter(|r| !yes(r, "technical"))
+            .collect();
+        let task = &version["tasks"][0];
+        let successes = counted.iter().filter(|r| yes(r, "success")).count();
+        assert_eq!(task["counted"], counted.len(), "{sha}");
+        assert_eq!(task["successes"], successes, "{sha}");
+        let direct = counted.iter().filter(|r| yes(r, "direct")).count();
+        assert_eq!(task["direct_success"]["count"], direct, "{sha}");
+        let no_backtrack = counted.iter().filter(|r| r["backtracks"] == "0").count();
+        assert_eq!(task["directness"]["count"], no_backtrack, "{sha}");
+        // exp(mean(log(duration_ms / 1000))) over successes.
+        let logs: Vec<f64> = counted
+            .iter()
+            .filter(|r| yes(r, "success"))
+            .map(|r| (r["duration_ms"].parse::<f64>().expect("ms") / 1000.0).ln())
+            .collect();
+        let geometric = (logs.iter().sum::<f64>() / logs.len() as f64).exp();
+        close(
+            task["time_geometric_mean_s"].as_f64().expect("a time"),
+            geometric,
+        );
+    }
+    // sessions.csv counts what was started, so a cut-off attempt is not lost.
+    let sessions_csv = std::fs::read_to_string(out.join("sessions.csv")).expect("sessions.csv");
+    let mut reader = csv::Reader::from_reader(sessions_csv.as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    let started = header
+        .iter()
+        .position(|h| h == "tasks_started")
+        .expect("tasks_started");
+    let ended = header
+        .iter()
+        .position(|h| h == "tasks_ended")
+        .expect("tasks_ended");
+    let (started, ended) = reader.records().fold((0, 0), |(s, e), r| {
+        let r = r.expect("a row");
+        let n = |i: usize| r[i].parse::<usize>().expect("a count");
+        (s + n(started), e + n(ended))
+    });
+    assert_eq!((started, ended), (15, 13), "two attempts were cut off");
+}

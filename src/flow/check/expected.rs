@@ -55,3 +55,24 @@ fn walk(flow: &Flow, path: &[Target], start: &str, success: &[&str], out: &mut V
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_declared_path_must_be_a_walk_from_start_to_success() {
+        let source = "flow: f\ntitle: F\nsteps:\n  a:\n    choices: [B -> b]\n  b:\n    choices: [C -> c]\n  c:\n    end: success\nexpected:\n  - [a, b, c]\n  - [a, c]\n  - [b, c]\n";
+        let flow = crate::flow::load(source).expect("loads");
+        let findings: Vec<String> = crate::flow::check::check(&flow)
+            .into_iter()
+            .filter(|d| d.code == "bad-expected-path")
+            .map(|d| format!("{}:{} {}", d.at.line, d.at.col, d.message))
+            .collect();
+        assert_eq!(
+            findings,
+            [
+                "12:9 no choice of `a` leads to `c`",
+                "13:6 an expected path starts at `a`, not `b`",
+            ]
+        );
+    }
+}
