@@ -17,6 +17,8 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 const ROWS: NonZeroU16 = NonZeroU16::new(24).expect("24 is not zero");
 const COLS: NonZeroU16 = NonZeroU16::new(80).expect("80 is not zero");
+/// Time for a frame seen on screen to finish drawing and be stamped as shown.
+const SETTLE: Duration = Duration::from_millis(40);
 
 fn deadline() -> Duration {
     let secs = std::env::var("MVX_PTY_DEADLINE_SECS")
@@ -86,11 +88,17 @@ impl Pty {
     }
 
     /// Waits until `text` is on screen; returns the moment it was seen.
+    ///
+    /// A frame is visible a moment before its draw returns and "shown" is stamped; a key
+    /// sent in that gap is an early key by design (no person reacts that fast) and acts on
+    /// nothing. So, once the text is seen, the draw gets a moment to return.
     fn wait_for(&self, text: &str) -> Instant {
         let until = Instant::now() + deadline();
         loop {
             if self.contents().contains(text) {
-                return Instant::now();
+                let seen = Instant::now();
+                thread::sleep(SETTLE);
+                return seen;
             }
             assert!(
                 Instant::now() < until,
@@ -542,8 +550,6 @@ fn keys_typed_ahead_of_a_screen_never_act_on_it() {
     let mut pty = play("espresso-three-menus", dir.path(), &[]);
     pty.send("2"); // before the first frame
     pty.wait_for("Where do you tap?");
-    // Seeing the text is not the end of the frame: let the draw return and be stamped.
-    thread::sleep(Duration::from_millis(150));
     pty.send("21"); // a double press: `1` is read before the next screen is drawn
     pty.wait_for("These are maintenance settings");
     thread::sleep(Duration::from_millis(200));
