@@ -586,6 +586,13 @@ fn the_export_reproduces_the_reports_figures() {
         .expect("report runs");
     let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
 
+    // docs/export.md's pandas lines can be tried on this export.
+    if let Some(keep) = std::env::var_os("MVX_DESIGNED_EXPORT") {
+        std::fs::create_dir_all(&keep).expect("folder");
+        for table in ["tasks.csv", "sessions.csv", "events.csv"] {
+            std::fs::copy(out.join(table), Path::new(&keep).join(table)).expect("copied");
+        }
+    }
     let mut reader = csv::Reader::from_path(out.join("tasks.csv")).expect("tasks.csv");
     let header = reader.headers().expect("a header").clone();
     let rows: Vec<BTreeMap<String, String>> = reader
