@@ -38,6 +38,8 @@ fn header(i: usize) -> Header {
             variant: Some(variant.into()),
             path: format!("flows/espresso-{variant}.yaml"),
             sha256: format!("{:064x}", i % 2),
+            expected: Default::default(),
+            scales: Default::default(),
         },
         participant: format!("P{i:05}"),
         researcher: Some("ana".into()),

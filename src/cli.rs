@@ -225,6 +225,15 @@ struct ReportArgs {
     /// Write the report to this file instead of stdout
     #[arg(short, long = "output", value_name = "FILE")]
     output: Option<PathBuf>,
+    /// Compare every other variant with this one (default: the first named variant by name)
+    #[arg(long, value_name = "VARIANT")]
+    baseline: Option<String>,
+    /// Count every session of a participant, not only their first
+    #[arg(long)]
+    all_attempts: bool,
+    /// Count technical endings (researcher's abort, signal, cut-off file) as failures
+    #[arg(long)]
+    count_technical: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

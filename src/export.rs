@@ -1,12 +1,13 @@
 //! Tidy tables of recorded sessions for R, pandas, DuckDB or a spreadsheet: one row per
-//! event and one row per session, as CSV or JSON Lines, written as each session is read.
+//! event, per session and per task attempt, as CSV or JSON Lines, written as each session
+//! is read.
 
 mod rows;
 
 use std::io::{self, Write};
 
 use crate::session::Session;
-pub use rows::{EventRow, REDACTED, SessionRow};
+pub use rows::{EventRow, REDACTED, SessionRow, TaskRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -28,6 +29,8 @@ impl Format {
 pub struct Exporter<W: Write> {
     events: Table<W>,
     sessions: Table<W>,
+    /// One row per task attempt, when asked for.
+    tasks: Option<Table<W>>,
     redact_text: bool,
 }
 
@@ -68,8 +71,15 @@ impl<W: Write> Exporter<W> {
         Self {
             events: Table::new(format, events),
             sessions: Table::new(format, sessions),
+            tasks: None,
             redact_text,
         }
+    }
+
+    /// Also writes one row per task attempt to `tasks`, in the same format.
+    pub fn with_tasks(mut self, format: Format, tasks: W) -> Self {
+        self.tasks = Some(Table::new(format, tasks));
+        self
     }
 
     pub fn add(&mut self, session: &Session) -> io::Result<()> {
@@ -77,10 +87,18 @@ impl<W: Write> Exporter<W> {
             self.events
                 .write(&EventRow::new(session, event, self.redact_text))?;
         }
+        if let Some(tasks) = &mut self.tasks {
+            for (i, attempt) in crate::session::attempts(session).iter().enumerate() {
+                tasks.write(&TaskRow::new(session, i + 1, attempt))?;
+            }
+        }
         self.sessions.write(&SessionRow::new(session))
     }
 
     pub fn finish(mut self) -> io::Result<()> {
+        if let Some(tasks) = &mut self.tasks {
+            tasks.flush()?;
+        }
         self.events.flush()?;
         self.sessions.flush()
     }

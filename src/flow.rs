@@ -6,6 +6,7 @@ pub mod check;
 pub mod graph;
 mod load;
 pub mod open;
+pub mod paths;
 pub mod schema;
 mod yaml;
 
@@ -28,6 +29,9 @@ pub struct Flow {
     pub questions: Vec<Question>,
     /// Tasks set to the participant, in order; empty for a flow that is one task.
     pub tasks: Vec<Task>,
+    /// For a flow without tasks: the paths a designer expects, each a list of steps from
+    /// the start to a success; empty means the shortest ones (see `flow::paths`).
+    pub expected: Vec<Vec<Target>>,
 }
 
 /// One thing the participant is asked to do, with the steps that count as done.
@@ -39,6 +43,9 @@ pub struct Task {
     pub start: Target,
     pub success: Vec<Target>,
     pub time_limit: Option<std::time::Duration>,
+    /// The paths a designer expects, each from `start` to a success step; empty means
+    /// the shortest ones.
+    pub expected: Vec<Vec<Target>>,
 }
 
 /// A reference to a step by id, where it was written.

@@ -61,8 +61,14 @@ pub fn points(difference: f64) -> String {
     format!("{sign}{text} points")
 }
 
+/// What a zero-width interval says: every value was the same, so there is no spread to show.
+pub const ALL_EQUAL: &str = "all values equal";
+
 /// An interval to `decimals` places, the precision of the figure it belongs to: `4.10–6.30`.
 pub fn interval(i: Interval, decimals: usize) -> String {
+    if i.low == i.high {
+        return ALL_EQUAL.into();
+    }
     format!(
         "{}{RANGE}{}",
         fixed(i.low, decimals),
@@ -81,7 +87,22 @@ pub fn percent_interval(i: Interval) -> String {
 
 /// An interval of seconds, to a tenth like [`seconds`]: `1.8–2.6 s`.
 pub fn seconds_interval(i: Interval) -> String {
+    if i.low == i.high {
+        return ALL_EQUAL.into();
+    }
     format!("{} s", interval(i, 1))
+}
+
+/// Below this many observations a figure shows the n it rests on.
+pub const SMALL_N: usize = 5;
+
+/// ` (n = 3)` after a figure resting on fewer than [`SMALL_N`] observations, else nothing.
+pub fn small_n(n: usize) -> String {
+    if n < SMALL_N {
+        format!(" (n = {n})")
+    } else {
+        String::new()
+    }
 }
 
 /// A p-value to three places, or `p < 0.001` below what three places can show.
@@ -164,6 +185,8 @@ mod tests {
             (interval(between(-0.5, 1.25), 1), "-0.5–1.2"),
             (interval(between(-0.004, 0.2), 2), "0.00–0.20"),
             (interval(between(70.0, 90.04), 1), "70.0–90.0"),
+            (interval(between(7.0, 7.0), 2), "all values equal"),
+            (seconds_interval(between(3.0, 3.0)), "all values equal"),
         ] {
             assert_eq!(text, expected);
         }

@@ -118,13 +118,7 @@ fn header(
     Header {
         schema: SCHEMA.into(),
         session: format!("{}-{}", started.format("%Y%m%d%H%M%S"), random_suffix(8)),
-        flow: FlowRef {
-            id: flow.id.clone(),
-            title: flow.title.clone(),
-            variant: flow.variant.clone(),
-            path: path.display().to_string(),
-            sha256: sha256.into(),
-        },
+        flow: FlowRef::of(flow, &path.display().to_string(), sha256),
         participant,
         researcher,
         started_at: started.to_rfc3339_opts(SecondsFormat::Millis, false),

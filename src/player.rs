@@ -82,6 +82,11 @@ pub struct Player<'f> {
     clock: ActiveClock,
     /// Active time the current screen reached the terminal, and of the first key on it.
     shown_at: Duration,
+    /// Session time the current screen reached the terminal: a key stamped before it
+    /// was pressed before the participant could see the screen.
+    shown_raw: Duration,
+    /// The latest time recorded, so `at_ms` never goes back within a file.
+    last_at: Duration,
     first_key_at: Option<Duration>,
     awaiting_shown: bool,
     events: Vec<Event>,
@@ -123,6 +128,8 @@ impl<'f> Player<'f> {
             history: Vec::new(),
             clock: ActiveClock::default(),
             shown_at: Duration::ZERO,
+            shown_raw: Duration::ZERO,
+            last_at: Duration::ZERO,
             first_key_at: None,
             awaiting_shown: true,
             events: Vec::new(),
@@ -216,6 +223,7 @@ impl<'f> Player<'f> {
             return;
         }
         self.shown_at = self.clock.active(at);
+        self.shown_raw = at;
         self.first_key_at = None;
         let kind = match &self.mode {
             Mode::Step { step, .. } | Mode::StepDone { step, .. } => EventKind::Show {
@@ -247,6 +255,11 @@ impl<'f> Player<'f> {
     }
 
     fn participant_key(&mut self, key: Key, at: Duration) {
+        // A response before its stimulus is not a response.
+        if at < self.shown_raw {
+            self.early_key(key, at);
+            return;
+        }
         self.first_key_at.get_or_insert(self.clock.active(at));
         match &self.mode {
             Mode::Brief if is_confirm(key) => {
@@ -274,9 +287,56 @@ impl<'f> Player<'f> {
         }
     }
 
+    /// Records the key pressed before the current screen was shown; it acts on nothing.
+    fn early_key(&mut self, key: Key, at: Duration) {
+        let (mut step, mut question, mut task, mut screen) = (None, None, None, None);
+        let typing = match &self.mode {
+            Mode::Step { step: i, .. } | Mode::StepDone { step: i, .. } => {
+                let shown = &self.flow.steps[*i];
+                step = Some(shown.id.clone());
+                matches!(shown.kind, crate::flow::StepKind::Input { .. })
+            }
+            Mode::Question { index, .. } => {
+                let asked = &self.flow.questions[*index];
+                question = Some(asked.id.clone());
+                asked.answer == crate::flow::Answer::Text
+            }
+            Mode::Brief => {
+                task = Some(self.plans[self.task].id.to_owned());
+                false
+            }
+            Mode::Interlude { .. } => {
+                screen = Some("interlude".to_owned());
+                false
+            }
+            Mode::Closing { .. } => {
+                screen = Some("closing".to_owned());
+                false
+            }
+        };
+        // What was typed into a text field stays private: only that a character was.
+        let key_name = match key {
+            Key::Char(_) if typing => "character".to_owned(),
+            key => key.name(),
+        };
+        let early_ms = millis(self.shown_raw.saturating_sub(at));
+        let kind = EventKind::EarlyKey {
+            step,
+            question,
+            task,
+            screen,
+            key: key_name,
+            early_ms,
+        };
+        self.record(at, kind);
+    }
+
+    /// Appends an event; a stamp earlier than one already recorded (a researcher's key
+    /// read before the last frame was stamped) is recorded at that later time.
     fn record(&mut self, at: Duration, kind: EventKind) {
+        self.last_at = self.last_at.max(at);
         self.events.push(Event {
-            at_ms: millis(at),
+            at_ms: millis(self.last_at),
             kind,
         });
     }
@@ -291,5 +351,7 @@ fn is_confirm(key: Key) -> bool {
     matches!(key, Key::Enter | Key::Char(' '))
 }
 
+#[cfg(test)]
+mod early_tests;
 #[cfg(test)]
 mod tests;

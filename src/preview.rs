@@ -358,8 +358,7 @@ pub fn help() -> String {
 mod tests {
     use super::*;
 
-    const FLOW: &str =
-        "flow: f\ntitle: F\nsteps:\n  a:\n    choices:\n      - B -> b\n  b:\n    end: success\n";
+    const FLOW: &str = "flow: f\ntitle: F\nsteps:\n  a:\n    choices:\n      - B -> b\n  b:\n    text: Done.\n    end: success\n";
 
     fn version() -> Version {
         let flow = flow::load(FLOW).expect("loads");

@@ -148,7 +148,9 @@ fn ops_for(flow: &Flow, player: &Player, event: &Event, ops: &mut Vec<(u64, Op)>
         EventKind::GiveUp { .. } => ops.push((at, Op::Input(Action::Command(Command::GiveUp)))),
         EventKind::Timeout { .. } => ops.push((at, Op::Input(Action::Tick))),
         EventKind::Abort { reason } => ops.push((at, Op::Abort(reason.clone()))),
+        // An early key acted on nothing, so nothing replays it.
         EventKind::TaskStart { .. }
+        | EventKind::EarlyKey { .. }
         | EventKind::End { .. }
         | EventKind::TaskEnd { .. }
         | EventKind::SessionEnd { .. } => {}

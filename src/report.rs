@@ -1,6 +1,7 @@
 //! `mvx report`'s figures: per flow version, tasks, steps, paths and verdicts, with
 //! intervals; variants compared side by side. Renderers turn a [`Report`] into text.
 
+mod cells;
 pub mod comparison;
 mod escape;
 mod figures;
@@ -9,6 +10,7 @@ pub mod markdown;
 mod summary;
 mod svg;
 mod tally;
+mod verdicts;
 
 use std::collections::BTreeMap;
 
@@ -16,17 +18,31 @@ use serde::Serialize;
 
 use crate::session::Session;
 pub use comparison::Comparison;
-pub use figures::{FlowVersion, Friction, StepFigures, TaskFigures, Verdict};
+pub use figures::{FlowVersion, Friction, StepFigures, TaskFigures};
 pub use summary::{Summary, SummaryItem};
 use tally::Tally;
 pub use tally::{Note, NoteBy};
+pub use verdicts::{Mean, Share, Standard, Verdict};
 
 /// Everything a report says, ready to render; also what `--format json` prints.
 #[derive(Debug, Serialize)]
 pub struct Report {
+    /// Who and what was counted.
+    pub counting: Counting,
     pub flows: Vec<FlowReport>,
     /// Files that were not sessions, named so nothing is dropped silently.
     pub skipped: Vec<String>,
+}
+
+/// Who and what a report counts (docs/statistics.md, "Who is counted").
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Counting {
+    /// Every session of a participant counts, not only their first (`--all-attempts`).
+    pub all_attempts: bool,
+    /// Technical endings count as failures (`--count-technical`).
+    pub count_technical: bool,
+    /// The variant others are compared with (`--baseline`).
+    pub baseline: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -37,22 +53,52 @@ pub struct FlowReport {
     pub versions: Vec<FlowVersion>,
     /// Variants whose sessions were recorded with more than one version of the flow file.
     pub mixed_versions: Vec<String>,
-    pub comparison: Option<Comparison>,
+    /// Participants with more than one session of this flow.
+    pub repeated: Vec<Repeated>,
+    /// Each other variant compared with the baseline.
+    pub comparisons: Vec<Comparison>,
+}
+
+/// A participant who played a flow more than once.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Repeated {
+    pub participant: String,
+    pub sessions: usize,
+}
+
+type GroupKey = (String, Option<String>, String);
+
+/// A participant's earliest session of a flow so far, tallied on its own until the end.
+struct First {
+    order: (i64, String),
+    group: GroupKey,
+    title: String,
+    tally: Tally,
 }
 
 /// Folds sessions in one at a time; memory holds the tallies, not the sessions.
 #[derive(Default)]
 pub struct ReportBuilder {
+    counting: Counting,
     /// (flow, variant, sha256) -> title and tally.
-    groups: BTreeMap<(String, Option<String>, String), (String, Tally)>,
+    groups: BTreeMap<GroupKey, (String, Tally)>,
+    /// (flow, participant) -> their earliest session, unless every session counts.
+    firsts: BTreeMap<(String, String), First>,
+    /// (flow, participant) -> how many sessions they have.
+    played: BTreeMap<(String, String), usize>,
     skipped: Vec<String>,
     only_flow: Option<String>,
 }
 
 impl ReportBuilder {
     pub fn new(only_flow: Option<String>) -> Self {
+        Self::counting(only_flow, Counting::default())
+    }
+
+    pub fn counting(only_flow: Option<String>, counting: Counting) -> Self {
         Self {
             only_flow,
+            counting,
             ..Self::default()
         }
     }
@@ -62,30 +108,66 @@ impl ReportBuilder {
         if self.only_flow.as_ref().is_some_and(|only| *only != flow.id) {
             return;
         }
-        let key = (flow.id.clone(), flow.variant.clone(), flow.sha256.clone());
-        let (_, tally) = self
-            .groups
-            .entry(key)
-            .or_insert_with(|| (flow.title.clone(), Tally::default()));
+        let who = (flow.id.clone(), session.header.participant.clone());
+        *self.played.entry(who.clone()).or_default() += 1;
+        let group = (flow.id.clone(), flow.variant.clone(), flow.sha256.clone());
+        let mut tally = Tally::new(self.counting.count_technical);
         tally.add(session);
         if let Some(path) = &session.path {
-            tally.add_observer_notes(
-                &session.header.participant,
-                &crate::session::read_notes(path),
-            );
+            let notes = crate::session::read_notes(path);
+            tally.add_observer_notes(&session.header.participant, &notes);
         }
+        if self.counting.all_attempts {
+            self.group(group, &flow.title).merge(tally);
+            return;
+        }
+        let first = First {
+            order: order(session),
+            group,
+            title: flow.title.clone(),
+            tally,
+        };
+        let later = match self.firsts.remove(&who) {
+            Some(kept) if kept.order <= first.order => {
+                self.firsts.insert(who, kept);
+                first
+            }
+            Some(kept) => {
+                self.firsts.insert(who, first);
+                kept
+            }
+            None => {
+                self.firsts.insert(who, first);
+                return;
+            }
+        };
+        self.group(later.group, &later.title).repeats_left_out += 1;
+    }
+
+    fn group(&mut self, key: GroupKey, title: &str) -> &mut Tally {
+        let count_technical = self.counting.count_technical;
+        &mut self
+            .groups
+            .entry(key)
+            .or_insert_with(|| (title.to_owned(), Tally::new(count_technical)))
+            .1
     }
 
     pub fn skip(&mut self, why: String) {
         self.skipped.push(why);
     }
 
-    pub fn finish(self) -> Report {
+    pub fn finish(mut self) -> Report {
+        for (_, first) in std::mem::take(&mut self.firsts) {
+            self.group(first.group, &first.title).merge(first.tally);
+        }
         let mut flows: BTreeMap<String, (String, Vec<FlowVersion>)> = BTreeMap::new();
         for ((flow, variant, sha256), (title, tally)) in self.groups {
             let entry = flows.entry(flow).or_insert_with(|| (title, Vec::new()));
             entry.1.push(FlowVersion::new(variant, sha256, &tally));
         }
+        let baseline = self.counting.baseline.as_deref();
+        let played = &self.played;
         let flows = flows
             .into_iter()
             .map(|(flow, (title, mut versions))| {
@@ -94,22 +176,40 @@ impl ReportBuilder {
                         .cmp(&b.variant)
                         .then(b.sessions.total.cmp(&a.sessions.total))
                 });
-                let mixed_versions = mixed(&versions);
-                let comparison = Comparison::between_variants(&versions);
                 FlowReport {
+                    mixed_versions: mixed(&versions),
+                    repeated: repeated(played, &flow),
+                    comparisons: comparison::compare_all(&versions, baseline),
                     flow,
                     title,
                     versions,
-                    mixed_versions,
-                    comparison,
                 }
             })
             .collect();
         Report {
+            counting: self.counting,
             flows,
             skipped: self.skipped,
         }
     }
+}
+
+/// Sessions in the order they were played: by start time, then by id.
+fn order(session: &Session) -> (i64, String) {
+    let started = chrono::DateTime::parse_from_rfc3339(&session.header.started_at)
+        .map_or(i64::MAX, |t| t.timestamp_millis());
+    (started, session.header.session.clone())
+}
+
+fn repeated(played: &BTreeMap<(String, String), usize>, flow: &str) -> Vec<Repeated> {
+    played
+        .iter()
+        .filter(|((f, _), n)| f == flow && **n > 1)
+        .map(|((_, participant), n)| Repeated {
+            participant: participant.clone(),
+            sessions: *n,
+        })
+        .collect()
 }
 
 fn mixed(versions: &[FlowVersion]) -> Vec<String> {

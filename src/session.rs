@@ -4,6 +4,7 @@
 //! line is a JSON object, which is also a YAML flow mapping, so the file is valid YAML
 //! after every append and can be parsed fast line by line.
 
+mod attempt;
 mod discover;
 mod header;
 mod notes;
@@ -11,6 +12,7 @@ mod reader;
 mod stream;
 mod writer;
 
+pub use attempt::{Attempt, attempts, lostness};
 pub use discover::discover;
 pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
@@ -113,6 +115,24 @@ pub enum EventKind {
         outcome: TaskOutcome,
         duration_ms: u64,
     },
+    /// A participant's key stamped before the screen it would act on was shown: type-ahead
+    /// before the first frame, a double press, a key during a redraw. It acted on nothing.
+    /// The screen is named by `step`, `question` or `task` (a brief), or else by `screen`.
+    EarlyKey {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        step: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        question: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        task: Option<String>,
+        /// `interlude` (a task ended without a step) or `closing`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        screen: Option<String>,
+        /// The key's name (`Enter`, `Esc`, `2`); a key typed into text is `character`.
+        key: String,
+        /// How long before the screen was shown the key was read.
+        early_ms: u64,
+    },
     /// The session was ended early: by the researcher, or by a signal (`SIGTERM`, `SIGHUP`).
     Abort {
         reason: String,
@@ -141,6 +161,7 @@ impl EventKind {
             EventKind::Timeout { .. } => "timeout",
             EventKind::End { .. } => "end",
             EventKind::TaskEnd { .. } => "task_end",
+            EventKind::EarlyKey { .. } => "early_key",
             EventKind::Abort { .. } => "abort",
             EventKind::SessionEnd { .. } => "session_end",
         }
@@ -187,11 +208,14 @@ impl SessionOutcome {
     }
 }
 
-/// How a task attempt ended as reports count it: its recorded outcome, or cut off when
-/// the recording stopped before the attempt's end.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a task attempt ended as reports count it: its recorded outcome, the end step's
+/// own word when it names one (`partial`), or cut off when the recording stopped before
+/// the attempt's end.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TaskEnding {
     Ended(TaskOutcome),
+    /// A failure on an end step whose outcome is another word than `failure`.
+    EndStep(String),
     CutOff,
 }
 
@@ -206,12 +230,27 @@ pub enum SessionEnding {
 impl TaskEnding {
     pub const SUCCESS: TaskEnding = TaskEnding::Ended(TaskOutcome::Success);
 
-    /// The word renderers show: the session file's word, or `cut off`.
-    pub fn word(self) -> &'static str {
+    /// The word renderers show: the session file's word, the end step's, or `cut off`.
+    pub fn word(&self) -> &str {
         match self {
             TaskEnding::Ended(outcome) => outcome.word(),
+            TaskEnding::EndStep(word) => word,
             TaskEnding::CutOff => CUT_OFF,
         }
+    }
+
+    /// Ended by the recording, not the participant: the researcher ended the session
+    /// (Ctrl-C), a signal or hang-up did, or the file was cut off (Sauro & Lewis count
+    /// only a participant's give-ups and timeouts as failures).
+    pub fn technical(&self) -> bool {
+        matches!(
+            self,
+            TaskEnding::Ended(TaskOutcome::Aborted) | TaskEnding::CutOff
+        )
+    }
+
+    pub fn is_success(&self) -> bool {
+        *self == TaskEnding::SUCCESS
     }
 }
 
@@ -329,12 +368,12 @@ mod tests {
             TaskEnding::CutOff,
             TaskEnding::Ended(TaskOutcome::Aborted),
         ];
-        let json = serde_json::to_value(endings).expect("json");
+        let json = serde_json::to_value(&endings).expect("json");
         assert_eq!(json, serde_json::json!(["success", "cut off", "aborted"]));
-        let mut sorted = endings;
+        let mut sorted = endings.clone();
         sorted.sort();
         assert_eq!(
-            sorted.map(TaskEnding::word),
+            sorted.each_ref().map(|e| e.word()),
             ["aborted", "cut off", "success"]
         );
         let session = [

@@ -4,14 +4,18 @@
 //! and every test says when it cannot tell.
 
 mod compare;
+mod difference;
 mod interval;
 mod quantile;
 mod questionnaire;
 
 pub use compare::{TestResult, n_minus_one_two_proportion, welch_t};
+pub use difference::{
+    NpsCounts, agresti_caffo, geometric_mean_ratio, holm, nps_difference, welch_difference,
+};
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
 pub use quantile::{median, quantile};
-pub use questionnaire::{csat_top_two, nps, sus_score};
+pub use questionnaire::{csat_top_two, nps, sus_score, umux_lite};
 
 /// The confidence level of every interval: 95%.
 pub const CONFIDENCE: f64 = 0.95;

@@ -17,6 +17,8 @@ use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system}
 
 const ROWS: NonZeroU16 = NonZeroU16::new(24).expect("24 is not zero");
 const COLS: NonZeroU16 = NonZeroU16::new(80).expect("80 is not zero");
+/// Time for a frame seen on screen to finish drawing and be stamped as shown.
+const SETTLE: Duration = Duration::from_millis(40);
 
 fn deadline() -> Duration {
     let secs = std::env::var("MVX_PTY_DEADLINE_SECS")
@@ -86,11 +88,17 @@ impl Pty {
     }
 
     /// Waits until `text` is on screen; returns the moment it was seen.
+    ///
+    /// A frame is visible a moment before its draw returns and "shown" is stamped; a key
+    /// sent in that gap is an early key by design (no person reacts that fast) and acts on
+    /// nothing. So, once the text is seen, the draw gets a moment to return.
     fn wait_for(&self, text: &str) -> Instant {
         let until = Instant::now() + deadline();
         loop {
             if self.contents().contains(text) {
-                return Instant::now();
+                let seen = Instant::now();
+                thread::sleep(SETTLE);
+                return seen;
             }
             assert!(
                 Instant::now() < until,
@@ -238,7 +246,7 @@ fn a_participant_plays_a_flow_and_every_hesitation_matches_the_delay() {
     pty.wait_for_output("EXIT=0");
     assert_terminal_restored(&pty);
 
-    let recorded = session::read(&session_file(dir.path())).expect("the session loads");
+    let recorded = read_in_order(dir.path());
     let timed: Vec<(String, u64, u64)> = recorded
         .events
         .iter()
@@ -525,4 +533,60 @@ fn preview_shows_a_saved_change_within_a_second_on_the_same_step() {
     pty.send("\x03");
     pty.wait_for_output("EXIT=0");
     assert_terminal_restored(&pty);
+}
+
+/// Reads the one session in `dir`, checking that its events never go back in time.
+fn read_in_order(dir: &Path) -> session::Session {
+    let recorded = session::read(&session_file(dir)).expect("the session loads");
+    for pair in recorded.events.windows(2) {
+        assert!(pair[0].at_ms <= pair[1].at_ms, "at_ms went back: {pair:?}");
+    }
+    recorded
+}
+
+#[test]
+fn keys_typed_ahead_of_a_screen_never_act_on_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("espresso-three-menus", dir.path(), &[]);
+    pty.send("2"); // before the first frame
+    pty.wait_for("Where do you tap?");
+    pty.send("21"); // a double press: `1` is read before the next screen is drawn
+    pty.wait_for("These are maintenance settings");
+    thread::sleep(Duration::from_millis(200));
+    pty.send("\x03");
+    pty.wait_for("End the session now?");
+    pty.send("y");
+    pty.wait_for("The session was ended early.");
+    pty.send("q");
+    pty.wait_for_output("EXIT=0");
+    assert_terminal_restored(&pty);
+
+    let recorded = read_in_order(dir.path());
+    let mut on_screen: Option<&str> = None;
+    let mut choices = Vec::new();
+    for event in &recorded.events {
+        match &event.kind {
+            EventKind::Show { step } => on_screen = Some(step),
+            EventKind::Choose { step, choice, .. } => {
+                assert_eq!(
+                    on_screen,
+                    Some(step.as_str()),
+                    "a choice on a screen not shown"
+                );
+                choices.push((step.clone(), choice.clone()));
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(choices, [("home".to_owned(), "Machine".to_owned())]);
+    let early = recorded
+        .events
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::EarlyKey { .. }))
+        .count();
+    assert_eq!(
+        early, 2,
+        "the other two keys were early: {:?}",
+        recorded.events
+    );
 }

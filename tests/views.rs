@@ -15,15 +15,23 @@ fn example(name: &str) -> Flow {
     flow::load(&source).expect("example loads")
 }
 
+/// Session time only moves forward, across calls too: a key stamped before its screen
+/// was shown would be an early key and act on nothing.
+static NOW_MS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 fn drive(player: &mut Player, actions: &[Action]) {
+    use std::sync::atomic::Ordering;
+    let start = NOW_MS.fetch_add(actions.len() as u64 * 10 + 60_000, Ordering::SeqCst);
     for (i, action) in actions.iter().enumerate() {
-        player.shown(Duration::from_millis(i as u64 * 10));
+        player.shown(Duration::from_millis(start + i as u64 * 10));
         player.handle(Input {
-            at: Duration::from_millis(i as u64 * 10 + 5),
+            at: Duration::from_millis(start + i as u64 * 10 + 5),
             action: *action,
         });
     }
-    player.shown(Duration::from_secs(60));
+    player.shown(Duration::from_millis(
+        start + actions.len() as u64 * 10 + 50_000,
+    ));
 }
 
 fn keys(keys: &str) -> Vec<Action> {

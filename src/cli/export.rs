@@ -1,4 +1,4 @@
-//! `mvx export`: stream session files into two tidy tables.
+//! `mvx export`: stream session files into three tidy tables.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -15,13 +15,19 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         ExportFormat::Jsonl => Format::Jsonl,
     };
     let (files, mut problems) = session::discover(&args.paths);
-    let (events_path, sessions_path) = (
+    let (events_path, sessions_path, tasks_path) = (
         args.output.join(format!("events.{}", format.extension())),
         args.output.join(format!("sessions.{}", format.extension())),
+        args.output.join(format!("tasks.{}", format.extension())),
     );
-    let opened = std::fs::create_dir_all(&args.output)
-        .and_then(|()| Ok((create(&events_path)?, create(&sessions_path)?)));
-    let (events, sessions) = match opened {
+    let opened = std::fs::create_dir_all(&args.output).and_then(|()| {
+        Ok((
+            create(&events_path)?,
+            create(&sessions_path)?,
+            create(&tasks_path)?,
+        ))
+    });
+    let (events, sessions, tasks) = match opened {
         Ok(files) => files,
         Err(e) => {
             writeln!(
@@ -32,7 +38,8 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
             return Ok(EXIT_USAGE);
         }
     };
-    let mut exporter = Exporter::new(format, events, sessions, args.redact_text);
+    let mut exporter =
+        Exporter::new(format, events, sessions, args.redact_text).with_tasks(format, tasks);
     let mut exported = 0;
     let mut written = Ok(());
     let bar = progress::sessions(files.len(), "exporting");
@@ -55,10 +62,11 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     }
     writeln!(
         out,
-        "exported {exported} session{} to {} and {}",
+        "exported {exported} session{} to {}, {} and {}",
         if exported == 1 { "" } else { "s" },
         events_path.display(),
-        sessions_path.display()
+        sessions_path.display(),
+        tasks_path.display()
     )?;
     Ok(if problems.is_empty() {
         EXIT_OK

@@ -3,13 +3,18 @@
 use std::io::{self, Write};
 
 use super::{EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat, progress};
-use crate::report::{ReportBuilder, html, markdown};
+use crate::report::{Counting, ReportBuilder, html, markdown};
 use crate::session;
 use crate::text::printable;
 
 pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let (files, problems) = session::discover(&args.paths);
-    let mut builder = ReportBuilder::new(args.flow.clone());
+    let counting = Counting {
+        all_attempts: args.all_attempts,
+        count_technical: args.count_technical,
+        baseline: args.baseline.clone(),
+    };
+    let mut builder = ReportBuilder::counting(args.flow.clone(), counting);
     for problem in problems {
         builder.skip(problem);
     }
@@ -23,6 +28,21 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     });
     bar.finish_and_clear();
     let report = builder.finish();
+    if let Some(wanted) = &args.baseline {
+        for flow in &report.flows {
+            if let Some(used) = flow.comparisons.first().map(|c| &c.baseline.variant)
+                && used != wanted
+            {
+                writeln!(
+                    err,
+                    "mvx: flow `{}` has no variant `{}`; its variants are compared with `{}`",
+                    printable(&flow.flow),
+                    printable(wanted),
+                    printable(used)
+                )?;
+            }
+        }
+    }
     for skipped in &report.skipped {
         writeln!(err, "mvx: skipped {}", printable(skipped))?;
     }

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::session::{
-    AnswerValue, Event, EventKind, Session, SessionEnding, SessionOutcome, TaskOutcome,
+    AnswerValue, Attempt, Event, EventKind, Session, SessionEnding, SessionOutcome, TaskOutcome,
 };
 
 /// What replaces free text when exporting with `--redact-text`.
@@ -35,6 +35,9 @@ pub struct EventRow<'a> {
     pub duration_ms: Option<u64>,
     pub paused_ms: Option<u64>,
     pub reason: Option<&'a str>,
+    /// `early_key`: the key's name, and how long before its screen was shown it was read.
+    pub key: Option<&'a str>,
+    pub early_ms: Option<u64>,
 }
 
 impl<'a> EventRow<'a> {
@@ -120,6 +123,16 @@ impl<'a> EventRow<'a> {
                 row.duration_ms = Some(*duration_ms);
             }
             EventKind::Abort { reason } => row.reason = Some(reason.as_str()),
+            EventKind::EarlyKey {
+                step,
+                question,
+                key,
+                early_ms,
+                ..
+            } => {
+                (row.step, row.question) = (step.as_deref(), question.as_deref());
+                (row.key, row.early_ms) = (Some(key.as_str()), Some(*early_ms));
+            }
             EventKind::SessionEnd { outcome } => {
                 row.outcome = Some(EventOutcome::Session(*outcome))
             }
@@ -170,6 +183,8 @@ pub struct SessionRow<'a> {
     pub outcome: SessionEnding,
     pub tasks_ended: usize,
     pub tasks_succeeded: usize,
+    /// Tasks started, so an attempt cut off before its end still counts as an attempt.
+    pub tasks_started: usize,
 }
 
 impl<'a> SessionRow<'a> {
@@ -201,6 +216,67 @@ impl<'a> SessionRow<'a> {
             outcome: session.ending(),
             tasks_ended: ended,
             tasks_succeeded: succeeded,
+            tasks_started: session
+                .events
+                .iter()
+                .filter(|e| matches!(e.kind, EventKind::TaskStart { .. }))
+                .count(),
+        }
+    }
+}
+
+/// One task attempt, as `mvx report` counts it (docs/export.md shows how to recompute the
+/// report's figures from these rows).
+#[derive(Debug, Serialize, PartialEq)]
+pub struct TaskRow<'a> {
+    pub session: &'a str,
+    pub participant: &'a str,
+    pub flow: &'a str,
+    pub variant: Option<&'a str>,
+    pub flow_sha256: &'a str,
+    /// When the session started: a participant's first session is their earliest.
+    pub started_at: &'a str,
+    pub task: String,
+    /// 1 for the session's first attempt, then 2, 3, ...
+    pub attempt: usize,
+    /// `success`, `failure`, an end step's own word (`partial`), `abandoned`, `timeout`,
+    /// `aborted` or `cut off`.
+    pub outcome: String,
+    pub success: bool,
+    /// Ended by the recording (`aborted`, `cut off`), not by the participant.
+    pub technical: bool,
+    /// Succeeded without a backtrack.
+    pub direct: bool,
+    pub backtracks: usize,
+    pub first_choice_right: Option<bool>,
+    pub lostness: Option<f64>,
+    /// Pauses left out; empty for a cut-off attempt.
+    pub duration_ms: Option<u64>,
+    /// The steps visited, joined by ` → `.
+    pub path: String,
+}
+
+impl<'a> TaskRow<'a> {
+    pub fn new(session: &'a Session, attempt: usize, a: &Attempt) -> Self {
+        let header = &session.header;
+        TaskRow {
+            session: &header.session,
+            participant: &header.participant,
+            flow: &header.flow.id,
+            variant: header.flow.variant.as_deref(),
+            flow_sha256: &header.flow.sha256,
+            started_at: &header.started_at,
+            task: a.task.clone(),
+            attempt,
+            outcome: a.ending.word().to_owned(),
+            success: a.ending.is_success(),
+            technical: a.ending.technical(),
+            direct: a.direct_success(),
+            backtracks: a.backtracks.len(),
+            first_choice_right: a.first_choice_right,
+            lostness: a.lostness,
+            duration_ms: a.duration_ms,
+            path: crate::format::path(&a.path),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Lints over a loaded flow: broken links, dead ends, and what a participant would trip on.
 
+mod expected;
 mod reach;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ pub fn check(flow: &Flow) -> Vec<Diagnostic> {
         }
     }
     reach::findings(flow, &mut findings);
+    expected::findings(flow, &mut findings);
     questions(flow, &mut findings);
     duplicate_tasks(flow, &mut findings);
     success_outcome(flow, &mut findings);

@@ -46,6 +46,7 @@ pub(crate) const FLOW_KEYS: &[&str] = &[
     "steps",
     "tasks",
     "questions",
+    "expected",
 ];
 
 struct Loader<'s> {
@@ -90,6 +91,10 @@ impl Loader<'_> {
             (Some(n), Some(start)) => self.tasks(n, start),
             _ => Vec::new(),
         };
+        let expected = fields
+            .get("expected")
+            .and_then(|n| self.expected_paths(n))
+            .unwrap_or_default();
         fields.finish(self, FLOW_KEYS, "the flow");
         let start = start?;
         let (id, id_at) = id?;
@@ -102,6 +107,7 @@ impl Loader<'_> {
             steps,
             questions,
             tasks,
+            expected,
         })
     }
 

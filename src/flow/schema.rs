@@ -36,6 +36,9 @@ struct FlowFile {
     tasks: Option<Vec<TaskFile>>,
     /// Verdict questions, asked after the last task.
     questions: Option<Vec<QuestionFile>>,
+    /// For a flow without tasks: the paths you expect, each a list of step ids from the
+    /// start to a success step. Without it, the shortest paths are expected.
+    expected: Option<Vec<Vec<String>>>,
 }
 
 /// A step: a choice step (`choices`), an input step (`input` + `go`), an info step
@@ -120,6 +123,9 @@ struct TaskFile {
     /// Like 90s, 2m or 1m30s.
     #[schemars(regex(pattern = r"^([0-9]+[hms])+$"))]
     time_limit: Option<String>,
+    /// The paths you expect, each a list of step ids from `start` to a success step.
+    /// Without it, the shortest paths are expected.
+    expected: Option<Vec<Vec<String>>>,
 }
 
 #[cfg(test)]

@@ -60,6 +60,11 @@ impl Player<'_> {
             );
         }
         self.end_task(at, outcome);
+        // An end step with nothing to show would be a blank "Press Enter": go straight on.
+        if matches!(step.kind, StepKind::End { .. }) && step.screen.is_none() && step.text.is_none()
+        {
+            self.next_task(at);
+        }
     }
 
     pub(super) fn go_to(&mut self, from: usize, target: &str, at: Duration) {

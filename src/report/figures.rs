@@ -1,17 +1,20 @@
-//! The figures of one flow version, computed from its tally; and variants compared.
+//! The figures of one flow version, computed from its tally.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::summary::{Summary, SummaryItem};
-use super::tally::{AnswerTally, Note, StepTally, Tally, TaskTally};
-use crate::format::{self, interval, percent, seconds};
-use crate::session::TaskEnding;
+use super::tally::{Note, StepTally, Tally, TaskTally};
+use super::verdicts::{Mean, Share, Verdict, mean_of};
+use crate::format::{self, percent, seconds};
+use crate::session::{TaskEnding, TaskOutcome};
 use crate::stats::{self, Interval};
 
 const TOP_PATHS: usize = 5;
 const TOP_FRICTION: usize = 5;
+/// A step needs this many visits before it can head the summary or the friction ranking.
+pub const MIN_VISITS: usize = 3;
 
 #[derive(Debug, Serialize)]
 pub struct FlowVersion {
@@ -24,7 +27,14 @@ pub struct FlowVersion {
     pub steps: Vec<StepFigures>,
     pub friction: Vec<Friction>,
     pub verdicts: Vec<Verdict>,
+    /// SUS per session that answered all ten items, 0-100.
     pub sus: Option<Mean>,
+    /// UMUX-Lite per session that answered both items, 0-100.
+    pub umux_lite: Option<Mean>,
+    #[serde(skip)]
+    pub sus_scores: Vec<f64>,
+    #[serde(skip)]
+    pub umux_scores: Vec<f64>,
     pub notes: Vec<Note>,
 }
 
@@ -35,15 +45,37 @@ pub struct Sessions {
     pub aborted: usize,
     /// Recordings that stopped without an end: a crash, a kill, or still running.
     pub cut_off: usize,
+    /// Later sessions of participants already counted, left out of every figure.
+    pub repeats_left_out: usize,
 }
 
 #[derive(Debug, Serialize)]
 pub struct TaskFigures {
     pub task: String,
+    /// Every attempt started.
     pub attempts: usize,
+    /// Attempts counted in completion and the tests: technical endings left out.
+    pub counted: usize,
+    /// Attempts ended by the recording (researcher's abort, signal, cut-off file), not counted.
+    pub technical: usize,
     pub successes: usize,
     pub completion: Option<Interval>,
-    /// Attempts by outcome: success, failure, abandoned, timeout, aborted, cut off.
+    /// Succeeded without a backtrack, of counted attempts.
+    pub direct_success: Share,
+    /// Succeeded after at least one backtrack.
+    pub indirect_success: usize,
+    /// Ended on a step that is not a success (any outcome word), or technically when counted.
+    pub failures: usize,
+    pub gave_up: usize,
+    pub timed_out: usize,
+    /// Treejack's directness: counted attempts without a backtrack, whatever the outcome.
+    pub directness: Share,
+    /// Counted attempts whose first choice lay on an expected path, of those with a move.
+    pub first_choice_right: Option<Share>,
+    /// Smith's lostness, mean over counted successful attempts (0 best; above 0.5 lost).
+    pub lostness: Option<Mean>,
+    /// Attempts by outcome: success, failure, an end step's word, abandoned, timeout,
+    /// aborted, cut off.
     pub outcomes: BTreeMap<TaskEnding, usize>,
     /// Seconds, successful attempts only.
     pub time_geometric_mean_s: Option<f64>,
@@ -51,8 +83,6 @@ pub struct TaskFigures {
     pub time_median_s: Option<f64>,
     /// Every successful attempt's time, in seconds, for comparing variants.
     pub success_times_s: Vec<f64>,
-    /// Share of attempts that succeeded without a backtrack.
-    pub directness: f64,
     pub paths: Vec<PathCount>,
     /// Attempts that reached each step of the most frequent successful path.
     pub funnel: Vec<(String, usize)>,
@@ -123,41 +153,12 @@ impl Serialize for FrictionReason {
     }
 }
 
-#[derive(Debug, Serialize)]
-pub struct Verdict {
-    pub question: String,
-    pub answers: usize,
-    pub options: Vec<(String, usize)>,
-    /// For yes/no style questions: how many answered "Yes", with its interval.
-    pub yes: Option<Share>,
-    pub scale: Option<Mean>,
-    pub distribution: Vec<(i64, usize)>,
-    /// Free-text answers with their participant.
-    pub texts: Vec<(String, String)>,
-    /// A standard questionnaire's score, for questions with its id (`nps`, `csat`).
-    pub standard: Option<Standard>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Share {
-    pub count: usize,
-    pub of: usize,
-    pub interval: Option<Interval>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct Mean {
-    pub mean: f64,
-    pub interval: Option<Interval>,
-    pub n: usize,
-}
-
 impl FlowVersion {
     pub(super) fn new(variant: Option<String>, sha256: String, tally: &Tally) -> Self {
         let tasks: Vec<TaskFigures> = tally
             .tasks
             .iter()
-            .map(|(id, t)| TaskFigures::new(id, t))
+            .map(|(id, t)| TaskFigures::new(id, t, tally.count_technical))
             .collect();
         let steps: Vec<StepFigures> = tally
             .step_order
@@ -168,15 +169,17 @@ impl FlowVersion {
         let verdicts: Vec<Verdict> = tally
             .questions
             .iter()
-            .map(|q| Verdict::new(q, &tally.answers[q]))
+            .map(|q| Verdict::new(q, &tally.answers[q], tally.scales.get(q).copied()))
             .collect();
         let sessions = Sessions {
             total: tally.sessions,
             complete: tally.complete,
             aborted: tally.aborted,
             cut_off: tally.cut_off,
+            repeats_left_out: tally.repeats_left_out,
         };
-        let sus = mean_of(&tally.sus_scores);
+        let sus = mean_of(&tally.sus_scores, Some((0.0, 100.0)));
+        let umux_lite = mean_of(&tally.umux_scores, Some((0.0, 100.0)));
         let mut version = FlowVersion {
             variant,
             sha256,
@@ -187,6 +190,9 @@ impl FlowVersion {
             friction,
             verdicts,
             sus,
+            umux_lite,
+            sus_scores: tally.sus_scores.clone(),
+            umux_scores: tally.umux_scores.clone(),
             notes: tally.notes.clone(),
         };
         version.summary = version.summarise();
@@ -208,8 +214,9 @@ impl FlowVersion {
             .map(|task| SummaryItem::Completed {
                 task: named.then(|| task.task.clone()),
                 successes: task.successes,
-                attempts: task.attempts,
+                attempts: task.counted,
                 interval: task.completion,
+                technical: task.technical,
             })
             .collect();
         items.extend(self.verdicts.iter().find_map(|v| {
@@ -222,11 +229,13 @@ impl FlowVersion {
         items.extend(
             self.steps
                 .iter()
+                .filter(|s| s.visits >= MIN_VISITS)
                 .filter_map(|s| s.hesitation_median_s.map(|h| (s, h)))
                 .max_by(|a, b| a.1.total_cmp(&b.1))
                 .map(|(step, hesitation)| SummaryItem::SlowestStep {
                     step: step.step.clone(),
                     median_hesitation_s: hesitation,
+                    n: step.hesitations_s.len(),
                 }),
         );
         let Sessions {
@@ -248,67 +257,72 @@ fn joined<S: serde::Serializer>(steps: &[String], serializer: S) -> Result<S::Ok
     serializer.serialize_str(&format::path(steps))
 }
 
-fn mean_of(values: &[f64]) -> Option<Mean> {
-    let interval = stats::mean_t_interval(values).map(|(_, i)| i);
-    let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)?;
-    Some(Mean {
-        mean,
-        interval,
-        n: values.len(),
-    })
-}
-
 impl TaskFigures {
-    fn new(id: &str, tally: &TaskTally) -> Self {
-        let successes = tally
-            .outcomes
-            .get(&TaskEnding::SUCCESS)
-            .copied()
-            .unwrap_or(0);
+    fn new(id: &str, tally: &TaskTally, count_technical: bool) -> Self {
+        let count = |ending: TaskEnding| tally.outcomes.get(&ending).copied().unwrap_or(0);
+        let successes = count(TaskEnding::SUCCESS);
+        let (gave_up, timed_out) = (
+            count(TaskEnding::Ended(TaskOutcome::Abandoned)),
+            count(TaskEnding::Ended(TaskOutcome::Timeout)),
+        );
+        let counted = tally.counted();
         let times_s: Vec<f64> = tally.success_ms.iter().map(|ms| ms / 1000.0).collect();
         let geometric = stats::geometric_mean(&times_s);
-        let mut paths: Vec<PathCount> = tally
-            .paths
-            .iter()
-            .map(|((path, outcome), count)| PathCount {
-                path: path.clone(),
-                outcome: *outcome,
-                count: *count,
-            })
-            .collect();
-        paths.sort_by(|a, b| b.count.cmp(&a.count).then(a.path.cmp(&b.path)));
-        let funnel = paths
-            .iter()
-            .find(|p| p.outcome == TaskEnding::SUCCESS)
-            .map(|p| {
-                p.path
-                    .iter()
-                    .map(|s| (s.clone(), tally.reached.get(s).copied().unwrap_or(0)))
-                    .collect()
-            })
-            .unwrap_or_default();
-        paths.truncate(TOP_PATHS);
+        let (paths, funnel) = paths_and_funnel(tally);
+        let lostness = mean_of(&tally.lostness, Some((0.0, std::f64::consts::SQRT_2)));
         TaskFigures {
             task: id.to_owned(),
             attempts: tally.attempts,
+            counted,
+            technical: if count_technical { 0 } else { tally.technical },
             successes,
-            completion: stats::adjusted_wald(successes as u64, tally.attempts as u64),
+            completion: stats::adjusted_wald(successes as u64, counted as u64),
+            direct_success: Share::new(tally.direct, counted),
+            indirect_success: successes - tally.direct.min(successes),
+            failures: counted.saturating_sub(successes + gave_up + timed_out),
+            gave_up,
+            timed_out,
+            directness: Share::new(tally.no_backtrack, counted),
+            first_choice_right: (tally.first_judged > 0)
+                .then(|| Share::new(tally.first_right, tally.first_judged)),
+            lostness,
             outcomes: tally.outcomes.clone(),
             time_geometric_mean_s: geometric
                 .map(|(g, _)| g)
                 .or_else(|| times_s.first().copied()),
             time_interval_s: geometric.map(|(_, i)| i),
             time_median_s: stats::median(&times_s),
-            success_times_s: times_s.clone(),
-            directness: if tally.attempts == 0 {
-                0.0
-            } else {
-                tally.direct as f64 / tally.attempts as f64
-            },
+            success_times_s: times_s,
             paths,
             funnel,
         }
     }
+}
+
+/// The most frequent paths, and the funnel along the most frequent successful one.
+fn paths_and_funnel(tally: &TaskTally) -> (Vec<PathCount>, Vec<(String, usize)>) {
+    let mut paths: Vec<PathCount> = tally
+        .paths
+        .iter()
+        .map(|((path, outcome), count)| PathCount {
+            path: path.clone(),
+            outcome: outcome.clone(),
+            count: *count,
+        })
+        .collect();
+    paths.sort_by(|a, b| b.count.cmp(&a.count).then(a.path.cmp(&b.path)));
+    let funnel = paths
+        .iter()
+        .find(|p| p.outcome.is_success())
+        .map(|p| {
+            p.path
+                .iter()
+                .map(|s| (s.clone(), tally.reached.get(s).copied().unwrap_or(0)))
+                .collect()
+        })
+        .unwrap_or_default();
+    paths.truncate(TOP_PATHS);
+    (paths, funnel)
 }
 
 impl StepFigures {
@@ -340,7 +354,8 @@ impl Friction {
         let mut ranked: Vec<Friction> = steps
             .iter()
             .filter(|s| {
-                s.visits > 0 && (s.hesitation_median_s.is_some() || s.backtracks + s.drop_offs > 0)
+                s.visits >= MIN_VISITS
+                    && (s.hesitation_median_s.is_some() || s.backtracks + s.drop_offs > 0)
             })
             .map(|s| {
                 let visits = s.visits as f64;
@@ -373,77 +388,5 @@ impl Friction {
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.step.cmp(&b.step)));
         ranked.truncate(TOP_FRICTION);
         ranked
-    }
-}
-
-impl Verdict {
-    fn new(question: &str, tally: &AnswerTally) -> Self {
-        let options: Vec<(String, usize)> = tally
-            .option_order
-            .iter()
-            .map(|o| (o.clone(), tally.options[o]))
-            .collect();
-        let answered = options.iter().map(|(_, n)| n).sum::<usize>();
-        let yes = tally
-            .options
-            .iter()
-            .find(|(o, _)| o.eq_ignore_ascii_case("yes"))
-            .map(|(_, count)| Share {
-                count: *count,
-                of: answered,
-                interval: stats::adjusted_wald(*count as u64, answered as u64),
-            });
-        let mut distribution: BTreeMap<i64, usize> = BTreeMap::new();
-        for n in &tally.numbers {
-            *distribution.entry(*n as i64).or_default() += 1;
-        }
-        Verdict {
-            question: question.to_owned(),
-            answers: answered + tally.numbers.len() + tally.texts.len(),
-            options,
-            yes,
-            scale: mean_of(&tally.numbers),
-            distribution: distribution.into_iter().collect(),
-            texts: tally.texts.clone(),
-            standard: standard_score(question, &tally.numbers),
-        }
-    }
-}
-
-/// A standard questionnaire's score.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Standard {
-    Nps(f64),
-    /// SEQ's mean on 1-7, with its interval.
-    Seq(f64, Interval),
-    /// CSAT: the share of the top two answers of 5.
-    Csat(f64),
-}
-
-impl Standard {
-    pub fn text(self) -> String {
-        match self {
-            Standard::Nps(score) => format!("NPS {score:+.0}"),
-            Standard::Seq(mean, i) => format!("SEQ {mean:.2} of 7 ({})", interval(i, 2)),
-            Standard::Csat(share) => format!("CSAT {} (top two of 5)", percent(share)),
-        }
-    }
-}
-
-/// JSON keeps the score in words, as the report prints it.
-impl Serialize for Standard {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.text())
-    }
-}
-
-/// NPS for a question `nps` (0-10), CSAT for `csat` (top two of 1-5), SEQ for `seq` (1-7).
-fn standard_score(question: &str, numbers: &[f64]) -> Option<Standard> {
-    let answers: Vec<i64> = numbers.iter().map(|n| *n as i64).collect();
-    match question {
-        "nps" => stats::nps(&answers).map(Standard::Nps),
-        "seq" => stats::mean_t_interval(numbers).map(|(m, i)| Standard::Seq(m, i)),
-        "csat" => stats::csat_top_two(&answers, 5).map(Standard::Csat),
-        _ => None,
     }
 }

@@ -2,15 +2,14 @@
 
 use std::fmt::Write as _;
 
+use super::cells::{self, TASK_COLUMNS};
 use super::comparison::Comparison;
 use super::escape::escape;
-use super::figures::{FlowVersion, TaskFigures, Verdict};
-use super::{FlowReport, Report, svg};
+use super::figures::{FlowVersion, TaskFigures};
+use super::{Counting, FlowReport, Report, Verdict, svg};
 use crate::format::{
-    self, interval, minutes_seconds, or_missing, percent, percent_interval, seconds_interval,
-    seconds_or_missing,
+    self, interval, minutes_seconds, or_missing, percent_interval, seconds_or_missing,
 };
-use crate::session::TaskEnding;
 
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;max-width:1100px;margin:0 auto;padding:24px}
@@ -36,7 +35,8 @@ fn summary(version: &FlowVersion) -> String {
 /// Escaped text with `backticked` words set as code, as the summaries write them.
 pub fn render(report: &Report) -> String {
     let mut out = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>mvx report</title><style>{STYLE}</style></head><body>\n<h1>mvx report</h1><p class=\"muted\">Intervals are 95%. Every formula and its source: docs/statistics.md.</p>\n<section class=\"summary\"><h2>Decision summary</h2><ul>"
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>mvx report</title><style>{STYLE}</style></head><body>\n<h1>mvx report</h1><p class=\"muted\">Intervals are 95%. Every formula and its source: docs/statistics.md. {}</p>\n<section class=\"summary\"><h2>Decision summary</h2><ul>",
+        escape(&cells::counting(&report.counting))
     );
     for flow in &report.flows {
         for version in &flow.versions {
@@ -54,7 +54,7 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str("</ul></section>\n");
     for flow in &report.flows {
-        render_flow(flow, &mut out);
+        render_flow(flow, &report.counting, &mut out);
     }
     if !report.skipped.is_empty() {
         out.push_str("<h2>Skipped files</h2><ul>");
@@ -67,7 +67,7 @@ pub fn render(report: &Report) -> String {
     out
 }
 
-fn render_flow(flow: &FlowReport, out: &mut String) {
+fn render_flow(flow: &FlowReport, counting: &Counting, out: &mut String) {
     let _ = write!(
         out,
         "<section><h2>{}: {}</h2>",
@@ -77,12 +77,18 @@ fn render_flow(flow: &FlowReport, out: &mut String) {
     for variant in &flow.mixed_versions {
         let _ = write!(
             out,
-            "<p class=\"warning\">Variant <code>{}</code> was recorded with more than one version of the flow file; each version is reported on its own.</p>",
+            "<p class=\"warning\">Variant <code>{}</code> was recorded with more than one version of the flow file; each version is reported on its own, and comparisons use its most-played version.</p>",
             escape(variant)
         );
     }
-    if let Some(comparison) = &flow.comparison {
-        render_comparison(flow, comparison, out);
+    if let Some(repeated) = cells::repeated(flow, counting) {
+        let _ = write!(out, "<p class=\"warning\">{}</p>", escape(&repeated));
+    }
+    if !flow.comparisons.is_empty() {
+        completion_chart(flow, out);
+    }
+    for comparison in &flow.comparisons {
+        render_comparison(comparison, out);
     }
     for version in &flow.versions {
         render_version(version, out);
@@ -90,21 +96,15 @@ fn render_flow(flow: &FlowReport, out: &mut String) {
     out.push_str("</section>\n");
 }
 
-/// The variants' completion intervals side by side, then every compared figure.
-fn render_comparison(flow: &FlowReport, comparison: &Comparison, out: &mut String) {
-    let _ = write!(
-        out,
-        "<h3>Variants compared: {} vs {}</h3>",
-        escape(&comparison.a),
-        escape(&comparison.b)
-    );
+/// The variants' completion intervals side by side.
+fn completion_chart(flow: &FlowReport, out: &mut String) {
     let rows: Vec<(String, f64, f64, f64)> = flow
         .versions
         .iter()
         .flat_map(|v| v.tasks.iter().map(move |t| (v, t)))
         .filter_map(|(v, t)| {
             let i = t.completion?;
-            let share = t.successes as f64 / t.attempts.max(1) as f64;
+            let share = t.successes as f64 / t.counted.max(1) as f64;
             Some((
                 format!("{} · {}", v.variant_name(), t.task),
                 share,
@@ -117,23 +117,34 @@ fn render_comparison(flow: &FlowReport, comparison: &Comparison, out: &mut Strin
         "Completion rate with its 95% interval",
         &rows,
     ));
+}
+
+/// Every compared figure of one variant against the baseline.
+fn render_comparison(comparison: &Comparison, out: &mut String) {
     let _ = write!(
         out,
-        "<table><tr><th>figure</th><th>{}</th><th>{}</th><th>difference</th><th>test</th><th>verdict</th></tr>",
-        escape(&comparison.a),
-        escape(&comparison.b)
+        "<h3>Compared with the baseline: {} vs {}</h3><p>Baseline: {}. Variant: {}.{}</p>",
+        escape(&comparison.variant.variant),
+        escape(&comparison.baseline.variant),
+        escape(&comparison.baseline.label()),
+        escape(&comparison.variant.label()),
+        if comparison.holm {
+            " p-values are Holm-adjusted across the variants compared with this baseline."
+        } else {
+            ""
+        }
     );
+    out.push_str("<table><tr><th>figure</th><th>baseline</th><th>variant</th><th>difference (variant − baseline, 95% CI)</th><th>test</th><th>verdict</th></tr>");
     for row in &comparison.rows {
-        let test = format::test(row.test);
         let _ = write!(
             out,
             "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
             row.name(|id| format!("<code>{}</code>", escape(id))),
-            escape(&row.a.text()),
-            escape(&row.b.text()),
-            escape(&row.difference.text()),
-            escape(&test),
-            escape(&row.verdict.text())
+            escape(&row.baseline.text()),
+            escape(&row.variant.text()),
+            escape(&or_missing(row.difference.map(|d| d.text()))),
+            escape(&row.test_text()),
+            escape(&row.verdict_text())
         );
     }
     out.push_str("</table>");
@@ -152,11 +163,23 @@ fn render_version(version: &FlowVersion, out: &mut String) {
         s.cut_off,
         summary(version)
     );
-    out.push_str("<h4>Tasks</h4><table><tr><th>task</th><th>attempts</th><th>completed</th><th>95% CI</th><th>not completed</th><th>time (geometric mean)</th><th>95% CI</th><th>median</th><th>direct</th></tr>");
+    out.push_str("<h4>Tasks</h4><table><tr>");
+    for column in TASK_COLUMNS {
+        let _ = write!(out, "<th>{column}</th>");
+    }
+    out.push_str("</tr>");
     for task in &version.tasks {
         task_row(task, out);
     }
     out.push_str("</table>");
+    for task in &version.tasks {
+        let _ = write!(
+            out,
+            "<p>Endings of <code>{}</code>: {}</p>",
+            escape(&task.task),
+            escape(&cells::endings(task))
+        );
+    }
     if !version.friction.is_empty() {
         out.push_str("<h4>Friction (top five)</h4><ol>");
         for f in &version.friction {
@@ -195,31 +218,25 @@ fn render_version(version: &FlowVersion, out: &mut String) {
         out.push_str("</ul>");
     }
     if let Some(sus) = &version.sus {
-        let _ = write!(out, "<p>SUS: {:.1}, n = {}</p>", sus.mean, sus.n);
+        let _ = write!(out, "<p>SUS: {}</p>", cells::mean_with_interval(sus, 1));
+    }
+    if let Some(umux) = &version.umux_lite {
+        let _ = write!(
+            out,
+            "<p>UMUX-Lite: {}</p>",
+            cells::mean_with_interval(umux, 1)
+        );
     }
     out.push_str("</article>");
 }
 
 fn task_row(task: &TaskFigures, out: &mut String) {
-    let not_completed: Vec<String> = task
-        .outcomes
-        .iter()
-        .filter(|(o, _)| **o != TaskEnding::SUCCESS)
-        .map(|(o, n)| format!("{} {n}", o.word()))
-        .collect();
-    let _ = write!(
-        out,
-        "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
-        escape(&task.task),
-        task.attempts,
-        task.successes,
-        or_missing(task.completion.map(percent_interval)),
-        escape(&not_completed.join(", ")),
-        seconds_or_missing(task.time_geometric_mean_s),
-        or_missing(task.time_interval_s.map(seconds_interval)),
-        seconds_or_missing(task.time_median_s),
-        percent(task.directness)
-    );
+    let row = cells::task_row(task);
+    let _ = write!(out, "<tr><td><code>{}</code></td>", escape(&row[0]));
+    for value in &row[1..] {
+        let _ = write!(out, "<td class=\"n\">{}</td>", escape(value));
+    }
+    out.push_str("</tr>");
 }
 
 fn render_steps(version: &FlowVersion, out: &mut String) {

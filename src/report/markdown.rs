@@ -2,17 +2,20 @@
 
 use std::fmt::Write as _;
 
-use super::figures::{FlowVersion, TaskFigures, Verdict};
-use super::{FlowReport, Report};
-use crate::format::{
-    self, interval, minutes_seconds, or_missing, percent, percent_interval, seconds_interval,
-    seconds_or_missing,
-};
-use crate::session::{TaskEnding, TaskOutcome};
+use super::cells::{self, TASK_COLUMNS};
+use super::comparison::Comparison;
+use super::figures::{FlowVersion, TaskFigures};
+use super::{Counting, FlowReport, Report, Verdict};
+use crate::format::{self, minutes_seconds, or_missing, percent_interval, seconds_or_missing};
 use crate::text::printable;
 
 pub fn render(report: &Report) -> String {
-    let mut out = String::from("# mvx report\n\n## Decision summary\n\n");
+    let mut out = String::from("# mvx report\n\n");
+    let _ = writeln!(
+        out,
+        "{}\n\n## Decision summary\n",
+        cells::counting(&report.counting)
+    );
     if report.flows.is_empty() {
         out.push_str("No sessions found.\n");
     }
@@ -28,7 +31,7 @@ pub fn render(report: &Report) -> String {
         }
     }
     for flow in &report.flows {
-        render_flow(flow, &mut out);
+        render_flow(flow, &report.counting, &mut out);
     }
     if !report.skipped.is_empty() {
         out.push_str("\n## Skipped files\n\n");
@@ -45,52 +48,68 @@ fn cell(text: &str) -> String {
     printable(text).replace('|', "\\|").replace('\n', " ")
 }
 
-fn render_flow(flow: &FlowReport, out: &mut String) {
+fn render_flow(flow: &FlowReport, counting: &Counting, out: &mut String) {
     let _ = writeln!(out, "\n## {}: {}\n", cell(&flow.flow), cell(&flow.title));
     for variant in &flow.mixed_versions {
         let _ = writeln!(
             out,
-            "> **Warning:** variant `{}` was recorded with more than one version of the flow file; each version is reported on its own.\n",
+            "> **Warning:** variant `{}` was recorded with more than one version of the flow file; each version is reported on its own, and comparisons use its most-played version.\n",
             cell(variant)
         );
+    }
+    if let Some(repeated) = cells::repeated(flow, counting) {
+        let _ = writeln!(out, "> **Note:** {}\n", cell(&repeated));
     }
     for version in &flow.versions {
         render_version(version, out);
     }
-    if let Some(comparison) = &flow.comparison {
+    for comparison in &flow.comparisons {
+        render_comparison(comparison, out);
+    }
+}
+
+fn render_comparison(comparison: &Comparison, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "\n### Compared with the baseline: {} vs {}\n\nBaseline: {}. Variant: {}.",
+        cell(&comparison.variant.variant),
+        cell(&comparison.baseline.variant),
+        cell(&comparison.baseline.label()),
+        cell(&comparison.variant.label())
+    );
+    if comparison.holm {
+        out.push_str(
+            "p-values are Holm-adjusted across the variants compared with this baseline.\n",
+        );
+    }
+    out.push_str("\n| figure | baseline | variant | difference (variant − baseline, 95% CI) | test | verdict |\n|---|---|---|---|---|---|\n");
+    for row in &comparison.rows {
         let _ = writeln!(
             out,
-            "\n### Variants compared: {} vs {}\n",
-            cell(&comparison.a),
-            cell(&comparison.b)
+            "| {} | {} | {} | {} | {} | {} |",
+            cell(&row.name(|id| format!("`{id}`"))),
+            row.baseline.text(),
+            row.variant.text(),
+            or_missing(row.difference.map(|d| d.text())),
+            row.test_text(),
+            cell(&row.verdict_text())
         );
-        let _ = writeln!(
-            out,
-            "| figure | {} | {} | difference | test | verdict |\n|---|---|---|---|---|---|",
-            cell(&comparison.a),
-            cell(&comparison.b)
-        );
-        for row in &comparison.rows {
-            let test = format::test(row.test);
-            let _ = writeln!(
-                out,
-                "| {} | {} | {} | {} | {test} | {} |",
-                cell(&row.name(|id| format!("`{id}`"))),
-                row.a.text(),
-                row.b.text(),
-                row.difference.text(),
-                cell(&row.verdict.text())
-            );
-        }
     }
 }
 
 fn render_version(version: &FlowVersion, out: &mut String) {
     let s = &version.sessions;
     let sha: String = version.sha256.chars().take(12).collect();
+    let repeats = match s.repeats_left_out {
+        0 => String::new(),
+        n => format!(
+            "; {n} later session{} of repeated participants left out",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
     let _ = writeln!(
         out,
-        "\n### Variant `{}` (flow file {sha}…): {} session{}, {} complete, {} aborted, {} cut off\n",
+        "\n### Variant `{}` (flow file {sha}…): {} session{}, {} complete, {} aborted, {} cut off{repeats}\n",
         cell(&version.variant_name()),
         s.total,
         if s.total == 1 { "" } else { "s" },
@@ -98,9 +117,22 @@ fn render_version(version: &FlowVersion, out: &mut String) {
         s.aborted,
         s.cut_off
     );
-    out.push_str("#### Tasks\n\n| task | attempts | completed | 95% CI | failure | abandoned | timeout | aborted | cut off | time (geometric mean) | 95% CI | median | direct |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    let _ = writeln!(
+        out,
+        "#### Tasks\n\n| {} |\n|{}",
+        TASK_COLUMNS.join(" | "),
+        "---|".repeat(TASK_COLUMNS.len())
+    );
     for task in &version.tasks {
         render_task_row(task, out);
+    }
+    for task in &version.tasks {
+        let _ = writeln!(
+            out,
+            "\nEndings of `{}`: {}",
+            cell(&task.task),
+            cell(&cells::endings(task))
+        );
     }
     if !version.friction.is_empty() {
         out.push_str("\n#### Friction (top five)\n\n");
@@ -139,13 +171,10 @@ fn render_version(version: &FlowVersion, out: &mut String) {
         }
     }
     if let Some(sus) = &version.sus {
-        let _ = writeln!(
-            out,
-            "\nSUS: {:.1} ({}), n = {}",
-            sus.mean,
-            or_missing(sus.interval.map(|i| interval(i, 1))),
-            sus.n
-        );
+        let _ = writeln!(out, "\nSUS: {}", cells::mean_with_interval(sus, 1));
+    }
+    if let Some(umux) = &version.umux_lite {
+        let _ = writeln!(out, "\nUMUX-Lite: {}", cells::mean_with_interval(umux, 1));
     }
 }
 
@@ -174,25 +203,9 @@ fn render_steps(version: &FlowVersion, out: &mut String) {
 }
 
 fn render_task_row(task: &TaskFigures, out: &mut String) {
-    let count = |ending: TaskEnding| task.outcomes.get(&ending).copied().unwrap_or(0);
-    let ended = |outcome: TaskOutcome| count(TaskEnding::Ended(outcome));
-    let _ = writeln!(
-        out,
-        "| `{}` | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
-        cell(&task.task),
-        task.attempts,
-        task.successes,
-        or_missing(task.completion.map(percent_interval)),
-        ended(TaskOutcome::Failure),
-        ended(TaskOutcome::Abandoned),
-        ended(TaskOutcome::Timeout),
-        ended(TaskOutcome::Aborted),
-        count(TaskEnding::CutOff),
-        seconds_or_missing(task.time_geometric_mean_s),
-        or_missing(task.time_interval_s.map(seconds_interval)),
-        seconds_or_missing(task.time_median_s),
-        percent(task.directness)
-    );
+    let mut row = cells::task_row(task);
+    row[0] = format!("`{}`", cell(&row[0]));
+    let _ = writeln!(out, "| {} |", row.join(" | "));
 }
 
 fn render_paths(task: &TaskFigures, out: &mut String) {
@@ -252,10 +265,8 @@ fn render_verdict(verdict: &Verdict, out: &mut String) {
             .map(|(v, n)| format!("{v}: {n}"))
             .collect();
         parts.push(format!(
-            "mean {:.2} ({}), n = {}; {}",
-            scale.mean,
-            or_missing(scale.interval.map(|i| interval(i, 2))),
-            scale.n,
+            "mean {}; {}",
+            cells::mean_with_interval(scale, 2),
             distribution.join(", ")
         ));
     }

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::format::{percent_interval, seconds};
+use crate::format::{self, percent_interval, seconds};
 use crate::stats::Interval;
 
 /// One part of a flow version's summary, with its values.
@@ -15,6 +15,8 @@ pub enum SummaryItem {
         successes: usize,
         attempts: usize,
         interval: Option<Interval>,
+        /// Attempts ended by the recording, not counted.
+        technical: usize,
     },
     /// The first yes/no verdict question and how many answered Yes.
     AnsweredYes {
@@ -22,10 +24,12 @@ pub enum SummaryItem {
         count: usize,
         of: usize,
     },
-    /// The step with the longest median hesitation.
+    /// The step with the longest median hesitation, of steps visited at least 3 times.
     SlowestStep {
         step: String,
         median_hesitation_s: f64,
+        /// Hesitations the median rests on.
+        n: usize,
     },
     /// Sessions that did not complete.
     Incomplete { aborted: usize, cut_off: usize },
@@ -55,11 +59,16 @@ impl SummaryItem {
                 successes,
                 attempts,
                 interval,
+                technical,
             } => {
                 let name = task.as_deref().map(|t| format!(" {}", id(t)));
                 let interval = interval.map(|i| format!(" ({})", percent_interval(i)));
+                let technical = match technical {
+                    0 => String::new(),
+                    n => format!(" (not counted: {n} technical)"),
+                };
                 format!(
-                    "{successes}/{attempts} completed{}{}",
+                    "{successes}/{attempts} completed{}{}{technical}",
                     name.unwrap_or_default(),
                     interval.unwrap_or_default()
                 )
@@ -74,10 +83,12 @@ impl SummaryItem {
             SummaryItem::SlowestStep {
                 step,
                 median_hesitation_s,
+                n,
             } => format!(
-                "slowest step: {}, median hesitation {}",
+                "slowest step: {}, median hesitation {}{}",
                 id(step),
-                seconds(*median_hesitation_s)
+                seconds(*median_hesitation_s),
+                format::small_n(*n)
             ),
             SummaryItem::Incomplete { aborted, cut_off } => {
                 format!("{aborted} aborted, {cut_off} cut off")
@@ -108,6 +119,7 @@ mod tests {
                         low: 0.48,
                         high: 0.953,
                     }),
+                    technical: 0,
                 },
                 SummaryItem::AnsweredYes {
                     question: "solved".into(),
@@ -117,6 +129,7 @@ mod tests {
                 SummaryItem::SlowestStep {
                     step: "<drinks>".into(),
                     median_hesitation_s: 6.24,
+                    n: 12,
                 },
                 SummaryItem::Incomplete {
                     aborted: 1,

@@ -1,21 +1,27 @@
 //! Streaming tallies: each session's events are folded in and the session dropped.
 
+mod merge;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use crate::session::{
-    AnswerValue, EventKind, ObserverNote, Session, SessionEnding, SessionOutcome, TaskEnding,
-    TaskOutcome,
+    AnswerValue, Attempt, EventKind, ObserverNote, Session, SessionEnding, SessionOutcome,
+    TaskEnding, TaskOutcome,
 };
 
 /// What one flow version (flow, variant, sha256) has accumulated so far.
 #[derive(Debug, Default)]
 pub struct Tally {
+    /// Count a technical ending (researcher's abort, signal, cut-off file) as a failure.
+    pub count_technical: bool,
     pub sessions: usize,
     pub complete: usize,
     pub aborted: usize,
     pub cut_off: usize,
+    /// Later sessions of a participant already counted, left out (`--all-attempts` keeps them).
+    pub repeats_left_out: usize,
     pub tasks: BTreeMap<String, TaskTally>,
     /// Steps in the order they were first seen.
     pub step_order: Vec<String>,
@@ -24,6 +30,10 @@ pub struct Tally {
     pub answers: BTreeMap<String, AnswerTally>,
     /// SUS scores of sessions that answered all ten `sus1`..`sus10` questions.
     pub sus_scores: Vec<f64>,
+    /// UMUX-Lite scores of sessions that answered `umux1` and `umux2`.
+    pub umux_scores: Vec<f64>,
+    /// Each scale question's ends, as the sessions recorded them.
+    pub scales: BTreeMap<String, [i64; 2]>,
     /// Researchers' and observers' notes, in the order sessions were added.
     pub notes: Vec<Note>,
 }
@@ -58,12 +68,22 @@ impl NoteBy {
 
 #[derive(Debug, Default)]
 pub struct TaskTally {
+    /// Every attempt started, counted or not.
     pub attempts: usize,
+    /// Attempts that ended technically and are left out of completion and the tests.
+    pub technical: usize,
     pub outcomes: BTreeMap<TaskEnding, usize>,
     /// Durations of successful attempts, in milliseconds.
     pub success_ms: Vec<f64>,
-    /// Successful attempts without a single backtrack.
+    /// Counted successful attempts without a single backtrack.
     pub direct: usize,
+    /// Counted attempts without a backtrack, whatever their outcome (Treejack's directness).
+    pub no_backtrack: usize,
+    /// Counted attempts whose first choice was on an expected path, of those judged.
+    pub first_right: usize,
+    pub first_judged: usize,
+    /// Lostness of counted successful attempts with known expected paths.
+    pub lostness: Vec<f64>,
     /// Paths of attempts, the steps in the order shown, with how they ended.
     pub paths: BTreeMap<(Vec<String>, TaskEnding), usize>,
     /// Attempts that showed each step at least once.
@@ -90,38 +110,32 @@ pub struct AnswerTally {
     pub texts: Vec<(String, String)>,
 }
 
-/// One task attempt in progress within a session.
-#[derive(Debug)]
-struct Attempt {
-    task: String,
-    path: Vec<String>,
-    backtracked: bool,
-    /// Where the last move led: the step a task ends on is reached before it is shown.
-    led_to: Option<String>,
-}
-
 impl Tally {
+    pub fn new(count_technical: bool) -> Self {
+        Tally {
+            count_technical,
+            ..Tally::default()
+        }
+    }
+
     pub fn add(&mut self, session: &Session) {
         self.sessions += 1;
-        let mut attempt: Option<Attempt> = None;
         for event in &session.events {
-            self.event(
-                event.at_ms,
-                &event.kind,
-                &mut attempt,
-                &session.header.participant,
-            );
+            self.event(event.at_ms, &event.kind, &session.header.participant);
         }
         match session.ending() {
             SessionEnding::Ended(SessionOutcome::Complete) => self.complete += 1,
             SessionEnding::Ended(SessionOutcome::Aborted) => self.aborted += 1,
             SessionEnding::CutOff => self.cut_off += 1,
         }
-        // An attempt still open when the recording stopped was cut off, not dropped.
-        if let Some(open) = attempt {
-            self.close(open, TaskEnding::CutOff, None);
+        for attempt in crate::session::attempts(session) {
+            self.close(attempt);
+        }
+        for (question, ends) in &session.header.flow.scales {
+            self.scales.insert(question.clone(), *ends);
         }
         self.sus_scores.extend(sus_of(session));
+        self.umux_scores.extend(umux_of(session));
     }
 
     /// Notes an observer kept beside the session (`mvx observe`).
@@ -136,65 +150,24 @@ impl Tally {
         }
     }
 
-    fn event(
-        &mut self,
-        at_ms: u64,
-        kind: &EventKind,
-        attempt: &mut Option<Attempt>,
-        participant: &str,
-    ) {
+    fn event(&mut self, at_ms: u64, kind: &EventKind, participant: &str) {
         match kind {
-            EventKind::TaskStart { task } => {
-                self.tasks.entry(task.clone()).or_default().attempts += 1;
-                *attempt = Some(Attempt {
-                    task: task.clone(),
-                    path: Vec::new(),
-                    backtracked: false,
-                    led_to: None,
-                });
-            }
-            EventKind::Show { step } => {
-                self.step(step).visits += 1;
-                if let Some(open) = attempt {
-                    open.path.push(step.clone());
-                }
-            }
+            EventKind::Show { step } => self.step(step).visits += 1,
             EventKind::Choose {
                 step,
                 choice,
-                to,
                 timing,
+                ..
             } => {
-                led_to(attempt, to);
                 let tally = self.step(step);
                 *tally.choices.entry(choice.clone()).or_default() += 1;
                 tally.hesitation_ms.push(timing.hesitation_ms as f64);
                 tally.decision_ms.push(timing.decision_ms as f64);
             }
-            EventKind::Continue { step, to, timing }
-            | EventKind::Input {
-                step, to, timing, ..
-            } => {
-                led_to(attempt, to);
+            EventKind::Continue { step, timing, .. } | EventKind::Input { step, timing, .. } => {
                 let tally = self.step(step);
                 tally.hesitation_ms.push(timing.hesitation_ms as f64);
                 tally.decision_ms.push(timing.decision_ms as f64);
-            }
-            EventKind::Back { step, to, .. } => {
-                self.step(step).backtracks += 1;
-                led_to(attempt, to);
-                if let Some(open) = attempt {
-                    open.backtracked = true;
-                }
-            }
-            EventKind::TaskEnd {
-                outcome,
-                duration_ms,
-                ..
-            } => {
-                if let Some(open) = attempt.take() {
-                    self.close(open, TaskEnding::Ended(*outcome), Some(*duration_ms));
-                }
             }
             EventKind::Answer {
                 question,
@@ -223,34 +196,41 @@ impl Tally {
         self.steps.entry(id.to_owned()).or_default()
     }
 
-    fn close(&mut self, mut attempt: Attempt, outcome: TaskEnding, duration_ms: Option<u64>) {
-        if let Some(to) = attempt
-            .led_to
-            .take()
-            .filter(|to| attempt.path.last() != Some(to))
-        {
-            attempt.path.push(to);
+    fn close(&mut self, attempt: Attempt) {
+        for step in &attempt.backtracks {
+            self.step(step).backtracks += 1;
         }
-        let last = attempt.path.last().cloned();
-        let task = self.tasks.entry(attempt.task).or_default();
-        *task.outcomes.entry(outcome).or_default() += 1;
+        let ending = attempt.ending.clone();
+        // A failure ends on an end step the flow meant as an ending; giving up, running
+        // out of time, aborting or a cut-off recording drop off mid-way.
+        let dropped = !ending.is_success()
+            && !matches!(
+                ending,
+                TaskEnding::Ended(TaskOutcome::Failure) | TaskEnding::EndStep(_)
+            );
+        if let Some(last) = attempt.path.last().filter(|_| dropped) {
+            self.step(&last.clone()).drop_offs += 1;
+        }
+        let counted = self.count_technical || !ending.technical();
+        let task = self.tasks.entry(attempt.task.clone()).or_default();
+        task.attempts += 1;
+        *task.outcomes.entry(ending.clone()).or_default() += 1;
         let mut seen: Vec<&String> = attempt.path.iter().collect();
         seen.sort();
         seen.dedup();
         for step in seen {
             *task.reached.entry(step.clone()).or_default() += 1;
         }
-        *task.paths.entry((attempt.path, outcome)).or_default() += 1;
-        if outcome == TaskEnding::SUCCESS {
-            task.success_ms.extend(duration_ms.map(|d| d as f64));
-            task.direct += usize::from(!attempt.backtracked);
-        } else if let Some(last) =
-            last.filter(|_| outcome != TaskEnding::Ended(TaskOutcome::Failure))
-        {
-            // A failure ends on an end step the flow meant as an ending; giving up,
-            // running out of time, aborting or a cut-off recording drop off mid-way.
-            self.step(&last).drop_offs += 1;
+        if ending.is_success() {
+            task.success_ms
+                .extend(attempt.duration_ms.map(|d| d as f64));
         }
+        if counted {
+            task.count(&attempt);
+        } else {
+            task.technical += 1;
+        }
+        *task.paths.entry((attempt.path, ending)).or_default() += 1;
     }
 
     fn answer(&mut self, question: &str, value: &AnswerValue, free_text: bool, participant: &str) {
@@ -273,15 +253,29 @@ impl Tally {
     }
 }
 
-fn led_to(attempt: &mut Option<Attempt>, to: &str) {
-    if let Some(open) = attempt {
-        open.led_to = Some(to.to_owned());
+impl TaskTally {
+    /// Folds in an attempt that counts (not technical, or technical ones counted).
+    fn count(&mut self, attempt: &Attempt) {
+        self.direct += usize::from(attempt.direct_success());
+        self.no_backtrack += usize::from(attempt.backtracks.is_empty());
+        if let Some(right) = attempt.first_choice_right {
+            self.first_judged += 1;
+            self.first_right += usize::from(right);
+        }
+        if attempt.ending.is_success() {
+            self.lostness.extend(attempt.lostness);
+        }
+    }
+
+    /// Attempts that count in completion and the tests.
+    pub fn counted(&self) -> usize {
+        self.attempts - self.technical
     }
 }
 
-/// The session's SUS score, when it answered `sus1` to `sus10` on a 1-5 scale.
-fn sus_of(session: &Session) -> Option<f64> {
-    let mut answers = [0i64; 10];
+/// The session's answers to questionnaire items `{prefix}1`, `{prefix}2`, ... on a scale.
+fn items<const N: usize>(session: &Session, prefix: &str) -> [i64; N] {
+    let mut answers = [0i64; N];
     for event in &session.events {
         if let EventKind::Answer {
             question,
@@ -290,7 +284,7 @@ fn sus_of(session: &Session) -> Option<f64> {
         } = &event.kind
         {
             let item = question
-                .strip_prefix("sus")
+                .strip_prefix(prefix)
                 .and_then(|i| i.parse::<usize>().ok());
             if let Some(slot) = item
                 .and_then(|i| i.checked_sub(1))
@@ -300,5 +294,16 @@ fn sus_of(session: &Session) -> Option<f64> {
             }
         }
     }
-    crate::stats::sus_score(&answers)
+    answers
+}
+
+/// The session's SUS score, when it answered `sus1` to `sus10` on a 1-5 scale.
+fn sus_of(session: &Session) -> Option<f64> {
+    crate::stats::sus_score(&items::<10>(session, "sus"))
+}
+
+/// The session's UMUX-Lite score, when it answered `umux1` and `umux2` on 1-7.
+fn umux_of(session: &Session) -> Option<f64> {
+    let [u1, u2] = items::<2>(session, "umux");
+    crate::stats::umux_lite(u1, u2)
 }

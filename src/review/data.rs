@@ -53,24 +53,26 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
 impl SessionRow {
     pub fn new(session: Session) -> Self {
         let header = &session.header;
-        let mut tasks = Vec::new();
+        // The end step's own word (`partial`) where it names one; `cut off` for an
+        // attempt the recording stopped in.
+        let tasks: Vec<String> = session::attempts(&session)
+            .iter()
+            .map(|a| a.ending.word().to_owned())
+            .collect();
         let mut verdicts = Vec::new();
         for event in &session.events {
-            match &event.kind {
-                EventKind::TaskEnd { outcome, .. } => tasks.push(outcome.word()),
-                EventKind::Answer {
-                    question,
-                    value,
-                    free_text: false,
-                    ..
-                } => {
-                    let value = match value {
-                        AnswerValue::Number(n) => n.to_string(),
-                        AnswerValue::Text(t) => t.clone(),
-                    };
-                    verdicts.push(format!("{question}={value}"));
-                }
-                _ => {}
+            if let EventKind::Answer {
+                question,
+                value,
+                free_text: false,
+                ..
+            } = &event.kind
+            {
+                let value = match value {
+                    AnswerValue::Number(n) => n.to_string(),
+                    AnswerValue::Text(t) => t.clone(),
+                };
+                verdicts.push(format!("{question}={value}"));
             }
         }
         SessionRow {

@@ -14,6 +14,8 @@ fn header() -> Header {
             variant: Some("one-menu".into()),
             path: "flows/espresso-one-menu.yaml".into(),
             sha256: "ab".repeat(32),
+            expected: Default::default(),
+            scales: Default::default(),
         },
         participant: "P07".into(),
         researcher: None,

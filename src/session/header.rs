@@ -1,6 +1,10 @@
 //! The head of a session file: who, which flow (and which version of it), where, when.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
+
+use crate::flow::{Answer, Flow};
 
 pub const SCHEMA: &str = "mvx-session/1";
 
@@ -27,6 +31,36 @@ pub struct FlowRef {
     pub path: String,
     /// SHA-256 of the flow file's bytes: a flow edited between sessions is another version.
     pub sha256: String,
+    /// Each task's expected paths (step ids), as `flow::paths::expected` found them when
+    /// the session was recorded; path metrics measure against them. Absent in older files.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub expected: BTreeMap<String, Vec<Vec<String>>>,
+    /// Each scale question's ends, `[from, to]`, so intervals stay on the scale.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub scales: BTreeMap<String, [i64; 2]>,
+}
+
+impl FlowRef {
+    /// What a session records about `flow`, read from `path` with these bytes' `sha256`.
+    pub fn of(flow: &Flow, path: &str, sha256: &str) -> FlowRef {
+        let scales = flow
+            .questions
+            .iter()
+            .filter_map(|q| match &q.answer {
+                Answer::Scale(scale) => Some((q.id.clone(), [scale.from, scale.to])),
+                _ => None,
+            })
+            .collect();
+        FlowRef {
+            id: flow.id.clone(),
+            title: flow.title.clone(),
+            variant: flow.variant.clone(),
+            path: path.to_owned(),
+            sha256: sha256.to_owned(),
+            expected: crate::flow::paths::expected(flow),
+            scales,
+        }
+    }
 }
 
 /// The terminal the participant saw; display latency differs between terminals.

@@ -11,6 +11,16 @@ pub struct Interval {
     pub high: f64,
 }
 
+impl Interval {
+    /// The interval kept within the scale it measures (a mean of 1-7 answers cannot be 7.4).
+    pub fn clamped(self, low: f64, high: f64) -> Interval {
+        Interval {
+            low: self.low.clamp(low, high),
+            high: self.high.clamp(low, high),
+        }
+    }
+}
+
 /// The two-sided critical value of the standard normal distribution (1.96 for 95%).
 fn z() -> f64 {
     Normal::standard().inverse_cdf(1.0 - (1.0 - CONFIDENCE) / 2.0)

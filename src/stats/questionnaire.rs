@@ -14,6 +14,15 @@ pub fn sus_score(answers: &[i64; 10]) -> Option<f64> {
     Some(sum as f64 * 2.5)
 }
 
+/// UMUX-Lite (Lewis, Utesch & Maher 2013): two items on 1-7, `umux1` (capabilities meet
+/// my requirements) and `umux2` (easy to use); `(u1 + u2 - 2) × 100 / 12` gives 0 to 100.
+pub fn umux_lite(u1: i64, u2: i64) -> Option<f64> {
+    if !(1..=7).contains(&u1) || !(1..=7).contains(&u2) {
+        return None;
+    }
+    Some((u1 + u2 - 2) as f64 * 100.0 / 12.0)
+}
+
 /// Net Promoter Score (Reichheld 2003): answers 0 to 10; the percentage of promoters
 /// (9-10) minus the percentage of detractors (0-6), from -100 to 100.
 pub fn nps(answers: &[i64]) -> Option<f64> {
@@ -55,6 +64,15 @@ mod tests {
     fn nps_is_promoters_minus_detractors() {
         assert_eq!(nps(&[10, 9, 9, 10, 9, 8, 7, 6, 0, 8]), Some(30.0));
         assert_eq!(nps(&[11]), None);
+    }
+
+    /// Lewis, Utesch & Maher's scoring: 7 and 7 give 100, 1 and 1 give 0, 6 and 5 give 75.
+    #[test]
+    fn umux_lite_runs_from_0_to_100() {
+        assert_eq!(umux_lite(7, 7), Some(100.0));
+        assert_eq!(umux_lite(1, 1), Some(0.0));
+        assert_eq!(umux_lite(6, 5), Some(75.0));
+        assert_eq!(umux_lite(8, 5), None);
     }
 
     #[test]

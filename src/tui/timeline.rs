@@ -46,6 +46,9 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
             )
         }
         EventKind::Abort { reason } => reason.clone(),
+        EventKind::EarlyKey { key, early_ms, .. } => {
+            format!("{key}, {early_ms} ms before the screen: ignored")
+        }
         EventKind::SessionEnd { .. } | EventKind::Pause => String::new(),
     };
     let mut spans = vec![Span::raw(format!(

@@ -7,7 +7,8 @@ use crate::diagnostic::Diagnostic;
 use crate::flow::yaml::Node;
 use crate::flow::{Target, Task};
 
-pub(crate) const TASK_KEYS: &[&str] = &["id", "brief", "start", "success", "time_limit"];
+pub(crate) const TASK_KEYS: &[&str] =
+    &["id", "brief", "start", "success", "time_limit", "expected"];
 
 impl Loader<'_> {
     pub(super) fn tasks(&mut self, node: &Node, flow_start: &Target) -> Vec<Task> {
@@ -36,6 +37,10 @@ impl Loader<'_> {
             .required(self, "success", "the task")
             .and_then(|n| self.success_steps(n));
         let time_limit = fields.get("time_limit").and_then(|n| self.time_limit(n));
+        let expected = fields
+            .get("expected")
+            .and_then(|n| self.expected_paths(n))
+            .unwrap_or_default();
         fields.finish(self, TASK_KEYS, "a task");
         let (id, at) = id?;
         Some(Task {
@@ -45,6 +50,7 @@ impl Loader<'_> {
             start: start?,
             success: success?,
             time_limit,
+            expected,
         })
     }
 
@@ -58,6 +64,26 @@ impl Loader<'_> {
         items
             .iter()
             .map(|item| self.target(item, "a success step"))
+            .collect()
+    }
+
+    /// `expected:`, a list of paths, each a list of step ids.
+    pub(super) fn expected_paths(&mut self, node: &Node) -> Option<Vec<Vec<Target>>> {
+        let paths = self.list(node, "`expected`")?;
+        paths
+            .iter()
+            .map(|path| {
+                let steps = self.list(path, "an expected path")?;
+                if steps.is_empty() {
+                    let message = "an expected path names no step";
+                    self.error(Diagnostic::error("empty-expected-path", path.at, message));
+                    return None;
+                }
+                steps
+                    .iter()
+                    .map(|step| self.target(step, "a step of an expected path"))
+                    .collect()
+            })
             .collect()
     }
 

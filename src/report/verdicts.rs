@@ -1,0 +1,201 @@
+//! Verdict questions' figures and standard questionnaire scores, each kept on its scale.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::tally::AnswerTally;
+use crate::format::{interval, percent, percent_interval};
+use crate::stats::{self, Interval, NpsCounts};
+
+#[derive(Debug, Serialize)]
+pub struct Verdict {
+    pub question: String,
+    pub answers: usize,
+    pub options: Vec<(String, usize)>,
+    /// For yes/no style questions: how many answered "Yes", with its interval.
+    pub yes: Option<Share>,
+    pub scale: Option<Mean>,
+    pub distribution: Vec<(i64, usize)>,
+    /// Free-text answers with their participant.
+    pub texts: Vec<(String, String)>,
+    /// A standard questionnaire's score, for questions with its id (`nps`, `csat`, `seq`).
+    pub standard: Option<Standard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Share {
+    pub count: usize,
+    pub of: usize,
+    pub interval: Option<Interval>,
+}
+
+impl Share {
+    pub fn new(count: usize, of: usize) -> Share {
+        Share {
+            count,
+            of,
+            interval: stats::adjusted_wald(count as u64, of as u64),
+        }
+    }
+
+    pub fn rate(&self) -> Option<f64> {
+        (self.of > 0).then(|| self.count as f64 / self.of as f64)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Mean {
+    pub mean: f64,
+    pub interval: Option<Interval>,
+    pub n: usize,
+}
+
+/// The mean of `values` with its t interval, kept within `low..high` when the scale is known.
+pub fn mean_of(values: &[f64], scale: Option<(f64, f64)>) -> Option<Mean> {
+    let interval = stats::mean_t_interval(values).map(|(_, i)| i);
+    let interval = match scale {
+        Some((low, high)) => interval.map(|i| i.clamped(low, high)),
+        None => interval,
+    };
+    let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)?;
+    Some(Mean {
+        mean,
+        interval,
+        n: values.len(),
+    })
+}
+
+/// Questionnaire items, scored together and never compared one by one.
+pub fn is_item(question: &str) -> bool {
+    let numbered = |prefix: &str, last: usize| {
+        question
+            .strip_prefix(prefix)
+            .and_then(|i| i.parse::<usize>().ok())
+            .is_some_and(|i| (1..=last).contains(&i))
+    };
+    numbered("sus", 10) || numbered("umux", 2)
+}
+
+impl Verdict {
+    pub(super) fn new(question: &str, tally: &AnswerTally, scale: Option<[i64; 2]>) -> Self {
+        let options: Vec<(String, usize)> = tally
+            .option_order
+            .iter()
+            .map(|o| (o.clone(), tally.options[o]))
+            .collect();
+        let answered = options.iter().map(|(_, n)| n).sum::<usize>();
+        let yes = tally
+            .options
+            .iter()
+            .find(|(o, _)| o.eq_ignore_ascii_case("yes"))
+            .map(|(_, count)| Share::new(*count, answered));
+        let mut distribution: BTreeMap<i64, usize> = BTreeMap::new();
+        for n in &tally.numbers {
+            *distribution.entry(*n as i64).or_default() += 1;
+        }
+        let scale = scale.map(|[from, to]| (from as f64, to as f64));
+        Verdict {
+            question: question.to_owned(),
+            answers: answered + tally.numbers.len() + tally.texts.len(),
+            options,
+            yes,
+            scale: mean_of(&tally.numbers, scale),
+            distribution: distribution.into_iter().collect(),
+            texts: tally.texts.clone(),
+            standard: standard_score(question, &tally.numbers),
+        }
+    }
+
+    /// Every numeric answer, for tests on the answers.
+    pub fn values(&self) -> Vec<f64> {
+        self.distribution
+            .iter()
+            .flat_map(|(x, n)| std::iter::repeat_n(*x as f64, *n))
+            .collect()
+    }
+}
+
+/// A standard questionnaire's score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Standard {
+    /// NPS with its adjusted-Wald interval (Rocks 2016), in points.
+    Nps {
+        score: f64,
+        counts: NpsCounts,
+        interval: Option<Interval>,
+    },
+    /// SEQ's mean on 1-7, with its interval kept on the scale.
+    Seq(f64, Interval),
+    /// CSAT: the share of the top two answers of 5, with its adjusted-Wald interval.
+    Csat {
+        top_two: usize,
+        of: usize,
+        interval: Option<Interval>,
+    },
+}
+
+impl Standard {
+    pub fn text(self) -> String {
+        match self {
+            Standard::Nps {
+                score, interval, ..
+            } => match interval {
+                Some(i) => format!("NPS {score:+.0} ({})", crate::format::interval(i, 0)),
+                None => format!("NPS {score:+.0}"),
+            },
+            Standard::Seq(mean, i) => format!("SEQ {mean:.2} of 7 ({})", interval(i, 2)),
+            Standard::Csat {
+                top_two,
+                of,
+                interval,
+            } => {
+                let share = percent(top_two as f64 / of.max(1) as f64);
+                match interval {
+                    Some(i) => format!("CSAT {share} (top two of 5; {})", percent_interval(i)),
+                    None => format!("CSAT {share} (top two of 5)"),
+                }
+            }
+        }
+    }
+}
+
+/// JSON keeps the score in words, as the report prints it.
+impl Serialize for Standard {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text())
+    }
+}
+
+/// NPS for a question `nps` (0-10), CSAT for `csat` (top two of 1-5), SEQ for `seq` (1-7).
+fn standard_score(question: &str, numbers: &[f64]) -> Option<Standard> {
+    let answers: Vec<i64> = numbers.iter().map(|n| *n as i64).collect();
+    match question {
+        "nps" => {
+            let score = stats::nps(&answers)?;
+            let counts = NpsCounts {
+                promoters: answers.iter().filter(|a| **a >= 9).count() as u64,
+                detractors: answers.iter().filter(|a| **a <= 6).count() as u64,
+                n: answers.len() as u64,
+            };
+            Some(Standard::Nps {
+                score,
+                counts,
+                interval: counts.interval(),
+            })
+        }
+        "seq" => {
+            stats::mean_t_interval(numbers).map(|(m, i)| Standard::Seq(m, i.clamped(1.0, 7.0)))
+        }
+        "csat" => {
+            stats::csat_top_two(&answers, 5)?;
+            let top_two = answers.iter().filter(|a| **a >= 4).count();
+            Some(Standard::Csat {
+                top_two,
+                of: answers.len(),
+                interval: stats::adjusted_wald(top_two as u64, answers.len() as u64),
+            })
+        }
+        _ => None,
+    }
+}

@@ -1,0 +1,371 @@
+//! Designed session sets whose true figures are known in advance: two variants, two
+//! versions of one, a repeated participant, SUS, UMUX-Lite and NPS answers, a researcher's
+//! abort, cut-off files, a loop by a "Back" choice and an `end: partial`. Sessions are
+//! recorded by driving the player with explicit times; every figure is compared with a
+//! computation made independently in Python 3 with SciPy 1.17 (`scipy.stats`), from the
+//! same designed data, as each comment says.
+
+#[path = "designed/study.rs"]
+mod study;
+
+use std::path::Path;
+
+use mvx::report::comparison::{Measure, Said};
+use mvx::report::{Counting, FlowVersion, Report, ReportBuilder, markdown};
+use mvx::session::{self, TaskEnding};
+use study::study;
+
+fn report(dir: &Path, counting: Counting) -> Report {
+    let (files, problems) = session::discover(&[dir.to_owned()]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut builder = ReportBuilder::counting(None, counting);
+    for file in &files {
+        builder.add(&session::read(file).expect("a designed session loads"));
+    }
+    builder.finish()
+}
+
+fn version<'r>(report: &'r Report, sha: &str) -> &'r FlowVersion {
+    report.flows[0]
+        .versions
+        .iter()
+        .find(|v| v.sha256 == sha)
+        .expect("the version is reported")
+}
+
+fn close(got: f64, want: f64) {
+    assert!((got - want).abs() < 1e-4, "{got} is not {want}");
+}
+
+#[test]
+fn who_and_what_is_counted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let report = report(dir.path(), Counting::default());
+    let flow = &report.flows[0];
+    assert_eq!(flow.repeated.len(), 1);
+    assert_eq!(
+        (
+            flow.repeated[0].participant.as_str(),
+            flow.repeated[0].sessions
+        ),
+        ("P01", 2)
+    );
+    let a = version(&report, "a-v1");
+    assert_eq!((a.sessions.total, a.sessions.repeats_left_out), (6, 1));
+    let task = &a.tasks[0];
+    // P01-P04 count; P05 (researcher's abort) and P06 (cut off) are technical.
+    assert_eq!((task.attempts, task.counted, task.technical), (6, 4, 2));
+    assert_eq!((task.successes, task.failures), (3, 1));
+    assert_eq!(
+        task.outcomes.get(&TaskEnding::EndStep("partial".into())),
+        Some(&1),
+        "the end step's own word is kept"
+    );
+    // Adjusted Wald of 3/4, as `(x + z²/2)/(n + z²) ± z·se` with `scipy.stats.norm.ppf`.
+    let completion = task.completion.expect("an interval");
+    close(completion.low, 0.289141);
+    close(completion.high, 0.965914);
+    let b = version(&report, "b-v1");
+    let task = &b.tasks[0];
+    assert_eq!((task.counted, task.successes, task.technical), (5, 3, 1));
+    assert_eq!(
+        (task.gave_up, task.failures),
+        (1, 1),
+        "a give-up stays a failure"
+    );
+
+    let every = report_all(dir.path());
+    let a = version(&every, "a-v1");
+    assert_eq!((a.sessions.total, a.tasks[0].counted), (7, 5));
+    let technical = self::report(
+        dir.path(),
+        Counting {
+            count_technical: true,
+            ..Counting::default()
+        },
+    );
+    let a = version(&technical, "a-v1");
+    assert_eq!((a.tasks[0].counted, a.tasks[0].technical), (6, 0));
+}
+
+fn report_all(dir: &Path) -> Report {
+    report(
+        dir,
+        Counting {
+            all_attempts: true,
+            ..Counting::default()
+        },
+    )
+}
+
+#[test]
+fn path_metrics_follow_their_definitions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let report = report(dir.path(), Counting::default());
+    let a = &version(&report, "a-v1").tasks[0];
+    // Direct success: P01, P04 of 4; P02 succeeded after going back by a "Back" choice.
+    assert_eq!((a.direct_success.count, a.direct_success.of), (2, 4));
+    assert_eq!(a.indirect_success, 1);
+    // Treejack's directness: no backtrack whatever the outcome: P01, P03, P04.
+    assert_eq!((a.directness.count, a.directness.of), (3, 4));
+    let first = a.first_choice_right.as_ref().expect("judged");
+    assert_eq!((first.count, first.of), (3, 4), "P02 went to help first");
+    // Lostness (Smith 1996) of P02: S = 5, N = 4, R = 3: √(0.2² + 0.25²) = 0.320156;
+    // P01 and P04 are 0; the mean over successes is 0.106719.
+    let lostness = a.lostness.as_ref().expect("lostness");
+    close(lostness.mean, 0.106719);
+    assert_eq!(lostness.n, 3);
+    let b = &version(&report, "b-v1").tasks[0];
+    assert_eq!((b.direct_success.count, b.directness.count), (2, 4));
+    let first = b.first_choice_right.as_ref().expect("judged");
+    assert_eq!((first.count, first.of), (3, 5));
+    // Geometric means of the designed times with their t intervals on the logs.
+    close(a.time_geometric_mean_s.expect("a time"), 3.650385);
+    let i = a.time_interval_s.expect("an interval");
+    close(i.low, 2.410446);
+    close(i.high, 5.528150);
+    close(b.time_geometric_mean_s.expect("a time"), 6.503347);
+}
+
+#[test]
+fn questionnaires_are_scored_and_kept_on_their_scales() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let report = report(dir.path(), Counting::default());
+    let a = version(&report, "a-v1");
+    // SUS 75, 100, 50, 82.5: mean 76.875, t interval 43.85–109.90, kept within 0-100.
+    let sus = a.sus.as_ref().expect("SUS");
+    close(sus.mean, 76.875);
+    let i = sus.interval.expect("an interval");
+    close(i.low, 43.850730);
+    close(i.high, 100.0);
+    // UMUX-Lite 83.33, 100, 58.33, 75: mean 79.1667, interval 51.56–106.77, kept to 100.
+    let umux = a.umux_lite.as_ref().expect("UMUX-Lite");
+    close(umux.mean, 79.166667);
+    close(umux.interval.expect("an interval").high, 100.0);
+    // NPS: 2 promoters, 1 detractor of 4: +25; Rocks's adjusted Wald -44.16 to 72.73.
+    let nps = a
+        .verdicts
+        .iter()
+        .find(|v| v.question == "nps")
+        .and_then(|v| v.standard)
+        .expect("NPS");
+    let mvx::report::Standard::Nps {
+        score, interval, ..
+    } = nps
+    else {
+        panic!("NPS scored as NPS");
+    };
+    close(score, 25.0);
+    let i = interval.expect("an interval");
+    close(i.low, -44.159769);
+    close(i.high, 72.731197);
+}
+
+#[test]
+fn the_variant_is_compared_with_the_baseline_with_intervals() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let report = report(dir.path(), Counting::default());
+    let flow = &report.flows[0];
+    assert_eq!(flow.comparisons.len(), 1);
+    let c = &flow.comparisons[0];
+    assert_eq!(
+        (c.baseline.variant.as_str(), c.baseline.sha256.as_str()),
+        ("a", "a-v1")
+    );
+    assert_eq!((c.variant.sha256.as_str(), c.variant.sessions), ("b-v1", 6));
+    assert_eq!(c.variant.left_out, 2, "b-v2's two sessions");
+    assert!(!c.holm);
+    let row = |m: Measure| c.rows.iter().find(|r| r.measure == m).expect("a row");
+    // Completion 3/5 against 3/4: N-1 p = 0.654721; Agresti-Caffo -0.621234 to 0.430757.
+    let completion = row(Measure::Completion);
+    close(completion.test.expect("a test").p_value, 0.654721);
+    let d = completion.difference.expect("a difference");
+    close(d.value, -0.15);
+    close(d.interval.low, -0.621234);
+    close(d.interval.high, 0.430757);
+    assert!(matches!(completion.verdict, Said::NoDifference { .. }));
+    assert!(
+        completion
+            .verdict_text()
+            .starts_with("no difference detected (p = 0.655; the difference is somewhere between -62 points and +43 points)"),
+        "{}",
+        completion.verdict_text()
+    );
+    // Times: `ttest_ind(log b, log a, equal_var=False)`: ratio 1.781551, p = 0.014180,
+    // interval 1.255242 to 2.528537.
+    let time = row(Measure::Time);
+    let d = time.difference.expect("a ratio");
+    close(d.value, 1.781551);
+    close(time.test.expect("a test").p_value, 0.014180);
+    close(d.interval.low, 1.255242);
+    close(d.interval.high, 2.528537);
+    assert!(matches!(&time.verdict, Said::Different { winner, .. } if winner == "a"));
+    // SUS totals: Welch p = 0.024708, difference -41.875 (-76.577 to -7.173).
+    let sus = row(Measure::Sus);
+    close(sus.test.expect("a test").p_value, 0.024708);
+    let d = sus.difference.expect("a difference");
+    close(d.value, -41.875);
+    close(d.interval.low, -76.577349);
+    close(d.interval.high, -7.172651);
+    assert!(
+        sus.verdict_text()
+            .starts_with("a scored higher (higher is better)")
+    );
+    // UMUX-Lite: Welch p = 0.008033, -44.1667 (-72.4632 to -15.8701).
+    let umux = row(Measure::UmuxLite);
+    close(umux.test.expect("a test").p_value, 0.008033);
+    close(
+        umux.difference.expect("a difference").interval.low,
+        -72.463194,
+    );
+    // NPS -40 against +25: adjusted-Wald z p = 0.336449, -119.39 to 40.82 points.
+    let nps = row(Measure::Nps);
+    close(nps.test.expect("a test").p_value, 0.336449);
+    let d = nps.difference.expect("a difference");
+    close(d.value, -65.0);
+    close(d.interval.low, -119.391982);
+    close(d.interval.high, 40.820554);
+    // Items are never compared one by one.
+    assert!(
+        c.rows
+            .iter()
+            .all(|r| !r.subject.starts_with("sus") && !r.subject.starts_with("umux")),
+        "{:?}",
+        c.rows
+            .iter()
+            .map(|r| r.name(|s| s.to_owned()))
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn the_report_reads_right() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let text = markdown::render(&report(dir.path(), Counting::default()));
+    if let Some(path) = std::env::var_os("MVX_DESIGNED_REPORT") {
+        std::fs::write(path, &text).expect("report written");
+    }
+    for expected in [
+        "Counted: each participant's first session of a flow",
+        "Participants with more than one session: P01 (2 sessions); only each one's first session is counted.",
+        "3/4 completed (29–97%) (not counted: 2 technical)",
+        "Endings of `study`: aborted 1, cut off 1, partial 1, success 3",
+        "Baseline: a (flow file a-v1…, N = 6). Variant: b (flow file b-v1…, N = 6; 2 sessions of other versions left out).",
+        "| SUS score | 76.9 (n = 4) | 35.0 |",
+        "a was faster (p = 0.014;",
+        "SUS: 76.9 (43.9–100.0), n = 4",
+    ] {
+        assert!(text.contains(expected), "missing `{expected}` in:\n{text}");
+    }
+}
+
+/// What a user of the export does in a few lines of pandas: keep each participant's
+/// earliest session of a flow, drop technical attempts, then count, per flow version.
+#[test]
+fn the_export_reproduces_the_reports_figures() {
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir_all(&sessions).expect("folder");
+    study(&sessions);
+    let out = dir.path().join("export");
+    let mvx = || assert_cmd::Command::cargo_bin("mvx").expect("the mvx binary");
+    mvx()
+        .arg("export")
+        .arg(&sessions)
+        .args(["--format", "csv", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let json = mvx()
+        .arg("report")
+        .arg(&sessions)
+        .args(["--format", "json"])
+        .output()
+        .expect("report runs");
+    let report: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+
+    // docs/export.md's pandas lines can be tried on this export.
+    if let Some(keep) = std::env::var_os("MVX_DESIGNED_EXPORT") {
+        std::fs::create_dir_all(&keep).expect("folder");
+        for table in ["tasks.csv", "sessions.csv", "events.csv"] {
+            std::fs::copy(out.join(table), Path::new(&keep).join(table)).expect("copied");
+        }
+    }
+    let mut reader = csv::Reader::from_path(out.join("tasks.csv")).expect("tasks.csv");
+    let header = reader.headers().expect("a header").clone();
+    let rows: Vec<BTreeMap<String, String>> = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a row");
+            header
+                .iter()
+                .map(str::to_owned)
+                .zip(r.iter().map(str::to_owned))
+                .collect()
+        })
+        .collect();
+    // first = tasks.sort_values("started_at").drop_duplicates(["flow", "participant"]) on
+    // sessions; then only their attempts.
+    let mut first: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
+    for row in &rows {
+        let key = (row["flow"].clone(), row["participant"].clone());
+        let candidate = (row["started_at"].clone(), row["session"].clone());
+        let kept = first.entry(key).or_insert_with(|| candidate.clone());
+        if candidate < *kept {
+            *kept = candidate;
+        }
+    }
+    let firsts: Vec<&String> = first.values().map(|(_, s)| s).collect();
+    let yes = |row: &BTreeMap<String, String>, column: &str| row[column] == "true";
+    for version in report["flows"][0]["versions"].as_array().expect("versions") {
+        let sha = version["sha256"].as_str().expect("a sha");
+        let counted: Vec<&BTreeMap<String, String>> = rows
+            .iter()
+            .filter(|r| r["flow_sha256"] == sha && firsts.contains(&&r["session"]))
+            .filter(|r| !yes(r, "technical"))
+            .collect();
+        let task = &version["tasks"][0];
+        let successes = counted.iter().filter(|r| yes(r, "success")).count();
+        assert_eq!(task["counted"], counted.len(), "{sha}");
+        assert_eq!(task["successes"], successes, "{sha}");
+        let direct = counted.iter().filter(|r| yes(r, "direct")).count();
+        assert_eq!(task["direct_success"]["count"], direct, "{sha}");
+        let no_backtrack = counted.iter().filter(|r| r["backtracks"] == "0").count();
+        assert_eq!(task["directness"]["count"], no_backtrack, "{sha}");
+        // exp(mean(log(duration_ms / 1000))) over successes.
+        let logs: Vec<f64> = counted
+            .iter()
+            .filter(|r| yes(r, "success"))
+            .map(|r| (r["duration_ms"].parse::<f64>().expect("ms") / 1000.0).ln())
+            .collect();
+        let geometric = (logs.iter().sum::<f64>() / logs.len() as f64).exp();
+        close(
+            task["time_geometric_mean_s"].as_f64().expect("a time"),
+            geometric,
+        );
+    }
+    // sessions.csv counts what was started, so a cut-off attempt is not lost.
+    let sessions_csv = std::fs::read_to_string(out.join("sessions.csv")).expect("sessions.csv");
+    let mut reader = csv::Reader::from_reader(sessions_csv.as_bytes());
+    let header = reader.headers().expect("a header").clone();
+    let started = header
+        .iter()
+        .position(|h| h == "tasks_started")
+        .expect("tasks_started");
+    let ended = header
+        .iter()
+        .position(|h| h == "tasks_ended")
+        .expect("tasks_ended");
+    let (started, ended) = reader.records().fold((0, 0), |(s, e), r| {
+        let r = r.expect("a row");
+        let n = |i: usize| r[i].parse::<usize>().expect("a count");
+        (s + n(started), e + n(ended))
+    });
+    assert_eq!((started, ended), (15, 13), "two attempts were cut off");
+}
