@@ -1,5 +1,7 @@
 //! Lints over a loaded flow: broken links, dead ends, and what a participant would trip on.
 
+mod conditions;
+mod logic;
 mod reach;
 
 use std::collections::HashMap;
@@ -26,6 +28,7 @@ pub fn check(flow: &Flow) -> Vec<Diagnostic> {
             choice_findings(step, choices, &mut findings);
         }
     }
+    logic::findings(flow, &mut findings);
     reach::findings(flow, &mut findings);
     questions(flow, &mut findings);
     duplicate_tasks(flow, &mut findings);

@@ -86,3 +86,14 @@ fn the_player_at_a_moment_shows_that_moments_screen() {
     ));
     assert_eq!(script.moments().first(), Some(&5));
 }
+
+#[test]
+fn a_replay_of_a_flow_that_remembers_yields_the_same_events_and_values() {
+    let source = std::fs::read_to_string("tests/fixtures/valid/basket.yaml").expect("fixture");
+    let flow = flow::load(&source).expect("loads");
+    // Blend (once), a double, the FAQ, back, on, check out, an empty name, a name.
+    let recorded = record(&flow, &keys("31\n4<3\n3\nAna\n"));
+    let sets = recorded.iter().filter(|e| e.kind.name() == "set").count();
+    assert!(sets >= 4, "{recorded:?}");
+    assert_eq!(replayed(&flow, &recorded), recorded);
+}
