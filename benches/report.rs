@@ -51,6 +51,7 @@ fn header(i: usize) -> Header {
             ssh: false,
         },
         mvx: "bench".into(),
+        simulated: false,
     }
 }
 

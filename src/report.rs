@@ -27,6 +27,13 @@ pub struct Report {
     pub flows: Vec<FlowReport>,
     /// Files that were not sessions, named so nothing is dropped silently.
     pub skipped: Vec<String>,
+    /// Sessions made up by `mvx simulate` that were left out (see `include_simulated`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub simulated_left_out: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Debug, Serialize)]
@@ -47,6 +54,9 @@ pub struct ReportBuilder {
     groups: BTreeMap<(String, Option<String>, String), (String, Tally)>,
     skipped: Vec<String>,
     only_flow: Option<String>,
+    /// Count sessions made up by `mvx simulate` too; by default they are left out.
+    pub include_simulated: bool,
+    simulated_left_out: usize,
 }
 
 impl ReportBuilder {
@@ -60,6 +70,10 @@ impl ReportBuilder {
     pub fn add(&mut self, session: &Session) {
         let flow = &session.header.flow;
         if self.only_flow.as_ref().is_some_and(|only| *only != flow.id) {
+            return;
+        }
+        if session.header.simulated && !self.include_simulated {
+            self.simulated_left_out += 1;
             return;
         }
         let key = (flow.id.clone(), flow.variant.clone(), flow.sha256.clone());
@@ -108,6 +122,7 @@ impl ReportBuilder {
         Report {
             flows,
             skipped: self.skipped,
+            simulated_left_out: self.simulated_left_out,
         }
     }
 }

@@ -10,6 +10,7 @@ use crate::text::printable;
 pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let (files, problems) = session::discover(&args.paths);
     let mut builder = ReportBuilder::new(args.flow.clone());
+    builder.include_simulated = args.include_simulated;
     for problem in problems {
         builder.skip(problem);
     }
@@ -25,6 +26,13 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let report = builder.finish();
     for skipped in &report.skipped {
         writeln!(err, "mvx: skipped {}", printable(skipped))?;
+    }
+    if report.simulated_left_out > 0 {
+        let n = report.simulated_left_out;
+        writeln!(
+            err,
+            "mvx: left out {n} simulated session(s) made by `mvx simulate`; --include-simulated counts them"
+        )?;
     }
     let text = match args.format {
         ReportFormat::Md => markdown::render(&report),
