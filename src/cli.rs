@@ -110,8 +110,8 @@ enum Command {
     /// Turn a Twine (Twee 3) or Ink story into a flow
     #[command(
         after_help = "Examples:\n  mvx import twine story.twee -o flows/story.yaml\n  mvx import ink story.ink > flows/story.yaml\n\n\
-        What cannot be carried over (macros, variables, conditions, deep weaves) is named on\n\
-        stderr with its line and kept as a comment in the flow."
+        Ink's variables, conditions, assignments and weaves carry over; what cannot (functions,\n\
+        Twine macros) is named on stderr with its line and kept as a comment in the flow."
     )]
     Import(ImportArgs),
     /// Write a starter flow to flows/NAME.yaml (never overwriting)
