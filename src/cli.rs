@@ -8,6 +8,7 @@ mod new;
 mod play;
 mod progress;
 mod report;
+mod simulate;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -59,6 +60,13 @@ enum Command {
         "The session file is written to --sessions as it happens; see docs/session-format.md."
     ))]
     Play(PlayArgs),
+    /// Walk every path of a flow before a participant does: coverage, traps, ends
+    #[command(after_help = "Examples:\n  mvx simulate flows/*.yaml --exhaustive\n  \
+        mvx simulate flows/espresso-three-menus.yaml --walks 500 --seed 7 --format json\n  \
+        mvx simulate flows/espresso-one-menu.yaml --sessions sim-sessions --participants 12\n\n\
+        Exit codes: 0 nothing wrong, 1 a flow has errors or a walk gets trapped, 2 could not run.\n\
+        What it reports and the model of hesitation times: docs/simulate.md.")]
+    Simulate(SimulateArgs),
     /// Write recorded sessions as tidy tables: one row per event, one row per session
     #[command(
         after_help = "Examples:\n  mvx export sessions/ --format csv -o export\n  \
@@ -102,8 +110,8 @@ enum Command {
     /// Turn a Twine (Twee 3) or Ink story into a flow
     #[command(
         after_help = "Examples:\n  mvx import twine story.twee -o flows/story.yaml\n  mvx import ink story.ink > flows/story.yaml\n\n\
-        What cannot be carried over (macros, variables, conditions, deep weaves) is named on\n\
-        stderr with its line and kept as a comment in the flow."
+        Ink's variables, conditions, assignments and weaves carry over; what cannot (functions,\n\
+        Twine macros) is named on stderr with its line and kept as a comment in the flow."
     )]
     Import(ImportArgs),
     /// Write a starter flow to flows/NAME.yaml (never overwriting)
@@ -234,6 +242,59 @@ struct ReportArgs {
     /// Count technical endings (researcher's abort, signal, cut-off file) as failures
     #[arg(long)]
     count_technical: bool,
+    /// Count sessions made up by `mvx simulate --sessions` (left out by default)
+    #[arg(long)]
+    include_simulated: bool,
+}
+
+#[derive(Debug, clap::Args)]
+struct SimulateArgs {
+    /// The flow files to simulate
+    #[arg(value_name = "FLOW", required = true)]
+    flows: Vec<PathBuf>,
+    /// Random walks to make
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    walks: usize,
+    /// Seed of the random walks: the same seed walks the same ways
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// A walk longer than this many moves is stopped and reported as never ending
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    max_steps: usize,
+    /// Take every choice of every reachable (step, variables) state instead of random walks
+    #[arg(long)]
+    exhaustive: bool,
+    /// Stop an exhaustive search after this many states, and say so
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_states: usize,
+    /// Start at this step instead of the flow's start
+    #[arg(long, value_name = "STEP")]
+    from: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Text)]
+    format: SimulateFormat,
+    /// Also write synthetic session files (marked `simulated: true`) to this folder
+    #[arg(long, value_name = "DIR")]
+    sessions: Option<PathBuf>,
+    /// Synthetic participants per flow, with --sessions
+    #[arg(long, value_name = "N", default_value_t = 10, requires = "sessions")]
+    participants: usize,
+    /// Ex-Gaussian hesitation of synthetic participants, in ms: mu,sigma,tau
+    #[arg(
+        long,
+        value_name = "MU,SIGMA,TAU",
+        default_value = "1200,300,800",
+        requires = "sessions"
+    )]
+    hesitation: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SimulateFormat {
+    /// Readable text
+    Text,
+    /// One JSON document
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -342,6 +403,7 @@ pub fn run(
         Command::Play(args) => play::run(args, out, err),
         Command::Export(args) => export::run(&args, out, err),
         Command::Report(args) => report::run(&args, out, err),
+        Command::Simulate(args) => simulate::run(&args, out, err),
         Command::Observe(args) => {
             let path = match (args.session, args.latest) {
                 (Some(path), _) => Some(path),

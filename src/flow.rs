@@ -3,8 +3,10 @@
 //! The model keeps the source position of everything a check may point at.
 
 pub mod check;
+pub mod expr;
 pub mod graph;
 mod load;
+pub mod logic;
 pub mod open;
 pub mod paths;
 pub mod schema;
@@ -32,6 +34,8 @@ pub struct Flow {
     /// For a flow without tasks: the paths a designer expects, each a list of steps from
     /// the start to a success; empty means the shortest ones (see `flow::paths`).
     pub expected: Vec<Vec<Target>>,
+    /// Variables declared under `vars:`, with their first values.
+    pub vars: Vec<logic::Var>,
 }
 
 /// One thing the participant is asked to do, with the steps that count as done.
@@ -64,6 +68,7 @@ pub struct Step {
     /// Whether the participant may go back from this step (`back: false` forbids it).
     pub back: bool,
     pub kind: StepKind,
+    pub logic: logic::StepLogic,
 }
 
 /// A text mockup, with the position of each of its lines for width findings.
@@ -87,6 +92,7 @@ pub struct Choice {
     pub at: Pos,
     pub go: Target,
     pub key: Option<Key>,
+    pub logic: logic::ChoiceLogic,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -154,13 +160,21 @@ impl Scale {
 }
 
 impl Step {
-    /// The steps this one leads to, with the label of the way there.
+    /// The steps this one leads to, with the label of the way there; a conditional way
+    /// (`go:` as a list) counts as one exit per step it may lead to.
     pub fn exits(&self) -> Vec<(&str, &Target)> {
         match &self.kind {
-            StepKind::Choices(choices) => {
-                choices.iter().map(|c| (c.label.as_str(), &c.go)).collect()
+            StepKind::Choices(choices) => choices
+                .iter()
+                .flat_map(|c| {
+                    let ways = c.logic.branches.iter().map(|b| &b.to);
+                    ways.chain([&c.go]).map(|t| (c.label.as_str(), t))
+                })
+                .collect(),
+            StepKind::Input { go, .. } | StepKind::Info { go } => {
+                let ways = self.logic.branches.iter().map(|b| &b.to);
+                ways.chain([go]).map(|t| ("", t)).collect()
             }
-            StepKind::Input { go, .. } | StepKind::Info { go } => vec![("", go)],
             StepKind::End { .. } => Vec::new(),
         }
     }

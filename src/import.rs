@@ -5,7 +5,9 @@
 //! with everything left out kept as comments beside the step it came from.
 
 pub mod ink;
+mod tidy;
 pub mod twine;
+mod vet;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -23,6 +25,30 @@ pub struct Draft {
     pub start: Option<String>,
     pub steps: Vec<DraftStep>,
     pub dropped: Vec<Dropped>,
+    /// Variables and their first values, as flow expressions (`0`, `no`, `"text"`).
+    pub vars: Vec<(String, String)>,
+}
+
+/// A choice as imported: where it leads, and the logic that came with it.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct DraftChoice {
+    pub label: String,
+    pub target: String,
+    /// A condition in the flow's expression language.
+    pub when: Option<String>,
+    pub once: bool,
+    /// (variable, value as an expression), in order.
+    pub set: Vec<(String, String)>,
+}
+
+impl DraftChoice {
+    pub fn to(label: impl Into<String>, target: impl Into<String>) -> Self {
+        Self {
+            label: label.into(),
+            target: target.into(),
+            ..Self::default()
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -30,8 +56,7 @@ pub struct DraftStep {
     pub id: String,
     pub line: usize,
     pub text: String,
-    /// (label, target step id) in order.
-    pub choices: Vec<(String, String)>,
+    pub choices: Vec<DraftChoice>,
     /// Where an info step goes when it has no choices.
     pub go: Option<String>,
     /// Comments kept beside the step: what was not carried over.
@@ -50,6 +75,9 @@ impl Draft {
     /// a step left with nowhere to go becomes an ending.
     pub fn to_yaml(mut self, source_name: &str) -> (String, Vec<Dropped>) {
         self.resolve_targets();
+        self.skip_empty_steps();
+        self.drop_needless_once();
+        self.vet_logic();
         let id = flow_id(&self.title);
         let mut out = String::new();
         let _ = writeln!(
@@ -63,6 +91,12 @@ impl Draft {
         let _ = writeln!(out, "flow: {id}\ntitle: {}", quoted(&self.title));
         if let Some(start) = &self.start {
             let _ = writeln!(out, "start: {}", quoted(start));
+        }
+        if !self.vars.is_empty() {
+            out.push_str("vars:\n");
+            for (name, value) in &self.vars {
+                let _ = writeln!(out, "  {name}: {value}");
+            }
         }
         out.push_str("steps:\n");
         for step in &self.steps {
@@ -80,10 +114,14 @@ impl Draft {
         let mut dropped = Vec::new();
         for step in &mut self.steps {
             let mut kept = Vec::new();
-            for (label, target) in std::mem::take(&mut step.choices) {
-                match ids.get(&target.to_lowercase()) {
-                    Some(id) => kept.push((label, id.clone())),
+            for mut choice in std::mem::take(&mut step.choices) {
+                match ids.get(&choice.target.to_lowercase()) {
+                    Some(id) => {
+                        choice.target = id.clone();
+                        kept.push(choice);
+                    }
                     None => {
+                        let (label, target) = (&choice.label, &choice.target);
                         let what = format!(
                             "the link \"{label}\" leads to \"{target}\", which is not a passage"
                         );
@@ -108,20 +146,22 @@ impl Draft {
     }
 }
 
-/// Two choices of one step may not read the same; later ones get a number.
-fn unique_labels(choices: Vec<(String, String)>) -> Vec<(String, String)> {
+/// Two choices of one step may not read the same; later ones get a number. An empty
+/// label (Ink's `* [] text`) reads "Continue".
+fn unique_labels(choices: Vec<DraftChoice>) -> Vec<DraftChoice> {
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     choices
         .into_iter()
-        .map(|(label, target)| {
-            let n = seen.entry(label.clone()).or_default();
+        .map(|mut choice| {
+            if choice.label.trim().is_empty() {
+                choice.label = "Continue".into();
+            }
+            let n = seen.entry(choice.label.clone()).or_default();
             *n += 1;
-            let label = if *n == 1 {
-                label
-            } else {
-                format!("{label} ({n})")
-            };
-            (label, target)
+            if *n > 1 {
+                choice.label = format!("{} ({n})", choice.label);
+            }
+            choice
         })
         .collect()
 }
@@ -137,18 +177,30 @@ fn write_step(out: &mut String, step: &DraftStep) {
     }
     if !step.choices.is_empty() {
         out.push_str("    choices:\n");
-        for (label, target) in &step.choices {
-            let _ = writeln!(
-                out,
-                "      - {{ label: {}, go: {} }}",
-                quoted(label),
-                quoted(target)
-            );
+        for choice in &step.choices {
+            write_choice(out, choice);
         }
     } else if let Some(go) = &step.go {
         let _ = writeln!(out, "    go: {}", quoted(go));
     } else {
         out.push_str("    end: success\n");
+    }
+}
+
+fn write_choice(out: &mut String, choice: &DraftChoice) {
+    let (label, target) = (quoted(&choice.label), quoted(&choice.target));
+    let _ = writeln!(out, "      - label: {label}\n        go: {target}");
+    if let Some(when) = &choice.when {
+        let _ = writeln!(out, "        if: {}", quoted(when));
+    }
+    if choice.once {
+        out.push_str("        once: true\n");
+    }
+    if !choice.set.is_empty() {
+        out.push_str("        set:\n");
+        for (name, value) in &choice.set {
+            let _ = writeln!(out, "          {name}: {}", quoted(value));
+        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod report;
 pub mod review;
 pub mod runner;
 pub mod session;
+pub mod simulate;
 pub mod source;
 pub mod stats;
 pub mod suggest;

@@ -131,6 +131,7 @@ fn header(
             ssh: env("SSH_CONNECTION").is_some() || env("SSH_TTY").is_some(),
         },
         mvx: env!("CARGO_PKG_VERSION").into(),
+        simulated: false,
     }
 }
 

@@ -7,6 +7,7 @@
 pub mod clock;
 pub mod field;
 pub mod input;
+mod memory;
 mod question;
 mod researcher;
 mod step;
@@ -15,6 +16,7 @@ mod task;
 use std::collections::HashMap;
 use std::time::Duration;
 
+use crate::flow::logic::Memory;
 use crate::flow::{Flow, Step, Task};
 use crate::session::{Event, EventKind, SessionOutcome, TaskOutcome, Timing};
 use clock::{ActiveClock, millis};
@@ -78,7 +80,9 @@ pub struct Player<'f> {
     task_started: Option<Duration>,
     mode: Mode,
     overlay: Overlay,
-    history: Vec<usize>,
+    /// Steps to go back to, each with the memory as it was when the participant left it.
+    history: Vec<(usize, Memory<'f>)>,
+    memory: Memory<'f>,
     clock: ActiveClock,
     /// Active time the current screen reached the terminal, and of the first key on it.
     shown_at: Duration,
@@ -126,6 +130,7 @@ impl<'f> Player<'f> {
             mode: Mode::Brief,
             overlay: Overlay::None,
             history: Vec::new(),
+            memory: Memory::new(flow),
             clock: ActiveClock::default(),
             shown_at: Duration::ZERO,
             shown_raw: Duration::ZERO,

@@ -11,7 +11,7 @@ pub use run::{KEYS, run};
 
 use std::time::Duration;
 
-use crate::flow::{Answer, Flow, StepKind};
+use crate::flow::{Answer, Flow};
 use crate::player::input::{Action, Command, Input, Key};
 use crate::player::{Mode, Player};
 use crate::session::{AnswerValue, Event, EventKind};
@@ -123,9 +123,10 @@ fn ops_for(flow: &Flow, player: &Player, event: &Event, ops: &mut Vec<(u64, Op)>
             timing,
             ..
         } => {
-            let index = flow.step(step).and_then(|s| match &s.kind {
-                StepKind::Choices(choices) => choices.iter().position(|c| c.label == *choice),
-                _ => None,
+            // Among the choices offered at that moment: hidden ones had no place in the list.
+            let index = flow.index().get(step.as_str()).and_then(|&i| {
+                let offered = player.choices(i);
+                offered.iter().position(|c| c.label == *choice)
             });
             pick(ops, index.unwrap_or(0), first(timing), at);
         }
@@ -148,9 +149,11 @@ fn ops_for(flow: &Flow, player: &Player, event: &Event, ops: &mut Vec<(u64, Op)>
         EventKind::GiveUp { .. } => ops.push((at, Op::Input(Action::Command(Command::GiveUp)))),
         EventKind::Timeout { .. } => ops.push((at, Op::Input(Action::Tick))),
         EventKind::Abort { reason } => ops.push((at, Op::Abort(reason.clone()))),
-        // An early key acted on nothing, so nothing replays it.
+        // An early key acted on nothing, so nothing replays it; the player sets
+        // variables itself as it is driven, so a `set` needs no key either.
         EventKind::TaskStart { .. }
         | EventKind::EarlyKey { .. }
+        | EventKind::Set { .. }
         | EventKind::End { .. }
         | EventKind::TaskEnd { .. }
         | EventKind::SessionEnd { .. } => {}

@@ -32,6 +32,13 @@ pub struct Report {
     pub flows: Vec<FlowReport>,
     /// Files that were not sessions, named so nothing is dropped silently.
     pub skipped: Vec<String>,
+    /// Sessions made up by `mvx simulate` that were left out (see `include_simulated`).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub simulated_left_out: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Who and what a report counts (docs/statistics.md, "Who is counted").
@@ -88,6 +95,9 @@ pub struct ReportBuilder {
     played: BTreeMap<(String, String), usize>,
     skipped: Vec<String>,
     only_flow: Option<String>,
+    /// Count sessions made up by `mvx simulate` too; by default they are left out.
+    pub include_simulated: bool,
+    simulated_left_out: usize,
 }
 
 impl ReportBuilder {
@@ -106,6 +116,10 @@ impl ReportBuilder {
     pub fn add(&mut self, session: &Session) {
         let flow = &session.header.flow;
         if self.only_flow.as_ref().is_some_and(|only| *only != flow.id) {
+            return;
+        }
+        if session.header.simulated && !self.include_simulated {
+            self.simulated_left_out += 1;
             return;
         }
         let who = (flow.id.clone(), session.header.participant.clone());
@@ -190,6 +204,7 @@ impl ReportBuilder {
             counting: self.counting,
             flows,
             skipped: self.skipped,
+            simulated_left_out: self.simulated_left_out,
         }
     }
 }

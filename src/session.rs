@@ -96,6 +96,11 @@ pub enum EventKind {
     Note {
         text: String,
     },
+    /// A variable took a new value: set by a choice, an answer, going back or a new task.
+    Set {
+        name: String,
+        value: crate::flow::expr::Value,
+    },
     Pause,
     Resume {
         paused_ms: u64,
@@ -155,6 +160,7 @@ impl EventKind {
             EventKind::Back { .. } => "back",
             EventKind::Answer { .. } => "answer",
             EventKind::Note { .. } => "note",
+            EventKind::Set { .. } => "set",
             EventKind::Pause => "pause",
             EventKind::Resume { .. } => "resume",
             EventKind::GiveUp { .. } => "give_up",

@@ -21,6 +21,7 @@ const CORE: &[&str] = &[
     "report",
     "export",
     "import",
+    "simulate",
     "runner",
     "format",
 ];

@@ -1,7 +1,6 @@
 //! `mvx import` on small stories written for these tests, and on real ones by other
 //! authors in `../shared/stories` (skipped when that folder is absent).
 
-use std::collections::{HashMap, VecDeque};
 use std::path::Path;
 use std::time::Duration;
 
@@ -9,6 +8,7 @@ use mvx::flow::{self, Flow, StepKind};
 use mvx::import::{ink, twine};
 use mvx::player::input::{Action, Input, Key};
 use mvx::player::{Mode, Player};
+use mvx::simulate;
 
 const TWEE: &str = r#":: StoryTitle
 The Lost Parcel
@@ -47,10 +47,10 @@ Your parcel did not arrive.
 === call ===
 The line is busy.
 ~ patience = patience - 1
-* Wait on hold
++ Wait on hold
   You wait.
-  ** Hang up
-  ** Keep waiting
+  ++ Hang up
+  ++ Keep waiting
 - The music stops. -> website
 === website ===
 = tracking
@@ -59,42 +59,48 @@ It arrives tomorrow.
 + [Complain] -> call
 "#;
 
-/// The keys of a path from the start to an end step, and plays them.
+/// Finds the shortest walk to an end with `mvx simulate`'s search, then plays it on the
+/// player, picking each choice by its number among those offered at that moment.
 fn plays_to_an_end(flow: &Flow) {
-    let index = flow.index();
-    let start = index[flow.start.id.as_str()];
-    let mut came_from: HashMap<usize, (usize, Key)> = HashMap::new();
-    let mut queue = VecDeque::from([start]);
-    let goal = loop {
-        let at = queue.pop_front().expect("an end step is reachable");
-        if matches!(flow.steps[at].kind, StepKind::End { .. }) {
-            break at;
-        }
-        for (i, (_, target)) in flow.steps[at].exits().into_iter().enumerate() {
-            let key = match flow.steps[at].kind {
-                StepKind::Choices(_) => Key::Char(char::from(b'1' + i as u8)),
-                _ => Key::Enter,
-            };
-            let next = index[target.id.as_str()];
-            if next != start && !came_from.contains_key(&next) {
-                came_from.insert(next, (at, key));
-                queue.push_back(next);
-            }
-        }
+    let options = simulate::Options {
+        exhaustive: true,
+        max_states: 20_000,
+        ..simulate::Options::default()
     };
-    let mut keys = Vec::new();
-    let mut at = goal;
-    while let Some((previous, key)) = came_from.get(&at) {
-        keys.insert(0, *key);
-        at = *previous;
-    }
+    let sim = simulate::simulate(flow, &options).expect("simulates");
+    assert!(
+        sim.traps.is_empty(),
+        "no walk gets trapped: {:?}",
+        sim.traps
+    );
+    let end = sim.ends.first().expect("an end is reached");
     let mut player = Player::new(flow);
-    for (i, key) in keys.into_iter().enumerate() {
-        player.shown(Duration::from_millis(i as u64 * 100));
-        player.handle(Input {
-            at: Duration::from_millis(i as u64 * 100 + 50),
-            action: Action::Key(key),
-        });
+    let mut now = 0;
+    for m in &end.shortest.moves {
+        player.shown(Duration::from_millis(now));
+        let step = flow.index()[m.step.as_str()];
+        let keys: Vec<Key> = match &m.took {
+            simulate::Took::Choice(label) => {
+                let i = player
+                    .choices(step)
+                    .iter()
+                    .position(|c| c.label == *label)
+                    .expect("offered");
+                vec![Key::Char(char::from(b'1' + i as u8))]
+            }
+            simulate::Took::Typed(text) => {
+                text.chars().map(Key::Char).chain([Key::Enter]).collect()
+            }
+            simulate::Took::Continue => vec![Key::Enter],
+        };
+        for key in keys {
+            now += 50;
+            player.handle(Input {
+                at: Duration::from_millis(now),
+                action: Action::Key(key),
+            });
+        }
+        now += 50;
     }
     // An end step with nothing to show goes straight on to the closing screen.
     assert!(
@@ -177,18 +183,25 @@ fn ink_knots_stitches_choices_and_diverts_become_steps() {
         flow.step("website.tracking").is_some(),
         "stitches are steps"
     );
+    assert_eq!(flow.vars.len(), 1, "VAR patience is a variable");
+    let call = flow.step("call").expect("the call knot");
+    let StepKind::Choices(waits) = &call.kind else {
+        panic!("call has a choice")
+    };
+    let hang_up = flow
+        .step(&waits[0].go.id)
+        .expect("the body of Wait on hold");
+    let StepKind::Choices(nested) = &hang_up.kind else {
+        panic!("the nested weave is carried over: {yaml}")
+    };
+    assert_eq!(nested.len(), 2);
     let whats: Vec<&str> = dropped.iter().map(|d| d.what.as_str()).collect();
-    assert!(
-        whats.iter().any(|w| w.contains("VAR patience")),
-        "{whats:?}"
-    );
     assert!(
         whats
             .iter()
-            .any(|w| w.contains("weave 2 levels deep: Hang up")),
+            .any(|w| w.contains("~ patience") && w.contains("outside a choice")),
         "{whats:?}"
     );
-    assert!(whats.iter().any(|w| w.contains("~ patience")), "{whats:?}");
     plays_to_an_end(&flow);
 }
 
@@ -216,4 +229,99 @@ fn real_stories_by_other_authors_import_check_and_play() {
         assert!(flow.steps.len() >= 3, "{name}");
         plays_to_an_end(&flow);
     }
+}
+
+const INK_LOGIC: &str = r#"/* A story written for this test: every construct a real one uses.
+   * not a choice
+   - not a gather
+*/
+VAR cups = 0 // how many
+VAR size = "single"
+CONST limit = 3
+VAR met = false
+-> counter
+
+=== function twice(x) ===
+~ return x * 2
+
+=== counter ===
+The barista waits. {~Hello|Hi}, you have {cups} cups.
++ {cups < limit} [Add a double] Double it is.
+  ~ cups = cups + 1
+  ~ size = "double"
+  -> counter
++ {cups < limit} Add a single
+  ~ cups++
+  -> counter
+* (chat) {not met} Chat
+  ~ met = true
+  ** Talk about the weather
+     *** It is sunny
+     *** It is raining
+     --- (weathered) Nice.
+  ** Talk about coffee
+  -- You finish chatting.
+  -> counter
++ {cups > 0} Pay -> pay
++ {twice(cups) > 4} Bulk discount -> pay
+= pay
+You pay for {cups} {size} cups. # tag
+- -> DONE
+"#;
+
+#[test]
+fn ink_logic_comments_deep_weaves_and_functions_carry_over_or_are_named() {
+    let (yaml, dropped) = ink::import(INK_LOGIC, "counter").to_yaml("counter.ink");
+    let flow = loads_and_checks(&yaml);
+    let names: Vec<&str> = flow.vars.iter().map(|v| v.name.as_str()).collect();
+    assert_eq!(names, ["cups", "size", "limit", "met"]);
+    let counter = flow.step("counter").expect("the counter knot");
+    assert_eq!(
+        counter.text.as_deref(),
+        Some("The barista waits. Hello, you have {cups} cups.")
+    );
+    let StepKind::Choices(choices) = &counter.kind else {
+        panic!("counter offers choices: {yaml}")
+    };
+    let summary: Vec<(&str, Option<&str>, bool, usize)> = choices
+        .iter()
+        .map(|c| {
+            let when = c.logic.when.as_ref().map(|w| w.source.as_str());
+            (c.label.as_str(), when, c.logic.once, c.logic.set.len())
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("Add a double", Some("({cups} < {limit})"), false, 2),
+            ("Add a single", Some("({cups} < {limit})"), false, 1),
+            ("Chat", Some("(not {met})"), true, 1),
+            ("Pay", Some("({cups} > 0)"), false, 0),
+            ("Bulk discount", None, false, 0),
+        ]
+    );
+    let whats: Vec<(usize, &str)> = dropped.iter().map(|d| (d.line, d.what.as_str())).collect();
+    assert!(
+        whats
+            .iter()
+            .any(|(l, w)| *l == 11 && w.contains("function twice")),
+        "{whats:?}"
+    );
+    assert!(
+        whats
+            .iter()
+            .any(|(l, w)| *l == 15 && w.contains("alternatives")),
+        "{whats:?}"
+    );
+    assert!(
+        whats
+            .iter()
+            .any(|(l, w)| *l == 33 && w.contains("twice(cups)")),
+        "{whats:?}"
+    );
+    assert!(
+        !yaml.contains("not a choice"),
+        "block comments are left out"
+    );
+    plays_to_an_end(&flow);
 }

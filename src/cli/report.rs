@@ -15,6 +15,7 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         baseline: args.baseline.clone(),
     };
     let mut builder = ReportBuilder::counting(args.flow.clone(), counting);
+    builder.include_simulated = args.include_simulated;
     for problem in problems {
         builder.skip(problem);
     }
@@ -45,6 +46,13 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     }
     for skipped in &report.skipped {
         writeln!(err, "mvx: skipped {}", printable(skipped))?;
+    }
+    if report.simulated_left_out > 0 {
+        let n = report.simulated_left_out;
+        writeln!(
+            err,
+            "mvx: left out {n} simulated session(s) made by `mvx simulate`; --include-simulated counts them"
+        )?;
     }
     let text = match args.format {
         ReportFormat::Md => markdown::render(&report),

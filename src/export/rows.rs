@@ -108,6 +108,9 @@ impl<'a> EventRow<'a> {
                     (Some(timing.hesitation_ms), Some(timing.decision_ms));
             }
             EventKind::Note { text } => row.text = typed(text),
+            EventKind::Set { name, value } => {
+                (row.name, row.value) = (Some(name.as_str()), Some(value.shown()));
+            }
             EventKind::Pause => {}
             EventKind::Resume { paused_ms } => row.paused_ms = Some(*paused_ms),
             EventKind::End { step, outcome } => {

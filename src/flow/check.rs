@@ -1,6 +1,8 @@
 //! Lints over a loaded flow: broken links, dead ends, and what a participant would trip on.
 
 mod expected;
+mod conditions;
+mod logic;
 mod reach;
 
 use std::collections::HashMap;
@@ -27,6 +29,7 @@ pub fn check(flow: &Flow) -> Vec<Diagnostic> {
             choice_findings(step, choices, &mut findings);
         }
     }
+    logic::findings(flow, &mut findings);
     reach::findings(flow, &mut findings);
     expected::findings(flow, &mut findings);
     questions(flow, &mut findings);

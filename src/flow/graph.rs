@@ -2,7 +2,8 @@
 
 use std::fmt::Write as _;
 
-use crate::flow::{Flow, SUCCESS, Step, StepKind};
+use crate::flow::logic::Branch;
+use crate::flow::{Flow, SUCCESS, Step, StepKind, Target};
 
 /// Longest label text kept on a node; the full text stays in the flow.
 const LABEL_CHARS: usize = 60;
@@ -31,23 +32,58 @@ fn edges(flow: &Flow) -> Vec<Edge<'_>> {
     let index = flow.index();
     let mut edges = Vec::new();
     for (from, step) in flow.steps.iter().enumerate() {
-        let label = |choice: &str| match &step.kind {
-            StepKind::Input { name, .. } => format!("input: {name}"),
-            _ => choice.to_owned(),
-        };
-        for (choice, target) in step.exits() {
+        for (label, target) in labelled_exits(step) {
             let to = index
                 .get(target.id.as_str())
                 .copied()
                 .ok_or(target.id.as_str());
-            edges.push(Edge {
-                from,
-                to,
-                label: label(choice),
-            });
+            edges.push(Edge { from, to, label });
         }
     }
     edges
+}
+
+/// Each way out of a step, labelled with its choice or input and the condition that
+/// opens it: `Check out [if {cups} > 0]`, `[if {cups} > 3]`, `[otherwise]`.
+fn labelled_exits(step: &Step) -> Vec<(String, &Target)> {
+    match &step.kind {
+        StepKind::Choices(choices) => choices
+            .iter()
+            .flat_map(|c| {
+                let mut label = c.label.clone();
+                if let Some(when) = &c.logic.when {
+                    label = joined(&label, &format!("[if {}]", when.source));
+                }
+                if c.logic.once {
+                    label = joined(&label, "[once]");
+                }
+                ways(label, &c.logic.branches, &c.go)
+            })
+            .collect(),
+        StepKind::Input { name, go } => ways(format!("input: {name}"), &step.logic.branches, go),
+        StepKind::Info { go } => ways(String::new(), &step.logic.branches, go),
+        StepKind::End { .. } => Vec::new(),
+    }
+}
+
+fn ways<'s>(base: String, branches: &'s [Branch], go: &'s Target) -> Vec<(String, &'s Target)> {
+    let mut out: Vec<(String, &Target)> = branches
+        .iter()
+        .map(|b| (joined(&base, &format!("[if {}]", b.when.source)), &b.to))
+        .collect();
+    let last = match branches.is_empty() {
+        true => base,
+        false => joined(&base, "[otherwise]"),
+    };
+    out.push((last, go));
+    out
+}
+
+fn joined(a: &str, b: &str) -> String {
+    match a.is_empty() {
+        true => b.to_owned(),
+        false => format!("{a} {b}"),
+    }
 }
 
 /// Step id, then its prompt (or the first words of its screen), shortened.

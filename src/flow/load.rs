@@ -1,6 +1,7 @@
 //! Flow YAML to the typed model, with a located, fixable error for every mistake.
 
 mod fields;
+pub(crate) mod logic;
 pub(crate) mod question;
 pub(crate) mod step;
 pub(crate) mod task;
@@ -47,6 +48,7 @@ pub(crate) const FLOW_KEYS: &[&str] = &[
     "tasks",
     "questions",
     "expected",
+    "vars",
 ];
 
 struct Loader<'s> {
@@ -73,6 +75,7 @@ impl Loader<'_> {
             .get("variant")
             .and_then(|n| self.id(n, "variant", IdRule::Lowercase));
         let start = fields.get("start").and_then(|n| self.target(n, "start"));
+        let vars = fields.get("vars").map(|n| self.vars(n)).unwrap_or_default();
         let steps = fields
             .required(self, "steps", "the flow")
             .map(|n| self.steps(n))
@@ -108,6 +111,7 @@ impl Loader<'_> {
             questions,
             tasks,
             expected,
+            vars,
         })
     }
 

@@ -39,6 +39,56 @@ struct FlowFile {
     /// For a flow without tasks: the paths you expect, each a list of step ids from the
     /// start to a success step. Without it, the shortest paths are expected.
     expected: Option<Vec<Vec<String>>>,
+    /// Variables and their first values: text, a number, or yes/no.
+    vars: Option<BTreeMap<String, Literal>>,
+}
+
+/// A value as written: text, a number, or yes/no. In `set:`, text may be an expression
+/// such as "{cups} + 1".
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum Literal {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+/// A step id, or conditional ways tried in order, ending with one without `if`.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum Go {
+    Step(String),
+    Ways(Vec<WayItem>),
+}
+
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum WayItem {
+    Step(String),
+    Way(WayFile),
+}
+
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct WayFile {
+    /// A condition, such as "{cups} > 2"; without it, the way taken when no other is.
+    #[serde(rename = "if")]
+    when: Option<String>,
+    /// The step this way leads to.
+    to: String,
+}
+
+/// Answers `mvx simulate` types into an input step.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum Sample {
+    One(String),
+    Many(Vec<String>),
 }
 
 /// A step: a choice step (`choices`), an input step (`input` + `go`), an info step
@@ -55,12 +105,14 @@ struct StepFile {
     choices: Option<Vec<ChoiceItem>>,
     /// A typed answer, recorded under this name; Enter goes on to `go`.
     input: Option<String>,
-    /// Where an info or input step leads.
-    go: Option<String>,
+    /// Where an info or input step leads: a step id or conditional ways.
+    go: Option<Go>,
     /// Ends the flow with this outcome: success, failure, or another word.
     end: Option<String>,
     /// Whether Esc may go back from this step (default true).
     back: Option<bool>,
+    /// Answers `mvx simulate` types into an input step.
+    sample: Option<Sample>,
 }
 
 #[derive(JsonSchema)]
@@ -77,11 +129,18 @@ enum ChoiceItem {
 #[allow(dead_code)]
 struct ChoiceMap {
     label: String,
-    /// The step it leads to.
-    go: String,
+    /// The step it leads to: a step id or conditional ways.
+    go: Go,
     /// One character that picks the choice; not a digit, j or k.
     #[schemars(length(equal = 1))]
     key: Option<String>,
+    /// Offered only while this condition holds, such as "{cups} < 3".
+    #[serde(rename = "if")]
+    when: Option<String>,
+    /// Variables this choice gives values to.
+    set: Option<BTreeMap<String, Literal>>,
+    /// Hidden once it was taken.
+    once: Option<bool>,
 }
 
 /// Exactly one of `options`, `scale` or `text: true`.
@@ -133,7 +192,7 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::flow::load::{FLOW_KEYS, question, step, task};
+    use crate::flow::load::{FLOW_KEYS, logic, question, step, task};
 
     fn schema() -> Value {
         serde_json::from_str(&generate()).expect("the schema is JSON")
@@ -166,6 +225,7 @@ mod tests {
         assert_eq!(keys(&defs["QuestionFile"]), sorted(question::QUESTION_KEYS));
         assert_eq!(keys(&defs["ScaleFile"]), sorted(question::SCALE_KEYS));
         assert_eq!(keys(&defs["TaskFile"]), sorted(task::TASK_KEYS));
+        assert_eq!(keys(&defs["WayFile"]), sorted(logic::BRANCH_KEYS));
     }
 
     #[test]

@@ -72,8 +72,8 @@ impl Value {
 
 /// Parses `source` into a node tree, or one diagnostic saying where and why it is not YAML.
 pub fn parse(source: &str) -> Result<Node, Diagnostic> {
-    let raw: Spanned<Raw> =
-        serde_saphyr::from_str_with_options(source, options()).map_err(|e| syntax_error(&e))?;
+    let raw: Spanned<Raw> = serde_saphyr::from_str_with_options(source, options())
+        .map_err(|e| brace_hint(syntax_error(&e), source))?;
     Ok(convert(raw, source))
 }
 
@@ -96,6 +96,25 @@ fn options() -> Options {
     options.duplicate_keys = DuplicateKeyPolicy::PassThrough;
     options.with_snippet = false;
     options
+}
+
+/// `if: {cups} > 1` reads as a YAML mapping followed by stray text: say to quote it.
+fn brace_hint(mut diagnostic: Diagnostic, source: &str) -> Diagnostic {
+    let line = usize::try_from(diagnostic.at.line)
+        .ok()
+        .and_then(|l| source.lines().nth(l.checked_sub(1)?));
+    let Some(value) = line.and_then(|l| l.split_once(": {")).map(|(_, v)| v) else {
+        return diagnostic;
+    };
+    let after = value.split_once('}').map_or("", |(_, rest)| rest.trim());
+    if !after.is_empty() && !after.starts_with([',', '}', '#']) {
+        diagnostic.help = Some(
+            "a value that starts with `{` is read as a YAML mapping; put an expression in \
+             quotes, e.g. if: \"{cups} > 1\""
+                .into(),
+        );
+    }
+    diagnostic
 }
 
 fn syntax_error(error: &serde_saphyr::Error) -> Diagnostic {

@@ -1,277 +1,200 @@
-//! Ink: knots and stitches become steps, `*` and `+` choices with their diverts become
-//! choices, `-> END` and `-> DONE` end the flow. A weave (choices that gather again)
-//! is mapped one level deep: each choice becomes a step leading to the next gather.
+//! Ink: knots and stitches become steps, weaves of any depth become steps joined by
+//! their gathers, `VAR`/`CONST` become variables, choice conditions and `~` assignments
+//! inside a choice become `if` and `set`, `*` choices are `once`. What cannot be carried
+//! over (functions, tunnels, threads, conditional text) is named with its line.
+
+mod logic;
+mod weave;
+
+use std::collections::HashSet;
 
 use super::{Draft, DraftStep, step_id};
-
-/// One line of a knot, classified.
-enum Line<'a> {
-    Text(&'a str),
-    /// Depth (number of `*` or `+`) and the rest of the line.
-    Choice(usize, &'a str),
-    /// Depth (number of `-`) and the rest of the line.
-    Gather(usize, &'a str),
-    Divert(&'a str),
-    Logic(&'a str),
-}
-
-fn classify(line: &str) -> Line<'_> {
-    let t = line.trim();
-    // Leading marks, spaces between them allowed; the `-` of a `->` divert is not one.
-    let marks = |c: char| {
-        let chars: Vec<char> = t.chars().collect();
-        let mut count = 0;
-        for (i, x) in chars.iter().enumerate() {
-            match x {
-                x if *x == c && chars.get(i + 1) != Some(&'>') => count += 1,
-                x if x.is_whitespace() => {}
-                _ => break,
-            }
-        }
-        count
-    };
-    if t.starts_with('*') || t.starts_with('+') {
-        let depth = marks(if t.starts_with('*') { '*' } else { '+' });
-        let rest = t.trim_start_matches(|c: char| c == '*' || c == '+' || c.is_whitespace());
-        Line::Choice(depth, rest)
-    } else if t.starts_with("->") {
-        Line::Divert(t.trim_start_matches("->").trim())
-    } else if t.starts_with('-') {
-        let depth = marks('-');
-        let mut rest = t;
-        for _ in 0..depth {
-            rest = rest.trim_start().strip_prefix('-').unwrap_or(rest);
-        }
-        Line::Gather(depth, rest.trim())
-    } else if t.starts_with('~')
-        || t.starts_with("VAR ")
-        || t.starts_with("CONST ")
-        || t.starts_with('{')
-        || t.starts_with("INCLUDE ")
-    {
-        Line::Logic(t)
-    } else {
-        Line::Text(t)
-    }
-}
-
-/// A choice's label (what the player picks) and what it prints after:
-/// `Hello [back] right back` shows "Hello back", then prints "Hello right back".
-fn choice_parts(rest: &str) -> (String, String, Option<String>) {
-    let (rest, divert) = match rest.split_once("->") {
-        Some((before, target)) => (before, Some(target.trim().to_owned())),
-        None => (rest, None),
-    };
-    let (label, printed) = match (rest.find('['), rest.find(']')) {
-        (Some(open), Some(close)) if open < close => (
-            format!("{}{}", &rest[..open], &rest[open + 1..close]),
-            format!("{}{}", &rest[..open], &rest[close + 1..]),
-        ),
-        _ => (rest.to_owned(), rest.to_owned()),
-    };
-    (clean(&label), clean(&printed), divert)
-}
-
-fn clean(text: &str) -> String {
-    text.replace("<>", "")
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-}
+use weave::{Line, Weave};
 
 pub fn import(source: &str, file_stem: &str) -> Draft {
     let mut draft = Draft {
         title: file_stem.to_owned(),
         ..Draft::default()
     };
-    let mut knot = Knot::new("start", 1);
-    for (n, raw) in source.lines().enumerate() {
-        let line = raw.split("//").next().unwrap_or("");
+    let lines = without_comments(source);
+    let vars = declare_vars(&mut draft, &lines);
+    let places = places(&lines);
+    let mut weave = Weave::new(&mut draft, "start", 1, vars, places);
+    let mut in_function = false;
+    let mut braces = 0i32;
+    for (n, line) in &lines {
         let t = line.trim();
-        if t.is_empty() {
+        // A `{ ... }` block over several lines (conditional text, a switch) has no flow
+        // counterpart; its lines are named, not read as choices or gathers.
+        let balance = t.matches('{').count() as i32 - t.matches('}').count() as i32;
+        if braces > 0 || balance > 0 {
+            braces = (braces + balance).max(0);
+            if !in_function && !t.is_empty() {
+                weave.note(*n, format!("a conditional block: {t}"));
+            }
             continue;
         }
-        if let Some(name) = knot_header(t) {
-            knot.finish(&mut draft);
-            knot = Knot::new(&name, n + 1);
-        } else if let Some(name) = t
-            .strip_prefix('=')
-            .filter(|_| !t.starts_with("=="))
-            .map(str::trim)
-        {
-            let stitch = format!("{}.{}", knot.name, name);
-            knot.finish(&mut draft);
-            knot = Knot::new(&stitch, n + 1);
+        if let Some((name, function)) = knot_header(t) {
+            weave.finish();
+            in_function = function;
+            if function {
+                weave.draft().dropped.push(super::Dropped {
+                    line: *n,
+                    what: format!("the function {name}: functions are not carried over"),
+                });
+                continue;
+            }
+            weave.start_knot(&name, *n);
+        } else if in_function || t.is_empty() || t.starts_with("VAR ") || t.starts_with("CONST ") {
+            continue;
+        } else if let Some(name) = t.strip_prefix('=').filter(|_| !t.starts_with("==")) {
+            weave.finish();
+            weave.start_stitch(name.trim(), *n);
+        } else if t.starts_with("INCLUDE ") || t.starts_with("EXTERNAL ") || t.starts_with("TODO") {
+            weave.note(*n, format!("not carried over: {t}"));
         } else {
-            knot.lines.push((n + 1, classify(line).into_owned()));
+            weave.line(*n, Line::classify(t));
         }
     }
-    knot.finish(&mut draft);
-    if draft.steps.first().is_some_and(|s| {
-        s.id == "start" && s.text.is_empty() && s.choices.is_empty() && s.go.is_none()
-    }) {
+    weave.finish();
+    weave.end_steps();
+    // Stories that start with a knot leave the top empty.
+    let empty_top = draft
+        .steps
+        .first()
+        .is_some_and(|s| s.text.is_empty() && s.choices.is_empty() && s.go.is_none());
+    if empty_top && draft.steps.len() > 1 {
         draft.steps.remove(0);
     }
     draft.start = draft.steps.first().map(|s| s.id.clone());
     draft
 }
 
-fn knot_header(t: &str) -> Option<String> {
-    let name = t
+/// The story's lines, numbered, without `//` and `/* */` comments or `#` tags.
+fn without_comments(source: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut in_block = false;
+    for (n, raw) in source.lines().enumerate() {
+        let mut line = String::new();
+        let mut rest = raw;
+        loop {
+            if in_block {
+                match rest.find("*/") {
+                    Some(end) => {
+                        rest = &rest[end + 2..];
+                        in_block = false;
+                    }
+                    None => break,
+                }
+            }
+            match (rest.find("/*"), rest.find("//")) {
+                (Some(open), slash) if slash.is_none_or(|s| open < s) => {
+                    line.push_str(&rest[..open]);
+                    rest = &rest[open + 2..];
+                    in_block = true;
+                }
+                (_, Some(slash)) => {
+                    line.push_str(&rest[..slash]);
+                    break;
+                }
+                _ => {
+                    line.push_str(rest);
+                    break;
+                }
+            }
+        }
+        let line = match line
+            .find(" #")
+            .or(line.trim_start().starts_with('#').then_some(0))
+        {
+            Some(tag) => line[..tag].to_owned(),
+            None => line,
+        };
+        out.push((n + 1, line));
+    }
+    out
+}
+
+/// `VAR x = 1` and `CONST y = "a"` become variables; other values are named.
+fn declare_vars(draft: &mut Draft, lines: &[(usize, String)]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    for (n, line) in lines {
+        let t = line.trim();
+        let Some(decl) = t.strip_prefix("VAR ").or_else(|| t.strip_prefix("CONST ")) else {
+            continue;
+        };
+        let Some((name, value)) = decl.split_once('=') else {
+            continue;
+        };
+        let name = name.trim();
+        match logic::literal(value) {
+            Some(v) if name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+                names.insert(name.to_owned());
+                draft.vars.push((name.to_owned(), v));
+            }
+            _ => draft.dropped.push(super::Dropped {
+                line: *n,
+                what: format!(
+                    "the variable {name} = {}: only numbers, text and true/false are carried over",
+                    value.trim()
+                ),
+            }),
+        }
+    }
+    names
+}
+
+/// Every knot and stitch name, qualified (`knot.stitch`), for diverts and read counts.
+fn places(lines: &[(usize, String)]) -> HashSet<String> {
+    let mut found = HashSet::new();
+    let mut knot = String::new();
+    for (_, line) in lines {
+        let t = line.trim();
+        if let Some((name, false)) = knot_header(t) {
+            found.insert(name.clone());
+            knot = name;
+        } else if let Some(name) = t.strip_prefix('=').filter(|_| !t.starts_with("==")) {
+            found.insert(format!("{knot}.{}", name.trim()));
+        }
+    }
+    found
+}
+
+/// `=== name ===` or `== function name(x) ==`: the name, and whether it is a function.
+fn knot_header(t: &str) -> Option<(String, bool)> {
+    let inner = t
         .strip_prefix("==")?
         .trim_start_matches('=')
         .trim()
         .trim_end_matches('=')
         .trim();
-    let name = name.strip_prefix("function ").map_or(name, |_| "");
-    (!name.is_empty()).then(|| name.split(['(', ' ']).next().unwrap_or(name).to_owned())
+    let (inner, function) = match inner.strip_prefix("function ") {
+        Some(rest) => (rest.trim(), true),
+        None => (inner, false),
+    };
+    let name = inner.split(['(', ' ']).next().unwrap_or("").trim();
+    (!name.is_empty()).then(|| (name.to_owned(), function))
 }
 
-/// A classified line owned, so a knot can keep its lines until it is finished.
-enum Owned {
-    Text(String),
-    Choice(usize, String),
-    Gather(usize, String),
-    Divert(String),
-    Logic(String),
-}
-
-impl Line<'_> {
-    fn into_owned(self) -> Owned {
-        match self {
-            Line::Text(t) => Owned::Text(t.to_owned()),
-            Line::Choice(d, t) => Owned::Choice(d, t.to_owned()),
-            Line::Gather(d, t) => Owned::Gather(d, t.to_owned()),
-            Line::Divert(t) => Owned::Divert(t.to_owned()),
-            Line::Logic(t) => Owned::Logic(t.to_owned()),
-        }
+/// A unique step id: the name, or the name with a number when it is taken.
+fn unique(taken: &HashSet<String>, name: &str) -> String {
+    let base = step_id(name);
+    if !taken.contains(&base.to_lowercase()) {
+        return base;
     }
+    (2..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !taken.contains(&id.to_lowercase()))
+        .unwrap_or(base)
 }
 
-struct Knot {
-    name: String,
-    line: usize,
-    lines: Vec<(usize, Owned)>,
-}
-
-impl Knot {
-    fn new(name: &str, line: usize) -> Self {
-        Knot {
-            name: name.to_owned(),
-            line,
-            lines: Vec::new(),
-        }
-    }
-
-    /// Turns the knot into steps: a segment per gather, a step per top-level choice.
-    fn finish(self, draft: &mut Draft) {
-        let base = step_id(&self.name);
-        let mut segment = draft.steps.len();
-        draft.steps.push(DraftStep {
-            id: base.clone(),
-            line: self.line,
-            ..DraftStep::default()
-        });
-        let mut open_choices: Vec<usize> = Vec::new(); // choice steps waiting for the next gather
-        let mut in_choice: Option<usize> = None;
-        // Inside a weave deeper than one level: its lines are reported, not mapped.
-        let mut deep = false;
-        let mut gathers = 0;
-        for (n, line) in self.lines {
-            match line {
-                Owned::Choice(1, rest) => {
-                    deep = false;
-                    let (label, printed, divert) = choice_parts(&rest);
-                    let id = format!("{base}-{}", draft.steps.len() - segment);
-                    draft.steps[segment].choices.push((label, id.clone()));
-                    draft.steps.push(DraftStep {
-                        id,
-                        line: n,
-                        text: printed,
-                        go: divert.map(|d| target(&d, &base)),
-                        ..DraftStep::default()
-                    });
-                    let choice = draft.steps.len() - 1;
-                    open_choices.push(choice);
-                    in_choice = Some(choice);
-                }
-                Owned::Choice(depth, rest) | Owned::Gather(depth @ 2.., rest) => {
-                    deep = true;
-                    let at = in_choice.unwrap_or(segment);
-                    draft.note(at, n, format!("a weave {depth} levels deep: {rest}"));
-                }
-                Owned::Text(text) if deep => {
-                    let at = in_choice.unwrap_or(segment);
-                    draft.note(at, n, format!("text of a deeper weave: {text}"));
-                }
-                Owned::Gather(_, rest) => {
-                    deep = false;
-                    gathers += 1;
-                    let id = format!("{base}-gather-{gathers}");
-                    for choice in open_choices.drain(..) {
-                        draft.steps[choice].go.get_or_insert_with(|| id.clone());
-                    }
-                    if draft.steps[segment].choices.is_empty() {
-                        draft.steps[segment].go.get_or_insert_with(|| id.clone());
-                    }
-                    segment = draft.steps.len();
-                    in_choice = None;
-                    let (text, divert) = match rest.split_once("->") {
-                        Some((t, d)) => (clean(t), Some(target(d.trim(), &base))),
-                        None => (clean(&rest), None),
-                    };
-                    draft.steps.push(DraftStep {
-                        id,
-                        line: n,
-                        text,
-                        go: divert,
-                        ..DraftStep::default()
-                    });
-                }
-                Owned::Divert(to) => {
-                    let at = in_choice.unwrap_or(segment);
-                    draft.steps[at].go = Some(target(&to, &base));
-                }
-                Owned::Text(text) => {
-                    let at = in_choice.unwrap_or(segment);
-                    let (text, divert) = match text.split_once("->") {
-                        Some((t, d)) => (t.to_owned(), Some(target(d.trim(), &base))),
-                        None => (text, None),
-                    };
-                    let step = &mut draft.steps[at];
-                    step.text = clean(&format!("{} {}", step.text, text));
-                    if divert.is_some() {
-                        step.go = divert;
-                    }
-                }
-                Owned::Logic(logic) => {
-                    let at = in_choice.unwrap_or(segment);
-                    draft.note(at, n, format!("logic or a condition: {logic}"));
-                }
-            }
-        }
-        // `-> END` and `-> DONE` lead to one ending step per knot.
-        let end = format!("{base}-end");
-        let ends_here = draft
-            .steps
-            .iter()
-            .any(|s| s.go.as_deref() == Some(&end) || s.choices.iter().any(|(_, t)| *t == end));
-        if ends_here && !draft.steps.iter().any(|s| s.id == end) {
-            draft.steps.push(DraftStep {
-                id: end,
-                line: self.line,
-                text: "The end.".into(),
-                ..DraftStep::default()
-            });
-        }
-    }
-}
-
-/// A divert's target as a step id; `END` and `DONE` end the flow.
-fn target(divert: &str, knot: &str) -> String {
-    let name = divert.split_whitespace().next().unwrap_or("");
-    match name {
-        "END" | "DONE" | "" => format!("{knot}-end"),
-        _ => step_id(name),
-    }
+fn new_step(draft: &mut Draft, taken: &mut HashSet<String>, name: &str, line: usize) -> usize {
+    let id = unique(taken, name);
+    taken.insert(id.to_lowercase());
+    draft.steps.push(DraftStep {
+        id,
+        line,
+        ..DraftStep::default()
+    });
+    draft.steps.len() - 1
 }

@@ -1,6 +1,6 @@
 //! Twine's Twee 3 text format: passages become steps, links become choices.
 
-use super::{Draft, DraftStep, step_id};
+use super::{Draft, DraftChoice, DraftStep, step_id};
 
 /// Story formats' markup that a flow cannot run: macros, modifiers, inserts.
 fn markup(line: &str) -> Option<&'static str> {
@@ -108,7 +108,9 @@ fn passage_into(draft: &mut Draft, (name, line, lines): Passage) {
             if target.contains("://") {
                 draft.note(index, *n, format!("an external link: {label} -> {target}"));
             } else {
-                draft.steps[index].choices.push((label, step_id(&target)));
+                draft.steps[index]
+                    .choices
+                    .push(DraftChoice::to(label, step_id(&target)));
             }
         }
         text.push(shown);

@@ -7,7 +7,7 @@ use super::{Mode, Player, is_confirm};
 use crate::flow::StepKind;
 use crate::session::EventKind;
 
-impl Player<'_> {
+impl<'f> Player<'f> {
     pub(super) fn step_key(&mut self, key: Key, at: Duration) {
         let Mode::Step { step, .. } = self.mode else {
             return;
@@ -17,9 +17,13 @@ impl Player<'_> {
             return;
         }
         match &self.flow.steps[step].kind {
-            StepKind::Choices(choices) => self.choice_key(step, choices.len(), key, at),
+            StepKind::Choices(_) => self.choice_key(step, key, at),
             StepKind::Input { .. } => self.input_key(step, key, at),
-            StepKind::Info { go } if is_confirm(key) => {
+            StepKind::Info { .. } if is_confirm(key) => {
+                let before = self.memory.clone();
+                let Some(go) = self.memory.way_on(step) else {
+                    return;
+                };
                 let (from, to) = (self.flow.steps[step].id.clone(), go.id.clone());
                 let timing = self.timing(at);
                 self.record(
@@ -30,13 +34,16 @@ impl Player<'_> {
                         timing,
                     },
                 );
-                self.go_to(step, &to, at);
+                self.go_to(step, &to, at, before);
             }
             StepKind::Info { .. } | StepKind::End { .. } => {}
         }
     }
 
-    fn choice_key(&mut self, step: usize, count: usize, key: Key, at: Duration) {
+    /// Keys pick among the choices offered now: hidden ones have no number.
+    fn choice_key(&mut self, step: usize, key: Key, at: Duration) {
+        let visible = self.memory.visible(step);
+        let count = visible.len();
         let Mode::Step { highlight, .. } = &mut self.mode else {
             return;
         };
@@ -55,41 +62,48 @@ impl Player<'_> {
             }
             Key::Enter => Some(*highlight),
             Key::Char(c @ '1'..='9') => Some(c as usize - '1' as usize).filter(|&i| i < count),
-            Key::Char(c) => self.choice_with_key(step, c),
+            Key::Char(c) => self.choice_with_key(step, &visible, c),
             _ => None,
         };
         if let Some(picked) = picked {
-            self.choose(step, picked, at);
+            self.choose(step, &visible, picked, at);
         }
     }
 
-    fn choice_with_key(&self, step: usize, c: char) -> Option<usize> {
+    fn choice_with_key(&self, step: usize, visible: &[usize], c: char) -> Option<usize> {
         let StepKind::Choices(choices) = &self.flow.steps[step].kind else {
             return None;
         };
-        choices
+        visible
             .iter()
-            .position(|choice| choice.key.is_some_and(|k| k.key == c))
+            .position(|&i| choices[i].key.is_some_and(|k| k.key == c))
     }
 
-    fn choose(&mut self, step: usize, picked: usize, at: Duration) {
-        let StepKind::Choices(choices) = &self.flow.steps[step].kind else {
+    /// Takes the `picked`th offered choice: records it, then what it set, then goes on.
+    fn choose(&mut self, step: usize, visible: &[usize], picked: usize, at: Duration) {
+        let flow = self.flow;
+        let StepKind::Choices(choices) = &flow.steps[step].kind else {
             return;
         };
-        let Some(choice) = choices.get(picked) else {
+        let Some(&index) = visible.get(picked) else {
             return;
         };
         if let Mode::Step { highlight, .. } = &mut self.mode {
             *highlight = picked;
         }
+        let before = self.memory.clone();
+        let Some((changes, to)) = self.memory.choose(step, index) else {
+            return;
+        };
         let event = EventKind::Choose {
-            step: self.flow.steps[step].id.clone(),
-            choice: choice.label.clone(),
-            to: choice.go.id.clone(),
+            step: flow.steps[step].id.clone(),
+            choice: choices[index].label.clone(),
+            to: to.id.clone(),
             timing: self.timing(at),
         };
         self.record(at, event);
-        self.go_to(step, &choice.go.id, at);
+        self.record_changes(at, changes);
+        self.go_to(step, &to.id, at, before);
     }
 
     fn input_key(&mut self, step: usize, key: Key, at: Duration) {
@@ -101,25 +115,33 @@ impl Player<'_> {
             return;
         }
         let text = field.text().to_owned();
-        let StepKind::Input { name, go } = &self.flow.steps[step].kind else {
+        let flow = self.flow;
+        let StepKind::Input { name, .. } = &flow.steps[step].kind else {
+            return;
+        };
+        let before = self.memory.clone();
+        let changes = self.memory.answer(name, &text);
+        // The way on is read after the answer is remembered, so a condition can test it.
+        let Some(go) = self.memory.way_on(step) else {
             return;
         };
         let event = EventKind::Input {
-            step: self.flow.steps[step].id.clone(),
+            step: flow.steps[step].id.clone(),
             name: name.clone(),
             text,
             to: go.id.clone(),
             timing: self.timing(at),
         };
         self.record(at, event);
-        self.go_to(step, &go.id, at);
+        self.record_changes(at, changes);
+        self.go_to(step, &go.id, at, before);
     }
 
     fn back(&mut self, step: usize, at: Duration) {
         if !self.can_go_back() {
             return;
         }
-        let Some(previous) = self.history.pop() else {
+        let Some((previous, saved)) = self.history.pop() else {
             return;
         };
         let event = EventKind::Back {
@@ -128,6 +150,8 @@ impl Player<'_> {
             timing: self.timing(at),
         };
         self.record(at, event);
+        let changes = self.memory.restore(&saved);
+        self.record_changes(at, changes);
         self.enter_step(previous, at);
     }
 }

@@ -5,12 +5,14 @@ use std::time::Duration;
 use super::clock::millis;
 use super::field::TextField;
 use super::{Mode, Overlay, Player};
+use crate::flow::logic::Memory;
 use crate::flow::{SUCCESS, StepKind};
 use crate::session::{EventKind, SessionOutcome, TaskOutcome};
 
-impl Player<'_> {
+impl<'f> Player<'f> {
     pub(super) fn begin_task(&mut self, at: Duration) {
         self.history.clear();
+        self.memory.forget();
         match self.plans[self.task].task {
             Some(_) => self.show(Mode::Brief),
             None => self.enter_step(self.plans[self.task].start, at),
@@ -21,10 +23,14 @@ impl Player<'_> {
         self.task_started = Some(self.clock.active(at));
         let task = self.plans[self.task].id.to_owned();
         self.record(at, EventKind::TaskStart { task });
+        // Each task starts from the flow's first values, so tasks do not depend on each other.
+        let changes = self.memory.reset();
+        self.record_changes(at, changes);
     }
 
     /// Shows step `index`; arriving at an end step or a task's success step ends the task.
     pub(super) fn enter_step(&mut self, index: usize, at: Duration) {
+        self.memory.enter(index);
         let step = &self.flow.steps[index];
         let plan = &self.plans[self.task];
         let outcome = match &step.kind {
@@ -67,11 +73,12 @@ impl Player<'_> {
         }
     }
 
-    pub(super) fn go_to(&mut self, from: usize, target: &str, at: Duration) {
+    /// Goes on from `from`, remembering the memory `before` the move for going back.
+    pub(super) fn go_to(&mut self, from: usize, target: &str, at: Duration, before: Memory<'f>) {
         let Some(&to) = self.index.get(target) else {
             return;
         };
-        self.history.push(from);
+        self.history.push((from, before));
         self.enter_step(to, at);
     }
 

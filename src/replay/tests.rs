@@ -86,3 +86,39 @@ fn the_player_at_a_moment_shows_that_moments_screen() {
     ));
     assert_eq!(script.moments().first(), Some(&5));
 }
+
+#[test]
+fn a_replay_of_a_flow_that_remembers_yields_the_same_events_and_values() {
+    let source = std::fs::read_to_string("tests/fixtures/valid/basket.yaml").expect("fixture");
+    let flow = flow::load(&source).expect("loads");
+    // Blend (once), a double, the FAQ, back, on, check out, an empty name, a name.
+    let recorded = record(&flow, &keys("31\n4<3\n3\nAna\n"));
+    let sets = recorded.iter().filter(|e| e.kind.name() == "set").count();
+    assert!(sets >= 4, "{recorded:?}");
+    assert_eq!(replayed(&flow, &recorded), recorded);
+}
+
+/// Synthetic sessions come from the same player, so they replay like recorded ones.
+#[test]
+fn a_synthetic_participant_plays_to_the_end_and_replays_identically() {
+    use crate::simulate::sessions::{Hesitation, participant};
+    for name in [
+        "shop-order-status",
+        "espresso-three-menus",
+        "product-comparison",
+    ] {
+        let flow = example(name);
+        for seed in 0..10 {
+            let mut rng = fastrand::Rng::with_seed(seed);
+            let events = participant(&flow, &mut rng, &Hesitation::default(), 200);
+            assert!(
+                matches!(
+                    events.last().map(|e| &e.kind),
+                    Some(crate::session::EventKind::SessionEnd { .. })
+                ),
+                "{name} seed {seed}: {events:?}"
+            );
+            assert_eq!(replayed(&flow, &events), events, "{name} seed {seed}");
+        }
+    }
+}

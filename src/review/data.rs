@@ -33,6 +33,9 @@ pub struct Loaded {
 pub fn load(paths: &[PathBuf]) -> Loaded {
     let (files, problems) = session::discover(paths);
     let mut builder = ReportBuilder::new(None);
+    // A review shows the sessions it is given, simulated ones too (so a team can try it
+    // before fieldwork); keep simulated sessions in their own folder.
+    builder.include_simulated = true;
     for problem in problems {
         builder.skip(problem);
     }

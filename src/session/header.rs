@@ -21,6 +21,9 @@ pub struct Header {
     pub terminal: TerminalInfo,
     /// The mvx version that recorded the session.
     pub mvx: String,
+    /// Made up by `mvx simulate --sessions`, not played by a person; absent in real sessions.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub simulated: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -142,18 +142,16 @@ impl PlayView<'_> {
     /// The mockup in a box, the prompt under it, then whatever the step asks for. The
     /// mockup gives up rows first (and scrolls) when the terminal is short.
     fn step(&self, step: &Step, area: Rect, buf: &mut Buffer) {
-        let prompt = step
-            .text
-            .as_deref()
-            .map(|t| Paragraph::new(printable(t)).wrap(Wrap { trim: false }));
+        let prompt = self
+            .player
+            .text(step)
+            .map(|t| Paragraph::new(printable(&t)).wrap(Wrap { trim: false }));
+        let screen = self.player.screen(step);
         let prompt_height = prompt
             .as_ref()
             .map_or(0, |p| p.line_count(area.width) as u16 + 1);
         let action_height = parts::action_height(self.player, step);
-        let mockup_height = step
-            .screen
-            .as_ref()
-            .map_or(0, |s| s.text.lines().count() as u16 + 3);
+        let mockup_height = screen.as_ref().map_or(0, |s| s.lines().count() as u16 + 3);
         let room = area.height.saturating_sub(prompt_height + action_height);
         let [screen_area, prompt_area, action_area] = Layout::vertical([
             Constraint::Length(mockup_height.min(room)),
@@ -161,12 +159,12 @@ impl PlayView<'_> {
             Constraint::Length(action_height),
         ])
         .areas(area);
-        if let Some(screen) = &step.screen {
+        if let Some(screen) = &screen {
             let screen_area = Rect {
                 height: screen_area.height.saturating_sub(1),
                 ..screen_area
             };
-            parts::mockup(&screen.text, self.scroll, screen_area, buf);
+            parts::mockup(screen, self.scroll, screen_area, buf);
         }
         if let Some(prompt) = prompt {
             prompt.bold().render(prompt_area, buf);

@@ -31,6 +31,7 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
             serde_json::to_string(value).unwrap_or_default()
         ),
         EventKind::Note { text } => format!("note: {text}"),
+        EventKind::Set { name, value } => format!("{name} = {}", value.shown()),
         EventKind::Resume { paused_ms } => format!("after {}", minutes_seconds(*paused_ms)),
         EventKind::GiveUp { step } | EventKind::Timeout { step } => step.clone(),
         EventKind::End { step, outcome } => format!("{step}: {outcome}"),

@@ -4,12 +4,15 @@ use std::collections::HashMap;
 
 use super::{Fields, Loader};
 use crate::diagnostic::{Diagnostic, Pos};
+use crate::flow::logic::{Branch, ChoiceLogic, StepLogic};
 use crate::flow::yaml::{Key, Node, Value};
 use crate::flow::{Choice, Key as ChoiceKey, Screen, Step, StepKind, Target};
 use crate::text::first_control;
 
-pub(crate) const STEP_KEYS: &[&str] = &["screen", "text", "choices", "input", "go", "end", "back"];
-pub(crate) const CHOICE_KEYS: &[&str] = &["label", "go", "key"];
+pub(crate) const STEP_KEYS: &[&str] = &[
+    "screen", "text", "choices", "input", "go", "end", "back", "sample",
+];
+pub(crate) const CHOICE_KEYS: &[&str] = &["label", "go", "key", "if", "set", "once"];
 const ARROW: &str = " -> ";
 const KINDS_HELP: &str = "a step is exactly one of: a choice step (`choices`), an input step \
      (`input` with `go`), an info step (`go` alone) or an end step (`end`)";
@@ -61,7 +64,8 @@ impl Loader<'_> {
         let back = fields.get("back").and_then(|n| self.boolean(n, "`back`"));
         // A misspelt `choices` would also make the step "do nothing"; say only the first.
         let misspelt = fields.finish(self, STEP_KEYS, &what);
-        let kind = self.step_kind(&fields, key, &what, misspelt)?;
+        let (kind, branches) = self.step_kind(&fields, key, &what, misspelt)?;
+        let sample = self.step_sample(&fields, &kind, &what);
         Some(Step {
             id: key.text.clone(),
             at: key.at,
@@ -69,6 +73,7 @@ impl Loader<'_> {
             text,
             back: back.unwrap_or(true),
             kind,
+            logic: StepLogic { branches, sample },
         })
     }
 
@@ -102,7 +107,7 @@ impl Loader<'_> {
         key: &Key,
         what: &str,
         misspelt: bool,
-    ) -> Option<StepKind> {
+    ) -> Option<(StepKind, Vec<Branch>)> {
         let kinds: Vec<&str> = ["end", "choices", "input", "go"]
             .into_iter()
             .filter(|k| fields.get(k).is_some())
@@ -118,19 +123,20 @@ impl Loader<'_> {
             self.error(Diagnostic::error("mixed-step", at, message).with_help(KINDS_HELP));
             return None;
         }
+        let plain = |kind| (kind, Vec::new());
         match kinds.first().copied() {
             Some("end") => fields
                 .get("end")
                 .and_then(|n| self.outcome(n))
-                .map(|outcome| StepKind::End { outcome }),
+                .map(|outcome| plain(StepKind::End { outcome })),
             Some("choices") => fields
                 .get("choices")
-                .map(|n| StepKind::Choices(self.choices(n))),
+                .map(|n| plain(StepKind::Choices(self.choices(n)))),
             Some("input") => self.input(fields, what),
             Some(_) => fields
                 .get("go")
-                .and_then(|n| self.target(n, "`go`"))
-                .map(|go| StepKind::Info { go }),
+                .and_then(|n| self.go(n))
+                .map(|(go, branches)| (StepKind::Info { go }, branches)),
             None if misspelt => None,
             None => {
                 let message = format!("{what} does nothing");
@@ -140,7 +146,7 @@ impl Loader<'_> {
         }
     }
 
-    fn input(&mut self, fields: &Fields, what: &str) -> Option<StepKind> {
+    fn input(&mut self, fields: &Fields, what: &str) -> Option<(StepKind, Vec<Branch>)> {
         let name = fields
             .get("input")
             .and_then(|n| self.id(n, "the input name", super::IdRule::Name));
@@ -153,8 +159,21 @@ impl Loader<'_> {
             );
             return None;
         };
-        let go = self.target(go, "`go`")?;
-        Some(StepKind::Input { name: name?.0, go })
+        let (go, branches) = self.go(go)?;
+        Some((StepKind::Input { name: name?.0, go }, branches))
+    }
+
+    fn step_sample(&mut self, fields: &Fields, kind: &StepKind, what: &str) -> Vec<String> {
+        let Some(node) = fields.get("sample") else {
+            return Vec::new();
+        };
+        if !matches!(kind, StepKind::Input { .. }) {
+            let at = fields.key_at("sample").unwrap_or(node.at);
+            let message = format!("{what} has `sample`, which only an input step takes");
+            self.error(Diagnostic::error("mixed-step", at, message).with_help(KINDS_HELP));
+            return Vec::new();
+        }
+        self.sample(node)
     }
 
     fn outcome(&mut self, node: &Node) -> Option<String> {
@@ -205,6 +224,7 @@ impl Loader<'_> {
                 at: target_at,
             },
             key: None,
+            logic: ChoiceLogic::default(),
         })
     }
 
@@ -235,14 +255,17 @@ impl Loader<'_> {
             .and_then(|n| self.line(n, "the label"));
         let go = fields
             .required(self, "go", "the choice")
-            .and_then(|n| self.target(n, "`go`"));
+            .and_then(|n| self.go(n));
         let key = fields.get("key").and_then(|n| self.choice_key(n));
+        let (go, branches) = go.unzip();
+        let logic = self.choice_logic(&fields, branches.unwrap_or_default());
         fields.finish(self, CHOICE_KEYS, "a choice");
         Some(Choice {
             label: label?,
             at: node.at,
             go: go?,
             key,
+            logic,
         })
     }
 

@@ -40,7 +40,7 @@ pub fn mockup(text: &str, scroll: u16, area: Rect, buf: &mut Buffer) {
 /// Rows the step's choices, field or "continue" line need.
 pub fn action_height(player: &Player, step: &Step) -> u16 {
     match (player.mode(), &step.kind) {
-        (Mode::Step { .. }, StepKind::Choices(choices)) => choices.len() as u16,
+        (Mode::Step { step, .. }, StepKind::Choices(_)) => player.choices(*step).len() as u16,
         (Mode::Step { .. }, StepKind::Input { .. }) => 3,
         _ => 1,
     }
@@ -48,7 +48,9 @@ pub fn action_height(player: &Player, step: &Step) -> u16 {
 
 pub fn action(player: &Player, step: &Step, area: Rect, buf: &mut Buffer) {
     let Mode::Step {
-        highlight, field, ..
+        step: index,
+        highlight,
+        field,
     } = player.mode()
     else {
         Line::from("Press Enter to continue")
@@ -57,9 +59,10 @@ pub fn action(player: &Player, step: &Step, area: Rect, buf: &mut Buffer) {
         return;
     };
     match &step.kind {
-        StepKind::Choices(choices) => {
-            let labels = choices
-                .iter()
+        StepKind::Choices(_) => {
+            let labels = player
+                .choices(*index)
+                .into_iter()
                 .map(|c| (c.label.as_str(), c.key.map(|k| k.key)));
             list(labels, *highlight, area, buf);
         }

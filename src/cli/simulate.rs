@@ -1,0 +1,319 @@
+//! `mvx simulate`: walk flows before participants do, print what was found, and write
+//! synthetic sessions on request.
+#![allow(clippy::disallowed_methods)] // the shell: synthetic sessions are dated when written
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, SimulateArgs, SimulateFormat};
+use crate::flow::{self, Flow, Opened};
+use crate::format::percent;
+use crate::session::{FlowRef, Header, SCHEMA, SessionWriter, TerminalInfo};
+use crate::simulate::sessions::{Hesitation, participant};
+use crate::simulate::{Options, Simulation, Took, TrapKind, Walk, simulate};
+use crate::text::printable;
+
+#[derive(Serialize)]
+struct Output<'a> {
+    flows: Vec<FlowOutput<'a>>,
+}
+
+#[derive(Serialize)]
+struct FlowOutput<'a> {
+    path: &'a str,
+    flow: &'a str,
+    #[serde(flatten)]
+    simulation: &'a Simulation,
+}
+
+pub(super) fn run(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let Some(hesitation) = hesitation(&args.hesitation) else {
+        writeln!(
+            err,
+            "mvx: --hesitation takes three numbers of milliseconds, mu,sigma,tau (e.g. 1200,300,800), each 0 or more"
+        )?;
+        return Ok(EXIT_USAGE);
+    };
+    let options = Options {
+        walks: args.walks,
+        seed: args.seed,
+        max_steps: args.max_steps,
+        exhaustive: args.exhaustive,
+        max_states: args.max_states,
+        from: args.from.clone(),
+    };
+    let mut code = EXIT_OK;
+    let mut done: Vec<(Opened, Simulation)> = Vec::new();
+    for path in &args.flows {
+        let opened = match flow::open(path) {
+            Ok(opened) => opened,
+            Err(e) => {
+                writeln!(err, "mvx: {e}")?;
+                code = code.max(EXIT_USAGE);
+                continue;
+            }
+        };
+        let errors: Vec<_> = opened.diagnostics.iter().filter(|d| d.is_error()).collect();
+        let Some(flow) = opened.flow.as_ref().filter(|_| errors.is_empty()) else {
+            for d in errors {
+                writeln!(err, "{}", d.render(&opened.path, &opened.source))?;
+            }
+            writeln!(
+                err,
+                "mvx: {} has errors; `mvx check` lists them too",
+                printable(&opened.path)
+            )?;
+            code = code.max(EXIT_FINDINGS);
+            continue;
+        };
+        let simulation = match simulate(flow, &options) {
+            Ok(s) => s,
+            Err(e) => {
+                let hint = e
+                    .suggestion
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                let (path, id) = (printable(&opened.path), printable(&e.id));
+                writeln!(
+                    err,
+                    "mvx: {path}: --from names the step `{id}`, which does not exist{hint}"
+                )?;
+                code = code.max(EXIT_USAGE);
+                continue;
+            }
+        };
+        if !simulation.traps.is_empty() {
+            code = code.max(EXIT_FINDINGS);
+        }
+        if let Some(dir) = &args.sessions {
+            let written = write_sessions(dir, &opened, flow, args, &hesitation);
+            match written {
+                Ok(n) => writeln!(
+                    err,
+                    "mvx: wrote {n} simulated sessions of {} to {}",
+                    printable(&flow.id),
+                    printable(&dir.display().to_string())
+                )?,
+                Err(e) => {
+                    writeln!(
+                        err,
+                        "mvx: cannot write sessions to {}: {e}",
+                        printable(&dir.display().to_string())
+                    )?;
+                    code = code.max(EXIT_USAGE);
+                }
+            }
+        }
+        done.push((opened, simulation));
+    }
+    let text = match args.format {
+        SimulateFormat::Json => {
+            let flows = done
+                .iter()
+                .filter_map(|(o, s)| {
+                    let flow = o.flow.as_ref()?;
+                    Some(FlowOutput {
+                        path: &o.path,
+                        flow: &flow.id,
+                        simulation: s,
+                    })
+                })
+                .collect();
+            serde_json::to_string_pretty(&Output { flows }).map_err(io::Error::other)? + "\n"
+        }
+        SimulateFormat::Text => done
+            .iter()
+            .map(|(o, s)| render(&o.path, s))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    };
+    out.write_all(text.as_bytes())?;
+    Ok(code)
+}
+
+fn hesitation(text: &str) -> Option<Hesitation> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|n| n.trim().parse().ok())
+        .collect::<Option<_>>()?;
+    match numbers[..] {
+        [mu_ms, sigma_ms, tau_ms] if numbers.iter().all(|n| n.is_finite() && *n >= 0.0) => {
+            Some(Hesitation {
+                mu_ms,
+                sigma_ms,
+                tau_ms,
+            })
+        }
+        _ => None,
+    }
+}
+
+/// One session file per synthetic participant, `S01`, `S02`, ..., each walked from its
+/// own seed (the run's seed and the participant's number), so a seed writes the same sessions.
+fn write_sessions(
+    dir: &Path,
+    opened: &Opened,
+    flow: &Flow,
+    args: &SimulateArgs,
+    hesitation: &Hesitation,
+) -> io::Result<usize> {
+    let started = chrono::Utc::now();
+    for n in 1..=args.participants {
+        let seed = args.seed.wrapping_mul(1_000_003).wrapping_add(n as u64);
+        let mut rng = fastrand::Rng::with_seed(seed);
+        let events = participant(flow, &mut rng, hesitation, args.max_steps);
+        let header = Header {
+            schema: SCHEMA.into(),
+            session: format!("sim-{}-{}-{n:02}", flow.id, args.seed),
+            flow: FlowRef::of(flow, &opened.path, &opened.sha256),
+            participant: format!("S{n:02}"),
+            researcher: None,
+            started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            terminal: TerminalInfo {
+                cols: 80,
+                rows: 24,
+                term: None,
+                program: None,
+                tmux: false,
+                ssh: false,
+            },
+            mvx: env!("CARGO_PKG_VERSION").into(),
+            simulated: true,
+        };
+        let mut writer = SessionWriter::create(dir, &header, started)?;
+        for event in &events {
+            writer.append(event)?;
+        }
+    }
+    Ok(args.participants)
+}
+
+/// The simulation as text: coverage, what was never reached, traps with their walks,
+/// conditions that never changed, and the ends with the shortest way to each.
+fn render(path: &str, sim: &Simulation) -> String {
+    let mut out = String::new();
+    let how = match sim.seed {
+        Some(seed) => format!("{} random walks, seed {seed}", sim.walks),
+        None if sim.capped => format!(
+            "exhaustive search stopped at {} states (--max-states): what follows may be incomplete",
+            sim.walks
+        ),
+        None => format!("exhaustive search, {} states", sim.walks),
+    };
+    let _ = writeln!(out, "{}: {how}", printable(path));
+    let (steps, choices) = sim.coverage();
+    let reached = sim.steps.iter().filter(|s| s.reached > 0).count();
+    let taken = sim.choices.iter().filter(|c| c.taken > 0).count();
+    let _ = writeln!(
+        out,
+        "  coverage: steps {reached}/{} ({}), choices {taken}/{} ({})",
+        sim.steps.len(),
+        percent(steps),
+        sim.choices.len(),
+        percent(choices)
+    );
+    coverage_lines(sim, &mut out);
+    for step in sim.never_reached() {
+        let _ = writeln!(out, "  never reached: step `{}`", printable(&step.step));
+    }
+    for choice in sim.never_taken() {
+        let _ = writeln!(
+            out,
+            "  never taken: `{}` on step `{}`",
+            printable(&choice.choice),
+            printable(&choice.step)
+        );
+    }
+    for trap in &sim.traps {
+        let why = match trap.kind {
+            TrapKind::Stuck => "stuck: nothing is offered and no way leads on",
+            TrapKind::NoWayOut => "trapped: no end can be reached from here",
+            TrapKind::TooLong => "never ends: still walking after --max-steps moves",
+        };
+        let values = match trap.values.is_empty() {
+            true => String::new(),
+            false => format!(" with {}", trap.values.join(", ")),
+        };
+        let _ = writeln!(
+            out,
+            "  TRAP at step `{}` ({why}){}",
+            printable(&trap.step),
+            printable(&values)
+        );
+        let _ = writeln!(out, "    walk: {}", walk_text(&trap.walk));
+    }
+    for c in &sim.constants {
+        let always = if c.always { "true" } else { "false" };
+        let _ = writeln!(
+            out,
+            "  condition at line {}:{} `{}` was always {always} ({} tests)",
+            c.line,
+            c.column,
+            printable(&c.condition),
+            c.tested
+        );
+    }
+    if sim.ends.is_empty() {
+        let _ = writeln!(out, "  no end was reached");
+    }
+    for end in &sim.ends {
+        let _ = writeln!(
+            out,
+            "  end `{}` ({}) reached {} times; shortest: {}",
+            printable(&end.step),
+            printable(&end.outcome),
+            end.times,
+            walk_text(&end.shortest)
+        );
+    }
+    out
+}
+
+/// Per step and choice: walks that reached or took it (random), states (exhaustive).
+fn coverage_lines(sim: &Simulation, out: &mut String) {
+    let of = match sim.seed {
+        Some(_) => format!("/{} walks", sim.walks),
+        None => " states".into(),
+    };
+    for step in &sim.steps {
+        let _ = writeln!(
+            out,
+            "    {:<28} {}{of}",
+            printable(&step.step),
+            step.reached
+        );
+        for choice in sim.choices.iter().filter(|c| c.step == step.step) {
+            let _ = writeln!(
+                out,
+                "      - {:<24} {}",
+                printable(&choice.choice),
+                choice.taken
+            );
+        }
+    }
+}
+
+/// `home: Espresso → confirm: typed "40" → brewing`; a long walk keeps its last moves.
+fn walk_text(walk: &Walk) -> String {
+    const SHOWN: usize = 12;
+    let skipped = walk.moves.len().saturating_sub(SHOWN);
+    let mut parts: Vec<String> = Vec::new();
+    if skipped > 0 {
+        parts.push(format!("({skipped} moves before)"));
+    }
+    for m in &walk.moves[skipped..] {
+        let took = match &m.took {
+            Took::Choice(label) => label.clone(),
+            Took::Typed(text) => {
+                format!("typed {}", serde_json::to_string(text).unwrap_or_default())
+            }
+            Took::Continue => "continue".into(),
+        };
+        parts.push(format!("{}: {took} →", m.step));
+    }
+    parts.push(walk.at.clone());
+    printable(&parts.join(" "))
+}
