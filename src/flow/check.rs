@@ -1,7 +1,7 @@
 //! Lints over a loaded flow: broken links, dead ends, and what a participant would trip on.
 
-mod expected;
 mod conditions;
+mod expected;
 mod logic;
 mod reach;
 
