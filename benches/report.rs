@@ -50,6 +50,7 @@ fn header(i: usize) -> Header {
             tmux: false,
             ssh: false,
         },
+        transport: None,
         mvx: "bench".into(),
     }
 }

@@ -306,6 +306,7 @@ impl Widget for &Preview<'_> {
             player: &self.session.player,
             scroll: self.session.scroll,
             saved_to: &self.session.saved_to,
+            researcher_keys: true,
         })
             .render(body, buf);
         let status_line = Line::from(self.status());

@@ -6,13 +6,14 @@
 
 mod discover;
 mod header;
+pub mod ids;
 mod notes;
 mod reader;
 mod stream;
 mod writer;
 
 pub use discover::discover;
-pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
+pub use header::{FlowRef, Header, RoundTrips, SCHEMA, TerminalInfo, TransportInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
 pub use reader::{CUT_OFF, ReadError, Session, parse, read};
 pub use stream::for_each;
@@ -95,6 +96,8 @@ pub enum EventKind {
         text: String,
     },
     Pause,
+    /// A served participant's connection dropped; the clock stops until `resume`.
+    Disconnect,
     Resume {
         paused_ms: u64,
     },
@@ -136,6 +139,7 @@ impl EventKind {
             EventKind::Answer { .. } => "answer",
             EventKind::Note { .. } => "note",
             EventKind::Pause => "pause",
+            EventKind::Disconnect => "disconnect",
             EventKind::Resume { .. } => "resume",
             EventKind::GiveUp { .. } => "give_up",
             EventKind::Timeout { .. } => "timeout",

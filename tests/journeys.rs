@@ -102,6 +102,7 @@ fn draw_at_both_sizes(player: &Player) {
             player,
             scroll: 0,
             saved_to: "sessions/s.yaml",
+            researcher_keys: true,
         };
         terminal
             .draw(|f| f.render_widget(&view, f.area()))

@@ -38,6 +38,7 @@ fn record(dir: &Path, flow_file: &str, who: &str, think_ms: u64, keys: &str) {
             tmux: false,
             ssh: false,
         },
+        transport: None,
         mvx: "test".into(),
     };
     let started = Utc

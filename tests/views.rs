@@ -38,6 +38,7 @@ fn draw(player: &Player, width: u16, height: u16, scroll: u16) -> Terminal<TestB
         player,
         scroll,
         saved_to: "sessions/20261126T140211Z_P07_espresso.yaml",
+        researcher_keys: true,
     };
     terminal
         .draw(|f| f.render_widget(&view, f.area()))
@@ -197,6 +198,7 @@ fn participant_text_never_reaches_the_terminal_raw() {
         player: &closing,
         scroll: 0,
         saved_to: "evil\u{1b}[2J.yaml",
+        researcher_keys: true,
     };
     terminal
         .draw(|f| f.render_widget(&view, f.area()))

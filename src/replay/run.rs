@@ -196,6 +196,7 @@ impl Widget for &Replay<'_> {
             player: &player,
             scroll: 0,
             saved_to: "",
+            researcher_keys: true,
         };
         (&view).render(body, buf);
         let end_ms = self.script.end_ms;

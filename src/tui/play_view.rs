@@ -23,6 +23,8 @@ pub struct PlayView<'a> {
     pub scroll: u16,
     /// Where the session is being saved, for the researcher on the closing screen.
     pub saved_to: &'a str,
+    /// Whether to name the researcher's keys under every step.
+    pub researcher_keys: bool,
 }
 
 impl Widget for &PlayView<'_> {
@@ -46,11 +48,13 @@ impl Widget for &PlayView<'_> {
         let body = body.inner(ratatui::layout::Margin::new(1, 0));
         self.body(body, buf);
         Line::from(self.hint()).dim().render(hint, buf);
-        Line::from(researcher_hint())
-            .dim()
-            .italic()
-            .right_aligned()
-            .render(help, buf);
+        if self.researcher_keys {
+            Line::from(researcher_hint())
+                .dim()
+                .italic()
+                .right_aligned()
+                .render(help, buf);
+        }
         match self.player.overlay() {
             Overlay::Note { field } => parts::note(field, area, buf),
             Overlay::ConfirmQuit => parts::confirm_quit(area, buf),
@@ -66,6 +70,7 @@ impl<R> Widget for &PlaySession<'_, R> {
             player: &self.player,
             scroll: self.scroll,
             saved_to: &self.saved_to,
+            researcher_keys: self.researcher_keys,
         };
         (&view).render(area, buf);
     }
