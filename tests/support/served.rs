@@ -119,15 +119,35 @@ pub fn get(url: &str) -> (u16, String, String) {
         "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .expect("request");
-    let mut response = String::new();
-    stream.read_to_string(&mut response).expect("response");
-    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    stream
+        .set_read_timeout(Some(DEADLINE))
+        .expect("a read timeout");
+    // Read the head, then as many bytes as it announces: some servers keep the
+    // connection open whatever the request asked.
+    let mut reader = BufReader::new(stream);
+    let mut head = String::new();
+    while !head.ends_with("\r\n\r\n") {
+        if reader.read_line(&mut head).expect("a header line") == 0 {
+            break;
+        }
+    }
+    let length = head
+        .lines()
+        .find_map(|l| {
+            let (name, value) = l.split_once(':')?;
+            name.eq_ignore_ascii_case("content-length")
+                .then(|| value.trim().parse::<usize>().ok())?
+        })
+        .unwrap_or(0);
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).expect("the body");
+    let body = String::from_utf8_lossy(&body).into_owned();
     let status = head
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
         .expect("a status");
-    (status, head.to_lowercase(), body.to_owned())
+    (status, head.to_lowercase(), body)
 }
 
 type Socket =
