@@ -303,6 +303,9 @@ struct ServeArgs {
     /// Participant ids to invite, comma-separated; others get a generated id
     #[arg(long, value_name = "IDS", value_delimiter = ',')]
     participants: Vec<String>,
+    /// Researcher running the sessions (letters, digits, - and _)
+    #[arg(long, value_name = "NAME")]
+    researcher: Option<String>,
     /// Minutes a participant whose connection dropped may come back to their session
     #[arg(long, value_name = "MINUTES", default_value_t = 30, hide = true)]
     resume_minutes: u64,

@@ -38,6 +38,7 @@ pub struct ServeOptions {
     /// Participant ids to invite; more are generated up to `invites`.
     pub participants: Vec<String>,
     pub invites: usize,
+    pub researcher: Option<String>,
     /// Overrides [`RESUME_WITHIN`] (tests).
     pub resume_within: Duration,
 }
@@ -61,76 +62,48 @@ enum Notice {
 /// Serves the flow until SIGINT or SIGTERM (or `quit` typed here); then every live
 /// session is recorded as aborted and saved before the server stops.
 pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed> {
-    let opened = crate::flow::open(&options.flow).map_err(|e| NotServed::Usage(e.to_string()))?;
+    let usage = NotServed::Usage;
+    let researcher = options
+        .researcher
+        .as_deref()
+        .map(|r| crate::session::ids::valid(r, "--researcher"))
+        .transpose()
+        .map_err(usage)?;
+    let opened = crate::flow::open(&options.flow).map_err(|e| usage(e.to_string()))?;
     let (flow, sha256) = opened.playable().map_err(NotServed::Flow)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| NotServed::Usage(format!("cannot start the server: {e}")))?;
+        .map_err(|e| usage(format!("cannot start the server: {e}")))?;
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind(options.listen))
-        .map_err(|e| NotServed::Usage(format!("cannot listen on {}: {e}", options.listen)))?;
+        .map_err(|e| usage(format!("cannot listen on {}: {e}", options.listen)))?;
     let address = listener
         .local_addr()
-        .map_err(|e| NotServed::Usage(format!("cannot listen: {e}")))?;
-    let (notices, incoming) = channel();
+        .map_err(|e| usage(format!("cannot listen: {e}")))?;
     let served = Served {
         flow,
         flow_path: options.flow.clone(),
         sha256,
         sessions: options.sessions.clone(),
+        researcher,
         base_url: format!("http://{address}"),
         resume_within: options.resume_within,
     };
     let (lines, from_room) = channel();
     let room = Room::new(served, lines);
-    let mut invited = Vec::new();
-    for id in options
-        .participants
-        .iter()
-        .map(Some)
-        .chain(std::iter::repeat_n(
-            None,
-            options.invites.saturating_sub(options.participants.len()),
-        ))
-    {
-        invited.push(
-            room.invite(id.map(String::as_str))
-                .map_err(NotServed::Usage)?,
-        );
-    }
+    let invited = invite_all(&room, options).map_err(usage)?;
     let app = http::router(Arc::clone(&room)).into_make_service_with_connect_info::<SocketAddr>();
     runtime.spawn(async move {
         let _ = axum::serve(listener, app).await;
     });
+    let (notices, incoming) = channel();
     forward(from_room, notices.clone(), Notice::Line);
     watch_signals(&runtime, notices.clone());
     read_commands(notices);
-    let say = |out: &mut dyn Write, line: &str| {
-        let _ = writeln!(out, "{line}");
-        let _ = out.flush();
-    };
-    if !address.ip().is_loopback() {
-        say(
-            out,
-            &format!(
-                "warning: listening on {address}, reachable from other machines; invitation links are the only key (see docs/serve.md)"
-            ),
-        );
-    }
-    say(
-        out,
-        &format!("Serving {} on http://{address}", options.flow.display()),
-    );
-    for (participant, link) in &invited {
-        say(out, &format!("{participant:<8} {link}"));
-    }
-    say(
-        out,
-        "Type `invite [ID]` for another link, `list` for everyone, `quit` to stop.",
-    );
-    let signal = researcher(&room, &incoming, out, say);
+    announce(out, options, address, &invited);
+    let signal = answer_researcher(&room, &incoming, out, say);
     say(
         out,
         &format!("Stopping ({signal}): saving every live session as aborted..."),
@@ -143,12 +116,52 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
     Ok(())
 }
 
+fn say(out: &mut dyn Write, line: &str) {
+    // The researcher's terminal may be gone; the sessions go on regardless.
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// The `--participants` ids, then generated ones up to `--invites`: participant, link.
+fn invite_all(room: &Room, options: &ServeOptions) -> Result<Vec<(String, String)>, String> {
+    let generated = options.invites.saturating_sub(options.participants.len());
+    let ids = options.participants.iter().map(Some);
+    ids.chain(std::iter::repeat_n(None, generated))
+        .map(|id| room.invite(id.map(String::as_str)))
+        .collect()
+}
+
+fn announce(
+    out: &mut dyn Write,
+    options: &ServeOptions,
+    address: SocketAddr,
+    invited: &[(String, String)],
+) {
+    if !address.ip().is_loopback() {
+        say(
+            out,
+            &format!(
+                "warning: listening on {address}, reachable from other machines; invitation links are the only key (see docs/serve.md)"
+            ),
+        );
+    }
+    let flow = options.flow.display();
+    say(out, &format!("Serving {flow} on http://{address}"));
+    for (participant, link) in invited {
+        say(out, &format!("{participant:<8} {link}"));
+    }
+    say(
+        out,
+        "Type `invite [ID]` for another link, `list` for everyone, `quit` to stop.",
+    );
+}
+
 /// Prints what happens and answers the researcher until the server is asked to stop.
-fn researcher(
+fn answer_researcher(
     room: &Room,
     incoming: &Receiver<Notice>,
     out: &mut dyn Write,
-    say: impl Fn(&mut dyn Write, &str),
+    say: fn(&mut dyn Write, &str),
 ) -> &'static str {
     loop {
         match incoming.recv_timeout(Duration::from_secs(1)) {

@@ -52,7 +52,11 @@ async fn play_to_the_end(page: &mut Page) -> Vec<(f64, &'static str)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_participant_plays_to_the_verdicts_with_browser_timing() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let server = Server::start(FLOW, dir.path(), &["--participants", "P01"]);
+    let server = Server::start(
+        FLOW,
+        dir.path(),
+        &["--participants", "P01", "--researcher", "ana"],
+    );
     assert!(server.links[0].starts_with("http://127.0.0.1:"));
     let mut page = Page::open(&server.links[0], 100, 30).await;
     let truth = play_to_the_end(&mut page).await;
@@ -64,6 +68,7 @@ async fn a_participant_plays_to_the_verdicts_with_browser_timing() {
     server.wait_for("P01      finished: complete");
     let recorded = the_session(dir.path());
     assert_eq!(recorded.header.participant, "P01");
+    assert_eq!(recorded.header.researcher.as_deref(), Some("ana"));
     let transport = recorded
         .header
         .transport

@@ -18,6 +18,7 @@ pub struct Served {
     pub flow_path: PathBuf,
     pub sha256: String,
     pub sessions: PathBuf,
+    pub researcher: Option<String>,
     /// `http://host:port`, which links start with.
     pub base_url: String,
     /// How long a participant may be away before their session ends.

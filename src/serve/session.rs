@@ -129,7 +129,7 @@ fn header(room: &Room, participant: String, opening: &Opening, sync: &ClockSync)
             sha256: served.sha256.clone(),
         },
         participant,
-        researcher: None,
+        researcher: served.researcher.clone(),
         started_at: started.to_rfc3339_opts(SecondsFormat::Millis, false),
         terminal: TerminalInfo {
             cols: opening.cols,
