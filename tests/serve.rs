@@ -154,6 +154,7 @@ async fn a_dropped_connection_resumes_with_the_gap_left_out() {
     server.wait_for("P02      disconnected");
     std::thread::sleep(std::time::Duration::from_millis(700));
     let mut page = Page::open(link, 90, 28).await;
+    page.offset_ms = 5_000.0; // a reloaded page's clock starts again
     page.wait_for("Where do you tap?").await;
     let back = page.last_shown;
     page.idle(100).await;

@@ -84,6 +84,9 @@ async fn connected(room: &Arc<Room>, claim: Claim, user_agent: String, ws: &mut 
             session::start(room, index, opening)
         }
         Claim::Resume(_, session) => {
+            // A reloaded page has a clock of its own: the session starts its estimate
+            // afresh on `Connected`, from the pings that follow it.
+            let _ = session.send(Inbound::Connected { out, cols, rows });
             for (sent, received, browser_ms) in pongs {
                 let _ = session.send(Inbound::Pong {
                     sent,
@@ -91,7 +94,6 @@ async fn connected(room: &Arc<Room>, claim: Claim, user_agent: String, ws: &mut 
                     browser_ms,
                 });
             }
-            let _ = session.send(Inbound::Connected { out, cols, rows });
             session
         }
         Claim::Busy | Claim::Spent => return,

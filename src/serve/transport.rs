@@ -174,7 +174,12 @@ impl WebTransport {
             Inbound::Connected { out, cols, rows } => {
                 self.page = Some(Page::new(out, cols, rows)?);
                 Some(match self.away_since.take() {
-                    Some(_) => Incoming::Reconnected { at: self.now() },
+                    Some(_) => {
+                        // A page back after a reload has a new clock: its opening
+                        // pings, which follow, set the offset afresh.
+                        self.sync = ClockSync::default();
+                        Incoming::Reconnected { at: self.now() }
+                    }
                     None => Incoming::Resize,
                 })
             }

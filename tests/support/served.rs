@@ -159,7 +159,7 @@ pub struct Page {
     pub screen: vt100::Parser,
     origin: Instant,
     /// Where this page's clock started, as `performance.now()` would have it.
-    offset_ms: f64,
+    pub offset_ms: f64,
     /// The stamp of the frame that last changed the screen.
     pub last_shown: f64,
     /// What the server said when it refused or ended.
