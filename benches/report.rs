@@ -52,6 +52,7 @@ fn header(i: usize) -> Header {
             tmux: false,
             ssh: false,
         },
+        transport: None,
         mvx: "bench".into(),
         simulated: false,
     }

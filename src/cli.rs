@@ -8,6 +8,7 @@ mod new;
 mod play;
 mod progress;
 mod report;
+mod serve;
 mod simulate;
 
 use std::ffi::OsString;
@@ -67,6 +68,14 @@ enum Command {
         Exit codes: 0 nothing wrong, 1 a flow has errors or a walk gets trapped, 2 could not run.\n\
         What it reports and the model of hesitation times: docs/simulate.md.")]
     Simulate(SimulateArgs),
+    /// Serve a flow to remote participants in their browser, from one-time invitation links
+    #[command(
+        after_help = "Examples:\n  mvx serve flows/espresso-three-menus.yaml --invites 3\n  \
+        mvx serve flows/espresso-three-menus.yaml --participants P01,P02 --listen 0.0.0.0:8080\n\n\
+        Prints one link per participant; type `invite [ID]` for more, `list`, or `quit`.\n\
+        Sessions are written to --sessions as with mvx play; see docs/serve.md."
+    )]
+    Serve(ServeArgs),
     /// Write recorded sessions as tidy tables: one row per event, one row per session
     #[command(
         after_help = "Examples:\n  mvx export sessions/ --format csv -o export\n  \
@@ -348,6 +357,31 @@ struct PlayArgs {
 }
 
 #[derive(Debug, clap::Args)]
+struct ServeArgs {
+    /// The flow file to serve
+    #[arg(value_name = "FLOW")]
+    flow: PathBuf,
+    /// Address and port to listen on; anything but loopback is reachable from elsewhere
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+    /// Folder session files are written to
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    sessions: PathBuf,
+    /// Invitation links to print (at least one per --participants id)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    invites: usize,
+    /// Participant ids to invite, comma-separated; others get a generated id
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    participants: Vec<String>,
+    /// Researcher running the sessions (letters, digits, - and _)
+    #[arg(long, value_name = "NAME")]
+    researcher: Option<String>,
+    /// Minutes a participant whose connection dropped may come back to their session
+    #[arg(long, value_name = "MINUTES", default_value_t = 30, hide = true)]
+    resume_minutes: u64,
+}
+
+#[derive(Debug, clap::Args)]
 struct CheckArgs {
     /// Flow files to check
     #[arg(required = true, value_name = "FLOW")]
@@ -401,6 +435,7 @@ pub fn run(
         Command::Check(args) => check::run(&args, out, err),
         Command::Graph(args) => graph::run(&args, out, err),
         Command::Play(args) => play::run(args, out, err),
+        Command::Serve(args) => serve::run(args, out, err),
         Command::Export(args) => export::run(&args, out, err),
         Command::Report(args) => report::run(&args, out, err),
         Command::Simulate(args) => simulate::run(&args, out, err),

@@ -15,6 +15,7 @@ pub mod replay;
 pub mod report;
 pub mod review;
 pub mod runner;
+pub mod serve;
 pub mod session;
 pub mod simulate;
 pub mod source;

@@ -8,7 +8,7 @@ use chrono::{Local, SecondsFormat, Utc};
 
 use crate::flow::{self, Flow};
 use crate::runner::{self, session::PlaySession};
-use crate::session::{FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo};
+use crate::session::{FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo, ids};
 use crate::tui::terminal::Terminal;
 
 /// Crash tests set this to make a session panic after so many milliseconds, to prove
@@ -47,7 +47,7 @@ pub enum NotStarted {
 pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
     let participant = match &options.participant {
         Some(id) => valid_id(id, "--participant")?,
-        None => format!("P{}", random_suffix(4)),
+        None => ids::participant(),
     };
     let researcher = options
         .researcher
@@ -92,16 +92,7 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
 /// The flow and its sha256, if nothing found in it is an error; else every error, rendered.
 fn load_playable(path: &Path) -> Result<(Flow, String), NotStarted> {
     let opened = flow::open(path).map_err(|e| NotStarted::Usage(e.to_string()))?;
-    if !opened.has_errors()
-        && let Some(flow) = opened.flow
-    {
-        return Ok((flow, opened.sha256));
-    }
-    Err(NotStarted::Flow(format!(
-        "{}fix these first; `mvx check {}` lists them too",
-        opened.rendered_errors().join("\n"),
-        crate::text::printable(&opened.path)
-    )))
+    opened.playable().map_err(NotStarted::Flow)
 }
 
 fn header(
@@ -117,7 +108,11 @@ fn header(
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     Header {
         schema: SCHEMA.into(),
-        session: format!("{}-{}", started.format("%Y%m%d%H%M%S"), random_suffix(8)),
+        session: format!(
+            "{}-{}",
+            started.format("%Y%m%d%H%M%S"),
+            ids::random_suffix(8)
+        ),
         flow: FlowRef::of(flow, &path.display().to_string(), sha256),
         participant,
         researcher,
@@ -130,6 +125,7 @@ fn header(
             tmux: env("TMUX").is_some(),
             ssh: env("SSH_CONNECTION").is_some() || env("SSH_TTY").is_some(),
         },
+        transport: None,
         mvx: env!("CARGO_PKG_VERSION").into(),
         simulated: false,
     }
@@ -137,23 +133,5 @@ fn header(
 
 /// Participant and researcher ids end up in file names and reports.
 fn valid_id(id: &str, flag: &str) -> Result<String, NotStarted> {
-    let ok = !id.is_empty()
-        && id.len() <= 64
-        && id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    match ok {
-        true => Ok(id.to_owned()),
-        false => Err(NotStarted::Usage(format!(
-            "{flag} `{}` may use only letters, digits, `-` and `_` (1 to 64 of them)",
-            crate::text::printable(id)
-        ))),
-    }
-}
-
-fn random_suffix(len: usize) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-    (0..len)
-        .map(|_| char::from(ALPHABET[fastrand::usize(..ALPHABET.len())]))
-        .collect()
+    ids::valid(id, flag).map_err(NotStarted::Usage)
 }

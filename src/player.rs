@@ -5,6 +5,7 @@
 //! paused time left out.
 
 pub mod clock;
+mod connection;
 pub mod field;
 pub mod input;
 mod memory;

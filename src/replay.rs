@@ -143,7 +143,8 @@ fn ops_for(flow: &Flow, player: &Player, event: &Event, ops: &mut Vec<(u64, Op)>
             ops.push((at, Op::Input(Action::Command(Command::Note))));
             typed(ops, text, at, at);
         }
-        EventKind::Pause | EventKind::Resume { .. } => {
+        // A dropped connection is replayed as the pause it was.
+        EventKind::Pause | EventKind::Disconnect | EventKind::Resume { .. } => {
             ops.push((at, Op::Input(Action::Command(Command::Pause))))
         }
         EventKind::GiveUp { .. } => ops.push((at, Op::Input(Action::Command(Command::GiveUp)))),

@@ -29,6 +29,10 @@ pub enum Incoming {
     Changed,
     /// Nothing arrived within the wait.
     Idle { at: Duration },
+    /// The participant's connection dropped (a served session); they may come back.
+    Disconnected { at: Duration },
+    /// The participant is connected again: draw again.
+    Reconnected { at: Duration },
 }
 
 /// A frame that reached the screen, and when.
@@ -81,6 +85,16 @@ pub trait Screen {
         false
     }
 
+    /// The participant's connection dropped; returns whether the screen changed.
+    fn disconnected(&mut self, _at: Duration) -> Result<bool, String> {
+        Ok(false)
+    }
+
+    /// The participant is back after a dropped connection.
+    fn reconnected(&mut self, _at: Duration) -> Result<bool, String> {
+        Ok(true)
+    }
+
     /// The screen must end now; nothing more is drawn.
     fn stop(&mut self, _at: Duration, _why: Stop) -> Result<(), String> {
         Ok(())
@@ -113,6 +127,8 @@ pub fn run<S: Screen, T: Transport<S>>(screen: &mut S, transport: &mut T) -> Res
             Incoming::Resize => true,
             Incoming::Changed => screen.changed(),
             Incoming::Idle { at } => screen.tick(at)?,
+            Incoming::Disconnected { at } => screen.disconnected(at)?,
+            Incoming::Reconnected { at } => screen.reconnected(at)?,
             Incoming::Signal { at, name } => return screen.stop(at, Stop::Signal(name)),
             Incoming::Closed { at } => return screen.stop(at, Stop::Closed),
         };

@@ -7,6 +7,7 @@
 mod attempt;
 mod discover;
 mod header;
+pub mod ids;
 mod notes;
 mod reader;
 mod stream;
@@ -14,7 +15,7 @@ mod writer;
 
 pub use attempt::{Attempt, attempts, lostness};
 pub use discover::discover;
-pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
+pub use header::{FlowRef, Header, RoundTrips, SCHEMA, TerminalInfo, TransportInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
 pub use reader::{CUT_OFF, ReadError, Session, parse, read};
 pub use stream::for_each;
@@ -102,6 +103,8 @@ pub enum EventKind {
         value: crate::flow::expr::Value,
     },
     Pause,
+    /// A served participant's connection dropped; the clock stops until `resume`.
+    Disconnect,
     Resume {
         paused_ms: u64,
     },
@@ -162,6 +165,7 @@ impl EventKind {
             EventKind::Note { .. } => "note",
             EventKind::Set { .. } => "set",
             EventKind::Pause => "pause",
+            EventKind::Disconnect => "disconnect",
             EventKind::Resume { .. } => "resume",
             EventKind::GiveUp { .. } => "give_up",
             EventKind::Timeout { .. } => "timeout",

@@ -26,7 +26,7 @@ const CORE: &[&str] = &[
     "format",
 ];
 const SHELL: &[&str] = &["tui"];
-const COMMANDS: &[&str] = &["play", "preview", "replay", "observe", "review"];
+const COMMANDS: &[&str] = &["play", "preview", "replay", "observe", "review", "serve"];
 const CLI: &[&str] = &["cli"];
 
 type Module = Vec<String>;

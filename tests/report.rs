@@ -36,6 +36,7 @@ fn record(dir: &Path, flow_file: &str, who: &str, think_ms: u64, keys: &str) {
             tmux: false,
             ssh: false,
         },
+        transport: None,
         mvx: "test".into(),
         simulated: false,
     };

@@ -44,6 +44,21 @@ impl Opened {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
 
+    /// The flow and its sha256, if nothing found in it is an error; else every error
+    /// rendered, and how to list them again, ready to print.
+    pub fn playable(self) -> Result<(Flow, String), String> {
+        if !self.has_errors()
+            && let Some(flow) = self.flow
+        {
+            return Ok((flow, self.sha256));
+        }
+        Err(format!(
+            "{}fix these first; `mvx check {}` lists them too",
+            self.rendered_errors().join("\n"),
+            crate::text::printable(&self.path)
+        ))
+    }
+
     /// Each error rendered with its source line and caret, warnings left out.
     pub fn rendered_errors(&self) -> Vec<String> {
         self.diagnostics

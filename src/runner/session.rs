@@ -171,6 +171,9 @@ pub struct PlaySession<'f, R> {
     pub panic_after: Option<Duration>,
     /// The signal that ended the session, if one did.
     pub signal: Option<&'static str>,
+    /// The researcher's Ctrl keys reach this session (not so in a participant's browser),
+    /// so the screen names them.
+    pub researcher_keys: bool,
 }
 
 impl<'f, R: Recorder> PlaySession<'f, R> {
@@ -183,6 +186,7 @@ impl<'f, R: Recorder> PlaySession<'f, R> {
             too_small: false,
             panic_after: None,
             signal: None,
+            researcher_keys: true,
         }
     }
 
@@ -275,12 +279,26 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
         Ok(())
     }
 
+    fn disconnected(&mut self, at: Duration) -> Result<bool, String> {
+        self.player.disconnect(at);
+        self.save()?;
+        Ok(false)
+    }
+
+    fn reconnected(&mut self, at: Duration) -> Result<bool, String> {
+        self.player.reconnect(at);
+        self.save()?;
+        Ok(true)
+    }
+
     fn stop(&mut self, at: Duration, why: Stop) -> Result<(), String> {
         let reason = match why {
             Stop::Signal(name) => {
                 self.signal = Some(name);
                 name
             }
+            // A participant who never came back after their connection dropped.
+            Stop::Closed if self.player.is_stopped() && !self.researcher_keys => "connection lost",
             Stop::Closed => "terminal closed",
         };
         self.player.abort(at, reason);

@@ -28,6 +28,7 @@ fn header() -> Header {
             tmux: false,
             ssh: true,
         },
+        transport: None,
         mvx: "0.1.0".into(),
         simulated: false,
     }

@@ -19,6 +19,10 @@ pub struct Header {
     /// Wall clock with offset, RFC 3339, when the session started.
     pub started_at: String,
     pub terminal: TerminalInfo,
+    /// How a served participant's browser was reached; absent for a local terminal
+    /// (and in every file from before `mvx serve`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transport: Option<TransportInfo>,
     /// The mvx version that recorded the session.
     pub mvx: String,
     /// Made up by `mvx simulate --sessions`, not played by a person; absent in real sessions.
@@ -75,4 +79,23 @@ pub struct TerminalInfo {
     pub program: Option<String>,
     pub tmux: bool,
     pub ssh: bool,
+}
+
+/// A participant in a browser (`mvx serve`): keys and frames were stamped there, and
+/// mapped onto the session clock with `clock_offset_ms`, estimated from round trips.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TransportInfo {
+    /// `web`.
+    pub kind: String,
+    pub user_agent: String,
+    /// Round trips to the browser when the session started.
+    pub rtt_ms: RoundTrips,
+    /// The browser's clock minus the session clock, in milliseconds, at the start.
+    pub clock_offset_ms: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct RoundTrips {
+    pub median: f64,
+    pub p90: f64,
 }

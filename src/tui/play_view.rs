@@ -33,6 +33,9 @@ pub enum Chrome<'a> {
     Session { saved_to: &'a str },
     /// A designer's preview: the participant's hints; nothing is recorded.
     Preview,
+    /// A participant in a browser (`mvx serve`): the participant's hints; the
+    /// researcher's keys and the server's paths are not theirs to see.
+    Remote,
     /// A replay: the participant's screens alone; the keys are the replay's.
     Replay,
 }
@@ -81,8 +84,11 @@ impl<R> Widget for &PlaySession<'_, R> {
         let view = PlayView {
             player: &self.player,
             scroll: self.scroll,
-            chrome: Chrome::Session {
-                saved_to: &self.saved_to,
+            chrome: match self.researcher_keys {
+                true => Chrome::Session {
+                    saved_to: &self.saved_to,
+                },
+                false => Chrome::Remote,
             },
         };
         (&view).render(area, buf);
@@ -218,6 +224,7 @@ impl PlayView<'_> {
         let saved = match self.chrome {
             Chrome::Session { saved_to } => format!("Session saved to {}", printable(saved_to)),
             Chrome::Preview => "A preview: nothing was recorded.".into(),
+            Chrome::Remote => "Your answers are saved. You may close this window.".into(),
             Chrome::Replay => String::new(),
         };
         let text = Text::from(vec![
@@ -245,6 +252,7 @@ impl PlayView<'_> {
         let hint = match self.chrome {
             Chrome::Session { .. } => paused_hint(),
             Chrome::Preview => resume_hint(),
+            Chrome::Remote => "The researcher will go on in a moment.".into(),
             Chrome::Replay => "The researcher paused the session here.".into(),
         };
         paused(&hint, area, buf);

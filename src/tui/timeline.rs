@@ -50,7 +50,7 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
         EventKind::EarlyKey { key, early_ms, .. } => {
             format!("{key}, {early_ms} ms before the screen: ignored")
         }
-        EventKind::SessionEnd { .. } | EventKind::Pause => String::new(),
+        EventKind::SessionEnd { .. } | EventKind::Pause | EventKind::Disconnect => String::new(),
     };
     let mut spans = vec![Span::raw(format!(
         "{:>6} {:<10} {} ",

@@ -1,0 +1,236 @@
+//! `mvx serve`: participants play a flow in their browser, from an invitation link,
+//! while their sessions are recorded here exactly as `mvx play` records them.
+//!
+//! An HTTP server (axum on tokio) serves the page and one WebSocket per participant;
+//! each participant's session runs the one screen loop on its own thread, over a
+//! transport that renders frames for xterm.js and takes keys and "shown" stamped in the
+//! browser. See docs/serve.md.
+#![allow(clippy::disallowed_methods)] // the shell: signals and the researcher's terminal
+
+pub mod assets;
+pub mod clock;
+mod http;
+pub mod invite;
+pub mod keys;
+pub mod protocol;
+pub mod room;
+mod session;
+mod socket;
+pub mod transport;
+
+use std::io::{BufRead, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::Duration;
+
+use room::{Room, Served};
+
+/// How long a participant whose connection dropped may come back to their session.
+pub const RESUME_WITHIN: Duration = Duration::from_secs(30 * 60);
+
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub flow: PathBuf,
+    pub listen: SocketAddr,
+    pub sessions: PathBuf,
+    /// Participant ids to invite; more are generated up to `invites`.
+    pub participants: Vec<String>,
+    pub invites: usize,
+    pub researcher: Option<String>,
+    /// Overrides [`RESUME_WITHIN`] (tests).
+    pub resume_within: Duration,
+}
+
+/// Why the server could not start.
+#[derive(Debug)]
+pub enum NotServed {
+    Usage(String),
+    /// The flow has errors: already rendered, ready to print.
+    Flow(String),
+}
+
+/// What reaches the researcher's terminal, from the server, the sessions and its keyboard.
+enum Notice {
+    Line(String),
+    Invite(Option<String>),
+    List,
+    Stop(&'static str),
+}
+
+/// Serves the flow until SIGINT or SIGTERM (or `quit` typed here); then every live
+/// session is recorded as aborted and saved before the server stops.
+pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed> {
+    let usage = NotServed::Usage;
+    let researcher = options
+        .researcher
+        .as_deref()
+        .map(|r| crate::session::ids::valid(r, "--researcher"))
+        .transpose()
+        .map_err(usage)?;
+    let opened = crate::flow::open(&options.flow).map_err(|e| usage(e.to_string()))?;
+    let (flow, sha256) = opened.playable().map_err(NotServed::Flow)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| usage(format!("cannot start the server: {e}")))?;
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind(options.listen))
+        .map_err(|e| usage(format!("cannot listen on {}: {e}", options.listen)))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| usage(format!("cannot listen: {e}")))?;
+    let served = Served {
+        flow,
+        flow_path: options.flow.clone(),
+        sha256,
+        sessions: options.sessions.clone(),
+        researcher,
+        base_url: format!("http://{address}"),
+        resume_within: options.resume_within,
+    };
+    let (lines, from_room) = channel();
+    let room = Room::new(served, lines);
+    let invited = invite_all(&room, options).map_err(usage)?;
+    let app = http::router(Arc::clone(&room)).into_make_service_with_connect_info::<SocketAddr>();
+    runtime.spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let (notices, incoming) = channel();
+    forward(from_room, notices.clone(), Notice::Line);
+    watch_signals(&runtime, notices.clone());
+    read_commands(notices);
+    announce(out, options, address, &invited);
+    let signal = answer_researcher(&room, &incoming, out, say);
+    say(
+        out,
+        &format!("Stopping ({signal}): saving every live session as aborted..."),
+    );
+    room.stop_all(signal, Duration::from_secs(10));
+    for line in room.lines() {
+        say(out, &line);
+    }
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    Ok(())
+}
+
+fn say(out: &mut dyn Write, line: &str) {
+    // The researcher's terminal may be gone; the sessions go on regardless.
+    let _ = writeln!(out, "{line}");
+    let _ = out.flush();
+}
+
+/// The `--participants` ids, then generated ones up to `--invites`: participant, link.
+fn invite_all(room: &Room, options: &ServeOptions) -> Result<Vec<(String, String)>, String> {
+    let generated = options.invites.saturating_sub(options.participants.len());
+    let ids = options.participants.iter().map(Some);
+    ids.chain(std::iter::repeat_n(None, generated))
+        .map(|id| room.invite(id.map(String::as_str)))
+        .collect()
+}
+
+fn announce(
+    out: &mut dyn Write,
+    options: &ServeOptions,
+    address: SocketAddr,
+    invited: &[(String, String)],
+) {
+    if !address.ip().is_loopback() {
+        say(
+            out,
+            &format!(
+                "warning: listening on {address}, reachable from other machines; invitation links are the only key (see docs/serve.md)"
+            ),
+        );
+    }
+    let flow = options.flow.display();
+    say(out, &format!("Serving {flow} on http://{address}"));
+    for (participant, link) in invited {
+        say(out, &format!("{participant:<8} {link}"));
+    }
+    say(
+        out,
+        "Type `invite [ID]` for another link, `list` for everyone, `quit` to stop.",
+    );
+}
+
+/// Prints what happens and answers the researcher until the server is asked to stop.
+fn answer_researcher(
+    room: &Room,
+    incoming: &Receiver<Notice>,
+    out: &mut dyn Write,
+    say: fn(&mut dyn Write, &str),
+) -> &'static str {
+    loop {
+        match incoming.recv_timeout(Duration::from_secs(1)) {
+            Ok(Notice::Line(line)) => say(out, &line),
+            Ok(Notice::Invite(id)) => match room.invite(id.as_deref()) {
+                Ok((participant, link)) => say(out, &format!("{participant:<8} {link}")),
+                Err(e) => say(out, &format!("cannot invite: {e}")),
+            },
+            Ok(Notice::List) => room.lines().iter().for_each(|l| say(out, l)),
+            Ok(Notice::Stop(signal)) => return signal,
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return "SIGTERM",
+        }
+    }
+}
+
+fn forward<T: Send + 'static>(
+    from: Receiver<T>,
+    to: std::sync::mpsc::Sender<Notice>,
+    wrap: fn(T) -> Notice,
+) {
+    std::thread::spawn(move || {
+        for item in from {
+            if to.send(wrap(item)).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+fn watch_signals(runtime: &tokio::runtime::Runtime, notices: std::sync::mpsc::Sender<Notice>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    runtime.spawn(async move {
+        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return;
+        };
+        let name = tokio::select! {
+            _ = term.recv() => "SIGTERM",
+            _ = int.recv() => "SIGINT",
+            _ = hup.recv() => "SIGHUP",
+        };
+        let _ = notices.send(Notice::Stop(name));
+    });
+}
+
+/// `invite [ID]`, `list` and `quit`, one a line, from the researcher's terminal. Input
+/// that ends (no terminal, a closed pipe) leaves the server running.
+fn read_commands(notices: std::sync::mpsc::Sender<Notice>) {
+    std::thread::spawn(move || {
+        for line in std::io::stdin().lock().lines() {
+            let Ok(line) = line else { return };
+            let mut words = line.split_whitespace();
+            let notice = match (words.next(), words.next()) {
+                (Some("invite"), id) => Notice::Invite(id.map(str::to_owned)),
+                (Some("list"), _) => Notice::List,
+                (Some("quit"), _) => Notice::Stop("researcher"),
+                (None, _) => continue,
+                (Some(other), _) => Notice::Line(format!(
+                    "unknown command `{}`: try `invite`, `invite ID`, `list` or `quit`",
+                    crate::text::printable(other)
+                )),
+            };
+            if notices.send(notice).is_err() {
+                return;
+            }
+        }
+    });
+}

@@ -1,0 +1,150 @@
+//! The browser's clock mapped onto the session clock, from ping round trips.
+//!
+//! A ping leaves the server at `sent`, the browser stamps it `browser_ms` with its own
+//! `performance.now()`, and the pong is back at `received`. If the two legs took as long
+//! as each other, the browser stamped it at the midpoint, so `browser_ms - midpoint` is
+//! the offset between the clocks; the shorter the round trip, the less room for the legs
+//! to differ. Hesitations are differences of two browser stamps, so they do not depend
+//! on the offset at all as long as it stays put between them: the estimate moves only
+//! when a round trip shorter than the best one so far arrives, or when the best one is
+//! old enough for the clocks to have drifted.
+
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use crate::session::RoundTrips;
+use crate::stats::{median, quantile};
+
+/// Round trips kept for the figures and for a fresh estimate.
+const WINDOW: usize = 64;
+/// A best round trip older than this is replaced by the best of the recent ones, so a
+/// slow drift between the clocks (tens of parts per million) never adds up.
+const STALE_MS: f64 = 120_000.0;
+
+/// One ping, timed on both clocks, in milliseconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    /// Session time the ping was sent and its pong received (negative before the
+    /// session started: the first pings are exchanged before its file is created).
+    pub sent_ms: f64,
+    pub received_ms: f64,
+    /// The browser's `performance.now()` when it answered.
+    pub browser_ms: f64,
+}
+
+impl Sample {
+    pub fn rtt_ms(&self) -> f64 {
+        (self.received_ms - self.sent_ms).max(0.0)
+    }
+
+    /// The browser's clock minus the session clock, if both legs were equal.
+    pub fn offset_ms(&self) -> f64 {
+        self.browser_ms - (self.sent_ms + self.received_ms) / 2.0
+    }
+}
+
+/// The estimate of the browser's clock against the session's.
+#[derive(Debug, Clone, Default)]
+pub struct ClockSync {
+    recent: VecDeque<Sample>,
+    best: Option<Sample>,
+}
+
+impl ClockSync {
+    pub fn add(&mut self, sample: Sample) {
+        if self.recent.len() == WINDOW {
+            self.recent.pop_front();
+        }
+        self.recent.push_back(sample);
+        let stale = self
+            .best
+            .is_some_and(|b| sample.received_ms - b.received_ms > STALE_MS);
+        if stale {
+            self.best = self
+                .recent
+                .iter()
+                .copied()
+                .min_by(|a, b| a.rtt_ms().total_cmp(&b.rtt_ms()));
+        } else if self.best.is_none_or(|b| sample.rtt_ms() < b.rtt_ms()) {
+            self.best = Some(sample);
+        }
+    }
+
+    /// The browser's clock minus the session clock, in milliseconds (0 before any ping).
+    pub fn offset_ms(&self) -> f64 {
+        self.best.map_or(0.0, |b| b.offset_ms())
+    }
+
+    /// A browser time as session time; a time before the session started is its start.
+    pub fn to_session(&self, browser_ms: f64) -> Duration {
+        let ms = (browser_ms - self.offset_ms()).max(0.0);
+        Duration::from_secs_f64(ms / 1000.0)
+    }
+
+    /// Median and 90th percentile of the recent round trips.
+    pub fn round_trips(&self) -> RoundTrips {
+        let rtts: Vec<f64> = self.recent.iter().map(Sample::rtt_ms).collect();
+        RoundTrips {
+            median: round(median(&rtts).unwrap_or(0.0)),
+            p90: round(quantile(&rtts, 0.9).unwrap_or(0.0)),
+        }
+    }
+}
+
+/// To a hundredth of a millisecond: finer is noise.
+pub fn round(ms: f64) -> f64 {
+    (ms * 100.0).round() / 100.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample(sent: u64, received: u64, browser: f64) -> Sample {
+        Sample {
+            sent_ms: sent as f64,
+            received_ms: received as f64,
+            browser_ms: browser,
+        }
+    }
+
+    #[test]
+    fn the_shortest_round_trip_sets_the_offset() {
+        let mut sync = ClockSync::default();
+        // The browser's clock is 5,000 ms ahead; legs of 30+10 ms, then 5+5 ms.
+        sync.add(sample(1_000, 1_040, 6_030.0));
+        assert_eq!(sync.offset_ms(), 5_010.0, "off by half the asymmetry");
+        sync.add(sample(2_000, 2_010, 7_005.0));
+        assert_eq!(sync.offset_ms(), 5_000.0);
+        sync.add(sample(3_000, 3_200, 8_150.0)); // slower: ignored
+        assert_eq!(sync.offset_ms(), 5_000.0);
+        assert_eq!(sync.to_session(7_250.0), Duration::from_millis(2_250));
+        assert_eq!(sync.to_session(10.0), Duration::ZERO);
+    }
+
+    #[test]
+    fn an_old_best_gives_way_to_the_best_recent_one() {
+        let mut sync = ClockSync::default();
+        sync.add(sample(0, 2, 5_001.0));
+        sync.add(sample(500, 530, 5_517.0));
+        assert_eq!(sync.offset_ms(), 5_000.0, "kept while fresh");
+        for i in 1..=130u64 {
+            let sent = i * 1_000;
+            // Drifted by 1 ms over two minutes, round trips of 20 ms.
+            sync.add(sample(sent, sent + 20, (sent + 10) as f64 + 5_002.0));
+        }
+        assert_eq!(sync.offset_ms(), 5_002.0, "the drift is followed");
+    }
+
+    #[test]
+    fn round_trips_are_summed_up_by_median_and_p90() {
+        let mut sync = ClockSync::default();
+        for (i, rtt) in [10, 20, 30, 40, 50, 60, 70, 80, 90, 100].iter().enumerate() {
+            let sent = i as u64 * 1_000;
+            sync.add(sample(sent, sent + rtt, 0.0));
+        }
+        // Type 7 quantiles, as numpy.percentile([10,...,100], [50, 90]) gives: 55, 91.
+        let trips = sync.round_trips();
+        assert_eq!((trips.median, trips.p90), (55.0, 91.0));
+    }
+}

@@ -1,0 +1,47 @@
+//! What the participant's page and the server say to each other over the WebSocket:
+//! one JSON object per message, its kind in `t`.
+
+use serde::{Deserialize, Serialize};
+
+use super::keys::BrowserKey;
+
+/// From the page. Times are the browser's `performance.now()`, in milliseconds.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum FromPage {
+    /// The terminal's size, when the page connects and whenever the window changes.
+    Size { cols: u16, rows: u16 },
+    /// A `keydown`, stamped with the event's own time.
+    Key {
+        #[serde(flatten)]
+        key: BrowserKey,
+        at: f64,
+    },
+    /// Frame `n` was written by xterm.js and the next animation frame has run.
+    Shown { n: u64, at: f64 },
+    /// The answer to ping `id`.
+    Pong { id: u64, at: f64 },
+}
+
+/// To the page.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum ToPage {
+    /// Terminal output to write; confirm with `shown`.
+    Frame {
+        n: u64,
+        data: String,
+    },
+    Ping {
+        id: u64,
+    },
+    /// The session is over, or the link cannot be used: say `text` and stop.
+    End {
+        text: String,
+    },
+    /// The link is open in another window: the page may try again shortly (a reload
+    /// can arrive before the server has seen the old page go).
+    Busy {
+        text: String,
+    },
+}

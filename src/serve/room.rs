@@ -1,0 +1,185 @@
+//! Everyone invited to a served flow: their links, where each of them is, and the
+//! lines that tell the researcher when that changes.
+
+use std::path::PathBuf;
+use std::sync::mpsc::Sender;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::invite::{self, Code};
+use super::transport::Inbound;
+use crate::flow::Flow;
+use crate::session::ids;
+
+/// What the server needs to start a participant's session.
+pub struct Served {
+    pub flow: Flow,
+    pub flow_path: PathBuf,
+    pub sha256: String,
+    pub sessions: PathBuf,
+    pub researcher: Option<String>,
+    /// `http://host:port`, which links start with.
+    pub base_url: String,
+    /// How long a participant may be away before their session ends.
+    pub resume_within: Duration,
+}
+
+/// One invitation and the session it started, if it did.
+pub struct Seat {
+    pub participant: String,
+    code: Code,
+    /// A page is connected with this link now.
+    pub connected: bool,
+    /// Where the participant's session takes what the page says.
+    pub session: Option<Sender<Inbound>>,
+    pub thread: Option<JoinHandle<()>>,
+    /// The step or question on screen.
+    pub at: Option<String>,
+    /// How the session ended: `complete`, `aborted`, or why it could not go on.
+    pub ended: Option<String>,
+    pub path: Option<PathBuf>,
+}
+
+/// What a page opening a link may do.
+pub enum Claim {
+    /// The first visit: start the session.
+    Start(usize),
+    /// The participant is back: resume their session.
+    Resume(usize, Sender<Inbound>),
+    /// Another page has this link open.
+    Busy,
+    /// The session is over; the link is spent.
+    Spent,
+}
+
+pub struct Room {
+    pub served: Served,
+    seats: Mutex<Vec<Seat>>,
+    /// Lines for the researcher's terminal.
+    notices: Mutex<Sender<String>>,
+}
+
+impl Room {
+    pub fn new(served: Served, notices: Sender<String>) -> Arc<Room> {
+        Arc::new(Room {
+            served,
+            seats: Mutex::new(Vec::new()),
+            notices: Mutex::new(notices),
+        })
+    }
+
+    /// A poisoned lock means a session thread panicked; the seats are still right.
+    fn seats(&self) -> MutexGuard<'_, Vec<Seat>> {
+        self.seats.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn notice(&self, line: String) {
+        let notices = self.notices.lock().unwrap_or_else(|e| e.into_inner());
+        let _ = notices.send(line);
+    }
+
+    /// Invites one more participant (`id`, or a generated one); returns their link.
+    pub fn invite(&self, id: Option<&str>) -> Result<(String, String), String> {
+        let participant = match id {
+            Some(id) => ids::valid(id, "the participant id")?,
+            None => ids::participant(),
+        };
+        let mut seats = self.seats();
+        if seats.iter().any(|s| s.participant == participant) {
+            return Err(format!("{participant} is already invited"));
+        }
+        let code = Code::random()?;
+        let link = format!("{}/p/{}", self.served.base_url, code.to_hex());
+        seats.push(Seat {
+            participant: participant.clone(),
+            code,
+            connected: false,
+            session: None,
+            thread: None,
+            at: None,
+            ended: None,
+            path: None,
+        });
+        Ok((participant, link))
+    }
+
+    /// The seat whose link carries `code`, if any.
+    pub fn find(&self, code: &Code) -> Option<usize> {
+        invite::find(self.seats().iter().map(|s| &s.code), code)
+    }
+
+    /// A page opens the link of seat `index`: marks it connected if it may.
+    pub fn claim(&self, index: usize) -> Claim {
+        let mut seats = self.seats();
+        let Some(seat) = seats.get_mut(index) else {
+            return Claim::Spent;
+        };
+        if seat.ended.is_some() {
+            return Claim::Spent;
+        }
+        if seat.connected {
+            return Claim::Busy;
+        }
+        seat.connected = true;
+        match &seat.session {
+            Some(session) => Claim::Resume(index, session.clone()),
+            None => Claim::Start(index),
+        }
+    }
+
+    pub fn participant(&self, index: usize) -> String {
+        self.seats()[index].participant.clone()
+    }
+
+    pub fn update(&self, index: usize, change: impl FnOnce(&mut Seat)) {
+        if let Some(seat) = self.seats().get_mut(index) {
+            change(seat);
+        }
+    }
+
+    /// Every seat's participant, link state and place, for the researcher.
+    pub fn lines(&self) -> Vec<String> {
+        self.seats().iter().map(state_line).collect()
+    }
+
+    /// Stops every live session as aborted by `signal`, and waits for each to be saved.
+    pub fn stop_all(&self, signal: &'static str, within: Duration) {
+        let threads: Vec<JoinHandle<()>> = {
+            let mut seats = self.seats();
+            seats
+                .iter_mut()
+                .filter_map(|seat| {
+                    if let Some(session) = &seat.session {
+                        let _ = session.send(Inbound::Stop {
+                            at: Instant::now(),
+                            name: signal,
+                        });
+                    }
+                    seat.thread.take()
+                })
+                .collect()
+        };
+        let deadline = Instant::now() + within;
+        for thread in threads {
+            while !thread.is_finished() && Instant::now() < deadline {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            if thread.is_finished() {
+                let _ = thread.join();
+            }
+        }
+    }
+}
+
+/// `P01  on home` and the like.
+pub fn state_line(seat: &Seat) -> String {
+    let state = match (&seat.ended, seat.connected, &seat.session, &seat.at) {
+        (Some(ended), ..) => format!("finished: {ended}"),
+        (None, false, None, _) => "waiting".into(),
+        (None, false, Some(_), _) => "disconnected".into(),
+        (None, true, _, Some(at)) => format!("on {at}"),
+        (None, true, _, None) => "connected".into(),
+    };
+    format!("{:<8} {state}", seat.participant)
+}

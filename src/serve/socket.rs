@@ -1,0 +1,186 @@
+//! One page's WebSocket: the link claimed, a few pings to set the clocks, then what the
+//! page says goes to its session and the session's frames to the page, stamped on the
+//! way in. Pings go on every two seconds, to follow the clocks and to notice a page
+//! that went away without a word.
+#![allow(clippy::disallowed_methods)] // the shell: round trips are timed here
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::time::{Duration, Instant};
+
+use axum::extract::ws::{Message, WebSocket};
+use tokio::sync::mpsc::{UnboundedReceiver, unbounded_channel};
+use tokio::time::{interval, timeout};
+
+use super::protocol::{FromPage, ToPage};
+use super::room::{Claim, Room};
+use super::session::{self, Opening};
+use super::transport::Inbound;
+
+/// Pings exchanged before the session starts; the header sums them up.
+const OPENING_PINGS: u64 = 8;
+const PING_EVERY: Duration = Duration::from_secs(2);
+/// A page silent this long is gone, even if its connection never said so.
+const SILENT_FOR: Duration = Duration::from_secs(15);
+/// How long a page has to say its size, and to answer a ping while connecting.
+const ANSWER_WITHIN: Duration = Duration::from_secs(10);
+
+pub async fn serve(room: Arc<Room>, index: usize, user_agent: String, mut ws: WebSocket) {
+    let refusal = match room.claim(index) {
+        Claim::Busy => Some(ToPage::Busy {
+            text: "This link is open in another window.".into(),
+        }),
+        Claim::Spent => Some(ToPage::End {
+            text: "This link has already been used.".into(),
+        }),
+        claim => {
+            connected(&room, claim, user_agent, &mut ws).await;
+            room.update(index, |seat| seat.connected = false);
+            None
+        }
+    };
+    if let Some(refusal) = refusal {
+        let _ = send(&mut ws, &refusal).await;
+    }
+    let _ = ws.send(Message::Close(None)).await;
+}
+
+async fn send(ws: &mut WebSocket, message: &ToPage) -> Result<(), ()> {
+    let json = serde_json::to_string(message).map_err(|_| ())?;
+    ws.send(Message::Text(json.into())).await.map_err(|_| ())
+}
+
+/// The next message from the page, stamped as it arrived; `None` once it is gone.
+async fn receive(ws: &mut WebSocket) -> Option<(FromPage, Instant)> {
+    loop {
+        match ws.recv().await? {
+            Ok(Message::Text(text)) => {
+                let at = Instant::now();
+                if let Ok(message) = serde_json::from_str(text.as_str()) {
+                    return Some((message, at));
+                }
+            }
+            Ok(Message::Close(_)) | Err(_) => return None,
+            Ok(_) => {}
+        }
+    }
+}
+
+async fn connected(room: &Arc<Room>, claim: Claim, user_agent: String, ws: &mut WebSocket) {
+    let Ok(Some((cols, rows, pongs))) = timeout(ANSWER_WITHIN * 2, opening(ws)).await else {
+        return;
+    };
+    let (out, frames) = unbounded_channel();
+    let session = match claim {
+        Claim::Start(index) => {
+            let opening = Opening {
+                out,
+                cols,
+                rows,
+                user_agent,
+                pongs,
+            };
+            session::start(room, index, opening)
+        }
+        Claim::Resume(_, session) => {
+            // A reloaded page has a clock of its own: the session starts its estimate
+            // afresh on `Connected`, from the pings that follow it.
+            let _ = session.send(Inbound::Connected { out, cols, rows });
+            for (sent, received, browser_ms) in pongs {
+                let _ = session.send(Inbound::Pong {
+                    sent,
+                    received,
+                    browser_ms,
+                });
+            }
+            session
+        }
+        Claim::Busy | Claim::Spent => return,
+    };
+    if pump(ws, frames, &session).await == Gone::Page {
+        let _ = session.send(Inbound::Disconnected { at: Instant::now() });
+    }
+}
+
+/// The page's size, then round trips of a few pings one after another.
+async fn opening(ws: &mut WebSocket) -> Option<(u16, u16, Vec<(Instant, Instant, f64)>)> {
+    let (cols, rows) = loop {
+        if let (FromPage::Size { cols, rows }, _) = receive(ws).await? {
+            break (cols, rows);
+        }
+    };
+    let mut pongs = Vec::new();
+    for id in 0..OPENING_PINGS {
+        let sent = Instant::now();
+        send(ws, &ToPage::Ping { id }).await.ok()?;
+        loop {
+            match receive(ws).await? {
+                (FromPage::Pong { id: answered, at }, received) if answered == id => {
+                    pongs.push((sent, received, at));
+                    break;
+                }
+                _ => continue,
+            }
+        }
+    }
+    Some((cols, rows, pongs))
+}
+
+#[derive(PartialEq)]
+enum Gone {
+    /// The page closed, went silent or failed.
+    Page,
+    /// The session is over and said so.
+    Session,
+}
+
+async fn pump(
+    ws: &mut WebSocket,
+    mut frames: UnboundedReceiver<ToPage>,
+    session: &Sender<Inbound>,
+) -> Gone {
+    let mut pings = interval(PING_EVERY);
+    let mut sent: HashMap<u64, Instant> = HashMap::new();
+    let mut next_id = OPENING_PINGS;
+    let mut heard = Instant::now();
+    loop {
+        tokio::select! {
+            message = receive(ws) => {
+                let Some((message, at)) = message else { return Gone::Page };
+                heard = at;
+                let inbound = match message {
+                    FromPage::Pong { id, at: browser_ms } => match sent.remove(&id) {
+                        Some(sent) => Inbound::Pong { sent, received: at, browser_ms },
+                        None => continue,
+                    },
+                    message => Inbound::Page(message),
+                };
+                if session.send(inbound).is_err() {
+                    return Gone::Session;
+                }
+            }
+            frame = frames.recv() => {
+                let Some(frame) = frame else { return Gone::Session };
+                let last = matches!(frame, ToPage::End { .. });
+                if send(ws, &frame).await.is_err() {
+                    return Gone::Page;
+                }
+                if last {
+                    return Gone::Session;
+                }
+            }
+            _ = pings.tick() => {
+                if heard.elapsed() > SILENT_FOR {
+                    return Gone::Page;
+                }
+                sent.retain(|_, at| at.elapsed() < SILENT_FOR);
+                sent.insert(next_id, Instant::now());
+                if send(ws, &ToPage::Ping { id: next_id }).await.is_err() {
+                    return Gone::Page;
+                }
+                next_id += 1;
+            }
+        }
+    }
+}

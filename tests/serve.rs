@@ -1,0 +1,270 @@
+//! `mvx serve` with real WebSocket clients that play the page's part: a whole session
+//! with its timing checked against the page's own stamps, refusals, a resumed session,
+//! and a clean stop on SIGTERM.
+
+#[path = "support/served.rs"]
+mod served;
+
+use std::path::Path;
+
+use mvx::session::{self, EventKind, SessionOutcome};
+use served::{Page, Server, get};
+
+const FLOW: &str = "flows/espresso-three-menus.yaml";
+
+fn the_session(dir: &Path) -> session::Session {
+    let (files, _) = session::discover(&[dir.to_owned()]);
+    assert_eq!(files.len(), 1, "{files:?}");
+    session::read(&files[0]).expect("the session file loads")
+}
+
+/// Plays the espresso flow to its verdicts; returns (hesitation the page measured,
+/// step) for each choice, the truth to compare the recording with.
+async fn play_to_the_end(page: &mut Page) -> Vec<(f64, &'static str)> {
+    let mut truth = Vec::new();
+    let steps = [
+        ("Where do you tap?", "1", "home"),
+        ("Which list would you open?", "2", "drinks"),
+        ("Pick your drink.", "1", "classics"),
+        ("The machine preselects a double", "1", "strength"),
+    ];
+    for (i, (text, key, step)) in steps.into_iter().enumerate() {
+        let shown = page.wait_for(text).await;
+        page.idle(150 + 70 * i as u64).await;
+        let pressed = page.press(key).await;
+        truth.push((pressed - shown, step));
+    }
+    page.wait_for("Brewing").await;
+    page.press("Enter").await;
+    page.wait_for("Could you get the espresso").await;
+    page.press("1").await;
+    page.wait_for("how easy or difficult").await;
+    page.press("6").await;
+    page.wait_for("change one thing").await;
+    for key in ["N", "o", "n", "e", "Enter"] {
+        page.press(key).await;
+    }
+    page.wait_for("Thank you for taking part").await;
+    page.press("Enter").await;
+    truth
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_plays_to_the_verdicts_with_browser_timing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(
+        FLOW,
+        dir.path(),
+        &["--participants", "P01", "--researcher", "ana"],
+    );
+    assert!(server.links[0].starts_with("http://127.0.0.1:"));
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    let truth = play_to_the_end(&mut page).await;
+    let (kind, text) = page.wait_said().await;
+    assert_eq!(
+        (kind.as_str(), text.as_str()),
+        ("end", "Thank you! You may close this page.")
+    );
+    server.wait_for("P01      finished: complete");
+    let recorded = the_session(dir.path());
+    assert_eq!(recorded.header.participant, "P01");
+    assert_eq!(recorded.header.researcher.as_deref(), Some("ana"));
+    let transport = recorded
+        .header
+        .transport
+        .as_ref()
+        .expect("a transport block");
+    assert_eq!(transport.kind, "web");
+    assert!(transport.rtt_ms.median < 50.0, "{transport:?}");
+    assert_eq!(recorded.header.terminal.cols, 100);
+    let choices: Vec<(u64, &str)> = recorded
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Choose { step, timing, .. } => Some((timing.hesitation_ms, step.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(choices.len(), truth.len(), "{:?}", recorded.events);
+    for ((recorded, step), (true_ms, true_step)) in choices.iter().zip(&truth) {
+        assert_eq!(step, true_step);
+        let error = *recorded as f64 - true_ms;
+        assert!(
+            error.abs() <= 1.0,
+            "{step}: recorded {recorded} ms, the page measured {true_ms:.2} ms"
+        );
+    }
+    let last = &recorded.events.last().expect("events").kind;
+    assert_eq!(
+        last,
+        &EventKind::SessionEnd {
+            outcome: SessionOutcome::Complete
+        }
+    );
+    let answers = recorded
+        .events
+        .iter()
+        .filter(|e| e.kind.name() == "answer")
+        .count();
+    assert_eq!(answers, 3);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn links_are_refused_while_open_elsewhere_and_once_spent() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--invites", "1"]);
+    let link = &server.links[0];
+    let mut first = Page::open(link, 100, 30).await;
+    first.wait_for("Where do you tap?").await;
+    let mut second = Page::open(link, 100, 30).await;
+    let (kind, text) = second.wait_said().await;
+    assert_eq!(
+        (kind.as_str(), text.as_str()),
+        ("busy", "This link is open in another window.")
+    );
+    play_to_the_end(&mut first).await;
+    first.wait_said().await;
+    server.wait_for("finished: complete");
+    let mut again = Page::open(link, 100, 30).await;
+    let (kind, text) = again.wait_said().await;
+    assert_eq!(
+        (kind.as_str(), text.as_str()),
+        ("end", "This link has already been used.")
+    );
+    assert_eq!(
+        the_session(dir.path())
+            .events
+            .iter()
+            .filter(|e| e.kind.name() == "session_end")
+            .count(),
+        1
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dropped_connection_resumes_with_the_gap_left_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P02"]);
+    let link = &server.links[0];
+    let mut page = Page::open(link, 100, 30).await;
+    let shown = page.wait_for("Where do you tap?").await;
+    page.idle(200).await;
+    let before = page.now() - shown;
+    page.close().await;
+    server.wait_for("P02      disconnected");
+    std::thread::sleep(std::time::Duration::from_millis(700));
+    let mut page = Page::open(link, 90, 28).await;
+    page.offset_ms = 5_000.0; // a reloaded page's clock starts again
+    page.wait_for("Where do you tap?").await;
+    let back = page.last_shown;
+    page.idle(100).await;
+    let pressed = page.press("1").await;
+    page.wait_for("Which list would you open?").await;
+    server.wait_for("P02      on drinks");
+    let recorded = the_session(dir.path());
+    let kinds: Vec<&str> = recorded.events.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(
+        kinds[..5],
+        ["task_start", "show", "disconnect", "resume", "choose"],
+        "{kinds:?}"
+    );
+    let EventKind::Resume { paused_ms } = recorded.events[3].kind else {
+        panic!("a resume")
+    };
+    assert!(paused_ms >= 700, "the gap: {paused_ms} ms");
+    let Some(timing) = recorded.events.iter().find_map(|e| match &e.kind {
+        EventKind::Choose { timing, .. } => Some(*timing),
+        _ => None,
+    }) else {
+        panic!("a choice")
+    };
+    // Time on the screen before the drop, plus after the page was back, give or take
+    // the moments around the drop that neither side can see.
+    let seen = before + (pressed - back);
+    let error = timing.hesitation_ms as f64 - seen;
+    assert!(
+        error.abs() < 60.0,
+        "recorded {timing:?}, seen for {seen:.0} ms"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_saves_every_live_session_as_aborted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut server = Server::start(FLOW, dir.path(), &["--invites", "2"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    server.signal("TERM");
+    let (kind, _) = page.wait_said().await;
+    assert_eq!(kind, "end");
+    assert_eq!(server.wait(), Some(0));
+    let recorded = the_session(dir.path());
+    let kinds: Vec<&EventKind> = recorded.events.iter().map(|e| &e.kind).collect();
+    assert!(
+        kinds.contains(&&EventKind::Abort {
+            reason: "SIGTERM".into()
+        }),
+        "{kinds:?}"
+    );
+    assert_eq!(
+        kinds.last(),
+        Some(&&EventKind::SessionEnd {
+            outcome: SessionOutcome::Aborted
+        })
+    );
+}
+
+#[test]
+fn unknown_codes_get_a_plain_404_then_429_and_the_page_a_strict_policy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &[]);
+    let link = &server.links[0];
+    let base = &link[..link.find("/p/").expect("a link")];
+    let (status, head, body) = get(link);
+    assert_eq!(status, 200);
+    assert!(
+        head.contains("content-security-policy: default-src 'none'; script-src 'self';"),
+        "{head}"
+    );
+    assert!(!body.contains("<script>"), "no inline script");
+    let (status, head, _) = get(&format!("{base}/assets/xterm.js"));
+    assert_eq!(status, 200);
+    assert!(head.contains("text/javascript"));
+    for path in [
+        "/assets/../Cargo.toml",
+        "/assets/Cargo.toml",
+        "/",
+        "/flows/espresso-three-menus.yaml",
+    ] {
+        assert_eq!(get(&format!("{base}{path}")).0, 404, "{path}");
+    }
+    let wrong = format!("{base}/p/{}", "0".repeat(32));
+    let (status, _, body) = get(&wrong);
+    assert_eq!((status, body.as_str()), (404, "Not found\n"));
+    let statuses: Vec<u16> = (0..25).map(|_| get(&wrong).0).collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        6,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        get(link).0,
+        429,
+        "a guesser is refused even a right code for a minute"
+    );
+}
+
+#[test]
+fn more_participants_are_invited_from_the_servers_terminal() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut server = Server::start(FLOW, dir.path(), &["--participants", "P01,P02"]);
+    assert_eq!(server.links.len(), 2);
+    server.command("invite P13");
+    let line = server.wait_for("P13 ");
+    let link = line.split_whitespace().nth(1).expect("a link");
+    assert_eq!(get(link).0, 200);
+    server.command("invite P13");
+    server.wait_for("cannot invite: P13 is already invited");
+    server.command("list");
+    server.wait_for("P02      waiting");
+}

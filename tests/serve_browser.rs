@@ -1,0 +1,320 @@
+//! The participant's journey in a real browser: headless Chromium, driven through the
+//! DevTools protocol, opens an invitation and plays to the verdicts with key presses;
+//! a spent link is refused; a reload resumes the session where it was.
+//!
+//! Needs `chromium` (Debian's package; `.ci/run` installs it). Without it the tests say
+//! so and pass, except under CI, where they fail.
+#![allow(clippy::disallowed_methods)] // the driver waits with deadlines
+
+#[path = "support/served.rs"]
+mod served;
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use futures_util::{SinkExt, StreamExt};
+use mvx::session::{self, EventKind, SessionOutcome};
+use serde_json::{Value, json};
+use served::{DEADLINE, Server, get};
+use tokio_tungstenite::tungstenite::Message;
+
+const FLOW: &str = "flows/espresso-three-menus.yaml";
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A headless Chromium and a DevTools connection to its page.
+struct Browser {
+    child: Child,
+    devtools: Socket,
+    next_id: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn chromium() -> Option<PathBuf> {
+    let name = std::env::var("MVX_CHROMIUM").unwrap_or_else(|_| "chromium".into());
+    let found = Command::new("sh")
+        .args(["-c", &format!("command -v {name}")])
+        .output()
+        .ok()?;
+    let path = String::from_utf8_lossy(&found.stdout).trim().to_owned();
+    if path.is_empty() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must have chromium: .ci/run installs it"
+        );
+        eprintln!("chromium is not installed: browser tests skipped");
+        return None;
+    }
+    Some(PathBuf::from(path))
+}
+
+impl Browser {
+    async fn launch(binary: &Path) -> Browser {
+        let profile = tempfile::tempdir().expect("a profile folder");
+        let mut child = Command::new(binary)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--remote-debugging-port=0",
+                "--window-size=1000,700",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("chromium starts");
+        let stderr = child.stderr.take().expect("stderr");
+        let (found, port) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut found = Some(found);
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                if let Some(url) = line.split("DevTools listening on ").nth(1)
+                    && let Some(sender) = found.take()
+                {
+                    let port = url.split(':').nth(2).and_then(|p| p.split('/').next());
+                    let _ = sender.send(port.unwrap_or_default().to_owned());
+                }
+            }
+        });
+        let port = port
+            .recv_timeout(DEADLINE)
+            .expect("chromium's DevTools port");
+        let (_, _, targets) = get(&format!("http://127.0.0.1:{port}/json/list"));
+        let targets: Vec<Value> = serde_json::from_str(&targets).expect("targets");
+        let page = targets
+            .iter()
+            .find(|t| t["type"] == "page")
+            .and_then(|t| t["webSocketDebuggerUrl"].as_str())
+            .expect("a page target");
+        let (devtools, _) = tokio_tungstenite::connect_async(page)
+            .await
+            .expect("DevTools connects");
+        Browser {
+            child,
+            devtools,
+            next_id: 0,
+            _profile: profile,
+        }
+    }
+
+    /// Calls a DevTools method and returns its result.
+    async fn call(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        let message = json!({"id": id, "method": method, "params": params});
+        self.devtools
+            .send(Message::Text(message.to_string().into()))
+            .await
+            .expect("sent to DevTools");
+        loop {
+            let Some(Ok(Message::Text(text))) = self.devtools.next().await else {
+                panic!("DevTools closed")
+            };
+            let answer: Value = serde_json::from_str(&text).expect("JSON");
+            if answer["id"] == id {
+                assert!(answer.get("error").is_none(), "{method}: {answer}");
+                return answer["result"].clone();
+            }
+        }
+    }
+
+    async fn open(&mut self, url: &str) {
+        self.call("Page.navigate", json!({"url": url})).await;
+    }
+
+    async fn eval(&mut self, expression: &str) -> String {
+        let result = self
+            .call(
+                "Runtime.evaluate",
+                json!({"expression": expression, "returnByValue": true}),
+            )
+            .await;
+        result["result"]["value"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// What the page shows: the terminal's rows and the status line.
+    async fn text(&mut self) -> String {
+        self.eval(
+            "(document.querySelector('.xterm-rows')?.innerText ?? '') + '\\n' + \
+             (document.getElementById('status')?.innerText ?? '')",
+        )
+        .await
+    }
+
+    async fn wait_for(&mut self, text: &str) {
+        let start = Instant::now();
+        loop {
+            let shown = self.text().await;
+            if shown.contains(text) {
+                return;
+            }
+            assert!(start.elapsed() < DEADLINE, "no {text:?} in:\n{shown}");
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
+    }
+
+    /// Presses a key as a person would: down, then up.
+    async fn press(&mut self, key: &str) {
+        let (code, text) = match key {
+            "Enter" => (13, "\r".to_owned()),
+            c => (
+                c.chars()
+                    .next()
+                    .map_or(0, |c| c.to_ascii_uppercase() as u32),
+                c.to_owned(),
+            ),
+        };
+        let down = json!({"type": "keyDown", "key": key, "text": text,
+            "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code});
+        self.call("Input.dispatchKeyEvent", down).await;
+        let up = json!({"type": "keyUp", "key": key, "windowsVirtualKeyCode": code});
+        self.call("Input.dispatchKeyEvent", up).await;
+    }
+
+    async fn screenshot(&mut self, to: &Path) {
+        let shot = self
+            .call("Page.captureScreenshot", json!({"format": "png"}))
+            .await;
+        let data = shot["data"].as_str().expect("a screenshot");
+        std::fs::write(to, base64(data)).expect("screenshot written");
+    }
+}
+
+/// Base64 as DevTools sends screenshots (standard alphabet, padded).
+fn base64(text: &str) -> Vec<u8> {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::new();
+    for byte in text.bytes().filter(|b| *b != b'=') {
+        let Some(value) = ALPHABET.iter().position(|a| *a == byte) else {
+            continue;
+        };
+        bits = (bits << 6) | value as u32;
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push((bits >> count) as u8);
+        }
+    }
+    out
+}
+
+fn sessions_of(dir: &Path, participant: &str) -> session::Session {
+    let (files, _) = session::discover(&[dir.to_owned()]);
+    let file = files
+        .iter()
+        .find(|f| f.to_string_lossy().contains(participant))
+        .expect("the participant's session file");
+    session::read(file).expect("the session loads")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes() {
+    let Some(binary) = chromium() else { return };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "B01,B02"]);
+    let mut browser = Browser::launch(&binary).await;
+
+    browser.open(&server.links[0]).await;
+    browser.wait_for("Where do you tap?").await;
+    let shot = Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-browser.png");
+    browser.screenshot(&shot).await;
+    for (key, next) in [
+        ("1", "Which list would you open?"),
+        ("2", "Pick your drink."),
+        ("1", "The machine preselects a double"),
+        ("1", "Brewing"),
+        ("Enter", "Could you get the espresso"),
+        ("1", "how easy or difficult"),
+        ("6", "change one thing"),
+    ] {
+        browser.press(key).await;
+        browser.wait_for(next).await;
+    }
+    for key in ["N", "o", "n", "e", "Enter"] {
+        browser.press(key).await;
+    }
+    browser.wait_for("Thank you for taking part").await;
+    browser.press("Enter").await;
+    browser
+        .wait_for("Thank you! You may close this page.")
+        .await;
+    server.wait_for("B01      finished: complete");
+    let played = sessions_of(dir.path(), "B01");
+    let transport = played.header.transport.as_ref().expect("a transport block");
+    assert!(transport.user_agent.contains("Chrome"), "{transport:?}");
+    assert_eq!(
+        played.events.last().map(|e| &e.kind),
+        Some(&EventKind::SessionEnd {
+            outcome: SessionOutcome::Complete
+        })
+    );
+    let chosen: Vec<&str> = played
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Choose { choice, .. } => Some(choice.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        chosen,
+        [
+            "Drinks",
+            "Coffee classics",
+            "Espresso",
+            "Switch to single, then Brew"
+        ]
+    );
+
+    // The spent link, opened again.
+    browser.open(&server.links[0]).await;
+    browser.wait_for("This link has already been used.").await;
+
+    // A reload in the middle of a session resumes it.
+    browser.open(&server.links[1]).await;
+    browser.wait_for("Where do you tap?").await;
+    browser.press("1").await;
+    browser.wait_for("Which list would you open?").await;
+    browser.call("Page.reload", json!({})).await;
+    browser.wait_for("Which list would you open?").await;
+    server.wait_for("B02      back");
+    browser.press("2").await;
+    browser.wait_for("Pick your drink.").await;
+    server.wait_for("B02      on classics");
+    let resumed = sessions_of(dir.path(), "B02");
+    let kinds: Vec<&str> = resumed.events.iter().map(|e| e.kind.name()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "task_start",
+            "show",
+            "choose",
+            "show",
+            "disconnect",
+            "resume",
+            "choose",
+            "show"
+        ]
+    );
+}
