@@ -2,7 +2,7 @@
 //! Markdown, HTML, the review and the text fields of JSON all print through here, so a
 //! figure reads the same wherever it is shown (docs/report.md, "How figures are written").
 
-use crate::stats::{Interval, TestResult};
+use crate::stats::{Interval, TestKind, TestResult};
 
 /// Between the steps of a path, and of a funnel.
 pub const ARROW: &str = " → ";
@@ -29,6 +29,33 @@ fn fixed(x: f64, decimals: usize) -> String {
     }
 }
 
+/// A figure to `decimals` places: `72.5`, `0.43`; never `-0.0`.
+pub fn number(x: f64, decimals: usize) -> String {
+    fixed(x, decimals)
+}
+
+/// A difference to `decimals` places with its sign, `+1.40`, `-0.30`; a value that
+/// rounds to zero takes no sign: `0.00`.
+pub fn signed(x: f64, decimals: usize) -> String {
+    let text = fixed(x, decimals);
+    let zero = text.bytes().all(|b| b == b'0' || b == b'.');
+    if zero || text.starts_with('-') {
+        text
+    } else {
+        format!("+{text}")
+    }
+}
+
+/// An NPS, on -100..100, in whole points with its sign: `+30`, `0`, `-71`.
+pub fn nps(score: f64) -> String {
+    signed(score, 0)
+}
+
+/// How many times another figure: `1.3×`, `0.53×`.
+pub fn multiple(x: f64, decimals: usize) -> String {
+    format!("{}×", fixed(x, decimals))
+}
+
 /// Seconds to a tenth: `6.2 s`.
 pub fn seconds(s: f64) -> String {
     format!("{} s", fixed(s, 1))
@@ -39,14 +66,9 @@ pub fn seconds_or_missing(s: Option<f64>) -> String {
     or_missing(s.map(seconds))
 }
 
-/// A difference in seconds, always signed: `+1.4 s`, `-9.6 s`.
+/// A difference in seconds, signed: `+1.4 s`, `-9.6 s`; `0.0 s` when it rounds to zero.
 pub fn seconds_difference(s: f64) -> String {
-    let text = seconds(s);
-    if text.starts_with('-') {
-        text
-    } else {
-        format!("+{text}")
-    }
+    format!("{} s", signed(s, 1))
 }
 
 /// A share from 0 to 1 as a whole percentage: `88%`.
@@ -54,11 +76,10 @@ pub fn percent(share: f64) -> String {
     format!("{}%", fixed(share * 100.0, 0))
 }
 
-/// A difference between two shares in percentage points, signed: `+38 points`.
+/// A difference between two shares in percentage points, signed: `+38 points`; `0
+/// points` when it rounds to zero.
 pub fn points(difference: f64) -> String {
-    let text = fixed(difference * 100.0, 0);
-    let sign = if text.starts_with('-') { "" } else { "+" };
-    format!("{sign}{text} points")
+    format!("{} points", signed(difference * 100.0, 0))
 }
 
 /// What a zero-width interval says: every value was the same, so there is no spread to show.
@@ -114,19 +135,22 @@ pub fn p_value(p: f64) -> String {
     }
 }
 
-/// A test and its result in one line: `N-1 z = 1.57, p = 0.117`, or [`MISSING`].
+/// A test named with its result in one line: `N-1 z = 1.57, p = 0.117`, `Fisher–Irwin
+/// exact, p = 0.167`, `Welch t = -6.39, df = 3.6, p = 0.005`, or [`MISSING`].
 pub fn test(test: Option<TestResult>) -> String {
     let Some(t) = test else {
         return MISSING.into();
     };
     let p = p_value(t.p_value);
-    match t.df {
-        Some(df) => format!(
-            "Welch t = {}, df = {}, {p}",
-            fixed(t.statistic, 2),
-            fixed(df, 1)
-        ),
-        None => format!("N-1 z = {}, {p}", fixed(t.statistic, 2)),
+    let statistic = t.statistic.map(|s| fixed(s, 2)).unwrap_or_default();
+    match (t.kind, t.df) {
+        (TestKind::Welch, Some(df)) => {
+            format!("Welch t = {statistic}, df = {}, {p}", fixed(df, 1))
+        }
+        (TestKind::Welch, None) => format!("Welch t = {statistic}, {p}"),
+        (TestKind::NMinusOne, _) => format!("N-1 z = {statistic}, {p}"),
+        (TestKind::AdjustedWald, _) => format!("adjusted-Wald z = {statistic}, {p}"),
+        (TestKind::FisherIrwin, _) => format!("Fisher–Irwin exact, {p}"),
     }
 }
 
@@ -161,14 +185,26 @@ mod tests {
             (seconds_or_missing(Some(1.05)), "1.1 s"),
             (seconds_difference(1.44), "+1.4 s"),
             (seconds_difference(-9.6), "-9.6 s"),
-            (seconds_difference(-0.01), "+0.0 s"),
+            (seconds_difference(-0.01), "0.0 s"),
+            (seconds_difference(0.04), "0.0 s"),
             (percent(0.875), "88%"),
             (percent(1.0), "100%"),
             (percent(0.0), "0%"),
             (points(0.375), "+38 points"),
             (points(-0.5), "-50 points"),
-            (points(0.0), "+0 points"),
-            (points(-0.001), "+0 points"),
+            (points(0.0), "0 points"),
+            (points(-0.001), "0 points"),
+            (points(0.004), "0 points"),
+            (nps(0.0), "0"),
+            (nps(-0.4), "0"),
+            (nps(30.0), "+30"),
+            (nps(-71.43), "-71"),
+            (signed(-1.0, 2), "-1.00"),
+            (signed(0.004, 2), "0.00"),
+            (signed(2.6, 2), "+2.60"),
+            (number(72.5, 1), "72.5"),
+            (number(-0.01, 1), "0.0"),
+            (multiple(1.25, 1), "1.2×"),
         ] {
             assert_eq!(text, expected);
         }
@@ -195,19 +231,34 @@ mod tests {
     #[test]
     fn p_values_and_tests() {
         let welch = TestResult {
-            statistic: -6.391,
+            kind: TestKind::Welch,
+            statistic: Some(-6.391),
             df: Some(3.62),
             p_value: 0.00467,
         };
         let n_minus_one = TestResult {
-            statistic: 1.5714,
+            kind: TestKind::NMinusOne,
+            statistic: Some(1.5714),
             df: None,
             p_value: 0.1166,
         };
         let tiny = TestResult {
-            statistic: 4.2,
+            kind: TestKind::NMinusOne,
+            statistic: Some(4.2),
             df: None,
             p_value: 0.00002,
+        };
+        let fisher = TestResult {
+            kind: TestKind::FisherIrwin,
+            statistic: None,
+            df: None,
+            p_value: 1.0 / 6.0,
+        };
+        let nps = TestResult {
+            kind: TestKind::AdjustedWald,
+            statistic: Some(-2.11),
+            df: None,
+            p_value: 0.0349,
         };
         for (text, expected) in [
             (p_value(0.1166), "p = 0.117"),
@@ -219,6 +270,8 @@ mod tests {
             (test(Some(welch)), "Welch t = -6.39, df = 3.6, p = 0.005"),
             (test(Some(n_minus_one)), "N-1 z = 1.57, p = 0.117"),
             (test(Some(tiny)), "N-1 z = 4.20, p < 0.001"),
+            (test(Some(fisher)), "Fisher–Irwin exact, p = 0.167"),
+            (test(Some(nps)), "adjusted-Wald z = -2.11, p = 0.035"),
             (test(None), "–"),
         ] {
             assert_eq!(text, expected);

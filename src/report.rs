@@ -62,6 +62,9 @@ pub struct FlowReport {
     pub mixed_versions: Vec<String>,
     /// Participants with more than one session of this flow.
     pub repeated: Vec<Repeated>,
+    /// The `--baseline` asked for when this flow has no such variant, so its variants
+    /// were compared with the default baseline instead.
+    pub baseline_not_found: Option<String>,
     /// Each other variant compared with the baseline.
     pub comparisons: Vec<Comparison>,
 }
@@ -190,10 +193,20 @@ impl ReportBuilder {
                         .cmp(&b.variant)
                         .then(b.sessions.total.cmp(&a.sessions.total))
                 });
+                let comparisons = comparison::compare_all(&versions, baseline);
+                let baseline_not_found = baseline
+                    .filter(|wanted| {
+                        !comparisons.is_empty()
+                            && !versions
+                                .iter()
+                                .any(|v| v.variant.as_deref() == Some(*wanted))
+                    })
+                    .map(str::to_owned);
                 FlowReport {
                     mixed_versions: mixed(&versions),
                     repeated: repeated(played, &flow),
-                    comparisons: comparison::compare_all(&versions, baseline),
+                    baseline_not_found,
+                    comparisons,
                     flow,
                     title,
                     versions,

@@ -6,14 +6,16 @@
 mod compare;
 mod difference;
 mod interval;
+mod proportions;
 mod quantile;
 mod questionnaire;
 
-pub use compare::{TestResult, n_minus_one_two_proportion, welch_t};
+pub use compare::{TestKind, TestResult, n_minus_one_two_proportion, welch_t};
 pub use difference::{
     NpsCounts, agresti_caffo, geometric_mean_ratio, holm, nps_difference, welch_difference,
 };
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
+pub use proportions::{fisher_irwin, two_proportions};
 pub use quantile::{median, quantile};
 pub use questionnaire::{csat_top_two, nps, sus_score, umux_lite};
 

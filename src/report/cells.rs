@@ -36,7 +36,11 @@ fn share(s: &Share) -> String {
 }
 
 fn mean(m: &Mean, decimals: usize) -> String {
-    format!("{:.decimals$}{}", m.mean, format::small_n(m.n))
+    format!(
+        "{}{}",
+        format::number(m.mean, decimals),
+        format::small_n(m.n)
+    )
 }
 
 /// A task's row, every cell in words; the task's id is the first cell, unescaped.
@@ -112,11 +116,23 @@ pub fn repeated(flow: &FlowReport, counting: &Counting) -> Option<String> {
     ))
 }
 
+/// What was done when `--baseline` named a variant this flow does not have; each
+/// renderer sets the names its own way with `id`.
+pub fn baseline_not_found(flow: &FlowReport, id: impl Fn(&str) -> String) -> Option<String> {
+    let wanted = flow.baseline_not_found.as_ref()?;
+    let used = &flow.comparisons.first()?.baseline.variant;
+    Some(format!(
+        "This flow has no variant {} (--baseline); its variants are compared with {}, the first named variant, instead.",
+        id(wanted),
+        id(used)
+    ))
+}
+
 /// A mean with its interval: `72.5 (65.1–79.9), n = 12`.
 pub fn mean_with_interval(m: &Mean, decimals: usize) -> String {
     format!(
-        "{:.decimals$} ({}), n = {}",
-        m.mean,
+        "{} ({}), n = {}",
+        format::number(m.mean, decimals),
         or_missing(m.interval.map(|i| format::interval(i, decimals))),
         m.n
     )

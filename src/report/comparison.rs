@@ -2,13 +2,16 @@
 //! the difference with its 95% interval, a test, Holm's adjustment when several variants
 //! face one baseline, and what it all says, in words a researcher can defend.
 
+mod difference;
 mod rows;
+
+pub use difference::{Difference, DifferenceKind};
 
 use serde::{Serialize, Serializer};
 
 use super::figures::FlowVersion;
-use crate::format::{self, p_value, points, seconds};
-use crate::stats::{self, Interval, TestResult};
+use crate::format::{self, p_value, seconds};
+use crate::stats::{self, TestResult};
 
 /// Below this p-value (Holm-adjusted where adjusted) a difference is reported as one.
 const ALPHA: f64 = 0.05;
@@ -25,7 +28,9 @@ pub struct Side {
 }
 
 impl Side {
-    /// `one-menu (flow file 3fa9c2e1…, N = 12; 3 sessions of other versions left out)`.
+    /// `one-menu (flow file 3fa9c2e1…, 12 sessions; 3 sessions of other versions left
+    /// out)`: sessions, where each figure of the table counts its own units (attempts,
+    /// answers).
     pub fn label(&self) -> String {
         let sha: String = self.sha256.chars().take(8).collect();
         let left_out = match self.left_out {
@@ -33,12 +38,18 @@ impl Side {
             1 => "; 1 session of another version left out".into(),
             n => format!("; {n} sessions of other versions left out"),
         };
-        format!(
-            "{} (flow file {sha}…, N = {}{left_out})",
-            self.variant, self.sessions
-        )
+        let sessions = match self.sessions {
+            1 => "1 session".to_owned(),
+            n => format!("{n} sessions"),
+        };
+        format!("{} (flow file {sha}…, {sessions}{left_out})", self.variant)
     }
 }
+
+/// What the rows of a comparison count, said under its heading: sessions in the header,
+/// attempts and answers in the rows.
+pub const UNITS: &str =
+    "Completion counts counted attempts, time successful attempts, questions their answers.";
 
 /// A variant compared with the baseline.
 #[derive(Debug, Serialize)]
@@ -126,8 +137,13 @@ pub enum Amount {
         value: f64,
         n: usize,
     },
-    /// A score on 0-100 (SUS, UMUX-Lite) or -100..100 (NPS).
+    /// A score on 0-100 (SUS, UMUX-Lite).
     Score {
+        value: f64,
+        n: usize,
+    },
+    /// An NPS, -100..100, written as NPS is everywhere: `+30`.
+    Nps {
         value: f64,
         n: usize,
     },
@@ -140,74 +156,15 @@ impl Amount {
         match self {
             Amount::Share { count, of } => format!("{count}/{of}"),
             Amount::Seconds { value, n } => format!("{}{}", seconds(value), format::small_n(n)),
-            Amount::Mean { value, n } => format!("{value:.2}{}", format::small_n(n)),
-            Amount::Score { value, n } => format!("{value:.1}{}", format::small_n(n)),
+            Amount::Mean { value, n } => {
+                format!("{}{}", format::number(value, 2), format::small_n(n))
+            }
+            Amount::Score { value, n } => {
+                format!("{}{}", format::number(value, 1), format::small_n(n))
+            }
+            Amount::Nps { value, n } => format!("{}{}", format::nps(value), format::small_n(n)),
             Amount::None => format::MISSING.into(),
         }
-    }
-}
-
-/// Variant minus baseline, with its 95% interval.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Difference {
-    pub kind: DifferenceKind,
-    pub value: f64,
-    pub interval: Interval,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DifferenceKind {
-    /// Between two shares, as a fraction (Agresti-Caffo interval).
-    Points,
-    /// The variant's geometric mean time over the baseline's.
-    Ratio,
-    /// Between two means (Welch interval), with this many decimals.
-    Mean(usize),
-    /// Between two NPS, in points (adjusted-Wald interval).
-    NpsPoints,
-}
-
-impl Difference {
-    fn end(self, x: f64) -> String {
-        match self.kind {
-            DifferenceKind::Points => points(x),
-            DifferenceKind::Ratio => format!("{x:.2}×"),
-            DifferenceKind::Mean(decimals) => signed(x, decimals),
-            DifferenceKind::NpsPoints => format!("{} points", signed(x, 0)),
-        }
-    }
-
-    /// `+12 points (-5 points to +30 points)`.
-    pub fn text(self) -> String {
-        format!(
-            "{} ({} to {})",
-            self.end(self.value),
-            self.end(self.interval.low),
-            self.end(self.interval.high)
-        )
-    }
-
-    /// `the difference is somewhere between -40 points and +15 points`; for times, `the
-    /// variant took somewhere between 1.26× and 2.53× the baseline's time`.
-    pub fn between(self, somewhere: bool) -> String {
-        let (low, high) = (self.end(self.interval.low), self.end(self.interval.high));
-        let somewhere = if somewhere { "somewhere " } else { "" };
-        match self.kind {
-            DifferenceKind::Ratio => {
-                format!("the variant took {somewhere}between {low} and {high} the baseline's time")
-            }
-            _ => format!("the difference is {somewhere}between {low} and {high}"),
-        }
-    }
-}
-
-fn signed(x: f64, decimals: usize) -> String {
-    let text = format!("{x:+.decimals$}");
-    // A value that rounds to zero is written without its sign.
-    if text[1..].bytes().all(|b| b == b'0' || b == b'.') {
-        text[1..].to_owned()
-    } else {
-        text
     }
 }
 
@@ -236,14 +193,10 @@ impl ComparedFigure {
         format!("{} {}", id(&self.subject), self.measure.words())
     }
 
-    /// The test and its result: `N-1 z = 2.13, p = 0.033`, `Welch t = …`; NPS differences
-    /// are tested on Rocks's adjusted-Wald z.
+    /// The test named, and its result: `N-1 z = 2.13, p = 0.033`, `Fisher–Irwin exact,
+    /// p = 0.167`, `Welch t = …`, `adjusted-Wald z = …`.
     pub fn test_text(&self) -> String {
-        let text = format::test(self.test);
-        match self.measure {
-            Measure::Nps => text.replace("N-1 z", "adjusted-Wald z"),
-            _ => text,
-        }
+        format::test(self.test)
     }
 
     /// The p the verdict rests on: adjusted where adjusted.
@@ -253,24 +206,28 @@ impl ComparedFigure {
 
     /// The verdict in words, with the p it rests on and the interval of the difference.
     pub fn verdict_text(&self) -> String {
-        let p_words = |p: f64| match self.p_adjusted {
-            Some(_) => format!("Holm-adjusted {}", p_value(p)),
-            None => p_value(p),
+        let holm = self.p_adjusted.is_some();
+        let p_words = |p: f64| match holm {
+            true => format!("Holm-adjusted {}", p_value(p)),
+            false => p_value(p),
+        };
+        let range = |somewhere| {
+            self.difference
+                .and_then(|d| d.between(somewhere, holm))
+                .map(|b| format!("; {b}"))
+                .unwrap_or_default()
         };
         match &self.verdict {
             Said::Different { winner, measure, p } => {
-                let by = self
-                    .difference
-                    .map(|d| format!("; {}", d.between(false)))
-                    .unwrap_or_default();
-                format!("{winner} {} ({}{by})", measure.higher(), p_words(*p))
+                format!(
+                    "{winner} {} ({}{})",
+                    measure.higher(),
+                    p_words(*p),
+                    range(false)
+                )
             }
             Said::NoDifference { p } => {
-                let range = self
-                    .difference
-                    .map(|d| format!("; {}", d.between(true)))
-                    .unwrap_or_default();
-                format!("no difference detected ({}{range})", p_words(*p))
+                format!("no difference detected ({}{})", p_words(*p), range(true))
             }
             Said::Untestable(why) => format!("cannot be tested: {why}"),
         }
@@ -287,7 +244,10 @@ impl Serialize for ComparedFigure {
         row.serialize_field("variant", &self.variant.text())?;
         row.serialize_field("difference", &self.difference.map(Difference::text))?;
         row.serialize_field("difference_value", &self.difference.map(|d| d.value))?;
-        row.serialize_field("difference_interval", &self.difference.map(|d| d.interval))?;
+        row.serialize_field(
+            "difference_interval",
+            &self.difference.and_then(|d| d.interval),
+        )?;
         row.serialize_field("test", &self.test)?;
         row.serialize_field("p_adjusted", &self.p_adjusted)?;
         row.serialize_field("verdict", &self.verdict_text())?;

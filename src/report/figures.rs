@@ -139,8 +139,9 @@ impl FrictionReason {
             }
             FrictionReason::Backtracks(share) => format!("{} of visits went back", percent(share)),
             FrictionReason::Hesitation { median_s, ratio } => format!(
-                "median hesitation {}, {ratio:.1}× the typical step",
-                seconds(median_s)
+                "median hesitation {}, {} the typical step",
+                seconds(median_s),
+                format::multiple(ratio, 1)
             ),
         }
     }
@@ -310,7 +311,14 @@ fn paths_and_funnel(tally: &TaskTally) -> (Vec<PathCount>, Vec<(String, usize)>)
             count: *count,
         })
         .collect();
-    paths.sort_by(|a, b| b.count.cmp(&a.count).then(a.path.cmp(&b.path)));
+    // On a tie the shorter path comes first: the funnel should follow the straight way,
+    // not a loop that happened as often.
+    paths.sort_by(|a, b| {
+        b.count
+            .cmp(&a.count)
+            .then(a.path.len().cmp(&b.path.len()))
+            .then(a.path.cmp(&b.path))
+    });
     let funnel = paths
         .iter()
         .find(|p| p.outcome.is_success())

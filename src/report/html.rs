@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::cells::{self, TASK_COLUMNS};
-use super::comparison::Comparison;
+use super::comparison::{self, Comparison};
 use super::escape::escape;
 use super::figures::{FlowVersion, TaskFigures};
 use super::{Counting, FlowReport, Report, Verdict, svg};
@@ -84,6 +84,11 @@ fn render_flow(flow: &FlowReport, counting: &Counting, out: &mut String) {
     if let Some(repeated) = cells::repeated(flow, counting) {
         let _ = write!(out, "<p class=\"warning\">{}</p>", escape(&repeated));
     }
+    if let Some(fallback) =
+        cells::baseline_not_found(flow, |id| format!("<code>{}</code>", escape(id)))
+    {
+        let _ = write!(out, "<p class=\"warning\">Note: {fallback}</p>");
+    }
     if !flow.comparisons.is_empty() {
         completion_chart(flow, out);
     }
@@ -123,11 +128,12 @@ fn completion_chart(flow: &FlowReport, out: &mut String) {
 fn render_comparison(comparison: &Comparison, out: &mut String) {
     let _ = write!(
         out,
-        "<h3>Compared with the baseline: {} vs {}</h3><p>Baseline: {}. Variant: {}.{}</p>",
+        "<h3>Compared with the baseline: {} vs {}</h3><p>Baseline: {}. Variant: {}. {}{}</p>",
         escape(&comparison.variant.variant),
         escape(&comparison.baseline.variant),
         escape(&comparison.baseline.label()),
         escape(&comparison.variant.label()),
+        comparison::UNITS,
         if comparison.holm {
             " p-values are Holm-adjusted across the variants compared with this baseline."
         } else {
@@ -185,9 +191,9 @@ fn render_version(version: &FlowVersion, out: &mut String) {
         for f in &version.friction {
             let _ = write!(
                 out,
-                "<li><code>{}</code> (score {:.2}): {}</li>",
+                "<li><code>{}</code> (score {}): {}</li>",
                 escape(&f.step),
-                f.score,
+                format::number(f.score, 2),
                 escape(&f.reason.text())
             );
         }
@@ -325,7 +331,7 @@ fn render_verdict(verdict: &Verdict, out: &mut String) {
         let ci = scale
             .interval
             .map_or(String::new(), |i| format!(" ({})", interval(i, 2)));
-        let _ = write!(out, "; mean {:.2}{ci}", scale.mean);
+        let _ = write!(out, "; mean {}{ci}", format::number(scale.mean, 2));
     }
     if let Some(standard) = &verdict.standard {
         let _ = write!(out, "; {}", escape(&standard.text()));

@@ -3,7 +3,7 @@
 use std::fmt::Write as _;
 
 use super::cells::{self, TASK_COLUMNS};
-use super::comparison::Comparison;
+use super::comparison::{self, Comparison};
 use super::figures::{FlowVersion, TaskFigures};
 use super::{Counting, FlowReport, Report, Verdict};
 use crate::format::{self, minutes_seconds, or_missing, percent_interval, seconds_or_missing};
@@ -60,6 +60,9 @@ fn render_flow(flow: &FlowReport, counting: &Counting, out: &mut String) {
     if let Some(repeated) = cells::repeated(flow, counting) {
         let _ = writeln!(out, "> **Note:** {}\n", cell(&repeated));
     }
+    if let Some(fallback) = cells::baseline_not_found(flow, |id| format!("`{}`", cell(id))) {
+        let _ = writeln!(out, "> **Note:** {fallback}\n");
+    }
     for version in &flow.versions {
         render_version(version, out);
     }
@@ -71,11 +74,12 @@ fn render_flow(flow: &FlowReport, counting: &Counting, out: &mut String) {
 fn render_comparison(comparison: &Comparison, out: &mut String) {
     let _ = writeln!(
         out,
-        "\n### Compared with the baseline: {} vs {}\n\nBaseline: {}. Variant: {}.",
+        "\n### Compared with the baseline: {} vs {}\n\nBaseline: {}. Variant: {}. {}",
         cell(&comparison.variant.variant),
         cell(&comparison.baseline.variant),
         cell(&comparison.baseline.label()),
-        cell(&comparison.variant.label())
+        cell(&comparison.variant.label()),
+        comparison::UNITS
     );
     if comparison.holm {
         out.push_str(
@@ -139,10 +143,10 @@ fn render_version(version: &FlowVersion, out: &mut String) {
         for (i, f) in version.friction.iter().enumerate() {
             let _ = writeln!(
                 out,
-                "{}. `{}` (score {:.2}): {}",
+                "{}. `{}` (score {}): {}",
                 i + 1,
                 cell(&f.step),
-                f.score,
+                format::number(f.score, 2),
                 f.reason.text()
             );
         }

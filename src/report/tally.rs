@@ -164,7 +164,10 @@ impl Tally {
                 tally.hesitation_ms.push(timing.hesitation_ms as f64);
                 tally.decision_ms.push(timing.decision_ms as f64);
             }
-            EventKind::Continue { step, timing, .. } | EventKind::Input { step, timing, .. } => {
+            // A visit that ends in Esc was hesitated over like any other: its timing counts.
+            EventKind::Continue { step, timing, .. }
+            | EventKind::Input { step, timing, .. }
+            | EventKind::Back { step, timing, .. } => {
                 let tally = self.step(step);
                 tally.hesitation_ms.push(timing.hesitation_ms as f64);
                 tally.decision_ms.push(timing.decision_ms as f64);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::tally::AnswerTally;
-use crate::format::{interval, percent, percent_interval};
+use crate::format::{self, percent, percent_interval};
 use crate::stats::{self, Interval, NpsCounts};
 
 #[derive(Debug, Serialize)]
@@ -13,7 +13,8 @@ pub struct Verdict {
     pub question: String,
     pub answers: usize,
     pub options: Vec<(String, usize)>,
-    /// For yes/no style questions: how many answered "Yes", with its interval.
+    /// For yes/no questions (an answer "Yes" or "No"): how many answered "Yes", with its
+    /// interval; 0 of n when everyone answered "No".
     pub yes: Option<Share>,
     pub scale: Option<Mean>,
     pub distribution: Vec<(i64, usize)>,
@@ -85,11 +86,7 @@ impl Verdict {
             .map(|o| (o.clone(), tally.options[o]))
             .collect();
         let answered = options.iter().map(|(_, n)| n).sum::<usize>();
-        let yes = tally
-            .options
-            .iter()
-            .find(|(o, _)| o.eq_ignore_ascii_case("yes"))
-            .map(|(_, count)| Share::new(*count, answered));
+        let yes = yes_share(&tally.options, answered);
         let mut distribution: BTreeMap<i64, usize> = BTreeMap::new();
         for n in &tally.numbers {
             *distribution.entry(*n as i64).or_default() += 1;
@@ -116,6 +113,22 @@ impl Verdict {
     }
 }
 
+/// The share of "Yes" of a question answered "Yes" or "No" (in any case): a question
+/// everyone answered "No" is still a yes/no question, at 0 of n.
+fn yes_share(options: &BTreeMap<String, usize>, answered: usize) -> Option<Share> {
+    let count = |word: &str| {
+        options
+            .iter()
+            .filter(|(o, _)| o.eq_ignore_ascii_case(word))
+            .map(|(_, n)| *n)
+            .sum::<usize>()
+    };
+    let is_yes_no = options
+        .keys()
+        .any(|o| o.eq_ignore_ascii_case("yes") || o.eq_ignore_ascii_case("no"));
+    is_yes_no.then(|| Share::new(count("yes"), answered))
+}
+
 /// A standard questionnaire's score.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Standard {
@@ -125,8 +138,12 @@ pub enum Standard {
         counts: NpsCounts,
         interval: Option<Interval>,
     },
-    /// SEQ's mean on 1-7, with its interval kept on the scale.
-    Seq(f64, Interval),
+    /// SEQ's mean on 1-7, with its interval kept on the scale (none from one answer).
+    Seq {
+        mean: f64,
+        interval: Option<Interval>,
+        n: usize,
+    },
     /// CSAT: the share of the top two answers of 5, with its adjusted-Wald interval.
     Csat {
         top_two: usize,
@@ -141,10 +158,15 @@ impl Standard {
             Standard::Nps {
                 score, interval, ..
             } => match interval {
-                Some(i) => format!("NPS {score:+.0} ({})", crate::format::interval(i, 0)),
-                None => format!("NPS {score:+.0}"),
+                Some(i) => format!("NPS {} ({})", format::nps(score), format::interval(i, 0)),
+                None => format!("NPS {}", format::nps(score)),
             },
-            Standard::Seq(mean, i) => format!("SEQ {mean:.2} of 7 ({})", interval(i, 2)),
+            Standard::Seq { mean, interval, n } => format!(
+                "SEQ {} of 7 ({}){}",
+                format::number(mean, 2),
+                format::or_missing(interval.map(|i| format::interval(i, 2))),
+                format::small_n(n)
+            ),
             Standard::Csat {
                 top_two,
                 of,
@@ -184,9 +206,11 @@ fn standard_score(question: &str, numbers: &[f64]) -> Option<Standard> {
                 interval: counts.interval(),
             })
         }
-        "seq" => {
-            stats::mean_t_interval(numbers).map(|(m, i)| Standard::Seq(m, i.clamped(1.0, 7.0)))
-        }
+        "seq" => mean_of(numbers, Some((1.0, 7.0))).map(|m| Standard::Seq {
+            mean: m.mean,
+            interval: m.interval,
+            n: m.n,
+        }),
         "csat" => {
             stats::csat_top_two(&answers, 5)?;
             let top_two = answers.iter().filter(|a| **a >= 4).count();

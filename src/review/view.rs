@@ -241,10 +241,10 @@ impl Review {
         lines.push(Line::from("Friction ranking").bold());
         for (i, f) in version.friction.iter().enumerate() {
             lines.push(Line::from(format!(
-                "{}. {} ({:.2}): {}",
+                "{}. {} ({}): {}",
                 i + 1,
                 printable(&f.step),
-                f.score,
+                crate::format::number(f.score, 2),
                 printable(&f.reason.text())
             )));
         }

@@ -1,12 +1,33 @@
-//! Tests that compare two variants, for the small samples user research has.
+//! Tests that compare two variants, for the small samples user research has. Every
+//! statistic is signed as the second sample minus the first: the variant minus the
+//! baseline, as every difference in the report is.
 
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
+/// Which test produced a result; renderers name it in the row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum TestKind {
+    /// Campbell's (2007) N-1 chi-square, as a z.
+    #[serde(rename = "N-1 chi-square")]
+    NMinusOne,
+    /// The Fisher–Irwin exact test, two-sided by Irwin's rule (Campbell 2007).
+    #[serde(rename = "Fisher-Irwin")]
+    FisherIrwin,
+    /// Welch's t-test.
+    #[serde(rename = "Welch t")]
+    Welch,
+    /// The z of Rocks's (2016) adjusted-Wald NPS difference.
+    #[serde(rename = "adjusted-Wald z")]
+    AdjustedWald,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct TestResult {
-    /// z for the proportion test, t for Welch's test.
-    pub statistic: f64,
+    #[serde(rename = "name")]
+    pub kind: TestKind,
+    /// z or t, signed as the second sample minus the first; none for an exact test.
+    pub statistic: Option<f64>,
     /// Degrees of freedom, for t tests.
     pub df: Option<f64>,
     /// Two-sided p-value.
@@ -14,8 +35,8 @@ pub struct TestResult {
 }
 
 /// The N-1 two-proportion test (Campbell 2007; recommended by Sauro & Lewis for
-/// comparing completion rates in small samples): the z of the two-proportion test
-/// scaled by √((N-1)/N), N = n1 + n2.
+/// comparing completion rates in small samples): the z of the two-proportion test of
+/// `x2/n2 - x1/n1` scaled by √((N-1)/N), N = n1 + n2.
 pub fn n_minus_one_two_proportion(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<TestResult> {
     if n1 == 0 || n2 == 0 || x1 > n1 || x2 > n2 {
         return None;
@@ -27,17 +48,22 @@ pub fn n_minus_one_two_proportion(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<
     if spread == 0.0 {
         return None;
     }
-    let z = (x1 as f64 / n1f - x2 as f64 / n2f) * ((total - 1.0) / total).sqrt() / spread.sqrt();
-    let p_value = 2.0 * (1.0 - Normal::standard().cdf(z.abs()));
+    let z = (x2 as f64 / n2f - x1 as f64 / n1f) * ((total - 1.0) / total).sqrt() / spread.sqrt();
     Some(TestResult {
-        statistic: z,
+        kind: TestKind::NMinusOne,
+        statistic: Some(z),
         df: None,
-        p_value,
+        p_value: two_sided_normal(z),
     })
 }
 
-/// Welch's t-test for two samples of unequal variance, with the Welch–Satterthwaite
-/// degrees of freedom (Welch 1947). Used on log task times.
+/// Two-sided p of a standard normal z.
+pub(super) fn two_sided_normal(z: f64) -> f64 {
+    2.0 * (1.0 - Normal::standard().cdf(z.abs()))
+}
+
+/// Welch's t-test of `mean(b) - mean(a)` for two samples of unequal variance, with the
+/// Welch–Satterthwaite degrees of freedom (Welch 1947). None without variation.
 pub fn welch_t(a: &[f64], b: &[f64]) -> Option<TestResult> {
     let (ma, va, na) = moments(a)?;
     let (mb, vb, nb) = moments(b)?;
@@ -45,19 +71,20 @@ pub fn welch_t(a: &[f64], b: &[f64]) -> Option<TestResult> {
     if sa + sb == 0.0 {
         return None;
     }
-    let t = (ma - mb) / (sa + sb).sqrt();
+    let t = (mb - ma) / (sa + sb).sqrt();
     let df = (sa + sb).powi(2) / (sa.powi(2) / (na - 1.0) + sb.powi(2) / (nb - 1.0));
     let dist = StudentsT::new(0.0, 1.0, df).ok()?;
     let p_value = 2.0 * (1.0 - dist.cdf(t.abs()));
     Some(TestResult {
-        statistic: t,
+        kind: TestKind::Welch,
+        statistic: Some(t),
         df: Some(df),
         p_value,
     })
 }
 
 /// Mean, sample variance and count; needs two values.
-fn moments(values: &[f64]) -> Option<(f64, f64, f64)> {
+pub(super) fn moments(values: &[f64]) -> Option<(f64, f64, f64)> {
     let n = values.len() as f64;
     if values.len() < 2 {
         return None;
@@ -75,18 +102,22 @@ mod tests {
         (a - b).abs() <= tolerance
     }
 
-    /// Reference: computed independently with SciPy 1.17 from Campbell's formula.
+    /// Reference: computed independently with SciPy 1.17 from Campbell's formula, z of
+    /// the second proportion minus the first.
     #[test]
     fn n_minus_one_matches_independent_values() {
-        let r = n_minus_one_two_proportion(11, 12, 5, 10).expect("a result");
+        let r = n_minus_one_two_proportion(5, 10, 11, 12).expect("a result");
+        assert_eq!(r.kind, TestKind::NMinusOne);
+        let z = r.statistic.expect("a z");
         assert!(
-            close(r.statistic, 2.134781, 1e-5) && close(r.p_value, 0.032779, 1e-5),
+            close(z, 2.134781, 1e-5) && close(r.p_value, 0.032779, 1e-5),
             "{r:?}"
         );
         let r = n_minus_one_two_proportion(8, 8, 4, 8).expect("a result");
+        let z = r.statistic.expect("a z");
         assert!(
-            close(r.statistic, 2.236068, 1e-5) && close(r.p_value, 0.025347, 1e-5),
-            "{r:?}"
+            close(z, -2.236068, 1e-5) && close(r.p_value, 0.025347, 1e-5),
+            "the variant's lower share gives a negative z: {r:?}"
         );
         assert_eq!(
             n_minus_one_two_proportion(8, 8, 8, 8),
@@ -95,14 +126,15 @@ mod tests {
         );
     }
 
-    /// Reference: `scipy.stats.ttest_ind(a, b, equal_var=False)` on the same log times.
+    /// Reference: `scipy.stats.ttest_ind(b, a, equal_var=False)` on the same log times:
+    /// the variant (b) is faster, so t is negative.
     #[test]
     fn welch_matches_scipy() {
         let log = |v: &[f64]| v.iter().map(|x| x.ln()).collect::<Vec<_>>();
         let a = log(&[34.0, 33.0, 70.0, 47.0, 108.0, 59.0, 40.0, 66.0]);
         let b = log(&[20.0, 25.0, 31.0, 22.0, 40.0, 28.0, 35.0, 30.0]);
         let r = welch_t(&a, &b).expect("a result");
-        assert!(close(r.statistic, 3.807310, 1e-5), "{r:?}");
+        assert!(close(r.statistic.expect("t"), -3.807310, 1e-5), "{r:?}");
         assert!(close(r.df.expect("df"), 11.108744, 1e-4), "{r:?}");
         assert!(close(r.p_value, 0.002856, 1e-5), "{r:?}");
         assert_eq!(welch_t(&[1.0], &b), None);

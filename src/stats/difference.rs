@@ -1,7 +1,7 @@
 //! Differences between two variants with their 95% intervals, and Holm's adjustment
 //! when one baseline is compared with several variants.
 
-use super::compare::TestResult;
+use super::compare::{TestKind, TestResult, moments, two_sided_normal};
 use super::interval::{Interval, t};
 use super::{CONFIDENCE, welch_t};
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -27,20 +27,14 @@ pub fn agresti_caffo(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<Interval> {
 }
 
 /// Welch's test of `b - a` with the interval of the difference of means:
-/// `(mb - ma) ± t(0.975, df) √(sa²/na + sb²/nb)`, Welch–Satterthwaite df.
+/// `(mb - ma) ± t(0.975, df) √(sa²/na + sb²/nb)`, Welch–Satterthwaite df. None when a
+/// side has fewer than two values or neither side varies.
 pub fn welch_difference(a: &[f64], b: &[f64]) -> Option<(TestResult, Interval)> {
-    let test = welch_t(b, a)?;
+    let test = welch_t(a, b)?;
     let df = test.df?;
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let d = mean(b) - mean(a);
-    // t = d / se, so the standard error comes back out of the test.
-    let se = d / test.statistic;
-    let se = if se.is_finite() {
-        se.abs()
-    } else {
-        standard_error(a, b)
-    };
-    let margin = t(df)? * se;
+    let ((ma, va, na), (mb, vb, nb)) = (moments(a)?, moments(b)?);
+    let d = mb - ma;
+    let margin = t(df)? * (va / na + vb / nb).sqrt();
     Some((
         test,
         Interval {
@@ -48,14 +42,6 @@ pub fn welch_difference(a: &[f64], b: &[f64]) -> Option<(TestResult, Interval)> 
             high: d + margin,
         },
     ))
-}
-
-fn standard_error(a: &[f64], b: &[f64]) -> f64 {
-    let var = |v: &[f64]| {
-        let m = v.iter().sum::<f64>() / v.len() as f64;
-        v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (v.len() as f64 - 1.0)
-    };
-    (var(a) / a.len() as f64 + var(b) / b.len() as f64).sqrt()
 }
 
 /// Times compared as the ratio of geometric means `b / a`: Welch's test on log times,
@@ -109,9 +95,11 @@ impl NpsCounts {
     }
 }
 
-/// `b - a` of two NPS with the adjusted-Wald interval of the difference and its z test
-/// (Rocks 2016; the variances of independent sides add). In NPS points, clamped to ±200.
-pub fn nps_difference(a: NpsCounts, b: NpsCounts) -> Option<(TestResult, Interval)> {
+/// `b - a` of two NPS by Rocks's (2016) adjusted Wald: the difference of the adjusted
+/// NPS, its interval and its z test (the variances of independent sides add), in NPS
+/// points. The interval and the test are centred on the adjusted difference, so that is
+/// the point estimate returned beside them. Clamped to ±200.
+pub fn nps_difference(a: NpsCounts, b: NpsCounts) -> Option<(f64, TestResult, Interval)> {
     if a.n == 0 || b.n == 0 {
         return None;
     }
@@ -123,16 +111,17 @@ pub fn nps_difference(a: NpsCounts, b: NpsCounts) -> Option<(TestResult, Interva
     let d = nb - na;
     let z_value = d / se;
     let test = TestResult {
-        statistic: z_value,
+        kind: TestKind::AdjustedWald,
+        statistic: Some(z_value),
         df: None,
-        p_value: 2.0 * (1.0 - Normal::standard().cdf(z_value.abs())),
+        p_value: two_sided_normal(z_value),
     };
     let margin = z() * se;
     let interval = Interval {
         low: ((d - margin) * 100.0).max(-200.0),
         high: ((d + margin) * 100.0).min(200.0),
     };
-    Some((test, interval))
+    Some((d * 100.0, test, interval))
 }
 
 /// Holm's (1979) step-down adjustment: sort the m p-values, multiply the i-th smallest
@@ -217,8 +206,11 @@ mod tests {
             detractors: 6,
             n: 10,
         };
-        let (test, d) = nps_difference(counts, other).expect("a difference");
+        let (adjusted, test, d) = nps_difference(counts, other).expect("a difference");
+        // (1.75 - 6.75)/13 - (5.75 - 2.75)/13 = -8/13, the centre of the interval.
+        assert!(close(adjusted, -61.538462, 1e-4), "{adjusted}");
         assert!(close(test.p_value, 0.034918, 1e-5), "{test:?}");
+        assert!(test.statistic.is_some_and(|z| z < 0.0), "{test:?}");
         assert!(
             close(d.low, -118.719741, 1e-4) && close(d.high, -4.357182, 1e-4),
             "{d:?}"

@@ -1,29 +1,52 @@
-//! The rows of one comparison: each figure both sides have, its difference, interval and
-//! test. Questionnaires are compared by their scores, never item by item.
+//! The rows of one comparison: each figure either side has, its difference, interval and
+//! test. Questionnaires are compared by their scores, never item by item. A figure one
+//! side lacks keeps its row, and says why it cannot be tested.
 
 use super::{ALPHA, Amount, ComparedFigure, Difference, DifferenceKind, Measure, Said};
 use crate::report::figures::{FlowVersion, TaskFigures};
 use crate::report::verdicts::{Standard, Verdict, is_item};
 use crate::stats;
 
-/// Every figure of `a` (the baseline) and `b` (the variant) that can be set side by side.
+/// Why a side has nothing to compare.
+const NO_ATTEMPTS: &str = "nothing counted on one side";
+const NO_ANSWERS: &str = "no answers on one side";
+
+/// Every figure of `a` (the baseline) or `b` (the variant), side by side.
 pub(super) fn compare(a: &FlowVersion, b: &FlowVersion) -> Vec<ComparedFigure> {
     let mut rows = Vec::new();
-    for task in &a.tasks {
-        if let Some(other) = b.tasks.iter().find(|t| t.task == task.task) {
-            rows.push(completion(task, other));
-            rows.push(times(task, other));
-        }
+    for task in union(&a.tasks, &b.tasks, |t| &t.task) {
+        let (ta, tb) = (task_of(a, &task), task_of(b, &task));
+        rows.push(completion(&task, ta, tb));
+        rows.push(times(&task, ta, tb));
     }
-    for verdict in a.verdicts.iter().filter(|v| !is_item(&v.question)) {
-        if let Some(other) = b.verdicts.iter().find(|v| v.question == verdict.question) {
-            rows.extend(yes(verdict, other));
-            rows.extend(scale(verdict, other));
-        }
+    let questions = union(&a.verdicts, &b.verdicts, |v| &v.question);
+    for question in questions.iter().filter(|q| !is_item(q)) {
+        let (va, vb) = (verdict_of(a, question), verdict_of(b, question));
+        rows.extend(yes(question, va, vb));
+        rows.extend(scale(question, va, vb));
     }
     rows.extend(scores(Measure::Sus, &a.sus_scores, &b.sus_scores));
     rows.extend(scores(Measure::UmuxLite, &a.umux_scores, &b.umux_scores));
     rows
+}
+
+fn task_of<'v>(version: &'v FlowVersion, task: &str) -> Option<&'v TaskFigures> {
+    version.tasks.iter().find(|t| t.task == task)
+}
+
+fn verdict_of<'v>(version: &'v FlowVersion, question: &str) -> Option<&'v Verdict> {
+    version.verdicts.iter().find(|v| v.question == question)
+}
+
+/// The ids of `a`, then those only `b` has, each once.
+fn union<T>(a: &[T], b: &[T], id: impl Fn(&T) -> &String) -> Vec<String> {
+    let mut ids: Vec<String> = a.iter().map(&id).cloned().collect();
+    for other in b.iter().map(&id) {
+        if !ids.contains(other) {
+            ids.push(other.clone());
+        }
+    }
+    ids
 }
 
 fn row(subject: &str, measure: Measure, baseline: Amount, variant: Amount) -> ComparedFigure {
@@ -39,18 +62,28 @@ fn row(subject: &str, measure: Measure, baseline: Amount, variant: Amount) -> Co
     }
 }
 
-/// Two shares: N-1 two-proportion test, Agresti-Caffo interval of the difference.
-fn shares(mut row: ComparedFigure, a: (usize, usize), b: (usize, usize)) -> ComparedFigure {
+fn mean(values: &[f64]) -> f64 {
+    values.iter().sum::<f64>() / values.len() as f64
+}
+
+/// Two shares: the N-1 or the Fisher–Irwin test (Campbell's rule), the Agresti-Caffo
+/// interval of the difference. `empty` says why a side with nothing cannot be tested.
+fn shares(
+    mut row: ComparedFigure,
+    a: (usize, usize),
+    b: (usize, usize),
+    empty: &'static str,
+) -> ComparedFigure {
     let (x1, n1, x2, n2) = (a.0 as u64, a.1 as u64, b.0 as u64, b.1 as u64);
     if n1 == 0 || n2 == 0 {
-        row.verdict = Said::Untestable("nothing counted on one side");
+        row.verdict = Said::Untestable(empty);
         return row;
     }
-    row.test = stats::n_minus_one_two_proportion(x1, n1, x2, n2);
+    row.test = stats::two_proportions(x1, n1, x2, n2);
     row.difference = stats::agresti_caffo(x1, n1, x2, n2).map(|interval| Difference {
         kind: DifferenceKind::Points,
         value: x2 as f64 / n2 as f64 - x1 as f64 / n1 as f64,
-        interval,
+        interval: Some(interval),
     });
     if row.test.is_none() {
         row.verdict = Said::Untestable("both sides had the same all-or-nothing result");
@@ -58,146 +91,175 @@ fn shares(mut row: ComparedFigure, a: (usize, usize), b: (usize, usize)) -> Comp
     row
 }
 
-fn completion(a: &TaskFigures, b: &TaskFigures) -> ComparedFigure {
-    let share = |t: &TaskFigures| Amount::Share {
-        count: t.successes,
-        of: t.counted,
-    };
-    let row = row(&a.task, Measure::Completion, share(a), share(b));
-    shares(row, (a.successes, a.counted), (b.successes, b.counted))
+fn share(count: usize, of: usize) -> Amount {
+    Amount::Share { count, of }
+}
+
+fn completion(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> ComparedFigure {
+    let counts = |t: Option<&TaskFigures>| t.map_or((0, 0), |t| (t.successes, t.counted));
+    let (ca, cb) = (counts(a), counts(b));
+    let row = row(
+        task,
+        Measure::Completion,
+        share(ca.0, ca.1),
+        share(cb.0, cb.1),
+    );
+    shares(row, ca, cb, NO_ATTEMPTS)
 }
 
 /// Welch's t-test on log times of successful attempts; the difference is the ratio of
-/// geometric means with its interval.
-fn times(a: &TaskFigures, b: &TaskFigures) -> ComparedFigure {
-    let amount = |t: &TaskFigures| match t.time_geometric_mean_s {
-        Some(value) => Amount::Seconds {
-            value,
-            n: t.success_times_s.len(),
-        },
-        None => Amount::None,
-    };
-    let mut row = row(&a.task, Measure::Time, amount(a), amount(b));
-    match stats::geometric_mean_ratio(&a.success_times_s, &b.success_times_s) {
-        Some((ratio, test, interval)) => {
+/// geometric means, kept (without an interval) when no test can run.
+fn times(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> ComparedFigure {
+    let empty: &[f64] = &[];
+    let (ta, tb) = (
+        a.map_or(empty, |t| &t.success_times_s),
+        b.map_or(empty, |t| &t.success_times_s),
+    );
+    let amount =
+        |t: Option<&TaskFigures>, times: &[f64]| match t.and_then(|t| t.time_geometric_mean_s) {
+            Some(value) => Amount::Seconds {
+                value,
+                n: times.len(),
+            },
+            None => Amount::None,
+        };
+    let mut row = row(task, Measure::Time, amount(a, ta), amount(b, tb));
+    let positive = |v: &[f64]| !v.is_empty() && v.iter().all(|t| *t > 0.0 && t.is_finite());
+    if positive(ta) && positive(tb) {
+        let logs = |v: &[f64]| v.iter().map(|x| x.ln()).collect::<Vec<_>>();
+        row.difference = Some(Difference {
+            kind: DifferenceKind::Ratio,
+            value: (mean(&logs(tb)) - mean(&logs(ta))).exp(),
+            interval: None,
+        });
+    }
+    match stats::geometric_mean_ratio(ta, tb) {
+        Some((_, test, interval)) => {
             row.test = Some(test);
-            row.difference = Some(Difference {
-                kind: DifferenceKind::Ratio,
-                value: ratio,
-                interval,
-            });
+            if let Some(d) = row.difference.as_mut() {
+                d.interval = Some(interval);
+            }
         }
-        None if a.success_times_s.len() < 2 || b.success_times_s.len() < 2 => {
+        None if ta.len() < 2 || tb.len() < 2 => {
             row.verdict = Said::Untestable("fewer than two successful attempts on a side");
         }
-        None => row.verdict = Said::Untestable("every time was the same on both sides"),
+        None => row.verdict = Said::Untestable("no variation within either side"),
     }
     row
 }
 
-/// The N-1 test on the share of "Yes" answers.
-fn yes(a: &Verdict, b: &Verdict) -> Option<ComparedFigure> {
-    let (ya, yb) = (a.yes.as_ref()?, b.yes.as_ref()?);
-    let amount = |count, of| Amount::Share { count, of };
-    let row = row(
-        &a.question,
-        Measure::Yes,
-        amount(ya.count, ya.of),
-        amount(yb.count, yb.of),
-    );
-    Some(shares(row, (ya.count, ya.of), (yb.count, yb.of)))
+/// The test of the share of "Yes" answers, when either side asked it as yes/no.
+fn yes(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<ComparedFigure> {
+    let counts = |v: Option<&Verdict>| v.and_then(|v| v.yes.as_ref()).map(|y| (y.count, y.of));
+    let (ya, yb) = (counts(a), counts(b));
+    ya.or(yb)?;
+    let amount = |c: Option<(usize, usize)>| c.map_or(Amount::None, |(x, n)| share(x, n));
+    let row = row(question, Measure::Yes, amount(ya), amount(yb));
+    Some(shares(
+        row,
+        ya.unwrap_or_default(),
+        yb.unwrap_or_default(),
+        NO_ANSWERS,
+    ))
 }
 
-/// Welch's test on two samples, its interval on the difference of means.
+/// Welch's test on two samples, its interval on the difference of means; the difference
+/// is kept, without an interval, when no test can run.
 fn means(mut row: ComparedFigure, a: &[f64], b: &[f64], decimals: usize) -> ComparedFigure {
-    match stats::welch_difference(a, b) {
-        Some((test, interval)) => {
-            let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-            row.test = Some(test);
-            row.difference = Some(Difference {
-                kind: DifferenceKind::Mean(decimals),
-                value: mean(b) - mean(a),
-                interval,
-            });
-        }
-        None if a.len() < 2 || b.len() < 2 => {
-            row.verdict = Said::Untestable("fewer than two answers on a side");
-        }
-        None => row.verdict = Said::Untestable("every answer was the same on both sides"),
+    if a.is_empty() || b.is_empty() {
+        row.verdict = Said::Untestable(NO_ANSWERS);
+        return row;
+    }
+    let test = stats::welch_difference(a, b);
+    row.test = test.map(|(t, _)| t);
+    row.difference = Some(Difference {
+        kind: DifferenceKind::Mean(decimals),
+        value: mean(b) - mean(a),
+        interval: test.map(|(_, i)| i),
+    });
+    if test.is_none() {
+        row.verdict = Said::Untestable(if a.len() < 2 || b.len() < 2 {
+            "fewer than two answers on a side"
+        } else {
+            "no variation within either side"
+        });
     }
     row
 }
 
 /// A scale question: SEQ, NPS and CSAT by their scores, any other scale by its mean.
-fn scale(a: &Verdict, b: &Verdict) -> Option<ComparedFigure> {
-    let (ma, mb) = (a.scale.as_ref()?, b.scale.as_ref()?);
-    let mean = |value, n| Amount::Mean { value, n };
-    match (a.standard, b.standard) {
-        (
-            Some(Standard::Nps {
-                score: sa,
-                counts: ca,
-                ..
-            }),
-            Some(Standard::Nps {
-                score: sb,
-                counts: cb,
-                ..
-            }),
-        ) => {
-            let score = |value, n: u64| Amount::Score {
-                value,
-                n: n as usize,
+fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<ComparedFigure> {
+    let (sa, sb) = (
+        a.and_then(|v| v.scale.as_ref()),
+        b.and_then(|v| v.scale.as_ref()),
+    );
+    sa.or(sb)?;
+    let standard = |v: Option<&Verdict>| v.and_then(|v| v.standard);
+    let (da, db) = (standard(a), standard(b));
+    let values = |v: Option<&Verdict>| v.map(Verdict::values).unwrap_or_default();
+    let mean_of = |m: Option<&crate::report::Mean>| {
+        m.map_or(Amount::None, |m| Amount::Mean {
+            value: m.mean,
+            n: m.n,
+        })
+    };
+    Some(match da.or(db) {
+        Some(Standard::Nps { .. }) => nps(question, da, db),
+        Some(Standard::Csat { .. }) => {
+            let counts = |s: Option<Standard>| match s {
+                Some(Standard::Csat { top_two, of, .. }) => Some((top_two, of)),
+                _ => None,
             };
-            let mut row = row(&a.question, Measure::Nps, score(sa, ca.n), score(sb, cb.n));
-            match stats::nps_difference(ca, cb) {
-                Some((test, interval)) => {
-                    row.test = Some(test);
-                    row.difference = Some(Difference {
-                        kind: DifferenceKind::NpsPoints,
-                        value: sb - sa,
-                        interval,
-                    });
-                }
-                None => row.verdict = Said::Untestable("no answers on one side"),
-            }
-            Some(row)
+            let (ca, cb) = (counts(da), counts(db));
+            let amount = |c: Option<(usize, usize)>| c.map_or(Amount::None, |(x, n)| share(x, n));
+            let row = row(question, Measure::Csat, amount(ca), amount(cb));
+            shares(
+                row,
+                ca.unwrap_or_default(),
+                cb.unwrap_or_default(),
+                NO_ANSWERS,
+            )
         }
-        (
-            Some(Standard::Csat {
-                top_two: ta,
-                of: oa,
-                ..
-            }),
-            Some(Standard::Csat {
-                top_two: tb,
-                of: ob,
-                ..
-            }),
-        ) => {
-            let share = |count, of| Amount::Share { count, of };
-            let row = row(&a.question, Measure::Csat, share(ta, oa), share(tb, ob));
-            Some(shares(row, (ta, oa), (tb, ob)))
+        Some(Standard::Seq { .. }) => {
+            let row = row(question, Measure::Seq, mean_of(sa), mean_of(sb));
+            means(row, &values(a), &values(b), 2)
         }
-        (Some(Standard::Seq(..)), Some(Standard::Seq(..))) => {
-            let row = row(
-                &a.question,
-                Measure::Seq,
-                mean(ma.mean, ma.n),
-                mean(mb.mean, mb.n),
-            );
-            Some(means(row, &a.values(), &b.values(), 2))
+        None => {
+            let row = row(question, Measure::Mean, mean_of(sa), mean_of(sb));
+            means(row, &values(a), &values(b), 2)
         }
-        _ => {
-            let row = row(
-                &a.question,
-                Measure::Mean,
-                mean(ma.mean, ma.n),
-                mean(mb.mean, mb.n),
-            );
-            Some(means(row, &a.values(), &b.values(), 2))
+    })
+}
+
+/// Two NPS: Rocks's adjusted-Wald difference, its interval and z test.
+fn nps(question: &str, a: Option<Standard>, b: Option<Standard>) -> ComparedFigure {
+    let parts = |s: Option<Standard>| match s {
+        Some(Standard::Nps { score, counts, .. }) => Some((score, counts)),
+        _ => None,
+    };
+    let (pa, pb) = (parts(a), parts(b));
+    let amount = |p: Option<(f64, stats::NpsCounts)>| {
+        p.map_or(Amount::None, |(value, c)| Amount::Nps {
+            value,
+            n: c.n as usize,
+        })
+    };
+    let mut row = row(question, Measure::Nps, amount(pa), amount(pb));
+    match pa
+        .zip(pb)
+        .and_then(|((_, ca), (_, cb))| stats::nps_difference(ca, cb))
+    {
+        Some((adjusted, test, interval)) => {
+            row.test = Some(test);
+            row.difference = Some(Difference {
+                kind: DifferenceKind::NpsPoints,
+                value: adjusted,
+                interval: Some(interval),
+            });
         }
+        None => row.verdict = Said::Untestable(NO_ANSWERS),
     }
+    row
 }
 
 /// A questionnaire's total per session (SUS, UMUX-Lite), when either side has one.
@@ -207,10 +269,7 @@ fn scores(measure: Measure, a: &[f64], b: &[f64]) -> Option<ComparedFigure> {
     }
     let amount = |v: &[f64]| match v.len() {
         0 => Amount::None,
-        n => Amount::Score {
-            value: v.iter().sum::<f64>() / n as f64,
-            n,
-        },
+        n => Amount::Score { value: mean(v), n },
     };
     let row = row("", measure, amount(a), amount(b));
     Some(means(row, a, b, 1))

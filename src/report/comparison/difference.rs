@@ -1,0 +1,74 @@
+//! A compared figure's difference, variant minus baseline, with its interval, in words.
+
+use crate::format::{self, points};
+use crate::stats::Interval;
+
+/// Variant minus baseline, with its 95% interval when a test could run.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Difference {
+    pub kind: DifferenceKind,
+    pub value: f64,
+    pub interval: Option<Interval>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DifferenceKind {
+    /// Between two shares, as a fraction (Agresti-Caffo interval).
+    Points,
+    /// The variant's geometric mean time over the baseline's.
+    Ratio,
+    /// Between two means (Welch interval), with this many decimals.
+    Mean(usize),
+    /// Between two adjusted NPS (Rocks 2016), in points: the centre of its interval.
+    NpsPoints,
+}
+
+impl Difference {
+    fn end(self, x: f64) -> String {
+        match self.kind {
+            DifferenceKind::Points => points(x),
+            DifferenceKind::Ratio => format::multiple(x, 2),
+            DifferenceKind::Mean(decimals) => format::signed(x, decimals),
+            DifferenceKind::NpsPoints => format!("{} points", format::nps(x)),
+        }
+    }
+
+    /// `+12 points (-5 points to +30 points)`; an NPS difference says it is adjusted:
+    /// `+143 points, adjusted (+61 points to +189 points)`; without an interval, the
+    /// value alone.
+    pub fn text(self) -> String {
+        let adjusted = match self.kind {
+            DifferenceKind::NpsPoints => ", adjusted",
+            _ => "",
+        };
+        match self.interval {
+            Some(i) => format!(
+                "{}{adjusted} ({} to {})",
+                self.end(self.value),
+                self.end(i.low),
+                self.end(i.high)
+            ),
+            None => format!("{}{adjusted}", self.end(self.value)),
+        }
+    }
+
+    /// `the difference is somewhere between -40 points and +15 points`; for times, `the
+    /// variant took somewhere between 1.26× and 2.53× the baseline's time`. Beside a
+    /// Holm-adjusted p the interval is not adjusted, and says so.
+    pub fn between(self, somewhere: bool, holm: bool) -> Option<String> {
+        let i = self.interval?;
+        let (low, high) = (self.end(i.low), self.end(i.high));
+        let somewhere = if somewhere { "somewhere " } else { "" };
+        let by = if holm {
+            "by its unadjusted 95% interval, "
+        } else {
+            ""
+        };
+        Some(match self.kind {
+            DifferenceKind::Ratio => format!(
+                "{by}the variant took {somewhere}between {low} and {high} the baseline's time"
+            ),
+            _ => format!("{by}the difference is {somewhere}between {low} and {high}"),
+        })
+    }
+}
