@@ -395,7 +395,7 @@ fn import_names_what_it_leaves_out_and_never_overwrites() {
     let story = dir.path().join("story.twee");
     std::fs::write(
         &story,
-        ":: Start\nHello <<set $x to 1>>\n[[Go->End]]\n\n:: End\nBye.\n",
+        ":: Start\nHello <<audio \"bell\" play>>\n[[Go->End]]\n\n:: End\nBye.\n",
     )
     .expect("written");
     let out = dir.path().join("story.yaml");
@@ -407,7 +407,7 @@ fn import_names_what_it_leaves_out_and_never_overwrites() {
         .assert()
         .code(0)
         .stderr(contains(
-            "story.twee:2: not carried over: a macro: <<set $x to 1>>",
+            "story.twee:2: not carried over: a macro: <<audio \"bell\" play>>",
         ));
     mvx().arg("check").arg(&out).assert().code(0);
     mvx()

@@ -1,43 +1,100 @@
-//! Twine's Twee 3 text format: passages become steps, links become choices.
+//! Twine's Twee 3 text format: passages become steps, links become choices, and
+//! Harlowe's `(set:)`/`(if:)` and SugarCube's `<<set>>`/`<<if>>` become `vars:`, `set:`
+//! and `if:` where they mean the same; what does not is named with its line.
 
-use super::{Draft, DraftChoice, DraftStep, step_id};
+mod expr;
+mod markup;
+mod passage;
+mod vars;
 
-/// Story formats' markup that a flow cannot run: macros, modifiers, inserts.
+use std::collections::HashMap;
+
+use super::{Draft, DraftStep, step_id};
+use passage::{Read, TopSet, Walker};
+
+/// Chapbook's markup, a line at a time, that a flow cannot run: modifiers, inserts.
 fn markup(line: &str) -> Option<&'static str> {
     let t = line.trim();
-    if t.starts_with('[') && t.ends_with(']') && !t.starts_with("[[") {
+    if t.starts_with('[') && t.ends_with(']') && !t.starts_with("[[") && !t.ends_with("]]") {
         Some("a modifier or condition")
-    } else if t.contains("(if:") || t.contains("(set:") || t.contains("(link") {
-        Some("a macro")
-    } else if t.starts_with('{') && t.ends_with('}') {
+    } else if t.starts_with('{')
+        && t.ends_with('}')
+        && t.len() > 2
+        && !["(", "<<", "$", "[["].iter().any(|m| t.contains(m))
+    {
         Some("an insert")
     } else {
         None
     }
 }
 
-/// A passage as read: its name, the line of its header, and its lines with their numbers.
-type Passage = (String, usize, Vec<(usize, String)>);
+/// SugarCube's and Harlowe's passages that are no place in the story.
+const SPECIAL: &[&str] = &[
+    "StoryCaption",
+    "StoryMenu",
+    "StoryBanner",
+    "StorySubtitle",
+    "StoryAuthor",
+    "StoryInterface",
+    "StoryShare",
+    "PassageReady",
+    "PassageDone",
+    "PassageHeader",
+    "PassageFooter",
+];
+const SPECIAL_TAGS: &[&str] = &[
+    "script",
+    "stylesheet",
+    "widget",
+    "header",
+    "footer",
+    "debug-header",
+    "debug-footer",
+    "debug-startup",
+    "Twine.private",
+];
+
+/// A passage as read: its name, tags, the line of its header, its lines with numbers.
+struct Passage {
+    name: String,
+    tags: Vec<String>,
+    line: usize,
+    lines: Vec<(usize, String)>,
+}
+
+impl Passage {
+    /// Runs before the first passage: SugarCube's `StoryInit`, Harlowe's `startup` tag.
+    fn is_init(&self) -> bool {
+        self.name == "StoryInit" || self.tags.iter().any(|t| t == "startup")
+    }
+
+    fn is_special(&self) -> bool {
+        SPECIAL.contains(&self.name.as_str())
+            || self.tags.iter().any(|t| SPECIAL_TAGS.contains(&t.as_str()))
+    }
+}
 
 pub fn import(source: &str, file_stem: &str) -> Draft {
     let mut draft = Draft {
         title: file_stem.to_owned(),
         ..Draft::default()
     };
-    let mut current: Option<Passage> = None;
-    for (n, line) in source.lines().enumerate() {
-        if let Some(header) = line.strip_prefix("::") {
-            if let Some(passage) = current.take() {
-                passage_into(&mut draft, passage);
-            }
-            current = Some((passage_name(header), n + 1, Vec::new()));
-        } else if let Some((_, _, lines)) = current.as_mut() {
-            lines.push((n + 1, line.to_owned()));
+    let mut story = Vec::new();
+    for p in split(source) {
+        match p.name.as_str() {
+            "StoryTitle" => draft.title = first_line(&p.lines),
+            "StoryData" => draft.start = story_start(&p.lines),
+            _ => story.push(p),
         }
     }
-    if let Some(passage) = current {
-        passage_into(&mut draft, passage);
-    }
+    let ids = unique_ids(&story);
+    let lookup = |name: &str| -> Option<String> {
+        ids.get(name)
+            .or_else(|| ids.get(&name.to_lowercase()))
+            .cloned()
+    };
+    let (init, tops) = read_story(&mut draft, &story, &lookup);
+    draft.start = draft.start.as_deref().and_then(lookup);
     if draft.start.is_none() {
         let start = draft
             .steps
@@ -46,91 +103,168 @@ pub fn import(source: &str, file_stem: &str) -> Draft {
             .or(draft.steps.first());
         draft.start = start.map(|s| s.id.clone());
     }
+    vars::settle(&mut draft, init, tops);
     draft
 }
 
-/// `:: Name [tags] {"position": ...}` -> `Name`.
-fn passage_name(header: &str) -> String {
+/// Every passage into its step, but for special ones; the sets of `StoryInit`/`startup`
+/// passages, and each step's top-level sets.
+fn read_story(
+    draft: &mut Draft,
+    story: &[Passage],
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> (Vec<TopSet>, Vec<Vec<TopSet>>) {
+    let mut tops: Vec<Vec<TopSet>> = Vec::new();
+    let mut init = Vec::new();
+    for p in story {
+        if p.is_special() && !p.is_init() {
+            let what = format!("the special passage {} ({})", p.name, p.tags.join(" "));
+            draft.dropped.push(super::Dropped {
+                line: p.line,
+                what: what.replace(" ()", ""),
+            });
+            continue;
+        }
+        let index = draft.steps.len();
+        draft.steps.push(DraftStep {
+            id: lookup(&p.name).unwrap_or_else(|| step_id(&p.name)),
+            line: p.line,
+            ..DraftStep::default()
+        });
+        let read = read_passage(draft, index, &p.lines, lookup);
+        if p.is_init() {
+            // Its notes are in `dropped` already; it is no step of its own.
+            draft.steps.pop();
+            init.extend(read.sets);
+            continue;
+        }
+        tops.push(place(draft, index, read, lookup));
+    }
+    (init, tops)
+}
+
+/// The passages of a Twee file, in order.
+fn split(source: &str) -> Vec<Passage> {
+    let mut out: Vec<Passage> = Vec::new();
+    for (n, line) in source.lines().enumerate() {
+        if let Some(header) = line.strip_prefix("::") {
+            let (name, tags) = passage_name(header);
+            out.push(Passage {
+                name,
+                tags,
+                line: n + 1,
+                lines: Vec::new(),
+            });
+        } else if let Some(p) = out.last_mut() {
+            p.lines.push((n + 1, line.to_owned()));
+        }
+    }
+    out
+}
+
+fn first_line(lines: &[(usize, String)]) -> String {
+    lines
+        .iter()
+        .map(|(_, l)| l.trim())
+        .find(|l| !l.is_empty())
+        .unwrap_or("")
+        .to_owned()
+}
+
+fn story_start(lines: &[(usize, String)]) -> Option<String> {
+    let json: Vec<&str> = lines.iter().map(|(_, l)| l.as_str()).collect();
+    let data: serde_json::Value = serde_json::from_str(&json.join("\n")).unwrap_or_default();
+    data["start"].as_str().map(str::to_owned)
+}
+
+/// Step ids for passages, unique even where names differ only in spacing or case;
+/// looked up by exact name, then by name in lowercase.
+fn unique_ids(story: &[Passage]) -> HashMap<String, String> {
+    let mut ids = HashMap::new();
+    let mut taken = std::collections::HashSet::new();
+    for p in story {
+        let base = step_id(&p.name);
+        let id = (1..)
+            .map(|n| {
+                if n == 1 {
+                    base.clone()
+                } else {
+                    format!("{base}-{n}")
+                }
+            })
+            .find(|id| !taken.contains(&id.to_lowercase()))
+            .unwrap_or(base);
+        taken.insert(id.to_lowercase());
+        ids.entry(p.name.to_lowercase())
+            .or_insert_with(|| id.clone());
+        ids.entry(p.name.clone()).or_insert(id);
+    }
+    ids
+}
+
+/// The passage's body read into its step's text and notes.
+fn read_passage(
+    draft: &mut Draft,
+    index: usize,
+    lines: &[(usize, String)],
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Read {
+    let body = skip_chapbook_vars(draft, index, lines);
+    let mut kept = String::new();
+    let first = body.first().map_or(1, |(n, _)| *n);
+    for (n, raw) in body {
+        if let Some(kind) = markup(raw) {
+            draft.note(index, *n, format!("{kind}: {}", raw.trim()));
+        } else if !matches!(raw.trim(), "{" | "}") {
+            kept.push_str(raw);
+        }
+        // Every line keeps its place, so pieces know their line numbers.
+        kept.push('\n');
+    }
+    let read = Walker::read(markup::pieces(&kept, first), lookup);
+    for (n, what) in &read.notes {
+        draft.note(index, *n, what.clone());
+    }
+    read
+}
+
+/// The read passage into its step: text, choices and `go` with their targets as ids.
+fn place(
+    draft: &mut Draft,
+    index: usize,
+    read: Read,
+    lookup: &dyn Fn(&str) -> Option<String>,
+) -> Vec<TopSet> {
+    let target = |t: &str| lookup(t).unwrap_or_else(|| step_id(t));
+    let step = &mut draft.steps[index];
+    step.text = tidy(&read.text);
+    step.choices = read.choices;
+    for c in &mut step.choices {
+        c.target = target(&c.target);
+    }
+    step.go = read.go.as_deref().map(target);
+    read.sets
+}
+
+/// `:: Name [tags] {"position": ...}` -> `Name` and its tags.
+fn passage_name(header: &str) -> (String, Vec<String>) {
     let mut name = header.trim().to_owned();
+    let mut tags = Vec::new();
     for (open, close) in [('{', '}'), ('[', ']')] {
         if name.ends_with(close)
             && let Some(i) = name.rfind(open)
         {
+            if open == '[' {
+                tags = name[i + 1..name.len() - 1]
+                    .split_whitespace()
+                    .map(str::to_owned)
+                    .collect();
+            }
             name.truncate(i);
         }
         name = name.trim().to_owned();
     }
-    name.replace("\\[", "[").replace("\\]", "]")
-}
-
-fn passage_into(draft: &mut Draft, (name, line, lines): Passage) {
-    match name.as_str() {
-        "StoryTitle" => {
-            draft.title = lines
-                .iter()
-                .map(|(_, l)| l.trim())
-                .find(|l| !l.is_empty())
-                .unwrap_or("")
-                .to_owned();
-            return;
-        }
-        "StoryData" => {
-            let json: String = lines
-                .iter()
-                .map(|(_, l)| l.as_str())
-                .collect::<Vec<_>>()
-                .join("\n");
-            let data: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
-            draft.start = data["start"].as_str().map(step_id);
-            return;
-        }
-        _ => {}
-    }
-    let index = draft.steps.len();
-    draft.steps.push(DraftStep {
-        id: step_id(&name),
-        line,
-        ..DraftStep::default()
-    });
-    let body = skip_chapbook_vars(draft, index, &lines);
-    let mut text = Vec::new();
-    for (n, raw) in body {
-        let (raw, macros) = strip_macros(raw);
-        for m in macros {
-            draft.note(index, *n, format!("a macro: {m}"));
-        }
-        if let Some(kind) = markup(&raw) {
-            draft.note(index, *n, format!("{kind}: {}", raw.trim()));
-            continue;
-        }
-        let (shown, links) = links(&raw);
-        for (label, target) in links {
-            if target.contains("://") {
-                draft.note(index, *n, format!("an external link: {label} -> {target}"));
-            } else {
-                draft.steps[index]
-                    .choices
-                    .push(DraftChoice::to(label, step_id(&target)));
-            }
-        }
-        text.push(shown);
-    }
-    draft.steps[index].text = tidy(&text);
-}
-
-/// The line without SugarCube's `<<macros>>`, and the macros taken out.
-fn strip_macros(line: &str) -> (String, Vec<String>) {
-    let (mut kept, mut macros, mut rest) = (String::new(), Vec::new(), line);
-    while let Some(open) = rest.find("<<") {
-        let Some(close) = rest[open..].find(">>").map(|c| open + c + 2) else {
-            break;
-        };
-        kept.push_str(&rest[..open]);
-        macros.push(rest[open..close].to_owned());
-        rest = &rest[close..];
-    }
-    kept.push_str(rest);
-    (kept, macros)
+    (name.replace("\\[", "[").replace("\\]", "]"), tags)
 }
 
 /// Chapbook passages may start with variables, up to a `--` line.
@@ -155,60 +289,9 @@ fn skip_chapbook_vars<'a>(
     lines
 }
 
-/// The line with its links shown as their labels, and the links as (label, target).
-/// `[[T]]`, `[[L->T]]`, `[[T<-L]]`, `[[L|T]]`, and Markdown's `[L](T)`.
-fn links(line: &str) -> (String, Vec<(String, String)>) {
-    let (mut shown, mut found, mut rest) = (String::new(), Vec::new(), line);
-    while let Some(open) = rest.find("[[") {
-        let Some(close) = rest[open..].find("]]").map(|c| open + c) else {
-            break;
-        };
-        shown.push_str(&rest[..open]);
-        let inner = &rest[open + 2..close];
-        let (label, target) = if let Some((l, t)) = inner.rsplit_once("->") {
-            (l, t)
-        } else if let Some((t, l)) = inner.split_once("<-") {
-            (l, t)
-        } else if let Some((l, t)) = inner.rsplit_once('|') {
-            (l, t)
-        } else {
-            (inner, inner)
-        };
-        shown.push_str(label.trim());
-        found.push((label.trim().to_owned(), target.trim().to_owned()));
-        rest = &rest[close + 2..];
-    }
-    shown.push_str(rest);
-    let (shown, markdown) = markdown_links(&shown);
-    found.extend(markdown);
-    (shown, found)
-}
-
-fn markdown_links(line: &str) -> (String, Vec<(String, String)>) {
-    let (mut shown, mut found, mut rest) = (String::new(), Vec::new(), line);
-    while let Some(open) = rest.find('[') {
-        let Some(mid) = rest[open..].find("](").map(|m| open + m) else {
-            break;
-        };
-        let Some(close) = rest[mid..].find(')').map(|c| mid + c) else {
-            break;
-        };
-        let label = &rest[open + 1..mid];
-        if label.contains('[') {
-            break;
-        }
-        shown.push_str(&rest[..open]);
-        shown.push_str(label);
-        found.push((label.to_owned(), rest[mid + 2..close].to_owned()));
-        rest = &rest[close + 1..];
-    }
-    shown.push_str(rest);
-    (shown, found)
-}
-
 /// Passage text without its markup's emphasis and extra blank lines.
-fn tidy(lines: &[String]) -> String {
-    let text = lines.join("\n").replace("**", "").replace("<>", "");
+fn tidy(text: &str) -> String {
+    let text = text.replace("**", "").replace("<>", "");
     let mut out = Vec::new();
     for line in text.lines().map(|l| l.trim_end().trim_matches('_')) {
         if !(line.trim().is_empty() && out.last().is_none_or(|l: &&str| l.trim().is_empty())) {
@@ -223,33 +306,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_link_form_becomes_a_choice() {
-        let (shown, links) = links(
-            "Go [[Left]] or [[Take the right->Right]], [[Up<-Climb]], [[Down|Cellar]] or [see](Map).",
-        );
-        assert_eq!(shown, "Go Left or Take the right, Climb, Down or see.");
-        let pairs: Vec<(&str, &str)> = links
-            .iter()
-            .map(|(l, t)| (l.as_str(), t.as_str()))
-            .collect();
-        assert_eq!(
-            pairs,
-            [
-                ("Left", "Left"),
-                ("Take the right", "Right"),
-                ("Climb", "Up"),
-                ("Down", "Cellar"),
-                ("see", "Map")
-            ]
-        );
-    }
-
-    #[test]
     fn passage_headers_lose_tags_and_metadata() {
         assert_eq!(
             passage_name(" Start [tag other] {\"position\":\"100,200\"}"),
-            "Start"
+            ("Start".into(), vec!["tag".into(), "other".into()])
         );
-        assert_eq!(passage_name(" The End"), "The End");
+        assert_eq!(passage_name(" The End"), ("The End".into(), vec![]));
     }
 }
