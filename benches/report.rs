@@ -53,6 +53,7 @@ fn header(i: usize) -> Header {
             ssh: false,
         },
         mvx: "bench".into(),
+        study: None,
     }
 }
 

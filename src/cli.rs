@@ -109,11 +109,13 @@ enum Command {
     /// Write a starter flow to flows/NAME.yaml (never overwriting)
     #[command(after_help = "Examples:\n  mvx new checkout\n  mvx new checkout --template variants")]
     New(NewArgs),
-    /// Print the JSON Schema of the flow format, for editors
-    #[command(after_help = "Example:\n  mvx schema > schema/flow.schema.json\n\n\
+    /// Print the JSON Schema of the flow format (or the study format), for editors
+    #[command(
+        after_help = "Examples:\n  mvx schema > schema/flow.schema.json\n  mvx schema study > schema/study.schema.json\n\n\
         Put `# yaml-language-server: $schema=../schema/flow.schema.json` at the top of a flow\n\
-        (the path relative to the flow) for completion and checks in editors.")]
-    Schema,
+        (the path relative to the flow) for completion and checks in editors."
+    )]
+    Schema(SchemaArgs),
     /// Print shell completions for bash, zsh or fish
     #[command(
         after_help = "Example:\n  mvx completions bash > ~/.local/share/bash-completion/completions/mvx"
@@ -176,6 +178,21 @@ enum Template {
     Tasks,
     /// One of two variants to compare (same flow id, its own variant)
     Variants,
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// Which format
+    #[arg(value_enum, default_value_t = SchemaKind::Flow)]
+    kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaKind {
+    /// Flow files
+    Flow,
+    /// Study files
+    Study,
 }
 
 #[derive(Debug, clap::Args)]
@@ -272,9 +289,9 @@ enum ExportFormat {
 
 #[derive(Debug, clap::Args)]
 struct PlayArgs {
-    /// The flow file to play
-    #[arg(value_name = "FLOW")]
-    flow: PathBuf,
+    /// The flow file to play, or a study file (its participants' variants, orders, consent)
+    #[arg(value_name = "FLOW", required_unless_present = "resume")]
+    flow: Option<PathBuf>,
     /// Participant id (letters, digits, - and _); default: P and a random suffix
     #[arg(long, value_name = "ID")]
     participant: Option<String>,
@@ -284,6 +301,28 @@ struct PlayArgs {
     /// Folder the session file is written to
     #[arg(long, value_name = "DIR", default_value = "sessions")]
     sessions: PathBuf,
+    #[command(flatten)]
+    study: StudyPlayArgs,
+}
+
+/// `mvx play`'s options for studies and resumes (see docs/studies.md).
+#[derive(Debug, clap::Args)]
+struct StudyPlayArgs {
+    /// A study's variant for this participant (required when the study assigns by hand)
+    #[arg(long, value_name = "NAME")]
+    variant: Option<String>,
+    /// Run a participant although every variant has reached the study's target
+    #[arg(long)]
+    over_target: bool,
+    /// Seed of the study's draws (ties, random orders); default: drawn and recorded
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Carry on a session that was cut off or aborted, in the same file
+    #[arg(long, value_name = "SESSION", conflicts_with_all = ["flow", "variant", "over_target", "seed"])]
+    resume: Option<PathBuf>,
+    /// With --resume: go on although the flow file changed since (recorded)
+    #[arg(long, requires = "resume")]
+    force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -373,9 +412,13 @@ pub fn run(
             clap_complete::generate(args.shell, &mut Cli::command(), "mvx", out);
             Ok(EXIT_OK)
         }
-        Command::Schema => out
-            .write_all(crate::flow::schema::generate().as_bytes())
-            .map(|()| EXIT_OK),
+        Command::Schema(args) => {
+            let schema = match args.kind {
+                SchemaKind::Flow => crate::flow::schema::generate(),
+                SchemaKind::Study => crate::flow::schema::study::generate(),
+            };
+            out.write_all(schema.as_bytes()).map(|()| EXIT_OK)
+        }
         Command::Man => clap_mangen::Man::new(Cli::command())
             .render(out)
             .map(|()| EXIT_OK),

@@ -8,8 +8,10 @@ mod load;
 pub mod open;
 pub mod paths;
 pub mod schema;
+pub mod study;
 mod yaml;
 
+pub use load::study::{is_study, load_study};
 pub use load::{LoadError, load};
 pub use open::{OpenError, Opened, open};
 

@@ -18,6 +18,7 @@ pub mod runner;
 pub mod session;
 pub mod source;
 pub mod stats;
+pub mod study;
 pub mod suggest;
 pub mod text;
 pub mod tui;

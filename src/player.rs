@@ -9,6 +9,8 @@ pub mod field;
 pub mod input;
 mod question;
 mod researcher;
+mod resume;
+pub mod script;
 mod step;
 mod task;
 

@@ -23,6 +23,7 @@ const CORE: &[&str] = &[
     "import",
     "runner",
     "format",
+    "study",
 ];
 const SHELL: &[&str] = &["tui"];
 const COMMANDS: &[&str] = &["play", "preview", "replay", "observe", "review"];

@@ -29,6 +29,7 @@ fn header() -> Header {
             ssh: true,
         },
         mvx: "0.1.0".into(),
+        study: None,
     }
 }
 

@@ -21,6 +21,9 @@ pub struct Header {
     pub terminal: TerminalInfo,
     /// The mvx version that recorded the session.
     pub mvx: String,
+    /// The study the session belongs to, when it was played from a study file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub study: Option<super::StudyRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -137,6 +137,7 @@ fn record(dir: &Path, d: &Designed) {
             ssh: false,
         },
         mvx: "test".into(),
+        study: None,
     };
     let started = Utc
         .with_ymd_and_hms(2026, 11, 26, 9, d.minute, 0)
