@@ -8,6 +8,7 @@ mod new;
 mod play;
 mod progress;
 mod report;
+mod study;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -71,6 +72,9 @@ enum Command {
         mvx report sessions/ --flow espresso --format json -o report.json\n\n\
         Formulas and their sources: docs/statistics.md.")]
     Report(ReportArgs),
+    /// A study's progress: sessions counted per variant, declined, aborted; who comes next
+    #[command(subcommand)]
+    Study(StudyCommand),
     /// Browse recorded sessions: who did what, each session's timeline, where flows cause friction
     #[command(after_help = keys_help(
         "mvx review sessions/",
@@ -178,6 +182,35 @@ enum Template {
     Tasks,
     /// One of two variants to compare (same flow id, its own variant)
     Variants,
+}
+
+#[derive(Debug, Subcommand)]
+enum StudyCommand {
+    /// Per variant: sessions counted against the target, declined, technical aborts; the next participant's variant and order
+    #[command(after_help = "Examples:\n  mvx study status studies/espresso.yaml\n  \
+        mvx study status studies/espresso.yaml --sessions sessions/ --format json\n\n\
+        Who is counted: docs/studies.md.")]
+    Status(StudyStatusArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct StudyStatusArgs {
+    /// The study file
+    #[arg(value_name = "STUDY")]
+    study: std::path::PathBuf,
+    /// Folder the study's sessions are in
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    sessions: PathBuf,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    format: StatusFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StatusFormat {
+    /// A table for people
+    Text,
+    /// Every figure, machine-readable
+    Json,
 }
 
 #[derive(Debug, clap::Args)]
@@ -381,6 +414,7 @@ pub fn run(
         Command::Play(args) => play::run(args, out, err),
         Command::Export(args) => export::run(&args, out, err),
         Command::Report(args) => report::run(&args, out, err),
+        Command::Study(command) => study::run(&command, out, err),
         Command::Observe(args) => {
             let path = match (args.session, args.latest) {
                 (Some(path), _) => Some(path),

@@ -5,6 +5,7 @@ pub mod arrange;
 pub mod assign;
 pub mod latin;
 pub mod progress;
+pub mod status;
 mod variants;
 
 use std::path::{Path, PathBuf};
