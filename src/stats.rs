@@ -6,6 +6,7 @@
 mod compare;
 mod difference;
 mod interval;
+mod paired;
 mod quantile;
 mod questionnaire;
 
@@ -14,6 +15,7 @@ pub use difference::{
     NpsCounts, agresti_caffo, geometric_mean_ratio, holm, nps_difference, welch_difference,
 };
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
+pub use paired::{mcnemar_exact, paired_log_t, two_proportion_sample_size};
 pub use quantile::{median, quantile};
 pub use questionnaire::{csat_top_two, nps, sus_score, umux_lite};
 

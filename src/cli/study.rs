@@ -8,7 +8,11 @@ use crate::study::progress::Progress;
 use crate::study::status::{Candidate, Next, Status, status};
 use crate::text::printable;
 
-pub(super) fn run(command: &StudyCommand, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+pub(super) fn run(
+    command: &StudyCommand,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
     let StudyCommand::Status(args) = command;
     let opened = match crate::study::open(&args.study) {
         Ok(opened) => opened,
@@ -19,7 +23,11 @@ pub(super) fn run(command: &StudyCommand, out: &mut dyn Write, err: &mut dyn Wri
     };
     let Some((study, variants)) = opened.playable() else {
         writeln!(err, "{}", opened.rendered_errors().join("\n"))?;
-        writeln!(err, "fix these first; `mvx check {}` lists them too", printable(&opened.path))?;
+        writeln!(
+            err,
+            "fix these first; `mvx check {}` lists them too",
+            printable(&opened.path)
+        )?;
         return Ok(EXIT_FINDINGS);
     };
     let progress = Progress::read(&study.id, &args.sessions);
@@ -42,17 +50,45 @@ fn text(status: &Status, out: &mut dyn Write) -> io::Result<()> {
         Design::Between => "per variant",
         Design::Within => "in all",
     };
-    let target = status.target.map_or("no target".to_owned(), |t| format!("target {t} {per}"));
-    writeln!(out, "Study {}: {}", printable(&status.study), printable(&status.title))?;
-    writeln!(out, "{} design, {target}, {} participants counted\n", status.design.word(), status.participants)?;
-    let width = status.variants.iter().map(|v| v.name.len()).max().unwrap_or(7).max(7);
-    writeln!(out, "  {:width$}  counted  declined  technical aborts", "variant")?;
+    let target = status
+        .target
+        .map_or("no target".to_owned(), |t| format!("target {t} {per}"));
+    writeln!(
+        out,
+        "Study {}: {}",
+        printable(&status.study),
+        printable(&status.title)
+    )?;
+    writeln!(
+        out,
+        "{} design, {target}, {} participants counted\n",
+        status.design.word(),
+        status.participants
+    )?;
+    let width = status
+        .variants
+        .iter()
+        .map(|v| v.name.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    writeln!(
+        out,
+        "  {:width$}  counted  declined  technical aborts",
+        "variant"
+    )?;
     for v in &status.variants {
         let counted = match (status.design, status.target) {
             (Design::Between, Some(t)) => format!("{}/{t}", v.counted),
             _ => v.counted.to_string(),
         };
-        writeln!(out, "  {:width$}  {counted:>7}  {:>8}  {:>16}", printable(&v.name), v.declined, v.technical_aborts)?;
+        writeln!(
+            out,
+            "  {:width$}  {counted:>7}  {:>8}  {:>16}",
+            printable(&v.name),
+            v.declined,
+            v.technical_aborts
+        )?;
     }
     writeln!(out)?;
     writeln!(out, "Next participant: {}", next(&status.next))?;

@@ -42,8 +42,12 @@ pub enum Next {
     /// The researcher names the variant with `--variant`.
     Manual,
     /// One of these variants, drawn when the session starts (a tie, or random assignment).
-    Drawn { candidates: Vec<Candidate> },
-    Assigned { candidate: Candidate },
+    Drawn {
+        candidates: Vec<Candidate>,
+    },
+    Assigned {
+        candidate: Candidate,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -65,7 +69,9 @@ pub fn status(study: &Study, variants: &[Variant], progress: &Progress) -> Statu
                 true => progress
                     .sessions
                     .iter()
-                    .filter(|s| s.variant == v.name && s.standing == super::progress::Standing::Counted)
+                    .filter(|s| {
+                        s.variant == v.name && s.standing == super::progress::Standing::Counted
+                    })
                     .count(),
                 false => progress.counted(&v.name),
             },
@@ -108,7 +114,11 @@ fn next(study: &Study, variants: &[Variant], progress: &Progress) -> Next {
     if let Err(Refusal::Full { .. }) = candidate(Some(variants[0].name.clone())) {
         return Next::Full;
     }
-    let fewest = variants.iter().map(|v| progress.counted(&v.name)).min().unwrap_or(0);
+    let fewest = variants
+        .iter()
+        .map(|v| progress.counted(&v.name))
+        .min()
+        .unwrap_or(0);
     let names: Vec<String> = match study.assign {
         Assign::Manual => return Next::Manual,
         Assign::Random => variants.iter().map(|v| v.name.clone()).collect(),
@@ -117,9 +127,14 @@ fn next(study: &Study, variants: &[Variant], progress: &Progress) -> Next {
             .map(|v| v.name.clone())
             .collect(),
     };
-    let mut candidates: Vec<Candidate> = names.into_iter().filter_map(|n| candidate(Some(n)).ok()).collect();
+    let mut candidates: Vec<Candidate> = names
+        .into_iter()
+        .filter_map(|n| candidate(Some(n)).ok())
+        .collect();
     match candidates.len() {
-        1 => Next::Assigned { candidate: candidates.remove(0) },
+        1 => Next::Assigned {
+            candidate: candidates.remove(0),
+        },
         _ => Next::Drawn { candidates },
     }
 }

@@ -81,8 +81,12 @@ fn open_one(
     let opened = match flow::open(&path) {
         Ok(opened) => opened,
         Err(e) => {
+            // Named as the study writes it, not joined to the study's folder.
+            let message = e
+                .to_string()
+                .replace(&printable(&path.display().to_string()), &shown);
             findings.push(
-                Diagnostic::error("missing-variant", written.at, e.to_string())
+                Diagnostic::error("missing-variant", written.at, message)
                     .with_help("variants are flow files, relative to the study file's folder"),
             );
             return None;
