@@ -55,6 +55,7 @@ fn header(i: usize) -> Header {
         transport: None,
         mvx: "bench".into(),
         simulated: false,
+        study: None,
     }
 }
 

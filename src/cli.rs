@@ -10,6 +10,7 @@ mod progress;
 mod report;
 mod serve;
 mod simulate;
+mod study;
 
 use std::ffi::OsString;
 use std::io::{self, Write};
@@ -88,6 +89,9 @@ enum Command {
         mvx report sessions/ --flow espresso --format json -o report.json\n\n\
         Formulas and their sources: docs/statistics.md.")]
     Report(ReportArgs),
+    /// A study's progress: sessions counted per variant, declined, aborted; who comes next
+    #[command(subcommand)]
+    Study(StudyCommand),
     /// Browse recorded sessions: who did what, each session's timeline, where flows cause friction
     #[command(after_help = keys_help(
         "mvx review sessions/",
@@ -126,11 +130,13 @@ enum Command {
     /// Write a starter flow to flows/NAME.yaml (never overwriting)
     #[command(after_help = "Examples:\n  mvx new checkout\n  mvx new checkout --template variants")]
     New(NewArgs),
-    /// Print the JSON Schema of the flow format, for editors
-    #[command(after_help = "Example:\n  mvx schema > schema/flow.schema.json\n\n\
+    /// Print the JSON Schema of the flow format (or the study format), for editors
+    #[command(
+        after_help = "Examples:\n  mvx schema > schema/flow.schema.json\n  mvx schema study > schema/study.schema.json\n\n\
         Put `# yaml-language-server: $schema=../schema/flow.schema.json` at the top of a flow\n\
-        (the path relative to the flow) for completion and checks in editors.")]
-    Schema,
+        (the path relative to the flow) for completion and checks in editors."
+    )]
+    Schema(SchemaArgs),
     /// Print shell completions for bash, zsh or fish
     #[command(
         after_help = "Example:\n  mvx completions bash > ~/.local/share/bash-completion/completions/mvx"
@@ -193,6 +199,50 @@ enum Template {
     Tasks,
     /// One of two variants to compare (same flow id, its own variant)
     Variants,
+}
+
+#[derive(Debug, Subcommand)]
+enum StudyCommand {
+    /// Per variant: sessions counted against the target, declined, technical aborts; the next participant's variant and order
+    #[command(after_help = "Examples:\n  mvx study status studies/espresso.yaml\n  \
+        mvx study status studies/espresso.yaml --sessions sessions/ --format json\n\n\
+        Who is counted: docs/studies.md.")]
+    Status(StudyStatusArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct StudyStatusArgs {
+    /// The study file
+    #[arg(value_name = "STUDY")]
+    study: std::path::PathBuf,
+    /// Folder the study's sessions are in
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    sessions: PathBuf,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    format: StatusFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StatusFormat {
+    /// A table for people
+    Text,
+    /// Every figure, machine-readable
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+struct SchemaArgs {
+    /// Which format
+    #[arg(value_enum, default_value_t = SchemaKind::Flow)]
+    kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaKind {
+    /// Flow files
+    Flow,
+    /// Study files
+    Study,
 }
 
 #[derive(Debug, clap::Args)]
@@ -342,9 +392,9 @@ enum ExportFormat {
 
 #[derive(Debug, clap::Args)]
 struct PlayArgs {
-    /// The flow file to play
-    #[arg(value_name = "FLOW")]
-    flow: PathBuf,
+    /// The flow file to play, or a study file (its participants' variants, orders, consent)
+    #[arg(value_name = "FLOW", required_unless_present = "resume")]
+    flow: Option<PathBuf>,
     /// Participant id (letters, digits, - and _); default: P and a random suffix
     #[arg(long, value_name = "ID")]
     participant: Option<String>,
@@ -354,6 +404,28 @@ struct PlayArgs {
     /// Folder the session file is written to
     #[arg(long, value_name = "DIR", default_value = "sessions")]
     sessions: PathBuf,
+    #[command(flatten)]
+    study: StudyPlayArgs,
+}
+
+/// `mvx play`'s options for studies and resumes (see docs/studies.md).
+#[derive(Debug, clap::Args)]
+struct StudyPlayArgs {
+    /// A study's variant for this participant (required when the study assigns by hand)
+    #[arg(long, value_name = "NAME")]
+    variant: Option<String>,
+    /// Run a participant although every variant has reached the study's target
+    #[arg(long)]
+    over_target: bool,
+    /// Seed of the study's draws (ties, random orders); default: drawn and recorded
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Carry on a session that was cut off or aborted, in the same file
+    #[arg(long, value_name = "SESSION", conflicts_with_all = ["flow", "variant", "over_target", "seed"])]
+    resume: Option<PathBuf>,
+    /// With --resume: go on although the flow file changed since (recorded)
+    #[arg(long, requires = "resume")]
+    force: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -439,6 +511,7 @@ pub fn run(
         Command::Export(args) => export::run(&args, out, err),
         Command::Report(args) => report::run(&args, out, err),
         Command::Simulate(args) => simulate::run(&args, out, err),
+        Command::Study(command) => study::run(&command, out, err),
         Command::Observe(args) => {
             let path = match (args.session, args.latest) {
                 (Some(path), _) => Some(path),
@@ -470,9 +543,13 @@ pub fn run(
             clap_complete::generate(args.shell, &mut Cli::command(), "mvx", out);
             Ok(EXIT_OK)
         }
-        Command::Schema => out
-            .write_all(crate::flow::schema::generate().as_bytes())
-            .map(|()| EXIT_OK),
+        Command::Schema(args) => {
+            let schema = match args.kind {
+                SchemaKind::Flow => crate::flow::schema::generate(),
+                SchemaKind::Study => crate::flow::schema::study::generate(),
+            };
+            out.write_all(schema.as_bytes()).map(|()| EXIT_OK)
+        }
         Command::Man => clap_mangen::Man::new(Cli::command())
             .render(out)
             .map(|()| EXIT_OK),

@@ -10,8 +10,10 @@ pub mod logic;
 pub mod open;
 pub mod paths;
 pub mod schema;
+pub mod study;
 mod yaml;
 
+pub use load::study::{is_study, load_study};
 pub use load::{LoadError, load};
 pub use open::{OpenError, Opened, open};
 

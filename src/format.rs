@@ -151,6 +151,11 @@ pub fn test(test: Option<TestResult>) -> String {
         (TestKind::NMinusOne, _) => format!("N-1 z = {statistic}, {p}"),
         (TestKind::AdjustedWald, _) => format!("adjusted-Wald z = {statistic}, {p}"),
         (TestKind::FisherIrwin, _) => format!("Fisher–Irwin exact, {p}"),
+        (TestKind::McNemarExact, _) => format!("McNemar exact, {p}"),
+        (TestKind::PairedT, Some(df)) => {
+            format!("paired t = {statistic}, df = {}, {p}", fixed(df, 0))
+        }
+        (TestKind::PairedT, None) => format!("paired t = {statistic}, {p}"),
     }
 }
 

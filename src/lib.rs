@@ -20,6 +20,7 @@ pub mod session;
 pub mod simulate;
 pub mod source;
 pub mod stats;
+pub mod study;
 pub mod suggest;
 pub mod text;
 pub mod tui;

@@ -6,6 +6,10 @@ use std::time::Duration;
 
 use chrono::{Local, SecondsFormat, Utc};
 
+mod ask;
+pub mod resume;
+pub mod study;
+
 use crate::flow::{self, Flow};
 use crate::runner::{self, session::PlaySession};
 use crate::session::{FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo, ids};
@@ -107,6 +111,7 @@ fn header(
     let (cols, rows) = terminal.size();
     let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
     Header {
+        study: None,
         schema: SCHEMA.into(),
         session: format!(
             "{}-{}",

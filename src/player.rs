@@ -11,6 +11,8 @@ pub mod input;
 mod memory;
 mod question;
 mod researcher;
+mod resume;
+pub mod script;
 mod step;
 mod task;
 

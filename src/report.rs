@@ -7,6 +7,7 @@ mod escape;
 mod figures;
 pub mod html;
 pub mod markdown;
+pub mod study;
 mod summary;
 mod svg;
 mod tally;
@@ -118,6 +119,10 @@ impl ReportBuilder {
 
     pub fn add(&mut self, session: &Session) {
         let flow = &session.header.flow;
+        // A declined consent recorded nothing of the participant's: nothing to count.
+        if session.declined() {
+            return;
+        }
         if self.only_flow.as_ref().is_some_and(|only| *only != flow.id) {
             return;
         }

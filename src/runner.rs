@@ -7,6 +7,7 @@
 //! from its own start.
 
 pub mod session;
+pub mod shifted;
 #[cfg(test)]
 mod tests;
 

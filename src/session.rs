@@ -10,7 +10,9 @@ mod header;
 pub mod ids;
 mod notes;
 mod reader;
+mod resumed;
 mod stream;
+mod study;
 mod writer;
 
 pub use attempt::{Attempt, attempts, lostness};
@@ -18,7 +20,9 @@ pub use discover::discover;
 pub use header::{FlowRef, Header, RoundTrips, SCHEMA, TerminalInfo, TransportInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
 pub use reader::{CUT_OFF, ReadError, Session, parse, read};
+pub use resumed::{AFTER_ABORT, before_abort};
 pub use stream::for_each;
+pub use study::{ConsentAnswer, StudyRef};
 pub use writer::{SessionWriter, file_name};
 
 use serde::{Deserialize, Serialize};
@@ -148,6 +152,21 @@ pub enum EventKind {
     SessionEnd {
         outcome: SessionOutcome,
     },
+    /// The participant answered the study's consent text (its SHA-256: the exact words).
+    Consent {
+        answer: ConsentAnswer,
+        sha256: String,
+    },
+    /// `mvx play --resume` carried the session on after its recording stopped: the
+    /// `gap_ms` since the last recorded event is left out of every duration.
+    Resumed {
+        gap_ms: u64,
+        /// What stopped it: `cut off` or `aborted`.
+        after: String,
+        /// Set when `--force` went on with a flow file changed since: its SHA-256 now.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        flow_sha256: Option<String>,
+    },
 }
 
 impl EventKind {
@@ -174,6 +193,8 @@ impl EventKind {
             EventKind::EarlyKey { .. } => "early_key",
             EventKind::Abort { .. } => "abort",
             EventKind::SessionEnd { .. } => "session_end",
+            EventKind::Consent { .. } => "consent",
+            EventKind::Resumed { .. } => "resumed",
         }
     }
 }

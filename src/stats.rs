@@ -6,6 +6,7 @@
 mod compare;
 mod difference;
 mod interval;
+mod paired;
 mod proportions;
 mod quantile;
 mod questionnaire;
@@ -15,6 +16,7 @@ pub use difference::{
     NpsCounts, agresti_caffo, geometric_mean_ratio, holm, nps_difference, welch_difference,
 };
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
+pub use paired::{mcnemar_exact, paired_log_t, two_proportion_sample_size};
 pub use proportions::{fisher_irwin, two_proportions};
 pub use quantile::{median, quantile};
 pub use questionnaire::{csat_top_two, nps, sus_score, umux_lite};

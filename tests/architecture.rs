@@ -24,6 +24,7 @@ const CORE: &[&str] = &[
     "simulate",
     "runner",
     "format",
+    "study",
 ];
 const SHELL: &[&str] = &["tui"];
 const COMMANDS: &[&str] = &["play", "preview", "replay", "observe", "review", "serve"];

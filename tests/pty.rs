@@ -590,3 +590,167 @@ fn keys_typed_ahead_of_a_screen_never_act_on_it() {
         recorded.events
     );
 }
+
+/// `mvx play` on a study file, as a researcher runs it for the next participant.
+fn play_study(study: &str, sessions: &Path) -> Pty {
+    let script = format!(
+        "{} play {study} --sessions {}; echo EXIT=$?",
+        env!("CARGO_BIN_EXE_mvx"),
+        sessions.display()
+    );
+    Pty::shell(&script, &[])
+}
+
+fn sessions_in(dir: &Path) -> Vec<session::Session> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .expect("sessions dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|f| session::read(f).expect("a study session loads"))
+        .collect()
+}
+
+#[test]
+fn twelve_plays_of_the_example_study_give_six_and_six_and_a_refusal_counts_for_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let consent = "Do you agree to take part?";
+    let mut refused = play_study("studies/espresso.yaml", dir.path());
+    refused.wait_for(consent);
+    refused.send("n");
+    refused.wait_for_output("EXIT=0");
+    for _ in 0..12 {
+        let mut pty = play_study("studies/espresso.yaml", dir.path());
+        pty.wait_for(consent);
+        pty.send("y");
+        // The participant gives up on the first screen (counted: they ended the task),
+        // then the researcher ends the session at the first question.
+        pty.wait_for("Researcher:");
+        pty.send("\x07");
+        pty.wait_for("This task has ended.");
+        pty.send("\r");
+        pty.wait_for("Question 1 of");
+        pty.send("\x03");
+        pty.wait_for("End the session now?");
+        pty.send("y");
+        pty.wait_for("The session was ended early.");
+        pty.send("q");
+        pty.wait_for_output("EXIT=0");
+    }
+    let sessions = sessions_in(dir.path());
+    assert_eq!(sessions.len(), 13);
+    let declined: Vec<&session::Session> = sessions.iter().filter(|s| s.declined()).collect();
+    assert_eq!(declined.len(), 1);
+    assert_eq!(declined[0].events.len(), 1, "only the refusal is recorded");
+    let progress = mvx::study::progress::Progress::read("espresso-dec", dir.path());
+    assert_eq!(progress.counted("one-menu"), 6);
+    assert_eq!(progress.counted("three-menus"), 6);
+    let text = "Thank you for helping us.\n\nWe are testing a design, not you: there are no wrong answers.\nWe record which options you choose and how long each takes.\nNothing about who you are is recorded, only an anonymous code.\nYou can stop at any time, and ask for your recording to be deleted.\n\nDo you agree to take part?";
+    let sha = mvx::flow::open::sha256_hex(text.as_bytes());
+    for s in &sessions {
+        let study = s.header.study.as_ref().expect("a study block");
+        assert_eq!(study.id, "espresso-dec");
+        match &s.events[0].kind {
+            EventKind::Consent { sha256, .. } => assert_eq!(sha256, &sha),
+            other => panic!("the consent comes first, not {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn a_session_killed_mid_task_is_resumed_in_the_same_file_with_the_gap_left_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("espresso-one-menu", dir.path(), &[]);
+    pty.wait_for("Where do you tap?");
+    thread::sleep(Duration::from_millis(300));
+    pty.send("j");
+    thread::sleep(Duration::from_millis(200));
+    kill(&session_pid(&pty), "-KILL");
+    pty.wait_for_output("EXIT=137");
+    let file = session_file(dir.path());
+    let script = format!(
+        "{} play --resume {}; echo EXIT=$?; stty -a",
+        env!("CARGO_BIN_EXE_mvx"),
+        file.display()
+    );
+    let mut resumed = Pty::shell(&script, &[]);
+    resumed.wait_for("Resuming P01's session");
+    thread::sleep(Duration::from_millis(1_500));
+    resumed.send("y");
+    let seen = resumed.wait_for("Where do you tap?");
+    thread::sleep(Duration::from_millis(400));
+    let sent = resumed.send("1");
+    resumed.wait_for("[ Brew now ]");
+    resumed.send("1");
+    resumed.wait_for("Press Enter to continue");
+    resumed.send("\r");
+    resumed.wait_for("Could you get the espresso");
+    resumed.send("1");
+    resumed.wait_for("Question 2 of 3");
+    resumed.send("6");
+    resumed.wait_for("Question 3 of 3");
+    resumed.send("ok\r");
+    resumed.wait_for("Thank you for taking part!");
+    resumed.send("q");
+    resumed.wait_for_output("EXIT=0");
+    assert_terminal_restored(&resumed);
+
+    assert_eq!(session_file(dir.path()), file, "the same file, no other");
+    let recorded = session::read(&file).expect("the resumed session loads");
+    assert_eq!(
+        recorded.ending(),
+        session::SessionEnding::Ended(SessionOutcome::Complete)
+    );
+    let gap = recorded
+        .events
+        .iter()
+        .find_map(|e| match &e.kind {
+            EventKind::Resumed { gap_ms, after, .. } => Some((*gap_ms, after.clone())),
+            _ => None,
+        })
+        .expect("a resumed event");
+    assert!(gap.0 >= 1_500, "the gap covers the time away: {gap:?}");
+    assert_eq!(gap.1, "cut off");
+    let (hesitation, duration) =
+        recorded
+            .events
+            .iter()
+            .fold((None, None), |acc, e| match &e.kind {
+                EventKind::Choose { timing, .. } if acc.0.is_none() => {
+                    (Some(timing.hesitation_ms), acc.1)
+                }
+                EventKind::TaskEnd { duration_ms, .. } => (acc.0, Some(*duration_ms)),
+                _ => acc,
+            });
+    let hesitation = hesitation.expect("a choice");
+    let waited = u64::try_from((sent - seen).as_millis()).expect("ms");
+    assert!(
+        hesitation + 150 >= waited && hesitation < waited + 400,
+        "hesitation starts anew at the shown-again step: {hesitation} ms for {waited} ms"
+    );
+    let span = recorded.events.last().expect("events").at_ms;
+    let duration = duration.expect("the task ended");
+    assert!(
+        duration + gap.0 <= span,
+        "the gap is left out: {duration} + {} > {span}",
+        gap.0
+    );
+    for check in [&["report"][..], &["export", "-o"]] {
+        let mut args: Vec<String> = check.iter().map(|s| (*s).to_owned()).collect();
+        if args.len() > 1 {
+            args.push(dir.path().join("export").display().to_string());
+        }
+        args.push(file.display().to_string());
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mvx"))
+            .args(&args)
+            .output()
+            .expect("mvx runs");
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -39,6 +39,7 @@ fn record(dir: &Path, flow_file: &str, who: &str, think_ms: u64, keys: &str) {
         transport: None,
         mvx: "test".into(),
         simulated: false,
+        study: None,
     };
     let started = Utc
         .with_ymd_and_hms(2026, 11, 26, 9, 0, 0)

@@ -1,5 +1,7 @@
 //! `mvx check`: load and lint flows, print findings as text or JSON.
 
+mod study;
+
 use std::io::{self, Write};
 use std::path::Path;
 
@@ -34,7 +36,12 @@ struct Summary {
 }
 
 pub(super) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let files: Vec<FileReport> = args.flows.iter().map(|p| check_file(p)).collect();
+    let files: Vec<FileReport> = (args.flows.iter())
+        .flat_map(|p| match crate::study::is_study_file(p) {
+            true => study::check_study(p),
+            false => vec![check_file(p)],
+        })
+        .collect();
     let summary = Summary {
         errors: files.iter().map(|f| f.errors).sum(),
         warnings: files.iter().map(|f| f.warnings).sum(),

@@ -1,9 +1,12 @@
-//! `mvx play`: runs the session, then says where it was saved.
+//! `mvx play`: runs the session (a flow's, a study participant's, or a resumed one),
+//! then says where it was saved.
 
 use std::io::{self, Write};
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PlayArgs};
-use crate::play::{self, NotStarted, PlayOptions};
+use crate::play::resume::{self, ResumeOptions};
+use crate::play::study::{self as study_play, StudyOptions, StudyPlayed};
+use crate::play::{self, NotStarted, PlayOptions, Played};
 use crate::session::SessionOutcome;
 use crate::tui::supervisor::{self, Supervised};
 
@@ -11,33 +14,104 @@ pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
     if let Supervised::Exited(code) = supervisor::supervise() {
         return Ok(code);
     }
-    let options = PlayOptions {
-        flow: args.flow,
-        participant: args.participant,
-        researcher: args.researcher,
-        sessions: args.sessions,
-    };
-    match play::run(&options) {
-        Ok(played) => {
-            let how = match (played.outcome, played.signal) {
-                (_, Some(signal)) => format!("ended by {signal}, saved as aborted"),
-                (SessionOutcome::Aborted, None) => "ended early, saved as aborted".into(),
-                (SessionOutcome::Complete, None) => "complete".into(),
+    let result = match (args.study.resume, args.flow) {
+        (Some(session), _) => resume::run(&ResumeOptions {
+            session,
+            force: args.study.force,
+        })
+        .map(|played| vec![played]),
+        (None, Some(flow)) if crate::study::is_study_file(&flow) => {
+            let options = StudyOptions {
+                study: flow,
+                participant: args.participant,
+                researcher: args.researcher,
+                sessions: args.sessions,
+                variant: args.study.variant,
+                over_target: args.study.over_target,
+                seed: args.study.seed,
             };
-            // After SIGHUP there may be no terminal to tell; the file is what matters.
-            let _ = writeln!(out, "Session {how}: {}", played.path.display());
-            Ok(match played.signal {
-                Some("SIGHUP") => 129,
-                Some("SIGINT") => 130,
-                Some(_) => 143,
-                None => EXIT_OK,
-            })
+            return study(study_play::run(&options), out, err);
         }
-        Err(NotStarted::Usage(message)) => {
+        (None, flow) => {
+            if args.study.variant.is_some() || args.study.over_target || args.study.seed.is_some() {
+                writeln!(
+                    err,
+                    "mvx: --variant, --over-target and --seed are for study files"
+                )?;
+                return Ok(EXIT_USAGE);
+            }
+            play::run(&PlayOptions {
+                flow: flow.unwrap_or_default(),
+                participant: args.participant,
+                researcher: args.researcher,
+                sessions: args.sessions,
+            })
+            .map(|played| vec![played])
+        }
+    };
+    match result {
+        Ok(played) => said(&played, out),
+        Err(e) => not_started(e, err),
+    }
+}
+
+fn study(
+    result: Result<StudyPlayed, NotStarted>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let played = match result {
+        Ok(played) => played,
+        Err(e) => return not_started(e, err),
+    };
+    if let Some(path) = &played.declined {
+        let _ = writeln!(
+            out,
+            "Consent declined; only that was recorded: {}",
+            path.display()
+        );
+        return Ok(EXIT_OK);
+    }
+    if let Some(signal) = played.signal {
+        let _ = writeln!(
+            out,
+            "Ended by {signal} before consent; nothing was recorded"
+        );
+        return Ok(exit_of(Some(signal)));
+    }
+    said(&played.sessions, out)
+}
+
+/// Says how each session ended and where it is; the exit code is the last one's.
+fn said(played: &[Played], out: &mut dyn Write) -> io::Result<u8> {
+    for session in played {
+        let how = match (session.outcome, session.signal) {
+            (_, Some(signal)) => format!("ended by {signal}, saved as aborted"),
+            (SessionOutcome::Aborted, None) => "ended early, saved as aborted".into(),
+            (SessionOutcome::Complete, None) => "complete".into(),
+        };
+        // After SIGHUP there may be no terminal to tell; the file is what matters.
+        let _ = writeln!(out, "Session {how}: {}", session.path.display());
+    }
+    Ok(exit_of(played.last().and_then(|p| p.signal)))
+}
+
+fn exit_of(signal: Option<&str>) -> u8 {
+    match signal {
+        Some("SIGHUP") => 129,
+        Some("SIGINT") => 130,
+        Some(_) => 143,
+        None => EXIT_OK,
+    }
+}
+
+fn not_started(e: NotStarted, err: &mut dyn Write) -> io::Result<u8> {
+    match e {
+        NotStarted::Usage(message) => {
             writeln!(err, "mvx: {message}")?;
             Ok(EXIT_USAGE)
         }
-        Err(NotStarted::Flow(rendered)) => {
+        NotStarted::Flow(rendered) => {
             writeln!(err, "{rendered}")?;
             Ok(EXIT_FINDINGS)
         }

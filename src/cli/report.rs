@@ -1,5 +1,7 @@
 //! `mvx report`: stream sessions into tallies, then render the figures.
 
+mod study;
+
 use std::io::{self, Write};
 
 use super::{EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat, progress};
@@ -8,6 +10,9 @@ use crate::session;
 use crate::text::printable;
 
 pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    if let Some(study) = args.paths.iter().find(|p| crate::study::is_study_file(p)) {
+        return study::run(args, study, out, err);
+    }
     let (files, problems) = session::discover(&args.paths);
     let counting = Counting {
         all_attempts: args.all_attempts,

@@ -183,6 +183,7 @@ fn write_sessions(
             mvx: env!("CARGO_PKG_VERSION").into(),
             simulated: true,
             transport: None,
+            study: None,
         };
         let mut writer = SessionWriter::create(dir, &header, started)?;
         for event in &events {

@@ -126,6 +126,14 @@ impl<'a> EventRow<'a> {
                 row.duration_ms = Some(*duration_ms);
             }
             EventKind::Abort { reason } => row.reason = Some(reason.as_str()),
+            EventKind::Consent { answer, .. } => {
+                row.value = serde_json::to_value(answer)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+            }
+            EventKind::Resumed { gap_ms, after, .. } => {
+                (row.paused_ms, row.reason) = (Some(*gap_ms), Some(after.as_str()))
+            }
             EventKind::EarlyKey {
                 step,
                 question,

@@ -4,6 +4,7 @@ mod fields;
 pub(crate) mod logic;
 pub(crate) mod question;
 pub(crate) mod step;
+pub(crate) mod study;
 pub(crate) mod task;
 
 use crate::diagnostic::{Diagnostic, Pos};

@@ -2,6 +2,8 @@
 //! flagged while typing. The types here describe the YAML a designer writes; a test
 //! checks their keys against the loader's, so the two cannot drift apart.
 
+pub mod study;
+
 use std::collections::BTreeMap;
 
 use schemars::{JsonSchema, schema_for};
@@ -147,7 +149,7 @@ struct ChoiceMap {
 #[derive(JsonSchema)]
 #[schemars(deny_unknown_fields)]
 #[allow(dead_code)]
-struct QuestionFile {
+pub(super) struct QuestionFile {
     /// Answers are recorded under it: letters, digits, '-', '_'.
     #[schemars(regex(pattern = r"^[A-Za-z0-9_-]{1,64}$"))]
     id: String,

@@ -145,6 +145,7 @@ fn header(room: &Room, participant: String, opening: &Opening, sync: &ClockSync)
         }),
         mvx: env!("CARGO_PKG_VERSION").into(),
         simulated: false,
+        study: None,
     }
 }
 

@@ -31,6 +31,7 @@ fn header() -> Header {
         transport: None,
         mvx: "0.1.0".into(),
         simulated: false,
+        study: None,
     }
 }
 

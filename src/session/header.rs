@@ -28,6 +28,9 @@ pub struct Header {
     /// Made up by `mvx simulate --sessions`, not played by a person; absent in real sessions.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub simulated: bool,
+    /// The study the session belongs to, when it was played from a study file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub study: Option<super::StudyRef>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

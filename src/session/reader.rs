@@ -94,7 +94,8 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
         message: format!("the session header is not valid: {e}"),
     })?;
     let mut events = Vec::new();
-    let lines = complete[events_at..].lines().skip(1);
+    let mended = super::resumed::mend(&complete[events_at..]);
+    let lines = mended.lines().skip(1);
     for (n, line) in lines.enumerate() {
         let Some(json) = line.strip_prefix("- ") else {
             return Err(bad_event(n, "an event line must start with `- `"));
@@ -105,7 +106,7 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
     Ok(Session {
         path: None,
         header,
-        events,
+        events: super::resumed::fold(events),
         cut,
     })
 }

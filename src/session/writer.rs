@@ -40,6 +40,21 @@ impl SessionWriter {
         Ok(writer)
     }
 
+    /// Opens an existing session file to append to it, as `mvx play --resume` does. A
+    /// last line a crash cut short is ended first, so the next event starts a line.
+    pub fn reopen(path: &Path) -> io::Result<Self> {
+        let ends_cut = std::fs::read(path)?.last().is_some_and(|b| *b != b'\n');
+        let file = OpenOptions::new().append(true).open(path)?;
+        let mut writer = Self {
+            file,
+            path: path.to_owned(),
+        };
+        if ends_cut {
+            writer.write_synced(b"\n")?;
+        }
+        Ok(writer)
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -20,6 +20,12 @@ pub enum TestKind {
     /// The z of Rocks's (2016) adjusted-Wald NPS difference.
     #[serde(rename = "adjusted-Wald z")]
     AdjustedWald,
+    /// McNemar's exact test on the discordant pairs of a within design.
+    #[serde(rename = "McNemar exact")]
+    McNemarExact,
+    /// The paired t-test (on log times, in a within design).
+    #[serde(rename = "paired t")]
+    PairedT,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]

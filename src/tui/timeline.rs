@@ -50,6 +50,10 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
         EventKind::EarlyKey { key, early_ms, .. } => {
             format!("{key}, {early_ms} ms before the screen: ignored")
         }
+        EventKind::Consent { answer, .. } => serde_json::to_string(answer).unwrap_or_default(),
+        EventKind::Resumed { gap_ms, after, .. } => {
+            format!("{after}, after {}", minutes_seconds(*gap_ms))
+        }
         EventKind::SessionEnd { .. } | EventKind::Pause | EventKind::Disconnect => String::new(),
     };
     let mut spans = vec![Span::raw(format!(

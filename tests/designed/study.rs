@@ -139,6 +139,7 @@ fn record(dir: &Path, d: &Designed) {
         mvx: "test".into(),
         simulated: false,
         transport: None,
+        study: None,
     };
     let started = Utc
         .with_ymd_and_hms(2026, 11, 26, 9, d.minute, 0)

@@ -1,0 +1,108 @@
+//! `mvx report STUDY.yaml [SESSIONS...]`: the study reported as one, then its sessions
+//! reported as `mvx report` reports any (the first variant as the baseline).
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use super::super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
+use crate::report::study::{self, markdown};
+use crate::report::{Counting, ReportBuilder};
+use crate::session::{self, Session};
+use crate::study::progress::Progress;
+use crate::study::status::status;
+use crate::text::printable;
+
+pub(super) fn run(
+    args: &ReportArgs,
+    study_path: &PathBuf,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    if let ReportFormat::Html = args.format {
+        writeln!(
+            err,
+            "mvx: a study's report is Markdown or JSON; use --format md or --format json"
+        )?;
+        return Ok(EXIT_USAGE);
+    }
+    let opened = match crate::study::open(study_path) {
+        Ok(opened) => opened,
+        Err(e) => {
+            writeln!(err, "mvx: {e}")?;
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let Some((study_file, variants)) = opened.playable() else {
+        writeln!(err, "{}", opened.rendered_errors().join("\n"))?;
+        writeln!(
+            err,
+            "fix these first; `mvx check {}` lists them too",
+            printable(&opened.path)
+        )?;
+        return Ok(EXIT_FINDINGS);
+    };
+    let mut paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| *p != study_path)
+        .cloned()
+        .collect();
+    if paths.is_empty() {
+        paths.push(PathBuf::from("sessions"));
+    }
+    let (files, problems) = session::discover(&paths);
+    let mut sessions: Vec<Session> = Vec::new();
+    let mut skipped = problems;
+    session::for_each(&files, |_, read| match read {
+        Ok(s)
+            if s.header
+                .study
+                .as_ref()
+                .is_some_and(|b| b.id == study_file.id) =>
+        {
+            sessions.push(s)
+        }
+        Ok(_) => {}
+        Err(e) => skipped.push(e.to_string()),
+    });
+    for problem in &skipped {
+        writeln!(err, "mvx: skipped {}", printable(problem))?;
+    }
+    let progress = Progress::of(&study_file.id, sessions.iter().cloned());
+    let report = study::build(
+        study_file,
+        status(study_file, variants, &progress),
+        &sessions,
+    );
+    let counting = Counting {
+        all_attempts: args.all_attempts,
+        count_technical: args.count_technical,
+        baseline: args
+            .baseline
+            .clone()
+            .or_else(|| variants.first().map(|v| v.name.clone())),
+    };
+    let mut builder = ReportBuilder::counting(None, counting);
+    for s in &sessions {
+        builder.add(s);
+    }
+    let sessions_report = builder.finish();
+    let text = match args.format {
+        ReportFormat::Json => {
+            let json = serde_json::json!({ "study": report, "sessions": sessions_report });
+            serde_json::to_string_pretty(&json).map_err(io::Error::other)? + "\n"
+        }
+        _ => format!(
+            "{}\n{}",
+            markdown::render(&report),
+            crate::report::markdown::render(&sessions_report)
+        ),
+    };
+    match &args.output {
+        Some(path) => std::fs::write(path, text).map(|()| EXIT_OK).or_else(|e| {
+            writeln!(err, "mvx: cannot write {}: {e}", path.display())?;
+            Ok(EXIT_USAGE)
+        }),
+        None => out.write_all(text.as_bytes()).map(|()| EXIT_OK),
+    }
+}

@@ -1,0 +1,124 @@
+//! `mvx study status`: where a study stands, as text or JSON.
+
+use std::io::{self, Write};
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, StatusFormat, StudyCommand};
+use crate::flow::study::Design;
+use crate::study::progress::Progress;
+use crate::study::status::{Candidate, Next, Status, status};
+use crate::text::printable;
+
+pub(super) fn run(
+    command: &StudyCommand,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let StudyCommand::Status(args) = command;
+    let opened = match crate::study::open(&args.study) {
+        Ok(opened) => opened,
+        Err(e) => {
+            writeln!(err, "mvx: {e}")?;
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let Some((study, variants)) = opened.playable() else {
+        writeln!(err, "{}", opened.rendered_errors().join("\n"))?;
+        writeln!(
+            err,
+            "fix these first; `mvx check {}` lists them too",
+            printable(&opened.path)
+        )?;
+        return Ok(EXIT_FINDINGS);
+    };
+    let progress = Progress::read(&study.id, &args.sessions);
+    let status = status(study, variants, &progress);
+    for problem in &status.unreadable {
+        writeln!(err, "mvx: skipped {problem}")?;
+    }
+    match args.format {
+        StatusFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &status).map_err(io::Error::other)?;
+            writeln!(out)?;
+        }
+        StatusFormat::Text => text(&status, out)?,
+    }
+    Ok(EXIT_OK)
+}
+
+fn text(status: &Status, out: &mut dyn Write) -> io::Result<()> {
+    let per = match status.design {
+        Design::Between => "per variant",
+        Design::Within => "in all",
+    };
+    let target = status
+        .target
+        .map_or("no target".to_owned(), |t| format!("target {t} {per}"));
+    writeln!(
+        out,
+        "Study {}: {}",
+        printable(&status.study),
+        printable(&status.title)
+    )?;
+    writeln!(
+        out,
+        "{} design, {target}, {} participants counted\n",
+        status.design.word(),
+        status.participants
+    )?;
+    let width = status
+        .variants
+        .iter()
+        .map(|v| v.name.len())
+        .max()
+        .unwrap_or(7)
+        .max(7);
+    writeln!(
+        out,
+        "  {:width$}  counted  declined  technical aborts",
+        "variant"
+    )?;
+    for v in &status.variants {
+        let counted = match (status.design, status.target) {
+            (Design::Between, Some(t)) => format!("{}/{t}", v.counted),
+            _ => v.counted.to_string(),
+        };
+        writeln!(
+            out,
+            "  {:width$}  {counted:>7}  {:>8}  {:>16}",
+            printable(&v.name),
+            v.declined,
+            v.technical_aborts
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "Next participant: {}", next(&status.next))?;
+    if !status.seen_twice.is_empty() {
+        writeln!(
+            out,
+            "Seen twice: {} (reports count each participant's first session)",
+            status.seen_twice.join(", ")
+        )?;
+    }
+    Ok(())
+}
+
+fn next(next: &Next) -> String {
+    match next {
+        Next::Full => "the study is full; `mvx play --over-target` runs one more".into(),
+        Next::Manual => "the variant named with --variant".into(),
+        Next::Assigned { candidate } => candidate_words(candidate),
+        Next::Drawn { candidates } => {
+            let each: Vec<String> = candidates.iter().map(candidate_words).collect();
+            format!("drawn when the session starts, one of: {}", each.join("; "))
+        }
+    }
+}
+
+fn candidate_words(c: &Candidate) -> String {
+    let order = match &c.order {
+        Some(order) if !order.is_empty() => format!(", order {}", order.join(" → ")),
+        Some(_) => String::new(),
+        None => ", order drawn at the start".into(),
+    };
+    format!("{} (slot {}{order})", c.variants.join(" then "), c.slot)
+}

@@ -1,0 +1,197 @@
+//! Study YAML to the typed `Study`, with the flow loader's positions, types and
+//! did-you-mean, so a study's mistakes read exactly like a flow's.
+
+use super::{IdRule, LoadError, Loader};
+use crate::diagnostic::{Diagnostic, Pos};
+use crate::flow::study::{Assign, Design, Study, TaskOrder, VariantRef};
+use crate::flow::yaml::{self, Node, Value};
+use crate::suggest;
+
+pub(crate) const STUDY_KEYS: &[&str] = &[
+    "study",
+    "title",
+    "design",
+    "variants",
+    "assign",
+    "task_order",
+    "target",
+    "consent",
+    "questions",
+];
+
+/// Where missing keys and unknown words point people.
+const DOC: &str = "docs/studies.md";
+
+/// Whether `source` is a study rather than a flow: its top-level mapping has `study:`.
+pub fn is_study(source: &str) -> bool {
+    let Ok(root) = yaml::parse(source) else {
+        return false;
+    };
+    matches!(&root.value, Value::Map(entries) if entries.iter().any(|(k, _)| k.text == "study"))
+}
+
+/// Loads a study from its YAML source text.
+pub fn load_study(source: &str) -> Result<Study, LoadError> {
+    let root = yaml::parse(source).map_err(|d| LoadError {
+        diagnostics: vec![d],
+    })?;
+    let mut loader = Loader {
+        lines: source.lines().collect(),
+        errors: Vec::new(),
+    };
+    let study = loader.study(&root);
+    match study {
+        Some(study) if loader.errors.is_empty() => Ok(study),
+        _ => {
+            let mut diagnostics: Vec<Diagnostic> = loader
+                .errors
+                .into_iter()
+                .map(|mut d| {
+                    d.help = d.help.map(|h| h.replace("docs/flow-format.md", DOC));
+                    d
+                })
+                .collect();
+            diagnostics.sort_by_key(|d| (d.at.line, d.at.col));
+            Err(LoadError { diagnostics })
+        }
+    }
+}
+
+impl Loader<'_> {
+    fn study(&mut self, root: &Node) -> Option<Study> {
+        if root.value == Value::Null {
+            self.error(
+                Diagnostic::error("empty", Pos::new(1, 1, 1), "the file holds no study").with_help(
+                    format!(
+                        "a study starts with `study: <id>`, `title:` and `variants:`; see {DOC}"
+                    ),
+                ),
+            );
+            return None;
+        }
+        let fields = self.fields(root, root.at, "the study")?;
+        let id = fields
+            .required(self, "study", "the study")
+            .and_then(|n| self.id(n, "study id", IdRule::Name));
+        let title = fields
+            .required(self, "title", "the study")
+            .and_then(|n| self.line(n, "title"));
+        let design = fields
+            .get("design")
+            .map(|n| self.word(n, "design", Design::WORDS));
+        let variants = fields
+            .required(self, "variants", "the study")
+            .map(|n| self.variants(n));
+        let assign = fields
+            .get("assign")
+            .map(|n| self.word(n, "assign", Assign::WORDS));
+        let order_node = fields.get("task_order");
+        let order = order_node.map(|n| self.word(n, "task_order", TaskOrder::WORDS));
+        let target = fields.get("target").and_then(|n| self.target_count(n));
+        let consent = fields
+            .get("consent")
+            .and_then(|n| self.text(n, "`consent`"));
+        let questions = fields
+            .get("questions")
+            .map(|n| self.questions(n))
+            .unwrap_or_default();
+        fields.finish(self, STUDY_KEYS, "the study");
+        let design = match design {
+            None => Design::Between,
+            Some(Some(1)) => Design::Within,
+            Some(Some(_)) => Design::Between,
+            Some(None) => return None,
+        };
+        let assign = match assign {
+            None | Some(Some(0)) => Assign::Balanced,
+            Some(Some(1)) => Assign::Random,
+            Some(Some(_)) => Assign::Manual,
+            Some(None) => return None,
+        };
+        let task_order = match order {
+            None | Some(Some(0)) => TaskOrder::Fixed,
+            Some(Some(1)) => TaskOrder::LatinSquare,
+            Some(Some(_)) => TaskOrder::Random,
+            Some(None) => return None,
+        };
+        let (id, _) = id?;
+        Some(Study {
+            id,
+            title: title?,
+            design,
+            variants: variants?,
+            assign,
+            task_order,
+            task_order_at: order_node.map_or(root.at, |n| n.at),
+            target,
+            consent: consent.map(|c| c.trim_end().to_owned()),
+            questions,
+        })
+    }
+
+    /// One of `words`, by its index; an unknown word is an error with a suggestion.
+    fn word(&mut self, node: &Node, key: &str, words: &[&str]) -> Option<usize> {
+        let text = self.line(node, &format!("`{key}`"))?;
+        if let Some(i) = words.iter().position(|w| *w == text) {
+            return Some(i);
+        }
+        let listed = words
+            .iter()
+            .map(|w| format!("`{w}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let diagnostic = Diagnostic::error(
+            "unknown-word",
+            node.at,
+            format!("`{key}: {text}` is not one of {listed}"),
+        );
+        self.error(match suggest::closest(&text, words.iter().copied()) {
+            Some(s) => diagnostic.with_suggestion(Some(s)),
+            None => diagnostic.with_help(format!("see {DOC}")),
+        });
+        None
+    }
+
+    fn variants(&mut self, node: &Node) -> Vec<VariantRef> {
+        let Some(items) = self.list(node, "`variants`") else {
+            return Vec::new();
+        };
+        if items.is_empty() {
+            self.error(
+                Diagnostic::error("no-variants", node.at, "`variants` names no flow file")
+                    .with_help("list the flow files compared, e.g. `- flows/pay-a.yaml`"),
+            );
+        }
+        let mut variants: Vec<VariantRef> = Vec::new();
+        for item in items {
+            let Some(path) = self.line(item, "a variant's flow file") else {
+                continue;
+            };
+            if let Some(first) = variants.iter().find(|v| v.path == path) {
+                let message = format!(
+                    "`{path}` is listed twice; the first is at line {}",
+                    first.at.line
+                );
+                self.error(Diagnostic::error("duplicate-variant", item.at, message));
+                continue;
+            }
+            variants.push(VariantRef { path, at: item.at });
+        }
+        variants
+    }
+
+    fn target_count(&mut self, node: &Node) -> Option<u32> {
+        let n = self.integer(node, "`target`")?;
+        match u32::try_from(n) {
+            Ok(n) if n >= 1 => Some(n),
+            _ => {
+                self.error(Diagnostic::error(
+                    "bad-target",
+                    node.at,
+                    format!("`target: {n}` must be a number of participants, 1 or more"),
+                ));
+                None
+            }
+        }
+    }
+}

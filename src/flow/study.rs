@@ -1,0 +1,89 @@
+//! The study file a researcher writes: which flows are compared, how participants are
+//! assigned to them, in which order tasks come, the consent text and closing questions.
+//!
+//! Loaded by the flow loader's own machinery (`flow::load::study`), so its mistakes are
+//! reported the way a flow's are; opening the variants it names is `crate::study`'s job.
+
+use serde::Serialize;
+
+use crate::diagnostic::Pos;
+use crate::flow::Question;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Study {
+    pub id: String,
+    pub title: String,
+    pub design: Design,
+    /// The flow files compared, as written (relative to the study file), in order.
+    pub variants: Vec<VariantRef>,
+    pub assign: Assign,
+    pub task_order: TaskOrder,
+    pub task_order_at: Pos,
+    /// Participants per variant (between) or in all (within).
+    pub target: Option<u32>,
+    pub consent: Option<String>,
+    /// Asked once, at the very end of a participant's last session.
+    pub questions: Vec<Question>,
+}
+
+/// A variant's flow file as the study names it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantRef {
+    pub path: String,
+    pub at: Pos,
+}
+
+/// How participants meet the variants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Design {
+    /// Each participant plays one variant.
+    Between,
+    /// Each participant plays every variant, in a counterbalanced order.
+    Within,
+}
+
+/// How the next participant's variant is chosen in a `between` study.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Assign {
+    Balanced,
+    Random,
+    Manual,
+}
+
+/// The order of what a participant plays several of: tasks (between) or variants (within).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TaskOrder {
+    Fixed,
+    LatinSquare,
+    Random,
+}
+
+impl Design {
+    pub const WORDS: &[&str] = &["between", "within"];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            Design::Between => "between",
+            Design::Within => "within",
+        }
+    }
+}
+
+impl Assign {
+    pub const WORDS: &[&str] = &["balanced", "random", "manual"];
+}
+
+impl TaskOrder {
+    pub const WORDS: &[&str] = &["fixed", "latin-square", "random"];
+
+    pub fn word(self) -> &'static str {
+        match self {
+            TaskOrder::Fixed => "fixed",
+            TaskOrder::LatinSquare => "latin-square",
+            TaskOrder::Random => "random",
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! A transport whose times are moved: a session that starts after another screen on the
+//! same terminal counts from its own start, and a resumed session carries on from where
+//! its recording stopped.
+
+use std::time::Duration;
+
+use super::{Drawn, Incoming, Transport};
+
+/// `inner`, with every time `t` reported as `t - origin + base`.
+pub struct Shifted<'t, T> {
+    pub inner: &'t mut T,
+    /// The inner transport's time that becomes `base`.
+    pub origin: Duration,
+    pub base: Duration,
+}
+
+impl<T> Shifted<'_, T> {
+    fn shift(&self, at: Duration) -> Duration {
+        at.saturating_sub(self.origin) + self.base
+    }
+}
+
+impl<S, T: Transport<S>> Transport<S> for Shifted<'_, T> {
+    fn draw(&mut self, screen: &S) -> Result<Drawn, String> {
+        let drawn = self.inner.draw(screen)?;
+        Ok(Drawn {
+            at: self.shift(drawn.at),
+            ..drawn
+        })
+    }
+
+    fn next(&mut self, wait: Duration) -> Incoming {
+        match self.inner.next(wait) {
+            Incoming::Key { at, press } => Incoming::Key {
+                at: self.shift(at),
+                press,
+            },
+            Incoming::Signal { at, name } => Incoming::Signal {
+                at: self.shift(at),
+                name,
+            },
+            Incoming::Closed { at } => Incoming::Closed { at: self.shift(at) },
+            Incoming::Idle { at } => Incoming::Idle { at: self.shift(at) },
+            other => other,
+        }
+    }
+}

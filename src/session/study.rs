@@ -1,0 +1,50 @@
+//! What a session records about the study it belongs to, and the consent given or declined.
+
+use serde::{Deserialize, Serialize};
+
+use super::{EventKind, Session};
+use crate::flow::study::Design;
+
+/// The header's `study` block: which study, which variant, in which order, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudyRef {
+    pub id: String,
+    /// The study file as named on the command line.
+    pub path: String,
+    /// SHA-256 of the study file's bytes when the session was recorded.
+    pub sha256: String,
+    pub design: Design,
+    /// The variant this session plays.
+    pub variant: String,
+    /// What the participant plays in turn: task ids (between) or variant names (within).
+    #[serde(default)]
+    pub order: Vec<String>,
+    /// The participant's number in the study (1, 2, ...): the Latin square's row is
+    /// counted from it.
+    pub slot: u32,
+    /// The seed of every draw made for this participant (ties, random orders).
+    pub seed: u64,
+}
+
+/// The participant's answer to the study's consent text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsentAnswer {
+    Given,
+    Declined,
+}
+
+impl Session {
+    /// The participant declined the consent: nothing of theirs was recorded.
+    pub fn declined(&self) -> bool {
+        self.events.iter().any(|e| {
+            matches!(
+                e.kind,
+                EventKind::Consent {
+                    answer: ConsentAnswer::Declined,
+                    ..
+                }
+            )
+        })
+    }
+}

@@ -1,0 +1,140 @@
+//! A study's status as data: per variant, who is counted against the target, who
+//! declined, the technical aborts; what the next participant gets; who was seen twice.
+
+use serde::Serialize;
+
+use super::Variant;
+use super::assign::{self, Refusal, Request};
+use super::progress::Progress;
+use crate::flow::study::{Assign, Design, Study, TaskOrder};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Status {
+    pub study: String,
+    pub title: String,
+    pub design: Design,
+    /// Per variant (between) or in all (within).
+    pub target: Option<u32>,
+    pub variants: Vec<VariantStatus>,
+    /// Participants counted in the whole study.
+    pub participants: usize,
+    pub next: Next,
+    pub seen_twice: Vec<String>,
+    /// Session files that could not be read.
+    pub unreadable: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct VariantStatus {
+    pub name: String,
+    /// Participants counted (between), or counted sessions of the variant (within).
+    pub counted: usize,
+    pub declined: usize,
+    pub technical_aborts: usize,
+}
+
+/// What `mvx play STUDY.yaml` would give the next participant.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Next {
+    /// Every variant is at its target: `--over-target` runs one more.
+    Full,
+    /// The researcher names the variant with `--variant`.
+    Manual,
+    /// One of these variants, drawn when the session starts (a tie, or random assignment).
+    Drawn {
+        candidates: Vec<Candidate>,
+    },
+    Assigned {
+        candidate: Candidate,
+    },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    /// The variants played, in turn.
+    pub variants: Vec<String>,
+    pub slot: u32,
+    /// Task ids or variant names in order; none when the order is drawn at the start.
+    pub order: Option<Vec<String>>,
+}
+
+pub fn status(study: &Study, variants: &[Variant], progress: &Progress) -> Status {
+    let within = study.design == Design::Within;
+    let rows = variants
+        .iter()
+        .map(|v| VariantStatus {
+            name: v.name.clone(),
+            counted: match within {
+                true => progress
+                    .sessions
+                    .iter()
+                    .filter(|s| {
+                        s.variant == v.name && s.standing == super::progress::Standing::Counted
+                    })
+                    .count(),
+                false => progress.counted(&v.name),
+            },
+            declined: progress.declined(&v.name),
+            technical_aborts: progress.technical_aborts(&v.name),
+        })
+        .collect();
+    Status {
+        study: study.id.clone(),
+        title: study.title.clone(),
+        design: study.design,
+        target: study.target,
+        variants: rows,
+        participants: progress.participants(),
+        next: next(study, variants, progress),
+        seen_twice: progress.seen_twice(within),
+        unreadable: progress.unreadable.clone(),
+    }
+}
+
+fn next(study: &Study, variants: &[Variant], progress: &Progress) -> Next {
+    let candidate = |variant: Option<String>| {
+        let request = Request {
+            variant,
+            seed: 0,
+            over_target: false,
+        };
+        assign::next(study, variants, progress, &request).map(|a| Candidate {
+            variants: a.variants,
+            slot: a.slot,
+            order: (study.task_order != TaskOrder::Random).then_some(a.order),
+        })
+    };
+    if study.design == Design::Within {
+        return match candidate(None) {
+            Ok(candidate) => Next::Assigned { candidate },
+            Err(_) => Next::Full,
+        };
+    }
+    if let Err(Refusal::Full { .. }) = candidate(Some(variants[0].name.clone())) {
+        return Next::Full;
+    }
+    let fewest = variants
+        .iter()
+        .map(|v| progress.counted(&v.name))
+        .min()
+        .unwrap_or(0);
+    let names: Vec<String> = match study.assign {
+        Assign::Manual => return Next::Manual,
+        Assign::Random => variants.iter().map(|v| v.name.clone()).collect(),
+        Assign::Balanced => (variants.iter())
+            .filter(|v| progress.counted(&v.name) == fewest)
+            .map(|v| v.name.clone())
+            .collect(),
+    };
+    let mut candidates: Vec<Candidate> = names
+        .into_iter()
+        .filter_map(|n| candidate(Some(n)).ok())
+        .collect();
+    match candidates.len() {
+        1 => Next::Assigned {
+            candidate: candidates.remove(0),
+        },
+        _ => Next::Drawn { candidates },
+    }
+}

@@ -1,0 +1,281 @@
+//! Studies through the binary: `mvx study status` and `mvx report STUDY.yaml` on designed
+//! sessions, with the paired tests checked against SciPy, and the bad inputs refused.
+
+use std::path::Path;
+use std::process::Command;
+
+use chrono::{TimeZone, Utc};
+use mvx::flow::study::Design;
+use mvx::session::{
+    Event, EventKind, FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, StudyRef,
+    TaskOutcome, TerminalInfo,
+};
+
+const MVX: &str = env!("CARGO_BIN_EXE_mvx");
+
+/// One session of `study`: the participant plays `variant` (at `position` of `order`)
+/// and succeeds or fails in `ms` milliseconds.
+fn session(
+    dir: &Path,
+    study: (&str, &str, Design),
+    who: &str,
+    variant: &str,
+    order: &[&str],
+    ok: bool,
+    ms: u64,
+) {
+    let header = Header {
+        schema: SCHEMA.into(),
+        session: format!("{who}-{variant}"),
+        flow: FlowRef {
+            id: "espresso".into(),
+            title: "Make a single espresso with the app".into(),
+            variant: Some(variant.into()),
+            path: format!("flows/espresso-{variant}.yaml"),
+            sha256: "0".repeat(64),
+            expected: Default::default(),
+            scales: Default::default(),
+        },
+        participant: who.into(),
+        researcher: None,
+        started_at: "2026-11-26T14:00:00.000+00:00".into(),
+        terminal: TerminalInfo {
+            cols: 80,
+            rows: 24,
+            term: None,
+            program: None,
+            tmux: false,
+            ssh: false,
+        },
+        mvx: "test".into(),
+        simulated: false,
+        transport: None,
+        study: Some(StudyRef {
+            id: study.0.into(),
+            path: study.1.into(),
+            sha256: "0".repeat(64),
+            design: study.2,
+            variant: variant.into(),
+            order: order.iter().map(|s| (*s).to_owned()).collect(),
+            slot: 1,
+            seed: 0,
+        }),
+    };
+    let stamp = Utc
+        .with_ymd_and_hms(2026, 11, 26, 14, 0, 0)
+        .single()
+        .expect("a time");
+    let mut writer = SessionWriter::create(dir, &header, stamp).expect("a session file");
+    let outcome = if ok {
+        TaskOutcome::Success
+    } else {
+        TaskOutcome::Failure
+    };
+    for (at_ms, kind) in [
+        (
+            0,
+            EventKind::TaskStart {
+                task: "espresso".into(),
+            },
+        ),
+        (
+            ms,
+            EventKind::TaskEnd {
+                task: "espresso".into(),
+                outcome,
+                duration_ms: ms,
+            },
+        ),
+        (
+            ms,
+            EventKind::SessionEnd {
+                outcome: SessionOutcome::Complete,
+            },
+        ),
+    ] {
+        writer.append(&Event { at_ms, kind }).expect("appended");
+    }
+}
+
+fn mvx(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(MVX).args(args).output().expect("mvx runs");
+    let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    (
+        out.status.code().unwrap_or(-1),
+        text(&out.stdout),
+        text(&out.stderr),
+    )
+}
+
+#[test]
+fn a_between_study_reports_its_progress_comparison_and_how_many_more_it_needs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = ("espresso-dec", "studies/espresso.yaml", Design::Between);
+    for i in 0..6 {
+        session(
+            dir.path(),
+            study,
+            &format!("A{i}"),
+            "one-menu",
+            &[],
+            true,
+            20_000 + i * 1_000,
+        );
+        session(
+            dir.path(),
+            study,
+            &format!("B{i}"),
+            "three-menus",
+            &[],
+            i < 4,
+            40_000 + i * 1_000,
+        );
+    }
+    let sessions = dir.path().to_str().expect("utf-8");
+    let (code, out, err) = mvx(&[
+        "study",
+        "status",
+        "studies/espresso.yaml",
+        "--sessions",
+        sessions,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let status: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(status["variants"][0]["counted"], 6);
+    assert_eq!(status["variants"][1]["counted"], 6);
+    assert_eq!(status["next"]["kind"], "full");
+    let (code, out, err) = mvx(&["report", "studies/espresso.yaml", sessions]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("# Study espresso-dec"), "{out}");
+    // 4 of 6 against 6 of 6: the two-proportion formula for 1.0 against 0.667, computed
+    // independently with scipy.stats.norm.ppf, gives 18.40, so 19 each: 13 more.
+    assert!(
+        out.contains("about 19 participants per variant: 13 more each"),
+        "{out}"
+    );
+    assert!(
+        out.contains("**one-menu** was faster than three-menus"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_within_study_uses_paired_tests_that_match_scipy() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = (
+        "espresso-within",
+        "studies/espresso-within.yaml",
+        Design::Within,
+    );
+    let order = ["one-menu", "three-menus"];
+    let three = [41.2, 55.0, 38.7, 62.3, 47.9, 51.1];
+    let one = [33.5, 49.8, 35.0, 50.2, 44.1, 39.9];
+    for i in 0..6 {
+        let who = format!("P{i}");
+        session(
+            dir.path(),
+            study,
+            &who,
+            "one-menu",
+            &order,
+            true,
+            (one[i] * 1000.0) as u64,
+        );
+        session(
+            dir.path(),
+            study,
+            &who,
+            "three-menus",
+            &order,
+            true,
+            (three[i] * 1000.0) as u64,
+        );
+    }
+    for i in 6..11 {
+        let who = format!("P{i}");
+        session(dir.path(), study, &who, "one-menu", &order, true, 30_000);
+        session(
+            dir.path(),
+            study,
+            &who,
+            "three-menus",
+            &order,
+            false,
+            30_000,
+        );
+    }
+    let sessions = dir.path().to_str().expect("utf-8");
+    let (code, out, err) = mvx(&[
+        "report",
+        "studies/espresso-within.yaml",
+        sessions,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let compared = &report["study"]["comparisons"][0];
+    assert_eq!(compared["discordant"], serde_json::json!([0, 5]));
+    // scipy.stats.binomtest(0, 5, 0.5).pvalue
+    let p = compared["completion_test"]["p_value"].as_f64().expect("p");
+    assert!((p - 0.0625).abs() < 1e-9, "{p}");
+    // scipy.stats.ttest_rel(np.log(three), np.log(one)): t = 5.37654336544, p = 0.0029987389264
+    let time = &compared["time_ratio"];
+    assert!((time[0].as_f64().expect("ratio") - 1.1720864781784424).abs() < 1e-3);
+    assert!((time[2]["p_value"].as_f64().expect("p") - 0.00299873892643837).abs() < 1e-4);
+    assert_eq!(report["study"]["positions"][0]["participants"], 11);
+}
+
+#[test]
+fn bad_studies_and_bad_resumes_are_refused_with_nothing_recorded() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let folder = dir.path();
+    std::fs::create_dir(folder.join("flows")).expect("flows");
+    for f in ["espresso-one-menu.yaml", "shop-order-status.yaml"] {
+        std::fs::copy(Path::new("flows").join(f), folder.join("flows").join(f)).expect("copied");
+    }
+    let cases = [
+        (
+            "design: sideways\nvariants: [flows/espresso-one-menu.yaml]",
+            "3:9: error: `design: sideways` is not one of",
+        ),
+        (
+            "assign: fair\nvariants: [flows/espresso-one-menu.yaml]",
+            "3:9: error: `assign: fair` is not one of",
+        ),
+        (
+            "variants: [flows/espresso-one-menu.yaml, flows/nope.yaml]",
+            "cannot read flows/nope.yaml: no such file",
+        ),
+        (
+            "variants:\n  - flows/espresso-one-menu.yaml\n  - flows/shop-order-status.yaml",
+            "5:5: error: flows/shop-order-status.yaml is flow `shop-order-status`",
+        ),
+    ];
+    let sessions = folder.join("sessions");
+    for (body, expected) in cases {
+        let path = folder.join("study.yaml");
+        std::fs::write(&path, format!("study: s\ntitle: T\n{body}\n")).expect("written");
+        let path = path.to_str().expect("utf-8");
+        let (code, out, _) = mvx(&["check", path]);
+        assert_eq!(code, 1, "{body}");
+        assert!(out.contains(expected), "{body}: {out}");
+        let (code, _, err) = mvx(&[
+            "play",
+            path,
+            "--sessions",
+            sessions.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains(expected), "{err}");
+        assert!(!sessions.exists(), "nothing recorded for {body}");
+    }
+    let not_a_session = folder.join("flows/espresso-one-menu.yaml");
+    let (code, _, err) = mvx(&["play", "--resume", not_a_session.to_str().expect("utf-8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a session mvx can resume"), "{err}");
+    let before = std::fs::read(&not_a_session).expect("read");
+    assert_eq!(std::fs::read(&not_a_session).expect("read"), before);
+}
