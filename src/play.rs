@@ -7,7 +7,7 @@ use std::time::Duration;
 use chrono::{Local, SecondsFormat, Utc};
 
 use crate::flow::{self, Flow};
-use crate::runner::{self, session::PlaySession};
+use crate::runner::{self, Stop, session::PlaySession};
 use crate::session::{FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo};
 use crate::tui::terminal::Terminal;
 
@@ -28,8 +28,8 @@ pub struct PlayOptions {
 pub struct Played {
     pub path: PathBuf,
     pub outcome: SessionOutcome,
-    /// The signal that ended the session, if one did.
-    pub signal: Option<&'static str>,
+    /// What ended the session at once (a signal, a closed terminal), if anything did.
+    pub stopped: Option<Stop>,
 }
 
 /// Why a session could not start or go on.
@@ -85,7 +85,7 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
     Ok(Played {
         path,
         outcome: session.outcome(),
-        signal: session.signal,
+        stopped: session.stopped,
     })
 }
 

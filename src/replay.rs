@@ -142,7 +142,7 @@ fn ops_for(flow: &Flow, player: &Player, event: &Event, ops: &mut Vec<(u64, Op)>
             ops.push((at, Op::Input(Action::Command(Command::Note))));
             typed(ops, text, at, at);
         }
-        EventKind::Pause | EventKind::Resume { .. } => {
+        EventKind::Pause { .. } | EventKind::Resume { .. } => {
             ops.push((at, Op::Input(Action::Command(Command::Pause))))
         }
         EventKind::GiveUp { .. } => ops.push((at, Op::Input(Action::Command(Command::GiveUp)))),

@@ -94,7 +94,12 @@ pub enum EventKind {
     Note {
         text: String,
     },
-    Pause,
+    /// The clock stopped: the researcher paused, or the session was suspended
+    /// (`reason: suspend`, Ctrl-Z); absent in files from before reasons were recorded.
+    Pause {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     Resume {
         paused_ms: u64,
     },
@@ -135,7 +140,7 @@ impl EventKind {
             EventKind::Back { .. } => "back",
             EventKind::Answer { .. } => "answer",
             EventKind::Note { .. } => "note",
-            EventKind::Pause => "pause",
+            EventKind::Pause { .. } => "pause",
             EventKind::Resume { .. } => "resume",
             EventKind::GiveUp { .. } => "give_up",
             EventKind::Timeout { .. } => "timeout",
@@ -292,7 +297,7 @@ mod tests {
     #[test]
     fn each_kind_is_named_as_it_is_written() {
         let kinds = [
-            EventKind::Pause,
+            EventKind::Pause { reason: None },
             EventKind::GiveUp { step: "a".into() },
             EventKind::SessionEnd {
                 outcome: SessionOutcome::Aborted,

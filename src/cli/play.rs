@@ -4,6 +4,7 @@ use std::io::{self, Write};
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PlayArgs};
 use crate::play::{self, NotStarted, PlayOptions};
+use crate::runner::Stop;
 use crate::session::SessionOutcome;
 use crate::tui::supervisor::{self, Supervised};
 
@@ -19,17 +20,19 @@ pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
     };
     match play::run(&options) {
         Ok(played) => {
-            let how = match (played.outcome, played.signal) {
-                (_, Some(signal)) => format!("ended by {signal}, saved as aborted"),
+            let how = match (played.outcome, played.stopped) {
+                (_, Some(Stop::Signal(signal))) => format!("ended by {signal}, saved as aborted"),
+                (_, Some(Stop::Closed)) => "ended: the terminal closed, saved as aborted".into(),
                 (SessionOutcome::Aborted, None) => "ended early, saved as aborted".into(),
                 (SessionOutcome::Complete, None) => "complete".into(),
             };
-            // After SIGHUP there may be no terminal to tell; the file is what matters.
+            // After a hang-up there may be no terminal to tell; the file is what matters.
             let _ = writeln!(out, "Session {how}: {}", played.path.display());
-            Ok(match played.signal {
-                Some("SIGHUP") => 129,
-                Some("SIGINT") => 130,
-                Some(_) => 143,
+            Ok(match played.stopped {
+                // A terminal that closed is a hang-up, whether or not SIGHUP came.
+                Some(Stop::Signal("SIGHUP") | Stop::Closed) => 129,
+                Some(Stop::Signal("SIGINT")) => 130,
+                Some(Stop::Signal(_)) => 143,
                 None => EXIT_OK,
             })
         }

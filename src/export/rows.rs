@@ -105,7 +105,7 @@ impl<'a> EventRow<'a> {
                     (Some(timing.hesitation_ms), Some(timing.decision_ms));
             }
             EventKind::Note { text } => row.text = typed(text),
-            EventKind::Pause => {}
+            EventKind::Pause { .. } => {}
             EventKind::Resume { paused_ms } => row.paused_ms = Some(*paused_ms),
             EventKind::End { step, outcome } => {
                 (row.step, row.outcome) = (Some(step.as_str()), Some(EventOutcome::Step(outcome)))

@@ -52,6 +52,8 @@ pub enum PlayAction {
     Player(Action),
     /// Scroll a long screen mockup by this many lines (negative: up).
     Scroll(i16),
+    /// Suspend the whole session (Ctrl-Z); `fg` brings it back.
+    Suspend,
 }
 
 fn participant(key: Key, help: &'static str) -> Binding<PlayAction> {
@@ -113,6 +115,11 @@ pub static KEYS: LazyLock<Keymap<PlayAction>> = LazyLock::new(|| {
             Command::Quit,
             "researcher: end the session (asks first)",
         ),
+        bind(
+            &[Press::ctrl('z')],
+            PlayAction::Suspend,
+            "researcher: suspend to the shell (the clock stops; `fg` resumes)",
+        ),
     ])
     .with_typing(
         |key| PlayAction::Player(Action::Key(key)),
@@ -161,8 +168,8 @@ pub struct PlaySession<'f, R> {
     pub too_small: bool,
     /// Crash tests make a session panic on purpose after this much time.
     pub panic_after: Option<Duration>,
-    /// The signal that ended the session, if one did.
-    pub signal: Option<&'static str>,
+    /// What ended the session at once (a signal, a closed terminal), if anything did.
+    pub stopped: Option<Stop>,
 }
 
 impl<'f, R: Recorder> PlaySession<'f, R> {
@@ -174,7 +181,7 @@ impl<'f, R: Recorder> PlaySession<'f, R> {
             saved_to,
             too_small: false,
             panic_after: None,
-            signal: None,
+            stopped: None,
         }
     }
 
@@ -229,7 +236,24 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
                 self.scroll = self.scroll.saturating_add_signed(lines);
                 Ok(true)
             }
+            // The loop suspends through the transport (`is_suspend`); never here.
+            PlayAction::Suspend => Ok(false),
         }
+    }
+
+    fn is_suspend(&self, action: PlayAction) -> bool {
+        action == PlayAction::Suspend
+    }
+
+    /// The pause is on disk before the process stops: it may never be continued.
+    fn suspend(&mut self, at: Duration) -> Result<(), String> {
+        self.player.suspend(at);
+        self.save()
+    }
+
+    fn resume(&mut self, at: Duration) -> Result<(), String> {
+        self.player.resume_suspended(at);
+        self.save()
     }
 
     fn tick(&mut self, at: Duration) -> Result<bool, String> {
@@ -258,11 +282,9 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
     }
 
     fn stop(&mut self, at: Duration, why: Stop) -> Result<(), String> {
+        self.stopped = Some(why);
         let reason = match why {
-            Stop::Signal(name) => {
-                self.signal = Some(name);
-                name
-            }
+            Stop::Signal(name) => name,
             Stop::Closed => "terminal closed",
         };
         self.player.abort(at, reason);

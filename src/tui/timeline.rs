@@ -46,7 +46,7 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
             )
         }
         EventKind::Abort { reason } => reason.clone(),
-        EventKind::SessionEnd { .. } | EventKind::Pause => String::new(),
+        EventKind::SessionEnd { .. } | EventKind::Pause { .. } => String::new(),
     };
     let mut spans = vec![Span::raw(format!(
         "{:>6} {:<10} {} ",
