@@ -66,12 +66,8 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
         &terminal,
     );
     // Leaving early drops `terminal`, which restores it before the error is shown.
-    let writer = SessionWriter::create(&options.sessions, &header, Utc::now()).map_err(|e| {
-        NotStarted::Usage(format!(
-            "cannot create a session file in {}: {e}",
-            options.sessions.display()
-        ))
-    })?;
+    let writer = SessionWriter::create(&options.sessions, &header, Utc::now())
+        .map_err(|e| NotStarted::Usage(cannot_create(&options.sessions, &e)))?;
     let saved_to = writer.path().display().to_string();
     let path = writer.path().to_owned();
     let mut session = PlaySession::new(&flow, writer, saved_to);
@@ -87,6 +83,31 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
         outcome: session.outcome(),
         stopped: session.stopped,
     })
+}
+
+/// Why no session file could be made in `dir`, in words that say what to do.
+fn cannot_create(dir: &Path, error: &std::io::Error) -> String {
+    let shown = crate::text::printable(&dir.display().to_string());
+    let not_a_folder = |p: &Path| p.exists() && !p.is_dir();
+    if let Some(file) = dir.ancestors().find(|p| not_a_folder(p)) {
+        let file = crate::text::printable(&file.display().to_string());
+        return format!(
+            "cannot keep sessions in {shown}: {file} is a file, not a folder; give --sessions a folder"
+        );
+    }
+    match error.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            format!(
+                "cannot create a session file in {shown}: permission denied; give --sessions a folder you may write in"
+            )
+        }
+        _ if crate::session::is_full(error) => {
+            format!(
+                "cannot create a session file in {shown}: the disk is full ({error}); nothing was recorded"
+            )
+        }
+        _ => format!("cannot create a session file in {shown}: {error}"),
+    }
 }
 
 /// The flow and its sha256, if nothing found in it is an error; else every error, rendered.

@@ -16,7 +16,7 @@ pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
 pub use reader::{CUT_OFF, ReadError, Session, parse, read};
 pub use stream::for_each;
-pub use writer::{SessionWriter, file_name};
+pub use writer::{SessionWriter, Sink, file_name, is_full};
 
 use serde::{Deserialize, Serialize};
 

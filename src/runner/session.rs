@@ -11,7 +11,8 @@ use crate::flow::Flow;
 use crate::keys::{Binding, Key, Keymap, Press, bind};
 use crate::player::input::{Action, Command, Input};
 use crate::player::{Mode, Player};
-use crate::session::{Event, SessionOutcome, SessionWriter};
+use crate::session::{Event, SessionOutcome, SessionWriter, Sink, is_full};
+use crate::text::printable;
 
 /// Below this a frame cannot show a step with its choices; the view says so instead,
 /// and the step does not count as shown.
@@ -20,18 +21,37 @@ pub const MIN_ROWS: u16 = 12;
 
 /// Where a session's events go, each before the next input is handled.
 pub trait Recorder {
-    fn record(&mut self, event: &Event) -> Result<(), String>;
+    fn record(&mut self, event: &Event) -> Result<(), Unrecorded>;
 }
 
-impl Recorder for SessionWriter {
-    fn record(&mut self, event: &Event) -> Result<(), String> {
-        self.append(event)
-            .map_err(|e| format!("cannot write to {}: {e}", self.path().display()))
+/// An event that could not be recorded: the session ends, for this `reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrecorded {
+    /// The `abort` reason: `disk full`, or `write failed` for any other error.
+    pub reason: &'static str,
+    pub message: String,
+}
+
+impl<S: Sink> Recorder for SessionWriter<S> {
+    fn record(&mut self, event: &Event) -> Result<(), Unrecorded> {
+        self.append(event).map_err(|e| {
+            let path = printable(&self.path().display().to_string());
+            let (reason, what) = match is_full(&e) {
+                true => ("disk full", format!("the disk is full ({e})")),
+                false => ("write failed", format!("cannot write to {path} ({e})")),
+            };
+            Unrecorded {
+                reason,
+                message: format!(
+                    "{what}: the session ended there; {path} keeps every event before it"
+                ),
+            }
+        })
     }
 }
 
 impl Recorder for Vec<Event> {
-    fn record(&mut self, event: &Event) -> Result<(), String> {
+    fn record(&mut self, event: &Event) -> Result<(), Unrecorded> {
         self.push(event.clone());
         Ok(())
     }
@@ -41,7 +61,7 @@ impl Recorder for Vec<Event> {
 pub struct Discard;
 
 impl Recorder for Discard {
-    fn record(&mut self, _: &Event) -> Result<(), String> {
+    fn record(&mut self, _: &Event) -> Result<(), Unrecorded> {
         Ok(())
     }
 }
@@ -193,10 +213,20 @@ impl<'f, R: Recorder> PlaySession<'f, R> {
         }
     }
 
-    /// Hands every new event to the recorder, each before the next.
-    fn save(&mut self) -> Result<(), String> {
+    /// Hands every new event to the recorder, each before the next. An event that
+    /// cannot be recorded ends the session: what came before it is kept, and its end
+    /// is recorded if there is still room for it.
+    fn save(&mut self, at: Duration) -> Result<(), String> {
         for event in self.player.take_events() {
-            self.recorder.record(&event)?;
+            if let Err(unrecorded) = self.recorder.record(&event) {
+                self.player.abort(at, unrecorded.reason);
+                for event in self.player.take_events() {
+                    if self.recorder.record(&event).is_err() {
+                        break;
+                    }
+                }
+                return Err(unrecorded.message);
+            }
         }
         Ok(())
     }
@@ -248,12 +278,12 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
     /// The pause is on disk before the process stops: it may never be continued.
     fn suspend(&mut self, at: Duration) -> Result<(), String> {
         self.player.suspend(at);
-        self.save()
+        self.save(at)
     }
 
     fn resume(&mut self, at: Duration) -> Result<(), String> {
         self.player.resume_suspended(at);
-        self.save()
+        self.save(at)
     }
 
     fn tick(&mut self, at: Duration) -> Result<bool, String> {
@@ -265,7 +295,7 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
         self.changed_screen();
         let redraw = self.player.awaiting_shown();
         if !redraw {
-            self.save()?;
+            self.save(at)?;
         }
         Ok(redraw)
     }
@@ -276,7 +306,7 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
         if !self.too_small {
             self.player.shown(drawn.at);
         }
-        self.save()?;
+        self.save(drawn.at)?;
         self.panic_if_asked(drawn.at);
         Ok(())
     }
@@ -288,7 +318,7 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
             Stop::Closed => "terminal closed",
         };
         self.player.abort(at, reason);
-        self.save()
+        self.save(at)
     }
 
     fn done(&self) -> bool {

@@ -178,3 +178,82 @@ fn only_regular_files_within_the_limit_are_read_as_sessions() {
         "{error}"
     );
 }
+
+/// A disk with room for `room` more bytes: a write past it is cut short, as a full disk
+/// or a file-size limit cuts it, and fails.
+struct FillingDisk {
+    bytes: Vec<u8>,
+    room: usize,
+}
+
+impl std::io::Write for FillingDisk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let fits = buf.len().min(self.room.saturating_sub(self.bytes.len()));
+        if fits == 0 && !buf.is_empty() {
+            return Err(std::io::ErrorKind::StorageFull.into());
+        }
+        self.bytes.extend_from_slice(&buf[..fits]);
+        Ok(fits)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink for FillingDisk {
+    fn sync(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn cut_to(&mut self, len: u64) -> std::io::Result<()> {
+        self.bytes.truncate(usize::try_from(len).expect("small"));
+        Ok(())
+    }
+}
+
+#[test]
+fn a_full_disk_takes_back_the_line_it_cut_and_the_file_stays_valid() {
+    let header_len = {
+        let mut disk = SessionWriter::over(
+            FillingDisk {
+                bytes: Vec::new(),
+                room: usize::MAX,
+            },
+            "s.yaml".into(),
+        );
+        disk.write_header(&header()).expect("room for the header");
+        disk.file_len()
+    };
+    // Every place the disk can fill up, from just after the header to just before the end.
+    for room in header_len..header_len + 400 {
+        let disk = FillingDisk {
+            bytes: Vec::new(),
+            room: usize::try_from(room).expect("small"),
+        };
+        let mut writer = SessionWriter::over(disk, "s.yaml".into());
+        writer.write_header(&header()).expect("room for the header");
+        let saved = events()
+            .iter()
+            .take_while(|event| writer.append(event).is_ok())
+            .count();
+        let bytes = writer.into_sink().bytes;
+        let text = String::from_utf8(bytes).expect("whole characters");
+        assert!(text.ends_with('\n'), "room {room}: ends mid-line: {text:?}");
+        let as_yaml: Result<serde_json::Value, _> = serde_saphyr::from_str(&text);
+        assert!(as_yaml.is_ok(), "room {room}: not valid YAML: {as_yaml:?}");
+        let session = parse(&text).expect("reads");
+        assert_eq!(session.events, events()[..saved], "room {room}");
+        assert!(!session.cut);
+    }
+}
+
+#[test]
+fn a_write_that_finds_no_room_is_a_full_disk() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // a platform without /dev/full
+    };
+    let mut writer = SessionWriter::over(full, "/dev/full".into());
+    let error = writer.write_header(&header()).expect_err("no room");
+    assert!(is_full(&error), "{error:?}");
+}

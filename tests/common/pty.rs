@@ -101,6 +101,11 @@ impl Pty {
         drop(self);
     }
 
+    /// Everything the terminal was sent, as text.
+    pub fn raw_output(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().expect("raw lock")).into_owned()
+    }
+
     /// The device of the terminal's slave side, as `stty -F` takes it.
     pub fn tty_name(&self) -> PathBuf {
         self.master.tty_name().expect("a tty name")
