@@ -26,8 +26,15 @@ pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
                 (SessionOutcome::Aborted, None) => "ended early, saved as aborted".into(),
                 (SessionOutcome::Complete, None) => "complete".into(),
             };
+            let path = crate::text::printable(&played.path.display().to_string());
             // After a hang-up there may be no terminal to tell; the file is what matters.
-            let _ = writeln!(out, "Session {how}: {}", played.path.display());
+            let _ = match played.path.is_file() {
+                true => writeln!(out, "Session {how}: {path}"),
+                false => writeln!(
+                    err,
+                    "mvx: session {how}, but its file {path} was removed while it was written: nothing of it is saved"
+                ),
+            };
             Ok(match played.stopped {
                 // A terminal that closed is a hang-up, whether or not SIGHUP came.
                 Some(Stop::Signal("SIGHUP") | Stop::Closed) => 129,

@@ -58,7 +58,7 @@ fn killed(signal: i32) -> u8 {
     let _ = execute!(io::stdout(), LeaveAlternateScreen, cursor::Show);
     let _ = writeln!(
         io::stderr(),
-        "mvx: the session was killed (signal {signal}); its file keeps every event recorded until then"
+        "mvx: the session was killed (signal {signal}); a session file, if one was started, keeps every event recorded until then"
     );
     u8::try_from(128 + signal).unwrap_or(1)
 }
