@@ -33,6 +33,9 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         }
     };
     let mut exporter = Exporter::new(format, events, sessions, args.redact_text);
+    if args.raw_text {
+        exporter = exporter.raw_text();
+    }
     let mut exported = 0;
     let mut written = Ok(());
     let bar = progress::sessions(files.len(), "exporting");
