@@ -27,6 +27,16 @@ pub struct Report {
     pub flows: Vec<FlowReport>,
     /// Files that were not sessions, named so nothing is dropped silently.
     pub skipped: Vec<String>,
+    /// Event lines left out of the figures, each named with its file and line.
+    pub data_problems: Vec<FileProblem>,
+}
+
+/// An event line of a session file left out of every figure, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileProblem {
+    pub file: String,
+    pub line: usize,
+    pub why: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -46,6 +56,7 @@ pub struct ReportBuilder {
     /// (flow, variant, sha256) -> title and tally.
     groups: BTreeMap<(String, Option<String>, String), (String, Tally)>,
     skipped: Vec<String>,
+    data_problems: Vec<FileProblem>,
     only_flow: Option<String>,
 }
 
@@ -68,6 +79,16 @@ impl ReportBuilder {
             .entry(key)
             .or_insert_with(|| (flow.title.clone(), Tally::default()));
         tally.add(session);
+        let file = session.path.as_ref().map_or_else(
+            || session.header.session.clone(),
+            |p| p.display().to_string(),
+        );
+        self.data_problems
+            .extend(session.problems.iter().map(|p| FileProblem {
+                file: file.clone(),
+                line: p.line,
+                why: p.why.clone(),
+            }));
         if let Some(path) = &session.path {
             tally.add_observer_notes(
                 &session.header.participant,
@@ -108,6 +129,7 @@ impl ReportBuilder {
         Report {
             flows,
             skipped: self.skipped,
+            data_problems: self.data_problems,
         }
     }
 }

@@ -14,7 +14,7 @@ mod writer;
 pub use discover::discover;
 pub use header::{FlowRef, Header, SCHEMA, TerminalInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
-pub use reader::{CUT_OFF, ReadError, Session, parse, read};
+pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, parse, read};
 pub use stream::for_each;
 pub use writer::{SessionWriter, Sink, file_name, is_full};
 
