@@ -438,5 +438,8 @@ fn a_bad_event_line_is_named_and_the_session_still_reported() {
         .stdout(predicates::str::contains("session format `mvx-session/99`"))
         .stderr(predicates::str::contains("s.yaml:16: left out"));
     let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
-    assert!(stdout.contains("## shop"), "the session is reported: {stdout}");
+    assert!(
+        stdout.contains("## shop"),
+        "the session is reported: {stdout}"
+    );
 }
