@@ -377,6 +377,10 @@ struct ExportArgs {
     /// Replace what participants typed and researchers noted with "[redacted]"
     #[arg(long)]
     redact_text: bool,
+    /// Write CSV cells exactly as typed: by default a cell that starts with = + - @ gets a
+    /// ' in front, so a spreadsheet never runs it as a formula
+    #[arg(long)]
+    raw_text: bool,
     /// Folder to write the tables to (made if missing)
     #[arg(short, long = "output", value_name = "DIR", default_value = "export")]
     output: PathBuf,

@@ -35,21 +35,78 @@ pub struct Exporter<W: Write> {
 }
 
 enum Table<W: Write> {
-    Csv(Box<csv::Writer<W>>),
+    Csv(Box<Csv<W>>),
     Jsonl(W),
+}
+
+/// A CSV table; unless `raw`, cells a spreadsheet would run as a formula are defused.
+struct Csv<W: Write> {
+    writer: csv::Writer<W>,
+    raw: bool,
+    headed: bool,
+}
+
+impl<W: Write> Csv<W> {
+    /// The row is written as CSV once, read back as cells, and each cell defused: the
+    /// rows stay plain structs whatever their columns, and one place guards them all.
+    fn write<R: serde::Serialize>(&mut self, row: &R) -> io::Result<()> {
+        if self.raw {
+            return self.writer.serialize(row).map_err(io::Error::other);
+        }
+        let mut once = csv::WriterBuilder::new()
+            .has_headers(!self.headed)
+            .from_writer(Vec::new());
+        once.serialize(row).map_err(io::Error::other)?;
+        let bytes = once
+            .into_inner()
+            .map_err(|e| io::Error::other(e.to_string()))?;
+        self.headed = true;
+        let mut cells = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(bytes.as_slice());
+        for record in cells.records() {
+            let record = record.map_err(io::Error::other)?;
+            let cells: Vec<_> = record.iter().map(defuse).collect();
+            self.writer
+                .write_record(cells.iter().map(|c| c.as_bytes()))
+                .map_err(io::Error::other)?;
+        }
+        Ok(())
+    }
+}
+
+/// A cell a spreadsheet would take as a formula (it starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return) gets a `'` in front, as OWASP's guidance on CSV injection
+/// advises; a plain number (`-3`, `+1.5`) is data and is left as it is.
+pub fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    match risky && cell.parse::<f64>().is_err() {
+        true => format!("'{cell}").into(),
+        false => cell.into(),
+    }
 }
 
 impl<W: Write> Table<W> {
     fn new(format: Format, out: W) -> Self {
         match format {
-            Format::Csv => Table::Csv(Box::new(csv::Writer::from_writer(out))),
+            Format::Csv => Table::Csv(Box::new(Csv {
+                writer: csv::Writer::from_writer(out),
+                raw: false,
+                headed: false,
+            })),
             Format::Jsonl => Table::Jsonl(out),
+        }
+    }
+
+    fn raw_text(&mut self) {
+        if let Table::Csv(csv) = self {
+            csv.raw = true;
         }
     }
 
     fn write<R: serde::Serialize>(&mut self, row: &R) -> io::Result<()> {
         match self {
-            Table::Csv(writer) => writer.serialize(row).map_err(io::Error::other),
+            Table::Csv(csv) => csv.write(row),
             Table::Jsonl(out) => {
                 serde_json::to_writer(&mut *out, row).map_err(io::Error::other)?;
                 out.write_all(b"\n")
@@ -59,7 +116,7 @@ impl<W: Write> Table<W> {
 
     fn flush(&mut self) -> io::Result<()> {
         match self {
-            Table::Csv(writer) => writer.flush(),
+            Table::Csv(csv) => csv.writer.flush(),
             Table::Jsonl(out) => out.flush(),
         }
     }
@@ -79,6 +136,17 @@ impl<W: Write> Exporter<W> {
     /// Also writes one row per task attempt to `tasks`, in the same format.
     pub fn with_tasks(mut self, format: Format, tasks: W) -> Self {
         self.tasks = Some(Table::new(format, tasks));
+        self
+    }
+
+    /// Writes CSV cells exactly as typed, formulas and all (`--raw-text`), for tools
+    /// that read them as data. JSON Lines always keeps text as typed.
+    pub fn raw_text(mut self) -> Self {
+        self.events.raw_text();
+        self.sessions.raw_text();
+        if let Some(tasks) = &mut self.tasks {
+            tasks.raw_text();
+        }
         self
     }
 

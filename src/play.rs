@@ -11,7 +11,7 @@ pub mod resume;
 pub mod study;
 
 use crate::flow::{self, Flow};
-use crate::runner::{self, session::PlaySession};
+use crate::runner::{self, Stop, session::PlaySession};
 use crate::session::{FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo, ids};
 use crate::tui::terminal::Terminal;
 
@@ -32,8 +32,8 @@ pub struct PlayOptions {
 pub struct Played {
     pub path: PathBuf,
     pub outcome: SessionOutcome,
-    /// The signal that ended the session, if one did.
-    pub signal: Option<&'static str>,
+    /// What ended the session at once (a signal, a closed terminal), if anything did.
+    pub stopped: Option<Stop>,
 }
 
 /// Why a session could not start or go on.
@@ -70,12 +70,8 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
         &terminal,
     );
     // Leaving early drops `terminal`, which restores it before the error is shown.
-    let writer = SessionWriter::create(&options.sessions, &header, Utc::now()).map_err(|e| {
-        NotStarted::Usage(format!(
-            "cannot create a session file in {}: {e}",
-            options.sessions.display()
-        ))
-    })?;
+    let writer = SessionWriter::create(&options.sessions, &header, Utc::now())
+        .map_err(|e| NotStarted::Usage(cannot_create(&options.sessions, &e)))?;
     let saved_to = writer.path().display().to_string();
     let path = writer.path().to_owned();
     let mut session = PlaySession::new(&flow, writer, saved_to);
@@ -89,8 +85,33 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
     Ok(Played {
         path,
         outcome: session.outcome(),
-        signal: session.signal,
+        stopped: session.stopped,
     })
+}
+
+/// Why no session file could be made in `dir`, in words that say what to do.
+fn cannot_create(dir: &Path, error: &std::io::Error) -> String {
+    let shown = crate::text::printable(&dir.display().to_string());
+    let not_a_folder = |p: &Path| p.exists() && !p.is_dir();
+    if let Some(file) = dir.ancestors().find(|p| not_a_folder(p)) {
+        let file = crate::text::printable(&file.display().to_string());
+        return format!(
+            "cannot keep sessions in {shown}: {file} is a file, not a folder; give --sessions a folder"
+        );
+    }
+    match error.kind() {
+        std::io::ErrorKind::PermissionDenied => {
+            format!(
+                "cannot create a session file in {shown}: permission denied; give --sessions a folder you may write in"
+            )
+        }
+        _ if crate::session::is_full(error) => {
+            format!(
+                "cannot create a session file in {shown}: the disk is full ({error}); nothing was recorded"
+            )
+        }
+        _ => format!("cannot create a session file in {shown}: {error}"),
+    }
 }
 
 /// The flow and its sha256, if nothing found in it is an error; else every error, rendered.

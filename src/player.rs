@@ -98,6 +98,8 @@ pub struct Player<'f> {
     awaiting_shown: bool,
     events: Vec<Event>,
     finished: bool,
+    /// The clock was stopped by a suspend (Ctrl-Z), not by the researcher's pause.
+    suspended: bool,
 }
 
 impl<'f> Player<'f> {
@@ -142,6 +144,7 @@ impl<'f> Player<'f> {
             awaiting_shown: true,
             events: Vec::new(),
             finished: false,
+            suspended: false,
         };
         player.begin_task(Duration::ZERO);
         player

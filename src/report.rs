@@ -36,6 +36,8 @@ pub struct Report {
     /// Sessions made up by `mvx simulate` that were left out (see `include_simulated`).
     #[serde(skip_serializing_if = "is_zero")]
     pub simulated_left_out: usize,
+    /// Event lines left out of the figures, each named with its file and line.
+    pub data_problems: Vec<FileProblem>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -51,6 +53,14 @@ pub struct Counting {
     pub count_technical: bool,
     /// The variant others are compared with (`--baseline`).
     pub baseline: Option<String>,
+}
+
+/// An event line of a session file left out of every figure, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileProblem {
+    pub file: String,
+    pub line: usize,
+    pub why: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -98,6 +108,7 @@ pub struct ReportBuilder {
     /// (flow, participant) -> how many sessions they have.
     played: BTreeMap<(String, String), usize>,
     skipped: Vec<String>,
+    data_problems: Vec<FileProblem>,
     only_flow: Option<String>,
     /// Count sessions made up by `mvx simulate` too; by default they are left out.
     pub include_simulated: bool,
@@ -135,6 +146,16 @@ impl ReportBuilder {
         let group = (flow.id.clone(), flow.variant.clone(), flow.sha256.clone());
         let mut tally = Tally::new(self.counting.count_technical);
         tally.add(session);
+        let file = session.path.as_ref().map_or_else(
+            || session.header.session.clone(),
+            |p| p.display().to_string(),
+        );
+        self.data_problems
+            .extend(session.problems.iter().map(|p| FileProblem {
+                file: file.clone(),
+                line: p.line,
+                why: p.why.clone(),
+            }));
         if let Some(path) = &session.path {
             let notes = crate::session::read_notes(path);
             tally.add_observer_notes(&session.header.participant, &notes);
@@ -223,6 +244,7 @@ impl ReportBuilder {
             flows,
             skipped: self.skipped,
             simulated_left_out: self.simulated_left_out,
+            data_problems: self.data_problems,
         }
     }
 }

@@ -24,6 +24,8 @@ pub enum Incoming {
     Resize,
     /// The process was asked to stop (`SIGTERM`, `SIGINT`) or lost its terminal (`SIGHUP`).
     Signal { at: Duration, name: &'static str },
+    /// The process was asked to suspend (`SIGTSTP`).
+    Suspend { at: Duration },
     /// Input is over: the terminal went away.
     Closed { at: Duration },
     /// A file the screen follows changed.
@@ -59,6 +61,12 @@ pub trait Transport<S: ?Sized> {
     fn draw(&mut self, screen: &S) -> Result<Drawn, String>;
     /// The next input, or [`Incoming::Idle`] after `wait`.
     fn next(&mut self, wait: Duration) -> Incoming;
+
+    /// Suspends (Ctrl-Z) and returns once continued, with the time it was. A transport
+    /// that cannot suspend goes on at once.
+    fn suspend(&mut self, at: Duration) -> Result<Duration, String> {
+        Ok(at)
+    }
 }
 
 /// An interactive screen: state that actions change. Every method that can change
@@ -101,6 +109,22 @@ pub trait Screen {
         Ok(())
     }
 
+    /// Whether `action` asks to suspend (Ctrl-Z): the transport does it, the screen
+    /// hears [`Screen::suspend`] before and [`Screen::resume`] after.
+    fn is_suspend(&self, _action: Self::Action) -> bool {
+        false
+    }
+
+    /// The session is about to be stopped: record what must be on disk first.
+    fn suspend(&mut self, _at: Duration) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// The session goes on after a suspend.
+    fn resume(&mut self, _at: Duration) -> Result<(), String> {
+        Ok(())
+    }
+
     /// How long to wait for input before [`Screen::tick`].
     fn wait(&self) -> Duration {
         Duration::from_millis(100)
@@ -112,19 +136,31 @@ pub trait Screen {
 /// Runs `screen` over `transport` until it is done or stopped.
 pub fn run<S: Screen, T: Transport<S>>(screen: &mut S, transport: &mut T) -> Result<(), String> {
     let mut dirty = true;
+    // The last moment the transport was known to work: a frame that cannot be drawn
+    // means the terminal (or the connection) is gone, and it went after this.
+    let mut alive = Duration::ZERO;
     loop {
         if dirty {
-            let drawn = transport.draw(screen)?;
-            screen.shown(drawn)?;
+            match transport.draw(screen) {
+                Ok(drawn) => {
+                    alive = alive.max(drawn.at);
+                    screen.shown(drawn)?;
+                }
+                Err(_) => return screen.stop(alive, Stop::Closed),
+            }
         }
         if screen.done() {
             return Ok(());
         }
-        dirty = match transport.next(screen.wait()) {
+        let incoming = transport.next(screen.wait());
+        alive = alive.max(incoming.at().unwrap_or(alive));
+        dirty = match incoming {
             Incoming::Key { at, press } => match screen.keys().action(press) {
+                Some(action) if screen.is_suspend(action) => suspend(screen, transport, at)?,
                 Some(action) => screen.update(at, action)?,
                 None => false,
             },
+            Incoming::Suspend { at } => suspend(screen, transport, at)?,
             Incoming::Resize => true,
             Incoming::Changed => screen.changed(),
             Incoming::Idle { at } => screen.tick(at)?,
@@ -134,4 +170,33 @@ pub fn run<S: Screen, T: Transport<S>>(screen: &mut S, transport: &mut T) -> Res
             Incoming::Closed { at } => return screen.stop(at, Stop::Closed),
         };
     }
+}
+
+impl Incoming {
+    /// When it arrived, for what carries a time.
+    fn at(&self) -> Option<Duration> {
+        match self {
+            Incoming::Key { at, .. }
+            | Incoming::Signal { at, .. }
+            | Incoming::Suspend { at }
+            | Incoming::Closed { at }
+            | Incoming::Idle { at }
+            | Incoming::Disconnected { at }
+            | Incoming::Reconnected { at } => Some(*at),
+            Incoming::Resize | Incoming::Changed => None,
+        }
+    }
+}
+
+/// Ctrl-Z or `SIGTSTP`: the screen records, the transport stops, both go on; the whole
+/// screen is drawn again.
+fn suspend<S: Screen, T: Transport<S>>(
+    screen: &mut S,
+    transport: &mut T,
+    at: Duration,
+) -> Result<bool, String> {
+    screen.suspend(at)?;
+    let resumed = transport.suspend(at)?;
+    screen.resume(resumed)?;
+    Ok(true)
 }

@@ -19,11 +19,11 @@ pub use attempt::{Attempt, attempts, lostness};
 pub use discover::discover;
 pub use header::{FlowRef, Header, RoundTrips, SCHEMA, TerminalInfo, TransportInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
-pub use reader::{CUT_OFF, ReadError, Session, parse, read};
+pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, parse, read};
 pub use resumed::{AFTER_ABORT, before_abort};
 pub use stream::for_each;
 pub use study::{ConsentAnswer, StudyRef};
-pub use writer::{SessionWriter, file_name};
+pub use writer::{SessionWriter, Sink, file_name, is_full};
 
 use serde::{Deserialize, Serialize};
 
@@ -106,7 +106,12 @@ pub enum EventKind {
         name: String,
         value: crate::flow::expr::Value,
     },
-    Pause,
+    /// The clock stopped: the researcher paused, or the session was suspended
+    /// (`reason: suspend`, Ctrl-Z); absent in files from before reasons were recorded.
+    Pause {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<String>,
+    },
     /// A served participant's connection dropped; the clock stops until `resume`.
     Disconnect,
     Resume {
@@ -183,7 +188,7 @@ impl EventKind {
             EventKind::Answer { .. } => "answer",
             EventKind::Note { .. } => "note",
             EventKind::Set { .. } => "set",
-            EventKind::Pause => "pause",
+            EventKind::Pause { .. } => "pause",
             EventKind::Disconnect => "disconnect",
             EventKind::Resume { .. } => "resume",
             EventKind::GiveUp { .. } => "give_up",
@@ -362,7 +367,7 @@ mod tests {
     #[test]
     fn each_kind_is_named_as_it_is_written() {
         let kinds = [
-            EventKind::Pause,
+            EventKind::Pause { reason: None },
             EventKind::GiveUp { step: "a".into() },
             EventKind::SessionEnd {
                 outcome: SessionOutcome::Aborted,

@@ -2,18 +2,27 @@
 
 use unicode_width::UnicodeWidthStr;
 
-/// The text with every control character (other than a newline) shown as `\u{..}`,
-/// so a flow or an answer can never move the cursor or recolour a terminal.
+/// The text with every control character (other than a newline), and every invisible
+/// or direction-changing one, shown as `\u{..}`, so a flow or an answer can never move
+/// the cursor, recolour a terminal, or read differently from what it holds.
 pub fn printable(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() && c != '\n' {
+        if (c.is_control() && c != '\n') || is_invisible(c) {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);
         }
     }
     out
+}
+
+/// Characters that show nothing yet change what is shown: the bidirectional overrides,
+/// embeddings and isolates that can make text read in another order than it is stored
+/// ("Trojan Source", CVE-2021-42574), zero-width spaces and joiners, direction marks,
+/// and the byte order mark inside text.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200B}'..='\u{200F}' | '\u{FEFF}')
 }
 
 /// The first control character other than a newline, if any.
@@ -74,6 +83,19 @@ pub fn fit(text: &str, columns: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn escapes_invisible_and_direction_changing_characters() {
+        assert_eq!(
+            printable("admin\u{202E}\u{2066}x\u{2069}\u{202C}\u{200B}\u{FEFF}"),
+            "admin\\u{202e}\\u{2066}x\\u{2069}\\u{202c}\\u{200b}\\u{feff}"
+        );
+        assert_eq!(
+            printable("שלום, עולם"),
+            "שלום, עולם",
+            "right-to-left text is text"
+        );
+    }
 
     #[test]
     fn escapes_controls_but_keeps_newlines_and_unicode() {

@@ -419,3 +419,27 @@ fn import_names_what_it_leaves_out_and_never_overwrites() {
         .code(2)
         .stderr(contains("never overwrites"));
 }
+
+#[test]
+fn a_bad_event_line_is_named_and_the_session_still_reported() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let session = "schema: mvx-session/1\nsession: s-1\nflow:\n  id: shop\n  title: Shop\n  variant: null\n  path: flows/shop.yaml\n  sha256: abc\nparticipant: P07\nresearcher: null\nstarted_at: \"2026-11-26T14:02:11.123+01:00\"\nterminal: { cols: 80, rows: 24, term: xterm, program: null, tmux: false, ssh: false }\nmvx: \"0.1.0\"\nevents:\n- {\"at_ms\":5,\"kind\":\"task_start\",\"task\":\"shop\"}\n- {\"at_ms\":-1,\"kind\":\"show\",\"step\":\"home\"}\n- {\"at_ms\":900,\"kind\":\"task_end\",\"task\":\"shop\",\"outcome\":\"success\",\"duration_ms\":895}\n- {\"at_ms\":901,\"kind\":\"session_end\",\"outcome\":\"complete\"}\n";
+    std::fs::write(dir.path().join("s.yaml"), session).expect("written");
+    let future = session.replace("mvx-session/1", "mvx-session/99");
+    std::fs::write(dir.path().join("future.yaml"), future).expect("written");
+    let output = mvx()
+        .arg("report")
+        .arg(dir.path())
+        .assert()
+        .code(0)
+        .stdout(predicates::str::contains("## Data problems"))
+        .stdout(predicates::str::contains("1 event line was left out"))
+        .stdout(predicates::str::contains("s.yaml:16: not a valid event"))
+        .stdout(predicates::str::contains("session format `mvx-session/99`"))
+        .stderr(predicates::str::contains("s.yaml:16: left out"));
+    let stdout = String::from_utf8_lossy(&output.get_output().stdout).into_owned();
+    assert!(
+        stdout.contains("## shop"),
+        "the session is reported: {stdout}"
+    );
+}

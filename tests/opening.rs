@@ -152,3 +152,48 @@ fn graph_and_import_read_the_same_way() {
         .code(2)
         .stderr(contains("flows is a folder"));
 }
+
+#[cfg(unix)]
+#[test]
+fn check_refuses_an_endless_device_at_once() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    mvx()
+        .args(["check", "/dev/zero"])
+        .timeout(Duration::from_secs(5))
+        .assert()
+        .code(2)
+        .stderr(contains("/dev/zero is a character device, not a file"))
+        .stdout(contains("1 could not be read"));
+}
+
+#[cfg(unix)]
+#[test]
+fn play_and_report_refuse_a_named_pipe_and_claim_nothing_was_saved() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let pipe = dir.path().join("pipe.yaml");
+    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: mkfifo is not available");
+        return;
+    }
+    let sessions = dir.path().join("sessions");
+    mvx()
+        .arg("play")
+        .arg(&pipe)
+        .arg("--sessions")
+        .arg(&sessions)
+        .timeout(Duration::from_secs(5))
+        .assert()
+        .code(2)
+        .stderr(contains("pipe.yaml is a named pipe (FIFO), not a file"))
+        .stderr(contains("keeps every event").not());
+    assert!(!sessions.exists(), "no session is started");
+    mvx()
+        .arg("report")
+        .arg(&pipe)
+        .timeout(Duration::from_secs(5))
+        .assert()
+        .stderr(contains("pipe.yaml is a named pipe (FIFO), not a file"));
+}

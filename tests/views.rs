@@ -199,6 +199,13 @@ fn participant_text_never_reaches_the_terminal_raw() {
         !text.chars().any(|c| c.is_control()),
         "no control characters drawn"
     );
+    // A flow's title that would read backwards ("Trojan Source") is drawn escaped.
+    let turned =
+        flow::load("flow: t\ntitle: \"Shop \\u202Enimda\"\nsteps:\n  a:\n    end: success\n")
+            .expect("loads");
+    let text = text_of(&draw(&Player::new(&turned), 80, 24, 0));
+    assert!(text.contains("Shop \\u{202e}nimda"), "{text}");
+    assert!(!text.chars().any(mvx::text::is_invisible), "{text}");
     let tiny = flow::load("flow: t\ntitle: T\nsteps:\n  a:\n    end: success\n").expect("loads");
     let mut closing = Player::new(&tiny);
     drive(&mut closing, &keys("\n"));

@@ -40,6 +40,9 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     };
     let mut exporter =
         Exporter::new(format, events, sessions, args.redact_text).with_tasks(format, tasks);
+    if args.raw_text {
+        exporter = exporter.raw_text();
+    }
     let mut exported = 0;
     let mut written = Ok(());
     let bar = progress::sessions(files.len(), "exporting");
@@ -47,6 +50,11 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         bar.inc(1);
         match read {
             Ok(recorded) if written.is_ok() => {
+                let file = recorded.path.as_ref().map(|p| p.display().to_string());
+                for p in &recorded.problems {
+                    let file = file.as_deref().unwrap_or("");
+                    problems.push(format!("{file}:{}: left out: {}", p.line, p.why));
+                }
                 written = exporter.add(&recorded);
                 exported += 1;
             }

@@ -7,6 +7,7 @@ use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PlayArgs};
 use crate::play::resume::{self, ResumeOptions};
 use crate::play::study::{self as study_play, StudyOptions, StudyPlayed};
 use crate::play::{self, NotStarted, PlayOptions, Played};
+use crate::runner::Stop;
 use crate::session::SessionOutcome;
 use crate::tui::supervisor::{self, Supervised};
 
@@ -50,7 +51,7 @@ pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
         }
     };
     match result {
-        Ok(played) => said(&played, out),
+        Ok(played) => said(&played, out, err),
         Err(e) => not_started(e, err),
     }
 }
@@ -77,30 +78,39 @@ fn study(
             out,
             "Ended by {signal} before consent; nothing was recorded"
         );
-        return Ok(exit_of(Some(signal)));
+        return Ok(exit_of(Some(Stop::Signal(signal))));
     }
-    said(&played.sessions, out)
+    said(&played.sessions, out, err)
 }
 
 /// Says how each session ended and where it is; the exit code is the last one's.
-fn said(played: &[Played], out: &mut dyn Write) -> io::Result<u8> {
+fn said(played: &[Played], out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     for session in played {
-        let how = match (session.outcome, session.signal) {
-            (_, Some(signal)) => format!("ended by {signal}, saved as aborted"),
+        let how = match (session.outcome, session.stopped) {
+            (_, Some(Stop::Signal(signal))) => format!("ended by {signal}, saved as aborted"),
+            (_, Some(Stop::Closed)) => "ended: the terminal closed, saved as aborted".into(),
             (SessionOutcome::Aborted, None) => "ended early, saved as aborted".into(),
             (SessionOutcome::Complete, None) => "complete".into(),
         };
-        // After SIGHUP there may be no terminal to tell; the file is what matters.
-        let _ = writeln!(out, "Session {how}: {}", session.path.display());
+        let path = crate::text::printable(&session.path.display().to_string());
+        // After a hang-up there may be no terminal to tell; the file is what matters.
+        let _ = match session.path.is_file() {
+            true => writeln!(out, "Session {how}: {path}"),
+            false => writeln!(
+                err,
+                "mvx: session {how}, but its file {path} was removed while it was written: nothing of it is saved"
+            ),
+        };
     }
-    Ok(exit_of(played.last().and_then(|p| p.signal)))
+    Ok(exit_of(played.last().and_then(|p| p.stopped)))
 }
 
-fn exit_of(signal: Option<&str>) -> u8 {
-    match signal {
-        Some("SIGHUP") => 129,
-        Some("SIGINT") => 130,
-        Some(_) => 143,
+fn exit_of(stopped: Option<Stop>) -> u8 {
+    match stopped {
+        // A terminal that closed is a hang-up, whether or not SIGHUP came.
+        Some(Stop::Signal("SIGHUP") | Stop::Closed) => 129,
+        Some(Stop::Signal("SIGINT")) => 130,
+        Some(Stop::Signal(_)) => 143,
         None => EXIT_OK,
     }
 }

@@ -49,6 +49,15 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
             }
         }
     }
+    for p in &report.data_problems {
+        let file = printable(&p.file);
+        writeln!(
+            err,
+            "mvx: {file}:{}: left out: {}",
+            p.line,
+            printable(&p.why)
+        )?;
+    }
     for skipped in &report.skipped {
         writeln!(err, "mvx: skipped {}", printable(skipped))?;
     }

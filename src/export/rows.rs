@@ -111,7 +111,7 @@ impl<'a> EventRow<'a> {
             EventKind::Set { name, value } => {
                 (row.name, row.value) = (Some(name.as_str()), Some(value.shown()));
             }
-            EventKind::Pause | EventKind::Disconnect => {}
+            EventKind::Pause { .. } | EventKind::Disconnect => {}
             EventKind::Resume { paused_ms } => row.paused_ms = Some(*paused_ms),
             EventKind::End { step, outcome } => {
                 (row.step, row.outcome) = (Some(step.as_str()), Some(EventOutcome::Step(outcome)))

@@ -91,3 +91,58 @@ fn a_session_cut_off_is_exported_as_cut_off_not_dropped() {
         (Some(0), Some(1600))
     );
 }
+
+#[test]
+fn csv_cells_that_a_spreadsheet_would_run_are_defused_unless_raw() {
+    let typed = [
+        "=cmd|' /C calc'!A0",
+        "@SUM(1+1)*cmd|' /C calc'!A0",
+        "+1+2",
+        "-2+3",
+        "\tx",
+    ];
+    let events: String = typed
+        .iter()
+        .enumerate()
+        .map(|(n, text)| {
+            let text = serde_json::to_string(text).expect("json");
+            format!("- {{\"at_ms\":{n},\"kind\":\"note\",\"text\":{text}}}\n")
+        })
+        .collect();
+    let head = &SESSION[..SESSION.find("events:\n").expect("events") + 8];
+    let session = parse(&format!("{head}{events}")).expect("parses");
+    let notes = |raw: bool| {
+        let (mut events, mut sessions) = (Vec::new(), Vec::new());
+        let mut exporter = Exporter::new(Format::Csv, &mut events, &mut sessions, false);
+        if raw {
+            exporter = exporter.raw_text();
+        }
+        exporter.add(&session).expect("exported");
+        exporter.finish().expect("flushed");
+        let mut reader = csv::Reader::from_reader(events.as_slice());
+        let header = reader.headers().expect("headers").clone();
+        let text = header
+            .iter()
+            .position(|h| h == "text")
+            .expect("text column");
+        let at = header.iter().position(|h| h == "at_ms").expect("at column");
+        reader
+            .records()
+            .map(|r| {
+                let r = r.expect("valid CSV");
+                (r[at].to_owned(), r[text].to_owned())
+            })
+            .collect::<Vec<_>>()
+    };
+    let defused: Vec<String> = notes(false).into_iter().map(|(_, t)| t).collect();
+    let expected: Vec<String> = typed.iter().map(|t| format!("'{t}")).collect();
+    assert_eq!(defused, expected);
+    assert!(
+        notes(false).iter().all(|(at, _)| !at.starts_with('\'')),
+        "numbers stay numbers"
+    );
+    let raw: Vec<String> = notes(true).into_iter().map(|(_, t)| t).collect();
+    assert_eq!(raw, typed);
+    assert_eq!(defuse("-3"), "-3");
+    assert_eq!(defuse("+1.5"), "+1.5");
+}

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use crate::flow::logic::Branch;
 use crate::flow::{Flow, SUCCESS, Step, StepKind, Target};
+use crate::text::{is_invisible, printable};
 
 /// Longest label text kept on a node; the full text stays in the flow.
 const LABEL_CHARS: usize = 60;
@@ -123,7 +124,7 @@ fn shorten(text: &str) -> String {
 fn mermaid(flow: &Flow) -> String {
     let mut out = String::new();
     // The front matter is YAML; a JSON string is a valid YAML double-quoted scalar.
-    let title = serde_json::to_string(&flow.title).unwrap_or_default();
+    let title = serde_json::to_string(&printable(&flow.title)).unwrap_or_default();
     let _ = writeln!(out, "---\ntitle: {title}\n---");
     out.push_str("flowchart TD\n");
     for (i, step) in flow.steps.iter().enumerate() {
@@ -202,6 +203,7 @@ fn mermaid_text(text: &str) -> String {
             '>' => out.push_str("#gt;"),
             '#' => out.push_str("#35;"),
             c if c.is_control() && c != '\n' => out.push(' '),
+            c if is_invisible(c) => out.push_str(&printable(&c.to_string())),
             c => out.push(c),
         }
     }
@@ -259,6 +261,8 @@ fn dot_string(text: &str) -> String {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             c if c.is_control() => out.push(' '),
+            // Shown as `\\u{202e}`: DOT reads `\\` as a backslash.
+            c if is_invisible(c) => out.push_str(&printable(&c.to_string()).replace('\\', "\\\\")),
             c => out.push(c),
         }
     }
@@ -275,6 +279,18 @@ mod tests {
     }
 
     const QUOTED: &str = "flow: f\ntitle: Say \"hi\"\nsteps:\n  a:\n    text: Pick <b> or item#1\n    choices:\n      - Say \"yes\" -> b\n      - Lost -> nowhere\n  b:\n    end: success\n";
+
+    #[test]
+    fn invisible_and_direction_changing_characters_are_drawn_escaped() {
+        let hidden = flow(
+            "flow: f\ntitle: \"T \\u202E\"\nsteps:\n  a:\n    text: \"x\\u2066y\"\n    choices:\n      - \"Pay\\u200B -> b\"\n  b:\n    end: success\n",
+        );
+        for format in [Format::Mermaid, Format::Dot] {
+            let out = render(&hidden, format);
+            assert!(!out.chars().any(crate::text::is_invisible), "{out}");
+            assert!(out.contains("u{2066}") && out.contains("u{200b}"), "{out}");
+        }
+    }
 
     #[test]
     fn mermaid_escapes_quotes_and_markup_and_draws_missing_steps() {

@@ -7,6 +7,7 @@ use sha2::{Digest, Sha256};
 use crate::diagnostic::Diagnostic;
 use crate::flow::{self, Flow};
 use crate::source::{self, Kind};
+use crate::text;
 
 /// Flow files are small: the largest real ones are a few hundred kilobytes. A larger
 /// file is a mistake (a log, a video), refused before it fills memory.
@@ -78,7 +79,7 @@ pub fn open(path: &Path) -> Result<Opened, OpenError> {
 /// A flow file's bytes, decoded, loaded and checked.
 pub fn opened(path: String, bytes: Vec<u8>) -> Opened {
     let sha256 = sha256_hex(&bytes);
-    let (source, flow, diagnostics) = match source::decode(bytes) {
+    let (source, flow, mut diagnostics) = match source::decode(bytes) {
         Err(not_utf8) => (not_utf8.lossy, None, vec![not_utf8.finding]),
         Ok(text) => match flow::load(&text) {
             Ok(flow) => {
@@ -88,12 +89,49 @@ pub fn opened(path: String, bytes: Vec<u8>) -> Opened {
             Err(e) => (text, None, e.diagnostics),
         },
     };
+    diagnostics.extend(invisible_characters(&source));
     Opened {
         path,
         source,
         sha256,
         flow,
         diagnostics,
+    }
+}
+
+/// Every invisible or direction-changing character in the file, comments included: the
+/// text may read in another order than it is stored, or hold what nobody can see.
+fn invisible_characters(source: &str) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (line, text) in (1u32..).zip(source.lines()) {
+        // A byte order mark that starts the file marks its encoding; inside text it hides.
+        let hidden = (1u32..).zip(text.chars()).filter(|&(col, c)| {
+            text::is_invisible(c) && !(line == 1 && col == 1 && c == '\u{FEFF}')
+        });
+        for (col, c) in hidden {
+            let at = crate::diagnostic::Pos::new(line, col, 1);
+            let message = format!(
+                "the invisible character U+{:04X} ({}) may make this line read differently from what it holds",
+                u32::from(c),
+                invisible_name(c)
+            );
+            found.push(
+                Diagnostic::warning("invisible-character", at, message).with_help(
+                    "delete it, unless the text needs it; mvx shows it escaped, as \\u{..}",
+                ),
+            );
+        }
+    }
+    found
+}
+
+fn invisible_name(c: char) -> &'static str {
+    match c {
+        '\u{202A}'..='\u{202E}' => "a bidirectional embedding or override",
+        '\u{2066}'..='\u{2069}' => "a bidirectional isolate",
+        '\u{200E}' | '\u{200F}' => "a direction mark",
+        '\u{FEFF}' => "a byte order mark inside the text",
+        _ => "a zero-width space or joiner",
     }
 }
 

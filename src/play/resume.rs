@@ -83,7 +83,7 @@ pub fn run(options: &ResumeOptions) -> Result<Played, NotStarted> {
     Ok(Played {
         path,
         outcome: session.outcome(),
-        signal: session.signal,
+        stopped: session.stopped,
     })
 }
 

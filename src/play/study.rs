@@ -98,8 +98,8 @@ pub fn run(options: &StudyOptions) -> Result<StudyPlayed, NotStarted> {
             break;
         }
         let session = run.session(name, consent, &mut terminal)?;
-        let stop =
-            session.signal.is_some() || session.outcome != crate::session::SessionOutcome::Complete;
+        let stop = session.stopped.is_some()
+            || session.outcome != crate::session::SessionOutcome::Complete;
         played.sessions.push(session);
         if stop {
             break;
@@ -262,7 +262,7 @@ impl Run<'_> {
         Ok(Played {
             path,
             outcome: session.outcome(),
-            signal: session.signal,
+            stopped: session.stopped,
         })
     }
 }

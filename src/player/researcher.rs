@@ -8,6 +8,9 @@ use super::input::{Command, Key};
 use super::{Mode, Overlay, Player};
 use crate::session::{EventKind, SessionOutcome, TaskOutcome};
 
+/// The reason a `pause` event gives when the session was suspended (Ctrl-Z, `SIGTSTP`).
+pub const SUSPEND: &str = "suspend";
+
 impl Player<'_> {
     /// Ends the session at once, as when the terminal goes away (`SIGHUP`) or the
     /// process is asked to stop (`SIGTERM`).
@@ -16,6 +19,7 @@ impl Player<'_> {
             return;
         }
         if self.clock.is_paused() {
+            self.suspended = false;
             let paused = self.clock.resume(at);
             self.record(
                 at,
@@ -34,6 +38,36 @@ impl Player<'_> {
             self.end_task(at, TaskOutcome::Aborted);
         }
         self.end_session(at, SessionOutcome::Aborted);
+    }
+
+    /// The session is being suspended (Ctrl-Z): the clock stops as for a pause, so the
+    /// stopped time is in no duration. A researcher's pause already stops it.
+    pub fn suspend(&mut self, at: Duration) {
+        if matches!(self.mode, Mode::Closing { .. }) || self.clock.is_paused() {
+            return;
+        }
+        self.clock.pause(at);
+        self.suspended = true;
+        self.record(
+            at,
+            EventKind::Pause {
+                reason: Some(SUSPEND.into()),
+            },
+        );
+    }
+
+    /// The session goes on after a suspend; a researcher's pause stays until they end it.
+    pub fn resume_suspended(&mut self, at: Duration) {
+        if !std::mem::take(&mut self.suspended) {
+            return;
+        }
+        let paused = self.clock.resume(at);
+        self.record(
+            at,
+            EventKind::Resume {
+                paused_ms: millis(paused),
+            },
+        );
     }
 
     pub(super) fn command(&mut self, command: Command, at: Duration) {
@@ -56,7 +90,7 @@ impl Player<'_> {
             (Command::Pause, Overlay::None) => {
                 self.clock.pause(at);
                 self.overlay = Overlay::Paused;
-                self.record(at, EventKind::Pause);
+                self.record(at, EventKind::Pause { reason: None });
             }
             (Command::Note, Overlay::None) => {
                 self.overlay = Overlay::Note {

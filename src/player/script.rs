@@ -155,7 +155,7 @@ fn ops_for(flow: &Flow, player: &Player, event: &Event, ops: &mut Vec<(u64, Op)>
             typed(ops, text, at, at);
         }
         // A dropped connection is replayed as the pause it was.
-        EventKind::Pause | EventKind::Disconnect | EventKind::Resume { .. } => {
+        EventKind::Pause { .. } | EventKind::Disconnect | EventKind::Resume { .. } => {
             ops.push((at, Op::Input(Action::Command(Command::Pause))))
         }
         EventKind::GiveUp { .. } => ops.push((at, Op::Input(Action::Command(Command::GiveUp)))),

@@ -22,5 +22,6 @@ mod tests {
             escape("<b title=\"x\">Tom & 'Jo'</b>\u{1b}"),
             "&lt;b title=&quot;x&quot;&gt;Tom &amp; &#39;Jo&#39;&lt;/b&gt;\\u{1b}"
         );
+        assert_eq!(escape("note \u{202E}x"), "note \\u{202e}x");
     }
 }

@@ -56,6 +56,24 @@ pub fn render(report: &Report) -> String {
     for flow in &report.flows {
         render_flow(flow, &report.counting, &mut out);
     }
+    if !report.data_problems.is_empty() {
+        let left_out = report.data_problems.len();
+        let _ = write!(
+            out,
+            "<h2>Data problems</h2><p>{left_out} event line{} left out of every figure above:</p><ul>",
+            if left_out == 1 { " was" } else { "s were" }
+        );
+        for p in &report.data_problems {
+            let _ = write!(
+                out,
+                "<li><code>{}:{}</code>: {}</li>",
+                escape(&p.file),
+                p.line,
+                escape(&p.why)
+            );
+        }
+        out.push_str("</ul>");
+    }
     if !report.skipped.is_empty() {
         out.push_str("<h2>Skipped files</h2><ul>");
         for skipped in &report.skipped {

@@ -33,6 +33,17 @@ pub fn render(report: &Report) -> String {
     for flow in &report.flows {
         render_flow(flow, &report.counting, &mut out);
     }
+    if !report.data_problems.is_empty() {
+        let left_out = report.data_problems.len();
+        let _ = writeln!(
+            out,
+            "\n## Data problems\n\n{left_out} event line{} left out of every figure above:\n",
+            if left_out == 1 { " was" } else { "s were" }
+        );
+        for p in &report.data_problems {
+            let _ = writeln!(out, "- {}:{}: {}", cell(&p.file), p.line, cell(&p.why));
+        }
+    }
     if !report.skipped.is_empty() {
         out.push_str("\n## Skipped files\n\n");
         for skipped in &report.skipped {

@@ -74,8 +74,15 @@ impl Review {
             ))
             .dim(),
         );
-        if !self.filter.text().is_empty() && !self.editing_filter {
-            spans.push(Span::raw(format!(" · filter: {}", printable(self.filter.text()))).dim());
+        if !self.data.report.data_problems.is_empty() {
+            let left_out = self.data.report.data_problems.len();
+            spans.push(
+                Span::raw(format!(
+                    ", {left_out} bad line{}",
+                    if left_out == 1 { "" } else { "s" }
+                ))
+                .dim(),
+            );
         }
         if !self.data.report.skipped.is_empty() {
             let skipped = self.data.report.skipped.len();
@@ -86,6 +93,9 @@ impl Review {
                 ))
                 .dim(),
             );
+        }
+        if !self.filter.text().is_empty() && !self.editing_filter {
+            spans.push(Span::raw(format!(" · filter: {}", printable(self.filter.text()))).dim());
         }
         Line::from(spans).render(area, buf);
     }
@@ -192,11 +202,16 @@ impl Review {
             lines.push(event_line(event.at_ms, &event.kind, longest));
         }
         lines.extend(notes.map(observer_line));
-        if r.session.cut {
+        if !r.session.problems.is_empty() {
+            lines.push(Line::from("       Data problems (left out of every figure):").bold());
+        }
+        for problem in &r.session.problems {
             lines.push(
-                Line::from(
-                    "       (the file ends in the middle of a line: the recording was cut off)",
-                )
+                Line::from(format!(
+                    "       line {}: {}",
+                    problem.line,
+                    printable(&problem.why)
+                ))
                 .bold(),
             );
         }

@@ -11,7 +11,8 @@ use crate::flow::Flow;
 use crate::keys::{Binding, Key, Keymap, Press, bind};
 use crate::player::input::{Action, Command, Input};
 use crate::player::{Mode, Player};
-use crate::session::{Event, SessionOutcome, SessionWriter};
+use crate::session::{Event, SessionOutcome, SessionWriter, Sink, is_full};
+use crate::text::printable;
 
 /// Below this a frame cannot show a step with its choices; the view says so instead,
 /// and the step does not count as shown.
@@ -20,18 +21,37 @@ pub const MIN_ROWS: u16 = 12;
 
 /// Where a session's events go, each before the next input is handled.
 pub trait Recorder {
-    fn record(&mut self, event: &Event) -> Result<(), String>;
+    fn record(&mut self, event: &Event) -> Result<(), Unrecorded>;
 }
 
-impl Recorder for SessionWriter {
-    fn record(&mut self, event: &Event) -> Result<(), String> {
-        self.append(event)
-            .map_err(|e| format!("cannot write to {}: {e}", self.path().display()))
+/// An event that could not be recorded: the session ends, for this `reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unrecorded {
+    /// The `abort` reason: `disk full`, or `write failed` for any other error.
+    pub reason: &'static str,
+    pub message: String,
+}
+
+impl<S: Sink> Recorder for SessionWriter<S> {
+    fn record(&mut self, event: &Event) -> Result<(), Unrecorded> {
+        self.append(event).map_err(|e| {
+            let path = printable(&self.path().display().to_string());
+            let (reason, what) = match is_full(&e) {
+                true => ("disk full", format!("the disk is full ({e})")),
+                false => ("write failed", format!("cannot write to {path} ({e})")),
+            };
+            Unrecorded {
+                reason,
+                message: format!(
+                    "{what}: the session ended there; {path} keeps every event before it"
+                ),
+            }
+        })
     }
 }
 
 impl Recorder for Vec<Event> {
-    fn record(&mut self, event: &Event) -> Result<(), String> {
+    fn record(&mut self, event: &Event) -> Result<(), Unrecorded> {
         self.push(event.clone());
         Ok(())
     }
@@ -41,7 +61,7 @@ impl Recorder for Vec<Event> {
 pub struct Discard;
 
 impl Recorder for Discard {
-    fn record(&mut self, _: &Event) -> Result<(), String> {
+    fn record(&mut self, _: &Event) -> Result<(), Unrecorded> {
         Ok(())
     }
 }
@@ -52,6 +72,8 @@ pub enum PlayAction {
     Player(Action),
     /// Scroll a long screen mockup by this many lines (negative: up).
     Scroll(i16),
+    /// Suspend the whole session (Ctrl-Z); `fg` brings it back.
+    Suspend,
 }
 
 fn participant(key: Key, help: &'static str) -> Binding<PlayAction> {
@@ -113,6 +135,11 @@ pub static KEYS: LazyLock<Keymap<PlayAction>> = LazyLock::new(|| {
             Command::Quit,
             "researcher: end the session (asks first)",
         ),
+        bind(
+            &[Press::ctrl('z')],
+            PlayAction::Suspend,
+            "researcher: suspend to the shell (the clock stops; `fg` resumes)",
+        ),
     ])
     .with_typing(
         |key| PlayAction::Player(Action::Key(key)),
@@ -169,8 +196,8 @@ pub struct PlaySession<'f, R> {
     pub too_small: bool,
     /// Crash tests make a session panic on purpose after this much time.
     pub panic_after: Option<Duration>,
-    /// The signal that ended the session, if one did.
-    pub signal: Option<&'static str>,
+    /// What ended the session at once (a signal, a closed terminal), if anything did.
+    pub stopped: Option<Stop>,
     /// The researcher's Ctrl keys reach this session (not so in a participant's browser),
     /// so the screen names them.
     pub researcher_keys: bool,
@@ -185,7 +212,7 @@ impl<'f, R: Recorder> PlaySession<'f, R> {
             saved_to,
             too_small: false,
             panic_after: None,
-            signal: None,
+            stopped: None,
             researcher_keys: true,
         }
     }
@@ -198,10 +225,20 @@ impl<'f, R: Recorder> PlaySession<'f, R> {
         }
     }
 
-    /// Hands every new event to the recorder, each before the next.
-    fn save(&mut self) -> Result<(), String> {
+    /// Hands every new event to the recorder, each before the next. An event that
+    /// cannot be recorded ends the session: what came before it is kept, and its end
+    /// is recorded if there is still room for it.
+    fn save(&mut self, at: Duration) -> Result<(), String> {
         for event in self.player.take_events() {
-            self.recorder.record(&event)?;
+            if let Err(unrecorded) = self.recorder.record(&event) {
+                self.player.abort(at, unrecorded.reason);
+                for event in self.player.take_events() {
+                    if self.recorder.record(&event).is_err() {
+                        break;
+                    }
+                }
+                return Err(unrecorded.message);
+            }
         }
         Ok(())
     }
@@ -251,7 +288,24 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
                 self.scroll = self.scroll.saturating_add_signed(lines).min(last);
                 Ok(true)
             }
+            // The loop suspends through the transport (`is_suspend`); never here.
+            PlayAction::Suspend => Ok(false),
         }
+    }
+
+    fn is_suspend(&self, action: PlayAction) -> bool {
+        action == PlayAction::Suspend
+    }
+
+    /// The pause is on disk before the process stops: it may never be continued.
+    fn suspend(&mut self, at: Duration) -> Result<(), String> {
+        self.player.suspend(at);
+        self.save(at)
+    }
+
+    fn resume(&mut self, at: Duration) -> Result<(), String> {
+        self.player.resume_suspended(at);
+        self.save(at)
     }
 
     fn tick(&mut self, at: Duration) -> Result<bool, String> {
@@ -263,7 +317,7 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
         self.changed_screen();
         let redraw = self.player.awaiting_shown();
         if !redraw {
-            self.save()?;
+            self.save(at)?;
         }
         Ok(redraw)
     }
@@ -274,35 +328,33 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
         if !self.too_small {
             self.player.shown(drawn.at);
         }
-        self.save()?;
+        self.save(drawn.at)?;
         self.panic_if_asked(drawn.at);
         Ok(())
     }
 
     fn disconnected(&mut self, at: Duration) -> Result<bool, String> {
         self.player.disconnect(at);
-        self.save()?;
+        self.save(at)?;
         Ok(false)
     }
 
     fn reconnected(&mut self, at: Duration) -> Result<bool, String> {
         self.player.reconnect(at);
-        self.save()?;
+        self.save(at)?;
         Ok(true)
     }
 
     fn stop(&mut self, at: Duration, why: Stop) -> Result<(), String> {
+        self.stopped = Some(why);
         let reason = match why {
-            Stop::Signal(name) => {
-                self.signal = Some(name);
-                name
-            }
+            Stop::Signal(name) => name,
             // A participant who never came back after their connection dropped.
             Stop::Closed if self.player.is_stopped() && !self.researcher_keys => "connection lost",
             Stop::Closed => "terminal closed",
         };
         self.player.abort(at, reason);
-        self.save()
+        self.save(at)
     }
 
     fn done(&self) -> bool {

@@ -18,6 +18,10 @@ impl<T> Shifted<'_, T> {
     fn shift(&self, at: Duration) -> Duration {
         at.saturating_sub(self.origin) + self.base
     }
+
+    fn unshift(&self, at: Duration) -> Duration {
+        at.saturating_sub(self.base) + self.origin
+    }
 }
 
 impl<S, T: Transport<S>> Transport<S> for Shifted<'_, T> {
@@ -41,7 +45,16 @@ impl<S, T: Transport<S>> Transport<S> for Shifted<'_, T> {
             },
             Incoming::Closed { at } => Incoming::Closed { at: self.shift(at) },
             Incoming::Idle { at } => Incoming::Idle { at: self.shift(at) },
-            other => other,
+            Incoming::Suspend { at } => Incoming::Suspend { at: self.shift(at) },
+            Incoming::Disconnected { at } => Incoming::Disconnected { at: self.shift(at) },
+            Incoming::Reconnected { at } => Incoming::Reconnected { at: self.shift(at) },
+            Incoming::Resize => Incoming::Resize,
+            Incoming::Changed => Incoming::Changed,
         }
+    }
+
+    fn suspend(&mut self, at: Duration) -> Result<Duration, String> {
+        let continued = self.inner.suspend(self.unshift(at))?;
+        Ok(self.shift(continued))
     }
 }

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use super::session::{PlayAction, PlaySession};
-use super::{Drawn, Incoming, Transport, run};
+use super::{Drawn, Incoming, Stop, Transport, run};
 use crate::flow::{self, Flow};
 use crate::keys::{Key, Press};
 use crate::session::{Event, EventKind, SessionOutcome, Timing};
@@ -45,6 +45,10 @@ struct Scripted {
     /// Frames that come out too small to show the step, from the start.
     too_small: usize,
     frames: Vec<(Duration, usize)>,
+    /// How long each suspend stays stopped.
+    stopped: Duration,
+    /// Frames after which the display is gone.
+    lost_after: Option<usize>,
 }
 
 impl Scripted {
@@ -55,12 +59,17 @@ impl Scripted {
             frame: ms(10),
             too_small: 0,
             frames: Vec::new(),
+            stopped: ms(5_000),
+            lost_after: None,
         }
     }
 }
 
 impl Transport<PlaySession<'_, Vec<Event>>> for Scripted {
     fn draw(&mut self, screen: &PlaySession<'_, Vec<Event>>) -> Result<Drawn, String> {
+        if self.lost_after.is_some_and(|n| self.frames.len() >= n) {
+            return Err("the terminal is gone".into());
+        }
         self.now += self.frame;
         self.frames.push((self.now, screen.recorder.len()));
         let (cols, rows) = match self.frames.len() > self.too_small {
@@ -87,6 +96,11 @@ impl Transport<PlaySession<'_, Vec<Event>>> for Scripted {
             self.now = self.now.max(at);
         }
         incoming
+    }
+
+    fn suspend(&mut self, at: Duration) -> Result<Duration, String> {
+        self.now = at + self.stopped;
+        Ok(self.now)
     }
 }
 
@@ -220,7 +234,7 @@ fn a_signal_records_the_abort_and_draws_nothing_more() {
     let mut session = PlaySession::new(&flow, Vec::new(), "test".into());
     run(&mut session, &mut transport).expect("runs");
     assert_eq!(transport.frames.len(), 1);
-    assert_eq!(session.signal, Some("SIGTERM"));
+    assert_eq!(session.stopped, Some(Stop::Signal("SIGTERM")));
     assert_eq!(session.outcome(), SessionOutcome::Aborted);
     let abort = session
         .recorder
@@ -263,7 +277,7 @@ fn researcher_keys_act_and_scrolling_is_not_recorded() {
     ]);
     run(&mut session, &mut transport).expect("runs");
     let recorded = kinds(&session.recorder);
-    assert!(recorded.contains(&(200, EventKind::Pause)));
+    assert!(recorded.contains(&(200, EventKind::Pause { reason: None })));
     assert!(recorded.contains(&(1_200, EventKind::Resume { paused_ms: 1_000 })));
     // Shown at 10 ms, chosen at 1,500 ms, with 1,000 ms paused in between.
     assert!(recorded.iter().any(|(at, kind)| *at == 1_500
@@ -291,6 +305,82 @@ fn a_long_mockup_scrolls_no_further_than_its_last_line() {
     );
     Screen::update(&mut session, ms(40), PlayAction::Scroll(-10)).expect("scrolls");
     assert_eq!(session.scroll, 0);
+}
+
+#[test]
+fn a_suspend_by_key_or_signal_stops_the_clock_and_redraws() {
+    let mut transport = Scripted::new(vec![
+        Incoming::Key {
+            at: ms(300),
+            press: Press::ctrl('z'),
+        },
+        Incoming::Suspend { at: ms(5_500) },
+        key(10_800, Key::Char('1')),
+    ]);
+    let frames_before = 1;
+    let events = play(&mut transport);
+    let recorded = kinds(&events);
+    let suspend = EventKind::Pause {
+        reason: Some("suspend".into()),
+    };
+    assert!(recorded.contains(&(300, suspend.clone())), "{recorded:?}");
+    assert!(recorded.contains(&(5_300, EventKind::Resume { paused_ms: 5_000 })));
+    assert!(recorded.contains(&(5_500, suspend)));
+    assert!(recorded.contains(&(10_500, EventKind::Resume { paused_ms: 5_000 })));
+    // Shown at 10 ms, chosen at 10,800 ms, with 10,000 ms stopped in between.
+    assert!(recorded.iter().any(|(at, kind)| *at == 10_800
+        && matches!(kind, EventKind::Choose { timing, .. } if timing.hesitation_ms == 790)));
+    assert!(
+        transport.frames.len() >= frames_before + 3,
+        "drawn again after each resume"
+    );
+}
+
+#[test]
+fn a_researchers_pause_outlasts_a_suspend() {
+    let mut transport = Scripted::new(vec![
+        Incoming::Key {
+            at: ms(300),
+            press: Press::ctrl('p'),
+        },
+        Incoming::Suspend { at: ms(500) },
+    ]);
+    let recorded = kinds(&play(&mut transport));
+    let pauses = recorded
+        .iter()
+        .filter(|(_, k)| matches!(k, EventKind::Pause { .. }))
+        .count();
+    assert_eq!(pauses, 1, "already paused: {recorded:?}");
+    // Still paused after the suspend: the only resume is the one the end brings.
+    let resume = recorded
+        .iter()
+        .position(|(_, k)| matches!(k, EventKind::Resume { .. }));
+    let abort = recorded
+        .iter()
+        .position(|(_, k)| matches!(k, EventKind::Abort { .. }));
+    assert_eq!(resume.map(|i| i + 1), abort, "{recorded:?}");
+}
+
+#[test]
+fn a_frame_that_cannot_be_drawn_ends_the_session_as_a_closed_terminal() {
+    let mut transport = Scripted::new(vec![key(400, Key::Down)]);
+    transport.lost_after = Some(1);
+    let recorded = kinds(&play(&mut transport));
+    assert!(
+        recorded.contains(&(
+            400,
+            EventKind::Abort {
+                reason: "terminal closed".into()
+            }
+        )),
+        "{recorded:?}"
+    );
+    assert_eq!(
+        recorded.last().map(|(_, k)| k),
+        Some(&EventKind::SessionEnd {
+            outcome: SessionOutcome::Aborted
+        })
+    );
 }
 
 #[test]

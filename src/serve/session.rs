@@ -14,7 +14,7 @@ use super::protocol::ToPage;
 use super::room::Room;
 use super::transport::{Inbound, WebTransport};
 use crate::flow::Flow;
-use crate::runner::{self, session::PlaySession, session::Recorder};
+use crate::runner::{self, session::PlaySession, session::Recorder, session::Unrecorded};
 use crate::session::{
     Event, EventKind, FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo,
     TransportInfo, ids,
@@ -157,7 +157,7 @@ struct Watched<'r> {
 }
 
 impl Recorder for Watched<'_> {
-    fn record(&mut self, event: &Event) -> Result<(), String> {
+    fn record(&mut self, event: &Event) -> Result<(), Unrecorded> {
         self.writer.record(event)?;
         let at = match &event.kind {
             EventKind::Show { step } => step,

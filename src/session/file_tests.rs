@@ -183,3 +183,138 @@ fn only_regular_files_within_the_limit_are_read_as_sessions() {
         "{error}"
     );
 }
+
+/// A disk with room for `room` more bytes: a write past it is cut short, as a full disk
+/// or a file-size limit cuts it, and fails.
+struct FillingDisk {
+    bytes: Vec<u8>,
+    room: usize,
+}
+
+impl std::io::Write for FillingDisk {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let fits = buf.len().min(self.room.saturating_sub(self.bytes.len()));
+        if fits == 0 && !buf.is_empty() {
+            return Err(std::io::ErrorKind::StorageFull.into());
+        }
+        self.bytes.extend_from_slice(&buf[..fits]);
+        Ok(fits)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Sink for FillingDisk {
+    fn sync(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn cut_to(&mut self, len: u64) -> std::io::Result<()> {
+        self.bytes.truncate(usize::try_from(len).expect("small"));
+        Ok(())
+    }
+}
+
+#[test]
+fn a_full_disk_takes_back_the_line_it_cut_and_the_file_stays_valid() {
+    let header_len = {
+        let mut disk = SessionWriter::over(
+            FillingDisk {
+                bytes: Vec::new(),
+                room: usize::MAX,
+            },
+            "s.yaml".into(),
+        );
+        disk.write_header(&header()).expect("room for the header");
+        disk.file_len()
+    };
+    // Every place the disk can fill up, from just after the header to just before the end.
+    for room in header_len..header_len + 400 {
+        let disk = FillingDisk {
+            bytes: Vec::new(),
+            room: usize::try_from(room).expect("small"),
+        };
+        let mut writer = SessionWriter::over(disk, "s.yaml".into());
+        writer.write_header(&header()).expect("room for the header");
+        let saved = events()
+            .iter()
+            .take_while(|event| writer.append(event).is_ok())
+            .count();
+        let bytes = writer.into_sink().bytes;
+        let text = String::from_utf8(bytes).expect("whole characters");
+        assert!(text.ends_with('\n'), "room {room}: ends mid-line: {text:?}");
+        let as_yaml: Result<serde_json::Value, _> = serde_saphyr::from_str(&text);
+        assert!(as_yaml.is_ok(), "room {room}: not valid YAML: {as_yaml:?}");
+        let session = parse(&text).expect("reads");
+        assert_eq!(session.events, events()[..saved], "room {room}");
+        assert!(!session.cut);
+    }
+}
+
+#[test]
+fn a_write_that_finds_no_room_is_a_full_disk() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return; // a platform without /dev/full
+    };
+    let mut writer = SessionWriter::over(full, "/dev/full".into());
+    let error = writer.write_header(&header()).expect_err("no room");
+    assert!(is_full(&error), "{error:?}");
+}
+
+/// A header, then `events:` on line 20.
+fn head(schema: &str) -> String {
+    let yaml = serde_saphyr::to_string(&Header {
+        schema: schema.into(),
+        ..header()
+    })
+    .expect("header as YAML");
+    assert_eq!(yaml.lines().count(), 19, "{yaml}");
+    format!("{yaml}events:\n")
+}
+
+#[test]
+fn bad_event_lines_are_named_and_the_good_ones_kept() {
+    let lines = [
+        r#"- {"at_ms":3,"kind":"task_start","task":"espresso"}"#,
+        r#"- not json at all"#,
+        r#"- {"at_ms":-5,"kind":"show","step":"home"}"#,
+        r#"- {"at_ms":7,"at_ms":8,"kind":"show","step":"home"}"#,
+        r#"- {"at_ms":"9","kind":"show","step":"home"}"#,
+        r#"- {"at_ms":18446744073709551615,"kind":"show","step":"home"}"#,
+        r#"- {"at_ms":900,"kind":"choose","step":"home","choice":"A","to":"b","hesitation_ms":800,"decision_ms":300}"#,
+        r#"{"at_ms":10,"kind":"note","text":"no dash"}"#,
+        r#"- {"at_ms":1000,"kind":"show","step":"b"}"#,
+    ];
+    let text = format!("{}{}\n- {{\"at_ms\":11", head(SCHEMA), lines.join("\n"));
+    let session = parse(&text).expect("the session is kept");
+    let kept: Vec<u64> = session.events.iter().map(|e| e.at_ms).collect();
+    assert_eq!(kept, [3, 1000]);
+    let named: Vec<(usize, &str)> = session
+        .problems
+        .iter()
+        .map(|p| (p.line, p.why.as_str()))
+        .collect();
+    let lines_named: Vec<usize> = named.iter().map(|(l, _)| *l).collect();
+    assert_eq!(lines_named, [22, 23, 24, 25, 26, 27, 28, 30], "{named:?}");
+    let why = |line: usize| named.iter().find(|(l, _)| *l == line).map(|(_, w)| *w);
+    assert!(why(24).is_some_and(|w| w.contains("duplicate field `at_ms`")));
+    assert!(why(26).is_some_and(|w| w.contains("more than a week")));
+    assert!(why(27).is_some_and(|w| w.contains("larger than `decision_ms`")));
+    assert!(why(30).is_some_and(|w| w.contains("cut off mid-line")));
+    assert!(session.cut);
+}
+
+#[test]
+fn an_unknown_major_schema_is_refused_and_minor_versions_load() {
+    let event = "- {\"at_ms\":3,\"kind\":\"show\",\"step\":\"home\"}\n";
+    let error = parse(&format!("{}{event}", head("mvx-session/99"))).expect_err("refused");
+    assert!(
+        error.message.contains("session format `mvx-session/99`"),
+        "{error}"
+    );
+    let minor =
+        parse(&format!("{}{event}", head("mvx-session/1.3"))).expect("a minor version loads");
+    assert_eq!(minor.events.len(), 1);
+}

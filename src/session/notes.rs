@@ -5,6 +5,7 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use rustix::fs::{FlockOperation, flock};
 use serde::{Deserialize, Serialize};
 
 pub const NOTES_SCHEMA: &str = "mvx-notes/1";
@@ -22,20 +23,33 @@ pub fn notes_path(session: &Path) -> PathBuf {
 }
 
 /// Appends a note, creating the file with its header first; each write is synced.
+///
+/// Several observers may save at the same moment: each holds an exclusive advisory lock
+/// (`flock`) on the notes file from the header check to the synced line, so the header
+/// is written once, first, and lines never interleave. A session file that is gone gets
+/// no notes file: it would be an orphan nobody reads.
 pub fn append_note(session: &Path, session_id: &str, note: &ObserverNote) -> io::Result<()> {
+    if !session.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::NotFound,
+            format!(
+                "the session file {} is gone; the note is not saved",
+                crate::text::printable(&session.display().to_string())
+            ),
+        ));
+    }
     let path = notes_path(session);
-    let mut file: File = match OpenOptions::new().append(true).open(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            let mut file = OpenOptions::new().append(true).create(true).open(&path)?;
-            let id = serde_json::to_string(session_id).map_err(io::Error::other)?;
-            file.write_all(format!("schema: {NOTES_SCHEMA}\nsession: {id}\nnotes:\n").as_bytes())?;
-            file
-        }
-        Err(e) => return Err(e),
-    };
+    let mut file: File = OpenOptions::new().append(true).create(true).open(&path)?;
+    // Released when `file` is closed, on every path out of here.
+    flock(&file, FlockOperation::LockExclusive)?;
+    let mut text = String::new();
+    if file.metadata()?.len() == 0 {
+        let id = serde_json::to_string(session_id).map_err(io::Error::other)?;
+        text.push_str(&format!("schema: {NOTES_SCHEMA}\nsession: {id}\nnotes:\n"));
+    }
     let line = serde_json::to_string(note).map_err(io::Error::other)?;
-    file.write_all(format!("- {line}\n").as_bytes())?;
+    text.push_str(&format!("- {line}\n"));
+    file.write_all(text.as_bytes())?;
     file.sync_data()
 }
 
@@ -66,10 +80,12 @@ mod tests {
             at_ms: 4000,
             text: "asks for help".into(),
         };
+        std::fs::write(&session, "the session").expect("a session file");
         append_note(&session, "s-1", &first).expect("written");
         append_note(&session, "s-1", &second).expect("written");
-        assert!(
-            !session.exists(),
+        assert_eq!(
+            std::fs::read_to_string(&session).expect("readable"),
+            "the session",
             "the session file itself is never touched"
         );
         let path = notes_path(&session);
@@ -78,5 +94,57 @@ mod tests {
         let yaml: Result<serde_json::Value, _> = serde_saphyr::from_str(&text);
         assert!(yaml.is_ok(), "valid YAML: {text}");
         assert_eq!(read_notes(&session), [first, second]);
+    }
+
+    #[test]
+    fn observers_saving_at_the_same_moment_never_corrupt_the_notes() {
+        const OBSERVERS: usize = 8;
+        for round in 0..20 {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let session = dir.path().join("20261126T100000Z_P07_shop.yaml");
+            std::fs::write(&session, "").expect("a session file");
+            let start = std::sync::Barrier::new(OBSERVERS);
+            std::thread::scope(|scope| {
+                for observer in 0..OBSERVERS {
+                    let (session, start) = (&session, &start);
+                    scope.spawn(move || {
+                        let note = ObserverNote {
+                            at_ms: observer as u64,
+                            text: format!("observer {observer}"),
+                        };
+                        start.wait();
+                        append_note(session, "s-1", &note).expect("saved");
+                    });
+                }
+            });
+            let text = std::fs::read_to_string(notes_path(&session)).expect("notes file");
+            assert!(
+                text.starts_with("schema: mvx-notes/1\nsession: \"s-1\"\nnotes:\n"),
+                "round {round}: {text}"
+            );
+            assert_eq!(text.matches("schema:").count(), 1, "round {round}: {text}");
+            let yaml: Result<serde_json::Value, _> = serde_saphyr::from_str(&text);
+            assert!(yaml.is_ok(), "round {round}: not valid YAML: {text}");
+            let mut seen: Vec<u64> = read_notes(&session).iter().map(|n| n.at_ms).collect();
+            seen.sort_unstable();
+            assert_eq!(
+                seen,
+                (0..OBSERVERS as u64).collect::<Vec<_>>(),
+                "round {round}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_note_on_a_session_that_is_gone_makes_no_orphan_file() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let session = dir.path().join("gone.yaml");
+        let note = ObserverNote {
+            at_ms: 1,
+            text: "late".into(),
+        };
+        let error = append_note(&session, "s-1", &note).expect_err("no session");
+        assert!(error.to_string().contains("is gone; the note is not saved"));
+        assert!(!notes_path(&session).exists());
     }
 }

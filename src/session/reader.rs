@@ -16,7 +16,20 @@ pub struct Session {
     pub events: Vec<Event>,
     /// The file ended in the middle of a line, which was dropped.
     pub cut: bool,
+    /// Event lines left out, each named: unreadable, implausible, or cut off.
+    pub problems: Vec<DataProblem>,
 }
+
+/// An event line that was left out of the session, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DataProblem {
+    /// The line in the file, counting from 1.
+    pub line: usize,
+    pub why: String,
+}
+
+/// No session lasts a week: a time or duration past this is not a measurement.
+pub const PLAUSIBLE_MS: u64 = 7 * 24 * 60 * 60 * 1000;
 
 impl Session {
     /// Whether the session reached its recorded end (complete or aborted).
@@ -78,8 +91,10 @@ pub fn read(path: &Path) -> Result<Session, ReadError> {
     Ok(session)
 }
 
-/// Parses a session file's text. A last line without its newline is dropped: it is the
-/// event that was being written when the recording stopped.
+/// Parses a session file's text. A last line without its newline is left out (it is the
+/// event that was being written when the recording stopped) and named, as is every
+/// event line that cannot be read or holds values no session could have: the good
+/// events are kept, the bad ones listed, none dropped in silence.
 pub fn parse(text: &str) -> Result<Session, ReadError> {
     let (complete, cut) = match text.rfind('\n') {
         Some(i) => (&text[..=i], i + 1 < text.len()),
@@ -93,22 +108,92 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
     let header: Header = serde_saphyr::from_str(&complete[..events_at]).map_err(|e| ReadError {
         message: format!("the session header is not valid: {e}"),
     })?;
+    known_schema(&header.schema)?;
+    let first_line = complete[..events_at].lines().count() + 2;
     let mut events = Vec::new();
-    let mended = super::resumed::mend(&complete[events_at..]);
-    let lines = mended.lines().skip(1);
-    for (n, line) in lines.enumerate() {
-        let Some(json) = line.strip_prefix("- ") else {
-            return Err(bad_event(n, "an event line must start with `- `"));
-        };
-        let event = serde_json::from_str(json).map_err(|e| bad_event(n, &e.to_string()))?;
-        events.push(event);
+    let lines: Vec<&str> = complete[events_at..].lines().skip(1).collect();
+    let mut problems = Vec::new();
+    for (i, (line, text)) in (first_line..).zip(&lines).enumerate() {
+        match event(text) {
+            Ok(event) => events.push(event),
+            // A line a crash cut short, which the resume after it closed: the session
+            // carried on from the events before it (docs/studies.md).
+            Err(_)
+                if lines
+                    .get(i + 1)
+                    .is_some_and(|n| super::resumed::is_resumed(n)) => {}
+            Err(why) => problems.push(DataProblem { line, why }),
+        }
+    }
+    if cut {
+        problems.push(DataProblem {
+            line: first_line + complete[events_at..].lines().count() - 1,
+            why: "cut off mid-line: the recording stopped while writing it".into(),
+        });
     }
     Ok(Session {
         path: None,
         header,
         events: super::resumed::fold(events),
         cut,
+        problems,
     })
+}
+
+/// `mvx-session/1` and its minor versions (`mvx-session/1.2`) are read; a later major
+/// version may mean anything, so it is refused rather than guessed at.
+fn known_schema(schema: &str) -> Result<(), ReadError> {
+    let major = schema
+        .strip_prefix("mvx-session/")
+        .map(|version| version.split('.').next().unwrap_or(version));
+    match major {
+        Some("1") => Ok(()),
+        _ => Err(ReadError {
+            message: format!(
+                "it is written in session format `{}`, which this mvx does not read (it reads {}); a newer mvx may",
+                printable(schema),
+                super::SCHEMA
+            ),
+        }),
+    }
+}
+
+/// One event line, or why it was left out.
+fn event(line: &str) -> Result<Event, String> {
+    let Some(json) = line.strip_prefix("- ") else {
+        return Err("an event line must start with `- `".into());
+    };
+    let event: Event = serde_json::from_str(json).map_err(|e| format!("not a valid event: {e}"))?;
+    implausible(&event).map_or(Ok(event), Err)
+}
+
+/// Why an event's values could not have been measured, if they could not.
+fn implausible(event: &Event) -> Option<String> {
+    let too_long = |name: &str, ms: u64| {
+        (ms > PLAUSIBLE_MS)
+            .then(|| format!("`{name}` is {ms} ms, more than a week: not a measurement"))
+    };
+    if let Some(why) = too_long("at_ms", event.at_ms) {
+        return Some(why);
+    }
+    match &event.kind {
+        EventKind::Choose { timing, .. }
+        | EventKind::Continue { timing, .. }
+        | EventKind::Input { timing, .. }
+        | EventKind::Back { timing, .. }
+        | EventKind::Answer { timing, .. } => too_long("decision_ms", timing.decision_ms)
+            .or_else(|| {
+                (timing.hesitation_ms > timing.decision_ms).then(|| {
+                    format!(
+                        "`hesitation_ms` ({}) is larger than `decision_ms` ({}): the first key cannot come after the deciding one",
+                        timing.hesitation_ms, timing.decision_ms
+                    )
+                })
+            }),
+        EventKind::TaskEnd { duration_ms, .. } => too_long("duration_ms", *duration_ms),
+        EventKind::Resume { paused_ms } => too_long("paused_ms", *paused_ms),
+        _ => None,
+    }
 }
 
 fn find_events_line(text: &str) -> Option<usize> {
@@ -116,10 +201,4 @@ fn find_events_line(text: &str) -> Option<usize> {
         return Some(0);
     }
     text.find("\nevents:\n").map(|i| i + 1)
-}
-
-fn bad_event(index: usize, why: &str) -> ReadError {
-    ReadError {
-        message: format!("event {} is not valid: {why}", index + 1),
-    }
 }

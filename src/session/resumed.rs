@@ -1,8 +1,6 @@
 //! A session resumed after an abort reads as one session: the abort's tail (the
 //! `abort`, the task and session it ended) stays in the file, but readers step over it.
 
-use std::borrow::Cow;
-
 use super::{Event, EventKind, SessionOutcome, TaskOutcome};
 
 /// What `mvx play --resume` writes as `after` when it carries on an aborted session.
@@ -37,27 +35,10 @@ pub fn before_abort(events: &[Event]) -> &[Event] {
     &events[..end]
 }
 
-/// The event lines without a line a crash cut short that a resume then closed: the
-/// resume ends it with a newline (the file is never rewritten), and the line after it
-/// is the `resumed` event.
-pub(super) fn mend(lines: &str) -> Cow<'_, str> {
-    if !lines.contains(RESUMED) {
-        return Cow::Borrowed(lines);
-    }
-    let all: Vec<&str> = lines.lines().collect();
-    let kept: Vec<&str> = all
-        .iter()
-        .enumerate()
-        .filter(|(i, line)| {
-            let next_resumes = all.get(i + 1).is_some_and(|n| n.contains(RESUMED));
-            let valid = line
-                .strip_prefix("- ")
-                .is_some_and(|json| serde_json::from_str::<Event>(json).is_ok());
-            !(next_resumes && !valid && *i > 0)
-        })
-        .map(|(_, line)| *line)
-        .collect();
-    Cow::Owned(kept.join("\n") + "\n")
+/// Whether an event line is a `resumed` event: the line before it, if a crash cut it
+/// short, was closed by the resume (the file is never rewritten).
+pub(super) fn is_resumed(line: &str) -> bool {
+    line.contains(RESUMED)
 }
 
 /// How a `resumed` event line reads.
@@ -125,10 +106,14 @@ mod tests {
 
     #[test]
     fn a_cut_line_a_resume_closed_is_left_out() {
-        let lines = "events:\n- {\"at_ms\":1,\"kind\":\"pause\"}\n- {\"at_ms\":2,\"ki\n\
-                     - {\"at_ms\":9,\"kind\":\"resumed\",\"gap_ms\":7,\"after\":\"cut off\"}\n";
-        let mended = mend(lines);
-        assert!(!mended.contains("\"ki\n"), "{mended}");
-        assert_eq!(mended.lines().count(), 3);
+        let text = "schema: mvx-session/1\nsession: s\n\
+            flow: { id: f, title: F, variant: null, path: f.yaml, sha256: x }\n\
+            participant: P1\nresearcher: null\nstarted_at: \"2026-11-26T10:00:00.000+00:00\"\n\
+            terminal: { cols: 80, rows: 24, term: null, program: null, tmux: false, ssh: false }\n\
+            mvx: test\nevents:\n- {\"at_ms\":1,\"kind\":\"pause\"}\n- {\"at_ms\":2,\"ki\n\
+            - {\"at_ms\":9,\"kind\":\"resumed\",\"gap_ms\":7,\"after\":\"cut off\"}\n";
+        let session = crate::session::parse(text).expect("the session reads");
+        assert_eq!(session.events.len(), 2, "{:?}", session.events);
+        assert!(session.problems.is_empty(), "{:?}", session.problems);
     }
 }

@@ -1,7 +1,9 @@
-//! Appending a session to disk so that a crash at any moment loses at most one event.
+//! Appending a session to disk so that a crash at any moment loses at most one event,
+//! and a full disk none that were saved: a line that cannot be written whole is taken
+//! back, so the file always ends with a complete line and stays valid YAML.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Write};
+use std::io::{self, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
@@ -10,9 +12,39 @@ use super::{Event, Header};
 
 /// An open session file. Every write is synced before it returns.
 #[derive(Debug)]
-pub struct SessionWriter {
-    file: File,
+pub struct SessionWriter<S = File> {
+    file: S,
     path: PathBuf,
+    /// Bytes written whole and synced: where a failed write is cut back to.
+    len: u64,
+}
+
+/// Where a session's bytes go: a file, or in tests a disk that fills up.
+pub trait Sink: Write {
+    /// Syncs what was written to the disk.
+    fn sync(&mut self) -> io::Result<()>;
+    /// Cuts the sink back to `len` bytes and writes on from there.
+    fn cut_to(&mut self, len: u64) -> io::Result<()>;
+}
+
+impl Sink for File {
+    fn sync(&mut self) -> io::Result<()> {
+        self.sync_data()
+    }
+
+    fn cut_to(&mut self, len: u64) -> io::Result<()> {
+        self.set_len(len)?;
+        self.seek(SeekFrom::Start(len)).map(|_| ())
+    }
+}
+
+/// Whether a write failed for want of room: the disk or the quota is full, or the file
+/// reached the largest size it may have.
+pub fn is_full(error: &io::Error) -> bool {
+    matches!(
+        error.kind(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded | io::ErrorKind::FileTooLarge
+    )
 }
 
 /// `<UTC timestamp>_<participant>_<flow>.yaml`, e.g. `20261126T140211Z_P07_espresso.yaml`.
@@ -30,9 +62,13 @@ impl SessionWriter {
         std::fs::create_dir_all(dir)?;
         let name = file_name(started, &header.participant, &header.flow.id);
         let (file, path) = create_new(dir, &name)?;
-        let mut writer = Self { file, path };
-        let yaml = serde_saphyr::to_string(header).map_err(io::Error::other)?;
-        writer.write_synced(format!("{yaml}events:\n").as_bytes())?;
+        let mut writer = Self::over(file, path);
+        if let Err(e) = writer.write_header(header) {
+            // Created exclusively a moment ago, so it is ours: a session file without its
+            // header would only be a file every later command stumbles on.
+            let _ = std::fs::remove_file(&writer.path);
+            return Err(e);
+        }
         // The directory entry must survive a crash too, or the file could vanish with it.
         if let Ok(dir) = File::open(dir) {
             let _ = dir.sync_all();
@@ -43,32 +79,70 @@ impl SessionWriter {
     /// Opens an existing session file to append to it, as `mvx play --resume` does. A
     /// last line a crash cut short is ended first, so the next event starts a line.
     pub fn reopen(path: &Path) -> io::Result<Self> {
-        let ends_cut = std::fs::read(path)?.last().is_some_and(|b| *b != b'\n');
+        let bytes = std::fs::read(path)?;
+        let ends_cut = bytes.last().is_some_and(|b| *b != b'\n');
         let file = OpenOptions::new().append(true).open(path)?;
         let mut writer = Self {
             file,
             path: path.to_owned(),
+            len: bytes.len() as u64,
         };
         if ends_cut {
             writer.write_synced(b"\n")?;
         }
         Ok(writer)
     }
+}
+
+impl<S: Sink> SessionWriter<S> {
+    /// A session written to `file`, empty so far, known as `path`.
+    pub fn over(file: S, path: PathBuf) -> Self {
+        Self { file, path, len: 0 }
+    }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Appends one event as one line and syncs it to disk.
+    /// Bytes written whole so far.
+    pub fn file_len(&self) -> u64 {
+        self.len
+    }
+
+    /// Where the bytes went (tests look at them).
+    pub fn into_sink(self) -> S {
+        self.file
+    }
+
+    pub fn write_header(&mut self, header: &Header) -> io::Result<()> {
+        let yaml = serde_saphyr::to_string(header).map_err(io::Error::other)?;
+        self.write_synced(format!("{yaml}events:\n").as_bytes())
+    }
+
+    /// Appends one event as one line and syncs it to disk. A line that cannot be
+    /// written whole is taken back: the file ends with the last complete line.
     pub fn append(&mut self, event: &Event) -> io::Result<()> {
         let json = serde_json::to_string(event).map_err(io::Error::other)?;
         self.write_synced(format!("- {json}\n").as_bytes())
     }
 
     fn write_synced(&mut self, bytes: &[u8]) -> io::Result<()> {
-        self.file.write_all(bytes)?;
-        self.file.flush()?;
-        self.file.sync_data()
+        let written = self
+            .file
+            .write_all(bytes)
+            .and_then(|()| self.file.flush())
+            .and_then(|()| self.file.sync());
+        match written {
+            Ok(()) => {
+                self.len += bytes.len() as u64;
+                Ok(())
+            }
+            Err(e) => {
+                // If even this fails the file is cut mid-line, which readers name.
+                let _ = self.file.cut_to(self.len).and_then(|()| self.file.sync());
+                Err(e)
+            }
+        }
     }
 }
 

@@ -7,7 +7,10 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use ratatui::DefaultTerminal;
+use ratatui::crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen};
+use ratatui::crossterm::{cursor, execute};
 use ratatui::widgets::Widget;
+use rustix::process::{Signal, kill_current_process_group};
 
 use super::events::{self, Incoming as Read};
 use crate::runner::{Drawn, Incoming, Transport};
@@ -15,20 +18,56 @@ use crate::runner::{Drawn, Incoming, Transport};
 /// Raw mode and the alternate screen, with a panic hook that restores the terminal first.
 /// Dropping the guard restores it on every other path, errors included.
 pub struct FullScreen {
-    pub terminal: DefaultTerminal,
+    /// Taken only when dropped.
+    terminal: Option<DefaultTerminal>,
 }
 
 impl FullScreen {
     pub fn enter() -> io::Result<Self> {
         let terminal = ratatui::try_init()?;
-        Ok(Self { terminal })
+        Ok(Self {
+            terminal: Some(terminal),
+        })
+    }
+
+    pub fn terminal(&mut self) -> &mut DefaultTerminal {
+        self.terminal
+            .as_mut()
+            .expect("the terminal is only taken when the screen is dropped")
+    }
+
+    /// Gives the terminal back as it was (cooked, the main screen), before a suspend or
+    /// an end: whatever happens next, the person at the terminal can type again.
+    pub fn leave(&mut self) {
+        let _ = ratatui::try_restore();
+        let _ = execute!(io::stdout(), cursor::Show);
+    }
+
+    /// Raw mode and the alternate screen again after a suspend; the next frame is drawn
+    /// whole, since the screen was someone else's meanwhile. (ratatui's `clear` would
+    /// ask the terminal where its cursor is: no query, so the screen is cleared here
+    /// and ratatui's memory of the last frame emptied.)
+    pub fn reenter(&mut self) -> io::Result<()> {
+        terminal::enable_raw_mode()?;
+        execute!(
+            io::stdout(),
+            EnterAlternateScreen,
+            Clear(ClearType::All),
+            cursor::Hide
+        )?;
+        self.terminal().swap_buffers();
+        Ok(())
     }
 }
 
 impl Drop for FullScreen {
     fn drop(&mut self) {
-        // After SIGHUP the terminal may be gone; nothing useful can be done with an error.
-        let _ = ratatui::try_restore();
+        // After a hang-up the terminal is gone and writing to it fails. ratatui's own drop
+        // would then report that on standard error, the same dead terminal, and a failed
+        // `eprintln!` panics, which aborts the process before it can exit as it should.
+        if ratatui::try_restore().is_err() {
+            std::mem::forget(self.terminal.take());
+        }
     }
 }
 
@@ -39,6 +78,9 @@ pub struct Terminal {
     incoming: Receiver<Read>,
     sender: Sender<Read>,
     start: Instant,
+    /// When the last suspend ended: a `SIGTSTP` that arrived before it (sent to the
+    /// supervisor and to this process alike) is already served.
+    resumed: Option<Instant>,
 }
 
 impl Terminal {
@@ -52,6 +94,7 @@ impl Terminal {
             incoming,
             sender,
             start: Instant::now(),
+            resumed: None,
         })
     }
 
@@ -64,7 +107,8 @@ impl Terminal {
     pub fn size(&self) -> (u16, u16) {
         self.screen
             .terminal
-            .size()
+            .as_ref()
+            .and_then(|t| t.size().ok())
             .map_or((0, 0), |s| (s.width, s.height))
     }
 
@@ -81,7 +125,7 @@ where
     fn draw(&mut self, screen: &S) -> Result<Drawn, String> {
         let frame = self
             .screen
-            .terminal
+            .terminal()
             .draw(|frame| frame.render_widget(screen, frame.area()))
             .map_err(|e| format!("cannot draw: {e}"))?;
         Ok(Drawn {
@@ -99,12 +143,31 @@ where
             },
             Ok(Read::Resize) => Incoming::Resize,
             Ok(Read::Changed) => Incoming::Changed,
-            Ok(Read::Signal { at, name }) => Incoming::Signal {
-                at: self.since_start(at),
-                name,
+            Ok(Read::Signal { at, name }) => {
+                self.screen.leave();
+                Incoming::Signal {
+                    at: self.since_start(at),
+                    name,
+                }
+            }
+            Ok(Read::Closed { at }) => {
+                self.screen.leave();
+                Incoming::Closed {
+                    at: self.since_start(at),
+                }
+            }
+            Ok(Read::Suspend { at }) if self.resumed.is_some_and(|r| at <= r) => Incoming::Idle {
+                at: self.start.elapsed(),
             },
-            Ok(Read::Closed { at }) => Incoming::Closed {
+            Ok(Read::Suspend { at }) => Incoming::Suspend {
                 at: self.since_start(at),
+            },
+            // Stopped by someone else (`SIGSTOP`) and continued: the screen is ours again.
+            Ok(Read::Continued) => match self.screen.reenter() {
+                Ok(()) => Incoming::Resize,
+                Err(_) => Incoming::Closed {
+                    at: self.start.elapsed(),
+                },
             },
             Err(RecvTimeoutError::Timeout) => Incoming::Idle {
                 at: self.start.elapsed(),
@@ -113,5 +176,19 @@ where
                 at: self.start.elapsed(),
             },
         }
+    }
+
+    /// Gives the terminal back, stops the whole process group as a shell's Ctrl-Z
+    /// does (the supervisor with it, so the shell sees the job stopped), and takes the
+    /// terminal again once continued (`fg`).
+    fn suspend(&mut self, _at: Duration) -> Result<Duration, String> {
+        self.screen.leave();
+        let _ = kill_current_process_group(Signal::STOP);
+        self.screen
+            .reenter()
+            .map_err(|e| format!("cannot take the terminal back: {e}"))?;
+        let now = Instant::now();
+        self.resumed = Some(now);
+        Ok(self.since_start(now))
     }
 }

@@ -54,7 +54,9 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
         EventKind::Resumed { gap_ms, after, .. } => {
             format!("{after}, after {}", minutes_seconds(*gap_ms))
         }
-        EventKind::SessionEnd { .. } | EventKind::Pause | EventKind::Disconnect => String::new(),
+        EventKind::SessionEnd { .. } | EventKind::Pause { .. } | EventKind::Disconnect => {
+            String::new()
+        }
     };
     let mut spans = vec![Span::raw(format!(
         "{:>6} {:<10} {} ",
