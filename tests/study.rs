@@ -53,7 +53,7 @@ fn session(
         study: Some(StudyRef {
             id: study.0.into(),
             path: study.1.into(),
-            sha256: "0".repeat(64),
+            sha256: recorded_with(study.1),
             design: study.2,
             variant: variant.into(),
             order: order.iter().map(|s| (*s).to_owned()).collect(),
@@ -95,6 +95,14 @@ fn session(
     ] {
         writer.append(&Event { at_ms, kind }).expect("appended");
     }
+}
+
+/// The sha256 of the study file the designed sessions were recorded with: the file as
+/// it is, when there is one at that path.
+fn recorded_with(path: &str) -> String {
+    std::fs::read(path)
+        .map(|bytes| mvx::flow::open::sha256_hex(&bytes))
+        .unwrap_or_else(|_| "0".repeat(64))
 }
 
 fn mvx(args: &[&str]) -> (i32, String, String) {
@@ -278,4 +286,89 @@ fn bad_studies_and_bad_resumes_are_refused_with_nothing_recorded() {
     assert!(err.contains("is not a session mvx can resume"), "{err}");
     let before = std::fs::read(&not_a_session).expect("read");
     assert_eq!(std::fs::read(&not_a_session).expect("read"), before);
+}
+
+/// Twelve sessions of the between example, the ones a study file's test above uses.
+fn between_sessions(dir: &Path, path: &str) {
+    let study = ("espresso-dec", path, Design::Between);
+    for i in 0..6 {
+        let (a, b) = (format!("A{i}"), format!("B{i}"));
+        session(dir, study, &a, "one-menu", &[], true, 20_000 + i * 1_000);
+        session(
+            dir,
+            study,
+            &b,
+            "three-menus",
+            &[],
+            i < 4,
+            40_000 + i * 1_000,
+        );
+    }
+}
+
+#[test]
+fn a_folder_of_study_sessions_reports_the_study_as_one_then_per_flow() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    between_sessions(dir.path(), "studies/espresso.yaml");
+    let sessions = dir.path().to_str().expect("utf-8");
+    let (code, out, err) = mvx(&["report", sessions]);
+    assert_eq!(code, 0, "{err}");
+    let study = out
+        .find("# Study espresso-dec")
+        .expect("the study's section");
+    let per_flow = out.find("# mvx report").expect("the per-flow report");
+    assert!(study < per_flow, "{out}");
+    // The same figures as `mvx report studies/espresso.yaml DIR` gives.
+    assert!(
+        out.contains("about 19 participants per variant: 13 more each"),
+        "{out}"
+    );
+    let (_, by_file, _) = mvx(&["report", "studies/espresso.yaml", sessions]);
+    assert_eq!(
+        out.split("# mvx report").next(),
+        by_file.split("# mvx report").next()
+    );
+    let (code, out, err) = mvx(&["report", sessions, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let section = &report["studies"][0];
+    assert_eq!(section["study"], "espresso-dec");
+    assert_eq!(section["sessions"], 12);
+    assert_eq!(section["report"]["variants"][0]["participants"], 6);
+    assert!(
+        report["flows"].is_array(),
+        "the per-flow report's keys stay"
+    );
+}
+
+#[test]
+fn a_study_whose_file_is_gone_or_changed_is_named_and_the_report_goes_on() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    between_sessions(dir.path(), "studies/no-such-study.yaml");
+    let sessions = dir.path().to_str().expect("utf-8");
+    let (code, out, err) = mvx(&["report", sessions]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("12 session(s) belong to this study, but it is not reported as one: cannot read studies/no-such-study.yaml"),
+        "{out}"
+    );
+    assert!(out.contains("# mvx report"), "{out}");
+    // The file is there, but the sessions were recorded with another version of it.
+    let changed = tempfile::tempdir().expect("temp dir");
+    for (who, variant) in [("A", "one-menu"), ("B", "three-menus")] {
+        let study = ("espresso-dec", "studies/espresso.yaml", Design::Between);
+        session(changed.path(), study, who, variant, &[], true, 20_000);
+    }
+    for file in std::fs::read_dir(changed.path()).expect("listed") {
+        let path = file.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("read");
+        let (sha, zeros) = (recorded_with("studies/espresso.yaml"), "0".repeat(64));
+        std::fs::write(&path, text.replace(&sha, &zeros)).expect("written");
+    }
+    let (code, out, err) = mvx(&["report", changed.path().to_str().expect("utf-8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("studies/espresso.yaml has changed since its sessions were recorded"),
+        "{out}"
+    );
 }

@@ -1,5 +1,6 @@
 //! `mvx report`: stream sessions into tallies, then render the figures.
 
+mod studies;
 mod study;
 
 use std::io::{self, Write};
@@ -25,10 +26,14 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         builder.skip(problem);
     }
     let bar = progress::sessions(files.len(), "reading");
+    let mut gathered = studies::Gathered::new(args.include_simulated);
     session::for_each(&files, |_, read| {
         bar.inc(1);
         match read {
-            Ok(recorded) => builder.add(&recorded),
+            Ok(recorded) => {
+                gathered.add(&recorded);
+                builder.add(&recorded)
+            }
             Err(e) => builder.skip(e.to_string()),
         }
     });
@@ -68,12 +73,21 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
             "mvx: left out {n} simulated session(s) made by `mvx simulate`; --include-simulated counts them"
         )?;
     }
+    let sections = gathered.reports();
     let text = match args.format {
-        ReportFormat::Md => markdown::render(&report),
-        ReportFormat::Html => html::render(&report),
-        ReportFormat::Json => {
-            serde_json::to_string_pretty(&report).map_err(io::Error::other)? + "\n"
+        ReportFormat::Md => studies::markdown(&sections) + &markdown::render(&report),
+        ReportFormat::Html => {
+            for s in &sections {
+                writeln!(
+                    err,
+                    "mvx: the study `{}` is reported as one in Markdown or JSON only: `mvx report {}`",
+                    printable(&s.study),
+                    printable(&s.path)
+                )?;
+            }
+            html::render(&report)
         }
+        ReportFormat::Json => json(&report, &sections)?,
     };
     match &args.output {
         Some(path) => {
@@ -89,4 +103,19 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         None => out.write_all(text.as_bytes())?,
     }
     Ok(EXIT_OK)
+}
+
+/// The report as JSON; sessions of studies add `studies`, each reported as one or with
+/// why not, beside the report's own keys.
+fn json(report: &crate::report::Report, sections: &[studies::StudySection]) -> io::Result<String> {
+    let mut value = serde_json::to_value(report).map_err(io::Error::other)?;
+    if !sections.is_empty()
+        && let Some(object) = value.as_object_mut()
+    {
+        let studies = serde_json::to_value(sections).map_err(io::Error::other)?;
+        object.insert("studies".into(), studies);
+    }
+    serde_json::to_string_pretty(&value)
+        .map_err(io::Error::other)
+        .map(|t| t + "\n")
 }

@@ -5,9 +5,11 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 
 use super::super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
-use crate::report::study::{self, markdown};
+use crate::flow::study::Study;
+use crate::report::study::{self, StudyReport, markdown};
 use crate::report::{Counting, ReportBuilder};
 use crate::session::{self, Session};
+use crate::study::Variant;
 use crate::study::progress::Progress;
 use crate::study::status::status;
 use crate::text::printable;
@@ -53,7 +55,9 @@ pub(super) fn run(
     let (files, problems) = session::discover(&paths);
     let mut sessions: Vec<Session> = Vec::new();
     let mut skipped = problems;
+    let mut simulated = 0;
     session::for_each(&files, |_, read| match read {
+        Ok(s) if s.header.simulated && !args.include_simulated => simulated += 1,
         Ok(s)
             if s.header
                 .study
@@ -68,12 +72,13 @@ pub(super) fn run(
     for problem in &skipped {
         writeln!(err, "mvx: skipped {}", printable(problem))?;
     }
-    let progress = Progress::of(&study_file.id, sessions.iter().cloned());
-    let report = study::build(
-        study_file,
-        status(study_file, variants, &progress),
-        &sessions,
-    );
+    if simulated > 0 {
+        writeln!(
+            err,
+            "mvx: left out {simulated} simulated session(s) made by `mvx simulate`; --include-simulated counts them"
+        )?;
+    }
+    let report = section(study_file, variants, &sessions);
     let counting = Counting {
         all_attempts: args.all_attempts,
         count_technical: args.count_technical,
@@ -83,6 +88,7 @@ pub(super) fn run(
             .or_else(|| variants.first().map(|v| v.name.clone())),
     };
     let mut builder = ReportBuilder::counting(None, counting);
+    builder.include_simulated = args.include_simulated;
     for s in &sessions {
         builder.add(s);
     }
@@ -105,4 +111,10 @@ pub(super) fn run(
         }),
         None => out.write_all(text.as_bytes()).map(|()| EXIT_OK),
     }
+}
+
+/// The study's own report from its sessions: progress, the variants compared, the decision.
+pub(super) fn section(study: &Study, variants: &[Variant], sessions: &[Session]) -> StudyReport {
+    let progress = Progress::of(&study.id, sessions.iter().cloned());
+    study::build(study, status(study, variants, &progress), sessions)
 }

@@ -1,0 +1,141 @@
+//! `mvx report DIR` on study sessions: each study they belong to reported as one (as
+//! `mvx report STUDY.yaml` does) before the per-flow report, when its file can be opened
+//! from the path its sessions name and is the file they were recorded with.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::report::study::{StudyReport, markdown};
+use crate::session::Session;
+use crate::text::printable;
+
+/// The sessions of each study met while reading, by study id.
+#[derive(Debug)]
+pub(super) struct Gathered {
+    by_id: BTreeMap<String, Vec<Session>>,
+    /// `--include-simulated`: left out otherwise, as from the per-flow report.
+    include_simulated: bool,
+}
+
+impl Gathered {
+    pub(super) fn new(include_simulated: bool) -> Self {
+        Self {
+            by_id: BTreeMap::new(),
+            include_simulated,
+        }
+    }
+
+    /// Keeps `session` if it belongs to a study.
+    pub(super) fn add(&mut self, session: &Session) {
+        if session.header.simulated && !self.include_simulated {
+            return;
+        }
+        if let Some(block) = &session.header.study {
+            let sessions = self.by_id.entry(block.id.clone()).or_default();
+            sessions.push(session.clone());
+        }
+    }
+
+    /// Each study, opened and reported, or why it could not be.
+    pub(super) fn reports(&self) -> Vec<StudySection> {
+        self.by_id
+            .iter()
+            .map(|(id, sessions)| section(id, sessions))
+            .collect()
+    }
+}
+
+/// One study of the folder: its report, or why there is none.
+#[derive(Debug, Serialize)]
+pub(super) struct StudySection {
+    pub study: String,
+    /// The study file as the sessions name it.
+    pub path: String,
+    pub sessions: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<StudyReport>,
+    /// Why the study is not reported as one; its sessions are still in the per-flow report.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_reported: Option<String>,
+}
+
+/// The study `id`: every path its sessions name is tried, in the order met, until one
+/// opens as this study with the sha256 one of the sessions recorded.
+fn section(id: &str, sessions: &[Session]) -> StudySection {
+    let mut paths: Vec<&str> = Vec::new();
+    for block in sessions.iter().filter_map(|s| s.header.study.as_ref()) {
+        if !paths.contains(&block.path.as_str()) {
+            paths.push(&block.path);
+        }
+    }
+    let mut why = Vec::new();
+    for path in &paths {
+        match report_from(id, path, sessions) {
+            Ok(report) => {
+                return StudySection {
+                    study: id.to_owned(),
+                    path: (*path).to_owned(),
+                    sessions: sessions.len(),
+                    report: Some(report),
+                    not_reported: None,
+                };
+            }
+            Err(e) => why.push(e),
+        }
+    }
+    StudySection {
+        study: id.to_owned(),
+        path: paths.first().map(|p| (*p).to_owned()).unwrap_or_default(),
+        sessions: sessions.len(),
+        report: None,
+        not_reported: Some(why.join("; ")),
+    }
+}
+
+fn report_from(id: &str, path: &str, sessions: &[Session]) -> Result<StudyReport, String> {
+    let shown = printable(path);
+    let opened = crate::study::open(Path::new(path)).map_err(|e| e.to_string())?;
+    let recorded = sessions.iter().any(|s| {
+        (s.header.study.as_ref()).is_some_and(|b| b.path == path && b.sha256 == opened.sha256)
+    });
+    if !recorded {
+        return Err(format!(
+            "{shown} has changed since its sessions were recorded (its sha256 is not theirs); `mvx report {shown}` reports them against it as it is now"
+        ));
+    }
+    let Some((study, variants)) = opened.playable() else {
+        return Err(format!(
+            "{shown} has errors; `mvx check {shown}` lists them"
+        ));
+    };
+    if study.id != id {
+        return Err(format!(
+            "{shown} is now the study `{}`",
+            printable(&study.id)
+        ));
+    }
+    Ok(super::study::section(study, variants, sessions))
+}
+
+/// The studies in Markdown, each before the per-flow report; a study not reported as
+/// one says why.
+pub(super) fn markdown(sections: &[StudySection]) -> String {
+    let mut out = String::new();
+    for s in sections {
+        match (&s.report, &s.not_reported) {
+            (Some(report), _) => {
+                out.push_str(&markdown::render(report));
+                out.push('\n');
+            }
+            (None, why) => out.push_str(&format!(
+                "# Study {}\n\n{} session(s) belong to this study, but it is not reported as one: {}. They are in the report per flow below.\n\n",
+                printable(&s.study),
+                s.sessions,
+                why.as_deref().map(printable).unwrap_or_default()
+            )),
+        }
+    }
+    out
+}
