@@ -308,8 +308,8 @@ struct ReportArgs {
 
 #[derive(Debug, clap::Args)]
 struct SimulateArgs {
-    /// The flow files to simulate
-    #[arg(value_name = "FLOW", required = true)]
+    /// The flow files to simulate; a study file simulates each of its variants
+    #[arg(value_name = "FLOW|STUDY", required = true)]
     flows: Vec<PathBuf>,
     /// Random walks to make
     #[arg(long, value_name = "N", default_value_t = 200)]
@@ -335,7 +335,7 @@ struct SimulateArgs {
     /// Also write synthetic session files (marked `simulated: true`) to this folder
     #[arg(long, value_name = "DIR")]
     sessions: Option<PathBuf>,
-    /// Synthetic participants per flow, with --sessions
+    /// Synthetic participants per flow (per study: assigned as `mvx play STUDY.yaml` would), with --sessions
     #[arg(long, value_name = "N", default_value_t = 10, requires = "sessions")]
     participants: usize,
     /// Ex-Gaussian hesitation of synthetic participants, in ms: mu,sigma,tau

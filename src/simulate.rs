@@ -8,6 +8,7 @@
 mod explore;
 mod moves;
 pub mod sessions;
+pub mod study;
 mod walk;
 
 use std::collections::BTreeMap;

@@ -5,6 +5,7 @@ pub mod arrange;
 pub mod assign;
 pub mod latin;
 pub mod progress;
+pub mod record;
 pub mod status;
 mod variants;
 

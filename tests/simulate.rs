@@ -153,3 +153,165 @@ fn synthetic_sessions_are_read_by_report_review_and_export_and_left_out_of_repor
     let rows = std::fs::read_to_string(out.join("sessions.csv")).expect("sessions.csv");
     assert_eq!(rows.lines().count(), 7, "a header and six sessions: {rows}");
 }
+
+/// Every synthetic session of a study in `dir`, by the participant's number then the
+/// place of its variant in the participant's order.
+fn study_sessions(dir: &str) -> Vec<mvx::session::Session> {
+    let (files, _) = mvx::session::discover(&[dir.into()]);
+    let mut sessions: Vec<mvx::session::Session> = files
+        .iter()
+        .map(|f| mvx::session::read(f).expect("a session file"))
+        .collect();
+    sessions.sort_by_key(|s| {
+        let block = s.header.study.as_ref().expect("a study block");
+        let place = block.order.iter().position(|v| *v == block.variant);
+        (s.header.participant.clone(), place)
+    });
+    sessions
+}
+
+/// The consent events of a session, with their sha256.
+fn consents(session: &mvx::session::Session) -> Vec<String> {
+    session
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            mvx::session::EventKind::Consent { answer, sha256 } => {
+                assert_eq!(*answer, mvx::session::ConsentAnswer::Given);
+                Some(sha256.clone())
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+fn sha256_of_consent(study: &str) -> String {
+    let opened = mvx::study::open(std::path::Path::new(study)).expect("the study opens");
+    let consent = opened
+        .study
+        .and_then(|s| s.consent)
+        .expect("a consent text");
+    mvx::flow::open::sha256_hex(consent.as_bytes())
+}
+
+#[test]
+fn a_between_study_simulates_each_variant_and_writes_balanced_sessions_as_play_would() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let sessions = sessions.to_str().expect("utf-8 path");
+    let run = mvx()
+        .args(["simulate", "studies/espresso.yaml", "--walks", "10"])
+        .args(["--sessions", sessions, "--participants", "12"])
+        .assert()
+        .code(0)
+        .stderr(contains("wrote 12 simulated sessions of espresso-dec"));
+    let out = String::from_utf8_lossy(&run.get_output().stdout).into_owned();
+    assert!(
+        out.contains("espresso-one-menu.yaml: 10 random walks"),
+        "{out}"
+    );
+    assert!(
+        out.contains("espresso-three-menus.yaml: 10 random walks"),
+        "{out}"
+    );
+    let sessions_read = study_sessions(sessions);
+    assert_eq!(sessions_read.len(), 12);
+    let consent = sha256_of_consent("studies/espresso.yaml");
+    let mut slots: Vec<(String, u32)> = Vec::new();
+    for s in &sessions_read {
+        assert!(s.header.simulated);
+        let block = s.header.study.as_ref().expect("a study block");
+        assert_eq!(
+            (block.id.as_str(), block.path.as_str()),
+            ("espresso-dec", "studies/espresso.yaml")
+        );
+        assert_eq!(
+            s.header.flow.variant.as_deref(),
+            Some(block.variant.as_str())
+        );
+        // The example flows declare no tasks: there is no order to counterbalance.
+        assert!(block.order.is_empty());
+        assert_eq!(
+            consents(s),
+            std::slice::from_ref(&consent),
+            "consent first, once"
+        );
+        assert!(matches!(
+            s.events[0].kind,
+            mvx::session::EventKind::Consent { .. }
+        ));
+        slots.push((block.variant.clone(), block.slot));
+    }
+    // Balanced: 6 and 6, each variant's participants numbered 1 to 6.
+    for variant in ["one-menu", "three-menus"] {
+        let mut of: Vec<u32> = (slots.iter().filter(|(v, _)| v == variant))
+            .map(|(_, slot)| *slot)
+            .collect();
+        of.sort_unstable();
+        assert_eq!(of, [1, 2, 3, 4, 5, 6], "{variant}");
+    }
+    // `mvx study status` counts them as it counts played sessions: the study is full.
+    let status = mvx()
+        .args([
+            "study",
+            "status",
+            "studies/espresso.yaml",
+            "--sessions",
+            sessions,
+        ])
+        .args(["--format", "json"])
+        .assert()
+        .code(0);
+    let status: serde_json::Value =
+        serde_json::from_slice(&status.get_output().stdout).expect("JSON");
+    assert_eq!(status["variants"][0]["counted"], 6);
+    assert_eq!(status["variants"][1]["counted"], 6);
+    assert_eq!(status["next"]["kind"], "full");
+}
+
+#[test]
+fn a_within_study_gives_each_synthetic_participant_both_variants_in_williams_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let sessions = sessions.to_str().expect("utf-8 path");
+    mvx()
+        .args(["simulate", "studies/espresso-within.yaml", "--walks", "5"])
+        .args(["--sessions", sessions, "--participants", "4", "--seed", "7"])
+        .assert()
+        .code(0)
+        .stderr(contains("wrote 8 simulated sessions of espresso-within"));
+    let read = study_sessions(sessions);
+    assert_eq!(read.len(), 8);
+    let consent = sha256_of_consent("studies/espresso-within.yaml");
+    // For two conditions the Williams design is the square AB / BA: odd slots play
+    // one-menu first, even slots three-menus first.
+    let (ab, ba) = (["one-menu", "three-menus"], ["three-menus", "one-menu"]);
+    for (k, pair) in read.chunks(2).enumerate() {
+        let slot = u32::try_from(k).expect("small") + 1;
+        let expected = if slot % 2 == 1 { ab } else { ba };
+        let (first, second) = (&pair[0], &pair[1]);
+        assert_eq!(first.header.participant, second.header.participant);
+        for (s, variant) in [(first, expected[0]), (second, expected[1])] {
+            let block = s.header.study.as_ref().expect("a study block");
+            assert_eq!(block.order, expected, "participant {slot}");
+            assert_eq!((block.variant.as_str(), block.slot), (variant, slot));
+        }
+        assert_eq!(consents(first), std::slice::from_ref(&consent));
+        assert!(consents(second).is_empty(), "consent is asked once, first");
+        // The study's question is asked once, in the last session of the order.
+        let asked = |s: &mvx::session::Session| {
+            s.events.iter().any(|e| {
+                matches!(&e.kind, mvx::session::EventKind::Answer { question, .. } if question == "preferred")
+            })
+        };
+        assert!(!asked(first) && asked(second));
+    }
+    let status = mvx()
+        .args(["study", "status", "studies/espresso-within.yaml"])
+        .args(["--sessions", sessions, "--format", "json"])
+        .assert()
+        .code(0);
+    let status: serde_json::Value =
+        serde_json::from_slice(&status.get_output().stdout).expect("JSON");
+    assert_eq!(status["participants"], 4);
+}

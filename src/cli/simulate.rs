@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+mod study;
+
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, SimulateArgs, SimulateFormat};
 use crate::flow::{self, Flow, Opened};
 use crate::format::percent;
@@ -46,92 +48,139 @@ pub(super) fn run(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write)
         from: args.from.clone(),
     };
     let mut code = EXIT_OK;
-    let mut done: Vec<(Opened, Simulation)> = Vec::new();
+    let mut done: Vec<Done> = Vec::new();
     for path in &args.flows {
-        let opened = match flow::open(path) {
-            Ok(opened) => opened,
-            Err(e) => {
-                writeln!(err, "mvx: {e}")?;
-                code = code.max(EXIT_USAGE);
-                continue;
-            }
+        let found = match crate::study::is_study_file(path) {
+            true => study::run(path, args, (&options, &hesitation), &mut done, err)?,
+            false => one_flow(path, args, (&options, &hesitation), &mut done, err)?,
         };
-        let errors: Vec<_> = opened.diagnostics.iter().filter(|d| d.is_error()).collect();
-        let Some(flow) = opened.flow.as_ref().filter(|_| errors.is_empty()) else {
-            for d in errors {
-                writeln!(err, "{}", d.render(&opened.path, &opened.source))?;
-            }
-            writeln!(
-                err,
-                "mvx: {} has errors; `mvx check` lists them too",
-                printable(&opened.path)
-            )?;
-            code = code.max(EXIT_FINDINGS);
-            continue;
-        };
-        let simulation = match simulate(flow, &options) {
-            Ok(s) => s,
-            Err(e) => {
-                let hint = e
-                    .suggestion
-                    .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_default();
-                let (path, id) = (printable(&opened.path), printable(&e.id));
-                writeln!(
-                    err,
-                    "mvx: {path}: --from names the step `{id}`, which does not exist{hint}"
-                )?;
-                code = code.max(EXIT_USAGE);
-                continue;
-            }
-        };
-        if !simulation.traps.is_empty() {
-            code = code.max(EXIT_FINDINGS);
-        }
-        if let Some(dir) = &args.sessions {
-            let written = write_sessions(dir, &opened, flow, args, &hesitation);
-            match written {
-                Ok(n) => writeln!(
-                    err,
-                    "mvx: wrote {n} simulated sessions of {} to {}",
-                    printable(&flow.id),
-                    printable(&dir.display().to_string())
-                )?,
-                Err(e) => {
-                    writeln!(
-                        err,
-                        "mvx: cannot write sessions to {}: {e}",
-                        printable(&dir.display().to_string())
-                    )?;
-                    code = code.max(EXIT_USAGE);
-                }
-            }
-        }
-        done.push((opened, simulation));
+        code = code.max(found);
     }
     let text = match args.format {
         SimulateFormat::Json => {
             let flows = done
                 .iter()
-                .filter_map(|(o, s)| {
-                    let flow = o.flow.as_ref()?;
-                    Some(FlowOutput {
-                        path: &o.path,
-                        flow: &flow.id,
-                        simulation: s,
-                    })
+                .map(|d| FlowOutput {
+                    path: &d.path,
+                    flow: &d.flow,
+                    simulation: &d.simulation,
                 })
                 .collect();
             serde_json::to_string_pretty(&Output { flows }).map_err(io::Error::other)? + "\n"
         }
         SimulateFormat::Text => done
             .iter()
-            .map(|(o, s)| render(&o.path, s))
+            .map(|d| render(&d.path, &d.simulation))
             .collect::<Vec<_>>()
             .join("\n"),
     };
     out.write_all(text.as_bytes())?;
     Ok(code)
+}
+
+/// A flow simulated: the path it was opened by, its id, what was found.
+struct Done {
+    path: String,
+    flow: String,
+    simulation: Simulation,
+}
+
+/// One flow file: opened, simulated, its synthetic sessions written; the exit code.
+fn one_flow(
+    path: &Path,
+    args: &SimulateArgs,
+    (options, hesitation): (&Options, &Hesitation),
+    done: &mut Vec<Done>,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let opened = match flow::open(path) {
+        Ok(opened) => opened,
+        Err(e) => {
+            writeln!(err, "mvx: {e}")?;
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let errors: Vec<_> = opened.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let Some(flow) = opened.flow.as_ref().filter(|_| errors.is_empty()) else {
+        for d in errors {
+            writeln!(err, "{}", d.render(&opened.path, &opened.source))?;
+        }
+        writeln!(
+            err,
+            "mvx: {} has errors; `mvx check` lists them too",
+            printable(&opened.path)
+        )?;
+        return Ok(EXIT_FINDINGS);
+    };
+    let mut code = match simulated(&opened.path, flow, options, done, err)? {
+        Some(code) => code,
+        None => return Ok(EXIT_USAGE),
+    };
+    if let Some(dir) = &args.sessions {
+        let written = write_sessions(dir, &opened, flow, args, hesitation);
+        code = code.max(written_note(written, &flow.id, dir, err)?);
+    }
+    Ok(code)
+}
+
+/// `flow` simulated and added to `done`: the exit code its findings give, or `None`
+/// when `--from` names no step of it (said on `err`).
+fn simulated(
+    path: &str,
+    flow: &Flow,
+    options: &Options,
+    done: &mut Vec<Done>,
+    err: &mut dyn Write,
+) -> io::Result<Option<u8>> {
+    let simulation = match simulate(flow, options) {
+        Ok(s) => s,
+        Err(e) => {
+            let hint = e
+                .suggestion
+                .map(|s| format!("; did you mean `{s}`?"))
+                .unwrap_or_default();
+            let (path, id) = (printable(path), printable(&e.id));
+            writeln!(
+                err,
+                "mvx: {path}: --from names the step `{id}`, which does not exist{hint}"
+            )?;
+            return Ok(None);
+        }
+    };
+    let code = match simulation.traps.is_empty() {
+        true => EXIT_OK,
+        false => EXIT_FINDINGS,
+    };
+    done.push(Done {
+        path: path.to_owned(),
+        flow: flow.id.clone(),
+        simulation,
+    });
+    Ok(Some(code))
+}
+
+/// Says how many sessions of `what` were written to `dir`, or why none could be.
+fn written_note(
+    written: io::Result<usize>,
+    what: &str,
+    dir: &Path,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    let dir = printable(&dir.display().to_string());
+    match written {
+        Ok(n) => {
+            writeln!(
+                err,
+                "mvx: wrote {n} simulated sessions of {} to {dir}",
+                printable(what)
+            )?;
+            Ok(EXIT_OK)
+        }
+        Err(e) => {
+            writeln!(err, "mvx: cannot write sessions to {dir}: {e}")?;
+            Ok(EXIT_USAGE)
+        }
+    }
 }
 
 fn hesitation(text: &str) -> Option<Hesitation> {
@@ -165,32 +214,47 @@ fn write_sessions(
         let seed = args.seed.wrapping_mul(1_000_003).wrapping_add(n as u64);
         let mut rng = fastrand::Rng::with_seed(seed);
         let events = participant(flow, &mut rng, hesitation, args.max_steps);
-        let header = Header {
-            schema: SCHEMA.into(),
-            session: format!("sim-{}-{}-{n:02}", flow.id, args.seed),
-            flow: FlowRef::of(flow, &opened.path, &opened.sha256),
-            participant: format!("S{n:02}"),
-            researcher: None,
-            started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-            terminal: TerminalInfo {
-                cols: 80,
-                rows: 24,
-                term: None,
-                program: None,
-                tmux: false,
-                ssh: false,
-            },
-            mvx: env!("CARGO_PKG_VERSION").into(),
-            simulated: true,
-            transport: None,
-            study: None,
-        };
+        let header = synthetic_header(
+            format!("sim-{}-{}-{n:02}", flow.id, args.seed),
+            FlowRef::of(flow, &opened.path, &opened.sha256),
+            format!("S{n:02}"),
+            started,
+        );
         let mut writer = SessionWriter::create(dir, &header, started)?;
         for event in &events {
             writer.append(event)?;
         }
     }
     Ok(args.participants)
+}
+
+/// The header of a synthetic session: marked `simulated`, on a plain 80x24 terminal.
+fn synthetic_header(
+    session: String,
+    flow: FlowRef,
+    participant: String,
+    started: chrono::DateTime<chrono::Utc>,
+) -> Header {
+    Header {
+        schema: SCHEMA.into(),
+        session,
+        flow,
+        participant,
+        researcher: None,
+        started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        terminal: TerminalInfo {
+            cols: 80,
+            rows: 24,
+            term: None,
+            program: None,
+            tmux: false,
+            ssh: false,
+        },
+        mvx: env!("CARGO_PKG_VERSION").into(),
+        simulated: true,
+        transport: None,
+        study: None,
+    }
 }
 
 /// The simulation as text: coverage, what was never reached, traps with their walks,

@@ -9,14 +9,12 @@ use chrono::{Local, SecondsFormat, Utc};
 
 use super::ask::Ask;
 use super::{NotStarted, Played, header, valid_id};
-use crate::flow::open::sha256_hex;
 use crate::runner::shifted::Shifted;
 use crate::runner::{self, session::PlaySession};
-use crate::session::{ConsentAnswer, Event, EventKind, SessionWriter, StudyRef};
-use crate::study::arrange::{arranged, asks_study_questions};
+use crate::session::SessionWriter;
 use crate::study::assign::{self, Assignment, Request};
 use crate::study::progress::Progress;
-use crate::study::{self, OpenedStudy};
+use crate::study::{self, OpenedStudy, record};
 use crate::tui::terminal::Terminal;
 
 #[derive(Debug, Clone)]
@@ -45,7 +43,7 @@ pub struct StudyPlayed {
 struct Consent {
     given: bool,
     at: Duration,
-    sha256: String,
+    text: String,
 }
 
 pub fn run(options: &StudyOptions) -> Result<StudyPlayed, NotStarted> {
@@ -137,7 +135,7 @@ fn ask_consent(
         (Some((given, at)), _) => Ok(Ok(Consent {
             given,
             at,
-            sha256: sha256_hex(text.as_bytes()),
+            text: text.to_owned(),
         })),
         (None, signal) => Ok(Err(signal.unwrap_or("terminal closed"))),
     }
@@ -170,21 +168,10 @@ impl Run<'_> {
             .opened
             .variant(name)
             .expect("assignments name the study's variants");
-        let study_ref = StudyRef {
-            id: study.id.clone(),
-            path: self.options.study.display().to_string(),
-            sha256: self.opened.sha256.clone(),
-            design: study.design,
-            variant: name.to_owned(),
-            order: self.assignment.order.clone(),
-            slot: self.assignment.slot,
-            seed: self.assignment.seed,
-        };
-        let questions = match asks_study_questions(&study_ref) {
-            true => study.questions.as_slice(),
-            false => &[],
-        };
-        let flow = arranged(&variant.flow, &self.assignment.order, questions);
+        let path = self.options.study.display().to_string();
+        let study_ref =
+            record::study_ref(study, (&path, &self.opened.sha256), self.assignment, name);
+        let flow = record::session_flow(study, variant, &study_ref);
         let (participant, researcher) = self.who.clone();
         let mut header = header(
             &variant.path,
@@ -209,18 +196,7 @@ impl Run<'_> {
                 ))
             })?;
         if let Some(consent) = consent {
-            let answer = if consent.given {
-                ConsentAnswer::Given
-            } else {
-                ConsentAnswer::Declined
-            };
-            let event = Event {
-                at_ms: crate::player::clock::millis(consent.at),
-                kind: EventKind::Consent {
-                    answer,
-                    sha256: consent.sha256.clone(),
-                },
-            };
+            let event = record::consent_event(&consent.text, consent.given, consent.at);
             writer.append(&event).map_err(|e| {
                 NotStarted::Usage(format!("cannot write to {}: {e}", writer.path().display()))
             })?;
