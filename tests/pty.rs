@@ -547,3 +547,89 @@ fn a_session_killed_mid_task_is_resumed_in_the_same_file_with_the_gap_left_out()
         );
     }
 }
+
+#[test]
+fn one_participant_plays_both_variants_of_a_within_study_in_one_run() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play_study("studies/espresso-within.yaml", dir.path());
+    pty.wait_for("Do you agree to take part?");
+    pty.send("y");
+    // The first participant's row of the Williams design: one menu, then three.
+    for (home, last) in [("Espresso single", false), ("[ Drinks ]", true)] {
+        pty.wait_for(home);
+        pty.wait_for("Where do you tap?");
+        pty.send("\x07");
+        pty.wait_for("This task has ended.");
+        pty.send("\r");
+        pty.wait_for("Could you get the espresso");
+        pty.send("1");
+        pty.wait_for("Overall, how easy");
+        pty.send("6");
+        pty.wait_for("If you could change one thing");
+        pty.send("ok\r");
+        if last {
+            // The study's own question, once, at the very end.
+            pty.wait_for("Which of the two apps did you prefer?");
+            pty.send("1");
+        }
+        pty.wait_for("Thank you for taking part!");
+        pty.send("q");
+    }
+    pty.wait_for_output("EXIT=0");
+
+    let sessions = sessions_in(dir.path());
+    assert_eq!(sessions.len(), 2, "one file per variant");
+    let order = ["one-menu", "three-menus"];
+    for s in &sessions {
+        let study = s.header.study.as_ref().expect("a study block");
+        assert_eq!(study.id, "espresso-within");
+        assert_eq!(study.order, order);
+        assert_eq!(study.slot, 1);
+        assert_eq!(
+            s.ending(),
+            session::SessionEnding::Ended(SessionOutcome::Complete)
+        );
+    }
+    let by_variant = |v: &str| {
+        (sessions.iter())
+            .find(|s| s.header.study.as_ref().is_some_and(|b| b.variant == v))
+            .expect("a session of each variant")
+    };
+    let (first, second) = (by_variant(order[0]), by_variant(order[1]));
+    assert_eq!(first.header.participant, second.header.participant);
+    assert!(matches!(first.events[0].kind, EventKind::Consent { .. }));
+    let consented = |s: &session::Session| {
+        (s.events.iter()).any(|e| matches!(e.kind, EventKind::Consent { .. }))
+    };
+    assert!(
+        !consented(second),
+        "consent is asked once, before the first"
+    );
+    let preferred = |s: &session::Session| {
+        s.events.iter().any(
+            |e| matches!(&e.kind, EventKind::Answer { question, .. } if question == "preferred"),
+        )
+    };
+    assert!(!preferred(first) && preferred(second));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mvx"))
+        .args([
+            "study",
+            "status",
+            "studies/espresso-within.yaml",
+            "--sessions",
+        ])
+        .arg(dir.path())
+        .args(["--format", "json"])
+        .output()
+        .expect("mvx runs");
+    let status: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(status["participants"], 1, "the participant is counted once");
+    assert_eq!(status["seen_twice"], serde_json::json!([]));
+    // The next participant gets the square's second row.
+    let next = &status["next"]["candidate"];
+    assert_eq!(next["slot"], 2, "{status}");
+    assert_eq!(
+        next["order"],
+        serde_json::json!(["three-menus", "one-menu"])
+    );
+}
