@@ -372,3 +372,26 @@ fn a_study_whose_file_is_gone_or_changed_is_named_and_the_report_goes_on() {
         "{out}"
     );
 }
+
+#[test]
+fn check_on_a_study_counts_the_study_apart_from_its_flows() {
+    let (code, out, err) = mvx(&["check", "studies/espresso.yaml"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with("checked 1 study and 2 flows: no errors, no warnings\n"),
+        "{out}"
+    );
+    let (_, out, _) = mvx(&[
+        "check",
+        "studies/espresso.yaml",
+        "flows/shop-order-status.yaml",
+    ]);
+    assert!(out.starts_with("checked 1 study and 3 flows:"), "{out}");
+    let (_, out, _) = mvx(&["check", "studies/espresso.yaml", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["files"][0]["study"], true);
+    assert!(
+        json["files"][1].get("study").is_none(),
+        "flows stay as they were"
+    );
+}

@@ -26,6 +26,9 @@ struct FileReport {
     findings: Vec<Diagnostic>,
     #[serde(skip)]
     source: String,
+    /// A study file (`flow` is then the study's id), not a flow.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    study: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -72,6 +75,7 @@ fn check_file(path: &Path) -> FileReport {
         warnings: 0,
         findings: Vec::new(),
         source: String::new(),
+        study: false,
     };
     match flow::open(path) {
         Err(e) => report.unreadable = Some(e.to_string()),
@@ -106,7 +110,8 @@ fn print_text(summary: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io
     Ok(())
 }
 
-/// "checked 2 flows: 1 error, no warnings", naming the files that could not be read.
+/// "checked 2 flows: 1 error, no warnings" ("checked 1 study and 2 flows: ..." when a
+/// study file is among them), naming the files that could not be read.
 fn headline(summary: &Summary) -> String {
     let files = summary.files.len();
     let unreadable = summary
@@ -118,13 +123,32 @@ fn headline(summary: &Summary) -> String {
         count(summary.errors, "error"),
         count(summary.warnings, "warning"),
     );
-    let plural = if files == 1 { "" } else { "s" };
-    if unreadable == 0 {
-        format!("checked {files} flow{plural}: {errors}, {warnings}")
-    } else {
-        format!(
+    if unreadable > 0 {
+        let plural = if files == 1 { "" } else { "s" };
+        return format!(
             "checked {files} file{plural}: {unreadable} could not be read, {errors}, {warnings}"
-        )
+        );
+    }
+    let studies = summary.files.iter().filter(|f| f.study).count();
+    let flows = files - studies;
+    let (studies, flows) = (
+        noun(studies, "study", "studies"),
+        noun(flows, "flow", "flows"),
+    );
+    let checked = match (studies, flows) {
+        (None, flows) => flows.unwrap_or_else(|| "0 flows".into()),
+        (Some(studies), None) => studies,
+        (Some(studies), Some(flows)) => format!("{studies} and {flows}"),
+    };
+    format!("checked {checked}: {errors}, {warnings}")
+}
+
+/// "1 study", "3 flows"; none at all is left unsaid.
+fn noun(n: usize, one: &str, many: &str) -> Option<String> {
+    match n {
+        0 => None,
+        1 => Some(format!("1 {one}")),
+        n => Some(format!("{n} {many}")),
     }
 }
 

@@ -15,6 +15,7 @@ pub(super) fn check_study(path: &Path) -> Vec<FileReport> {
         warnings: 0,
         findings: Vec::new(),
         source: String::new(),
+        study: true,
     };
     let mut variants = Vec::new();
     match study::open(path) {
