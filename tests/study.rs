@@ -395,3 +395,37 @@ fn check_on_a_study_counts_the_study_apart_from_its_flows() {
         "flows stay as they were"
     );
 }
+
+#[test]
+fn a_completion_difference_and_its_interval_point_the_same_way() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = ("espresso-dec", "studies/espresso.yaml", Design::Between);
+    for i in 0..6 {
+        let (a, b) = (format!("A{i}"), format!("B{i}"));
+        session(dir.path(), study, &a, "one-menu", &[], false, 30_000);
+        session(dir.path(), study, &b, "three-menus", &[], true, 30_000);
+    }
+    let sessions = dir.path().to_str().expect("utf-8");
+    let (code, out, err) = mvx(&[
+        "report",
+        "studies/espresso.yaml",
+        sessions,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    // three-menus 6/6 against the baseline one-menu 0/6. Agresti-Caffo by hand: adjusted
+    // 7/8 and 1/8 on 8 each, 0.75 ± 1.959964 × √(2 × 0.875 × 0.125 / 8) = 0.75 ± 0.32410.
+    let compared = &report["study"]["comparisons"][0];
+    assert_eq!(compared["variant"], "three-menus");
+    let difference = &compared["completion_difference"];
+    assert!((difference[0].as_f64().expect("d") - 1.0).abs() < 1e-9);
+    let low = difference[1]["low"].as_f64().expect("low");
+    assert!((low - 0.42590).abs() < 1e-4, "{low}");
+    assert_eq!(difference[1]["high"].as_f64(), Some(1.0));
+    let decision = &report["study"]["decision"][0];
+    assert_eq!(decision["kind"], "completion");
+    assert_eq!(decision["better"], "three-menus");
+    assert!(decision["difference"].as_f64().expect("d") > 0.0);
+}

@@ -154,7 +154,8 @@ fn compare(design: Design, baseline: &str, variant: &str, units: &[Unit]) -> Com
     let ((xb, nb), (xv, nv)) = (count(baseline), count(variant));
     let rate = |x: u64, n: u64| (n > 0).then(|| x as f64 / n as f64);
     let difference = match (rate(xv, nv), rate(xb, nb)) {
-        (Some(pv), Some(pb)) => stats::agresti_caffo(xv, nv, xb, nb).map(|i| (pv - pb, i)),
+        // agresti_caffo(x1, n1, x2, n2) is the interval of p2 - p1: the variant goes second.
+        (Some(pv), Some(pb)) => stats::agresti_caffo(xb, nb, xv, nv).map(|i| (pv - pb, i)),
         _ => None,
     };
     let needed = match (rate(xv, nv), rate(xb, nb)) {
