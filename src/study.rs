@@ -2,8 +2,10 @@
 //! sessions folder says about it (who is counted, which variant and order come next).
 
 pub mod arrange;
+pub mod ask;
 pub mod assign;
 pub mod latin;
+pub mod part;
 pub mod progress;
 pub mod status;
 mod variants;
