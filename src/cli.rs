@@ -454,6 +454,12 @@ struct ServeArgs {
     /// Serve a study beyond its target number of participants
     #[arg(long)]
     over_target: bool,
+    /// Serve HTTPS directly with this certificate chain (PEM); links print https://
+    #[arg(long, value_name = "PATH", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
     /// Researcher running the sessions (letters, digits, - and _)
     #[arg(long, value_name = "NAME")]
     researcher: Option<String>,

@@ -19,6 +19,7 @@ pub mod room;
 mod session;
 mod socket;
 pub mod study;
+pub mod tls;
 pub mod transport;
 
 use std::io::{BufRead, Write};
@@ -43,6 +44,8 @@ pub struct ServeOptions {
     pub participants: Vec<String>,
     /// A study may take participants beyond its target.
     pub over_target: bool,
+    /// `--tls-cert` and `--tls-key`: serve HTTPS directly.
+    pub tls: Option<(PathBuf, PathBuf)>,
     pub invites: usize,
     pub researcher: Option<String>,
     /// Overrides [`RESUME_WITHIN`] (tests).
@@ -76,6 +79,10 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         .transpose()
         .map_err(usage)?;
     let content = content(options)?;
+    let tls = (options.tls.as_ref())
+        .map(|(cert, key)| tls::config(cert, key))
+        .transpose()
+        .map_err(usage)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -91,21 +98,18 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         content,
         sessions: options.sessions.clone(),
         researcher,
-        base_url: format!("http://{address}"),
+        base_url: format!("{}://{address}", scheme(tls.is_some())),
         resume_within: options.resume_within,
     };
     let (lines, from_room) = channel();
     let room = Room::new(served, lines);
     let invited = invite_all(&room, options).map_err(usage)?;
-    let app = http::router(Arc::clone(&room)).into_make_service_with_connect_info::<SocketAddr>();
-    runtime.spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    spawn_server(&runtime, listener, Arc::clone(&room), tls).map_err(usage)?;
     let (notices, incoming) = channel();
     forward(from_room, notices.clone(), Notice::Line);
     watch_signals(&runtime, notices.clone());
     read_commands(notices);
-    announce(out, options, address, &invited);
+    announce(out, options, &room.served.base_url, address, &invited);
     let signal = answer_researcher(&room, &incoming, out, say);
     say(
         out,
@@ -167,9 +171,41 @@ fn invite_all(room: &Room, options: &ServeOptions) -> Result<Vec<(String, String
         .collect()
 }
 
+fn scheme(tls: bool) -> &'static str {
+    if tls { "https" } else { "http" }
+}
+
+/// Serves the routes on `listener`, over TLS when `tls` is given.
+fn spawn_server(
+    runtime: &tokio::runtime::Runtime,
+    listener: tokio::net::TcpListener,
+    room: Arc<Room>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> Result<(), String> {
+    let app = http::router(room).into_make_service_with_connect_info::<SocketAddr>();
+    let Some(tls) = tls else {
+        runtime.spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        return Ok(());
+    };
+    let listener = listener
+        .into_std()
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    let config = axum_server::tls_rustls::RustlsConfig::from_config(tls);
+    let _guard = runtime.enter();
+    let server = axum_server::tls_rustls::from_tcp_rustls(listener, config)
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    runtime.spawn(async move {
+        let _ = server.serve(app).await;
+    });
+    Ok(())
+}
+
 fn announce(
     out: &mut dyn Write,
     options: &ServeOptions,
+    base_url: &str,
     address: SocketAddr,
     invited: &[(String, String)],
 ) {
@@ -182,7 +218,7 @@ fn announce(
         );
     }
     let flow = options.flow.display();
-    say(out, &format!("Serving {flow} on http://{address}"));
+    say(out, &format!("Serving {flow} on {base_url}"));
     for (participant, link) in invited {
         say(out, &format!("{participant:<8} {link}"));
     }
