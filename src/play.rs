@@ -6,7 +6,6 @@ use std::time::Duration;
 
 use chrono::{Local, SecondsFormat, Utc};
 
-mod ask;
 pub mod resume;
 pub mod study;
 

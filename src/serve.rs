@@ -12,10 +12,14 @@ pub mod clock;
 mod http;
 pub mod invite;
 pub mod keys;
+mod part;
 pub mod protocol;
+mod record;
 pub mod room;
 mod session;
 mod socket;
+pub mod study;
+pub mod tls;
 pub mod transport;
 
 use std::io::{BufRead, Write};
@@ -25,7 +29,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
-use room::{Room, Served};
+use room::{Content, Room, Served};
 
 /// How long a participant whose connection dropped may come back to their session.
 pub const RESUME_WITHIN: Duration = Duration::from_secs(30 * 60);
@@ -35,8 +39,13 @@ pub struct ServeOptions {
     pub flow: PathBuf,
     pub listen: SocketAddr,
     pub sessions: PathBuf,
-    /// Participant ids to invite; more are generated up to `invites`.
+    /// Participant ids to invite, each `ID` or `ID:VARIANT` (a study's variant chosen
+    /// by hand); more are generated up to `invites`.
     pub participants: Vec<String>,
+    /// A study may take participants beyond its target.
+    pub over_target: bool,
+    /// `--tls-cert` and `--tls-key`: serve HTTPS directly.
+    pub tls: Option<(PathBuf, PathBuf)>,
     pub invites: usize,
     pub researcher: Option<String>,
     /// Overrides [`RESUME_WITHIN`] (tests).
@@ -54,7 +63,7 @@ pub enum NotServed {
 /// What reaches the researcher's terminal, from the server, the sessions and its keyboard.
 enum Notice {
     Line(String),
-    Invite(Option<String>),
+    Invite(Option<String>, Option<String>),
     List,
     Stop(&'static str),
 }
@@ -69,8 +78,11 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         .map(|r| crate::session::ids::valid(r, "--researcher"))
         .transpose()
         .map_err(usage)?;
-    let opened = crate::flow::open(&options.flow).map_err(|e| usage(e.to_string()))?;
-    let (flow, sha256) = opened.playable().map_err(NotServed::Flow)?;
+    let content = content(options)?;
+    let tls = (options.tls.as_ref())
+        .map(|(cert, key)| tls::config(cert, key))
+        .transpose()
+        .map_err(usage)?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -83,26 +95,21 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         .local_addr()
         .map_err(|e| usage(format!("cannot listen: {e}")))?;
     let served = Served {
-        flow,
-        flow_path: options.flow.clone(),
-        sha256,
+        content,
         sessions: options.sessions.clone(),
         researcher,
-        base_url: format!("http://{address}"),
+        base_url: format!("{}://{address}", scheme(tls.is_some())),
         resume_within: options.resume_within,
     };
     let (lines, from_room) = channel();
     let room = Room::new(served, lines);
     let invited = invite_all(&room, options).map_err(usage)?;
-    let app = http::router(Arc::clone(&room)).into_make_service_with_connect_info::<SocketAddr>();
-    runtime.spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
+    spawn_server(&runtime, listener, Arc::clone(&room), tls).map_err(usage)?;
     let (notices, incoming) = channel();
     forward(from_room, notices.clone(), Notice::Line);
     watch_signals(&runtime, notices.clone());
     read_commands(notices);
-    announce(out, options, address, &invited);
+    announce(out, options, &room.served.base_url, address, &invited);
     let signal = answer_researcher(&room, &incoming, out, say);
     say(
         out,
@@ -116,24 +123,89 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
     Ok(())
 }
 
+/// The flow, or the study, at `options.flow`, if it can be played.
+fn content(options: &ServeOptions) -> Result<Content, NotServed> {
+    let path = &options.flow;
+    let usage = |e: crate::source::Unreadable| NotServed::Usage(e.to_string());
+    if !crate::study::is_study_file(path) {
+        let opened = crate::flow::open(path).map_err(usage)?;
+        let (flow, sha256) = opened.playable().map_err(NotServed::Flow)?;
+        let path = path.clone();
+        return Ok(Content::Flow { flow, path, sha256 });
+    }
+    let opened = crate::study::open(path).map_err(usage)?;
+    if opened.playable().is_none() {
+        return Err(NotServed::Flow(format!(
+            "{}fix these first; `mvx check {}` lists them too",
+            opened.rendered_errors().join("\n"),
+            crate::text::printable(&opened.path)
+        )));
+    }
+    Ok(Content::Study(study::ServedStudy {
+        opened,
+        path: path.clone(),
+        over_target: options.over_target,
+    }))
+}
+
 fn say(out: &mut dyn Write, line: &str) {
     // The researcher's terminal may be gone; the sessions go on regardless.
     let _ = writeln!(out, "{line}");
     let _ = out.flush();
 }
 
-/// The `--participants` ids, then generated ones up to `--invites`: participant, link.
+/// The `--participants` ids (`ID` or `ID:VARIANT`), then generated ones up to
+/// `--invites`: participant, link.
 fn invite_all(room: &Room, options: &ServeOptions) -> Result<Vec<(String, String)>, String> {
     let generated = options.invites.saturating_sub(options.participants.len());
-    let ids = options.participants.iter().map(Some);
-    ids.chain(std::iter::repeat_n(None, generated))
-        .map(|id| room.invite(id.map(String::as_str)))
+    let given = options
+        .participants
+        .iter()
+        .map(|p| match p.split_once(':') {
+            Some((id, variant)) => (Some(id), Some(variant)),
+            None => (Some(p.as_str()), None),
+        });
+    given
+        .chain(std::iter::repeat_n((None, None), generated))
+        .map(|(id, variant)| room.invite(id, variant))
         .collect()
+}
+
+fn scheme(tls: bool) -> &'static str {
+    if tls { "https" } else { "http" }
+}
+
+/// Serves the routes on `listener`, over TLS when `tls` is given.
+fn spawn_server(
+    runtime: &tokio::runtime::Runtime,
+    listener: tokio::net::TcpListener,
+    room: Arc<Room>,
+    tls: Option<Arc<rustls::ServerConfig>>,
+) -> Result<(), String> {
+    let app = http::router(room).into_make_service_with_connect_info::<SocketAddr>();
+    let Some(tls) = tls else {
+        runtime.spawn(async move {
+            let _ = axum::serve(listener, app).await;
+        });
+        return Ok(());
+    };
+    let listener = listener
+        .into_std()
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    let config = axum_server::tls_rustls::RustlsConfig::from_config(tls);
+    let _guard = runtime.enter();
+    let server = axum_server::tls_rustls::from_tcp_rustls(listener, config)
+        .map_err(|e| format!("cannot listen: {e}"))?;
+    runtime.spawn(async move {
+        let _ = server.serve(app).await;
+    });
+    Ok(())
 }
 
 fn announce(
     out: &mut dyn Write,
     options: &ServeOptions,
+    base_url: &str,
     address: SocketAddr,
     invited: &[(String, String)],
 ) {
@@ -146,13 +218,13 @@ fn announce(
         );
     }
     let flow = options.flow.display();
-    say(out, &format!("Serving {flow} on http://{address}"));
+    say(out, &format!("Serving {flow} on {base_url}"));
     for (participant, link) in invited {
         say(out, &format!("{participant:<8} {link}"));
     }
     say(
         out,
-        "Type `invite [ID]` for another link, `list` for everyone, `quit` to stop.",
+        "Type `invite [ID [VARIANT]]` for another link, `list` for everyone, `quit` to stop.",
     );
 }
 
@@ -166,7 +238,8 @@ fn answer_researcher(
     loop {
         match incoming.recv_timeout(Duration::from_secs(1)) {
             Ok(Notice::Line(line)) => say(out, &line),
-            Ok(Notice::Invite(id)) => match room.invite(id.as_deref()) {
+            Ok(Notice::Invite(id, variant)) => match room.invite(id.as_deref(), variant.as_deref())
+            {
                 Ok((participant, link)) => say(out, &format!("{participant:<8} {link}")),
                 Err(e) => say(out, &format!("cannot invite: {e}")),
             },
@@ -218,13 +291,14 @@ fn read_commands(notices: std::sync::mpsc::Sender<Notice>) {
         for line in std::io::stdin().lock().lines() {
             let Ok(line) = line else { return };
             let mut words = line.split_whitespace();
+            let owned = |w: Option<&str>| w.map(str::to_owned);
             let notice = match (words.next(), words.next()) {
-                (Some("invite"), id) => Notice::Invite(id.map(str::to_owned)),
+                (Some("invite"), id) => Notice::Invite(owned(id), owned(words.next())),
                 (Some("list"), _) => Notice::List,
                 (Some("quit"), _) => Notice::Stop("researcher"),
                 (None, _) => continue,
                 (Some(other), _) => Notice::Line(format!(
-                    "unknown command `{}`: try `invite`, `invite ID`, `list` or `quit`",
+                    "unknown command `{}`: try `invite`, `invite ID [VARIANT]`, `list` or `quit`",
                     crate::text::printable(other)
                 )),
             };

@@ -2,10 +2,11 @@
 //! sessions folder says about it (who is counted, which variant and order come next).
 
 pub mod arrange;
+pub mod ask;
 pub mod assign;
 pub mod latin;
+pub mod part;
 pub mod progress;
-pub mod record;
 pub mod status;
 mod variants;
 

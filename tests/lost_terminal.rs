@@ -78,11 +78,15 @@ fn a_player_whose_terminal_closes_without_sighup_records_it_and_exits_129() {
     );
     assert_ended_as(&sessions, "terminal closed");
     let until = Instant::now() + deadline();
-    while !exit.exists() {
+    // The shell creates the file before it writes the code into it: wait for the code.
+    let code = loop {
+        let written = std::fs::read_to_string(&exit).unwrap_or_default();
+        if written.ends_with('\n') {
+            break written;
+        }
         assert!(Instant::now() < until, "the supervisor never exited");
         thread::sleep(Duration::from_millis(5));
-    }
-    let code = std::fs::read_to_string(&exit).expect("exit code");
+    };
     assert_eq!(code.trim(), "129", "a closed terminal is a hang-up");
 }
 

@@ -268,3 +268,104 @@ fn more_participants_are_invited_from_the_servers_terminal() {
     server.command("list");
     server.wait_for("P02      waiting");
 }
+
+const STUDY: &str = "studies/espresso.yaml";
+const CONSENT: &str = "Do you agree to take part?";
+
+fn sessions_in(dir: &Path) -> Vec<session::Session> {
+    let (files, _) = session::discover(&[dir.to_owned()]);
+    files
+        .iter()
+        .map(|f| session::read(f).expect("a session file loads"))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_participants_at_once_get_balanced_variants_with_the_study_block() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(STUDY, dir.path(), &["--participants", "S01,S02"]);
+    // Both links open before either session is counted: the room must still balance.
+    let mut first = Page::open(&server.links[0], 100, 30).await;
+    let mut second = Page::open(&server.links[1], 100, 30).await;
+    first.wait_for(CONSENT).await;
+    second.wait_for(CONSENT).await;
+    for page in [&mut first, &mut second] {
+        page.idle(50).await;
+        page.press("y").await;
+        page.wait_for("Where do you tap?").await;
+    }
+    server.wait_for("S01      started:");
+    server.wait_for("S02      started:");
+    let sessions = sessions_in(dir.path());
+    assert_eq!(sessions.len(), 2);
+    let mut variants: Vec<String> = sessions
+        .iter()
+        .map(|s| {
+            let study = s.header.study.as_ref().expect("a study block");
+            assert_eq!(study.id, "espresso-dec");
+            assert_eq!(study.path, STUDY);
+            assert_eq!(study.slot, 1, "each is the first of their variant");
+            assert_eq!(
+                s.header.flow.variant.as_deref(),
+                Some(study.variant.as_str())
+            );
+            assert_eq!(s.header.transport.as_ref().expect("web").kind, "web");
+            match &s.events[0].kind {
+                EventKind::Consent { answer, .. } => {
+                    assert_eq!(*answer, session::ConsentAnswer::Given)
+                }
+                other => panic!("the consent comes first, not {other:?}"),
+            }
+            study.variant.clone()
+        })
+        .collect();
+    variants.sort();
+    assert_eq!(variants, ["one-menu", "three-menus"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_declined_consent_is_recorded_and_not_counted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(STUDY, dir.path(), &["--participants", "S03"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for(CONSENT).await;
+    page.idle(50).await;
+    page.press("n").await;
+    let (kind, _) = page.wait_said().await;
+    assert_eq!(kind, "end");
+    server.wait_for("S03      finished: declined");
+    let sessions = sessions_in(dir.path());
+    assert_eq!(sessions.len(), 1);
+    assert!(sessions[0].declined());
+    assert_eq!(sessions[0].events.len(), 1, "only the refusal is recorded");
+    let progress = mvx::study::progress::Progress::read("espresso-dec", dir.path());
+    assert_eq!(progress.participants(), 0);
+    let variant = &sessions[0].header.study.as_ref().expect("study").variant;
+    assert_eq!(progress.declined(variant), 1);
+}
+
+#[test]
+fn a_study_that_assigns_by_hand_needs_each_invitation_s_variant() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = dir.path().join("manual.yaml");
+    let text = std::fs::read_to_string(STUDY).expect("the example study");
+    let manual = text.replace("assign: balanced", "assign: manual");
+    assert_ne!(manual, text, "the example study assigns balanced");
+    let flows = Path::new(env!("CARGO_MANIFEST_DIR")).join("flows");
+    let absolute = manual.replace("../flows", &flows.display().to_string());
+    std::fs::write(&study, absolute).expect("writes");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mvx"))
+        .args([
+            "serve",
+            &study.display().to_string(),
+            "--listen",
+            "127.0.0.1:0",
+        ])
+        .args(["--participants", "S04", "--sessions"])
+        .arg(dir.path())
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("assigns variants by hand"), "{err}");
+    assert_eq!(out.status.code(), Some(2));
+}

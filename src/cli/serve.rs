@@ -13,6 +13,8 @@ pub(super) fn run(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         sessions: args.sessions,
         invites: args.invites.max(args.participants.len()),
         participants: args.participants,
+        over_target: args.over_target,
+        tls: args.tls_cert.zip(args.tls_key),
         researcher: args.researcher,
         resume_within: Duration::from_secs(args.resume_minutes.saturating_mul(60)),
     };

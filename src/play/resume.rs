@@ -8,7 +8,6 @@ use std::time::Duration;
 
 use chrono::{DateTime, Local};
 
-use super::ask::Ask;
 use super::{NotStarted, Played};
 use crate::flow::{self, Flow};
 use crate::format::minutes_seconds;
@@ -19,6 +18,7 @@ use crate::runner::{self};
 use crate::session::{
     self, AFTER_ABORT, CUT_OFF, EventKind, Session, SessionEnding, SessionOutcome, SessionWriter,
 };
+use crate::study::ask::Ask;
 use crate::text::printable;
 use crate::tui::terminal::Terminal;
 

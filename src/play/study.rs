@@ -7,14 +7,15 @@ use std::time::{Duration, Instant};
 
 use chrono::{Local, SecondsFormat, Utc};
 
-use super::ask::Ask;
 use super::{NotStarted, Played, header, valid_id};
 use crate::runner::shifted::Shifted;
 use crate::runner::{self, session::PlaySession};
 use crate::session::SessionWriter;
+use crate::study::ask::Ask;
 use crate::study::assign::{self, Assignment, Request};
+use crate::study::part::{self, Consent};
 use crate::study::progress::Progress;
-use crate::study::{self, OpenedStudy, record};
+use crate::study::{self, OpenedStudy};
 use crate::tui::terminal::Terminal;
 
 #[derive(Debug, Clone)]
@@ -37,13 +38,6 @@ pub struct StudyPlayed {
     pub declined: Option<PathBuf>,
     /// A signal that ended the consent screen, before anything was recorded.
     pub signal: Option<&'static str>,
-}
-
-/// The consent's answer, when the study has a consent text.
-struct Consent {
-    given: bool,
-    at: Duration,
-    text: String,
 }
 
 pub fn run(options: &StudyOptions) -> Result<StudyPlayed, NotStarted> {
@@ -132,11 +126,7 @@ fn ask_consent(
     );
     runner::run(&mut ask, terminal).map_err(NotStarted::Usage)?;
     match (ask.answer, ask.stopped) {
-        (Some((given, at)), _) => Ok(Ok(Consent {
-            given,
-            at,
-            text: text.to_owned(),
-        })),
+        (Some((given, at)), _) => Ok(Ok(Consent::new(text, given, at))),
         (None, signal) => Ok(Err(signal.unwrap_or("terminal closed"))),
     }
 }
@@ -160,18 +150,10 @@ impl Run<'_> {
         terminal: &Terminal,
         first: bool,
     ) -> Result<(SessionWriter, crate::flow::Flow), NotStarted> {
-        let (study, _) = self
-            .opened
-            .playable()
-            .expect("only playable studies are run");
-        let variant = self
-            .opened
-            .variant(name)
-            .expect("assignments name the study's variants");
-        let path = self.options.study.display().to_string();
-        let study_ref =
-            record::study_ref(study, (&path, &self.opened.sha256), self.assignment, name);
-        let flow = record::session_flow(study, variant, &study_ref);
+        let study_path = self.options.study.display().to_string();
+        let part = part::session(self.opened, &study_path, self.assignment, name)
+            .expect("assignments name the variants of playable studies");
+        let (variant, flow) = (part.variant, part.flow);
         let (participant, researcher) = self.who.clone();
         let mut header = header(
             &variant.path,
@@ -187,7 +169,7 @@ impl Run<'_> {
                 .1
                 .to_rfc3339_opts(SecondsFormat::Millis, false);
         }
-        header.study = Some(study_ref);
+        header.study = Some(part.study);
         let mut writer = SessionWriter::create(&self.options.sessions, &header, Utc::now())
             .map_err(|e| {
                 NotStarted::Usage(format!(
@@ -196,7 +178,7 @@ impl Run<'_> {
                 ))
             })?;
         if let Some(consent) = consent {
-            let event = record::consent_event(&consent.text, consent.given, consent.at);
+            let event = consent.event();
             writer.append(&event).map_err(|e| {
                 NotStarted::Usage(format!("cannot write to {}: {e}", writer.path().display()))
             })?;

@@ -8,15 +8,25 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::invite::{self, Code};
+use super::study::ServedStudy;
 use super::transport::Inbound;
 use crate::flow::Flow;
 use crate::session::ids;
+use crate::study::assign::Assignment;
+
+/// What is served: one flow, or a study whose variants are assigned as links open.
+pub enum Content {
+    Flow {
+        flow: Flow,
+        path: PathBuf,
+        sha256: String,
+    },
+    Study(ServedStudy),
+}
 
 /// What the server needs to start a participant's session.
 pub struct Served {
-    pub flow: Flow,
-    pub flow_path: PathBuf,
-    pub sha256: String,
+    pub content: Content,
     pub sessions: PathBuf,
     pub researcher: Option<String>,
     /// `http://host:port`, which links start with.
@@ -28,6 +38,10 @@ pub struct Served {
 /// One invitation and the session it started, if it did.
 pub struct Seat {
     pub participant: String,
+    /// The study variant the researcher chose for this invitation.
+    pub variant: Option<String>,
+    /// The study's assignment, made when the link was first opened.
+    pub assignment: Option<Assignment>,
     code: Code,
     /// A page is connected with this link now.
     pub connected: bool,
@@ -79,12 +93,24 @@ impl Room {
         let _ = notices.send(line);
     }
 
-    /// Invites one more participant (`id`, or a generated one); returns their link.
-    pub fn invite(&self, id: Option<&str>) -> Result<(String, String), String> {
+    /// Invites one more participant (`id`, or a generated one) to play `variant` (a
+    /// study's, chosen by hand); returns their id and link.
+    pub fn invite(
+        &self,
+        id: Option<&str>,
+        variant: Option<&str>,
+    ) -> Result<(String, String), String> {
         let participant = match id {
             Some(id) => ids::valid(id, "the participant id")?,
             None => ids::participant(),
         };
+        match (&self.served.content, variant) {
+            (Content::Study(study), _) => study.check_variant(variant)?,
+            (Content::Flow { .. }, Some(_)) => {
+                return Err("a variant is chosen only when serving a study".into());
+            }
+            (Content::Flow { .. }, None) => {}
+        }
         let mut seats = self.seats();
         if seats.iter().any(|s| s.participant == participant) {
             return Err(format!("{participant} is already invited"));
@@ -93,6 +119,8 @@ impl Room {
         let link = format!("{}/p/{}", self.served.base_url, code.to_hex());
         seats.push(Seat {
             participant: participant.clone(),
+            variant: variant.map(str::to_owned),
+            assignment: None,
             code,
             connected: false,
             session: None,
@@ -130,6 +158,26 @@ impl Room {
 
     pub fn participant(&self, index: usize) -> String {
         self.seats()[index].participant.clone()
+    }
+
+    /// The session file seat `index` writes now, if any.
+    pub fn path(&self, index: usize) -> Option<PathBuf> {
+        self.seats().get(index).and_then(|s| s.path.clone())
+    }
+
+    /// The study assignment of seat `index`, made under the room's lock with every
+    /// participant still playing counted, so two never get the same slot.
+    pub fn assign(&self, index: usize, study: &ServedStudy) -> Result<Assignment, String> {
+        let mut seats = self.seats();
+        let playing: Vec<(String, Assignment)> = seats
+            .iter()
+            .filter(|s| s.ended.is_none())
+            .filter_map(|s| Some((s.participant.clone(), s.assignment.clone()?)))
+            .collect();
+        let seat = seats.get_mut(index).ok_or("no such invitation")?;
+        let assignment = study.assign(&self.served.sessions, &playing, seat.variant.clone())?;
+        seat.assignment = Some(assignment.clone());
+        Ok(assignment)
     }
 
     pub fn update(&self, index: usize, change: impl FnOnce(&mut Seat)) {

@@ -151,7 +151,8 @@ impl WebTransport {
         }
     }
 
-    fn now(&self) -> Duration {
+    /// The session clock now: how long since the participant's part started.
+    pub fn now(&self) -> Duration {
         self.start.elapsed()
     }
 

@@ -7,8 +7,8 @@ use crate::flow::study::{Assign, Study};
 use crate::session::{Event, EventKind, SessionOutcome, StudyRef};
 use crate::study::Variant;
 use crate::study::assign::{self, Refusal, Request};
+use crate::study::part;
 use crate::study::progress::Progress;
-use crate::study::record;
 
 use super::sessions::{Hesitation, participant};
 
@@ -60,12 +60,12 @@ pub fn next_participant(
         let Some(index) = variants.iter().position(|v| v.name == *name) else {
             continue;
         };
-        let block = record::study_ref(study, (file.path, file.sha256), &assignment, name);
-        let flow = record::session_flow(study, &variants[index], &block);
+        let block = part::study_ref(study, (file.path, file.sha256), &assignment, name);
+        let flow = part::session_flow(study, &variants[index], &block);
         let mut events = participant(&flow, &mut rng, hesitation, max_moves);
         if let (Some(text), true) = (&study.consent, sessions.is_empty()) {
             let at = std::time::Duration::from_millis(hesitation.sample(&mut rng));
-            let consent = record::consent_event(text, true, at);
+            let consent = part::Consent::new(text, true, at).event();
             for e in &mut events {
                 e.at_ms += consent.at_ms;
             }

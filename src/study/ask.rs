@@ -1,5 +1,6 @@
-//! A yes-or-no screen before a session: the study's consent for the participant, the
-//! "resuming" notice for the researcher. State, `AskAction`, `update` and a view.
+//! A yes-or-no screen before a session: a study's consent for the participant (in the
+//! terminal or a served browser), the "resuming" notice for the researcher. State,
+//! `AskAction`, `update` and a view.
 
 use std::sync::LazyLock;
 use std::time::Duration;

@@ -1,0 +1,68 @@
+//! A served study: each invitation's variant and order, computed as `mvx play STUDY.yaml`
+//! computes them, counting the participants still playing.
+
+use std::path::PathBuf;
+
+use crate::study::OpenedStudy;
+use crate::study::assign::{self, Assignment, Request};
+use crate::study::progress::{Progress, Seen, Standing};
+
+/// A study as served: what `mvx play STUDY.yaml` is given on its command line.
+pub struct ServedStudy {
+    pub opened: OpenedStudy,
+    pub path: PathBuf,
+    pub over_target: bool,
+}
+
+impl ServedStudy {
+    /// Whether an invitation may carry `variant`: the refusals `mvx play` gives for
+    /// `--variant` (unknown, by hand without one, within with one), said at once.
+    pub fn check_variant(&self, variant: Option<&str>) -> Result<(), String> {
+        let Some((study, variants)) = self.opened.playable() else {
+            return Err("the study has errors".into());
+        };
+        let request = Request {
+            variant: variant.map(str::to_owned),
+            seed: 0,
+            over_target: true,
+        };
+        assign::next(study, variants, &Progress::default(), &request)
+            .map(|_| ())
+            .map_err(|refusal| refusal.to_string())
+    }
+
+    /// The next assignment, given the sessions in the folder and `playing`: the
+    /// participants assigned here whose part is not over, counted as if it were, so two
+    /// participants playing at once never get the same slot.
+    pub fn assign(
+        &self,
+        sessions: &std::path::Path,
+        playing: &[(String, Assignment)],
+        variant: Option<String>,
+    ) -> Result<Assignment, String> {
+        let Some((study, variants)) = self.opened.playable() else {
+            return Err("the study has errors".into());
+        };
+        let mut progress = Progress::read(&study.id, sessions);
+        for (participant, assignment) in playing {
+            for name in &assignment.variants {
+                progress.sessions.push(Seen {
+                    path: None,
+                    participant: participant.clone(),
+                    variant: name.clone(),
+                    slot: assignment.slot,
+                    order: assignment.order.clone(),
+                    standing: Standing::Counted,
+                    complete: false,
+                    started_at: String::new(),
+                });
+            }
+        }
+        let request = Request {
+            variant,
+            seed: fastrand::u64(..),
+            over_target: self.over_target,
+        };
+        assign::next(study, variants, &progress, &request).map_err(|r| r.to_string())
+    }
+}
