@@ -89,12 +89,19 @@ pub struct Repeated {
 
 type GroupKey = (String, Option<String>, String);
 
-/// A participant's earliest session of a flow so far, tallied on its own until the end.
+/// A participant's earliest session of a flow so far. A session read from a file keeps
+/// only its file, read again and tallied at the end, so memory per participant stays a
+/// few dozen bytes whatever their sessions hold (docs/report.md, "At scale").
 struct First {
     order: (i64, String),
     group: GroupKey,
     title: String,
-    tally: Tally,
+    counted: Counted,
+}
+
+enum Counted {
+    File(std::path::PathBuf),
+    Tally(Box<Tally>),
 }
 
 /// Folds sessions in one at a time; memory holds the tallies, not the sessions.
@@ -144,8 +151,6 @@ impl ReportBuilder {
         let who = (flow.id.clone(), session.header.participant.clone());
         *self.played.entry(who.clone()).or_default() += 1;
         let group = (flow.id.clone(), flow.variant.clone(), flow.sha256.clone());
-        let mut tally = Tally::new(self.counting.count_technical);
-        tally.add(session);
         let file = session.path.as_ref().map_or_else(
             || session.header.session.clone(),
             |p| p.display().to_string(),
@@ -156,19 +161,20 @@ impl ReportBuilder {
                 line: p.line,
                 why: p.why.clone(),
             }));
-        if let Some(path) = &session.path {
-            let notes = crate::session::read_notes(path);
-            tally.add_observer_notes(&session.header.participant, &notes);
-        }
         if self.counting.all_attempts {
+            let tally = self.tally(session);
             self.group(group, &flow.title).merge(tally);
             return;
         }
+        let counted = match &session.path {
+            Some(path) => Counted::File(path.clone()),
+            None => Counted::Tally(Box::new(self.tally(session))),
+        };
         let first = First {
             order: order(session),
             group,
             title: flow.title.clone(),
-            tally,
+            counted,
         };
         let later = match self.firsts.remove(&who) {
             Some(kept) if kept.order <= first.order => {
@@ -187,6 +193,50 @@ impl ReportBuilder {
         self.group(later.group, &later.title).repeats_left_out += 1;
     }
 
+    /// One session's tally, its observer notes included.
+    fn tally(&self, session: &Session) -> Tally {
+        let mut tally = Tally::new(self.counting.count_technical);
+        tally.add(session);
+        if let Some(path) = &session.path {
+            let notes = crate::session::read_notes(path);
+            tally.add_observer_notes(&session.header.participant, &notes);
+        }
+        tally
+    }
+
+    /// Tallies each participant's first session into its group, reading again the
+    /// files kept by name, on every core and in the order of the participants.
+    fn merge_firsts(&mut self) {
+        let firsts: Vec<First> = std::mem::take(&mut self.firsts).into_values().collect();
+        let files: Vec<std::path::PathBuf> = firsts
+            .iter()
+            .filter_map(|f| match &f.counted {
+                Counted::File(path) => Some(path.clone()),
+                Counted::Tally(_) => None,
+            })
+            .collect();
+        let mut read = Vec::with_capacity(files.len());
+        crate::session::for_each(&files, |_, session| {
+            read.push(session.map(|s| self.tally(&s)));
+        });
+        let mut read = read.into_iter();
+        for first in firsts {
+            let tally = match first.counted {
+                Counted::Tally(tally) => *tally,
+                Counted::File(_) => match read.next() {
+                    Some(Ok(tally)) => tally,
+                    // Gone or changed beyond reading since it was first read.
+                    Some(Err(e)) => {
+                        self.skip(e.to_string());
+                        continue;
+                    }
+                    None => continue,
+                },
+            };
+            self.group(first.group, &first.title).merge(tally);
+        }
+    }
+
     fn group(&mut self, key: GroupKey, title: &str) -> &mut Tally {
         let count_technical = self.counting.count_technical;
         &mut self
@@ -201,9 +251,7 @@ impl ReportBuilder {
     }
 
     pub fn finish(mut self) -> Report {
-        for (_, first) in std::mem::take(&mut self.firsts) {
-            self.group(first.group, &first.title).merge(first.tally);
-        }
+        self.merge_firsts();
         let mut flows: BTreeMap<String, (String, Vec<FlowVersion>)> = BTreeMap::new();
         for ((flow, variant, sha256), (title, tally)) in self.groups {
             let entry = flows.entry(flow).or_insert_with(|| (title, Vec::new()));

@@ -29,6 +29,9 @@ pub enum Screen {
     Flow,
 }
 
+/// Rows a filter let through, in a column's order, with that column and filter.
+type Filtered = (Column, String, Rc<Vec<usize>>);
+
 /// A column the sessions view sorts by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Column {
@@ -96,7 +99,7 @@ pub struct Review {
     orders: RefCell<HashMap<Column, Rc<Vec<usize>>>>,
     /// The rows the filter last let through, in a column's order, with that column and
     /// filter: a longer filter narrows these instead of every row.
-    filtered: RefCell<Option<(Column, String, Rc<Vec<usize>>)>>,
+    filtered: RefCell<Option<Filtered>>,
 }
 
 /// Rows above and below the body: the tabs and the footer.
