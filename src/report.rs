@@ -205,36 +205,33 @@ impl ReportBuilder {
     }
 
     /// Tallies each participant's first session into its group, reading again the
-    /// files kept by name, on every core and in the order of the participants.
+    /// files kept by name, on every core, each merged as soon as it is read.
     fn merge_firsts(&mut self) {
-        let firsts: Vec<First> = std::mem::take(&mut self.firsts).into_values().collect();
-        let files: Vec<std::path::PathBuf> = firsts
-            .iter()
-            .filter_map(|f| match &f.counted {
-                Counted::File(path) => Some(path.clone()),
-                Counted::Tally(_) => None,
-            })
-            .collect();
-        let mut read = Vec::with_capacity(files.len());
-        crate::session::for_each(&files, |_, session| {
-            read.push(session.map(|s| self.tally(&s)));
-        });
-        let mut read = read.into_iter();
-        for first in firsts {
-            let tally = match first.counted {
-                Counted::Tally(tally) => *tally,
-                Counted::File(_) => match read.next() {
-                    Some(Ok(tally)) => tally,
-                    // Gone or changed beyond reading since it was first read.
-                    Some(Err(e)) => {
-                        self.skip(e.to_string());
-                        continue;
-                    }
-                    None => continue,
-                },
-            };
-            self.group(first.group, &first.title).merge(tally);
+        let mut files = Vec::new();
+        let mut groups = Vec::new();
+        for first in std::mem::take(&mut self.firsts).into_values() {
+            match first.counted {
+                Counted::Tally(tally) => self.group(first.group, &first.title).merge(*tally),
+                Counted::File(path) => {
+                    files.push(path);
+                    groups.push((first.group, first.title));
+                }
+            }
         }
+        let mut groups = groups.into_iter();
+        crate::session::for_each(&files, |_, read| {
+            let Some((group, title)) = groups.next() else {
+                return;
+            };
+            match read {
+                Ok(session) => {
+                    let tally = self.tally(&session);
+                    self.group(group, &title).merge(tally);
+                }
+                // Gone or changed beyond reading since it was first read.
+                Err(e) => self.skip(e.to_string()),
+            }
+        });
     }
 
     fn group(&mut self, key: GroupKey, title: &str) -> &mut Tally {
