@@ -120,6 +120,8 @@ pub struct ReportBuilder {
     /// Count sessions made up by `mvx simulate` too; by default they are left out.
     pub include_simulated: bool,
     simulated_left_out: usize,
+    /// A session counted as a participant's first turned out not to be.
+    recount: bool,
 }
 
 impl ReportBuilder {
@@ -166,15 +168,14 @@ impl ReportBuilder {
             self.group(group, &flow.title).merge(tally);
             return;
         }
-        let counted = match &session.path {
-            Some(path) => Counted::File(path.clone()),
-            None => Counted::Tally(Box::new(self.tally(session))),
-        };
         let first = First {
             order: order(session),
             group,
             title: flow.title.clone(),
-            counted,
+            counted: match &session.path {
+                Some(path) => Counted::File(path.clone()),
+                None => Counted::Tally(Box::new(self.tally(session))),
+            },
         };
         let later = match self.firsts.remove(&who) {
             Some(kept) if kept.order <= first.order => {
@@ -182,10 +183,20 @@ impl ReportBuilder {
                 first
             }
             Some(kept) => {
+                // The session counted so far was not the first after all (or the new
+                // first is a file, not counted yet): count every group again at the end.
+                self.recount |= matches!(kept.counted, Counted::File(_))
+                    || matches!(first.counted, Counted::File(_));
                 self.firsts.insert(who, first);
                 kept
             }
             None => {
+                // Sessions mostly come in the order they were played: count it now,
+                // and recount at the end only if an earlier one turns up.
+                if matches!(first.counted, Counted::File(_)) && !self.recount {
+                    let tally = self.tally(session);
+                    self.group(first.group.clone(), &first.title).merge(tally);
+                }
                 self.firsts.insert(who, first);
                 return;
             }
@@ -204,14 +215,26 @@ impl ReportBuilder {
         tally
     }
 
-    /// Tallies each participant's first session into its group, reading again the
-    /// files kept by name, on every core, each merged as soon as it is read.
+    /// Tallies each participant's first session into its group. Files were counted as
+    /// they came; if a participant's earlier session turned up after a later one was
+    /// counted, every group is counted again from the first sessions' files, read again
+    /// on every core, each merged as soon as it is read.
     fn merge_firsts(&mut self) {
+        let recount = self.recount;
+        if recount {
+            let count_technical = self.counting.count_technical;
+            for (_, tally) in self.groups.values_mut() {
+                let repeats_left_out = tally.repeats_left_out;
+                *tally = Tally::new(count_technical);
+                tally.repeats_left_out = repeats_left_out;
+            }
+        }
         let mut files = Vec::new();
         let mut groups = Vec::new();
         for first in std::mem::take(&mut self.firsts).into_values() {
             match first.counted {
                 Counted::Tally(tally) => self.group(first.group, &first.title).merge(*tally),
+                Counted::File(_) if !recount => {}
                 Counted::File(path) => {
                     files.push(path);
                     groups.push((first.group, first.title));
