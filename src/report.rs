@@ -89,12 +89,19 @@ pub struct Repeated {
 
 type GroupKey = (String, Option<String>, String);
 
-/// A participant's earliest session of a flow so far, tallied on its own until the end.
+/// A participant's earliest session of a flow so far. A session read from a file keeps
+/// only its file, read again and tallied at the end, so memory per participant stays a
+/// few dozen bytes whatever their sessions hold (docs/report.md, "At scale").
 struct First {
     order: (i64, String),
     group: GroupKey,
     title: String,
-    tally: Tally,
+    counted: Counted,
+}
+
+enum Counted {
+    File(std::path::PathBuf),
+    Tally(Box<Tally>),
 }
 
 /// Folds sessions in one at a time; memory holds the tallies, not the sessions.
@@ -113,6 +120,8 @@ pub struct ReportBuilder {
     /// Count sessions made up by `mvx simulate` too; by default they are left out.
     pub include_simulated: bool,
     simulated_left_out: usize,
+    /// A session counted as a participant's first turned out not to be.
+    recount: bool,
 }
 
 impl ReportBuilder {
@@ -144,8 +153,6 @@ impl ReportBuilder {
         let who = (flow.id.clone(), session.header.participant.clone());
         *self.played.entry(who.clone()).or_default() += 1;
         let group = (flow.id.clone(), flow.variant.clone(), flow.sha256.clone());
-        let mut tally = Tally::new(self.counting.count_technical);
-        tally.add(session);
         let file = session.path.as_ref().map_or_else(
             || session.header.session.clone(),
             |p| p.display().to_string(),
@@ -156,11 +163,8 @@ impl ReportBuilder {
                 line: p.line,
                 why: p.why.clone(),
             }));
-        if let Some(path) = &session.path {
-            let notes = crate::session::read_notes(path);
-            tally.add_observer_notes(&session.header.participant, &notes);
-        }
         if self.counting.all_attempts {
+            let tally = self.tally(session);
             self.group(group, &flow.title).merge(tally);
             return;
         }
@@ -168,7 +172,10 @@ impl ReportBuilder {
             order: order(session),
             group,
             title: flow.title.clone(),
-            tally,
+            counted: match &session.path {
+                Some(path) => Counted::File(path.clone()),
+                None => Counted::Tally(Box::new(self.tally(session))),
+            },
         };
         let later = match self.firsts.remove(&who) {
             Some(kept) if kept.order <= first.order => {
@@ -176,15 +183,78 @@ impl ReportBuilder {
                 first
             }
             Some(kept) => {
+                // The session counted so far was not the first after all (or the new
+                // first is a file, not counted yet): count every group again at the end.
+                self.recount |= matches!(kept.counted, Counted::File(_))
+                    || matches!(first.counted, Counted::File(_));
                 self.firsts.insert(who, first);
                 kept
             }
             None => {
+                // Sessions mostly come in the order they were played: count it now,
+                // and recount at the end only if an earlier one turns up.
+                if matches!(first.counted, Counted::File(_)) && !self.recount {
+                    let tally = self.tally(session);
+                    self.group(first.group.clone(), &first.title).merge(tally);
+                }
                 self.firsts.insert(who, first);
                 return;
             }
         };
         self.group(later.group, &later.title).repeats_left_out += 1;
+    }
+
+    /// One session's tally, its observer notes included.
+    fn tally(&self, session: &Session) -> Tally {
+        let mut tally = Tally::new(self.counting.count_technical);
+        tally.add(session);
+        if let Some(path) = &session.path {
+            let notes = crate::session::read_notes(path);
+            tally.add_observer_notes(&session.header.participant, &notes);
+        }
+        tally
+    }
+
+    /// Tallies each participant's first session into its group. Files were counted as
+    /// they came; if a participant's earlier session turned up after a later one was
+    /// counted, every group is counted again from the first sessions' files, read again
+    /// on every core, each merged as soon as it is read.
+    fn merge_firsts(&mut self) {
+        let recount = self.recount;
+        if recount {
+            let count_technical = self.counting.count_technical;
+            for (_, tally) in self.groups.values_mut() {
+                let repeats_left_out = tally.repeats_left_out;
+                *tally = Tally::new(count_technical);
+                tally.repeats_left_out = repeats_left_out;
+            }
+        }
+        let mut files = Vec::new();
+        let mut groups = Vec::new();
+        for first in std::mem::take(&mut self.firsts).into_values() {
+            match first.counted {
+                Counted::Tally(tally) => self.group(first.group, &first.title).merge(*tally),
+                Counted::File(_) if !recount => {}
+                Counted::File(path) => {
+                    files.push(path);
+                    groups.push((first.group, first.title));
+                }
+            }
+        }
+        let mut groups = groups.into_iter();
+        crate::session::for_each(&files, |_, read| {
+            let Some((group, title)) = groups.next() else {
+                return;
+            };
+            match read {
+                Ok(session) => {
+                    let tally = self.tally(&session);
+                    self.group(group, &title).merge(tally);
+                }
+                // Gone or changed beyond reading since it was first read.
+                Err(e) => self.skip(e.to_string()),
+            }
+        });
     }
 
     fn group(&mut self, key: GroupKey, title: &str) -> &mut Tally {
@@ -201,9 +271,7 @@ impl ReportBuilder {
     }
 
     pub fn finish(mut self) -> Report {
-        for (_, first) in std::mem::take(&mut self.firsts) {
-            self.group(first.group, &first.title).merge(first.tally);
-        }
+        self.merge_firsts();
         let mut flows: BTreeMap<String, (String, Vec<FlowVersion>)> = BTreeMap::new();
         for ((flow, variant, sha256), (title, tally)) in self.groups {
             let entry = flows.entry(flow).or_insert_with(|| (title, Vec::new()));

@@ -10,6 +10,9 @@ pub mod view;
 
 pub use run::run;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
 use std::time::Duration;
 
 use data::{Loaded, SessionRow};
@@ -26,8 +29,11 @@ pub enum Screen {
     Flow,
 }
 
+/// Rows a filter let through, in a column's order, with that column and filter.
+type Filtered = (Column, String, Rc<Vec<usize>>);
+
 /// A column the sessions view sorts by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Column {
     Date,
     Participant,
@@ -89,6 +95,11 @@ pub struct Review {
     pub quit: bool,
     /// Rows the body had in the last frame: a page, and how far a view can scroll.
     pub body_rows: usize,
+    /// Every row in each column's order, sorted the first time that column is asked for.
+    orders: RefCell<HashMap<Column, Rc<Vec<usize>>>>,
+    /// The rows the filter last let through, in a column's order, with that column and
+    /// filter: a longer filter narrows these instead of every row.
+    filtered: RefCell<Option<Filtered>>,
 }
 
 /// Rows above and below the body: the tabs and the footer.
@@ -109,20 +120,61 @@ impl Review {
             help: false,
             quit: false,
             body_rows: 10,
+            orders: RefCell::default(),
+            filtered: RefCell::default(),
         }
     }
 
-    /// Row indices that pass the filter, in the chosen order.
+    /// Row indices that pass the filter, in the chosen order. Each column is sorted once
+    /// and each filter computed once (from the last one when it only grew), so keys stay
+    /// quick over 100,000 rows.
     pub fn visible(&self) -> Vec<usize> {
         let needle = self.filter.text().to_lowercase();
-        let mut rows: Vec<usize> = (0..self.data.rows.len())
-            .filter(|&i| needle.is_empty() || matches(&self.data.rows[i], &needle))
-            .collect();
-        rows.sort_by(|&a, &b| compare(&self.data.rows[a], &self.data.rows[b], self.sort));
+        let mut rows = self.filtered(&needle).as_ref().clone();
         if self.descending {
             rows.reverse();
         }
         rows
+    }
+
+    fn filtered(&self, needle: &str) -> Rc<Vec<usize>> {
+        let mut cache = self.filtered.borrow_mut();
+        let from = match cache.as_ref() {
+            Some((column, last, rows)) if *column == self.sort && last == needle => {
+                return rows.clone();
+            }
+            // A filter that contains the last one keeps only rows the last one kept.
+            Some((column, last, rows))
+                if *column == self.sort && needle.contains(last.as_str()) =>
+            {
+                rows.clone()
+            }
+            _ => self.order(self.sort),
+        };
+        let rows: Rc<Vec<usize>> = match needle.is_empty() {
+            true => from,
+            false => Rc::new(
+                from.iter()
+                    .copied()
+                    .filter(|&i| matches(&self.data.rows[i], needle))
+                    .collect(),
+            ),
+        };
+        *cache = Some((self.sort, needle.to_owned(), rows.clone()));
+        rows
+    }
+
+    fn order(&self, column: Column) -> Rc<Vec<usize>> {
+        let mut orders = self.orders.borrow_mut();
+        orders
+            .entry(column)
+            .or_insert_with(|| {
+                let rows = &self.data.rows;
+                let mut order: Vec<usize> = (0..rows.len()).collect();
+                order.sort_by(|&a, &b| compare(&rows[a], &rows[b], column));
+                Rc::new(order)
+            })
+            .clone()
     }
 
     /// Every flow version, as (flow id, title, version), for the flow view.
@@ -289,16 +341,7 @@ fn next_column(column: Column) -> Column {
 }
 
 fn matches(row: &SessionRow, needle: &str) -> bool {
-    [
-        &row.participant,
-        &row.flow,
-        &row.variant,
-        &row.started_at,
-        &row.tasks,
-        &row.verdicts,
-    ]
-    .iter()
-    .any(|field| field.to_lowercase().contains(needle))
+    row.search.split('\n').any(|field| field.contains(needle))
         || row.outcome.word().contains(needle)
 }
 

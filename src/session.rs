@@ -6,6 +6,8 @@
 
 mod attempt;
 mod discover;
+mod fast_event;
+mod fast_header;
 mod header;
 pub mod ids;
 mod notes;
@@ -443,5 +445,7 @@ mod tests {
     }
 }
 
+#[cfg(test)]
+mod fast_tests;
 #[cfg(test)]
 mod file_tests;

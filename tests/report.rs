@@ -183,3 +183,44 @@ fn the_html_report_is_one_self_contained_file() {
         std::fs::write(path, &page).expect("demo report written");
     }
 }
+
+/// The report of every session file under `dir`, counting each participant's first session.
+fn report_of(dir: &Path) -> String {
+    let (files, _) = session::discover(&[dir.to_owned()]);
+    let mut builder = ReportBuilder::new(None);
+    session::for_each(&files, |_, read| {
+        if let Ok(recorded) = read {
+            builder.add(&recorded);
+        }
+    });
+    let report = markdown::render(&builder.finish());
+    // The data problems name files, which differ between the two folders.
+    report
+        .split("## Data problems")
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn a_first_session_found_after_a_later_one_is_counted_the_same() {
+    let fixtures = Path::new("tests/fixtures/sets/three");
+    let (in_order, reversed) = (
+        tempfile::tempdir().expect("dir"),
+        tempfile::tempdir().expect("dir"),
+    );
+    let (files, _) = session::discover(&[fixtures.to_owned()]);
+    let count = files.len();
+    for (i, file) in files.iter().enumerate() {
+        std::fs::copy(file, in_order.path().join(format!("{i:03}.yaml"))).expect("copied");
+        // Read in the opposite order: P01's second session comes before their first.
+        std::fs::copy(file, reversed.path().join(format!("{:03}.yaml", count - i)))
+            .expect("copied");
+    }
+    let report = report_of(in_order.path());
+    assert!(
+        report.contains("P01"),
+        "the set has a repeated participant:\n{report}"
+    );
+    assert_eq!(report_of(reversed.path()), report);
+}

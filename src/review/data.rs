@@ -22,6 +22,8 @@ pub struct SessionRow {
     pub verdicts: String,
     /// Notes an observer kept beside the session.
     pub observer_notes: Vec<ObserverNote>,
+    /// The fields the filter searches, lowercased once, one to a line.
+    pub search: String,
 }
 
 pub struct Loaded {
@@ -78,7 +80,7 @@ impl SessionRow {
                 verdicts.push(format!("{question}={value}"));
             }
         }
-        SessionRow {
+        let mut row = SessionRow {
             participant: header.participant.clone(),
             flow: header.flow.id.clone(),
             variant: header.flow.variant.clone().unwrap_or_default(),
@@ -98,6 +100,18 @@ impl SessionRow {
                 .map(session::read_notes)
                 .unwrap_or_default(),
             session,
-        }
+            search: String::new(),
+        };
+        row.search = [
+            &row.participant,
+            &row.flow,
+            &row.variant,
+            &row.started_at,
+            &row.tasks,
+            &row.verdicts,
+        ]
+        .map(|field| field.to_lowercase())
+        .join("\n");
+        row
     }
 }

@@ -105,9 +105,7 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
             message: "the session was cut off before its header was complete".into(),
         });
     };
-    let header: Header = serde_saphyr::from_str(&complete[..events_at]).map_err(|e| ReadError {
-        message: format!("the session header is not valid: {e}"),
-    })?;
+    let header = read_header(&complete[..events_at])?;
     known_schema(&header.schema)?;
     let first_line = complete[..events_at].lines().count() + 2;
     let mut events = Vec::new();
@@ -140,6 +138,21 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
     })
 }
 
+/// The header, by the fast path where it has mvx's own shape, else by serde-saphyr.
+fn read_header(yaml: &str) -> Result<Header, ReadError> {
+    match super::fast_header::header(yaml) {
+        Some(header) => Ok(header),
+        None => slow_header(yaml),
+    }
+}
+
+/// The header as serde-saphyr reads it: the reference the fast path is tested against.
+pub(super) fn slow_header(yaml: &str) -> Result<Header, ReadError> {
+    serde_saphyr::from_str(yaml).map_err(|e| ReadError {
+        message: format!("the session header is not valid: {e}"),
+    })
+}
+
 /// `mvx-session/1` and its minor versions (`mvx-session/1.2`) are read; a later major
 /// version may mean anything, so it is refused rather than guessed at.
 fn known_schema(schema: &str) -> Result<(), ReadError> {
@@ -163,7 +176,10 @@ fn event(line: &str) -> Result<Event, String> {
     let Some(json) = line.strip_prefix("- ") else {
         return Err("an event line must start with `- `".into());
     };
-    let event: Event = serde_json::from_str(json).map_err(|e| format!("not a valid event: {e}"))?;
+    let event = match super::fast_event::event(json) {
+        Some(event) => event,
+        None => serde_json::from_str(json).map_err(|e| format!("not a valid event: {e}"))?,
+    };
     implausible(&event).map_or(Ok(event), Err)
 }
 

@@ -1,0 +1,286 @@
+//! `mvx report` at scale, the real binary in a child process: 10,000 short and 10,000
+//! long sessions against `benches/report.py` (Python + PyYAML's C loader) in the same
+//! run, then 100,000 (and, with `MVX_BENCH_MILLION=1`, 1,000,000) short sessions for time
+//! and peak memory (`/usr/bin/time -v`). Every set is generated into a temporary folder
+//! and deleted after it is measured. BENCHMARKS.md records the figures.
+
+#![allow(clippy::disallowed_methods)] // measures the real binary in real time
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use mvx::review::{Action, Review, data};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use mvx::session::{
+    AnswerValue, Event, EventKind, FlowRef, Header, SCHEMA, SessionOutcome, TaskOutcome,
+    TerminalInfo, Timing,
+};
+
+fn header(i: usize) -> Header {
+    let variant = if i.is_multiple_of(2) {
+        "one-menu"
+    } else {
+        "three-menus"
+    };
+    Header {
+        schema: SCHEMA.into(),
+        session: format!("20261126-140211-P{i:07}"),
+        flow: FlowRef {
+            id: "espresso".into(),
+            title: "Make a single espresso".into(),
+            variant: Some(variant.into()),
+            path: format!("flows/espresso-{variant}.yaml"),
+            sha256: format!("{:064x}", 0xabc0 + i % 2),
+            expected: Default::default(),
+            scales: Default::default(),
+        },
+        participant: format!("P{i:07}"),
+        researcher: Some("ana".into()),
+        started_at: format!("2026-11-26T14:{:02}:{:02}.123+01:00", i / 60 % 60, i % 60),
+        terminal: TerminalInfo {
+            cols: 120,
+            rows: 40,
+            term: Some("xterm-256color".into()),
+            program: None,
+            tmux: false,
+            ssh: false,
+        },
+        transport: None,
+        mvx: "0.1.0".into(),
+        simulated: false,
+        study: None,
+    }
+}
+
+/// A session of `steps` choices, two answers, and an outcome that depends on `i`.
+fn session_text(i: usize, steps: usize) -> String {
+    let mut out = serde_saphyr::to_string(&header(i)).expect("header") + "events:\n";
+    let mut at = 0u64;
+    let mut push = |at: u64, kind: EventKind| {
+        let line = serde_json::to_string(&Event { at_ms: at, kind }).expect("event");
+        let _ = writeln!(out, "- {line}");
+    };
+    push(
+        at,
+        EventKind::TaskStart {
+            task: "espresso".into(),
+        },
+    );
+    for step in 0..steps {
+        let hesitation = 400 + ((i * 7919 + step * 104_729) % 5_000) as u64;
+        push(
+            at,
+            EventKind::Show {
+                step: format!("step-{step}"),
+            },
+        );
+        at += hesitation + 300;
+        let timing = Timing {
+            hesitation_ms: hesitation,
+            decision_ms: hesitation + 300,
+        };
+        let choice = format!("Choice {}", (i + step) % 3);
+        let (step, to) = (format!("step-{step}"), format!("step-{}", step + 1));
+        push(
+            at,
+            EventKind::Choose {
+                step,
+                choice,
+                to,
+                timing,
+            },
+        );
+    }
+    if i.is_multiple_of(37) {
+        return out;
+    }
+    let outcome = if i.is_multiple_of(5) {
+        TaskOutcome::Abandoned
+    } else {
+        TaskOutcome::Success
+    };
+    push(
+        at,
+        EventKind::TaskEnd {
+            task: "espresso".into(),
+            outcome,
+            duration_ms: at,
+        },
+    );
+    let timing = Timing {
+        hesitation_ms: 800,
+        decision_ms: 1200,
+    };
+    let solved = if i.is_multiple_of(3) { "No" } else { "Yes" };
+    let value = AnswerValue::Text(solved.into());
+    push(
+        at,
+        EventKind::Answer {
+            question: "solved".into(),
+            value,
+            free_text: false,
+            timing,
+        },
+    );
+    let value = AnswerValue::Number((i % 7 + 1) as i64);
+    push(
+        at,
+        EventKind::Answer {
+            question: "seq".into(),
+            value,
+            free_text: false,
+            timing,
+        },
+    );
+    push(
+        at,
+        EventKind::SessionEnd {
+            outcome: SessionOutcome::Complete,
+        },
+    );
+    out
+}
+
+/// Writes `count` sessions of `steps` steps, 1,000 to a folder; returns the bytes written.
+fn generate(dir: &Path, count: usize, steps: usize) -> usize {
+    let mut bytes = 0;
+    for i in 0..count {
+        let folder = dir.join(format!("{:04}", i / 1000));
+        if i % 1000 == 0 {
+            std::fs::create_dir_all(&folder).expect("folder");
+        }
+        let text = session_text(i, steps);
+        bytes += text.len();
+        std::fs::write(folder.join(format!("{i:07}.yaml")), text).expect("session written");
+    }
+    bytes
+}
+
+/// Wall seconds and peak resident memory (MB) of `mvx report dir`, from `/usr/bin/time -v`.
+fn mvx_report(dir: &Path) -> (f64, f64) {
+    let start = Instant::now();
+    let out = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(env!("CARGO_BIN_EXE_mvx"))
+        .arg("report")
+        .arg(dir)
+        .args(["-o", "/dev/null"])
+        .output()
+        .expect("mvx report runs");
+    let took = start.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let kb: f64 = stderr
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("Maximum resident set size (kbytes): ")
+        })
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    (took, kb / 1024.0)
+}
+
+/// Seconds `benches/report.py` says it took.
+fn python_report(dir: &Path) -> Option<f64> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/report.py");
+    let out = Command::new("python3").arg(script).arg(dir).output().ok()?;
+    let text = String::from_utf8_lossy(&out.stdout);
+    println!("    python: {}", text.trim());
+    text.split(" sessions in ")
+        .nth(1)?
+        .split(' ')
+        .next()?
+        .parse()
+        .ok()
+}
+
+fn load() -> String {
+    std::fs::read_to_string("/proc/loadavg").unwrap_or_default()
+}
+
+fn against_python(name: &str, count: usize, steps: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = generate(dir.path(), count, steps);
+    println!(
+        "{name}: {count} sessions, {:.1} KB each; load {}",
+        bytes as f64 / count as f64 / 1024.0,
+        load().trim()
+    );
+    let _ = mvx_report(dir.path()); // warms the page cache for both
+    let (mvx, mb) = mvx_report(dir.path());
+    let python = python_report(dir.path());
+    let (mvx2, _) = mvx_report(dir.path());
+    let mvx = mvx.min(mvx2);
+    println!("    mvx report: {mvx:.3} s, peak {mb:.1} MB");
+    if let Some(python) = python {
+        println!("    ratio: {:.1}x", python / mvx);
+    }
+}
+
+fn at_scale(count: usize) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = generate(dir.path(), count, 5);
+    println!(
+        "{count} short sessions, {:.0} MB; load {}",
+        bytes as f64 / 1e6,
+        load().trim()
+    );
+    let (took, mb) = mvx_report(dir.path());
+    println!("    mvx report: {took:.2} s, peak {mb:.1} MB");
+    if count <= 100_000 {
+        review(dir.path());
+    }
+}
+
+/// `mvx review`'s work before its first frame, then each sort key and a filter typed.
+fn review(dir: &Path) {
+    let start = Instant::now();
+    let mut review = Review::new(data::load(&[dir.to_owned()]));
+    let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+    let mut draw = |review: &Review| {
+        terminal
+            .draw(|f| f.render_widget(review, f.area()))
+            .expect("draws");
+    };
+    draw(&review);
+    println!(
+        "    review first screen: {:.2} s",
+        start.elapsed().as_secs_f64()
+    );
+    for key in [Action::Sort, Action::Sort, Action::Reverse, Action::Sort] {
+        let start = Instant::now();
+        review.update(key);
+        draw(&review);
+        println!(
+            "    review {key:?} and redraw: {:.0} ms",
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    review.update(Action::StartFilter);
+    for c in ['p', '0', '0'] {
+        let start = Instant::now();
+        review.update(Action::Edit(mvx::keys::Key::Char(c)));
+        draw(&review);
+        println!(
+            "    review filter `{c}` and redraw: {:.0} ms",
+            start.elapsed().as_secs_f64() * 1e3
+        );
+    }
+}
+
+fn main() {
+    if std::env::args().any(|a| a == "--list") {
+        return;
+    }
+    against_python("short", 10_000, 5);
+    against_python("long", 10_000, 30);
+    at_scale(100_000);
+    if std::env::var_os("MVX_BENCH_MILLION").is_some() {
+        at_scale(1_000_000);
+    }
+}

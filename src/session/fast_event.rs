@@ -1,0 +1,231 @@
+//! The event line as mvx writes it, read in one pass without serde's buffered tagged-enum path.
+//!
+//! `Event` is an internally tagged enum flattened into a struct, so serde buffers every
+//! line into a tree of `Content` before it knows the variant. Here the line is read into
+//! one struct of every field (strings borrowed from the line where they have no escapes)
+//! and the variant built from `kind`. Anything unusual (a field of the wrong type, a
+//! duplicate, a missing field, a `set` or `consent`) returns `None`, and the
+//! general path reads the line instead: its result and its error messages stay the
+//! only ones a person ever sees.
+
+use std::borrow::Cow;
+
+use serde::Deserialize;
+
+use super::{AnswerValue, Event, EventKind, TaskOutcome, Timing};
+
+#[derive(Deserialize)]
+struct RawEvent<'a> {
+    at_ms: u64,
+    #[serde(borrow)]
+    kind: Cow<'a, str>,
+    #[serde(borrow)]
+    task: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    step: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    question: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    choice: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    to: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    name: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    text: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    reason: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    outcome: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    screen: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    key: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    after: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    flow_sha256: Option<Cow<'a, str>>,
+    hesitation_ms: Option<u64>,
+    decision_ms: Option<u64>,
+    duration_ms: Option<u64>,
+    paused_ms: Option<u64>,
+    early_ms: Option<u64>,
+    gap_ms: Option<u64>,
+    value: Option<Value>,
+    /// `null` is an error here as in `Event`, so not an `Option`.
+    #[serde(default)]
+    free_text: bool,
+}
+
+/// An answer's value, as `AnswerValue`'s untagged reading takes it: a whole number that
+/// fits an `i64`, or a string; anything else is an error.
+struct Value(AnswerValue);
+
+impl<'de> Deserialize<'de> for Value {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(ValueVisitor)
+    }
+}
+
+struct ValueVisitor;
+
+impl serde::de::Visitor<'_> for ValueVisitor {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a whole number or a string")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
+        Ok(Value(AnswerValue::Number(v)))
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
+        i64::try_from(v)
+            .map(|v| Value(AnswerValue::Number(v)))
+            .map_err(E::custom)
+    }
+
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(Value(AnswerValue::Text(v.to_owned())))
+    }
+}
+
+/// The event on `json`, when it is one of the common kinds in the shape mvx writes.
+pub(super) fn event(json: &str) -> Option<Event> {
+    let raw: RawEvent = serde_json::from_str(json).ok()?;
+    let kind = raw.kind(&raw.kind)?;
+    Some(Event {
+        at_ms: raw.at_ms,
+        kind,
+    })
+}
+
+/// A text field, owned. Where the variant needs it, `?` on an absent or `null` one sends
+/// the line to the general path; where it may be left out, `null` reads as absent, as
+/// serde reads it.
+fn need(field: &Option<Cow<'_, str>>) -> Option<String> {
+    field.as_deref().map(str::to_owned)
+}
+
+use need as maybe;
+
+impl RawEvent<'_> {
+    fn timing(&self) -> Option<Timing> {
+        Some(Timing {
+            hesitation_ms: self.hesitation_ms?,
+            decision_ms: self.decision_ms?,
+        })
+    }
+
+    fn kind(&self, kind: &str) -> Option<EventKind> {
+        Some(match kind {
+            "show" => EventKind::Show {
+                step: need(&self.step)?,
+            },
+            "choose" => EventKind::Choose {
+                step: need(&self.step)?,
+                choice: need(&self.choice)?,
+                to: need(&self.to)?,
+                timing: self.timing()?,
+            },
+            "continue" => EventKind::Continue {
+                step: need(&self.step)?,
+                to: need(&self.to)?,
+                timing: self.timing()?,
+            },
+            "input" => EventKind::Input {
+                step: need(&self.step)?,
+                name: need(&self.name)?,
+                text: need(&self.text)?,
+                // Absent in older files, where serde's default applies; `null` is an error
+                // there, so both take the general path.
+                to: need(&self.to)?,
+                timing: self.timing()?,
+            },
+            "back" => EventKind::Back {
+                step: need(&self.step)?,
+                to: need(&self.to)?,
+                timing: self.timing()?,
+            },
+            "task_start" => EventKind::TaskStart {
+                task: need(&self.task)?,
+            },
+            "task_end" => EventKind::TaskEnd {
+                task: need(&self.task)?,
+                outcome: task_outcome(self.outcome.as_deref()?)?,
+                duration_ms: self.duration_ms?,
+            },
+            "ask" => EventKind::Ask {
+                question: need(&self.question)?,
+            },
+            "session_end" => EventKind::SessionEnd {
+                outcome: match self.outcome.as_deref()? {
+                    "complete" => super::SessionOutcome::Complete,
+                    "aborted" => super::SessionOutcome::Aborted,
+                    _ => return None,
+                },
+            },
+            "answer" => EventKind::Answer {
+                question: need(&self.question)?,
+                value: self.value.as_ref()?.0.clone(),
+                free_text: self.free_text,
+                timing: self.timing()?,
+            },
+            _ => self.rarer(kind)?,
+        })
+    }
+
+    fn rarer(&self, kind: &str) -> Option<EventKind> {
+        Some(match kind {
+            "note" => EventKind::Note {
+                text: need(&self.text)?,
+            },
+            "pause" => EventKind::Pause {
+                reason: maybe(&self.reason),
+            },
+            "resume" => EventKind::Resume {
+                paused_ms: self.paused_ms?,
+            },
+            "give_up" => EventKind::GiveUp {
+                step: need(&self.step)?,
+            },
+            "timeout" => EventKind::Timeout {
+                step: need(&self.step)?,
+            },
+            "end" => EventKind::End {
+                step: need(&self.step)?,
+                outcome: need(&self.outcome)?,
+            },
+            "early_key" => EventKind::EarlyKey {
+                step: maybe(&self.step),
+                question: maybe(&self.question),
+                task: maybe(&self.task),
+                screen: maybe(&self.screen),
+                key: need(&self.key)?,
+                early_ms: self.early_ms?,
+            },
+            "abort" => EventKind::Abort {
+                reason: need(&self.reason)?,
+            },
+            "resumed" => EventKind::Resumed {
+                gap_ms: self.gap_ms?,
+                after: need(&self.after)?,
+                flow_sha256: maybe(&self.flow_sha256),
+            },
+            // `disconnect`, `set`, `consent` and anything unknown: the general path.
+            _ => return None,
+        })
+    }
+}
+
+fn task_outcome(word: &str) -> Option<TaskOutcome> {
+    Some(match word {
+        "success" => TaskOutcome::Success,
+        "failure" => TaskOutcome::Failure,
+        "abandoned" => TaskOutcome::Abandoned,
+        "timeout" => TaskOutcome::Timeout,
+        "aborted" => TaskOutcome::Aborted,
+        _ => return None,
+    })
+}
