@@ -108,7 +108,7 @@ impl<W: Write> Table<W> {
         match self {
             Table::Csv(csv) => csv.write(row),
             Table::Jsonl(out) => {
-                serde_json::to_writer(&mut *out, row).map_err(io::Error::other)?;
+                serde_json::to_writer(&mut *out, row).map_err(io::Error::from)?;
                 out.write_all(b"\n")
             }
         }

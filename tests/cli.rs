@@ -443,3 +443,35 @@ fn a_bad_event_line_is_named_and_the_session_still_reported() {
         "the session is reported: {stdout}"
     );
 }
+
+#[test]
+fn json_into_a_pipe_closed_early_is_success() {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    // Enough output to outgrow the pipe's buffer, so the write meets the closed end.
+    let files = vec!["flows/shop-order-status.yaml"; 800];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mvx"))
+        .args(["check", "--format", "json"])
+        .args(&files)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("mvx starts");
+    let mut first = [0u8; 16];
+    let mut stdout = child.stdout.take().expect("piped stdout");
+    stdout.read_exact(&mut first).expect("some output");
+    drop(stdout);
+    let output = child.wait_with_output().expect("mvx ends");
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(
+        output.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -53,7 +53,7 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     match args.format {
         CheckFormat::Text => print_text(&summary, out, err)?,
         CheckFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &summary).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut *out, &summary).map_err(io::Error::from)?;
             writeln!(out)?;
         }
     }

@@ -37,7 +37,7 @@ pub(super) fn run(
     }
     match args.format {
         StatusFormat::Json => {
-            serde_json::to_writer_pretty(&mut *out, &status).map_err(io::Error::other)?;
+            serde_json::to_writer_pretty(&mut *out, &status).map_err(io::Error::from)?;
             writeln!(out)?;
         }
         StatusFormat::Text => text(&status, out)?,
