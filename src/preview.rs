@@ -351,7 +351,11 @@ impl Widget for &Preview<'_> {
 
 /// The keys, for `mvx preview --help`.
 pub fn help() -> String {
-    PREVIEWING.help_with("While typing a step id after Ctrl-J:", &JUMPING)
+    let heading = format!(
+        "While typing a step id after {}:",
+        PREVIEWING.key_of(Action::StartJump)
+    );
+    PREVIEWING.help_with(&heading, &JUMPING)
 }
 
 #[cfg(test)]
