@@ -134,12 +134,8 @@ fn content(options: &ServeOptions) -> Result<Content, NotServed> {
         return Ok(Content::Flow { flow, path, sha256 });
     }
     let opened = crate::study::open(path).map_err(usage)?;
-    if opened.playable().is_none() {
-        return Err(NotServed::Flow(format!(
-            "{}fix these first; `mvx check {}` lists them too",
-            opened.rendered_errors().join("\n"),
-            crate::text::printable(&opened.path)
-        )));
+    if let Some(refusal) = opened.refusal() {
+        return Err(NotServed::Flow(refusal));
     }
     Ok(Content::Study(study::ServedStudy {
         opened,

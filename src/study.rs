@@ -72,6 +72,18 @@ impl OpenedStudy {
         }
     }
 
+    /// When the study is not playable: every error rendered, and how to list them
+    /// again, ready to print (as `flow::Opened::playable` says it of a flow).
+    pub fn refusal(&self) -> Option<String> {
+        self.playable().is_none().then(|| {
+            format!(
+                "{}fix these first; `mvx check {}` lists them too",
+                self.rendered_errors().join("\n"),
+                crate::text::printable(&self.path)
+            )
+        })
+    }
+
     pub fn variant(&self, name: &str) -> Option<&Variant> {
         self.variants.iter().find(|v| v.name == name)
     }

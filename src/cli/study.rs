@@ -22,12 +22,7 @@ pub(super) fn run(
         }
     };
     let Some((study, variants)) = opened.playable() else {
-        writeln!(err, "{}", opened.rendered_errors().join("\n"))?;
-        writeln!(
-            err,
-            "fix these first; `mvx check {}` lists them too",
-            printable(&opened.path)
-        )?;
+        writeln!(err, "{}", opened.refusal().unwrap_or_default())?;
         return Ok(EXIT_FINDINGS);
     };
     let progress = Progress::read(&study.id, &args.sessions);

@@ -102,14 +102,10 @@ pub fn run(options: &StudyOptions) -> Result<StudyPlayed, NotStarted> {
 
 fn open_playable(options: &StudyOptions) -> Result<OpenedStudy, NotStarted> {
     let opened = study::open(&options.study).map_err(|e| NotStarted::Usage(e.to_string()))?;
-    if opened.playable().is_some() {
-        return Ok(opened);
+    match opened.refusal() {
+        Some(refusal) => Err(NotStarted::Flow(refusal)),
+        None => Ok(opened),
     }
-    Err(NotStarted::Flow(format!(
-        "{}fix these first; `mvx check {}` lists them too",
-        opened.rendered_errors().join("\n"),
-        crate::text::printable(&opened.path)
-    )))
 }
 
 /// Shows the consent text; `Err` holds the signal that ended the screen.
