@@ -22,6 +22,15 @@ pub struct LoadError {
 
 /// Loads a flow from its YAML source text.
 pub fn load(source: &str) -> Result<Flow, LoadError> {
+    run(source, |loader, root| loader.flow(root))
+}
+
+/// Parses `source` and builds a `T` from its root with `build`, collecting every error
+/// with its position, sorted: the one way a flow or a study is loaded.
+fn run<T>(
+    source: &str,
+    build: impl for<'s> FnOnce(&mut Loader<'s>, &yaml::Node) -> Option<T>,
+) -> Result<T, LoadError> {
     let root = yaml::parse(source).map_err(|d| LoadError {
         diagnostics: vec![d],
     })?;
@@ -29,9 +38,8 @@ pub fn load(source: &str) -> Result<Flow, LoadError> {
         lines: source.lines().collect(),
         errors: Vec::new(),
     };
-    let flow = loader.flow(&root);
-    match flow {
-        Some(flow) if loader.errors.is_empty() => Ok(flow),
+    match build(&mut loader, &root) {
+        Some(built) if loader.errors.is_empty() => Ok(built),
         _ => {
             let mut diagnostics = loader.errors;
             diagnostics.sort_by_key(|d| (d.at.line, d.at.col));

@@ -30,31 +30,14 @@ pub fn is_study(source: &str) -> bool {
     matches!(&root.value, Value::Map(entries) if entries.iter().any(|(k, _)| k.text == "study"))
 }
 
-/// Loads a study from its YAML source text.
+/// Loads a study from its YAML source text; help points at the studies guide.
 pub fn load_study(source: &str) -> Result<Study, LoadError> {
-    let root = yaml::parse(source).map_err(|d| LoadError {
-        diagnostics: vec![d],
-    })?;
-    let mut loader = Loader {
-        lines: source.lines().collect(),
-        errors: Vec::new(),
-    };
-    let study = loader.study(&root);
-    match study {
-        Some(study) if loader.errors.is_empty() => Ok(study),
-        _ => {
-            let mut diagnostics: Vec<Diagnostic> = loader
-                .errors
-                .into_iter()
-                .map(|mut d| {
-                    d.help = d.help.map(|h| h.replace("docs/flow-format.md", DOC));
-                    d
-                })
-                .collect();
-            diagnostics.sort_by_key(|d| (d.at.line, d.at.col));
-            Err(LoadError { diagnostics })
+    super::run(source, |loader, root| loader.study(root)).map_err(|mut e| {
+        for d in &mut e.diagnostics {
+            d.help = d.help.take().map(|h| h.replace("docs/flow-format.md", DOC));
         }
-    }
+        e
+    })
 }
 
 impl Loader<'_> {
