@@ -277,6 +277,16 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    // `MVX_BENCH_SETS=DIR` only writes the sets (DIR/short, DIR/long, DIR/100k) and keeps
+    // them, for profiling `mvx report` by hand.
+    if let Some(dir) = std::env::var_os("MVX_BENCH_SETS") {
+        let dir = Path::new(&dir);
+        for (name, count, steps) in [("short", 10_000, 5), ("long", 10_000, 30), ("100k", 100_000, 5)] {
+            let bytes = generate(&dir.join(name), count, steps);
+            println!("{name}: {count} sessions, {:.0} MB", bytes as f64 / 1e6);
+        }
+        return;
+    }
     against_python("short", 10_000, 5);
     against_python("long", 10_000, 30);
     at_scale(100_000);
