@@ -17,3 +17,14 @@ pub fn sessions(files: usize, verb: &str) -> ProgressBar {
     }
     bar
 }
+
+/// A count of sessions read so far, for runs whose length is not known in advance (the
+/// files are found while they are read); drawn only when stderr is a terminal.
+pub fn counting(verb: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    let template = format!("{verb} {{pos}} sessions, {{elapsed}}");
+    if let Ok(style) = ProgressStyle::with_template(&template) {
+        bar.set_style(style);
+    }
+    bar
+}

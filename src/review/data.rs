@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use crate::report::{Report, ReportBuilder};
+use crate::report::{Report, ReportBuilder, read_sessions};
 use crate::session::{self, AnswerValue, EventKind, ObserverNote, Session, SessionEnding};
 
 /// One recorded session as the sessions view lists it.
@@ -33,22 +33,12 @@ pub struct Loaded {
 
 /// Reads every session under `paths`, in file order.
 pub fn load(paths: &[PathBuf]) -> Loaded {
-    let (files, problems) = session::discover(paths);
     let mut builder = ReportBuilder::new(None);
     // A review shows the sessions it is given, simulated ones too (so a team can try it
     // before fieldwork); keep simulated sessions in their own folder.
     builder.include_simulated = true;
-    for problem in problems {
-        builder.skip(problem);
-    }
-    let mut rows = Vec::with_capacity(files.len());
-    session::for_each(&files, |_, read| match read {
-        Ok(recorded) => {
-            builder.add(&recorded);
-            rows.push(SessionRow::new(recorded));
-        }
-        Err(e) => builder.skip(e.to_string()),
-    });
+    let mut rows = Vec::new();
+    read_sessions(&mut builder, paths, SessionRow::new, |row| rows.extend(row));
     Loaded {
         rows,
         report: builder.finish(),
@@ -56,7 +46,7 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
 }
 
 impl SessionRow {
-    pub fn new(session: Session) -> Self {
+    pub fn new(session: Session, observer_notes: Vec<ObserverNote>) -> Self {
         let header = &session.header;
         // The end step's own word (`partial`) where it names one; `cut off` for an
         // attempt the recording stopped in.
@@ -94,11 +84,7 @@ impl SessionRow {
             outcome: session.ending(),
             tasks: tasks.join(", "),
             verdicts: verdicts.join(" "),
-            observer_notes: session
-                .path
-                .as_deref()
-                .map(session::read_notes)
-                .unwrap_or_default(),
+            observer_notes,
             session,
             search: String::new(),
         };
