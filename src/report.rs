@@ -18,7 +18,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use builder::{Prepared, ReportBuilder, Rules, read_sessions};
+pub use builder::{Key, ReportBuilder, Rules, Tallies, read_sessions};
 pub use comparison::Comparison;
 pub use figures::{FlowVersion, Friction, StepFigures, TaskFigures};
 pub use summary::{Summary, SummaryItem};

@@ -23,7 +23,7 @@ pub use header::{FlowRef, Header, RoundTrips, SCHEMA, TerminalInfo, TransportInf
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
 pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, parse, read};
 pub use resumed::{AFTER_ABORT, before_abort};
-pub use stream::{for_each, map_each};
+pub use stream::{Batch, for_each, in_two_stages, map_each};
 pub use study::{ConsentAnswer, StudyRef};
 pub use writer::{SessionWriter, Sink, file_name, is_full};
 

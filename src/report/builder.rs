@@ -13,7 +13,7 @@ use std::path::PathBuf;
 
 use super::tally::Tally;
 use super::{Counting, FileProblem, GroupKey};
-use crate::session::{self, Found, ObserverNote, ReadError, Session};
+use crate::session::{self, Found, ObserverNote, Session};
 
 /// What decides who and what counts; shared by every worker.
 #[derive(Debug, Clone, Default)]
@@ -23,16 +23,17 @@ pub struct Rules {
     pub include_simulated: bool,
 }
 
-/// One session made ready to fold: left out, and why, or its tally and who it is.
-pub enum Prepared {
+/// Who a session is and whether it can count at all, summed up on a worker for the
+/// fold to decide on.
+pub enum Key {
     /// A declined consent, or a flow not asked for: nothing to count.
     Nothing,
     /// Made up by `mvx simulate`, left out.
     Simulated,
-    Session(Box<Ready>),
+    Session(Box<Who>),
 }
 
-pub struct Ready {
+pub struct Who {
     who: u128,
     flow: String,
     participant: String,
@@ -41,19 +42,18 @@ pub struct Ready {
     /// Start time, then place among the sessions read: the order they were played in.
     order: (i64, u64),
     problems: Vec<FileProblem>,
-    tally: Tally,
 }
 
 impl Rules {
-    /// The session's tally and who it is; `place` is its place among the sessions read
-    /// (a file's place in the walk), which breaks ties between equal start times.
-    pub fn prepare(&self, session: &Session, notes: &[ObserverNote], place: u64) -> Prepared {
+    /// Who the session is; `place` is its place among the sessions read (a file's place
+    /// in the walk), which breaks ties between equal start times.
+    pub fn key(&self, session: &Session, place: u64) -> Key {
         let flow = &session.header.flow;
         if session.declined() || self.only_flow.as_ref().is_some_and(|only| *only != flow.id) {
-            return Prepared::Nothing;
+            return Key::Nothing;
         }
         if session.header.simulated && !self.include_simulated {
-            return Prepared::Simulated;
+            return Key::Simulated;
         }
         let file = session.path.as_ref().map_or_else(
             || session.header.session.clone(),
@@ -68,21 +68,32 @@ impl Rules {
                 why: p.why.clone(),
             })
             .collect();
-        let mut tally = Tally::new(self.counting.count_technical);
-        tally.add(session);
-        tally.add_observer_notes(&session.header.participant, notes);
         let participant = session.header.participant.clone();
-        Prepared::Session(Box::new(Ready {
+        Key::Session(Box::new(Who {
             who: who(&flow.id, &participant),
             flow: flow.id.clone(),
             participant,
-            group: (flow.id.clone(), flow.variant.clone(), flow.sha256.clone()),
+            group: group_of(session),
             title: flow.title.clone(),
             order: (started_ms(session), place),
             problems,
-            tally,
         }))
     }
+
+    /// Adds a session and its observer notes to a tally.
+    fn tally(&self, into: &mut Tally, session: &Session, notes: &[ObserverNote]) {
+        into.add(session);
+        into.add_observer_notes(&session.header.participant, notes);
+    }
+
+    fn new_tally(&self) -> Tally {
+        Tally::new(self.counting.count_technical)
+    }
+}
+
+fn group_of(session: &Session) -> GroupKey {
+    let flow = &session.header.flow;
+    (flow.id.clone(), flow.variant.clone(), flow.sha256.clone())
 }
 
 /// A participant of a flow, as a 128-bit digest: two independent SipHash digests, so
@@ -133,6 +144,16 @@ pub struct ReportBuilder {
     added: u64,
 }
 
+/// Whether a session counts, as decided when it is met.
+enum Decision {
+    Counts(u32),
+    /// Left out: a repeat, or counted only once the files are read again.
+    LeftOut,
+    /// The participant's first so far, its tally to be kept aside in this slot until
+    /// the end (sessions added from memory).
+    Keep(usize),
+}
+
 impl ReportBuilder {
     pub fn new(only_flow: Option<String>) -> Self {
         Self::counting(only_flow, Counting::default())
@@ -153,7 +174,7 @@ impl ReportBuilder {
         &self.rules.counting
     }
 
-    /// The rules workers prepare sessions by.
+    /// The rules workers sum sessions up by.
     pub fn rules(&self) -> Rules {
         Rules {
             include_simulated: self.include_simulated,
@@ -172,39 +193,112 @@ impl ReportBuilder {
             .unwrap_or_default();
         let place = self.added;
         self.added += 1;
-        let prepared = self.rules().prepare(session, &notes, place);
-        self.fold(prepared, false);
+        let rules = self.rules();
+        match self.decide(rules.key(session, place), false) {
+            Decision::Counts(group) => {
+                rules.tally(&mut self.groups[group as usize].2, session, &notes);
+            }
+            Decision::LeftOut => {}
+            Decision::Keep(at) => {
+                let mut kept = rules.new_tally();
+                rules.tally(&mut kept, session, &notes);
+                self.kept[at] = Some(kept);
+            }
+        }
     }
 
-    /// Folds in a session read from a file, in file order. A first session is counted at
-    /// once; should an earlier session of the same participant turn up later,
-    /// `needs_recount` says so and the files must be folded again with `recount`.
-    pub fn add_read(&mut self, prepared: Prepared) {
-        self.fold(prepared, true);
+    /// Decides whether a session read from a file counts, in file order: a first session
+    /// counts at once; should an earlier session of the same participant turn up later,
+    /// the files are read again (`needs_recount`, `start_recount`, `recounts`).
+    pub fn counts(&mut self, key: Key) -> bool {
+        matches!(self.decide(key, true), Decision::Counts(_))
+    }
+
+    fn decide(&mut self, key: Key, streamed: bool) -> Decision {
+        let who = match key {
+            Key::Nothing => return Decision::LeftOut,
+            Key::Simulated => {
+                self.simulated_left_out += 1;
+                return Decision::LeftOut;
+            }
+            Key::Session(who) => *who,
+        };
+        let all_attempts = self.rules.counting.all_attempts;
+        self.data_problems.extend(who.problems);
+        let group = self.place(who.group, who.title);
+        let seen = match self.seen.entry(who.who) {
+            Entry::Vacant(entry) => {
+                let keep = !streamed && !all_attempts;
+                let kept = keep.then(|| {
+                    self.kept.push(None);
+                    self.kept.len() - 1
+                });
+                entry.insert(Seen {
+                    first: who.order,
+                    group,
+                    sessions: 1,
+                    kept,
+                });
+                return match kept {
+                    Some(at) => Decision::Keep(at),
+                    // Once a recount is due, first sessions count when read again.
+                    None if self.recount && !all_attempts => Decision::LeftOut,
+                    None => Decision::Counts(group),
+                };
+            }
+            Entry::Occupied(entry) => entry.into_mut(),
+        };
+        seen.sessions += 1;
+        let sessions = seen.sessions as usize;
+        self.repeated.insert((who.flow, who.participant), sessions);
+        if all_attempts {
+            return Decision::Counts(group);
+        }
+        if seen.first <= who.order {
+            self.groups[group as usize].2.repeats_left_out += 1;
+            return Decision::LeftOut;
+        }
+        // The session counted so far was not the first after all.
+        self.groups[seen.group as usize].2.repeats_left_out += 1;
+        (seen.first, seen.group) = (who.order, group);
+        match seen.kept {
+            Some(at) => Decision::Keep(at),
+            None => {
+                self.recount = true;
+                Decision::LeftOut
+            }
+        }
     }
 
     pub fn needs_recount(&self) -> bool {
         self.recount
     }
 
-    /// Empties every tally (keeping who was left out as a repeat) before `recount`.
+    /// Empties every tally (keeping who was left out as a repeat) before the files are
+    /// read again.
     pub fn start_recount(&mut self) {
-        let count_technical = self.rules.counting.count_technical;
         for (_, _, tally) in &mut self.groups {
             let repeats_left_out = tally.repeats_left_out;
-            *tally = Tally::new(count_technical);
+            *tally = self.rules.new_tally();
             tally.repeats_left_out = repeats_left_out;
         }
     }
 
-    /// Folds a session read again: counted if it is its participant's first.
-    pub fn recount(&mut self, prepared: Prepared) {
-        let Prepared::Session(ready) = prepared else {
-            return;
+    /// Whether a session read again counts: it does if it is its participant's first.
+    pub fn recounts(&self, key: &Key) -> bool {
+        let Key::Session(who) = key else {
+            return false;
         };
-        let first = self.seen.get(&ready.who).filter(|s| s.first == ready.order);
-        if let Some(group) = first.map(|s| s.group as usize) {
-            self.groups[group].2.merge(ready.tally);
+        self.seen
+            .get(&who.who)
+            .is_some_and(|s| s.first == who.order)
+    }
+
+    /// Folds in the tallies of sessions that count, by flow version.
+    pub fn merge(&mut self, tallies: Tallies) {
+        for (group, title, tally) in tallies.0 {
+            let at = self.place(group, title);
+            self.groups[at as usize].2.merge(tally);
         }
     }
 
@@ -212,69 +306,12 @@ impl ReportBuilder {
         self.skipped.push(why);
     }
 
-    fn fold(&mut self, prepared: Prepared, streamed: bool) {
-        let ready = match prepared {
-            Prepared::Nothing => return,
-            Prepared::Simulated => return self.simulated_left_out += 1,
-            Prepared::Session(ready) => *ready,
-        };
-        let Ready {
-            who,
-            flow,
-            participant,
-            group,
-            title,
-            order,
-            problems,
-            tally,
-        } = ready;
-        self.data_problems.extend(problems);
-        let group = self.place(group, title);
-        let seen = match self.seen.entry(who) {
-            Entry::Vacant(entry) => {
-                let kept = if streamed || self.rules.counting.all_attempts {
-                    if !self.recount || self.rules.counting.all_attempts {
-                        self.groups[group as usize].2.merge(tally);
-                    }
-                    None
-                } else {
-                    self.kept.push(Some(tally));
-                    Some(self.kept.len() - 1)
-                };
-                entry.insert(Seen {
-                    first: order,
-                    group,
-                    sessions: 1,
-                    kept,
-                });
-                return;
-            }
-            Entry::Occupied(entry) => entry.into_mut(),
-        };
-        seen.sessions += 1;
-        self.repeated
-            .insert((flow.clone(), participant.clone()), seen.sessions as usize);
-        if self.rules.counting.all_attempts {
-            return self.groups[group as usize].2.merge(tally);
-        }
-        if seen.first <= order {
-            return self.groups[group as usize].2.repeats_left_out += 1;
-        }
-        // The session counted so far was not the first after all.
-        self.groups[seen.group as usize].2.repeats_left_out += 1;
-        (seen.first, seen.group) = (order, group);
-        match seen.kept {
-            Some(at) => self.kept[at] = Some(tally),
-            None => self.recount = true,
-        }
-    }
-
     fn place(&mut self, key: GroupKey, title: String) -> u32 {
         if let Some(at) = self.places.get(&key) {
             return *at;
         }
         let at = self.groups.len() as u32;
-        let tally = Tally::new(self.rules.counting.count_technical);
+        let tally = self.rules.new_tally();
         self.places.insert(key.clone(), at);
         self.groups.push((key, title, tally));
         at
@@ -297,10 +334,35 @@ impl ReportBuilder {
     }
 }
 
+/// The tallies of a batch's counting sessions, by flow version (a batch mostly holds
+/// one or two).
+#[derive(Default)]
+pub struct Tallies(Vec<(GroupKey, String, Tally)>);
+
+impl Tallies {
+    fn add(&mut self, rules: &Rules, session: &Session, notes: &[ObserverNote]) {
+        let group = group_of(session);
+        let at = match self.0.iter().position(|(g, _, _)| *g == group) {
+            Some(at) => at,
+            None => {
+                let title = session.header.flow.title.clone();
+                self.0.push((group, title, rules.new_tally()));
+                self.0.len() - 1
+            }
+        };
+        rules.tally(&mut self.0[at].2, session, notes);
+    }
+}
+
+/// A batch as a worker keeps it while the fold decides: each session read and its
+/// notes, or nothing for a file that could not be read.
+type Kept = Vec<Option<(Session, Vec<ObserverNote>)>>;
+
 /// Reads every session under `roots` into `builder` on every core. `also` gets each
 /// session read and its observer notes, on the worker that read it, and `visit` gets
-/// what it gave here, in file order (`None` for a file that could not be read). If a participant's earlier session
-/// turned up after a later one was counted, the files are read a second time.
+/// what it gave here, in file order (`None` for a file that could not be read). If a
+/// participant's earlier session turned up after a later one was counted, the files
+/// are read a second time.
 pub fn read_sessions<X: Send>(
     builder: &mut ReportBuilder,
     roots: &[PathBuf],
@@ -309,42 +371,92 @@ pub fn read_sessions<X: Send>(
 ) {
     let rules = builder.rules();
     let mut walk = session::Walk::new(roots);
-    session::map_each(
+    let sum_up = |batch: session::Batch| sum_up(&rules, batch);
+    let builder_cell = std::cell::RefCell::new(&mut *builder);
+    session::in_two_stages(
         &mut walk,
-        |found, read| match read {
-            Ok(session) => {
-                let notes = notes(&found);
-                let prepared = rules.prepare(&session, &notes, found.index);
-                Ok((prepared, also(session, notes)))
-            }
-            Err(e) => Err(e),
+        sum_up,
+        |keys: Vec<Result<Key, String>>| {
+            let mut builder = builder_cell.borrow_mut();
+            keys.into_iter()
+                .map(|key| match key {
+                    Ok(key) => builder.counts(key),
+                    Err(why) => {
+                        builder.skip(why);
+                        false
+                    }
+                })
+                .collect::<Vec<bool>>()
         },
-        |made: Result<(Prepared, X), ReadError>| match made {
-            Ok((prepared, x)) => {
-                builder.add_read(prepared);
-                visit(Some(x));
-            }
-            Err(e) => {
-                builder.skip(e.to_string());
-                visit(None);
-            }
+        |kept: Kept, counts: Vec<bool>| {
+            let mut tallies = Tallies::default();
+            let done: Vec<Option<X>> = kept
+                .into_iter()
+                .zip(counts)
+                .map(|(kept, counts)| {
+                    let (session, notes) = kept?;
+                    if counts {
+                        tallies.add(&rules, &session, &notes);
+                    }
+                    Some(also(session, notes))
+                })
+                .collect();
+            (tallies, done)
+        },
+        |(tallies, done)| {
+            builder_cell.borrow_mut().merge(tallies);
+            done.into_iter().for_each(&mut visit);
         },
     );
+    let builder = builder_cell.into_inner();
     for problem in walk.problems {
         builder.skip(problem);
     }
     if builder.needs_recount() {
         builder.start_recount();
-        session::map_each(
-            session::Walk::new(roots),
-            |found, read| read.map(|s| rules.prepare(&s, &notes(&found), found.index)),
-            |made| {
-                if let Ok(prepared) = made {
-                    builder.recount(prepared);
-                }
-            },
-        );
+        recount(builder, &rules, roots);
     }
+}
+
+/// The files read a second time, each participant's first session counted.
+fn recount(builder: &mut ReportBuilder, rules: &Rules, roots: &[PathBuf]) {
+    let builder = std::cell::RefCell::new(builder);
+    session::in_two_stages(
+        session::Walk::new(roots),
+        |batch| sum_up(rules, batch),
+        |keys: Vec<Result<Key, String>>| {
+            let builder = builder.borrow();
+            let counts = |key: Result<Key, String>| key.is_ok_and(|k| builder.recounts(&k));
+            keys.into_iter().map(counts).collect::<Vec<bool>>()
+        },
+        |kept: Kept, counts: Vec<bool>| {
+            let mut tallies = Tallies::default();
+            for (session, notes) in kept
+                .into_iter()
+                .zip(counts)
+                .filter_map(|(k, c)| k.filter(|_| c))
+            {
+                tallies.add(rules, &session, &notes);
+            }
+            tallies
+        },
+        |tallies| builder.borrow_mut().merge(tallies),
+    );
+}
+
+/// Each file of a batch summed up for the fold (who it is, or why it could not be
+/// read), and the sessions kept for the worker's second stage.
+fn sum_up(rules: &Rules, batch: session::Batch) -> (Vec<Result<Key, String>>, Kept) {
+    batch
+        .into_iter()
+        .map(|(found, read)| match read {
+            Ok(session) => {
+                let key = rules.key(&session, found.index);
+                (Ok(key), Some((session, notes(&found))))
+            }
+            Err(e) => (Err(e.to_string()), None),
+        })
+        .unzip()
 }
 
 /// The observer notes beside a file, read only if the walk saw a notes file there.
