@@ -281,7 +281,11 @@ fn main() {
     // them, for profiling `mvx report` by hand.
     if let Some(dir) = std::env::var_os("MVX_BENCH_SETS") {
         let dir = Path::new(&dir);
-        for (name, count, steps) in [("short", 10_000, 5), ("long", 10_000, 30), ("100k", 100_000, 5)] {
+        for (name, count, steps) in [
+            ("short", 10_000, 5),
+            ("long", 10_000, 30),
+            ("100k", 100_000, 5),
+        ] {
             let bytes = generate(&dir.join(name), count, steps);
             println!("{name}: {count} sessions, {:.0} MB", bytes as f64 / 1e6);
         }
