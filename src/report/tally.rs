@@ -10,6 +10,7 @@ use crate::session::{
     AnswerValue, Attempt, EventKind, ObserverNote, Session, SessionEnding, SessionOutcome,
     TaskEnding, TaskOutcome,
 };
+use crate::stats::Sample;
 
 /// What one flow version (flow, variant, sha256) has accumulated so far.
 #[derive(Debug, Default)]
@@ -29,9 +30,9 @@ pub struct Tally {
     pub questions: Vec<String>,
     pub answers: BTreeMap<String, AnswerTally>,
     /// SUS scores of sessions that answered all ten `sus1`..`sus10` questions.
-    pub sus_scores: Vec<f64>,
+    pub sus_scores: Sample,
     /// UMUX-Lite scores of sessions that answered `umux1` and `umux2`.
-    pub umux_scores: Vec<f64>,
+    pub umux_scores: Sample,
     /// Each scale question's ends, as the sessions recorded them.
     pub scales: BTreeMap<String, [i64; 2]>,
     /// Researchers' and observers' notes, in the order sessions were added.
@@ -74,7 +75,7 @@ pub struct TaskTally {
     pub technical: usize,
     pub outcomes: BTreeMap<TaskEnding, usize>,
     /// Durations of successful attempts, in milliseconds.
-    pub success_ms: Vec<f64>,
+    pub success_ms: Sample,
     /// Counted successful attempts without a single backtrack.
     pub direct: usize,
     /// Counted attempts without a backtrack, whatever their outcome (Treejack's directness).
@@ -83,7 +84,7 @@ pub struct TaskTally {
     pub first_right: usize,
     pub first_judged: usize,
     /// Lostness of counted successful attempts with known expected paths.
-    pub lostness: Vec<f64>,
+    pub lostness: Sample,
     /// Paths of attempts, the steps in the order shown, with how they ended.
     pub paths: BTreeMap<(Vec<String>, TaskEnding), usize>,
     /// Attempts that showed each step at least once.
@@ -93,8 +94,8 @@ pub struct TaskTally {
 #[derive(Debug, Default)]
 pub struct StepTally {
     pub visits: usize,
-    pub hesitation_ms: Vec<f64>,
-    pub decision_ms: Vec<f64>,
+    pub hesitation_ms: Sample,
+    pub decision_ms: Sample,
     pub choices: BTreeMap<String, usize>,
     pub backtracks: usize,
     /// Attempts that ended here without success (gave up, timed out, aborted, cut off).
@@ -106,7 +107,7 @@ pub struct AnswerTally {
     pub options: BTreeMap<String, usize>,
     /// The order options were first answered in.
     pub option_order: Vec<String>,
-    pub numbers: Vec<f64>,
+    pub numbers: Sample,
     pub texts: Vec<(String, String)>,
 }
 

@@ -38,8 +38,8 @@ impl Tally {
         for (id, answers) in other.answers {
             self.answers.entry(id).or_default().merge(answers);
         }
-        self.sus_scores.extend(other.sus_scores);
-        self.umux_scores.extend(other.umux_scores);
+        self.sus_scores.merge(other.sus_scores);
+        self.umux_scores.merge(other.umux_scores);
         self.scales.extend(other.scales);
         self.notes.extend(other.notes);
     }
@@ -50,12 +50,12 @@ impl TaskTally {
         self.attempts += other.attempts;
         self.technical += other.technical;
         add_counts(&mut self.outcomes, other.outcomes);
-        self.success_ms.extend(other.success_ms);
+        self.success_ms.merge(other.success_ms);
         self.direct += other.direct;
         self.no_backtrack += other.no_backtrack;
         self.first_right += other.first_right;
         self.first_judged += other.first_judged;
-        self.lostness.extend(other.lostness);
+        self.lostness.merge(other.lostness);
         add_counts(&mut self.paths, other.paths);
         add_counts(&mut self.reached, other.reached);
     }
@@ -64,8 +64,8 @@ impl TaskTally {
 impl StepTally {
     fn merge(&mut self, other: StepTally) {
         self.visits += other.visits;
-        self.hesitation_ms.extend(other.hesitation_ms);
-        self.decision_ms.extend(other.decision_ms);
+        self.hesitation_ms.merge(other.hesitation_ms);
+        self.decision_ms.merge(other.decision_ms);
         add_counts(&mut self.choices, other.choices);
         self.backtracks += other.backtracks;
         self.drop_offs += other.drop_offs;
@@ -76,7 +76,7 @@ impl AnswerTally {
     fn merge(&mut self, other: AnswerTally) {
         add_order(&mut self.option_order, other.option_order);
         add_counts(&mut self.options, other.options);
-        self.numbers.extend(other.numbers);
+        self.numbers.merge(other.numbers);
         self.texts.extend(other.texts);
     }
 }
