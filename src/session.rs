@@ -8,6 +8,7 @@ mod attempt;
 mod discover;
 mod fast_event;
 mod fast_header;
+mod fast_scan;
 mod header;
 pub mod ids;
 mod notes;

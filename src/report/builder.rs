@@ -80,9 +80,9 @@ impl Rules {
         }))
     }
 
-    /// Adds a session and its observer notes to a tally.
-    fn tally(&self, into: &mut Tally, session: &Session, notes: &[ObserverNote]) {
-        into.add(session);
+    /// Adds a session, read `place`th, and its observer notes to a tally.
+    fn tally(&self, into: &mut Tally, session: &Session, notes: &[ObserverNote], place: u64) {
+        into.add(session, (started_ms(session), place));
         into.add_observer_notes(&session.header.participant, notes);
     }
 
@@ -196,12 +196,12 @@ impl ReportBuilder {
         let rules = self.rules();
         match self.decide(rules.key(session, place), false) {
             Decision::Counts(group) => {
-                rules.tally(&mut self.groups[group as usize].2, session, &notes);
+                rules.tally(&mut self.groups[group as usize].2, session, &notes, place);
             }
             Decision::LeftOut => {}
             Decision::Keep(at) => {
                 let mut kept = rules.new_tally();
-                rules.tally(&mut kept, session, &notes);
+                rules.tally(&mut kept, session, &notes, place);
                 self.kept[at] = Some(kept);
             }
         }
@@ -340,7 +340,7 @@ impl ReportBuilder {
 pub struct Tallies(Vec<(GroupKey, String, Tally)>);
 
 impl Tallies {
-    fn add(&mut self, rules: &Rules, session: &Session, notes: &[ObserverNote]) {
+    fn add(&mut self, rules: &Rules, (session, notes, place): &(Session, Vec<ObserverNote>, u64)) {
         let group = group_of(session);
         let at = match self.0.iter().position(|(g, _, _)| *g == group) {
             Some(at) => at,
@@ -350,13 +350,13 @@ impl Tallies {
                 self.0.len() - 1
             }
         };
-        rules.tally(&mut self.0[at].2, session, notes);
+        rules.tally(&mut self.0[at].2, session, notes, *place);
     }
 }
 
 /// A batch as a worker keeps it while the fold decides: each session read and its
 /// notes, or nothing for a file that could not be read.
-type Kept = Vec<Option<(Session, Vec<ObserverNote>)>>;
+type Kept = Vec<Option<(Session, Vec<ObserverNote>, u64)>>;
 
 /// Reads every session under `roots` into `builder` on every core. `also` gets each
 /// session read and its observer notes, on the worker that read it, and `visit` gets
@@ -394,11 +394,11 @@ pub fn read_sessions<X: Send>(
                 .into_iter()
                 .zip(counts)
                 .map(|(kept, counts)| {
-                    let (session, notes) = kept?;
+                    let kept = kept?;
                     if counts {
-                        tallies.add(&rules, &session, &notes);
+                        tallies.add(&rules, &kept);
                     }
-                    Some(also(session, notes))
+                    Some(also(kept.0, kept.1))
                 })
                 .collect();
             (tallies, done)
@@ -431,12 +431,12 @@ fn recount(builder: &mut ReportBuilder, rules: &Rules, roots: &[PathBuf]) {
         },
         |kept: Kept, counts: Vec<bool>| {
             let mut tallies = Tallies::default();
-            for (session, notes) in kept
+            for kept in kept
                 .into_iter()
                 .zip(counts)
                 .filter_map(|(k, c)| k.filter(|_| c))
             {
-                tallies.add(rules, &session, &notes);
+                tallies.add(rules, &kept);
             }
             tallies
         },
@@ -452,7 +452,7 @@ fn sum_up(rules: &Rules, batch: session::Batch) -> (Vec<Result<Key, String>>, Ke
         .map(|(found, read)| match read {
             Ok(session) => {
                 let key = rules.key(&session, found.index);
-                (Ok(key), Some((session, notes(&found))))
+                (Ok(key), Some((session, notes(&found), found.index)))
             }
             Err(e) => (Err(e.to_string()), None),
         })

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::summary::{Summary, SummaryItem};
-use super::tally::{Note, StepTally, Tally, TaskTally};
+use super::tally::{Note, Seen, StepTally, Tally, TaskTally};
 use super::verdicts::{Mean, Share, Verdict, mean_of};
 use crate::format::{self, percent, seconds};
 use crate::session::{TaskEnding, TaskOutcome};
@@ -164,14 +164,15 @@ impl FlowVersion {
             .map(|(id, t)| TaskFigures::new(id, t, tally.count_technical))
             .collect();
         let steps: Vec<StepFigures> = tally
-            .step_order
-            .iter()
+            .step_order()
+            .into_iter()
             .map(|id| StepFigures::new(id, &tally.steps[id]))
             .collect();
         let friction = Friction::rank(&steps);
         let verdicts: Vec<Verdict> = tally
             .questions
-            .iter()
+            .in_order()
+            .into_iter()
             .map(|q| Verdict::new(q, &tally.answers[q], tally.scales.get(q).copied()))
             .collect();
         let sessions = Sessions {
@@ -196,7 +197,7 @@ impl FlowVersion {
             umux_lite,
             sus_scores: tally.sus_scores.clone(),
             umux_scores: tally.umux_scores.clone(),
-            notes: tally.notes.clone(),
+            notes: in_order(&tally.notes),
         };
         version.summary = version.summarise();
         version
@@ -398,4 +399,12 @@ impl Friction {
         ranked.truncate(TOP_FRICTION);
         ranked
     }
+}
+
+/// Things kept with where they were seen, in the order sessions were played (a stable
+/// sort: one session's keep their own order).
+pub(super) fn in_order<T: Clone>(seen: &[(Seen, T)]) -> Vec<T> {
+    let mut items: Vec<&(Seen, T)> = seen.iter().collect();
+    items.sort_by_key(|(at, _)| *at);
+    items.into_iter().map(|(_, item)| item.clone()).collect()
 }

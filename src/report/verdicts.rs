@@ -84,8 +84,9 @@ impl Verdict {
     pub(super) fn new(question: &str, tally: &AnswerTally, scale: Option<[i64; 2]>) -> Self {
         let options: Vec<(String, usize)> = tally
             .option_order
-            .iter()
-            .map(|o| (o.clone(), tally.options[o]))
+            .in_order()
+            .into_iter()
+            .map(|o| (o.to_owned(), tally.options[o]))
             .collect();
         let answered = options.iter().map(|(_, n)| n).sum::<usize>();
         let yes = yes_share(&tally.options, answered);
@@ -101,7 +102,7 @@ impl Verdict {
             yes,
             scale: mean_of(&tally.numbers, scale),
             distribution: distribution.into_iter().collect(),
-            texts: tally.texts.clone(),
+            texts: super::figures::in_order(&tally.texts),
             standard: standard_score(question, &tally.numbers),
             numbers: tally.numbers.clone(),
         }

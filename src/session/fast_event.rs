@@ -14,52 +14,52 @@ use serde::Deserialize;
 
 use super::{AnswerValue, Event, EventKind, TaskOutcome, Timing};
 
-#[derive(Deserialize)]
-struct RawEvent<'a> {
-    at_ms: u64,
+#[derive(Deserialize, Default)]
+pub(super) struct RawEvent<'a> {
+    pub(super) at_ms: u64,
     #[serde(borrow)]
-    kind: Cow<'a, str>,
+    pub(super) kind: Cow<'a, str>,
     #[serde(borrow)]
-    task: Option<Cow<'a, str>>,
+    pub(super) task: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    step: Option<Cow<'a, str>>,
+    pub(super) step: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    question: Option<Cow<'a, str>>,
+    pub(super) question: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    choice: Option<Cow<'a, str>>,
+    pub(super) choice: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    to: Option<Cow<'a, str>>,
+    pub(super) to: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
+    pub(super) name: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
+    pub(super) text: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    reason: Option<Cow<'a, str>>,
+    pub(super) reason: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    outcome: Option<Cow<'a, str>>,
+    pub(super) outcome: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    screen: Option<Cow<'a, str>>,
+    pub(super) screen: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    key: Option<Cow<'a, str>>,
+    pub(super) key: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    after: Option<Cow<'a, str>>,
+    pub(super) after: Option<Cow<'a, str>>,
     #[serde(borrow)]
-    flow_sha256: Option<Cow<'a, str>>,
-    hesitation_ms: Option<u64>,
-    decision_ms: Option<u64>,
-    duration_ms: Option<u64>,
-    paused_ms: Option<u64>,
-    early_ms: Option<u64>,
-    gap_ms: Option<u64>,
-    value: Option<Value>,
+    pub(super) flow_sha256: Option<Cow<'a, str>>,
+    pub(super) hesitation_ms: Option<u64>,
+    pub(super) decision_ms: Option<u64>,
+    pub(super) duration_ms: Option<u64>,
+    pub(super) paused_ms: Option<u64>,
+    pub(super) early_ms: Option<u64>,
+    pub(super) gap_ms: Option<u64>,
+    pub(super) value: Option<Value>,
     /// `null` is an error here as in `Event`, so not an `Option`.
     #[serde(default)]
-    free_text: bool,
+    pub(super) free_text: bool,
 }
 
 /// An answer's value, as `AnswerValue`'s untagged reading takes it: a whole number that
 /// fits an `i64`, or a string; anything else is an error.
-struct Value(AnswerValue);
+pub(super) struct Value(pub(super) AnswerValue);
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -93,7 +93,10 @@ impl serde::de::Visitor<'_> for ValueVisitor {
 
 /// The event on `json`, when it is one of the common kinds in the shape mvx writes.
 pub(super) fn event(json: &str) -> Option<Event> {
-    let raw: RawEvent = serde_json::from_str(json).ok()?;
+    let raw = match super::fast_scan::scan(json) {
+        Some(raw) => raw,
+        None => serde_json::from_str::<RawEvent>(json).ok()?,
+    };
     let kind = raw.kind(&raw.kind)?;
     Some(Event {
         at_ms: raw.at_ms,

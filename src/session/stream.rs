@@ -300,7 +300,7 @@ mod tests {
             found(dir.path(), 500),
             |batch: Batch| {
                 let indexes: Vec<u64> = batch.iter().map(|(f, _)| f.index).collect();
-                if indexes[0] % 64 == 0 {
+                if indexes[0].is_multiple_of(64) {
                     std::thread::sleep(std::time::Duration::from_millis(2));
                 }
                 (indexes.clone(), indexes)

@@ -11,15 +11,6 @@ fn add_counts<K: Ord>(into: &mut BTreeMap<K, usize>, from: BTreeMap<K, usize>) {
     }
 }
 
-/// Appends the items of `from` that `into` does not have yet, keeping first-seen order.
-fn add_order(into: &mut Vec<String>, from: Vec<String>) {
-    for item in from {
-        if !into.contains(&item) {
-            into.push(item);
-        }
-    }
-}
-
 impl Tally {
     pub fn merge(&mut self, other: Tally) {
         self.sessions += other.sessions;
@@ -30,11 +21,10 @@ impl Tally {
         for (id, task) in other.tasks {
             self.tasks.entry(id).or_default().merge(task);
         }
-        add_order(&mut self.step_order, other.step_order);
         for (id, step) in other.steps {
             self.steps.entry(id).or_default().merge(step);
         }
-        add_order(&mut self.questions, other.questions);
+        self.questions.merge(other.questions);
         for (id, answers) in other.answers {
             self.answers.entry(id).or_default().merge(answers);
         }
@@ -63,6 +53,7 @@ impl TaskTally {
 
 impl StepTally {
     fn merge(&mut self, other: StepTally) {
+        self.first.merge(other.first);
         self.visits += other.visits;
         self.hesitation_ms.merge(other.hesitation_ms);
         self.decision_ms.merge(other.decision_ms);
@@ -74,7 +65,7 @@ impl StepTally {
 
 impl AnswerTally {
     fn merge(&mut self, other: AnswerTally) {
-        add_order(&mut self.option_order, other.option_order);
+        self.option_order.merge(other.option_order);
         add_counts(&mut self.options, other.options);
         self.numbers.merge(other.numbers);
         self.texts.extend(other.texts);
