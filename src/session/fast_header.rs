@@ -28,8 +28,7 @@ struct Lines<'a> {
 
 /// The header above `events:`, when it has the shape mvx writes.
 pub(super) fn header(text: &str) -> Option<Header> {
-    let lines = text
-        .lines()
+    let lines = super::reader::lines(text)
         .map(|line| {
             let body = line.trim_start_matches(' ');
             (line.len() - body.len(), body)

@@ -26,7 +26,7 @@ pub(super) fn scan(json: &str) -> Option<RawEvent<'_>> {
     loop {
         let key = s.string()?;
         s.byte(b':')?;
-        let bit = FIELDS.iter().position(|f| *f == key)?;
+        let bit = field_number(key)?;
         if seen & (1 << bit) != 0 {
             return None;
         }
@@ -54,31 +54,35 @@ pub(super) fn scan(json: &str) -> Option<RawEvent<'_>> {
     (have_at && have_kind).then_some(raw)
 }
 
-const FIELDS: [&str; 23] = [
-    "at_ms",
-    "kind",
-    "task",
-    "step",
-    "question",
-    "choice",
-    "to",
-    "name",
-    "text",
-    "reason",
-    "outcome",
-    "screen",
-    "key",
-    "after",
-    "flow_sha256",
-    "hesitation_ms",
-    "decision_ms",
-    "duration_ms",
-    "paused_ms",
-    "early_ms",
-    "gap_ms",
-    "value",
-    "free_text",
-];
+/// Each key this scanner knows, numbered so a repeated one is caught.
+fn field_number(key: &str) -> Option<u32> {
+    Some(match key {
+        "at_ms" => 0,
+        "kind" => 1,
+        "task" => 2,
+        "step" => 3,
+        "question" => 4,
+        "choice" => 5,
+        "to" => 6,
+        "name" => 7,
+        "text" => 8,
+        "reason" => 9,
+        "outcome" => 10,
+        "screen" => 11,
+        "key" => 12,
+        "after" => 13,
+        "flow_sha256" => 14,
+        "hesitation_ms" => 15,
+        "decision_ms" => 16,
+        "duration_ms" => 17,
+        "paused_ms" => 18,
+        "early_ms" => 19,
+        "gap_ms" => 20,
+        "value" => 21,
+        "free_text" => 22,
+        _ => return None,
+    })
+}
 
 struct Scanner<'a> {
     text: &'a [u8],
@@ -114,14 +118,17 @@ impl<'a> Scanner<'a> {
     fn string(&mut self) -> Option<&'a str> {
         self.byte(b'"')?;
         let start = self.at;
-        let len = self.text[start..].iter().position(|b| *b == b'"')?;
-        let bytes = &self.text[start..start + len];
-        if bytes.iter().any(|b| *b == b'\\' || *b < 0x20) {
-            return None;
+        let mut end = start;
+        loop {
+            match *self.text.get(end)? {
+                b'"' => break,
+                b'\\' | 0..0x20 => return None,
+                _ => end += 1,
+            }
         }
-        self.at = start + len + 1;
+        self.at = end + 1;
         // The quotes are ASCII, so both ends are on character boundaries.
-        self.json.get(start..start + len)
+        self.json.get(start..end)
     }
 
     /// Whether a `null` comes next; it is taken if so.

@@ -362,3 +362,23 @@ fn scanned_lines_read_as_serde_reads_them() {
         same_event(&json);
     });
 }
+
+/// The reader's line splitter gives exactly what `str::lines` gives.
+#[test]
+fn lines_split_as_str_lines_does() {
+    for text in [
+        "",
+        "a",
+        "a\n",
+        "a\r",
+        "a\r\nb\r",
+        "x\n\r\n",
+        "\r\n",
+        "\n\n",
+        "a\nb",
+        "é\r\nü\n\r",
+    ] {
+        let ours: Vec<&str> = super::reader::lines(text).collect();
+        assert_eq!(ours, text.lines().collect::<Vec<_>>(), "{text:?}");
+    }
+}
