@@ -5,10 +5,30 @@ use std::path::PathBuf;
 use crate::report::{Report, ReportBuilder, read_sessions};
 use crate::session::{self, AnswerValue, EventKind, ObserverNote, Session, SessionEnding};
 
+/// Where a row's session is: its file, read again when its timeline is shown (so
+/// 100,000 rows hold a few hundred bytes each, not every event), or held in memory.
+#[derive(Debug)]
+pub enum Recorded {
+    File(PathBuf),
+    Held(Box<Session>),
+}
+
+impl Recorded {
+    /// The session, read from its file if need be, or why it cannot be.
+    pub fn session(&self) -> Result<std::borrow::Cow<'_, Session>, String> {
+        match self {
+            Recorded::Held(session) => Ok(std::borrow::Cow::Borrowed(session)),
+            Recorded::File(path) => session::read(path)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
+
 /// One recorded session as the sessions view lists it.
 #[derive(Debug)]
 pub struct SessionRow {
-    pub session: Session,
+    pub recorded: Recorded,
     pub participant: String,
     pub flow: String,
     pub variant: String,
@@ -85,7 +105,10 @@ impl SessionRow {
             tasks: tasks.join(", "),
             verdicts: verdicts.join(" "),
             observer_notes,
-            session,
+            recorded: match session.path {
+                Some(path) => Recorded::File(path),
+                None => Recorded::Held(Box::new(session)),
+            },
             search: String::new(),
         };
         row.search = [
