@@ -56,9 +56,28 @@ fn header(i: usize) -> Header {
     }
 }
 
+/// The header of session `i` as mvx writes it: serialized once per variant, then the
+/// fields that differ between sessions put in (serializing a million headers would take
+/// longer than reporting them).
+fn header_text(i: usize, templates: &[String; 2]) -> String {
+    let (template, t) = (&templates[i % 2], header(i % 2));
+    let h = header(i);
+    template
+        .replace(&t.session, &h.session)
+        .replace(
+            &format!("participant: {}", t.participant),
+            &format!("participant: {}", h.participant),
+        )
+        .replace(&t.started_at, &h.started_at)
+}
+
+fn templates() -> [String; 2] {
+    [0, 1].map(|i| serde_saphyr::to_string(&header(i)).expect("header"))
+}
+
 /// A session of `steps` choices, two answers, and an outcome that depends on `i`.
-fn session_text(i: usize, steps: usize) -> String {
-    let mut out = serde_saphyr::to_string(&header(i)).expect("header") + "events:\n";
+fn session_text(i: usize, steps: usize, templates: &[String; 2]) -> String {
+    let mut out = header_text(i, templates) + "events:\n";
     let mut at = 0u64;
     let mut push = |at: u64, kind: EventKind| {
         let line = serde_json::to_string(&Event { at_ms: at, kind }).expect("event");
@@ -145,19 +164,40 @@ fn session_text(i: usize, steps: usize) -> String {
     out
 }
 
-/// Writes `count` sessions of `steps` steps, 1,000 to a folder; returns the bytes written.
+/// Writes `count` sessions of `steps` steps, 1,000 to a folder, on both cores; returns
+/// the bytes written.
 fn generate(dir: &Path, count: usize, steps: usize) -> usize {
-    let mut bytes = 0;
-    for i in 0..count {
-        let folder = dir.join(format!("{:04}", i / 1000));
-        if i % 1000 == 0 {
-            std::fs::create_dir_all(&folder).expect("folder");
-        }
-        let text = session_text(i, steps);
-        bytes += text.len();
-        std::fs::write(folder.join(format!("{i:07}.yaml")), text).expect("session written");
+    let templates = templates();
+    for i in [0, 1, 2, 61, 999_999] {
+        let whole = serde_saphyr::to_string(&header(i)).expect("header");
+        assert_eq!(
+            header_text(i, &templates),
+            whole,
+            "the template holds for {i}"
+        );
     }
-    bytes
+    let folders = count.div_ceil(1000);
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let write_folders = || {
+        let mut bytes = 0;
+        loop {
+            let f = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if f >= folders {
+                return bytes;
+            }
+            let folder = dir.join(format!("{f:04}"));
+            std::fs::create_dir_all(&folder).expect("folder");
+            for i in f * 1000..((f + 1) * 1000).min(count) {
+                let text = session_text(i, steps, &templates);
+                bytes += text.len();
+                std::fs::write(folder.join(format!("{i:07}.yaml")), text).expect("written");
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let other = scope.spawn(write_folders);
+        write_folders() + other.join().expect("generated")
+    })
 }
 
 /// Wall seconds and peak resident memory (MB) of `mvx report dir`, from `/usr/bin/time -v`.
@@ -277,15 +317,18 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    // `MVX_BENCH_SETS=DIR` only writes the sets (DIR/short, DIR/long, DIR/100k) and keeps
-    // them, for profiling `mvx report` by hand.
+    // `MVX_BENCH_SETS=DIR` only writes the sets (DIR/short, DIR/long, DIR/100k, and with
+    // `MVX_BENCH_MILLION=1` DIR/1m) and keeps them, for profiling `mvx report` by hand.
     if let Some(dir) = std::env::var_os("MVX_BENCH_SETS") {
         let dir = Path::new(&dir);
-        for (name, count, steps) in [
+        let million = std::env::var_os("MVX_BENCH_MILLION").is_some();
+        let sets = [
             ("short", 10_000, 5),
             ("long", 10_000, 30),
             ("100k", 100_000, 5),
-        ] {
+        ];
+        let more = million.then_some(("1m", 1_000_000, 5));
+        for (name, count, steps) in sets.into_iter().chain(more) {
             let bytes = generate(&dir.join(name), count, steps);
             println!("{name}: {count} sessions, {:.0} MB", bytes as f64 / 1e6);
         }

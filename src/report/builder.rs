@@ -1,10 +1,10 @@
 //! Folding sessions into a report: each session is made ready (parsed, tallied) on a
 //! worker, then folded here in file order, where who counts is decided.
 //!
-//! Memory holds the tallies of each flow version and, per participant, a few dozen bytes
-//! (a 128-bit digest of who they are, their first session's start and place, how many
-//! sessions they have): never a session, a file name, nor a participant's id, except
-//! for participants with more than one session, who are named in the report.
+//! Memory holds the tallies of each flow version and, per participant, 32 bytes (a
+//! 128-bit digest of who they are, their first session's start, place and version):
+//! never a session, a file name, nor a participant's id, except for participants with
+//! more than one session, who are named in the report.
 
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{BTreeMap, HashMap};
@@ -112,13 +112,33 @@ fn started_ms(session: &Session) -> i64 {
         .map_or(i64::MAX, |t| t.timestamp_millis())
 }
 
-/// What is kept of a participant of a flow.
+/// What is kept of a participant of a flow: 16 bytes, under a 16-byte digest of who
+/// they are, so a million participants take tens of megabytes, not hundreds.
+#[derive(Clone, Copy)]
 struct Seen {
-    first: (i64, u64),
+    /// Their first session's start time.
+    started: i64,
+    /// Its place among the sessions read (past four billion files, ties go to the one
+    /// read first).
+    place: u32,
+    /// Its flow version.
     group: u32,
-    sessions: u32,
-    /// Where the first session's tally waits, for sessions added from memory.
-    kept: Option<usize>,
+}
+
+impl Seen {
+    fn order(&self) -> (i64, u32) {
+        (self.started, self.place)
+    }
+}
+
+/// A session's order, as kept: start time, then place read.
+fn kept_order((started, place): (i64, u64)) -> (i64, u32) {
+    (started, u32::try_from(place).unwrap_or(u32::MAX))
+}
+
+/// A participant's 128-bit digest, as two halves (an 8-byte aligned map key).
+fn halves(who: u128) -> (u64, u64) {
+    ((who >> 64) as u64, who as u64)
 }
 
 /// Folds sessions in one at a time; memory holds the tallies, not the sessions.
@@ -130,11 +150,13 @@ pub struct ReportBuilder {
     /// Each flow version's title and tally, and where each sits.
     pub(super) groups: Vec<(GroupKey, String, Tally)>,
     places: HashMap<GroupKey, u32>,
-    seen: HashMap<u128, Seen>,
+    seen: HashMap<(u64, u64), Seen>,
     /// (flow, participant) -> sessions, for participants with more than one.
     pub(super) repeated: BTreeMap<(String, String), usize>,
-    /// First sessions added from memory, tallied at the end in the order added.
-    kept: Vec<Option<Tally>>,
+    /// First sessions added from memory, tallied at the end in the order added: where
+    /// each participant's waits, and each one's place, flow version and tally.
+    kept_at: HashMap<(u64, u64), usize>,
+    kept: Vec<(u32, u32, Tally)>,
     pub(super) skipped: Vec<String>,
     pub(super) data_problems: Vec<FileProblem>,
     pub(super) simulated_left_out: usize,
@@ -150,8 +172,8 @@ enum Decision {
     /// Left out: a repeat, or counted only once the files are read again.
     LeftOut,
     /// The participant's first so far, its tally to be kept aside in this slot until
-    /// the end (sessions added from memory).
-    Keep(usize),
+    /// the end, with its flow version (sessions added from memory).
+    Keep(usize, u32),
 }
 
 impl ReportBuilder {
@@ -199,10 +221,11 @@ impl ReportBuilder {
                 rules.tally(&mut self.groups[group as usize].2, session, &notes, place);
             }
             Decision::LeftOut => {}
-            Decision::Keep(at) => {
+            Decision::Keep(at, group) => {
                 let mut kept = rules.new_tally();
                 rules.tally(&mut kept, session, &notes, place);
-                self.kept[at] = Some(kept);
+                let place = u32::try_from(place).unwrap_or(u32::MAX);
+                self.kept[at] = (place, group, kept);
             }
         }
     }
@@ -226,43 +249,48 @@ impl ReportBuilder {
         let all_attempts = self.rules.counting.all_attempts;
         self.data_problems.extend(who.problems);
         let group = self.place(who.group, who.title);
-        let seen = match self.seen.entry(who.who) {
+        let order = kept_order(who.order);
+        let key = halves(who.who);
+        let seen = match self.seen.entry(key) {
             Entry::Vacant(entry) => {
-                let keep = !streamed && !all_attempts;
-                let kept = keep.then(|| {
-                    self.kept.push(None);
-                    self.kept.len() - 1
-                });
                 entry.insert(Seen {
-                    first: who.order,
+                    started: order.0,
+                    place: order.1,
                     group,
-                    sessions: 1,
-                    kept,
                 });
-                return match kept {
-                    Some(at) => Decision::Keep(at),
-                    // Once a recount is due, first sessions count when read again.
-                    None if self.recount && !all_attempts => Decision::LeftOut,
-                    None => Decision::Counts(group),
+                if !streamed && !all_attempts {
+                    self.kept.push((order.1, group, self.rules.new_tally()));
+                    self.kept_at.insert(key, self.kept.len() - 1);
+                    return Decision::Keep(self.kept.len() - 1, group);
+                }
+                // Once a recount is due, first sessions count when read again.
+                return match self.recount && !all_attempts {
+                    true => Decision::LeftOut,
+                    false => Decision::Counts(group),
                 };
             }
             Entry::Occupied(entry) => entry.into_mut(),
         };
-        seen.sessions += 1;
-        let sessions = seen.sessions as usize;
-        self.repeated.insert((who.flow, who.participant), sessions);
+        *self
+            .repeated
+            .entry((who.flow, who.participant))
+            .or_insert(1) += 1;
         if all_attempts {
             return Decision::Counts(group);
         }
-        if seen.first <= who.order {
+        if seen.order() <= order {
             self.groups[group as usize].2.repeats_left_out += 1;
             return Decision::LeftOut;
         }
         // The session counted so far was not the first after all.
         self.groups[seen.group as usize].2.repeats_left_out += 1;
-        (seen.first, seen.group) = (who.order, group);
-        match seen.kept {
-            Some(at) => Decision::Keep(at),
+        *seen = Seen {
+            started: order.0,
+            place: order.1,
+            group,
+        };
+        match self.kept_at.get(&key) {
+            Some(at) => Decision::Keep(*at, group),
             None => {
                 self.recount = true;
                 Decision::LeftOut
@@ -290,8 +318,8 @@ impl ReportBuilder {
             return false;
         };
         self.seen
-            .get(&who.who)
-            .is_some_and(|s| s.first == who.order)
+            .get(&halves(who.who))
+            .is_some_and(|s| s.order() == kept_order(who.order))
     }
 
     /// Folds in the tallies of sessions that count, by flow version.
@@ -321,14 +349,9 @@ impl ReportBuilder {
     /// sessions read from files are, in file order), so first-seen orders of steps and
     /// answers are the same either way.
     pub(super) fn merge_kept(&mut self) {
-        let mut kept: Vec<(u64, Tally, u32)> = Vec::new();
-        for seen in self.seen.values() {
-            if let Some(tally) = seen.kept.and_then(|at| self.kept[at].take()) {
-                kept.push((seen.first.1, tally, seen.group));
-            }
-        }
-        kept.sort_by_key(|k| k.0);
-        for (_, tally, group) in kept {
+        let mut kept = std::mem::take(&mut self.kept);
+        kept.sort_by_key(|(place, _, _)| *place);
+        for (_, group, tally) in kept {
             self.groups[group as usize].2.merge(tally);
         }
     }
