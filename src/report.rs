@@ -6,6 +6,7 @@ mod cells;
 pub mod comparison;
 mod escape;
 mod figures;
+mod firsts;
 pub mod html;
 pub mod markdown;
 pub mod study;
@@ -18,7 +19,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use builder::{Key, ReportBuilder, Rules, Tallies, read_sessions};
+pub use builder::{Key, PARTICIPANTS_IN_MEMORY, ReportBuilder, Rules, Tallies, read_sessions};
 pub use comparison::Comparison;
 pub use figures::{FlowVersion, Friction, StepFigures, TaskFigures};
 pub use summary::{Summary, SummaryItem};

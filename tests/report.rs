@@ -188,10 +188,20 @@ fn the_html_report_is_one_self_contained_file() {
 /// session, as `mvx report` reads them (on every core, read again if a participant's
 /// first session turns up late); the same sessions added from memory give the same.
 fn report_of(dir: &Path) -> String {
-    let mut builder = ReportBuilder::new(None);
-    let mut read = 0;
-    mvx::report::read_sessions(&mut builder, &[dir.to_owned()], |_, _| (), |_| read += 1);
-    let streamed = markdown::render(&builder.finish());
+    let streamed = |participants_in_memory| {
+        let mut builder = ReportBuilder::new(None);
+        builder.participants_in_memory = participants_in_memory;
+        let mut read = 0;
+        mvx::report::read_sessions(&mut builder, &[dir.to_owned()], |_, _| (), |_| read += 1)
+            .expect("read");
+        (markdown::render(&builder.finish()), read)
+    };
+    let (in_memory, read) = streamed(mvx::report::PARTICIPANTS_IN_MEMORY);
+    // An index of one participant in memory: the rest go through sorted runs on disk
+    // and a second reading, which must count exactly the same sessions.
+    let (through_runs, _) = streamed(1);
+    assert_eq!(through_runs, in_memory);
+    let streamed = in_memory;
     let (files, _) = session::discover(&[dir.to_owned()]);
     assert_eq!(read, files.len());
     let mut builder = ReportBuilder::new(None);

@@ -25,13 +25,17 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let mut gathered = studies::Gathered::new(args.include_simulated);
     // Sessions of a study are kept whole for its own report; others are only tallied.
     let of_study = |s: session::Session, _| s.header.study.is_some().then_some(s);
-    read_sessions(&mut builder, &args.paths, of_study, |read| {
+    let read = read_sessions(&mut builder, &args.paths, of_study, |read| {
         bar.inc(1);
         if let Some(study_session) = read.flatten() {
             gathered.add(study_session);
         }
     });
     bar.finish_and_clear();
+    if let Err(why) = read {
+        writeln!(err, "mvx: {}", printable(&why))?;
+        return Ok(EXIT_USAGE);
+    }
     let report = builder.finish();
     if let Some(wanted) = &args.baseline {
         for flow in &report.flows {

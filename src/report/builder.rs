@@ -11,6 +11,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
+use super::firsts::{Firsts, Record, Runs};
 use super::tally::Tally;
 use super::{Counting, FileProblem, GroupKey};
 use crate::session::{self, Found, ObserverNote, Session};
@@ -157,6 +158,8 @@ pub struct ReportBuilder {
     /// each participant's waits, and each one's place, flow version and tally.
     kept_at: HashMap<(u64, u64), usize>,
     kept: Vec<(u32, u32, Tally)>,
+    /// Why the index of participants could not be kept on disk, if it could not.
+    index_error: Option<String>,
     pub(super) skipped: Vec<String>,
     pub(super) data_problems: Vec<FileProblem>,
     pub(super) simulated_left_out: usize,
@@ -164,7 +167,19 @@ pub struct ReportBuilder {
     recount: bool,
     /// Sessions added from memory, for their place.
     added: u64,
+    /// Participants the index holds in memory; past this many, sessions are recorded in
+    /// sorted runs on disk and counted in a second reading (`firsts.rs`).
+    pub participants_in_memory: usize,
+    /// Every session read from a file, for when the index outgrows its budget.
+    runs: Option<Runs>,
+    /// The index outgrew its budget: nothing counts until the files are read again.
+    spilled: bool,
+    /// Each participant's first session, from the runs, for the second reading.
+    firsts: Option<Firsts>,
 }
+
+/// Participants held in memory by default: about 8 MB of index.
+pub const PARTICIPANTS_IN_MEMORY: usize = 1 << 17;
 
 /// Whether a session counts, as decided when it is met.
 enum Decision {
@@ -188,6 +203,7 @@ impl ReportBuilder {
                 only_flow,
                 include_simulated: false,
             },
+            participants_in_memory: PARTICIPANTS_IN_MEMORY,
             ..Self::default()
         }
     }
@@ -251,6 +267,16 @@ impl ReportBuilder {
         let group = self.place(who.group, who.title);
         let order = kept_order(who.order);
         let key = halves(who.who);
+        if streamed && !all_attempts {
+            self.record(Record {
+                who: key,
+                started: who.order.0,
+                place: who.order.1,
+            });
+        }
+        if self.spilled {
+            return Decision::LeftOut;
+        }
         let seen = match self.seen.entry(key) {
             Entry::Vacant(entry) => {
                 entry.insert(Seen {
@@ -262,6 +288,12 @@ impl ReportBuilder {
                     self.kept.push((order.1, group, self.rules.new_tally()));
                     self.kept_at.insert(key, self.kept.len() - 1);
                     return Decision::Keep(self.kept.len() - 1, group);
+                }
+                if streamed && !all_attempts && self.seen.len() > self.participants_in_memory {
+                    // More participants than memory should hold: decided from the runs.
+                    self.spilled = true;
+                    self.seen = HashMap::new();
+                    return Decision::LeftOut;
                 }
                 // Once a recount is due, first sessions count when read again.
                 return match self.recount && !all_attempts {
@@ -298,28 +330,71 @@ impl ReportBuilder {
         }
     }
 
-    pub fn needs_recount(&self) -> bool {
-        self.recount
-    }
-
-    /// Empties every tally (keeping who was left out as a repeat) before the files are
-    /// read again.
-    pub fn start_recount(&mut self) {
-        for (_, _, tally) in &mut self.groups {
-            let repeats_left_out = tally.repeats_left_out;
-            *tally = self.rules.new_tally();
-            tally.repeats_left_out = repeats_left_out;
+    /// Keeps a session's record for the runs; a run that cannot be written to disk
+    /// ends the report (it could not say who was counted).
+    fn record(&mut self, record: Record) {
+        let budget = self.participants_in_memory;
+        let runs = self.runs.get_or_insert_with(|| Runs::new(budget));
+        if let Err(e) = runs.push(record) {
+            self.index_error = Some(e.to_string());
         }
     }
 
+    pub fn needs_recount(&self) -> bool {
+        self.recount || self.spilled
+    }
+
+    /// Empties every tally (keeping who was left out as a repeat, unless that is decided
+    /// again from the runs) before the files are read again.
+    pub fn start_recount(&mut self) -> Result<(), String> {
+        if let Some(why) = self.index_error.take() {
+            return Err(format!(
+                "cannot keep the index of participants on disk: {why}"
+            ));
+        }
+        let runs = self.runs.take();
+        if self.spilled {
+            let runs = runs.unwrap_or_else(|| Runs::new(1));
+            let firsts = runs
+                .firsts()
+                .map_err(|e| format!("cannot read back the index of participants: {e}"))?;
+            self.firsts = Some(firsts);
+            self.repeated.clear();
+        }
+        for (_, _, tally) in &mut self.groups {
+            let repeats_left_out = if self.spilled {
+                0
+            } else {
+                tally.repeats_left_out
+            };
+            *tally = self.rules.new_tally();
+            tally.repeats_left_out = repeats_left_out;
+        }
+        Ok(())
+    }
+
     /// Whether a session read again counts: it does if it is its participant's first.
-    pub fn recounts(&self, key: &Key) -> bool {
+    pub fn recounts(&mut self, key: Key) -> bool {
         let Key::Session(who) = key else {
             return false;
         };
-        self.seen
-            .get(&halves(who.who))
-            .is_some_and(|s| s.order() == kept_order(who.order))
+        let Some(firsts) = &self.firsts else {
+            return self
+                .seen
+                .get(&halves(who.who))
+                .is_some_and(|s| s.order() == kept_order(who.order));
+        };
+        let place = who.order.1;
+        if firsts.is_first(place) {
+            if let Some(sessions) = firsts.sessions(place) {
+                let sessions = sessions as usize;
+                self.repeated.insert((who.flow, who.participant), sessions);
+            }
+            return true;
+        }
+        let group = self.place(who.group, who.title);
+        self.groups[group as usize].2.repeats_left_out += 1;
+        false
     }
 
     /// Folds in the tallies of sessions that count, by flow version.
@@ -391,7 +466,7 @@ pub fn read_sessions<X: Send>(
     roots: &[PathBuf],
     also: impl Fn(Session, Vec<ObserverNote>) -> X + Sync,
     mut visit: impl FnMut(Option<X>),
-) {
+) -> Result<(), String> {
     let rules = builder.rules();
     let mut walk = session::Walk::new(roots);
     let sum_up = |batch: session::Batch| sum_up(&rules, batch);
@@ -436,9 +511,10 @@ pub fn read_sessions<X: Send>(
         builder.skip(problem);
     }
     if builder.needs_recount() {
-        builder.start_recount();
+        builder.start_recount()?;
         recount(builder, &rules, roots);
     }
+    Ok(())
 }
 
 /// The files read a second time, each participant's first session counted.
@@ -448,9 +524,9 @@ fn recount(builder: &mut ReportBuilder, rules: &Rules, roots: &[PathBuf]) {
         session::Walk::new(roots),
         |batch| sum_up(rules, batch),
         |keys: Vec<Result<Key, String>>| {
-            let builder = builder.borrow();
-            let counts = |key: Result<Key, String>| key.is_ok_and(|k| builder.recounts(&k));
-            keys.into_iter().map(counts).collect::<Vec<bool>>()
+            let mut builder = builder.borrow_mut();
+            let mut counts = |key: Result<Key, String>| key.is_ok_and(|k| builder.recounts(k));
+            keys.into_iter().map(&mut counts).collect::<Vec<bool>>()
         },
         |kept: Kept, counts: Vec<bool>| {
             let mut tallies = Tallies::default();

@@ -58,7 +58,9 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     // before fieldwork); keep simulated sessions in their own folder.
     builder.include_simulated = true;
     let mut rows = Vec::new();
-    read_sessions(&mut builder, paths, SessionRow::new, |row| rows.extend(row));
+    if let Err(why) = read_sessions(&mut builder, paths, SessionRow::new, |row| rows.extend(row)) {
+        builder.skip(why);
+    }
     Loaded {
         rows,
         report: builder.finish(),
