@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::summary::{Summary, SummaryItem};
-use super::tally::{Note, Seen, StepTally, Tally, TaskTally};
+use super::tally::{Note, StepTally, Tally, TaskTally, in_order};
 use super::verdicts::{Mean, Share, Verdict, mean_of};
 use crate::format::{self, percent, seconds};
 use crate::session::{TaskEnding, TaskOutcome};
@@ -399,12 +399,4 @@ impl Friction {
         ranked.truncate(TOP_FRICTION);
         ranked
     }
-}
-
-/// Things kept with where they were seen, in the order sessions were played (a stable
-/// sort: one session's keep their own order).
-pub(super) fn in_order<T: Clone>(seen: &[(Seen, T)]) -> Vec<T> {
-    let mut items: Vec<&(Seen, T)> = seen.iter().collect();
-    items.sort_by_key(|(at, _)| *at);
-    items.into_iter().map(|(_, item)| item.clone()).collect()
 }

@@ -74,6 +74,14 @@ impl FirstSeen {
     }
 }
 
+/// Things kept with where they were seen, in the order sessions were played (a stable
+/// sort: one session's keep their own order).
+pub fn in_order<T: Clone>(seen: &[(Seen, T)]) -> Vec<T> {
+    let mut items: Vec<&(Seen, T)> = seen.iter().collect();
+    items.sort_by_key(|(at, _)| *at);
+    items.into_iter().map(|(_, item)| item.clone()).collect()
+}
+
 /// What one flow version (flow, variant, sha256) has accumulated so far.
 #[derive(Debug, Default)]
 pub struct Tally {

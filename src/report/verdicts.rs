@@ -102,7 +102,7 @@ impl Verdict {
             yes,
             scale: mean_of(&tally.numbers, scale),
             distribution: distribution.into_iter().collect(),
-            texts: super::figures::in_order(&tally.texts),
+            texts: super::tally::in_order(&tally.texts),
             standard: standard_score(question, &tally.numbers),
             numbers: tally.numbers.clone(),
         }

@@ -28,7 +28,7 @@ struct Lines<'a> {
 
 /// The header above `events:`, when it has the shape mvx writes.
 pub(super) fn header(text: &str) -> Option<Header> {
-    let lines = super::reader::lines(text)
+    let lines = super::lines::lines(text)
         .map(|line| {
             let body = line.trim_start_matches(' ');
             (line.len() - body.len(), body)

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::AnswerValue;
-use super::fast_event::{RawEvent, Value};
+use super::raw_event::{RawEvent, Value};
 
 /// The line's fields, when it has exactly the shape this scanner takes.
 pub(super) fn scan(json: &str) -> Option<RawEvent<'_>> {

@@ -378,7 +378,7 @@ fn lines_split_as_str_lines_does() {
         "a\nb",
         "é\r\nü\n\r",
     ] {
-        let ours: Vec<&str> = super::reader::lines(text).collect();
+        let ours: Vec<&str> = super::lines::lines(text).collect();
         assert_eq!(ours, text.lines().collect::<Vec<_>>(), "{text:?}");
     }
 }
