@@ -252,13 +252,24 @@ fn against_python(name: &str, count: usize, steps: usize) {
         load().trim()
     );
     let _ = mvx_report(dir.path()); // warms the page cache for both
-    let (mvx, mb) = mvx_report(dir.path());
+    // mvx runs a tenth of a second, where a noisy machine moves single runs by a third:
+    // five runs around Python's, the median kept (and the fastest shown).
+    let mut runs: Vec<(f64, f64)> = (0..2).map(|_| mvx_report(dir.path())).collect();
     let python = python_report(dir.path());
-    let (mvx2, _) = mvx_report(dir.path());
-    let mvx = mvx.min(mvx2);
-    println!("    mvx report: {mvx:.3} s, peak {mb:.1} MB");
+    runs.extend((0..3).map(|_| mvx_report(dir.path())));
+    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let (mvx, mb) = runs[runs.len() / 2];
+    println!(
+        "    mvx report: median {mvx:.3} s of {} runs (fastest {:.3} s), peak {mb:.1} MB",
+        runs.len(),
+        runs[0].0
+    );
     if let Some(python) = python {
-        println!("    ratio: {:.1}x", python / mvx);
+        println!(
+            "    ratio: {:.1}x (median), {:.1}x (fastest)",
+            python / mvx,
+            python / runs[0].0
+        );
     }
 }
 

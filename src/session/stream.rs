@@ -20,7 +20,7 @@ use super::{ReadError, Session, read};
 
 /// Files a worker takes at once: enough to make the hand-over cheap, few enough to
 /// keep both cores busy to the end.
-const BATCH: usize = 64;
+const BATCH: usize = 128;
 /// Batches read ahead of the fold, per worker.
 const AHEAD: u64 = 4;
 
