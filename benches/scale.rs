@@ -200,6 +200,12 @@ fn generate(dir: &Path, count: usize, steps: usize) -> usize {
     })
 }
 
+/// Writes the set's dirty pages out before anything is timed: the kernel's write-back
+/// would otherwise run during the first measurements, on the same two cores.
+fn settle() {
+    let _ = Command::new("sync").status();
+}
+
 /// Wall seconds and peak resident memory (MB) of `mvx report dir`, from `/usr/bin/time -v`.
 fn mvx_report(dir: &Path) -> (f64, f64) {
     let start = Instant::now();
@@ -225,6 +231,20 @@ fn mvx_report(dir: &Path) -> (f64, f64) {
     (took, kb / 1024.0)
 }
 
+/// Wall seconds of `mvx report dir`, the binary spawned directly (no `time` in between).
+fn mvx_report_time(dir: &Path) -> f64 {
+    let start = Instant::now();
+    let status = Command::new(env!("CARGO_BIN_EXE_mvx"))
+        .arg("report")
+        .arg(dir)
+        .args(["-o", "/dev/null"])
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("mvx report runs");
+    assert!(status.success());
+    start.elapsed().as_secs_f64()
+}
+
 /// Seconds `benches/report.py` says it took.
 fn python_report(dir: &Path) -> Option<f64> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/report.py");
@@ -246,29 +266,31 @@ fn load() -> String {
 fn against_python(name: &str, count: usize, steps: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     let bytes = generate(dir.path(), count, steps);
+    settle();
     println!(
         "{name}: {count} sessions, {:.1} KB each; load {}",
         bytes as f64 / count as f64 / 1024.0,
         load().trim()
     );
-    let _ = mvx_report(dir.path()); // warms the page cache for both
+    // Warms the page cache for both, and gives the peak memory.
+    let (_, mb) = mvx_report(dir.path());
     // mvx runs a tenth of a second, where a noisy machine moves single runs by a third:
     // five runs around Python's, the median kept (and the fastest shown).
-    let mut runs: Vec<(f64, f64)> = (0..2).map(|_| mvx_report(dir.path())).collect();
+    let mut runs: Vec<f64> = (0..2).map(|_| mvx_report_time(dir.path())).collect();
     let python = python_report(dir.path());
-    runs.extend((0..3).map(|_| mvx_report(dir.path())));
-    runs.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (mvx, mb) = runs[runs.len() / 2];
+    runs.extend((0..3).map(|_| mvx_report_time(dir.path())));
+    runs.sort_by(f64::total_cmp);
+    let mvx = runs[runs.len() / 2];
     println!(
         "    mvx report: median {mvx:.3} s of {} runs (fastest {:.3} s), peak {mb:.1} MB",
         runs.len(),
-        runs[0].0
+        runs[0]
     );
     if let Some(python) = python {
         println!(
             "    ratio: {:.1}x (median), {:.1}x (fastest)",
             python / mvx,
-            python / runs[0].0
+            python / runs[0]
         );
     }
 }
@@ -276,6 +298,7 @@ fn against_python(name: &str, count: usize, steps: usize) {
 fn at_scale(count: usize) {
     let dir = tempfile::tempdir().expect("temp dir");
     let bytes = generate(dir.path(), count, 5);
+    settle();
     println!(
         "{count} short sessions, {:.0} MB; load {}",
         bytes as f64 / 1e6,
