@@ -96,8 +96,9 @@ fn host_of(link: &str) -> String {
         .to_owned()
 }
 
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    mvx::stats::quantile(sorted, p).unwrap_or(f64::NAN)
+fn quantile(values: &[f64], p: f64) -> f64 {
+    let sample: mvx::stats::Sample = values.iter().copied().collect();
+    mvx::stats::quantile(&sample, p).unwrap_or(f64::NAN)
 }
 
 async fn timing_error(flow: &str, dir: &Path) {

@@ -43,35 +43,107 @@ enum Table<W: Write> {
 struct Csv<W: Write> {
     writer: csv::Writer<W>,
     raw: bool,
-    headed: bool,
+    /// Rows written as CSV once, into `written`, to be read back as cells.
+    once: csv::Writer<Shared>,
+    written: Shared,
+    /// Reads them back; built once (building a CSV reader is most of a row's cost).
+    cells: csv_core::Reader,
+}
+
+/// A buffer the row writer writes into and the row reader empties.
+#[derive(Clone, Default)]
+struct Shared(std::rc::Rc<std::cell::RefCell<Vec<u8>>>);
+
+impl Write for Shared {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
 }
 
 impl<W: Write> Csv<W> {
+    fn new(out: W) -> Self {
+        let written = Shared::default();
+        Csv {
+            writer: csv::Writer::from_writer(out),
+            raw: false,
+            once: csv::Writer::from_writer(written.clone()),
+            written,
+            cells: csv_core::Reader::new(),
+        }
+    }
+
     /// The row is written as CSV once, read back as cells, and each cell defused: the
     /// rows stay plain structs whatever their columns, and one place guards them all.
+    /// (The first row brings the header line with it.)
     fn write<R: serde::Serialize>(&mut self, row: &R) -> io::Result<()> {
         if self.raw {
             return self.writer.serialize(row).map_err(io::Error::other);
         }
-        let mut once = csv::WriterBuilder::new()
-            .has_headers(!self.headed)
-            .from_writer(Vec::new());
-        once.serialize(row).map_err(io::Error::other)?;
-        let bytes = once
-            .into_inner()
-            .map_err(|e| io::Error::other(e.to_string()))?;
-        self.headed = true;
-        let mut cells = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .from_reader(bytes.as_slice());
-        for record in cells.records() {
-            let record = record.map_err(io::Error::other)?;
-            let cells: Vec<_> = record.iter().map(defuse).collect();
-            self.writer
-                .write_record(cells.iter().map(|c| c.as_bytes()))
-                .map_err(io::Error::other)?;
+        self.once.serialize(row).map_err(io::Error::other)?;
+        self.once.flush()?;
+        let bytes = std::mem::take(&mut *self.written.0.borrow_mut());
+        let mut input = bytes.as_slice();
+        let (mut fields, mut ends) = (vec![0u8; bytes.len() + 1], vec![0usize; 64]);
+        loop {
+            let (done, used, field_bytes, cells) = self.read_record(input, &mut fields, &mut ends);
+            input = &input[used..];
+            if cells > 0 {
+                let text = String::from_utf8_lossy(&fields[..field_bytes]);
+                let mut start = 0;
+                let mut record = Vec::with_capacity(cells);
+                for &end in &ends[..cells] {
+                    record.push(defuse(&text[start..end]).into_owned());
+                    start = end;
+                }
+                self.writer
+                    .write_record(record.iter().map(|c| c.as_bytes()))
+                    .map_err(io::Error::other)?;
+            }
+            if done {
+                return Ok(());
+            }
         }
-        Ok(())
+    }
+
+    /// One record from `input`: whether the input is done, bytes used, field bytes and
+    /// cells written.
+    fn read_record(
+        &mut self,
+        input: &[u8],
+        fields: &mut [u8],
+        ends: &mut Vec<usize>,
+    ) -> (bool, usize, usize, usize) {
+        use csv_core::ReadRecordResult::{End, InputEmpty, OutputEndsFull, OutputFull, Record};
+        let (mut used, mut written, mut cells) = (0, 0, 0);
+        loop {
+            let (result, i, o, e) =
+                self.cells
+                    .read_record(&input[used..], &mut fields[written..], &mut ends[cells..]);
+            used += i;
+            written += o;
+            cells += e;
+            match result {
+                Record => return (used >= input.len(), used, written, cells),
+                InputEmpty if used >= input.len() => {
+                    // The end of this row's text: the reader is told, so it closes the record.
+                    let (result, _, o, e) =
+                        self.cells
+                            .read_record(&[], &mut fields[written..], &mut ends[cells..]);
+                    written += o;
+                    cells += e;
+                    self.cells.reset();
+                    return (true, used, written, if result == End { 0 } else { cells });
+                }
+                InputEmpty => {}
+                OutputEndsFull => ends.resize(ends.len() * 2, 0),
+                OutputFull | End => return (true, used, written, cells),
+            }
+        }
     }
 }
 
@@ -89,11 +161,7 @@ pub fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
 impl<W: Write> Table<W> {
     fn new(format: Format, out: W) -> Self {
         match format {
-            Format::Csv => Table::Csv(Box::new(Csv {
-                writer: csv::Writer::from_writer(out),
-                raw: false,
-                headed: false,
-            })),
+            Format::Csv => Table::Csv(Box::new(Csv::new(out))),
             Format::Jsonl => Table::Jsonl(out),
         }
     }

@@ -20,6 +20,7 @@ use data::{Loaded, SessionRow};
 use crate::keys::{Key, Keymap};
 use crate::player::field::TextField;
 use crate::runner;
+use crate::session::Session;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -100,7 +101,12 @@ pub struct Review {
     /// The rows the filter last let through, in a column's order, with that column and
     /// filter: a longer filter narrows these instead of every row.
     filtered: RefCell<Option<Filtered>>,
+    /// The session whose timeline is shown, read once from its file when first shown.
+    shown: RefCell<Option<(usize, Shown)>>,
 }
+
+/// A session read for its timeline, or why it could not be read.
+type Shown = Rc<Result<Session, String>>;
 
 /// Rows above and below the body: the tabs and the footer.
 const CHROME_ROWS: usize = 2;
@@ -122,7 +128,25 @@ impl Review {
             body_rows: 10,
             orders: RefCell::default(),
             filtered: RefCell::default(),
+            shown: RefCell::default(),
         }
+    }
+
+    /// The session at `row`, for its timeline: rows keep only what the table shows, and
+    /// the session's file is read again the first time its timeline is drawn.
+    pub fn shown_session(&self, row: usize) -> Shown {
+        if let Some((at, shown)) = self.shown.borrow().as_ref()
+            && *at == row
+        {
+            return shown.clone();
+        }
+        let read = match self.data.rows.get(row) {
+            Some(r) => r.recorded.session().map(|s| s.into_owned()),
+            None => Err("no such session".into()),
+        };
+        let shown = Rc::new(read);
+        *self.shown.borrow_mut() = Some((row, shown.clone()));
+        shown
     }
 
     /// Row indices that pass the filter, in the chosen order. Each column is sorted once

@@ -8,9 +8,12 @@ mod attempt;
 mod discover;
 mod fast_event;
 mod fast_header;
+mod fast_scan;
 mod header;
 pub mod ids;
+mod lines;
 mod notes;
+mod raw_event;
 mod reader;
 mod resumed;
 mod stream;
@@ -18,12 +21,12 @@ mod study;
 mod writer;
 
 pub use attempt::{Attempt, attempts, lostness};
-pub use discover::discover;
+pub use discover::{Found, Walk, discover};
 pub use header::{FlowRef, Header, RoundTrips, SCHEMA, TerminalInfo, TransportInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
 pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, parse, read};
 pub use resumed::{AFTER_ABORT, before_abort};
-pub use stream::for_each;
+pub use stream::{Batch, for_each, in_two_stages, map_each};
 pub use study::{ConsentAnswer, StudyRef};
 pub use writer::{SessionWriter, Sink, file_name, is_full};
 

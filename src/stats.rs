@@ -10,6 +10,7 @@ mod paired;
 mod proportions;
 mod quantile;
 mod questionnaire;
+mod sample;
 
 pub use compare::{TestKind, TestResult, n_minus_one_two_proportion, welch_t};
 pub use difference::{
@@ -20,6 +21,7 @@ pub use paired::{mcnemar_exact, paired_log_t, two_proportion_sample_size};
 pub use proportions::{fisher_irwin, two_proportions};
 pub use quantile::{median, quantile};
 pub use questionnaire::{csat_top_two, nps, sus_score, umux_lite};
+pub use sample::Sample;
 
 /// The confidence level of every interval: 95%.
 pub const CONFIDENCE: f64 = 0.95;

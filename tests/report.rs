@@ -184,18 +184,34 @@ fn the_html_report_is_one_self_contained_file() {
     }
 }
 
-/// The report of every session file under `dir`, counting each participant's first session.
+/// The report of every session file under `dir`, counting each participant's first
+/// session, as `mvx report` reads them (on every core, read again if a participant's
+/// first session turns up late); the same sessions added from memory give the same.
 fn report_of(dir: &Path) -> String {
+    let streamed = |participants_in_memory| {
+        let mut builder = ReportBuilder::new(None);
+        builder.participants_in_memory = participants_in_memory;
+        let mut read = 0;
+        mvx::report::read_sessions(&mut builder, &[dir.to_owned()], |_, _| (), |_| read += 1)
+            .expect("read");
+        (markdown::render(&builder.finish()), read)
+    };
+    let (in_memory, read) = streamed(mvx::report::PARTICIPANTS_IN_MEMORY);
+    // An index of one participant in memory: the rest go through sorted runs on disk
+    // and a second reading, which must count exactly the same sessions.
+    let (through_runs, _) = streamed(1);
+    assert_eq!(through_runs, in_memory);
+    let streamed = in_memory;
     let (files, _) = session::discover(&[dir.to_owned()]);
+    assert_eq!(read, files.len());
     let mut builder = ReportBuilder::new(None);
-    session::for_each(&files, |_, read| {
-        if let Ok(recorded) = read {
-            builder.add(&recorded);
-        }
-    });
-    let report = markdown::render(&builder.finish());
+    for file in &files {
+        builder.add(&session::read(file).expect("a session"));
+    }
+    let from_memory = markdown::render(&builder.finish());
+    assert_eq!(streamed, from_memory);
     // The data problems name files, which differ between the two folders.
-    report
+    streamed
         .split("## Data problems")
         .next()
         .unwrap_or_default()

@@ -53,10 +53,12 @@ fn fixtures(dir: &Path) {
     mvx::session::append_note(&dir.join("a.yaml"), "s-P01", &note).expect("observer note");
 }
 
-fn review() -> Review {
+/// The review of the fixtures, and their folder: a session's timeline is read from its
+/// file when shown, so the folder must outlive the review.
+fn review() -> (Review, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     fixtures(dir.path());
-    Review::new(data::load(&[dir.path().to_owned()]))
+    (Review::new(data::load(&[dir.path().to_owned()])), dir)
 }
 
 fn draw(review: &Review, width: u16, height: u16) -> Terminal<TestBackend> {
@@ -79,7 +81,7 @@ fn text(terminal: &Terminal<TestBackend>) -> String {
 
 #[test]
 fn every_view_draws_at_80x24_including_cut_off_and_hostile_sessions() {
-    let mut review = review();
+    let (mut review, _dir) = review();
     insta::assert_snapshot!("sessions_80x24", draw(&review, 80, 24).backend());
     review.update(Action::Down);
     review.update(Action::Down);
@@ -104,7 +106,7 @@ fn every_view_draws_at_80x24_including_cut_off_and_hostile_sessions() {
 
 #[test]
 fn sessions_sort_filter_and_mark_incomplete_ones() {
-    let mut review = review();
+    let (mut review, _dir) = review();
     assert_eq!(review.data.rows.len(), 4, "the notes file is not a session");
     assert_eq!(
         review.data.report.skipped.len(),
@@ -146,7 +148,7 @@ fn sessions_sort_filter_and_mark_incomplete_ones() {
 
 #[test]
 fn the_flow_view_finds_the_step_where_people_hesitate() {
-    let mut review = review();
+    let (mut review, _dir) = review();
     review.update(Action::NextView);
     let screen = text(&draw(&review, 80, 24));
     assert!(screen.contains("1. home"), "home ranks first: {screen}");
@@ -156,7 +158,7 @@ fn the_flow_view_finds_the_step_where_people_hesitate() {
 
 #[test]
 fn views_scroll_no_further_than_their_last_line_and_pages_are_the_window() {
-    let mut review = review();
+    let (mut review, _dir) = review();
     review.body_rows = 3;
     review.update(Action::NextView);
     for _ in 0..100 {
@@ -176,10 +178,32 @@ fn views_scroll_no_further_than_their_last_line_and_pages_are_the_window() {
 
 #[test]
 fn ctrl_c_quits_even_while_a_filter_is_typed() {
-    let mut review = review();
+    let (mut review, _dir) = review();
     review.update(Action::StartFilter);
     review.update(Action::Edit(Key::Char('q')));
     assert!(!review.quit, "q is text while typing");
     review.update(Action::Quit);
     assert!(review.quit);
+}
+
+/// Rows keep what the table shows; a timeline is read from its file when shown. A file
+/// gone since the review was loaded says so in the timeline instead of failing.
+#[test]
+fn a_timeline_is_read_when_shown_and_a_gone_file_says_so() {
+    let (mut review, dir) = review();
+    review.update(Action::Enter);
+    let timeline = text(&draw(&review, 80, 24));
+    assert!(timeline.contains("choose"), "{timeline}");
+    review.update(Action::Back);
+    review.update(Action::Down);
+    let second = review.visible()[1];
+    let name = match &review.data.rows[second].recorded {
+        data::Recorded::File(path) => path.clone(),
+        data::Recorded::Held(_) => panic!("rows read from files keep their file"),
+    };
+    std::fs::remove_file(&name).expect("removed");
+    review.update(Action::Enter);
+    let timeline = text(&draw(&review, 80, 24));
+    assert!(timeline.contains("cannot read it now"), "{timeline}");
+    drop(dir);
 }

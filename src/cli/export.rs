@@ -14,7 +14,7 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         ExportFormat::Csv => Format::Csv,
         ExportFormat::Jsonl => Format::Jsonl,
     };
-    let (files, mut problems) = session::discover(&args.paths);
+    let mut problems = Vec::new();
     let (events_path, sessions_path, tasks_path) = (
         args.output.join(format!("events.{}", format.extension())),
         args.output.join(format!("sessions.{}", format.extension())),
@@ -45,24 +45,31 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     }
     let mut exported = 0;
     let mut written = Ok(());
-    let bar = progress::sessions(files.len(), "exporting");
-    session::for_each(&files, |_, read| {
-        bar.inc(1);
-        match read {
-            Ok(recorded) if written.is_ok() => {
-                let file = recorded.path.as_ref().map(|p| p.display().to_string());
-                for p in &recorded.problems {
-                    let file = file.as_deref().unwrap_or("");
-                    problems.push(format!("{file}:{}: left out: {}", p.line, p.why));
+    let bar = progress::counting("exporting");
+    // Files are found as they are read, so memory does not grow with their number.
+    let mut walk = session::Walk::new(&args.paths);
+    session::map_each(
+        &mut walk,
+        |_, read| read,
+        |read| {
+            bar.inc(1);
+            match read {
+                Ok(recorded) if written.is_ok() => {
+                    let file = recorded.path.as_ref().map(|p| p.display().to_string());
+                    for p in &recorded.problems {
+                        let file = file.as_deref().unwrap_or("");
+                        problems.push(format!("{file}:{}: left out: {}", p.line, p.why));
+                    }
+                    written = exporter.add(&recorded);
+                    exported += 1;
                 }
-                written = exporter.add(&recorded);
-                exported += 1;
+                Ok(_) => {}
+                Err(e) => problems.push(format!("skipped {e}")),
             }
-            Ok(_) => {}
-            Err(e) => problems.push(format!("skipped {e}")),
-        }
-    });
+        },
+    );
     bar.finish_and_clear();
+    problems.extend(walk.problems);
     written?;
     exporter.finish()?;
     for problem in &problems {

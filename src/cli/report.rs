@@ -6,7 +6,7 @@ mod study;
 use std::io::{self, Write};
 
 use super::{EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat, progress};
-use crate::report::{Counting, ReportBuilder, html, markdown};
+use crate::report::{Counting, ReportBuilder, html, markdown, read_sessions};
 use crate::session;
 use crate::text::printable;
 
@@ -14,7 +14,6 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     if let Some(study) = args.paths.iter().find(|p| crate::study::is_study_file(p)) {
         return study::run(args, study, out, err);
     }
-    let (files, problems) = session::discover(&args.paths);
     let counting = Counting {
         all_attempts: args.all_attempts,
         count_technical: args.count_technical,
@@ -22,22 +21,21 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     };
     let mut builder = ReportBuilder::counting(args.flow.clone(), counting);
     builder.include_simulated = args.include_simulated;
-    for problem in problems {
-        builder.skip(problem);
-    }
-    let bar = progress::sessions(files.len(), "reading");
+    let bar = progress::counting("reading");
     let mut gathered = studies::Gathered::new(args.include_simulated);
-    session::for_each(&files, |_, read| {
+    // Sessions of a study are kept whole for its own report; others are only tallied.
+    let of_study = |s: session::Session, _| s.header.study.is_some().then_some(s);
+    let read = read_sessions(&mut builder, &args.paths, of_study, |read| {
         bar.inc(1);
-        match read {
-            Ok(recorded) => {
-                gathered.add(&recorded);
-                builder.add(&recorded)
-            }
-            Err(e) => builder.skip(e.to_string()),
+        if let Some(study_session) = read.flatten() {
+            gathered.add(study_session);
         }
     });
     bar.finish_and_clear();
+    if let Err(why) = read {
+        writeln!(err, "mvx: {}", printable(&why))?;
+        return Ok(EXIT_USAGE);
+    }
     let report = builder.finish();
     if let Some(wanted) = &args.baseline {
         for flow in &report.flows {

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::summary::{Summary, SummaryItem};
-use super::tally::{Note, StepTally, Tally, TaskTally};
+use super::tally::{Note, StepTally, Tally, TaskTally, in_order};
 use super::verdicts::{Mean, Share, Verdict, mean_of};
 use crate::format::{self, percent, seconds};
 use crate::session::{TaskEnding, TaskOutcome};
-use crate::stats::{self, Interval};
+use crate::stats::{self, Interval, Sample};
 
 const TOP_PATHS: usize = 5;
 const TOP_FRICTION: usize = 5;
@@ -32,9 +32,9 @@ pub struct FlowVersion {
     /// UMUX-Lite per session that answered both items, 0-100.
     pub umux_lite: Option<Mean>,
     #[serde(skip)]
-    pub sus_scores: Vec<f64>,
+    pub sus_scores: Sample,
     #[serde(skip)]
-    pub umux_scores: Vec<f64>,
+    pub umux_scores: Sample,
     pub notes: Vec<Note>,
 }
 
@@ -81,8 +81,9 @@ pub struct TaskFigures {
     pub time_geometric_mean_s: Option<f64>,
     pub time_interval_s: Option<Interval>,
     pub time_median_s: Option<f64>,
-    /// Every successful attempt's time, in seconds, for comparing variants.
-    pub success_times_s: Vec<f64>,
+    /// Every successful attempt's time, in seconds, for comparing variants; JSON lists
+    /// them all, shortest first.
+    pub success_times_s: Sample,
     pub paths: Vec<PathCount>,
     /// Attempts that reached each step of the most frequent successful path.
     pub funnel: Vec<(String, usize)>,
@@ -108,8 +109,9 @@ pub struct StepFigures {
     pub choices: Vec<(String, usize)>,
     pub backtracks: usize,
     pub drop_offs: usize,
-    /// Every hesitation on the step, in seconds, for strip plots.
-    pub hesitations_s: Vec<f64>,
+    /// Every hesitation on the step, in seconds, for strip plots; JSON lists them all,
+    /// shortest first.
+    pub hesitations_s: Sample,
 }
 
 /// A step ranked by friction; the formula is in docs/statistics.md.
@@ -162,14 +164,15 @@ impl FlowVersion {
             .map(|(id, t)| TaskFigures::new(id, t, tally.count_technical))
             .collect();
         let steps: Vec<StepFigures> = tally
-            .step_order
-            .iter()
+            .step_order()
+            .into_iter()
             .map(|id| StepFigures::new(id, &tally.steps[id]))
             .collect();
         let friction = Friction::rank(&steps);
         let verdicts: Vec<Verdict> = tally
             .questions
-            .iter()
+            .in_order()
+            .into_iter()
             .map(|q| Verdict::new(q, &tally.answers[q], tally.scales.get(q).copied()))
             .collect();
         let sessions = Sessions {
@@ -194,7 +197,7 @@ impl FlowVersion {
             umux_lite,
             sus_scores: tally.sus_scores.clone(),
             umux_scores: tally.umux_scores.clone(),
-            notes: tally.notes.clone(),
+            notes: in_order(&tally.notes),
         };
         version.summary = version.summarise();
         version
@@ -250,7 +253,7 @@ impl FlowVersion {
 }
 
 /// The `p` quantile of millisecond values, in seconds.
-fn quantile_s(values_ms: &[f64], p: f64) -> Option<f64> {
+fn quantile_s(values_ms: &Sample, p: f64) -> Option<f64> {
     stats::quantile(values_ms, p).map(|ms| ms / 1000.0)
 }
 
@@ -267,7 +270,7 @@ impl TaskFigures {
             count(TaskEnding::Ended(TaskOutcome::Timeout)),
         );
         let counted = tally.counted();
-        let times_s: Vec<f64> = tally.success_ms.iter().map(|ms| ms / 1000.0).collect();
+        let times_s = tally.success_ms.map(|ms| ms / 1000.0);
         let geometric = stats::geometric_mean(&times_s);
         let (paths, funnel) = paths_and_funnel(tally);
         let lostness = mean_of(&tally.lostness, Some((0.0, std::f64::consts::SQRT_2)));
@@ -288,9 +291,8 @@ impl TaskFigures {
                 .then(|| Share::new(tally.first_right, tally.first_judged)),
             lostness,
             outcomes: tally.outcomes.clone(),
-            time_geometric_mean_s: geometric
-                .map(|(g, _)| g)
-                .or_else(|| times_s.first().copied()),
+            // One time is its own middle (the geometric mean needs two, for its interval).
+            time_geometric_mean_s: geometric.map(|(g, _)| g).or_else(|| times_s.first()),
             time_interval_s: geometric.map(|(_, i)| i),
             time_median_s: stats::median(&times_s),
             success_times_s: times_s,
@@ -348,7 +350,7 @@ impl StepFigures {
             choices,
             backtracks: tally.backtracks,
             drop_offs: tally.drop_offs,
-            hesitations_s: tally.hesitation_ms.iter().map(|ms| ms / 1000.0).collect(),
+            hesitations_s: tally.hesitation_ms.map(|ms| ms / 1000.0),
         }
     }
 }
@@ -357,7 +359,7 @@ impl Friction {
     /// `hesitation ratio + backtrack rate + drop-off rate`, where the hesitation ratio is
     /// the step's median hesitation over the median of all steps' medians.
     fn rank(steps: &[StepFigures]) -> Vec<Friction> {
-        let medians: Vec<f64> = steps.iter().filter_map(|s| s.hesitation_median_s).collect();
+        let medians: Sample = steps.iter().filter_map(|s| s.hesitation_median_s).collect();
         let typical = stats::median(&medians).filter(|m| *m > 0.0);
         let mut ranked: Vec<Friction> = steps
             .iter()

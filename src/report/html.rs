@@ -10,6 +10,7 @@ use super::{Counting, FlowReport, Report, Verdict, svg};
 use crate::format::{
     self, interval, minutes_seconds, or_missing, percent_interval, seconds_or_missing,
 };
+use crate::stats::Sample;
 
 const STYLE: &str = "
 body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;max-width:1100px;margin:0 auto;padding:24px}
@@ -265,17 +266,11 @@ fn task_row(task: &TaskFigures, out: &mut String) {
 
 fn render_steps(version: &FlowVersion, out: &mut String) {
     out.push_str("<h4>Hesitation per step</h4><p class=\"muted\">Each dot is one visit; the red tick is the median.</p>");
-    let rows: Vec<(String, Vec<f64>, Option<f64>)> = version
+    let rows: Vec<(&str, &Sample, Option<f64>)> = version
         .steps
         .iter()
         .filter(|s| !s.hesitations_s.is_empty())
-        .map(|s| {
-            (
-                s.step.clone(),
-                s.hesitations_s.clone(),
-                s.hesitation_median_s,
-            )
-        })
+        .map(|s| (s.step.as_str(), &s.hesitations_s, s.hesitation_median_s))
         .collect();
     out.push_str(&svg::strips("Hesitation per step, in seconds", &rows));
     out.push_str("<table><tr><th>step</th><th>visits</th><th>hesitation median</th><th>p90</th><th>decision median</th><th>p90</th><th>backtracks</th><th>drop-offs</th></tr>");

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use crate::flow::study::{Design, Study};
 use crate::session::Session;
-use crate::stats::{self, Interval, TestResult};
+use crate::stats::{self, Interval, Sample, TestResult};
 use crate::study::status::Status;
 use units::Unit;
 
@@ -134,7 +134,7 @@ fn of<'u>(units: &'u [Unit], variant: &'u str) -> impl Iterator<Item = &'u Unit>
 fn figures(variant: &str, units: &[Unit]) -> VariantFigures {
     let n = of(units, variant).count();
     let completed = of(units, variant).filter(|u| u.completed).count();
-    let times: Vec<f64> = of(units, variant).filter_map(|u| u.time).collect();
+    let times: Sample = of(units, variant).filter_map(|u| u.time).collect();
     VariantFigures {
         variant: variant.to_owned(),
         participants: n,
@@ -174,7 +174,7 @@ fn compare(design: Design, baseline: &str, variant: &str, units: &[Unit]) -> Com
     match design {
         Design::Between => {
             comparison.completion_test = stats::n_minus_one_two_proportion(xv, nv, xb, nb);
-            let times = |v: &str| -> Vec<f64> { of(units, v).filter_map(|u| u.time).collect() };
+            let times = |v: &str| -> Sample { of(units, v).filter_map(|u| u.time).collect() };
             comparison.time_ratio = stats::geometric_mean_ratio(&times(baseline), &times(variant))
                 .map(|(ratio, test, interval)| (ratio, interval, test));
         }
@@ -208,7 +208,7 @@ fn positions(units: &[Unit], count: usize) -> Vec<PositionFigures> {
     (1..=count)
         .map(|position| {
             let here: Vec<&Unit> = units.iter().filter(|u| u.position == position).collect();
-            let times: Vec<f64> = here.iter().filter_map(|u| u.time).collect();
+            let times: Sample = here.iter().filter_map(|u| u.time).collect();
             PositionFigures {
                 position,
                 participants: here.len(),

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::escape::escape;
 use crate::format::{percent, seconds};
+use crate::stats::Sample;
 
 const WIDTH: f64 = 560.0;
 const LABEL: f64 = 190.0;
@@ -65,10 +66,10 @@ pub fn bars(title: &str, rows: &[(String, f64, String)]) -> String {
 }
 
 /// One row per step: every hesitation as a dot on a shared time axis, the median a tick.
-pub fn strips(title: &str, rows: &[(String, Vec<f64>, Option<f64>)]) -> String {
+pub fn strips(title: &str, rows: &[(&str, &Sample, Option<f64>)]) -> String {
     let max = rows
         .iter()
-        .flat_map(|r| r.1.iter().copied())
+        .filter_map(|r| r.1.last())
         .fold(0.0, f64::max)
         .max(1.0);
     let height = rows.len() as f64 * ROW + 24.0;
@@ -85,14 +86,7 @@ pub fn strips(title: &str, rows: &[(String, Vec<f64>, Option<f64>)]) -> String {
             y + 11.0,
             y + 11.0
         );
-        for v in values {
-            let _ = write!(
-                out,
-                "<circle cx=\"{:.1}\" cy=\"{}\" r=\"3\" class=\"dot\"/>",
-                x(*v),
-                y + 11.0
-            );
-        }
+        dots(&mut out, values, x, y + 11.0);
         if let Some(m) = median {
             let _ = write!(
                 out,
@@ -106,6 +100,38 @@ pub fn strips(title: &str, rows: &[(String, Vec<f64>, Option<f64>)]) -> String {
     axis(&mut out, rows.len(), span, &seconds(0.0), &seconds(max));
     out.push_str("</svg>");
     out
+}
+
+/// The opacity of one dot: the `.dot` fill-opacity of the report's style (html.rs).
+const DOT_OPACITY: f64 = 0.55;
+
+/// A dot per value on one row. Values that land on the same spot are drawn once, as dark
+/// as that many dots drawn over each other would be (`1 - (1 - a)^n`): the chart looks
+/// the same, and its size grows with the width of the axis, not with the visits.
+fn dots(out: &mut String, values: &Sample, x: impl Fn(f64) -> f64, cy: f64) {
+    let mut spot: Option<(String, u64)> = None;
+    let draw = |out: &mut String, (cx, times): (String, u64)| {
+        let _ = write!(out, "<circle cx=\"{cx}\" cy=\"{cy}\" r=\"3\" class=\"dot\"");
+        if times > 1 {
+            let opacity = 1.0 - (1.0 - DOT_OPACITY).powi(times.min(64) as i32);
+            let _ = write!(out, " style=\"fill-opacity:{opacity:.3}\"");
+        }
+        out.push_str("/>");
+    };
+    for (value, times) in values.counts() {
+        let cx = format!("{:.1}", x(value));
+        match spot.as_mut() {
+            Some((at, count)) if *at == cx => *count += times,
+            _ => {
+                if let Some(done) = spot.replace((cx, times)) {
+                    draw(out, done);
+                }
+            }
+        }
+    }
+    if let Some(done) = spot {
+        draw(out, done);
+    }
 }
 
 /// Shares with their intervals on a 0-100% axis: a dot for the share, a line for the interval.
@@ -129,4 +155,25 @@ pub fn intervals(title: &str, rows: &[(String, f64, f64, f64)]) -> String {
     axis(&mut out, rows.len(), span, &percent(0.0), &percent(1.0));
     out.push_str("</svg>");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three visits at one second are one dot as dark as three (1 - 0.45³ = 0.909), and
+    /// visits a millisecond apart on a 100 s axis land on one spot, drawn once.
+    #[test]
+    fn dots_on_one_spot_are_drawn_once_as_dark_as_all_of_them() {
+        let mut values = Sample::new();
+        values.push_n(1.0, 3);
+        values.push(2.0);
+        let mut close: Sample = [50.0, 50.001, 50.002].into_iter().collect();
+        close.push(100.0);
+        let svg = strips("t", &[("a", &values, Some(1.0)), ("b", &close, None)]);
+        assert_eq!(svg.matches("<circle").count(), 4, "{svg}");
+        let dark = "class=\"dot\" style=\"fill-opacity:0.909\"/>";
+        assert_eq!(svg.matches(dark).count(), 2, "{svg}");
+        assert_eq!(svg.matches("class=\"dot\"/>").count(), 2, "{svg}");
+    }
 }

@@ -2,7 +2,8 @@
 
 mod merge;
 
-use std::collections::BTreeMap;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
@@ -10,6 +11,76 @@ use crate::session::{
     AnswerValue, Attempt, EventKind, ObserverNote, Session, SessionEnding, SessionOutcome,
     TaskEnding, TaskOutcome,
 };
+use crate::stats::Sample;
+
+/// When a session was played: its start time, then its place among the sessions read.
+pub type Played = (i64, u64);
+
+/// Where something was first seen: the session it was in ([`Played`]) and the event's
+/// index there. An order built from it is the order sessions were played in, whatever
+/// order their files were read in, so a report never depends on how files are named.
+pub type Seen = (i64, u64, u32);
+
+/// Where a step was first seen; nowhere yet until it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct FirstAt(Seen);
+
+impl Default for FirstAt {
+    fn default() -> Self {
+        FirstAt((i64::MAX, u64::MAX, u32::MAX))
+    }
+}
+
+impl FirstAt {
+    fn see(&mut self, at: Seen) {
+        self.0 = self.0.min(at);
+    }
+
+    pub(super) fn merge(&mut self, other: FirstAt) {
+        self.see(other.0);
+    }
+}
+
+/// Items (questions, options) in the order sessions first showed them.
+#[derive(Debug, Default)]
+pub struct FirstSeen(HashMap<String, Seen>);
+
+impl FirstSeen {
+    fn see(&mut self, item: &str, at: Seen) {
+        match self.0.get_mut(item) {
+            Some(seen) => *seen = (*seen).min(at),
+            None => {
+                self.0.insert(item.to_owned(), at);
+            }
+        }
+    }
+
+    fn merge(&mut self, other: FirstSeen) {
+        for (item, at) in other.0 {
+            match self.0.entry(item) {
+                Entry::Occupied(mut seen) => *seen.get_mut() = (*seen.get()).min(at),
+                Entry::Vacant(seen) => {
+                    seen.insert(at);
+                }
+            }
+        }
+    }
+
+    /// The items, first seen first.
+    pub fn in_order(&self) -> Vec<&str> {
+        let mut items: Vec<(&Seen, &String)> = self.0.iter().map(|(i, s)| (s, i)).collect();
+        items.sort();
+        items.into_iter().map(|(_, item)| item.as_str()).collect()
+    }
+}
+
+/// Things kept with where they were seen, in the order sessions were played (a stable
+/// sort: one session's keep their own order).
+pub fn in_order<T: Clone>(seen: &[(Seen, T)]) -> Vec<T> {
+    let mut items: Vec<&(Seen, T)> = seen.iter().collect();
+    items.sort_by_key(|(at, _)| *at);
+    items.into_iter().map(|(_, item)| item.clone()).collect()
+}
 
 /// What one flow version (flow, variant, sha256) has accumulated so far.
 #[derive(Debug, Default)]
@@ -23,19 +94,20 @@ pub struct Tally {
     /// Later sessions of a participant already counted, left out (`--all-attempts` keeps them).
     pub repeats_left_out: usize,
     pub tasks: BTreeMap<String, TaskTally>,
-    /// Steps in the order they were first seen.
-    pub step_order: Vec<String>,
+    /// Steps, each with where it was first seen.
     pub steps: BTreeMap<String, StepTally>,
-    pub questions: Vec<String>,
+    pub questions: FirstSeen,
     pub answers: BTreeMap<String, AnswerTally>,
     /// SUS scores of sessions that answered all ten `sus1`..`sus10` questions.
-    pub sus_scores: Vec<f64>,
+    pub sus_scores: Sample,
     /// UMUX-Lite scores of sessions that answered `umux1` and `umux2`.
-    pub umux_scores: Vec<f64>,
+    pub umux_scores: Sample,
     /// Each scale question's ends, as the sessions recorded them.
     pub scales: BTreeMap<String, [i64; 2]>,
-    /// Researchers' and observers' notes, in the order sessions were added.
-    pub notes: Vec<Note>,
+    /// Researchers' and observers' notes, with where each was seen.
+    pub notes: Vec<(Seen, Note)>,
+    /// The session being added, and its event being counted.
+    at: Seen,
 }
 
 /// A researcher's note (`mvx play`, Ctrl-N) or an observer's (`mvx observe`).
@@ -74,7 +146,7 @@ pub struct TaskTally {
     pub technical: usize,
     pub outcomes: BTreeMap<TaskEnding, usize>,
     /// Durations of successful attempts, in milliseconds.
-    pub success_ms: Vec<f64>,
+    pub success_ms: Sample,
     /// Counted successful attempts without a single backtrack.
     pub direct: usize,
     /// Counted attempts without a backtrack, whatever their outcome (Treejack's directness).
@@ -83,7 +155,7 @@ pub struct TaskTally {
     pub first_right: usize,
     pub first_judged: usize,
     /// Lostness of counted successful attempts with known expected paths.
-    pub lostness: Vec<f64>,
+    pub lostness: Sample,
     /// Paths of attempts, the steps in the order shown, with how they ended.
     pub paths: BTreeMap<(Vec<String>, TaskEnding), usize>,
     /// Attempts that showed each step at least once.
@@ -92,9 +164,11 @@ pub struct TaskTally {
 
 #[derive(Debug, Default)]
 pub struct StepTally {
+    /// Where the step was first seen, which orders the steps of a report.
+    pub first: FirstAt,
     pub visits: usize,
-    pub hesitation_ms: Vec<f64>,
-    pub decision_ms: Vec<f64>,
+    pub hesitation_ms: Sample,
+    pub decision_ms: Sample,
     pub choices: BTreeMap<String, usize>,
     pub backtracks: usize,
     /// Attempts that ended here without success (gave up, timed out, aborted, cut off).
@@ -105,9 +179,10 @@ pub struct StepTally {
 pub struct AnswerTally {
     pub options: BTreeMap<String, usize>,
     /// The order options were first answered in.
-    pub option_order: Vec<String>,
-    pub numbers: Vec<f64>,
-    pub texts: Vec<(String, String)>,
+    pub option_order: FirstSeen,
+    pub numbers: Sample,
+    /// Free-text answers, who gave each, and where each was seen.
+    pub texts: Vec<(Seen, (String, String))>,
 }
 
 impl Tally {
@@ -118,11 +193,14 @@ impl Tally {
         }
     }
 
-    pub fn add(&mut self, session: &Session) {
+    /// Adds a session played at `played`.
+    pub fn add(&mut self, session: &Session, played: Played) {
         self.sessions += 1;
-        for event in &session.events {
+        for (i, event) in session.events.iter().enumerate() {
+            self.at = (played.0, played.1, u32::try_from(i).unwrap_or(u32::MAX));
             self.event(event.at_ms, &event.kind, &session.header.participant);
         }
+        self.at = (played.0, played.1, u32::MAX);
         match session.ending() {
             SessionEnding::Ended(SessionOutcome::Complete) => self.complete += 1,
             SessionEnding::Ended(SessionOutcome::Aborted) => self.aborted += 1,
@@ -138,15 +216,18 @@ impl Tally {
         self.umux_scores.extend(umux_of(session));
     }
 
-    /// Notes an observer kept beside the session (`mvx observe`).
+    /// Notes an observer kept beside the session (`mvx observe`), after its own.
     pub fn add_observer_notes(&mut self, participant: &str, notes: &[ObserverNote]) {
         for note in notes {
-            self.notes.push(Note {
-                participant: participant.to_owned(),
-                at_ms: note.at_ms,
-                by: NoteBy::Observer,
-                text: note.text.clone(),
-            });
+            self.notes.push((
+                self.at,
+                Note {
+                    participant: participant.to_owned(),
+                    at_ms: note.at_ms,
+                    by: NoteBy::Observer,
+                    text: note.text.clone(),
+                },
+            ));
         }
     }
 
@@ -160,7 +241,12 @@ impl Tally {
                 ..
             } => {
                 let tally = self.step(step);
-                *tally.choices.entry(choice.clone()).or_default() += 1;
+                match tally.choices.get_mut(choice) {
+                    Some(n) => *n += 1,
+                    None => {
+                        tally.choices.insert(choice.clone(), 1);
+                    }
+                }
                 tally.hesitation_ms.push(timing.hesitation_ms as f64);
                 tally.decision_ms.push(timing.decision_ms as f64);
             }
@@ -181,12 +267,13 @@ impl Tally {
                 self.answer(question, value, *free_text, participant);
             }
             EventKind::Note { text } => {
-                self.notes.push(Note {
+                let note = Note {
                     participant: participant.to_owned(),
                     at_ms,
                     by: NoteBy::Researcher,
                     text: text.clone(),
-                });
+                };
+                self.notes.push((self.at, note));
             }
             _ => {}
         }
@@ -194,9 +281,19 @@ impl Tally {
 
     fn step(&mut self, id: &str) -> &mut StepTally {
         if !self.steps.contains_key(id) {
-            self.step_order.push(id.to_owned());
+            self.steps.insert(id.to_owned(), StepTally::default());
         }
-        self.steps.entry(id.to_owned()).or_default()
+        let step = self.steps.get_mut(id).expect("inserted above");
+        step.first.see(self.at);
+        step
+    }
+
+    /// Step ids in the order sessions first showed them.
+    pub fn step_order(&self) -> Vec<&str> {
+        let mut steps: Vec<(&FirstAt, &String)> =
+            self.steps.iter().map(|(id, s)| (&s.first, id)).collect();
+        steps.sort();
+        steps.into_iter().map(|(_, id)| id.as_str()).collect()
     }
 
     fn close(&mut self, attempt: Attempt) {
@@ -237,19 +334,16 @@ impl Tally {
     }
 
     fn answer(&mut self, question: &str, value: &AnswerValue, free_text: bool, participant: &str) {
-        if !self.answers.contains_key(question) {
-            self.questions.push(question.to_owned());
-        }
+        let at = self.at;
+        self.questions.see(question, at);
         let tally = self.answers.entry(question.to_owned()).or_default();
         match value {
             AnswerValue::Number(n) => tally.numbers.push(*n as f64),
-            AnswerValue::Text(text) if free_text => {
-                tally.texts.push((participant.to_owned(), text.clone()))
-            }
+            AnswerValue::Text(text) if free_text => tally
+                .texts
+                .push((at, (participant.to_owned(), text.clone()))),
             AnswerValue::Text(option) => {
-                if !tally.options.contains_key(option) {
-                    tally.option_order.push(option.clone());
-                }
+                tally.option_order.see(option, at);
                 *tally.options.entry(option.clone()).or_default() += 1;
             }
         }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::tally::AnswerTally;
 use crate::format::{self, percent, percent_interval};
-use crate::stats::{self, Interval, NpsCounts};
+use crate::stats::{self, Interval, NpsCounts, Sample};
 
 #[derive(Debug, Serialize)]
 pub struct Verdict {
@@ -20,6 +20,9 @@ pub struct Verdict {
     pub distribution: Vec<(i64, usize)>,
     /// Free-text answers with their participant.
     pub texts: Vec<(String, String)>,
+    /// Every numeric answer, for tests on the answers (JSON has them as `distribution`).
+    #[serde(skip)]
+    pub numbers: Sample,
     /// A standard questionnaire's score, for questions with its id (`nps`, `csat`, `seq`).
     pub standard: Option<Standard>,
 }
@@ -53,15 +56,14 @@ pub struct Mean {
 }
 
 /// The mean of `values` with its t interval, kept within `low..high` when the scale is known.
-pub fn mean_of(values: &[f64], scale: Option<(f64, f64)>) -> Option<Mean> {
+pub fn mean_of(values: &Sample, scale: Option<(f64, f64)>) -> Option<Mean> {
     let interval = stats::mean_t_interval(values).map(|(_, i)| i);
     let interval = match scale {
         Some((low, high)) => interval.map(|i| i.clamped(low, high)),
         None => interval,
     };
-    let mean = (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)?;
     Some(Mean {
-        mean,
+        mean: values.mean()?,
         interval,
         n: values.len(),
     })
@@ -82,14 +84,15 @@ impl Verdict {
     pub(super) fn new(question: &str, tally: &AnswerTally, scale: Option<[i64; 2]>) -> Self {
         let options: Vec<(String, usize)> = tally
             .option_order
-            .iter()
-            .map(|o| (o.clone(), tally.options[o]))
+            .in_order()
+            .into_iter()
+            .map(|o| (o.to_owned(), tally.options[o]))
             .collect();
         let answered = options.iter().map(|(_, n)| n).sum::<usize>();
         let yes = yes_share(&tally.options, answered);
         let mut distribution: BTreeMap<i64, usize> = BTreeMap::new();
-        for n in &tally.numbers {
-            *distribution.entry(*n as i64).or_default() += 1;
+        for (n, times) in tally.numbers.counts() {
+            *distribution.entry(n as i64).or_default() += times as usize;
         }
         let scale = scale.map(|[from, to]| (from as f64, to as f64));
         Verdict {
@@ -99,17 +102,10 @@ impl Verdict {
             yes,
             scale: mean_of(&tally.numbers, scale),
             distribution: distribution.into_iter().collect(),
-            texts: tally.texts.clone(),
+            texts: super::tally::in_order(&tally.texts),
             standard: standard_score(question, &tally.numbers),
+            numbers: tally.numbers.clone(),
         }
-    }
-
-    /// Every numeric answer, for tests on the answers.
-    pub fn values(&self) -> Vec<f64> {
-        self.distribution
-            .iter()
-            .flat_map(|(x, n)| std::iter::repeat_n(*x as f64, *n))
-            .collect()
     }
 }
 
@@ -190,15 +186,15 @@ impl Serialize for Standard {
 }
 
 /// NPS for a question `nps` (0-10), CSAT for `csat` (top two of 1-5), SEQ for `seq` (1-7).
-fn standard_score(question: &str, numbers: &[f64]) -> Option<Standard> {
-    let answers: Vec<i64> = numbers.iter().map(|n| *n as i64).collect();
+fn standard_score(question: &str, numbers: &Sample) -> Option<Standard> {
+    let count = |test: fn(i64) -> bool| numbers.count_where(|n| test(n as i64));
     match question {
         "nps" => {
-            let score = stats::nps(&answers)?;
+            let score = stats::nps(numbers)?;
             let counts = NpsCounts {
-                promoters: answers.iter().filter(|a| **a >= 9).count() as u64,
-                detractors: answers.iter().filter(|a| **a <= 6).count() as u64,
-                n: answers.len() as u64,
+                promoters: count(|a| a >= 9),
+                detractors: count(|a| a <= 6),
+                n: numbers.len() as u64,
             };
             Some(Standard::Nps {
                 score,
@@ -212,12 +208,12 @@ fn standard_score(question: &str, numbers: &[f64]) -> Option<Standard> {
             n: m.n,
         }),
         "csat" => {
-            stats::csat_top_two(&answers, 5)?;
-            let top_two = answers.iter().filter(|a| **a >= 4).count();
+            stats::csat_top_two(numbers, 5)?;
+            let top_two = count(|a| a >= 4);
             Some(Standard::Csat {
-                top_two,
-                of: answers.len(),
-                interval: stats::adjusted_wald(top_two as u64, answers.len() as u64),
+                top_two: top_two as usize,
+                of: numbers.len(),
+                interval: stats::adjusted_wald(top_two, numbers.len() as u64),
             })
         }
         _ => None,

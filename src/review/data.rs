@@ -2,13 +2,33 @@
 
 use std::path::PathBuf;
 
-use crate::report::{Report, ReportBuilder};
+use crate::report::{Report, ReportBuilder, read_sessions};
 use crate::session::{self, AnswerValue, EventKind, ObserverNote, Session, SessionEnding};
+
+/// Where a row's session is: its file, read again when its timeline is shown (so
+/// 100,000 rows hold a few hundred bytes each, not every event), or held in memory.
+#[derive(Debug)]
+pub enum Recorded {
+    File(PathBuf),
+    Held(Box<Session>),
+}
+
+impl Recorded {
+    /// The session, read from its file if need be, or why it cannot be.
+    pub fn session(&self) -> Result<std::borrow::Cow<'_, Session>, String> {
+        match self {
+            Recorded::Held(session) => Ok(std::borrow::Cow::Borrowed(session)),
+            Recorded::File(path) => session::read(path)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| e.to_string()),
+        }
+    }
+}
 
 /// One recorded session as the sessions view lists it.
 #[derive(Debug)]
 pub struct SessionRow {
-    pub session: Session,
+    pub recorded: Recorded,
     pub participant: String,
     pub flow: String,
     pub variant: String,
@@ -33,22 +53,14 @@ pub struct Loaded {
 
 /// Reads every session under `paths`, in file order.
 pub fn load(paths: &[PathBuf]) -> Loaded {
-    let (files, problems) = session::discover(paths);
     let mut builder = ReportBuilder::new(None);
     // A review shows the sessions it is given, simulated ones too (so a team can try it
     // before fieldwork); keep simulated sessions in their own folder.
     builder.include_simulated = true;
-    for problem in problems {
-        builder.skip(problem);
+    let mut rows = Vec::new();
+    if let Err(why) = read_sessions(&mut builder, paths, SessionRow::new, |row| rows.extend(row)) {
+        builder.skip(why);
     }
-    let mut rows = Vec::with_capacity(files.len());
-    session::for_each(&files, |_, read| match read {
-        Ok(recorded) => {
-            builder.add(&recorded);
-            rows.push(SessionRow::new(recorded));
-        }
-        Err(e) => builder.skip(e.to_string()),
-    });
     Loaded {
         rows,
         report: builder.finish(),
@@ -56,7 +68,7 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
 }
 
 impl SessionRow {
-    pub fn new(session: Session) -> Self {
+    pub fn new(session: Session, observer_notes: Vec<ObserverNote>) -> Self {
         let header = &session.header;
         // The end step's own word (`partial`) where it names one; `cut off` for an
         // attempt the recording stopped in.
@@ -94,12 +106,11 @@ impl SessionRow {
             outcome: session.ending(),
             tasks: tasks.join(", "),
             verdicts: verdicts.join(" "),
-            observer_notes: session
-                .path
-                .as_deref()
-                .map(session::read_notes)
-                .unwrap_or_default(),
-            session,
+            observer_notes,
+            recorded: match session.path {
+                Some(path) => Recorded::File(path),
+                None => Recorded::Held(Box::new(session)),
+            },
             search: String::new(),
         };
         row.search = [

@@ -178,7 +178,7 @@ impl Review {
         let Some(r) = self.data.rows.get(row) else {
             return Vec::new();
         };
-        let longest = longest_timing(&r.session.events);
+        let shown = self.shown_session(row);
         let mut lines = vec![
             Line::from(format!(
                 "{} · {} {} · {} · {}",
@@ -189,23 +189,33 @@ impl Review {
                 r.outcome.word()
             ))
             .bold(),
+        ];
+        let session = match shown.as_ref() {
+            Ok(session) => session,
+            Err(why) => {
+                lines.push(Line::from(format!("cannot read it now: {}", printable(why))).bold());
+                return lines;
+            }
+        };
+        let longest = longest_timing(&session.events);
+        lines.push(
             Line::from(
                 "time   event      step / detail                      hesitation ▇ and decision ░",
             )
             .dim(),
-        ];
+        );
         let mut notes = r.observer_notes.iter().peekable();
-        for event in &r.session.events {
+        for event in &session.events {
             while let Some(note) = notes.next_if(|n| n.at_ms <= event.at_ms) {
                 lines.push(observer_line(note));
             }
             lines.push(event_line(event.at_ms, &event.kind, longest));
         }
         lines.extend(notes.map(observer_line));
-        if !r.session.problems.is_empty() {
+        if !session.problems.is_empty() {
             lines.push(Line::from("       Data problems (left out of every figure):").bold());
         }
-        for problem in &r.session.problems {
+        for problem in &session.problems {
             lines.push(
                 Line::from(format!(
                     "       line {}: {}",

@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use crate::session::RoundTrips;
-use crate::stats::{median, quantile};
+use crate::stats::{self, median, quantile};
 
 /// Round trips kept for the figures and for a fresh estimate.
 const WINDOW: usize = 64;
@@ -83,7 +83,7 @@ impl ClockSync {
 
     /// Median and 90th percentile of the recent round trips.
     pub fn round_trips(&self) -> RoundTrips {
-        let rtts: Vec<f64> = self.recent.iter().map(Sample::rtt_ms).collect();
+        let rtts: stats::Sample = self.recent.iter().map(Sample::rtt_ms).collect();
         RoundTrips {
             median: round(median(&rtts).unwrap_or(0.0)),
             p90: round(quantile(&rtts, 0.9).unwrap_or(0.0)),

@@ -1,43 +1,171 @@
-//! Finding session files under the paths a researcher names.
+//! Finding session files under the paths a researcher names, one at a time, in order.
+//!
+//! A folder of a million sessions is walked, not listed: only the entries of the folders
+//! on the way down are held, so memory grows with the largest folder, never with the
+//! number of sessions. The walk gives files in the order sorting every path would, and
+//! tells for each whether an observer's notes file sits beside it, from the same folder
+//! listing (no look at the disk per session).
 
+use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 /// Observer notes sit beside a session as `<session>.notes.yaml`; they are not sessions.
 const NOTES_SUFFIX: &str = ".notes.yaml";
 
+/// A session file found by the walk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Its place in the walk, from 0: the same for the same files whenever walked.
+    pub index: u64,
+    /// Whether `<session>.notes.yaml` sits beside it.
+    pub notes: bool,
+}
+
 /// Every session file under `paths` (folders searched recursively), sorted, and a
 /// message for each path that could not be read.
 pub fn discover(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
-    let (mut found, mut problems) = (Vec::new(), Vec::new());
-    for path in paths {
-        match std::fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walk(path, &mut found, &mut problems),
-            Ok(_) => found.push(path.clone()),
-            Err(e) => problems.push(format!("cannot read {}: {e}", path.display())),
-        }
-    }
-    found.sort();
-    found.dedup();
-    (found, problems)
+    let mut walk = Walk::new(paths);
+    let found = walk.by_ref().map(|f| f.path).collect();
+    (found, walk.problems)
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>, problems: &mut Vec<String>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(entries) => entries,
-        Err(e) => return problems.push(format!("cannot read {}: {e}", dir.display())),
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => walk(&path, found, problems),
-            Ok(t) if t.is_file() && name.ends_with(".yaml") && !name.ends_with(NOTES_SUFFIX) => {
-                found.push(path);
-            }
-            _ => {}
+/// The session files under some paths, as an iterator; `problems` collects what could
+/// not be read on the way.
+pub struct Walk {
+    /// Paths named, sorted, still to walk (the next at the end).
+    roots: Vec<PathBuf>,
+    /// One folder per level on the way down: its path and its entries still to visit
+    /// (the next at the end), with the sorted names of every entry for notes lookups.
+    stack: Vec<Level>,
+    next_index: u64,
+    pub problems: Vec<String>,
+}
+
+struct Level {
+    dir: PathBuf,
+    todo: Vec<(OsString, Kind)>,
+    names: Vec<OsString>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Folder,
+    File,
+    Other,
+}
+
+impl Walk {
+    /// Named paths are walked in sorted order, each once; a path inside a named folder
+    /// is not walked again (one that is not there is still named as missing).
+    pub fn new(paths: &[PathBuf]) -> Self {
+        let mut roots: Vec<PathBuf> = paths.to_vec();
+        roots.sort();
+        roots.dedup();
+        let folders: Vec<&PathBuf> = roots.iter().filter(|p| p.is_dir()).collect();
+        let inside =
+            |p: &PathBuf| folders.iter().any(|f| p != *f && p.starts_with(f)) && p.exists();
+        let mut roots: Vec<PathBuf> = roots.iter().filter(|p| !inside(p)).cloned().collect();
+        roots.reverse();
+        Walk {
+            roots,
+            stack: Vec::new(),
+            next_index: 0,
+            problems: Vec::new(),
         }
     }
+
+    fn found(&mut self, path: PathBuf, notes: bool) -> Found {
+        let index = self.next_index;
+        self.next_index += 1;
+        Found { path, index, notes }
+    }
+
+    /// Lists a folder's entries, sorted, onto the stack.
+    fn enter(&mut self, dir: PathBuf) {
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => {
+                let shown = dir.display();
+                return self.problems.push(format!("cannot read {shown}: {e}"));
+            }
+        };
+        let mut todo: Vec<(OsString, Kind)> = entries
+            .flatten()
+            .map(|entry| {
+                let kind = match entry.file_type() {
+                    Ok(t) if t.is_dir() => Kind::Folder,
+                    Ok(t) if t.is_file() => Kind::File,
+                    _ => Kind::Other,
+                };
+                (entry.file_name(), kind)
+            })
+            .collect();
+        todo.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        let mut names: Vec<OsString> = todo.iter().map(|(name, _)| name.clone()).collect();
+        names.reverse();
+        self.stack.push(Level { dir, todo, names });
+    }
+
+    /// A root as named: a folder is entered, anything else is given as a session.
+    fn root(&mut self, path: PathBuf) -> Option<Found> {
+        match std::fs::metadata(&path) {
+            Ok(meta) if meta.is_dir() => {
+                self.enter(path);
+                None
+            }
+            Ok(_) => {
+                let notes = super::notes_path(&path).is_file();
+                Some(self.found(path, notes))
+            }
+            Err(e) => {
+                let shown = path.display();
+                self.problems.push(format!("cannot read {shown}: {e}"));
+                None
+            }
+        }
+    }
+}
+
+impl Iterator for Walk {
+    type Item = Found;
+
+    fn next(&mut self) -> Option<Found> {
+        loop {
+            let Some(level) = self.stack.last_mut() else {
+                let root = self.roots.pop()?;
+                match self.root(root) {
+                    Some(found) => return Some(found),
+                    None => continue,
+                }
+            };
+            let Some((name, kind)) = level.todo.pop() else {
+                self.stack.pop();
+                continue;
+            };
+            let path = level.dir.join(&name);
+            match kind {
+                Kind::Folder => self.enter(path),
+                Kind::File if is_session(&name) => {
+                    let notes =
+                        notes_of(&name).is_some_and(|n| level.names.binary_search(&n).is_ok());
+                    return Some(self.found(path, notes));
+                }
+                _ => {}
+            }
+        }
+    }
+}
+
+fn is_session(name: &OsString) -> bool {
+    let name = name.to_string_lossy();
+    name.ends_with(".yaml") && !name.ends_with(NOTES_SUFFIX)
+}
+
+/// `x.yaml` -> `x.notes.yaml`, the name `notes_path` gives.
+fn notes_of(name: &OsString) -> Option<OsString> {
+    let path = Path::new(name).with_extension("notes.yaml");
+    path.file_name().map(|n| n.to_owned())
 }
 
 #[cfg(test)]
@@ -73,5 +201,53 @@ mod tests {
             ]
         );
         assert_eq!(problems.len(), 1);
+    }
+
+    /// The walk's order is the order of every path sorted, whatever the nesting, and
+    /// a path named twice or inside a named folder is given once.
+    #[test]
+    fn walks_in_the_order_of_the_sorted_paths_each_file_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let names = [
+            "a.yaml",
+            "a/z.yaml",
+            "a/b/c.yaml",
+            "a.b/x.yaml",
+            "a-b.yaml",
+            "ab/y.yaml",
+            "B.yaml",
+            "a/b.yaml",
+            "a/b.notes.yaml",
+            "0/1/2/3.yaml",
+        ];
+        for name in names {
+            let path = dir.path().join(name);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
+            std::fs::write(path, "").expect("file");
+        }
+        let root = dir.path().to_owned();
+        let walked: Vec<Found> = Walk::new(&[
+            root.join("a"),
+            root.clone(),
+            root.join("a.yaml"),
+            root.clone(),
+        ])
+        .collect();
+        let paths: Vec<PathBuf> = walked.iter().map(|f| f.path.clone()).collect();
+        let mut sorted: Vec<PathBuf> = names
+            .iter()
+            .filter(|n| !n.ends_with(".notes.yaml"))
+            .map(|n| root.join(n))
+            .collect();
+        sorted.sort();
+        assert_eq!(paths, sorted);
+        let indexes: Vec<u64> = walked.iter().map(|f| f.index).collect();
+        assert_eq!(indexes, (0..sorted.len() as u64).collect::<Vec<_>>());
+        let with_notes: Vec<&Path> = walked
+            .iter()
+            .filter(|f| f.notes)
+            .map(|f| f.path.as_path())
+            .collect();
+        assert_eq!(with_notes, [root.join("a/b.yaml")]);
     }
 }

@@ -10,90 +10,15 @@
 
 use std::borrow::Cow;
 
-use serde::Deserialize;
-
-use super::{AnswerValue, Event, EventKind, TaskOutcome, Timing};
-
-#[derive(Deserialize)]
-struct RawEvent<'a> {
-    at_ms: u64,
-    #[serde(borrow)]
-    kind: Cow<'a, str>,
-    #[serde(borrow)]
-    task: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    step: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    question: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    choice: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    to: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    name: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    text: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    reason: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    outcome: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    screen: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    key: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    after: Option<Cow<'a, str>>,
-    #[serde(borrow)]
-    flow_sha256: Option<Cow<'a, str>>,
-    hesitation_ms: Option<u64>,
-    decision_ms: Option<u64>,
-    duration_ms: Option<u64>,
-    paused_ms: Option<u64>,
-    early_ms: Option<u64>,
-    gap_ms: Option<u64>,
-    value: Option<Value>,
-    /// `null` is an error here as in `Event`, so not an `Option`.
-    #[serde(default)]
-    free_text: bool,
-}
-
-/// An answer's value, as `AnswerValue`'s untagged reading takes it: a whole number that
-/// fits an `i64`, or a string; anything else is an error.
-struct Value(AnswerValue);
-
-impl<'de> Deserialize<'de> for Value {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(ValueVisitor)
-    }
-}
-
-struct ValueVisitor;
-
-impl serde::de::Visitor<'_> for ValueVisitor {
-    type Value = Value;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a whole number or a string")
-    }
-
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
-        Ok(Value(AnswerValue::Number(v)))
-    }
-
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
-        i64::try_from(v)
-            .map(|v| Value(AnswerValue::Number(v)))
-            .map_err(E::custom)
-    }
-
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value(AnswerValue::Text(v.to_owned())))
-    }
-}
+use super::raw_event::RawEvent;
+use super::{Event, EventKind, TaskOutcome, Timing};
 
 /// The event on `json`, when it is one of the common kinds in the shape mvx writes.
 pub(super) fn event(json: &str) -> Option<Event> {
-    let raw: RawEvent = serde_json::from_str(json).ok()?;
+    let raw = match super::fast_scan::scan(json) {
+        Some(raw) => raw,
+        None => serde_json::from_str::<RawEvent>(json).ok()?,
+    };
     let kind = raw.kind(&raw.kind)?;
     Some(Event {
         at_ms: raw.at_ms,

@@ -28,8 +28,7 @@ struct Lines<'a> {
 
 /// The header above `events:`, when it has the shape mvx writes.
 pub(super) fn header(text: &str) -> Option<Header> {
-    let lines = text
-        .lines()
+    let lines = super::lines::lines(text)
         .map(|line| {
             let body = line.trim_start_matches(' ');
             (line.len() - body.len(), body)
@@ -126,10 +125,12 @@ impl<'a> Lines<'a> {
 fn key_of(text: &str) -> Option<(&str, &str)> {
     let end = text.find(':')?;
     let key = &text[..end];
+    let word_char = |c: char| c.is_alphanumeric() || c == '_' || c == '-';
     let plain = !key.is_empty()
-        && key
-            .chars()
-            .all(|c| c.is_alphanumeric() || c == '_' || c == '-')
+        && match key.is_ascii() {
+            true => key.bytes().all(|b| word_char(char::from(b))),
+            false => key.chars().all(word_char),
+        }
         && !key.starts_with('-')
         && !is_word(key)
         && !key.bytes().all(|b| b.is_ascii_digit());
@@ -178,14 +179,34 @@ fn plain(text: &str, in_flow: bool) -> Option<Node<'_>> {
             '@', '`', ' ',
         ])
         && !text.ends_with([' ', ':'])
-        && !text.contains(" #")
-        && !text.contains(": ")
-        && (!in_flow || !text.contains([',', '[', ']', '{', '}']))
-        && !text.chars().any(char::is_control);
+        && plain_inside(text.as_bytes(), in_flow);
     let number = text.starts_with('-')
         && text.len() > 1
         && text[1..].bytes().all(|b| b.is_ascii_digit() || b == b'.');
     (ok || number).then_some(Node::Plain(text))
+}
+
+/// No ` #` (a comment), no `: ` (a mapping), no flow indicator inside a flow sequence,
+/// and no control character (U+0000-U+001F, U+007F-U+009F, as `char::is_control`):
+/// one pass over the bytes, headers being most of what a report reads.
+fn plain_inside(bytes: &[u8], in_flow: bool) -> bool {
+    let mut previous = 0u8;
+    for &b in bytes {
+        let bad = match b {
+            b'#' => previous == b' ',
+            b' ' => previous == b':',
+            b',' | b'[' | b']' | b'{' | b'}' => in_flow,
+            0..0x20 | 0x7f => true,
+            // U+0080-U+009F are C2 80 to C2 9F in UTF-8.
+            0x80..=0x9f => previous == 0xc2,
+            _ => false,
+        };
+        if bad {
+            return false;
+        }
+        previous = b;
+    }
+    true
 }
 
 fn to_header(node: Node) -> Option<Header> {
@@ -398,4 +419,45 @@ fn study(node: Node) -> Option<Option<StudyRef>> {
         map.done()?;
         Some(study)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    /// The one-pass check says what the checks it replaced said.
+    #[test]
+    fn plain_inside_matches_the_plain_rules() {
+        let old = |text: &str, in_flow: bool| {
+            !text.contains(" #")
+                && !text.contains(": ")
+                && (!in_flow || !text.contains([',', '[', ']', '{', '}']))
+                && !text.chars().any(char::is_control)
+        };
+        let texts = [
+            "plain",
+            "a #b",
+            "a#b",
+            "a: b",
+            "a:b",
+            "a, b",
+            "x[1]",
+            "tab\there",
+            "del\u{7f}",
+            "c1\u{85}",
+            "c1\u{9f}end",
+            "\u{a0}nbsp",
+            "é€𝄞",
+            "\u{800}",
+            "#start",
+            "end:",
+        ];
+        for text in texts {
+            for in_flow in [false, true] {
+                assert_eq!(
+                    super::plain_inside(text.as_bytes(), in_flow),
+                    old(text, in_flow),
+                    "{text:?} in flow: {in_flow}"
+                );
+            }
+        }
+    }
 }

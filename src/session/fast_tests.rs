@@ -59,7 +59,7 @@ fn same_event(json: &str) -> bool {
 
 #[test]
 fn fixtures_read_the_same_by_either_path() {
-    let (mut fast_headers, mut fast_events, mut events) = (0, 0, 0);
+    let (mut fast_headers, mut fast_events, mut events, mut scanned) = (0, 0, 0, 0);
     for text in corpus() {
         let Some((head, lines)) = split(&text) else {
             continue;
@@ -68,11 +68,14 @@ fn fixtures_read_the_same_by_either_path() {
         for line in lines.lines().filter_map(|l| l.strip_prefix("- ")) {
             events += 1;
             fast_events += usize::from(same_event(line));
+            scanned += usize::from(super::fast_scan::scan(line).is_some());
         }
     }
     // Most fixtures were written by hand (flow mappings for the terminal), so take the
-    // general path; every event line mvx writes takes the fast one.
+    // general path; every event line mvx writes takes the fast one, and nearly every
+    // one the hand scanner (the rest have escapes in their text).
     assert!(fast_events * 10 >= events * 9, "{fast_events} of {events}");
+    assert!(scanned * 10 >= events * 8, "{scanned} of {events} scanned");
     let _ = fast_headers;
 }
 
@@ -296,5 +299,86 @@ fn awkward_event_lines_read_the_same_whichever_path_takes_them() {
     ];
     for line in lines {
         same_event(line);
+    }
+}
+
+/// Lines put together from pieces of lines mvx writes and pieces that are not quite
+/// JSON, or not quite an event: whatever the hand scanner takes reads as serde reads it.
+#[test]
+fn scanned_lines_read_as_serde_reads_them() {
+    use proptest::prelude::*;
+    let keys = prop::sample::select(vec![
+        "at_ms",
+        "kind",
+        "step",
+        "choice",
+        "to",
+        "task",
+        "outcome",
+        "value",
+        "free_text",
+        "question",
+        "hesitation_ms",
+        "decision_ms",
+        "duration_ms",
+        "text",
+        "name",
+        "x",
+    ]);
+    let values = prop::sample::select(vec![
+        "0",
+        "12",
+        "007",
+        "-3",
+        "1.5",
+        "1e3",
+        "18446744073709551616",
+        "9223372036854775808",
+        "-9223372036854775808",
+        "null",
+        "true",
+        "false",
+        "\"show\"",
+        "\"choose\"",
+        "\"answer\"",
+        "\"task_end\"",
+        "\"success\"",
+        "\"a\\\"b\"",
+        "\"caf\u{e9}\"",
+        "\"\u{1}\"",
+        "[1]",
+        "{}",
+        "\"\"",
+        "\"Yes\"",
+    ]);
+    let field = (keys, values, prop::sample::select(vec!["", " ", "\t"]));
+    let line = prop::collection::vec(field, 0..8);
+    proptest!(ProptestConfig::with_cases(2000), |(fields in line, tail in prop::sample::select(vec!["", " ", "x", ","]))| {
+        let body: Vec<String> = fields
+            .iter()
+            .map(|(k, v, ws)| format!("{ws}\"{k}\"{ws}:{ws}{v}"))
+            .collect();
+        let json = format!("{{{}}}{tail}", body.join(","));
+        same_event(&json);
+    });
+}
+
+/// The reader's line splitter gives exactly what `str::lines` gives.
+#[test]
+fn lines_split_as_str_lines_does() {
+    for text in [
+        "",
+        "a",
+        "a\n",
+        "a\r",
+        "a\r\nb\r",
+        "x\n\r\n",
+        "\r\n",
+        "\n\n",
+        "a\nb",
+        "é\r\nü\n\r",
+    ] {
+        let ours: Vec<&str> = super::lines::lines(text).collect();
+        assert_eq!(ours, text.lines().collect::<Vec<_>>(), "{text:?}");
     }
 }

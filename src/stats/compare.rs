@@ -5,6 +5,8 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
+use super::Sample;
+
 /// Which test produced a result; renderers name it in the row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum TestKind {
@@ -70,7 +72,7 @@ pub(super) fn two_sided_normal(z: f64) -> f64 {
 
 /// Welch's t-test of `mean(b) - mean(a)` for two samples of unequal variance, with the
 /// Welch–Satterthwaite degrees of freedom (Welch 1947). None without variation.
-pub fn welch_t(a: &[f64], b: &[f64]) -> Option<TestResult> {
+pub fn welch_t(a: &Sample, b: &Sample) -> Option<TestResult> {
     let (ma, va, na) = moments(a)?;
     let (mb, vb, nb) = moments(b)?;
     let (sa, sb) = (va / na, vb / nb);
@@ -90,14 +92,8 @@ pub fn welch_t(a: &[f64], b: &[f64]) -> Option<TestResult> {
 }
 
 /// Mean, sample variance and count; needs two values.
-pub(super) fn moments(values: &[f64]) -> Option<(f64, f64, f64)> {
-    let n = values.len() as f64;
-    if values.len() < 2 {
-        return None;
-    }
-    let mean = values.iter().sum::<f64>() / n;
-    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    Some((mean, variance, n))
+pub(super) fn moments(values: &Sample) -> Option<(f64, f64, f64)> {
+    Some((values.mean()?, values.variance()?, values.len() as f64))
 }
 
 #[cfg(test)]
@@ -136,13 +132,13 @@ mod tests {
     /// the variant (b) is faster, so t is negative.
     #[test]
     fn welch_matches_scipy() {
-        let log = |v: &[f64]| v.iter().map(|x| x.ln()).collect::<Vec<_>>();
+        let log = |v: &[f64]| v.iter().map(|x| x.ln()).collect::<Sample>();
         let a = log(&[34.0, 33.0, 70.0, 47.0, 108.0, 59.0, 40.0, 66.0]);
         let b = log(&[20.0, 25.0, 31.0, 22.0, 40.0, 28.0, 35.0, 30.0]);
         let r = welch_t(&a, &b).expect("a result");
         assert!(close(r.statistic.expect("t"), -3.807310, 1e-5), "{r:?}");
         assert!(close(r.df.expect("df"), 11.108744, 1e-4), "{r:?}");
         assert!(close(r.p_value, 0.002856, 1e-5), "{r:?}");
-        assert_eq!(welch_t(&[1.0], &b), None);
+        assert_eq!(welch_t(&Sample::from_iter([1.0]), &b), None);
     }
 }

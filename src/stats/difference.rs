@@ -3,7 +3,7 @@
 
 use super::compare::{TestKind, TestResult, moments, two_sided_normal};
 use super::interval::{Interval, t};
-use super::{CONFIDENCE, welch_t};
+use super::{CONFIDENCE, Sample, welch_t};
 use statrs::distribution::{ContinuousCDF, Normal};
 
 fn z() -> f64 {
@@ -29,7 +29,7 @@ pub fn agresti_caffo(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<Interval> {
 /// Welch's test of `b - a` with the interval of the difference of means:
 /// `(mb - ma) ± t(0.975, df) √(sa²/na + sb²/nb)`, Welch–Satterthwaite df. None when a
 /// side has fewer than two values or neither side varies.
-pub fn welch_difference(a: &[f64], b: &[f64]) -> Option<(TestResult, Interval)> {
+pub fn welch_difference(a: &Sample, b: &Sample) -> Option<(TestResult, Interval)> {
     let test = welch_t(a, b)?;
     let df = test.df?;
     let ((ma, va, na), (mb, vb, nb)) = (moments(a)?, moments(b)?);
@@ -46,15 +46,14 @@ pub fn welch_difference(a: &[f64], b: &[f64]) -> Option<(TestResult, Interval)> 
 
 /// Times compared as the ratio of geometric means `b / a`: Welch's test on log times,
 /// its interval transformed back with `exp`.
-pub fn geometric_mean_ratio(a: &[f64], b: &[f64]) -> Option<(f64, TestResult, Interval)> {
-    if a.iter().chain(b).any(|t| *t <= 0.0 || !t.is_finite()) {
+pub fn geometric_mean_ratio(a: &Sample, b: &Sample) -> Option<(f64, TestResult, Interval)> {
+    let positive = |t: f64| t > 0.0 && t.is_finite();
+    if !a.all(positive) || !b.all(positive) {
         return None;
     }
-    let logs = |v: &[f64]| v.iter().map(|x| x.ln()).collect::<Vec<_>>();
-    let (la, lb) = (logs(a), logs(b));
+    let (la, lb) = (a.map(f64::ln), b.map(f64::ln));
     let (test, i) = welch_difference(&la, &lb)?;
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let ratio = (mean(&lb) - mean(&la)).exp();
+    let ratio = (lb.mean()? - la.mean()?).exp();
     let interval = Interval {
         low: i.low.exp(),
         high: i.high.exp(),
@@ -162,8 +161,8 @@ mod tests {
     /// `.confidence_interval(0.95)` (SciPy 1.17).
     #[test]
     fn welch_difference_matches_scipy() {
-        let a = [5.0, 6.0, 7.0, 4.0, 6.0, 7.0, 5.0, 6.0];
-        let b = [3.0, 4.0, 5.0, 2.0, 4.0, 3.0];
+        let a = Sample::from_iter([5.0, 6.0, 7.0, 4.0, 6.0, 7.0, 5.0, 6.0]);
+        let b = Sample::from_iter([3.0, 4.0, 5.0, 2.0, 4.0, 3.0]);
         let (test, i) = welch_difference(&a, &b).expect("a result");
         assert!(close(test.p_value, 0.002166, 1e-5), "{test:?}");
         assert!(
@@ -176,8 +175,8 @@ mod tests {
     /// the interval's ends.
     #[test]
     fn time_ratios_come_from_welch_on_logs() {
-        let a = [34.0, 33.0, 70.0, 47.0, 108.0, 59.0, 40.0, 66.0];
-        let b = [20.0, 25.0, 31.0, 22.0, 40.0, 28.0, 35.0, 30.0];
+        let a = Sample::from_iter([34.0, 33.0, 70.0, 47.0, 108.0, 59.0, 40.0, 66.0]);
+        let b = Sample::from_iter([20.0, 25.0, 31.0, 22.0, 40.0, 28.0, 35.0, 30.0]);
         let (ratio, test, i) = geometric_mean_ratio(&a, &b).expect("a result");
         assert!(close(ratio, 0.532429, 1e-5), "{ratio}");
         assert!(close(test.p_value, 0.002856, 1e-5), "{test:?}");

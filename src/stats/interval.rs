@@ -3,7 +3,7 @@
 use serde::Serialize;
 use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
 
-use super::CONFIDENCE;
+use super::{CONFIDENCE, Sample};
 
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
@@ -50,14 +50,10 @@ pub fn adjusted_wald(successes: u64, n: u64) -> Option<Interval> {
 }
 
 /// Mean with its t interval: `mean ± t(n-1) s / √n`. Needs two values.
-pub fn mean_t_interval(values: &[f64]) -> Option<(f64, Interval)> {
+pub fn mean_t_interval(values: &Sample) -> Option<(f64, Interval)> {
     let n = values.len();
-    if n < 2 {
-        return None;
-    }
-    let mean = values.iter().sum::<f64>() / n as f64;
-    let sd = (values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1) as f64).sqrt();
-    let margin = t((n - 1) as f64)? * sd / (n as f64).sqrt();
+    let (mean, variance) = (values.mean()?, values.variance()?);
+    let margin = t((n - 1) as f64)? * variance.sqrt() / (n as f64).sqrt();
     Some((
         mean,
         Interval {
@@ -70,12 +66,11 @@ pub fn mean_t_interval(values: &[f64]) -> Option<(f64, Interval)> {
 /// Geometric mean of positive times with its interval, computed on log times and
 /// transformed back (Sauro & Lewis 2010: task times are skewed; the geometric mean is
 /// the better estimate of the middle for samples under about 25).
-pub fn geometric_mean(times: &[f64]) -> Option<(f64, Interval)> {
-    if times.iter().any(|t| *t <= 0.0 || !t.is_finite()) {
+pub fn geometric_mean(times: &Sample) -> Option<(f64, Interval)> {
+    if !times.all(|t| t > 0.0 && t.is_finite()) {
         return None;
     }
-    let logs: Vec<f64> = times.iter().map(|t| t.ln()).collect();
-    let (mean, interval) = mean_t_interval(&logs)?;
+    let (mean, interval) = mean_t_interval(&times.map(f64::ln))?;
     Some((
         mean.exp(),
         Interval {
@@ -91,6 +86,10 @@ mod tests {
 
     fn close(a: f64, b: f64, tolerance: f64) -> bool {
         (a - b).abs() <= tolerance
+    }
+
+    fn sample(values: &[f64]) -> Sample {
+        values.iter().copied().collect()
     }
 
     /// Critical values from any table of Student's t (two-sided 95%).
@@ -124,20 +123,21 @@ mod tests {
     /// Reference values computed independently with SciPy 1.17 (`scipy.stats.t.ppf`).
     #[test]
     fn means_and_geometric_means_match_independent_values() {
-        let (mean, i) = mean_t_interval(&[5.0, 6.0, 7.0, 4.0, 6.0, 7.0, 5.0, 6.0]).expect("a mean");
+        let ratings = sample(&[5.0, 6.0, 7.0, 4.0, 6.0, 7.0, 5.0, 6.0]);
+        let (mean, i) = mean_t_interval(&ratings).expect("a mean");
         assert!(close(mean, 5.75, 1e-12));
         assert!(
             close(i.low, 4.884636, 1e-5) && close(i.high, 6.615364, 1e-5),
             "{i:?}"
         );
-        let times = [34.0, 33.0, 70.0, 47.0, 108.0, 59.0, 40.0, 66.0, 39.0, 60.0];
+        let times = sample(&[34.0, 33.0, 70.0, 47.0, 108.0, 59.0, 40.0, 66.0, 39.0, 60.0]);
         let (gm, i) = geometric_mean(&times).expect("a geometric mean");
         assert!(close(gm, 52.026958, 1e-5), "{gm}");
         assert!(
             close(i.low, 39.788384, 1e-4) && close(i.high, 68.030015, 1e-4),
             "{i:?}"
         );
-        assert_eq!(geometric_mean(&[3.0, 0.0]), None);
-        assert_eq!(mean_t_interval(&[1.0]), None);
+        assert_eq!(geometric_mean(&sample(&[3.0, 0.0])), None);
+        assert_eq!(mean_t_interval(&sample(&[1.0])), None);
     }
 }

@@ -1,5 +1,7 @@
 //! Standard questionnaires, scored the standard way.
 
+use super::Sample;
+
 /// System Usability Scale (Brooke 1996): ten answers from 1 to 5; odd items score
 /// `answer - 1`, even items `5 - answer`; the sum times 2.5 gives 0 to 100.
 pub fn sus_score(answers: &[i64; 10]) -> Option<f64> {
@@ -25,27 +27,31 @@ pub fn umux_lite(u1: i64, u2: i64) -> Option<f64> {
 
 /// Net Promoter Score (Reichheld 2003): answers 0 to 10; the percentage of promoters
 /// (9-10) minus the percentage of detractors (0-6), from -100 to 100.
-pub fn nps(answers: &[i64]) -> Option<f64> {
-    if answers.is_empty() || answers.iter().any(|a| !(0..=10).contains(a)) {
+pub fn nps(answers: &Sample) -> Option<f64> {
+    if answers.is_empty() || !answers.all(|a| (0..=10).contains(&(a as i64))) {
         return None;
     }
     let share =
-        |f: fn(&i64) -> bool| answers.iter().filter(|a| f(a)).count() as f64 / answers.len() as f64;
-    Some(100.0 * (share(|a| *a >= 9) - share(|a| *a <= 6)))
+        |f: fn(i64) -> bool| answers.count_where(|a| f(a as i64)) as f64 / answers.len() as f64;
+    Some(100.0 * (share(|a| a >= 9) - share(|a| a <= 6)))
 }
 
 /// Customer satisfaction: the share of answers in the top two points of a scale that
 /// ends at `top` (4 and 5 on a 1-5 scale).
-pub fn csat_top_two(answers: &[i64], top: i64) -> Option<f64> {
+pub fn csat_top_two(answers: &Sample, top: i64) -> Option<f64> {
     if answers.is_empty() {
         return None;
     }
-    Some(answers.iter().filter(|a| **a >= top - 1).count() as f64 / answers.len() as f64)
+    Some(answers.count_where(|a| a as i64 >= top - 1) as f64 / answers.len() as f64)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn answers(values: &[i64]) -> Sample {
+        values.iter().map(|a| *a as f64).collect()
+    }
 
     /// Brooke's scoring: all-neutral answers give 50; the best possible answers
     /// (5 on odd items, 1 on even items) give 100.
@@ -62,8 +68,8 @@ mod tests {
     /// 10 answers, 5 promoters and 2 detractors: 50% - 20% = 30.
     #[test]
     fn nps_is_promoters_minus_detractors() {
-        assert_eq!(nps(&[10, 9, 9, 10, 9, 8, 7, 6, 0, 8]), Some(30.0));
-        assert_eq!(nps(&[11]), None);
+        assert_eq!(nps(&answers(&[10, 9, 9, 10, 9, 8, 7, 6, 0, 8])), Some(30.0));
+        assert_eq!(nps(&answers(&[11])), None);
     }
 
     /// Lewis, Utesch & Maher's scoring: 7 and 7 give 100, 1 and 1 give 0, 6 and 5 give 75.
@@ -77,6 +83,6 @@ mod tests {
 
     #[test]
     fn csat_counts_the_top_two_boxes() {
-        assert_eq!(csat_top_two(&[5, 4, 3, 2, 5], 5), Some(0.6));
+        assert_eq!(csat_top_two(&answers(&[5, 4, 3, 2, 5]), 5), Some(0.6));
     }
 }

@@ -28,13 +28,13 @@ impl Gathered {
     }
 
     /// Keeps `session` if it belongs to a study.
-    pub(super) fn add(&mut self, session: &Session) {
+    pub(super) fn add(&mut self, session: Session) {
         if session.header.simulated && !self.include_simulated {
             return;
         }
         if let Some(block) = &session.header.study {
             let sessions = self.by_id.entry(block.id.clone()).or_default();
-            sessions.push(session.clone());
+            sessions.push(session);
         }
     }
 

@@ -5,7 +5,7 @@
 use super::{ALPHA, Amount, ComparedFigure, Difference, DifferenceKind, Measure, Said};
 use crate::report::figures::{FlowVersion, TaskFigures};
 use crate::report::verdicts::{Standard, Verdict, is_item};
-use crate::stats;
+use crate::stats::{self, Sample};
 
 /// Why a side has nothing to compare.
 const NO_ATTEMPTS: &str = "nothing counted on one side";
@@ -62,10 +62,6 @@ fn row(subject: &str, measure: Measure, baseline: Amount, variant: Amount) -> Co
     }
 }
 
-fn mean(values: &[f64]) -> f64 {
-    values.iter().sum::<f64>() / values.len() as f64
-}
-
 /// Two shares: the N-1 or the Fisher–Irwin test (Campbell's rule), the Agresti-Caffo
 /// interval of the difference. `empty` says why a side with nothing cannot be tested.
 fn shares(
@@ -110,13 +106,13 @@ fn completion(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> C
 /// Welch's t-test on log times of successful attempts; the difference is the ratio of
 /// geometric means, kept (without an interval) when no test can run.
 fn times(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> ComparedFigure {
-    let empty: &[f64] = &[];
+    let empty = Sample::new();
     let (ta, tb) = (
-        a.map_or(empty, |t| &t.success_times_s),
-        b.map_or(empty, |t| &t.success_times_s),
+        a.map_or(&empty, |t| &t.success_times_s),
+        b.map_or(&empty, |t| &t.success_times_s),
     );
     let amount =
-        |t: Option<&TaskFigures>, times: &[f64]| match t.and_then(|t| t.time_geometric_mean_s) {
+        |t: Option<&TaskFigures>, times: &Sample| match t.and_then(|t| t.time_geometric_mean_s) {
             Some(value) => Amount::Seconds {
                 value,
                 n: times.len(),
@@ -124,12 +120,14 @@ fn times(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> Compar
             None => Amount::None,
         };
     let mut row = row(task, Measure::Time, amount(a, ta), amount(b, tb));
-    let positive = |v: &[f64]| !v.is_empty() && v.iter().all(|t| *t > 0.0 && t.is_finite());
-    if positive(ta) && positive(tb) {
-        let logs = |v: &[f64]| v.iter().map(|x| x.ln()).collect::<Vec<_>>();
+    let log_mean = |v: &Sample| {
+        let positive = v.all(|t| t > 0.0 && t.is_finite());
+        positive.then(|| v.map(f64::ln).mean()).flatten()
+    };
+    if let (Some(la), Some(lb)) = (log_mean(ta), log_mean(tb)) {
         row.difference = Some(Difference {
             kind: DifferenceKind::Ratio,
-            value: (mean(&logs(tb)) - mean(&logs(ta))).exp(),
+            value: (lb - la).exp(),
             interval: None,
         });
     }
@@ -165,16 +163,16 @@ fn yes(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Compa
 
 /// Welch's test on two samples, its interval on the difference of means; the difference
 /// is kept, without an interval, when no test can run.
-fn means(mut row: ComparedFigure, a: &[f64], b: &[f64], decimals: usize) -> ComparedFigure {
-    if a.is_empty() || b.is_empty() {
+fn means(mut row: ComparedFigure, a: &Sample, b: &Sample, decimals: usize) -> ComparedFigure {
+    let (Some(ma), Some(mb)) = (a.mean(), b.mean()) else {
         row.verdict = Said::Untestable(NO_ANSWERS);
         return row;
-    }
+    };
     let test = stats::welch_difference(a, b);
     row.test = test.map(|(t, _)| t);
     row.difference = Some(Difference {
         kind: DifferenceKind::Mean(decimals),
-        value: mean(b) - mean(a),
+        value: mb - ma,
         interval: test.map(|(_, i)| i),
     });
     if test.is_none() {
@@ -196,7 +194,11 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
     sa.or(sb)?;
     let standard = |v: Option<&Verdict>| v.and_then(|v| v.standard);
     let (da, db) = (standard(a), standard(b));
-    let values = |v: Option<&Verdict>| v.map(Verdict::values).unwrap_or_default();
+    let empty = Sample::new();
+    let (na, nb) = (
+        a.map_or(&empty, |v| &v.numbers),
+        b.map_or(&empty, |v| &v.numbers),
+    );
     let mean_of = |m: Option<&crate::report::Mean>| {
         m.map_or(Amount::None, |m| Amount::Mean {
             value: m.mean,
@@ -222,11 +224,11 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
         }
         Some(Standard::Seq { .. }) => {
             let row = row(question, Measure::Seq, mean_of(sa), mean_of(sb));
-            means(row, &values(a), &values(b), 2)
+            means(row, na, nb, 2)
         }
         None => {
             let row = row(question, Measure::Mean, mean_of(sa), mean_of(sb));
-            means(row, &values(a), &values(b), 2)
+            means(row, na, nb, 2)
         }
     })
 }
@@ -263,13 +265,13 @@ fn nps(question: &str, a: Option<Standard>, b: Option<Standard>) -> ComparedFigu
 }
 
 /// A questionnaire's total per session (SUS, UMUX-Lite), when either side has one.
-fn scores(measure: Measure, a: &[f64], b: &[f64]) -> Option<ComparedFigure> {
+fn scores(measure: Measure, a: &Sample, b: &Sample) -> Option<ComparedFigure> {
     if a.is_empty() && b.is_empty() {
         return None;
     }
-    let amount = |v: &[f64]| match v.len() {
-        0 => Amount::None,
-        n => Amount::Score { value: mean(v), n },
+    let amount = |v: &Sample| match v.mean() {
+        None => Amount::None,
+        Some(value) => Amount::Score { value, n: v.len() },
     };
     let row = row("", measure, amount(a), amount(b));
     Some(means(row, a, b, 1))

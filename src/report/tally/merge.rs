@@ -11,15 +11,6 @@ fn add_counts<K: Ord>(into: &mut BTreeMap<K, usize>, from: BTreeMap<K, usize>) {
     }
 }
 
-/// Appends the items of `from` that `into` does not have yet, keeping first-seen order.
-fn add_order(into: &mut Vec<String>, from: Vec<String>) {
-    for item in from {
-        if !into.contains(&item) {
-            into.push(item);
-        }
-    }
-}
-
 impl Tally {
     pub fn merge(&mut self, other: Tally) {
         self.sessions += other.sessions;
@@ -30,16 +21,15 @@ impl Tally {
         for (id, task) in other.tasks {
             self.tasks.entry(id).or_default().merge(task);
         }
-        add_order(&mut self.step_order, other.step_order);
         for (id, step) in other.steps {
             self.steps.entry(id).or_default().merge(step);
         }
-        add_order(&mut self.questions, other.questions);
+        self.questions.merge(other.questions);
         for (id, answers) in other.answers {
             self.answers.entry(id).or_default().merge(answers);
         }
-        self.sus_scores.extend(other.sus_scores);
-        self.umux_scores.extend(other.umux_scores);
+        self.sus_scores.merge(other.sus_scores);
+        self.umux_scores.merge(other.umux_scores);
         self.scales.extend(other.scales);
         self.notes.extend(other.notes);
     }
@@ -50,12 +40,12 @@ impl TaskTally {
         self.attempts += other.attempts;
         self.technical += other.technical;
         add_counts(&mut self.outcomes, other.outcomes);
-        self.success_ms.extend(other.success_ms);
+        self.success_ms.merge(other.success_ms);
         self.direct += other.direct;
         self.no_backtrack += other.no_backtrack;
         self.first_right += other.first_right;
         self.first_judged += other.first_judged;
-        self.lostness.extend(other.lostness);
+        self.lostness.merge(other.lostness);
         add_counts(&mut self.paths, other.paths);
         add_counts(&mut self.reached, other.reached);
     }
@@ -63,9 +53,10 @@ impl TaskTally {
 
 impl StepTally {
     fn merge(&mut self, other: StepTally) {
+        self.first.merge(other.first);
         self.visits += other.visits;
-        self.hesitation_ms.extend(other.hesitation_ms);
-        self.decision_ms.extend(other.decision_ms);
+        self.hesitation_ms.merge(other.hesitation_ms);
+        self.decision_ms.merge(other.decision_ms);
         add_counts(&mut self.choices, other.choices);
         self.backtracks += other.backtracks;
         self.drop_offs += other.drop_offs;
@@ -74,9 +65,9 @@ impl StepTally {
 
 impl AnswerTally {
     fn merge(&mut self, other: AnswerTally) {
-        add_order(&mut self.option_order, other.option_order);
+        self.option_order.merge(other.option_order);
         add_counts(&mut self.options, other.options);
-        self.numbers.extend(other.numbers);
+        self.numbers.merge(other.numbers);
         self.texts.extend(other.texts);
     }
 }
