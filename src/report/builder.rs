@@ -1,10 +1,15 @@
-//! Folding sessions into a report: each session is made ready (parsed, tallied) on a
-//! worker, then folded here in file order, where who counts is decided.
+//! Folding sessions into a report. Workers read a batch of files and sum each session
+//! up (`Rules::key`); here, in file order, who counts is decided; the workers then
+//! tally the counting sessions of the batch together (`Tallies`), and the batch's
+//! tallies are added here.
 //!
-//! Memory holds the tallies of each flow version and, per participant, 32 bytes (a
-//! 128-bit digest of who they are, their first session's start, place and version):
-//! never a session, a file name, nor a participant's id, except for participants with
-//! more than one session, who are named in the report.
+//! Memory holds the tallies of each flow version and an index of participants: per
+//! participant 32 bytes (a 128-bit digest of who they are, their first session's start,
+//! place and version), up to `PARTICIPANTS_IN_MEMORY`; past that, sorted runs on disk
+//! (`firsts.rs`). Never a session, a file name, nor a participant's id, except for
+//! participants with more than one session, who are named in the report. With
+//! `--all-attempts` the index only counts each participant's sessions, and stays in
+//! memory whatever its size.
 
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{BTreeMap, HashMap};
@@ -98,7 +103,7 @@ fn group_of(session: &Session) -> GroupKey {
 }
 
 /// A participant of a flow, as a 128-bit digest: two independent SipHash digests, so
-/// two participants share one with odds far below one in 10^30 at a million.
+/// that among a million participants two share one with odds of about one in 10^27.
 fn who(flow: &str, participant: &str) -> u128 {
     let half = |salt: u8| {
         let mut hasher = DefaultHasher::new();
@@ -507,21 +512,29 @@ pub fn read_sessions<X: Send>(
         },
     );
     let builder = builder_cell.into_inner();
+    let found = walk.found();
     for problem in walk.problems {
         builder.skip(problem);
     }
     if builder.needs_recount() {
         builder.start_recount()?;
-        recount(builder, &rules, roots);
+        let found_again = recount(builder, &rules, roots);
+        if found_again != found {
+            builder.skip(format!(
+                "the sessions changed while they were read twice ({found} files, then {found_again}): who was counted first may be wrong; run the report again"
+            ));
+        }
     }
     Ok(())
 }
 
-/// The files read a second time, each participant's first session counted.
-fn recount(builder: &mut ReportBuilder, rules: &Rules, roots: &[PathBuf]) {
+/// The files read a second time, each participant's first session counted; how many
+/// files the second walk found.
+fn recount(builder: &mut ReportBuilder, rules: &Rules, roots: &[PathBuf]) -> u64 {
     let builder = std::cell::RefCell::new(builder);
+    let mut walk = session::Walk::new(roots);
     session::in_two_stages(
-        session::Walk::new(roots),
+        &mut walk,
         |batch| sum_up(rules, batch),
         |keys: Vec<Result<Key, String>>| {
             let mut builder = builder.borrow_mut();
@@ -541,6 +554,7 @@ fn recount(builder: &mut ReportBuilder, rules: &Rules, roots: &[PathBuf]) {
         },
         |tallies| builder.borrow_mut().merge(tallies),
     );
+    walk.found()
 }
 
 /// Each file of a batch summed up for the fold (who it is, or why it could not be

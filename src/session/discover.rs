@@ -75,7 +75,12 @@ impl Walk {
         }
     }
 
-    fn found(&mut self, path: PathBuf, notes: bool) -> Found {
+    /// How many files the walk has given so far.
+    pub fn found(&self) -> u64 {
+        self.next_index
+    }
+
+    fn give(&mut self, path: PathBuf, notes: bool) -> Found {
         let index = self.next_index;
         self.next_index += 1;
         Found { path, index, notes }
@@ -116,7 +121,7 @@ impl Walk {
             }
             Ok(_) => {
                 let notes = super::notes_path(&path).is_file();
-                Some(self.found(path, notes))
+                Some(self.give(path, notes))
             }
             Err(e) => {
                 let shown = path.display();
@@ -149,7 +154,7 @@ impl Iterator for Walk {
                 Kind::File if is_session(&name) => {
                     let notes =
                         notes_of(&name).is_some_and(|n| level.names.binary_search(&n).is_ok());
-                    return Some(self.found(path, notes));
+                    return Some(self.give(path, notes));
                 }
                 _ => {}
             }
