@@ -575,7 +575,7 @@ pub fn run(
                 Ok(EXIT_USAGE)
             }
         },
-        Command::Review(args) => match crate::review::run(&args.paths) {
+        Command::Review(args) => match review(&args.paths) {
             Ok(()) => Ok(EXIT_OK),
             Err(e) => {
                 let _ = writeln!(err, "mvx: {e}");
@@ -618,4 +618,13 @@ fn clap_error(e: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
         let _ = write!(out, "{text}");
         EXIT_OK
     }
+}
+
+/// `mvx review`, with a count of sessions read on stderr while they load, cleared
+/// before the screen opens.
+fn review(paths: &[PathBuf]) -> Result<(), String> {
+    let bar = progress::counting("loading");
+    let loaded = crate::review::data::load_telling(paths, &mut || bar.inc(1));
+    bar.finish_and_clear();
+    crate::review::run(loaded)
 }

@@ -53,12 +53,21 @@ pub struct Loaded {
 
 /// Reads every session under `paths`, in file order.
 pub fn load(paths: &[PathBuf]) -> Loaded {
+    load_telling(paths, &mut || {})
+}
+
+/// `load`, calling `read` after each file is read.
+pub fn load_telling(paths: &[PathBuf], read: &mut dyn FnMut()) -> Loaded {
     let mut builder = ReportBuilder::new(None);
     // A review shows the sessions it is given, simulated ones too (so a team can try it
     // before fieldwork); keep simulated sessions in their own folder.
     builder.include_simulated = true;
     let mut rows = Vec::new();
-    if let Err(why) = read_sessions(&mut builder, paths, SessionRow::new, |row| rows.extend(row)) {
+    let visit = |row: Option<SessionRow>| {
+        read();
+        rows.extend(row);
+    };
+    if let Err(why) = read_sessions(&mut builder, paths, SessionRow::new, visit) {
         builder.skip(why);
     }
     Loaded {

@@ -1,14 +1,12 @@
-//! The review shell: load, then run the review screen in the terminal until `q`.
-
-use std::path::PathBuf;
+//! The review shell: the review screen in the terminal until `q`.
 
 use super::{Review, data};
 use crate::runner;
 use crate::tui::terminal::Terminal;
 
-/// Loads the sessions under `paths` and shows them until the user quits.
-pub fn run(paths: &[PathBuf]) -> Result<(), String> {
-    let mut review = Review::new(data::load(paths));
+/// Shows the sessions loaded (`data::load`) until the user quits.
+pub fn run(loaded: data::Loaded) -> Result<(), String> {
+    let mut review = Review::new(loaded);
     let mut terminal = Terminal::open()?;
     runner::run(&mut review, &mut terminal)
 }
