@@ -184,23 +184,37 @@ fn the_html_report_is_one_self_contained_file() {
     }
 }
 
+/// The report of `dir` as `mvx report` reads it, holding at most `budget` participants
+/// in memory, and how many files it read.
+fn streamed(dir: &Path, counting: mvx::report::Counting, budget: usize) -> (String, usize) {
+    let mut builder = ReportBuilder::counting(None, counting);
+    builder.participants_in_memory = budget;
+    let mut read = 0;
+    mvx::report::read_sessions(&mut builder, &[dir.to_owned()], |_, _| (), |_| read += 1)
+        .expect("read");
+    (markdown::render(&builder.finish()), read)
+}
+
 /// The report of every session file under `dir`, counting each participant's first
 /// session, as `mvx report` reads them (on every core, read again if a participant's
-/// first session turns up late); the same sessions added from memory give the same.
+/// first session turns up late); the same sessions added from memory give the same, and
+/// so does an index of one participant in memory, the rest going through sorted runs on
+/// disk and a second reading (with and without `--all-attempts`).
 fn report_of(dir: &Path) -> String {
-    let streamed = |participants_in_memory| {
-        let mut builder = ReportBuilder::new(None);
-        builder.participants_in_memory = participants_in_memory;
-        let mut read = 0;
-        mvx::report::read_sessions(&mut builder, &[dir.to_owned()], |_, _| (), |_| read += 1)
-            .expect("read");
-        (markdown::render(&builder.finish()), read)
-    };
-    let (in_memory, read) = streamed(mvx::report::PARTICIPANTS_IN_MEMORY);
-    // An index of one participant in memory: the rest go through sorted runs on disk
-    // and a second reading, which must count exactly the same sessions.
-    let (through_runs, _) = streamed(1);
+    let (in_memory, read) = streamed(dir, Default::default(), mvx::report::PARTICIPANTS_IN_MEMORY);
+    let (through_runs, _) = streamed(dir, Default::default(), 1);
     assert_eq!(through_runs, in_memory);
+    let all = mvx::report::Counting {
+        all_attempts: true,
+        ..Default::default()
+    };
+    let (all_in_memory, _) = streamed(dir, all.clone(), mvx::report::PARTICIPANTS_IN_MEMORY);
+    let (all_through_runs, _) = streamed(dir, all, 1);
+    assert_eq!(all_through_runs, all_in_memory);
+    assert!(
+        all_in_memory.contains("P01 (2 sessions)"),
+        "{all_in_memory}"
+    );
     let streamed = in_memory;
     let (files, _) = session::discover(&[dir.to_owned()]);
     assert_eq!(read, files.len());

@@ -8,8 +8,8 @@
 //! place and version), up to `PARTICIPANTS_IN_MEMORY`; past that, sorted runs on disk
 //! (`firsts.rs`). Never a session, a file name, nor a participant's id, except for
 //! participants with more than one session, who are named in the report. With
-//! `--all-attempts` the index only counts each participant's sessions, and stays in
-//! memory whatever its size.
+//! `--all-attempts` every session counts at once; the index is only there to name who
+//! has more than one session.
 
 use std::collections::hash_map::{DefaultHasher, Entry};
 use std::collections::{BTreeMap, HashMap};
@@ -272,7 +272,7 @@ impl ReportBuilder {
         let group = self.place(who.group, who.title);
         let order = kept_order(who.order);
         let key = halves(who.who);
-        if streamed && !all_attempts {
+        if streamed {
             self.record(Record {
                 who: key,
                 started: who.order.0,
@@ -280,7 +280,12 @@ impl ReportBuilder {
             });
         }
         if self.spilled {
-            return Decision::LeftOut;
+            // Every session counts with `--all-attempts`; who had more than one is
+            // named when the files are read again.
+            return match all_attempts {
+                true => Decision::Counts(group),
+                false => Decision::LeftOut,
+            };
         }
         let seen = match self.seen.entry(key) {
             Entry::Vacant(entry) => {
@@ -294,11 +299,14 @@ impl ReportBuilder {
                     self.kept_at.insert(key, self.kept.len() - 1);
                     return Decision::Keep(self.kept.len() - 1, group);
                 }
-                if streamed && !all_attempts && self.seen.len() > self.participants_in_memory {
+                if streamed && self.seen.len() > self.participants_in_memory {
                     // More participants than memory should hold: decided from the runs.
                     self.spilled = true;
                     self.seen = HashMap::new();
-                    return Decision::LeftOut;
+                    return match all_attempts {
+                        true => Decision::Counts(group),
+                        false => Decision::LeftOut,
+                    };
                 }
                 // Once a recount is due, first sessions count when read again.
                 return match self.recount && !all_attempts {
@@ -366,6 +374,10 @@ impl ReportBuilder {
             self.firsts = Some(firsts);
             self.repeated.clear();
         }
+        if self.spilled && self.rules.counting.all_attempts {
+            // Every session was counted: the second reading only names who repeated.
+            return Ok(());
+        }
         for (_, _, tally) in &mut self.groups {
             let repeats_left_out = if self.spilled {
                 0
@@ -390,12 +402,16 @@ impl ReportBuilder {
                 .is_some_and(|s| s.order() == kept_order(who.order));
         };
         let place = who.order.1;
+        let all_attempts = self.rules.counting.all_attempts;
         if firsts.is_first(place) {
             if let Some(sessions) = firsts.sessions(place) {
                 let sessions = sessions as usize;
                 self.repeated.insert((who.flow, who.participant), sessions);
             }
-            return true;
+            return !all_attempts;
+        }
+        if all_attempts {
+            return false;
         }
         let group = self.place(who.group, who.title);
         self.groups[group as usize].2.repeats_left_out += 1;
