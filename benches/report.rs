@@ -175,7 +175,7 @@ fn report(dir: &Path) -> String {
 
 /// What `mvx review` does before its first frame: load every session, then draw.
 fn review_first_screen(dir: &Path) -> Buffer {
-    let review = Review::new(data::load(&[dir.to_owned()]));
+    let review = Review::new(data::load(&[dir.to_owned()]).expect("loaded"));
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
     terminal
         .draw(|f| f.render_widget(&review, f.area()))

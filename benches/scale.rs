@@ -314,7 +314,7 @@ fn at_scale(count: usize) {
 /// `mvx review`'s work before its first frame, then each sort key and a filter typed.
 fn review(dir: &Path) {
     let start = Instant::now();
-    let mut review = Review::new(data::load(&[dir.to_owned()]));
+    let mut review = Review::new(data::load(&[dir.to_owned()]).expect("loaded"));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
     let mut draw = |review: &Review| {
         terminal

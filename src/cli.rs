@@ -626,5 +626,5 @@ fn review(paths: &[PathBuf]) -> Result<(), String> {
     let bar = progress::counting("loading");
     let loaded = crate::review::data::load_telling(paths, &mut || bar.inc(1));
     bar.finish_and_clear();
-    crate::review::run(loaded)
+    crate::review::run(loaded?)
 }

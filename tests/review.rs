@@ -58,7 +58,8 @@ fn fixtures(dir: &Path) {
 fn review() -> (Review, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
     fixtures(dir.path());
-    (Review::new(data::load(&[dir.path().to_owned()])), dir)
+    let loaded = data::load(&[dir.path().to_owned()]).expect("loaded");
+    (Review::new(loaded), dir)
 }
 
 fn draw(review: &Review, width: u16, height: u16) -> Terminal<TestBackend> {

@@ -142,7 +142,7 @@ fn synthetic_sessions_are_read_by_report_review_and_export_and_left_out_of_repor
         serde_json::from_slice(&included.get_output().stdout).expect("JSON");
     assert_eq!(report["flows"][0]["versions"][0]["sessions"]["total"], 6);
     // Review lists them; export writes their rows, `set` events included.
-    let loaded = mvx::review::data::load(&[sessions.into()]);
+    let loaded = mvx::review::data::load(&[sessions.into()]).expect("loaded");
     assert_eq!(loaded.rows.len(), 6);
     let out = dir.path().join("export");
     mvx()

@@ -343,13 +343,18 @@ impl ReportBuilder {
         }
     }
 
-    /// Keeps a session's record for the runs; a run that cannot be written to disk
-    /// ends the report (it could not say who was counted).
+    /// Keeps a session's record for the runs. Once a run cannot be written to disk, no
+    /// more are kept: that only ends the report if the index outgrows memory and the
+    /// runs are needed (it could not say who was counted).
     fn record(&mut self, record: Record) {
+        if self.index_error.is_some() {
+            return;
+        }
         let budget = self.participants_in_memory;
         let runs = self.runs.get_or_insert_with(|| Runs::new(budget));
         if let Err(e) = runs.push(record) {
             self.index_error = Some(e.to_string());
+            self.runs = None;
         }
     }
 
@@ -360,9 +365,10 @@ impl ReportBuilder {
     /// Empties every tally (keeping who was left out as a repeat, unless that is decided
     /// again from the runs) before the files are read again.
     pub fn start_recount(&mut self) -> Result<(), String> {
-        if let Some(why) = self.index_error.take() {
+        if let Some(why) = self.index_error.take().filter(|_| self.spilled) {
             return Err(format!(
-                "cannot keep the index of participants on disk: {why}"
+                "more participants than memory holds, and the index of them cannot be kept in the temporary folder {} ({why}); set TMPDIR to a folder with room",
+                std::env::temp_dir().display()
             ));
         }
         let runs = self.runs.take();

@@ -51,13 +51,14 @@ pub struct Loaded {
     pub report: Report,
 }
 
-/// Reads every session under `paths`, in file order.
-pub fn load(paths: &[PathBuf]) -> Loaded {
+/// Reads every session under `paths`, in file order, or why the figures could not be
+/// made.
+pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     load_telling(paths, &mut || {})
 }
 
 /// `load`, calling `read` after each file is read.
-pub fn load_telling(paths: &[PathBuf], read: &mut dyn FnMut()) -> Loaded {
+pub fn load_telling(paths: &[PathBuf], read: &mut dyn FnMut()) -> Result<Loaded, String> {
     let mut builder = ReportBuilder::new(None);
     // A review shows the sessions it is given, simulated ones too (so a team can try it
     // before fieldwork); keep simulated sessions in their own folder.
@@ -67,13 +68,11 @@ pub fn load_telling(paths: &[PathBuf], read: &mut dyn FnMut()) -> Loaded {
         read();
         rows.extend(row);
     };
-    if let Err(why) = read_sessions(&mut builder, paths, SessionRow::new, visit) {
-        builder.skip(why);
-    }
-    Loaded {
+    read_sessions(&mut builder, paths, SessionRow::new, visit)?;
+    Ok(Loaded {
         rows,
         report: builder.finish(),
-    }
+    })
 }
 
 impl SessionRow {

@@ -53,9 +53,21 @@ pub fn append_note(session: &Path, session_id: &str, note: &ObserverNote) -> io:
     file.sync_data()
 }
 
-/// The observer notes beside `session`, if any; a cut last line is dropped.
+/// What `read_notes` accepts: a regular file (a named pipe is never waited on) of at
+/// most the size a session may have.
+const NOTES_FILE: crate::source::Kind = crate::source::Kind {
+    noun: "notes",
+    pattern: "*.notes.yaml",
+    limit: super::reader::LIMIT,
+};
+
+/// The observer notes beside `session`, if any; a cut last line is dropped. A notes
+/// file that cannot be read as one (a pipe, a folder, not UTF-8) holds no notes.
 pub fn read_notes(session: &Path) -> Vec<ObserverNote> {
-    let Ok(text) = std::fs::read_to_string(notes_path(session)) else {
+    let Ok(bytes) = crate::source::read(&notes_path(session), NOTES_FILE) else {
+        return Vec::new();
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
         return Vec::new();
     };
     text.lines()
@@ -67,6 +79,21 @@ pub fn read_notes(session: &Path) -> Vec<ObserverNote> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A named pipe where the notes file should be is not waited on: reports and
+    /// reviews read every session's notes.
+    #[test]
+    fn a_pipe_for_a_notes_file_holds_no_notes_and_never_blocks() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let session = dir.path().join("s.yaml");
+        let made = std::process::Command::new("mkfifo")
+            .arg(notes_path(&session))
+            .status();
+        if !made.is_ok_and(|s| s.success()) {
+            return eprintln!("skipped: mkfifo is not available");
+        }
+        assert!(read_notes(&session).is_empty());
+    }
 
     #[test]
     fn notes_go_beside_the_session_and_read_back() {
