@@ -59,13 +59,33 @@ impl Walk {
     /// Named paths are walked in sorted order, each once; a path inside a named folder
     /// is not walked again (one that is not there is still named as missing).
     pub fn new(paths: &[PathBuf]) -> Self {
-        let mut roots: Vec<PathBuf> = paths.to_vec();
+        // Compared as the paths they resolve to, so `own`, `./own/` and its absolute
+        // path are one folder; walked as given, so files are named as the user named them.
+        // A folder named twice keeps the spelling given first.
+        let mut roots: Vec<(PathBuf, usize, PathBuf)> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let real = std::fs::canonicalize(p).unwrap_or_else(|_| p.clone());
+                (real, i, p.clone())
+            })
+            .collect();
         roots.sort();
-        roots.dedup();
-        let folders: Vec<&PathBuf> = roots.iter().filter(|p| p.is_dir()).collect();
-        let inside =
-            |p: &PathBuf| folders.iter().any(|f| p != *f && p.starts_with(f)) && p.exists();
-        let mut roots: Vec<PathBuf> = roots.iter().filter(|p| !inside(p)).cloned().collect();
+        roots.dedup_by(|a, b| a.0 == b.0);
+        let folders: Vec<PathBuf> = roots
+            .iter()
+            .filter(|(real, _, _)| real.is_dir())
+            .map(|(real, _, _)| real.clone())
+            .collect();
+        let inside = |real: &PathBuf| {
+            folders.iter().any(|f| real != f && real.starts_with(f)) && real.exists()
+        };
+        let mut roots: Vec<PathBuf> = roots
+            .into_iter()
+            .filter(|(real, _, _)| !inside(real))
+            .map(|(_, _, given)| given)
+            .collect();
+        roots.sort();
         roots.reverse();
         Walk {
             roots,
@@ -151,6 +171,13 @@ impl Iterator for Walk {
             let path = level.dir.join(&name);
             match kind {
                 Kind::Folder => self.enter(path),
+                // A link or a special file named as a session is given to the reader,
+                // which reads a link to a file and names anything else it refuses.
+                Kind::Other if is_session(&name) => return Some(self.give(path, false)),
+                Kind::Other if path.is_dir() => self.problems.push(format!(
+                    "{} is a link to a folder, which is not followed; name the folder to read it",
+                    path.display()
+                )),
                 Kind::File if is_session(&name) => {
                     let notes =
                         notes_of(&name).is_some_and(|n| level.names.binary_search(&n).is_ok());
@@ -254,5 +281,49 @@ mod tests {
             .map(|f| f.path.as_path())
             .collect();
         assert_eq!(with_notes, [root.join("a/b.yaml")]);
+    }
+
+    /// One folder named three ways is walked once.
+    #[test]
+    fn a_folder_named_twice_is_walked_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let own = dir.path().join("own");
+        std::fs::create_dir(&own).expect("folder");
+        std::fs::write(own.join("a.yaml"), "").expect("file");
+        let twice = [own.clone(), own.join("."), own.join("../own/")];
+        let walked: Vec<Found> = Walk::new(&twice).collect();
+        assert_eq!(walked.len(), 1, "{walked:?}");
+    }
+
+    /// Links and special files in a folder are not passed over in silence: a link to a
+    /// session is read, a pipe named as one goes to the reader (which refuses it by
+    /// name), a link to a folder is named as not followed.
+    #[cfg(unix)]
+    #[test]
+    fn links_and_pipes_in_a_folder_are_read_or_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (root, elsewhere) = (dir.path().join("root"), dir.path().join("elsewhere"));
+        std::fs::create_dir_all(elsewhere.join("sub")).expect("folders");
+        std::fs::create_dir(&root).expect("folder");
+        std::fs::write(elsewhere.join("s.yaml"), "").expect("file");
+        std::os::unix::fs::symlink(elsewhere.join("s.yaml"), root.join("link.yaml")).expect("link");
+        std::os::unix::fs::symlink(elsewhere.join("sub"), root.join("sub")).expect("link");
+        let piped = std::process::Command::new("mkfifo")
+            .arg(root.join("pipe.yaml"))
+            .status();
+        let mut walk = Walk::new(std::slice::from_ref(&root));
+        let names: Vec<PathBuf> = walk.by_ref().map(|f| f.path).collect();
+        assert!(names.contains(&root.join("link.yaml")), "{names:?}");
+        if piped.is_ok_and(|s| s.success()) {
+            assert!(names.contains(&root.join("pipe.yaml")), "{names:?}");
+            let refused = crate::session::read(&root.join("pipe.yaml")).expect_err("a pipe");
+            assert!(
+                refused.message.contains("named pipe"),
+                "{}",
+                refused.message
+            );
+        }
+        assert_eq!(walk.problems.len(), 1, "{:?}", walk.problems);
+        assert!(walk.problems[0].contains("not followed"));
     }
 }

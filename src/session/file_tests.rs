@@ -109,6 +109,19 @@ fn a_written_session_reads_back_whole() {
     assert!(!session.cut && session.ended());
 }
 
+/// A session saved again with Windows line endings (an editor, a mail client) reads
+/// the same.
+#[test]
+fn a_session_with_windows_line_endings_reads_the_same() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = write_session(dir.path());
+    let text = std::fs::read_to_string(&path).expect("text");
+    let crlf = parse(&text.replace('\n', "\r\n")).expect("reads");
+    assert_eq!(crlf.header, header());
+    assert_eq!(crlf.events, events());
+    assert!(crlf.problems.is_empty(), "{:?}", crlf.problems);
+}
+
 #[test]
 fn an_existing_session_is_never_overwritten() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -218,9 +218,20 @@ fn implausible(event: &Event) -> Option<String> {
     }
 }
 
+/// Where the `events:` line starts; a file saved with Windows line endings (`\r\n`)
+/// is read as well.
 fn find_events_line(text: &str) -> Option<usize> {
-    if text.starts_with("events:\n") {
+    let ends_line = |rest: &str| rest.starts_with('\n') || rest.starts_with("\r\n");
+    if text.strip_prefix("events:").is_some_and(ends_line) {
         return Some(0);
     }
-    text.find("\nevents:\n").map(|i| i + 1)
+    let mut from = 0;
+    while let Some(i) = text[from..].find("\nevents:") {
+        let at = from + i + 1;
+        if ends_line(&text[at + "events:".len()..]) {
+            return Some(at);
+        }
+        from = at;
+    }
+    None
 }
