@@ -102,6 +102,8 @@ pub struct PathCount {
 pub struct StepFigures {
     pub step: String,
     pub visits: usize,
+    /// Sessions that showed the step at least once.
+    pub sessions_reached: usize,
     pub hesitation_median_s: Option<f64>,
     pub hesitation_p90_s: Option<f64>,
     pub decision_median_s: Option<f64>,
@@ -343,6 +345,7 @@ impl StepFigures {
         StepFigures {
             step: id.to_owned(),
             visits: tally.visits,
+            sessions_reached: tally.sessions_reached,
             hesitation_median_s: quantile_s(&tally.hesitation_ms, 0.5),
             hesitation_p90_s: quantile_s(&tally.hesitation_ms, 0.9),
             decision_median_s: quantile_s(&tally.decision_ms, 0.5),

@@ -167,6 +167,8 @@ pub struct StepTally {
     /// Where the step was first seen, which orders the steps of a report.
     pub first: FirstAt,
     pub visits: usize,
+    /// Sessions that showed the step at least once.
+    pub sessions_reached: usize,
     pub hesitation_ms: Sample,
     pub decision_ms: Sample,
     pub choices: BTreeMap<String, usize>,
@@ -201,6 +203,17 @@ impl Tally {
             self.event(event.at_ms, &event.kind, &session.header.participant);
         }
         self.at = (played.0, played.1, u32::MAX);
+        let mut shown: Vec<&str> = Vec::new();
+        for event in &session.events {
+            if let EventKind::Show { step } = &event.kind
+                && !shown.contains(&step.as_str())
+            {
+                shown.push(step);
+            }
+        }
+        for step in shown {
+            self.step(step).sessions_reached += 1;
+        }
         match session.ending() {
             SessionEnding::Ended(SessionOutcome::Complete) => self.complete += 1,
             SessionEnding::Ended(SessionOutcome::Aborted) => self.aborted += 1,

@@ -294,7 +294,7 @@ fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
     ];
     let total = version.sessions.total.max(1) as f64;
     for s in &version.steps {
-        let reached = s.visits.min(version.sessions.total) as f64 / total;
+        let reached = s.sessions_reached as f64 / total;
         let median = s.hesitation_median_s.unwrap_or(0.0);
         let bar = "▇".repeat(((median / longest) * BAR_WIDTH as f64).round() as usize);
         let choices: Vec<String> = s

@@ -55,6 +55,7 @@ impl StepTally {
     fn merge(&mut self, other: StepTally) {
         self.first.merge(other.first);
         self.visits += other.visits;
+        self.sessions_reached += other.sessions_reached;
         self.hesitation_ms.merge(other.hesitation_ms);
         self.decision_ms.merge(other.decision_ms);
         add_counts(&mut self.choices, other.choices);
