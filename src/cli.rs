@@ -623,7 +623,7 @@ fn clap_error(e: &clap::Error, out: &mut dyn Write, err: &mut dyn Write) -> u8 {
 /// `mvx review`, with a count of sessions read on stderr while they load, cleared
 /// before the screen opens.
 fn review(paths: &[PathBuf]) -> Result<(), String> {
-    let bar = progress::counting("loading");
+    let bar = progress::counting("loading sessions");
     let loaded = crate::review::data::load_telling(paths, &mut || bar.inc(1));
     bar.finish_and_clear();
     crate::review::run(loaded?)

@@ -45,7 +45,7 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     }
     let mut exported = 0;
     let mut written = Ok(());
-    let bar = progress::counting("exporting");
+    let bar = progress::counting("exporting sessions");
     // Files are found as they are read, so memory does not grow with their number.
     let mut walk = session::Walk::new(&args.paths);
     session::map_each(

@@ -21,7 +21,7 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     };
     let mut builder = ReportBuilder::counting(args.flow.clone(), counting);
     builder.include_simulated = args.include_simulated;
-    let bar = progress::counting("reading");
+    let bar = progress::counting("reading sessions");
     let mut gathered = studies::Gathered::new(args.include_simulated);
     // Sessions of a study are kept whole for its own report; others are only tallied.
     let of_study = |s: session::Session, _| s.header.study.is_some().then_some(s);
