@@ -371,7 +371,8 @@ fn matches(row: &SessionRow, needle: &str) -> bool {
 
 fn compare(a: &SessionRow, b: &SessionRow, column: Column) -> std::cmp::Ordering {
     match column {
-        Column::Date => a.started_at.cmp(&b.started_at),
+        // By the instant, not the wall-clock text: 10:00+01:00 came before 10:00Z.
+        Column::Date => a.started_ms.cmp(&b.started_ms),
         Column::Participant => a.participant.cmp(&b.participant),
         Column::Flow => a.flow.cmp(&b.flow),
         Column::Variant => a.variant.cmp(&b.variant),

@@ -208,3 +208,30 @@ fn a_timeline_is_read_when_shown_and_a_gone_file_says_so() {
     assert!(timeline.contains("cannot read it now"), "{timeline}");
     drop(dir);
 }
+
+/// The date column sorts by the instant a session started, not by its wall-clock text:
+/// 10:30 in Paris (+01:00) came before 10:00 in London (Z).
+#[test]
+fn dates_sort_by_the_instant_whatever_the_offset() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let at = |who: &str, started: &str| {
+        session(who, "new", DONE).replace("2026-11-26T10:03:00.000+01:00", started)
+    };
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        at("P01", "2026-11-26T10:00:00.000Z"),
+    )
+    .expect("a");
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        at("P02", "2026-11-26T10:30:00.000+01:00"),
+    )
+    .expect("b");
+    let review = Review::new(data::load(&[dir.path().to_owned()]).expect("loaded"));
+    let who: Vec<&str> = review
+        .visible()
+        .iter()
+        .map(|&i| review.data.rows[i].participant.as_str())
+        .collect();
+    assert_eq!(who, ["P02", "P01"]);
+}

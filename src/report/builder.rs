@@ -81,14 +81,14 @@ impl Rules {
             participant,
             group: group_of(session),
             title: flow.title.clone(),
-            order: (started_ms(session), place),
+            order: (session.header.started_ms(), place),
             problems,
         }))
     }
 
     /// Adds a session, read `place`th, and its observer notes to a tally.
     fn tally(&self, into: &mut Tally, session: &Session, notes: &[ObserverNote], place: u64) {
-        into.add(session, (started_ms(session), place));
+        into.add(session, (session.header.started_ms(), place));
         into.add_observer_notes(&session.header.participant, notes);
     }
 
@@ -111,11 +111,6 @@ fn who(flow: &str, participant: &str) -> u128 {
         u128::from(hasher.finish())
     };
     (half(1) << 64) | half(2)
-}
-
-fn started_ms(session: &Session) -> i64 {
-    chrono::DateTime::parse_from_rfc3339(&session.header.started_at)
-        .map_or(i64::MAX, |t| t.timestamp_millis())
 }
 
 /// What is kept of a participant of a flow: 16 bytes, under a 16-byte digest of who

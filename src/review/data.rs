@@ -33,6 +33,9 @@ pub struct SessionRow {
     pub flow: String,
     pub variant: String,
     pub started_at: String,
+    /// When it started, in milliseconds since the epoch (what the date column sorts by);
+    /// a start time that cannot be read sorts last.
+    pub started_ms: i64,
     pub duration_ms: u64,
     /// `complete`, `aborted`, or `cut off` (the recording stopped without an end).
     pub outcome: SessionEnding,
@@ -110,6 +113,7 @@ impl SessionRow {
                 .take(16)
                 .collect::<String>()
                 .replace('T', " "),
+            started_ms: header.started_ms(),
             duration_ms: session.events.last().map_or(0, |e| e.at_ms),
             outcome: session.ending(),
             tasks: tasks.join(", "),

@@ -33,6 +33,15 @@ pub struct Header {
     pub study: Option<super::StudyRef>,
 }
 
+impl Header {
+    /// When the session started, in milliseconds since the epoch, whatever offset it was
+    /// written in; a start time that cannot be read is `i64::MAX` (it sorts last).
+    pub fn started_ms(&self) -> i64 {
+        chrono::DateTime::parse_from_rfc3339(&self.started_at)
+            .map_or(i64::MAX, |t| t.timestamp_millis())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FlowRef {
     pub id: String,
