@@ -89,6 +89,26 @@ impl OpenedStudy {
     }
 }
 
+/// What a path a person names holds: a flow, or a study with the flows it compares.
+#[derive(Debug)]
+pub enum Opened {
+    Flow(flow::Opened),
+    Study(OpenedStudy),
+}
+
+/// The one place where "flow or study" is decided: reads the file once (a regular file
+/// up to the flow limit), and opens it as a study when its top-level key is `study:`,
+/// else as a flow. A file that cannot be read is named by the flow reader's message.
+pub fn open_any(path: &Path) -> Result<Opened, Unreadable> {
+    let bytes = source::read(path, flow::open::FLOW_FILE)?;
+    let is_study = std::str::from_utf8(&bytes).is_ok_and(flow::is_study);
+    Ok(if is_study {
+        Opened::Study(opened(path, bytes))
+    } else {
+        Opened::Flow(flow::open::opened(path.display().to_string(), bytes))
+    })
+}
+
 /// Whether the file at `path` is a study (its top-level key is `study:`); a file that
 /// cannot be read or parsed is not, and the flow reader says why.
 pub fn is_study_file(path: &Path) -> bool {
@@ -101,6 +121,11 @@ pub fn is_study_file(path: &Path) -> bool {
 /// Reads the study at `path`, loads it, then opens and checks every variant it names.
 pub fn open(path: &Path) -> Result<OpenedStudy, Unreadable> {
     let bytes = source::read(path, STUDY_FILE)?;
+    Ok(opened(path, bytes))
+}
+
+/// A study file's bytes, decoded and loaded, with every variant it names opened.
+fn opened(path: &Path, bytes: Vec<u8>) -> OpenedStudy {
     let sha256 = sha256_hex(&bytes);
     let shown = path.display().to_string();
     let (source, loaded) = match source::decode(bytes) {
@@ -128,5 +153,5 @@ pub fn open(path: &Path) -> Result<OpenedStudy, Unreadable> {
             opened.study = Some(study);
         }
     }
-    Ok(opened)
+    opened
 }
