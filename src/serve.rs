@@ -261,16 +261,19 @@ fn forward<T: Send + 'static>(
     });
 }
 
+/// The handlers are in place when this returns, before any link is announced: a signal
+/// that came before them would end the server without saving its sessions.
 fn watch_signals(runtime: &tokio::runtime::Runtime, notices: std::sync::mpsc::Sender<Notice>) {
     use tokio::signal::unix::{SignalKind, signal};
+    let _context = runtime.enter();
+    let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::hangup()),
+    ) else {
+        return;
+    };
     runtime.spawn(async move {
-        let (Ok(mut term), Ok(mut int), Ok(mut hup)) = (
-            signal(SignalKind::terminate()),
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::hangup()),
-        ) else {
-            return;
-        };
         let name = tokio::select! {
             _ = term.recv() => "SIGTERM",
             _ = int.recv() => "SIGINT",

@@ -217,6 +217,11 @@ impl Room {
                 let _ = thread.join();
             }
         }
+        // A session's last words reach its page through the page's connection: the
+        // server stops only once each page has been sent them (or the time is up).
+        while self.seats().iter().any(|seat| seat.connected) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 }
 

@@ -67,8 +67,6 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Re
         .map(|p| format!(" ({})", p.display()))
         .unwrap_or_default();
     room.notice(format!("{participant:<8} finished: {}{place}", ended.why));
-    room.update(index, |seat| {
-        seat.ended = Some(ended.why);
-        seat.connected = false;
-    });
+    // The page's connection says when it is gone, once it has sent the last words.
+    room.update(index, |seat| seat.ended = Some(ended.why));
 }
