@@ -1,13 +1,13 @@
-//! `mvx import` on small stories written for these tests, and on real ones by other
-//! authors in `../shared/stories` (skipped when that folder is absent).
+//! `mvx import` on small stories written for these tests (real ones by other authors:
+//! tests/stories.rs).
+
+mod common;
 
 use std::path::Path;
-use std::time::Duration;
 
+use common::imported::{loads_and_checks, plays_to_an_end};
 use mvx::flow::{self, Flow, StepKind};
 use mvx::import::{ink, twine};
-use mvx::player::input::{Action, Input, Key};
-use mvx::player::{Mode, Player};
 use mvx::simulate;
 
 const TWEE: &str = r#":: StoryTitle
@@ -58,68 +58,6 @@ It arrives tomorrow.
 + Good -> END
 + [Complain] -> call
 "#;
-
-/// Finds the shortest walk to an end with `mvx simulate`'s search, then plays it on the
-/// player, picking each choice by its number among those offered at that moment.
-fn plays_to_an_end(flow: &Flow) {
-    let options = simulate::Options {
-        exhaustive: true,
-        max_states: 20_000,
-        ..simulate::Options::default()
-    };
-    let sim = simulate::simulate(flow, &options).expect("simulates");
-    assert!(
-        sim.traps.is_empty(),
-        "no walk gets trapped: {:?}",
-        sim.traps
-    );
-    let end = sim.ends.first().expect("an end is reached");
-    let mut player = Player::new(flow);
-    let mut now = 0;
-    for m in &end.shortest.moves {
-        player.shown(Duration::from_millis(now));
-        let step = flow.index()[m.step.as_str()];
-        let keys: Vec<Key> = match &m.took {
-            simulate::Took::Choice(label) => {
-                let i = player
-                    .choices(step)
-                    .iter()
-                    .position(|c| c.label == *label)
-                    .expect("offered");
-                vec![Key::Char(char::from(b'1' + i as u8))]
-            }
-            simulate::Took::Typed(text) => {
-                text.chars().map(Key::Char).chain([Key::Enter]).collect()
-            }
-            simulate::Took::Continue => vec![Key::Enter],
-        };
-        for key in keys {
-            now += 50;
-            player.handle(Input {
-                at: Duration::from_millis(now),
-                action: Action::Key(key),
-            });
-        }
-        now += 50;
-    }
-    // An end step with nothing to show goes straight on to the closing screen.
-    assert!(
-        matches!(player.mode(), Mode::StepDone { .. } | Mode::Closing { .. }),
-        "the import plays to an end: {:?}",
-        player.mode()
-    );
-}
-
-fn loads_and_checks(yaml: &str) -> Flow {
-    let flow = flow::load(yaml)
-        .unwrap_or_else(|e| panic!("the import loads: {:?}\n{yaml}", e.diagnostics));
-    let errors: Vec<_> = flow::check::check(&flow)
-        .into_iter()
-        .filter(|d| d.is_error())
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}\n{yaml}");
-    flow
-}
 
 #[test]
 fn twee_passages_become_steps_and_every_link_form_a_choice() {
@@ -209,32 +147,6 @@ fn ink_knots_stitches_choices_and_diverts_become_steps() {
         "{whats:?}"
     );
     plays_to_an_end(&flow);
-}
-
-#[test]
-fn real_stories_by_other_authors_import_check_and_play() {
-    let dir = Path::new("../shared/stories");
-    if !dir.exists() {
-        eprintln!("skipped: ../shared/stories is not here");
-        return;
-    }
-    let stories = [
-        ("chapbook-cloak-of-darkness.twee", true),
-        ("kulla-twine-to-github-pages-example.twee", true),
-        ("ink-unity-integration-example-story.ink", false),
-    ];
-    for (name, is_twine) in stories {
-        let source = std::fs::read_to_string(dir.join(name)).expect("story readable");
-        let draft = if is_twine {
-            twine::import(&source, name)
-        } else {
-            ink::import(&source, name)
-        };
-        let (yaml, _) = draft.to_yaml(name);
-        let flow = loads_and_checks(&yaml);
-        assert!(flow.steps.len() >= 3, "{name}");
-        plays_to_an_end(&flow);
-    }
 }
 
 const INK_LOGIC: &str = r#"/* A story written for this test: every construct a real one uses.

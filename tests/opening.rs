@@ -1,5 +1,7 @@
 //! Files every command refuses the same way: not UTF-8, folders, pipes, runaway sizes.
 
+mod common;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -8,10 +10,21 @@ use predicates::prelude::*;
 use predicates::str::contains;
 
 fn mvx() -> Command {
-    let mut command = Command::cargo_bin("mvx").expect("the mvx binary is built");
+    let mut command = common::spawn::assert_mvx();
     // A command that blocks on a pipe fails the test instead of hanging it.
     command.timeout(Duration::from_secs(20));
     command
+}
+
+/// A named pipe at `path`, made by coreutils' `mkfifo`: a test that could not make one
+/// fails, rather than passing without having run.
+fn make_fifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo").arg(path).status();
+    assert!(
+        made.is_ok_and(|s| s.success()),
+        "mkfifo (coreutils) could not make {}",
+        path.display()
+    );
 }
 
 /// A flow whose first bad byte is on line 3, column 5, after an escape sequence that
@@ -94,11 +107,7 @@ fn check_of_a_missing_file_never_says_all_is_well() {
 fn check_refuses_a_named_pipe_without_waiting_for_a_writer() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pipe = dir.path().join("flow.yaml");
-    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
-    if !made.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: mkfifo is not available");
-        return;
-    }
+    make_fifo(&pipe);
     mvx()
         .arg("check")
         .arg(&pipe)
@@ -173,11 +182,7 @@ fn check_refuses_an_endless_device_at_once() {
 fn play_and_report_refuse_a_named_pipe_and_claim_nothing_was_saved() {
     let dir = tempfile::tempdir().expect("temp dir");
     let pipe = dir.path().join("pipe.yaml");
-    let made = std::process::Command::new("mkfifo").arg(&pipe).status();
-    if !made.is_ok_and(|s| s.success()) {
-        eprintln!("skipped: mkfifo is not available");
-        return;
-    }
+    make_fifo(&pipe);
     let sessions = dir.path().join("sessions");
     mvx()
         .arg("play")

@@ -2,8 +2,10 @@
 //! DevTools protocol, opens an invitation and plays to the verdicts with key presses;
 //! a spent link is refused; a reload resumes the session where it was.
 //!
-//! Needs `chromium` (Debian's package; `.ci/run` installs it). Without it the tests say
-//! so and pass, except under CI, where they fail.
+//! Needs `chromium` (Debian's package; `.ci/run` installs it). Without it each test is
+//! reported as ignored, with the reason; under CI a missing browser fails instead. The
+//! file has its own harness (libtest-mimic) because the built-in one can only ignore a
+//! test when it is compiled, not when the browser turns out to be missing.
 #![allow(clippy::disallowed_methods)] // the driver waits with deadlines
 
 #[path = "support/served.rs"]
@@ -40,6 +42,41 @@ impl Drop for Browser {
     }
 }
 
+/// The tests of this file, each run on a tokio runtime of its own.
+fn main() -> std::process::ExitCode {
+    let arguments = libtest_mimic::Arguments::from_args();
+    let browser = chromium();
+    let trials = vec![browser_test(
+        "a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes",
+        &browser,
+        a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes,
+    )];
+    libtest_mimic::run(&arguments, trials).exit_code()
+}
+
+/// A test that needs the browser: ignored, with the reason, when there is none.
+fn browser_test<F, R>(name: &str, browser: &Option<PathBuf>, test: F) -> libtest_mimic::Trial
+where
+    F: FnOnce(PathBuf) -> R + Send + 'static,
+    R: std::future::Future<Output = ()>,
+{
+    let browser = browser.clone();
+    libtest_mimic::Trial::ignorable_test(name, move || {
+        let Some(binary) = browser else {
+            return Ok(libtest_mimic::Completion::ignored_with(
+                "chromium is not installed (apt-get install chromium, or MVX_CHROMIUM=path)",
+            ));
+        };
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| format!("a tokio runtime: {e}"))?;
+        runtime.block_on(test(binary));
+        Ok(libtest_mimic::Completion::Completed)
+    })
+}
+
 fn chromium() -> Option<PathBuf> {
     let name = std::env::var("MVX_CHROMIUM").unwrap_or_else(|_| "chromium".into());
     let found = Command::new("sh")
@@ -52,7 +89,6 @@ fn chromium() -> Option<PathBuf> {
             std::env::var_os("CI").is_none(),
             "CI must have chromium: .ci/run installs it"
         );
-        eprintln!("chromium is not installed: browser tests skipped");
         return None;
     }
     Some(PathBuf::from(path))
@@ -228,9 +264,7 @@ fn sessions_of(dir: &Path, participant: &str) -> session::Session {
     session::read(file).expect("the session loads")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes() {
-    let Some(binary) = chromium() else { return };
+async fn a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes(binary: PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let server = Server::start(FLOW, dir.path(), &["--participants", "B01,B02"]);
     let mut browser = Browser::launch(&binary).await;
