@@ -1,11 +1,13 @@
 //! The `mvx` binary: exit codes, what goes to stdout and stderr.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::prelude::*;
 use predicates::str::contains;
 
 fn mvx() -> Command {
-    Command::cargo_bin("mvx").expect("the mvx binary is built")
+    common::spawn::assert_mvx()
 }
 
 fn fixture(name: &str) -> String {
@@ -447,10 +449,10 @@ fn a_bad_event_line_is_named_and_the_session_still_reported() {
 #[test]
 fn json_into_a_pipe_closed_early_is_success() {
     use std::io::Read;
-    use std::process::{Command, Stdio};
+    use std::process::Stdio;
     // Enough output to outgrow the pipe's buffer, so the write meets the closed end.
     let files = vec!["flows/shop-order-status.yaml"; 800];
-    let mut child = Command::new(env!("CARGO_BIN_EXE_mvx"))
+    let mut child = common::spawn::mvx()
         .args(["check", "--format", "json"])
         .args(&files)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -473,5 +475,42 @@ fn json_into_a_pipe_closed_early_is_success() {
         output.stderr.is_empty(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A test that starts `mvx` without a pseudo-terminal of its own starts it through
+/// `common::spawn`, in a session of its own: otherwise a `cargo test` run from a real
+/// terminal hands that terminal to the child, which puts it in raw mode and waits on it.
+#[test]
+fn every_spawned_mvx_has_no_terminal() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut files = vec![root.clone()];
+    let mut offenders = Vec::new();
+    // Put together here so that this file does not match itself.
+    let spawning = [
+        ["cargo_bin", "("].concat(),
+        ["Command::new(env!(\"CARGO_BIN_EXE_", "mvx\")"].concat(),
+        ["Command::new(", "MVX)"].concat(),
+    ];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            let entries = std::fs::read_dir(&path).expect("tests folder readable");
+            files.extend(entries.map(|e| e.expect("entry").path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") || path.ends_with("common/spawn.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).expect("test file readable");
+        for (n, line) in (1..).zip(text.lines()) {
+            if spawning.iter().any(|s| line.contains(s.as_str())) {
+                offenders.push(format!("{}:{n}: {}", path.display(), line.trim()));
+            }
+        }
+    }
+    assert!(
+        offenders.is_empty(),
+        "start mvx with common::spawn::mvx() or a pseudo-terminal:\n{}",
+        offenders.join("\n")
     );
 }

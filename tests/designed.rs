@@ -5,6 +5,8 @@
 //! computation made independently in Python 3 with SciPy 1.17 (`scipy.stats`), from the
 //! same designed data, as each comment says.
 
+mod common;
+
 #[path = "designed/study.rs"]
 mod study;
 
@@ -279,7 +281,7 @@ fn the_export_reproduces_the_reports_figures() {
     std::fs::create_dir_all(&sessions).expect("folder");
     study(&sessions);
     let out = dir.path().join("export");
-    let mvx = || assert_cmd::Command::cargo_bin("mvx").expect("the mvx binary");
+    let mvx = common::spawn::assert_mvx;
     mvx()
         .arg("export")
         .arg(&sessions)

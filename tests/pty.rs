@@ -536,10 +536,7 @@ fn a_session_killed_mid_task_is_resumed_in_the_same_file_with_the_gap_left_out()
             args.push(dir.path().join("export").display().to_string());
         }
         args.push(file.display().to_string());
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mvx"))
-            .args(&args)
-            .output()
-            .expect("mvx runs");
+        let out = common::spawn::mvx().args(&args).output().expect("mvx runs");
         assert!(
             out.status.success(),
             "{args:?}: {}",
@@ -611,7 +608,7 @@ fn one_participant_plays_both_variants_of_a_within_study_in_one_run() {
         )
     };
     assert!(!preferred(first) && preferred(second));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mvx"))
+    let out = common::spawn::mvx()
         .args([
             "study",
             "status",

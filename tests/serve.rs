@@ -354,7 +354,7 @@ fn a_study_that_assigns_by_hand_needs_each_invitation_s_variant() {
     let flows = Path::new(env!("CARGO_MANIFEST_DIR")).join("flows");
     let absolute = manual.replace("../flows", &flows.display().to_string());
     std::fs::write(&study, absolute).expect("writes");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mvx"))
+    let out = served::spawn::mvx()
         .args([
             "serve",
             &study.display().to_string(),

@@ -91,7 +91,7 @@ fn a_missing_or_wrong_certificate_starts_nothing() {
         (&cert, &cert, "--tls-key"),
         (&missing, &cert, "--tls-cert: cannot read"),
     ] {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_mvx"))
+        let out = served::spawn::mvx()
             .args(["serve", FLOW, "--listen", "127.0.0.1:0", "--sessions"])
             .arg(dir.path().join("sessions"))
             .arg("--tls-cert")
@@ -106,7 +106,7 @@ fn a_missing_or_wrong_certificate_starts_nothing() {
         assert_eq!(out.status.code(), Some(2), "{err}");
         assert!(out.stdout.is_empty(), "nothing was served");
     }
-    let alone = std::process::Command::new(env!("CARGO_BIN_EXE_mvx"))
+    let alone = served::spawn::mvx()
         .args(["serve", FLOW, "--tls-cert"])
         .arg(&cert)
         .output()

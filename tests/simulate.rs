@@ -1,11 +1,13 @@
 //! `mvx simulate` as a person runs it: exit codes, text and JSON, and synthetic sessions
 //! that report, review and export read.
 
+mod common;
+
 use assert_cmd::Command;
 use predicates::str::contains;
 
 fn mvx() -> Command {
-    Command::cargo_bin("mvx").expect("the mvx binary is built")
+    common::spawn::assert_mvx()
 }
 
 #[test]

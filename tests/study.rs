@@ -1,8 +1,9 @@
 //! Studies through the binary: `mvx study status` and `mvx report STUDY.yaml` on designed
 //! sessions, with the paired tests checked against SciPy, and the bad inputs refused.
 
+mod common;
+
 use std::path::Path;
-use std::process::Command;
 
 use chrono::{TimeZone, Utc};
 use mvx::flow::study::Design;
@@ -10,8 +11,6 @@ use mvx::session::{
     Event, EventKind, FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, StudyRef,
     TaskOutcome, TerminalInfo,
 };
-
-const MVX: &str = env!("CARGO_BIN_EXE_mvx");
 
 /// One session of `study`: the participant plays `variant` (at `position` of `order`)
 /// and succeeds or fails in `ms` milliseconds.
@@ -106,7 +105,7 @@ fn recorded_with(path: &str) -> String {
 }
 
 fn mvx(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(MVX).args(args).output().expect("mvx runs");
+    let out = common::spawn::mvx().args(args).output().expect("mvx runs");
     let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
     (
         out.status.code().unwrap_or(-1),

@@ -1,3 +1,5 @@
 //! Helpers shared by the test files.
 
+pub mod imported;
 pub mod pty;
+pub mod spawn;

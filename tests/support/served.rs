@@ -3,6 +3,9 @@
 #![allow(dead_code)] // each test file uses its own part
 #![allow(clippy::disallowed_methods)] // a test page keeps its own clock
 
+#[path = "../common/spawn.rs"]
+pub mod spawn;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -25,7 +28,7 @@ pub struct Server {
 
 impl Server {
     pub fn start(flow: &str, sessions: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_mvx"))
+        let mut child = spawn::mvx()
             .args(["serve", flow, "--listen", "127.0.0.1:0", "--sessions"])
             .arg(sessions)
             .args(extra)
