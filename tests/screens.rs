@@ -6,42 +6,19 @@
 //! stretches them on a slow machine.
 mod common;
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
 
 use common::pty::*;
 
-/// Two synthetic sessions of an example flow, written by `mvx simulate`.
-fn recorded(dir: &Path) -> Vec<PathBuf> {
-    let status = Command::new(env!("CARGO_BIN_EXE_mvx"))
-        .args([
-            "simulate",
-            "flows/espresso-one-menu.yaml",
-            "--participants",
-            "2",
-        ])
-        .arg("--sessions")
-        .arg(dir)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .status()
-        .expect("mvx simulate runs");
-    assert!(status.success(), "mvx simulate: {status}");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .expect("sessions dir")
-        .map(|e| e.expect("entry").path())
-        .collect();
-    files.sort();
-    assert_eq!(files.len(), 2, "{files:?}");
-    files
-}
-
-/// `mvx ARGS`, then (once it exits) its exit code and the terminal's modes.
-fn mvx(args: &str) -> Pty {
+/// Two synthetic sessions of an example flow written to `dir` by `mvx simulate`, then
+/// `mvx ARGS`, then (once it exits) its exit code and the terminal's modes; all in the
+/// pseudo-terminal, so no mvx is ever started on the terminal the tests run in.
+fn mvx_on_sessions(dir: &Path, args: &str) -> Pty {
+    let mvx = env!("CARGO_BIN_EXE_mvx");
     let script = format!(
-        "{} {args}; echo EXIT=$?; stty -a",
-        env!("CARGO_BIN_EXE_mvx")
+        "{mvx} simulate flows/espresso-one-menu.yaml --participants 2 --sessions {} >/dev/null && \
+         {mvx} {args}; echo EXIT=$?; stty -a",
+        dir.display()
     );
     Pty::shell(&script, &[])
 }
@@ -49,8 +26,7 @@ fn mvx(args: &str) -> Pty {
 #[test]
 fn review_opens_the_sessions_quits_on_q_and_gives_the_terminal_back() {
     let dir = tempfile::tempdir().expect("temp dir");
-    recorded(dir.path());
-    let mut pty = mvx(&format!("review {}", dir.path().display()));
+    let mut pty = mvx_on_sessions(dir.path(), &format!("review {}", dir.path().display()));
     pty.wait_for("2 sessions");
     assert!(pty.in_alternate_screen());
     pty.send("q");
@@ -61,8 +37,8 @@ fn review_opens_the_sessions_quits_on_q_and_gives_the_terminal_back() {
 #[test]
 fn replay_shows_the_recorded_session_quits_on_q_and_gives_the_terminal_back() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let files = recorded(dir.path());
-    let mut pty = mvx(&format!("replay {}", files[0].display()));
+    let first = format!("replay {}/*_S01_espresso.yaml", dir.path().display());
+    let mut pty = mvx_on_sessions(dir.path(), &first);
     pty.wait_for("Replay of S01");
     assert!(pty.in_alternate_screen());
     pty.send("q");
