@@ -15,7 +15,7 @@ use crate::keys::{Key, Keymap};
 use crate::player::field::TextField;
 use crate::runner;
 use crate::session::{self, Event as SessionEvent, EventKind, Header, ObserverNote};
-use crate::tui::terminal::Terminal;
+use crate::tui::screen;
 
 /// How often the file is read again: new events show within this (well inside 200 ms).
 const POLL: Duration = Duration::from_millis(100);
@@ -185,8 +185,7 @@ impl runner::Screen for Observer {
 pub fn run(path: PathBuf) -> Result<(), String> {
     let mut observer = Observer::new(path, now());
     observer.refresh();
-    let mut terminal = Terminal::open()?;
-    runner::run(&mut observer, &mut terminal)
+    screen::run(&mut observer)
 }
 
 #[allow(clippy::disallowed_methods)] // the shell: observing is following the wall clock

@@ -12,6 +12,7 @@ pub mod study;
 use crate::flow::{self, Flow};
 use crate::runner::{self, Stop, session::PlaySession};
 use crate::session::{FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo, ids};
+use crate::tui::screen;
 use crate::tui::terminal::Terminal;
 
 /// Crash tests set this to make a session panic after so many milliseconds, to prove
@@ -58,34 +59,34 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
         .map(|r| valid_id(r, "--researcher"))
         .transpose()?;
     let (flow, sha256) = load_playable(&options.flow)?;
-    // The terminal first: if it cannot be used, no session file is left behind.
-    let mut terminal = Terminal::open().map_err(NotStarted::Usage)?;
-    let header = header(
-        &options.flow,
-        &sha256,
-        &flow,
-        participant,
-        researcher,
-        &terminal,
-    );
-    // Leaving early drops `terminal`, which restores it before the error is shown.
-    let writer = SessionWriter::create(&options.sessions, &header, Utc::now())
-        .map_err(|e| NotStarted::Usage(cannot_create(&options.sessions, &e)))?;
-    let saved_to = writer.path().display().to_string();
-    let path = writer.path().to_owned();
-    let mut session = PlaySession::new(&flow, writer, saved_to);
-    session.panic_after = std::env::var(PANIC_AFTER_MS)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map(Duration::from_millis);
-    let result = runner::run(&mut session, &mut terminal);
-    drop(terminal);
-    result.map_err(NotStarted::Usage)?;
-    Ok(Played {
-        path,
-        outcome: session.outcome(),
-        stopped: session.stopped,
+    // The terminal first: if it cannot be used, no session file is left behind. It is
+    // given back before any error is shown.
+    screen::run_with(|terminal| {
+        let header = header(
+            &options.flow,
+            &sha256,
+            &flow,
+            participant,
+            researcher,
+            terminal,
+        );
+        let writer = SessionWriter::create(&options.sessions, &header, Utc::now())
+            .map_err(|e| cannot_create(&options.sessions, &e))?;
+        let saved_to = writer.path().display().to_string();
+        let path = writer.path().to_owned();
+        let mut session = PlaySession::new(&flow, writer, saved_to);
+        session.panic_after = std::env::var(PANIC_AFTER_MS)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_millis);
+        runner::run(&mut session, terminal)?;
+        Ok(Played {
+            path,
+            outcome: session.outcome(),
+            stopped: session.stopped,
+        })
     })
+    .map_err(NotStarted::Usage)
 }
 
 /// Why no session file could be made in `dir`, in words that say what to do.

@@ -23,7 +23,7 @@ use crate::runner::{self, Drawn, Screen, Stop};
 use crate::text::printable;
 use crate::tui::events::Incoming;
 use crate::tui::play_view::{Chrome, PlayView};
-use crate::tui::terminal::Terminal;
+use crate::tui::screen;
 
 /// The last version of the flow that loaded, with what `mvx check` says of it.
 struct Version {
@@ -137,27 +137,28 @@ pub static JUMPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
 /// Previews `path`, starting on `step` if given, until Ctrl-C.
 pub fn run(path: &Path, step: Option<String>) -> Result<(), String> {
     let mut version = load(path)?;
-    let mut terminal = Terminal::open()?;
-    let _watcher = watch(path, terminal.sender())?;
-    let (mut at_step, mut problem) = (step, None::<String>);
-    loop {
-        let mut preview = Preview::new(&version, problem.as_deref());
-        if let Some(id) = at_step.take() {
-            preview.session.player.jump(&id, Duration::ZERO);
-        }
-        runner::run(&mut preview, &mut terminal)?;
-        match preview.next.unwrap_or(Next::Restart) {
-            Next::Quit => return Ok(()),
-            Next::Restart => {}
-            Next::Reload(current) => {
-                at_step = current;
-                match load(path) {
-                    Ok(loaded) => (version, problem) = (loaded, None),
-                    Err(e) => problem = Some(e),
+    screen::run_with(|terminal| {
+        let _watcher = watch(path, terminal.sender())?;
+        let (mut at_step, mut problem) = (step, None::<String>);
+        loop {
+            let mut preview = Preview::new(&version, problem.as_deref());
+            if let Some(id) = at_step.take() {
+                preview.session.player.jump(&id, Duration::ZERO);
+            }
+            runner::run(&mut preview, terminal)?;
+            match preview.next.unwrap_or(Next::Restart) {
+                Next::Quit => return Ok(()),
+                Next::Restart => {}
+                Next::Reload(current) => {
+                    at_step = current;
+                    match load(path) {
+                        Ok(loaded) => (version, problem) = (loaded, None),
+                        Err(e) => problem = Some(e),
+                    }
                 }
             }
         }
-    }
+    })
 }
 
 /// Changes to the file, seen through its folder (editors often save by renaming), sent

@@ -3,6 +3,7 @@
 pub mod events;
 pub mod keymap;
 pub mod play_view;
+pub mod screen;
 pub mod supervisor;
 pub mod terminal;
 pub mod timeline;

@@ -3,14 +3,36 @@
 mod study;
 
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::ValueEnum;
 use serde::Serialize;
 
-use super::{CheckArgs, CheckFormat, EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diagnostic::Diagnostic;
 use crate::flow;
 use crate::text::printable;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct CheckArgs {
+    /// Flow files to check
+    #[arg(required = true, value_name = "FLOW")]
+    flows: Vec<PathBuf>,
+    /// How to print findings
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    format: CheckFormat,
+    /// Treat warnings as errors for the exit code
+    #[arg(long)]
+    strict: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum CheckFormat {
+    /// `file:line:col: error: message`, the source line and a caret
+    Text,
+    /// One JSON document, for editors and CI
+    Json,
+}
 
 /// What checking one file found.
 #[derive(Debug, Serialize)]

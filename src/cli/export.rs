@@ -2,12 +2,42 @@
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ExportArgs, ExportFormat, progress};
+use clap::ValueEnum;
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, progress};
 use crate::export::{Exporter, Format};
 use crate::session;
 use crate::text::printable;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ExportArgs {
+    /// Session files, or folders searched for them
+    #[arg(value_name = "PATH", default_value = "sessions")]
+    paths: Vec<PathBuf>,
+    /// Table format
+    #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
+    format: ExportFormat,
+    /// Replace what participants typed and researchers noted with "[redacted]"
+    #[arg(long)]
+    redact_text: bool,
+    /// Write CSV cells exactly as typed: by default a cell that starts with = + - @ gets a
+    /// ' in front, so a spreadsheet never runs it as a formula
+    #[arg(long)]
+    raw_text: bool,
+    /// Folder to write the tables to (made if missing)
+    #[arg(short, long = "output", value_name = "DIR", default_value = "export")]
+    output: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ExportFormat {
+    /// Comma-separated values with a header row
+    Csv,
+    /// One JSON object per line
+    Jsonl,
+}
 
 pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let format = match args.format {

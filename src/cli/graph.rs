@@ -1,9 +1,30 @@
 //! `mvx graph`: a flow as Mermaid or DOT on stdout.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, GraphArgs, GraphFormat};
+use clap::ValueEnum;
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::flow::{self, graph};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct GraphArgs {
+    /// The flow file to draw
+    #[arg(value_name = "FLOW")]
+    flow: PathBuf,
+    /// Diagram language
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    format: GraphFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum GraphFormat {
+    /// A Mermaid flowchart, for wikis and pull requests
+    Mermaid,
+    /// Graphviz DOT, for `dot -Tsvg`
+    Dot,
+}
 
 pub(super) fn run(args: &GraphArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let opened = match flow::open(&args.flow) {

@@ -2,12 +2,36 @@
 
 use std::fs::OpenOptions;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ImportArgs, StoryFormat};
+use clap::ValueEnum;
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::flow;
 use crate::import::{ink, twine};
 use crate::source::{self, Kind};
 use crate::text::printable;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ImportArgs {
+    /// The story's format
+    #[arg(value_enum)]
+    format: StoryFormat,
+    /// The story file
+    #[arg(value_name = "FILE")]
+    file: PathBuf,
+    /// Write the flow here instead of stdout (never overwriting)
+    #[arg(short, long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StoryFormat {
+    /// Twine's Twee 3 text format
+    Twine,
+    /// Ink
+    Ink,
+}
 
 pub(super) fn run(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let source = match read_story(args) {

@@ -2,16 +2,42 @@
 
 use std::fs::OpenOptions;
 use std::io::{self, Write};
+use std::path::PathBuf;
 
-use super::{EXIT_OK, EXIT_USAGE, NewArgs, Template};
+use clap::ValueEnum;
+
+use super::{EXIT_OK, EXIT_USAGE};
 use crate::text::printable;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct NewArgs {
+    /// The flow's name: lowercase letters, digits, - and _
+    #[arg(value_name = "NAME")]
+    name: String,
+    /// What the starter shows
+    #[arg(long, value_enum, default_value_t = Template::Basic)]
+    template: Template,
+    /// Folder to write it to
+    #[arg(long, value_name = "DIR", default_value = "flows")]
+    dir: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Template {
+    /// Steps of every kind and verdict questions
+    Basic,
+    /// Two timed tasks with briefs and success steps
+    Tasks,
+    /// One of two variants to compare (same flow id, its own variant)
+    Variants,
+}
 
 const BASIC: &str = include_str!("../../templates/basic.yaml");
 const TASKS: &str = include_str!("../../templates/tasks.yaml");
 const VARIANTS: &str = include_str!("../../templates/variants.yaml");
 
 /// The template's text with its placeholder id replaced by `name`.
-pub fn starter(template: Template, name: &str) -> String {
+fn starter(template: Template, name: &str) -> String {
     let text = match template {
         Template::Basic => BASIC,
         Template::Tasks => TASKS,

@@ -2,14 +2,53 @@
 //! then says where it was saved.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, PlayArgs};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::play::resume::{self, ResumeOptions};
 use crate::play::study::{self as study_play, StudyOptions, StudyPlayed};
 use crate::play::{self, NotStarted, PlayOptions, Played};
 use crate::runner::Stop;
 use crate::session::SessionOutcome;
 use crate::tui::supervisor::{self, Supervised};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct PlayArgs {
+    /// The flow file to play, or a study file (its participants' variants, orders, consent)
+    #[arg(value_name = "FLOW", required_unless_present = "resume")]
+    flow: Option<PathBuf>,
+    /// Participant id (letters, digits, - and _); default: P and a random suffix
+    #[arg(long, value_name = "ID")]
+    participant: Option<String>,
+    /// Researcher running the session (letters, digits, - and _)
+    #[arg(long, value_name = "NAME")]
+    researcher: Option<String>,
+    /// Folder the session file is written to
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    sessions: PathBuf,
+    #[command(flatten)]
+    study: StudyPlayArgs,
+}
+
+/// `mvx play`'s options for studies and resumes (see docs/studies.md).
+#[derive(Debug, clap::Args)]
+pub(super) struct StudyPlayArgs {
+    /// A study's variant for this participant (required when the study assigns by hand)
+    #[arg(long, value_name = "NAME")]
+    variant: Option<String>,
+    /// Run a participant although every variant has reached the study's target
+    #[arg(long)]
+    over_target: bool,
+    /// Seed of the study's draws (ties, random orders); default: drawn and recorded
+    #[arg(long, value_name = "N")]
+    seed: Option<u64>,
+    /// Carry on a session that was cut off or aborted, in the same file
+    #[arg(long, value_name = "SESSION", conflicts_with_all = ["flow", "variant", "over_target", "seed"])]
+    resume: Option<PathBuf>,
+    /// With --resume: go on although the flow file changed since (recorded)
+    #[arg(long, requires = "resume")]
+    force: bool,
+}
 
 pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     if let Supervised::Exited(code) = supervisor::supervise() {

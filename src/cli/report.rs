@@ -4,11 +4,52 @@ mod studies;
 mod study;
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
-use super::{EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat, progress};
+use clap::ValueEnum;
+
+use super::{EXIT_OK, EXIT_USAGE, progress};
 use crate::report::{Counting, ReportBuilder, html, markdown, read_sessions};
 use crate::session;
 use crate::text::printable;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ReportArgs {
+    /// Session files, or folders searched for them
+    #[arg(value_name = "PATH", default_value = "sessions")]
+    paths: Vec<PathBuf>,
+    /// Report only this flow id
+    #[arg(long, value_name = "ID")]
+    flow: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReportFormat::Md)]
+    format: ReportFormat,
+    /// Write the report to this file instead of stdout
+    #[arg(short, long = "output", value_name = "FILE")]
+    output: Option<PathBuf>,
+    /// Compare every other variant with this one (default: the first named variant by name)
+    #[arg(long, value_name = "VARIANT")]
+    baseline: Option<String>,
+    /// Count every session of a participant, not only their first
+    #[arg(long)]
+    all_attempts: bool,
+    /// Count technical endings (researcher's abort, signal, cut-off file) as failures
+    #[arg(long)]
+    count_technical: bool,
+    /// Count sessions made up by `mvx simulate --sessions` (left out by default)
+    #[arg(long)]
+    include_simulated: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ReportFormat {
+    /// Markdown
+    Md,
+    /// One self-contained HTML file with charts
+    Html,
+    /// Every figure, machine-readable
+    Json,
+}
 
 pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     if let Some(study) = args.paths.iter().find(|p| crate::study::is_study_file(p)) {

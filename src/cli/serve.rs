@@ -1,10 +1,47 @@
 //! `mvx serve`: serves until stopped, then says how each session ended.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 use std::time::Duration;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ServeArgs};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::serve::{self, NotServed, ServeOptions};
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ServeArgs {
+    /// The flow file to serve, or a study file: variants and orders are assigned as
+    /// `mvx play STUDY.yaml` assigns them
+    #[arg(value_name = "FLOW|STUDY")]
+    flow: PathBuf,
+    /// Address and port to listen on; anything but loopback is reachable from elsewhere
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
+    /// Folder session files are written to
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    sessions: PathBuf,
+    /// Invitation links to print (at least one per --participants id)
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    invites: usize,
+    /// Participant ids to invite, comma-separated; others get a generated id. In a study
+    /// that assigns by hand, give each its variant: P01:one-menu,P02:three-menus
+    #[arg(long, value_name = "IDS", value_delimiter = ',')]
+    participants: Vec<String>,
+    /// Serve a study beyond its target number of participants
+    #[arg(long)]
+    over_target: bool,
+    /// Serve HTTPS directly with this certificate chain (PEM); links print https://
+    #[arg(long, value_name = "PATH", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The private key (PEM) of --tls-cert
+    #[arg(long, value_name = "PATH", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Researcher running the sessions (letters, digits, - and _)
+    #[arg(long, value_name = "NAME")]
+    researcher: Option<String>,
+    /// Minutes a participant whose connection dropped may come back to their session
+    #[arg(long, value_name = "MINUTES", default_value_t = 30, hide = true)]
+    resume_minutes: u64,
+}
 
 pub(super) fn run(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let options = ServeOptions {

@@ -4,19 +4,70 @@
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
+use clap::ValueEnum;
 use serde::Serialize;
 
 mod study;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, SimulateArgs, SimulateFormat};
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::flow::{self, Flow, Opened};
 use crate::format::percent;
 use crate::session::{FlowRef, Header, SCHEMA, SessionWriter, TerminalInfo};
 use crate::simulate::sessions::{Hesitation, participant};
 use crate::simulate::{Options, Simulation, Took, TrapKind, Walk, simulate};
 use crate::text::printable;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct SimulateArgs {
+    /// The flow files to simulate; a study file simulates each of its variants
+    #[arg(value_name = "FLOW|STUDY", required = true)]
+    flows: Vec<PathBuf>,
+    /// Random walks to make
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    walks: usize,
+    /// Seed of the random walks: the same seed walks the same ways
+    #[arg(long, value_name = "S", default_value_t = 1)]
+    seed: u64,
+    /// A walk longer than this many moves is stopped and reported as never ending
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    max_steps: usize,
+    /// Take every choice of every reachable (step, variables) state instead of random walks
+    #[arg(long)]
+    exhaustive: bool,
+    /// Stop an exhaustive search after this many states, and say so
+    #[arg(long, value_name = "N", default_value_t = 100_000)]
+    max_states: usize,
+    /// Start at this step instead of the flow's start
+    #[arg(long, value_name = "STEP")]
+    from: Option<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Text)]
+    format: SimulateFormat,
+    /// Also write synthetic session files (marked `simulated: true`) to this folder
+    #[arg(long, value_name = "DIR")]
+    sessions: Option<PathBuf>,
+    /// Synthetic participants per flow (per study: assigned as `mvx play STUDY.yaml` would), with --sessions
+    #[arg(long, value_name = "N", default_value_t = 10, requires = "sessions")]
+    participants: usize,
+    /// Ex-Gaussian hesitation of synthetic participants, in ms: mu,sigma,tau
+    #[arg(
+        long,
+        value_name = "MU,SIGMA,TAU",
+        default_value = "1200,300,800",
+        requires = "sessions"
+    )]
+    hesitation: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum SimulateFormat {
+    /// Readable text
+    Text,
+    /// One JSON document
+    Json,
+}
 
 #[derive(Serialize)]
 struct Output<'a> {

@@ -1,12 +1,44 @@
 //! `mvx study status`: where a study stands, as text or JSON.
 
 use std::io::{self, Write};
+use std::path::PathBuf;
 
-use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, StatusFormat, StudyCommand};
+use clap::{Subcommand, ValueEnum};
+
+use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::flow::study::Design;
 use crate::study::progress::Progress;
 use crate::study::status::{Candidate, Next, Status, status};
 use crate::text::printable;
+
+#[derive(Debug, Subcommand)]
+pub(super) enum StudyCommand {
+    /// Per variant: sessions counted against the target, declined, technical aborts; the next participant's variant and order
+    #[command(after_help = "Examples:\n  mvx study status studies/espresso.yaml\n  \
+        mvx study status studies/espresso.yaml --sessions sessions/ --format json\n\n\
+        Who is counted: docs/studies.md.")]
+    Status(StudyStatusArgs),
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct StudyStatusArgs {
+    /// The study file
+    #[arg(value_name = "STUDY")]
+    study: PathBuf,
+    /// Folder the study's sessions are in
+    #[arg(long, value_name = "DIR", default_value = "sessions")]
+    sessions: PathBuf,
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    format: StatusFormat,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum StatusFormat {
+    /// A table for people
+    Text,
+    /// Every figure, machine-readable
+    Json,
+}
 
 pub(super) fn run(
     command: &StudyCommand,

@@ -18,7 +18,7 @@ use crate::runner;
 use crate::session::{self, Session};
 use crate::text::printable;
 use crate::tui::play_view::{Chrome, PlayView};
-use crate::tui::terminal::Terminal;
+use crate::tui::screen;
 
 /// How often the picture moves on while playing.
 const FRAME: Duration = Duration::from_millis(50);
@@ -63,8 +63,7 @@ pub fn run(path: &Path, speed: f64) -> Result<(), String> {
         warning
     );
     let mut replay = Replay::new(&flow, Script::new(&flow, &recorded.events), title, speed);
-    let mut terminal = Terminal::open()?;
-    runner::run(&mut replay, &mut terminal)
+    screen::run(&mut replay)
 }
 
 /// Where the replay stands, and how it moves on.

@@ -4,7 +4,8 @@
 use std::io::{self, Write};
 use std::path::PathBuf;
 
-use super::super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, ReportArgs, ReportFormat};
+use super::super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::{ReportArgs, ReportFormat};
 use crate::flow::study::Study;
 use crate::report::study::{self, StudyReport, markdown};
 use crate::report::{Counting, ReportBuilder};

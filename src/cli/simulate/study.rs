@@ -5,7 +5,8 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use super::super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, SimulateArgs};
+use super::super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use super::SimulateArgs;
 use super::{Done, simulated, synthetic_header, written_note};
 use crate::flow::study::Study;
 use crate::session::{FlowRef, SessionWriter};

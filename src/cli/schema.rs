@@ -1,0 +1,30 @@
+//! `mvx schema`: the JSON Schema of flow files or study files on stdout.
+
+use std::io::{self, Write};
+
+use clap::ValueEnum;
+
+use super::EXIT_OK;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct SchemaArgs {
+    /// Which format
+    #[arg(value_enum, default_value_t = SchemaKind::Flow)]
+    kind: SchemaKind,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum SchemaKind {
+    /// Flow files
+    Flow,
+    /// Study files
+    Study,
+}
+
+pub(super) fn run(args: &SchemaArgs, out: &mut dyn Write) -> io::Result<u8> {
+    let schema = match args.kind {
+        SchemaKind::Flow => crate::flow::schema::generate(),
+        SchemaKind::Study => crate::flow::schema::study::generate(),
+    };
+    out.write_all(schema.as_bytes()).map(|()| EXIT_OK)
+}
