@@ -6,6 +6,7 @@ mod difference;
 mod rows;
 
 pub use difference::{Difference, DifferenceKind};
+pub(crate) use rows::{paired_shares, paired_times, shares_of, times_of};
 
 use serde::{Serialize, Serializer};
 
@@ -64,7 +65,7 @@ pub struct Comparison {
 /// One figure of both sides: what it measures, of which task or question, each side's
 /// value, the difference (variant minus baseline) with its interval, the test, and the
 /// verdict. Renderers word it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ComparedFigure {
     /// The task or question the figure is about; empty for a questionnaire's total.
     pub subject: String,
@@ -287,41 +288,55 @@ pub(super) fn compare_all(versions: &[FlowVersion], wanted: Option<&str>) -> Vec
     let Some(baseline) = baseline.filter(|_| firsts.len() > 1) else {
         return Vec::new();
     };
-    let holm = firsts.len() > 2;
-    let mut comparisons: Vec<Comparison> = firsts
+    let compared: Vec<(String, Vec<ComparedFigure>)> = firsts
         .iter()
         .filter(|v| v.variant != baseline.variant)
-        .map(|other| Comparison {
+        .map(|other| (other.variant_name(), rows::compare(baseline, other)))
+        .collect();
+    let holm = compared.len() > 1;
+    let others = firsts.iter().filter(|v| v.variant != baseline.variant);
+    against_baseline(&baseline.variant_name(), compared)
+        .into_iter()
+        .zip(others)
+        .map(|((_, rows), other)| Comparison {
             baseline: side(versions, baseline),
             variant: side(versions, other),
             holm,
-            rows: rows::compare(baseline, other),
+            rows,
         })
-        .collect();
-    if holm {
-        adjust(&mut comparisons);
+        .collect()
+}
+
+/// The one way variants are judged against a baseline, for a flow's versions and a
+/// study's participants alike: each variant's rows (variant − baseline), Holm-adjusted
+/// within each figure when two or more variants face the baseline, then each row's
+/// verdict.
+pub(crate) fn against_baseline(
+    baseline: &str,
+    mut compared: Vec<(String, Vec<ComparedFigure>)>,
+) -> Vec<(String, Vec<ComparedFigure>)> {
+    if compared.len() > 1 {
+        adjust(&mut compared);
     }
-    for comparison in &mut comparisons {
-        let variant = comparison.variant.variant.clone();
-        let baseline = comparison.baseline.variant.clone();
-        for row in &mut comparison.rows {
-            row.verdict = rows::said(row, &baseline, &variant);
+    for (variant, rows) in &mut compared {
+        for row in rows.iter_mut() {
+            row.verdict = rows::said(row, baseline, variant);
         }
     }
-    comparisons
+    compared
 }
 
 /// Holm's adjustment within each figure: the same figure compared across the variants
 /// is one family of tests.
-fn adjust(comparisons: &mut [Comparison]) {
-    let keys: Vec<(String, Measure)> = comparisons
+fn adjust(compared: &mut [(String, Vec<ComparedFigure>)]) {
+    let keys: Vec<(String, Measure)> = compared
         .iter()
-        .flat_map(|c| c.rows.iter().map(|r| (r.subject.clone(), r.measure)))
+        .flat_map(|(_, rows)| rows.iter().map(|r| (r.subject.clone(), r.measure)))
         .collect();
     for (subject, measure) in keys {
-        let mut family: Vec<&mut ComparedFigure> = comparisons
+        let mut family: Vec<&mut ComparedFigure> = compared
             .iter_mut()
-            .flat_map(|c| c.rows.iter_mut())
+            .flat_map(|(_, rows)| rows.iter_mut())
             .filter(|r| r.subject == subject && r.measure == measure && r.test.is_some())
             .collect();
         if family.iter().any(|r| r.p_adjusted.is_some()) {

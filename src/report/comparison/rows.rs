@@ -119,7 +119,11 @@ fn times(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> Compar
             },
             None => Amount::None,
         };
-    let mut row = row(task, Measure::Time, amount(a, ta), amount(b, tb));
+    let row = row(task, Measure::Time, amount(a, ta), amount(b, tb));
+    welch_on_logs(row, ta, tb)
+}
+
+fn welch_on_logs(mut row: ComparedFigure, ta: &Sample, tb: &Sample) -> ComparedFigure {
     let log_mean = |v: &Sample| {
         let positive = v.all(|t| t > 0.0 && t.is_finite());
         positive.then(|| v.map(f64::ln).mean()).flatten()
@@ -142,6 +146,84 @@ fn times(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> Compar
             row.verdict = Said::Untestable("fewer than two successful attempts on a side");
         }
         None => row.verdict = Said::Untestable("no variation within either side"),
+    }
+    row
+}
+
+/// Completion of two independent groups (`(successes, of)`, baseline then variant), as
+/// a flow's tasks are compared: Campbell's rule, Agresti-Caffo, variant − baseline.
+pub(crate) fn shares_of(subject: &str, a: (usize, usize), b: (usize, usize)) -> ComparedFigure {
+    let row = row(
+        subject,
+        Measure::Completion,
+        share(a.0, a.1),
+        share(b.0, b.1),
+    );
+    shares(row, a, b, NO_ATTEMPTS)
+}
+
+/// Times of two independent groups, as a flow's tasks are compared: the ratio of
+/// geometric means variant/baseline, Welch's t on log times.
+pub(crate) fn times_of(subject: &str, a: &Sample, b: &Sample) -> ComparedFigure {
+    let amount = |v: &Sample| match stats::geometric_mean(v) {
+        Some((value, _)) => Amount::Seconds { value, n: v.len() },
+        None => v
+            .first()
+            .map_or(Amount::None, |value| Amount::Seconds { value, n: 1 }),
+    };
+    let row = row(subject, Measure::Time, amount(a), amount(b));
+    welch_on_logs(row, a, b)
+}
+
+/// Completion of the same participants with both (within designs): the shares and their
+/// Agresti-Caffo difference as [`shares_of`], tested by McNemar's exact test on the
+/// participants who completed with one only (`only_b` with the variant, `only_a` with
+/// the baseline).
+pub(crate) fn paired_shares(
+    subject: &str,
+    a: (usize, usize),
+    b: (usize, usize),
+    (only_a, only_b): (u64, u64),
+) -> ComparedFigure {
+    let mut row = shares_of(subject, a, b);
+    if row.difference.is_none() {
+        return row;
+    }
+    row.test = stats::mcnemar_exact(only_b, only_a);
+    row.verdict = match row.test {
+        Some(_) => Said::Untestable(""),
+        None => Said::Untestable("no participant completed with one of the two only"),
+    };
+    row
+}
+
+/// Times of the same participants with both (within designs): `pairs` holds each one's
+/// (baseline, variant) time; the ratio variant/baseline and the paired t on log times.
+pub(crate) fn paired_times(
+    subject: &str,
+    a: &Sample,
+    b: &Sample,
+    pairs: &[(f64, f64)],
+) -> ComparedFigure {
+    let mut row = times_of(subject, a, b);
+    let (ta, tb): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+    match stats::paired_log_t(&tb, &ta) {
+        Some((ratio, test, interval)) => {
+            row.test = Some(test);
+            row.verdict = Said::Untestable("");
+            row.difference = Some(Difference {
+                kind: DifferenceKind::Ratio,
+                value: ratio,
+                interval: Some(interval),
+            });
+        }
+        None => {
+            row.test = None;
+            if let Some(d) = row.difference.as_mut() {
+                d.interval = None;
+            }
+            row.verdict = Said::Untestable("fewer than two participants with a time on both");
+        }
     }
     row
 }

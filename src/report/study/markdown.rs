@@ -36,6 +36,7 @@ fn decision(out: &mut String, report: &StudyReport) {
                 worse,
                 difference,
                 interval,
+                ..
             } => format!(
                 "**{}** completed more often than {}: {} (95% interval {} to {}).",
                 printable(better),
@@ -49,6 +50,7 @@ fn decision(out: &mut String, report: &StudyReport) {
                 slower,
                 ratio,
                 interval,
+                ..
             } => format!(
                 "**{}** was faster than {}: {} of the time (95% interval {}).",
                 printable(faster),
