@@ -4,6 +4,7 @@
 mod builder;
 mod cells;
 pub mod comparison;
+pub mod document;
 mod escape;
 mod figures;
 mod firsts;

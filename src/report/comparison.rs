@@ -10,6 +10,7 @@ pub(crate) use rows::{paired_shares, paired_times, shares_of, times_of};
 
 use serde::{Serialize, Serializer};
 
+use super::document::{Block, Line, columns};
 use super::figures::FlowVersion;
 use crate::format::{self, p_value, seconds};
 use crate::stats::{self, TestResult};
@@ -253,6 +254,39 @@ impl Serialize for ComparedFigure {
         row.serialize_field("p_adjusted", &self.p_adjusted)?;
         row.serialize_field("verdict", &self.verdict_text())?;
         row.end()
+    }
+}
+
+/// The rows as a table: the same for a flow's variants and a study's, in every format.
+pub fn table(rows: &[ComparedFigure]) -> Block {
+    let name = |row: &ComparedFigure| match row.subject.is_empty() {
+        true => Line::text(row.measure.words()),
+        false => Line::default()
+            .code(&row.subject)
+            .and(format!(" {}", row.measure.words())),
+    };
+    Block::Table {
+        columns: columns(&[
+            "figure",
+            "#baseline",
+            "#variant",
+            "#difference (variant − baseline, 95% CI)",
+            "test",
+            "verdict",
+        ]),
+        rows: rows
+            .iter()
+            .map(|row| {
+                vec![
+                    name(row),
+                    Line::text(row.baseline.text()),
+                    Line::text(row.variant.text()),
+                    Line::text(format::or_missing(row.difference.map(|d| d.text()))),
+                    Line::text(row.test_text()),
+                    Line::text(row.verdict_text()),
+                ]
+            })
+            .collect(),
     }
 }
 

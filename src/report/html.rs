@@ -4,12 +4,11 @@ use std::fmt::Write as _;
 
 use super::cells::{self, TASK_COLUMNS};
 use super::comparison::{self, Comparison};
+use super::document::{self, Document};
 use super::escape::escape;
 use super::figures::{FlowVersion, TaskFigures};
 use super::{Counting, FlowReport, Report, Verdict, svg};
-use crate::format::{
-    self, interval, minutes_seconds, or_missing, percent_interval, seconds_or_missing,
-};
+use crate::format::{self, interval, minutes_seconds, percent_interval, seconds_or_missing};
 use crate::stats::Sample;
 
 const STYLE: &str = "
@@ -33,8 +32,14 @@ fn summary(version: &FlowVersion) -> String {
         .words(|id| format!("<code>{}</code>", escape(id)))
 }
 
-/// Escaped text with `backticked` words set as code, as the summaries write them.
+/// The report as a page.
 pub fn render(report: &Report) -> String {
+    render_with(report, &[])
+}
+
+/// The report as a page, with `studies` (each study reported as one) after the
+/// decision summary.
+pub fn render_with(report: &Report, studies: &[Document]) -> String {
     let mut out = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>mvx report</title><style>{STYLE}</style></head><body>\n<h1>mvx report</h1><p class=\"muted\">Intervals are 95%. Every formula and its source: docs/statistics.md. {}</p>\n<section class=\"summary\"><h2>Decision summary</h2><ul>",
         escape(&cells::counting(&report.counting))
@@ -54,6 +59,9 @@ pub fn render(report: &Report) -> String {
         out.push_str("<li>No sessions found.</li>");
     }
     out.push_str("</ul></section>\n");
+    for study in studies {
+        let _ = writeln!(out, "<section class=\"study\">{}</section>", study.html());
+    }
     for flow in &report.flows {
         render_flow(flow, &report.counting, &mut out);
     }
@@ -159,20 +167,7 @@ fn render_comparison(comparison: &Comparison, out: &mut String) {
             ""
         }
     );
-    out.push_str("<table><tr><th>figure</th><th>baseline</th><th>variant</th><th>difference (variant − baseline, 95% CI)</th><th>test</th><th>verdict</th></tr>");
-    for row in &comparison.rows {
-        let _ = write!(
-            out,
-            "<tr><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
-            row.name(|id| format!("<code>{}</code>", escape(id))),
-            escape(&row.baseline.text()),
-            escape(&row.variant.text()),
-            escape(&or_missing(row.difference.map(|d| d.text()))),
-            escape(&row.test_text()),
-            escape(&row.verdict_text())
-        );
-    }
-    out.push_str("</table>");
+    out.push_str(&document::html(&comparison::table(&comparison.rows)));
 }
 
 fn render_version(version: &FlowVersion, out: &mut String) {

@@ -4,6 +4,7 @@ use std::fmt::Write as _;
 
 use super::cells::{self, TASK_COLUMNS};
 use super::comparison::{self, Comparison};
+use super::document;
 use super::figures::{FlowVersion, TaskFigures};
 use super::{Counting, FlowReport, Report, Verdict};
 use crate::format::{self, minutes_seconds, or_missing, percent_interval, seconds_or_missing};
@@ -97,19 +98,8 @@ fn render_comparison(comparison: &Comparison, out: &mut String) {
             "p-values are Holm-adjusted across the variants compared with this baseline.\n",
         );
     }
-    out.push_str("\n| figure | baseline | variant | difference (variant − baseline, 95% CI) | test | verdict |\n|---|---|---|---|---|---|\n");
-    for row in &comparison.rows {
-        let _ = writeln!(
-            out,
-            "| {} | {} | {} | {} | {} | {} |",
-            cell(&row.name(|id| format!("`{id}`"))),
-            row.baseline.text(),
-            row.variant.text(),
-            or_missing(row.difference.map(|d| d.text())),
-            row.test_text(),
-            cell(&row.verdict_text())
-        );
-    }
+    out.push('\n');
+    out.push_str(&document::markdown(&comparison::table(&comparison.rows)));
 }
 
 fn render_version(version: &FlowVersion, out: &mut String) {

@@ -2,7 +2,7 @@
 //! independent samples; within: paired, with order effects), the study's own questions,
 //! and a decision summary that says what the study can tell and what it cannot yet.
 
-pub mod markdown;
+pub mod document;
 mod units;
 
 use serde::Serialize;
