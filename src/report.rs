@@ -15,6 +15,7 @@ mod summary;
 mod svg;
 mod tally;
 mod verdicts;
+mod words;
 
 use std::collections::BTreeMap;
 

@@ -5,6 +5,8 @@
 use std::fmt::Write as _;
 
 use super::escape::escape;
+use super::svg;
+use crate::stats::Sample;
 use crate::text::printable;
 
 /// A piece of a line: plain words, an id set as code, or a name set in bold.
@@ -18,6 +20,11 @@ pub enum Piece {
 /// Words in a line, in order.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Line(pub Vec<Piece>);
+
+/// Where [`Line::with_ids`] marks an id: characters of the private use area, which no
+/// wording of ours writes.
+const CODE_OPEN: char = '\u{F8F0}';
+const CODE_CLOSE: char = '\u{F8F1}';
 
 impl Line {
     pub fn text(text: impl Into<String>) -> Self {
@@ -41,13 +48,25 @@ impl Line {
         self
     }
 
-    /// Markdown: control characters made visible; in a table cell, pipes escaped and
-    /// one line.
-    fn markdown(&self, in_cell: bool) -> String {
-        let safe = |t: &str| match in_cell {
-            true => printable(t).replace('|', "\\|").replace('\n', " "),
-            false => printable(t),
-        };
+    /// Words with ids set as code where `words` calls its argument on them, as
+    /// summaries and notes are written: `words(&|id| ...)`.
+    pub fn with_ids(words: impl FnOnce(&dyn Fn(&str) -> String) -> String) -> Self {
+        let text = words(&|id| format!("{CODE_OPEN}{id}{CODE_CLOSE}"));
+        let mut line = Line::default();
+        for (i, part) in text.split([CODE_OPEN, CODE_CLOSE]).enumerate() {
+            match (i % 2 == 1, part.is_empty()) {
+                (_, true) => {}
+                (true, false) => line = line.code(part),
+                (false, false) => line = line.and(part),
+            }
+        }
+        line
+    }
+
+    /// Markdown: control characters made visible, pipes escaped, one line, so a name
+    /// can neither break a table nor start a block.
+    fn markdown(&self) -> String {
+        let safe = |t: &str| printable(t).replace('|', "\\|").replace('\n', " ");
         self.0
             .iter()
             .map(|piece| match piece {
@@ -95,16 +114,62 @@ pub fn columns(names: &[&'static str]) -> Vec<Column> {
         .collect()
 }
 
+/// An item of a list, with the lines under it (a question's written answers).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub line: Line,
+    pub under: Vec<Line>,
+}
+
+impl From<Line> for Item {
+    fn from(line: Line) -> Self {
+        Item {
+            line,
+            under: Vec::new(),
+        }
+    }
+}
+
+/// A chart: what it shows, as numbers; only HTML draws it (inline SVG).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Chart {
+    /// Label, value, interval low and high, all shares.
+    Intervals {
+        title: String,
+        rows: Vec<(String, f64, f64, f64)>,
+    },
+    /// Label, every value, the median marked.
+    Strips {
+        title: String,
+        rows: Vec<(String, Sample, Option<f64>)>,
+    },
+    /// Label, length, the number written beside the bar.
+    Bars {
+        title: String,
+        rows: Vec<(String, f64, String)>,
+    },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// Level 1 is the document's title.
     Heading(u8, Line),
     Paragraph(Line),
-    List(Vec<Line>),
+    /// A paragraph set apart: `Note`, `Warning`.
+    Aside(&'static str, Line),
+    List(Vec<Item>),
+    Numbered(Vec<Line>),
     Table {
         columns: Vec<Column>,
         rows: Vec<Vec<Line>>,
     },
+    Chart(Chart),
+}
+
+impl Block {
+    pub fn list(lines: Vec<Line>) -> Self {
+        Block::List(lines.into_iter().map(Item::from).collect())
+    }
 }
 
 /// Blocks in reading order.
@@ -116,9 +181,15 @@ impl Document {
         self.0.push(block);
     }
 
-    /// The blocks as Markdown, a blank line between two.
+    /// The blocks as Markdown, a blank line between two; charts and empty lists leave
+    /// no trace.
     pub fn markdown(&self) -> String {
-        let blocks: Vec<String> = self.0.iter().map(markdown).collect();
+        let blocks: Vec<String> = self
+            .0
+            .iter()
+            .map(markdown)
+            .filter(|b| !b.is_empty())
+            .collect();
         blocks.join("\n")
     }
 
@@ -134,22 +205,34 @@ pub fn markdown(block: &Block) -> String {
     match block {
         Block::Heading(level, line) => {
             let marks = "#".repeat(usize::from(*level).clamp(1, 6));
-            let _ = writeln!(out, "{marks} {}", line.markdown(false));
+            let _ = writeln!(out, "{marks} {}", line.markdown());
         }
         Block::Paragraph(line) => {
-            let _ = writeln!(out, "{}", line.markdown(false));
+            let _ = writeln!(out, "{}", line.markdown());
+        }
+        Block::Aside(kind, line) => {
+            let _ = writeln!(out, "> **{kind}:** {}", line.markdown());
         }
         Block::List(items) => {
             for item in items {
-                let _ = writeln!(out, "- {}", item.markdown(false));
+                let _ = writeln!(out, "- {}", item.line.markdown());
+                for under in &item.under {
+                    let _ = writeln!(out, "  - {}", under.markdown());
+                }
             }
         }
+        Block::Numbered(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let _ = writeln!(out, "{}. {}", i + 1, item.markdown());
+            }
+        }
+        Block::Chart(_) => {}
         Block::Table { columns, rows } => {
             let names: Vec<&str> = columns.iter().map(|c| c.name).collect();
             let _ = writeln!(out, "| {} |", names.join(" | "));
             let _ = writeln!(out, "|{}", "---|".repeat(columns.len()));
             for row in rows {
-                let cells: Vec<String> = row.iter().map(|c| c.markdown(true)).collect();
+                let cells: Vec<String> = row.iter().map(|c| c.markdown()).collect();
                 let _ = writeln!(out, "| {} |", cells.join(" | "));
             }
         }
@@ -168,13 +251,33 @@ pub fn html(block: &Block) -> String {
         Block::Paragraph(line) => {
             let _ = write!(out, "<p>{}</p>", line.html());
         }
+        Block::Aside(kind, line) => {
+            let _ = write!(out, "<p class=\"warning\">{kind}: {}</p>", line.html());
+        }
+        Block::List(items) if items.is_empty() => {}
         Block::List(items) => {
             out.push_str("<ul>");
             for item in items {
-                let _ = write!(out, "<li>{}</li>", item.html());
+                let _ = write!(out, "<li>{}", item.line.html());
+                if !item.under.is_empty() {
+                    out.push_str("<ul>");
+                    for under in &item.under {
+                        let _ = write!(out, "<li>{}</li>", under.html());
+                    }
+                    out.push_str("</ul>");
+                }
+                out.push_str("</li>");
             }
             out.push_str("</ul>");
         }
+        Block::Numbered(items) => {
+            out.push_str("<ol>");
+            for item in items {
+                let _ = write!(out, "<li>{}</li>", item.html());
+            }
+            out.push_str("</ol>");
+        }
+        Block::Chart(chart) => out.push_str(&draw(chart)),
         Block::Table { columns, rows } => {
             out.push_str("<table><tr>");
             for column in columns {
@@ -195,6 +298,21 @@ pub fn html(block: &Block) -> String {
     out
 }
 
+/// A chart as inline SVG.
+fn draw(chart: &Chart) -> String {
+    match chart {
+        Chart::Intervals { title, rows } => svg::intervals(title, rows),
+        Chart::Bars { title, rows } => svg::bars(title, rows),
+        Chart::Strips { title, rows } => {
+            let rows: Vec<(&str, &Sample, Option<f64>)> = rows
+                .iter()
+                .map(|(label, values, median)| (label.as_str(), values, *median))
+                .collect();
+            svg::strips(title, &rows)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -203,7 +321,7 @@ mod tests {
     fn markdown_and_html_set_the_same_words() {
         let document = Document(vec![
             Block::Heading(2, Line::text("Compared with ").code("a|b")),
-            Block::List(vec![Line::default().strong("quick").and(" was <faster>")]),
+            Block::list(vec![Line::default().strong("quick").and(" was <faster>")]),
             Block::Table {
                 columns: columns(&["figure", "#n"]),
                 rows: vec![vec![Line::text("x|y"), Line::text("3")]],
@@ -211,11 +329,18 @@ mod tests {
         ]);
         assert_eq!(
             document.markdown(),
-            "## Compared with `a|b`\n\n- **quick** was <faster>\n\n| figure | n |\n|---|---|\n| x\\|y | 3 |\n"
+            "## Compared with `a\\|b`\n\n- **quick** was <faster>\n\n| figure | n |\n|---|---|\n| x\\|y | 3 |\n"
         );
         assert_eq!(
             document.html(),
             "<h2>Compared with <code>a|b</code></h2><ul><li><strong>quick</strong> was &lt;faster&gt;</li></ul><table><tr><th>figure</th><th>n</th></tr><tr><td>x|y</td><td class=\"n\">3</td></tr></table>"
         );
+    }
+
+    #[test]
+    fn ids_marked_in_words_become_code() {
+        let line = Line::with_ids(|id| format!("{} then {}", id("a<b"), id("c")));
+        assert_eq!(line.html(), "<code>a&lt;b</code> then <code>c</code>");
+        assert_eq!(line.markdown(), "`a<b` then `c`");
     }
 }

@@ -16,7 +16,7 @@ pub fn document(report: &StudyReport) -> Document {
         Line::text(format!("Study {}: {}", status.study, status.title)),
     ));
     doc.push(Block::Heading(2, Line::text("Decision")));
-    doc.push(Block::List(report.decision.iter().map(decision).collect()));
+    doc.push(Block::list(report.decision.iter().map(decision).collect()));
     progress(&mut doc, report);
     variants(&mut doc, report);
     comparisons(&mut doc, report);
@@ -84,13 +84,7 @@ fn decision(item: &Decision) -> Line {
 
 fn progress(doc: &mut Document, report: &StudyReport) {
     let status = &report.status;
-    let per = match status.design {
-        Design::Between => "per variant",
-        Design::Within => "in all",
-    };
-    let target = status
-        .target
-        .map_or("no target".to_owned(), |t| format!("target {t} {per}"));
+    let target = status.target_words();
     doc.push(Block::Heading(2, Line::text("Progress")));
     doc.push(Block::Paragraph(Line::text(format!(
         "{} design, {target}; {} participants counted.",
@@ -209,7 +203,7 @@ fn comparison(doc: &mut Document, c: &Comparison) {
         )));
     }
     if !notes.is_empty() {
-        doc.push(Block::List(notes));
+        doc.push(Block::list(notes));
     }
 }
 
