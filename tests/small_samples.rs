@@ -172,8 +172,8 @@ fn constant_sides_that_differ_keep_their_difference() {
     let c = comparison(&report, "(no variant)");
     for (measure, want) in [
         (Measure::Seq, -1.0),
-        (Measure::Sus, -15.0),
-        (Measure::UmuxLite, -16.666_667),
+        (Measure::Score("SUS score"), -15.0),
+        (Measure::Score("UMUX-Lite score"), -16.666_667),
         (Measure::Time, 0.667_774),
     ] {
         let r = row(c, measure);
@@ -202,8 +202,8 @@ fn a_figure_one_side_lacks_keeps_its_row() {
         Measure::Seq,
         Measure::Csat,
         Measure::Yes,
-        Measure::Sus,
-        Measure::UmuxLite,
+        Measure::Score("SUS score"),
+        Measure::Score("UMUX-Lite score"),
     ] {
         let r = row(c, measure);
         assert_eq!(

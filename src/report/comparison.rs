@@ -89,9 +89,9 @@ pub enum Measure {
     Yes,
     /// A scale's mean, where the scale says nothing of better or worse.
     Mean,
-    Sus,
+    /// A questionnaire scored from its items, named as its table row says (`SUS score`).
+    Score(&'static str),
     Seq,
-    UmuxLite,
     Nps,
     Csat,
 }
@@ -103,9 +103,8 @@ impl Measure {
             Measure::Time => "time (geometric mean)",
             Measure::Yes => "answered Yes",
             Measure::Mean => "mean",
-            Measure::Sus => "SUS score",
+            Measure::Score(words) => words,
             Measure::Seq => "SEQ",
-            Measure::UmuxLite => "UMUX-Lite score",
             Measure::Nps => "NPS",
             Measure::Csat => "CSAT (top two of 5)",
         }

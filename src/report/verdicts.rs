@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::tally::AnswerTally;
 use crate::format::{self, percent, percent_interval};
-use crate::stats::{self, Interval, NpsCounts, Sample};
+use crate::stats::{self, Interval, NpsCounts, Questionnaire, Questionnaires, Sample, Scoring};
 
 #[derive(Debug, Serialize)]
 pub struct Verdict {
@@ -69,19 +69,13 @@ pub fn mean_of(values: &Sample, scale: Option<(f64, f64)>) -> Option<Mean> {
     })
 }
 
-/// Questionnaire items, scored together and never compared one by one.
-pub fn is_item(question: &str) -> bool {
-    let numbered = |prefix: &str, last: usize| {
-        question
-            .strip_prefix(prefix)
-            .and_then(|i| i.parse::<usize>().ok())
-            .is_some_and(|i| (1..=last).contains(&i))
-    };
-    numbered("sus", 10) || numbered("umux", 2)
-}
-
 impl Verdict {
-    pub(super) fn new(question: &str, tally: &AnswerTally, scale: Option<[i64; 2]>) -> Self {
+    pub(super) fn new(
+        question: &str,
+        tally: &AnswerTally,
+        scale: Option<[i64; 2]>,
+        questionnaires: Questionnaires,
+    ) -> Self {
         let options: Vec<(String, usize)> = tally
             .option_order
             .in_order()
@@ -103,7 +97,8 @@ impl Verdict {
             scale: mean_of(&tally.numbers, scale),
             distribution: distribution.into_iter().collect(),
             texts: super::tally::in_order(&tally.texts),
-            standard: standard_score(question, &tally.numbers),
+            standard: stats::single(questionnaires.0, question)
+                .and_then(|q| standard_score(q, &tally.numbers)),
             numbers: tally.numbers.clone(),
         }
     }
@@ -185,11 +180,12 @@ impl Serialize for Standard {
     }
 }
 
-/// NPS for a question `nps` (0-10), CSAT for `csat` (top two of 1-5), SEQ for `seq` (1-7).
-fn standard_score(question: &str, numbers: &Sample) -> Option<Standard> {
+/// A single-question questionnaire's score: NPS (0-10), SEQ (1-7), CSAT (top two of
+/// 1-5), as the table's row scores it.
+fn standard_score(q: &Questionnaire, numbers: &Sample) -> Option<Standard> {
     let count = |test: fn(i64) -> bool| numbers.count_where(|n| test(n as i64));
-    match question {
-        "nps" => {
+    match q.scoring {
+        Scoring::Nps => {
             let score = stats::nps(numbers)?;
             let counts = NpsCounts {
                 promoters: count(|a| a >= 9),
@@ -202,20 +198,21 @@ fn standard_score(question: &str, numbers: &Sample) -> Option<Standard> {
                 interval: counts.interval(),
             })
         }
-        "seq" => mean_of(numbers, Some((1.0, 7.0))).map(|m| Standard::Seq {
+        Scoring::Seq => mean_of(numbers, Some(q.range)).map(|m| Standard::Seq {
             mean: m.mean,
             interval: m.interval,
             n: m.n,
         }),
-        "csat" => {
-            stats::csat_top_two(numbers, 5)?;
-            let top_two = count(|a| a >= 4);
+        Scoring::Csat => {
+            stats::csat_top_two(numbers, q.scale.1)?;
+            let top = q.scale.1;
+            let top_two = numbers.count_where(|n| n as i64 >= top - 1);
             Some(Standard::Csat {
                 top_two: top_two as usize,
                 of: numbers.len(),
                 interval: stats::adjusted_wald(top_two, numbers.len() as u64),
             })
         }
-        _ => None,
+        Scoring::Total(_) => None,
     }
 }

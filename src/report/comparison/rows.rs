@@ -4,7 +4,7 @@
 
 use super::{ALPHA, Amount, ComparedFigure, Difference, DifferenceKind, Measure, Said};
 use crate::report::figures::{FlowVersion, TaskFigures};
-use crate::report::verdicts::{Standard, Verdict, is_item};
+use crate::report::verdicts::{Standard, Verdict};
 use crate::stats::{self, Sample};
 
 /// Why a side has nothing to compare.
@@ -20,13 +20,22 @@ pub(super) fn compare(a: &FlowVersion, b: &FlowVersion) -> Vec<ComparedFigure> {
         rows.push(times(&task, ta, tb));
     }
     let questions = union(&a.verdicts, &b.verdicts, |v| &v.question);
-    for question in questions.iter().filter(|q| !is_item(q)) {
+    for question in questions.iter().filter(|q| !a.questionnaires.is_item(q)) {
         let (va, vb) = (verdict_of(a, question), verdict_of(b, question));
         rows.extend(yes(question, va, vb));
         rows.extend(scale(question, va, vb));
     }
-    rows.extend(scores(Measure::Sus, &a.sus_scores, &b.sus_scores));
-    rows.extend(scores(Measure::UmuxLite, &a.umux_scores, &b.umux_scores));
+    let empty = Sample::new();
+    for score in &a.scores.0 {
+        let q = score.questionnaire;
+        let theirs = b.scores.0.iter().find(|s| s.questionnaire.id == q.id);
+        let measure = Measure::Score(q.compared_as);
+        rows.extend(scores(
+            measure,
+            &score.scores,
+            theirs.map_or(&empty, |s| &s.scores),
+        ));
+    }
     rows
 }
 
@@ -346,7 +355,8 @@ fn nps(question: &str, a: Option<Standard>, b: Option<Standard>) -> ComparedFigu
     row
 }
 
-/// A questionnaire's total per session (SUS, UMUX-Lite), when either side has one.
+/// A questionnaire's total per session (SUS, UMUX-Lite, any `Total` row of the table),
+/// when either side has one.
 fn scores(measure: Measure, a: &Sample, b: &Sample) -> Option<ComparedFigure> {
     if a.is_empty() && b.is_empty() {
         return None;

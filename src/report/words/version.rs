@@ -83,13 +83,12 @@ pub(super) fn blocks(version: &FlowVersion, doc: &mut Document) {
         });
         doc.push(Block::list(notes.collect()));
     }
-    if let Some(sus) = &version.sus {
-        let words = format!("SUS: {}", cells::mean_with_interval(sus, 1));
-        doc.push(Block::Paragraph(Line::text(words)));
-    }
-    if let Some(umux) = &version.umux_lite {
-        let words = format!("UMUX-Lite: {}", cells::mean_with_interval(umux, 1));
-        doc.push(Block::Paragraph(Line::text(words)));
+    for score in &version.scores.0 {
+        if let Some(mean) = &score.mean {
+            let label = score.questionnaire.label;
+            let words = format!("{label}: {}", cells::mean_with_interval(mean, 1));
+            doc.push(Block::Paragraph(Line::text(words)));
+        }
     }
 }
 
