@@ -7,7 +7,7 @@ mod units;
 
 use serde::Serialize;
 
-use super::comparison::{self, ComparedFigure, Difference, Said};
+use super::comparison::{self, ComparedFigure, Said};
 use crate::flow::study::{Design, Study};
 use crate::session::Session;
 use crate::stats::{self, Interval, Sample, TestResult};
@@ -275,13 +275,21 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
     for c in comparisons {
         let (b, v) = (&c.baseline, &c.variant);
         let other = |winner: &str| if winner == v { b.clone() } else { v.clone() };
-        match c
-            .rows
-            .first()
-            .and_then(|r| Some((won(r)?, r.difference?.interval?)))
-        {
-            Some(((winner, p), i)) => {
-                let (difference, interval) = toward(winner == *v, c.rows[0].difference, i);
+        // Said of the side that did better: a difference negated, a ratio inverted.
+        let said_of =
+            |winner: &str, value: f64, i: Interval, turn: fn(f64) -> f64| match winner == v {
+                true => (value, i),
+                false => (
+                    turn(value),
+                    Interval {
+                        low: turn(i.high),
+                        high: turn(i.low),
+                    },
+                ),
+            };
+        match c.rows.first().and_then(won) {
+            Some((winner, p, d, i)) => {
+                let (difference, interval) = said_of(&winner, d, i, |x| -x);
                 decision.push(Decision::Completion {
                     worse: other(&winner),
                     better: winner,
@@ -298,22 +306,9 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
                 more_per_variant: c.needed_per_variant.map(|n| n.saturating_sub(have)),
             }),
         }
-        if let Some(((winner, p), r, i)) = c
-            .rows
-            .get(1)
-            .and_then(|r| Some((won(r)?, r.difference?.value, r.difference?.interval?)))
-        {
+        if let Some((winner, p, r, i)) = c.rows.get(1).and_then(won) {
             // The ratio is variant/baseline; said of the faster side, it is faster/slower.
-            let (ratio, interval) = match winner == *v {
-                true => (r, i),
-                false => (
-                    1.0 / r,
-                    Interval {
-                        low: 1.0 / i.high,
-                        high: 1.0 / i.low,
-                    },
-                ),
-            };
+            let (ratio, interval) = said_of(&winner, r, i, |x| 1.0 / x);
             decision.push(Decision::Time {
                 slower: other(&winner),
                 faster: winner,
@@ -327,26 +322,12 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
     decision
 }
 
-/// The side a row's verdict found better, and the p it rests on.
-fn won(row: &ComparedFigure) -> Option<(String, f64)> {
+/// The side a row's verdict found better, the p it rests on, and the difference
+/// (variant − baseline) with its interval.
+fn won(row: &ComparedFigure) -> Option<(String, f64, f64, Interval)> {
+    let d = row.difference?;
     match &row.verdict {
-        Said::Different { winner, p, .. } => Some((winner.clone(), *p)),
+        Said::Different { winner, p, .. } => Some((winner.clone(), *p, d.value, d.interval?)),
         _ => None,
-    }
-}
-
-/// A difference variant − baseline said of the better side: turned round when the
-/// baseline did better.
-fn toward(variant_better: bool, d: Option<Difference>, i: Interval) -> (f64, Interval) {
-    let value = d.map_or(0.0, |d| d.value);
-    match variant_better {
-        true => (value, i),
-        false => (
-            -value,
-            Interval {
-                low: -i.high,
-                high: -i.low,
-            },
-        ),
     }
 }

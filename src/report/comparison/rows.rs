@@ -102,14 +102,7 @@ fn share(count: usize, of: usize) -> Amount {
 
 fn completion(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> ComparedFigure {
     let counts = |t: Option<&TaskFigures>| t.map_or((0, 0), |t| (t.successes, t.counted));
-    let (ca, cb) = (counts(a), counts(b));
-    let row = row(
-        task,
-        Measure::Completion,
-        share(ca.0, ca.1),
-        share(cb.0, cb.1),
-    );
-    shares(row, ca, cb, NO_ATTEMPTS)
+    shares_of(task, counts(a), counts(b))
 }
 
 /// Welch's t-test on log times of successful attempts; the difference is the ratio of
