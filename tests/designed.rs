@@ -448,7 +448,22 @@ fn a_questionnaire_added_by_one_row_is_scored_compared_and_rendered() {
     let (ease_a, sus_a) = scored("a-v1");
     let (mean, n) = ease_a.expect("EASE-3 is scored");
     assert_eq!(Some(n), sus_a);
-    assert!((0.0..=100.0).contains(&mean), "{mean}");
+    // The score is linear in its items, so its mean is the items' means scored alike,
+    // taken from the report's own verdicts on `sus1`..`sus3`.
+    let items: Vec<f64> = ["sus1", "sus2", "sus3"]
+        .iter()
+        .map(|q| {
+            let verdict = version(&report, "a-v1")
+                .verdicts
+                .iter()
+                .find(|v| v.question == *q)
+                .expect("the item's verdict");
+            let scale = verdict.scale.as_ref().expect("a scale");
+            assert_eq!(scale.n, n, "every scored session answered {q}");
+            scale.mean
+        })
+        .collect();
+    close(mean, (items.iter().sum::<f64>() - 3.0) * 100.0 / 12.0);
     // Compared as SUS is: Welch's test on the scores, variant − baseline.
     let comparison = &report.flows[0].comparisons[0];
     let row = comparison
