@@ -229,7 +229,7 @@ fn the_variant_is_compared_with_the_baseline_with_intervals() {
     // NPS -40 against +25: adjusted-Wald z p = 0.336449, -119.39 to 40.82 points, the
     // interval centred on the adjusted difference -39.285714 (Rocks 2016, in Python:
     // ((pro+.75)-(det+.75))/(n+3) per side), which is the difference reported.
-    let nps = row(Measure::Nps);
+    let nps = row(Measure::Nps("NPS"));
     close(nps.test.expect("a test").p_value, 0.336449);
     let d = nps.difference.expect("a difference");
     close(d.value, -39.285714);

@@ -91,9 +91,10 @@ pub enum Measure {
     Mean,
     /// A questionnaire scored from its items, named as its table row says (`SUS score`).
     Score(&'static str),
-    Seq,
-    Nps,
-    Csat,
+    /// Single-question questionnaires, named as their table rows say.
+    Seq(&'static str),
+    Nps(&'static str),
+    Csat(&'static str),
 }
 
 impl Measure {
@@ -103,10 +104,10 @@ impl Measure {
             Measure::Time => "time (geometric mean)",
             Measure::Yes => "answered Yes",
             Measure::Mean => "mean",
-            Measure::Score(words) => words,
-            Measure::Seq => "SEQ",
-            Measure::Nps => "NPS",
-            Measure::Csat => "CSAT (top two of 5)",
+            Measure::Score(words)
+            | Measure::Seq(words)
+            | Measure::Nps(words)
+            | Measure::Csat(words) => words,
         }
     }
 

@@ -269,7 +269,8 @@ fn means(mut row: ComparedFigure, a: &Sample, b: &Sample, decimals: usize) -> Co
     row
 }
 
-/// A scale question: SEQ, NPS and CSAT by their scores, any other scale by its mean.
+/// A scale question: a single-question questionnaire of the table (SEQ, NPS, CSAT) by
+/// its score, as its row says, any other scale by its mean.
 fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<ComparedFigure> {
     let (sa, sb) = (
         a.and_then(|v| v.scale.as_ref()),
@@ -289,8 +290,9 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
             n: m.n,
         })
     };
+    let named = da.or(db).map(|s| s.named().compared_as).unwrap_or_default();
     Some(match da.or(db) {
-        Some(Standard::Nps { .. }) => nps(question, da, db),
+        Some(Standard::Nps { .. }) => nps(question, named, da, db),
         Some(Standard::Csat { .. }) => {
             let counts = |s: Option<Standard>| match s {
                 Some(Standard::Csat { top_two, of, .. }) => Some((top_two, of)),
@@ -298,7 +300,7 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
             };
             let (ca, cb) = (counts(da), counts(db));
             let amount = |c: Option<(usize, usize)>| c.map_or(Amount::None, |(x, n)| share(x, n));
-            let row = row(question, Measure::Csat, amount(ca), amount(cb));
+            let row = row(question, Measure::Csat(named), amount(ca), amount(cb));
             shares(
                 row,
                 ca.unwrap_or_default(),
@@ -307,7 +309,7 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
             )
         }
         Some(Standard::Seq { .. }) => {
-            let row = row(question, Measure::Seq, mean_of(sa), mean_of(sb));
+            let row = row(question, Measure::Seq(named), mean_of(sa), mean_of(sb));
             means(row, na, nb, 2)
         }
         None => {
@@ -318,7 +320,12 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
 }
 
 /// Two NPS: Rocks's adjusted-Wald difference, its interval and z test.
-fn nps(question: &str, a: Option<Standard>, b: Option<Standard>) -> ComparedFigure {
+fn nps(
+    question: &str,
+    named: &'static str,
+    a: Option<Standard>,
+    b: Option<Standard>,
+) -> ComparedFigure {
     let parts = |s: Option<Standard>| match s {
         Some(Standard::Nps { score, counts, .. }) => Some((score, counts)),
         _ => None,
@@ -330,7 +337,7 @@ fn nps(question: &str, a: Option<Standard>, b: Option<Standard>) -> ComparedFigu
             n: c.n as usize,
         })
     };
-    let mut row = row(question, Measure::Nps, amount(pa), amount(pb));
+    let mut row = row(question, Measure::Nps(named), amount(pa), amount(pb));
     match pa
         .zip(pb)
         .and_then(|((_, ca), (_, cb))| stats::nps_difference(ca, cb))
