@@ -328,6 +328,20 @@ fn a_folder_of_study_sessions_reports_the_study_as_one_then_per_flow() {
         out.split("# mvx report").next(),
         by_file.split("# mvx report").next()
     );
+    let (code, page, err) = mvx(&["report", sessions, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    let study = page
+        .find("<h1>Study espresso-dec: ")
+        .expect("the study's section in HTML");
+    let per_flow = page
+        .find("<h1>mvx report</h1>")
+        .expect("the per-flow report");
+    assert!(study < per_flow, "{page}");
+    assert!(
+        page.contains("about 19 participants per variant: 13 more each"),
+        "{page}"
+    );
+    assert!(err.is_empty(), "nothing is left out of HTML: {err}");
     let (code, out, err) = mvx(&["report", sessions, "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let report: serde_json::Value = serde_json::from_str(&out).expect("json");
