@@ -4,6 +4,7 @@
 mod builder;
 mod cells;
 pub mod comparison;
+pub mod document;
 mod escape;
 mod figures;
 mod firsts;
@@ -14,6 +15,7 @@ mod summary;
 mod svg;
 mod tally;
 mod verdicts;
+mod words;
 
 use std::collections::BTreeMap;
 

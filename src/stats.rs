@@ -20,7 +20,10 @@ pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
 pub use paired::{mcnemar_exact, paired_log_t, two_proportion_sample_size};
 pub use proportions::{fisher_irwin, two_proportions};
 pub use quantile::{median, quantile};
-pub use questionnaire::{csat_top_two, nps, sus_score, umux_lite};
+pub use questionnaire::{
+    QUESTIONNAIRES, Questionnaire, Questionnaires, Scoring, csat_top_two, nps, single, sus_score,
+    umux_lite,
+};
 pub use sample::Sample;
 
 /// The confidence level of every interval: 95%.

@@ -13,8 +13,9 @@ mod study;
 use std::path::Path;
 
 use mvx::report::comparison::{Measure, Said};
-use mvx::report::{Counting, FlowVersion, Report, ReportBuilder, markdown};
-use mvx::session::{self, TaskEnding};
+use mvx::report::{Counting, FlowVersion, Report, ReportBuilder, html, markdown};
+use mvx::session::{self, AnswerValue, EventKind, TaskEnding};
+use mvx::stats::{QUESTIONNAIRES, Questionnaire, Scoring};
 use study::study;
 
 fn report(dir: &Path, counting: Counting) -> Report {
@@ -138,13 +139,13 @@ fn questionnaires_are_scored_and_kept_on_their_scales() {
     let report = report(dir.path(), Counting::default());
     let a = version(&report, "a-v1");
     // SUS 75, 100, 50, 82.5: mean 76.875, t interval 43.85–109.90, kept within 0-100.
-    let sus = a.sus.as_ref().expect("SUS");
+    let sus = a.scores.of("sus").expect("SUS");
     close(sus.mean, 76.875);
     let i = sus.interval.expect("an interval");
     close(i.low, 43.850730);
     close(i.high, 100.0);
     // UMUX-Lite 83.33, 100, 58.33, 75: mean 79.1667, interval 51.56–106.77, kept to 100.
-    let umux = a.umux_lite.as_ref().expect("UMUX-Lite");
+    let umux = a.scores.of("umux").expect("UMUX-Lite");
     close(umux.mean, 79.166667);
     close(umux.interval.expect("an interval").high, 100.0);
     // NPS: 2 promoters, 1 detractor of 4: +25; Rocks's adjusted Wald -44.16 to 72.73.
@@ -207,7 +208,7 @@ fn the_variant_is_compared_with_the_baseline_with_intervals() {
     close(d.interval.expect("an interval").high, 2.528537);
     assert!(matches!(&time.verdict, Said::Different { winner, .. } if winner == "a"));
     // SUS totals: Welch p = 0.024708, difference -41.875 (-76.577 to -7.173).
-    let sus = row(Measure::Sus);
+    let sus = row(Measure::Score("SUS score"));
     close(sus.test.expect("a test").p_value, 0.024708);
     let d = sus.difference.expect("a difference");
     close(d.value, -41.875);
@@ -218,7 +219,7 @@ fn the_variant_is_compared_with_the_baseline_with_intervals() {
             .starts_with("a scored higher (higher is better)")
     );
     // UMUX-Lite: Welch p = 0.008033, -44.1667 (-72.4632 to -15.8701).
-    let umux = row(Measure::UmuxLite);
+    let umux = row(Measure::Score("UMUX-Lite score"));
     close(umux.test.expect("a test").p_value, 0.008033);
     close(
         umux.difference
@@ -230,7 +231,7 @@ fn the_variant_is_compared_with_the_baseline_with_intervals() {
     // NPS -40 against +25: adjusted-Wald z p = 0.336449, -119.39 to 40.82 points, the
     // interval centred on the adjusted difference -39.285714 (Rocks 2016, in Python:
     // ((pro+.75)-(det+.75))/(n+3) per side), which is the difference reported.
-    let nps = row(Measure::Nps);
+    let nps = row(Measure::Nps("NPS"));
     close(nps.test.expect("a test").p_value, 0.336449);
     let d = nps.difference.expect("a difference");
     close(d.value, -39.285714);
@@ -375,4 +376,136 @@ fn the_export_reproduces_the_reports_figures() {
         (s + n(started), e + n(ended))
     });
     assert_eq!((started, ended), (15, 13), "two attempts were cut off");
+}
+
+/// A questionnaire no one has heard of, added by one row: three items `ease1`..`ease3`
+/// on 1-5, scored `(sum - 3) × 100 / 12`.
+fn ease(answers: &[i64]) -> Option<f64> {
+    let valid = answers.iter().all(|a| (1..=5).contains(a));
+    valid.then(|| (answers.iter().sum::<i64>() - 3) as f64 * 100.0 / 12.0)
+}
+
+static WITH_EASE: [Questionnaire; 6] = [
+    QUESTIONNAIRES[0],
+    QUESTIONNAIRES[1],
+    QUESTIONNAIRES[2],
+    QUESTIONNAIRES[3],
+    QUESTIONNAIRES[4],
+    Questionnaire {
+        id: "ease",
+        label: "EASE-3",
+        items: 3,
+        scale: (1, 5),
+        range: (0.0, 100.0),
+        scoring: Scoring::Total(ease),
+        compared_as: "EASE-3 score",
+        key: "ease_3",
+    },
+];
+
+#[test]
+fn a_questionnaire_added_by_one_row_is_scored_compared_and_rendered() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    study(dir.path());
+    let (files, problems) = session::discover(&[dir.path().to_owned()]);
+    assert!(problems.is_empty(), "{problems:?}");
+    let mut builder = ReportBuilder::counting(None, Counting::default());
+    builder.questionnaires(&WITH_EASE);
+    // Each session answers `easeN` as it answered `susN`, for N = 1..3.
+    let mut sums: Vec<(String, i64)> = Vec::new();
+    for file in &files {
+        let mut s = session::read(file).expect("a designed session loads");
+        let mut ease_answers = Vec::new();
+        for event in &s.events {
+            if let EventKind::Answer {
+                question, value, ..
+            } = &event.kind
+                && let Some(n) = question
+                    .strip_prefix("sus")
+                    .filter(|n| ["1", "2", "3"].contains(n))
+            {
+                let mut copy = event.clone();
+                if let EventKind::Answer { question, .. } = &mut copy.kind {
+                    *question = format!("ease{n}");
+                }
+                if let AnswerValue::Number(v) = value {
+                    sums.push((s.header.session.clone(), *v));
+                }
+                ease_answers.push(copy);
+            }
+        }
+        s.events.extend(ease_answers);
+        builder.add(&s);
+    }
+    assert!(!sums.is_empty(), "the designed sessions answer SUS");
+    let report = builder.finish();
+    let scored = |sha: &str| {
+        let v = version(&report, sha);
+        (
+            v.scores.of("ease").map(|m| (m.mean, m.n)),
+            v.scores.of("sus").map(|m| m.n),
+        )
+    };
+    // Scored exactly where SUS is: by every session that answered all its items.
+    let (ease_a, sus_a) = scored("a-v1");
+    let (mean, n) = ease_a.expect("EASE-3 is scored");
+    assert_eq!(Some(n), sus_a);
+    // The score is linear in its items, so its mean is the items' means scored alike,
+    // taken from the report's own verdicts on `sus1`..`sus3`.
+    let items: Vec<f64> = ["sus1", "sus2", "sus3"]
+        .iter()
+        .map(|q| {
+            let verdict = version(&report, "a-v1")
+                .verdicts
+                .iter()
+                .find(|v| v.question == *q)
+                .expect("the item's verdict");
+            let scale = verdict.scale.as_ref().expect("a scale");
+            assert_eq!(scale.n, n, "every scored session answered {q}");
+            scale.mean
+        })
+        .collect();
+    close(mean, (items.iter().sum::<f64>() - 3.0) * 100.0 / 12.0);
+    // Compared as SUS is: Welch's test on the scores, variant − baseline.
+    let comparison = &report.flows[0].comparisons[0];
+    let row = comparison
+        .rows
+        .iter()
+        .find(|r| r.measure == Measure::Score("EASE-3 score"))
+        .expect("an EASE-3 row");
+    assert_eq!(row.test.map(|t| t.kind), Some(mvx::stats::TestKind::Welch));
+    let b_mean = version(&report, "b-v1").scores.of("ease").expect("b").mean;
+    let a_mean = version(&report, comparison.baseline.sha256.as_str())
+        .scores
+        .of("ease")
+        .expect("baseline")
+        .mean;
+    let d = row.difference.expect("a difference").value;
+    assert!((d - (b_mean - a_mean)).abs() < 1e-9, "{d}");
+    assert!(
+        comparison
+            .rows
+            .iter()
+            .all(|r| !r.subject.starts_with("ease")),
+        "its items are not compared one by one"
+    );
+    // Rendered in Markdown, HTML and JSON.
+    let md = markdown::render(&report);
+    assert!(md.contains("\nEASE-3: "), "{md}");
+    assert!(md.contains("| EASE-3 score | "), "{md}");
+    let page = html::render(&report);
+    assert!(page.contains("<p>EASE-3: "), "{page}");
+    assert!(page.contains("<td>EASE-3 score</td>"), "{page}");
+    let json = serde_json::to_value(&report).expect("json");
+    let versions = json["flows"][0]["versions"].as_array().expect("versions");
+    let a = versions
+        .iter()
+        .find(|v| v["sha256"] == "a-v1")
+        .expect("a-v1");
+    assert!((a["ease_3"]["mean"].as_f64().expect("a mean") - mean).abs() < 1e-9);
+    assert!(a["sus"]["mean"].is_number(), "the keys as before stay");
+    let rows = json["flows"][0]["comparisons"][0]["rows"]
+        .as_array()
+        .expect("rows");
+    assert!(rows.iter().any(|r| r["figure"] == "EASE-3 score"));
 }

@@ -66,7 +66,11 @@ fn close(got: f64, want: f64) {
 fn small_tables_take_the_fisher_irwin_test() {
     let report = report("extreme");
     let c = comparison(&report, "d-one");
-    for measure in [Measure::Completion, Measure::Csat, Measure::Yes] {
+    for measure in [
+        Measure::Completion,
+        Measure::Csat("CSAT (top two of 5)"),
+        Measure::Yes,
+    ] {
         let r = row(c, measure);
         let test = r.test.expect("a test");
         assert_eq!(test.kind, TestKind::FisherIrwin, "{measure:?}");
@@ -117,7 +121,7 @@ fn a_question_everyone_answered_no_is_still_reported_and_compared() {
 #[test]
 fn an_nps_difference_lies_inside_its_own_interval() {
     let report = report("extreme");
-    let r = row(comparison(&report, "b-all"), Measure::Nps);
+    let r = row(comparison(&report, "b-all"), Measure::Nps("NPS"));
     let d = r.difference.expect("a difference");
     let i = d.interval.expect("an interval");
     close(d.value, 125.0);
@@ -150,13 +154,15 @@ fn every_statistic_is_signed_variant_minus_baseline() {
             .expect("a statistic")
     };
     close(statistic(Measure::Completion), -3.0);
-    close(statistic(Measure::Seq), -14.696_938);
+    close(statistic(Measure::Seq("SEQ")), -14.696_938);
     assert!(row(a, Measure::Completion).difference.expect("d").value < 0.0);
     let none = comparison(&report, "(no variant)");
-    let z = row(none, Measure::Nps).test.and_then(|t| t.statistic);
+    let z = row(none, Measure::Nps("NPS"))
+        .test
+        .and_then(|t| t.statistic);
     close(z.expect("z"), -2.034_191);
     assert!(
-        row(none, Measure::Nps)
+        row(none, Measure::Nps("NPS"))
             .test_text()
             .starts_with("adjusted-Wald z = -2.03")
     );
@@ -171,9 +177,9 @@ fn constant_sides_that_differ_keep_their_difference() {
     let report = report_with("extreme", baseline("b-all"));
     let c = comparison(&report, "(no variant)");
     for (measure, want) in [
-        (Measure::Seq, -1.0),
-        (Measure::Sus, -15.0),
-        (Measure::UmuxLite, -16.666_667),
+        (Measure::Seq("SEQ"), -1.0),
+        (Measure::Score("SUS score"), -15.0),
+        (Measure::Score("UMUX-Lite score"), -16.666_667),
         (Measure::Time, 0.667_774),
     ] {
         let r = row(c, measure);
@@ -186,7 +192,10 @@ fn constant_sides_that_differ_keep_their_difference() {
             "{measure:?}"
         );
     }
-    assert_eq!(row(c, Measure::Seq).difference.expect("d").text(), "-1.00");
+    assert_eq!(
+        row(c, Measure::Seq("SEQ")).difference.expect("d").text(),
+        "-1.00"
+    );
     let text = markdown::render(&report);
     assert!(!text.contains("the same on both sides"), "{text}");
 }
@@ -198,12 +207,12 @@ fn a_figure_one_side_lacks_keeps_its_row() {
     let report = report("extreme");
     let c = comparison(&report, "c-tech");
     for measure in [
-        Measure::Nps,
-        Measure::Seq,
-        Measure::Csat,
+        Measure::Nps("NPS"),
+        Measure::Seq("SEQ"),
+        Measure::Csat("CSAT (top two of 5)"),
         Measure::Yes,
-        Measure::Sus,
-        Measure::UmuxLite,
+        Measure::Score("SUS score"),
+        Measure::Score("UMUX-Lite score"),
     ] {
         let r = row(c, measure);
         assert_eq!(
@@ -292,7 +301,7 @@ fn a_missing_baseline_is_said_in_the_report() {
 #[test]
 fn holm_verdicts_say_their_interval_is_unadjusted() {
     let report = report("extreme");
-    let r = row(comparison(&report, "(no variant)"), Measure::Nps);
+    let r = row(comparison(&report, "(no variant)"), Measure::Nps("NPS"));
     close(r.p_adjusted.expect("adjusted"), 0.083_864_78);
     assert_eq!(
         r.verdict_text(),

@@ -327,6 +327,20 @@ fn a_folder_of_study_sessions_reports_the_study_as_one_then_per_flow() {
         out.split("# mvx report").next(),
         by_file.split("# mvx report").next()
     );
+    let (code, page, err) = mvx(&["report", sessions, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    let study = page
+        .find("<h1>Study espresso-dec: ")
+        .expect("the study's section in HTML");
+    let per_flow = page
+        .find("<h1>mvx report</h1>")
+        .expect("the per-flow report");
+    assert!(study < per_flow, "{page}");
+    assert!(
+        page.contains("about 19 participants per variant: 13 more each"),
+        "{page}"
+    );
+    assert!(err.is_empty(), "nothing is left out of HTML: {err}");
     let (code, out, err) = mvx(&["report", sessions, "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let report: serde_json::Value = serde_json::from_str(&out).expect("json");
@@ -427,4 +441,165 @@ fn a_completion_difference_and_its_interval_point_the_same_way() {
     assert_eq!(decision["kind"], "completion");
     assert_eq!(decision["better"], "three-menus");
     assert!(decision["difference"].as_f64().expect("d") > 0.0);
+}
+
+/// A between study of three variants in `dir`: the two espresso flows and a third,
+/// `quick`, that is the first under another name. Returns the study file's path.
+fn three_variant_study(dir: &Path) -> String {
+    for name in ["one-menu", "three-menus"] {
+        let flow = format!("espresso-{name}.yaml");
+        std::fs::copy(Path::new("flows").join(&flow), dir.join(&flow)).expect("copied");
+    }
+    let one = std::fs::read_to_string("flows/espresso-one-menu.yaml").expect("read");
+    let quick = one.replace("variant: one-menu", "variant: quick");
+    std::fs::write(dir.join("espresso-quick.yaml"), quick).expect("written");
+    let study = "study: espresso-three\ntitle: Three ways to an espresso\ndesign: between\nvariants:\n  - espresso-one-menu.yaml\n  - espresso-quick.yaml\n  - espresso-three-menus.yaml\nassign: balanced\ntarget: 6\n";
+    let path = dir.join("study.yaml");
+    std::fs::write(&path, study).expect("written");
+    path.to_str().expect("utf-8").to_owned()
+}
+
+/// The rest of a comparison table's row after its figure's name, in Markdown or HTML.
+fn row_after<'t>(text: &'t str, figure: &str) -> &'t str {
+    let at = text
+        .find(figure)
+        .unwrap_or_else(|| panic!("{figure} in {text}"));
+    let rest = &text[at + figure.len()..];
+    let end = rest.find(['\n']).unwrap_or(rest.len());
+    let rest = &rest[..end];
+    rest.find("</tr>").map_or(rest, |e| &rest[..e])
+}
+
+#[test]
+fn a_three_variant_study_decides_as_the_per_flow_comparison_in_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = three_variant_study(dir.path());
+    let study = ("espresso-three", path.as_str(), Design::Between);
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir(&sessions).expect("folder");
+    // one-menu (the baseline) 1 of 6, quick 5 of 6, three-menus 0 of 6.
+    for i in 0..6u64 {
+        let time = 20_000 + i * 1_500;
+        for (variant, completes) in [
+            ("one-menu", i < 1),
+            ("quick", i < 5),
+            ("three-menus", false),
+        ] {
+            let who = format!("{variant}-{i}");
+            session(&sessions, study, &who, variant, &[], completes, time);
+        }
+    }
+    let sessions = sessions.to_str().expect("utf-8");
+    let (code, out, err) = mvx(&["report", &path, sessions, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let study = &json["study"];
+    let flow = &json["sessions"]["flows"][0];
+    for (i, variant) in ["quick", "three-menus"].into_iter().enumerate() {
+        let ours = &study["comparisons"][i];
+        let theirs = &flow["comparisons"][i];
+        assert_eq!(ours["variant"], variant);
+        assert_eq!(theirs["variant"]["variant"], variant);
+        assert_eq!(ours["holm"], true);
+        for (row, figure) in [(0, "completion"), (1, "time (geometric mean)")] {
+            let (a, b) = (&ours["rows"][row], &theirs["rows"][row]);
+            assert_eq!(a["figure"], figure);
+            assert_eq!(b["figure"], format!("`espresso` {figure}"));
+            for key in [
+                "baseline",
+                "variant",
+                "difference",
+                "difference_value",
+                "test",
+                "p_adjusted",
+                "verdict",
+            ] {
+                assert_eq!(a[key], b[key], "{variant} {figure} {key}");
+            }
+        }
+    }
+    // quick against one-menu: N-1 z = +2.21 (variant − baseline), p = 0.027, which
+    // Holm doubles past 0.05: no difference detected, so no decision for quick.
+    let quick = &study["comparisons"][0];
+    let test = &quick["completion_test"];
+    assert_eq!(test["name"], "N-1 chi-square");
+    assert!((test["statistic"].as_f64().expect("z") - 2.2110832).abs() < 1e-6);
+    let p = quick["rows"][0]["p_adjusted"].as_f64().expect("adjusted p");
+    assert!((p - 2.0 * 0.027030076547772).abs() < 1e-9, "{p}");
+    assert!(
+        quick["rows"][0]["verdict"]
+            .as_str()
+            .expect("verdict")
+            .starts_with("no difference detected (Holm-adjusted p = 0.054"),
+        "{quick}"
+    );
+    // three-menus 0 of 6 against 1 of 6: an expected count of 0.5, so Fisher–Irwin.
+    let three = &study["comparisons"][1]["completion_test"];
+    assert_eq!(three["name"], "Fisher-Irwin");
+    assert!((three["p_value"].as_f64().expect("p") - 1.0).abs() < 1e-9);
+    assert_eq!(
+        study["decision"][0]["kind"], "cannot_tell",
+        "{}",
+        study["decision"]
+    );
+    assert_eq!(study["decision"][0]["variant"], "quick");
+    assert!(
+        study["decision"]
+            .as_array()
+            .expect("decision")
+            .iter()
+            .all(|d| d["kind"] != "completion"),
+        "{}",
+        study["decision"]
+    );
+
+    let (code, md, err) = mvx(&["report", &path, sessions]);
+    assert_eq!(code, 0, "{err}");
+    let (code, html, err) = mvx(&["report", &path, sessions, "--format", "html"]);
+    assert_eq!(code, 0, "{err}");
+    let cannot = "The study cannot tell quick and one-menu apart on completion yet.";
+    assert!(md.contains(&format!("- {cannot}")), "{md}");
+    assert!(html.contains(&format!("<li>{cannot}")), "{html}");
+    assert!(!md.contains("completed more often than"), "{md}");
+    assert!(!html.contains("completed more often than"), "{html}");
+    // Each format's study table says, row for row, what its per-flow table says.
+    let (md_study, md_flows) = md.split_once("# mvx report").expect("both parts");
+    let (html_study, html_flows) = html
+        .split_once("<section class=\"study\">")
+        .and_then(|(_, rest)| rest.split_once("</section>"))
+        .expect("the study section");
+    let md_rows = ("| completion |", "| `espresso` completion |");
+    let html_rows = (
+        "<td>completion</td>",
+        "<td><code>espresso</code> completion</td>",
+    );
+    for (study_text, flows_text, heading, (ours, theirs)) in [
+        (md_study, md_flows, "### {}\n", md_rows),
+        (html_study, html_flows, "<h3>{}</h3>", html_rows),
+    ] {
+        for variant in ["quick", "three-menus"] {
+            let heading = heading.replace("{}", variant);
+            let compared = format!("Compared with the baseline: {variant} vs one-menu");
+            let a = study_text
+                .split_once(&heading)
+                .expect("the study's table")
+                .1;
+            let b = flows_text
+                .split_once(&compared)
+                .expect("the flow's table")
+                .1;
+            let (ours_row, theirs_row) = (row_after(a, ours), row_after(b, theirs));
+            assert_eq!(ours_row, theirs_row, "{variant}");
+            assert!(ours_row.contains("Holm-adjusted"), "{ours_row}");
+        }
+    }
+    assert!(md_study.contains("N-1 z = 2.21"), "{md_study}");
+    assert!(
+        md_study.contains("Fisher–Irwin exact, p = 1.000"),
+        "{md_study}"
+    );
+    assert!(
+        html_study.contains("Fisher–Irwin exact, p = 1.000"),
+        "{html_study}"
+    );
 }

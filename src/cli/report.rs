@@ -113,19 +113,10 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         )?;
     }
     let sections = gathered.reports();
+    let documents = studies::documents(&sections);
     let text = match args.format {
-        ReportFormat::Md => studies::markdown(&sections) + &markdown::render(&report),
-        ReportFormat::Html => {
-            for s in &sections {
-                writeln!(
-                    err,
-                    "mvx: the study `{}` is reported as one in Markdown or JSON only: `mvx report {}`",
-                    printable(&s.study),
-                    printable(&s.path)
-                )?;
-            }
-            html::render(&report)
-        }
+        ReportFormat::Md => studies::markdown(&documents) + &markdown::render(&report),
+        ReportFormat::Html => html::render_with(&report, &documents),
         ReportFormat::Json => json(&report, &sections)?,
     };
     match &args.output {

@@ -73,13 +73,7 @@ pub(super) fn run(
 }
 
 fn text(status: &Status, out: &mut dyn Write) -> io::Result<()> {
-    let per = match status.design {
-        Design::Between => "per variant",
-        Design::Within => "in all",
-    };
-    let target = status
-        .target
-        .map_or("no target".to_owned(), |t| format!("target {t} {per}"));
+    let target = status.target_words();
     writeln!(
         out,
         "Study {}: {}",

@@ -20,6 +20,7 @@ use super::firsts::{Firsts, Record, Runs};
 use super::tally::Tally;
 use super::{Counting, FileProblem, GroupKey};
 use crate::session::{self, Found, ObserverNote, Session};
+use crate::stats::{Questionnaire, Questionnaires};
 
 /// What decides who and what counts; shared by every worker.
 #[derive(Debug, Clone, Default)]
@@ -27,6 +28,8 @@ pub struct Rules {
     pub counting: Counting,
     pub only_flow: Option<String>,
     pub include_simulated: bool,
+    /// The questionnaires scored (`stats::QUESTIONNAIRES` unless set).
+    pub questionnaires: Questionnaires,
 }
 
 /// Who a session is and whether it can count at all, summed up on a worker for the
@@ -93,7 +96,7 @@ impl Rules {
     }
 
     fn new_tally(&self) -> Tally {
-        Tally::new(self.counting.count_technical)
+        Tally::scoring(self.counting.count_technical, self.questionnaires)
     }
 }
 
@@ -202,10 +205,16 @@ impl ReportBuilder {
                 counting,
                 only_flow,
                 include_simulated: false,
+                questionnaires: Questionnaires::default(),
             },
             participants_in_memory: PARTICIPANTS_IN_MEMORY,
             ..Self::default()
         }
+    }
+
+    /// Scores `table` instead of `stats::QUESTIONNAIRES`.
+    pub fn questionnaires(&mut self, table: &'static [Questionnaire]) {
+        self.rules.questionnaires = Questionnaires(table);
     }
 
     pub(super) fn counting_rules(&self) -> &Counting {

@@ -6,9 +6,11 @@ mod difference;
 mod rows;
 
 pub use difference::{Difference, DifferenceKind};
+pub(crate) use rows::{paired_shares, paired_times, shares_of, times_of};
 
 use serde::{Serialize, Serializer};
 
+use super::document::{Block, Line, columns};
 use super::figures::FlowVersion;
 use crate::format::{self, p_value, seconds};
 use crate::stats::{self, TestResult};
@@ -64,7 +66,7 @@ pub struct Comparison {
 /// One figure of both sides: what it measures, of which task or question, each side's
 /// value, the difference (variant minus baseline) with its interval, the test, and the
 /// verdict. Renderers word it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct ComparedFigure {
     /// The task or question the figure is about; empty for a questionnaire's total.
     pub subject: String,
@@ -87,11 +89,12 @@ pub enum Measure {
     Yes,
     /// A scale's mean, where the scale says nothing of better or worse.
     Mean,
-    Sus,
-    Seq,
-    UmuxLite,
-    Nps,
-    Csat,
+    /// A questionnaire scored from its items, named as its table row says (`SUS score`).
+    Score(&'static str),
+    /// Single-question questionnaires, named as their table rows say.
+    Seq(&'static str),
+    Nps(&'static str),
+    Csat(&'static str),
 }
 
 impl Measure {
@@ -101,11 +104,10 @@ impl Measure {
             Measure::Time => "time (geometric mean)",
             Measure::Yes => "answered Yes",
             Measure::Mean => "mean",
-            Measure::Sus => "SUS score",
-            Measure::Seq => "SEQ",
-            Measure::UmuxLite => "UMUX-Lite score",
-            Measure::Nps => "NPS",
-            Measure::Csat => "CSAT (top two of 5)",
+            Measure::Score(words)
+            | Measure::Seq(words)
+            | Measure::Nps(words)
+            | Measure::Csat(words) => words,
         }
     }
 
@@ -255,6 +257,39 @@ impl Serialize for ComparedFigure {
     }
 }
 
+/// The rows as a table: the same for a flow's variants and a study's, in every format.
+pub fn table(rows: &[ComparedFigure]) -> Block {
+    let name = |row: &ComparedFigure| match row.subject.is_empty() {
+        true => Line::text(row.measure.words()),
+        false => Line::default()
+            .code(&row.subject)
+            .and(format!(" {}", row.measure.words())),
+    };
+    Block::Table {
+        columns: columns(&[
+            "figure",
+            "#baseline",
+            "#variant",
+            "#difference (variant − baseline, 95% CI)",
+            "test",
+            "verdict",
+        ]),
+        rows: rows
+            .iter()
+            .map(|row| {
+                vec![
+                    name(row),
+                    Line::text(row.baseline.text()),
+                    Line::text(row.variant.text()),
+                    Line::text(format::or_missing(row.difference.map(|d| d.text()))),
+                    Line::text(row.test_text()),
+                    Line::text(row.verdict_text()),
+                ]
+            })
+            .collect(),
+    }
+}
+
 /// The version a variant is compared with: its most-played one (versions come sorted by
 /// variant, most sessions first), and how many sessions its other versions hold.
 fn side(versions: &[FlowVersion], first: &FlowVersion) -> Side {
@@ -287,41 +322,55 @@ pub(super) fn compare_all(versions: &[FlowVersion], wanted: Option<&str>) -> Vec
     let Some(baseline) = baseline.filter(|_| firsts.len() > 1) else {
         return Vec::new();
     };
-    let holm = firsts.len() > 2;
-    let mut comparisons: Vec<Comparison> = firsts
+    let compared: Vec<(String, Vec<ComparedFigure>)> = firsts
         .iter()
         .filter(|v| v.variant != baseline.variant)
-        .map(|other| Comparison {
+        .map(|other| (other.variant_name(), rows::compare(baseline, other)))
+        .collect();
+    let holm = compared.len() > 1;
+    let others = firsts.iter().filter(|v| v.variant != baseline.variant);
+    against_baseline(&baseline.variant_name(), compared)
+        .into_iter()
+        .zip(others)
+        .map(|((_, rows), other)| Comparison {
             baseline: side(versions, baseline),
             variant: side(versions, other),
             holm,
-            rows: rows::compare(baseline, other),
+            rows,
         })
-        .collect();
-    if holm {
-        adjust(&mut comparisons);
+        .collect()
+}
+
+/// The one way variants are judged against a baseline, for a flow's versions and a
+/// study's participants alike: each variant's rows (variant − baseline), Holm-adjusted
+/// within each figure when two or more variants face the baseline, then each row's
+/// verdict.
+pub(crate) fn against_baseline(
+    baseline: &str,
+    mut compared: Vec<(String, Vec<ComparedFigure>)>,
+) -> Vec<(String, Vec<ComparedFigure>)> {
+    if compared.len() > 1 {
+        adjust(&mut compared);
     }
-    for comparison in &mut comparisons {
-        let variant = comparison.variant.variant.clone();
-        let baseline = comparison.baseline.variant.clone();
-        for row in &mut comparison.rows {
-            row.verdict = rows::said(row, &baseline, &variant);
+    for (variant, rows) in &mut compared {
+        for row in rows.iter_mut() {
+            row.verdict = rows::said(row, baseline, variant);
         }
     }
-    comparisons
+    compared
 }
 
 /// Holm's adjustment within each figure: the same figure compared across the variants
 /// is one family of tests.
-fn adjust(comparisons: &mut [Comparison]) {
-    let keys: Vec<(String, Measure)> = comparisons
+fn adjust(compared: &mut [(String, Vec<ComparedFigure>)]) {
+    let keys: Vec<(String, Measure)> = compared
         .iter()
-        .flat_map(|c| c.rows.iter().map(|r| (r.subject.clone(), r.measure)))
+        .flat_map(|(_, rows)| rows.iter().map(|r| (r.subject.clone(), r.measure)))
         .collect();
     for (subject, measure) in keys {
-        let mut family: Vec<&mut ComparedFigure> = comparisons
+        let mut family: Vec<&mut ComparedFigure> = compared
             .iter_mut()
-            .flat_map(|c| c.rows.iter_mut())
+            .flat_map(|(_, rows)| rows.iter_mut())
             .filter(|r| r.subject == subject && r.measure == measure && r.test.is_some())
             .collect();
         if family.iter().any(|r| r.p_adjusted.is_some()) {

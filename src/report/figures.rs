@@ -9,7 +9,7 @@ use super::tally::{Note, StepTally, Tally, TaskTally, in_order};
 use super::verdicts::{Mean, Share, Verdict, mean_of};
 use crate::format::{self, percent, seconds};
 use crate::session::{TaskEnding, TaskOutcome};
-use crate::stats::{self, Interval, Sample};
+use crate::stats::{self, Interval, Questionnaire, Questionnaires, Sample};
 
 const TOP_PATHS: usize = 5;
 const TOP_FRICTION: usize = 5;
@@ -27,15 +27,49 @@ pub struct FlowVersion {
     pub steps: Vec<StepFigures>,
     pub friction: Vec<Friction>,
     pub verdicts: Vec<Verdict>,
-    /// SUS per session that answered all ten items, 0-100.
-    pub sus: Option<Mean>,
-    /// UMUX-Lite per session that answered both items, 0-100.
-    pub umux_lite: Option<Mean>,
+    /// Each questionnaire scored from its items (SUS, UMUX-Lite, ...): in JSON, a key
+    /// per questionnaire (`sus`, `umux_lite`), null when no session answered them all.
+    #[serde(flatten)]
+    pub scores: Scores,
+    /// The questionnaires this version was scored with.
     #[serde(skip)]
-    pub sus_scores: Sample,
-    #[serde(skip)]
-    pub umux_scores: Sample,
+    pub questionnaires: Questionnaires,
     pub notes: Vec<Note>,
+}
+
+/// A questionnaire's scores over the sessions that answered every item.
+#[derive(Debug)]
+pub struct Score {
+    pub questionnaire: &'static Questionnaire,
+    /// The mean score with its t interval, kept within the score's range.
+    pub mean: Option<Mean>,
+    pub scores: Sample,
+}
+
+/// Every questionnaire's score, in the table's order.
+#[derive(Debug, Default)]
+pub struct Scores(pub Vec<Score>);
+
+impl Scores {
+    /// The score of the questionnaire `id` (`sus`), when any session answered it all.
+    pub fn of(&self, id: &str) -> Option<&Mean> {
+        self.0
+            .iter()
+            .find(|s| s.questionnaire.id == id)
+            .and_then(|s| s.mean.as_ref())
+    }
+}
+
+/// A key per questionnaire, as the report's JSON has always named SUS and UMUX-Lite.
+impl Serialize for Scores {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for score in &self.0 {
+            map.serialize_entry(score.questionnaire.key, &score.mean)?;
+        }
+        map.end()
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -175,7 +209,10 @@ impl FlowVersion {
             .questions
             .in_order()
             .into_iter()
-            .map(|q| Verdict::new(q, &tally.answers[q], tally.scales.get(q).copied()))
+            .map(|q| {
+                let scale = tally.scales.get(q).copied();
+                Verdict::new(q, &tally.answers[q], scale, tally.questionnaires)
+            })
             .collect();
         let sessions = Sessions {
             total: tally.sessions,
@@ -184,8 +221,15 @@ impl FlowVersion {
             cut_off: tally.cut_off,
             repeats_left_out: tally.repeats_left_out,
         };
-        let sus = mean_of(&tally.sus_scores, Some((0.0, 100.0)));
-        let umux_lite = mean_of(&tally.umux_scores, Some((0.0, 100.0)));
+        let empty = Sample::new();
+        let scores = tally.questionnaires.totals().enumerate().map(|(i, q)| {
+            let scores = tally.scores.get(i).unwrap_or(&empty);
+            Score {
+                questionnaire: q,
+                mean: mean_of(scores, Some(q.range)),
+                scores: scores.clone(),
+            }
+        });
         let mut version = FlowVersion {
             variant,
             sha256,
@@ -195,10 +239,8 @@ impl FlowVersion {
             steps,
             friction,
             verdicts,
-            sus,
-            umux_lite,
-            sus_scores: tally.sus_scores.clone(),
-            umux_scores: tally.umux_scores.clone(),
+            scores: Scores(scores.collect()),
+            questionnaires: tally.questionnaires,
             notes: in_order(&tally.notes),
         };
         version.summary = version.summarise();

@@ -2,11 +2,12 @@
 //! independent samples; within: paired, with order effects), the study's own questions,
 //! and a decision summary that says what the study can tell and what it cannot yet.
 
-pub mod markdown;
+pub mod document;
 mod units;
 
 use serde::Serialize;
 
+use super::comparison::{self, ComparedFigure, Said};
 use crate::flow::study::{Design, Study};
 use crate::session::Session;
 use crate::stats::{self, Interval, Sample, TestResult};
@@ -37,19 +38,28 @@ pub struct VariantFigures {
     pub time: Option<(f64, Interval)>,
 }
 
-/// A variant against the baseline (the study's first variant).
+/// A variant against the baseline (the study's first variant), judged by the same code
+/// as a flow's variants (`report::comparison::against_baseline`): Holm's adjustment
+/// across the variants, Campbell's rule for completion, every difference and statistic
+/// signed variant − baseline.
 #[derive(Debug, Clone, Serialize)]
 pub struct Comparison {
     pub baseline: String,
     pub variant: String,
+    /// Whether p-values were Holm-adjusted (three or more variants).
+    pub holm: bool,
+    /// Completion, then time, as a flow's comparison rows (figure, sides, difference,
+    /// test, Holm-adjusted p, verdict).
+    pub rows: Vec<ComparedFigure>,
     /// Completion of the variant minus the baseline's, with its 95% interval.
     pub completion_difference: Option<(f64, Interval)>,
-    /// Between: the N-1 two-proportion test; within: McNemar's exact test.
+    /// Between: Campbell's rule (N-1 two-proportion test, or Fisher–Irwin with an
+    /// expected count under 1); within: McNemar's exact test.
     pub completion_test: Option<TestResult>,
     /// Within: participants who completed with one of the two only (variant, baseline).
     pub discordant: Option<(u64, u64)>,
     /// Ratio of geometric mean times variant/baseline with its interval and test
-    /// (between: Welch on logs; within: paired t on logs) and the number of participants.
+    /// (between: Welch on logs; within: paired t on logs).
     pub time_ratio: Option<(f64, Interval, TestResult)>,
     /// Participants per variant a between study would need to detect the observed
     /// completion difference (5%, 80% power).
@@ -77,19 +87,24 @@ pub struct QuestionTally {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Decision {
-    /// `better` did better than `worse` on completion: the interval excludes no difference.
+    /// `better` completed more often than `worse`: the comparison's verdict.
     Completion {
         better: String,
         worse: String,
         difference: f64,
         interval: Interval,
+        /// The p the verdict rests on, Holm-adjusted where `holm`.
+        p: f64,
+        holm: bool,
     },
-    /// `faster` was faster: the interval of the time ratio excludes 1.
+    /// `faster` was faster: the comparison's verdict; the ratio is faster/slower.
     Time {
         faster: String,
         slower: String,
         ratio: f64,
         interval: Interval,
+        p: f64,
+        holm: bool,
     },
     /// The study cannot tell the completion rates apart yet.
     CannotTell {
@@ -107,11 +122,7 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
     let units = units::units(study, sessions);
     let names: Vec<String> = status.variants.iter().map(|v| v.name.clone()).collect();
     let variants: Vec<VariantFigures> = names.iter().map(|n| figures(n, &units)).collect();
-    let comparisons: Vec<Comparison> = names
-        .iter()
-        .skip(1)
-        .map(|n| compare(study.design, &names[0], n, &units))
-        .collect();
+    let comparisons = compare_all(study.design, &names, &units);
     let positions = match study.design {
         Design::Within => positions(&units, names.len()),
         Design::Between => Vec::new(),
@@ -144,64 +155,94 @@ fn figures(variant: &str, units: &[Unit]) -> VariantFigures {
     }
 }
 
-fn compare(design: Design, baseline: &str, variant: &str, units: &[Unit]) -> Comparison {
-    let count = |v: &str| {
-        (
-            of(units, v).filter(|u| u.completed).count() as u64,
-            of(units, v).count() as u64,
-        )
+/// Every other variant against the first, through the comparison a flow's variants get.
+fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparison> {
+    let Some((baseline, others)) = names.split_first() else {
+        return Vec::new();
     };
-    let ((xb, nb), (xv, nv)) = (count(baseline), count(variant));
-    let rate = |x: u64, n: u64| (n > 0).then(|| x as f64 / n as f64);
-    let difference = match (rate(xv, nv), rate(xb, nb)) {
-        // agresti_caffo(x1, n1, x2, n2) is the interval of p2 - p1: the variant goes second.
-        (Some(pv), Some(pb)) => stats::agresti_caffo(xb, nb, xv, nv).map(|i| (pv - pb, i)),
-        _ => None,
-    };
-    let needed = match (rate(xv, nv), rate(xb, nb)) {
-        (Some(pv), Some(pb)) => stats::two_proportion_sample_size(pv, pb),
-        _ => None,
-    };
-    let mut comparison = Comparison {
-        baseline: baseline.to_owned(),
-        variant: variant.to_owned(),
-        completion_difference: difference,
-        completion_test: None,
-        discordant: None,
-        time_ratio: None,
-        needed_per_variant: needed,
-    };
-    match design {
-        Design::Between => {
-            comparison.completion_test = stats::n_minus_one_two_proportion(xv, nv, xb, nb);
-            let times = |v: &str| -> Sample { of(units, v).filter_map(|u| u.time).collect() };
-            comparison.time_ratio = stats::geometric_mean_ratio(&times(baseline), &times(variant))
-                .map(|(ratio, test, interval)| (ratio, interval, test));
-        }
-        Design::Within => paired(&mut comparison, units),
-    }
-    comparison
+    let compared: Vec<(String, Vec<ComparedFigure>)> = others
+        .iter()
+        .map(|variant| (variant.clone(), rows(design, baseline, variant, units)))
+        .collect();
+    let holm = compared.len() > 1;
+    comparison::against_baseline(baseline, compared)
+        .into_iter()
+        .map(|(variant, rows)| {
+            let discordant = match design {
+                Design::Within => Some(discordant(units, &variant, baseline)),
+                Design::Between => None,
+            };
+            let count = |v: &str| {
+                let n = of(units, v).count();
+                let x = of(units, v).filter(|u| u.completed).count();
+                (n > 0).then(|| x as f64 / n as f64)
+            };
+            let needed = count(&variant)
+                .zip(count(baseline))
+                .and_then(|(pv, pb)| stats::two_proportion_sample_size(pv, pb));
+            let completion = rows.first();
+            let time = rows.get(1);
+            Comparison {
+                baseline: baseline.clone(),
+                completion_difference: completion
+                    .and_then(|r| r.difference)
+                    .and_then(|d| Some((d.value, d.interval?))),
+                completion_test: completion.and_then(|r| r.test),
+                discordant,
+                time_ratio: time
+                    .and_then(|r| Some((r.difference?, r.test?)))
+                    .and_then(|(d, t)| Some((d.value, d.interval?, t))),
+                needed_per_variant: needed,
+                variant,
+                holm,
+                rows,
+            }
+        })
+        .collect()
 }
 
-/// McNemar's exact test and the paired t on log times, over participants who played both.
-fn paired(comparison: &mut Comparison, units: &[Unit]) {
-    let pairs = units::pairs(units, &comparison.variant, &comparison.baseline);
-    let only_v = pairs
-        .iter()
-        .filter(|(v, b)| v.completed && !b.completed)
-        .count() as u64;
-    let only_b = pairs
-        .iter()
-        .filter(|(v, b)| !v.completed && b.completed)
-        .count() as u64;
-    comparison.discordant = Some((only_v, only_b));
-    comparison.completion_test = stats::mcnemar_exact(only_v, only_b);
-    let (tv, tb): (Vec<f64>, Vec<f64>) = pairs
-        .iter()
-        .filter_map(|(v, b)| Some((v.time?, b.time?)))
-        .unzip();
-    comparison.time_ratio =
-        stats::paired_log_t(&tv, &tb).map(|(ratio, test, interval)| (ratio, interval, test));
+/// Completion and time of `variant` against `baseline`: independent groups between,
+/// the same participants within.
+fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit]) -> Vec<ComparedFigure> {
+    let count = |v: &str| {
+        (
+            of(units, v).filter(|u| u.completed).count(),
+            of(units, v).count(),
+        )
+    };
+    let times = |v: &str| -> Sample { of(units, v).filter_map(|u| u.time).collect() };
+    let (a, b) = (count(baseline), count(variant));
+    let (ta, tb) = (times(baseline), times(variant));
+    match design {
+        Design::Between => vec![
+            comparison::shares_of("", a, b),
+            comparison::times_of("", &ta, &tb),
+        ],
+        Design::Within => {
+            let (only_v, only_b) = discordant(units, variant, baseline);
+            let pairs: Vec<(f64, f64)> = units::pairs(units, baseline, variant)
+                .iter()
+                .filter_map(|(b, v)| Some((b.time?, v.time?)))
+                .collect();
+            vec![
+                comparison::paired_shares("", a, b, (only_b, only_v)),
+                comparison::paired_times("", &ta, &tb, &pairs),
+            ]
+        }
+    }
+}
+
+/// Participants who played both and completed with one only: (with `variant`, with
+/// `baseline`).
+fn discordant(units: &[Unit], variant: &str, baseline: &str) -> (u64, u64) {
+    let pairs = units::pairs(units, variant, baseline);
+    let only = |f: fn(bool, bool) -> bool| {
+        pairs
+            .iter()
+            .filter(|(v, b)| f(v.completed, b.completed))
+            .count() as u64
+    };
+    (only(|v, b| v && !b), only(|v, b| !v && b))
 }
 
 fn positions(units: &[Unit], count: usize) -> Vec<PositionFigures> {
@@ -219,61 +260,74 @@ fn positions(units: &[Unit], count: usize) -> Vec<PositionFigures> {
         .collect()
 }
 
+/// The decision as the comparison rows' verdicts say it: a side that completed more
+/// often or was faster, else what the study cannot tell yet.
 fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decision> {
     if variants.iter().all(|v| v.participants == 0) {
         return vec![Decision::NoData];
     }
+    let have = variants
+        .iter()
+        .map(|f| f.participants as u64)
+        .min()
+        .unwrap_or(0);
     let mut decision = Vec::new();
     for c in comparisons {
-        let (b, v) = (c.baseline.clone(), c.variant.clone());
-        match c.completion_difference {
-            Some((d, i)) if i.low > 0.0 => decision.push(Decision::Completion {
-                better: v.clone(),
-                worse: b.clone(),
-                difference: d,
-                interval: i,
-            }),
-            Some((d, i)) if i.high < 0.0 => decision.push(Decision::Completion {
-                better: b.clone(),
-                worse: v.clone(),
-                difference: -d,
-                interval: Interval {
-                    low: -i.high,
-                    high: -i.low,
-                },
-            }),
-            _ => {
-                let have = variants
-                    .iter()
-                    .map(|f| f.participants as u64)
-                    .min()
-                    .unwrap_or(0);
-                decision.push(Decision::CannotTell {
-                    baseline: b.clone(),
-                    variant: v.clone(),
-                    needed_per_variant: c.needed_per_variant,
-                    more_per_variant: c.needed_per_variant.map(|n| n.saturating_sub(have)),
+        let (b, v) = (&c.baseline, &c.variant);
+        let other = |winner: &str| if winner == v { b.clone() } else { v.clone() };
+        // Said of the side that did better: a difference negated, a ratio inverted.
+        let said_of =
+            |winner: &str, value: f64, i: Interval, turn: fn(f64) -> f64| match winner == v {
+                true => (value, i),
+                false => (
+                    turn(value),
+                    Interval {
+                        low: turn(i.high),
+                        high: turn(i.low),
+                    },
+                ),
+            };
+        match c.rows.first().and_then(won) {
+            Some((winner, p, d, i)) => {
+                let (difference, interval) = said_of(&winner, d, i, |x| -x);
+                decision.push(Decision::Completion {
+                    worse: other(&winner),
+                    better: winner,
+                    difference,
+                    interval,
+                    p,
+                    holm: c.holm,
                 });
             }
+            None => decision.push(Decision::CannotTell {
+                baseline: b.clone(),
+                variant: v.clone(),
+                needed_per_variant: c.needed_per_variant,
+                more_per_variant: c.needed_per_variant.map(|n| n.saturating_sub(have)),
+            }),
         }
-        match c.time_ratio {
-            Some((r, i, _)) if i.high < 1.0 => decision.push(Decision::Time {
-                faster: v,
-                slower: b,
-                ratio: r,
-                interval: i,
-            }),
-            Some((r, i, _)) if i.low > 1.0 => decision.push(Decision::Time {
-                faster: b,
-                slower: v,
-                ratio: 1.0 / r,
-                interval: Interval {
-                    low: 1.0 / i.high,
-                    high: 1.0 / i.low,
-                },
-            }),
-            _ => {}
+        if let Some((winner, p, r, i)) = c.rows.get(1).and_then(won) {
+            // The ratio is variant/baseline; said of the faster side, it is faster/slower.
+            let (ratio, interval) = said_of(&winner, r, i, |x| 1.0 / x);
+            decision.push(Decision::Time {
+                slower: other(&winner),
+                faster: winner,
+                ratio,
+                interval,
+                p,
+                holm: c.holm,
+            });
         }
     }
     decision
+}
+
+/// The side a row's verdict found better, the p it rests on, and the difference
+/// (variant − baseline) with its interval.
+fn won(row: &ComparedFigure) -> Option<(String, f64, f64, Interval)> {
+    let d = row.difference?;
+    match &row.verdict {
+        Said::Different { winner, p, .. } => Some((winner.clone(), *p, d.value, d.interval?)),
+        _ => None,
+    }
 }

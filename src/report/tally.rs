@@ -11,7 +11,7 @@ use crate::session::{
     AnswerValue, Attempt, EventKind, ObserverNote, Session, SessionEnding, SessionOutcome,
     TaskEnding, TaskOutcome,
 };
-use crate::stats::Sample;
+use crate::stats::{Questionnaire, Questionnaires, Sample};
 
 /// When a session was played: its start time, then its place among the sessions read.
 pub type Played = (i64, u64);
@@ -98,10 +98,10 @@ pub struct Tally {
     pub steps: BTreeMap<String, StepTally>,
     pub questions: FirstSeen,
     pub answers: BTreeMap<String, AnswerTally>,
-    /// SUS scores of sessions that answered all ten `sus1`..`sus10` questions.
-    pub sus_scores: Sample,
-    /// UMUX-Lite scores of sessions that answered `umux1` and `umux2`.
-    pub umux_scores: Sample,
+    /// The questionnaires scored, and the scores of the sessions that answered every
+    /// item of one, in the table's order of its `Total` rows.
+    pub questionnaires: Questionnaires,
+    pub scores: Vec<Sample>,
     /// Each scale question's ends, as the sessions recorded them.
     pub scales: BTreeMap<String, [i64; 2]>,
     /// Researchers' and observers' notes, with where each was seen.
@@ -188,9 +188,11 @@ pub struct AnswerTally {
 }
 
 impl Tally {
-    pub fn new(count_technical: bool) -> Self {
+    /// A tally that scores `questionnaires`.
+    pub fn scoring(count_technical: bool, questionnaires: Questionnaires) -> Self {
         Tally {
             count_technical,
+            questionnaires,
             ..Tally::default()
         }
     }
@@ -225,8 +227,16 @@ impl Tally {
         for (question, ends) in &session.header.flow.scales {
             self.scales.insert(question.clone(), *ends);
         }
-        self.sus_scores.extend(sus_of(session));
-        self.umux_scores.extend(umux_of(session));
+        if self.scores.is_empty() {
+            self.scores = self
+                .questionnaires
+                .totals()
+                .map(|_| Sample::new())
+                .collect();
+        }
+        for (q, scores) in self.questionnaires.totals().zip(&mut self.scores) {
+            scores.extend(score_of(session, q));
+        }
     }
 
     /// Notes an observer kept beside the session (`mvx observe`), after its own.
@@ -383,37 +393,21 @@ impl TaskTally {
     }
 }
 
-/// The session's answers to questionnaire items `{prefix}1`, `{prefix}2`, ... on a scale.
-fn items<const N: usize>(session: &Session, prefix: &str) -> [i64; N] {
-    let mut answers = [0i64; N];
+/// The session's score on questionnaire `q`, when it answered every item (the last
+/// answer to an item counts).
+fn score_of(session: &Session, q: &Questionnaire) -> Option<f64> {
+    let mut answers: Vec<Option<i64>> = vec![None; q.items];
     for event in &session.events {
         if let EventKind::Answer {
             question,
             value: AnswerValue::Number(n),
             ..
         } = &event.kind
+            && let Some(slot) = q.item(question).and_then(|i| answers.get_mut(i - 1))
         {
-            let item = question
-                .strip_prefix(prefix)
-                .and_then(|i| i.parse::<usize>().ok());
-            if let Some(slot) = item
-                .and_then(|i| i.checked_sub(1))
-                .and_then(|i| answers.get_mut(i))
-            {
-                *slot = *n;
-            }
+            *slot = Some(*n);
         }
     }
-    answers
-}
-
-/// The session's SUS score, when it answered `sus1` to `sus10` on a 1-5 scale.
-fn sus_of(session: &Session) -> Option<f64> {
-    crate::stats::sus_score(&items::<10>(session, "sus"))
-}
-
-/// The session's UMUX-Lite score, when it answered `umux1` and `umux2` on 1-7.
-fn umux_of(session: &Session) -> Option<f64> {
-    let [u1, u2] = items::<2>(session, "umux");
-    crate::stats::umux_lite(u1, u2)
+    let answers: Option<Vec<i64>> = answers.into_iter().collect();
+    q.total(&answers?)
 }

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::tally::AnswerTally;
 use crate::format::{self, percent, percent_interval};
-use crate::stats::{self, Interval, NpsCounts, Sample};
+use crate::stats::{self, Interval, NpsCounts, Questionnaire, Questionnaires, Sample, Scoring};
 
 #[derive(Debug, Serialize)]
 pub struct Verdict {
@@ -69,19 +69,13 @@ pub fn mean_of(values: &Sample, scale: Option<(f64, f64)>) -> Option<Mean> {
     })
 }
 
-/// Questionnaire items, scored together and never compared one by one.
-pub fn is_item(question: &str) -> bool {
-    let numbered = |prefix: &str, last: usize| {
-        question
-            .strip_prefix(prefix)
-            .and_then(|i| i.parse::<usize>().ok())
-            .is_some_and(|i| (1..=last).contains(&i))
-    };
-    numbered("sus", 10) || numbered("umux", 2)
-}
-
 impl Verdict {
-    pub(super) fn new(question: &str, tally: &AnswerTally, scale: Option<[i64; 2]>) -> Self {
+    pub(super) fn new(
+        question: &str,
+        tally: &AnswerTally,
+        scale: Option<[i64; 2]>,
+        questionnaires: Questionnaires,
+    ) -> Self {
         let options: Vec<(String, usize)> = tally
             .option_order
             .in_order()
@@ -103,7 +97,8 @@ impl Verdict {
             scale: mean_of(&tally.numbers, scale),
             distribution: distribution.into_iter().collect(),
             texts: super::tally::in_order(&tally.texts),
-            standard: standard_score(question, &tally.numbers),
+            standard: stats::single(questionnaires.0, question)
+                .and_then(|q| standard_score(q, &tally.numbers)),
             numbers: tally.numbers.clone(),
         }
     }
@@ -130,48 +125,99 @@ fn yes_share(options: &BTreeMap<String, usize>, answered: usize) -> Option<Share
 pub enum Standard {
     /// NPS with its adjusted-Wald interval (Rocks 2016), in points.
     Nps {
+        named: Named,
         score: f64,
         counts: NpsCounts,
         interval: Option<Interval>,
     },
     /// SEQ's mean on 1-7, with its interval kept on the scale (none from one answer).
     Seq {
+        named: Named,
         mean: f64,
         interval: Option<Interval>,
         n: usize,
     },
     /// CSAT: the share of the top two answers of 5, with its adjusted-Wald interval.
     Csat {
+        named: Named,
         top_two: usize,
         of: usize,
         interval: Option<Interval>,
     },
 }
 
+/// What a single-question questionnaire's table row calls it, and its scale's top.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Named {
+    pub label: &'static str,
+    /// Its comparison row's name.
+    pub compared_as: &'static str,
+    pub top: i64,
+}
+
+impl Named {
+    fn of(q: &Questionnaire) -> Self {
+        Named {
+            label: q.label,
+            compared_as: q.compared_as,
+            top: q.scale.1,
+        }
+    }
+}
+
 impl Standard {
+    /// Its table row's names.
+    pub fn named(self) -> Named {
+        match self {
+            Standard::Nps { named, .. }
+            | Standard::Seq { named, .. }
+            | Standard::Csat { named, .. } => named,
+        }
+    }
+
     pub fn text(self) -> String {
         match self {
             Standard::Nps {
-                score, interval, ..
+                named,
+                score,
+                interval,
+                ..
             } => match interval {
-                Some(i) => format!("NPS {} ({})", format::nps(score), format::interval(i, 0)),
-                None => format!("NPS {}", format::nps(score)),
+                Some(i) => format!(
+                    "{} {} ({})",
+                    named.label,
+                    format::nps(score),
+                    format::interval(i, 0)
+                ),
+                None => format!("{} {}", named.label, format::nps(score)),
             },
-            Standard::Seq { mean, interval, n } => format!(
-                "SEQ {} of 7 ({}){}",
+            Standard::Seq {
+                named,
+                mean,
+                interval,
+                n,
+            } => format!(
+                "{} {} of {} ({}){}",
+                named.label,
                 format::number(mean, 2),
+                named.top,
                 format::or_missing(interval.map(|i| format::interval(i, 2))),
                 format::small_n(n)
             ),
             Standard::Csat {
+                named,
                 top_two,
                 of,
                 interval,
             } => {
                 let share = percent(top_two as f64 / of.max(1) as f64);
+                let (label, top) = (named.label, named.top);
                 match interval {
-                    Some(i) => format!("CSAT {share} (top two of 5; {})", percent_interval(i)),
-                    None => format!("CSAT {share} (top two of 5)"),
+                    Some(i) => format!(
+                        "{label} {share} (top two of {top}; {})",
+                        percent_interval(i)
+                    ),
+                    None => format!("{label} {share} (top two of {top})"),
                 }
             }
         }
@@ -185,11 +231,12 @@ impl Serialize for Standard {
     }
 }
 
-/// NPS for a question `nps` (0-10), CSAT for `csat` (top two of 1-5), SEQ for `seq` (1-7).
-fn standard_score(question: &str, numbers: &Sample) -> Option<Standard> {
+/// A single-question questionnaire's score: NPS (0-10), SEQ (1-7), CSAT (top two of
+/// 1-5), as the table's row scores it.
+fn standard_score(q: &Questionnaire, numbers: &Sample) -> Option<Standard> {
     let count = |test: fn(i64) -> bool| numbers.count_where(|n| test(n as i64));
-    match question {
-        "nps" => {
+    match q.scoring {
+        Scoring::Nps => {
             let score = stats::nps(numbers)?;
             let counts = NpsCounts {
                 promoters: count(|a| a >= 9),
@@ -197,25 +244,29 @@ fn standard_score(question: &str, numbers: &Sample) -> Option<Standard> {
                 n: numbers.len() as u64,
             };
             Some(Standard::Nps {
+                named: Named::of(q),
                 score,
                 counts,
                 interval: counts.interval(),
             })
         }
-        "seq" => mean_of(numbers, Some((1.0, 7.0))).map(|m| Standard::Seq {
+        Scoring::Seq => mean_of(numbers, Some(q.range)).map(|m| Standard::Seq {
+            named: Named::of(q),
             mean: m.mean,
             interval: m.interval,
             n: m.n,
         }),
-        "csat" => {
-            stats::csat_top_two(numbers, 5)?;
-            let top_two = count(|a| a >= 4);
+        Scoring::Csat => {
+            stats::csat_top_two(numbers, q.scale.1)?;
+            let top = q.scale.1;
+            let top_two = numbers.count_where(|n| n as i64 >= top - 1);
             Some(Standard::Csat {
+                named: Named::of(q),
                 top_two: top_two as usize,
                 of: numbers.len(),
                 interval: stats::adjusted_wald(top_two, numbers.len() as u64),
             })
         }
-        _ => None,
+        Scoring::Total(_) => None,
     }
 }

@@ -24,6 +24,19 @@ pub struct Status {
     pub unreadable: Vec<String>,
 }
 
+impl Status {
+    /// `target 6 per variant`, `target 12 in all` or `no target`, as the status and the
+    /// study's report both say it.
+    pub fn target_words(&self) -> String {
+        let per = match self.design {
+            Design::Between => "per variant",
+            Design::Within => "in all",
+        };
+        self.target
+            .map_or("no target".to_owned(), |t| format!("target {t} {per}"))
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct VariantStatus {
     pub name: String,

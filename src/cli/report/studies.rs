@@ -7,7 +7,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::report::study::{StudyReport, markdown};
+use crate::report::document::Document;
+use crate::report::study::{StudyReport, document};
 use crate::session::Session;
 use crate::text::printable;
 
@@ -119,23 +120,21 @@ fn report_from(id: &str, path: &str, sessions: &[Session]) -> Result<StudyReport
     Ok(super::study::section(study, variants, sessions))
 }
 
-/// The studies in Markdown, each before the per-flow report; a study not reported as
-/// one says why.
-pub(super) fn markdown(sections: &[StudySection]) -> String {
-    let mut out = String::new();
-    for s in sections {
-        match (&s.report, &s.not_reported) {
-            (Some(report), _) => {
-                out.push_str(&markdown::render(report));
-                out.push('\n');
+/// The studies as documents, each set before the per-flow report; a study not reported
+/// as one says why.
+pub(super) fn documents(sections: &[StudySection]) -> Vec<Document> {
+    sections
+        .iter()
+        .map(|s| match (&s.report, &s.not_reported) {
+            (Some(report), _) => document::document(report),
+            (None, why) => {
+                document::not_reported(&s.study, s.sessions, why.as_deref().unwrap_or_default())
             }
-            (None, why) => out.push_str(&format!(
-                "# Study {}\n\n{} session(s) belong to this study, but it is not reported as one: {}. They are in the report per flow below.\n\n",
-                printable(&s.study),
-                s.sessions,
-                why.as_deref().map(printable).unwrap_or_default()
-            )),
-        }
-    }
-    out
+        })
+        .collect()
+}
+
+/// The studies in Markdown, each followed by a blank line.
+pub(super) fn markdown(documents: &[Document]) -> String {
+    documents.iter().map(|d| d.markdown() + "\n").collect()
 }

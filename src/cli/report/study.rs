@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use super::super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use super::{ReportArgs, ReportFormat};
 use crate::flow::study::Study;
-use crate::report::study::{self, StudyReport, markdown};
+use crate::report::study::{self, StudyReport, document};
 use crate::report::{Counting, ReportBuilder};
 use crate::session::{self, Session};
 use crate::study::Variant;
@@ -21,13 +21,6 @@ pub(super) fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    if let ReportFormat::Html = args.format {
-        writeln!(
-            err,
-            "mvx: a study's report is Markdown or JSON; use --format md or --format json"
-        )?;
-        return Ok(EXIT_USAGE);
-    }
     let opened = match crate::study::open(study_path) {
         Ok(opened) => opened,
         Err(e) => {
@@ -94,9 +87,12 @@ pub(super) fn run(
             let json = serde_json::json!({ "study": report, "sessions": sessions_report });
             serde_json::to_string_pretty(&json).map_err(io::Error::other)? + "\n"
         }
-        _ => format!(
+        ReportFormat::Html => {
+            crate::report::html::render_with(&sessions_report, &[document::document(&report)])
+        }
+        ReportFormat::Md => format!(
             "{}\n{}",
-            markdown::render(&report),
+            document::document(&report).markdown(),
             crate::report::markdown::render(&sessions_report)
         ),
     };

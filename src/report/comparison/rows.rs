@@ -4,7 +4,7 @@
 
 use super::{ALPHA, Amount, ComparedFigure, Difference, DifferenceKind, Measure, Said};
 use crate::report::figures::{FlowVersion, TaskFigures};
-use crate::report::verdicts::{Standard, Verdict, is_item};
+use crate::report::verdicts::{Standard, Verdict};
 use crate::stats::{self, Sample};
 
 /// Why a side has nothing to compare.
@@ -20,13 +20,22 @@ pub(super) fn compare(a: &FlowVersion, b: &FlowVersion) -> Vec<ComparedFigure> {
         rows.push(times(&task, ta, tb));
     }
     let questions = union(&a.verdicts, &b.verdicts, |v| &v.question);
-    for question in questions.iter().filter(|q| !is_item(q)) {
+    for question in questions.iter().filter(|q| !a.questionnaires.is_item(q)) {
         let (va, vb) = (verdict_of(a, question), verdict_of(b, question));
         rows.extend(yes(question, va, vb));
         rows.extend(scale(question, va, vb));
     }
-    rows.extend(scores(Measure::Sus, &a.sus_scores, &b.sus_scores));
-    rows.extend(scores(Measure::UmuxLite, &a.umux_scores, &b.umux_scores));
+    let empty = Sample::new();
+    for score in &a.scores.0 {
+        let q = score.questionnaire;
+        let theirs = b.scores.0.iter().find(|s| s.questionnaire.id == q.id);
+        let measure = Measure::Score(q.compared_as);
+        rows.extend(scores(
+            measure,
+            &score.scores,
+            theirs.map_or(&empty, |s| &s.scores),
+        ));
+    }
     rows
 }
 
@@ -93,14 +102,7 @@ fn share(count: usize, of: usize) -> Amount {
 
 fn completion(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> ComparedFigure {
     let counts = |t: Option<&TaskFigures>| t.map_or((0, 0), |t| (t.successes, t.counted));
-    let (ca, cb) = (counts(a), counts(b));
-    let row = row(
-        task,
-        Measure::Completion,
-        share(ca.0, ca.1),
-        share(cb.0, cb.1),
-    );
-    shares(row, ca, cb, NO_ATTEMPTS)
+    shares_of(task, counts(a), counts(b))
 }
 
 /// Welch's t-test on log times of successful attempts; the difference is the ratio of
@@ -119,7 +121,11 @@ fn times(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> Compar
             },
             None => Amount::None,
         };
-    let mut row = row(task, Measure::Time, amount(a, ta), amount(b, tb));
+    let row = row(task, Measure::Time, amount(a, ta), amount(b, tb));
+    welch_on_logs(row, ta, tb)
+}
+
+fn welch_on_logs(mut row: ComparedFigure, ta: &Sample, tb: &Sample) -> ComparedFigure {
     let log_mean = |v: &Sample| {
         let positive = v.all(|t| t > 0.0 && t.is_finite());
         positive.then(|| v.map(f64::ln).mean()).flatten()
@@ -142,6 +148,84 @@ fn times(task: &str, a: Option<&TaskFigures>, b: Option<&TaskFigures>) -> Compar
             row.verdict = Said::Untestable("fewer than two successful attempts on a side");
         }
         None => row.verdict = Said::Untestable("no variation within either side"),
+    }
+    row
+}
+
+/// Completion of two independent groups (`(successes, of)`, baseline then variant), as
+/// a flow's tasks are compared: Campbell's rule, Agresti-Caffo, variant − baseline.
+pub(crate) fn shares_of(subject: &str, a: (usize, usize), b: (usize, usize)) -> ComparedFigure {
+    let row = row(
+        subject,
+        Measure::Completion,
+        share(a.0, a.1),
+        share(b.0, b.1),
+    );
+    shares(row, a, b, NO_ATTEMPTS)
+}
+
+/// Times of two independent groups, as a flow's tasks are compared: the ratio of
+/// geometric means variant/baseline, Welch's t on log times.
+pub(crate) fn times_of(subject: &str, a: &Sample, b: &Sample) -> ComparedFigure {
+    let amount = |v: &Sample| match stats::geometric_mean(v) {
+        Some((value, _)) => Amount::Seconds { value, n: v.len() },
+        None => v
+            .first()
+            .map_or(Amount::None, |value| Amount::Seconds { value, n: 1 }),
+    };
+    let row = row(subject, Measure::Time, amount(a), amount(b));
+    welch_on_logs(row, a, b)
+}
+
+/// Completion of the same participants with both (within designs): the shares and their
+/// Agresti-Caffo difference as [`shares_of`], tested by McNemar's exact test on the
+/// participants who completed with one only (`only_b` with the variant, `only_a` with
+/// the baseline).
+pub(crate) fn paired_shares(
+    subject: &str,
+    a: (usize, usize),
+    b: (usize, usize),
+    (only_a, only_b): (u64, u64),
+) -> ComparedFigure {
+    let mut row = shares_of(subject, a, b);
+    if row.difference.is_none() {
+        return row;
+    }
+    row.test = stats::mcnemar_exact(only_b, only_a);
+    row.verdict = match row.test {
+        Some(_) => Said::Untestable(""),
+        None => Said::Untestable("no participant completed with one of the two only"),
+    };
+    row
+}
+
+/// Times of the same participants with both (within designs): `pairs` holds each one's
+/// (baseline, variant) time; the ratio variant/baseline and the paired t on log times.
+pub(crate) fn paired_times(
+    subject: &str,
+    a: &Sample,
+    b: &Sample,
+    pairs: &[(f64, f64)],
+) -> ComparedFigure {
+    let mut row = times_of(subject, a, b);
+    let (ta, tb): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+    match stats::paired_log_t(&tb, &ta) {
+        Some((ratio, test, interval)) => {
+            row.test = Some(test);
+            row.verdict = Said::Untestable("");
+            row.difference = Some(Difference {
+                kind: DifferenceKind::Ratio,
+                value: ratio,
+                interval: Some(interval),
+            });
+        }
+        None => {
+            row.test = None;
+            if let Some(d) = row.difference.as_mut() {
+                d.interval = None;
+            }
+            row.verdict = Said::Untestable("fewer than two participants with a time on both");
+        }
     }
     row
 }
@@ -185,7 +269,8 @@ fn means(mut row: ComparedFigure, a: &Sample, b: &Sample, decimals: usize) -> Co
     row
 }
 
-/// A scale question: SEQ, NPS and CSAT by their scores, any other scale by its mean.
+/// A scale question: a single-question questionnaire of the table (SEQ, NPS, CSAT) by
+/// its score, as its row says, any other scale by its mean.
 fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<ComparedFigure> {
     let (sa, sb) = (
         a.and_then(|v| v.scale.as_ref()),
@@ -205,8 +290,9 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
             n: m.n,
         })
     };
+    let named = da.or(db).map(|s| s.named().compared_as).unwrap_or_default();
     Some(match da.or(db) {
-        Some(Standard::Nps { .. }) => nps(question, da, db),
+        Some(Standard::Nps { .. }) => nps(question, named, da, db),
         Some(Standard::Csat { .. }) => {
             let counts = |s: Option<Standard>| match s {
                 Some(Standard::Csat { top_two, of, .. }) => Some((top_two, of)),
@@ -214,7 +300,7 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
             };
             let (ca, cb) = (counts(da), counts(db));
             let amount = |c: Option<(usize, usize)>| c.map_or(Amount::None, |(x, n)| share(x, n));
-            let row = row(question, Measure::Csat, amount(ca), amount(cb));
+            let row = row(question, Measure::Csat(named), amount(ca), amount(cb));
             shares(
                 row,
                 ca.unwrap_or_default(),
@@ -223,7 +309,7 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
             )
         }
         Some(Standard::Seq { .. }) => {
-            let row = row(question, Measure::Seq, mean_of(sa), mean_of(sb));
+            let row = row(question, Measure::Seq(named), mean_of(sa), mean_of(sb));
             means(row, na, nb, 2)
         }
         None => {
@@ -234,7 +320,12 @@ fn scale(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<Com
 }
 
 /// Two NPS: Rocks's adjusted-Wald difference, its interval and z test.
-fn nps(question: &str, a: Option<Standard>, b: Option<Standard>) -> ComparedFigure {
+fn nps(
+    question: &str,
+    named: &'static str,
+    a: Option<Standard>,
+    b: Option<Standard>,
+) -> ComparedFigure {
     let parts = |s: Option<Standard>| match s {
         Some(Standard::Nps { score, counts, .. }) => Some((score, counts)),
         _ => None,
@@ -246,7 +337,7 @@ fn nps(question: &str, a: Option<Standard>, b: Option<Standard>) -> ComparedFigu
             n: c.n as usize,
         })
     };
-    let mut row = row(question, Measure::Nps, amount(pa), amount(pb));
+    let mut row = row(question, Measure::Nps(named), amount(pa), amount(pb));
     match pa
         .zip(pb)
         .and_then(|((_, ca), (_, cb))| stats::nps_difference(ca, cb))
@@ -264,7 +355,8 @@ fn nps(question: &str, a: Option<Standard>, b: Option<Standard>) -> ComparedFigu
     row
 }
 
-/// A questionnaire's total per session (SUS, UMUX-Lite), when either side has one.
+/// A questionnaire's total per session (SUS, UMUX-Lite, any `Total` row of the table),
+/// when either side has one.
 fn scores(measure: Measure, a: &Sample, b: &Sample) -> Option<ComparedFigure> {
     if a.is_empty() && b.is_empty() {
         return None;

@@ -28,8 +28,13 @@ impl Tally {
         for (id, answers) in other.answers {
             self.answers.entry(id).or_default().merge(answers);
         }
-        self.sus_scores.merge(other.sus_scores);
-        self.umux_scores.merge(other.umux_scores);
+        if self.scores.is_empty() {
+            self.scores = other.scores;
+        } else {
+            for (mine, theirs) in self.scores.iter_mut().zip(other.scores) {
+                mine.merge(theirs);
+            }
+        }
         self.scales.extend(other.scales);
         self.notes.extend(other.notes);
     }

@@ -1,0 +1,270 @@
+//! A study's report worded as a document: the decision, progress, the variants, their
+//! comparison (the per-flow comparison's table), order effects and the study's
+//! questions. Markdown and HTML set the same blocks.
+
+use super::{Comparison, Decision, StudyReport};
+use crate::flow::study::Design;
+use crate::format::{self, MISSING};
+use crate::report::comparison;
+use crate::report::document::{Block, Document, Line, columns};
+
+pub fn document(report: &StudyReport) -> Document {
+    let status = &report.status;
+    let mut doc = Document::default();
+    doc.push(Block::Heading(
+        1,
+        Line::text(format!("Study {}: {}", status.study, status.title)),
+    ));
+    doc.push(Block::Heading(2, Line::text("Decision")));
+    doc.push(Block::list(report.decision.iter().map(decision).collect()));
+    progress(&mut doc, report);
+    variants(&mut doc, report);
+    comparisons(&mut doc, report);
+    positions(&mut doc, report);
+    questions(&mut doc, report);
+    doc
+}
+
+/// `p = 0.012`, or `Holm-adjusted p = 0.024` beside three or more variants.
+fn p_words(p: f64, holm: bool) -> String {
+    match holm {
+        true => format!("Holm-adjusted {}", format::p_value(p)),
+        false => format::p_value(p),
+    }
+}
+
+fn decision(item: &Decision) -> Line {
+    match item {
+        Decision::NoData => Line::text("No participant is counted yet: nothing to compare."),
+        Decision::Completion {
+            better,
+            worse,
+            difference,
+            interval,
+            p,
+            holm,
+        } => Line::default().strong(better).and(format!(
+            " completed more often than {worse}: {} (95% interval {} to {}; {}).",
+            format::points(*difference),
+            format::points(interval.low),
+            format::points(interval.high),
+            p_words(*p, *holm)
+        )),
+        Decision::Time {
+            faster,
+            slower,
+            ratio,
+            interval,
+            p,
+            holm,
+        } => Line::default().strong(faster).and(format!(
+            " was faster than {slower}: {} of the time (95% interval {}; {}).",
+            format::percent(*ratio),
+            format::percent_interval(*interval),
+            p_words(*p, *holm)
+        )),
+        Decision::CannotTell {
+            baseline,
+            variant,
+            needed_per_variant,
+            more_per_variant,
+        } => {
+            let needed = match (needed_per_variant, more_per_variant) {
+                (Some(n), Some(more)) => format!(
+                    " To detect the completion difference seen so far (5% level, 80% power) a between study needs about {n} participants per variant: {more} more each."
+                ),
+                _ => " The completion rates seen so far are the same, so no number of participants is estimated.".to_owned(),
+            };
+            Line::text(format!(
+                "The study cannot tell {variant} and {baseline} apart on completion yet.{needed}"
+            ))
+        }
+    }
+}
+
+fn progress(doc: &mut Document, report: &StudyReport) {
+    let status = &report.status;
+    let target = status.target_words();
+    doc.push(Block::Heading(2, Line::text("Progress")));
+    doc.push(Block::Paragraph(Line::text(format!(
+        "{} design, {target}; {} participants counted.",
+        status.design.word(),
+        status.participants
+    ))));
+    doc.push(Block::Table {
+        columns: columns(&["variant", "#counted", "#declined", "#technical aborts"]),
+        rows: status
+            .variants
+            .iter()
+            .map(|v| {
+                vec![
+                    Line::text(&v.name),
+                    Line::text(v.counted.to_string()),
+                    Line::text(v.declined.to_string()),
+                    Line::text(v.technical_aborts.to_string()),
+                ]
+            })
+            .collect(),
+    });
+    if !status.seen_twice.is_empty() {
+        doc.push(Block::Paragraph(Line::text(format!(
+            "Seen twice (their first session is counted): {}.",
+            status.seen_twice.join(", ")
+        ))));
+    }
+}
+
+fn variants(doc: &mut Document, report: &StudyReport) {
+    doc.push(Block::Heading(2, Line::text("Variants")));
+    doc.push(Block::Paragraph(Line::text(
+        "Completed: succeeded at every task. Time: geometric mean of the completed participants' task time.",
+    )));
+    let rows = report.variants.iter().map(|v| {
+        let share = match v.participants {
+            0 => MISSING.to_owned(),
+            n => format!(
+                "{} of {n} ({})",
+                v.completed,
+                format::percent(v.completed as f64 / n as f64)
+            ),
+        };
+        let (time, time_interval) = match v.time {
+            Some((t, i)) => (format::seconds(t), format::seconds_interval(i)),
+            None => (MISSING.into(), MISSING.into()),
+        };
+        let interval = v
+            .completion
+            .map_or(MISSING.into(), format::percent_interval);
+        [
+            v.variant.clone(),
+            v.participants.to_string(),
+            share,
+            interval,
+            time,
+            time_interval,
+        ]
+        .into_iter()
+        .map(Line::text)
+        .collect()
+    });
+    doc.push(Block::Table {
+        columns: columns(&[
+            "variant",
+            "#participants",
+            "#completed",
+            "95% interval",
+            "#time",
+            "95% interval",
+        ]),
+        rows: rows.collect(),
+    });
+}
+
+fn comparisons(doc: &mut Document, report: &StudyReport) {
+    let Some(first) = report.comparisons.first() else {
+        return;
+    };
+    let (completion_test, time_test) = match report.status.design {
+        Design::Between => (
+            "Campbell's rule (the N-1 two-proportion test, Fisher–Irwin when an expected count is under 1)",
+            "Welch's t on log times",
+        ),
+        Design::Within => ("McNemar's exact test", "paired t on log times"),
+    };
+    let holm = match first.holm {
+        true => " p-values are Holm-adjusted across the variants compared with this baseline.",
+        false => "",
+    };
+    doc.push(Block::Heading(
+        2,
+        Line::text(format!("Compared with {}", first.baseline)),
+    ));
+    doc.push(Block::Paragraph(Line::text(format!(
+        "Completion: {completion_test}; time: {time_test}.{holm} Differences are variant − baseline. Sources: docs/statistics.md."
+    ))));
+    for c in &report.comparisons {
+        comparison(doc, c);
+    }
+}
+
+fn comparison(doc: &mut Document, c: &Comparison) {
+    doc.push(Block::Heading(3, Line::text(&c.variant)));
+    doc.push(comparison::table(&c.rows));
+    let mut notes = Vec::new();
+    if let Some((only_v, only_b)) = c.discordant {
+        notes.push(Line::text(format!(
+            "Completed with one only: {only_v} with {}, {only_b} with {}",
+            c.variant, c.baseline
+        )));
+    }
+    if let Some(n) = c.needed_per_variant {
+        notes.push(Line::text(format!(
+            "A between study would need about {n} participants per variant to detect this completion difference"
+        )));
+    }
+    if !notes.is_empty() {
+        doc.push(Block::list(notes));
+    }
+}
+
+fn positions(doc: &mut Document, report: &StudyReport) {
+    if report.positions.is_empty() {
+        return;
+    }
+    doc.push(Block::Heading(2, Line::text("Order effects")));
+    doc.push(Block::Paragraph(Line::text(
+        "Each variant by the position it was played in: a difference here is learning or fatigue, not design.",
+    )));
+    let rows = report.positions.iter().map(|p| {
+        let time = p.time.map_or(MISSING.into(), |(t, _)| format::seconds(t));
+        [
+            p.position.to_string(),
+            p.participants.to_string(),
+            p.completed.to_string(),
+            time,
+        ]
+        .into_iter()
+        .map(Line::text)
+        .collect()
+    });
+    doc.push(Block::Table {
+        columns: columns(&["#position", "#participants", "#completed", "#time"]),
+        rows: rows.collect(),
+    });
+}
+
+fn questions(doc: &mut Document, report: &StudyReport) {
+    if report.questions.is_empty() {
+        return;
+    }
+    doc.push(Block::Heading(2, Line::text("The study's questions")));
+    for q in &report.questions {
+        doc.push(Block::Paragraph(Line::default().strong(&q.ask)));
+        if q.answers.is_empty() {
+            doc.push(Block::Paragraph(Line::text("No answers yet.")));
+            continue;
+        }
+        let rows = q.answers.iter().map(|(variant, answer, n)| {
+            vec![
+                Line::text(variant),
+                Line::text(answer),
+                Line::text(n.to_string()),
+            ]
+        });
+        doc.push(Block::Table {
+            columns: columns(&["answered in", "answer", "#participants"]),
+            rows: rows.collect(),
+        });
+    }
+}
+
+/// A study that could not be reported as one, and why: its sessions are still in the
+/// report per flow.
+pub fn not_reported(study: &str, sessions: usize, why: &str) -> Document {
+    Document(vec![
+        Block::Heading(1, Line::text(format!("Study {study}"))),
+        Block::Paragraph(Line::text(format!(
+            "{sessions} session(s) belong to this study, but it is not reported as one: {why}. They are in the report per flow below."
+        ))),
+    ])
+}

@@ -1,0 +1,256 @@
+//! One flow version worded: its sessions, tasks, friction, steps, paths, verdicts,
+//! notes and questionnaire scores, with the charts HTML draws beside them.
+
+use crate::format::{self, minutes_seconds, or_missing, percent_interval, seconds_or_missing};
+use crate::report::cells::{self, TASK_COLUMNS};
+use crate::report::document::{Block, Chart, Column, Document, Item, Line, columns};
+use crate::report::figures::{FlowVersion, TaskFigures};
+use crate::report::verdicts::Verdict;
+
+pub(super) fn blocks(version: &FlowVersion, doc: &mut Document) {
+    let s = &version.sessions;
+    let sha: String = version.sha256.chars().take(12).collect();
+    let repeats = match s.repeats_left_out {
+        0 => String::new(),
+        n => format!(
+            "; {n} later session{} of repeated participants left out",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
+    doc.push(Block::Heading(
+        3,
+        Line::text("Variant ")
+            .code(version.variant_name())
+            .and(format!(
+                " (flow file {sha}…): {} session{}, {} complete, {} aborted, {} cut off{repeats}",
+                s.total,
+                if s.total == 1 { "" } else { "s" },
+                s.complete,
+                s.aborted,
+                s.cut_off
+            )),
+    ));
+    doc.push(Block::Heading(4, Line::text("Tasks")));
+    let numeric = TASK_COLUMNS.iter().enumerate().map(|(i, name)| Column {
+        name,
+        numeric: i > 0,
+    });
+    doc.push(Block::Table {
+        columns: numeric.collect(),
+        rows: version.tasks.iter().map(task_row).collect(),
+    });
+    for task in &version.tasks {
+        doc.push(Block::Paragraph(
+            Line::text("Endings of ")
+                .code(&task.task)
+                .and(format!(": {}", cells::endings(task))),
+        ));
+    }
+    if !version.friction.is_empty() {
+        doc.push(Block::Heading(4, Line::text("Friction (top five)")));
+        let lines = version.friction.iter().map(|f| {
+            Line::default().code(&f.step).and(format!(
+                " (score {}): {}",
+                format::number(f.score, 2),
+                f.reason.text()
+            ))
+        });
+        doc.push(Block::Numbered(lines.collect()));
+    }
+    steps(version, doc);
+    for task in &version.tasks {
+        paths(task, doc);
+    }
+    if !version.verdicts.is_empty() {
+        doc.push(Block::Heading(4, Line::text("Verdicts")));
+        doc.push(Block::List(version.verdicts.iter().map(verdict).collect()));
+        for verdict in &version.verdicts {
+            if let Some(chart) = answers_chart(verdict) {
+                doc.push(Block::Chart(chart));
+            }
+        }
+    }
+    if !version.notes.is_empty() {
+        doc.push(Block::Heading(4, Line::text("Notes")));
+        let notes = version.notes.iter().map(|note| {
+            Line::text(format!(
+                "{} at {} ({}): {}",
+                note.participant,
+                minutes_seconds(note.at_ms),
+                note.by.word(),
+                note.text
+            ))
+        });
+        doc.push(Block::list(notes.collect()));
+    }
+    for score in &version.scores.0 {
+        if let Some(mean) = &score.mean {
+            let label = score.questionnaire.label;
+            let words = format!("{label}: {}", cells::mean_with_interval(mean, 1));
+            doc.push(Block::Paragraph(Line::text(words)));
+        }
+    }
+}
+
+fn task_row(task: &TaskFigures) -> Vec<Line> {
+    let [id, rest @ ..] = cells::task_row(task);
+    std::iter::once(Line::default().code(id))
+        .chain(rest.into_iter().map(Line::text))
+        .collect()
+}
+
+fn steps(version: &FlowVersion, doc: &mut Document) {
+    doc.push(Block::Heading(4, Line::text("Steps")));
+    let rows = version
+        .steps
+        .iter()
+        .filter(|s| !s.hesitations_s.is_empty())
+        .map(|s| {
+            (
+                s.step.clone(),
+                s.hesitations_s.clone(),
+                s.hesitation_median_s,
+            )
+        });
+    doc.push(Block::Chart(Chart::Strips {
+        title: "Hesitation per step, in seconds".into(),
+        rows: rows.collect(),
+    }));
+    let rows = version.steps.iter().map(|step| {
+        let choices: Vec<String> = step
+            .choices
+            .iter()
+            .map(|(c, n)| format!("{c} ×{n}"))
+            .collect();
+        let mut row = vec![Line::default().code(&step.step)];
+        row.extend(
+            [
+                step.visits.to_string(),
+                seconds_or_missing(step.hesitation_median_s),
+                seconds_or_missing(step.hesitation_p90_s),
+                seconds_or_missing(step.decision_median_s),
+                seconds_or_missing(step.decision_p90_s),
+                step.backtracks.to_string(),
+                step.drop_offs.to_string(),
+                choices.join(", "),
+            ]
+            .map(Line::text),
+        );
+        row
+    });
+    doc.push(Block::Table {
+        columns: columns(&[
+            "step",
+            "#visits",
+            "#hesitation median",
+            "#p90",
+            "#decision median",
+            "#p90",
+            "#backtracks",
+            "#drop-offs",
+            "choices",
+        ]),
+        rows: rows.collect(),
+    });
+    for step in version.steps.iter().filter(|s| s.choices.len() > 1) {
+        doc.push(Block::Chart(Chart::Bars {
+            title: format!("Choices made on {}", step.step),
+            rows: counted(&step.choices),
+        }));
+    }
+}
+
+/// Bars of counts, each labelled.
+fn counted<T: ToString>(counts: &[(T, usize)]) -> Vec<(String, f64, String)> {
+    counts
+        .iter()
+        .map(|(label, n)| (label.to_string(), *n as f64, n.to_string()))
+        .collect()
+}
+
+fn paths(task: &TaskFigures, doc: &mut Document) {
+    doc.push(Block::Heading(4, Line::text("Paths of ").code(&task.task)));
+    let rows = task.paths.iter().map(|path| {
+        vec![
+            Line::text(format::path(&path.path)),
+            Line::text(path.outcome.word()),
+            Line::text(path.count.to_string()),
+        ]
+    });
+    doc.push(Block::Table {
+        columns: columns(&["path", "outcome", "#attempts"]),
+        rows: rows.collect(),
+    });
+    if task.funnel.is_empty() {
+        return;
+    }
+    let mut line = Line::text("Funnel along the most frequent successful path: ");
+    for (i, (step, n)) in task.funnel.iter().enumerate() {
+        if i > 0 {
+            line = line.and(format::ARROW);
+        }
+        line = line.code(step).and(format!(" {n}"));
+    }
+    doc.push(Block::Paragraph(line));
+    doc.push(Block::Chart(Chart::Bars {
+        title: "Funnel".into(),
+        rows: counted(&task.funnel),
+    }));
+}
+
+fn verdict(verdict: &Verdict) -> Item {
+    let mut parts = Vec::new();
+    if !verdict.options.is_empty() {
+        let options: Vec<String> = verdict
+            .options
+            .iter()
+            .map(|(o, n)| format!("{o} {n}"))
+            .collect();
+        parts.push(options.join(", "));
+    }
+    if let Some(yes) = &verdict.yes {
+        parts.push(format!(
+            "Yes: {}/{} ({})",
+            yes.count,
+            yes.of,
+            or_missing(yes.interval.map(percent_interval))
+        ));
+    }
+    if let Some(standard) = &verdict.standard {
+        parts.push(standard.text());
+    }
+    if let Some(scale) = &verdict.scale {
+        let distribution: Vec<String> = verdict
+            .distribution
+            .iter()
+            .map(|(v, n)| format!("{v}: {n}"))
+            .collect();
+        parts.push(format!(
+            "mean {}; {}",
+            cells::mean_with_interval(scale, 2),
+            distribution.join(", ")
+        ));
+    }
+    Item {
+        line: Line::default()
+            .code(&verdict.question)
+            .and(format!(": {}", parts.join("; "))),
+        under: verdict
+            .texts
+            .iter()
+            .map(|(participant, text)| Line::text(format!("{participant}: “{text}”")))
+            .collect(),
+    }
+}
+
+/// The answers to a question as bars: its options, or the values of its scale.
+fn answers_chart(verdict: &Verdict) -> Option<Chart> {
+    let rows = match verdict.options.is_empty() {
+        true => counted(&verdict.distribution),
+        false => counted(&verdict.options),
+    };
+    (!rows.is_empty()).then(|| Chart::Bars {
+        title: format!("Answers to {}", verdict.question),
+        rows,
+    })
+}
