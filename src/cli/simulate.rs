@@ -13,7 +13,7 @@ mod study;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, SimulateArgs, SimulateFormat};
 use crate::flow::{self, Flow, Opened};
 use crate::format::percent;
-use crate::session::{FlowRef, Header, SCHEMA, SessionWriter, TerminalInfo};
+use crate::session::{FlowRef, Header, SessionWriter, Started, TerminalInfo};
 use crate::simulate::sessions::{Hesitation, participant};
 use crate::simulate::{Options, Simulation, Took, TrapKind, Walk, simulate};
 use crate::text::printable;
@@ -235,26 +235,22 @@ fn synthetic_header(
     participant: String,
     started: chrono::DateTime<chrono::Utc>,
 ) -> Header {
-    Header {
-        schema: SCHEMA.into(),
-        session,
+    let terminal = TerminalInfo {
+        cols: 80,
+        rows: 24,
+        term: None,
+        program: None,
+        tmux: false,
+        ssh: false,
+    };
+    let mut header = Header::new(
+        Started::simulated(session, &started),
         flow,
         participant,
-        researcher: None,
-        started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        terminal: TerminalInfo {
-            cols: 80,
-            rows: 24,
-            term: None,
-            program: None,
-            tmux: false,
-            ssh: false,
-        },
-        mvx: env!("CARGO_PKG_VERSION").into(),
-        simulated: true,
-        transport: None,
-        study: None,
-    }
+        terminal,
+    );
+    header.simulated = true;
+    header
 }
 
 /// The simulation as text: coverage, what was never reached, traps with their walks,
