@@ -19,16 +19,8 @@ use crate::session::{
     TransportInfo,
 };
 
-const FLOW: &str = "
-flow: coffee
-title: Coffee
-steps:
-  home:
-    choices:
-      - Espresso -> done
-  done:
-    end: success
-";
+/// One choice, then the end: `1`, Enter past the end, Enter to close.
+const FLOW: &str = "flow: tea\ntitle: Tea\nsteps:\n  pot:\n    choices: [Green -> cup]\n  cup:\n    end: success\n";
 
 const fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -254,7 +246,7 @@ fn a_session_that_does_not_end_complete_is_the_last() {
 
 #[test]
 fn a_flow_is_a_plan_of_one_session_without_consent() {
-    let plan = Plan::flow(flow(), "coffee.yaml", "abc");
+    let plan = Plan::flow(flow(), "tea.yaml", "abc");
     let (result, files) = run(&plan, &[(1_000, '1'), (1_500, '\n'), (2_000, '\n')]);
     let part = result.expect("the part runs");
     assert_eq!(part.sessions.len(), 1);
@@ -262,9 +254,7 @@ fn a_flow_is_a_plan_of_one_session_without_consent() {
     let files = files.borrow();
     let (header, events) = &files[0];
     assert_eq!(header.study, None);
-    assert_eq!(header.flow.path, "coffee.yaml");
-    let home = EventKind::Show {
-        step: "home".into(),
-    };
+    assert_eq!(header.flow.path, "tea.yaml");
+    let home = EventKind::Show { step: "pot".into() };
     assert!(events.iter().any(|e| e.kind == home), "{events:?}");
 }
