@@ -138,8 +138,8 @@ impl Place<Terminal> for Desk<'_> {
         (terminal.info(), None)
     }
 
-    fn create(&mut self, header: &Header) -> Result<(SessionWriter, PathBuf), String> {
-        let writer = SessionWriter::create(self.sessions, header, Utc::now())
+    fn create(&mut self, header: Header) -> Result<(SessionWriter, PathBuf), String> {
+        let writer = SessionWriter::create(self.sessions, &header, Utc::now())
             .map_err(|e| cannot_create(self.sessions, &e))?;
         let path = writer.path().to_owned();
         Ok((writer, path))

@@ -89,8 +89,8 @@ impl<'r> Place<WebTransport> for Desk<'r> {
         (terminal, Some(transport))
     }
 
-    fn create(&mut self, header: &Header) -> Result<(Watched<'r>, PathBuf), String> {
-        let writer = SessionWriter::create(&self.room.served.sessions, header, Utc::now())
+    fn create(&mut self, header: Header) -> Result<(Watched<'r>, PathBuf), String> {
+        let writer = SessionWriter::create(&self.room.served.sessions, &header, Utc::now())
             .map_err(|e| e.to_string())?;
         let path = writer.path().to_owned();
         self.room.notice(format!(

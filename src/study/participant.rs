@@ -93,8 +93,15 @@ pub trait Place<T> {
     /// The header's terminal block, and the transport block of a remote participant.
     fn seen(&self, transport: &T) -> (TerminalInfo, Option<TransportInfo>);
 
-    /// Creates the session file of `header`; says why not in words to show.
-    fn create(&mut self, header: &Header) -> Result<(Self::Recorder, PathBuf), String>;
+    /// The id and start of the session of `planned` that starts at `wall`: a played
+    /// session's, unless the place makes up its sessions.
+    fn started(&self, wall: &DateTime<Local>, _planned: &Planned) -> Started {
+        Started::played(wall)
+    }
+
+    /// Creates the session file of `header` (a place may mark it, as synthetic sessions
+    /// are); says why not in words to show.
+    fn create(&mut self, header: Header) -> Result<(Self::Recorder, PathBuf), String>;
 
     /// Sets what differs between places on a session about to run: where the closing
     /// screen says it was saved, whether the researcher's keys reach it.
@@ -180,9 +187,10 @@ impl Participant<'_> {
                 0 => (Duration::ZERO, opened),
                 _ => place.now(transport),
             };
+            let started = place.started(&started, planned);
             let header = self.header(planned, started, place.seen(transport));
             let consent = consent.as_ref().filter(|_| i == 0);
-            let (mut recorder, path) = place.create(&header).map_err(Failed::Create)?;
+            let (mut recorder, path) = place.create(header).map_err(Failed::Create)?;
             if let Some(consent) = consent {
                 (recorder.record(&consent.event())).map_err(|e| Failed::Create(e.message))?;
                 if !consent.given {
@@ -203,10 +211,9 @@ impl Participant<'_> {
     fn header(
         &self,
         planned: &Planned,
-        started: DateTime<Local>,
+        started: Started,
         (terminal, transport): (TerminalInfo, Option<TransportInfo>),
     ) -> Header {
-        let started = Started::played(&started);
         let mut header = Header::new(started, planned.flow_ref.clone(), self.id.clone(), terminal);
         header.researcher = self.researcher.clone();
         header.transport = transport;

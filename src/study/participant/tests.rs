@@ -108,9 +108,9 @@ impl Place<Keys> for Memory {
         (terminal, None)
     }
 
-    fn create(&mut self, header: &Header) -> Result<(File, PathBuf), String> {
+    fn create(&mut self, header: Header) -> Result<(File, PathBuf), String> {
         let mut files = self.files.borrow_mut();
-        files.push((header.clone(), Vec::new()));
+        files.push((header, Vec::new()));
         let index = files.len() - 1;
         let file = File {
             files: Rc::clone(&self.files),
