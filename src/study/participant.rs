@@ -160,8 +160,8 @@ impl Failed {
 
 impl Participant<'_> {
     /// Runs the participant's part over `transport`, from its first screen to its last.
-    /// The first session counts from when the part began (the consent screen is in
-    /// it), later sessions from their own start.
+    /// The first session counts from the transport's zero (a transport opened for this
+    /// participant: the consent screen is in it), later sessions from their own start.
     pub fn run<P, T>(&self, place: &mut P, transport: &mut T) -> Result<Part, Failed>
     where
         P: Place<T>,
