@@ -184,3 +184,57 @@ impl Recorder for Watched<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::participant::Played;
+
+    fn played(outcome: SessionOutcome) -> Played {
+        Played {
+            path: PathBuf::from("s.yaml"),
+            outcome,
+            stopped: None,
+        }
+    }
+
+    #[test]
+    fn the_researcher_and_the_page_hear_how_the_part_ended() {
+        let part = |sessions| {
+            Ok(Part {
+                sessions,
+                ..Part::default()
+            })
+        };
+        let why = |result| ended(result).why;
+        let complete = vec![played(SessionOutcome::Complete)];
+        assert_eq!(why(part(complete)), "complete");
+        let aborted = vec![
+            played(SessionOutcome::Complete),
+            played(SessionOutcome::Aborted),
+        ];
+        assert_eq!(why(part(aborted)), "aborted");
+        let declined = Ok(Part {
+            declined: Some(PathBuf::from("s.yaml")),
+            ..Part::default()
+        });
+        assert_eq!(why(declined), "declined");
+        let unanswered = Ok(Part {
+            unanswered: Some("SIGTERM"),
+            ..Part::default()
+        });
+        assert_eq!(
+            why(unanswered),
+            "stopped at the consent (SIGTERM), nothing recorded"
+        );
+        let full = Err(Failed::Create("disk full".into()));
+        let refused = ended(full);
+        assert_eq!(refused.why, "cannot create a session file: disk full");
+        assert!(
+            refused.text.contains("tell the researcher"),
+            "{}",
+            refused.text
+        );
+        assert_eq!(why(Err(Failed::Session("gone".into()))), "stopped: gone");
+    }
+}
