@@ -1,17 +1,20 @@
-//! `mvx play`: a participant plays a flow while every choice and hesitation is recorded.
+//! `mvx play`: a participant plays a flow, or their part of a study, in this terminal
+//! while every choice and hesitation is recorded.
 #![allow(clippy::disallowed_methods)] // the shell: it stamps session start, keys and frames
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use chrono::{Local, SecondsFormat, Utc};
+use chrono::{DateTime, Local, Utc};
 
 pub mod resume;
-pub mod study;
 
-use crate::flow::{self, Flow};
-use crate::runner::{self, Stop, session::PlaySession};
-use crate::session::{FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo, ids};
+use crate::runner::session::PlaySession;
+use crate::session::{Header, SessionWriter, TerminalInfo, TransportInfo, ids};
+use crate::study::assign::{self, Request};
+use crate::study::participant::{Participant, Place, Plan};
+use crate::study::progress::Progress;
+use crate::study::{self, Opened};
 use crate::tui::screen;
 use crate::tui::terminal::Terminal;
 
@@ -21,20 +24,19 @@ const PANIC_AFTER_MS: &str = "MVX_TEST_PANIC_AFTER_MS";
 
 #[derive(Debug, Clone)]
 pub struct PlayOptions {
+    /// A flow or a study.
     pub flow: PathBuf,
     pub participant: Option<String>,
     pub researcher: Option<String>,
     pub sessions: PathBuf,
+    /// A study's variant chosen by hand, its participants beyond the target, the seed
+    /// of its assignment: for study files only.
+    pub variant: Option<String>,
+    pub over_target: bool,
+    pub seed: Option<u64>,
 }
 
-/// How a session ended, for the command's message and exit code.
-#[derive(Debug)]
-pub struct Played {
-    pub path: PathBuf,
-    pub outcome: SessionOutcome,
-    /// What ended the session at once (a signal, a closed terminal), if anything did.
-    pub stopped: Option<Stop>,
-}
+pub use crate::study::participant::{Part, Played};
 
 /// Why a session could not start or go on.
 #[derive(Debug)]
@@ -46,9 +48,10 @@ pub enum NotStarted {
     Flow(String),
 }
 
-/// Loads and checks the flow, then plays it full-screen until the participant closes the
-/// final screen, the researcher ends the session, or a signal arrives.
-pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
+/// Opens the flow or study, makes the participant's plan (a study's next assignment),
+/// then plays it full-screen: the consent, each session until the participant closes its
+/// final screen, the researcher ends it, or a signal arrives.
+pub fn run(options: &PlayOptions) -> Result<Part, NotStarted> {
     let participant = match &options.participant {
         Some(id) => valid_id(id, "--participant")?,
         None => ids::participant(),
@@ -58,35 +61,96 @@ pub fn run(options: &PlayOptions) -> Result<Played, NotStarted> {
         .as_deref()
         .map(|r| valid_id(r, "--researcher"))
         .transpose()?;
-    let (flow, sha256) = load_playable(&options.flow)?;
+    let plan = plan(options)?;
+    let mut desk = Desk {
+        sessions: &options.sessions,
+        panic_after: std::env::var(PANIC_AFTER_MS)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .map(Duration::from_millis),
+    };
+    let who = Participant {
+        id: participant,
+        researcher,
+        plan: &plan,
+    };
     // The terminal first: if it cannot be used, no session file is left behind. It is
     // given back before any error is shown.
     screen::run_with(|terminal| {
-        let header = header(
-            &options.flow,
-            &sha256,
-            &flow,
-            participant,
-            researcher,
-            terminal,
-        );
-        let writer = SessionWriter::create(&options.sessions, &header, Utc::now())
-            .map_err(|e| cannot_create(&options.sessions, &e))?;
-        let saved_to = writer.path().display().to_string();
-        let path = writer.path().to_owned();
-        let mut session = PlaySession::new(&flow, writer, saved_to);
-        session.panic_after = std::env::var(PANIC_AFTER_MS)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .map(Duration::from_millis);
-        runner::run(&mut session, terminal)?;
-        Ok(Played {
-            path,
-            outcome: session.outcome(),
-            stopped: session.stopped,
-        })
+        who.run(&mut desk, terminal)
+            .map_err(|failed| failed.message())
     })
     .map_err(NotStarted::Usage)
+}
+
+/// The one place `mvx play` decides "flow or study": a flow is a plan of one session, a
+/// study's plan is its next participant's assignment.
+fn plan(options: &PlayOptions) -> Result<Plan, NotStarted> {
+    let for_studies = options.variant.is_some() || options.over_target || options.seed.is_some();
+    let only_studies =
+        || NotStarted::Usage("--variant, --over-target and --seed are for study files".into());
+    match study::open_any(&options.flow) {
+        Err(_) | Ok(Opened::Flow(_)) if for_studies => Err(only_studies()),
+        Err(e) => Err(NotStarted::Usage(e.to_string())),
+        Ok(Opened::Flow(opened)) => {
+            let (flow, sha256) = opened.playable().map_err(NotStarted::Flow)?;
+            Ok(Plan::flow(
+                flow,
+                &options.flow.display().to_string(),
+                &sha256,
+            ))
+        }
+        Ok(Opened::Study(opened)) => study_plan(options, &opened),
+    }
+}
+
+/// The next participant's plan in the study, as the sessions folder counts them.
+fn study_plan(options: &PlayOptions, opened: &study::OpenedStudy) -> Result<Plan, NotStarted> {
+    if let Some(refusal) = opened.refusal() {
+        return Err(NotStarted::Flow(refusal));
+    }
+    let Some((definition, variants)) = opened.playable() else {
+        return Err(NotStarted::Usage("the study has errors".into()));
+    };
+    let progress = Progress::read(&definition.id, &options.sessions);
+    let request = Request {
+        variant: options.variant.clone(),
+        seed: options.seed.unwrap_or_else(|| fastrand::u64(..)),
+        over_target: options.over_target,
+    };
+    let assignment = assign::next(definition, variants, &progress, &request)
+        .map_err(|refusal| NotStarted::Usage(refusal.to_string()))?;
+    Plan::study(opened, &options.flow.display().to_string(), &assignment).map_err(NotStarted::Usage)
+}
+
+/// The local terminal as the place a participant plays: session files in `--sessions`.
+struct Desk<'o> {
+    sessions: &'o Path,
+    panic_after: Option<Duration>,
+}
+
+impl Place<Terminal> for Desk<'_> {
+    type Recorder = SessionWriter;
+
+    fn now(&self, terminal: &Terminal) -> (Duration, DateTime<Local>) {
+        (terminal.now(), Local::now())
+    }
+
+    fn seen(&self, terminal: &Terminal) -> (TerminalInfo, Option<TransportInfo>) {
+        (terminal.info(), None)
+    }
+
+    fn create(&mut self, header: Header) -> Result<(SessionWriter, PathBuf), String> {
+        let writer = SessionWriter::create(self.sessions, &header, Utc::now())
+            .map_err(|e| cannot_create(self.sessions, &e))?;
+        let path = writer.path().to_owned();
+        Ok((writer, path))
+    }
+
+    fn prepare<'f>(&self, session: &mut PlaySession<'f, SessionWriter>, path: &Path) {
+        session.saved_to = path.display().to_string();
+        session.panic_after = self.panic_after;
+    }
 }
 
 /// Why no session file could be made in `dir`, in words that say what to do.
@@ -111,49 +175,6 @@ fn cannot_create(dir: &Path, error: &std::io::Error) -> String {
             )
         }
         _ => format!("cannot create a session file in {shown}: {error}"),
-    }
-}
-
-/// The flow and its sha256, if nothing found in it is an error; else every error, rendered.
-fn load_playable(path: &Path) -> Result<(Flow, String), NotStarted> {
-    let opened = flow::open(path).map_err(|e| NotStarted::Usage(e.to_string()))?;
-    opened.playable().map_err(NotStarted::Flow)
-}
-
-fn header(
-    path: &Path,
-    sha256: &str,
-    flow: &Flow,
-    participant: String,
-    researcher: Option<String>,
-    terminal: &Terminal,
-) -> Header {
-    let started = Local::now();
-    let (cols, rows) = terminal.size();
-    let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
-    Header {
-        study: None,
-        schema: SCHEMA.into(),
-        session: format!(
-            "{}-{}",
-            started.format("%Y%m%d%H%M%S"),
-            ids::random_suffix(8)
-        ),
-        flow: FlowRef::of(flow, &path.display().to_string(), sha256),
-        participant,
-        researcher,
-        started_at: started.to_rfc3339_opts(SecondsFormat::Millis, false),
-        terminal: TerminalInfo {
-            cols,
-            rows,
-            term: env("TERM"),
-            program: env("TERM_PROGRAM"),
-            tmux: env("TMUX").is_some(),
-            ssh: env("SSH_CONNECTION").is_some() || env("SSH_TTY").is_some(),
-        },
-        transport: None,
-        mvx: env!("CARGO_PKG_VERSION").into(),
-        simulated: false,
     }
 }
 

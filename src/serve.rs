@@ -12,7 +12,6 @@ pub mod clock;
 mod http;
 pub mod invite;
 pub mod keys;
-mod part;
 pub mod protocol;
 mod record;
 pub mod room;
@@ -30,6 +29,8 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
 use room::{Content, Room, Served};
+
+use crate::study::participant::Plan;
 
 /// How long a participant whose connection dropped may come back to their session.
 pub const RESUME_WITHIN: Duration = Duration::from_secs(30 * 60);
@@ -123,25 +124,27 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
     Ok(())
 }
 
-/// The flow, or the study, at `options.flow`, if it can be played.
+/// The flow, or the study, at `options.flow`, if it can be played: the one place
+/// `mvx serve` decides which, and where a flow becomes a plan of one session.
 fn content(options: &ServeOptions) -> Result<Content, NotServed> {
     let path = &options.flow;
-    let usage = |e: crate::source::Unreadable| NotServed::Usage(e.to_string());
-    if !crate::study::is_study_file(path) {
-        let opened = crate::flow::open(path).map_err(usage)?;
-        let (flow, sha256) = opened.playable().map_err(NotServed::Flow)?;
-        let path = path.clone();
-        return Ok(Content::Flow { flow, path, sha256 });
-    }
-    let opened = crate::study::open(path).map_err(usage)?;
+    let opened = crate::study::open_any(path).map_err(|e| NotServed::Usage(e.to_string()))?;
+    let opened = match opened {
+        crate::study::Opened::Flow(opened) => {
+            let (flow, sha256) = opened.playable().map_err(NotServed::Flow)?;
+            let plan = Plan::flow(flow, &path.display().to_string(), &sha256);
+            return Ok(Content::Flow(plan));
+        }
+        crate::study::Opened::Study(opened) => opened,
+    };
     if let Some(refusal) = opened.refusal() {
         return Err(NotServed::Flow(refusal));
     }
-    Ok(Content::Study(study::ServedStudy {
+    Ok(Content::Study(Box::new(study::ServedStudy {
         opened,
         path: path.clone(),
         over_target: options.over_target,
-    }))
+    })))
 }
 
 fn say(out: &mut dyn Write, line: &str) {

@@ -22,7 +22,7 @@ mod writer;
 
 pub use attempt::{Attempt, attempts, lostness};
 pub use discover::{Found, Walk, discover};
-pub use header::{FlowRef, Header, RoundTrips, SCHEMA, TerminalInfo, TransportInfo};
+pub use header::{FlowRef, Header, RoundTrips, SCHEMA, Started, TerminalInfo, TransportInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
 pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, parse, read};
 pub use resumed::{AFTER_ABORT, before_abort};

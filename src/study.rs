@@ -6,6 +6,7 @@ pub mod ask;
 pub mod assign;
 pub mod latin;
 pub mod part;
+pub mod participant;
 pub mod progress;
 pub mod status;
 mod variants;

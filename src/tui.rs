@@ -1,5 +1,6 @@
 //! The terminal shell shared by interactive commands: lifecycle, input, keys.
 
+pub mod ask_view;
 pub mod events;
 pub mod keymap;
 pub mod play_view;

@@ -1,6 +1,7 @@
 //! The layers the code is built in, held by a test: the core (flows, the player, sessions,
-//! figures) imports nothing from the terminal shell, the commands or the CLI; commands
-//! import no other command; and no modules, at any level, import each other in a cycle.
+//! figures) imports nothing from the terminal shell, the commands or the CLI, and names
+//! no UI or server crate (ratatui, crossterm, tokio, axum, hyper) at all; commands import
+//! no other command; and no modules, at any level, import each other in a cycle.
 //! See docs/architecture.md.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -27,6 +28,9 @@ const CORE: &[&str] = &[
     "study",
 ];
 const SHELL: &[&str] = &["tui"];
+/// Crates that draw, read terminals or serve: the core names none of them, in a `use` or
+/// in a path, so it never draws (not even a consent screen) and never listens.
+const UI_AND_SERVER_CRATES: &[&str] = &["ratatui", "crossterm", "tokio", "axum", "hyper"];
 const COMMANDS: &[&str] = &["play", "preview", "replay", "observe", "review", "serve"];
 const CLI: &[&str] = &["cli"];
 
@@ -276,6 +280,72 @@ fn each_layer_imports_only_the_layers_below_it() {
         wrong.is_empty(),
         "imports against the layers:\n{}",
         wrong.join("\n")
+    );
+}
+
+/// Every UI or server crate `text` names as a path (`ratatui::x`, `use tokio;`), outside
+/// comments and strings, with the line it is on.
+fn ui_and_server_paths(text: &str) -> Vec<(usize, &'static str)> {
+    let code: Vec<char> = code_only(text).chars().collect();
+    let mut found = Vec::new();
+    let mut line = 1;
+    for i in 0..code.len() {
+        if code[i] == '\n' {
+            line += 1;
+        }
+        let boundary = i == 0 || !(code[i - 1].is_alphanumeric() || code[i - 1] == '_');
+        if !boundary {
+            continue;
+        }
+        for name in UI_AND_SERVER_CRATES {
+            let len = name.chars().count();
+            let word: String = code[i..code.len().min(i + len)].iter().collect();
+            let after: String = code[(i + len).min(code.len())..]
+                .iter()
+                .skip_while(|c| c.is_whitespace())
+                .take(2)
+                .collect();
+            let ends = code
+                .get(i + len)
+                .is_none_or(|c| !(c.is_alphanumeric() || *c == '_'));
+            let before: String = code[..i].iter().rev().take(4).collect();
+            let used = before.starts_with(" esu");
+            if word == *name && ends && (after == "::" || used) {
+                found.push((line, *name));
+            }
+        }
+    }
+    found
+}
+
+#[test]
+fn the_core_names_no_ui_or_server_crate() {
+    let mut wrong = Vec::new();
+    for (file, text) in modules() {
+        let core = file.first().is_some_and(|top| CORE.contains(&top.as_str()));
+        if !core {
+            continue;
+        }
+        for (line, name) in ui_and_server_paths(&text) {
+            wrong.push(format!("src/{}.rs:{line} names {name}", file.join("/")));
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "the core must not draw or serve; move this into tui/ or a command:\n{}",
+        wrong.join("\n")
+    );
+}
+
+#[test]
+fn the_reader_of_crate_names_finds_uses_and_paths_but_not_words() {
+    let text = "use ratatui::widgets::Widget;\nfn f() { ::tokio::spawn(g()); }\n\
+                use axum;\n// crossterm::event in a comment\nlet s = \"hyper::Body\";\n\
+                let my_ratatui = 1; let x = crate::tui::view;\nfn h() -> crossterm :: Result {}";
+    let found = ui_and_server_paths(text);
+    assert_eq!(
+        found,
+        [(1, "ratatui"), (2, "tokio"), (3, "axum"), (7, "crossterm")]
     );
 }
 

@@ -8,7 +8,7 @@ use std::path::Path;
 use chrono::{TimeZone, Utc};
 use mvx::flow::study::Design;
 use mvx::session::{
-    Event, EventKind, FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, StudyRef,
+    Event, EventKind, FlowRef, Header, SessionOutcome, SessionWriter, Started, StudyRef,
     TaskOutcome, TerminalInfo,
 };
 
@@ -23,43 +23,38 @@ fn session(
     ok: bool,
     ms: u64,
 ) {
-    let header = Header {
-        schema: SCHEMA.into(),
+    let started = Started {
         session: format!("{who}-{variant}"),
-        flow: FlowRef {
-            id: "espresso".into(),
-            title: "Make a single espresso with the app".into(),
-            variant: Some(variant.into()),
-            path: format!("flows/espresso-{variant}.yaml"),
-            sha256: "0".repeat(64),
-            expected: Default::default(),
-            scales: Default::default(),
-        },
-        participant: who.into(),
-        researcher: None,
-        started_at: "2026-11-26T14:00:00.000+00:00".into(),
-        terminal: TerminalInfo {
-            cols: 80,
-            rows: 24,
-            term: None,
-            program: None,
-            tmux: false,
-            ssh: false,
-        },
-        mvx: "test".into(),
-        simulated: false,
-        transport: None,
-        study: Some(StudyRef {
-            id: study.0.into(),
-            path: study.1.into(),
-            sha256: recorded_with(study.1),
-            design: study.2,
-            variant: variant.into(),
-            order: order.iter().map(|s| (*s).to_owned()).collect(),
-            slot: 1,
-            seed: 0,
-        }),
+        at: "2026-11-26T14:00:00.000+00:00".into(),
     };
+    let flow = FlowRef {
+        id: "espresso".into(),
+        title: "Make a single espresso with the app".into(),
+        variant: Some(variant.into()),
+        path: format!("flows/espresso-{variant}.yaml"),
+        sha256: "0".repeat(64),
+        expected: Default::default(),
+        scales: Default::default(),
+    };
+    let terminal = TerminalInfo {
+        cols: 80,
+        rows: 24,
+        term: None,
+        program: None,
+        tmux: false,
+        ssh: false,
+    };
+    let mut header = Header::new(started, flow, who.into(), terminal);
+    header.study = Some(StudyRef {
+        id: study.0.into(),
+        path: study.1.into(),
+        sha256: recorded_with(study.1),
+        design: study.2,
+        variant: variant.into(),
+        order: order.iter().map(|s| (*s).to_owned()).collect(),
+        slot: 1,
+        seed: 0,
+    });
     let stamp = Utc
         .with_ymd_and_hms(2026, 11, 26, 14, 0, 0)
         .single()

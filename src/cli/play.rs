@@ -6,8 +6,7 @@ use std::path::PathBuf;
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::play::resume::{self, ResumeOptions};
-use crate::play::study::{self as study_play, StudyOptions, StudyPlayed};
-use crate::play::{self, NotStarted, PlayOptions, Played};
+use crate::play::{self, NotStarted, Part, PlayOptions, Played};
 use crate::runner::Stop;
 use crate::session::SessionOutcome;
 use crate::tui::supervisor::{self, Supervised};
@@ -54,15 +53,20 @@ pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
     if let Supervised::Exited(code) = supervisor::supervise() {
         return Ok(code);
     }
-    let result = match (args.study.resume, args.flow) {
-        (Some(session), _) => resume::run(&ResumeOptions {
-            session,
-            force: args.study.force,
-        })
-        .map(|played| vec![played]),
-        (None, Some(flow)) if crate::study::is_study_file(&flow) => {
-            let options = StudyOptions {
-                study: flow,
+    match (args.study.resume, args.flow) {
+        (Some(session), _) => {
+            let options = ResumeOptions {
+                session,
+                force: args.study.force,
+            };
+            match resume::run(&options) {
+                Ok(played) => said(&[played], out, err),
+                Err(e) => not_started(e, err),
+            }
+        }
+        (None, flow) => {
+            let options = PlayOptions {
+                flow: flow.unwrap_or_default(),
                 participant: args.participant,
                 researcher: args.researcher,
                 sessions: args.sessions,
@@ -70,33 +74,15 @@ pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
                 over_target: args.study.over_target,
                 seed: args.study.seed,
             };
-            return study(study_play::run(&options), out, err);
+            part(play::run(&options), out, err)
         }
-        (None, flow) => {
-            if args.study.variant.is_some() || args.study.over_target || args.study.seed.is_some() {
-                writeln!(
-                    err,
-                    "mvx: --variant, --over-target and --seed are for study files"
-                )?;
-                return Ok(EXIT_USAGE);
-            }
-            play::run(&PlayOptions {
-                flow: flow.unwrap_or_default(),
-                participant: args.participant,
-                researcher: args.researcher,
-                sessions: args.sessions,
-            })
-            .map(|played| vec![played])
-        }
-    };
-    match result {
-        Ok(played) => said(&played, out, err),
-        Err(e) => not_started(e, err),
     }
 }
 
-fn study(
-    result: Result<StudyPlayed, NotStarted>,
+/// Says what the participant's part recorded: a declined consent, a consent screen
+/// ended unanswered, or each session.
+fn part(
+    result: Result<Part, NotStarted>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
@@ -112,7 +98,7 @@ fn study(
         );
         return Ok(EXIT_OK);
     }
-    if let Some(signal) = played.signal {
+    if let Some(signal) = played.unanswered {
         let _ = writeln!(
             out,
             "Ended by {signal} before consent; nothing was recorded"

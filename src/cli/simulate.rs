@@ -14,9 +14,10 @@ mod study;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::flow::{self, Flow, Opened};
 use crate::format::percent;
-use crate::session::{FlowRef, Header, SCHEMA, SessionWriter, TerminalInfo};
-use crate::simulate::sessions::{Hesitation, participant};
+use crate::simulate::sessions::Hesitation;
+use crate::simulate::study::{Made, write};
 use crate::simulate::{Options, Simulation, Took, TrapKind, Walk, simulate};
+use crate::study::participant::Plan;
 use crate::text::printable;
 
 #[derive(Debug, clap::Args)]
@@ -261,51 +262,18 @@ fn write_sessions(
     hesitation: &Hesitation,
 ) -> io::Result<usize> {
     let started = chrono::Utc::now();
+    let plan = Plan::flow(flow.clone(), &opened.path, &opened.sha256);
     for n in 1..=args.participants {
-        let seed = args.seed.wrapping_mul(1_000_003).wrapping_add(n as u64);
-        let mut rng = fastrand::Rng::with_seed(seed);
-        let events = participant(flow, &mut rng, hesitation, args.max_steps);
-        let header = synthetic_header(
-            format!("sim-{}-{}-{n:02}", flow.id, args.seed),
-            FlowRef::of(flow, &opened.path, &opened.sha256),
-            format!("S{n:02}"),
-            started,
-        );
-        let mut writer = SessionWriter::create(dir, &header, started)?;
-        for event in &events {
-            writer.append(event)?;
-        }
+        let made = Made {
+            participant: format!("S{n:02}"),
+            ids: format!("sim-{}-{}-{n:02}", flow.id, args.seed),
+            seed: args.seed.wrapping_mul(1_000_003).wrapping_add(n as u64),
+            hesitation: *hesitation,
+            max_moves: args.max_steps,
+        };
+        write(&plan, &made, dir, started).map_err(io::Error::other)?;
     }
     Ok(args.participants)
-}
-
-/// The header of a synthetic session: marked `simulated`, on a plain 80x24 terminal.
-fn synthetic_header(
-    session: String,
-    flow: FlowRef,
-    participant: String,
-    started: chrono::DateTime<chrono::Utc>,
-) -> Header {
-    Header {
-        schema: SCHEMA.into(),
-        session,
-        flow,
-        participant,
-        researcher: None,
-        started_at: started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
-        terminal: TerminalInfo {
-            cols: 80,
-            rows: 24,
-            term: None,
-            program: None,
-            tmux: false,
-            ssh: false,
-        },
-        mvx: env!("CARGO_PKG_VERSION").into(),
-        simulated: true,
-        transport: None,
-        study: None,
-    }
 }
 
 /// The simulation as text: coverage, what was never reached, traps with their walks,

@@ -20,7 +20,7 @@ use crate::session::{
 };
 use crate::study::ask::Ask;
 use crate::text::printable;
-use crate::tui::terminal::Terminal;
+use crate::tui::screen;
 
 #[derive(Debug, Clone)]
 pub struct ResumeOptions {
@@ -45,46 +45,45 @@ pub fn run(options: &ResumeOptions) -> Result<Played, NotStarted> {
     let script = Script::new(&resumable.flow, replayed);
     let mut player = script.player_at(&resumable.flow, u64::MAX);
     let last = Duration::from_millis(recorded.events.last().map_or(0, |e| e.at_ms));
-    let mut terminal = Terminal::open().map_err(NotStarted::Usage)?;
-    // Session time now: by the wall clock since the recorded start, never before the last event.
-    let base = since_start(&recorded.header.started_at).max(last);
-    let mut ask = Ask::new(
-        format!(
-            "Resuming {}'s session",
-            printable(&recorded.header.participant)
-        ),
-        notice(&resumable, last, base),
-        "resume now",
-        "leave it as it is",
-    );
-    runner::run(&mut ask, &mut terminal).map_err(NotStarted::Usage)?;
-    let Some((true, at)) = ask.answer else {
-        return Err(NotStarted::Usage(format!(
-            "not resumed; {} is unchanged",
-            printable(&options.session.display().to_string())
-        )));
-    };
-    player.carry_on(last, base + at, resumable.after, resumable.forced.clone());
-    let writer = SessionWriter::reopen(&options.session).map_err(|e| {
-        NotStarted::Usage(format!(
-            "cannot append to {}: {e}",
-            options.session.display()
-        ))
-    })?;
-    let path = options.session.clone();
-    let mut session = PlaySession::new(&resumable.flow, writer, path.display().to_string());
-    session.player = player;
-    let mut shifted = Shifted {
-        inner: &mut terminal,
-        origin: Duration::ZERO,
-        base,
-    };
-    runner::run(&mut session, &mut shifted).map_err(NotStarted::Usage)?;
-    Ok(Played {
-        path,
-        outcome: session.outcome(),
-        stopped: session.stopped,
+    // The terminal is given back before any error is shown.
+    screen::run_with(|terminal| {
+        // Session time now: by the wall clock since the recorded start, never before the last event.
+        let base = since_start(&recorded.header.started_at).max(last);
+        let mut ask = Ask::new(
+            format!(
+                "Resuming {}'s session",
+                printable(&recorded.header.participant)
+            ),
+            notice(&resumable, last, base),
+            "resume now",
+            "leave it as it is",
+        );
+        runner::run(&mut ask, terminal)?;
+        let Some((true, at)) = ask.answer else {
+            return Err(format!(
+                "not resumed; {} is unchanged",
+                printable(&options.session.display().to_string())
+            ));
+        };
+        player.carry_on(last, base + at, resumable.after, resumable.forced.clone());
+        let writer = SessionWriter::reopen(&options.session)
+            .map_err(|e| format!("cannot append to {}: {e}", options.session.display()))?;
+        let path = options.session.clone();
+        let mut session = PlaySession::new(&resumable.flow, writer, path.display().to_string());
+        session.player = player;
+        let mut shifted = Shifted {
+            inner: terminal,
+            origin: Duration::ZERO,
+            base,
+        };
+        runner::run(&mut session, &mut shifted)?;
+        Ok(Played {
+            path,
+            outcome: session.outcome(),
+            stopped: session.stopped,
+        })
     })
+    .map_err(NotStarted::Usage)
 }
 
 /// The session, if it can be carried on: a session file, not complete, not declined,

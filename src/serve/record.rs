@@ -1,24 +1,23 @@
-//! One session file of a served participant: its header with the browser's transport
-//! block, the consent's event, then the same screen loop as `mvx play`.
-#![allow(clippy::disallowed_methods)] // the shell: it stamps the session's start
+//! Where a served participant plays: the header's browser blocks, session files in the
+//! server's folder, the researcher told where each participant is; and how the part
+//! ended, in the researcher's and the page's words.
+#![allow(clippy::disallowed_methods)] // the shell: it stamps each session's start
 
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use chrono::{DateTime, Local, SecondsFormat, Utc};
+use chrono::{DateTime, Local, Utc};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::clock::{ClockSync, round};
+use super::clock::round;
 use super::protocol::ToPage;
 use super::room::Room;
 use super::transport::WebTransport;
-use crate::flow::Flow;
-use crate::runner::shifted::Shifted;
-use crate::runner::{self, session::PlaySession, session::Recorder, session::Unrecorded};
+use crate::runner::session::{PlaySession, Recorder, Unrecorded};
 use crate::session::{
-    Event, EventKind, FlowRef, Header, SCHEMA, SessionOutcome, SessionWriter, TerminalInfo,
-    TransportInfo, ids,
+    Event, EventKind, Header, SessionOutcome, SessionWriter, TerminalInfo, TransportInfo,
 };
-use crate::study::part::Consent;
+use crate::study::participant::{Failed, Part, Place};
 
 /// What the page said before its session starts.
 pub struct Opening {
@@ -54,130 +53,107 @@ impl Ended {
             text: "The session stopped. Please tell the researcher.",
         }
     }
+}
 
-    pub fn complete(&self) -> bool {
-        self.why == "complete"
+/// A participant's browser as the place they play: the header's blocks from the page
+/// and the clock sync, session files in the server's folder, the researcher told.
+pub struct Desk<'r> {
+    pub room: &'r Room,
+    pub index: usize,
+    pub opening: &'r Opening,
+}
+
+impl<'r> Place<WebTransport> for Desk<'r> {
+    type Recorder = Watched<'r>;
+
+    fn now(&self, transport: &WebTransport) -> (Duration, DateTime<Local>) {
+        (transport.now(), Local::now())
+    }
+
+    fn seen(&self, transport: &WebTransport) -> (TerminalInfo, Option<TransportInfo>) {
+        let sync = transport.sync();
+        let terminal = TerminalInfo {
+            cols: self.opening.cols,
+            rows: self.opening.rows,
+            term: Some("xterm.js".into()),
+            program: None,
+            tmux: false,
+            ssh: false,
+        };
+        let transport = TransportInfo {
+            kind: "web".into(),
+            user_agent: self.opening.user_agent.clone(),
+            rtt_ms: sync.round_trips(),
+            clock_offset_ms: round(sync.offset_ms()),
+        };
+        (terminal, Some(transport))
+    }
+
+    fn create(&mut self, header: Header) -> Result<(Watched<'r>, PathBuf), String> {
+        let writer = SessionWriter::create(&self.room.served.sessions, &header, Utc::now())
+            .map_err(|e| e.to_string())?;
+        let path = writer.path().to_owned();
+        self.room.notice(format!(
+            "{:<8} started: {}",
+            header.participant,
+            path.display()
+        ));
+        let seat_path = path.clone();
+        self.room
+            .update(self.index, |seat| seat.path = Some(seat_path));
+        let watched = Watched {
+            writer,
+            room: self.room,
+            index: self.index,
+        };
+        Ok((watched, path))
+    }
+
+    fn prepare<'f>(&self, session: &mut PlaySession<'f, Watched<'r>>, _path: &Path) {
+        session.saved_to = SAVED_TO.into();
+        session.researcher_keys = false;
+    }
+
+    fn consenting(&mut self) {
+        self.room
+            .update(self.index, |seat| seat.at = Some("consent".into()));
     }
 }
 
-/// Creates the session file of `header` (with the consent's event, if any), or says why not.
-fn writer(
-    room: &Room,
-    index: usize,
-    header: &Header,
-    consent: Option<&Consent>,
-) -> Result<SessionWriter, Ended> {
-    let refused = |e: String| Ended::refused(format!("cannot create a session file: {e}"));
-    let mut writer = SessionWriter::create(&room.served.sessions, header, Utc::now())
-        .map_err(|e| refused(e.to_string()))?;
-    if let Some(consent) = consent {
-        writer
-            .append(&consent.event())
-            .map_err(|e| refused(e.to_string()))?;
+/// How the part went, for the researcher and for the page.
+pub fn ended(result: Result<Part, Failed>) -> Ended {
+    let part = match result {
+        Err(Failed::Consent(e)) => return Ended::stopped(format!("stopped at the consent: {e}")),
+        Err(Failed::Create(e)) => {
+            return Ended::refused(format!("cannot create a session file: {e}"));
+        }
+        Err(Failed::Session(e)) => return Ended::stopped(format!("stopped: {e}")),
+        Ok(part) => part,
+    };
+    if let Some(why) = part.unanswered {
+        return Ended::stopped(format!("stopped at the consent ({why}), nothing recorded"));
     }
-    let path = writer.path().to_owned();
-    room.notice(format!(
-        "{:<8} started: {}",
-        header.participant,
-        path.display()
-    ));
-    room.update(index, |seat| seat.path = Some(path));
-    Ok(writer)
-}
-
-/// A declined consent: its session file holds the header and the answer, as `mvx play` writes it.
-pub fn declined(room: &Room, index: usize, header: &Header, consent: Option<&Consent>) -> Ended {
-    match writer(room, index, header, consent) {
-        Ok(_) => Ended {
+    if part.declined.is_some() {
+        return Ended {
             why: "declined".into(),
             text: "Thank you. Nothing more will be recorded; you may close this page.",
-        },
-        Err(ended) => ended,
+        };
     }
-}
-
-/// One session of `flow` over the browser, from `origin` on the transport's clock.
-pub fn play(
-    room: &Room,
-    index: usize,
-    transport: &mut WebTransport,
-    flow: &Flow,
-    header: &Header,
-    consent: Option<&Consent>,
-    origin: Duration,
-) -> Ended {
-    let writer = match writer(room, index, header, consent) {
-        Ok(writer) => writer,
-        Err(ended) => return ended,
-    };
-    let recorder = Watched {
-        writer,
-        room,
-        index,
-    };
-    let mut session = PlaySession::new(flow, recorder, SAVED_TO.into());
-    session.researcher_keys = false;
-    let mut shifted = Shifted {
-        inner: transport,
-        origin,
-        base: Duration::ZERO,
-    };
-    let result = runner::run(&mut session, &mut shifted);
-    match (&result, session.outcome()) {
-        (Err(e), _) => Ended::stopped(format!("stopped: {e}")),
-        (Ok(()), SessionOutcome::Complete) => Ended {
+    match part.sessions.last().map(|played| played.outcome) {
+        None => Ended::refused("the study has no variant to play".into()),
+        Some(SessionOutcome::Complete) => Ended {
             why: "complete".into(),
             text: "Thank you! You may close this page.",
         },
-        (Ok(()), SessionOutcome::Aborted) => Ended {
+        Some(SessionOutcome::Aborted) => Ended {
             why: "aborted".into(),
             text: "The session has ended. You may close this page.",
         },
     }
 }
 
-/// The header of a served session: the local terminal block gives way to the browser's.
-pub fn header(
-    room: &Room,
-    index: usize,
-    opening: &Opening,
-    sync: &ClockSync,
-    flow: FlowRef,
-    started: DateTime<Local>,
-) -> Header {
-    Header {
-        schema: SCHEMA.into(),
-        session: format!(
-            "{}-{}",
-            started.format("%Y%m%d%H%M%S"),
-            ids::random_suffix(8)
-        ),
-        flow,
-        participant: room.participant(index),
-        researcher: room.served.researcher.clone(),
-        started_at: started.to_rfc3339_opts(SecondsFormat::Millis, false),
-        terminal: TerminalInfo {
-            cols: opening.cols,
-            rows: opening.rows,
-            term: Some("xterm.js".into()),
-            program: None,
-            tmux: false,
-            ssh: false,
-        },
-        transport: Some(TransportInfo {
-            kind: "web".into(),
-            user_agent: opening.user_agent.clone(),
-            rtt_ms: sync.round_trips(),
-            clock_offset_ms: round(sync.offset_ms()),
-        }),
-        mvx: env!("CARGO_PKG_VERSION").into(),
-        simulated: false,
-        study: None,
-    }
-}
-
 /// The session file, and the researcher told where the participant is.
-struct Watched<'r> {
+pub struct Watched<'r> {
     writer: SessionWriter,
     room: &'r Room,
     index: usize,
@@ -206,5 +182,59 @@ impl Recorder for Watched<'_> {
         let at = at.clone();
         self.room.update(self.index, |seat| seat.at = Some(at));
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::study::participant::Played;
+
+    fn played(outcome: SessionOutcome) -> Played {
+        Played {
+            path: PathBuf::from("s.yaml"),
+            outcome,
+            stopped: None,
+        }
+    }
+
+    #[test]
+    fn the_researcher_and_the_page_hear_how_the_part_ended() {
+        let part = |sessions| {
+            Ok(Part {
+                sessions,
+                ..Part::default()
+            })
+        };
+        let why = |result| ended(result).why;
+        let complete = vec![played(SessionOutcome::Complete)];
+        assert_eq!(why(part(complete)), "complete");
+        let aborted = vec![
+            played(SessionOutcome::Complete),
+            played(SessionOutcome::Aborted),
+        ];
+        assert_eq!(why(part(aborted)), "aborted");
+        let declined = Ok(Part {
+            declined: Some(PathBuf::from("s.yaml")),
+            ..Part::default()
+        });
+        assert_eq!(why(declined), "declined");
+        let unanswered = Ok(Part {
+            unanswered: Some("SIGTERM"),
+            ..Part::default()
+        });
+        assert_eq!(
+            why(unanswered),
+            "stopped at the consent (SIGTERM), nothing recorded"
+        );
+        let full = Err(Failed::Create("disk full".into()));
+        let refused = ended(full);
+        assert_eq!(refused.why, "cannot create a session file: disk full");
+        assert!(
+            refused.text.contains("tell the researcher"),
+            "{}",
+            refused.text
+        );
+        assert_eq!(why(Err(Failed::Session("gone".into()))), "stopped: gone");
     }
 }

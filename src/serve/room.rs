@@ -10,18 +10,15 @@ use std::time::{Duration, Instant};
 use super::invite::{self, Code};
 use super::study::ServedStudy;
 use super::transport::Inbound;
-use crate::flow::Flow;
 use crate::session::ids;
 use crate::study::assign::Assignment;
+use crate::study::participant::Plan;
 
 /// What is served: one flow, or a study whose variants are assigned as links open.
 pub enum Content {
-    Flow {
-        flow: Flow,
-        path: PathBuf,
-        sha256: String,
-    },
-    Study(ServedStudy),
+    /// One flow: the same plan of one session for everyone.
+    Flow(Plan),
+    Study(Box<ServedStudy>),
 }
 
 /// What the server needs to start a participant's session.
@@ -106,10 +103,10 @@ impl Room {
         };
         match (&self.served.content, variant) {
             (Content::Study(study), _) => study.check_variant(variant)?,
-            (Content::Flow { .. }, Some(_)) => {
+            (Content::Flow(_), Some(_)) => {
                 return Err("a variant is chosen only when serving a study".into());
             }
-            (Content::Flow { .. }, None) => {}
+            (Content::Flow(_), None) => {}
         }
         let mut seats = self.seats();
         if seats.iter().any(|s| s.participant == participant) {

@@ -1,19 +1,19 @@
-//! A participant's session on its own thread: the clock estimated from the opening
-//! pings, then a flow's session or a study part over the browser transport.
+//! A participant's part on its own thread: the clock estimated from the opening pings,
+//! their plan (the flow, or their assignment in the study), then the one participant
+//! routine over the browser transport.
 #![allow(clippy::disallowed_methods)] // the shell: it stamps the session's start
 
+use std::borrow::Cow;
 use std::sync::Arc;
 use std::sync::mpsc::{Sender, channel};
-use std::time::{Duration, Instant};
-
-use chrono::Local;
+use std::time::Instant;
 
 use super::clock::{ClockSync, Sample};
 pub use super::record::Opening;
-use super::record::{header, play};
+use super::record::{Desk, Ended, ended};
 use super::room::{Content, Room};
 use super::transport::{Inbound, WebTransport};
-use crate::session::FlowRef;
+use crate::study::participant::{Participant, Plan};
 
 /// Starts the session of seat `index` on a thread; returns where its input goes.
 pub fn start(room: &Arc<Room>, index: usize, opening: Opening) -> Sender<Inbound> {
@@ -34,7 +34,6 @@ pub fn start(room: &Arc<Room>, index: usize, opening: Opening) -> Sender<Inbound
 
 fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Receiver<Inbound>) {
     let start = Instant::now();
-    let opened_at = Local::now();
     let mut sync = ClockSync::default();
     for (sent, received, browser_ms) in &opening.pongs {
         sync.add(Sample {
@@ -44,21 +43,21 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Re
         });
     }
     let mut transport = WebTransport::new(inbound, start, sync, room.served.resume_within);
-    let ended = match &room.served.content {
-        Content::Flow { flow, path, sha256 } => {
-            let flow_ref = FlowRef::of(flow, &path.display().to_string(), sha256);
-            let header = header(room, index, &opening, transport.sync(), flow_ref, opened_at);
-            play(
+    let ended = match plan(room, index) {
+        Ok(plan) => {
+            let participant = Participant {
+                id: room.participant(index),
+                researcher: room.served.researcher.clone(),
+                plan: &plan,
+            };
+            let mut desk = Desk {
                 room,
                 index,
-                &mut transport,
-                flow,
-                &header,
-                None,
-                Duration::ZERO,
-            )
+                opening: &opening,
+            };
+            ended(participant.run(&mut desk, &mut transport))
         }
-        Content::Study(study) => super::part::part(room, index, study, &opening, &mut transport),
+        Err(why) => Ended::refused(why),
     };
     transport.end(ended.text);
     let participant = room.participant(index);
@@ -69,4 +68,17 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Re
     room.notice(format!("{participant:<8} finished: {}{place}", ended.why));
     // The page's connection says when it is gone, once it has sent the last words.
     room.update(index, |seat| seat.ended = Some(ended.why));
+}
+
+/// What seat `index` plays: the served flow, or their part of the served study, assigned
+/// when their link first opens.
+fn plan(room: &Room, index: usize) -> Result<Cow<'_, Plan>, String> {
+    match &room.served.content {
+        Content::Flow(plan) => Ok(Cow::Borrowed(plan)),
+        Content::Study(study) => {
+            let assignment = room.assign(index, study)?;
+            let written = study.path.display().to_string();
+            Plan::study(&study.opened, &written, &assignment).map(Cow::Owned)
+        }
+    }
 }

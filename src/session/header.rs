@@ -33,7 +33,63 @@ pub struct Header {
     pub study: Option<super::StudyRef>,
 }
 
+/// When and as what a session started: its id, and its start on the wall clock as the
+/// header writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Started {
+    pub session: String,
+    pub at: String,
+}
+
+impl Started {
+    /// A session a person plays: its id is the local start time and eight random
+    /// characters; its start is written with the local offset, to the millisecond.
+    pub fn played(at: &chrono::DateTime<chrono::Local>) -> Started {
+        Started {
+            session: format!(
+                "{}-{}",
+                at.format("%Y%m%d%H%M%S"),
+                super::ids::random_suffix(8)
+            ),
+            at: at.to_rfc3339_opts(chrono::SecondsFormat::Millis, false),
+        }
+    }
+
+    /// A synthetic session: its id is given (a seed writes the same sessions), its start
+    /// written in UTC.
+    pub fn simulated(session: String, at: &chrono::DateTime<chrono::Utc>) -> Started {
+        Started {
+            session,
+            at: at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        }
+    }
+}
+
 impl Header {
+    /// The one way a session's header is made, by every writer: `mvx play`, `mvx serve`,
+    /// `mvx simulate --sessions` and tests. What only some sessions have (a researcher,
+    /// a browser's transport block, a study, `simulated`) is set on the result.
+    pub fn new(
+        started: Started,
+        flow: FlowRef,
+        participant: String,
+        terminal: TerminalInfo,
+    ) -> Header {
+        Header {
+            schema: SCHEMA.into(),
+            session: started.session,
+            flow,
+            participant,
+            researcher: None,
+            started_at: started.at,
+            terminal,
+            transport: None,
+            mvx: env!("CARGO_PKG_VERSION").into(),
+            simulated: false,
+            study: None,
+        }
+    }
+
     /// When the session started, in milliseconds since the epoch, whatever offset it was
     /// written in; a start time that cannot be read is `i64::MAX` (it sorts last).
     pub fn started_ms(&self) -> i64 {

@@ -4,11 +4,17 @@
 
 use std::time::Duration;
 
+use std::collections::VecDeque;
+
 use super::moves::DEFAULT_ANSWER;
 use crate::flow::{Answer, Flow, StepKind};
-use crate::player::input::{Action, Input, Key};
+use crate::keys::Press;
+use crate::player::input::Key;
 use crate::player::{Mode, Player};
+use crate::runner::session::PlaySession;
+use crate::runner::{self, Drawn, Incoming, Transport};
 use crate::session::Event;
+use crate::study::ask::Ask;
 
 /// What a synthetic participant types into a free-text question.
 const FREE_TEXT: &str = "simulated answer";
@@ -53,47 +59,132 @@ impl Hesitation {
 
 /// One synthetic participant's session: choices picked uniformly among those offered,
 /// sample answers typed, questions answered at random. A walk longer than `max_moves`
-/// is ended as the researcher would end it.
+/// is ended as the researcher would end it. It runs as a played session runs: the same
+/// `PlaySession` in the same screen loop, over a [`Synthetic`] transport.
 pub fn participant(
     flow: &Flow,
     rng: &mut fastrand::Rng,
     hesitation: &Hesitation,
     max_moves: usize,
 ) -> Vec<Event> {
-    let mut player = Player::new(flow);
-    let mut now = 0;
-    player.shown(Duration::ZERO);
-    let mut events = player.take_events();
-    let mut moves = 0;
-    while !player.is_finished() {
-        now += hesitation.sample(rng);
-        let closing = matches!(player.mode(), Mode::Closing { .. });
-        let keys = match closing || moves < max_moves {
-            true => keys(&player, rng),
-            false => Vec::new(),
-        };
+    let mut session = PlaySession::new(flow, Vec::new(), String::new());
+    let mut transport = Synthetic::new(rng, hesitation, max_moves);
+    // The synthetic transport never fails to draw, and a Vec records every event.
+    let _ = runner::run(&mut session, &mut transport);
+    session.recorder
+}
+
+/// A made-up participant as a transport: each frame is on screen `DISPLAY_MS` after the
+/// key before it; on each new screen they hesitate, then press the keys it asks for.
+pub struct Synthetic<'r> {
+    rng: &'r mut fastrand::Rng,
+    hesitation: Hesitation,
+    max_moves: usize,
+    moves: usize,
+    /// The last key's time, or the last frame's when no key came after it.
+    now: Duration,
+    keys: VecDeque<Incoming>,
+}
+
+/// What ends a walk that goes on too long: the `abort` event's reason.
+const COULD_NOT_FINISH: &str = "simulated participant could not finish";
+
+impl<'r> Synthetic<'r> {
+    pub fn new(rng: &'r mut fastrand::Rng, hesitation: &Hesitation, max_moves: usize) -> Self {
+        Synthetic {
+            rng,
+            hesitation: *hesitation,
+            max_moves,
+            moves: 0,
+            now: Duration::ZERO,
+            keys: VecDeque::new(),
+        }
+    }
+
+    /// The transport's clock now: the participant's last key or frame.
+    pub fn now(&self) -> Duration {
+        self.now
+    }
+
+    /// A frame out: on screen `DISPLAY_MS` after the key that led to it (the first at once).
+    fn frame(&mut self) -> Drawn {
+        if self.moves > 0 || !self.keys.is_empty() {
+            self.now += Duration::from_millis(DISPLAY_MS);
+        }
+        Drawn {
+            at: self.now,
+            cols: 80,
+            rows: 24,
+        }
+    }
+
+    /// A hesitation drawn first (a seed makes the same sessions as before this ran in
+    /// the screen loop), then `keys` for the screen, typed `KEYSTROKE_MS` apart.
+    fn plan(&mut self, keys: impl FnOnce(&mut fastrand::Rng) -> Vec<Key>) {
+        let mut at = self.now + Duration::from_millis(self.hesitation.sample(self.rng));
+        let keys = keys(self.rng);
         if keys.is_empty() {
             // Stuck, or walking in circles: the researcher ends the session.
-            player.abort(
-                Duration::from_millis(now),
-                "simulated participant could not finish",
-            );
+            self.keys.push_back(Incoming::Signal {
+                at,
+                name: COULD_NOT_FINISH,
+            });
         }
-        for (i, key) in keys.into_iter().enumerate() {
-            now += if i > 0 { KEYSTROKE_MS } else { 0 };
-            let input = Input {
-                at: Duration::from_millis(now),
-                action: Action::Key(key),
-            };
-            player.handle(input);
+        for (i, key) in keys.iter().enumerate() {
+            at += Duration::from_millis(if i > 0 { KEYSTROKE_MS } else { 0 });
+            let press = Press::plain(*key);
+            self.keys.push_back(Incoming::Key { at, press });
         }
-        now += DISPLAY_MS;
-        player.shown(Duration::from_millis(now));
-        events.extend(player.take_events());
-        moves += 1;
+        self.moves += 1;
     }
-    events.extend(player.take_events());
-    events
+}
+
+impl<R> Transport<PlaySession<'_, R>> for Synthetic<'_> {
+    fn draw(&mut self, screen: &PlaySession<'_, R>) -> Result<Drawn, String> {
+        let drawn = self.frame();
+        if self.keys.is_empty() && !screen.player.is_finished() {
+            let closing = matches!(screen.player.mode(), Mode::Closing { .. });
+            let walking = closing || self.moves < self.max_moves;
+            self.plan(|rng| match walking {
+                true => keys(&screen.player, rng),
+                false => Vec::new(),
+            });
+        }
+        Ok(drawn)
+    }
+
+    fn next(&mut self, _wait: Duration) -> Incoming {
+        self.next_key()
+    }
+}
+
+impl Transport<Ask> for Synthetic<'_> {
+    /// A consent: agreed to after a hesitation.
+    fn draw(&mut self, screen: &Ask) -> Result<Drawn, String> {
+        let drawn = self.frame();
+        if self.keys.is_empty() && screen.answer.is_none() {
+            self.plan(|_| vec![Key::Char('y')]);
+        }
+        Ok(drawn)
+    }
+
+    fn next(&mut self, _wait: Duration) -> Incoming {
+        self.next_key()
+    }
+}
+
+impl Synthetic<'_> {
+    fn next_key(&mut self) -> Incoming {
+        match self.keys.pop_front() {
+            Some(incoming) => {
+                if let Incoming::Key { at, .. } | Incoming::Signal { at, .. } = incoming {
+                    self.now = at;
+                }
+                incoming
+            }
+            None => Incoming::Closed { at: self.now },
+        }
+    }
 }
 
 /// The keys a participant presses on the screen shown now.

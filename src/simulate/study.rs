@@ -1,49 +1,43 @@
-//! Synthetic participants of a study: assigned and ordered exactly as `mvx play
-//! STUDY.yaml` assigns the next participant (the same `study::assign` over the same
-//! progress), each session's `study` block, flow and consent made as play makes them.
+//! Synthetic participants recorded as `mvx play` records a person: the same participant
+//! routine (`study::participant`) over a [`Synthetic`] transport, into session files
+//! marked `simulated`. A study's participant is assigned and ordered exactly as `mvx play
+//! STUDY.yaml` assigns the next one (the same `study::assign` over the same progress);
+//! consent, when the study asks for it, is given after a hesitation.
 
-use crate::flow::Flow;
-use crate::flow::study::{Assign, Study};
-use crate::session::{Event, EventKind, SessionOutcome, StudyRef};
-use crate::study::Variant;
-use crate::study::assign::{self, Refusal, Request};
-use crate::study::part;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use chrono::{DateTime, Local, Utc};
+
+use super::sessions::{Hesitation, Synthetic};
+use crate::flow::study::Assign;
+use crate::runner::session::PlaySession;
+use crate::session::{Header, SessionWriter, Started, TerminalInfo, TransportInfo};
+use crate::study::OpenedStudy;
+use crate::study::assign::{self, Request};
+use crate::study::participant::{Participant, Place, Plan, Planned};
 use crate::study::progress::Progress;
 
-use super::sessions::{Hesitation, participant};
-
-/// The study file as the sessions name it: its path and its sha256.
-#[derive(Debug, Clone, Copy)]
-pub struct StudyFile<'a> {
-    pub path: &'a str,
-    pub sha256: &'a str,
-}
-
-/// One synthetic session of the study: which variant, its header's `study` block, the
-/// flow as played (tasks in order, the study's questions) and the events.
+/// One synthetic participant: who, their session ids, their seed, how they walk.
 #[derive(Debug, Clone)]
-pub struct StudySession {
-    pub variant: usize,
-    pub block: StudyRef,
-    pub flow: Flow,
-    pub events: Vec<Event>,
+pub struct Made {
+    /// `S01`, `S02`, ...
+    pub participant: String,
+    /// What every session id of theirs starts with; a study's adds the variant.
+    pub ids: String,
+    pub seed: u64,
+    pub hesitation: Hesitation,
+    pub max_moves: usize,
 }
 
-/// The next participant's sessions, given the study's `progress` so far: one (between)
-/// or one per variant in the participant's order (within). Consent, when the study asks
-/// for it, is given after a hesitation, before the first session's first event. A
-/// study that assigns by hand is assigned as `balanced` would (there is no researcher
-/// to choose), and a full study goes on as `--over-target` would: simulating N
-/// participants asks for N.
-pub fn next_participant(
-    study: &Study,
-    variants: &[Variant],
-    progress: &Progress,
-    file: StudyFile,
-    seed: u64,
-    hesitation: &Hesitation,
-    max_moves: usize,
-) -> Result<Vec<StudySession>, Refusal> {
+/// The next participant's plan in the study, given its `progress` so far: assigned as
+/// `mvx play STUDY.yaml` would, except that a study that assigns by hand is assigned as
+/// `balanced` would (there is no researcher to choose), and a full study goes on as
+/// `--over-target` would: simulating N participants asks for N.
+pub fn next_plan(opened: &OpenedStudy, progress: &Progress, seed: u64) -> Result<Plan, String> {
+    let Some((study, variants)) = opened.playable() else {
+        return Err("the study has errors".into());
+    };
     let mut assigning = study.clone();
     if assigning.assign == Assign::Manual {
         assigning.assign = Assign::Balanced;
@@ -53,42 +47,82 @@ pub fn next_participant(
         seed,
         over_target: true,
     };
-    let assignment = assign::next(&assigning, variants, progress, &request)?;
-    let mut rng = fastrand::Rng::with_seed(seed);
-    let mut sessions = Vec::new();
-    for name in &assignment.variants {
-        let Some(index) = variants.iter().position(|v| v.name == *name) else {
-            continue;
-        };
-        let block = part::study_ref(study, (file.path, file.sha256), &assignment, name);
-        let flow = part::session_flow(study, &variants[index], &block);
-        let mut events = participant(&flow, &mut rng, hesitation, max_moves);
-        if let (Some(text), true) = (&study.consent, sessions.is_empty()) {
-            let at = std::time::Duration::from_millis(hesitation.sample(&mut rng));
-            let consent = part::Consent::new(text, true, at).event();
-            for e in &mut events {
-                e.at_ms += consent.at_ms;
-            }
-            events.insert(0, consent);
-        }
-        let complete = events.iter().any(|e| {
-            matches!(
-                e.kind,
-                EventKind::SessionEnd {
-                    outcome: SessionOutcome::Complete
-                }
-            )
-        });
-        sessions.push(StudySession {
-            variant: index,
-            block,
-            flow,
-            events,
-        });
-        // As in play: a session that did not end complete ends the participant's part.
-        if !complete {
-            break;
-        }
+    let assignment =
+        assign::next(&assigning, variants, progress, &request).map_err(|r| r.to_string())?;
+    Plan::study(opened, &opened.path, &assignment)
+}
+
+/// Plays `plan` as `made` would, writing each session into `dir`; the first starts at
+/// `started`, a later one when the one before it ended. Returns how many files it wrote.
+pub fn write(
+    plan: &Plan,
+    made: &Made,
+    dir: &Path,
+    started: DateTime<Utc>,
+) -> Result<usize, String> {
+    let mut rng = fastrand::Rng::with_seed(made.seed);
+    let mut transport = Synthetic::new(&mut rng, &made.hesitation, made.max_moves);
+    let mut files = Files {
+        dir,
+        ids: &made.ids,
+        started,
+    };
+    let participant = Participant {
+        id: made.participant.clone(),
+        researcher: None,
+        plan,
+    };
+    let part = (participant.run(&mut files, &mut transport)).map_err(|f| f.message())?;
+    Ok(part.sessions.len() + usize::from(part.declined.is_some()))
+}
+
+/// Where synthetic sessions go: files in `dir`, dated from `started` on the transport's
+/// clock, on a plain 80x24 terminal.
+struct Files<'a> {
+    dir: &'a Path,
+    ids: &'a str,
+    started: DateTime<Utc>,
+}
+
+impl<'r> Place<Synthetic<'r>> for Files<'_> {
+    type Recorder = SessionWriter;
+
+    fn now(&self, transport: &Synthetic<'r>) -> (Duration, DateTime<Local>) {
+        let at = transport.now();
+        let since = chrono::Duration::from_std(at).unwrap_or_default();
+        (at, (self.started + since).with_timezone(&Local))
     }
-    Ok(sessions)
+
+    fn seen(&self, _transport: &Synthetic<'r>) -> (TerminalInfo, Option<TransportInfo>) {
+        let terminal = TerminalInfo {
+            cols: 80,
+            rows: 24,
+            term: None,
+            program: None,
+            tmux: false,
+            ssh: false,
+        };
+        (terminal, None)
+    }
+
+    fn started(&self, wall: &DateTime<Local>, planned: &Planned) -> Started {
+        let session = match &planned.study {
+            Some(block) => format!("{}-{}", self.ids, block.variant),
+            None => self.ids.to_owned(),
+        };
+        Started::simulated(session, &wall.with_timezone(&Utc))
+    }
+
+    fn create(&mut self, mut header: Header) -> Result<(SessionWriter, PathBuf), String> {
+        header.simulated = true;
+        let at = chrono::DateTime::parse_from_rfc3339(&header.started_at)
+            .map_or(self.started, |t| t.with_timezone(&Utc));
+        let writer = SessionWriter::create(self.dir, &header, at).map_err(|e| e.to_string())?;
+        let path = writer.path().to_owned();
+        Ok((writer, path))
+    }
+
+    fn prepare<'f>(&self, session: &mut PlaySession<'f, SessionWriter>, path: &Path) {
+        session.saved_to = path.display().to_string();
+    }
 }

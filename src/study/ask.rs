@@ -5,15 +5,8 @@
 use std::sync::LazyLock;
 use std::time::Duration;
 
-use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Rect};
-use ratatui::style::Stylize;
-use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Widget, Wrap};
-
 use crate::keys::{Key, Keymap, Press, bind};
 use crate::runner::{Drawn, Screen, Stop};
-use crate::text::printable;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AskAction {
@@ -111,34 +104,9 @@ impl Screen for Ask {
     }
 }
 
-impl Widget for &Ask {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let [title, body, footer] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        Line::from(printable(&self.title)).bold().render(title, buf);
-        let text: Vec<Line> = self
-            .body
-            .lines()
-            .map(|l| Line::from(printable(l)))
-            .collect();
-        Paragraph::new(text)
-            .wrap(Wrap { trim: false })
-            .scroll((self.scroll, 0))
-            .render(body, buf);
-        let hint = KEYS.hint(&[(&[AskAction::Yes], self.yes), (&[AskAction::No], self.no)]);
-        Line::from(hint).dim().render(footer, buf);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ratatui::Terminal;
-    use ratatui::backend::TestBackend;
 
     fn consent() -> Ask {
         Ask::new(
@@ -172,14 +140,5 @@ mod tests {
         assert_eq!(ask.update(ms(900), AskAction::No), Ok(true));
         assert_eq!(ask.answer, Some((false, ms(900))));
         assert!(ask.done());
-    }
-
-    #[test]
-    fn the_view_shows_the_text_and_both_answers() {
-        let mut terminal = Terminal::new(TestBackend::new(60, 8)).expect("terminal");
-        terminal
-            .draw(|f| f.render_widget(&consent(), f.area()))
-            .expect("draws");
-        insta::assert_snapshot!(terminal.backend());
     }
 }

@@ -14,6 +14,7 @@ use rustix::process::{Signal, kill_current_process_group};
 
 use super::events::{self, Incoming as Read};
 use crate::runner::{Drawn, Incoming, Transport};
+use crate::session::TerminalInfo;
 
 /// Raw mode and the alternate screen, with a panic hook that restores the terminal first.
 /// Dropping the guard restores it on every other path, errors included.
@@ -110,6 +111,26 @@ impl Terminal {
             .as_ref()
             .and_then(|t| t.size().ok())
             .map_or((0, 0), |s| (s.width, s.height))
+    }
+
+    /// The terminal's clock now: how long since it opened.
+    pub fn now(&self) -> Duration {
+        self.start.elapsed()
+    }
+
+    /// What a session's header says about this terminal: its size now, and what the
+    /// environment names it (display latency differs between terminals).
+    pub fn info(&self) -> TerminalInfo {
+        let (cols, rows) = self.size();
+        let env = |name: &str| std::env::var(name).ok().filter(|v| !v.is_empty());
+        TerminalInfo {
+            cols,
+            rows,
+            term: env("TERM"),
+            program: env("TERM_PROGRAM"),
+            tmux: env("TMUX").is_some(),
+            ssh: env("SSH_CONNECTION").is_some() || env("SSH_TTY").is_some(),
+        }
     }
 
     fn since_start(&self, at: Instant) -> Duration {
