@@ -53,21 +53,32 @@ impl Opened {
         {
             return Ok((flow, self.sha256));
         }
-        Err(format!(
-            "{}fix these first; `mvx check {}` lists them too",
-            self.rendered_errors().join("\n"),
-            crate::text::printable(&self.path)
-        ))
+        Err(refusal(&self.path, &self.source, &self.diagnostics))
     }
 
     /// Each error rendered with its source line and caret, warnings left out.
     pub fn rendered_errors(&self) -> Vec<String> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.render(&self.path, &self.source))
-            .collect()
+        rendered_errors(&self.path, &self.source, &self.diagnostics)
     }
+}
+
+/// Each error in `diagnostics` rendered with its line of `source` and a caret, warnings
+/// left out: how a flow's or a study's errors are shown.
+pub fn rendered_errors(path: &str, source: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render(path, source))
+        .collect()
+}
+
+/// Why a file cannot be played: every error rendered, and how to list them again.
+pub fn refusal(path: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
+    format!(
+        "{}fix these first; `mvx check {}` lists them too",
+        rendered_errors(path, source, diagnostics).join("\n"),
+        crate::text::printable(path)
+    )
 }
 
 /// Reads the flow file at `path` (a regular file up to `LIMIT`), then loads and checks it.
@@ -78,23 +89,51 @@ pub fn open(path: &Path) -> Result<Opened, OpenError> {
 
 /// A flow file's bytes, decoded, loaded and checked.
 pub fn opened(path: String, bytes: Vec<u8>) -> Opened {
-    let sha256 = sha256_hex(&bytes);
-    let (source, flow, mut diagnostics) = match source::decode(bytes) {
-        Err(not_utf8) => (not_utf8.lossy, None, vec![not_utf8.finding]),
-        Ok(text) => match flow::load(&text) {
-            Ok(flow) => {
-                let findings = flow::check::check(&flow);
-                (text, Some(flow), findings)
-            }
-            Err(e) => (text, None, e.diagnostics),
-        },
-    };
-    diagnostics.extend(invisible_characters(&source));
+    let read = read(bytes, |text| match flow::load(text) {
+        Ok(flow) => {
+            let findings = flow::check::check(&flow);
+            (Some(flow), findings)
+        }
+        Err(e) => (None, e.diagnostics),
+    });
     Opened {
         path,
-        source,
+        source: read.source,
+        sha256: read.sha256,
+        flow: read.loaded,
+        diagnostics: read.diagnostics,
+    }
+}
+
+/// A file mvx reads (a flow or a study), as its bytes became text and a model.
+#[derive(Debug)]
+pub struct Read<T> {
+    pub sha256: String,
+    /// The text; when the file is not UTF-8, with each bad sequence shown as `�`.
+    pub source: String,
+    /// What `load` built, if anything.
+    pub loaded: Option<T>,
+    /// What `load` found, then every invisible character.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The one way a file's bytes become a model: hashed as they are, decoded (bytes that
+/// are not UTF-8 are one finding, and nothing is loaded), loaded by `load`, and looked
+/// through for characters that hide, in flows and studies alike.
+pub fn read<T>(bytes: Vec<u8>, load: impl FnOnce(&str) -> (Option<T>, Vec<Diagnostic>)) -> Read<T> {
+    let sha256 = sha256_hex(&bytes);
+    let (source, loaded, mut diagnostics) = match source::decode(bytes) {
+        Err(not_utf8) => (not_utf8.lossy, None, vec![not_utf8.finding]),
+        Ok(text) => {
+            let (loaded, found) = load(&text);
+            (text, loaded, found)
+        }
+    };
+    diagnostics.extend(invisible_characters(&source));
+    Read {
         sha256,
-        flow,
+        source,
+        loaded,
         diagnostics,
     }
 }
