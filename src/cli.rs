@@ -560,8 +560,8 @@ pub fn run(
         }
         Command::Schema(args) => {
             let schema = match args.kind {
-                SchemaKind::Flow => crate::flow::schema::generate(),
-                SchemaKind::Study => crate::flow::schema::study::generate(),
+                SchemaKind::Flow => crate::flow::schema::FLOW.generate(),
+                SchemaKind::Study => crate::flow::schema::STUDY.generate(),
             };
             out.write_all(schema.as_bytes()).map(|()| EXIT_OK)
         }

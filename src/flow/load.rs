@@ -22,19 +22,56 @@ pub struct LoadError {
 
 /// Loads a flow from its YAML source text.
 pub fn load(source: &str) -> Result<Flow, LoadError> {
-    run(source, |loader, root| loader.flow(root))
+    run(source, &FLOW, |loader, root| loader.flow(root))
 }
+
+/// A format of file the loader reads (flows, studies): the row every difference between
+/// them is read from, so the machinery that reads them is one.
+pub(crate) struct Format {
+    /// What the file holds, in messages: "flow", "study".
+    noun: &'static str,
+    /// The key of the file's id, and which characters the id may hold.
+    id_key: &'static str,
+    id_rule: IdRule,
+    /// The key a file needs beside the id and `title`, named when the file is empty.
+    body_key: &'static str,
+    /// The top-level keys the format knows.
+    pub(crate) keys: &'static [&'static str],
+    /// The guide that help points at.
+    doc: &'static str,
+}
+
+pub(crate) const FLOW: Format = Format {
+    noun: "flow",
+    id_key: "flow",
+    id_rule: IdRule::Lowercase,
+    body_key: "steps",
+    keys: &[
+        "flow",
+        "title",
+        "variant",
+        "start",
+        "steps",
+        "tasks",
+        "questions",
+        "expected",
+        "vars",
+    ],
+    doc: "docs/flow-format.md",
+};
 
 /// Parses `source` and builds a `T` from its root with `build`, collecting every error
 /// with its position, sorted: the one way a flow or a study is loaded.
 fn run<T>(
     source: &str,
+    format: &'static Format,
     build: impl for<'s> FnOnce(&mut Loader<'s>, &yaml::Node) -> Option<T>,
 ) -> Result<T, LoadError> {
     let root = yaml::parse(source).map_err(|d| LoadError {
         diagnostics: vec![d],
     })?;
     let mut loader = Loader {
+        format,
         lines: source.lines().collect(),
         errors: Vec::new(),
     };
@@ -48,38 +85,64 @@ fn run<T>(
     }
 }
 
-pub(crate) const FLOW_KEYS: &[&str] = &[
-    "flow",
-    "title",
-    "variant",
-    "start",
-    "steps",
-    "tasks",
-    "questions",
-    "expected",
-    "vars",
-];
-
 struct Loader<'s> {
+    format: &'static Format,
     /// The source's lines, split once: positions inside block text need them often.
     lines: Vec<&'s str>,
     errors: Vec<Diagnostic>,
 }
 
+/// What every format's file starts with: its keys, its id and its title.
+struct Head<'n> {
+    fields: Fields<'n>,
+    id: Option<(String, Pos)>,
+    title: Option<String>,
+}
+
 impl Loader<'_> {
-    fn flow(&mut self, root: &Node) -> Option<Flow> {
+    /// The head of the file at `root`; `None` when it is empty or not a mapping.
+    fn head<'n>(&mut self, root: &'n Node) -> Option<Head<'n>> {
+        let Format {
+            noun,
+            id_key,
+            id_rule,
+            body_key,
+            doc,
+            ..
+        } = *self.format;
         if root.value == Value::Null {
-            self.error(Diagnostic::error("empty", Pos::new(1, 1, 1), "the file holds no flow")
-                .with_help("a flow starts with `flow: <id>`, `title:` and `steps:`; see docs/flow-format.md"));
+            let help = format!(
+                "a {noun} starts with `{id_key}: <id>`, `title:` and `{body_key}:`; see {doc}"
+            );
+            self.error(
+                Diagnostic::error(
+                    "empty",
+                    Pos::new(1, 1, 1),
+                    format!("the file holds no {noun}"),
+                )
+                .with_help(help),
+            );
             return None;
         }
-        let fields = self.fields(root, root.at, "the flow")?;
+        let what = format!("the {noun}");
+        let fields = self.fields(root, root.at, &what)?;
         let id = fields
-            .required(self, "flow", "the flow")
-            .and_then(|n| self.id(n, "flow id", IdRule::Lowercase));
+            .required(self, id_key, &what)
+            .and_then(|n| self.id(n, &format!("{noun} id"), id_rule));
         let title = fields
-            .required(self, "title", "the flow")
+            .required(self, "title", &what)
             .and_then(|n| self.line(n, "title"));
+        Some(Head { fields, id, title })
+    }
+
+    /// Reports the top-level keys the format does not know.
+    fn finish(&mut self, fields: &Fields) {
+        let what = format!("the {}", self.format.noun);
+        fields.finish(self, self.format.keys, &what);
+    }
+
+    fn flow(&mut self, root: &Node) -> Option<Flow> {
+        let Head { fields, id, title } = self.head(root)?;
         let variant = fields
             .get("variant")
             .and_then(|n| self.id(n, "variant", IdRule::Lowercase));
@@ -107,7 +170,7 @@ impl Loader<'_> {
             .get("expected")
             .and_then(|n| self.expected_paths(n))
             .unwrap_or_default();
-        fields.finish(self, FLOW_KEYS, "the flow");
+        self.finish(&fields);
         let start = start?;
         let (id, id_at) = id?;
         Some(Flow {
