@@ -65,7 +65,6 @@ enum OrderWord {
 mod tests {
     use serde_json::Value;
 
-    use super::*;
     use crate::flow::study::{Assign, Design as Designs, TaskOrder};
 
     #[test]
