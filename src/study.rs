@@ -141,15 +141,20 @@ impl Opened {
 }
 
 /// The one place where "flow or study" is decided: reads the file once (a regular file
-/// up to the flow limit), and opens it as a study when its top-level key is `study:`,
-/// else as a flow. A file that cannot be read is named by the flow reader's message.
+/// up to the flow limit) and parses it once; a study when its top-level key is `study:`,
+/// else a flow. A file that cannot be read is named by the flow reader's message.
 pub fn open_any(path: &Path) -> Result<Opened, Unreadable> {
     let bytes = source::read(path, flow::open::FLOW_FILE)?;
-    let is_study = std::str::from_utf8(&bytes).is_ok_and(flow::is_study);
-    Ok(if is_study {
-        Opened::Study(opened(path, bytes))
-    } else {
-        Opened::Flow(flow::open::opened(path.display().to_string(), bytes))
+    let read = flow::open::read(bytes, |text| {
+        let (loaded, found) = flow::load_any(text);
+        (Some(loaded), found)
+    });
+    let shown = path.display().to_string();
+    let (loaded, read) = read.take();
+    Ok(match loaded {
+        Some(flow::Loaded::Study(study)) => Opened::Study(with_variants(path, read.with(study))),
+        Some(flow::Loaded::Flow(flow)) => Opened::Flow(flow::Opened::of(shown, read.with(flow))),
+        None => Opened::Flow(flow::Opened::of(shown, read.with(None))),
     })
 }
 
@@ -175,6 +180,11 @@ fn opened(path: &Path, bytes: Vec<u8>) -> OpenedStudy {
         Ok(study) => (Some(study), Vec::new()),
         Err(e) => (None, e.diagnostics),
     });
+    with_variants(path, read)
+}
+
+/// A study file as read, with every variant it names opened.
+fn with_variants(path: &Path, read: flow::open::Read<Study>) -> OpenedStudy {
     let mut opened = OpenedStudy {
         path: path.display().to_string(),
         source: read.source,
@@ -230,6 +240,35 @@ mod tests {
         let opened = OpenedStudy::of_flow(flow);
         assert!(opened.variants.is_empty());
         assert_eq!(opened.refusal(), refused.err());
+    }
+
+    #[test]
+    fn open_any_parses_once_and_opens_what_the_file_holds() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, text: &[u8]| {
+            let path = dir.path().join(name);
+            std::fs::write(&path, text).expect("written");
+            path
+        };
+        let Ok(Opened::Flow(flow)) = open_any(&write("f.yaml", FLOW.as_bytes())) else {
+            panic!("a flow opens as a flow");
+        };
+        let alone = flow::open::opened(flow.path.clone(), FLOW.into());
+        assert_eq!(
+            (flow.flow, flow.diagnostics),
+            (alone.flow, alone.diagnostics)
+        );
+        assert_eq!(flow.sha256, alone.sha256);
+        for broken in [&b"flow: [\n"[..], b"study: s\ntitle: Caf\xe9\n"] {
+            let Ok(Opened::Flow(flow)) = open_any(&write("b.yaml", broken)) else {
+                panic!("what is not a study opens as a flow");
+            };
+            assert!(flow.flow.is_none() && flow.has_errors());
+        }
+        let Ok(Opened::Study(study)) = open_any(&write("s.yaml", b"study: s\n")) else {
+            panic!("a study opens as a study, loaded or not");
+        };
+        assert!(study.study.is_none() && study.has_errors());
     }
 
     #[test]

@@ -60,22 +60,61 @@ pub(crate) const FLOW: Format = Format {
     doc: "docs/flow-format.md",
 };
 
-/// Parses `source` and builds a `T` from its root with `build`, collecting every error
-/// with its position, sorted: the one way a flow or a study is loaded.
+/// What a file holds, found by parsing it once: a study when its top-level mapping has
+/// `study:`, else a flow; loaded, and a flow checked. `None` when it did not load.
+#[derive(Debug)]
+pub enum Loaded {
+    Flow(Option<Flow>),
+    Study(Option<crate::flow::study::Study>),
+}
+
+/// Loads a flow or a study, whichever `source` holds, with everything found in it.
+pub fn load_any(source: &str) -> (Loaded, Vec<Diagnostic>) {
+    let root = match yaml::parse(source) {
+        Ok(root) => root,
+        Err(d) => return (Loaded::Flow(None), vec![d]),
+    };
+    if study::is_study_root(&root) {
+        return match build(source, &root, &study::STUDY, |l, r| l.study(r)) {
+            Ok(study) => (Loaded::Study(Some(study)), Vec::new()),
+            Err(e) => (Loaded::Study(None), e.diagnostics),
+        };
+    }
+    match build(source, &root, &FLOW, |l, r| l.flow(r)) {
+        Ok(flow) => {
+            let found = crate::flow::check::check(&flow);
+            (Loaded::Flow(Some(flow)), found)
+        }
+        Err(e) => (Loaded::Flow(None), e.diagnostics),
+    }
+}
+
+/// Parses `source` and builds a `T` from its root with `build`.
 fn run<T>(
     source: &str,
     format: &'static Format,
-    build: impl for<'s> FnOnce(&mut Loader<'s>, &yaml::Node) -> Option<T>,
+    build_from: impl for<'s> FnOnce(&mut Loader<'s>, &yaml::Node) -> Option<T>,
 ) -> Result<T, LoadError> {
     let root = yaml::parse(source).map_err(|d| LoadError {
         diagnostics: vec![d],
     })?;
+    build(source, &root, format, build_from)
+}
+
+/// Builds a `T` from a parsed `root` with `build`, collecting every error with its
+/// position, sorted: the one way a flow or a study is loaded.
+fn build<T>(
+    source: &str,
+    root: &Node,
+    format: &'static Format,
+    build: impl for<'s> FnOnce(&mut Loader<'s>, &yaml::Node) -> Option<T>,
+) -> Result<T, LoadError> {
     let mut loader = Loader {
         format,
         lines: source.lines().collect(),
         errors: Vec::new(),
     };
-    match build(&mut loader, &root) {
+    match build(&mut loader, root) {
         Some(built) if loader.errors.is_empty() => Ok(built),
         _ => {
             let mut diagnostics = loader.errors;

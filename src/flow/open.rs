@@ -96,12 +96,19 @@ pub fn opened(path: String, bytes: Vec<u8>) -> Opened {
         }
         Err(e) => (None, e.diagnostics),
     });
-    Opened {
-        path,
-        source: read.source,
-        sha256: read.sha256,
-        flow: read.loaded,
-        diagnostics: read.diagnostics,
+    Opened::of(path, read)
+}
+
+impl Opened {
+    /// The flow file at `path` (as given), as it was read.
+    pub fn of(path: String, read: Read<Flow>) -> Opened {
+        Opened {
+            path,
+            source: read.source,
+            sha256: read.sha256,
+            flow: read.loaded,
+            diagnostics: read.diagnostics,
+        }
     }
 }
 
@@ -115,6 +122,23 @@ pub struct Read<T> {
     pub loaded: Option<T>,
     /// What `load` found, then every invisible character.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<T> Read<T> {
+    /// What was loaded, and the rest of what was read, ready for another model.
+    pub fn take(mut self) -> (Option<T>, Read<()>) {
+        (self.loaded.take(), self.with(None))
+    }
+
+    /// This read with `loaded` as its model.
+    pub fn with<U>(self, loaded: Option<U>) -> Read<U> {
+        Read {
+            sha256: self.sha256,
+            source: self.source,
+            loaded,
+            diagnostics: self.diagnostics,
+        }
+    }
 }
 
 /// The one way a file's bytes become a model: hashed as they are, decoded (bytes that

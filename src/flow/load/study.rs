@@ -31,9 +31,11 @@ const DOC: &str = "docs/studies.md";
 
 /// Whether `source` is a study rather than a flow: its top-level mapping has `study:`.
 pub fn is_study(source: &str) -> bool {
-    let Ok(root) = yaml::parse(source) else {
-        return false;
-    };
+    yaml::parse(source).is_ok_and(|root| is_study_root(&root))
+}
+
+/// Whether a parsed file is a study: its top-level mapping has `study:`.
+pub(super) fn is_study_root(root: &Node) -> bool {
     matches!(&root.value, Value::Map(entries) if entries.iter().any(|(k, _)| k.text == "study"))
 }
 
@@ -43,7 +45,7 @@ pub fn load_study(source: &str) -> Result<Study, LoadError> {
 }
 
 impl Loader<'_> {
-    fn study(&mut self, root: &Node) -> Option<Study> {
+    pub(super) fn study(&mut self, root: &Node) -> Option<Study> {
         let Head { fields, id, title } = self.head(root)?;
         let design = fields
             .get("design")
