@@ -145,10 +145,7 @@ impl Opened {
 /// else a flow. A file that cannot be read is named by the flow reader's message.
 pub fn open_any(path: &Path) -> Result<Opened, Unreadable> {
     let bytes = source::read(path, flow::open::FLOW_FILE)?;
-    let read = flow::open::read(bytes, |text| {
-        let (loaded, found) = flow::load_any(text);
-        (Some(loaded), found)
-    });
+    let read = flow::open::read_any(bytes);
     let shown = path.display().to_string();
     let (loaded, read) = read.take();
     Ok(match loaded {

@@ -61,14 +61,14 @@ pub(crate) const FLOW: Format = Format {
 };
 
 /// What a file holds, found by parsing it once: a study when its top-level mapping has
-/// `study:`, else a flow; loaded, and a flow checked. `None` when it did not load.
+/// `study:`, else a flow; loaded (not checked). `None` when it did not load.
 #[derive(Debug)]
 pub enum Loaded {
     Flow(Option<Flow>),
     Study(Option<crate::flow::study::Study>),
 }
 
-/// Loads a flow or a study, whichever `source` holds, with everything found in it.
+/// Loads a flow or a study, whichever `source` holds, with every loading error.
 pub fn load_any(source: &str) -> (Loaded, Vec<Diagnostic>) {
     let root = match yaml::parse(source) {
         Ok(root) => root,
@@ -81,10 +81,7 @@ pub fn load_any(source: &str) -> (Loaded, Vec<Diagnostic>) {
         };
     }
     match build(source, &root, &FLOW, |l, r| l.flow(r)) {
-        Ok(flow) => {
-            let found = crate::flow::check::check(&flow);
-            (Loaded::Flow(Some(flow)), found)
-        }
+        Ok(flow) => (Loaded::Flow(Some(flow)), Vec::new()),
         Err(e) => (Loaded::Flow(None), e.diagnostics),
     }
 }

@@ -99,6 +99,17 @@ pub fn opened(path: String, bytes: Vec<u8>) -> Opened {
     Opened::of(path, read)
 }
 
+/// Any file mvx opens, flow or study, parsed once: loaded, and a flow checked.
+pub fn read_any(bytes: Vec<u8>) -> Read<flow::Loaded> {
+    read(bytes, |text| match flow::load_any(text) {
+        (flow::Loaded::Flow(Some(flow)), _) => {
+            let findings = flow::check::check(&flow);
+            (Some(flow::Loaded::Flow(Some(flow))), findings)
+        }
+        (loaded, found) => (Some(loaded), found),
+    })
+}
+
 impl Opened {
     /// The flow file at `path` (as given), as it was read.
     pub fn of(path: String, read: Read<Flow>) -> Opened {
