@@ -14,7 +14,7 @@ pub mod study;
 mod yaml;
 
 pub use load::study::{is_study, load_study};
-pub use load::{LoadError, load};
+pub use load::{LoadError, Loaded, load, load_any};
 pub use open::{OpenError, Opened, open};
 
 use std::collections::HashMap;

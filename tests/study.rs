@@ -405,6 +405,17 @@ fn check_on_a_study_counts_the_study_apart_from_its_flows() {
 }
 
 #[test]
+fn study_status_on_a_flow_says_it_takes_a_study() {
+    let (code, out, err) = mvx(&["study", "status", "flows/espresso-one-menu.yaml"]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(out, "");
+    assert_eq!(
+        err,
+        "mvx: flows/espresso-one-menu.yaml is a flow, not a study; `mvx study status` takes a study file (see docs/studies.md)\n"
+    );
+}
+
+#[test]
 fn a_completion_difference_and_its_interval_point_the_same_way() {
     let dir = tempfile::tempdir().expect("temp dir");
     let study = ("espresso-dec", "studies/espresso.yaml", Design::Between);

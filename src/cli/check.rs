@@ -1,9 +1,9 @@
-//! `mvx check`: load and lint flows, print findings as text or JSON.
-
-mod study;
+//! `mvx check`: load and lint flows and studies, print findings as text or JSON. A
+//! study's file is reported, then each of its variant flows; a flow is a study of one
+//! variant with no file of its own, so only the flow is reported.
 
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use clap::ValueEnum;
 use serde::Serialize;
@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::diagnostic::Diagnostic;
 use crate::flow;
+use crate::study::{OpenedStudy, VariantFile};
 use crate::text::printable;
 
 #[derive(Debug, clap::Args)]
@@ -62,9 +63,9 @@ struct Summary {
 
 pub(super) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let files: Vec<FileReport> = (args.flows.iter())
-        .flat_map(|p| match crate::study::is_study_file(p) {
-            true => study::check_study(p),
-            false => vec![check_file(p)],
+        .flat_map(|path| match crate::study::open_any(path) {
+            Ok(opened) => reports(opened.into_study()),
+            Err(e) => vec![FileReport::unreadable(path.display().to_string(), &e)],
         })
         .collect();
     let summary = Summary {
@@ -88,28 +89,54 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     })
 }
 
-fn check_file(path: &Path) -> FileReport {
-    let mut report = FileReport {
-        path: path.display().to_string(),
-        flow: None,
-        unreadable: None,
-        errors: 0,
-        warnings: 0,
-        findings: Vec::new(),
-        source: String::new(),
-        study: false,
-    };
-    match flow::open(path) {
-        Err(e) => report.unreadable = Some(e.to_string()),
-        Ok(opened) => {
-            report.flow = opened.flow.map(|f| f.id);
-            report.findings = opened.diagnostics;
-            report.source = opened.source;
+/// The study file's report (none for a single flow), then one per flow file it names
+/// that exists: read, or why it could not be.
+fn reports(opened: OpenedStudy) -> Vec<FileReport> {
+    let own = (!opened.is_flow).then(|| FileReport {
+        study: true,
+        ..FileReport::found(
+            opened.path,
+            opened.study.map(|s| s.id),
+            opened.diagnostics,
+            opened.source,
+        )
+    });
+    let flows = opened.flows.into_iter().filter_map(|file| match file {
+        VariantFile { opened: Ok(f), .. } => Some(FileReport::of_flow(f)),
+        VariantFile {
+            opened: Err(e),
+            path,
+        } => (path.is_file()).then(|| FileReport::unreadable(path.display().to_string(), &e)),
+    });
+    own.into_iter().chain(flows).collect()
+}
+
+impl FileReport {
+    fn found(path: String, id: Option<String>, findings: Vec<Diagnostic>, source: String) -> Self {
+        let errors = findings.iter().filter(|d| d.is_error()).count();
+        FileReport {
+            path,
+            flow: id,
+            unreadable: None,
+            errors,
+            warnings: findings.len() - errors,
+            findings,
+            source,
+            study: false,
         }
     }
-    report.errors = report.findings.iter().filter(|d| d.is_error()).count();
-    report.warnings = report.findings.len() - report.errors;
-    report
+
+    fn of_flow(opened: flow::Opened) -> Self {
+        let id = opened.flow.map(|f| f.id);
+        Self::found(opened.path, id, opened.diagnostics, opened.source)
+    }
+
+    fn unreadable(path: String, why: &dyn std::fmt::Display) -> Self {
+        FileReport {
+            unreadable: Some(why.to_string()),
+            ..Self::found(path, None, Vec::new(), String::new())
+        }
+    }
 }
 
 fn print_text(summary: &Summary, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<()> {

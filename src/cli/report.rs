@@ -52,7 +52,13 @@ enum ReportFormat {
 }
 
 pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    if let Some(study) = args.paths.iter().find(|p| crate::study::is_study_file(p)) {
+    let is_study = |p: &&std::path::PathBuf| {
+        matches!(
+            crate::study::open_any(p),
+            Ok(crate::study::Opened::Study(_))
+        )
+    };
+    if let Some(study) = args.paths.iter().find(is_study) {
         return study::run(args, study, out, err);
     }
     let counting = Counting {

@@ -23,8 +23,8 @@ enum SchemaKind {
 
 pub(super) fn run(args: &SchemaArgs, out: &mut dyn Write) -> io::Result<u8> {
     let schema = match args.kind {
-        SchemaKind::Flow => crate::flow::schema::generate(),
-        SchemaKind::Study => crate::flow::schema::study::generate(),
+        SchemaKind::Flow => crate::flow::schema::FLOW.generate(),
+        SchemaKind::Study => crate::flow::schema::STUDY.generate(),
     };
     out.write_all(schema.as_bytes()).map(|()| EXIT_OK)
 }

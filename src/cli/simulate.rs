@@ -12,12 +12,13 @@ use serde::Serialize;
 mod study;
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
-use crate::flow::{self, Flow, Opened};
+use crate::flow::Flow;
 use crate::format::percent;
 use crate::simulate::sessions::Hesitation;
 use crate::simulate::study::{Made, write};
 use crate::simulate::{Options, Simulation, Took, TrapKind, Walk, simulate};
 use crate::study::participant::Plan;
+use crate::study::{OpenedStudy, Variant};
 use crate::text::printable;
 
 #[derive(Debug, clap::Args)]
@@ -102,9 +103,15 @@ pub(super) fn run(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write)
     let mut code = EXIT_OK;
     let mut done: Vec<Done> = Vec::new();
     for path in &args.flows {
-        let found = match crate::study::is_study_file(path) {
-            true => study::run(path, args, (&options, &hesitation), &mut done, err)?,
-            false => one_flow(path, args, (&options, &hesitation), &mut done, err)?,
+        let found = match crate::study::open_any(path) {
+            Ok(opened) => {
+                let opened = opened.into_study();
+                each_variant(&opened, args, (&options, &hesitation), &mut done, err)?
+            }
+            Err(e) => {
+                writeln!(err, "mvx: {e}")?;
+                EXIT_USAGE
+            }
         };
         code = code.max(found);
     }
@@ -137,26 +144,17 @@ struct Done {
     simulation: Simulation,
 }
 
-/// One flow file: opened, simulated, its synthetic sessions written; the exit code.
-fn one_flow(
-    path: &Path,
+/// A study's variants, or a flow as a study of one variant: each simulated, then the
+/// synthetic sessions written; the exit code.
+fn each_variant(
+    opened: &OpenedStudy,
     args: &SimulateArgs,
     (options, hesitation): (&Options, &Hesitation),
     done: &mut Vec<Done>,
     err: &mut dyn Write,
 ) -> io::Result<u8> {
-    let opened = match flow::open(path) {
-        Ok(opened) => opened,
-        Err(e) => {
-            writeln!(err, "mvx: {e}")?;
-            return Ok(EXIT_USAGE);
-        }
-    };
-    let errors: Vec<_> = opened.diagnostics.iter().filter(|d| d.is_error()).collect();
-    let Some(flow) = opened.flow.as_ref().filter(|_| errors.is_empty()) else {
-        for d in errors {
-            writeln!(err, "{}", d.render(&opened.path, &opened.source))?;
-        }
+    let Some((study, variants)) = opened.playable() else {
+        writeln!(err, "{}", opened.rendered_errors().join("\n"))?;
         writeln!(
             err,
             "mvx: {} has errors; `mvx check` lists them too",
@@ -164,13 +162,20 @@ fn one_flow(
         )?;
         return Ok(EXIT_FINDINGS);
     };
-    let mut code = match simulated(&opened.path, flow, options, done, err)? {
-        Some(code) => code,
-        None => return Ok(EXIT_USAGE),
-    };
+    let mut code = EXIT_OK;
+    for variant in variants {
+        let shown = variant.path.display().to_string();
+        match simulated(&shown, &variant.flow, options, done, err)? {
+            Some(found) => code = code.max(found),
+            None => return Ok(EXIT_USAGE),
+        }
+    }
     if let Some(dir) = &args.sessions {
-        let written = write_sessions(dir, &opened, flow, args, hesitation);
-        code = code.max(written_note(written, &flow.id, dir, err)?);
+        let written = match (opened.is_flow, variants) {
+            (true, [flow]) => write_sessions(dir, flow, args, hesitation),
+            _ => study::write_sessions(dir, (opened, study, variants), args, hesitation),
+        };
+        code = code.max(written_note(written, &study.id, dir, err)?);
     }
     Ok(code)
 }
@@ -256,13 +261,14 @@ fn hesitation(text: &str) -> Option<Hesitation> {
 /// own seed (the run's seed and the participant's number), so a seed writes the same sessions.
 fn write_sessions(
     dir: &Path,
-    opened: &Opened,
-    flow: &Flow,
+    variant: &Variant,
     args: &SimulateArgs,
     hesitation: &Hesitation,
 ) -> io::Result<usize> {
+    let flow = &variant.flow;
     let started = chrono::Utc::now();
-    let plan = Plan::flow(flow.clone(), &opened.path, &opened.sha256);
+    let shown = variant.path.display().to_string();
+    let plan = Plan::flow(flow.clone(), &shown, &variant.sha256);
     for n in 1..=args.participants {
         let made = Made {
             participant: format!("S{n:02}"),

@@ -7,6 +7,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::flow::study::Design;
+use crate::study::Opened;
 use crate::study::progress::Progress;
 use crate::study::status::{Candidate, Next, Status, status};
 use crate::text::printable;
@@ -46,8 +47,21 @@ pub(super) fn run(
     err: &mut dyn Write,
 ) -> io::Result<u8> {
     let StudyCommand::Status(args) = command;
-    let opened = match crate::study::open(&args.study) {
-        Ok(opened) => opened,
+    let opened = match crate::study::open_any(&args.study) {
+        Ok(Opened::Study(opened)) => opened,
+        // A flow that loads is not a study; one that does not says why, as a study would.
+        Ok(Opened::Flow(flow)) if flow.flow.is_none() => {
+            writeln!(err, "{}", flow.playable().err().unwrap_or_default())?;
+            return Ok(EXIT_FINDINGS);
+        }
+        Ok(Opened::Flow(flow)) => {
+            let path = printable(&flow.path);
+            writeln!(
+                err,
+                "mvx: {path} is a flow, not a study; `mvx study status` takes a study file (see docs/studies.md)"
+            )?;
+            return Ok(EXIT_USAGE);
+        }
         Err(e) => {
             writeln!(err, "mvx: {e}")?;
             return Ok(EXIT_USAGE);

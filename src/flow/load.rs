@@ -22,23 +22,96 @@ pub struct LoadError {
 
 /// Loads a flow from its YAML source text.
 pub fn load(source: &str) -> Result<Flow, LoadError> {
-    run(source, |loader, root| loader.flow(root))
+    run(source, &FLOW, |loader, root| loader.flow(root))
 }
 
-/// Parses `source` and builds a `T` from its root with `build`, collecting every error
-/// with its position, sorted: the one way a flow or a study is loaded.
+/// A format of file the loader reads (flows, studies): the row every difference between
+/// them is read from, so the machinery that reads them is one.
+pub(crate) struct Format {
+    /// What the file holds, in messages: "flow", "study".
+    noun: &'static str,
+    /// The key of the file's id, and which characters the id may hold.
+    id_key: &'static str,
+    id_rule: IdRule,
+    /// The key a file needs beside the id and `title`, named when the file is empty.
+    body_key: &'static str,
+    /// The top-level keys the format knows.
+    pub(crate) keys: &'static [&'static str],
+    /// The guide that help points at.
+    doc: &'static str,
+}
+
+pub(crate) const FLOW: Format = Format {
+    noun: "flow",
+    id_key: "flow",
+    id_rule: IdRule::Lowercase,
+    body_key: "steps",
+    keys: &[
+        "flow",
+        "title",
+        "variant",
+        "start",
+        "steps",
+        "tasks",
+        "questions",
+        "expected",
+        "vars",
+    ],
+    doc: "docs/flow-format.md",
+};
+
+/// What a file holds, found by parsing it once: a study when its top-level mapping has
+/// `study:`, else a flow; loaded (not checked). `None` when it did not load.
+#[derive(Debug)]
+pub enum Loaded {
+    Flow(Option<Flow>),
+    Study(Option<crate::flow::study::Study>),
+}
+
+/// Loads a flow or a study, whichever `source` holds, with every loading error.
+pub fn load_any(source: &str) -> (Loaded, Vec<Diagnostic>) {
+    let root = match yaml::parse(source) {
+        Ok(root) => root,
+        Err(d) => return (Loaded::Flow(None), vec![d]),
+    };
+    if study::is_study_root(&root) {
+        return match build(source, &root, &study::STUDY, |l, r| l.study(r)) {
+            Ok(study) => (Loaded::Study(Some(study)), Vec::new()),
+            Err(e) => (Loaded::Study(None), e.diagnostics),
+        };
+    }
+    match build(source, &root, &FLOW, |l, r| l.flow(r)) {
+        Ok(flow) => (Loaded::Flow(Some(flow)), Vec::new()),
+        Err(e) => (Loaded::Flow(None), e.diagnostics),
+    }
+}
+
+/// Parses `source` and builds a `T` from its root with `build`.
 fn run<T>(
     source: &str,
-    build: impl for<'s> FnOnce(&mut Loader<'s>, &yaml::Node) -> Option<T>,
+    format: &'static Format,
+    build_from: impl for<'s> FnOnce(&mut Loader<'s>, &yaml::Node) -> Option<T>,
 ) -> Result<T, LoadError> {
     let root = yaml::parse(source).map_err(|d| LoadError {
         diagnostics: vec![d],
     })?;
+    build(source, &root, format, build_from)
+}
+
+/// Builds a `T` from a parsed `root` with `build`, collecting every error with its
+/// position, sorted: the one way a flow or a study is loaded.
+fn build<T>(
+    source: &str,
+    root: &Node,
+    format: &'static Format,
+    build: impl for<'s> FnOnce(&mut Loader<'s>, &yaml::Node) -> Option<T>,
+) -> Result<T, LoadError> {
     let mut loader = Loader {
+        format,
         lines: source.lines().collect(),
         errors: Vec::new(),
     };
-    match build(&mut loader, &root) {
+    match build(&mut loader, root) {
         Some(built) if loader.errors.is_empty() => Ok(built),
         _ => {
             let mut diagnostics = loader.errors;
@@ -48,38 +121,64 @@ fn run<T>(
     }
 }
 
-pub(crate) const FLOW_KEYS: &[&str] = &[
-    "flow",
-    "title",
-    "variant",
-    "start",
-    "steps",
-    "tasks",
-    "questions",
-    "expected",
-    "vars",
-];
-
 struct Loader<'s> {
+    format: &'static Format,
     /// The source's lines, split once: positions inside block text need them often.
     lines: Vec<&'s str>,
     errors: Vec<Diagnostic>,
 }
 
+/// What every format's file starts with: its keys, its id and its title.
+struct Head<'n> {
+    fields: Fields<'n>,
+    id: Option<(String, Pos)>,
+    title: Option<String>,
+}
+
 impl Loader<'_> {
-    fn flow(&mut self, root: &Node) -> Option<Flow> {
+    /// The head of the file at `root`; `None` when it is empty or not a mapping.
+    fn head<'n>(&mut self, root: &'n Node) -> Option<Head<'n>> {
+        let Format {
+            noun,
+            id_key,
+            id_rule,
+            body_key,
+            doc,
+            ..
+        } = *self.format;
         if root.value == Value::Null {
-            self.error(Diagnostic::error("empty", Pos::new(1, 1, 1), "the file holds no flow")
-                .with_help("a flow starts with `flow: <id>`, `title:` and `steps:`; see docs/flow-format.md"));
+            let help = format!(
+                "a {noun} starts with `{id_key}: <id>`, `title:` and `{body_key}:`; see {doc}"
+            );
+            self.error(
+                Diagnostic::error(
+                    "empty",
+                    Pos::new(1, 1, 1),
+                    format!("the file holds no {noun}"),
+                )
+                .with_help(help),
+            );
             return None;
         }
-        let fields = self.fields(root, root.at, "the flow")?;
+        let what = format!("the {noun}");
+        let fields = self.fields(root, root.at, &what)?;
         let id = fields
-            .required(self, "flow", "the flow")
-            .and_then(|n| self.id(n, "flow id", IdRule::Lowercase));
+            .required(self, id_key, &what)
+            .and_then(|n| self.id(n, &format!("{noun} id"), id_rule));
         let title = fields
-            .required(self, "title", "the flow")
+            .required(self, "title", &what)
             .and_then(|n| self.line(n, "title"));
+        Some(Head { fields, id, title })
+    }
+
+    /// Reports the top-level keys the format does not know.
+    fn finish(&mut self, fields: &Fields) {
+        let what = format!("the {}", self.format.noun);
+        fields.finish(self, self.format.keys, &what);
+    }
+
+    fn flow(&mut self, root: &Node) -> Option<Flow> {
+        let Head { fields, id, title } = self.head(root)?;
         let variant = fields
             .get("variant")
             .and_then(|n| self.id(n, "variant", IdRule::Lowercase));
@@ -107,7 +206,7 @@ impl Loader<'_> {
             .get("expected")
             .and_then(|n| self.expected_paths(n))
             .unwrap_or_default();
-        fields.finish(self, FLOW_KEYS, "the flow");
+        self.finish(&fields);
         let start = start?;
         let (id, id_at) = id?;
         Some(Flow {

@@ -53,21 +53,32 @@ impl Opened {
         {
             return Ok((flow, self.sha256));
         }
-        Err(format!(
-            "{}fix these first; `mvx check {}` lists them too",
-            self.rendered_errors().join("\n"),
-            crate::text::printable(&self.path)
-        ))
+        Err(refusal(&self.path, &self.source, &self.diagnostics))
     }
 
     /// Each error rendered with its source line and caret, warnings left out.
     pub fn rendered_errors(&self) -> Vec<String> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.is_error())
-            .map(|d| d.render(&self.path, &self.source))
-            .collect()
+        rendered_errors(&self.path, &self.source, &self.diagnostics)
     }
+}
+
+/// Each error in `diagnostics` rendered with its line of `source` and a caret, warnings
+/// left out: how a flow's or a study's errors are shown.
+pub fn rendered_errors(path: &str, source: &str, diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.render(path, source))
+        .collect()
+}
+
+/// Why a file cannot be played: every error rendered, and how to list them again.
+pub fn refusal(path: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
+    format!(
+        "{}fix these first; `mvx check {}` lists them too",
+        rendered_errors(path, source, diagnostics).join("\n"),
+        crate::text::printable(path)
+    )
 }
 
 /// Reads the flow file at `path` (a regular file up to `LIMIT`), then loads and checks it.
@@ -78,23 +89,86 @@ pub fn open(path: &Path) -> Result<Opened, OpenError> {
 
 /// A flow file's bytes, decoded, loaded and checked.
 pub fn opened(path: String, bytes: Vec<u8>) -> Opened {
+    let read = read(bytes, |text| match flow::load(text) {
+        Ok(flow) => {
+            let findings = flow::check::check(&flow);
+            (Some(flow), findings)
+        }
+        Err(e) => (None, e.diagnostics),
+    });
+    Opened::of(path, read)
+}
+
+/// Any file mvx opens, flow or study, parsed once: loaded, and a flow checked.
+pub fn read_any(bytes: Vec<u8>) -> Read<flow::Loaded> {
+    read(bytes, |text| match flow::load_any(text) {
+        (flow::Loaded::Flow(Some(flow)), _) => {
+            let findings = flow::check::check(&flow);
+            (Some(flow::Loaded::Flow(Some(flow))), findings)
+        }
+        (loaded, found) => (Some(loaded), found),
+    })
+}
+
+impl Opened {
+    /// The flow file at `path` (as given), as it was read.
+    pub fn of(path: String, read: Read<Flow>) -> Opened {
+        Opened {
+            path,
+            source: read.source,
+            sha256: read.sha256,
+            flow: read.loaded,
+            diagnostics: read.diagnostics,
+        }
+    }
+}
+
+/// A file mvx reads (a flow or a study), as its bytes became text and a model.
+#[derive(Debug)]
+pub struct Read<T> {
+    pub sha256: String,
+    /// The text; when the file is not UTF-8, with each bad sequence shown as `�`.
+    pub source: String,
+    /// What `load` built, if anything.
+    pub loaded: Option<T>,
+    /// What `load` found, then every invisible character.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl<T> Read<T> {
+    /// What was loaded, and the rest of what was read, ready for another model.
+    pub fn take(mut self) -> (Option<T>, Read<()>) {
+        (self.loaded.take(), self.with(None))
+    }
+
+    /// This read with `loaded` as its model.
+    pub fn with<U>(self, loaded: Option<U>) -> Read<U> {
+        Read {
+            sha256: self.sha256,
+            source: self.source,
+            loaded,
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+/// The one way a file's bytes become a model: hashed as they are, decoded (bytes that
+/// are not UTF-8 are one finding, and nothing is loaded), loaded by `load`, and looked
+/// through for characters that hide, in flows and studies alike.
+pub fn read<T>(bytes: Vec<u8>, load: impl FnOnce(&str) -> (Option<T>, Vec<Diagnostic>)) -> Read<T> {
     let sha256 = sha256_hex(&bytes);
-    let (source, flow, mut diagnostics) = match source::decode(bytes) {
+    let (source, loaded, mut diagnostics) = match source::decode(bytes) {
         Err(not_utf8) => (not_utf8.lossy, None, vec![not_utf8.finding]),
-        Ok(text) => match flow::load(&text) {
-            Ok(flow) => {
-                let findings = flow::check::check(&flow);
-                (text, Some(flow), findings)
-            }
-            Err(e) => (text, None, e.diagnostics),
-        },
+        Ok(text) => {
+            let (loaded, found) = load(&text);
+            (text, loaded, found)
+        }
     };
     diagnostics.extend(invisible_characters(&source));
-    Opened {
-        path,
-        source,
+    Read {
         sha256,
-        flow,
+        source,
+        loaded,
         diagnostics,
     }
 }

@@ -2,20 +2,39 @@
 //! flagged while typing. The types here describe the YAML a designer writes; a test
 //! checks their keys against the loader's, so the two cannot drift apart.
 
-pub mod study;
+mod study;
 
 use std::collections::BTreeMap;
 
-use schemars::{JsonSchema, schema_for};
+use schemars::{JsonSchema, Schema, schema_for};
 
-/// Where the committed copy lives, and what the `# yaml-language-server` line points at.
-pub const COMMITTED: &str = "schema/flow.schema.json";
-
-/// The schema as pretty JSON, ending in a newline.
-pub fn generate() -> String {
-    let schema = schema_for!(FlowFile);
-    serde_json::to_string_pretty(&schema).unwrap_or_default() + "\n"
+/// A format's schema: one generator and one set of checks serve every format.
+pub struct Format {
+    /// The format's name, as `mvx schema` takes it.
+    pub name: &'static str,
+    /// Where the committed copy lives, and what `# yaml-language-server` lines point at.
+    pub committed: &'static str,
+    schema: fn() -> Schema,
 }
+
+impl Format {
+    /// The schema as pretty JSON, ending in a newline.
+    pub fn generate(&self) -> String {
+        serde_json::to_string_pretty(&(self.schema)()).unwrap_or_default() + "\n"
+    }
+}
+
+pub const FLOW: Format = Format {
+    name: "flow",
+    committed: "schema/flow.schema.json",
+    schema: || schema_for!(FlowFile),
+};
+
+pub const STUDY: Format = Format {
+    name: "study",
+    committed: "schema/study.schema.json",
+    schema: || schema_for!(study::StudyFile),
+};
 
 /// A flow file (version 1). See docs/flow-format.md.
 #[derive(JsonSchema)]
@@ -194,10 +213,14 @@ mod tests {
     use serde_json::Value;
 
     use super::*;
-    use crate::flow::load::{FLOW_KEYS, logic, question, step, task};
+    use crate::flow::load::{self, logic, question, step, task};
 
-    fn schema() -> Value {
-        serde_json::from_str(&generate()).expect("the schema is JSON")
+    /// Every format: its schema, and the top-level keys its loader knows.
+    const FORMATS: [(&Format, &[&str]); 2] =
+        [(&FLOW, load::FLOW.keys), (&STUDY, load::study::STUDY.keys)];
+
+    fn schema(format: &Format) -> Value {
+        serde_json::from_str(&format.generate()).expect("the schema is JSON")
     }
 
     fn keys(object: &Value) -> Vec<String> {
@@ -218,10 +241,16 @@ mod tests {
     }
 
     #[test]
-    fn the_schema_knows_exactly_the_keys_the_loader_knows() {
-        let schema = schema();
+    fn each_schema_knows_exactly_the_top_level_keys_its_loader_knows() {
+        for (format, known) in FORMATS {
+            assert_eq!(keys(&schema(format)), sorted(known), "{}", format.committed);
+        }
+    }
+
+    #[test]
+    fn the_flow_schema_knows_exactly_the_keys_the_loader_knows_inside() {
+        let schema = schema(&FLOW);
         let defs = &schema["$defs"];
-        assert_eq!(keys(&schema), sorted(FLOW_KEYS));
         assert_eq!(keys(&defs["StepFile"]), sorted(step::STEP_KEYS));
         assert_eq!(keys(&defs["ChoiceMap"]), sorted(step::CHOICE_KEYS));
         assert_eq!(keys(&defs["QuestionFile"]), sorted(question::QUESTION_KEYS));
@@ -232,22 +261,32 @@ mod tests {
 
     #[test]
     fn every_object_flags_unknown_keys() {
-        let schema = schema();
-        assert_eq!(schema["additionalProperties"], false);
-        for (name, def) in schema["$defs"].as_object().expect("definitions") {
-            if def.get("properties").is_some() {
-                assert_eq!(def["additionalProperties"], false, "{name}");
+        for (format, _) in FORMATS {
+            let schema = schema(format);
+            assert_eq!(
+                schema["additionalProperties"], false,
+                "{}",
+                format.committed
+            );
+            for (name, def) in schema["$defs"].as_object().expect("definitions") {
+                if def.get("properties").is_some() {
+                    assert_eq!(def["additionalProperties"], false, "{name}");
+                }
             }
         }
     }
 
     #[test]
-    fn the_committed_schema_is_the_generated_one() {
-        let committed =
-            std::fs::read_to_string(COMMITTED).expect("schema/flow.schema.json is committed");
-        assert!(
-            committed == generate(),
-            "{COMMITTED} is stale: run `mvx schema > {COMMITTED}`"
-        );
+    fn each_committed_schema_is_the_generated_one() {
+        for (format, _) in FORMATS {
+            let committed = std::fs::read_to_string(format.committed).expect("committed");
+            assert!(
+                committed == format.generate(),
+                "{} is stale: run `mvx schema {} > {}`",
+                format.committed,
+                format.name,
+                format.committed
+            );
+        }
     }
 }

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use crate::diagnostic::Pos;
-use crate::flow::Question;
+use crate::flow::{Flow, Question};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Study {
@@ -24,6 +24,28 @@ pub struct Study {
     pub consent: Option<String>,
     /// Asked once, at the very end of a participant's last session.
     pub questions: Vec<Question>,
+}
+
+impl Study {
+    /// A single flow as a study of one variant with no settings of its own: the flow's
+    /// id and title, `path` its one variant, nobody assigned, no consent, no questions.
+    pub fn of_flow(flow: &Flow, path: &str) -> Study {
+        Study {
+            id: flow.id.clone(),
+            title: flow.title.clone(),
+            design: Design::Between,
+            variants: vec![VariantRef {
+                path: path.to_owned(),
+                at: flow.id_at,
+            }],
+            assign: Assign::Balanced,
+            task_order: TaskOrder::Fixed,
+            task_order_at: flow.id_at,
+            target: None,
+            consent: None,
+            questions: Vec::new(),
+        }
+    }
 }
 
 /// A variant's flow file as the study names it.

@@ -4,18 +4,33 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use super::Variant;
+use super::{Variant, VariantFile};
 use crate::diagnostic::Diagnostic;
 use crate::flow::study::{Design, Study, TaskOrder, VariantRef};
 use crate::flow::{self, Flow};
 use crate::text::printable;
 
-/// The variants that opened cleanly, and every finding about them, at the study's lines.
-pub(super) fn open_all(study: &Study, folder: &Path) -> (Vec<Variant>, Vec<Diagnostic>) {
+/// What opening a study's variants found.
+pub(super) struct Found {
+    /// The variants that opened cleanly.
+    pub variants: Vec<Variant>,
+    /// Every variant's flow file as opened, in the study's order.
+    pub files: Vec<VariantFile>,
+    /// Every finding about them, at the study's lines.
+    pub findings: Vec<Diagnostic>,
+}
+
+pub(super) fn open_all(study: &Study, folder: &Path) -> Found {
     let mut findings = Vec::new();
     let mut variants: Vec<Variant> = Vec::new();
+    let mut files = Vec::new();
     for written in &study.variants {
-        let Some(variant) = open_one(written, folder, &mut findings) else {
+        let path = folder.join(&written.path);
+        let opened = flow::open(&path);
+        let file = VariantFile { path, opened };
+        let variant = open_one(written, &file, &mut findings);
+        files.push(file);
+        let Some(variant) = variant else {
             continue;
         };
         if let Some(first) = variants.first()
@@ -68,17 +83,20 @@ pub(super) fn open_all(study: &Study, folder: &Path) -> (Vec<Variant>, Vec<Diagn
         findings.extend(question_findings(study, &variants));
     }
     findings.sort_by_key(|d| (d.at.line, d.at.col));
-    (variants, findings)
+    Found {
+        variants,
+        files,
+        findings,
+    }
 }
 
 fn open_one(
     written: &VariantRef,
-    folder: &Path,
+    VariantFile { path, opened }: &VariantFile,
     findings: &mut Vec<Diagnostic>,
 ) -> Option<Variant> {
-    let path = folder.join(&written.path);
     let shown = printable(&written.path);
-    let opened = match flow::open(&path) {
+    let opened = match opened {
         Ok(opened) => opened,
         Err(e) => {
             // Named as the study writes it, not joined to the study's folder.
@@ -93,7 +111,7 @@ fn open_one(
         }
     };
     let errors = opened.diagnostics.iter().filter(|d| d.is_error()).count();
-    let Some(flow) = opened.flow.filter(|_| errors == 0) else {
+    let Some(flow) = opened.flow.as_ref().filter(|_| errors == 0) else {
         let plural = if errors == 1 { "" } else { "s" };
         findings.push(
             Diagnostic::error(
@@ -112,9 +130,9 @@ fn open_one(
     Some(Variant {
         name: flow.variant.clone().unwrap_or_default(),
         written: written.path.clone(),
-        path,
-        flow,
-        sha256: opened.sha256,
+        path: path.clone(),
+        flow: flow.clone(),
+        sha256: opened.sha256.clone(),
     })
 }
 

@@ -52,7 +52,7 @@ impl<'n> Fields<'n> {
         if node.is_none() {
             loader.error(
                 Diagnostic::error("missing-key", self.at, format!("{what} has no `{name}`"))
-                    .with_help(format!("add `{name}:`; see docs/flow-format.md")),
+                    .with_help(format!("add `{name}:`; see {}", loader.format.doc)),
             );
         }
         node

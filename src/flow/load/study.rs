@@ -1,64 +1,52 @@
 //! Study YAML to the typed `Study`, with the flow loader's positions, types and
 //! did-you-mean, so a study's mistakes read exactly like a flow's.
 
-use super::{IdRule, LoadError, Loader};
-use crate::diagnostic::{Diagnostic, Pos};
+use super::{Format, Head, IdRule, LoadError, Loader};
+use crate::diagnostic::Diagnostic;
 use crate::flow::study::{Assign, Design, Study, TaskOrder, VariantRef};
 use crate::flow::yaml::{self, Node, Value};
 use crate::suggest;
 
-pub(crate) const STUDY_KEYS: &[&str] = &[
-    "study",
-    "title",
-    "design",
-    "variants",
-    "assign",
-    "task_order",
-    "target",
-    "consent",
-    "questions",
-];
+pub(crate) const STUDY: Format = Format {
+    noun: "study",
+    id_key: "study",
+    id_rule: IdRule::Name,
+    body_key: "variants",
+    keys: &[
+        "study",
+        "title",
+        "design",
+        "variants",
+        "assign",
+        "task_order",
+        "target",
+        "consent",
+        "questions",
+    ],
+    doc: DOC,
+};
 
 /// Where missing keys and unknown words point people.
 const DOC: &str = "docs/studies.md";
 
 /// Whether `source` is a study rather than a flow: its top-level mapping has `study:`.
 pub fn is_study(source: &str) -> bool {
-    let Ok(root) = yaml::parse(source) else {
-        return false;
-    };
+    yaml::parse(source).is_ok_and(|root| is_study_root(&root))
+}
+
+/// Whether a parsed file is a study: its top-level mapping has `study:`.
+pub(super) fn is_study_root(root: &Node) -> bool {
     matches!(&root.value, Value::Map(entries) if entries.iter().any(|(k, _)| k.text == "study"))
 }
 
 /// Loads a study from its YAML source text; help points at the studies guide.
 pub fn load_study(source: &str) -> Result<Study, LoadError> {
-    super::run(source, |loader, root| loader.study(root)).map_err(|mut e| {
-        for d in &mut e.diagnostics {
-            d.help = d.help.take().map(|h| h.replace("docs/flow-format.md", DOC));
-        }
-        e
-    })
+    super::run(source, &STUDY, |loader, root| loader.study(root))
 }
 
 impl Loader<'_> {
-    fn study(&mut self, root: &Node) -> Option<Study> {
-        if root.value == Value::Null {
-            self.error(
-                Diagnostic::error("empty", Pos::new(1, 1, 1), "the file holds no study").with_help(
-                    format!(
-                        "a study starts with `study: <id>`, `title:` and `variants:`; see {DOC}"
-                    ),
-                ),
-            );
-            return None;
-        }
-        let fields = self.fields(root, root.at, "the study")?;
-        let id = fields
-            .required(self, "study", "the study")
-            .and_then(|n| self.id(n, "study id", IdRule::Name));
-        let title = fields
-            .required(self, "title", "the study")
-            .and_then(|n| self.line(n, "title"));
+    pub(super) fn study(&mut self, root: &Node) -> Option<Study> {
+        let Head { fields, id, title } = self.head(root)?;
         let design = fields
             .get("design")
             .map(|n| self.word(n, "design", Design::WORDS));
@@ -78,7 +66,7 @@ impl Loader<'_> {
             .get("questions")
             .map(|n| self.questions(n))
             .unwrap_or_default();
-        fields.finish(self, STUDY_KEYS, "the study");
+        self.finish(&fields);
         let design = match design {
             None => Design::Between,
             Some(Some(1)) => Design::Within,
@@ -175,6 +163,47 @@ impl Loader<'_> {
                 ));
                 None
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn helps(e: LoadError) -> Vec<(String, Option<String>)> {
+        (e.diagnostics.into_iter())
+            .map(|d| (d.message, d.help))
+            .collect()
+    }
+
+    #[test]
+    fn an_empty_study_or_flow_is_named_with_its_own_guide() {
+        let study = helps(load_study("").expect_err("empty"));
+        let help =
+            "a study starts with `study: <id>`, `title:` and `variants:`; see docs/studies.md";
+        assert_eq!(
+            study,
+            [("the file holds no study".into(), Some(help.into()))]
+        );
+        let flow = helps(crate::flow::load("").expect_err("empty"));
+        let help =
+            "a flow starts with `flow: <id>`, `title:` and `steps:`; see docs/flow-format.md";
+        assert_eq!(flow, [("the file holds no flow".into(), Some(help.into()))]);
+    }
+
+    #[test]
+    fn missing_keys_point_at_the_guide_of_the_format_even_inside_questions() {
+        let source = "study: s\nquestions:\n  - id: q\n    options: [a]\n";
+        let found = helps(load_study(source).expect_err("incomplete"));
+        let missing: Vec<_> = found
+            .iter()
+            .filter(|(m, _)| m.contains(" has no "))
+            .collect();
+        assert_eq!(missing.len(), 3, "{found:?}");
+        for (message, help) in missing {
+            let help = help.as_deref().unwrap_or_default();
+            assert!(help.ends_with("see docs/studies.md"), "{message}: {help}");
         }
     }
 }
