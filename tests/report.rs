@@ -9,7 +9,7 @@ use mvx::player::Player;
 use mvx::player::input::{Action, Input, Key};
 use mvx::report::comparison::{Measure, Said};
 use mvx::report::{ReportBuilder, markdown};
-use mvx::session::{self, FlowRef, Header, SCHEMA, SessionWriter, TaskEnding, TerminalInfo};
+use mvx::session::{self, FlowRef, Header, SessionWriter, Started, TaskEnding, TerminalInfo};
 
 /// Plays `keys` on an example flow as participant `who`, pausing `think_ms` before each
 /// key, and writes the session into `dir`. `\n` is Enter, `\x1b` Esc; `!` stops the recording there,
@@ -17,18 +17,18 @@ use mvx::session::{self, FlowRef, Header, SCHEMA, SessionWriter, TaskEnding, Ter
 fn record(dir: &Path, flow_file: &str, who: &str, think_ms: u64, keys: &str) {
     let source = std::fs::read_to_string(format!("flows/{flow_file}.yaml")).expect("example flow");
     let flow = flow::load(&source).expect("example loads");
-    let header = Header {
-        schema: SCHEMA.into(),
-        session: format!("{flow_file}-{who}"),
-        flow: FlowRef::of(
+    let header = Header::new(
+        Started {
+            session: format!("{flow_file}-{who}"),
+            at: "2026-11-26T10:00:00.000+01:00".into(),
+        },
+        FlowRef::of(
             &flow,
             &format!("flows/{flow_file}.yaml"),
             &format!("sha-of-{flow_file}"),
         ),
-        participant: who.into(),
-        researcher: None,
-        started_at: "2026-11-26T10:00:00.000+01:00".into(),
-        terminal: TerminalInfo {
+        who.into(),
+        TerminalInfo {
             cols: 80,
             rows: 24,
             term: None,
@@ -36,11 +36,7 @@ fn record(dir: &Path, flow_file: &str, who: &str, think_ms: u64, keys: &str) {
             tmux: false,
             ssh: false,
         },
-        transport: None,
-        mvx: "test".into(),
-        simulated: false,
-        study: None,
-    };
+    );
     let started = Utc
         .with_ymd_and_hms(2026, 11, 26, 9, 0, 0)
         .single()

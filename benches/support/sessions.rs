@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use mvx::session::{
-    AnswerValue, Event, EventKind, FlowRef, Header, SCHEMA, SessionOutcome, TaskOutcome,
+    AnswerValue, Event, EventKind, FlowRef, Header, SessionOutcome, Started, TaskOutcome,
     TerminalInfo, Timing,
 };
 
@@ -16,34 +16,30 @@ pub fn header(i: usize) -> Header {
     } else {
         "three-menus"
     };
-    Header {
-        schema: SCHEMA.into(),
+    let started = Started {
         session: format!("20261126-140211-P{i:07}"),
-        flow: FlowRef {
-            id: "espresso".into(),
-            title: "Make a single espresso".into(),
-            variant: Some(variant.into()),
-            path: format!("flows/espresso-{variant}.yaml"),
-            sha256: format!("{:064x}", 0xabc0 + i % 2),
-            expected: Default::default(),
-            scales: Default::default(),
-        },
-        participant: format!("P{i:07}"),
-        researcher: Some("ana".into()),
-        started_at: format!("2026-11-26T14:{:02}:{:02}.123+01:00", i / 60 % 60, i % 60),
-        terminal: TerminalInfo {
-            cols: 120,
-            rows: 40,
-            term: Some("xterm-256color".into()),
-            program: None,
-            tmux: false,
-            ssh: false,
-        },
-        transport: None,
-        mvx: "0.1.0".into(),
-        simulated: false,
-        study: None,
-    }
+        at: format!("2026-11-26T14:{:02}:{:02}.123+01:00", i / 60 % 60, i % 60),
+    };
+    let flow = FlowRef {
+        id: "espresso".into(),
+        title: "Make a single espresso".into(),
+        variant: Some(variant.into()),
+        path: format!("flows/espresso-{variant}.yaml"),
+        sha256: format!("{:064x}", 0xabc0 + i % 2),
+        expected: Default::default(),
+        scales: Default::default(),
+    };
+    let terminal = TerminalInfo {
+        cols: 120,
+        rows: 40,
+        term: Some("xterm-256color".into()),
+        program: None,
+        tmux: false,
+        ssh: false,
+    };
+    let mut header = Header::new(started, flow, format!("P{i:07}"), terminal);
+    header.researcher = Some("ana".into());
+    header
 }
 
 /// The header of session `i` as mvx writes it: serialized once per variant, then the

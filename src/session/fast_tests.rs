@@ -108,52 +108,50 @@ fn full_header() -> Header {
     let mut scales = std::collections::BTreeMap::new();
     scales.insert("seq".to_string(), [1, 7]);
     scales.insert("temp".to_string(), [-10, 40]);
-    Header {
-        schema: SCHEMA.into(),
+    let started = Started {
         session: "20261126-140211-P01".into(),
-        flow: FlowRef {
-            id: "espresso".into(),
-            title: "Make a single espresso".into(),
-            variant: Some("one-menu".into()),
-            path: "flows/espresso one.yaml".into(),
-            sha256: "3fa2".repeat(16),
-            expected,
-            scales,
+        at: "2026-11-26T14:02:11.123+01:00".into(),
+    };
+    let flow = FlowRef {
+        id: "espresso".into(),
+        title: "Make a single espresso".into(),
+        variant: Some("one-menu".into()),
+        path: "flows/espresso one.yaml".into(),
+        sha256: "3fa2".repeat(16),
+        expected,
+        scales,
+    };
+    let terminal = TerminalInfo {
+        cols: 120,
+        rows: 40,
+        term: Some("xterm-256color".into()),
+        program: Some("WezTerm".into()),
+        tmux: true,
+        ssh: false,
+    };
+    let mut header = Header::new(started, flow, "P07".into(), terminal);
+    header.researcher = Some("ana".into());
+    header.transport = Some(TransportInfo {
+        kind: "web".into(),
+        user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0".into(),
+        rtt_ms: RoundTrips {
+            median: 12.0,
+            p90: 20.5,
         },
-        participant: "P07".into(),
-        researcher: Some("ana".into()),
-        started_at: "2026-11-26T14:02:11.123+01:00".into(),
-        terminal: TerminalInfo {
-            cols: 120,
-            rows: 40,
-            term: Some("xterm-256color".into()),
-            program: Some("WezTerm".into()),
-            tmux: true,
-            ssh: false,
-        },
-        transport: Some(TransportInfo {
-            kind: "web".into(),
-            user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0"
-                .into(),
-            rtt_ms: RoundTrips {
-                median: 12.0,
-                p90: 20.5,
-            },
-            clock_offset_ms: -3.25,
-        }),
-        mvx: "0.1.0".into(),
-        simulated: true,
-        study: Some(StudyRef {
-            id: "cafe".into(),
-            path: "studies/cafe.yaml".into(),
-            sha256: "0123".into(),
-            design: crate::flow::study::Design::Within,
-            variant: "a".into(),
-            order: vec!["a".into(), "b".into()],
-            slot: 3,
-            seed: 18_446_744_073_709_551_615,
-        }),
-    }
+        clock_offset_ms: -3.25,
+    });
+    header.simulated = true;
+    header.study = Some(StudyRef {
+        id: "cafe".into(),
+        path: "studies/cafe.yaml".into(),
+        sha256: "0123".into(),
+        design: crate::flow::study::Design::Within,
+        variant: "a".into(),
+        order: vec!["a".into(), "b".into()],
+        slot: 3,
+        seed: 18_446_744_073_709_551_615,
+    });
+    header
 }
 
 #[test]

@@ -5,10 +5,13 @@ use chrono::{TimeZone, Utc};
 use super::*;
 
 fn header() -> Header {
-    Header {
-        schema: SCHEMA.into(),
+    let started = Started {
         session: "s-1".into(),
-        flow: FlowRef {
+        at: "2026-11-26T14:02:11.123+01:00".into(),
+    };
+    Header::new(
+        started,
+        FlowRef {
             id: "espresso".into(),
             title: "Make: \"an\" espresso".into(),
             variant: Some("one-menu".into()),
@@ -17,10 +20,8 @@ fn header() -> Header {
             expected: Default::default(),
             scales: Default::default(),
         },
-        participant: "P07".into(),
-        researcher: None,
-        started_at: "2026-11-26T14:02:11.123+01:00".into(),
-        terminal: TerminalInfo {
+        "P07".into(),
+        TerminalInfo {
             cols: 80,
             rows: 24,
             term: Some("xterm-256color".into()),
@@ -28,11 +29,7 @@ fn header() -> Header {
             tmux: false,
             ssh: true,
         },
-        transport: None,
-        mvx: "0.1.0".into(),
-        simulated: false,
-        study: None,
-    }
+    )
 }
 
 fn events() -> Vec<Event> {

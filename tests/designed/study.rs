@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use mvx::flow::{self, Flow};
 use mvx::player::Player;
 use mvx::player::input::{Action, Command, Input, Key};
-use mvx::session::{FlowRef, Header, SCHEMA, SessionWriter, TerminalInfo};
+use mvx::session::{FlowRef, Header, SessionWriter, Started, TerminalInfo};
 
 const FLOW: &str = "
 flow: study
@@ -121,14 +121,14 @@ impl Clock<'_> {
 
 fn record(dir: &Path, d: &Designed) {
     let flow = flow_of(d.variant);
-    let header = Header {
-        schema: SCHEMA.into(),
-        session: format!("{}-{}-{}", d.who, d.variant, d.minute),
-        flow: FlowRef::of(&flow, "flows/study.yaml", d.sha),
-        participant: d.who.into(),
-        researcher: None,
-        started_at: format!("2026-11-26T09:{:02}:00.000+00:00", d.minute),
-        terminal: TerminalInfo {
+    let header = Header::new(
+        Started {
+            session: format!("{}-{}-{}", d.who, d.variant, d.minute),
+            at: format!("2026-11-26T09:{:02}:00.000+00:00", d.minute),
+        },
+        FlowRef::of(&flow, "flows/study.yaml", d.sha),
+        d.who.into(),
+        TerminalInfo {
             cols: 80,
             rows: 24,
             term: None,
@@ -136,11 +136,7 @@ fn record(dir: &Path, d: &Designed) {
             tmux: false,
             ssh: false,
         },
-        mvx: "test".into(),
-        simulated: false,
-        transport: None,
-        study: None,
-    };
+    );
     let started = Utc
         .with_ymd_and_hms(2026, 11, 26, 9, d.minute, 0)
         .single()
