@@ -119,7 +119,8 @@ pub struct TaskFigures {
     /// them all, shortest first.
     pub success_times_s: Sample,
     pub paths: Vec<PathCount>,
-    /// Attempts that reached each step of the most frequent successful path.
+    /// Attempts that walked each prefix of the most frequent successful path (in order,
+    /// detours allowed): it never rises.
     pub funnel: Vec<(String, usize)>,
 }
 
@@ -368,15 +369,29 @@ fn paths_and_funnel(tally: &TaskTally) -> (Vec<PathCount>, Vec<(String, usize)>)
     let funnel = paths
         .iter()
         .find(|p| p.outcome.is_success())
-        .map(|p| {
-            p.path
-                .iter()
-                .map(|s| (s.clone(), tally.reached.get(s).copied().unwrap_or(0)))
-                .collect()
-        })
+        .map(|p| funnel(&p.path, tally))
         .unwrap_or_default();
     paths.truncate(TOP_PATHS);
     (paths, funnel)
+}
+
+/// Each step of `path` with the attempts that walked the path up to it: its steps in
+/// order, detours between them allowed. An attempt that reached a step reached every
+/// step before it, so the counts never rise, even where the path returns to a step.
+fn funnel(path: &[String], tally: &TaskTally) -> Vec<(String, usize)> {
+    let mut reached = vec![0; path.len()];
+    for ((walked, _), count) in &tally.paths {
+        let mut along = 0;
+        for step in walked {
+            if path.get(along) == Some(step) {
+                along += 1;
+            }
+        }
+        for r in &mut reached[..along] {
+            *r += count;
+        }
+    }
+    path.iter().cloned().zip(reached).collect()
 }
 
 impl StepFigures {

@@ -158,8 +158,6 @@ pub struct TaskTally {
     pub lostness: Sample,
     /// Paths of attempts, the steps in the order shown, with how they ended.
     pub paths: BTreeMap<(Vec<String>, TaskEnding), usize>,
-    /// Attempts that showed each step at least once.
-    pub reached: BTreeMap<String, usize>,
 }
 
 #[derive(Debug, Default)]
@@ -338,12 +336,6 @@ impl Tally {
         let task = self.tasks.entry(attempt.task.clone()).or_default();
         task.attempts += 1;
         *task.outcomes.entry(ending.clone()).or_default() += 1;
-        let mut seen: Vec<&String> = attempt.path.iter().collect();
-        seen.sort();
-        seen.dedup();
-        for step in seen {
-            *task.reached.entry(step.clone()).or_default() += 1;
-        }
         if ending.is_success() {
             task.success_ms
                 .extend(attempt.duration_ms.map(|d| d as f64));
