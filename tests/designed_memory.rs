@@ -228,7 +228,7 @@ fn every_path_figure_of_a_flow_with_memory() {
         ]
     );
     let text = markdown::render(&report);
-    let funnel_line = "attempts that walked it as far as each step: \
+    let funnel_line = "Funnel along the expected path, attempts that walked it as far as each step: \
         `home` 9 → `menu` 8 → `home` 7 → `pay` 7 → `paid` 7";
     assert!(text.contains(funnel_line), "{text}");
 }

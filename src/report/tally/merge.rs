@@ -52,6 +52,9 @@ impl TaskTally {
         self.first_judged += other.first_judged;
         self.lostness.merge(other.lostness);
         add_counts(&mut self.paths, other.paths);
+        if self.expected.is_empty() {
+            self.expected = other.expected;
+        }
     }
 }
 
