@@ -30,6 +30,8 @@ pub use stream::{Batch, for_each, in_two_stages, map_each};
 pub use study::{ConsentAnswer, StudyRef};
 pub use writer::{SessionWriter, Sink, file_name, is_full};
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 /// One thing that happened, `at_ms` milliseconds after the session started
@@ -260,6 +262,30 @@ pub enum TaskEnding {
     CutOff,
 }
 
+/// The researcher's give-up (Ctrl-G), as every report, review and export words it.
+pub const GAVE_UP: &str = "gave up";
+/// A task's time limit ran out.
+pub const TIMED_OUT: &str = "timed out";
+
+/// Whether an end step's own word could be read as another ending: a give-up, a
+/// timeout, an abort, a cut-off recording (`-` and `_` read as spaces).
+fn names_another_ending(word: &str) -> bool {
+    let word = word.replace(['-', '_'], " ");
+    [
+        GAVE_UP,
+        "give up",
+        "abandoned",
+        TIMED_OUT,
+        "timeout",
+        "time out",
+        "aborted",
+        CUT_OFF,
+        "cutoff",
+    ]
+    .iter()
+    .any(|other| word.eq_ignore_ascii_case(other))
+}
+
 /// How a session ended: its recorded outcome, or cut off when the recording stopped
 /// without one (a crash, a kill, or a session still running).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -271,12 +297,21 @@ pub enum SessionEnding {
 impl TaskEnding {
     pub const SUCCESS: TaskEnding = TaskEnding::Ended(TaskOutcome::Success);
 
-    /// The word renderers show: the session file's word, the end step's, or `cut off`.
-    pub fn word(&self) -> &str {
+    /// The one word for this ending, in every report, review and export: `success`,
+    /// `failure`, an end step's own word (`partial`), `gave up` (the researcher's
+    /// Ctrl-G), `timed out`, `aborted` or `cut off`. An end step whose word could be
+    /// read as another ending (`abandoned`, `gave-up`, `timeout`) is written
+    /// `end step "abandoned"`: it is a failure, never a give-up.
+    pub fn word(&self) -> Cow<'_, str> {
         match self {
-            TaskEnding::Ended(outcome) => outcome.word(),
-            TaskEnding::EndStep(word) => word,
-            TaskEnding::CutOff => CUT_OFF,
+            TaskEnding::Ended(TaskOutcome::Abandoned) => Cow::Borrowed(GAVE_UP),
+            TaskEnding::Ended(TaskOutcome::Timeout) => Cow::Borrowed(TIMED_OUT),
+            TaskEnding::Ended(outcome) => Cow::Borrowed(outcome.word()),
+            TaskEnding::EndStep(word) if names_another_ending(word) => {
+                Cow::Owned(format!("end step \"{word}\""))
+            }
+            TaskEnding::EndStep(word) => Cow::Borrowed(word),
+            TaskEnding::CutOff => Cow::Borrowed(CUT_OFF),
         }
     }
 
@@ -309,7 +344,15 @@ impl SessionEnding {
 /// keys, in this order.
 impl Ord for TaskEnding {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.word().cmp(other.word())
+        // Words are one per ending; the variant only keeps the order total, as `Eq` is.
+        let rank = |e: &TaskEnding| match e {
+            TaskEnding::Ended(_) => 0,
+            TaskEnding::EndStep(_) => 1,
+            TaskEnding::CutOff => 2,
+        };
+        self.word()
+            .cmp(&other.word())
+            .then(rank(self).cmp(&rank(other)))
     }
 }
 
@@ -322,7 +365,7 @@ impl PartialOrd for TaskEnding {
 /// Written as its word, in JSON (also as a map key) and CSV.
 impl Serialize for TaskEnding {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.word())
+        serializer.serialize_str(&self.word())
     }
 }
 

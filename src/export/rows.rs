@@ -279,7 +279,7 @@ impl<'a> TaskRow<'a> {
             started_at: &header.started_at,
             task: a.task.clone(),
             attempt,
-            outcome: a.ending.word().to_owned(),
+            outcome: a.ending.word().into_owned(),
             success: a.ending.is_success(),
             technical: a.ending.technical(),
             direct: a.direct_success(),

@@ -1,5 +1,7 @@
 //! The figures of one flow version, computed from its tally.
 
+mod paths;
+
 use std::collections::BTreeMap;
 
 use serde::Serialize;
@@ -10,8 +12,8 @@ use super::verdicts::{Mean, Share, Verdict, mean_of};
 use crate::format::{self, percent, seconds};
 use crate::session::{TaskEnding, TaskOutcome};
 use crate::stats::{self, Interval, Questionnaire, Questionnaires, Sample};
+use paths::paths_and_funnel;
 
-const TOP_PATHS: usize = 5;
 const TOP_FRICTION: usize = 5;
 /// A step needs this many visits before it can head the summary or the friction ranking.
 pub const MIN_VISITS: usize = 3;
@@ -119,8 +121,12 @@ pub struct TaskFigures {
     /// them all, shortest first.
     pub success_times_s: Sample,
     pub paths: Vec<PathCount>,
-    /// Attempts that reached each step of the most frequent successful path.
+    /// Attempts that walked each prefix of the funnel's path (in order, detours
+    /// allowed): it never rises.
     pub funnel: Vec<(String, usize)>,
+    /// The funnel follows an expected path; else the most frequent successful path.
+    #[serde(skip)]
+    pub funnel_expected: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -316,7 +322,7 @@ impl TaskFigures {
         let counted = tally.counted();
         let times_s = tally.success_ms.map(|ms| ms / 1000.0);
         let geometric = stats::geometric_mean(&times_s);
-        let (paths, funnel) = paths_and_funnel(tally);
+        let (paths, funnel, funnel_expected) = paths_and_funnel(tally);
         let lostness = mean_of(&tally.lostness, Some((0.0, std::f64::consts::SQRT_2)));
         TaskFigures {
             task: id.to_owned(),
@@ -342,41 +348,9 @@ impl TaskFigures {
             success_times_s: times_s,
             paths,
             funnel,
+            funnel_expected,
         }
     }
-}
-
-/// The most frequent paths, and the funnel along the most frequent successful one.
-fn paths_and_funnel(tally: &TaskTally) -> (Vec<PathCount>, Vec<(String, usize)>) {
-    let mut paths: Vec<PathCount> = tally
-        .paths
-        .iter()
-        .map(|((path, outcome), count)| PathCount {
-            path: path.clone(),
-            outcome: outcome.clone(),
-            count: *count,
-        })
-        .collect();
-    // On a tie the shorter path comes first: the funnel should follow the straight way,
-    // not a loop that happened as often.
-    paths.sort_by(|a, b| {
-        b.count
-            .cmp(&a.count)
-            .then(a.path.len().cmp(&b.path.len()))
-            .then(a.path.cmp(&b.path))
-    });
-    let funnel = paths
-        .iter()
-        .find(|p| p.outcome.is_success())
-        .map(|p| {
-            p.path
-                .iter()
-                .map(|s| (s.clone(), tally.reached.get(s).copied().unwrap_or(0)))
-                .collect()
-        })
-        .unwrap_or_default();
-    paths.truncate(TOP_PATHS);
-    (paths, funnel)
 }
 
 impl StepFigures {

@@ -158,8 +158,8 @@ pub struct TaskTally {
     pub lostness: Sample,
     /// Paths of attempts, the steps in the order shown, with how they ended.
     pub paths: BTreeMap<(Vec<String>, TaskEnding), usize>,
-    /// Attempts that showed each step at least once.
-    pub reached: BTreeMap<String, usize>,
+    /// The task's expected paths, as its sessions recorded them (none in older files).
+    pub expected: Vec<Vec<String>>,
 }
 
 #[derive(Debug, Default)]
@@ -222,7 +222,8 @@ impl Tally {
             SessionEnding::CutOff => self.cut_off += 1,
         }
         for attempt in crate::session::attempts(session) {
-            self.close(attempt);
+            let expected = session.header.flow.expected.get(&attempt.task);
+            self.close(attempt, expected);
         }
         for (question, ends) in &session.header.flow.scales {
             self.scales.insert(question.clone(), *ends);
@@ -319,7 +320,7 @@ impl Tally {
         steps.into_iter().map(|(_, id)| id.as_str()).collect()
     }
 
-    fn close(&mut self, attempt: Attempt) {
+    fn close(&mut self, attempt: Attempt, expected: Option<&Vec<Vec<String>>>) {
         for step in &attempt.backtracks {
             self.step(step).backtracks += 1;
         }
@@ -336,14 +337,11 @@ impl Tally {
         }
         let counted = self.count_technical || !ending.technical();
         let task = self.tasks.entry(attempt.task.clone()).or_default();
+        if let Some(expected) = expected.filter(|_| task.expected.is_empty()) {
+            task.expected.clone_from(expected);
+        }
         task.attempts += 1;
         *task.outcomes.entry(ending.clone()).or_default() += 1;
-        let mut seen: Vec<&String> = attempt.path.iter().collect();
-        seen.sort();
-        seen.dedup();
-        for step in seen {
-            *task.reached.entry(step.clone()).or_default() += 1;
-        }
         if ending.is_success() {
             task.success_ms
                 .extend(attempt.duration_ms.map(|d| d as f64));

@@ -85,7 +85,7 @@ impl SessionRow {
         // attempt the recording stopped in.
         let tasks: Vec<String> = session::attempts(&session)
             .iter()
-            .map(|a| a.ending.word().to_owned())
+            .map(|a| a.ending.word().into_owned())
             .collect();
         let mut verdicts = Vec::new();
         for event in &session.events {

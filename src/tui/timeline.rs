@@ -4,7 +4,7 @@ use ratatui::style::Stylize;
 use ratatui::text::{Line, Span};
 
 use crate::format::{minutes_seconds, seconds};
-use crate::session::EventKind;
+use crate::session::{EventKind, TaskEnding};
 use crate::text::{fit, printable};
 
 /// Width of a bar for the longest hesitation or decision shown.
@@ -40,9 +40,10 @@ pub fn event_line(at_ms: u64, kind: &EventKind, longest: u64) -> Line<'static> {
             outcome,
             duration_ms,
         } => {
+            // The report's word for the ending: a give-up is `gave up` here too.
             format!(
                 "{task}: {} in {}",
-                outcome.word(),
+                TaskEnding::Ended(*outcome).word(),
                 minutes_seconds(*duration_ms)
             )
         }
@@ -109,7 +110,7 @@ pub fn timing_of(kind: &EventKind) -> Option<(u64, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::session::Timing;
+    use crate::session::{TaskOutcome, Timing};
     use crate::text::display_width;
 
     /// Bars start in the same column whatever script a step is named in.
@@ -135,5 +136,19 @@ mod tests {
             prefix(&choose("注文履歴と再注文の画面☕☕☕☕☕☕☕☕")),
             ascii
         );
+    }
+
+    /// The timeline words a task's end as the report does: a give-up is `gave up`.
+    #[test]
+    fn a_task_end_is_worded_as_the_report_words_it() {
+        let end = |outcome| EventKind::TaskEnd {
+            task: "t".into(),
+            outcome,
+            duration_ms: 3_000,
+        };
+        let text = |kind: &EventKind| event_line(0, kind, 1).spans[0].content.to_string();
+        assert!(text(&end(TaskOutcome::Abandoned)).contains("t: gave up in"));
+        assert!(text(&end(TaskOutcome::Timeout)).contains("t: timed out in"));
+        assert!(text(&end(TaskOutcome::Failure)).contains("t: failure in"));
     }
 }

@@ -52,7 +52,9 @@ impl TaskTally {
         self.first_judged += other.first_judged;
         self.lostness.merge(other.lostness);
         add_counts(&mut self.paths, other.paths);
-        add_counts(&mut self.reached, other.reached);
+        if self.expected.is_empty() {
+            self.expected = other.expected;
+        }
     }
 }
 

@@ -184,7 +184,14 @@ fn paths(task: &TaskFigures, doc: &mut Document) {
     if task.funnel.is_empty() {
         return;
     }
-    let mut line = Line::text("Funnel along the most frequent successful path: ");
+    let along = if task.funnel_expected {
+        "the expected path"
+    } else {
+        "the most frequent successful path"
+    };
+    let mut line = Line::text(format!(
+        "Funnel along {along}, attempts that walked it as far as each step: "
+    ));
     for (i, (step, n)) in task.funnel.iter().enumerate() {
         if i > 0 {
             line = line.and(format::ARROW);
