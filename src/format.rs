@@ -152,6 +152,7 @@ pub fn test(test: Option<TestResult>) -> String {
         (TestKind::AdjustedWald, _) => format!("adjusted-Wald z = {statistic}, {p}"),
         (TestKind::FisherIrwin, _) => format!("Fisher–Irwin exact, {p}"),
         (TestKind::McNemarExact, _) => format!("McNemar exact, {p}"),
+        (TestKind::McNemarMidP, _) => format!("McNemar mid-p, {p}"),
         (TestKind::PairedT, Some(df)) => {
             format!("paired t = {statistic}, df = {}, {p}", fixed(df, 0))
         }
