@@ -43,12 +43,16 @@ fn decision(item: &Decision) -> Line {
             interval,
             p,
             holm,
+            pairs,
         } => Line::default().strong(better).and(format!(
-            " completed more often than {worse}: {} (95% interval {} to {}; {}).",
+            " completed more often than {worse}: {} (95% interval {} to {}; {}){}.",
             format::points(*difference),
             format::points(interval.low),
             format::points(interval.high),
-            p_words(*p, *holm)
+            p_words(*p, *holm),
+            pairs.map_or(String::new(), |n| format!(
+                ", paired on the {n} participants who tried both"
+            ))
         )),
         Decision::Time {
             faster,
@@ -57,20 +61,28 @@ fn decision(item: &Decision) -> Line {
             interval,
             p,
             holm,
+            pairs,
         } => Line::default().strong(faster).and(format!(
-            " was faster than {slower}: {} of the time (95% interval {}; {}).",
+            " was faster than {slower}: {} of the time (95% interval {}; {}){}.",
             format::percent(*ratio),
             format::percent_interval(*interval),
-            p_words(*p, *holm)
+            p_words(*p, *holm),
+            pairs.map_or(String::new(), |(n, of)| format!(
+                "; it rests on the {n} of {of} pairs where both succeeded"
+            ))
         )),
         Decision::CannotTell {
             baseline,
             variant,
             needed_per_variant,
             more_per_variant,
+            needed_in_all,
         } => {
-            let needed = match (needed_per_variant, more_per_variant) {
-                (Some(n), Some(more)) => format!(
+            let needed = match (needed_per_variant, more_per_variant, needed_in_all) {
+                (_, _, Some((n, more))) => format!(
+                    " To detect the completion difference seen so far (5% level, 80% power) a within study needs about {n} participants in all, each trying both (Connor's paired formula): {more} more."
+                ),
+                (Some(n), Some(more), None) => format!(
                     " To detect the completion difference seen so far (5% level, 80% power) a between study needs about {n} participants per variant: {more} more each."
                 ),
                 _ => " The completion rates seen so far are the same, so no number of participants is estimated.".to_owned(),
@@ -169,7 +181,10 @@ fn comparisons(doc: &mut Document, report: &StudyReport) {
             "Campbell's rule (the N-1 two-proportion test, Fisher–Irwin when an expected count is under 1)",
             "Welch's t on log times",
         ),
-        Design::Within => ("McNemar's exact test", "paired t on log times"),
+        Design::Within => (
+            "McNemar's mid-p test on those who tried both, Bonett & Price's paired interval",
+            "paired t on log times of those who succeeded with both; questionnaires: paired t on those who answered with both",
+        ),
     };
     let holm = match first.holm {
         true => " p-values are Holm-adjusted across the variants compared with this baseline.",
@@ -197,6 +212,23 @@ fn comparison(doc: &mut Document, c: &Comparison) {
             c.variant, c.baseline
         )));
     }
+    if let Some(exact) = c.completion_exact {
+        notes.push(Line::text(format!(
+            "McNemar's exact conditional test, beside the mid-p: {}",
+            format::p_value(exact.p_value)
+        )));
+    }
+    for b in &c.basis {
+        notes.push(Line::text(format!(
+            "{} rests on {} of the {} participants who tried both",
+            b.figure, b.pairs, b.of
+        )));
+    }
+    if let Some(n) = c.needed_in_all {
+        notes.push(Line::text(format!(
+            "A within study would need about {n} participants in all, each trying both, to detect this completion difference"
+        )));
+    }
     if let Some(n) = c.needed_per_variant {
         notes.push(Line::text(format!(
             "A between study would need about {n} participants per variant to detect this completion difference"
@@ -213,7 +245,7 @@ fn positions(doc: &mut Document, report: &StudyReport) {
     }
     doc.push(Block::Heading(2, Line::text("Order effects")));
     doc.push(Block::Paragraph(Line::text(
-        "Each variant by the position it was played in: a difference here is learning or fatigue, not design.",
+        "Each variant by the position it was played in, as played; not tested here.",
     )));
     let rows = report.positions.iter().map(|p| {
         let time = p.time.map_or(MISSING.into(), |(t, _)| format::seconds(t));
