@@ -18,8 +18,8 @@ pub use difference::{
 };
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
 pub use paired::{
-    bonett_price, constant_ratio, mcnemar_exact, mcnemar_mid_p, paired_log_t, paired_sample_size,
-    paired_t, two_proportion_sample_size,
+    bonett_price, constant_ratio, crossover_period, mcnemar_exact, mcnemar_mid_p, paired_log_t,
+    paired_sample_size, paired_t, two_proportion_sample_size,
 };
 pub use proportions::{fisher_irwin, two_proportions};
 pub use quantile::{median, quantile};

@@ -764,6 +764,13 @@ fn a_within_study_is_analysed_paired_throughout() {
     assert!((time[1]["low"].as_f64().expect("low") - 0.8029984188463893).abs() < 1e-9);
     assert!((time[1]["high"].as_f64().expect("high") - 0.9043513719392688).abs() < 1e-9);
     assert!((time[2]["p_value"].as_f64().expect("p") - 0.0009671244249078839).abs() < 1e-12);
+    // The period effect of the 2×2 crossover on the same 6 pairs, by order group (3
+    // each): scipy.stats.ttest_ind(d_ab, -d_ba), d = ln(second) − ln(first), gives
+    // p = 0.8281862120019045; the ratio second/first is 0.9940697277099756.
+    let period = &report["study"]["period"];
+    assert_eq!(period["groups"], serde_json::json!([3, 3]));
+    assert!(close(&period["ratio"], 0.9940697277099756));
+    assert!((period["test"]["p_value"].as_f64().expect("p") - 0.8281862120019045).abs() < 1e-9);
     let basis = &compared["basis"];
     assert_eq!(basis[1]["pairs"], 6);
     assert_eq!(basis[1]["of"], 14);
@@ -812,6 +819,16 @@ fn a_within_study_is_analysed_paired_throughout() {
         "{out}"
     );
     assert!(!out.contains("learning or fatigue"), "{out}");
+    assert!(
+        out.contains("No period effect detected: sessions played second took 99% of the time of those played first"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Carry-over (the first variant changing how the second is played) cannot be told apart"
+        ),
+        "{out}"
+    );
     assert!(
         out.contains("SEQ rests on 14 of the 14 participants who tried both"),
         "{out}"

@@ -24,6 +24,8 @@ pub struct StudyReport {
     pub comparisons: Vec<Comparison>,
     /// Within designs: each variant by the position it was played in.
     pub positions: Vec<PositionFigures>,
+    /// Within designs of two variants: the period effect of the 2×2 crossover on time.
+    pub period: Option<Period>,
     pub questions: Vec<QuestionTally>,
     pub decision: Vec<Decision>,
 }
@@ -82,6 +84,18 @@ pub struct Basis {
     pub figure: String,
     pub pairs: usize,
     pub of: usize,
+}
+
+/// The period effect of a 2×2 crossover, on the log times of the participants who
+/// succeeded with both: second session's time over the first's, with its interval
+/// and the pooled two-sample t of the two order groups (`stats::crossover_period`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Period {
+    /// Participants who met the baseline first, and the variant first.
+    pub groups: (usize, usize),
+    pub ratio: f64,
+    pub interval: Interval,
+    pub test: TestResult,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -158,6 +172,10 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
         variants,
         comparisons,
         positions,
+        period: match (study.design, names.as_slice()) {
+            (Design::Within, [baseline, variant]) => paired::period(&units, baseline, variant),
+            _ => None,
+        },
         questions: units::questions(study, sessions),
         decision,
     }

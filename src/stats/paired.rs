@@ -162,6 +162,57 @@ pub fn two_proportion_sample_size(p1: f64, p2: f64) -> Option<u64> {
     Some(n.ceil() as u64)
 }
 
+/// The period effect of a 2×2 crossover (Hills & Armitage 1979; Senn 2002, ch. 3), on
+/// log times: `ab` and `ba` hold each participant's (first, second) session time in
+/// the two order groups. With d = ln(second) − ln(first), the period effect is the mean
+/// of the two groups' mean d (the variants' difference cancels), tested by the pooled
+/// two-sample t of the ab group's d against the ba group's −d, df n₁ + n₂ − 2. Returns
+/// the ratio second/first with its 95% interval, and the test. None unless both groups
+/// have a participant, three in all, and the d vary.
+pub fn crossover_period(
+    ab: &[(f64, f64)],
+    ba: &[(f64, f64)],
+) -> Option<(f64, TestResult, Interval)> {
+    let d = |pairs: &[(f64, f64)], sign: f64| -> Option<Vec<f64>> {
+        pairs
+            .iter()
+            .map(|(first, second)| {
+                (*first > 0.0 && *second > 0.0).then(|| sign * (second.ln() - first.ln()))
+            })
+            .collect()
+    };
+    let (x, y) = (d(ab, 1.0)?, d(ba, -1.0)?);
+    let (n1, n2) = (x.len() as f64, y.len() as f64);
+    if x.is_empty() || y.is_empty() || x.len() + y.len() < 3 {
+        return None;
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let squares = |v: &[f64], m: f64| v.iter().map(|a| (a - m).powi(2)).sum::<f64>();
+    let (mx, my) = (mean(&x), mean(&y));
+    let df = n1 + n2 - 2.0;
+    let pooled = (squares(&x, mx) + squares(&y, my)) / df;
+    // x − y = 2·period: half of it, and half its standard error.
+    let se = (pooled * (1.0 / n1 + 1.0 / n2)).sqrt() / 2.0;
+    if se <= 1e-12 || !se.is_finite() {
+        return None;
+    }
+    let period = (mx - my) / 2.0;
+    let dist = StudentsT::new(0.0, 1.0, df).ok()?;
+    let t = period / se;
+    let margin = dist.inverse_cdf(1.0 - (1.0 - CONFIDENCE) / 2.0) * se;
+    let test = TestResult {
+        kind: TestKind::TwoSampleT,
+        statistic: Some(t),
+        df: Some(df),
+        p_value: 2.0 * (1.0 - dist.cdf(t.abs())),
+    };
+    let interval = Interval {
+        low: (period - margin).exp(),
+        high: (period + margin).exp(),
+    };
+    Some((period.exp(), test, interval))
+}
+
 /// Participants a within study (each trying both) needs to detect the discordant shares
 /// `only_b` (succeeded with B only) and `only_a` (with A only) with McNemar's test,
 /// two-sided at 5% and 80% power, by Connor's (1987) formula: with ψ = only_b + only_a
@@ -303,5 +354,24 @@ mod tests {
         assert_eq!(paired_sample_size(0.2, 0.1), Some(234));
         assert_eq!(paired_sample_size(0.25, 0.05), Some(57));
         assert_eq!(paired_sample_size(0.1, 0.1), None);
+    }
+
+    /// Against SciPy: with d = ln(second) − ln(first), `scipy.stats.ttest_ind(d_ab,
+    /// -d_ba)` (pooled) gives t = -0.2316384465693725, p = 0.8281862120019045, df 4; the
+    /// period ratio exp((mean d_ab + mean d_ba)/2) = 0.9940697277099756, its interval by
+    /// t.ppf(0.975, 4) times half the pooled standard error 0.9256672458719634 –
+    /// 1.06752683316405.
+    #[test]
+    fn the_crossover_period_effect_matches_scipy() {
+        let ab = [(40.0, 33.0), (45.0, 36.0), (38.0, 35.0)];
+        let ba = [(47.0, 52.0), (51.0, 60.0), (41.0, 50.0)];
+        let (ratio, test, interval) = crossover_period(&ab, &ba).expect("both groups");
+        assert!((ratio - 0.9940697277099756).abs() < 1e-12);
+        assert!((test.statistic.unwrap_or_default() + 0.2316384465693725).abs() < 1e-9);
+        assert!((test.p_value - 0.8281862120019045).abs() < 1e-9);
+        assert_eq!(test.df, Some(4.0));
+        assert!((interval.low - 0.9256672458719634).abs() < 1e-9);
+        assert!((interval.high - 1.06752683316405).abs() < 1e-9);
+        assert!(crossover_period(&ab, &[]).is_none());
     }
 }

@@ -2,7 +2,7 @@
 //! comparison (the per-flow comparison's table), order effects and the study's
 //! questions. Markdown and HTML set the same blocks.
 
-use super::{Comparison, Decision, StudyReport};
+use super::{Comparison, Decision, Period, StudyReport};
 use crate::flow::study::Design;
 use crate::format::{self, MISSING};
 use crate::report::comparison;
@@ -244,9 +244,10 @@ fn positions(doc: &mut Document, report: &StudyReport) {
         return;
     }
     doc.push(Block::Heading(2, Line::text("Order effects")));
-    doc.push(Block::Paragraph(Line::text(
-        "Each variant by the position it was played in, as played; not tested here.",
-    )));
+    doc.push(Block::Paragraph(Line::text(match report.period {
+        Some(_) => "Each variant by the position it was played in.",
+        None => "Each variant by the position it was played in, as played; not tested here.",
+    })));
     let rows = report.positions.iter().map(|p| {
         let time = p.time.map_or(MISSING.into(), |(t, _)| format::seconds(t));
         [
@@ -263,6 +264,28 @@ fn positions(doc: &mut Document, report: &StudyReport) {
         columns: columns(&["#position", "#participants", "#completed", "#time"]),
         rows: rows.collect(),
     });
+    if let Some(period) = &report.period {
+        doc.push(Block::Paragraph(Line::text(period_words(period))));
+    }
+}
+
+/// The period effect in words, and what this design cannot tell.
+fn period_words(period: &Period) -> String {
+    let (first_baseline, first_variant) = period.groups;
+    let figure = format!(
+        "sessions played second took {} of the time of those played first (95% interval {}; {})",
+        format::percent(period.ratio),
+        format::percent_interval(period.interval),
+        format::test(Some(period.test)),
+    );
+    let said = match period.test.p_value < 0.05 {
+        true => format!("Period effect: {figure}."),
+        false => format!("No period effect detected: {figure}."),
+    };
+    format!(
+        "{said} Tested as a 2×2 crossover on the {} participants who succeeded with both ({first_baseline} played the baseline first, {first_variant} the variant). Carry-over (the first variant changing how the second is played) cannot be told apart from the difference between the two order groups in this design, so it is not tested.",
+        first_baseline + first_variant
+    )
 }
 
 fn questions(doc: &mut Document, report: &StudyReport) {

@@ -1,8 +1,8 @@
 //! A within study's paired rows: each variant against the baseline on the participants
 //! who tried both, and what each row rests on.
 
-use super::Basis;
 use super::units::{self, Unit};
+use super::{Basis, Period};
 use crate::report::comparison::{self, Amount, ComparedFigure, Measure, PairedCounts};
 use crate::stats;
 
@@ -79,4 +79,26 @@ pub(super) fn basis(
             }
         })
         .collect()
+}
+
+/// The period effect of the 2×2 crossover on time: each participant who succeeded with
+/// both, in the order group they played in. None unless both groups have someone.
+pub(super) fn period(units: &[Unit], baseline: &str, variant: &str) -> Option<Period> {
+    let (mut ab, mut ba) = (Vec::new(), Vec::new());
+    for (b, v) in units::pairs(units, baseline, variant) {
+        let (Some(tb), Some(tv)) = (b.time, v.time) else {
+            continue;
+        };
+        match b.position < v.position {
+            true => ab.push((tb, tv)),
+            false => ba.push((tv, tb)),
+        }
+    }
+    let (ratio, test, interval) = stats::crossover_period(&ab, &ba)?;
+    Some(Period {
+        groups: (ab.len(), ba.len()),
+        ratio,
+        interval,
+        test,
+    })
 }
