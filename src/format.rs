@@ -152,6 +152,13 @@ pub fn test(test: Option<TestResult>) -> String {
         (TestKind::AdjustedWald, _) => format!("adjusted-Wald z = {statistic}, {p}"),
         (TestKind::FisherIrwin, _) => format!("Fisher–Irwin exact, {p}"),
         (TestKind::McNemarExact, _) => format!("McNemar exact, {p}"),
+        (TestKind::McNemarMidP, _) => format!("McNemar mid-p, {p}"),
+        (TestKind::TwoSampleT, df) => {
+            let df = df
+                .map(|d| format!(", df = {}", fixed(d, 0)))
+                .unwrap_or_default();
+            format!("two-sample t = {statistic}{df}, {p}")
+        }
         (TestKind::PairedT, Some(df)) => {
             format!("paired t = {statistic}, df = {}, {p}", fixed(df, 0))
         }

@@ -17,7 +17,10 @@ pub use difference::{
     NpsCounts, agresti_caffo, geometric_mean_ratio, holm, nps_difference, welch_difference,
 };
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
-pub use paired::{mcnemar_exact, paired_log_t, two_proportion_sample_size};
+pub use paired::{
+    bonett_price, constant_ratio, crossover_period, mcnemar_exact, mcnemar_mid_p, paired_log_t,
+    paired_sample_size, paired_t, two_proportion_sample_size,
+};
 pub use proportions::{fisher_irwin, two_proportions};
 pub use quantile::{median, quantile};
 pub use questionnaire::{

@@ -8,8 +8,8 @@ use std::path::Path;
 use chrono::{TimeZone, Utc};
 use mvx::flow::study::Design;
 use mvx::session::{
-    Event, EventKind, FlowRef, Header, SessionOutcome, SessionWriter, Started, StudyRef,
-    TaskOutcome, TerminalInfo,
+    AnswerValue, Event, EventKind, FlowRef, Header, SessionOutcome, SessionWriter, Started,
+    StudyRef, TaskOutcome, TerminalInfo, Timing,
 };
 
 /// One session of `study`: the participant plays `variant` (at `position` of `order`)
@@ -22,6 +22,18 @@ fn session(
     order: &[&str],
     ok: bool,
     ms: u64,
+) {
+    answered(dir, study, (who, variant, order), ok, ms, &[]);
+}
+
+/// [`session`], with these numeric answers given after the task.
+fn answered(
+    dir: &Path,
+    study: (&str, &str, Design),
+    (who, variant, order): (&str, &str, &[&str]),
+    ok: bool,
+    ms: u64,
+    answers: &[(&str, i64)],
 ) {
     let started = Started {
         session: format!("{who}-{variant}"),
@@ -65,7 +77,19 @@ fn session(
     } else {
         TaskOutcome::Failure
     };
-    for (at_ms, kind) in [
+    let answers = answers.iter().map(|(question, n)| {
+        let kind = EventKind::Answer {
+            question: (*question).into(),
+            value: AnswerValue::Number(*n),
+            free_text: false,
+            timing: Timing {
+                hesitation_ms: 1_000,
+                decision_ms: 1_000,
+            },
+        };
+        (ms, kind)
+    });
+    let task = [
         (
             0,
             EventKind::TaskStart {
@@ -80,13 +104,14 @@ fn session(
                 duration_ms: ms,
             },
         ),
-        (
-            ms,
-            EventKind::SessionEnd {
-                outcome: SessionOutcome::Complete,
-            },
-        ),
-    ] {
+    ];
+    let end = (
+        ms,
+        EventKind::SessionEnd {
+            outcome: SessionOutcome::Complete,
+        },
+    );
+    for (at_ms, kind) in task.into_iter().chain(answers).chain([end]) {
         writer.append(&Event { at_ms, kind }).expect("appended");
     }
 }
@@ -220,9 +245,13 @@ fn a_within_study_uses_paired_tests_that_match_scipy() {
     let report: serde_json::Value = serde_json::from_str(&out).expect("json");
     let compared = &report["study"]["comparisons"][0];
     assert_eq!(compared["discordant"], serde_json::json!([0, 5]));
-    // scipy.stats.binomtest(0, 5, 0.5).pvalue
+    // The mid-p: 2·scipy.stats.binom.cdf(0, 5, 0.5) − binom.pmf(0, 5, 0.5) = 1/32; the
+    // exact conditional beside it, scipy.stats.binomtest(0, 5, 0.5).pvalue = 0.0625.
     let p = compared["completion_test"]["p_value"].as_f64().expect("p");
-    assert!((p - 0.0625).abs() < 1e-9, "{p}");
+    assert!((p - 0.03125).abs() < 1e-9, "{p}");
+    assert_eq!(compared["completion_test"]["name"], "McNemar mid-p");
+    let exact = compared["completion_exact"]["p_value"].as_f64().expect("p");
+    assert!((exact - 0.0625).abs() < 1e-9, "{exact}");
     // scipy.stats.ttest_rel(np.log(three), np.log(one)): t = 5.37654336544, p = 0.0029987389264
     let time = &compared["time_ratio"];
     assert!((time[0].as_f64().expect("ratio") - 1.1720864781784424).abs() < 1e-3);
@@ -607,5 +636,264 @@ fn a_three_variant_study_decides_as_the_per_flow_comparison_in_every_format() {
     assert!(
         html_study.contains("Fisher–Irwin exact, p = 1.000"),
         "{html_study}"
+    );
+}
+
+/// Fifteen participants of the within example, fourteen of whom played both (the last
+/// played only one-menu, and failed): 6 completed with both, 7 with three-menus only,
+/// 1 with one-menu only; each answered SEQ and UMUX-Lite after every session.
+fn within_sessions(dir: &Path) {
+    let study = (
+        "espresso-within",
+        "studies/espresso-within.yaml",
+        Design::Within,
+    );
+    let (one, three) = ("one-menu", "three-menus");
+    let times_one = [40.0, 52.0, 45.0, 60.0, 38.0, 50.0];
+    let times_three = [33.0, 47.0, 36.0, 51.0, 35.0, 41.0];
+    let seq = [
+        (4, 5),
+        (5, 6),
+        (3, 5),
+        (4, 5),
+        (5, 6),
+        (4, 5),
+        (3, 4),
+        (5, 6),
+        (4, 5),
+        (4, 6),
+        (3, 4),
+        (5, 6),
+        (4, 5),
+        (4, 5),
+    ];
+    let umux = [
+        ((5, 4), (6, 5)),
+        ((5, 5), (6, 6)),
+        ((4, 4), (5, 5)),
+        ((6, 5), (6, 6)),
+        ((5, 5), (6, 5)),
+        ((4, 5), (5, 5)),
+        ((3, 4), (4, 5)),
+        ((6, 6), (7, 6)),
+        ((5, 4), (6, 5)),
+        ((5, 5), (5, 6)),
+        ((4, 3), (5, 4)),
+        ((6, 5), (6, 6)),
+        ((5, 5), (6, 6)),
+        ((4, 4), (5, 5)),
+    ];
+    for i in 0..14 {
+        let who = format!("P{i:02}");
+        // A Williams design for two: every other participant meets three-menus first.
+        let order: &[&str] = if i % 2 == 0 {
+            &[one, three]
+        } else {
+            &[three, one]
+        };
+        let (ok_one, ok_three) = match i {
+            0..6 => (true, true),
+            6..13 => (false, true),
+            _ => (true, false),
+        };
+        let ms = |times: &[f64; 6]| times.get(i).map_or(30_000, |t| (t * 1000.0) as u64);
+        let (u_one, u_three) = umux[i];
+        let answers = |s: i64, u: (i64, i64)| [("seq", s), ("umux1", u.0), ("umux2", u.1)];
+        let (s_one, s_three) = seq[i];
+        answered(
+            dir,
+            study,
+            (&who, one, order),
+            ok_one,
+            ms(&times_one),
+            &answers(s_one, u_one),
+        );
+        answered(
+            dir,
+            study,
+            (&who, three, order),
+            ok_three,
+            ms(&times_three),
+            &answers(s_three, u_three),
+        );
+    }
+    let answers = [("seq", 2), ("umux1", 2), ("umux2", 2)];
+    answered(
+        dir,
+        study,
+        ("P14", one, &[one, three]),
+        false,
+        30_000,
+        &answers,
+    );
+}
+
+#[test]
+fn a_within_study_is_analysed_paired_throughout() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    within_sessions(dir.path());
+    let sessions = dir.path().to_str().expect("utf-8");
+    let args = ["report", "studies/espresso-within.yaml", sessions];
+    let (code, out, err) = mvx(&[&args[..], &["--format", "json"]].concat());
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let compared = &report["study"]["comparisons"][0];
+    let close = |v: &serde_json::Value, x: f64| (v.as_f64().expect("a number") - x).abs() < 1e-9;
+    let rows = &compared["rows"];
+    // Completion on the 14 who tried both: 12/14 against 7/14, +6/14. Bonett & Price by
+    // hand (p̃ = (7+1)/16, (1+1)/16, ± scipy.stats.norm.ppf(0.975)·√((p̃₁+p̃₂−d²)/16)).
+    assert_eq!(rows[0]["baseline"], "7/14");
+    assert_eq!(rows[0]["variant"], "13/14");
+    assert!(close(&rows[0]["difference_value"], 6.0 / 14.0));
+    assert!(close(
+        &rows[0]["difference_interval"]["low"],
+        0.03398069920148611
+    ));
+    assert!(close(
+        &rows[0]["difference_interval"]["high"],
+        0.7160193007985138
+    ));
+    // Mid-p 2·binom.cdf(1, 8, ½) − binom.pmf(1, 8, ½); exact binomtest(1, 8).pvalue.
+    assert!(close(&compared["completion_test"]["p_value"], 0.0390625));
+    assert!(close(&compared["completion_exact"]["p_value"], 0.0703125));
+    // Time on the 6 pairs where both succeeded: scipy.stats.ttest_rel(log three, log one)
+    // gives p = 0.0009671244249078839, exp(mean) = 0.852169420801284, interval
+    // 0.8029984188463893 – 0.9043513719392688.
+    let time = &compared["time_ratio"];
+    assert!(close(&time[0], 0.852169420801284));
+    assert!((time[1]["low"].as_f64().expect("low") - 0.8029984188463893).abs() < 1e-9);
+    assert!((time[1]["high"].as_f64().expect("high") - 0.9043513719392688).abs() < 1e-9);
+    assert!((time[2]["p_value"].as_f64().expect("p") - 0.0009671244249078839).abs() < 1e-12);
+    // The period effect of the 2×2 crossover on the same 6 pairs, by order group (3
+    // each): scipy.stats.ttest_ind(d_ab, -d_ba), d = ln(second) − ln(first), gives
+    // p = 0.8281862120019045; the ratio second/first is 0.9940697277099756.
+    let period = &report["study"]["period"];
+    assert_eq!(period["groups"], serde_json::json!([3, 3]));
+    assert!(close(&period["ratio"], 0.9940697277099756));
+    assert!((period["test"]["p_value"].as_f64().expect("p") - 0.8281862120019045).abs() < 1e-9);
+    let basis = &compared["basis"];
+    assert_eq!(basis[1]["pairs"], 6);
+    assert_eq!(basis[1]["of"], 14);
+    // SEQ and UMUX-Lite paired on the 14 complete pairs: scipy.stats.ttest_rel(three, one)
+    // gives t = 11.775681155103793, p = 2.6196959869202218e-08 (SEQ) and t =
+    // 11.449162997063727, p = 3.6641118213589186e-08 (UMUX-Lite, scored (u1+u2−2)·100/12).
+    let row = |name: &str| {
+        rows.as_array()
+            .and_then(|r| r.iter().find(|r| r["figure"] == name))
+            .unwrap_or_else(|| panic!("a {name} row in {rows}"))
+    };
+    for (name, t, p, mean) in [
+        ("SEQ", 11.775681155103793, 2.6196959869202218e-08, 8.0 / 7.0),
+        (
+            "UMUX-Lite score",
+            11.449162997063727,
+            3.6641118213589186e-08,
+            13.095238095238093,
+        ),
+    ] {
+        let r = row(name);
+        assert_eq!(r["test"]["name"], "paired t", "{name}");
+        assert_eq!(r["test"]["df"], 13.0, "{name}");
+        assert!(
+            (r["test"]["statistic"].as_f64().expect("t") - t).abs() < 1e-9,
+            "{name}"
+        );
+        assert!(
+            (r["test"]["p_value"].as_f64().expect("p") - p).abs() < 1e-15,
+            "{name}"
+        );
+        assert!(
+            (r["difference_value"].as_f64().expect("d") - mean).abs() < 1e-9,
+            "{name}"
+        );
+    }
+    // The per-flow section counts every participant's session of each variant.
+    let (code, out, err) = mvx(&args);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("rests on the 6 of 14 pairs where both succeeded"),
+        "{out}"
+    );
+    assert!(
+        out.contains("paired on the 14 participants who tried both"),
+        "{out}"
+    );
+    assert!(!out.contains("learning or fatigue"), "{out}");
+    assert!(
+        out.contains("No period effect detected: sessions played second took 99% of the time of those played first"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Carry-over (the first variant changing how the second is played) cannot be told apart"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("SEQ rests on 14 of the 14 participants who tried both"),
+        "{out}"
+    );
+    // The per-flow section counts each participant's session of every variant, and
+    // leaves the test of these paired sessions to the study's section.
+    assert!(out.contains("| `espresso` | 15 | 15 | 7 |"), "{out}");
+    assert!(out.contains("| `espresso` | 14 | 14 | 13 |"), "{out}");
+    let per_flow = out
+        .split("# mvx report")
+        .nth(1)
+        .expect("the per-flow section");
+    assert!(
+        per_flow.contains("compared pair by pair in the study's report"),
+        "{per_flow}"
+    );
+    assert!(!per_flow.contains("Welch"), "{per_flow}");
+    assert!(!per_flow.contains("N-1"), "{per_flow}");
+}
+
+/// Ten participants of the within example who all played both: 6 completed with both,
+/// each taking exactly 0.8 times as long with three-menus; 3 completed with three-menus
+/// only, 1 with one-menu only.
+#[test]
+fn a_within_study_sizes_by_connor_and_keeps_a_ratio_without_variation() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = (
+        "espresso-within",
+        "studies/espresso-within.yaml",
+        Design::Within,
+    );
+    let (one, three) = ("one-menu", "three-menus");
+    for i in 0..10u64 {
+        let who = format!("P{i:02}");
+        let order: &[&str] = if i % 2 == 0 {
+            &[one, three]
+        } else {
+            &[three, one]
+        };
+        let (ok_one, ok_three) = match i {
+            0..6 => (true, true),
+            6..9 => (false, true),
+            _ => (true, false),
+        };
+        let ms = 10_000 * (i + 1);
+        session(dir.path(), study, &who, one, order, ok_one, ms);
+        session(dir.path(), study, &who, three, order, ok_three, ms * 4 / 5);
+    }
+    let sessions = dir.path().to_str().expect("utf-8");
+    let (code, out, err) = mvx(&["report", "studies/espresso-within.yaml", sessions]);
+    assert_eq!(code, 0, "{err}");
+    // Mid-p 2·binom.cdf(1, 4, ½) − binom.pmf(1, 4, ½) = 0.375: no difference detected.
+    // Connor (1987) by hand with scipy.stats.norm.ppf: ψ = 0.4, δ = 0.2 gives 76.09, so
+    // 77 in all, 67 more than the 10 who tried both.
+    assert!(out.contains("McNemar mid-p, p = 0.375"), "{out}");
+    assert!(
+        out.contains("a within study needs about 77 participants in all, each trying both (Connor's paired formula): 67 more."),
+        "{out}"
+    );
+    assert!(!out.contains("a between study needs"), "{out}");
+    // Every pair took 0.80 times as long: the ratio, and why there is no interval.
+    assert!(
+        out.contains(
+            "| 0.80× | – | cannot be tested: no variation: every participant's ratio is the same |"
+        ),
+        "{out}"
     );
 }

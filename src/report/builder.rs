@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use super::firsts::{Firsts, Record, Runs};
 use super::tally::Tally;
 use super::{Counting, FileProblem, GroupKey};
+use crate::flow::study::Design;
 use crate::session::{self, Found, ObserverNote, Session};
 use crate::stats::{Questionnaire, Questionnaires};
 
@@ -78,8 +79,16 @@ impl Rules {
             })
             .collect();
         let participant = session.header.participant.clone();
+        // In a within study each participant plays every variant once: each variant's
+        // session is theirs to count, not a repeat of the first.
+        let within = session
+            .header
+            .study
+            .as_ref()
+            .filter(|b| b.design == Design::Within)
+            .map(|b| b.variant.as_str());
         Key::Session(Box::new(Who {
-            who: who(&flow.id, &participant),
+            who: who(&flow.id, &participant, within),
             flow: flow.id.clone(),
             participant,
             group: group_of(session),
@@ -105,12 +114,13 @@ fn group_of(session: &Session) -> GroupKey {
     (flow.id.clone(), flow.variant.clone(), flow.sha256.clone())
 }
 
-/// A participant of a flow, as a 128-bit digest: two independent SipHash digests, so
-/// that among a million participants two share one with odds of about one in 10^27.
-fn who(flow: &str, participant: &str) -> u128 {
+/// A participant of a flow (of one variant of a within study), as a 128-bit digest: two
+/// independent SipHash digests, so that among a million participants two share one with
+/// odds of about one in 10^27.
+fn who(flow: &str, participant: &str, within: Option<&str>) -> u128 {
     let half = |salt: u8| {
         let mut hasher = DefaultHasher::new();
-        (salt, flow, participant).hash(&mut hasher);
+        (salt, flow, participant, within).hash(&mut hasher);
         u128::from(hasher.finish())
     };
     (half(1) << 64) | half(2)

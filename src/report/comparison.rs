@@ -3,10 +3,12 @@
 //! face one baseline, and what it all says, in words a researcher can defend.
 
 mod difference;
+mod paired;
 mod rows;
 
 pub use difference::{Difference, DifferenceKind};
-pub(crate) use rows::{paired_shares, paired_times, shares_of, times_of};
+pub(crate) use paired::{PairedCounts, paired_means, paired_shares, paired_times};
+pub(crate) use rows::{shares_of, times_of};
 
 use serde::{Serialize, Serializer};
 
@@ -325,7 +327,13 @@ pub(super) fn compare_all(versions: &[FlowVersion], wanted: Option<&str>) -> Vec
     let compared: Vec<(String, Vec<ComparedFigure>)> = firsts
         .iter()
         .filter(|v| v.variant != baseline.variant)
-        .map(|other| (other.variant_name(), rows::compare(baseline, other)))
+        .map(|other| {
+            let mut rows = rows::compare(baseline, other);
+            if baseline.within_study && other.within_study {
+                paired::left_to_pairs(&mut rows);
+            }
+            (other.variant_name(), rows)
+        })
         .collect();
     let holm = compared.len() > 1;
     let others = firsts.iter().filter(|v| v.variant != baseline.variant);

@@ -36,6 +36,9 @@ pub struct FlowVersion {
     /// The questionnaires this version was scored with.
     #[serde(skip)]
     pub questionnaires: Questionnaires,
+    /// Its sessions belong to a within study (`Tally::within_study`).
+    #[serde(skip)]
+    pub within_study: bool,
     pub notes: Vec<Note>,
 }
 
@@ -247,6 +250,7 @@ impl FlowVersion {
             verdicts,
             scores: Scores(scores.collect()),
             questionnaires: tally.questionnaires,
+            within_study: tally.within_study,
             notes: in_order(&tally.notes),
         };
         version.summary = version.summarise();

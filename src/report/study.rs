@@ -3,6 +3,7 @@
 //! and a decision summary that says what the study can tell and what it cannot yet.
 
 pub mod document;
+mod paired;
 mod units;
 
 use serde::Serialize;
@@ -23,6 +24,8 @@ pub struct StudyReport {
     pub comparisons: Vec<Comparison>,
     /// Within designs: each variant by the position it was played in.
     pub positions: Vec<PositionFigures>,
+    /// Within designs of two variants: the period effect of the 2×2 crossover on time.
+    pub period: Option<Period>,
     pub questions: Vec<QuestionTally>,
     pub decision: Vec<Decision>,
 }
@@ -54,16 +57,45 @@ pub struct Comparison {
     /// Completion of the variant minus the baseline's, with its 95% interval.
     pub completion_difference: Option<(f64, Interval)>,
     /// Between: Campbell's rule (N-1 two-proportion test, or Fisher–Irwin with an
-    /// expected count under 1); within: McNemar's exact test.
+    /// expected count under 1); within: McNemar's mid-p test.
     pub completion_test: Option<TestResult>,
+    /// Within: McNemar's exact conditional test, shown beside the mid-p.
+    pub completion_exact: Option<TestResult>,
     /// Within: participants who completed with one of the two only (variant, baseline).
     pub discordant: Option<(u64, u64)>,
     /// Ratio of geometric mean times variant/baseline with its interval and test
     /// (between: Welch on logs; within: paired t on logs).
     pub time_ratio: Option<(f64, Interval, TestResult)>,
     /// Participants per variant a between study would need to detect the observed
-    /// completion difference (5%, 80% power).
+    /// completion difference (5%, 80% power); None in a within study.
     pub needed_per_variant: Option<u64>,
+    /// Within: participants in all (each trying both) a within study would need to
+    /// detect the observed discordant shares (Connor 1987; 5%, 80% power).
+    pub needed_in_all: Option<u64>,
+    /// Within: what each paired row rests on, in the rows' order.
+    pub basis: Vec<Basis>,
+}
+
+/// What a paired row rests on: `pairs` of the `of` participants who tried both
+/// (completion: all of them; time: those who succeeded with both; a questionnaire:
+/// those who answered it with both).
+#[derive(Debug, Clone, Serialize)]
+pub struct Basis {
+    pub figure: String,
+    pub pairs: usize,
+    pub of: usize,
+}
+
+/// The period effect of a 2×2 crossover, on the log times of the participants who
+/// succeeded with both: second session's time over the first's, with its interval
+/// and the pooled two-sample t of the two order groups (`stats::crossover_period`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Period {
+    /// Participants who met the baseline first, and the variant first.
+    pub groups: (usize, usize),
+    pub ratio: f64,
+    pub interval: Interval,
+    pub test: TestResult,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -96,6 +128,8 @@ pub enum Decision {
         /// The p the verdict rests on, Holm-adjusted where `holm`.
         p: f64,
         holm: bool,
+        /// Within: the participants who tried both, the pairs it rests on.
+        pairs: Option<usize>,
     },
     /// `faster` was faster: the comparison's verdict; the ratio is faster/slower.
     Time {
@@ -105,6 +139,8 @@ pub enum Decision {
         interval: Interval,
         p: f64,
         holm: bool,
+        /// Within: the pairs where both succeeded, of those who tried both.
+        pairs: Option<(usize, usize)>,
     },
     /// The study cannot tell the completion rates apart yet.
     CannotTell {
@@ -112,6 +148,9 @@ pub enum Decision {
         variant: String,
         needed_per_variant: Option<u64>,
         more_per_variant: Option<u64>,
+        /// Within: participants in all a within study needs (Connor 1987), and how
+        /// many more than tried both so far.
+        needed_in_all: Option<(u64, u64)>,
     },
     /// No counted participant yet.
     NoData,
@@ -133,6 +172,10 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
         variants,
         comparisons,
         positions,
+        period: match (study.design, names.as_slice()) {
+            (Design::Within, [baseline, variant]) => paired::period(&units, baseline, variant),
+            _ => None,
+        },
         questions: units::questions(study, sessions),
         decision,
     }
@@ -179,7 +222,18 @@ fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparis
             };
             let needed = count(&variant)
                 .zip(count(baseline))
-                .and_then(|(pv, pb)| stats::two_proportion_sample_size(pv, pb));
+                .and_then(|(pv, pb)| stats::two_proportion_sample_size(pv, pb))
+                .filter(|_| design == Design::Between);
+            let paired =
+                (design == Design::Within).then(|| paired::counts(units, baseline, &variant));
+            let needed_in_all = paired.and_then(|c| {
+                let share = |x: u64| x as f64 / c.pairs as f64;
+                (c.pairs > 0)
+                    .then(|| {
+                        stats::paired_sample_size(share(c.only_variant), share(c.only_baseline))
+                    })
+                    .flatten()
+            });
             let completion = rows.first();
             let time = rows.get(1);
             Comparison {
@@ -188,11 +242,18 @@ fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparis
                     .and_then(|r| r.difference)
                     .and_then(|d| Some((d.value, d.interval?))),
                 completion_test: completion.and_then(|r| r.test),
+                completion_exact: paired
+                    .and_then(|c| stats::mcnemar_exact(c.only_variant, c.only_baseline)),
                 discordant,
                 time_ratio: time
                     .and_then(|r| Some((r.difference?, r.test?)))
                     .and_then(|(d, t)| Some((d.value, d.interval?, t))),
                 needed_per_variant: needed,
+                needed_in_all,
+                basis: match design {
+                    Design::Within => paired::basis(units, baseline, &variant, &rows),
+                    Design::Between => Vec::new(),
+                },
                 variant,
                 holm,
                 rows,
@@ -218,17 +279,7 @@ fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit]) -> Vec<Co
             comparison::shares_of("", a, b),
             comparison::times_of("", &ta, &tb),
         ],
-        Design::Within => {
-            let (only_v, only_b) = discordant(units, variant, baseline);
-            let pairs: Vec<(f64, f64)> = units::pairs(units, baseline, variant)
-                .iter()
-                .filter_map(|(b, v)| Some((b.time?, v.time?)))
-                .collect();
-            vec![
-                comparison::paired_shares("", a, b, (only_b, only_v)),
-                comparison::paired_times("", &ta, &tb, &pairs),
-            ]
-        }
+        Design::Within => paired::rows(baseline, variant, units),
     }
 }
 
@@ -297,6 +348,7 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
                     interval,
                     p,
                     holm: c.holm,
+                    pairs: c.basis.first().map(|b| b.of),
                 });
             }
             None => decision.push(Decision::CannotTell {
@@ -304,6 +356,10 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
                 variant: v.clone(),
                 needed_per_variant: c.needed_per_variant,
                 more_per_variant: c.needed_per_variant.map(|n| n.saturating_sub(have)),
+                needed_in_all: c.needed_in_all.map(|n| {
+                    let tried_both = c.basis.first().map_or(0, |b| b.of) as u64;
+                    (n, n.saturating_sub(tried_both))
+                }),
             }),
         }
         if let Some((winner, p, r, i)) = c.rows.get(1).and_then(won) {
@@ -316,6 +372,7 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
                 interval,
                 p,
                 holm: c.holm,
+                pairs: c.basis.get(1).map(|b| (b.pairs, b.of)),
             });
         }
     }

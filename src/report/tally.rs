@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::flow::study::Design;
 use crate::session::{
     AnswerValue, Attempt, EventKind, ObserverNote, Session, SessionEnding, SessionOutcome,
     TaskEnding, TaskOutcome,
@@ -104,6 +105,9 @@ pub struct Tally {
     pub scores: Vec<Sample>,
     /// Each scale question's ends, as the sessions recorded them.
     pub scales: BTreeMap<String, [i64; 2]>,
+    /// Some session belongs to a within study: its participants played other variants
+    /// too, so comparing this version with them is paired.
+    pub within_study: bool,
     /// Researchers' and observers' notes, with where each was seen.
     pub notes: Vec<(Seen, Note)>,
     /// The session being added, and its event being counted.
@@ -200,6 +204,11 @@ impl Tally {
     /// Adds a session played at `played`.
     pub fn add(&mut self, session: &Session, played: Played) {
         self.sessions += 1;
+        self.within_study |= session
+            .header
+            .study
+            .as_ref()
+            .is_some_and(|b| b.design == Design::Within);
         for (i, event) in session.events.iter().enumerate() {
             self.at = (played.0, played.1, u32::try_from(i).unwrap_or(u32::MAX));
             self.event(event.at_ms, &event.kind, &session.header.participant);
@@ -393,7 +402,7 @@ impl TaskTally {
 
 /// The session's score on questionnaire `q`, when it answered every item (the last
 /// answer to an item counts).
-fn score_of(session: &Session, q: &Questionnaire) -> Option<f64> {
+pub(crate) fn score_of(session: &Session, q: &Questionnaire) -> Option<f64> {
     let mut answers: Vec<Option<i64>> = vec![None; q.items];
     for event in &session.events {
         if let EventKind::Answer {

@@ -25,6 +25,12 @@ pub enum TestKind {
     /// McNemar's exact test on the discordant pairs of a within design.
     #[serde(rename = "McNemar exact")]
     McNemarExact,
+    /// McNemar's mid-p test on the discordant pairs (Fagerland, Lydersen & Laake 2013).
+    #[serde(rename = "McNemar mid-p")]
+    McNemarMidP,
+    /// The pooled two-sample t-test (the period effect of a 2×2 crossover).
+    #[serde(rename = "two-sample t")]
+    TwoSampleT,
     /// The paired t-test (on log times, in a within design).
     #[serde(rename = "paired t")]
     PairedT,

@@ -1,7 +1,8 @@
 //! Tests for a within-participants study, where each person tried both variants, and
-//! the sample size a between study would need to detect a difference in completion.
+//! the sample sizes a between or a within study would need to detect a difference in
+//! completion.
 
-use statrs::distribution::{Binomial, ContinuousCDF, DiscreteCDF, Normal, StudentsT};
+use statrs::distribution::{Binomial, ContinuousCDF, Discrete, DiscreteCDF, Normal, StudentsT};
 
 use super::{CONFIDENCE, Interval, TestKind, TestResult};
 
@@ -24,19 +25,80 @@ pub fn mcnemar_exact(only_a: u64, only_b: u64) -> Option<TestResult> {
     })
 }
 
-/// The paired t-test on log times (Student 1908, applied to logs as Sauro & Lewis do for
-/// task times): `a[i]` and `b[i]` are one participant's times. Returns the ratio of
-/// geometric means A/B with its 95% interval, and the test. Needs two pairs.
-pub fn paired_log_t(a: &[f64], b: &[f64]) -> Option<(f64, TestResult, Interval)> {
-    if a.len() != b.len() || a.len() < 2 || a.iter().chain(b).any(|t| *t <= 0.0) {
+/// McNemar's mid-p test (Fagerland, Lydersen & Laake 2013, who find it close to the
+/// nominal level where the exact conditional test is too conservative): the exact
+/// two-sided p-value less the probability of the observed count,
+/// 2·P(X ≤ k) − P(X = k), k the smaller discordant count, X ~ Binomial(n, ½). None
+/// without a discordant pair.
+pub fn mcnemar_mid_p(only_a: u64, only_b: u64) -> Option<TestResult> {
+    let n = only_a + only_b;
+    if n == 0 {
         return None;
     }
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x.ln() - y.ln()).collect();
+    let binomial = Binomial::new(0.5, n).ok()?;
+    let k = only_a.min(only_b);
+    let p = 2.0 * binomial.cdf(k) - binomial.pmf(k);
+    Some(TestResult {
+        kind: TestKind::McNemarMidP,
+        statistic: Some(only_a as f64 - only_b as f64),
+        df: None,
+        p_value: p.clamp(0.0, 1.0),
+    })
+}
+
+/// The 95% interval of a difference of two paired proportions, p(B) − p(A), by Bonett &
+/// Price's (2012) adjusted Wald: of `pairs` participants who tried both, `only_b`
+/// succeeded with B only and `only_a` with A only; with p̃₁ = (only_b + 1)/(n + 2) and
+/// p̃₂ = (only_a + 1)/(n + 2), the interval is p̃₁ − p̃₂ ± z·√((p̃₁ + p̃₂ − (p̃₁ − p̃₂)²)/(n + 2)),
+/// kept within −1..1. None without a pair.
+pub fn bonett_price(only_b: u64, only_a: u64, pairs: u64) -> Option<Interval> {
+    if pairs == 0 || only_a + only_b > pairs {
+        return None;
+    }
+    let n = pairs as f64 + 2.0;
+    let (p1, p2) = ((only_b as f64 + 1.0) / n, (only_a as f64 + 1.0) / n);
+    let d = p1 - p2;
+    let z = Normal::standard().inverse_cdf(1.0 - (1.0 - CONFIDENCE) / 2.0);
+    let margin = z * ((p1 + p2 - d * d) / n).sqrt();
+    Some(Interval {
+        low: (d - margin).max(-1.0),
+        high: (d + margin).min(1.0),
+    })
+}
+
+/// The paired t-test on the differences `b[i] − a[i]` of one participant's two answers
+/// or scores (Student 1908): the mean difference with its 95% t interval, and the test.
+/// None with fewer than two pairs or no variation in the differences.
+pub fn paired_t(a: &[f64], b: &[f64]) -> Option<(f64, TestResult, Interval)> {
+    if a.len() != b.len() || a.len() < 2 {
+        return None;
+    }
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
+    let (mean, test, margin) = t_on_differences(&d)?;
+    let interval = Interval {
+        low: mean - margin,
+        high: mean + margin,
+    };
+    Some((mean, test, interval))
+}
+
+/// The one-sample t-test of differences against 0: their mean, the test, and the margin
+/// of the 95% interval. None with fewer than two or no variation.
+fn t_on_differences(d: &[f64]) -> Option<(f64, TestResult, f64)> {
     let n = d.len() as f64;
+    if d.len() < 2 {
+        return None;
+    }
     let mean = d.iter().sum::<f64>() / n;
+    // Differences equal but for rounding (8/10 and 16/20 on logs) have no variation.
+    if d.iter()
+        .all(|x| (x - mean).abs() <= 1e-12 * mean.abs().max(1.0))
+    {
+        return None;
+    }
     let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
     let se = (var / n).sqrt();
-    if se == 0.0 {
+    if !se.is_finite() {
         return None;
     }
     let df = n - 1.0;
@@ -49,11 +111,37 @@ pub fn paired_log_t(a: &[f64], b: &[f64]) -> Option<(f64, TestResult, Interval)>
         df: Some(df),
         p_value: 2.0 * (1.0 - dist.cdf(t.abs())),
     };
+    Some((mean, test, margin))
+}
+
+/// The paired t-test on log times (Student 1908, applied to logs as Sauro & Lewis do for
+/// task times): `a[i]` and `b[i]` are one participant's times. Returns the ratio of
+/// geometric means A/B with its 95% interval, and the test. Needs two pairs.
+pub fn paired_log_t(a: &[f64], b: &[f64]) -> Option<(f64, TestResult, Interval)> {
+    if a.len() != b.len() || a.len() < 2 || a.iter().chain(b).any(|t| *t <= 0.0) {
+        return None;
+    }
+    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x.ln() - y.ln()).collect();
+    let (mean, test, margin) = t_on_differences(&d)?;
     let interval = Interval {
         low: (mean - margin).exp(),
         high: (mean + margin).exp(),
     };
     Some((mean.exp(), test, interval))
+}
+
+/// The ratio A/B every pair shares when all pairs have the same one (no variation, so
+/// no interval or test); None otherwise or with fewer than two pairs.
+pub fn constant_ratio(a: &[f64], b: &[f64]) -> Option<f64> {
+    if a.len() != b.len() || a.len() < 2 || a.iter().chain(b).any(|t| *t <= 0.0) {
+        return None;
+    }
+    let logs: Vec<f64> = a.iter().zip(b).map(|(x, y)| x.ln() - y.ln()).collect();
+    let mean = logs.iter().sum::<f64>() / logs.len() as f64;
+    let same = logs
+        .iter()
+        .all(|l| (l - mean).abs() <= 1e-12 * mean.abs().max(1.0));
+    same.then(|| mean.exp())
 }
 
 /// Participants per variant a between study needs to detect completion rates `p1` and
@@ -72,6 +160,73 @@ pub fn two_proportion_sample_size(p1: f64, p2: f64) -> Option<u64> {
         + power * (p1 * (1.0 - p1) + p2 * (1.0 - p2)).sqrt();
     let n = root.powi(2) / (p1 - p2).powi(2);
     Some(n.ceil() as u64)
+}
+
+/// The period effect of a 2×2 crossover (Hills & Armitage 1979; Senn 2002, ch. 3), on
+/// log times: `ab` and `ba` hold each participant's (first, second) session time in
+/// the two order groups. With d = ln(second) − ln(first), the period effect is the mean
+/// of the two groups' mean d (the variants' difference cancels), tested by the pooled
+/// two-sample t of the ab group's d against the ba group's −d, df n₁ + n₂ − 2. Returns
+/// the ratio second/first with its 95% interval, and the test. None unless both groups
+/// have a participant, three in all, and the d vary.
+pub fn crossover_period(
+    ab: &[(f64, f64)],
+    ba: &[(f64, f64)],
+) -> Option<(f64, TestResult, Interval)> {
+    let d = |pairs: &[(f64, f64)], sign: f64| -> Option<Vec<f64>> {
+        pairs
+            .iter()
+            .map(|(first, second)| {
+                (*first > 0.0 && *second > 0.0).then(|| sign * (second.ln() - first.ln()))
+            })
+            .collect()
+    };
+    let (x, y) = (d(ab, 1.0)?, d(ba, -1.0)?);
+    let (n1, n2) = (x.len() as f64, y.len() as f64);
+    if x.is_empty() || y.is_empty() || x.len() + y.len() < 3 {
+        return None;
+    }
+    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
+    let squares = |v: &[f64], m: f64| v.iter().map(|a| (a - m).powi(2)).sum::<f64>();
+    let (mx, my) = (mean(&x), mean(&y));
+    let df = n1 + n2 - 2.0;
+    let pooled = (squares(&x, mx) + squares(&y, my)) / df;
+    // x − y = 2·period: half of it, and half its standard error.
+    let se = (pooled * (1.0 / n1 + 1.0 / n2)).sqrt() / 2.0;
+    if se <= 1e-12 || !se.is_finite() {
+        return None;
+    }
+    let period = (mx - my) / 2.0;
+    let dist = StudentsT::new(0.0, 1.0, df).ok()?;
+    let t = period / se;
+    let margin = dist.inverse_cdf(1.0 - (1.0 - CONFIDENCE) / 2.0) * se;
+    let test = TestResult {
+        kind: TestKind::TwoSampleT,
+        statistic: Some(t),
+        df: Some(df),
+        p_value: 2.0 * (1.0 - dist.cdf(t.abs())),
+    };
+    let interval = Interval {
+        low: (period - margin).exp(),
+        high: (period + margin).exp(),
+    };
+    Some((period.exp(), test, interval))
+}
+
+/// Participants a within study (each trying both) needs to detect the discordant shares
+/// `only_b` (succeeded with B only) and `only_a` (with A only) with McNemar's test,
+/// two-sided at 5% and 80% power, by Connor's (1987) formula: with ψ = only_b + only_a
+/// and δ = only_b − only_a, n = (z₀.₉₇₅·√ψ + z₀.₈·√(ψ − δ²))² / δ², rounded up. None
+/// when the shares are equal.
+pub fn paired_sample_size(only_b: f64, only_a: f64) -> Option<u64> {
+    let (psi, delta) = (only_b + only_a, only_b - only_a);
+    if delta.abs() < 1e-9 || !(0.0..=1.0).contains(&psi) || only_a < 0.0 || only_b < 0.0 {
+        return None;
+    }
+    let normal = Normal::standard();
+    let (alpha, power) = (normal.inverse_cdf(0.975), normal.inverse_cdf(0.8));
+    let root = alpha * psi.sqrt() + power * (psi - delta * delta).max(0.0).sqrt();
+    Some((root.powi(2) / delta.powi(2)).ceil() as u64)
 }
 
 #[cfg(test)]
@@ -123,5 +278,100 @@ mod tests {
         assert_eq!(two_proportion_sample_size(0.6, 0.9), Some(32));
         assert_eq!(two_proportion_sample_size(0.3, 0.5), Some(93));
         assert_eq!(two_proportion_sample_size(0.5, 0.5), None);
+    }
+
+    /// The mid-p by its formula, 2·binom.cdf(k, n, ½) − binom.pmf(k, n, ½), computed
+    /// with `scipy.stats.binom` (Fagerland, Lydersen & Laake 2013, eq. for the mid-p).
+    #[test]
+    fn mcnemar_mid_p_matches_scipy_binom() {
+        for (a, b, p) in [
+            (1, 6, 0.0703125),
+            (2, 9, 0.03857421875),
+            (0, 5, 0.03125),
+            (1, 8, 0.021484375),
+            (3, 3, 1.0),
+        ] {
+            let test = mcnemar_mid_p(a, b).expect("discordant pairs");
+            assert!(close(test.p_value, p), "{a},{b}: {} != {p}", test.p_value);
+            assert_eq!(test.kind, TestKind::McNemarMidP);
+        }
+        assert!(mcnemar_mid_p(0, 0).is_none());
+    }
+
+    /// Bonett & Price (2012) by hand in Python: p12 = (n12+1)/(n+2), p21 = (n21+1)/(n+2),
+    /// d ± scipy.stats.norm.ppf(0.975)·√((p12 + p21 − d²)/(n+2)).
+    #[test]
+    fn the_paired_interval_is_bonett_and_price() {
+        for (only_b, only_a, n, low, high) in [
+            (6, 1, 14, -0.021573169725027708, 0.6465731697250277),
+            (0, 5, 11, -0.7243228025470818, -0.044907966683687406),
+            (3, 3, 10, -0.4619679414498926, 0.4619679414498926),
+        ] {
+            let i = bonett_price(only_b, only_a, n).expect("pairs");
+            assert!((i.low - low).abs() < 1e-12, "{only_b},{only_a}: {}", i.low);
+            assert!(
+                (i.high - high).abs() < 1e-12,
+                "{only_b},{only_a}: {}",
+                i.high
+            );
+        }
+        assert!(bonett_price(0, 0, 0).is_none());
+    }
+
+    /// Against SciPy: `scipy.stats.ttest_rel(b, a)` gives t = 3.7416573867739413,
+    /// p = 0.007246989820287885, df 7; mean difference 1.0 ± t.ppf(0.975, 7)·se gives
+    /// 0.3680275858630756 to 1.6319724141369245.
+    #[test]
+    fn the_paired_t_test_matches_scipy() {
+        let a = [5.0, 6.0, 4.0, 7.0, 5.0, 6.0, 3.0, 6.0];
+        let b = [6.0, 7.0, 6.0, 7.0, 6.0, 7.0, 5.0, 6.0];
+        let (mean, test, interval) = paired_t(&a, &b).expect("eight pairs");
+        assert!(close(mean, 1.0));
+        assert!((test.statistic.unwrap_or_default() - 3.7416573867739413).abs() < 1e-9);
+        assert!((test.p_value - 0.007246989820287885).abs() < 1e-9);
+        assert_eq!(test.df, Some(7.0));
+        assert!((interval.low - 0.3680275858630756).abs() < 1e-9);
+        assert!((interval.high - 1.6319724141369245).abs() < 1e-9);
+        assert!(paired_t(&[1.0, 2.0], &[2.0, 3.0]).is_none(), "no variation");
+    }
+
+    #[test]
+    fn a_ratio_every_pair_shares_is_kept_without_a_test() {
+        let a = [8.0, 16.0, 24.0];
+        let b = [10.0, 20.0, 30.0];
+        assert!(paired_log_t(&a, &b).is_none());
+        assert!((constant_ratio(&a, &b).expect("constant") - 0.8).abs() < 1e-12);
+        assert!(constant_ratio(&[8.0, 17.0], &[10.0, 20.0]).is_none());
+        assert!(constant_ratio(&[8.0], &[10.0]).is_none());
+    }
+
+    /// Connor (1987) by hand with `scipy.stats.norm.ppf`: ψ = 7/14, δ = 5/14 gives
+    /// 28.29; ψ = 5/11 = δ gives 14.66; ψ = 0.3, δ = 0.1 gives 233.09.
+    #[test]
+    fn the_paired_sample_size_is_connors() {
+        assert_eq!(paired_sample_size(6.0 / 14.0, 1.0 / 14.0), Some(29));
+        assert_eq!(paired_sample_size(5.0 / 11.0, 0.0), Some(15));
+        assert_eq!(paired_sample_size(0.2, 0.1), Some(234));
+        assert_eq!(paired_sample_size(0.25, 0.05), Some(57));
+        assert_eq!(paired_sample_size(0.1, 0.1), None);
+    }
+
+    /// Against SciPy: with d = ln(second) − ln(first), `scipy.stats.ttest_ind(d_ab,
+    /// -d_ba)` (pooled) gives t = -0.2316384465693725, p = 0.8281862120019045, df 4; the
+    /// period ratio exp((mean d_ab + mean d_ba)/2) = 0.9940697277099756, its interval by
+    /// t.ppf(0.975, 4) times half the pooled standard error 0.9256672458719634 –
+    /// 1.06752683316405.
+    #[test]
+    fn the_crossover_period_effect_matches_scipy() {
+        let ab = [(40.0, 33.0), (45.0, 36.0), (38.0, 35.0)];
+        let ba = [(47.0, 52.0), (51.0, 60.0), (41.0, 50.0)];
+        let (ratio, test, interval) = crossover_period(&ab, &ba).expect("both groups");
+        assert!((ratio - 0.9940697277099756).abs() < 1e-12);
+        assert!((test.statistic.unwrap_or_default() + 0.2316384465693725).abs() < 1e-9);
+        assert!((test.p_value - 0.8281862120019045).abs() < 1e-9);
+        assert_eq!(test.df, Some(4.0));
+        assert!((interval.low - 0.9256672458719634).abs() < 1e-9);
+        assert!((interval.high - 1.06752683316405).abs() < 1e-9);
+        assert!(crossover_period(&ab, &[]).is_none());
     }
 }

@@ -58,7 +58,12 @@ fn union<T>(a: &[T], b: &[T], id: impl Fn(&T) -> &String) -> Vec<String> {
     ids
 }
 
-fn row(subject: &str, measure: Measure, baseline: Amount, variant: Amount) -> ComparedFigure {
+pub(super) fn row(
+    subject: &str,
+    measure: Measure,
+    baseline: Amount,
+    variant: Amount,
+) -> ComparedFigure {
     ComparedFigure {
         subject: subject.to_owned(),
         measure,
@@ -96,7 +101,7 @@ fn shares(
     row
 }
 
-fn share(count: usize, of: usize) -> Amount {
+pub(super) fn share(count: usize, of: usize) -> Amount {
     Amount::Share { count, of }
 }
 
@@ -175,59 +180,6 @@ pub(crate) fn times_of(subject: &str, a: &Sample, b: &Sample) -> ComparedFigure 
     };
     let row = row(subject, Measure::Time, amount(a), amount(b));
     welch_on_logs(row, a, b)
-}
-
-/// Completion of the same participants with both (within designs): the shares and their
-/// Agresti-Caffo difference as [`shares_of`], tested by McNemar's exact test on the
-/// participants who completed with one only (`only_b` with the variant, `only_a` with
-/// the baseline).
-pub(crate) fn paired_shares(
-    subject: &str,
-    a: (usize, usize),
-    b: (usize, usize),
-    (only_a, only_b): (u64, u64),
-) -> ComparedFigure {
-    let mut row = shares_of(subject, a, b);
-    if row.difference.is_none() {
-        return row;
-    }
-    row.test = stats::mcnemar_exact(only_b, only_a);
-    row.verdict = match row.test {
-        Some(_) => Said::Untestable(""),
-        None => Said::Untestable("no participant completed with one of the two only"),
-    };
-    row
-}
-
-/// Times of the same participants with both (within designs): `pairs` holds each one's
-/// (baseline, variant) time; the ratio variant/baseline and the paired t on log times.
-pub(crate) fn paired_times(
-    subject: &str,
-    a: &Sample,
-    b: &Sample,
-    pairs: &[(f64, f64)],
-) -> ComparedFigure {
-    let mut row = times_of(subject, a, b);
-    let (ta, tb): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-    match stats::paired_log_t(&tb, &ta) {
-        Some((ratio, test, interval)) => {
-            row.test = Some(test);
-            row.verdict = Said::Untestable("");
-            row.difference = Some(Difference {
-                kind: DifferenceKind::Ratio,
-                value: ratio,
-                interval: Some(interval),
-            });
-        }
-        None => {
-            row.test = None;
-            if let Some(d) = row.difference.as_mut() {
-                d.interval = None;
-            }
-            row.verdict = Said::Untestable("fewer than two participants with a time on both");
-        }
-    }
-    row
 }
 
 /// The test of the share of "Yes" answers, when either side asked it as yes/no.

@@ -2,7 +2,7 @@
 //! comparison (the per-flow comparison's table), order effects and the study's
 //! questions. Markdown and HTML set the same blocks.
 
-use super::{Comparison, Decision, StudyReport};
+use super::{Comparison, Decision, Period, StudyReport};
 use crate::flow::study::Design;
 use crate::format::{self, MISSING};
 use crate::report::comparison;
@@ -43,12 +43,16 @@ fn decision(item: &Decision) -> Line {
             interval,
             p,
             holm,
+            pairs,
         } => Line::default().strong(better).and(format!(
-            " completed more often than {worse}: {} (95% interval {} to {}; {}).",
+            " completed more often than {worse}: {} (95% interval {} to {}; {}){}.",
             format::points(*difference),
             format::points(interval.low),
             format::points(interval.high),
-            p_words(*p, *holm)
+            p_words(*p, *holm),
+            pairs.map_or(String::new(), |n| format!(
+                ", paired on the {n} participants who tried both"
+            ))
         )),
         Decision::Time {
             faster,
@@ -57,20 +61,28 @@ fn decision(item: &Decision) -> Line {
             interval,
             p,
             holm,
+            pairs,
         } => Line::default().strong(faster).and(format!(
-            " was faster than {slower}: {} of the time (95% interval {}; {}).",
+            " was faster than {slower}: {} of the time (95% interval {}; {}){}.",
             format::percent(*ratio),
             format::percent_interval(*interval),
-            p_words(*p, *holm)
+            p_words(*p, *holm),
+            pairs.map_or(String::new(), |(n, of)| format!(
+                "; it rests on the {n} of {of} pairs where both succeeded"
+            ))
         )),
         Decision::CannotTell {
             baseline,
             variant,
             needed_per_variant,
             more_per_variant,
+            needed_in_all,
         } => {
-            let needed = match (needed_per_variant, more_per_variant) {
-                (Some(n), Some(more)) => format!(
+            let needed = match (needed_per_variant, more_per_variant, needed_in_all) {
+                (_, _, Some((n, more))) => format!(
+                    " To detect the completion difference seen so far (5% level, 80% power) a within study needs about {n} participants in all, each trying both (Connor's paired formula): {more} more."
+                ),
+                (Some(n), Some(more), None) => format!(
                     " To detect the completion difference seen so far (5% level, 80% power) a between study needs about {n} participants per variant: {more} more each."
                 ),
                 _ => " The completion rates seen so far are the same, so no number of participants is estimated.".to_owned(),
@@ -169,7 +181,10 @@ fn comparisons(doc: &mut Document, report: &StudyReport) {
             "Campbell's rule (the N-1 two-proportion test, Fisher–Irwin when an expected count is under 1)",
             "Welch's t on log times",
         ),
-        Design::Within => ("McNemar's exact test", "paired t on log times"),
+        Design::Within => (
+            "McNemar's mid-p test on those who tried both, Bonett & Price's paired interval",
+            "paired t on log times of those who succeeded with both; questionnaires: paired t on those who answered with both",
+        ),
     };
     let holm = match first.holm {
         true => " p-values are Holm-adjusted across the variants compared with this baseline.",
@@ -197,6 +212,23 @@ fn comparison(doc: &mut Document, c: &Comparison) {
             c.variant, c.baseline
         )));
     }
+    if let Some(exact) = c.completion_exact {
+        notes.push(Line::text(format!(
+            "McNemar's exact conditional test, beside the mid-p: {}",
+            format::p_value(exact.p_value)
+        )));
+    }
+    for b in &c.basis {
+        notes.push(Line::text(format!(
+            "{} rests on {} of the {} participants who tried both",
+            b.figure, b.pairs, b.of
+        )));
+    }
+    if let Some(n) = c.needed_in_all {
+        notes.push(Line::text(format!(
+            "A within study would need about {n} participants in all, each trying both, to detect this completion difference"
+        )));
+    }
     if let Some(n) = c.needed_per_variant {
         notes.push(Line::text(format!(
             "A between study would need about {n} participants per variant to detect this completion difference"
@@ -212,9 +244,10 @@ fn positions(doc: &mut Document, report: &StudyReport) {
         return;
     }
     doc.push(Block::Heading(2, Line::text("Order effects")));
-    doc.push(Block::Paragraph(Line::text(
-        "Each variant by the position it was played in: a difference here is learning or fatigue, not design.",
-    )));
+    doc.push(Block::Paragraph(Line::text(match report.period {
+        Some(_) => "Each variant by the position it was played in.",
+        None => "Each variant by the position it was played in, as played; not tested here.",
+    })));
     let rows = report.positions.iter().map(|p| {
         let time = p.time.map_or(MISSING.into(), |(t, _)| format::seconds(t));
         [
@@ -231,6 +264,28 @@ fn positions(doc: &mut Document, report: &StudyReport) {
         columns: columns(&["#position", "#participants", "#completed", "#time"]),
         rows: rows.collect(),
     });
+    if let Some(period) = &report.period {
+        doc.push(Block::Paragraph(Line::text(period_words(period))));
+    }
+}
+
+/// The period effect in words, and what this design cannot tell.
+fn period_words(period: &Period) -> String {
+    let (first_baseline, first_variant) = period.groups;
+    let figure = format!(
+        "sessions played second took {} of the time of those played first (95% interval {}; {})",
+        format::percent(period.ratio),
+        format::percent_interval(period.interval),
+        format::test(Some(period.test)),
+    );
+    let said = match period.test.p_value < 0.05 {
+        true => format!("Period effect: {figure}."),
+        false => format!("No period effect detected: {figure}."),
+    };
+    format!(
+        "{said} Tested as a 2×2 crossover on the {} participants who succeeded with both ({first_baseline} played the baseline first, {first_variant} the variant). Carry-over (the first variant changing how the second is played) cannot be told apart from the difference between the two order groups in this design, so it is not tested.",
+        first_baseline + first_variant
+    )
 }
 
 fn questions(doc: &mut Document, report: &StudyReport) {

@@ -1,11 +1,13 @@
 //! Each counted participant's session of a variant, reduced to what the study compares:
-//! did they succeed at every task, and in how much task time.
+//! did they succeed at every task, in how much task time, and their questionnaire scores.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::QuestionTally;
 use crate::flow::study::{Design, Study};
+use crate::report::tally::score_of;
 use crate::session::{self, AnswerValue, EventKind, Session};
+use crate::stats::{QUESTIONNAIRES, Questionnaire, Scoring};
 use crate::study::progress::{Standing, standing};
 
 #[derive(Debug, Clone)]
@@ -17,6 +19,38 @@ pub(super) struct Unit {
     pub completed: bool,
     /// Total task time in seconds, pauses and gaps left out, when completed.
     pub time: Option<f64>,
+    /// The session's value on each of [`paired_questionnaires`], when it has one.
+    pub scores: Vec<Option<f64>>,
+}
+
+/// The questionnaires a within study compares pair by pair: those scored per session
+/// from items (SUS, UMUX-Lite) and SEQ (the mean of the session's SEQ answers). NPS and
+/// CSAT are shares of people, not scores of one, and stay compared as two groups.
+pub(super) fn paired_questionnaires() -> impl Iterator<Item = &'static Questionnaire> {
+    QUESTIONNAIRES
+        .iter()
+        .filter(|q| matches!(q.scoring, Scoring::Total(_) | Scoring::Seq))
+}
+
+/// A session's value on `q`: its score from the items, or the mean of its answers to a
+/// single question.
+fn value_of(session: &Session, q: &Questionnaire) -> Option<f64> {
+    if let Scoring::Total(_) = q.scoring {
+        return score_of(session, q);
+    }
+    let answers: Vec<f64> = session
+        .events
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::Answer {
+                question,
+                value: AnswerValue::Number(n),
+                ..
+            } if question == q.id => Some(*n as f64),
+            _ => None,
+        })
+        .collect();
+    (!answers.is_empty()).then(|| answers.iter().sum::<f64>() / answers.len() as f64)
 }
 
 /// The sessions of `study` that count, each participant's first per variant (between:
@@ -62,6 +96,7 @@ pub(super) fn units(study: &Study, sessions: &[Session]) -> Vec<Unit> {
                 position,
                 completed,
                 time: time.filter(|_| completed).map(|ms| ms as f64 / 1000.0),
+                scores: paired_questionnaires().map(|q| value_of(s, q)).collect(),
             })
         })
         .collect()

@@ -36,6 +36,7 @@ impl Tally {
             }
         }
         self.scales.extend(other.scales);
+        self.within_study |= other.within_study;
         self.notes.extend(other.notes);
     }
 }
