@@ -46,8 +46,8 @@ fn decision(item: &Decision) -> Line {
         } => Line::default().strong(better).and(format!(
             " completed more often than {worse}: {} (95% interval {} to {}; {}).",
             format::points(*difference),
-            format::points(interval.low),
-            format::points(interval.high),
+            format::points_end(interval.low),
+            format::points_end(interval.high),
             p_words(*p, *holm)
         )),
         Decision::Time {
@@ -60,7 +60,7 @@ fn decision(item: &Decision) -> Line {
         } => Line::default().strong(faster).and(format!(
             " was faster than {slower}: {} of the time (95% interval {}; {}).",
             format::percent(*ratio),
-            format::percent_interval(*interval),
+            format::ratio_percent_interval(*interval),
             p_words(*p, *holm)
         )),
         Decision::CannotTell {
