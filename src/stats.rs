@@ -7,6 +7,7 @@ mod compare;
 mod difference;
 mod interval;
 mod paired;
+mod power;
 mod proportions;
 mod quantile;
 mod questionnaire;
@@ -18,6 +19,7 @@ pub use difference::{
 };
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
 pub use paired::{mcnemar_exact, paired_log_t, two_proportion_sample_size};
+pub use power::{LEVEL, POWER, completion_sample_size, smallest_n, two_sample_power};
 pub use proportions::{fisher_irwin, two_proportions};
 pub use quantile::{median, quantile};
 pub use questionnaire::{
