@@ -20,7 +20,7 @@ pub use difference::{
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
 pub use paired::{mcnemar_exact, paired_log_t, two_proportion_sample_size};
 pub use power::{LEVEL, POWER, completion_sample_size, smallest_n, two_sample_power};
-pub use proportions::{fisher_irwin, two_proportions};
+pub use proportions::{fisher_irwin, fragility, two_proportions};
 pub use quantile::{median, quantile};
 pub use questionnaire::{
     QUESTIONNAIRES, Questionnaire, Questionnaires, Scoring, csat_top_two, nps, single, sus_score,

@@ -13,7 +13,7 @@ use serde::{Serialize, Serializer};
 use super::document::{Block, Line, columns};
 use super::figures::FlowVersion;
 use crate::format::{self, p_value, seconds};
-use crate::stats::{self, TestResult};
+use crate::stats::{self, TestKind, TestResult};
 
 /// Below this p-value (Holm-adjusted where adjusted) a difference is reported as one.
 const ALPHA: f64 = 0.05;
@@ -219,20 +219,52 @@ impl ComparedFigure {
                 .map(|b| format!("; {b}"))
                 .unwrap_or_default()
         };
+        let fragile = self.fragile().unwrap_or_default();
         match &self.verdict {
             Said::Different { winner, measure, p } => {
                 format!(
-                    "{winner} {} ({}{})",
+                    "{winner} {} ({}{}{fragile})",
                     measure.higher(),
                     p_words(*p),
                     range(false)
                 )
             }
             Said::NoDifference { p } => {
-                format!("no difference detected ({}{})", p_words(*p), range(true))
+                format!(
+                    "no difference detected ({}{}{fragile})",
+                    p_words(*p),
+                    range(true)
+                )
             }
             Said::Untestable(why) => format!("cannot be tested: {why}"),
         }
+    }
+}
+
+impl ComparedFigure {
+    /// `; fragile: one outcome changed would undo it` when changing a single outcome
+    /// (a success on either side made a failure, or the other way) would flip the
+    /// verdict of two independent shares (fragility index 1, `stats::fragility`). Rows
+    /// Holm adjusts are left alone: their verdict rests on the whole family.
+    fn fragile(&self) -> Option<&'static str> {
+        let (Amount::Share { count: x1, of: n1 }, Amount::Share { count: x2, of: n2 }) =
+            (self.baseline, self.variant)
+        else {
+            return None;
+        };
+        let kind = self.test?.kind;
+        if self.p_adjusted.is_some() || !matches!(kind, TestKind::NMinusOne | TestKind::FisherIrwin)
+        {
+            return None;
+        }
+        let counts = [x1, n1, x2, n2].map(|c| c as u64);
+        if stats::fragility(counts[0], counts[1], counts[2], counts[3], ALPHA)? != 1 {
+            return None;
+        }
+        Some(match self.verdict {
+            Said::Different { .. } => "; fragile: one outcome changed would undo it",
+            _ => "; fragile: one outcome changed would make it a difference",
+        })
     }
 }
 
@@ -383,5 +415,36 @@ fn adjust(compared: &mut [(String, Vec<ComparedFigure>)]) {
         for (row, p) in family.iter_mut().zip(stats::holm(&raw)) {
             row.p_adjusted = Some(p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(a: (usize, usize), b: (usize, usize)) -> String {
+        let rows = vec![shares_of("pay", a, b)];
+        let judged = against_baseline("alpha", vec![("beta".into(), rows)]);
+        judged[0].1[0].verdict_text()
+    }
+
+    /// 0/3 against 3/3 is a difference (N-1, p = 0.025) that 1/3 against 3/3 would not
+    /// be (p = 0.114, SciPy): the verdict says one outcome would undo it. 2/10 against
+    /// 8/10 needs two changes (SciPy search, `stats::fragility`), so it says nothing.
+    #[test]
+    fn a_verdict_one_outcome_would_flip_says_so() {
+        let three = verdict((0, 3), (3, 3));
+        assert!(three.starts_with("beta completed more often"), "{three}");
+        assert!(
+            three.ends_with("; fragile: one outcome changed would undo it)"),
+            "{three}"
+        );
+        let close = verdict((1, 3), (3, 3));
+        assert!(
+            close.ends_with("; fragile: one outcome changed would make it a difference)"),
+            "{close}"
+        );
+        let sturdier = verdict((2, 10), (8, 10));
+        assert!(!sturdier.contains("fragile"), "{sturdier}");
     }
 }
