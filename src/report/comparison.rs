@@ -78,6 +78,9 @@ pub struct ComparedFigure {
     /// Holm-adjusted p across the variants compared with the baseline.
     pub p_adjusted: Option<f64>,
     pub verdict: Said,
+    /// What one side lacks, said before the verdict: `the baseline gave no Yes or No
+    /// answer (Maybe 3, Partly 2)`.
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -220,6 +223,19 @@ impl ComparedFigure {
                 .unwrap_or_default()
         };
         let fragile = self.fragile().unwrap_or_default();
+        let verdict = self.verdict_alone(p_words, range, fragile);
+        match &self.note {
+            Some(note) => format!("{note}; {verdict}"),
+            None => verdict,
+        }
+    }
+
+    fn verdict_alone(
+        &self,
+        p_words: impl Fn(f64) -> String,
+        range: impl Fn(bool) -> String,
+        fragile: &str,
+    ) -> String {
         match &self.verdict {
             Said::Different { winner, measure, p } => {
                 format!(
