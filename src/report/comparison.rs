@@ -13,7 +13,7 @@ use serde::{Serialize, Serializer};
 use super::document::{Block, Line, columns};
 use super::figures::FlowVersion;
 use crate::format::{self, p_value, seconds};
-use crate::stats::{self, TestKind, TestResult};
+use crate::stats::{self, Interval, TestKind, TestResult};
 
 /// Below this p-value (Holm-adjusted where adjusted) a difference is reported as one.
 const ALPHA: f64 = 0.05;
@@ -81,6 +81,41 @@ pub struct ComparedFigure {
     /// What one side lacks, said before the verdict: `the baseline gave no Yes or No
     /// answer (Maybe 3, Partly 2)`.
     pub note: Option<String>,
+    /// The effect size beside the difference: a risk ratio for shares, Hedges' g for
+    /// means (a time's ratio of geometric means is its difference already).
+    pub effect: Option<Effect>,
+}
+
+/// An effect size with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "name")]
+pub enum Effect {
+    /// Variant share over baseline share (Katz interval).
+    #[serde(rename = "risk ratio")]
+    RiskRatio { value: f64, interval: Interval },
+    /// The difference of means in pooled standard deviations, bias-corrected.
+    #[serde(rename = "Hedges' g")]
+    HedgesG { value: f64, interval: Interval },
+}
+
+impl Effect {
+    /// `risk ratio 2.00× (0.88× to 4.54×)`, `Hedges' g +1.23 (+0.10 to +2.37)`.
+    pub fn text(self) -> String {
+        match self {
+            Effect::RiskRatio { value, interval } => format!(
+                "risk ratio {} ({} to {})",
+                format::multiple(value, 2),
+                format::multiple_end(interval.low, 2),
+                format::multiple_end(interval.high, 2)
+            ),
+            Effect::HedgesG { value, interval } => format!(
+                "Hedges' g {} ({} to {})",
+                format::signed(value, 2),
+                format::signed_end(interval.low, 0.0, 2),
+                format::signed_end(interval.high, 0.0, 2)
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -204,6 +239,16 @@ impl ComparedFigure {
         format::test(self.test)
     }
 
+    /// The difference with its interval, then the effect size: `+40 points (+2 points
+    /// to +64 points); risk ratio 2.00× (0.88× to 4.54×)`, or [`format::MISSING`].
+    pub fn difference_text(&self) -> String {
+        let difference = format::or_missing(self.difference.map(|d| d.text()));
+        match self.effect {
+            Some(effect) => format!("{difference}; {}", effect.text()),
+            None => difference,
+        }
+    }
+
     /// The p the verdict rests on: adjusted where adjusted.
     pub fn p(&self) -> Option<f64> {
         self.p_adjusted.or(self.test.map(|t| t.p_value))
@@ -288,7 +333,7 @@ impl ComparedFigure {
 impl Serialize for ComparedFigure {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut row = serializer.serialize_struct("ComparedFigure", 9)?;
+        let mut row = serializer.serialize_struct("ComparedFigure", 10)?;
         row.serialize_field("figure", &self.name(|id| format!("`{id}`")))?;
         row.serialize_field("baseline", &self.baseline.text())?;
         row.serialize_field("variant", &self.variant.text())?;
@@ -298,6 +343,7 @@ impl Serialize for ComparedFigure {
             "difference_interval",
             &self.difference.and_then(|d| d.interval),
         )?;
+        row.serialize_field("effect", &self.effect)?;
         row.serialize_field("test", &self.test)?;
         row.serialize_field("p_adjusted", &self.p_adjusted)?;
         row.serialize_field("verdict", &self.verdict_text())?;
@@ -329,7 +375,7 @@ pub fn table(rows: &[ComparedFigure]) -> Block {
                     name(row),
                     Line::text(row.baseline.text()),
                     Line::text(row.variant.text()),
-                    Line::text(format::or_missing(row.difference.map(|d| d.text()))),
+                    Line::text(row.difference_text()),
                     Line::text(row.test_text()),
                     Line::text(row.verdict_text()),
                 ]
@@ -462,5 +508,28 @@ mod tests {
         );
         let sturdier = verdict((2, 10), (8, 10));
         assert!(!sturdier.contains("fragile"), "{sturdier}");
+    }
+
+    /// Beside every test its effect size: 4/10 against 8/10 has a risk ratio of 2.00×
+    /// (statsmodels `Table2x2.riskratio_confint`: 0.881 to 4.541); two scales' means
+    /// carry Hedges' g (statsmodels `effectsize_smd`: 1.234, variance 0.3367).
+    #[test]
+    fn every_tested_difference_carries_its_effect_size() {
+        let shares = shares_of("pay", (4, 10), (8, 10));
+        assert!(
+            shares
+                .difference_text()
+                .ends_with("; risk ratio 2.00× (0.88× to 4.54×)"),
+            "{}",
+            shares.difference_text()
+        );
+        let g = Effect::HedgesG {
+            value: 1.2335722292933782,
+            interval: Interval {
+                low: 1.2335722292933782 - 1.959963984540054 * 0.33665011052820226f64.sqrt(),
+                high: 1.2335722292933782 + 1.959963984540054 * 0.33665011052820226f64.sqrt(),
+            },
+        };
+        assert_eq!(g.text(), "Hedges' g +1.23 (+0.10 to +2.37)");
     }
 }

@@ -11,7 +11,8 @@ fn z() -> f64 {
 
 /// The risk ratio `(x2/n2) / (x1/n1)`, variant over baseline, with Katz's log interval
 /// (Katz et al. 1978): `exp(ln RR ± z √(1/x1 − 1/n1 + 1/x2 − 1/n2))`. None when a side is
-/// empty or has no successes (the ratio or its interval is then unbounded).
+/// empty or has no successes (the ratio or its interval is then unbounded), or both
+/// succeeded every time (nothing varies).
 pub fn risk_ratio(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, Interval)> {
     if x1 == 0 || x2 == 0 || x1 > n1 || x2 > n2 {
         return None;
@@ -19,6 +20,10 @@ pub fn risk_ratio(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<(f64, Interval)>
     let (x1, n1, x2, n2) = (x1 as f64, n1 as f64, x2 as f64, n2 as f64);
     let log = ((x2 / n2) / (x1 / n1)).ln();
     let se = (1.0 / x1 - 1.0 / n1 + 1.0 / x2 - 1.0 / n2).sqrt();
+    if se == 0.0 {
+        // Every attempt succeeded on both sides: no spread for an interval to show.
+        return None;
+    }
     let margin = z() * se;
     Some((
         log.exp(),
@@ -90,6 +95,7 @@ mod tests {
         assert!((i.low - 0.8809410401232524).abs() < 1e-9, "{i:?}");
         assert!((i.high - 4.540598993367774).abs() < 1e-9, "{i:?}");
         assert_eq!(risk_ratio(0, 10, 8, 10), None);
+        assert_eq!(risk_ratio(8, 8, 7, 7), None);
     }
 
     /// Against statsmodels 0.14: `effectsize_smd(mean_b, sd_b, n_b, mean_a, sd_a, n_a)`

@@ -2,7 +2,7 @@
 //! test. Questionnaires are compared by their scores, never item by item. A figure one
 //! side lacks keeps its row, and says why it cannot be tested.
 
-use super::{ALPHA, Amount, ComparedFigure, Difference, DifferenceKind, Measure, Said};
+use super::{ALPHA, Amount, ComparedFigure, Difference, DifferenceKind, Effect, Measure, Said};
 use crate::report::figures::{FlowVersion, TaskFigures};
 use crate::report::verdicts::{Standard, Verdict};
 use crate::stats::{self, Sample};
@@ -69,6 +69,7 @@ fn row(subject: &str, measure: Measure, baseline: Amount, variant: Amount) -> Co
         p_adjusted: None,
         verdict: Said::Untestable(""),
         note: None,
+        effect: None,
     }
 }
 
@@ -91,6 +92,8 @@ fn shares(
         value: x2 as f64 / n2 as f64 - x1 as f64 / n1 as f64,
         interval: Some(interval),
     });
+    row.effect = stats::risk_ratio(x1, n1, x2, n2)
+        .map(|(value, interval)| Effect::RiskRatio { value, interval });
     if row.test.is_none() {
         row.verdict = Said::Untestable("both sides had the same all-or-nothing result");
     }
@@ -189,6 +192,8 @@ pub(crate) fn paired_shares(
     (only_a, only_b): (u64, u64),
 ) -> ComparedFigure {
     let mut row = shares_of(subject, a, b);
+    // Katz's interval assumes independent sides; a paired risk ratio is not drawn here.
+    row.effect = None;
     if row.difference.is_none() {
         return row;
     }
@@ -280,6 +285,7 @@ fn means(mut row: ComparedFigure, a: &Sample, b: &Sample, decimals: usize) -> Co
     };
     let test = stats::welch_difference(a, b);
     row.test = test.map(|(t, _)| t);
+    row.effect = stats::hedges_g(a, b).map(|(value, interval)| Effect::HedgesG { value, interval });
     row.difference = Some(Difference {
         kind: DifferenceKind::Mean(decimals),
         value: mb - ma,
