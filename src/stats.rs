@@ -6,6 +6,7 @@
 mod compare;
 mod difference;
 mod effect;
+mod equivalence;
 mod interval;
 mod paired;
 mod power;
@@ -19,6 +20,7 @@ pub use difference::{
     NpsCounts, agresti_caffo, geometric_mean_ratio, holm, nps_difference, welch_difference,
 };
 pub use effect::{hedges_g, median_interval, risk_ratio};
+pub use equivalence::{Equivalence, Tost, tost_log_times, tost_proportions};
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
 pub use paired::{mcnemar_exact, paired_log_t, two_proportion_sample_size};
 pub use power::{LEVEL, POWER, completion_sample_size, smallest_n, two_sample_power};
