@@ -106,6 +106,13 @@ pub fn percent_interval(i: Interval) -> String {
     )
 }
 
+/// An interval of a ratio as a percentage of the other side's time, whole percentages
+/// unless an end would print as 100% (or across it) when it is not: `64–99.8%`.
+pub fn ratio_percent_interval(i: Interval) -> String {
+    let end = |x: f64| fixed(x * 100.0, places_beside(x * 100.0, 100.0, 0));
+    format!("{}{RANGE}{}%", end(i.low), end(i.high))
+}
+
 /// An interval of seconds, to a tenth like [`seconds`]: `1.8–2.6 s`.
 pub fn seconds_interval(i: Interval) -> String {
     if i.low == i.high {
@@ -126,13 +133,54 @@ pub fn small_n(n: usize) -> String {
     }
 }
 
-/// A p-value to three places, or `p < 0.001` below what three places can show.
+/// The level below which a p-value counts as a difference: 0.05.
+pub const SIGNIFICANCE: f64 = 0.05;
+
+/// The most places a figure is given to keep it on its side of a threshold.
+const MOST_DECIMALS: usize = 6;
+
+/// The fewest places from `decimals` up that keep `x` on its side of `threshold` as
+/// printed: 0.0499 to three places reads `0.050`, which says "not below 0.05" beside a
+/// verdict that says it is, so it takes four (`0.0499`). A value exactly on the
+/// threshold, or one that no [`MOST_DECIMALS`] places can part from it, keeps the most.
+fn places_beside(x: f64, threshold: f64, decimals: usize) -> usize {
+    let side = |v: f64| v.partial_cmp(&threshold);
+    (decimals..=MOST_DECIMALS.max(decimals))
+        .find(|&d| {
+            let shown: f64 = fixed(x, d).parse().unwrap_or(x);
+            side(shown) == side(x)
+        })
+        .unwrap_or(MOST_DECIMALS.max(decimals))
+}
+
+/// A p-value to three places, or `p < 0.001` below what three places can show. Near
+/// [`SIGNIFICANCE`] it takes the places that keep it on its side: `p = 0.0499`, never
+/// `p = 0.050` beside a difference the test found.
 pub fn p_value(p: f64) -> String {
     if p < 0.001 {
         "p < 0.001".into()
     } else {
-        format!("p = {}", fixed(p, 3))
+        format!("p = {}", fixed(p, places_beside(p, SIGNIFICANCE, 3)))
     }
+}
+
+/// An end of an interval of a difference, to `decimals` places with its sign, or more
+/// when fewer would print it as the difference of none (`null`: 0 for a difference, 1
+/// for a ratio) or across it: a lower end of +0.0002 is `+0.02` in points, not `0`,
+/// which would read as an interval that touches no difference.
+pub fn signed_end(x: f64, null: f64, decimals: usize) -> String {
+    signed(x, places_beside(x, null, decimals))
+}
+
+/// An end of an interval of a difference in shares, in percentage points (see
+/// [`signed_end`]): `-5 points`, `+0.02 points`.
+pub fn points_end(difference: f64) -> String {
+    format!("{} points", signed_end(difference * 100.0, 0.0, 0))
+}
+
+/// An end of an interval of a ratio (see [`signed_end`]): `1.26×`, `0.998×`.
+pub fn multiple_end(x: f64, decimals: usize) -> String {
+    multiple(x, places_beside(x, 1.0, decimals))
 }
 
 /// A test named with its result in one line: `N-1 z = 1.57, p = 0.117`, `Fisher–Irwin
@@ -285,6 +333,36 @@ mod tests {
             (test(Some(fisher)), "Fisher–Irwin exact, p = 0.167"),
             (test(Some(nps)), "adjusted-Wald z = -2.11, p = 0.035"),
             (test(None), "–"),
+        ] {
+            assert_eq!(text, expected);
+        }
+    }
+
+    /// Near 0.05 a p-value keeps the places that leave it on its side, so "p = 0.050"
+    /// never stands beside a difference found at p = 0.0499; an interval's end that is
+    /// not zero never prints as zero or across it.
+    #[test]
+    fn figures_near_a_threshold_stay_on_their_side() {
+        for (text, expected) in [
+            (p_value(0.0499), "p = 0.0499"),
+            (p_value(0.04996), "p = 0.04996"),
+            (p_value(0.0503), "p = 0.0503"),
+            (p_value(0.0495), "p = 0.0495"),
+            (p_value(0.0494), "p = 0.049"),
+            (p_value(0.0506), "p = 0.051"),
+            (p_value(0.05), "p = 0.050"),
+            (points_end(0.0002), "+0.02 points"),
+            (points_end(-0.004), "-0.4 points"),
+            (points_end(0.0), "0 points"),
+            (points_end(1.09), "+109 points"),
+            (points_end(-0.051), "-5 points"),
+            (signed_end(0.004, 0.0, 2), "+0.004"),
+            (signed_end(-0.3, 0.0, 2), "-0.30"),
+            (multiple_end(0.998, 2), "0.998×"),
+            (multiple_end(1.004, 2), "1.004×"),
+            (multiple_end(1.26, 2), "1.26×"),
+            (ratio_percent_interval(between(0.64, 0.998)), "64–99.8%"),
+            (ratio_percent_interval(between(0.5, 0.8)), "50–80%"),
         ] {
             assert_eq!(text, expected);
         }

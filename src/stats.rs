@@ -5,8 +5,11 @@
 
 mod compare;
 mod difference;
+mod effect;
+mod equivalence;
 mod interval;
 mod paired;
+mod power;
 mod proportions;
 mod quantile;
 mod questionnaire;
@@ -16,12 +19,15 @@ pub use compare::{TestKind, TestResult, n_minus_one_two_proportion, welch_t};
 pub use difference::{
     NpsCounts, agresti_caffo, geometric_mean_ratio, holm, nps_difference, welch_difference,
 };
+pub use effect::{hedges_g, median_interval, risk_ratio};
+pub use equivalence::{Equivalence, Tost, tost_log_times, tost_proportions};
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
 pub use paired::{
     bonett_price, constant_ratio, crossover_period, mcnemar_exact, mcnemar_mid_p, paired_log_t,
     paired_sample_size, paired_t, two_proportion_sample_size,
 };
-pub use proportions::{fisher_irwin, two_proportions};
+pub use power::{LEVEL, POWER, completion_sample_size, smallest_n, two_sample_power};
+pub use proportions::{fisher_irwin, fragility, two_proportions};
 pub use quantile::{median, quantile};
 pub use questionnaire::{
     QUESTIONNAIRES, Questionnaire, Questionnaires, Scoring, csat_top_two, nps, single, sus_score,

@@ -176,10 +176,11 @@ fn a_between_study_reports_its_progress_comparison_and_how_many_more_it_needs() 
     let (code, out, err) = mvx(&["report", "studies/espresso.yaml", sessions]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("# Study espresso-dec"), "{out}");
-    // 4 of 6 against 6 of 6: the two-proportion formula for 1.0 against 0.667, computed
-    // independently with scipy.stats.norm.ppf, gives 18.40, so 19 each: 13 more.
+    // 4 of 6 against 6 of 6: the exact power of the report's test (N-1 chi-square, or
+    // Fisher–Irwin on small tables) for 1.0 against 0.667, enumerated independently with
+    // scipy.stats.binom and fisher_exact, first reaches 80% at 16 each (0.834): 10 more.
     assert!(
-        out.contains("about 19 participants per variant: 13 more each"),
+        out.contains("about 16 participants per variant: 10 more each"),
         "{out}"
     );
     assert!(
@@ -343,7 +344,7 @@ fn a_folder_of_study_sessions_reports_the_study_as_one_then_per_flow() {
     assert!(study < per_flow, "{out}");
     // The same figures as `mvx report studies/espresso.yaml DIR` gives.
     assert!(
-        out.contains("about 19 participants per variant: 13 more each"),
+        out.contains("about 16 participants per variant: 10 more each"),
         "{out}"
     );
     let (_, by_file, _) = mvx(&["report", "studies/espresso.yaml", sessions]);
@@ -361,7 +362,7 @@ fn a_folder_of_study_sessions_reports_the_study_as_one_then_per_flow() {
         .expect("the per-flow report");
     assert!(study < per_flow, "{page}");
     assert!(
-        page.contains("about 19 participants per variant: 13 more each"),
+        page.contains("about 16 participants per variant: 10 more each"),
         "{page}"
     );
     assert!(err.is_empty(), "nothing is left out of HTML: {err}");

@@ -15,7 +15,7 @@ use serde::{Serialize, Serializer};
 use super::document::{Block, Line, columns};
 use super::figures::FlowVersion;
 use crate::format::{self, p_value, seconds};
-use crate::stats::{self, TestResult};
+use crate::stats::{self, Interval, TestKind, TestResult};
 
 /// Below this p-value (Holm-adjusted where adjusted) a difference is reported as one.
 const ALPHA: f64 = 0.05;
@@ -80,6 +80,44 @@ pub struct ComparedFigure {
     /// Holm-adjusted p across the variants compared with the baseline.
     pub p_adjusted: Option<f64>,
     pub verdict: Said,
+    /// What one side lacks, said before the verdict: `the baseline gave no Yes or No
+    /// answer (Maybe 3, Partly 2)`.
+    pub note: Option<String>,
+    /// The effect size beside the difference: a risk ratio for shares, Hedges' g for
+    /// means (a time's ratio of geometric means is its difference already).
+    pub effect: Option<Effect>,
+}
+
+/// An effect size with its 95% interval.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[serde(tag = "name")]
+pub enum Effect {
+    /// Variant share over baseline share (Katz interval).
+    #[serde(rename = "risk ratio")]
+    RiskRatio { value: f64, interval: Interval },
+    /// The difference of means in pooled standard deviations, bias-corrected.
+    #[serde(rename = "Hedges' g")]
+    HedgesG { value: f64, interval: Interval },
+}
+
+impl Effect {
+    /// `risk ratio 2.00× (0.88× to 4.54×)`, `Hedges' g +1.23 (+0.10 to +2.37)`.
+    pub fn text(self) -> String {
+        match self {
+            Effect::RiskRatio { value, interval } => format!(
+                "risk ratio {} ({} to {})",
+                format::multiple(value, 2),
+                format::multiple_end(interval.low, 2),
+                format::multiple_end(interval.high, 2)
+            ),
+            Effect::HedgesG { value, interval } => format!(
+                "Hedges' g {} ({} to {})",
+                format::signed(value, 2),
+                format::signed_end(interval.low, 0.0, 2),
+                format::signed_end(interval.high, 0.0, 2)
+            ),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,6 +241,16 @@ impl ComparedFigure {
         format::test(self.test)
     }
 
+    /// The difference with its interval, then the effect size: `+40 points (+2 points
+    /// to +64 points); risk ratio 2.00× (0.88× to 4.54×)`, or [`format::MISSING`].
+    pub fn difference_text(&self) -> String {
+        let difference = format::or_missing(self.difference.map(|d| d.text()));
+        match self.effect {
+            Some(effect) => format!("{difference}; {}", effect.text()),
+            None => difference,
+        }
+    }
+
     /// The p the verdict rests on: adjusted where adjusted.
     pub fn p(&self) -> Option<f64> {
         self.p_adjusted.or(self.test.map(|t| t.p_value))
@@ -221,20 +269,65 @@ impl ComparedFigure {
                 .map(|b| format!("; {b}"))
                 .unwrap_or_default()
         };
+        let fragile = self.fragile().unwrap_or_default();
+        let verdict = self.verdict_alone(p_words, range, fragile);
+        match &self.note {
+            Some(note) => format!("{note}; {verdict}"),
+            None => verdict,
+        }
+    }
+
+    fn verdict_alone(
+        &self,
+        p_words: impl Fn(f64) -> String,
+        range: impl Fn(bool) -> String,
+        fragile: &str,
+    ) -> String {
         match &self.verdict {
             Said::Different { winner, measure, p } => {
                 format!(
-                    "{winner} {} ({}{})",
+                    "{winner} {} ({}{}{fragile})",
                     measure.higher(),
                     p_words(*p),
                     range(false)
                 )
             }
             Said::NoDifference { p } => {
-                format!("no difference detected ({}{})", p_words(*p), range(true))
+                format!(
+                    "no difference detected ({}{}{fragile})",
+                    p_words(*p),
+                    range(true)
+                )
             }
             Said::Untestable(why) => format!("cannot be tested: {why}"),
         }
+    }
+}
+
+impl ComparedFigure {
+    /// `; fragile: one outcome changed would undo it` when changing a single outcome
+    /// (a success on either side made a failure, or the other way) would flip the
+    /// verdict of two independent shares (fragility index 1, `stats::fragility`). Rows
+    /// Holm adjusts are left alone: their verdict rests on the whole family.
+    fn fragile(&self) -> Option<&'static str> {
+        let (Amount::Share { count: x1, of: n1 }, Amount::Share { count: x2, of: n2 }) =
+            (self.baseline, self.variant)
+        else {
+            return None;
+        };
+        let kind = self.test?.kind;
+        if self.p_adjusted.is_some() || !matches!(kind, TestKind::NMinusOne | TestKind::FisherIrwin)
+        {
+            return None;
+        }
+        let counts = [x1, n1, x2, n2].map(|c| c as u64);
+        if stats::fragility(counts[0], counts[1], counts[2], counts[3], ALPHA)? != 1 {
+            return None;
+        }
+        Some(match self.verdict {
+            Said::Different { .. } => "; fragile: one outcome changed would undo it",
+            _ => "; fragile: one outcome changed would make it a difference",
+        })
     }
 }
 
@@ -242,7 +335,7 @@ impl ComparedFigure {
 impl Serialize for ComparedFigure {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut row = serializer.serialize_struct("ComparedFigure", 9)?;
+        let mut row = serializer.serialize_struct("ComparedFigure", 10)?;
         row.serialize_field("figure", &self.name(|id| format!("`{id}`")))?;
         row.serialize_field("baseline", &self.baseline.text())?;
         row.serialize_field("variant", &self.variant.text())?;
@@ -252,6 +345,7 @@ impl Serialize for ComparedFigure {
             "difference_interval",
             &self.difference.and_then(|d| d.interval),
         )?;
+        row.serialize_field("effect", &self.effect)?;
         row.serialize_field("test", &self.test)?;
         row.serialize_field("p_adjusted", &self.p_adjusted)?;
         row.serialize_field("verdict", &self.verdict_text())?;
@@ -283,7 +377,7 @@ pub fn table(rows: &[ComparedFigure]) -> Block {
                     name(row),
                     Line::text(row.baseline.text()),
                     Line::text(row.variant.text()),
-                    Line::text(format::or_missing(row.difference.map(|d| d.text()))),
+                    Line::text(row.difference_text()),
                     Line::text(row.test_text()),
                     Line::text(row.verdict_text()),
                 ]
@@ -391,5 +485,59 @@ fn adjust(compared: &mut [(String, Vec<ComparedFigure>)]) {
         for (row, p) in family.iter_mut().zip(stats::holm(&raw)) {
             row.p_adjusted = Some(p);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(a: (usize, usize), b: (usize, usize)) -> String {
+        let rows = vec![shares_of("pay", a, b)];
+        let judged = against_baseline("alpha", vec![("beta".into(), rows)]);
+        judged[0].1[0].verdict_text()
+    }
+
+    /// 0/3 against 3/3 is a difference (N-1, p = 0.025) that 1/3 against 3/3 would not
+    /// be (p = 0.114, SciPy): the verdict says one outcome would undo it. 2/10 against
+    /// 8/10 needs two changes (SciPy search, `stats::fragility`), so it says nothing.
+    #[test]
+    fn a_verdict_one_outcome_would_flip_says_so() {
+        let three = verdict((0, 3), (3, 3));
+        assert!(three.starts_with("beta completed more often"), "{three}");
+        assert!(
+            three.ends_with("; fragile: one outcome changed would undo it)"),
+            "{three}"
+        );
+        let close = verdict((1, 3), (3, 3));
+        assert!(
+            close.ends_with("; fragile: one outcome changed would make it a difference)"),
+            "{close}"
+        );
+        let sturdier = verdict((2, 10), (8, 10));
+        assert!(!sturdier.contains("fragile"), "{sturdier}");
+    }
+
+    /// Beside every test its effect size: 4/10 against 8/10 has a risk ratio of 2.00×
+    /// (statsmodels `Table2x2.riskratio_confint`: 0.881 to 4.541); two scales' means
+    /// carry Hedges' g (statsmodels `effectsize_smd`: 1.234, variance 0.3367).
+    #[test]
+    fn every_tested_difference_carries_its_effect_size() {
+        let shares = shares_of("pay", (4, 10), (8, 10));
+        assert!(
+            shares
+                .difference_text()
+                .ends_with("; risk ratio 2.00× (0.88× to 4.54×)"),
+            "{}",
+            shares.difference_text()
+        );
+        let g = Effect::HedgesG {
+            value: 1.2335722292933782,
+            interval: Interval {
+                low: 1.2335722292933782 - 1.959963984540054 * 0.33665011052820226f64.sqrt(),
+                high: 1.2335722292933782 + 1.959963984540054 * 0.33665011052820226f64.sqrt(),
+            },
+        };
+        assert_eq!(g.text(), "Hedges' g +1.23 (+0.10 to +2.37)");
     }
 }

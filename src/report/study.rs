@@ -222,7 +222,7 @@ fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparis
             };
             let needed = count(&variant)
                 .zip(count(baseline))
-                .and_then(|(pv, pb)| stats::two_proportion_sample_size(pv, pb))
+                .and_then(|(pv, pb)| stats::completion_sample_size(pv, pb))
                 .filter(|_| design == Design::Between);
             let paired =
                 (design == Design::Within).then(|| paired::counts(units, baseline, &variant));

@@ -56,6 +56,38 @@ pub fn fisher_irwin(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<TestResult> {
     })
 }
 
+/// How many changed outcomes [`fragility`] looks through before it calls a verdict
+/// sturdy: far more than the one the report warns about.
+const FRAGILITY_SEARCHED: u64 = 20;
+
+/// The fragility index of the verdict on `x1/n1` against `x2/n2` by Campbell's rule at
+/// `level`: the fewest outcomes (a success made a failure, or the other way, on either
+/// side) that, changed, turn a difference into none, or none into a difference. Walsh
+/// et al. (2014) defined it for significant results (changes in one group, Fisher's
+/// test); the reverse fragility index of Khan et al. (2020) counts the same for a
+/// non-significant one; here both sides may change and the test is the one the report
+/// runs. A table the test cannot run on counts as no difference. None when the verdict
+/// itself cannot be tested or no [`FRAGILITY_SEARCHED`] changes flip it.
+pub fn fragility(x1: u64, n1: u64, x2: u64, n2: u64, level: f64) -> Option<u64> {
+    let different =
+        |x1: u64, x2: u64| two_proportions(x1, n1, x2, n2).is_some_and(|t| t.p_value < level);
+    two_proportions(x1, n1, x2, n2)?;
+    let now = different(x1, x2);
+    let (a, b) = (x1 as i64, x2 as i64);
+    (1..=FRAGILITY_SEARCHED.min(n1 + n2)).find(|&k| {
+        let k = k as i64;
+        (-k..=k).any(|d1| {
+            let rest = k - d1.abs();
+            [rest, -rest].into_iter().any(|d2| {
+                let (y1, y2) = (a + d1, b + d2);
+                (0..=n1 as i64).contains(&y1)
+                    && (0..=n2 as i64).contains(&y2)
+                    && different(y1 as u64, y2 as u64) != now
+            })
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,5 +139,28 @@ mod tests {
         // Both all-or-nothing alike: nothing to test.
         assert_eq!(two_proportions(5, 5, 1, 1), None);
         assert_eq!(two_proportions(0, 5, 0, 1), None);
+    }
+
+    /// Against an independent search in Python (SciPy 1.17: `fisher_exact`, the N-1
+    /// chi-square from `norm.sf`, Campbell's rule), every table with up to `k` changed
+    /// outcomes on either side tried.
+    #[test]
+    fn fragility_matches_a_brute_force_search_in_scipy() {
+        for ((x1, n1, x2, n2), want) in [
+            ((0, 3, 3, 3), Some(1)),
+            ((1, 3, 3, 3), Some(1)),
+            ((2, 10, 8, 10), Some(2)),
+            ((5, 10, 5, 10), Some(5)),
+            ((10, 40, 30, 40), Some(12)),
+            ((4, 6, 6, 6), Some(2)),
+        ] {
+            assert_eq!(
+                fragility(x1, n1, x2, n2, 0.05),
+                want,
+                "{x1}/{n1} vs {x2}/{n2}"
+            );
+        }
+        // Nothing varies: no verdict to flip.
+        assert_eq!(fragility(3, 3, 3, 3, 0.05), None);
     }
 }

@@ -33,6 +33,17 @@ impl Difference {
         }
     }
 
+    /// An end of the interval: as [`Self::end`], with the places that keep it on its side
+    /// of no difference (`format::signed_end`).
+    fn interval_end(self, x: f64) -> String {
+        match self.kind {
+            DifferenceKind::Points => format::points_end(x),
+            DifferenceKind::Ratio => format::multiple_end(x, 2),
+            DifferenceKind::Mean(decimals) => format::signed_end(x, 0.0, decimals),
+            DifferenceKind::NpsPoints => format!("{} points", format::signed_end(x, 0.0, 0)),
+        }
+    }
+
     /// `+12 points (-5 points to +30 points)`; an NPS difference says it is adjusted:
     /// `+143 points, adjusted (+61 points to +189 points)`; without an interval, the
     /// value alone.
@@ -45,8 +56,8 @@ impl Difference {
             Some(i) => format!(
                 "{}{adjusted} ({} to {})",
                 self.end(self.value),
-                self.end(i.low),
-                self.end(i.high)
+                self.interval_end(i.low),
+                self.interval_end(i.high)
             ),
             None => format!("{}{adjusted}", self.end(self.value)),
         }
@@ -57,7 +68,7 @@ impl Difference {
     /// Holm-adjusted p the interval is not adjusted, and says so.
     pub fn between(self, somewhere: bool, holm: bool) -> Option<String> {
         let i = self.interval?;
-        let (low, high) = (self.end(i.low), self.end(i.high));
+        let (low, high) = (self.interval_end(i.low), self.interval_end(i.high));
         let somewhere = if somewhere { "somewhere " } else { "" };
         let by = if holm {
             "by its unadjusted 95% interval, "

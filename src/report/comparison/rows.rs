@@ -2,7 +2,7 @@
 //! test. Questionnaires are compared by their scores, never item by item. A figure one
 //! side lacks keeps its row, and says why it cannot be tested.
 
-use super::{ALPHA, Amount, ComparedFigure, Difference, DifferenceKind, Measure, Said};
+use super::{ALPHA, Amount, ComparedFigure, Difference, DifferenceKind, Effect, Measure, Said};
 use crate::report::figures::{FlowVersion, TaskFigures};
 use crate::report::verdicts::{Standard, Verdict};
 use crate::stats::{self, Sample};
@@ -73,6 +73,8 @@ pub(super) fn row(
         test: None,
         p_adjusted: None,
         verdict: Said::Untestable(""),
+        note: None,
+        effect: None,
     }
 }
 
@@ -95,6 +97,8 @@ fn shares(
         value: x2 as f64 / n2 as f64 - x1 as f64 / n1 as f64,
         interval: Some(interval),
     });
+    row.effect = stats::risk_ratio(x1, n1, x2, n2)
+        .map(|(value, interval)| Effect::RiskRatio { value, interval });
     if row.test.is_none() {
         row.verdict = Said::Untestable("both sides had the same all-or-nothing result");
     }
@@ -182,19 +186,44 @@ pub(crate) fn times_of(subject: &str, a: &Sample, b: &Sample) -> ComparedFigure 
     welch_on_logs(row, a, b)
 }
 
-/// The test of the share of "Yes" answers, when either side asked it as yes/no.
+/// The test of the share of "Yes" answers, when either side asked it as yes/no. A side
+/// whose answers were all something else ("Maybe", "Partly") answered Yes none of the
+/// times it answered: it is compared as 0 of its answers, and the row says what it lacks.
 fn yes(question: &str, a: Option<&Verdict>, b: Option<&Verdict>) -> Option<ComparedFigure> {
     let counts = |v: Option<&Verdict>| v.and_then(|v| v.yes.as_ref()).map(|y| (y.count, y.of));
     let (ya, yb) = (counts(a), counts(b));
     ya.or(yb)?;
+    let (na, nb) = (no_yes_or_no(a), no_yes_or_no(b));
+    let (ya, yb) = (
+        ya.or(na.as_ref().map(|(n, _)| (0, *n))),
+        yb.or(nb.as_ref().map(|(n, _)| (0, *n))),
+    );
     let amount = |c: Option<(usize, usize)>| c.map_or(Amount::None, |(x, n)| share(x, n));
-    let row = row(question, Measure::Yes, amount(ya), amount(yb));
+    let mut row = row(question, Measure::Yes, amount(ya), amount(yb));
+    row.note = match (na, nb) {
+        (Some((_, options)), _) => {
+            Some(format!("the baseline gave no Yes or No answer ({options})"))
+        }
+        (_, Some((_, options))) => {
+            Some(format!("the variant gave no Yes or No answer ({options})"))
+        }
+        _ => None,
+    };
     Some(shares(
         row,
         ya.unwrap_or_default(),
         yb.unwrap_or_default(),
         NO_ANSWERS,
     ))
+}
+
+/// A side that chose among options but never "Yes" or "No": how many option answers,
+/// and what they were (`Maybe 3, Partly 2`).
+fn no_yes_or_no(v: Option<&Verdict>) -> Option<(usize, String)> {
+    let v = v.filter(|v| v.yes.is_none())?;
+    let answered: usize = v.options.iter().map(|(_, n)| n).sum();
+    let said: Vec<String> = v.options.iter().map(|(o, n)| format!("{o} {n}")).collect();
+    (answered > 0).then(|| (answered, said.join(", ")))
 }
 
 /// Welch's test on two samples, its interval on the difference of means; the difference
@@ -206,6 +235,7 @@ fn means(mut row: ComparedFigure, a: &Sample, b: &Sample, decimals: usize) -> Co
     };
     let test = stats::welch_difference(a, b);
     row.test = test.map(|(t, _)| t);
+    row.effect = stats::hedges_g(a, b).map(|(value, interval)| Effect::HedgesG { value, interval });
     row.difference = Some(Difference {
         kind: DifferenceKind::Mean(decimals),
         value: mb - ma,
@@ -346,5 +376,53 @@ pub(super) fn said(row: &ComparedFigure, baseline: &str, variant: &str) -> Said 
         winner: winner.to_owned(),
         measure: row.measure,
         p,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::verdicts::Share;
+
+    fn answered(options: &[(&str, usize)]) -> Verdict {
+        let options: Vec<(String, usize)> =
+            options.iter().map(|(o, n)| ((*o).to_owned(), *n)).collect();
+        let of = options.iter().map(|(_, n)| n).sum();
+        let yes_no = options.iter().any(|(o, _)| o == "Yes" || o == "No");
+        let count = options
+            .iter()
+            .find(|(o, _)| o == "Yes")
+            .map_or(0, |(_, n)| *n);
+        Verdict {
+            question: "found".into(),
+            answers: of,
+            options,
+            yes: yes_no.then(|| Share::new(count, of)),
+            scale: None,
+            distribution: Vec::new(),
+            texts: Vec::new(),
+            numbers: Sample::new(),
+            standard: None,
+        }
+    }
+
+    /// A baseline answered only "Maybe" and "Partly": it answered Yes 0 of 5 times, and
+    /// the row says what it lacks instead of "no answers on one side". 0/5 against 5/6:
+    /// smallest expected count 5·5/11 ≥ 1, so the N-1 test, p = 0.0084 (computed with
+    /// `scipy.stats.norm.sf` from Campbell's formula).
+    #[test]
+    fn a_baseline_without_yes_or_no_is_compared_as_none_of_its_answers() {
+        let baseline = answered(&[("Maybe", 3), ("Partly", 2)]);
+        let variant = answered(&[("Yes", 5), ("No", 1)]);
+        let row = yes("found", Some(&baseline), Some(&variant)).expect("a row");
+        assert_eq!(row.baseline, Amount::Share { count: 0, of: 5 });
+        let p = row.test.map(|t| t.p_value).unwrap_or(1.0);
+        assert!((p - 0.00840799457724928).abs() < 1e-9, "{row:?}");
+        let judged = super::super::against_baseline("alpha", vec![("beta".into(), vec![row])]);
+        let text = judged[0].1[0].verdict_text();
+        assert!(
+            text.starts_with("the baseline gave no Yes or No answer (Maybe 3, Partly 2); beta got more Yes answers"),
+            "{text}"
+        );
     }
 }

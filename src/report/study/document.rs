@@ -47,8 +47,8 @@ fn decision(item: &Decision) -> Line {
         } => Line::default().strong(better).and(format!(
             " completed more often than {worse}: {} (95% interval {} to {}; {}){}.",
             format::points(*difference),
-            format::points(interval.low),
-            format::points(interval.high),
+            format::points_end(interval.low),
+            format::points_end(interval.high),
             p_words(*p, *holm),
             pairs.map_or(String::new(), |n| format!(
                 ", paired on the {n} participants who tried both"
@@ -65,7 +65,7 @@ fn decision(item: &Decision) -> Line {
         } => Line::default().strong(faster).and(format!(
             " was faster than {slower}: {} of the time (95% interval {}; {}){}.",
             format::percent(*ratio),
-            format::percent_interval(*interval),
+            format::ratio_percent_interval(*interval),
             p_words(*p, *holm),
             pairs.map_or(String::new(), |(n, of)| format!(
                 "; it rests on the {n} of {of} pairs where both succeeded"
@@ -82,8 +82,12 @@ fn decision(item: &Decision) -> Line {
                 (_, _, Some((n, more))) => format!(
                     " To detect the completion difference seen so far (5% level, 80% power) a within study needs about {n} participants in all, each trying both (Connor's paired formula): {more} more."
                 ),
+                // Enough already, and still no difference: more of the same is no remedy.
+                (Some(n), Some(0), None) => format!(
+                    " A between study of {n} participants per variant would find the completion difference seen so far 80% of the time (5% level, exact power of the test above); this one has that many, so the difference may be smaller than it looks, or chance."
+                ),
                 (Some(n), Some(more), None) => format!(
-                    " To detect the completion difference seen so far (5% level, 80% power) a between study needs about {n} participants per variant: {more} more each."
+                    " To detect the completion difference seen so far (5% level, 80% power, exact for the test above) a between study needs about {n} participants per variant: {more} more each."
                 ),
                 _ => " The completion rates seen so far are the same, so no number of participants is estimated.".to_owned(),
             };
@@ -322,4 +326,56 @@ pub fn not_reported(study: &str, sessions: usize, why: &str) -> Document {
             "{sessions} session(s) belong to this study, but it is not reported as one: {why}. They are in the report per flow below."
         ))),
     ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::Interval;
+
+    fn words(item: &Decision) -> String {
+        Document(vec![Block::Paragraph(decision(item))]).markdown()
+    }
+
+    fn cannot_tell(needed: u64, more: u64) -> Decision {
+        Decision::CannotTell {
+            baseline: "alpha".into(),
+            variant: "beta".into(),
+            needed_per_variant: Some(needed),
+            more_per_variant: Some(more),
+            needed_in_all: None,
+        }
+    }
+
+    /// A study that already has the participants the size asks for is not told it needs
+    /// "0 more each".
+    #[test]
+    fn a_study_with_enough_participants_is_not_told_to_add_none() {
+        let enough = words(&cannot_tell(7, 0));
+        assert!(!enough.contains("0 more"), "{enough}");
+        assert!(enough.contains("this one has that many"), "{enough}");
+        let short = words(&cannot_tell(16, 10));
+        assert!(short.contains("about 16 participants per variant: 10 more each"));
+    }
+
+    /// The interval of a decision keeps its ends on their side of no difference.
+    #[test]
+    fn a_decision_interval_that_excludes_zero_does_not_print_zero() {
+        let text = words(&Decision::Completion {
+            better: "beta".into(),
+            worse: "alpha".into(),
+            difference: 0.55,
+            interval: Interval {
+                low: 0.0002,
+                high: 1.09,
+            },
+            p: 0.0499,
+            holm: false,
+            pairs: None,
+        });
+        assert!(
+            text.contains("+55 points (95% interval +0.02 points to +109 points; p = 0.0499)"),
+            "{text}"
+        );
+    }
 }
