@@ -2,11 +2,13 @@
 //! event, per session and per task attempt, as CSV or JSON Lines, written as each session
 //! is read.
 
+mod counted;
 mod rows;
 
 use std::io::{self, Write};
 
 use crate::session::Session;
+pub use counted::{FirstSessions, LeftOut, utc};
 pub use rows::{EventRow, REDACTED, SessionRow, TaskRow};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -218,17 +220,19 @@ impl<W: Write> Exporter<W> {
         self
     }
 
-    pub fn add(&mut self, session: &Session) -> io::Result<()> {
+    /// Writes a session's rows; `left_out` says why the report does not count it, if
+    /// it does not (`FirstSessions::left_out`).
+    pub fn add(&mut self, session: &Session, left_out: Option<LeftOut>) -> io::Result<()> {
         for event in &session.events {
             self.events
                 .write(&EventRow::new(session, event, self.redact_text))?;
         }
         if let Some(tasks) = &mut self.tasks {
             for (i, attempt) in crate::session::attempts(session).iter().enumerate() {
-                tasks.write(&TaskRow::new(session, i + 1, attempt))?;
+                tasks.write(&TaskRow::new(session, i + 1, attempt, left_out))?;
             }
         }
-        self.sessions.write(&SessionRow::new(session))
+        self.sessions.write(&SessionRow::new(session, left_out))
     }
 
     pub fn finish(mut self) -> io::Result<()> {

@@ -281,6 +281,7 @@ fn the_export_reproduces_the_reports_figures() {
     let sessions = dir.path().join("sessions");
     std::fs::create_dir_all(&sessions).expect("folder");
     study(&sessions);
+    beside_the_study(&sessions);
     let out = dir.path().join("export");
     let mvx = common::spawn::assert_mvx;
     mvx()
@@ -318,26 +319,33 @@ fn the_export_reproduces_the_reports_figures() {
                 .collect()
         })
         .collect();
-    // first = tasks.sort_values("started_at").drop_duplicates(["flow", "participant"]) on
-    // sessions; then only their attempts.
-    let mut first: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-    for row in &rows {
-        let key = (row["flow"].clone(), row["participant"].clone());
-        let candidate = (row["started_at"].clone(), row["session"].clone());
-        let kept = first.entry(key).or_insert_with(|| candidate.clone());
-        if candidate < *kept {
-            *kept = candidate;
-        }
-    }
-    let firsts: Vec<&String> = first.values().map(|(_, s)| s).collect();
     let yes = |row: &BTreeMap<String, String>, column: &str| row[column] == "true";
     for version in report["flows"][0]["versions"].as_array().expect("versions") {
         let sha = version["sha256"].as_str().expect("a sha");
         let counted: Vec<&BTreeMap<String, String>> = rows
             .iter()
-            .filter(|r| r["flow_sha256"] == sha && firsts.contains(&&r["session"]))
-            .filter(|r| !yes(r, "technical"))
+            .filter(|r| r["flow_sha256"] == sha && yes(r, "counted"))
             .collect();
+        // The recipe's second form: the first session by UTC instant, ties in file
+        // order (rows are written in file order, so a stable sort keeps it).
+        let mut by_start: Vec<&BTreeMap<String, String>> = rows.iter().collect();
+        by_start.sort_by(|a, b| a["started_utc"].cmp(&b["started_utc"]));
+        let mut first: BTreeMap<(&str, &str), &str> = BTreeMap::new();
+        for row in by_start
+            .iter()
+            .filter(|r| !matches!(r["not_counted"].as_str(), "simulated" | "declined"))
+        {
+            first
+                .entry((&row["flow"], &row["participant"]))
+                .or_insert(&row["session"]);
+        }
+        let recomputed: Vec<&BTreeMap<String, String>> = rows
+            .iter()
+            .filter(|r| r["flow_sha256"] == sha && !yes(r, "technical"))
+            .filter(|r| r["not_counted"] != "simulated" && r["not_counted"] != "declined")
+            .filter(|r| first[&(r["flow"].as_str(), r["participant"].as_str())] == r["session"])
+            .collect();
+        assert_eq!(recomputed, counted, "{sha}");
         let task = &version["tasks"][0];
         let successes = counted.iter().filter(|r| yes(r, "success")).count();
         assert_eq!(task["counted"], counted.len(), "{sha}");
@@ -375,7 +383,92 @@ fn the_export_reproduces_the_reports_figures() {
         let n = |i: usize| r[i].parse::<usize>().expect("a count");
         (s + n(started), e + n(ended))
     });
-    assert_eq!((started, ended), (15, 13), "two attempts were cut off");
+    assert_eq!((started, ended), (19, 17), "two attempts were cut off");
+    let declined = sessions_csv
+        .lines()
+        .filter(|l| l.contains("P21-declined") && l.contains(",false,declined,"))
+        .count();
+    assert_eq!(declined, 1, "a declined session is exported, not counted");
+    let reasons: Vec<String> = rows.iter().map(|r| r["not_counted"].clone()).collect();
+    for why in ["repeat", "technical", "simulated"] {
+        assert!(reasons.iter().any(|r| r == why), "{why}: {reasons:?}");
+    }
+}
+
+/// Sessions beside the designed study that the report leaves out or orders by instant,
+/// each made from one of its files with another header: P02 played again, earlier in
+/// UTC though later as text (10:01+02:00 is 08:01Z), as P15 played (a give-up); P20
+/// twice at the same instant in two offsets, the file read first (a failure, by P14's
+/// moves) counting, though its session id sorts last; a simulated participant; and a
+/// declined consent.
+fn beside_the_study(dir: &Path) {
+    let by = |id: &str| -> String {
+        let files = session::discover(&[dir.to_owned()]).0;
+        files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).expect("read"))
+            .find(|text| text.lines().any(|l| l == format!("session: {id}")))
+            .expect("a designed session")
+    };
+    // The header's lines are `key: value`; a key not there goes before `events:`.
+    let write = |name: &str, text: String, header: &[(&str, &str)]| {
+        let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+        for (key, value) in header {
+            let line = format!("{key}: {value}");
+            match lines.iter().position(|l| l.starts_with(&format!("{key}:"))) {
+                Some(at) => lines[at] = line,
+                None => {
+                    let events = lines.iter().position(|l| l == "events:").expect("events");
+                    lines.insert(events, line);
+                }
+            }
+        }
+        std::fs::write(dir.join(name), lines.join("\n") + "\n").expect("written");
+    };
+    write(
+        "0-P02-again.yaml",
+        by("P15-b-15"),
+        &[
+            ("session", "P02-again"),
+            ("participant", "P02"),
+            ("started_at", "\"2026-11-26T10:01:00.000+02:00\""),
+        ],
+    );
+    write(
+        "1-tie-read-first.yaml",
+        by("P14-b-14"),
+        &[
+            ("session", "zz-P20"),
+            ("participant", "P20"),
+            ("started_at", "\"2026-11-26T09:40:00.000Z\""),
+        ],
+    );
+    write(
+        "2-tie-read-second.yaml",
+        by("P12-b-12"),
+        &[
+            ("session", "aa-P20"),
+            ("participant", "P20"),
+            ("started_at", "\"2026-11-26T10:40:00.000+01:00\""),
+        ],
+    );
+    write(
+        "3-simulated.yaml",
+        by("P11-b-11"),
+        &[
+            ("session", "S01"),
+            ("participant", "S01"),
+            ("simulated", "true"),
+        ],
+    );
+    let played = by("P13-b-13");
+    let (header, _) = played.split_once("events:").expect("a header");
+    let declined = r#"- {"at_ms":0,"kind":"consent","answer":"declined","sha256":"c0"}"#;
+    write(
+        "4-declined.yaml",
+        format!("{header}events:\n{declined}\n"),
+        &[("session", "P21-declined"), ("participant", "P21")],
+    );
 }
 
 /// A questionnaire no one has heard of, added by one row: three items `ease1`..`ease3`

@@ -384,6 +384,56 @@ fn keys_typed_ahead_of_a_screen_never_act_on_it() {
     );
 }
 
+#[test]
+fn a_key_typed_while_mvx_starts_is_an_early_key_and_chooses_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("espresso-one-menu", dir.path(), &[]);
+    // Typed while mvx is starting: the key waits in the terminal's queue, whenever the
+    // input thread gets to read it, and no frame has been drawn yet.
+    assert!(!pty.contents().contains("Where do you tap?"));
+    pty.send("2");
+    let seen = pty.wait_for("Where do you tap?");
+    thread::sleep(Duration::from_millis(300));
+    let sent = pty.send("1");
+    pty.wait_for("[ Brew now ]");
+    pty.send("\x03");
+    pty.wait_for("End the session now?");
+    pty.send("y");
+    pty.wait_for("The session was ended early.");
+    pty.send("q");
+    pty.wait_for_output("EXIT=0");
+
+    let recorded = read_in_order(dir.path());
+    let kinds: Vec<&EventKind> = recorded.events.iter().map(|e| &e.kind).collect();
+    let early: Vec<(&str, &str)> = kinds
+        .iter()
+        .filter_map(|kind| match kind {
+            EventKind::EarlyKey { step, key, .. } => Some((step.as_deref()?, key.as_str())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(early, [("home", "2")], "{kinds:?}");
+    let choices: Vec<(&str, u64)> = kinds
+        .iter()
+        .filter_map(|kind| match kind {
+            EventKind::Choose { choice, timing, .. } => {
+                Some((choice.as_str(), timing.hesitation_ms))
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        choices.len(),
+        1,
+        "only the key typed on the screen chose: {kinds:?}"
+    );
+    let (_, hesitation) = choices[0];
+    assert!(
+        Duration::from_millis(hesitation) + Duration::from_millis(25) >= sent - seen,
+        "the choice is timed from its screen: {hesitation} ms"
+    );
+}
+
 /// `mvx play` on a study file, as a researcher runs it for the next participant.
 fn play_study(study: &str, sessions: &Path) -> Pty {
     let script = format!(

@@ -250,3 +250,30 @@ fn a_first_session_found_after_a_later_one_is_counted_the_same() {
     );
     assert_eq!(report_of(reversed.path()), report);
 }
+
+/// A move faster than a person responds (under 100 ms) is an anticipation: counted
+/// apart, out of the step's hesitation and decision figures.
+#[test]
+fn a_move_faster_than_a_person_responds_is_counted_apart_from_hesitations() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    record(dir.path(), "espresso-one-menu", "P01", 40, "1!");
+    record(dir.path(), "espresso-one-menu", "P02", 400, "1!");
+    record(dir.path(), "espresso-one-menu", "P03", 600, "1!");
+    let (files, _) = session::discover(&[dir.path().to_owned()]);
+    let mut builder = ReportBuilder::new(None);
+    for file in &files {
+        builder.add(&session::read(file).expect("a session"));
+    }
+    let report = builder.finish();
+    let home = report.flows[0].versions[0]
+        .steps
+        .iter()
+        .find(|s| s.step == "home")
+        .expect("home is reported");
+    assert_eq!(home.anticipations, 1);
+    assert_eq!(home.hesitations_s.len(), 2);
+    assert_eq!(home.hesitation_median_s, Some(0.5));
+    assert_eq!(home.visits, 3, "an anticipation is still a visit");
+    let json = serde_json::to_value(home).expect("JSON");
+    assert_eq!(json["anticipations"], 1);
+}

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::ValueEnum;
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, progress};
-use crate::export::{Exporter, Format};
+use crate::export::{Exporter, FirstSessions, Format};
 use crate::session;
 use crate::text::printable;
 
@@ -73,6 +73,7 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     if args.raw_text {
         exporter = exporter.raw_text();
     }
+    let firsts = first_sessions(&args.paths);
     let mut exported = 0;
     let mut written = Ok(());
     let bar = progress::counting("exporting sessions");
@@ -80,17 +81,22 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let mut walk = session::Walk::new(&args.paths);
     session::map_each(
         &mut walk,
-        |_, read| read,
+        |found, read| {
+            read.map(|recorded| {
+                let left_out = firsts.left_out(&recorded, found.index);
+                (recorded, left_out)
+            })
+        },
         |read| {
             bar.inc(1);
             match read {
-                Ok(recorded) if written.is_ok() => {
+                Ok((recorded, left_out)) if written.is_ok() => {
                     let file = recorded.path.as_ref().map(|p| p.display().to_string());
                     for p in &recorded.problems {
                         let file = file.as_deref().unwrap_or("");
                         problems.push(format!("{file}:{}: left out: {}", p.line, p.why));
                     }
-                    written = exporter.add(&recorded);
+                    written = exporter.add(&recorded, left_out);
                     exported += 1;
                 }
                 Ok(_) => {}
@@ -118,6 +124,26 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     } else {
         EXIT_FINDINGS
     })
+}
+
+/// A first reading: each participant's first session, so each row can say whether the
+/// report counts it. (A repeat may be read before the first: only the whole set says.)
+/// Problems are named by the second reading.
+fn first_sessions(paths: &[PathBuf]) -> FirstSessions {
+    let mut firsts = FirstSessions::default();
+    let bar = progress::counting("finding each participant's first session");
+    session::map_each(
+        session::Walk::new(paths),
+        |found, read| read.map(|recorded| (recorded, found.index)),
+        |read| {
+            bar.inc(1);
+            if let Ok((recorded, place)) = read {
+                firsts.see(&recorded, place);
+            }
+        },
+    );
+    bar.finish_and_clear();
+    firsts
 }
 
 fn create(path: &Path) -> io::Result<BufWriter<File>> {

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::counted::{LeftOut, utc};
+
 use crate::session::{
     AnswerValue, Attempt, Event, EventKind, Session, SessionEnding, SessionOutcome, TaskOutcome,
 };
@@ -183,6 +185,11 @@ pub struct SessionRow<'a> {
     pub variant: Option<&'a str>,
     pub flow_sha256: &'a str,
     pub started_at: &'a str,
+    /// The start as a UTC instant: sorts as time does, whatever the offset.
+    pub started_utc: String,
+    /// Whether `mvx report` counts the session by default, and why not.
+    pub counted: bool,
+    pub not_counted: Option<LeftOut>,
     pub terminal_cols: u16,
     pub terminal_rows: u16,
     pub term: Option<&'a str>,
@@ -199,7 +206,7 @@ pub struct SessionRow<'a> {
 }
 
 impl<'a> SessionRow<'a> {
-    pub fn new(session: &'a Session) -> Self {
+    pub fn new(session: &'a Session, left_out: Option<LeftOut>) -> Self {
         let header = &session.header;
         let task_outcomes = session.events.iter().filter_map(|e| match &e.kind {
             EventKind::TaskEnd { outcome, .. } => Some(*outcome),
@@ -218,6 +225,9 @@ impl<'a> SessionRow<'a> {
             variant: header.flow.variant.as_deref(),
             flow_sha256: &header.flow.sha256,
             started_at: &header.started_at,
+            started_utc: utc(&header.started_at),
+            counted: left_out.is_none(),
+            not_counted: left_out,
             terminal_cols: header.terminal.cols,
             terminal_rows: header.terminal.rows,
             term: header.terminal.term.as_deref(),
@@ -247,6 +257,12 @@ pub struct TaskRow<'a> {
     pub flow_sha256: &'a str,
     /// When the session started: a participant's first session is their earliest.
     pub started_at: &'a str,
+    /// The same as a UTC instant: sorts as time does, whatever the offset.
+    pub started_utc: String,
+    /// Whether `mvx report` counts the attempt by default, and why not: the session's
+    /// reason, else `technical`.
+    pub counted: bool,
+    pub not_counted: Option<LeftOut>,
     pub task: String,
     /// 1 for the session's first attempt, then 2, 3, ...
     pub attempt: usize,
@@ -268,8 +284,14 @@ pub struct TaskRow<'a> {
 }
 
 impl<'a> TaskRow<'a> {
-    pub fn new(session: &'a Session, attempt: usize, a: &Attempt) -> Self {
+    pub fn new(
+        session: &'a Session,
+        attempt: usize,
+        a: &Attempt,
+        left_out: Option<LeftOut>,
+    ) -> Self {
         let header = &session.header;
+        let left_out = left_out.or(a.ending.technical().then_some(LeftOut::Technical));
         TaskRow {
             session: &header.session,
             participant: &header.participant,
@@ -277,6 +299,9 @@ impl<'a> TaskRow<'a> {
             variant: header.flow.variant.as_deref(),
             flow_sha256: &header.flow.sha256,
             started_at: &header.started_at,
+            started_utc: utc(&header.started_at),
+            counted: left_out.is_none(),
+            not_counted: left_out,
             task: a.task.clone(),
             attempt,
             outcome: a.ending.word().into_owned(),

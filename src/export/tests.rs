@@ -34,7 +34,7 @@ fn export(format: Format, text: &str, redact: bool) -> (String, String) {
     let session = parse(text).expect("fixture session parses");
     let (mut events, mut sessions) = (Vec::new(), Vec::new());
     let mut exporter = Exporter::new(format, &mut events, &mut sessions, redact);
-    exporter.add(&session).expect("exported");
+    exporter.add(&session, None).expect("exported");
     exporter.finish().expect("flushed");
     (
         String::from_utf8(events).expect("utf-8"),
@@ -117,7 +117,7 @@ fn csv_cells_that_a_spreadsheet_would_run_are_defused_unless_raw() {
         if raw {
             exporter = exporter.raw_text();
         }
-        exporter.add(&session).expect("exported");
+        exporter.add(&session, None).expect("exported");
         exporter.finish().expect("flushed");
         let mut reader = csv::Reader::from_reader(events.as_slice());
         let header = reader.headers().expect("headers").clone();

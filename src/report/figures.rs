@@ -151,6 +151,10 @@ pub struct StepFigures {
     pub hesitation_p90_s: Option<f64>,
     pub decision_median_s: Option<f64>,
     pub decision_p90_s: Option<f64>,
+    /// Moves faster than a person responds (`tally::ANTICIPATION_MS`), left out of the
+    /// hesitation and decision figures above.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub anticipations: usize,
     pub choices: Vec<(String, usize)>,
     pub backtracks: usize,
     pub drop_offs: usize,
@@ -357,6 +361,10 @@ impl TaskFigures {
     }
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl StepFigures {
     fn new(id: &str, tally: &StepTally) -> Self {
         let mut choices: Vec<(String, usize)> =
@@ -370,6 +378,7 @@ impl StepFigures {
             hesitation_p90_s: quantile_s(&tally.hesitation_ms, 0.9),
             decision_median_s: quantile_s(&tally.decision_ms, 0.5),
             decision_p90_s: quantile_s(&tally.decision_ms, 0.9),
+            anticipations: tally.anticipations,
             choices,
             backtracks: tally.backtracks,
             drop_offs: tally.drop_offs,

@@ -175,10 +175,30 @@ pub struct StepTally {
     pub sessions_reached: usize,
     pub hesitation_ms: Sample,
     pub decision_ms: Sample,
+    /// Moves made faster than a person responds (`ANTICIPATION_MS`): counted apart, out
+    /// of the hesitation and decision figures.
+    pub anticipations: usize,
     pub choices: BTreeMap<String, usize>,
     pub backtracks: usize,
     /// Attempts that ended here without success (gave up, timed out, aborted, cut off).
     pub drop_offs: usize,
+}
+
+/// Below this, a move's hesitation is faster than a person can respond to the screen
+/// (simple reaction times to a visual stimulus are rarely under 100 ms; Luce 1986,
+/// Whelan 2008): an anticipation, typed before the screen was taken in.
+pub const ANTICIPATION_MS: u64 = 100;
+
+impl StepTally {
+    /// A move's timing: in the hesitation and decision figures, or an anticipation.
+    fn timed(&mut self, timing: &crate::session::Timing) {
+        if timing.hesitation_ms < ANTICIPATION_MS {
+            self.anticipations += 1;
+            return;
+        }
+        self.hesitation_ms.push(timing.hesitation_ms as f64);
+        self.decision_ms.push(timing.decision_ms as f64);
+    }
 }
 
 #[derive(Debug, Default)]
@@ -280,16 +300,13 @@ impl Tally {
                         tally.choices.insert(choice.clone(), 1);
                     }
                 }
-                tally.hesitation_ms.push(timing.hesitation_ms as f64);
-                tally.decision_ms.push(timing.decision_ms as f64);
+                tally.timed(timing);
             }
             // A visit that ends in Esc was hesitated over like any other: its timing counts.
             EventKind::Continue { step, timing, .. }
             | EventKind::Input { step, timing, .. }
             | EventKind::Back { step, timing, .. } => {
-                let tally = self.step(step);
-                tally.hesitation_ms.push(timing.hesitation_ms as f64);
-                tally.decision_ms.push(timing.decision_ms as f64);
+                self.step(step).timed(timing);
             }
             EventKind::Answer {
                 question,

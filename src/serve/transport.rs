@@ -305,6 +305,8 @@ where
 mod tests {
     use std::sync::mpsc::channel;
 
+    use super::super::keys::BrowserKey;
+
     use super::*;
 
     #[test]
@@ -337,5 +339,49 @@ mod tests {
             panic!("a frame")
         };
         assert!(data.contains("hello"), "{data:?}");
+    }
+
+    /// The browser has no queue to read late: a key is stamped when it went down, and a
+    /// frame when the page showed it, on one clock. A key pressed while the first frame
+    /// was on its way arrives after it was drawn, yet is stamped before "shown".
+    #[test]
+    fn a_key_pressed_before_the_page_showed_the_frame_is_stamped_before_it() {
+        let (sender, inbound) = channel();
+        let (out, _frames) = tokio::sync::mpsc::unbounded_channel();
+        let connected = Inbound::Connected {
+            out,
+            cols: 20,
+            rows: 3,
+        };
+        sender.send(connected).expect("sent");
+        let mut transport = WebTransport::new(
+            inbound,
+            Instant::now(),
+            ClockSync::default(),
+            Duration::from_secs(60),
+        );
+        let first = Transport::<ratatui::text::Text>::next(&mut transport, Duration::ZERO);
+        assert_eq!(first, Incoming::Resize);
+        let key = BrowserKey {
+            key: "2".into(),
+            ctrl: false,
+            alt: false,
+            meta: false,
+            shift: false,
+        };
+        sender
+            .send(Inbound::Page(FromPage::Key { key, at: 1_000.0 }))
+            .expect("sent");
+        sender
+            .send(Inbound::Page(FromPage::Shown { n: 1, at: 1_234.0 }))
+            .expect("sent");
+        let drawn = transport
+            .draw(&ratatui::text::Text::raw("hello"))
+            .expect("drawn");
+        let key = Transport::<ratatui::text::Text>::next(&mut transport, Duration::ZERO);
+        let Incoming::Key { at, .. } = key else {
+            panic!("the key, kept while the frame was awaited: {key:?}")
+        };
+        assert!(at < drawn.at, "{at:?} vs {:?}", drawn.at);
     }
 }

@@ -12,7 +12,7 @@ use ratatui::crossterm::{cursor, execute};
 use ratatui::widgets::Widget;
 use rustix::process::{Signal, kill_current_process_group};
 
-use super::events::{self, Incoming as Read};
+use super::events::{self, Incoming as Read, Queue};
 use crate::runner::{Drawn, Incoming, Transport};
 use crate::session::TerminalInfo;
 
@@ -78,6 +78,8 @@ pub struct Terminal {
     screen: FullScreen,
     incoming: Receiver<Read>,
     sender: Sender<Read>,
+    /// Input waiting as a frame is drawn was typed before it.
+    queue: Queue,
     start: Instant,
     /// When the last suspend ended: a `SIGTSTP` that arrived before it (sent to the
     /// supervisor and to this process alike) is already served.
@@ -88,12 +90,13 @@ impl Terminal {
     /// Enters full-screen mode and starts reading keys and signals.
     pub fn open() -> Result<Self, String> {
         let screen = FullScreen::enter().map_err(|e| format!("cannot open the terminal: {e}"))?;
-        let (sender, incoming) =
+        let (sender, incoming, queue) =
             events::start().map_err(|e| format!("cannot read the terminal: {e}"))?;
         Ok(Terminal {
             screen,
             incoming,
             sender,
+            queue,
             start: Instant::now(),
             resumed: None,
         })
@@ -142,13 +145,17 @@ impl<S> Transport<S> for Terminal
 where
     for<'a> &'a S: Widget,
 {
-    /// `draw` returns once the frame is flushed, so the stamp is when it was out.
+    /// `draw` returns once the frame is flushed, so the stamp is when it was out. Keys
+    /// waiting in the queue before or while the frame is written were typed before it:
+    /// they are stamped before "shown", whenever the input thread gets to read them.
     fn draw(&mut self, screen: &S) -> Result<Drawn, String> {
+        self.queue.check();
         let frame = self
             .screen
             .terminal()
             .draw(|frame| frame.render_widget(screen, frame.area()))
             .map_err(|e| format!("cannot draw: {e}"))?;
+        self.queue.check();
         Ok(Drawn {
             at: self.start.elapsed(),
             cols: frame.area.width,

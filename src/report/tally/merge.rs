@@ -66,6 +66,7 @@ impl StepTally {
         self.sessions_reached += other.sessions_reached;
         self.hesitation_ms.merge(other.hesitation_ms);
         self.decision_ms.merge(other.decision_ms);
+        self.anticipations += other.anticipations;
         add_counts(&mut self.choices, other.choices);
         self.backtracks += other.backtracks;
         self.drop_offs += other.drop_offs;
