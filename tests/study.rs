@@ -908,12 +908,14 @@ fn a_within_study_sizes_by_connor_and_keeps_a_ratio_without_variation() {
 }
 
 /// A between study of the two espresso flows declaring `margin:`, in `dir`.
-fn study_with_margin(dir: &Path) -> String {
+fn study_with_margin(dir: &Path, design: &str) -> String {
     for name in ["one-menu", "three-menus"] {
         let flow = format!("espresso-{name}.yaml");
         std::fs::copy(Path::new("flows").join(&flow), dir.join(&flow)).expect("copied");
     }
-    let study = "study: espresso-margin\ntitle: One menu or three, within a margin\nvariants:\n  - espresso-one-menu.yaml\n  - espresso-three-menus.yaml\nmargin: {completion: 10 points, time: 1.2x}\n";
+    let study = format!(
+        "study: espresso-margin\ntitle: One menu or three, within a margin\ndesign: {design}\nvariants:\n  - espresso-one-menu.yaml\n  - espresso-three-menus.yaml\nmargin: {{completion: 10 points, time: 1.2x}}\n"
+    );
     let path = dir.join("study.yaml");
     std::fs::write(&path, study).expect("written");
     path.to_str().expect("utf-8").to_owned()
@@ -922,7 +924,7 @@ fn study_with_margin(dir: &Path) -> String {
 #[test]
 fn a_declared_margin_is_tested_by_two_one_sided_tests_in_every_format() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let path = study_with_margin(dir.path());
+    let path = study_with_margin(dir.path(), "between");
     let study = ("espresso-margin", path.as_str(), Design::Between);
     let sessions = dir.path().join("sessions");
     std::fs::create_dir(&sessions).expect("folder");
@@ -987,4 +989,38 @@ fn a_declared_margin_is_tested_by_two_one_sided_tests_in_every_format() {
             assert!(out.contains(&expected), "{format}: {expected} in {out}");
         }
     }
+}
+
+#[test]
+fn a_within_study_says_its_margin_is_not_tested_rather_than_test_it_unpaired() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = study_with_margin(dir.path(), "within");
+    let study = ("espresso-margin", path.as_str(), Design::Within);
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir(&sessions).expect("folder");
+    let order = ["one-menu", "three-menus"];
+    for i in 0..4u64 {
+        let who = format!("P{i}");
+        for variant in order {
+            session(
+                &sessions,
+                study,
+                &who,
+                variant,
+                &order,
+                true,
+                20_000 + i * 900,
+            );
+        }
+    }
+    let sessions = sessions.to_str().expect("utf-8");
+    let (code, out, err) = mvx(&["report", &path, sessions]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("The study's margin is not tested"), "{out}");
+    assert!(!out.contains("two one-sided tests, p"), "{out}");
+    let (code, out, err) = mvx(&["report", &path, sessions, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["study"]["margin"]["completion"], 0.1);
+    assert!(json["study"]["comparisons"][0]["equivalence"].is_null());
 }
