@@ -278,6 +278,14 @@ fn bad_studies_and_bad_resumes_are_refused_with_nothing_recorded() {
             "3:9: error: `assign: fair` is not one of",
         ),
         (
+            "variants: [flows/espresso-one-menu.yaml]\nmargin: {completion: ten points}",
+            "4:22: error: `completion: ten points` is not a margin",
+        ),
+        (
+            "variants: [flows/espresso-one-menu.yaml]\nmargin:\n  tme: 1.2x",
+            "5:3: error: unknown key `tme` in `margin`",
+        ),
+        (
             "variants: [flows/espresso-one-menu.yaml, flows/nope.yaml]",
             "cannot read flows/nope.yaml: no such file",
         ),
@@ -897,4 +905,122 @@ fn a_within_study_sizes_by_connor_and_keeps_a_ratio_without_variation() {
         ),
         "{out}"
     );
+}
+
+/// A between study of the two espresso flows declaring `margin:`, in `dir`.
+fn study_with_margin(dir: &Path, design: &str) -> String {
+    for name in ["one-menu", "three-menus"] {
+        let flow = format!("espresso-{name}.yaml");
+        std::fs::copy(Path::new("flows").join(&flow), dir.join(&flow)).expect("copied");
+    }
+    let study = format!(
+        "study: espresso-margin\ntitle: One menu or three, within a margin\ndesign: {design}\nvariants:\n  - espresso-one-menu.yaml\n  - espresso-three-menus.yaml\nmargin: {{completion: 10 points, time: 1.2x}}\n"
+    );
+    let path = dir.join("study.yaml");
+    std::fs::write(&path, study).expect("written");
+    path.to_str().expect("utf-8").to_owned()
+}
+
+#[test]
+fn a_declared_margin_is_tested_by_two_one_sided_tests_in_every_format() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = study_with_margin(dir.path(), "between");
+    let study = ("espresso-margin", path.as_str(), Design::Between);
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir(&sessions).expect("folder");
+    // one-menu 27 of 30 in 20.0 s + 0.5 s each, three-menus 28 of 30 in 21.0 s + 0.45 s.
+    for i in 0..30u64 {
+        let a = format!("A{i}");
+        session(
+            &sessions,
+            study,
+            &a,
+            "one-menu",
+            &[],
+            i < 27,
+            20_000 + i * 500,
+        );
+        let b = format!("B{i}");
+        session(
+            &sessions,
+            study,
+            &b,
+            "three-menus",
+            &[],
+            i < 28,
+            21_000 + i * 450,
+        );
+    }
+    let sessions = sessions.to_str().expect("utf-8");
+    let (code, out, err) = mvx(&["report", &path, sessions, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let study = &json["study"];
+    assert_eq!(study["margin"]["completion"], 0.1);
+    assert_eq!(study["margin"]["time"], 1.2);
+    let checks = &study["comparisons"][0]["equivalence"];
+    let number = |v: &serde_json::Value| v.as_f64().expect("a number");
+    // statsmodels 0.15: tost_proportions_2indep(28, 30, 27, 30, -0.1, 0.1,
+    // method="agresti-caffo").pvalue = 0.18883209135270707, 90% interval
+    // (-0.0969, 0.1594) from confint_proportions_2indep(..., alpha=0.10).
+    assert_eq!(checks[0]["figure"], "completion");
+    assert_eq!(checks[0]["verdict"], "inconclusive");
+    assert!((number(&checks[0]["p_value"]) - 0.18883209135270707).abs() < 1e-9);
+    assert!((number(&checks[0]["interval"]["low"]) + 0.09693252654889004).abs() < 1e-9);
+    assert!((number(&checks[0]["interval"]["high"]) - 0.15943252654889004).abs() < 1e-9);
+    // ttost_ind(log b, log a, -log 1.2, log 1.2, usevar="unequal") p = 8.553e-05; the
+    // ratio's 90% interval 0.9585 to 1.0932 (Welch on logs).
+    assert_eq!(checks[1]["figure"], "time");
+    assert_eq!(checks[1]["verdict"], "equivalent");
+    assert!((number(&checks[1]["p_value"]) - 8.55339677984283e-05).abs() < 1e-9);
+    assert!((number(&checks[1]["interval"]["low"]) - 0.9584537521029235).abs() < 1e-9);
+    assert!((number(&checks[1]["interval"]["high"]) - 1.0931586915389064).abs() < 1e-9);
+    for format in ["md", "html"] {
+        let (code, out, err) = mvx(&["report", &path, sessions, "--format", format]);
+        assert_eq!(code, 0, "{err}");
+        for expected in [
+            "Completion inconclusive for a margin of ±10 points: the interval crosses it (90% interval",
+            "Time equivalent within 1.2× either way (90% interval 0.96× to 1.09× of the baseline's; two one-sided tests, p &lt; 0.001)",
+        ] {
+            let expected = match format {
+                "md" => expected.replace("&lt;", "<"),
+                _ => expected.replace('\'', "&#39;"),
+            };
+            assert!(out.contains(&expected), "{format}: {expected} in {out}");
+        }
+    }
+}
+
+#[test]
+fn a_within_study_says_its_margin_is_not_tested_rather_than_test_it_unpaired() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = study_with_margin(dir.path(), "within");
+    let study = ("espresso-margin", path.as_str(), Design::Within);
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir(&sessions).expect("folder");
+    let order = ["one-menu", "three-menus"];
+    for i in 0..4u64 {
+        let who = format!("P{i}");
+        for variant in order {
+            session(
+                &sessions,
+                study,
+                &who,
+                variant,
+                &order,
+                true,
+                20_000 + i * 900,
+            );
+        }
+    }
+    let sessions = sessions.to_str().expect("utf-8");
+    let (code, out, err) = mvx(&["report", &path, sessions]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("The study's margin is not tested"), "{out}");
+    assert!(!out.contains("two one-sided tests, p"), "{out}");
+    let (code, out, err) = mvx(&["report", &path, sessions, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(json["study"]["margin"]["completion"], 0.1);
+    assert!(json["study"]["comparisons"][0]["equivalence"].is_null());
 }

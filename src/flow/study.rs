@@ -24,6 +24,18 @@ pub struct Study {
     pub consent: Option<String>,
     /// Asked once, at the very end of a participant's last session.
     pub questions: Vec<Question>,
+    /// Differences small enough to call the variants equivalent (`margin:`).
+    pub margin: Margin,
+}
+
+/// The equivalence margins a study declares: a variant is equivalent to the baseline
+/// when two one-sided tests place the difference within them (`stats::equivalence`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+pub struct Margin {
+    /// Completion, as a share: 0.10 for `completion: 10 points` (±10 points).
+    pub completion: Option<f64>,
+    /// Time, as a ratio above 1: 1.2 for `time: 1.2x` (from 1/1.2 to 1.2 times).
+    pub time: Option<f64>,
 }
 
 impl Study {
@@ -44,6 +56,7 @@ impl Study {
             target: None,
             consent: None,
             questions: Vec::new(),
+            margin: Margin::default(),
         }
     }
 }

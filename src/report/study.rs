@@ -9,7 +9,7 @@ mod units;
 use serde::Serialize;
 
 use super::comparison::{self, ComparedFigure, Said};
-use crate::flow::study::{Design, Study};
+use crate::flow::study::{Design, Margin, Study};
 use crate::session::Session;
 use crate::stats::{self, Interval, Sample, TestResult};
 use crate::study::status::Status;
@@ -28,6 +28,9 @@ pub struct StudyReport {
     pub period: Option<Period>,
     pub questions: Vec<QuestionTally>,
     pub decision: Vec<Decision>,
+    /// The equivalence margins the study declares (`margin:`), when it declares any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub margin: Option<Margin>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +77,22 @@ pub struct Comparison {
     pub needed_in_all: Option<u64>,
     /// Within: what each paired row rests on, in the rows' order.
     pub basis: Vec<Basis>,
+    /// Between, with a `margin:`: two one-sided tests of completion, then time, against
+    /// the declared margins (`stats::equivalence`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub equivalence: Vec<EquivalenceCheck>,
+}
+
+/// Two one-sided tests of one figure against the study's margin: completion (variant −
+/// baseline within ±`margin`, a share) or time (variant/baseline within 1/`margin` to
+/// `margin`); the 90% interval decides.
+#[derive(Debug, Clone, Serialize)]
+pub struct EquivalenceCheck {
+    /// `completion` or `time`.
+    pub figure: String,
+    pub margin: f64,
+    #[serde(flatten)]
+    pub tost: stats::Tost,
 }
 
 /// What a paired row rests on: `pairs` of the `of` participants who tried both
@@ -161,7 +180,12 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
     let units = units::units(study, sessions);
     let names: Vec<String> = status.variants.iter().map(|v| v.name.clone()).collect();
     let variants: Vec<VariantFigures> = names.iter().map(|n| figures(n, &units)).collect();
-    let comparisons = compare_all(study.design, &names, &units);
+    let mut comparisons = compare_all(study.design, &names, &units);
+    if study.design == Design::Between {
+        for c in &mut comparisons {
+            c.equivalence = equivalence(study.margin, &c.baseline, &c.variant, &units);
+        }
+    }
     let positions = match study.design {
         Design::Within => positions(&units, names.len()),
         Design::Between => Vec::new(),
@@ -178,7 +202,42 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
         },
         questions: units::questions(study, sessions),
         decision,
+        margin: (study.margin != Margin::default()).then_some(study.margin),
     }
+}
+
+/// Two one-sided tests of `variant` against `baseline` for each margin declared, on
+/// independent groups (a between study).
+fn equivalence(
+    margin: Margin,
+    baseline: &str,
+    variant: &str,
+    units: &[Unit],
+) -> Vec<EquivalenceCheck> {
+    let count = |v: &str| {
+        let n = of(units, v).count() as u64;
+        (of(units, v).filter(|u| u.completed).count() as u64, n)
+    };
+    let times = |v: &str| -> Sample { of(units, v).filter_map(|u| u.time).collect() };
+    let check = |figure: &str, margin: f64, tost: Option<stats::Tost>| {
+        tost.map(|tost| EquivalenceCheck {
+            figure: figure.to_owned(),
+            margin,
+            tost,
+        })
+    };
+    let ((xb, nb), (xv, nv)) = (count(baseline), count(variant));
+    let completion = margin
+        .completion
+        .and_then(|m| check("completion", m, stats::tost_proportions(xb, nb, xv, nv, m)));
+    let time = margin.time.and_then(|r| {
+        check(
+            "time",
+            r,
+            stats::tost_log_times(&times(baseline), &times(variant), r),
+        )
+    });
+    completion.into_iter().chain(time).collect()
 }
 
 fn of<'u>(units: &'u [Unit], variant: &'u str) -> impl Iterator<Item = &'u Unit> + 'u {
@@ -254,6 +313,7 @@ fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparis
                     Design::Within => paired::basis(units, baseline, &variant, &rows),
                     Design::Between => Vec::new(),
                 },
+                equivalence: Vec::new(),
                 variant,
                 holm,
                 rows,

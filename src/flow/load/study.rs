@@ -3,7 +3,7 @@
 
 use super::{Format, Head, IdRule, LoadError, Loader};
 use crate::diagnostic::Diagnostic;
-use crate::flow::study::{Assign, Design, Study, TaskOrder, VariantRef};
+use crate::flow::study::{Assign, Design, Margin, Study, TaskOrder, VariantRef};
 use crate::flow::yaml::{self, Node, Value};
 use crate::suggest;
 
@@ -22,9 +22,13 @@ pub(crate) const STUDY: Format = Format {
         "target",
         "consent",
         "questions",
+        "margin",
     ],
     doc: DOC,
 };
+
+/// The keys of `margin:`.
+const MARGIN_KEYS: &[&str] = &["completion", "time"];
 
 /// Where missing keys and unknown words point people.
 const DOC: &str = "docs/studies.md";
@@ -66,6 +70,7 @@ impl Loader<'_> {
             .get("questions")
             .map(|n| self.questions(n))
             .unwrap_or_default();
+        let margin = fields.get("margin").map(|n| self.margin(n));
         self.finish(&fields);
         let design = match design {
             None => Design::Between,
@@ -97,7 +102,56 @@ impl Loader<'_> {
             target,
             consent: consent.map(|c| c.trim_end().to_owned()),
             questions,
+            margin: margin.unwrap_or(Some(Margin::default()))?,
         })
+    }
+
+    /// `margin: {completion: 10 points, time: 1.2x}`, both optional; None when a value
+    /// is wrong (reported).
+    fn margin(&mut self, node: &Node) -> Option<Margin> {
+        let fields = self.fields(node, node.at, "`margin`")?;
+        let completion = fields
+            .get("completion")
+            .map(|n| self.margin_value(n, "completion"));
+        let time = fields.get("time").map(|n| self.margin_value(n, "time"));
+        let unknown = fields.finish(self, MARGIN_KEYS, "`margin`");
+        if unknown {
+            return None;
+        }
+        Some(Margin {
+            completion: completion.map_or(Some(None), |c| c.map(|p| Some(p / 100.0)))?,
+            time: time.map_or(Some(None), |t| t.map(Some))?,
+        })
+    }
+
+    /// `completion: 10 points` (more than 0, under 100) or `time: 1.2x` (above 1).
+    fn margin_value(&mut self, node: &Node, key: &str) -> Option<f64> {
+        let text = self.line(node, &format!("`margin: {key}`"))?;
+        let (unit, example, fits): (&[&str], &str, fn(f64) -> bool) = match key {
+            "completion" => (&["points", "point"], "10 points", |p| p > 0.0 && p < 100.0),
+            _ => (&["x", "×"], "1.2x", |r| r > 1.0),
+        };
+        let number = unit.iter().find_map(|u| text.strip_suffix(u));
+        match number.map(|n| n.trim().parse::<f64>()) {
+            Some(Ok(v)) if v.is_finite() && fits(v) => Some(v),
+            _ => {
+                let rule = match key {
+                    "completion" => "percentage points, more than 0 and under 100",
+                    _ => "a ratio of times above 1",
+                };
+                self.error(
+                    Diagnostic::error(
+                        "bad-margin",
+                        node.at,
+                        format!("`{key}: {text}` is not a margin: it must be {rule}"),
+                    )
+                    .with_help(format!(
+                        "write it with its unit, e.g. `{key}: {example}`; see {DOC}"
+                    )),
+                );
+                None
+            }
+        }
     }
 
     /// One of `words`, by its index; an unknown word is an error with a suggestion.
@@ -205,5 +259,50 @@ mod tests {
             let help = help.as_deref().unwrap_or_default();
             assert!(help.ends_with("see docs/studies.md"), "{message}: {help}");
         }
+    }
+
+    #[test]
+    fn a_margin_is_read_with_its_units_and_a_bad_one_is_placed_and_explained() {
+        let head = "study: s\ntitle: T\nvariants: [a.yaml]\n";
+        let study = load_study(&format!(
+            "{head}margin: {{completion: 7.5 points, time: 1.25x}}\n"
+        ))
+        .expect("a study");
+        assert_eq!(
+            study.margin,
+            Margin {
+                completion: Some(0.075),
+                time: Some(1.25)
+            }
+        );
+        let only_time = load_study(&format!("{head}margin:\n  time: 1.2 x\n")).expect("a study");
+        assert_eq!(only_time.margin.completion, None);
+        assert_eq!(only_time.margin.time, Some(1.2));
+        let none = load_study(head).expect("a study");
+        assert_eq!(none.margin, Margin::default());
+        for (margin, at, message) in [
+            (
+                "{completion: 10}",
+                (4, 22),
+                "`completion: 10` is not a margin",
+            ),
+            (
+                "{completion: 100 points}",
+                (4, 22),
+                "must be percentage points",
+            ),
+            ("{time: 0.8x}", (4, 16), "`time: 0.8x` is not a margin"),
+            ("{time: 1.2}", (4, 16), "a ratio of times above 1"),
+            ("12 points", (4, 9), "`margin` to be a mapping"),
+        ] {
+            let e = load_study(&format!("{head}margin: {margin}\n")).expect_err(margin);
+            let d = &e.diagnostics[0];
+            assert_eq!((d.at.line, d.at.col), at, "{margin}");
+            assert!(d.message.contains(message), "{margin}: {}", d.message);
+        }
+        let e =
+            load_study(&format!("{head}margin: {{completoin: 10 points}}\n")).expect_err("typo");
+        let help = e.diagnostics[0].help.as_deref();
+        assert_eq!(help, Some("did you mean `completion`?"));
     }
 }

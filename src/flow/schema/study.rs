@@ -33,6 +33,22 @@ pub(super) struct StudyFile {
     consent: Option<String>,
     /// Asked once, at the very end of a participant's last session.
     questions: Option<Vec<QuestionFile>>,
+    /// Equivalence margins: each variant is reported equivalent to the first, not
+    /// equivalent, or inconclusive, by two one-sided tests.
+    margin: Option<MarginFile>,
+}
+
+/// `completion: 10 points` (within ±10 points), `time: 1.2x` (within 1/1.2 to 1.2 times).
+#[derive(JsonSchema)]
+#[schemars(deny_unknown_fields)]
+#[allow(dead_code)]
+struct MarginFile {
+    /// Percentage points, more than 0 and under 100, e.g. `10 points`.
+    #[schemars(regex(pattern = r"^\s*[0-9]+(\.[0-9]+)?\s*points?\s*$"))]
+    completion: Option<String>,
+    /// A ratio of times above 1, e.g. `1.2x`.
+    #[schemars(regex(pattern = r"^\s*[0-9]+(\.[0-9]+)?\s*(x|×)\s*$"))]
+    time: Option<String>,
 }
 
 #[derive(JsonSchema)]

@@ -2,11 +2,12 @@
 //! comparison (the per-flow comparison's table), order effects and the study's
 //! questions. Markdown and HTML set the same blocks.
 
-use super::{Comparison, Decision, Period, StudyReport};
+use super::{Comparison, Decision, EquivalenceCheck, Period, StudyReport};
 use crate::flow::study::Design;
 use crate::format::{self, MISSING};
 use crate::report::comparison;
 use crate::report::document::{Block, Document, Line, columns};
+use crate::stats::Equivalence;
 
 pub fn document(report: &StudyReport) -> Document {
     let status = &report.status;
@@ -201,9 +202,53 @@ fn comparisons(doc: &mut Document, report: &StudyReport) {
     doc.push(Block::Paragraph(Line::text(format!(
         "Completion: {completion_test}; time: {time_test}.{holm} Differences are variant − baseline. Sources: docs/statistics.md."
     ))));
+    if report.margin.is_some() && report.status.design == Design::Within {
+        doc.push(Block::Paragraph(Line::text(
+            "The study's margin is not tested: two one-sided tests are run on independent groups (a between study) only.",
+        )));
+    }
     for c in &report.comparisons {
         comparison(doc, c);
     }
+}
+
+/// `Completion equivalent within ±10 points (90% interval −3 to +8 points; two
+/// one-sided tests, p = 0.012)`, `... not equivalent ...`, `... inconclusive ...`.
+fn equivalence(check: &EquivalenceCheck) -> Line {
+    let t = &check.tost;
+    let (figure, margin, interval) = match check.figure.as_str() {
+        "completion" => (
+            "Completion",
+            format!("±{} points", (check.margin * 1e4).round() / 100.0),
+            format!(
+                "{} to {}",
+                format::points_end(t.interval.low),
+                format::points_end(t.interval.high)
+            ),
+        ),
+        _ => (
+            "Time",
+            format!("{}× either way", (check.margin * 1e3).round() / 1e3),
+            format!(
+                "{} to {} of the baseline's",
+                format::multiple_end(t.interval.low, 2),
+                format::multiple_end(t.interval.high, 2)
+            ),
+        ),
+    };
+    let verdict = match t.verdict {
+        Equivalence::Equivalent => format!("equivalent within {margin}"),
+        Equivalence::NotEquivalent => {
+            format!("not equivalent within {margin}: the whole interval lies beyond the margin")
+        }
+        Equivalence::Inconclusive => {
+            format!("inconclusive for a margin of {margin}: the interval crosses it")
+        }
+    };
+    Line::text(format!(
+        "{figure} {verdict} (90% interval {interval}; two one-sided tests, {})",
+        format::p_value(t.p_value)
+    ))
 }
 
 fn comparison(doc: &mut Document, c: &Comparison) {
@@ -238,6 +283,7 @@ fn comparison(doc: &mut Document, c: &Comparison) {
             "A between study would need about {n} participants per variant to detect this completion difference"
         )));
     }
+    notes.extend(c.equivalence.iter().map(equivalence));
     if !notes.is_empty() {
         doc.push(Block::list(notes));
     }
