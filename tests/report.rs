@@ -276,4 +276,18 @@ fn a_move_faster_than_a_person_responds_is_counted_apart_from_hesitations() {
     assert_eq!(home.visits, 3, "an anticipation is still a visit");
     let json = serde_json::to_value(home).expect("JSON");
     assert_eq!(json["anticipations"], 1);
+    let text = markdown::render(&report);
+    assert!(
+        text.contains(
+            "1 anticipation (moves under 100 ms) left out of the hesitation and decision \
+             figures: `home` 1."
+        ),
+        "{text}"
+    );
+    let page = mvx::report::html::render(&report);
+    assert!(
+        page.contains("1 anticipation (moves under 100 ms) left out of the hesitation"),
+        "{page}"
+    );
+    assert!(page.contains("<code>home</code> 1."), "{page}");
 }

@@ -108,6 +108,9 @@ pub struct Tally {
     /// Some session belongs to a within study: its participants played other variants
     /// too, so comparing this version with them is paired.
     pub within_study: bool,
+    /// A study's own anticipation threshold, as its sessions recorded it (none: the
+    /// default, `ANTICIPATION_MS`).
+    pub study_anticipation_ms: Option<u64>,
     /// Researchers' and observers' notes, with where each was seen.
     pub notes: Vec<(Seen, Note)>,
     /// The session being added, and its event being counted.
@@ -190,9 +193,10 @@ pub struct StepTally {
 pub const ANTICIPATION_MS: u64 = 100;
 
 impl StepTally {
-    /// A move's timing: in the hesitation and decision figures, or an anticipation.
-    fn timed(&mut self, timing: &crate::session::Timing) {
-        if timing.hesitation_ms < ANTICIPATION_MS {
+    /// A move's timing: in the hesitation and decision figures, or an anticipation (its
+    /// hesitation under `threshold_ms`).
+    fn timed(&mut self, timing: &crate::session::Timing, threshold_ms: u64) {
+        if timing.hesitation_ms < threshold_ms {
             self.anticipations += 1;
             return;
         }
@@ -219,6 +223,12 @@ impl Tally {
             questionnaires,
             ..Tally::default()
         }
+    }
+
+    /// The hesitation under which a move was an anticipation: the study's own threshold,
+    /// or `ANTICIPATION_MS`.
+    pub fn anticipation_ms(&self) -> u64 {
+        self.study_anticipation_ms.unwrap_or(ANTICIPATION_MS)
     }
 
     /// Adds a session played at `played`.
@@ -285,6 +295,7 @@ impl Tally {
     }
 
     fn event(&mut self, at_ms: u64, kind: &EventKind, participant: &str) {
+        let threshold_ms = self.anticipation_ms();
         match kind {
             EventKind::Show { step } => self.step(step).visits += 1,
             EventKind::Choose {
@@ -300,13 +311,13 @@ impl Tally {
                         tally.choices.insert(choice.clone(), 1);
                     }
                 }
-                tally.timed(timing);
+                tally.timed(timing, threshold_ms);
             }
             // A visit that ends in Esc was hesitated over like any other: its timing counts.
             EventKind::Continue { step, timing, .. }
             | EventKind::Input { step, timing, .. }
             | EventKind::Back { step, timing, .. } => {
-                self.step(step).timed(timing);
+                self.step(step).timed(timing, threshold_ms);
             }
             EventKind::Answer {
                 question,
