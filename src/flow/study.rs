@@ -24,6 +24,9 @@ pub struct Study {
     pub consent: Option<String>,
     /// Asked once, at the very end of a participant's last session.
     pub questions: Vec<Question>,
+    /// A move whose hesitation is under this many milliseconds is an anticipation; none:
+    /// the report's default (`report::tally::ANTICIPATION_MS`).
+    pub anticipation_ms: Option<u64>,
 }
 
 impl Study {
@@ -44,6 +47,7 @@ impl Study {
             target: None,
             consent: None,
             questions: Vec::new(),
+            anticipation_ms: None,
         }
     }
 }

@@ -239,9 +239,17 @@ impl Tally {
             .study
             .as_ref()
             .is_some_and(|b| b.design == Design::Within);
+        let own = session
+            .header
+            .study
+            .as_ref()
+            .and_then(|b| b.anticipation_ms);
+        self.study_anticipation_ms = self.study_anticipation_ms.or(own);
+        let threshold_ms = own.unwrap_or(ANTICIPATION_MS);
         for (i, event) in session.events.iter().enumerate() {
             self.at = (played.0, played.1, u32::try_from(i).unwrap_or(u32::MAX));
-            self.event(event.at_ms, &event.kind, &session.header.participant);
+            let participant = &session.header.participant;
+            self.event(event.at_ms, &event.kind, participant, threshold_ms);
         }
         self.at = (played.0, played.1, u32::MAX);
         let mut shown: Vec<&str> = Vec::new();
@@ -294,8 +302,9 @@ impl Tally {
         }
     }
 
-    fn event(&mut self, at_ms: u64, kind: &EventKind, participant: &str) {
-        let threshold_ms = self.anticipation_ms();
+    /// Counts one event of `participant`'s session, whose anticipations are moves under
+    /// `threshold_ms`.
+    fn event(&mut self, at_ms: u64, kind: &EventKind, participant: &str, threshold_ms: u64) {
         match kind {
             EventKind::Show { step } => self.step(step).visits += 1,
             EventKind::Choose {

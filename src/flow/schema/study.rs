@@ -33,6 +33,10 @@ pub(super) struct StudyFile {
     consent: Option<String>,
     /// Asked once, at the very end of a participant's last session.
     questions: Option<Vec<QuestionFile>>,
+    /// Milliseconds: a move made faster than this after its screen was shown is an
+    /// anticipation, counted apart from the hesitation figures (default 100).
+    #[schemars(range(max = 1000))]
+    anticipation_ms: Option<u64>,
 }
 
 #[derive(JsonSchema)]
