@@ -9,7 +9,9 @@ use mvx::player::Player;
 use mvx::player::input::{Action, Input, Key};
 use mvx::report::comparison::{Measure, Said};
 use mvx::report::{ReportBuilder, markdown};
-use mvx::session::{self, FlowRef, Header, SessionWriter, Started, TaskEnding, TerminalInfo};
+use mvx::session::{
+    self, FlowRef, Header, SessionWriter, Started, StudyRef, TaskEnding, TerminalInfo,
+};
 
 /// Plays `keys` on an example flow as participant `who`, pausing `think_ms` before each
 /// key, and writes the session into `dir`. `\n` is Enter, `\x1b` Esc; `!` stops the recording there,
@@ -276,4 +278,58 @@ fn a_move_faster_than_a_person_responds_is_counted_apart_from_hesitations() {
     assert_eq!(home.visits, 3, "an anticipation is still a visit");
     let json = serde_json::to_value(home).expect("JSON");
     assert_eq!(json["anticipations"], 1);
+    let text = markdown::render(&report);
+    assert!(
+        text.contains(
+            "1 anticipation (moves under 100 ms) left out of the hesitation and decision \
+             figures: `home` 1."
+        ),
+        "{text}"
+    );
+    let page = mvx::report::html::render(&report);
+    assert!(
+        page.contains("1 anticipation (moves under 100 ms) left out of the hesitation"),
+        "{page}"
+    );
+    assert!(page.contains("<code>home</code> 1."), "{page}");
+}
+
+/// A study's own threshold (`anticipation_ms:`, recorded in each session's study block)
+/// replaces the default for its sessions, and the report says which threshold it used.
+#[test]
+fn a_studys_own_anticipation_threshold_sets_moves_apart() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    record(dir.path(), "espresso-one-menu", "P01", 40, "1!");
+    record(dir.path(), "espresso-one-menu", "P02", 400, "1!");
+    record(dir.path(), "espresso-one-menu", "P03", 600, "1!");
+    let (files, _) = session::discover(&[dir.path().to_owned()]);
+    let mut builder = ReportBuilder::new(None);
+    for file in &files {
+        let mut session = session::read(file).expect("a session");
+        session.header.study = Some(StudyRef {
+            id: "cafe".into(),
+            path: "studies/cafe.yaml".into(),
+            sha256: "0123".into(),
+            design: mvx::flow::study::Design::Between,
+            variant: "espresso-one-menu".into(),
+            order: Vec::new(),
+            slot: 1,
+            seed: 7,
+            anticipation_ms: Some(500),
+        });
+        builder.add(&session);
+    }
+    let report = builder.finish();
+    let home = report.flows[0].versions[0]
+        .steps
+        .iter()
+        .find(|s| s.step == "home")
+        .expect("home is reported");
+    assert_eq!(home.anticipations, 2, "40 ms and 400 ms are under 500 ms");
+    assert_eq!(home.hesitation_median_s, Some(0.6));
+    let text = markdown::render(&report);
+    assert!(
+        text.contains("2 anticipations (moves under 500 ms) left out"),
+        "{text}"
+    );
 }

@@ -66,6 +66,7 @@ fn answered(
         order: order.iter().map(|s| (*s).to_owned()).collect(),
         slot: 1,
         seed: 0,
+        anticipation_ms: None,
     });
     let stamp = Utc
         .with_ymd_and_hms(2026, 11, 26, 14, 0, 0)

@@ -26,6 +26,9 @@ pub struct Study {
     pub questions: Vec<Question>,
     /// Differences small enough to call the variants equivalent (`margin:`).
     pub margin: Margin,
+    /// A move whose hesitation is under this many milliseconds is an anticipation; none:
+    /// the report's default (`report::tally::ANTICIPATION_MS`).
+    pub anticipation_ms: Option<u64>,
 }
 
 /// The equivalence margins a study declares: a variant is equivalent to the baseline
@@ -57,6 +60,7 @@ impl Study {
             consent: None,
             questions: Vec::new(),
             margin: Margin::default(),
+            anticipation_ms: None,
         }
     }
 }

@@ -39,6 +39,9 @@ pub struct FlowVersion {
     /// Its sessions belong to a within study (`Tally::within_study`).
     #[serde(skip)]
     pub within_study: bool,
+    /// The hesitation under which a move was an anticipation (`Tally::anticipation_ms`).
+    #[serde(skip)]
+    pub anticipation_ms: u64,
     pub notes: Vec<Note>,
 }
 
@@ -255,6 +258,7 @@ impl FlowVersion {
             scores: Scores(scores.collect()),
             questionnaires: tally.questionnaires,
             within_study: tally.within_study,
+            anticipation_ms: tally.anticipation_ms(),
             notes: in_order(&tally.notes),
         };
         version.summary = version.summarise();

@@ -108,6 +108,9 @@ pub struct Tally {
     /// Some session belongs to a within study: its participants played other variants
     /// too, so comparing this version with them is paired.
     pub within_study: bool,
+    /// A study's own anticipation threshold, as its sessions recorded it (none: the
+    /// default, `ANTICIPATION_MS`).
+    pub study_anticipation_ms: Option<u64>,
     /// Researchers' and observers' notes, with where each was seen.
     pub notes: Vec<(Seen, Note)>,
     /// The session being added, and its event being counted.
@@ -190,9 +193,10 @@ pub struct StepTally {
 pub const ANTICIPATION_MS: u64 = 100;
 
 impl StepTally {
-    /// A move's timing: in the hesitation and decision figures, or an anticipation.
-    fn timed(&mut self, timing: &crate::session::Timing) {
-        if timing.hesitation_ms < ANTICIPATION_MS {
+    /// A move's timing: in the hesitation and decision figures, or an anticipation (its
+    /// hesitation under `threshold_ms`).
+    fn timed(&mut self, timing: &crate::session::Timing, threshold_ms: u64) {
+        if timing.hesitation_ms < threshold_ms {
             self.anticipations += 1;
             return;
         }
@@ -221,6 +225,12 @@ impl Tally {
         }
     }
 
+    /// The hesitation under which a move was an anticipation: the study's own threshold,
+    /// or `ANTICIPATION_MS`.
+    pub fn anticipation_ms(&self) -> u64 {
+        self.study_anticipation_ms.unwrap_or(ANTICIPATION_MS)
+    }
+
     /// Adds a session played at `played`.
     pub fn add(&mut self, session: &Session, played: Played) {
         self.sessions += 1;
@@ -229,9 +239,17 @@ impl Tally {
             .study
             .as_ref()
             .is_some_and(|b| b.design == Design::Within);
+        let own = session
+            .header
+            .study
+            .as_ref()
+            .and_then(|b| b.anticipation_ms);
+        self.study_anticipation_ms = self.study_anticipation_ms.or(own);
+        let threshold_ms = own.unwrap_or(ANTICIPATION_MS);
         for (i, event) in session.events.iter().enumerate() {
             self.at = (played.0, played.1, u32::try_from(i).unwrap_or(u32::MAX));
-            self.event(event.at_ms, &event.kind, &session.header.participant);
+            let participant = &session.header.participant;
+            self.event(event.at_ms, &event.kind, participant, threshold_ms);
         }
         self.at = (played.0, played.1, u32::MAX);
         let mut shown: Vec<&str> = Vec::new();
@@ -284,7 +302,9 @@ impl Tally {
         }
     }
 
-    fn event(&mut self, at_ms: u64, kind: &EventKind, participant: &str) {
+    /// Counts one event of `participant`'s session, whose anticipations are moves under
+    /// `threshold_ms`.
+    fn event(&mut self, at_ms: u64, kind: &EventKind, participant: &str, threshold_ms: u64) {
         match kind {
             EventKind::Show { step } => self.step(step).visits += 1,
             EventKind::Choose {
@@ -300,13 +320,13 @@ impl Tally {
                         tally.choices.insert(choice.clone(), 1);
                     }
                 }
-                tally.timed(timing);
+                tally.timed(timing, threshold_ms);
             }
             // A visit that ends in Esc was hesitated over like any other: its timing counts.
             EventKind::Continue { step, timing, .. }
             | EventKind::Input { step, timing, .. }
             | EventKind::Back { step, timing, .. } => {
-                self.step(step).timed(timing);
+                self.step(step).timed(timing, threshold_ms);
             }
             EventKind::Answer {
                 question,

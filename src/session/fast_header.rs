@@ -415,6 +415,10 @@ fn study(node: Node) -> Option<Option<StudyRef>> {
                 .unwrap_or(Some(Vec::new()))?,
             slot: integer(map.take("slot")?)?,
             seed: integer(map.take("seed")?)?,
+            anticipation_ms: match map.maybe("anticipation_ms") {
+                Some(node) => Some(integer(node)?),
+                None => None,
+            },
         };
         map.done()?;
         Some(study)

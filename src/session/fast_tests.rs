@@ -150,6 +150,7 @@ fn full_header() -> Header {
         order: vec!["a".into(), "b".into()],
         slot: 3,
         seed: 18_446_744_073_709_551_615,
+        anticipation_ms: Some(150),
     });
     header
 }

@@ -24,6 +24,9 @@ pub struct StudyRef {
     pub slot: u32,
     /// The seed of every draw made for this participant (ties, random orders).
     pub seed: u64,
+    /// The study's own anticipation threshold (`anticipation_ms:`), when it sets one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anticipation_ms: Option<u64>,
 }
 
 /// The participant's answer to the study's consent text.

@@ -90,6 +90,7 @@ pub fn study_ref(
         order: assignment.order.clone(),
         slot: assignment.slot,
         seed: assignment.seed,
+        anticipation_ms: study.anticipation_ms,
     }
 }
 

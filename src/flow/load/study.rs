@@ -23,12 +23,16 @@ pub(crate) const STUDY: Format = Format {
         "consent",
         "questions",
         "margin",
+        "anticipation_ms",
     ],
     doc: DOC,
 };
 
 /// The keys of `margin:`.
 const MARGIN_KEYS: &[&str] = &["completion", "time"];
+/// The longest anticipation threshold a study may set: a second is already slower than
+/// most considered responses, so more would set real decisions apart.
+const MAX_ANTICIPATION_MS: u64 = 1000;
 
 /// Where missing keys and unknown words point people.
 const DOC: &str = "docs/studies.md";
@@ -71,6 +75,9 @@ impl Loader<'_> {
             .map(|n| self.questions(n))
             .unwrap_or_default();
         let margin = fields.get("margin").map(|n| self.margin(n));
+        let anticipation_ms = fields
+            .get("anticipation_ms")
+            .and_then(|n| self.anticipation_ms(n));
         self.finish(&fields);
         let design = match design {
             None => Design::Between,
@@ -103,6 +110,7 @@ impl Loader<'_> {
             consent: consent.map(|c| c.trim_end().to_owned()),
             questions,
             margin: margin.unwrap_or(Some(Margin::default()))?,
+            anticipation_ms,
         })
     }
 
@@ -205,6 +213,27 @@ impl Loader<'_> {
         variants
     }
 
+    fn anticipation_ms(&mut self, node: &Node) -> Option<u64> {
+        let n = self.integer(node, "`anticipation_ms`")?;
+        match u64::try_from(n) {
+            Ok(n) if n <= MAX_ANTICIPATION_MS => Some(n),
+            _ => {
+                self.error(
+                    Diagnostic::error(
+                        "bad-anticipation",
+                        node.at,
+                        format!(
+                            "`anticipation_ms: {n}` must be milliseconds from 0 to \
+                             {MAX_ANTICIPATION_MS}"
+                        ),
+                    )
+                    .with_help("the default, 100, suits a choice made on a screen just read"),
+                );
+                None
+            }
+        }
+    }
+
     fn target_count(&mut self, node: &Node) -> Option<u32> {
         let n = self.integer(node, "`target`")?;
         match u32::try_from(n) {
@@ -304,5 +333,18 @@ mod tests {
             load_study(&format!("{head}margin: {{completoin: 10 points}}\n")).expect_err("typo");
         let help = e.diagnostics[0].help.as_deref();
         assert_eq!(help, Some("did you mean `completion`?"));
+    }
+
+    #[test]
+    fn a_study_sets_its_own_anticipation_threshold_within_a_second() {
+        let base = "study: s\ntitle: T\nvariants: [a.yaml]\n";
+        let study = load_study(&format!("{base}anticipation_ms: 150\n")).expect("loads");
+        assert_eq!(study.anticipation_ms, Some(150));
+        assert_eq!(load_study(base).expect("loads").anticipation_ms, None);
+        let found = helps(load_study(&format!("{base}anticipation_ms: 5000\n")).expect_err("long"));
+        assert_eq!(
+            found[0].0,
+            "`anticipation_ms: 5000` must be milliseconds from 0 to 1000"
+        );
     }
 }

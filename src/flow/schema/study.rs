@@ -36,6 +36,10 @@ pub(super) struct StudyFile {
     /// Equivalence margins: each variant is reported equivalent to the first, not
     /// equivalent, or inconclusive, by two one-sided tests.
     margin: Option<MarginFile>,
+    /// Milliseconds: a move made faster than this after its screen was shown is an
+    /// anticipation, counted apart from the hesitation figures (default 100).
+    #[schemars(range(max = 1000))]
+    anticipation_ms: Option<u64>,
 }
 
 /// `completion: 10 points` (within ±10 points), `time: 1.2x` (within 1/1.2 to 1.2 times).

@@ -37,6 +37,7 @@ impl Tally {
         }
         self.scales.extend(other.scales);
         self.within_study |= other.within_study;
+        self.study_anticipation_ms = self.study_anticipation_ms.or(other.study_anticipation_ms);
         self.notes.extend(other.notes);
     }
 }

@@ -152,12 +152,44 @@ fn steps(version: &FlowVersion, doc: &mut Document) {
         ]),
         rows: rows.collect(),
     });
+    if let Some(line) = anticipations(version) {
+        doc.push(Block::Paragraph(line));
+    }
     for step in version.steps.iter().filter(|s| s.choices.len() > 1) {
         doc.push(Block::Chart(Chart::Bars {
             title: format!("Choices made on {}", step.step),
             rows: counted(&step.choices),
         }));
     }
+}
+
+/// The moves left out of the steps' hesitation and decision figures as anticipations, per
+/// step; nothing when there were none, so reports without any read as before.
+fn anticipations(version: &FlowVersion) -> Option<Line> {
+    let steps: Vec<_> = version
+        .steps
+        .iter()
+        .filter(|s| s.anticipations > 0)
+        .collect();
+    let total: usize = steps.iter().map(|s| s.anticipations).sum();
+    if total == 0 {
+        return None;
+    }
+    let mut line = Line::text(format!(
+        "{total} anticipation{} (moves under {} ms) left out of the hesitation and decision \
+         figures: ",
+        if total == 1 { "" } else { "s" },
+        version.anticipation_ms
+    ));
+    for (i, step) in steps.iter().enumerate() {
+        if i > 0 {
+            line = line.and(", ");
+        }
+        line = line
+            .code(&step.step)
+            .and(format!(" {}", step.anticipations));
+    }
+    Some(line.and("."))
 }
 
 /// Bars of counts, each labelled.

@@ -142,6 +142,7 @@ fn study_plan() -> Plan {
             order: vec!["a".into(), "b".into()],
             slot: 1,
             seed: 7,
+            anticipation_ms: None,
         }),
     };
     Plan {
