@@ -309,17 +309,21 @@ mod tests {
 
     use super::*;
 
-    #[test]
-    fn a_page_renders_frames_for_its_size() {
+    /// A transport with a 20x3 page connected, past its first resize: the sender of what
+    /// the page says, the frames sent to it, and the transport.
+    fn connected() -> (
+        std::sync::mpsc::Sender<Inbound>,
+        tokio::sync::mpsc::UnboundedReceiver<ToPage>,
+        WebTransport,
+    ) {
         let (sender, inbound) = channel();
-        let (out, mut frames) = tokio::sync::mpsc::unbounded_channel();
-        sender
-            .send(Inbound::Connected {
-                out,
-                cols: 20,
-                rows: 3,
-            })
-            .expect("sent");
+        let (out, frames) = tokio::sync::mpsc::unbounded_channel();
+        let connected = Inbound::Connected {
+            out,
+            cols: 20,
+            rows: 3,
+        };
+        sender.send(connected).expect("sent");
         let mut transport = WebTransport::new(
             inbound,
             Instant::now(),
@@ -328,6 +332,12 @@ mod tests {
         );
         let first = Transport::<ratatui::text::Text>::next(&mut transport, Duration::ZERO);
         assert_eq!(first, Incoming::Resize);
+        (sender, frames, transport)
+    }
+
+    #[test]
+    fn a_page_renders_frames_for_its_size() {
+        let (sender, mut frames, mut transport) = connected();
         sender
             .send(Inbound::Page(FromPage::Shown { n: 1, at: 1_234.0 }))
             .expect("sent");
@@ -346,22 +356,7 @@ mod tests {
     /// was on its way arrives after it was drawn, yet is stamped before "shown".
     #[test]
     fn a_key_pressed_before_the_page_showed_the_frame_is_stamped_before_it() {
-        let (sender, inbound) = channel();
-        let (out, _frames) = tokio::sync::mpsc::unbounded_channel();
-        let connected = Inbound::Connected {
-            out,
-            cols: 20,
-            rows: 3,
-        };
-        sender.send(connected).expect("sent");
-        let mut transport = WebTransport::new(
-            inbound,
-            Instant::now(),
-            ClockSync::default(),
-            Duration::from_secs(60),
-        );
-        let first = Transport::<ratatui::text::Text>::next(&mut transport, Duration::ZERO);
-        assert_eq!(first, Incoming::Resize);
+        let (sender, _frames, mut transport) = connected();
         let key = BrowserKey {
             key: "2".into(),
             ctrl: false,
