@@ -30,14 +30,7 @@ fn record(dir: &Path, flow_file: &str, who: &str, think_ms: u64, keys: &str) {
             &format!("sha-of-{flow_file}"),
         ),
         who.into(),
-        TerminalInfo {
-            cols: 80,
-            rows: 24,
-            term: None,
-            program: None,
-            tmux: false,
-            ssh: false,
-        },
+        TerminalInfo::sized(80, 24),
     );
     let started = Utc
         .with_ymd_and_hms(2026, 11, 26, 9, 0, 0)

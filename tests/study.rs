@@ -48,14 +48,7 @@ fn answered(
         expected: Default::default(),
         scales: Default::default(),
     };
-    let terminal = TerminalInfo {
-        cols: 80,
-        rows: 24,
-        term: None,
-        program: None,
-        tmux: false,
-        ssh: false,
-    };
+    let terminal = TerminalInfo::sized(80, 24);
     let mut header = Header::new(started, flow, who.into(), terminal);
     header.study = Some(StudyRef {
         id: study.0.into(),

@@ -149,6 +149,21 @@ pub struct TerminalInfo {
     pub ssh: bool,
 }
 
+impl TerminalInfo {
+    /// A screen of `cols` by `rows` and nothing else known about it: what synthetic
+    /// sessions and tests record.
+    pub fn sized(cols: u16, rows: u16) -> TerminalInfo {
+        TerminalInfo {
+            cols,
+            rows,
+            term: None,
+            program: None,
+            tmux: false,
+            ssh: false,
+        }
+    }
+}
+
 /// A participant in a browser (`mvx serve`): keys and frames were stamped there, and
 /// mapped onto the session clock with `clock_offset_ms`, estimated from round trips.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

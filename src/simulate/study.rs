@@ -94,14 +94,7 @@ impl<'r> Place<Synthetic<'r>> for Files<'_> {
     }
 
     fn seen(&self, _transport: &Synthetic<'r>) -> (TerminalInfo, Option<TransportInfo>) {
-        let terminal = TerminalInfo {
-            cols: 80,
-            rows: 24,
-            term: None,
-            program: None,
-            tmux: false,
-            ssh: false,
-        };
+        let terminal = TerminalInfo::sized(80, 24);
         (terminal, None)
     }
 

@@ -128,14 +128,7 @@ fn record(dir: &Path, d: &Designed) {
         },
         FlowRef::of(&flow, "flows/study.yaml", d.sha),
         d.who.into(),
-        TerminalInfo {
-            cols: 80,
-            rows: 24,
-            term: None,
-            program: None,
-            tmux: false,
-            ssh: false,
-        },
+        TerminalInfo::sized(80, 24),
     );
     let started = Utc
         .with_ymd_and_hms(2026, 11, 26, 9, d.minute, 0)
