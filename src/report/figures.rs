@@ -334,7 +334,7 @@ impl TaskFigures {
         let counted = tally.counted();
         let times_s = tally.success_ms.map(|ms| ms / 1000.0);
         let geometric = stats::geometric_mean(&times_s);
-        let (paths, funnel, funnel_expected) = paths_and_funnel(tally);
+        let (paths, funnel, funnel_expected) = paths_and_funnel(tally, count_technical);
         let lostness = mean_of(&tally.lostness, Some((0.0, std::f64::consts::SQRT_2)));
         TaskFigures {
             task: id.to_owned(),
