@@ -5,6 +5,7 @@ use super::figures::TaskFigures;
 use super::{Counting, FlowReport};
 use crate::format::{self, or_missing, percent, percent_interval, seconds_interval};
 use crate::report::verdicts::{Mean, Share};
+use crate::stats::Interval;
 
 /// The columns of the tasks table.
 pub const TASK_COLUMNS: [&str; 17] = [
@@ -21,7 +22,7 @@ pub const TASK_COLUMNS: [&str; 17] = [
     "not counted (technical)",
     "time (geometric mean)",
     "95% CI",
-    "median",
+    "median (95% CI)",
     "directness",
     "first choice right",
     "lostness",
@@ -41,6 +42,15 @@ fn mean(m: &Mean, decimals: usize) -> String {
         format::number(m.mean, decimals),
         format::small_n(m.n)
     )
+}
+
+/// `9.8 s (6.1–12.0 s)`: the median and its distribution-free interval, where there
+/// are enough times for one (six).
+fn median(median: Option<f64>, interval: Option<Interval>) -> String {
+    match (median, interval) {
+        (Some(m), Some(i)) => format!("{} ({})", format::seconds(m), seconds_interval(i)),
+        (m, _) => format::seconds_or_missing(m),
+    }
 }
 
 /// A task's row, every cell in words; the task's id is the first cell, unescaped.
@@ -63,7 +73,7 @@ pub fn task_row(task: &TaskFigures) -> [String; 17] {
                 .map(|s| format!("{}{}", format::seconds(s), format::small_n(times))),
         ),
         or_missing(task.time_interval_s.map(seconds_interval)),
-        format::seconds_or_missing(task.time_median_s),
+        median(task.time_median_s, task.time_median_interval_s),
         share(&task.directness),
         or_missing(task.first_choice_right.as_ref().map(share)),
         or_missing(task.lostness.as_ref().map(|m| mean(m, 2))),

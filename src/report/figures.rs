@@ -123,6 +123,8 @@ pub struct TaskFigures {
     pub time_geometric_mean_s: Option<f64>,
     pub time_interval_s: Option<Interval>,
     pub time_median_s: Option<f64>,
+    /// The median's 95% interval from order statistics (six times or more).
+    pub time_median_interval_s: Option<Interval>,
     /// Every successful attempt's time, in seconds, for comparing variants; JSON lists
     /// them all, shortest first.
     pub success_times_s: Sample,
@@ -357,6 +359,7 @@ impl TaskFigures {
             time_geometric_mean_s: geometric.map(|(g, _)| g).or_else(|| times_s.first()),
             time_interval_s: geometric.map(|(_, i)| i),
             time_median_s: stats::median(&times_s),
+            time_median_interval_s: stats::median_interval(&times_s),
             success_times_s: times_s,
             paths,
             funnel,
