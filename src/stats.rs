@@ -20,11 +20,14 @@ pub use difference::{
     NpsCounts, agresti_caffo, geometric_mean_ratio, holm, nps_difference, welch_difference,
 };
 pub use effect::{hedges_g, median_interval, risk_ratio};
-pub use equivalence::{Equivalence, Tost, tost_log_times, tost_proportions};
+pub use equivalence::{
+    Equivalence, Tost, tost_log_times, tost_paired_log_times, tost_paired_proportions,
+    tost_proportions,
+};
 pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
 pub use paired::{
-    bonett_price, constant_ratio, crossover_period, mcnemar_exact, mcnemar_mid_p, paired_log_t,
-    paired_sample_size, paired_t, two_proportion_sample_size,
+    bonett_price, constant_ratio, crossover_period, mcnemar_exact, mcnemar_fragility,
+    mcnemar_mid_p, paired_log_t, paired_sample_size, paired_t, two_proportion_sample_size,
 };
 pub use power::{LEVEL, POWER, completion_sample_size, smallest_n, two_sample_power};
 pub use proportions::{fisher_irwin, fragility, two_proportions};

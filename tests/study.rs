@@ -985,36 +985,65 @@ fn a_declared_margin_is_tested_by_two_one_sided_tests_in_every_format() {
     }
 }
 
+/// A within study's margin is tested pair by pair: completion by two one-sided z tests
+/// on Bonett & Price's paired estimate, time by two one-sided paired t tests on the log
+/// ratios of those who succeeded with both; the decision names what the margin says.
 #[test]
-fn a_within_study_says_its_margin_is_not_tested_rather_than_test_it_unpaired() {
+fn a_within_study_tests_its_margin_pair_by_pair() {
     let dir = tempfile::tempdir().expect("temp dir");
     let path = study_with_margin(dir.path(), "within");
     let study = ("espresso-margin", path.as_str(), Design::Within);
     let sessions = dir.path().join("sessions");
     std::fs::create_dir(&sessions).expect("folder");
     let order = ["one-menu", "three-menus"];
-    for i in 0..4u64 {
+    // P3 fails with one-menu, P7 and P9 with three-menus; three-menus takes the same
+    // time give or take 0.3 s, varying with the participant.
+    for i in 0..12u64 {
         let who = format!("P{i}");
-        for variant in order {
-            session(
-                &sessions,
-                study,
-                &who,
-                variant,
-                &order,
-                true,
-                20_000 + i * 900,
-            );
-        }
+        let one = 20_000 + i * 900;
+        let three = one + (i % 3) * 400 - 300;
+        session(&sessions, study, &who, "one-menu", &order, i != 3, one);
+        let ok = i != 7 && i != 9;
+        session(&sessions, study, &who, "three-menus", &order, ok, three);
     }
     let sessions = sessions.to_str().expect("utf-8");
-    let (code, out, err) = mvx(&["report", &path, sessions]);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.contains("The study's margin is not tested"), "{out}");
-    assert!(!out.contains("two one-sided tests, p"), "{out}");
     let (code, out, err) = mvx(&["report", &path, sessions, "--format", "json"]);
     assert_eq!(code, 0, "{err}");
     let json: serde_json::Value = serde_json::from_str(&out).expect("json");
-    assert_eq!(json["study"]["margin"]["completion"], 0.1);
-    assert!(json["study"]["comparisons"][0]["equivalence"].is_null());
+    let checks = &json["study"]["comparisons"][0]["equivalence"];
+    let number = |v: &serde_json::Value| v.as_f64().expect("a number");
+    // By the formula with SciPy 1.17: 1 with three-menus only, 2 with one-menu only, of
+    // 12; p̃ = 2/14 and 3/14, se = √((p̃₁ + p̃₂ − d²)/14), p = max(1 − Φ((d + 0.1)/se),
+    // Φ((d − 0.1)/se)) = 0.42851, 90% interval d ± norm.ppf(0.95)·se.
+    assert_eq!(checks[0]["figure"], "completion");
+    assert_eq!(checks[0]["verdict"], "inconclusive");
+    assert!((number(&checks[0]["p_value"]) - 0.4285067888483922).abs() < 1e-9);
+    assert!((number(&checks[0]["interval"]["low"]) + 0.3322598970815758).abs() < 1e-9);
+    assert!((number(&checks[0]["interval"]["high"]) - 0.1894027542244329).abs() < 1e-9);
+    // statsmodels 0.15: ttost_paired(log b, log a, -log 1.2, log 1.2) on the 9 pairs
+    // where both succeeded: p = 1.186e-10, the ratio's 90% interval 0.9985 to 1.0156.
+    assert_eq!(checks[1]["figure"], "time");
+    assert_eq!(checks[1]["verdict"], "equivalent");
+    assert!((number(&checks[1]["p_value"]) - 1.1862151477391893e-10).abs() < 1e-12);
+    assert!((number(&checks[1]["interval"]["low"]) - 0.998503617958581).abs() < 1e-9);
+    assert!((number(&checks[1]["interval"]["high"]) - 1.0156470957639634).abs() < 1e-9);
+    let decision = &json["study"]["decision"];
+    assert!(
+        decision
+            .as_array()
+            .expect("a list")
+            .iter()
+            .any(|d| d["kind"] == "equivalence" && d["check"]["figure"] == "time"),
+        "{decision}"
+    );
+    let (code, out, err) = mvx(&["report", &path, sessions]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("is not tested"), "{out}");
+    for expected in [
+        "- **three-menus** against one-menu, with the study's margin: time equivalent within 1.2× either way (90% interval 0.999× to 1.02× of the baseline's; two one-sided tests, p < 0.001).",
+        "- **three-menus** against one-menu, with the study's margin: completion inconclusive for a margin of ±10 points: the interval crosses it",
+        "- Time equivalent within 1.2× either way",
+    ] {
+        assert!(out.contains(expected), "{expected} in {out}");
+    }
 }

@@ -86,6 +86,8 @@ pub struct ComparedFigure {
     /// The effect size beside the difference: a risk ratio for shares, Hedges' g for
     /// means (a time's ratio of geometric means is its difference already).
     pub effect: Option<Effect>,
+    /// A paired completion row (a within study): the counts McNemar's test runs on.
+    pub(crate) paired: Option<PairedCounts>,
 }
 
 /// An effect size with its 95% interval.
@@ -307,21 +309,30 @@ impl ComparedFigure {
 impl ComparedFigure {
     /// `; fragile: one outcome changed would undo it` when changing a single outcome
     /// (a success on either side made a failure, or the other way) would flip the
-    /// verdict of two independent shares (fragility index 1, `stats::fragility`). Rows
-    /// Holm adjusts are left alone: their verdict rests on the whole family.
-    fn fragile(&self) -> Option<&'static str> {
-        let (Amount::Share { count: x1, of: n1 }, Amount::Share { count: x2, of: n2 }) =
-            (self.baseline, self.variant)
-        else {
-            return None;
-        };
+    /// verdict: of two independent shares (fragility index 1, `stats::fragility`), or of
+    /// a paired completion row (`stats::mcnemar_fragility`). Rows Holm adjusts are left
+    /// alone: their verdict rests on the whole family.
+    pub(crate) fn fragile(&self) -> Option<&'static str> {
         let kind = self.test?.kind;
-        if self.p_adjusted.is_some() || !matches!(kind, TestKind::NMinusOne | TestKind::FisherIrwin)
-        {
+        if self.p_adjusted.is_some() {
             return None;
         }
-        let counts = [x1, n1, x2, n2].map(|c| c as u64);
-        if stats::fragility(counts[0], counts[1], counts[2], counts[3], ALPHA)? != 1 {
+        let index = match (kind, self.baseline, self.variant, self.paired) {
+            (TestKind::McNemarMidP, _, _, Some(c)) => {
+                stats::mcnemar_fragility(c.only_baseline, c.only_variant, c.pairs, ALPHA)?
+            }
+            (
+                TestKind::NMinusOne | TestKind::FisherIrwin,
+                Amount::Share { count: x1, of: n1 },
+                Amount::Share { count: x2, of: n2 },
+                _,
+            ) => {
+                let counts = [x1, n1, x2, n2].map(|c| c as u64);
+                stats::fragility(counts[0], counts[1], counts[2], counts[3], ALPHA)?
+            }
+            _ => return None,
+        };
+        if index != 1 {
             return None;
         }
         Some(match self.verdict {
@@ -515,6 +526,36 @@ mod tests {
             "{close}"
         );
         let sturdier = verdict((2, 10), (8, 10));
+        assert!(!sturdier.contains("fragile"), "{sturdier}");
+    }
+
+    /// A paired completion row is marked as an independent one is: 5 of 14 completed
+    /// with the variant only and none with the baseline only is a difference (mid-p
+    /// 0.031) that 4 would not be (0.0625); 10 against 2 needs two changes (SciPy
+    /// search in `stats::mcnemar_fragility`).
+    #[test]
+    fn a_paired_verdict_one_outcome_would_flip_says_so() {
+        let verdict = |only_variant, only_baseline| {
+            let counts = PairedCounts {
+                pairs: 14,
+                both: 3,
+                only_baseline,
+                only_variant,
+            };
+            let rows = vec![paired_shares("", counts)];
+            let judged = against_baseline("alpha", vec![("beta".into(), rows)]);
+            judged[0].1[0].verdict_text()
+        };
+        let fragile = verdict(5, 0);
+        assert!(
+            fragile.starts_with("beta completed more often"),
+            "{fragile}"
+        );
+        assert!(
+            fragile.ends_with("; fragile: one outcome changed would undo it)"),
+            "{fragile}"
+        );
+        let sturdier = verdict(10, 1);
         assert!(!sturdier.contains("fragile"), "{sturdier}");
     }
 

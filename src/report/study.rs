@@ -149,6 +149,8 @@ pub enum Decision {
         holm: bool,
         /// Within: the participants who tried both, the pairs it rests on.
         pairs: Option<usize>,
+        /// One participant's outcome changed would undo it (fragility index 1).
+        fragile: bool,
     },
     /// `faster` was faster: the comparison's verdict; the ratio is faster/slower.
     Time {
@@ -171,6 +173,12 @@ pub enum Decision {
         /// many more than tried both so far.
         needed_in_all: Option<(u64, u64)>,
     },
+    /// What a declared margin says of `variant` against `baseline`: one line per figure.
+    Equivalence {
+        baseline: String,
+        variant: String,
+        check: EquivalenceCheck,
+    },
     /// No counted participant yet.
     NoData,
 }
@@ -181,10 +189,8 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
     let names: Vec<String> = status.variants.iter().map(|v| v.name.clone()).collect();
     let variants: Vec<VariantFigures> = names.iter().map(|n| figures(n, &units)).collect();
     let mut comparisons = compare_all(study.design, &names, &units);
-    if study.design == Design::Between {
-        for c in &mut comparisons {
-            c.equivalence = equivalence(study.margin, &c.baseline, &c.variant, &units);
-        }
+    for c in &mut comparisons {
+        c.equivalence = equivalence(study.design, study.margin, &c.baseline, &c.variant, &units);
     }
     let positions = match study.design {
         Design::Within => positions(&units, names.len()),
@@ -206,19 +212,16 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
     }
 }
 
-/// Two one-sided tests of `variant` against `baseline` for each margin declared, on
-/// independent groups (a between study).
+/// Two one-sided tests of `variant` against `baseline` for each margin declared: on
+/// independent groups in a between study, on the participants who tried both in a
+/// within study (pair by pair, as the comparison's rows).
 fn equivalence(
+    design: Design,
     margin: Margin,
     baseline: &str,
     variant: &str,
     units: &[Unit],
 ) -> Vec<EquivalenceCheck> {
-    let count = |v: &str| {
-        let n = of(units, v).count() as u64;
-        (of(units, v).filter(|u| u.completed).count() as u64, n)
-    };
-    let times = |v: &str| -> Sample { of(units, v).filter_map(|u| u.time).collect() };
     let check = |figure: &str, margin: f64, tost: Option<stats::Tost>| {
         tost.map(|tost| EquivalenceCheck {
             figure: figure.to_owned(),
@@ -226,17 +229,46 @@ fn equivalence(
             tost,
         })
     };
-    let ((xb, nb), (xv, nv)) = (count(baseline), count(variant));
-    let completion = margin
-        .completion
-        .and_then(|m| check("completion", m, stats::tost_proportions(xb, nb, xv, nv, m)));
-    let time = margin.time.and_then(|r| {
-        check(
-            "time",
-            r,
-            stats::tost_log_times(&times(baseline), &times(variant), r),
-        )
-    });
+    let (completion, time) = match design {
+        Design::Between => {
+            let count = |v: &str| {
+                let n = of(units, v).count() as u64;
+                (of(units, v).filter(|u| u.completed).count() as u64, n)
+            };
+            let times = |v: &str| -> Sample { of(units, v).filter_map(|u| u.time).collect() };
+            let ((xb, nb), (xv, nv)) = (count(baseline), count(variant));
+            (
+                margin
+                    .completion
+                    .map(|m| (m, stats::tost_proportions(xb, nb, xv, nv, m))),
+                margin.time.map(|r| {
+                    (
+                        r,
+                        stats::tost_log_times(&times(baseline), &times(variant), r),
+                    )
+                }),
+            )
+        }
+        Design::Within => {
+            let c = paired::counts(units, baseline, variant);
+            let times: Vec<(f64, f64)> = units::pairs(units, baseline, variant)
+                .iter()
+                .filter_map(|(b, v)| Some((b.time?, v.time?)))
+                .collect();
+            (
+                margin.completion.map(|m| {
+                    let tost =
+                        stats::tost_paired_proportions(c.only_variant, c.only_baseline, c.pairs, m);
+                    (m, tost)
+                }),
+                margin
+                    .time
+                    .map(|r| (r, stats::tost_paired_log_times(&times, r))),
+            )
+        }
+    };
+    let completion = completion.and_then(|(m, tost)| check("completion", m, tost));
+    let time = time.and_then(|(r, tost)| check("time", r, tost));
     completion.into_iter().chain(time).collect()
 }
 
@@ -398,7 +430,8 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
                     },
                 ),
             };
-        match c.rows.first().and_then(won) {
+        let completion = c.rows.first();
+        match completion.and_then(won) {
             Some((winner, p, d, i)) => {
                 let (difference, interval) = said_of(&winner, d, i, |x| -x);
                 decision.push(Decision::Completion {
@@ -409,6 +442,7 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
                     p,
                     holm: c.holm,
                     pairs: c.basis.first().map(|b| b.of),
+                    fragile: completion.and_then(ComparedFigure::fragile).is_some(),
                 });
             }
             None => decision.push(Decision::CannotTell {
@@ -435,6 +469,11 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
                 pairs: c.basis.get(1).map(|b| (b.pairs, b.of)),
             });
         }
+        decision.extend(c.equivalence.iter().map(|check| Decision::Equivalence {
+            baseline: b.clone(),
+            variant: v.clone(),
+            check: check.clone(),
+        }));
     }
     decision
 }

@@ -101,9 +101,141 @@ pub fn tost_log_times(a: &Sample, b: &Sample, ratio: f64) -> Option<Tost> {
     })
 }
 
+/// Of `pairs` participants who tried both, `only_b` succeeded with B only and `only_a`
+/// with A only: p(B) − p(A) within ±`margin`, by two one-sided z tests on Bonett &
+/// Price's (2012) adjusted Wald estimate for paired proportions (one success added to
+/// each discordant count, two to the pairs; `stats::bonett_price`), whose 90% interval
+/// decides. None without a pair or with a margin not positive.
+pub fn tost_paired_proportions(only_b: u64, only_a: u64, pairs: u64, margin: f64) -> Option<Tost> {
+    if pairs == 0 || only_a + only_b > pairs || margin <= 0.0 {
+        return None;
+    }
+    let n = pairs as f64 + 2.0;
+    let (p1, p2) = ((only_b as f64 + 1.0) / n, (only_a as f64 + 1.0) / n);
+    let d = p1 - p2;
+    let se = ((p1 + p2 - d * d) / n).sqrt();
+    let normal = Normal::standard();
+    let above = 1.0 - normal.cdf((d + margin) / se);
+    let below = normal.cdf((d - margin) / se);
+    let z = normal.inverse_cdf(1.0 - LEVEL);
+    let interval = Interval {
+        low: (d - z * se).max(-1.0),
+        high: (d + z * se).min(1.0),
+    };
+    Some(Tost {
+        p_value: above.max(below),
+        interval,
+        verdict: verdict(interval, -margin, margin),
+    })
+}
+
+/// Each participant's two times, (A, B): the ratio of geometric means B / A within
+/// `1/ratio` to `ratio`, by two one-sided paired t tests on the log ratios, as
+/// statsmodels' `ttost_paired(log b, log a, −ln r, ln r)`; the interval is the ratio's
+/// 90% interval. None with fewer than two pairs, a time not positive, no spread in the
+/// ratios, or a ratio not above 1.
+pub fn tost_paired_log_times(pairs: &[(f64, f64)], ratio: f64) -> Option<Tost> {
+    let positive = |t: f64| t > 0.0 && t.is_finite();
+    if pairs.len() < 2 || ratio <= 1.0 || !pairs.iter().all(|&(a, b)| positive(a) && positive(b)) {
+        return None;
+    }
+    let (a, b): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
+    if super::constant_ratio(&b, &a).is_some() {
+        return None;
+    }
+    let logs: Sample = pairs.iter().map(|&(a, b)| b.ln() - a.ln()).collect();
+    let n = logs.len() as f64;
+    let se = (logs.variance()? / n).sqrt();
+    if se == 0.0 || !se.is_finite() {
+        return None;
+    }
+    let t = StudentsT::new(0.0, 1.0, n - 1.0).ok()?;
+    let d = logs.mean()?;
+    let m = ratio.ln();
+    let above = 1.0 - t.cdf((d + m) / se);
+    let below = t.cdf((d - m) / se);
+    let q = t.inverse_cdf(1.0 - LEVEL);
+    let interval = Interval {
+        low: (d - q * se).exp(),
+        high: (d + q * se).exp(),
+    };
+    Some(Tost {
+        p_value: above.max(below),
+        interval,
+        verdict: verdict(interval, 1.0 / ratio, ratio),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Against statsmodels 0.15: `ttost_paired(np.log(b), np.log(a), -np.log(1.2),
+    /// np.log(1.2))[0]` = 0.0006367862071332216, and the 90% interval of the ratio,
+    /// `exp(mean ± t.ppf(0.95, 5)·sd/√6)` of the log ratios: 0.93610 to 1.03886.
+    #[test]
+    fn paired_log_times_match_statsmodels() {
+        let a = [41.2, 55.0, 38.7, 62.3, 47.9, 51.1];
+        let b = [43.5, 49.8, 40.0, 58.2, 46.1, 52.9];
+        let pairs: Vec<(f64, f64)> = a.into_iter().zip(b).collect();
+        let tost = tost_paired_log_times(&pairs, 1.2).expect("a result");
+        assert!(
+            (tost.p_value - 0.0006367862071332216).abs() < 1e-9,
+            "{tost:?}"
+        );
+        assert!((tost.interval.low - 0.9361018323561399).abs() < 1e-9);
+        assert!((tost.interval.high - 1.0388619793891383).abs() < 1e-9);
+        assert_eq!(tost.verdict, Equivalence::Equivalent);
+        // Every participant exactly 0.8x: no spread, nothing to test.
+        let constant: Vec<(f64, f64)> = a.into_iter().map(|t| (t, 0.8 * t)).collect();
+        assert_eq!(tost_paired_log_times(&constant, 1.2), None);
+        assert_eq!(tost_paired_log_times(&pairs[..1], 1.2), None);
+    }
+
+    /// Against the formula computed with SciPy 1.17: p̃₁ = (b + 1)/(n + 2), p̃₂ = (a +
+    /// 1)/(n + 2), d = p̃₁ − p̃₂, se = √((p̃₁ + p̃₂ − d²)/(n + 2)), p = max(1 −
+    /// Φ((d + m)/se), Φ((d − m)/se)), interval d ± `norm.ppf(0.95)`·se.
+    #[test]
+    fn paired_proportions_match_the_formula() {
+        let cases = [
+            (
+                (3, 2, 20, 0.2),
+                0.09865177540351511,
+                -0.15171459854251612,
+                0.24262368945160706,
+                Equivalence::Inconclusive,
+            ),
+            (
+                (1, 5, 14, 0.1),
+                0.8178269366832235,
+                -0.5219921025010128,
+                0.0219921025010128,
+                Equivalence::Inconclusive,
+            ),
+            (
+                (2, 2, 100, 0.1),
+                1.5626924974075218e-05,
+                -0.039500510662719014,
+                0.039500510662719014,
+                Equivalence::Equivalent,
+            ),
+            (
+                (40, 2, 50, 0.1),
+                0.9999999999999998,
+                0.6033328395018775,
+                0.8582056220365839,
+                Equivalence::NotEquivalent,
+            ),
+        ];
+        for ((b, a, n, m), p, low, high, verdict) in cases {
+            let tost = tost_paired_proportions(b, a, n, m).expect("a result");
+            assert!((tost.p_value - p).abs() < 1e-9, "{tost:?}");
+            assert!((tost.interval.low - low).abs() < 1e-9, "{tost:?}");
+            assert!((tost.interval.high - high).abs() < 1e-9, "{tost:?}");
+            assert_eq!(tost.verdict, verdict);
+        }
+        assert_eq!(tost_paired_proportions(1, 1, 0, 0.1), None);
+    }
 
     /// Against statsmodels 0.14: `tost_proportions_2indep(count1, n1, count2, n2, -0.1,
     /// 0.1, method="agresti-caffo", compare="diff").pvalue` (symmetric margins, so the

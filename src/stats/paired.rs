@@ -229,6 +229,36 @@ pub fn paired_sample_size(only_b: f64, only_a: f64) -> Option<u64> {
     Some((root.powi(2) / delta.powi(2)).ceil() as u64)
 }
 
+/// The fragility index of McNemar's mid-p verdict ([`mcnemar_mid_p`]) at `level`: of
+/// `pairs` participants who tried both, `only_a` succeeded with A only and `only_b` with
+/// B only; the fewest single outcomes that, changed (one participant's success with one
+/// variant made a failure, or the other way), turn a difference into none or none into
+/// a difference. A change moves one discordant count by one: a participant who
+/// succeeded with both or neither becomes discordant, or a discordant one concordant.
+/// As [`super::fragility`] for independent groups (Walsh et al. 2014; Khan et al. 2020);
+/// a table without a discordant pair counts as no difference. None when the verdict
+/// itself cannot be tested or no [`super::proportions::FRAGILITY_SEARCHED`] changes
+/// flip it.
+pub fn mcnemar_fragility(only_a: u64, only_b: u64, pairs: u64, level: f64) -> Option<u64> {
+    if only_a + only_b > pairs {
+        return None;
+    }
+    mcnemar_mid_p(only_a, only_b)?;
+    let different = |a: u64, b: u64| mcnemar_mid_p(a, b).is_some_and(|t| t.p_value < level);
+    let now = different(only_a, only_b);
+    let (a, b, n) = (only_a as i64, only_b as i64, pairs as i64);
+    (1..=super::proportions::FRAGILITY_SEARCHED.min(pairs)).find(|&k| {
+        let k = k as i64;
+        (-k..=k).any(|da| {
+            let rest = k - da.abs();
+            [rest, -rest].into_iter().any(|db| {
+                let (a2, b2) = (a + da, b + db);
+                a2 >= 0 && b2 >= 0 && a2 + b2 <= n && different(a2 as u64, b2 as u64) != now
+            })
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -373,5 +403,25 @@ mod tests {
         assert!((interval.low - 0.9256672458719634).abs() < 1e-9);
         assert!((interval.high - 1.06752683316405).abs() < 1e-9);
         assert!(crossover_period(&ab, &[]).is_none());
+    }
+
+    /// Against a brute-force search in SciPy 1.17 over every table reachable from the
+    /// observed one (mid-p as `2·binom.cdf(k, n, .5) − binom.pmf(k, n, .5)`), the fewest
+    /// changed outcomes that flip the verdict at 0.05.
+    #[test]
+    fn mcnemar_fragility_matches_a_brute_force_search_in_scipy() {
+        for ((a, b, n), want) in [
+            ((0, 5, 14), Some(1)),
+            ((1, 6, 14), Some(1)),
+            ((2, 10, 14), Some(1)),
+            ((1, 5, 14), Some(1)),
+            ((3, 3, 14), Some(5)),
+            ((0, 8, 10), Some(2)),
+            ((5, 6, 20), Some(5)),
+            ((1, 9, 15), Some(2)),
+        ] {
+            assert_eq!(mcnemar_fragility(a, b, n, 0.05), want, "{a} {b} {n}");
+        }
+        assert_eq!(mcnemar_fragility(0, 0, 10, 0.05), None);
     }
 }

@@ -58,7 +58,7 @@ pub fn fisher_irwin(x1: u64, n1: u64, x2: u64, n2: u64) -> Option<TestResult> {
 
 /// How many changed outcomes [`fragility`] looks through before it calls a verdict
 /// sturdy: far more than the one the report warns about.
-const FRAGILITY_SEARCHED: u64 = 20;
+pub(super) const FRAGILITY_SEARCHED: u64 = 20;
 
 /// The fragility index of the verdict on `x1/n1` against `x2/n2` by Campbell's rule at
 /// `level`: the fewest outcomes (a success made a failure, or the other way, on either

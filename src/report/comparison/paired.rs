@@ -53,6 +53,7 @@ pub(crate) fn paired_shares(subject: &str, c: PairedCounts) -> ComparedFigure {
         interval: stats::bonett_price(c.only_variant, c.only_baseline, c.pairs),
     });
     row.test = stats::mcnemar_mid_p(c.only_variant, c.only_baseline);
+    row.paired = Some(c);
     if row.test.is_none() {
         row.verdict = Said::Untestable("no participant completed with one of the two only");
     }

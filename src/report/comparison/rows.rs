@@ -75,6 +75,7 @@ pub(super) fn row(
         verdict: Said::Untestable(""),
         note: None,
         effect: None,
+        paired: None,
     }
 }
 

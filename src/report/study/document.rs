@@ -45,15 +45,28 @@ fn decision(item: &Decision) -> Line {
             p,
             holm,
             pairs,
+            fragile,
         } => Line::default().strong(better).and(format!(
-            " completed more often than {worse}: {} (95% interval {} to {}; {}){}.",
+            " completed more often than {worse}: {} (95% interval {} to {}; {}){}.{}",
             format::points(*difference),
             format::points_end(interval.low),
             format::points_end(interval.high),
             p_words(*p, *holm),
             pairs.map_or(String::new(), |n| format!(
                 ", paired on the {n} participants who tried both"
-            ))
+            )),
+            match fragile {
+                true => " Fragile: one participant's outcome changed would undo it.",
+                false => "",
+            }
+        )),
+        Decision::Equivalence {
+            baseline,
+            variant,
+            check,
+        } => Line::default().strong(variant).and(format!(
+            " against {baseline}, with the study's margin: {}.",
+            equivalence_words(check, false)
         )),
         Decision::Time {
             faster,
@@ -202,11 +215,6 @@ fn comparisons(doc: &mut Document, report: &StudyReport) {
     doc.push(Block::Paragraph(Line::text(format!(
         "Completion: {completion_test}; time: {time_test}.{holm} Differences are variant − baseline. Sources: docs/statistics.md."
     ))));
-    if report.margin.is_some() && report.status.design == Design::Within {
-        doc.push(Block::Paragraph(Line::text(
-            "The study's margin is not tested: two one-sided tests are run on independent groups (a between study) only.",
-        )));
-    }
     for c in &report.comparisons {
         comparison(doc, c);
     }
@@ -215,10 +223,15 @@ fn comparisons(doc: &mut Document, report: &StudyReport) {
 /// `Completion equivalent within ±10 points (90% interval −3 to +8 points; two
 /// one-sided tests, p = 0.012)`, `... not equivalent ...`, `... inconclusive ...`.
 fn equivalence(check: &EquivalenceCheck) -> Line {
+    Line::text(equivalence_words(check, true))
+}
+
+/// The equivalence line's words, its figure's name capitalised as a sentence's start.
+fn equivalence_words(check: &EquivalenceCheck, capital: bool) -> String {
     let t = &check.tost;
     let (figure, margin, interval) = match check.figure.as_str() {
         "completion" => (
-            "Completion",
+            if capital { "Completion" } else { "completion" },
             format!("±{} points", (check.margin * 1e4).round() / 100.0),
             format!(
                 "{} to {}",
@@ -227,7 +240,7 @@ fn equivalence(check: &EquivalenceCheck) -> Line {
             ),
         ),
         _ => (
-            "Time",
+            if capital { "Time" } else { "time" },
             format!("{}× either way", (check.margin * 1e3).round() / 1e3),
             format!(
                 "{} to {} of the baseline's",
@@ -245,10 +258,10 @@ fn equivalence(check: &EquivalenceCheck) -> Line {
             format!("inconclusive for a margin of {margin}: the interval crosses it")
         }
     };
-    Line::text(format!(
+    format!(
         "{figure} {verdict} (90% interval {interval}; two one-sided tests, {})",
         format::p_value(t.p_value)
-    ))
+    )
 }
 
 fn comparison(doc: &mut Document, c: &Comparison) {
@@ -404,6 +417,32 @@ mod tests {
         assert!(short.contains("about 16 participants per variant: 10 more each"));
     }
 
+    /// A decision one participant's outcome would undo says so in the decision itself.
+    #[test]
+    fn a_fragile_decision_says_so() {
+        let decision = |fragile| Decision::Completion {
+            better: "beta".into(),
+            worse: "alpha".into(),
+            difference: 0.36,
+            interval: Interval {
+                low: 0.03,
+                high: 0.6,
+            },
+            p: 0.031,
+            holm: false,
+            pairs: Some(14),
+            fragile,
+        };
+        let text = words(&decision(true));
+        assert!(
+            text.ends_with(
+                "paired on the 14 participants who tried both. Fragile: one participant's outcome changed would undo it.\n"
+            ),
+            "{text}"
+        );
+        assert!(!words(&decision(false)).contains("Fragile"));
+    }
+
     /// The interval of a decision keeps its ends on their side of no difference.
     #[test]
     fn a_decision_interval_that_excludes_zero_does_not_print_zero() {
@@ -418,6 +457,7 @@ mod tests {
             p: 0.0499,
             holm: false,
             pairs: None,
+            fragile: false,
         });
         assert!(
             text.contains("+55 points (95% interval +0.02 points to +109 points; p = 0.0499)"),
