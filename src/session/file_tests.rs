@@ -316,6 +316,38 @@ fn bad_event_lines_are_named_and_the_good_ones_kept() {
     assert!(session.cut);
 }
 
+/// An answer outside the scale its header records for the question could not have been
+/// given: it is named and left out of every figure, not kept in one and dropped from
+/// another in silence.
+#[test]
+fn an_answer_outside_its_scale_is_named_and_left_out() {
+    let mut header = header();
+    header.flow.scales.insert("umux2".into(), [1, 7]);
+    let yaml = serde_saphyr::to_string(&header).expect("header as YAML");
+    let lines = [
+        r#"- {"at_ms":3,"kind":"answer","question":"umux2","value":7,"hesitation_ms":1,"decision_ms":2}"#,
+        r#"- {"at_ms":4,"kind":"answer","question":"umux2","value":8,"hesitation_ms":1,"decision_ms":2}"#,
+        r#"- {"at_ms":5,"kind":"answer","question":"umux2","value":0,"hesitation_ms":1,"decision_ms":2}"#,
+        r#"- {"at_ms":6,"kind":"answer","question":"other","value":99,"hesitation_ms":1,"decision_ms":2}"#,
+    ];
+    let text = format!("{yaml}events:\n{}\n", lines.join("\n"));
+    let session = parse(&text).expect("the session is kept");
+    let kept: Vec<u64> = session.events.iter().map(|e| e.at_ms).collect();
+    assert_eq!(
+        kept,
+        [3, 6],
+        "a question without a recorded scale is not judged"
+    );
+    let why: Vec<&str> = session.problems.iter().map(|p| p.why.as_str()).collect();
+    assert_eq!(
+        why,
+        [
+            "the answer 8 to `umux2` is outside its scale, 1 to 7",
+            "the answer 0 to `umux2` is outside its scale, 1 to 7"
+        ]
+    );
+}
+
 #[test]
 fn an_unknown_major_schema_is_refused_and_minor_versions_load() {
     let event = "- {\"at_ms\":3,\"kind\":\"show\",\"step\":\"home\"}\n";

@@ -1,9 +1,10 @@
 //! Reading session files, including ones cut short by a crash or still being written.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use super::lines::lines;
-use super::{Event, EventKind, Header, SessionEnding, SessionOutcome};
+use super::{AnswerValue, Event, EventKind, Header, SessionEnding, SessionOutcome, Timing};
 use crate::source::{self, Kind};
 use crate::text::printable;
 
@@ -120,7 +121,7 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
     let mut rest = lines(body).skip(1).peekable();
     let mut line = first_line;
     while let Some(text) = rest.next() {
-        match event(text) {
+        match event(text, &header.flow.scales) {
             Ok(event) => events.push(event),
             // A line a crash cut short, which the resume after it closed: the session
             // carried on from the events before it (docs/studies.md).
@@ -178,7 +179,7 @@ fn known_schema(schema: &str) -> Result<(), ReadError> {
 }
 
 /// One event line, or why it was left out.
-fn event(line: &str) -> Result<Event, String> {
+fn event(line: &str, scales: &BTreeMap<String, [i64; 2]>) -> Result<Event, String> {
     let Some(json) = line.strip_prefix("- ") else {
         return Err("an event line must start with `- `".into());
     };
@@ -186,11 +187,13 @@ fn event(line: &str) -> Result<Event, String> {
         Some(event) => event,
         None => serde_json::from_str(json).map_err(|e| format!("not a valid event: {e}"))?,
     };
-    implausible(&event).map_or(Ok(event), Err)
+    implausible(&event, scales).map_or(Ok(event), Err)
 }
 
-/// Why an event's values could not have been measured, if they could not.
-fn implausible(event: &Event) -> Option<String> {
+/// Why an event's values could not have been measured, if they could not: a time over
+/// a week, a first key after the deciding one, an answer outside the scale the header
+/// records for its question.
+fn implausible(event: &Event, scales: &BTreeMap<String, [i64; 2]>) -> Option<String> {
     let too_long = |name: &str, ms: u64| {
         (ms > PLAUSIBLE_MS)
             .then(|| format!("`{name}` is {ms} ms, more than a week: not a measurement"))
@@ -198,20 +201,35 @@ fn implausible(event: &Event) -> Option<String> {
     if let Some(why) = too_long("at_ms", event.at_ms) {
         return Some(why);
     }
+    let timed = |timing: &Timing| {
+        too_long("decision_ms", timing.decision_ms).or_else(|| {
+            (timing.hesitation_ms > timing.decision_ms).then(|| {
+                format!(
+                    "`hesitation_ms` ({}) is larger than `decision_ms` ({}): the first key cannot come after the deciding one",
+                    timing.hesitation_ms, timing.decision_ms
+                )
+            })
+        })
+    };
     match &event.kind {
         EventKind::Choose { timing, .. }
         | EventKind::Continue { timing, .. }
         | EventKind::Input { timing, .. }
-        | EventKind::Back { timing, .. }
-        | EventKind::Answer { timing, .. } => too_long("decision_ms", timing.decision_ms)
-            .or_else(|| {
-                (timing.hesitation_ms > timing.decision_ms).then(|| {
-                    format!(
-                        "`hesitation_ms` ({}) is larger than `decision_ms` ({}): the first key cannot come after the deciding one",
-                        timing.hesitation_ms, timing.decision_ms
-                    )
-                })
-            }),
+        | EventKind::Back { timing, .. } => timed(timing),
+        EventKind::Answer {
+            question,
+            value,
+            timing,
+            ..
+        } => timed(timing).or_else(|| {
+            let (AnswerValue::Number(value), Some(&[low, high])) = (value, scales.get(question))
+            else {
+                return None;
+            };
+            (!(low..=high).contains(value)).then(|| {
+                format!("the answer {value} to `{question}` is outside its scale, {low} to {high}")
+            })
+        }),
         EventKind::TaskEnd { duration_ms, .. } => too_long("duration_ms", *duration_ms),
         EventKind::Resume { paused_ms } => too_long("paused_ms", *paused_ms),
         _ => None,
