@@ -888,7 +888,7 @@ fn a_within_study_sizes_by_connor_and_keeps_a_ratio_without_variation() {
     // 77 in all, 67 more than the 10 who tried both.
     assert!(out.contains("McNemar mid-p, p = 0.375"), "{out}");
     assert!(
-        out.contains("a within study needs about 77 participants in all, each trying both (Connor's paired formula): 67 more."),
+        out.contains("a within study needs about 77 participants in all, each trying three-menus and one-menu (Connor's paired formula): 67 more."),
         "{out}"
     );
     assert!(!out.contains("a between study needs"), "{out}");
@@ -899,6 +899,20 @@ fn a_within_study_sizes_by_connor_and_keeps_a_ratio_without_variation() {
         ),
         "{out}"
     );
+    // JSON keeps the ratio too, with no interval and no test.
+    let (code, out, err) = mvx(&[
+        "report",
+        "studies/espresso-within.yaml",
+        sessions,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let ratio = &json["study"]["comparisons"][0]["time_ratio"];
+    let value = ratio[0].as_f64().expect("a ratio");
+    assert!((value - 0.8).abs() < 1e-9, "{ratio}");
+    assert!(ratio[1].is_null() && ratio[2].is_null(), "{ratio}");
 }
 
 /// A between study of the two espresso flows declaring `margin:`, in `dir`.

@@ -67,8 +67,10 @@ pub struct Comparison {
     /// Within: participants who completed with one of the two only (variant, baseline).
     pub discordant: Option<(u64, u64)>,
     /// Ratio of geometric mean times variant/baseline with its interval and test
-    /// (between: Welch on logs; within: paired t on logs).
-    pub time_ratio: Option<(f64, Interval, TestResult)>,
+    /// (between: Welch on logs; within: paired t on logs). The interval and test are
+    /// null where none can run: in a within study whose every pair has the same ratio,
+    /// the ratio alone.
+    pub time_ratio: Option<(f64, Option<Interval>, Option<TestResult>)>,
     /// Participants per variant a between study would need to detect the observed
     /// completion difference (5%, 80% power); None in a within study.
     pub needed_per_variant: Option<u64>,
@@ -337,8 +339,7 @@ fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparis
                     .and_then(|c| stats::mcnemar_exact(c.only_variant, c.only_baseline)),
                 discordant,
                 time_ratio: time
-                    .and_then(|r| Some((r.difference?, r.test?)))
-                    .and_then(|(d, t)| Some((d.value, d.interval?, t))),
+                    .and_then(|r| Some((r.difference?.value, r.difference?.interval, r.test))),
                 needed_per_variant: needed,
                 needed_in_all,
                 basis: match design {

@@ -34,6 +34,11 @@ fn p_words(p: f64, holm: bool) -> String {
     }
 }
 
+/// Said after a decision whose interval still holds no difference: the test and the
+/// interval are of different methods and can disagree near the threshold.
+const HOLDS_NONE: &str =
+    " Its 95% interval, of another method than the test, still holds no difference.";
+
 fn decision(item: &Decision) -> Line {
     match item {
         Decision::NoData => Line::text("No participant is counted yet: nothing to compare."),
@@ -55,10 +60,16 @@ fn decision(item: &Decision) -> Line {
             pairs.map_or(String::new(), |n| format!(
                 ", paired on the {n} participants who tried both"
             )),
-            match fragile {
-                true => " Fragile: one participant's outcome changed would undo it.",
-                false => "",
-            }
+            [
+                (interval.low <= 0.0, HOLDS_NONE),
+                (
+                    *fragile,
+                    " Fragile: one participant's outcome changed would undo it."
+                ),
+            ]
+            .into_iter()
+            .filter_map(|(said, words)| said.then_some(words))
+            .collect::<String>()
         )),
         Decision::Equivalence {
             baseline,
@@ -77,13 +88,17 @@ fn decision(item: &Decision) -> Line {
             holm,
             pairs,
         } => Line::default().strong(faster).and(format!(
-            " was faster than {slower}: {} of the time (95% interval {}; {}){}.",
+            " was faster than {slower}: {} of the time (95% interval {}; {}){}.{}",
             format::percent(*ratio),
             format::ratio_percent_interval(*interval),
             p_words(*p, *holm),
             pairs.map_or(String::new(), |(n, of)| format!(
                 "; it rests on the {n} of {of} pairs where both succeeded"
-            ))
+            )),
+            match interval.high >= 1.0 {
+                true => HOLDS_NONE,
+                false => "",
+            }
         )),
         Decision::CannotTell {
             baseline,
@@ -94,7 +109,7 @@ fn decision(item: &Decision) -> Line {
         } => {
             let needed = match (needed_per_variant, more_per_variant, needed_in_all) {
                 (_, _, Some((n, more))) => format!(
-                    " To detect the completion difference seen so far (5% level, 80% power) a within study needs about {n} participants in all, each trying both (Connor's paired formula): {more} more."
+                    " To detect the completion difference seen so far (5% level, 80% power) a within study needs about {n} participants in all, each trying {variant} and {baseline} (Connor's paired formula): {more} more."
                 ),
                 // Enough already, and still no difference: more of the same is no remedy.
                 (Some(n), Some(0), None) => format!(
@@ -288,7 +303,8 @@ fn comparison(doc: &mut Document, c: &Comparison) {
     }
     if let Some(n) = c.needed_in_all {
         notes.push(Line::text(format!(
-            "A within study would need about {n} participants in all, each trying both, to detect this completion difference"
+            "A within study would need about {n} participants in all, each trying {} and {}, to detect this completion difference",
+            c.variant, c.baseline
         )));
     }
     if let Some(n) = c.needed_per_variant {
@@ -441,6 +457,17 @@ mod tests {
             "{text}"
         );
         assert!(!words(&decision(false)).contains("Fragile"));
+        let mut crossing = decision(false);
+        if let Decision::Completion { interval, .. } = &mut crossing {
+            interval.low = -0.0388;
+        }
+        let crossing = words(&crossing);
+        assert!(
+            crossing.ends_with(
+                "who tried both. Its 95% interval, of another method than the test, still holds no difference.\n"
+            ),
+            "{crossing}"
+        );
     }
 
     /// The interval of a decision keeps its ends on their side of no difference.
