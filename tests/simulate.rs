@@ -252,8 +252,29 @@ fn a_between_study_simulates_each_variant_and_writes_balanced_sessions_as_play_w
         of.sort_unstable();
         assert_eq!(of, [1, 2, 3, 4, 5, 6], "{variant}");
     }
-    // `mvx study status` counts them as it counts played sessions: the study is full.
-    let status = mvx()
+    // `mvx study status` leaves them out, as assignment does (they are no one), and
+    // counts them as played sessions with --include-simulated: the rehearsal is full.
+    let status = |more: &[&str]| -> serde_json::Value {
+        let run = mvx()
+            .args(["study", "status", "studies/espresso.yaml"])
+            .args(["--sessions", sessions, "--format", "json"])
+            .args(more)
+            .assert()
+            .code(0);
+        serde_json::from_slice(&run.get_output().stdout).expect("JSON")
+    };
+    let real = status(&[]);
+    assert_eq!(real["variants"][0]["counted"], 0);
+    assert_eq!(real["variants"][1]["counted"], 0);
+    assert_eq!(real["simulated_left_out"], 12);
+    assert_eq!(real["next"]["kind"], "drawn");
+    let rehearsal = status(&["--include-simulated"]);
+    assert_eq!(rehearsal["variants"][0]["counted"], 6);
+    assert_eq!(rehearsal["variants"][1]["counted"], 6);
+    assert_eq!(rehearsal["simulated_left_out"], 0);
+    assert_eq!(rehearsal["next"]["kind"], "full");
+    // A participant played into the same folder is assigned as the first one.
+    mvx()
         .args([
             "study",
             "status",
@@ -261,14 +282,11 @@ fn a_between_study_simulates_each_variant_and_writes_balanced_sessions_as_play_w
             "--sessions",
             sessions,
         ])
-        .args(["--format", "json"])
         .assert()
-        .code(0);
-    let status: serde_json::Value =
-        serde_json::from_slice(&status.get_output().stdout).expect("JSON");
-    assert_eq!(status["variants"][0]["counted"], 6);
-    assert_eq!(status["variants"][1]["counted"], 6);
-    assert_eq!(status["next"]["kind"], "full");
+        .code(0)
+        .stdout(contains(
+            "(12 simulated sessions left out: --include-simulated counts them)",
+        ));
 }
 
 #[test]
@@ -311,6 +329,7 @@ fn a_within_study_gives_each_synthetic_participant_both_variants_in_williams_ord
     let status = mvx()
         .args(["study", "status", "studies/espresso-within.yaml"])
         .args(["--sessions", sessions, "--format", "json"])
+        .arg("--include-simulated")
         .assert()
         .code(0);
     let status: serde_json::Value =

@@ -1061,3 +1061,58 @@ fn a_within_study_tests_its_margin_pair_by_pair() {
         assert!(out.contains(expected), "{expected} in {out}");
     }
 }
+
+/// With three variants, "how many more" counts the two compared: a third variant with
+/// nobody yet does not make the others look empty. Exact power of Campbell's rule for
+/// 2/4 against 3/4 asks 59 per variant (enumerated with scipy.stats.binom and
+/// fisher_exact); each compared variant has 4, so 55 more each.
+#[test]
+fn how_many_more_counts_the_two_variants_compared() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for name in ["one-menu", "three-menus"] {
+        let flow = format!("espresso-{name}.yaml");
+        std::fs::copy(Path::new("flows").join(&flow), dir.path().join(&flow)).expect("copied");
+    }
+    let list = std::fs::read_to_string("flows/espresso-one-menu.yaml")
+        .expect("the flow")
+        .replace("variant: one-menu", "variant: list");
+    std::fs::write(dir.path().join("espresso-list.yaml"), list).expect("written");
+    let path = dir.path().join("study.yaml");
+    std::fs::write(
+        &path,
+        "study: espresso-three\ntitle: Three ways\nvariants:\n  - espresso-one-menu.yaml\n  - espresso-three-menus.yaml\n  - espresso-list.yaml\n",
+    )
+    .expect("written");
+    let path = path.to_str().expect("utf-8");
+    let study = ("espresso-three", path, Design::Between);
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir(&sessions).expect("folder");
+    for i in 0..4u64 {
+        let (a, b) = (format!("A{i}"), format!("B{i}"));
+        session(
+            &sessions,
+            study,
+            &a,
+            "one-menu",
+            &[],
+            i < 2,
+            20_000 + i * 500,
+        );
+        session(
+            &sessions,
+            study,
+            &b,
+            "three-menus",
+            &[],
+            i < 3,
+            21_000 + i * 450,
+        );
+    }
+    let sessions = sessions.to_str().expect("utf-8");
+    let (code, out, err) = mvx(&["report", path, sessions]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("needs about 59 participants per variant: 55 more each."),
+        "{out}"
+    );
+}

@@ -31,6 +31,10 @@ pub(super) struct StudyStatusArgs {
     sessions: PathBuf,
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
     format: StatusFormat,
+    /// Count sessions made up by `mvx simulate --sessions` (left out by default, as
+    /// `mvx play` and `mvx serve` leave them out when they assign)
+    #[arg(long)]
+    include_simulated: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -71,7 +75,10 @@ pub(super) fn run(
         writeln!(err, "{}", opened.refusal().unwrap_or_default())?;
         return Ok(EXIT_FINDINGS);
     };
-    let progress = Progress::read(&study.id, &args.sessions);
+    let progress = match args.include_simulated {
+        true => Progress::read_with_simulated(&study.id, &args.sessions),
+        false => Progress::read(&study.id, &args.sessions),
+    };
     let status = status(study, variants, &progress);
     for problem in &status.unreadable {
         writeln!(err, "mvx: skipped {problem}")?;
@@ -123,6 +130,13 @@ fn text(status: &Status, out: &mut dyn Write) -> io::Result<()> {
             printable(&v.name),
             v.declined,
             v.technical_aborts
+        )?;
+    }
+    if status.simulated_left_out > 0 {
+        writeln!(
+            out,
+            "  ({} simulated sessions left out: --include-simulated counts them)",
+            status.simulated_left_out
         )?;
     }
     writeln!(out)?;

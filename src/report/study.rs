@@ -410,14 +410,16 @@ fn decide(variants: &[VariantFigures], comparisons: &[Comparison]) -> Vec<Decisi
     if variants.iter().all(|v| v.participants == 0) {
         return vec![Decision::NoData];
     }
-    let have = variants
-        .iter()
-        .map(|f| f.participants as u64)
-        .min()
-        .unwrap_or(0);
     let mut decision = Vec::new();
     for c in comparisons {
         let (b, v) = (&c.baseline, &c.variant);
+        // "How many more" of the two compared, not of a third variant with fewer.
+        let have = variants
+            .iter()
+            .filter(|f| f.variant == *b || f.variant == *v)
+            .map(|f| f.participants as u64)
+            .min()
+            .unwrap_or(0);
         let other = |winner: &str| if winner == v { b.clone() } else { v.clone() };
         // Said of the side that did better: a difference negated, a ratio inverted.
         let said_of =

@@ -41,6 +41,9 @@ pub struct Progress {
     pub sessions: Vec<Seen>,
     /// Files that could not be read, with why.
     pub unreadable: Vec<String>,
+    /// Sessions `mvx simulate --sessions` made up, left out: nobody took part in them,
+    /// so they take no one's place in assignment, balance or status.
+    pub simulated_left_out: usize,
 }
 
 /// How the session counts.
@@ -68,7 +71,18 @@ impl Progress {
     }
 
     /// Reads every session file under `dir`; a folder that does not exist yet holds none.
+    /// Simulated sessions are left out (and counted as such): they are no one.
     pub fn read(id: &str, dir: &Path) -> Progress {
+        Progress::reading(id, dir, false)
+    }
+
+    /// As [`Progress::read`], simulated sessions included: `mvx simulate --sessions`
+    /// assigns its made-up participants among those it made before.
+    pub fn read_with_simulated(id: &str, dir: &Path) -> Progress {
+        Progress::reading(id, dir, true)
+    }
+
+    fn reading(id: &str, dir: &Path, simulated: bool) -> Progress {
         let mut progress = Progress::default();
         if !dir.exists() {
             return progress;
@@ -76,6 +90,10 @@ impl Progress {
         let (files, problems) = session::discover(&[dir.to_owned()]);
         progress.unreadable = problems;
         session::for_each(&files, |path, read| match read {
+            Ok(session) if session.header.simulated && !simulated => {
+                let of_study = session.header.study.as_ref().is_some_and(|s| s.id == id);
+                progress.simulated_left_out += usize::from(of_study);
+            }
             Ok(session) => progress.add(id, &session),
             Err(e) => progress.unreadable.push(format!(
                 "{}: {e}",

@@ -22,6 +22,8 @@ pub struct Status {
     pub seen_twice: Vec<String>,
     /// Session files that could not be read.
     pub unreadable: Vec<String>,
+    /// Sessions made up by `mvx simulate --sessions`, not counted.
+    pub simulated_left_out: usize,
 }
 
 impl Status {
@@ -102,6 +104,7 @@ pub fn status(study: &Study, variants: &[Variant], progress: &Progress) -> Statu
         next: next(study, variants, progress),
         seen_twice: progress.seen_twice(within),
         unreadable: progress.unreadable.clone(),
+        simulated_left_out: progress.simulated_left_out,
     }
 }
 
