@@ -24,7 +24,7 @@ pub use equivalence::{
     Equivalence, Tost, tost_log_times, tost_paired_log_times, tost_paired_proportions,
     tost_proportions,
 };
-pub use interval::{Interval, adjusted_wald, geometric_mean, mean_t_interval};
+pub use interval::{Interval, adjusted_wald, geometric_mean, geometric_middle, mean_t_interval};
 pub use paired::{
     bonett_price, constant_ratio, crossover_period, mcnemar_exact, mcnemar_fragility,
     mcnemar_mid_p, paired_log_t, paired_sample_size, paired_t, two_proportion_sample_size,

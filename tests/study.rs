@@ -1062,6 +1062,94 @@ fn a_within_study_tests_its_margin_pair_by_pair() {
     }
 }
 
+/// The three espresso variants of `how_many_more_counts_the_two_variants_compared`, as a
+/// study of `design` in `dir`; its path.
+fn three_variants(dir: &Path, design: &str) -> String {
+    for name in ["one-menu", "three-menus"] {
+        let flow = format!("espresso-{name}.yaml");
+        std::fs::copy(Path::new("flows").join(&flow), dir.join(&flow)).expect("copied");
+    }
+    let list = std::fs::read_to_string("flows/espresso-one-menu.yaml")
+        .expect("the flow")
+        .replace("variant: one-menu", "variant: list");
+    std::fs::write(dir.join("espresso-list.yaml"), list).expect("written");
+    let path = dir.join("study.yaml");
+    std::fs::write(
+        &path,
+        format!("study: espresso-three\ntitle: Three ways\ndesign: {design}\nvariants:\n  - espresso-one-menu.yaml\n  - espresso-three-menus.yaml\n  - espresso-list.yaml\n"),
+    )
+    .expect("written");
+    path.to_str().expect("utf-8").to_owned()
+}
+
+/// A within study of three variants: the per-flow comparison keeps each side's figures
+/// and leaves every test to the study's pairs, so it neither claims a Holm adjustment
+/// nor gives effect sizes whose intervals assume independent sides. A variant one
+/// participant completed shows that participant's time, with its n.
+#[test]
+fn a_within_flow_comparison_claims_no_unpaired_figure() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = three_variants(dir.path(), "within");
+    let study = ("espresso-three", path.as_str(), Design::Within);
+    let sessions = dir.path().join("sessions");
+    std::fs::create_dir(&sessions).expect("folder");
+    let order = ["one-menu", "three-menus", "list"];
+    for i in 0..6u64 {
+        let who = format!("P{i}");
+        session(
+            &sessions,
+            study,
+            &who,
+            "one-menu",
+            &order,
+            i < 4,
+            20_000 + i * 500,
+        );
+        session(
+            &sessions,
+            study,
+            &who,
+            "three-menus",
+            &order,
+            i < 5,
+            21_000 + i * 450,
+        );
+        session(&sessions, study, &who, "list", &order, i == 0, 8_000);
+    }
+    let sessions = sessions.to_str().expect("utf-8");
+    let (code, out, err) = mvx(&["report", &path, sessions, "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let compared = json["sessions"]["flows"][0]["comparisons"]
+        .as_array()
+        .expect("comparisons");
+    assert_eq!(compared.len(), 2);
+    for c in compared {
+        assert_eq!(c["holm"], false, "{c}");
+        for row in c["rows"].as_array().expect("rows") {
+            assert!(row["effect"].is_null() && row["test"].is_null(), "{row}");
+        }
+    }
+    let list = &json["study"]["variants"][2];
+    assert_eq!(list["variant"], "list");
+    assert_eq!(list["time"][0], 8.0);
+    assert!(list["time"][1].is_null(), "{list}");
+    let (code, out, err) = mvx(&["report", &path, sessions]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("| list | 6 | 1 of 6 (17%) |"), "{out}");
+    assert!(out.contains("| 8.0 s (n = 1) | – |"), "{out}");
+    // The study's own comparison adjusts (three variants); the per-flow one tests nothing.
+    let per_flow = out
+        .split("# mvx report")
+        .nth(1)
+        .expect("the per-flow report");
+    assert!(
+        out.contains("Holm-adjusted across the variants compared"),
+        "{out}"
+    );
+    assert!(!per_flow.contains("Holm-adjusted"), "{per_flow}");
+}
+
 /// With three variants, "how many more" counts the two compared: a third variant with
 /// nobody yet does not make the others look empty. Exact power of Campbell's rule for
 /// 2/4 against 3/4 asks 59 per variant (enumerated with scipy.stats.binom and
@@ -1069,21 +1157,8 @@ fn a_within_study_tests_its_margin_pair_by_pair() {
 #[test]
 fn how_many_more_counts_the_two_variants_compared() {
     let dir = tempfile::tempdir().expect("temp dir");
-    for name in ["one-menu", "three-menus"] {
-        let flow = format!("espresso-{name}.yaml");
-        std::fs::copy(Path::new("flows").join(&flow), dir.path().join(&flow)).expect("copied");
-    }
-    let list = std::fs::read_to_string("flows/espresso-one-menu.yaml")
-        .expect("the flow")
-        .replace("variant: one-menu", "variant: list");
-    std::fs::write(dir.path().join("espresso-list.yaml"), list).expect("written");
-    let path = dir.path().join("study.yaml");
-    std::fs::write(
-        &path,
-        "study: espresso-three\ntitle: Three ways\nvariants:\n  - espresso-one-menu.yaml\n  - espresso-three-menus.yaml\n  - espresso-list.yaml\n",
-    )
-    .expect("written");
-    let path = path.to_str().expect("utf-8");
+    let path = three_variants(dir.path(), "between");
+    let path = path.as_str();
     let study = ("espresso-three", path, Design::Between);
     let sessions = dir.path().join("sessions");
     std::fs::create_dir(&sessions).expect("folder");

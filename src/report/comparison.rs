@@ -440,9 +440,13 @@ pub(super) fn compare_all(versions: &[FlowVersion], wanted: Option<&str>) -> Vec
             (other.variant_name(), rows)
         })
         .collect();
-    let holm = compared.len() > 1;
     let others = firsts.iter().filter(|v| v.variant != baseline.variant);
-    against_baseline(&baseline.variant_name(), compared)
+    let judged = against_baseline(&baseline.variant_name(), compared);
+    // Adjusted only where a row was tested: a within study's rows are left to its pairs.
+    let holm = judged
+        .iter()
+        .any(|(_, rows)| rows.iter().any(|r| r.p_adjusted.is_some()));
+    judged
         .into_iter()
         .zip(others)
         .map(|((_, rows), other)| Comparison {

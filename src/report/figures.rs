@@ -335,7 +335,7 @@ impl TaskFigures {
         );
         let counted = tally.counted();
         let times_s = tally.success_ms.map(|ms| ms / 1000.0);
-        let geometric = stats::geometric_mean(&times_s);
+        let geometric = stats::geometric_middle(&times_s);
         let (paths, funnel, funnel_expected) = paths_and_funnel(tally, count_technical);
         let lostness = mean_of(&tally.lostness, Some((0.0, std::f64::consts::SQRT_2)));
         TaskFigures {
@@ -355,9 +355,8 @@ impl TaskFigures {
                 .then(|| Share::new(tally.first_right, tally.first_judged)),
             lostness,
             outcomes: tally.outcomes.clone(),
-            // One time is its own middle (the geometric mean needs two, for its interval).
-            time_geometric_mean_s: geometric.map(|(g, _)| g).or_else(|| times_s.first()),
-            time_interval_s: geometric.map(|(_, i)| i),
+            time_geometric_mean_s: geometric.map(|(g, _)| g),
+            time_interval_s: geometric.and_then(|(_, i)| i),
             time_median_s: stats::median(&times_s),
             time_median_interval_s: stats::median_interval(&times_s),
             success_times_s: times_s,

@@ -40,8 +40,9 @@ pub struct VariantFigures {
     /// Participants who succeeded at every task of the variant.
     pub completed: usize,
     pub completion: Option<Interval>,
-    /// Geometric mean of the completed participants' total task time, seconds, with its interval.
-    pub time: Option<(f64, Interval)>,
+    /// Geometric mean of the completed participants' total task time, seconds, with its
+    /// interval (one completer's time alone, without one).
+    pub time: Option<(f64, Option<Interval>)>,
 }
 
 /// A variant against the baseline (the study's first variant), judged by the same code
@@ -125,7 +126,7 @@ pub struct PositionFigures {
     pub position: usize,
     pub participants: usize,
     pub completed: usize,
-    pub time: Option<(f64, Interval)>,
+    pub time: Option<(f64, Option<Interval>)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -287,7 +288,7 @@ fn figures(variant: &str, units: &[Unit]) -> VariantFigures {
         participants: n,
         completed,
         completion: stats::adjusted_wald(completed as u64, n as u64),
-        time: stats::geometric_mean(&times),
+        time: stats::geometric_middle(&times),
     }
 }
 
@@ -398,7 +399,7 @@ fn positions(units: &[Unit], count: usize) -> Vec<PositionFigures> {
                 position,
                 participants: here.len(),
                 completed: here.iter().filter(|u| u.completed).count(),
-                time: stats::geometric_mean(&times),
+                time: stats::geometric_middle(&times),
             }
         })
         .collect()

@@ -80,9 +80,28 @@ pub fn geometric_mean(times: &Sample) -> Option<(f64, Interval)> {
     ))
 }
 
+/// The middle of positive times as the report states it: the geometric mean with its
+/// interval from two times, and one time alone as its own middle, without an interval.
+pub fn geometric_middle(times: &Sample) -> Option<(f64, Option<Interval>)> {
+    match geometric_mean(times) {
+        Some((mean, interval)) => Some((mean, Some(interval))),
+        None if times.len() == 1 => times.first().filter(|t| *t > 0.0).map(|t| (t, None)),
+        None => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_time_is_its_own_middle_without_an_interval() {
+        assert_eq!(geometric_middle(&sample(&[8.0])), Some((8.0, None)));
+        let (mean, interval) = geometric_middle(&sample(&[2.0, 8.0])).expect("two times");
+        assert!(close(mean, 4.0, 1e-12));
+        assert!(interval.is_some());
+        assert_eq!(geometric_middle(&sample(&[])), None);
+    }
 
     fn close(a: f64, b: f64, tolerance: f64) -> bool {
         (a - b).abs() <= tolerance

@@ -17,6 +17,8 @@ pub(super) fn left_to_pairs(rows: &mut [ComparedFigure]) {
         row.test = None;
         row.p_adjusted = None;
         row.difference = None;
+        // Katz's and Hedges & Olkin's intervals assume independent sides too.
+        row.effect = None;
         row.verdict = Said::Untestable(PAIRED);
     }
 }

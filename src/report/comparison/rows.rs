@@ -177,11 +177,9 @@ pub(crate) fn shares_of(subject: &str, a: (usize, usize), b: (usize, usize)) -> 
 /// Times of two independent groups, as a flow's tasks are compared: the ratio of
 /// geometric means variant/baseline, Welch's t on log times.
 pub(crate) fn times_of(subject: &str, a: &Sample, b: &Sample) -> ComparedFigure {
-    let amount = |v: &Sample| match stats::geometric_mean(v) {
+    let amount = |v: &Sample| match stats::geometric_middle(v) {
         Some((value, _)) => Amount::Seconds { value, n: v.len() },
-        None => v
-            .first()
-            .map_or(Amount::None, |value| Amount::Seconds { value, n: 1 }),
+        None => Amount::None,
     };
     let row = row(subject, Measure::Time, amount(a), amount(b));
     welch_on_logs(row, a, b)

@@ -174,7 +174,10 @@ fn variants(doc: &mut Document, report: &StudyReport) {
             ),
         };
         let (time, time_interval) = match v.time {
-            Some((t, i)) => (format::seconds(t), format::seconds_interval(i)),
+            Some((t, i)) => (
+                format!("{}{}", format::seconds(t), format::small_n(v.completed)),
+                i.map_or(MISSING.into(), format::seconds_interval),
+            ),
             None => (MISSING.into(), MISSING.into()),
         };
         let interval = v
