@@ -337,13 +337,13 @@ fn the_export_reproduces_the_reports_figures() {
         {
             first
                 .entry((&row["flow"], &row["participant"]))
-                .or_insert(&row["session"]);
+                .or_insert(&row["file"]);
         }
         let recomputed: Vec<&BTreeMap<String, String>> = rows
             .iter()
             .filter(|r| r["flow_sha256"] == sha && !yes(r, "technical"))
             .filter(|r| r["not_counted"] != "simulated" && r["not_counted"] != "declined")
-            .filter(|r| first[&(r["flow"].as_str(), r["participant"].as_str())] == r["session"])
+            .filter(|r| first[&(r["flow"].as_str(), r["participant"].as_str())] == r["file"])
             .collect();
         assert_eq!(recomputed, counted, "{sha}");
         let task = &version["tasks"][0];
@@ -383,7 +383,7 @@ fn the_export_reproduces_the_reports_figures() {
         let n = |i: usize| r[i].parse::<usize>().expect("a count");
         (s + n(started), e + n(ended))
     });
-    assert_eq!((started, ended), (19, 17), "two attempts were cut off");
+    assert_eq!((started, ended), (20, 18), "two attempts were cut off");
     let declined = sessions_csv
         .lines()
         .filter(|l| l.contains("P21-declined") && l.contains(",false,declined,"))
@@ -399,8 +399,9 @@ fn the_export_reproduces_the_reports_figures() {
 /// each made from one of its files with another header: P02 played again, earlier in
 /// UTC though later as text (10:01+02:00 is 08:01Z), as P15 played (a give-up); P20
 /// twice at the same instant in two offsets, the file read first (a failure, by P14's
-/// moves) counting, though its session id sorts last; a simulated participant; and a
-/// declined consent.
+/// moves) counting, though its session id sorts last, and a copy of that file read
+/// after it (the same session id: a repeat); a simulated participant; and a declined
+/// consent.
 fn beside_the_study(dir: &Path) {
     let by = |id: &str| -> String {
         let files = session::discover(&[dir.to_owned()]).0;
@@ -468,6 +469,16 @@ fn beside_the_study(dir: &Path) {
         "4-declined.yaml",
         format!("{header}events:\n{declined}\n"),
         &[("session", "P21-declined"), ("participant", "P21")],
+    );
+    // A copy of P20's first file, read after it: the same session id, a repeat.
+    write(
+        "5-copy-of-tie-read-first.yaml",
+        by("P14-b-14"),
+        &[
+            ("session", "zz-P20"),
+            ("participant", "P20"),
+            ("started_at", "\"2026-11-26T09:40:00.000Z\""),
+        ],
     );
 }
 

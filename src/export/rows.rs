@@ -251,6 +251,9 @@ impl<'a> SessionRow<'a> {
 #[derive(Debug, Serialize, PartialEq)]
 pub struct TaskRow<'a> {
     pub session: &'a str,
+    /// The file the session was read from: unique where two files carry one session id
+    /// (a copy), so the recipe in docs/export.md selects by it.
+    pub file: Option<String>,
     pub participant: &'a str,
     pub flow: &'a str,
     pub variant: Option<&'a str>,
@@ -294,6 +297,7 @@ impl<'a> TaskRow<'a> {
         let left_out = left_out.or(a.ending.technical().then_some(LeftOut::Technical));
         TaskRow {
             session: &header.session,
+            file: session.path.as_ref().map(|p| p.display().to_string()),
             participant: &header.participant,
             flow: &header.flow.id,
             variant: header.flow.variant.as_deref(),
