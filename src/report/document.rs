@@ -64,15 +64,20 @@ impl Line {
     }
 
     /// Markdown: control characters made visible, pipes escaped, one line, so a name
-    /// can neither break a table nor start a block.
+    /// can neither break a table nor start a block; in text, a `<` that could open a
+    /// tag, a comment or an autolink as an entity (`p < 0.001` stays as it is) and
+    /// brackets escaped, so a participant's words can open no tag and make no link when
+    /// the Markdown is rendered as HTML; a code span fenced by more backticks than it
+    /// holds in a row, so its text cannot close it.
     fn markdown(&self) -> String {
         let safe = |t: &str| printable(t).replace('|', "\\|").replace('\n', " ");
+        let text = |t: &str| no_tags(&safe(t)).replace('[', "\\[").replace(']', "\\]");
         self.0
             .iter()
             .map(|piece| match piece {
-                Piece::Text(t) => safe(t),
-                Piece::Code(t) => format!("`{}`", safe(t)),
-                Piece::Strong(t) => format!("**{}**", safe(t)),
+                Piece::Text(t) => text(t),
+                Piece::Code(t) => code_span(&safe(t)),
+                Piece::Strong(t) => format!("**{}**", text(t)),
             })
             .collect()
     }
@@ -86,6 +91,36 @@ impl Line {
                 Piece::Strong(t) => format!("<strong>{}</strong>", escape(t)),
             })
             .collect()
+    }
+}
+
+/// `<` as `&lt;` where it could start raw HTML in Markdown (CommonMark 6.6: a tag name,
+/// `/`, `!` or `?` right after it), and nowhere else.
+fn no_tags(t: &str) -> String {
+    let mut out = String::with_capacity(t.len());
+    let mut chars = t.chars().peekable();
+    while let Some(c) = chars.next() {
+        let opens = chars
+            .peek()
+            .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?'));
+        match c == '<' && opens {
+            true => out.push_str("&lt;"),
+            false => out.push(c),
+        }
+    }
+    out
+}
+
+/// `` `id` ``, or with backticks inside, a longer fence with spaces (CommonMark 6.1):
+/// `` ``a`b`` ``.
+fn code_span(t: &str) -> String {
+    let longest = t.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    match longest {
+        0 => format!("`{t}`"),
+        n => {
+            let fence = "`".repeat(n + 1);
+            format!("{fence} {t} {fence}")
+        }
     }
 }
 
@@ -329,12 +364,26 @@ mod tests {
         ]);
         assert_eq!(
             document.markdown(),
-            "## Compared with `a\\|b`\n\n- **quick** was <faster>\n\n| figure | n |\n|---|---|\n| x\\|y | 3 |\n"
+            "## Compared with `a\\|b`\n\n- **quick** was &lt;faster>\n\n| figure | n |\n|---|---|\n| x\\|y | 3 |\n"
         );
         assert_eq!(
             document.html(),
             "<h2>Compared with <code>a|b</code></h2><ul><li><strong>quick</strong> was &lt;faster&gt;</li></ul><table><tr><th>figure</th><th>n</th></tr><tr><td>x|y</td><td class=\"n\">3</td></tr></table>"
         );
+    }
+
+    /// Words from a session file (a participant's typed answer, a step's label) open no
+    /// tag, make no link and leave no code span when the Markdown is rendered as HTML;
+    /// a comparison sign stays as it is.
+    #[test]
+    fn markdown_gives_foreign_words_no_markup() {
+        let line = Line::text("<script>alert(1)</script> [click](javascript:x) p < 0.001 <!-- -->")
+            .code("a`b``c");
+        assert_eq!(
+            Document(vec![Block::Paragraph(line)]).markdown(),
+            "&lt;script>alert(1)&lt;/script> \\[click\\](javascript:x) p < 0.001 &lt;!-- -->``` a`b``c ```\n"
+        );
+        assert_eq!(code_span("plain"), "`plain`");
     }
 
     #[test]

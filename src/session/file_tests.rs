@@ -348,6 +348,38 @@ fn an_answer_outside_its_scale_is_named_and_left_out() {
     );
 }
 
+/// Strings a report prints from the header and the end event are checked on read: a
+/// flow version with markup or control characters refuses the file (mvx never wrote
+/// it), an end step's outcome that is not one word is named and left out.
+#[test]
+fn markup_in_a_version_or_an_outcome_is_not_read() {
+    let mut header = header();
+    header.flow.sha256 = "<script>alert(1)</script>\u{1b}]0;x\u{7}".into();
+    let yaml = serde_saphyr::to_string(&header).expect("header as YAML");
+    let refused = parse(&format!("{yaml}events:\n")).expect_err("refused");
+    assert!(
+        refused.message.contains("is not a flow file's SHA-256"),
+        "{}",
+        refused.message
+    );
+    assert!(!refused.message.contains('\u{1b}'), "{}", refused.message);
+    for fine in ["ab".repeat(32), "v1-alpha".into()] {
+        header.flow.sha256 = fine;
+        let yaml = serde_saphyr::to_string(&header).expect("header as YAML");
+        parse(&format!("{yaml}events:\n")).expect("read");
+    }
+    let lines = [
+        r#"- {"at_ms":3,"kind":"end","step":"done","outcome":"partial"}"#,
+        r#"- {"at_ms":4,"kind":"end","step":"done","outcome":"<img src=x onerror=alert(2)>"}"#,
+    ];
+    let yaml = serde_saphyr::to_string(&header).expect("header as YAML");
+    let text = format!("{yaml}events:\n{}\n", lines.join("\n"));
+    let session = parse(&text).expect("read");
+    assert_eq!(session.events.len(), 1);
+    assert_eq!(session.problems.len(), 1);
+    assert!(session.problems[0].why.contains("is not one word"));
+}
+
 #[test]
 fn an_unknown_major_schema_is_refused_and_minor_versions_load() {
     let event = "- {\"at_ms\":3,\"kind\":\"show\",\"step\":\"home\"}\n";

@@ -113,6 +113,7 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
     };
     let header = read_header(&complete[..events_at])?;
     known_schema(&header.schema)?;
+    known_version(&header.flow.sha256)?;
     let first_line = lines(&complete[..events_at]).count() + 2;
     let body = &complete[events_at..];
     // About one event per 60 bytes (mvx's lines are 40 to 150): sized once, mostly.
@@ -178,6 +179,23 @@ fn known_schema(schema: &str) -> Result<(), ReadError> {
     }
 }
 
+/// The flow file's version names it in every report: mvx writes the SHA-256 as 64 hex
+/// digits; a name of at most 64 letters, digits, `-`, `_` and `.` is read (a set made
+/// by hand may name its versions `v1-a`), and anything else, markup or control
+/// characters among it, refuses the file: it was not written by mvx.
+fn known_version(sha256: &str) -> Result<(), ReadError> {
+    let token = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.');
+    match !sha256.is_empty() && sha256.len() <= 64 && sha256.chars().all(token) {
+        true => Ok(()),
+        false => Err(ReadError {
+            message: format!(
+                "its `flow.sha256` ({}) is not a flow file's SHA-256 (64 hex digits)",
+                printable(&sha256.chars().take(80).collect::<String>())
+            ),
+        }),
+    }
+}
+
 /// One event line, or why it was left out.
 fn event(line: &str, scales: &BTreeMap<String, [i64; 2]>) -> Result<Event, String> {
     let Some(json) = line.strip_prefix("- ") else {
@@ -229,6 +247,18 @@ fn implausible(event: &Event, scales: &BTreeMap<String, [i64; 2]>) -> Option<Str
             (!(low..=high).contains(value)).then(|| {
                 format!("the answer {value} to `{question}` is outside its scale, {low} to {high}")
             })
+        }),
+        // An end step's outcome is one word, as a flow declares it (docs/flow-format.md).
+        EventKind::End { outcome, .. } => (outcome.is_empty()
+            || outcome.len() > 64
+            || !outcome
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '-' | '_')))
+        .then(|| {
+            format!(
+                "the end step's outcome `{}` is not one word (lowercase letters, digits, `-`, `_`)",
+                printable(&outcome.chars().take(80).collect::<String>())
+            )
         }),
         EventKind::TaskEnd { duration_ms, .. } => too_long("duration_ms", *duration_ms),
         EventKind::Resume { paused_ms } => too_long("paused_ms", *paused_ms),
