@@ -153,7 +153,7 @@ class Session:
         head = {
             "schema": "mvx-session/1",
             "session": f"{self.start.strftime('%Y%m%d%H%M%S')}-{self.participant}-{f['flow']}"
-                       f"-{f.get('variant') or 'none'}",
+                       f"-{f.get('variant') or 'none'}{getattr(self, 'id_suffix', '')}",
             "flow": {"id": f["flow"], "title": f["title"], "variant": f.get("variant"),
                      "path": self.path, "sha256": sha(self.path),
                      "expected": {f["flow"]: EXPECTED[f["flow"]]}, "scales": scales},
@@ -214,6 +214,7 @@ def write(folder, sessions):
             k += 1
             name = f"{base}_{k}"
         names.add(name)
+        s.id_suffix = "" if k == 1 else f"-{k}"  # two sessions never share an id
         with open(os.path.join(folder, name + ".yaml"), "w") as f:
             f.write(s.text(cut_last_line=cut))
 
@@ -271,7 +272,7 @@ def within_sets():
             s.answer("solved", "Yes" if ok[v] else "No")
             s.answer("seq", min(seq, 7))
             s.answer("umux1", 4 + (i % 3) + (1 if v == "beta" else 0))
-            s.answer("umux2", 3 + (i % 4) + (2 if v == "beta" and i % 3 else 0))
+            s.answer("umux2", min(7, 3 + (i % 4) + (2 if v == "beta" and i % 3 else 0)))
             if k == len(order) - 1:
                 s.answer("preferred", ["The first", "The second", "No preference"][i % 3])
             sessions.append(s)
