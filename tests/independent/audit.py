@@ -5,12 +5,16 @@ statsmodels or the formula docs/statistics.md cites, and compares each with the 
 in `mvx report --format json`; reads the Markdown and HTML reports for statements the
 docs rule out; follows docs/export.md's recipe on `mvx export`.
 
-    python3 tests/independent/audit.py MVX SETS_DIR SET [SET...]
+    python3 tests/independent/audit.py [--mvx MVX] SETS_DIR SET [SET...]
 
 Run from the repository's root (session headers name flow and study files relative to
-it). SETS_DIR is what make_sets.py wrote. Prints how many figures were compared and
-matched and every mismatch (set, JSON path, mvx's value, the independent value, the
-source); exits 1 on a mismatch that is not listed in OPEN.
+it). SETS_DIR is what make_sets.py wrote; mvx's outputs for each set are read from
+SETS_DIR/out/: SET.json, SET.md and SET.html (`mvx report SETS_DIR/SET --format ...`)
+and SET-export/ (`mvx export SETS_DIR/SET --format csv`). tests/independent.rs writes
+them, spawning mvx as every test does; `--mvx PATH` writes them first, to run the audit
+by hand. Prints how many figures were compared and matched and every mismatch (set,
+JSON path, mvx's value, the independent value, the source); exits 1 on a mismatch that
+is not listed in OPEN.
 """
 
 import csv
@@ -962,12 +966,8 @@ def audit_statements(A, name, text):
 # the export recipe of docs/export.md
 
 
-def audit_export(A, mvx, folder, report):
+def audit_export(A, out, report):
     import pandas as pd
-    import tempfile
-    out = tempfile.mkdtemp()
-    subprocess.run([mvx, "export", folder, "--format", "csv", "-o", out], check=True,
-                   capture_output=True)
     t = pd.read_csv(os.path.join(out, "tasks.csv"))
     # the recipe deciding `counted` itself
     u = t[~t.not_counted.isin(["simulated", "declined"])]
@@ -1000,18 +1000,29 @@ def audit_export(A, mvx, folder, report):
 # ---------------------------------------------------------------------------------------
 
 
-def run(mvx, args):
-    r = subprocess.run([mvx] + args, capture_output=True, text=True)
-    if r.returncode not in (0,):
-        raise SystemExit(f"mvx {' '.join(args)} exited {r.returncode}: {r.stderr}")
-    return r.stdout, r.stderr
+def make_outputs(mvx, sets, name):
+    """What tests/independent.rs does, for a run by hand."""
+    out = os.path.join(sets, "out")
+    os.makedirs(out, exist_ok=True)
+    folder = os.path.join(sets, name)
+    for fmt in ("json", "md", "html"):
+        subprocess.run([mvx, "report", folder, "--format", fmt, "-o",
+                        os.path.join(out, f"{name}.{fmt}")], check=True,
+                       stdin=subprocess.DEVNULL, capture_output=True)
+    subprocess.run([mvx, "export", folder, "--format", "csv", "-o",
+                    os.path.join(out, f"{name}-export")], check=True,
+                   stdin=subprocess.DEVNULL, capture_output=True)
 
 
-def audit_set(A, mvx, sets, name):
+def output(sets, name, fmt):
+    with open(os.path.join(sets, "out", f"{name}.{fmt}"), encoding="utf-8") as f:
+        return f.read()
+
+
+def audit_set(A, sets, name):
     A.set = name
     folder = os.path.join(sets, name)
-    js, err = run(mvx, ["report", folder, "--format", "json"])
-    report = json.loads(js)
+    report = json.loads(output(sets, name, "json"))
     A.value("data_problems", report["data_problems"], [], "mvx reads every file")
     A.value("skipped", report["skipped"], [], "mvx reads every file")
     sessions = discover(folder)
@@ -1024,17 +1035,22 @@ def audit_set(A, mvx, sets, name):
             continue
         audit_study(A, si, st, sessions)
     for fmt in ("md", "html"):
-        text, _ = run(mvx, ["report", folder, "--format", fmt])
-        audit_statements(A, fmt, text)
+        audit_statements(A, fmt, output(sets, name, fmt))
     if name == "export":
-        audit_export(A, mvx, folder, report)
+        audit_export(A, os.path.join(sets, "out", "export-export"), report)
 
 
 def main():
-    mvx, sets, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+    args = sys.argv[1:]
+    mvx = None
+    if args[:1] == ["--mvx"]:
+        mvx, args = args[1], args[2:]
+    sets, names = args[0], args[1:]
     A = Audit()
     for name in names:
-        audit_set(A, mvx, sets, name)
+        if mvx:
+            make_outputs(mvx, sets, name)
+        audit_set(A, sets, name)
     print(f"compared {A.compared} figures and statements: {A.matched} matched, "
           f"{len(A.open)} open, {len(A.mismatches)} mismatched")
     for row in A.open:
