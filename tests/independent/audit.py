@@ -33,6 +33,8 @@ import yaml
 from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.contingency_tables import Table2x2
+from statsmodels.stats.proportion import tost_proportions_2indep
+from statsmodels.stats.weightstats import ttost_ind
 
 Z = stats.norm.ppf(0.975)
 
@@ -56,9 +58,12 @@ class Audit:
         self.open = []
         self.statements = []  # (set, what, where)
         self.set = ""
+        self.holm_on = False  # three or more variants: Holm-adjusted, no fragility words
 
     def value(self, path, got, want, source, tol=1e-6):
         self.compared += 1
+        if os.environ.get("AUDIT_VERBOSE"):
+            print(f"{self.set} {path} = {got!r:.80} ({source})")
         if same(got, want, tol):
             self.matched += 1
             return True
@@ -596,6 +601,7 @@ def audit_flow(A, fi, f, counted):
         figures[v["variant"]] = audit_version(A, w, v, by_version[(v["variant"], v["sha256"])])
     A.value(f"flows[{fi}].versions(count)", len(f["versions"]), len(by_version), "versions")
     is_within = any(within(s) for s in mine)
+    A.holm_on = len({v["variant"] for v in f["versions"]}) >= 3
     families = defaultdict(list)  # figure -> [(comparison, row, p)]
     for ci, c in enumerate(f["comparisons"]):
         base = figures[c["baseline"]["variant"]]
@@ -618,7 +624,49 @@ def audit_flow(A, fi, f, counted):
                     "Holm 1979 (statsmodels multipletests)")
 
 
+def audit_words(A, w, row):
+    """docs/report.md, "How figures are written": the p beside a verdict keeps it on its
+    side of 0.05; an interval's end never prints as no difference (0 points, 1.00×) or
+    across it unless it is exactly that."""
+    test = row.get("test")
+    if test and test.get("p_value") is not None:
+        p = row["p_adjusted"] if row.get("p_adjusted") is not None else test["p_value"]
+        m = re.search(r"p (=|<) ([0-9.]+)", row["verdict"])
+        if m is None:
+            A.value(f"{w}.verdict(p)", row["verdict"], "a p in the verdict", "report.md")
+        elif m.group(1) == "<":
+            A.value(f"{w}.verdict(p)", m.group(0), "p < 0.001" if p < 0.001 else "p = ...",
+                    "p < 0.001 below 0.001")
+        else:
+            shown = float(m.group(2))
+            places = len(m.group(2).split(".")[1]) if "." in m.group(2) else 0
+            ok = abs(shown - p) <= 0.5 * 10 ** -places + 1e-12 and (
+                p == 0.05 or (shown < 0.05) == (p < 0.05)) and (places == 3 or (
+                    round(p, 3) == 0.05 and p != 0.05))
+            A.value(f"{w}.verdict(p)", m.group(0), m.group(0) if ok else f"p = {p!r}",
+                    "three places, more near 0.05 (report.md)")
+    iv = row.get("difference_interval")
+    text = row.get("difference") or ""
+    m = re.search(r"\(([^()]*) to ([^()]*)\)", text)
+    if iv and m:
+        for end, printed in (("low", m.group(1)), ("high", m.group(2))):
+            true = iv[end]
+            if "×" in printed:
+                val, none = float(printed.strip().rstrip("×")), 1.0
+            elif "points" in printed:
+                val, none = float(printed.split()[0]), 0.0
+                true = true * 100
+            else:
+                val, none = float(printed), 0.0
+            ok = (val == none) == (true == none) and (
+                (val > none) == (true > none) or true == none)
+            A.value(f"{w}.difference({end} end printed)", printed.strip(),
+                    printed.strip() if ok else f"an end on the side of {true!r}",
+                    "an end never prints as no difference or across it (report.md)")
+
+
 def audit_row(A, w, row, base, var):
+    audit_words(A, w, row)
     fig = row["figure"]
     btasks, banswers, bumux = base
     vtasks, vanswers, vumux = var
@@ -673,6 +721,7 @@ def audit_shares(A, w, row, x1, n1, x2, n2):
                                        "p_value": t[2]}, "Campbell 2007 (N-1 / Fisher-Irwin)")
     A.value(f"{w}.effect", row["effect"], katz(x1, n1, x2, n2),
             "Katz risk ratio (statsmodels Table2x2)")
+    audit_fragility(A, w, row, x1, n1, x2, n2, A.holm_on)
     return t[2]
 
 
@@ -755,7 +804,10 @@ def audit_study(A, si, st, sessions):
     variants = [v["variant"] for v in rep["variants"]]
     base = variants[0]
     fams = defaultdict(list)
+    A.holm_on = len(variants) >= 3
+    margin = parse_margin(load_yaml(st["path"]).get("margin") or {})
     for ci, c in enumerate(rep["comparisons"]):
+        c["margin_declared"] = margin
         w = f"{where}.comparisons[{ci}]({c['variant']})"
         if design == "within":
             audit_paired(A, w, c, by[base], by[c["variant"]], fams)
@@ -772,6 +824,8 @@ def audit_study(A, si, st, sessions):
 
 
 def audit_paired(A, w, c, a, b, fams):
+    for r in c["rows"]:
+        audit_words(A, f"{w}.rows({r['figure']})", r)
     both = sorted(set(a) & set(b))
     pa = {p: per_participant(a[p]) for p in both}
     pb = {p: per_participant(b[p]) for p in both}
@@ -838,6 +892,8 @@ def audit_paired(A, w, c, a, b, fams):
 
 
 def audit_between_study(A, w, c, a, b, fams):
+    for r in c["rows"]:
+        audit_words(A, f"{w}.rows({r['figure']})", r)
     ra = [per_participant(s) for s in a.values()]
     rb = [per_participant(s) for s in b.values()]
     rows = {r["figure"]: r for r in c["rows"]}
@@ -859,6 +915,74 @@ def audit_between_study(A, w, c, a, b, fams):
     if c.get("needed_per_variant") is not None:
         A.value(f"{w}.needed_per_variant", c["needed_per_variant"],
                 exact_power_size(x1 / n1, x2 / n2), "exact power (Campbell's rule)")
+    margin = c.get("margin_declared")
+    if margin:
+        audit_equivalence(A, w, c, (x1, n1, x2, n2), ta, tb, margin)
+
+
+def fragility_one(x1, n1, x2, n2):
+    """Whether one outcome changed, on either side, turns the verdict at 0.05 (Walsh et
+    al. 2014; Khan et al. 2020 for the reverse), by Campbell's rule; untestable tables
+    count as no difference."""
+    def sig(a, b):
+        t = n1_or_fisher(a, n1, b, n2)
+        return t is not None and t[2] < 0.05
+    now = sig(x1, x2)
+    for a, b in ((x1 + 1, x2), (x1 - 1, x2), (x1, x2 + 1), (x1, x2 - 1)):
+        if 0 <= a <= n1 and 0 <= b <= n2 and sig(a, b) != now:
+            return True
+    return False
+
+
+def audit_fragility(A, w, row, x1, n1, x2, n2, holm_on):
+    if row is None or row["test"] is None:
+        return
+    want = (not holm_on) and fragility_one(x1, n1, x2, n2)
+    A.value(f"{w}.fragile", "fragile" in row["verdict"], want,
+            "fragility index 1, brute force (Walsh 2014, Khan 2020)")
+
+
+def audit_equivalence(A, w, c, counts, ta, tb, margin):
+    """Two one-sided tests (Schuirmann 1987): statsmodels tost_proportions_2indep
+    (Agresti-Caffo) and ttost_ind on log times (Welch); the 90% interval decides."""
+    eq = {e["figure"]: e for e in c.get("equivalence") or []}
+    x1, n1, x2, n2 = counts
+    z90 = stats.norm.ppf(0.95)
+
+    def verdict(lo, hi, a, b):
+        if a <= lo and hi <= b:
+            return "equivalent"
+        if hi < a or lo > b:
+            return "not_equivalent"
+        return "inconclusive"
+
+    if "completion" in margin and (n1 == 0 or n2 == 0):
+        A.value(f"{w}.equivalence(completion)", eq.get("completion"), None,
+                "nothing counted on one side: nothing to test")
+    elif "completion" in margin:
+        m = margin["completion"]
+        r = tost_proportions_2indep(x2, n2, x1, n1, -m, m, method="agresti-caffo",
+                                    compare="diff")
+        p1, p2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
+        se = math.sqrt(p1 * (1 - p1) / (n1 + 2) + p2 * (1 - p2) / (n2 + 2))
+        lo, hi = p2 - p1 - z90 * se, p2 - p1 + z90 * se
+        A.value(f"{w}.equivalence(completion)", eq.get("completion"),
+                {"figure": "completion", "margin": m, "p_value": float(r.pvalue),
+                 "interval": {"low": lo, "high": hi}, "verdict": verdict(lo, hi, -m, m)},
+                "TOST, statsmodels tost_proportions_2indep(agresti-caffo)")
+    if "time" in margin and len(ta) >= 2 and len(tb) >= 2:
+        m = margin["time"]
+        la, lb = np.log(ta), np.log(tb)
+        p, _, _ = ttost_ind(lb, la, -math.log(m), math.log(m), usevar="unequal")
+        va, vb = la.var(ddof=1) / len(la), lb.var(ddof=1) / len(lb)
+        df = (va + vb) ** 2 / (va ** 2 / (len(la) - 1) + vb ** 2 / (len(lb) - 1))
+        d = lb.mean() - la.mean()
+        h = stats.t.ppf(0.95, df) * math.sqrt(va + vb)
+        lo, hi = math.exp(d - h), math.exp(d + h)
+        A.value(f"{w}.equivalence(time)", eq.get("time"),
+                {"figure": "time", "margin": m, "p_value": float(p),
+                 "interval": {"low": lo, "high": hi}, "verdict": verdict(lo, hi, 1 / m, m)},
+                "TOST, statsmodels ttost_ind(usevar=unequal) on log times")
 
 
 def audit_positions(A, where, rep, mine, k):
@@ -915,6 +1039,16 @@ def audit_study_decision(A, where, rep, design):
         if d["kind"] == "time" and design == "within":
             A.value(f"{where}.decision[{di}].pairs", d["pairs"] is not None, True,
                     "a within time decision names its pairs")
+
+
+def parse_margin(m):
+    """docs/studies.md: `{completion: N points, time: R x}`."""
+    out = {}
+    if "completion" in m:
+        out["completion"] = float(str(m["completion"]).split()[0]) / 100
+    if "time" in m:
+        out["time"] = float(str(m["time"]).rstrip("x× ").strip())
+    return out
 
 
 YAMLS = {}

@@ -42,6 +42,7 @@ EXPECTED = {  # every shortest path from the start to a success step, worked by 
     "gate": [["home", "confirm", "done"]],
     "near": [["home", "confirm", "done"]],
     "ratio": [["home", "confirm", "done"]],
+    "thin": [["home", "confirm", "done"]],
     "cafe": [["home", "menu", "home", "pay", "paid"]],
 }
 
@@ -173,6 +174,9 @@ class Session:
                              "design": load_study(s["file"]).get("design", "between"),
                              "variant": f.get("variant"), "order": s["order"],
                              "slot": s["slot"], "seed": 1000 + s["slot"]}
+            threshold = load_study(s["file"]).get("anticipation_ms")
+            if threshold is not None:
+                head["study"]["anticipation_ms"] = threshold
         out = yaml.safe_dump(head, sort_keys=False, allow_unicode=True) + "events:\n"
         lines = ["- " + json.dumps(e, separators=(",", ":")) for e in self.events]
         out += "\n".join(lines) + "\n"
@@ -382,7 +386,7 @@ def kiosk(s, kind, ms, early=False, anticipate=False):
     a = ms // 2
     pre = [("early", "home", "2", 40)] if early else []
     if kind == "ok":
-        hes = 60 if anticipate else a - 300
+        hes = (60 if anticipate is True else anticipate) if anticipate else a - 300
         return s.attempt(pre + [("choose", "home", "Day ticket", hes, max(hes, a)),
                                 ("choose", "confirm", "Pay", 900, ms - max(hes, a))])
     if kind == "cancel":
@@ -412,6 +416,22 @@ def near_counts():
                     p = 2 * norm.sf(abs(z))
                     if 0.0490 <= p < 0.0500 and (best is None or p > best[0]):
                         best = (p, n1, x1, n2, x2)
+    return best
+
+
+def thin_counts():
+    """Counts whose Agresti-Caffo interval's lower end lies just above 0 (under 0.5
+    points), so it must not print as 0 points."""
+    best = None
+    for n1 in range(5, 16):
+        for n2 in range(5, 16):
+            for x1 in range(n1 + 1):
+                for x2 in range(n2 + 1):
+                    p1, p2 = (x1 + 1) / (n1 + 2), (x2 + 1) / (n2 + 2)
+                    low = p2 - p1 - 1.959963984540054 * (
+                        p1 * (1 - p1) / (n1 + 2) + p2 * (1 - p2) / (n2 + 2)) ** 0.5
+                    if 0 < low < 0.005 and (best is None or low < best[0]):
+                        best = (low, n1, x1, n2, x2)
     return best
 
 
@@ -458,6 +478,13 @@ def edge_sets():
             s = new(f"near-{side}", f"N{side}{j + 1:02d}")
             kiosk(s, "ok" if j < x else "cancel", 6000 + 300 * j)
             sessions.append(s)
+    # thin: an interval whose lower end is a fraction of a point above 0
+    thin = thin_counts()
+    for side, n, x in (("x", thin[1], thin[2]), ("y", thin[3], thin[4])):
+        for j in range(n):
+            s = new(f"thin-{side}", f"H{side}{j + 1:02d}")
+            kiosk(s, "ok" if j < x else "cancel", 7000 + 250 * j)
+            sessions.append(s)
     # ratio: a within study where every participant took exactly 0.8 times as long on b;
     # one participant declined the consent.
     for i in range(5):
@@ -468,14 +495,15 @@ def edge_sets():
             if k == 0:
                 s.consent()
             base = 10000 + 1000 * i
-            kiosk(s, "ok", base if v == "a" else base * 4 // 5)
+            # a 120 ms move: an anticipation under this study's 150 ms, not under 100 ms
+            kiosk(s, "ok", base if v == "a" else base * 4 // 5, anticipate=120 if i == 2 else 0)
             sessions.append(s)
     s = Session("ratio-a", "Q06", at(460), study={"file": study_file("ratio"),
                                                   "order": ["a", "b"], "slot": 6})
     s.consent("declined")
     s.ended = True
     sessions.append(s)
-    return sessions, {"near": [p, n1, x1, n2, x2]}
+    return sessions, {"near": [p, n1, x1, n2, x2], "thin": list(thin)}
 
 
 # --- export -------------------------------------------------------------------------------
