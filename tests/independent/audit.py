@@ -41,6 +41,10 @@ Z = stats.norm.ppf(0.975)
 # Findings still open (docs/statistics.md or src/ to be fixed elsewhere): compared and
 # printed as "open", not failing. Key: (set, JSON path prefix) -> the finding's reason.
 OPEN = {
+    ("edge", "flows[2](near).comparisons[0](y).rows[0](`near` completion).verdict(direction)"):
+        "F3: 'completed more often' beside an Agresti-Caffo interval from -4 points",
+    ("export", "studies[0](reorder-three).decision[0].more_per_variant"):
+        "F6: 'more each' is taken against the study's smallest variant, not the two compared",
     ("edge", "studies[0](ratio-within).comparisons[0](b).time_ratio"):
         "F1: time_ratio is null when every pair has the same ratio; the row keeps 0.80",
 }
@@ -215,6 +219,7 @@ def attempts(s, threshold):
                 if back_to:
                     memory = dict(back_to[-1][1])
             cur["moves"].append({"kind": k, "step": e["step"], "to": e["to"],
+                                 "label": e.get("choice"),
                                  "hes": e["hesitation_ms"], "dec": e["decision_ms"],
                                  "memory": tuple(sorted(memory.items()))})
         elif k == "end":
@@ -433,6 +438,11 @@ def version_figures(sessions):
                     pass
             for b in a["backtracks"]:
                 steps[b]["backtracks"] += 1
+            for m in a["moves"]:
+                if m["kind"] == "choose":
+                    steps[m["step"]]["choices"][m["label"]] += 1
+            if a["outcome"] in ("gave up", "timed out", "aborted", "cut off") and a["path"]:
+                steps[a["path"][-1]]["drop_offs"] += 1
         for e in s["events"]:
             if e["kind"] == "show":
                 steps[e["step"]]["visits"] += 1
@@ -499,6 +509,11 @@ def audit_task(A, where, t, mine):
                 "geometric mean (Sauro & Lewis 2010)")
         A.value(f"{where}.time_interval_s", t["time_interval_s"], ci, "t interval on logs")
         A.value(f"{where}.time_median_s", t["time_median_s"], hf7(times, 0.5), "HF7 median")
+    paths = Counter((" → ".join(a["path"]), a["outcome"]) for a in mine)
+    top = sorted(paths.items(), key=lambda kv: (-kv[1], kv[0][0].count("→"), kv[0]))[:5]
+    A.value(f"{where}.paths", [(p["path"], p["outcome"], p["count"]) for p in t["paths"]],
+            [(p, o, c) for (p, o), c in top],
+            "most frequent paths; ties: shorter, then name order")
     # funnel: the expected path most successful attempts walked exactly; prefixes walked
     # in order, detours allowed; never rises
     exp = mine[0]["expected"]
@@ -524,6 +539,12 @@ def audit_version(A, where, v, sessions):
     tasks, steps, answers, umux = version_figures(sessions)
     A.value(f"{where}.sessions.total", v["sessions"]["total"], len(sessions),
             "counted sessions of the version")
+    ends = [next((e["outcome"] for e in s["events"] if e["kind"] == "session_end"), "cut off")
+            for s in sessions]
+    A.value(f"{where}.sessions(complete, aborted, cut_off)",
+            [v["sessions"]["complete"], v["sessions"]["aborted"], v["sessions"]["cut_off"]],
+            [ends.count("complete"), ends.count("aborted"), ends.count("cut off")],
+            "session endings")
     for i, t in enumerate(v["tasks"]):
         audit_task(A, f"{where}.tasks[{i}]", t, tasks.get(t["task"], []))
     A.value(f"{where}.tasks(names)", sorted(t["task"] for t in v["tasks"]), sorted(tasks),
@@ -543,6 +564,26 @@ def audit_version(A, where, v, sessions):
         A.value(f"{w}.decision_p90_s", st["decision_p90_s"], hf7(mine["dec"], 0.9), "HF7")
         A.value(f"{w}.anticipations", st.get("anticipations", 0), mine["anticipations"],
                 "moves under the threshold")
+        A.value(f"{w}.sessions_reached", st["sessions_reached"], len(mine["sessions"]),
+                "sessions whose path reached the step")
+        A.value(f"{w}.drop_offs", st["drop_offs"], mine["drop_offs"],
+                "last step of attempts not ended on an end step")
+        A.value(f"{w}.choices", sorted(map(tuple, st["choices"])),
+                sorted(mine["choices"].items()), "choices taken")
+    # friction (statistics.md, "Reports"): steps visited 3+ times, hesitation ratio
+    # (the step's median over the median of every step's median) + backtracks per visit
+    # + drop-offs per visit; the five highest
+    medians = [hf7(st["hes"], 0.5) for st in steps.values() if st["hes"]]
+    typical = float(np.median(medians)) if medians else None
+    scores = []
+    for name, st in steps.items():
+        if st["visits"] >= 3 and st["hes"] and typical:
+            scores.append((hf7(st["hes"], 0.5) / typical + st["backtracks"] / st["visits"]
+                           + st["drop_offs"] / st["visits"], name))
+    scores.sort(key=lambda x: -x[0])
+    A.value(f"{where}.friction(step, score)",
+            [(fr["step"], fr["score"]) for fr in v["friction"]],
+            [(n, sc) for sc, n in scores[:5]], "friction score, statistics.md")
     # friction wording: "N% of visits went back" must be backtracks / visits
     for i, fr in enumerate(v["friction"]):
         m = re.search(r"(\d+)% of visits went back", fr["reason"])
@@ -554,6 +595,12 @@ def audit_version(A, where, v, sessions):
         vals = answers.get(q["question"], [])
         w = f"{where}.verdicts[{i}]({q['question']})"
         A.value(f"{w}.answers", q["answers"], len(vals), "answers")
+        words = Counter(x for x in vals if isinstance(x, str))
+        A.value(f"{w}.options", [tuple(o) for o in q["options"]], list(words.items()),
+                "each option and how many gave it, in the order first given")
+        nums = Counter(x for x in vals if not isinstance(x, str))
+        A.value(f"{w}.distribution", [tuple(d) for d in q["distribution"]],
+                sorted(nums.items()), "each scale point and how many gave it")
         words = [x for x in vals if isinstance(x, str)]
         if any(x.lower() in ("yes", "no") for x in words):
             y = sum(1 for x in words if x.lower() == "yes")
@@ -646,6 +693,12 @@ def audit_words(A, w, row):
             A.value(f"{w}.verdict(p)", m.group(0), m.group(0) if ok else f"p = {p!r}",
                     "three places, more near 0.05 (report.md)")
     iv = row.get("difference_interval")
+    directed = re.search(r"completed more often|was faster|scored higher|more Yes answers",
+                         row["verdict"])
+    if iv and directed and row.get("p_adjusted") is None:
+        none = 1.0 if "×" in (row.get("difference") or "") else 0.0
+        A.value(f"{w}.verdict(direction)", iv["low"] > none or iv["high"] < none, True,
+                "a verdict that names a direction beside an interval that excludes none")
     text = row.get("difference") or ""
     m = re.search(r"\(([^()]*) to ([^()]*)\)", text)
     if iv and m:
@@ -820,7 +873,8 @@ def audit_study(A, si, st, sessions):
                     "Holm 1979, with the study's three or more variants")
     if design == "within":
         audit_positions(A, where, rep, mine, len(variants))
-    audit_study_decision(A, where, rep, design)
+    audit_study_decision(A, where, rep, design, by)
+    audit_status(A, where, rep, sessions, sid, mine)
 
 
 def audit_paired(A, w, c, a, b, fams):
@@ -1034,11 +1088,53 @@ def audit_positions(A, where, rep, mine, k):
     A.value(f"{where}.period.groups", sorted(rp["groups"]), sorted([n1, n2]), "order groups")
 
 
-def audit_study_decision(A, where, rep, design):
+def audit_study_decision(A, where, rep, design, by):
+    comps = {c["variant"]: c for c in rep["comparisons"]}
+    base = rep["variants"][0]["variant"]
     for di, d in enumerate(rep["decision"]):
+        w = f"{where}.decision[{di}]"
         if d["kind"] == "time" and design == "within":
-            A.value(f"{where}.decision[{di}].pairs", d["pairs"] is not None, True,
+            c = comps[d["faster"] if d["faster"] != base else d["slower"]]
+            b = {x["figure"]: x for x in c["basis"]}["time (geometric mean)"]
+            A.value(f"{w}.pairs", d["pairs"], [b["pairs"], b["of"]],
                     "a within time decision names its pairs")
+        if d["kind"] == "cannot_tell":
+            c = comps[d["variant"]]
+            if design == "within" and c["needed_in_all"] is not None:
+                both = len(set(by[base]) & set(by[d["variant"]]))
+                A.value(f"{w}.needed_in_all", d["needed_in_all"],
+                        [c["needed_in_all"], c["needed_in_all"] - both],
+                        "Connor's size, and how many more than tried both")
+            if design != "within" and c["needed_per_variant"] is not None:
+                have = min(len(by[base]), len(by[d["variant"]]))
+                A.value(f"{w}.more_per_variant", d["more_per_variant"],
+                        max(0, c["needed_per_variant"] - have),
+                        "how many more each of the two compared variants needs")
+
+
+def audit_status(A, where, rep, sessions, sid, mine):
+    """docs/studies.md, "Who is counted" and "Status": per variant, the counted
+    participants, declined sessions and technical aborts; simulated sessions left out."""
+    counted = Counter(s["flow"]["variant"] for s in mine)
+    declined_n, technical = Counter(), Counter()
+    ids = {id(s) for s in mine}
+    for s in sessions:
+        if (s.get("study") or {}).get("id") != sid or s.get("simulated"):
+            continue
+        if declined(s):
+            declined_n[s["study"]["variant"]] += 1
+            continue
+        ended = any(e["kind"] == "task_end" and e["outcome"] != "aborted"
+                    for e in s["events"])
+        complete = any(e["kind"] == "session_end" and e["outcome"] == "complete"
+                       for e in s["events"])
+        if not (ended or complete) and id(s) not in ids:
+            technical[s["flow"]["variant"]] += 1
+    for vi, v in enumerate(rep["status"]["variants"]):
+        A.value(f"{where}.status.variants[{vi}]({v['name']})",
+                [v["counted"], v["declined"], v["technical_aborts"]],
+                [counted[v["name"]], declined_n[v["name"]], technical[v["name"]]],
+                "counted, declined, technical aborts (studies.md)")
 
 
 def parse_margin(m):
@@ -1088,11 +1184,16 @@ def audit_statements(A, name, text):
             A.statement(what, f"{name}:{pattern}", ctx)
         else:
             A.no_statement()
-    # a within time decision states its pairs ("rests on the 7 of 14 pairs")
-    for m in re.finditer(r"[^\n.]*was faster[^\n]*", plain):
-        line = m.group(0)
-        if "paired" in plain[:m.start()][-2000:] or "pairs" in line:
-            pass
+    # a within study's time decision states its pairs ("rests on the 7 of 14 pairs")
+    for section in re.split(r"\n# ", plain):
+        if "within design" not in section:
+            continue
+        decision = section.split("Progress")[0]
+        for line in re.findall(r"[^\n]*was faster than[^\n]*", decision):
+            if re.search(r"rests on the \d+ of \d+ pairs", line):
+                A.no_statement()
+            else:
+                A.statement("a within time decision without its pairs", f"{name}:pairs", line)
     # "N% of visits went back" is checked against the JSON in audit_version
 
 
@@ -1100,8 +1201,23 @@ def audit_statements(A, name, text):
 # the export recipe of docs/export.md
 
 
-def audit_export(A, out, report):
+def audit_export(A, out, report, sessions):
     import pandas as pd
+    # sessions.csv: the UTC instant and whether the report counts each session, by the
+    # audit's own reading of the rules
+    firsts = {s["session"] for s in first_sessions(sessions)}
+    rows = pd.read_csv(os.path.join(out, "sessions.csv"), keep_default_na=False)
+    for s in sessions:
+        r = rows[rows.file == s["file"]]
+        w = f"export.sessions[{s['session']}]"
+        why = ("simulated" if s.get("simulated") else "declined" if declined(s)
+               else "" if s["session"] in firsts else "repeat")
+        want_utc = s["utc"].strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (
+            s["utc"].microsecond // 1000)
+        got = [str(r.counted.iloc[0]).lower(), r.not_counted.iloc[0], r.started_utc.iloc[0]] \
+            if len(r) == 1 else None
+        A.value(w, got, ["true" if not why else "false", why, want_utc],
+                "counted, not_counted, started_utc (export.md)")
     t = pd.read_csv(os.path.join(out, "tasks.csv"))
     # the recipe deciding `counted` itself
     u = t[~t.not_counted.isin(["simulated", "declined"])]
@@ -1171,7 +1287,7 @@ def audit_set(A, sets, name):
     for fmt in ("md", "html"):
         audit_statements(A, fmt, output(sets, name, fmt))
     if name == "export":
-        audit_export(A, os.path.join(sets, "out", "export-export"), report)
+        audit_export(A, os.path.join(sets, "out", "export-export"), report, sessions)
 
 
 def main():

@@ -346,7 +346,8 @@ def cafe(s, kind, ms):
     u = ms // 5
     order = [("choose", "home", "Menu", u - 300, u),
              ("choose", "menu", "Flat white", u - 300, u), ("set", "ordered", True)]
-    pay = [("choose", "home", "Pay", u - 300, u), ("choose", "pay", "Confirm", u - 300, u)]
+    # paying is quick: a step whose friction comes from going back, not hesitating
+    pay = [("choose", "home", "Pay", u - 300, u), ("choose", "pay", "Confirm", 300, 400)]
     if kind == "exact":
         moves = order + pay
     elif kind == "menu-back":  # back from the menu before ordering: a backtrack
@@ -357,7 +358,7 @@ def cafe(s, kind, ms):
             + order + pay
     elif kind == "not-now":  # pay, not now: home again with the same memory
         moves = order + [("choose", "home", "Pay", 800, 900),
-                         ("choose", "pay", "Not now", 700, 800)] + pay
+                         ("choose", "pay", "Not now", 250, 300)] + pay
     elif kind == "leave":
         moves = [("choose", "home", "Menu", 900, 1000), ("choose", "menu", "Back", 700, 800),
                  ("choose", "home", "Leave", ms - 1800, ms - 1800)]
@@ -368,7 +369,7 @@ def cafe(s, kind, ms):
 
 
 CAFE = ["exact", "exact", "exact", "exact", "exact", "exact", "menu-back", "esc", "not-now",
-        "leave", "gave-up", "exact"]
+        "leave", "gave-up", "exact", "not-now", "not-now"]
 
 
 def variables_sets():
