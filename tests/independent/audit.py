@@ -647,6 +647,17 @@ def audit_flow(A, fi, f, counted):
         w = f"flows[{fi}]({f['flow']}).versions[{vi}]({v['variant']})"
         figures[v["variant"]] = audit_version(A, w, v, by_version[(v["variant"], v["sha256"])])
     A.value(f"flows[{fi}].versions(count)", len(f["versions"]), len(by_version), "versions")
+    seen = Counter()
+    for s in [s for s in ALL if s["flow"]["id"] == f["flow"] and not s.get("simulated")
+              and not declined(s)]:
+        seen[(s["participant"],) + ((s["flow"]["variant"],) if within(s) else ())] += 1
+    rep_want = Counter()
+    for key, k in seen.items():
+        if k > 1:
+            rep_want[key[0]] += k
+    A.value(f"flows[{fi}]({f['flow']}).repeated",
+            sorted((r["participant"], r["sessions"]) for r in f["repeated"]),
+            sorted(rep_want.items()), "participants with more than one session")
     is_within = any(within(s) for s in mine)
     A.holm_on = len({v["variant"] for v in f["versions"]}) >= 3
     families = defaultdict(list)  # figure -> [(comparison, row, p)]
@@ -686,6 +697,8 @@ def audit_words(A, w, row):
                     "p < 0.001 below 0.001")
         else:
             shown = float(m.group(2))
+            if shown == 0:
+                shown = 0.0
             places = len(m.group(2).split(".")[1]) if "." in m.group(2) else 0
             ok = abs(shown - p) <= 0.5 * 10 ** -places + 1e-12 and (
                 p == 0.05 or (shown < 0.05) == (p < 0.05)) and (places == 3 or (
@@ -700,6 +713,15 @@ def audit_words(A, w, row):
         A.value(f"{w}.verdict(direction)", iv["low"] > none or iv["high"] < none, True,
                 "a verdict that names a direction beside an interval that excludes none")
     text = row.get("difference") or ""
+    dv = row.get("difference_value")
+    head = re.match(r"([+-]?[0-9.]+)( points|×)?", text)
+    if dv is not None and head and "adjusted" not in text:
+        shown, unit = float(head.group(1)), head.group(2)
+        places = len(head.group(1).split(".")[1]) if "." in head.group(1) else 0
+        true = dv * 100 if unit == " points" else dv
+        A.value(f"{w}.difference(printed)", text.split(" (")[0],
+                text.split(" (")[0] if abs(shown - true) <= 0.5 * 10 ** -places + 1e-9
+                else f"{true!r}", "the difference as printed, to its places")
     m = re.search(r"\(([^()]*) to ([^()]*)\)", text)
     if iv and m:
         for end, printed in (("low", m.group(1)), ("high", m.group(2))):
@@ -1147,6 +1169,7 @@ def parse_margin(m):
     return out
 
 
+ALL = []  # every session of the set being audited
 YAMLS = {}
 
 
@@ -1276,6 +1299,7 @@ def audit_set(A, sets, name):
     A.value("data_problems", report["data_problems"], [], "mvx reads every file")
     A.value("skipped", report["skipped"], [], "mvx reads every file")
     sessions = discover(folder)
+    ALL[:] = sessions
     counted = first_sessions(sessions)
     for fi, f in enumerate(report["flows"]):
         audit_flow(A, fi, f, counted)
