@@ -582,6 +582,17 @@ def audit_version(A, where, v, sessions):
                 "last step of attempts not ended on an end step")
         A.value(f"{w}.choices", sorted(map(tuple, st["choices"])),
                 sorted(mine["choices"].items()), "choices taken")
+    # the decision line: completion of the first task, and the slowest step (the highest
+    # median hesitation of the steps visited at least 3 times)
+    m = re.search(r"slowest step: `([^`]+)`, median hesitation ([0-9.]+) s", v["summary"])
+    slow = [(hf7(st["hes"], 0.5), n) for n, st in steps.items()
+            if st["visits"] >= 3 and st["hes"]]
+    if slow or m:
+        h, n = max(slow) if slow else (None, None)
+        A.value(f"{where}.summary(slowest step)",
+                [m.group(1), float(m.group(2))] if m else None,
+                [n, None if h is None else float(f"{h:.1f}")],
+                "summary's slowest step (statistics.md, small n), to a tenth", tol=1e-9)
     # friction (statistics.md, "Reports"): steps visited 3+ times, hesitation ratio
     # (the step's median over the median of every step's median) + backtracks per visit
     # + drop-offs per visit; the five highest
@@ -630,8 +641,9 @@ def audit_version(A, where, v, sessions):
                 m = re.match(r"SEQ ([0-9.]+) of 7 \(([0-9.]+)–([0-9.]+)\)", q["standard"])
                 got = [float(x) for x in m.groups()] if m else q["standard"]
                 ci = want["interval"] or {"low": None, "high": None}
-                A.value(f"{w}.standard", got, [want["mean"], ci["low"], ci["high"]],
-                        "SEQ as printed (two places)", tol=0.0051)
+                A.value(f"{w}.standard", got,
+                        [float(f"{x:.2f}") for x in (want["mean"], ci["low"], ci["high"])],
+                        "SEQ as printed (two places)", tol=1e-9)
     if umux or v.get("umux_lite") is not None:
         want = None if not umux else {"mean": float(np.mean(umux)),
                                       "interval": t_interval(umux, 0, 100), "n": len(umux)}
