@@ -42,6 +42,8 @@ Z = stats.norm.ppf(0.975)
 # printed as "open", not failing. Key: (set, a regular expression matching the start of
 # the JSON path) -> the finding's reason, as in /work/wt/audit-findings.md.
 OPEN = {
+    ("edge", r"studies\[0\]\(kiosk-small\)\.variants\[\d\]\(\w\)\.time"):
+        "F10: a study variant with one completer shows time '–'; its row shows 8.0 s (n = 1)",
     ("within", r"flows\[\d\]\((pay|tri)\)\.comparisons\[\d\]\(\w+\)\.rows\[\d\].*\.effect"):
         "F9: a within flow's per-flow rows carry unpaired effect sizes (risk ratio, Hedges' g)",
     ("within", "flows[1](tri).comparisons[0].holm"):
@@ -52,7 +54,7 @@ OPEN = {
         "F3: 'completed more often' beside an Agresti-Caffo interval from -4 points",
     ("export", "studies[0](reorder-three).decision[0].more_per_variant"):
         "F6: 'more each' is taken against the study's smallest variant, not the two compared",
-    ("edge", "studies[0](ratio-within).comparisons[0](b).time_ratio"):
+    ("edge", "studies[1](ratio-within).comparisons[0](b).time_ratio"):
         "F1: time_ratio is null when every pair has the same ratio; the row keeps 0.80",
 }
 

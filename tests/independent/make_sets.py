@@ -443,6 +443,8 @@ def edge_sets():
     def new(flow, p, **kw):
         nonlocal m
         m += 1
+        if flow.startswith("kiosk-"):  # a between study with a side of one and of two
+            kw["study"] = {"file": study_file("kiosk"), "order": [], "slot": m}
         return Session(flow, p, at(7 * m), **kw)
 
     # kiosk: a side of one counted (an early key, an anticipation; a researcher's abort and
