@@ -282,8 +282,9 @@ def within_sets():
             sessions.append(s)
         truth.append({"participant": p, "order": order, "ok": ok, "ms": ms})
     # three variants, Williams order (the square and its mirror for an odd number)
+    # the rows crossdes prints for three conditions, as `mvx play` assigns them
     rows = [["red", "green", "blue"], ["green", "blue", "red"], ["blue", "red", "green"],
-            ["blue", "green", "red"], ["green", "red", "blue"], ["red", "blue", "green"]]
+            ["blue", "green", "red"], ["red", "blue", "green"], ["green", "red", "blue"]]
     fails = {("T02", "red"), ("T04", "red"), ("T05", "red"), ("T01", "green"),
              ("T06", "blue"), ("T03", "red"), ("T07", "green")}
     for i in range(9):
