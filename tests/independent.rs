@@ -82,6 +82,24 @@ fn audit(set: &str, missing: Option<String>) -> Result<Completion, Failed> {
             path(&file)?,
         ])?;
     }
+    if set == "export" {
+        // the recipe's other two countings (docs/export.md)
+        for (flag, name) in [
+            ("--all-attempts", "all"),
+            ("--count-technical", "technical"),
+        ] {
+            let file = out.join(format!("{set}-{name}.json"));
+            mvx(&[
+                "report",
+                path(&folder)?,
+                flag,
+                "--format",
+                "json",
+                "-o",
+                path(&file)?,
+            ])?;
+        }
+    }
     let export = out.join(format!("{set}-export"));
     mvx(&[
         "export",

@@ -1307,21 +1307,34 @@ def audit_export(A, out, report, sessions):
     mine = u[u.session.isin(first) & ~u.technical]
     A.value("export.counted(recipe)", sorted(t[t.counted].index.tolist()),
             sorted(mine.index.tolist()), "docs/export.md: the recipe's rows are t[t.counted]")
-    tc = t[t.counted]
+    # the recipe without the first-session filter (--all-attempts) and without the
+    # technical one (--count-technical), against those reports
+    for suffix, rows in (("all", u[~u.technical]), ("technical", u[u.session.isin(first)])):
+        other = json.loads(open(os.path.join(os.path.dirname(out), f"export-{suffix}.json"),
+                                encoding="utf-8").read())
+        recipe_figures(A, f"export[{suffix}]", rows, other)
+    recipe_figures(A, "export", t[t.counted], report)
+
+
+def recipe_figures(A, where, tc, report):
+    """docs/export.md: the report's figures from the rows of tasks.csv."""
     g = tc.groupby(["flow", "variant", "flow_sha256", "task"], dropna=False)
     sums = g.success.agg(["sum", "count"])
     direct = g.direct.sum()
+    directness = g.backtracks.apply(lambda b: (b == 0).sum())
     for f in report["flows"]:
         for v in f["versions"]:
             for task in v["tasks"]:
                 key = (f["flow"], v["variant"], v["sha256"], task["task"])
-                w = f"export[{'/'.join(map(str, key[:2]))}]"
+                w = f"{where}[{'/'.join(map(str, key[:2]))}]"
                 A.value(f"{w}.successes", task["successes"], int(sums.loc[key, "sum"]),
                         "recipe: successes")
                 A.value(f"{w}.counted", task["counted"], int(sums.loc[key, "count"]),
                         "recipe: counted")
                 A.value(f"{w}.direct_success", task["direct_success"]["count"],
                         int(direct.loc[key]), "recipe: direct")
+                A.value(f"{w}.directness", task["directness"]["count"],
+                        int(directness.loc[key]), "recipe: directness (Treejack)")
                 d = tc[(tc.flow_sha256 == v["sha256"]) & tc.success].duration_ms
                 if len(d):
                     A.value(f"{w}.time_geometric_mean_s", task["time_geometric_mean_s"],
@@ -1340,6 +1353,11 @@ def make_outputs(mvx, sets, name):
         subprocess.run([mvx, "report", folder, "--format", fmt, "-o",
                         os.path.join(out, f"{name}.{fmt}")], check=True,
                        stdin=subprocess.DEVNULL, capture_output=True)
+    if name == "export":
+        for flag, suffix in (("--all-attempts", "all"), ("--count-technical", "technical")):
+            subprocess.run([mvx, "report", folder, flag, "--format", "json", "-o",
+                            os.path.join(out, f"{name}-{suffix}.json")], check=True,
+                           stdin=subprocess.DEVNULL, capture_output=True)
     subprocess.run([mvx, "export", folder, "--format", "csv", "-o",
                     os.path.join(out, f"{name}-export")], check=True,
                    stdin=subprocess.DEVNULL, capture_output=True)
