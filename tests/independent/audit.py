@@ -42,20 +42,18 @@ Z = stats.norm.ppf(0.975)
 # printed as "open", not failing. Key: (set, a regular expression matching the start of
 # the JSON path) -> the finding's reason, as in /work/wt/audit-findings.md.
 OPEN = {
-    ("edge", r"studies\[0\]\(kiosk-small\)\.variants\[\d\]\(\w\)\.time"):
-        "F10: a study variant with one completer shows time '–'; its row shows 8.0 s (n = 1)",
-    ("within", r"flows\[\d\]\((pay|tri)\)\.comparisons\[\d\]\(\w+\)\.rows\[\d\].*\.effect"):
-        "F9: a within flow's per-flow rows carry unpaired effect sizes (risk ratio, Hedges' g)",
-    ("within", "flows[1](tri).comparisons[0].holm"):
-        "F8: a within flow's per-flow comparison says p-values are Holm-adjusted; it has none",
-    ("within", "flows[1](tri).comparisons[1].holm"):
-        "F8: a within flow's per-flow comparison says p-values are Holm-adjusted; it has none",
-    ("edge", "flows[2](near).comparisons[0](y).rows[0](`near` completion).verdict(direction)"):
-        "F3: 'completed more often' beside an Agresti-Caffo interval from -4 points",
-    ("export", "studies[0](reorder-three).decision[0].more_per_variant"):
-        "F6: 'more each' is taken against the study's smallest variant, not the two compared",
-    ("edge", "studies[1](ratio-within).comparisons[0](b).time_ratio"):
+    ("edge", r"studies\[\d+\]\(ratio-within\)\.comparisons\[0\]\(b\)\.time_ratio"):
         "F1: time_ratio is null when every pair has the same ratio; the row keeps 0.80",
+    ("edge", r"flows\[\d+\]\(near\)\.comparisons\[0\]\(y\)\.rows\[0\].*\.verdict\(direction\)"):
+        "F3: 'completed more often' beside an Agresti-Caffo interval from -4 points",
+    ("export", r"studies\[\d+\]\(reorder-three\)\.decision\[0\]\.more_per_variant"):
+        "F6: 'more each' is taken against the study's smallest variant, not the two compared",
+    ("within", r"flows\[\d+\]\(tri\)\.comparisons\[\d+\]\.holm"):
+        "F8: a within flow's per-flow comparison says p-values are Holm-adjusted; it has none",
+    ("within", r"flows\[\d+\]\((pay|tri)\)\.comparisons\[\d+\]\(\w+\)\.rows\[\d+\].*\.effect"):
+        "F9: a within flow's per-flow rows carry unpaired effect sizes (risk ratio, Hedges' g)",
+    ("edge", r"studies\[\d+\]\(kiosk-small\)\.variants\[\d+\]\(\w+\)\.time"):
+        "F10: a study variant with one completer shows time '–'; its row shows 8.0 s (n = 1)",
 }
 
 
@@ -98,7 +96,7 @@ class Audit:
 
 def open_reason(set_name, path):
     for (s, pattern), reason in OPEN.items():
-        if s == set_name and (path.startswith(pattern) or re.match(pattern, path)):
+        if s == set_name and re.match(pattern, path):
             return reason
     return None
 
@@ -199,8 +197,7 @@ def attempts(s, threshold):
     """Each task attempt of a session: path (steps), nodes, moves, outcome, duration."""
     flow = flow_of(s)
     first = {k: v for k, v in (flow.get("vars") or {}).items()}
-    expected = [list(p) for p in (s["flow"].get("expected") or {}).get(
-        s["flow"]["id"], [])]
+    expected_of = s["flow"].get("expected") or {}
     out = []
     cur = None
     memory = dict(first)
@@ -208,6 +205,7 @@ def attempts(s, threshold):
         k = e["kind"]
         if k == "task_start":
             memory = dict(first)
+            expected = [list(p) for p in expected_of.get(e["task"], [])]
             cur = {"task": e["task"], "path": [], "nodes": [], "moves": [], "outcome": None,
                    "word": None, "duration": None, "expected": expected, "last": None,
                    "anticipations": []}

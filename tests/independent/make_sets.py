@@ -43,6 +43,8 @@ EXPECTED = {  # every shortest path from the start to a success step, worked by 
     "near": [["home", "confirm", "done"]],
     "ratio": [["home", "confirm", "done"]],
     "thin": [["home", "confirm", "done"]],
+    "errands": {"balance": [["home", "accounts", "balance"]],
+                "block": [["home", "cards", "blocked"]]},
     "cafe": [["home", "menu", "home", "pay", "paid"]],
 }
 
@@ -71,15 +73,18 @@ class Session:
         self.event("consent", answer=answer, sha256=hashlib.sha256(text.encode()).hexdigest())
         self.t += 500
 
-    def attempt(self, moves, ending="end"):
+    def attempt(self, moves, ending="end", task=None):
         """moves: ("choose", step, label, hesitation, decision), ("back", step, to, h, d),
         ("set", name, value), ("early", step, key, early_ms). The task's duration is the
         sum of the decisions. ending: "end" (the last move reached an end step),
         "give_up", "abort" (the researcher's), "cut" (the file stops)."""
-        task = self.flow["flow"]
+        task = task or self.flow["flow"]
         steps = self.flow["steps"]
+        success = next((t["success"] for t in self.flow.get("tasks", []) if t["id"] == task),
+                       None)
         self.event("task_start", task=task)
         start = self.t
+        paused = 0
         step = self.flow.get("start", next(iter(steps)))
         self.event("show", step=step)
         for n, move in enumerate(moves):
@@ -87,6 +92,12 @@ class Session:
                 self.event("early_key", step=move[1], key=move[2], early_ms=move[3])
                 continue
             if move[0] == "set":  # written right after the choice, before its screen
+                continue
+            if move[0] == "pause":  # the researcher's pause: left out of every duration
+                self.event("pause")
+                self.t += move[1]
+                paused += move[1]
+                self.event("resume", paused_ms=move[1])
                 continue
             kind, at, what, hes, dec = move
             assert at == step, (move, step)
@@ -105,14 +116,23 @@ class Session:
                 self.event("set", name=later[1], value=later[2])
             if "end" not in steps[step]:
                 self.event("show", step=step)
-        duration = self.t - start
+        duration = self.t - start - paused
         if ending == "end":
             word = steps[step]["end"]
             self.event("end", step=step, outcome=word)
-            outcome = "success" if word == "success" else "failure"
+            if success is not None:
+                outcome = "success" if step in success else "failure"
+            else:
+                outcome = "success" if word == "success" else "failure"
             self.event("task_end", task=task, outcome=outcome, duration_ms=duration)
             self.event("show", step=step)
             self.t += 1000
+        elif ending == "timeout":
+            limit = next(t for t in self.flow["tasks"] if t["id"] == task)["time_limit"]
+            limit_ms = int(limit.rstrip("s")) * 1000
+            self.t = start + paused + limit_ms
+            self.event("timeout", step=step)
+            self.event("task_end", task=task, outcome="timeout", duration_ms=limit_ms)
         elif ending == "give_up":
             self.event("give_up", step=step)
             self.event("task_end", task=task, outcome="abandoned", duration_ms=duration)
@@ -157,7 +177,9 @@ class Session:
                        f"-{f.get('variant') or 'none'}{getattr(self, 'id_suffix', '')}",
             "flow": {"id": f["flow"], "title": f["title"], "variant": f.get("variant"),
                      "path": self.path, "sha256": sha(self.path),
-                     "expected": {f["flow"]: EXPECTED[f["flow"]]}, "scales": scales},
+                     "expected": (EXPECTED[f["flow"]] if isinstance(EXPECTED[f["flow"]], dict)
+                                  else {f["flow"]: EXPECTED[f["flow"]]}),
+                     "scales": scales},
             "participant": self.participant,
             "researcher": "ana",
             "started_at": self.started_at(),
@@ -489,6 +511,32 @@ def edge_sets():
             s = new(f"thin-{side}", f"H{side}{j + 1:02d}")
             kiosk(s, "ok" if j < x else "cancel", 7000 + 250 * j)
             sessions.append(s)
+    # errands: two tasks in a session; a timeout, a pause, a give-up on the second task
+    plans = [("ok", "ok", 0), ("timeout", "ok", 0), ("ok", "give_up", 0), ("ok", "ok", 45000),
+             ("ok", "back", 0)]
+    for j, (first, second, pause) in enumerate(plans):
+        s = new("errands", f"B{j + 1:02d}")
+        if first == "ok":
+            moves = [("choose", "home", "Accounts", 2500 + 300 * j, 2800 + 300 * j)]
+            if pause:
+                moves.append(("pause", pause))
+            s.attempt(moves + [("choose", "accounts", "Show balance", 1200, 1500)],
+                      task="balance")
+        else:
+            s.attempt([("choose", "home", "Accounts", 9000, 9500),
+                       ("choose", "accounts", "Go back", 8000, 8200)], ending="timeout",
+                      task="balance")
+        if second == "give_up":
+            s.attempt([("choose", "home", "Cards", 4000, 4300)], ending="give_up", task="block")
+        elif second == "back":
+            s.attempt([("choose", "home", "Accounts", 3000, 3200),
+                       ("back", "accounts", "home", 900, 1000),
+                       ("choose", "home", "Cards", 1500, 1700),
+                       ("choose", "cards", "Block card", 800, 1000)], task="block")
+        else:
+            s.attempt([("choose", "home", "Cards", 3100 + 200 * j, 3300 + 200 * j),
+                       ("choose", "cards", "Block card", 700, 900)], task="block")
+        sessions.append(s)
     # ratio: a within study where every participant took exactly 0.8 times as long on b;
     # one participant declined the consent.
     for i in range(5):
