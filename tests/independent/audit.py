@@ -458,7 +458,18 @@ def version_figures(sessions):
         vals = {e["question"]: e["value"] for e in s["events"] if e["kind"] == "answer"}
         if "umux1" in vals and "umux2" in vals:
             umux.append((vals["umux1"] + vals["umux2"] - 2) * 100 / 12)
+        score = sus_of(vals)
+        if score is not None:
+            answers["__sus__"].append(score)
     return tasks, steps, answers, umux
+
+
+def sus_of(vals):
+    """Brooke 1996: odd items answer - 1, even items 5 - answer, the sum times 2.5."""
+    if not all(f"sus{i}" in vals for i in range(1, 11)):
+        return None
+    return 2.5 * sum(vals[f"sus{i}"] - 1 if i % 2 else 5 - vals[f"sus{i}"]
+                     for i in range(1, 11))
 
 
 def audit_task(A, where, t, mine):
@@ -644,6 +655,11 @@ def audit_version(A, where, v, sessions):
                 A.value(f"{w}.standard", got,
                         [float(f"{x:.2f}") for x in (want["mean"], ci["low"], ci["high"])],
                         "SEQ as printed (two places)", tol=1e-9)
+    sus = answers.get("__sus__", [])
+    if sus or v.get("sus") is not None:
+        want = None if not sus else {"mean": float(np.mean(sus)),
+                                     "interval": t_interval(sus, 0, 100), "n": len(sus)}
+        A.value(f"{where}.sus", v["sus"], want, "SUS (Brooke 1996), t interval in 0-100")
     if umux or v.get("umux_lite") is not None:
         want = None if not umux else {"mean": float(np.mean(umux)),
                                       "interval": t_interval(umux, 0, 100), "n": len(umux)}
@@ -788,6 +804,8 @@ def audit_row(A, w, row, base, var):
     m = re.match(r"`(.+)` (completion|time \(geometric mean\)|answered Yes|SEQ)$", fig)
     if fig == "UMUX-Lite score":
         return audit_means(A, w, row, bumux, vumux, "UMUX-Lite")
+    if fig == "SUS score":
+        return audit_means(A, w, row, banswers["__sus__"], vanswers["__sus__"], "SUS")
     if not m:
         A.value(f"{w}(unknown figure)", fig, "a figure the audit knows", "audit coverage")
         return None

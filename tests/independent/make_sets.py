@@ -357,6 +357,11 @@ def three_sets():
             s.attempt(moves)
             s.answer("solved", solved[j])
             s.answer("seq", min(7, 2 + (j % 3) + 2 * ok + (v != "base")))
+            for k in range(10):  # SUS: odd items agree more with a better design
+                good = {"base": 0, "cards": 2, "list": 1}[v] + ok
+                odd = min(5, 2 + good + (j + k) % 2)
+                even = max(1, 4 - good + (j * k) % 2)
+                s.answer(f"sus{k + 1}", odd if k % 2 == 0 else even)
             s.answer("recommend", "Yes" if (ok and j % 2 == 0) or v == "cards" else "No")
             sessions.append(s)
             n += 1
