@@ -43,8 +43,8 @@ EXPECTED = {  # every shortest path from the start to a success step, worked by 
     "near": [["home", "confirm", "done"]],
     "ratio": [["home", "confirm", "done"]],
     "thin": [["home", "confirm", "done"]],
-    "errands": {"balance": [["home", "accounts", "balance"]],
-                "block": [["home", "cards", "blocked"]]},
+    "errands": {"balance": [["home", "accounts", "notice", "balance"]],
+                "block": [["home", "cards", "why", "blocked"]]},
     "cafe": [["home", "menu", "home", "pay", "paid"]],
 }
 
@@ -106,6 +106,13 @@ class Session:
                 to = target(steps[at], what)
                 self.event("choose", step=at, choice=what, to=to, hesitation_ms=hes,
                            decision_ms=dec)
+            elif kind == "continue":  # an info step confirmed
+                to = steps[at]["go"]
+                self.event("continue", step=at, to=to, hesitation_ms=hes, decision_ms=dec)
+            elif kind == "input":  # an input step's answer; Enter goes on to `go`
+                to = steps[at]["go"]
+                self.event("input", step=at, name=steps[at]["input"], text=what, to=to,
+                           hesitation_ms=hes, decision_ms=dec)
             else:
                 to = what
                 self.event("back", step=at, to=to, hesitation_ms=hes, decision_ms=dec)
@@ -525,7 +532,8 @@ def edge_sets():
             moves = [("choose", "home", "Accounts", 2500 + 300 * j, 2800 + 300 * j)]
             if pause:
                 moves.append(("pause", pause))
-            s.attempt(moves + [("choose", "accounts", "Show balance", 1200, 1500)],
+            s.attempt(moves + [("choose", "accounts", "Show balance", 1200, 1500),
+                               ("continue", "notice", None, 600 + 100 * j, 700 + 100 * j)],
                       task="balance")
         else:
             s.attempt([("choose", "home", "Accounts", 9000, 9500),
@@ -537,10 +545,13 @@ def edge_sets():
             s.attempt([("choose", "home", "Accounts", 3000, 3200),
                        ("back", "accounts", "home", 900, 1000),
                        ("choose", "home", "Cards", 1500, 1700),
-                       ("choose", "cards", "Block card", 800, 1000)], task="block")
+                       ("choose", "cards", "Block card", 800, 1000),
+                       ("input", "why", "lost it", 2000, 5200)], task="block")
         else:
             s.attempt([("choose", "home", "Cards", 3100 + 200 * j, 3300 + 200 * j),
-                       ("choose", "cards", "Block card", 700, 900)], task="block")
+                       ("choose", "cards", "Block card", 700, 900),
+                       ("input", "why", "stolen", 1500 + 100 * j, 4000 + 300 * j)],
+                      task="block")
         sessions.append(s)
     # ratio: a within study where every participant took exactly 0.8 times as long on b;
     # one participant declined the consent.
