@@ -52,6 +52,9 @@ OPEN = {
         "F8: a within flow's per-flow comparison says p-values are Holm-adjusted; it has none",
     ("within", r"flows\[\d+\]\((pay|tri)\)\.comparisons\[\d+\]\(\w+\)\.rows\[\d+\].*\.effect"):
         "F9: a within flow's per-flow rows carry unpaired effect sizes (risk ratio, Hedges' g)",
+    ("edge", r"studies\[\d+\]\(ratio-within\)\.variants\(a\) vs flows\(ratio\)"):
+        "F12: per-flow drops a within participant's replay after a technical abort; "
+        "the study counts it",
     ("edge", r"studies\[\d+\]\(kiosk-small\)\.variants\[\d+\]\(\w+\)\.time"):
         "F10: a study variant with one completer shows time '–'; its row shows 8.0 s (n = 1)",
 }
@@ -879,10 +882,11 @@ def audit_means(A, w, row, a, b, what):
 
 
 def study_sessions(sessions, study_id):
-    """docs/studies.md, "Who is counted": complete, or partial with a task the
-    participant ended; first session per participant (per variant, within)."""
+    """docs/studies.md, "Who is counted": a session counts when complete, or partial
+    with a task the participant ended (a technical abort's slot is given again); of a
+    participant's counted sessions (per variant, within) the report takes the first."""
     out = []
-    for s in first_sessions(sessions):
+    for s in sessions:
         if (s.get("study") or {}).get("id") != study_id:
             continue
         ended = [e for e in s["events"] if e["kind"] == "task_end"
@@ -891,7 +895,7 @@ def study_sessions(sessions, study_id):
                        for e in s["events"])
         if complete or ended:
             out.append(s)
-    return out
+    return first_sessions(out)
 
 
 def per_participant(s):
@@ -953,6 +957,19 @@ def audit_study(A, si, st, sessions):
                     "Holm 1979, with the study's three or more variants")
     if design == "within":
         audit_positions(A, where, rep, mine, len(variants))
+        # docs/statistics.md: the per-flow section of a within study counts each
+        # participant's session of every variant, "so its figures agree with the study's"
+        report = CURRENT["report"]
+        for v in rep["variants"]:
+            for f in report["flows"]:
+                for ver in f["versions"]:
+                    sha = {s["flow"]["sha256"] for s in mine
+                           if s["flow"]["variant"] == v["variant"]}
+                    if ver["variant"] == v["variant"] and ver["sha256"] in sha:
+                        A.value(f"{where}.variants({v['variant']}) vs "
+                                f"flows({f['flow']}).counted",
+                                [t["counted"] for t in ver["tasks"]][:1], [v["participants"]],
+                                "the per-flow section agrees with the study (statistics.md)")
     audit_study_decision(A, where, rep, design, by)
     audit_status(A, where, rep, sessions, sid, mine)
     answers = Counter()
@@ -1244,6 +1261,7 @@ def parse_margin(m):
 
 
 ALL = []  # every session of the set being audited
+CURRENT = {}  # the report being audited
 YAMLS = {}
 
 
@@ -1388,6 +1406,7 @@ def audit_set(A, sets, name):
     A.set = name
     folder = os.path.join(sets, name)
     report = json.loads(output(sets, name, "json"))
+    CURRENT["report"] = report
     A.value("data_problems", report["data_problems"], [], "mvx reads every file")
     A.value("skipped", report["skipped"], [], "mvx reads every file")
     sessions = discover(folder)

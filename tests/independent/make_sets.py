@@ -566,6 +566,18 @@ def edge_sets():
             # a 120 ms move: an anticipation under this study's 150 ms, not under 100 ms
             kiosk(s, "ok", base if v == "a" else base * 4 // 5, anticipate=120 if i == 2 else 0)
             sessions.append(s)
+    # Q07: the first session of a was ended by the researcher before any task ended (a
+    # technical abort, its slot given again); a was played again, then b
+    for k, (v, ending) in enumerate([("a", "abort"), ("a", "end"), ("b", "end")]):
+        study = {"file": study_file("ratio"), "order": ["a", "b"], "slot": 7}
+        s = Session(f"ratio-{v}", "Q07", at(480 + 10 * k), study=study)
+        if k == 0:
+            s.consent()
+        if ending == "abort":
+            kiosk(s, "abort", 9000)
+        else:
+            kiosk(s, "ok", 15000 if v == "a" else 15000 * 4 // 5)
+        sessions.append(s)
     s = Session("ratio-a", "Q06", at(460), study={"file": study_file("ratio"),
                                                   "order": ["a", "b"], "slot": 6})
     s.consent("declined")
