@@ -651,6 +651,23 @@ def audit_version(A, where, v, sessions):
             want = {"mean": float(np.mean(nums)), "interval": t_interval(nums, lo, hi),
                     "n": len(nums)}
             A.value(f"{w}.scale", q["scale"], want, "mean, t interval within the scale")
+            if q["question"] == "nps":
+                raw = 100 * (sum(1 for x in nums if x >= 9) - sum(1 for x in nums if x <= 6)) \
+                    / len(nums)
+                adj, var = rocks(nums)
+                h = Z * math.sqrt(var)
+                lo, hi = max(-100, 100 * (adj - h)), min(100, 100 * (adj + h))
+                m = re.match(r"NPS ([+-]?\d+) \(([+-]?\d+)–([+-]?\d+)\)", q["standard"] or "")
+                A.value(f"{w}.standard", [int(x) for x in m.groups()] if m else q["standard"],
+                        [round(raw), round(lo), round(hi)], "NPS, Rocks's interval, whole points",
+                        tol=1e-9)
+            if q["question"] == "csat":
+                top = sum(1 for x in nums if x >= 4)
+                ci = wald_adj(top, len(nums))
+                m = re.match(r"CSAT (\d+)% \(top two of 5; (\d+)–(\d+)%\)", q["standard"] or "")
+                A.value(f"{w}.standard", [int(x) for x in m.groups()] if m else q["standard"],
+                        [round(100 * top / len(nums)), round(100 * ci["low"]),
+                         round(100 * ci["high"])], "CSAT top-two share, adjusted Wald", tol=1e-9)
             if q["question"] == "seq" and q["standard"]:
                 m = re.match(r"SEQ ([0-9.]+) of 7 \(([0-9.]+)–([0-9.]+)\)", q["standard"])
                 got = [float(x) for x in m.groups()] if m else q["standard"]
@@ -807,6 +824,13 @@ def audit_row(A, w, row, base, var):
     m = re.match(r"`(.+)` (completion|time \(geometric mean\)|answered Yes|SEQ)$", fig)
     if fig == "UMUX-Lite score":
         return audit_means(A, w, row, bumux, vumux, "UMUX-Lite")
+    m2 = re.match(r"`(.+)` (NPS|CSAT \(top two of 5\))$", fig)
+    if m2 and m2.group(2) == "NPS":
+        return audit_nps(A, w, row, banswers[m2.group(1)], vanswers[m2.group(1)])
+    if m2:
+        a, b = banswers[m2.group(1)], vanswers[m2.group(1)]
+        return audit_shares(A, w, row, sum(1 for x in a if x >= 4), len(a),
+                            sum(1 for x in b if x >= 4), len(b))
     if fig == "SUS score":
         return audit_means(A, w, row, banswers["__sus__"], vanswers["__sus__"], "SUS")
     if not m:
@@ -837,6 +861,28 @@ def audit_row(A, w, row, base, var):
     A.value(f"{w}.test", row["test"], {"name": "Welch t", "statistic": t, "df": df,
                                        "p_value": p}, "scipy ttest_ind(equal_var=False), logs")
     return p
+
+
+def rocks(values):
+    """Rocks 2016: 3/4 added to promoters and detractors, 3 to n."""
+    n = len(values)
+    pro = (sum(1 for x in values if x >= 9) + 0.75) / (n + 3)
+    det = (sum(1 for x in values if x <= 6) + 0.75) / (n + 3)
+    nps = pro - det
+    return nps, (pro + det - nps ** 2) / (n + 3)
+
+
+def audit_nps(A, w, row, a, b):
+    (na, va), (nb, vb) = rocks(a), rocks(b)
+    d, se = nb - na, math.sqrt(va + vb)
+    z = d / se
+    A.value(f"{w}.difference_value", row["difference_value"], 100 * d,
+            "Rocks's adjusted NPS difference, points")
+    A.value(f"{w}.difference_interval", row["difference_interval"],
+            {"low": 100 * (d - Z * se), "high": 100 * (d + Z * se)}, "Rocks 2016")
+    A.value(f"{w}.test", row["test"], {"name": "adjusted-Wald z", "statistic": z, "df": None,
+                                       "p_value": 2 * stats.norm.sf(abs(z))}, "Rocks 2016")
+    return 2 * stats.norm.sf(abs(z))
 
 
 def audit_shares(A, w, row, x1, n1, x2, n2):

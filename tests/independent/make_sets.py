@@ -364,6 +364,11 @@ def three_sets():
             s.attempt(moves)
             s.answer("solved", solved[j])
             s.answer("seq", min(7, 2 + (j % 3) + 2 * ok + (v != "base")))
+            nps = {"base": [3, 6, 7, 9, 5, 8, 2, 10], "cards": [9, 10, 8, 9, 10, 7, 9, 6],
+                   "list": [7, 8, 9, 4, 10, 6, 8, 9]}[v][j]
+            s.answer("nps", nps)
+            s.answer("csat", {"base": [2, 3, 4, 2, 3, 5, 1, 3], "cards": [5, 4, 4, 5, 3, 5, 4, 5],
+                              "list": [4, 3, 5, 2, 4, 4, 3, 5]}[v][j])
             for k in range(10):  # SUS: odd items agree more with a better design
                 good = {"base": 0, "cards": 2, "list": 1}[v] + ok
                 odd = min(5, 2 + good + (j + k) % 2)
