@@ -17,9 +17,7 @@ JSON path, mvx's value, the independent value, the source); exits 1 on a mismatc
 is not listed in OPEN.
 """
 
-import csv
 import datetime as dt
-import io
 import json
 import math
 import os
@@ -210,7 +208,7 @@ def attempts(s, threshold):
             memory = dict(first)
             expected = [list(p) for p in expected_of.get(e["task"], [])]
             cur = {"task": e["task"], "path": [], "nodes": [], "moves": [], "outcome": None,
-                   "word": None, "duration": None, "expected": expected, "last": None,
+                   "word": None, "duration": None, "expected": expected,
                    "anticipations": []}
             out.append(cur)
             continue
@@ -442,9 +440,9 @@ def version_figures(sessions):
             tasks[a["task"]].append(a)
             for st in a["path"]:
                 steps[st]["sessions"].add(s["file"])
-            for e in a["nodes"]:
-                steps[e[0]]["visits"] += 0
             for m in a["moves"]:
+                # hesitation: every move (choice, continue, input, Esc); anticipations,
+                # under the session's threshold, counted apart
                 st = steps[m["step"]]
                 if m["hes"] < threshold:
                     st["anticipations"] += 1
@@ -452,12 +450,9 @@ def version_figures(sessions):
                     st["hes"].append(m["hes"] / 1000)
                     st["dec"].append(m["dec"] / 1000)
                 if m["kind"] == "choose":
-                    pass
+                    st["choices"][m["label"]] += 1
             for b in a["backtracks"]:
                 steps[b]["backtracks"] += 1
-            for m in a["moves"]:
-                if m["kind"] == "choose":
-                    steps[m["step"]]["choices"][m["label"]] += 1
             if a["outcome"] in ("gave up", "timed out", "aborted", "cut off") and a["path"]:
                 steps[a["path"][-1]]["drop_offs"] += 1
         for e in s["events"]:
