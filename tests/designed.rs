@@ -328,7 +328,14 @@ fn the_export_reproduces_the_reports_figures() {
             .collect();
         // The recipe's second form: the first session by UTC instant, ties in file
         // order (rows are written in file order, so a stable sort keeps it).
-        let mut by_start: Vec<&BTreeMap<String, String>> = rows.iter().collect();
+        // A technical abort (every row of its file technical) is no one's first.
+        let aborted = |file: &str| {
+            rows.iter()
+                .filter(|r| r["file"] == file)
+                .all(|r| yes(r, "technical"))
+        };
+        let mut by_start: Vec<&BTreeMap<String, String>> =
+            rows.iter().filter(|r| !aborted(&r["file"])).collect();
         by_start.sort_by(|a, b| a["started_utc"].cmp(&b["started_utc"]));
         let mut first: BTreeMap<(&str, &str), &str> = BTreeMap::new();
         for row in by_start
@@ -343,7 +350,10 @@ fn the_export_reproduces_the_reports_figures() {
             .iter()
             .filter(|r| r["flow_sha256"] == sha && !yes(r, "technical"))
             .filter(|r| r["not_counted"] != "simulated" && r["not_counted"] != "declined")
-            .filter(|r| first[&(r["flow"].as_str(), r["participant"].as_str())] == r["file"])
+            .filter(|r| {
+                first.get(&(r["flow"].as_str(), r["participant"].as_str()))
+                    == Some(&r["file"].as_str())
+            })
             .collect();
         assert_eq!(recomputed, counted, "{sha}");
         let task = &version["tasks"][0];

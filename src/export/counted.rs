@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use crate::flow::study::Design;
 use crate::session::Session;
 
 /// Why the report leaves a session or an attempt out by default.
@@ -30,15 +31,14 @@ pub struct FirstSessions {
 }
 
 impl FirstSessions {
-    /// Notes a session read `place`th; declined and simulated ones are never first.
+    /// Notes a session read `place`th; declined, simulated and technically aborted ones
+    /// are never first.
     pub fn see(&mut self, session: &Session, place: u64) {
         if session_left_out(session).is_some() {
             return;
         }
-        let header = &session.header;
-        let order = (header.started_ms(), place);
-        let who = (header.flow.id.clone(), header.participant.clone());
-        let first = self.firsts.entry(who).or_insert(order);
+        let order = (session.header.started_ms(), place);
+        let first = self.firsts.entry(who(session)).or_insert(order);
         *first = (*first).min(order);
     }
 
@@ -47,18 +47,34 @@ impl FirstSessions {
         if let Some(why) = session_left_out(session) {
             return Some(why);
         }
-        let header = &session.header;
-        let who = (header.flow.id.clone(), header.participant.clone());
-        let first = self.firsts.get(&who).copied();
-        (first != Some((header.started_ms(), place))).then_some(LeftOut::Repeat)
+        let first = self.firsts.get(&who(session)).copied();
+        (first != Some((session.header.started_ms(), place))).then_some(LeftOut::Repeat)
     }
+}
+
+/// The participant of a flow, as the report keys them: in a within study, of each
+/// variant (each variant is a session of its own, not a repeat).
+fn who(session: &Session) -> (String, String) {
+    let header = &session.header;
+    let within = header
+        .study
+        .as_ref()
+        .filter(|b| b.design == Design::Within)
+        .map_or(String::new(), |b| format!("\u{0}{}", b.variant));
+    (
+        header.flow.id.clone(),
+        format!("{}{within}", header.participant),
+    )
 }
 
 fn session_left_out(session: &Session) -> Option<LeftOut> {
     if session.declined() {
         return Some(LeftOut::Declined);
     }
-    session.header.simulated.then_some(LeftOut::Simulated)
+    if session.header.simulated {
+        return Some(LeftOut::Simulated);
+    }
+    session.technical_abort().then_some(LeftOut::Technical)
 }
 
 /// A start time as a UTC instant, to the millisecond (`2026-11-26T08:05:00.000Z`), so it

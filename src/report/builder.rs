@@ -41,6 +41,10 @@ pub enum Key {
     /// Made up by `mvx simulate`, left out.
     Simulated,
     Session(Box<Who>),
+    /// A technical abort (`Session::technical_abort`): tallied, its attempts shown as
+    /// not counted, but never a participant's first session, so the session they played
+    /// after it is.
+    Aside(Box<Who>),
 }
 
 pub struct Who {
@@ -87,7 +91,7 @@ impl Rules {
             .as_ref()
             .filter(|b| b.design == Design::Within)
             .map(|b| b.variant.as_str());
-        Key::Session(Box::new(Who {
+        let who = Box::new(Who {
             who: who(&flow.id, &participant, within),
             flow: flow.id.clone(),
             participant,
@@ -95,7 +99,11 @@ impl Rules {
             title: flow.title.clone(),
             order: (session.header.started_ms(), place),
             problems,
-        }))
+        });
+        match !self.counting.count_technical && session.technical_abort() {
+            true => Key::Aside(who),
+            false => Key::Session(who),
+        }
     }
 
     /// Adds a session, read `place`th, and its observer notes to a tally.
@@ -279,6 +287,10 @@ impl ReportBuilder {
                 self.simulated_left_out += 1;
                 return Decision::LeftOut;
             }
+            Key::Aside(who) => {
+                self.data_problems.extend(who.problems);
+                return Decision::Counts(self.place(who.group, who.title));
+            }
             Key::Session(who) => *who,
         };
         let all_attempts = self.rules.counting.all_attempts;
@@ -412,8 +424,12 @@ impl ReportBuilder {
 
     /// Whether a session read again counts: it does if it is its participant's first.
     pub fn recounts(&mut self, key: Key) -> bool {
-        let Key::Session(who) = key else {
-            return false;
+        let who = match key {
+            // Tallied again with the rest, unless the tallies were kept (every session
+            // counted in the first reading, which only names who repeated).
+            Key::Aside(_) => return !(self.spilled && self.rules.counting.all_attempts),
+            Key::Session(who) => who,
+            Key::Nothing | Key::Simulated => return false,
         };
         let Some(firsts) = &self.firsts else {
             return self

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{EventKind, Session};
+use super::{EventKind, Session, SessionEnding, SessionOutcome};
 use crate::flow::study::Design;
 
 /// The header's `study` block: which study, which variant, in which order, and why.
@@ -38,6 +38,17 @@ pub enum ConsentAnswer {
 }
 
 impl Session {
+    /// Ended by the researcher, a signal or a cut before the participant ended a task
+    /// (a success, a failure, a give-up, a timeout) and before its end: nothing of the
+    /// participant's to count. A study gives the slot again, and a report takes the
+    /// participant's next session as their first (docs/studies.md, "Who is counted").
+    pub fn technical_abort(&self) -> bool {
+        let complete = self.ending() == SessionEnding::Ended(SessionOutcome::Complete);
+        !complete
+            && !self.declined()
+            && !super::attempts(self).iter().any(|a| !a.ending.technical())
+    }
+
     /// The participant declined the consent: nothing of theirs was recorded.
     pub fn declined(&self) -> bool {
         self.events.iter().any(|e| {

@@ -51,12 +51,9 @@ pub fn standing(session: &Session) -> Standing {
     if session.declined() {
         return Standing::Declined;
     }
-    let participant_ended =
-        |s: &Session| session::attempts(s).iter().any(|a| !a.ending.technical());
-    match session.ending() {
-        SessionEnding::Ended(SessionOutcome::Complete) => Standing::Counted,
-        _ if participant_ended(session) => Standing::Counted,
-        _ => Standing::TechnicalAbort,
+    match session.technical_abort() {
+        true => Standing::TechnicalAbort,
+        false => Standing::Counted,
     }
 }
 

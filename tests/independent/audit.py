@@ -32,7 +32,7 @@ from scipy import stats
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.contingency_tables import Table2x2
 from statsmodels.stats.proportion import tost_proportions_2indep
-from statsmodels.stats.weightstats import ttost_ind
+from statsmodels.stats.weightstats import ttost_ind, ttost_paired
 
 Z = stats.norm.ppf(0.975)
 
@@ -40,21 +40,6 @@ Z = stats.norm.ppf(0.975)
 # printed as "open", not failing. Key: (set, a regular expression matching the start of
 # the JSON path) -> the finding's reason, as in /work/wt/audit-findings.md.
 OPEN = {
-    ("edge", r"studies\[\d+\]\(ratio-within\)\.comparisons\[0\]\(b\)\.time_ratio"):
-        "F1: time_ratio is null when every pair has the same ratio; the row keeps 0.80",
-    ("edge", r"flows\[\d+\]\(near\)\.comparisons\[0\]\(y\)\.rows\[0\].*\.verdict\(direction\)"):
-        "F3: 'completed more often' beside an Agresti-Caffo interval from -4 points",
-    ("export", r"studies\[\d+\]\(reorder-three\)\.decision\[0\]\.more_per_variant"):
-        "F6: 'more each' is taken against the study's smallest variant, not the two compared",
-    ("within", r"flows\[\d+\]\(tri\)\.comparisons\[\d+\]\.holm"):
-        "F8: a within flow's per-flow comparison says p-values are Holm-adjusted; it has none",
-    ("within", r"flows\[\d+\]\((pay|tri)\)\.comparisons\[\d+\]\(\w+\)\.rows\[\d+\].*\.effect"):
-        "F9: a within flow's per-flow rows carry unpaired effect sizes (risk ratio, Hedges' g)",
-    ("edge", r"studies\[\d+\]\(ratio-within\)\.variants\(a\) vs flows\(ratio\)"):
-        "F12: per-flow drops a within participant's replay after a technical abort; "
-        "the study counts it",
-    ("edge", r"studies\[\d+\]\(kiosk-small\)\.variants\[\d+\]\(\w+\)\.time"):
-        "F10: a study variant with one completer shows time '–'; its row shows 8.0 s (n = 1)",
 }
 
 
@@ -157,20 +142,37 @@ def within(s):
     return (s.get("study") or {}).get("design") == "within"
 
 
-def first_sessions(sessions):
+def technical_abort(s):
+    """docs/studies.md, "Who is counted": a session ended before its end and before the
+    participant ended any task (a success, a failure, a give-up, a timeout)."""
+    complete = any(e["kind"] == "session_end" and e["outcome"] == "complete"
+                   for e in s["events"])
+    threshold = (s.get("study") or {}).get("anticipation_ms", 100)
+    ended = any(not a["technical"] for a in attempts(s, threshold))
+    return not complete and not declined(s) and not ended
+
+
+def first_sessions(sessions, asides=True):
     """docs/statistics.md, "Who is counted": simulated and declined sessions are left
     out; a participant's earliest session of a flow counts (by start instant, then the
-    file that comes first); in a within study, their first of each variant."""
+    file that comes first); in a within study, their first of each variant. A technical
+    abort is never a participant's first: it is tallied beside them (its attempts not
+    counted), unless `asides` is false."""
     keep = {}
+    aside = []
     for s in sessions:
         if s.get("simulated") or declined(s):
+            continue
+        if technical_abort(s):
+            aside.append(s)
             continue
         key = (s["flow"]["id"], s["participant"])
         if within(s):
             key += (s["flow"]["variant"],)
         if key not in keep or (s["utc"], s["order"]) < (keep[key]["utc"], keep[key]["order"]):
             keep[key] = s
-    return sorted(keep.values(), key=lambda s: s["order"])
+    chosen = list(keep.values()) + (aside if asides else [])
+    return sorted(chosen, key=lambda s: s["order"])
 
 
 ENDINGS = {"abandoned", "gave up", "timeout", "timed out", "aborted", "cut off"}
@@ -532,6 +534,13 @@ def audit_task(A, where, t, mine):
                 "geometric mean (Sauro & Lewis 2010)")
         A.value(f"{where}.time_interval_s", t["time_interval_s"], ci, "t interval on logs")
         A.value(f"{where}.time_median_s", t["time_median_s"], hf7(times, 0.5), "HF7 median")
+        ci = None
+        if len(times) >= 6:
+            q = stats.quantile_test(times, q=float(np.median(times)), p=0.5)
+            r = q.confidence_interval(0.95)
+            ci = {"low": float(r.low), "high": float(r.high)}
+        A.value(f"{where}.time_median_interval_s", t["time_median_interval_s"], ci,
+                "order statistics, scipy quantile_test (Conover 1999)")
     paths = Counter((" → ".join(a["path"]), a["outcome"]) for a in mine)
     top = sorted(paths.items(), key=lambda kv: (-kv[1], kv[0][0].count("→"), kv[0]))[:5]
     A.value(f"{where}.paths", [(p["path"], p["outcome"], p["count"]) for p in t["paths"]],
@@ -544,7 +553,9 @@ def audit_task(A, where, t, mine):
         best = max(exp, key=lambda p: (sum(1 for a in succ if a["path"] == p), -exp.index(p)))
         funnel = []
         for k in range(1, len(best) + 1):
-            funnel.append([best[k - 1], sum(1 for a in mine if subseq(best[:k], a["path"]))])
+            # the attempts completion counts: technical endings left out
+            funnel.append([best[k - 1], sum(1 for a in mine
+                                            if not a["technical"] and subseq(best[:k], a["path"]))])
         A.value(f"{where}.funnel", t["funnel"], funnel, "attempts that walked each prefix")
     f = [c for _, c in t["funnel"]]
     if any(f[i + 1] > f[i] for i in range(len(f) - 1)):
@@ -716,8 +727,9 @@ def audit_flow(A, fi, f, counted):
         figures[v["variant"]] = audit_version(A, w, v, by_version[(v["variant"], v["sha256"])])
     A.value(f"flows[{fi}].versions(count)", len(f["versions"]), len(by_version), "versions")
     seen = Counter()
+    # a technical abort is no one's session to count, so it makes no one a repeat
     for s in [s for s in ALL if s["flow"]["id"] == f["flow"] and not s.get("simulated")
-              and not declined(s)]:
+              and not declined(s) and not technical_abort(s)]:
         seen[(s["participant"],) + ((s["flow"]["variant"],) if within(s) else ())] += 1
     rep_want = Counter()
     for key, k in seen.items():
@@ -788,8 +800,11 @@ def audit_words(A, w, row):
                          row["verdict"])
     if iv and directed and row.get("p_adjusted") is None:
         none = 1.0 if "×" in (row.get("difference") or "") else 0.0
-        A.value(f"{w}.verdict(direction)", iv["low"] > none or iv["high"] < none, True,
-                "a verdict that names a direction beside an interval that excludes none")
+        # an interval of another method that still holds none must say so
+        said = "still holds no difference" in row["verdict"]
+        A.value(f"{w}.verdict(direction)", iv["low"] > none or iv["high"] < none or said,
+                True, "a verdict that names a direction beside an interval that excludes "
+                "none, or says that its interval still holds none")
     text = row.get("difference") or ""
     dv = row.get("difference_value")
     head = re.match(r"([+-]?[0-9.]+)( points|×)?", text)
@@ -1080,6 +1095,10 @@ def audit_paired(A, w, c, a, b, fams):
                     "scipy ttest_rel on log times")
             fams["time"].append((f"{w}.rows(time)", rows["time (geometric mean)"]["p_adjusted"],
                                  p))
+    margin = c.get("margin_declared")
+    if margin:
+        audit_paired_equivalence(A, w, c, (n12, n21, n), [(pa[p][1], pb[p][1]) for p in ok],
+                                 margin)
     for fig, fn in (("SEQ", seq_mean), ("UMUX-Lite score", umux_of)):
         pairs = [(fn(a[p]), fn(b[p])) for p in both]
         pairs = [x for x in pairs if x[0] is not None and x[1] is not None]
@@ -1148,6 +1167,46 @@ def audit_fragility(A, w, row, x1, n1, x2, n2, holm_on):
     want = (not holm_on) and fragility_one(x1, n1, x2, n2)
     A.value(f"{w}.fragile", "fragile" in row["verdict"], want,
             "fragility index 1, brute force (Walsh 2014, Khan 2020)")
+
+
+def audit_paired_equivalence(A, w, c, counts, times, margin):
+    """Two one-sided tests pair by pair (docs/statistics.md): completion as z tests on
+    Bonett & Price's adjusted estimate, whose 90% interval decides; time by statsmodels'
+    ttost_paired on log times of the pairs where both succeeded."""
+    eq = {e["figure"]: e for e in c.get("equivalence") or []}
+    n12, n21, n = counts
+
+    def verdict(lo, hi, a, b):
+        if a < lo and hi < b:
+            return "equivalent"
+        if hi <= a or lo >= b:
+            return "not_equivalent"
+        return "inconclusive"
+
+    if "completion" in margin and n > 0:
+        m = margin["completion"]
+        p1, p2 = (n12 + 1) / (n + 2), (n21 + 1) / (n + 2)
+        d = p1 - p2
+        se = math.sqrt((p1 + p2 - d * d) / (n + 2))
+        p = max(1 - stats.norm.cdf((d + m) / se), stats.norm.cdf((d - m) / se))
+        h = stats.norm.ppf(0.95) * se
+        lo, hi = max(-1.0, d - h), min(1.0, d + h)
+        A.value(f"{w}.equivalence(completion)", eq.get("completion"),
+                {"figure": "completion", "margin": m, "p_value": p,
+                 "interval": {"low": lo, "high": hi}, "verdict": verdict(lo, hi, -m, m)},
+                "TOST on Bonett & Price's paired estimate")
+    d = [math.log(b) - math.log(a) for a, b in times]
+    if "time" in margin and len(d) >= 2 and np.ptp(d) > 1e-12:
+        m = margin["time"]
+        la, lb = np.log([a for a, _ in times]), np.log([b for _, b in times])
+        p, _, _ = ttost_paired(lb, la, -math.log(m), math.log(m))
+        se = np.std(d, ddof=1) / math.sqrt(len(d))
+        h = stats.t.ppf(0.95, len(d) - 1) * se
+        lo, hi = math.exp(np.mean(d) - h), math.exp(np.mean(d) + h)
+        A.value(f"{w}.equivalence(time)", eq.get("time"),
+                {"figure": "time", "margin": m, "p_value": float(p),
+                 "interval": {"low": lo, "high": hi}, "verdict": verdict(lo, hi, 1 / m, m)},
+                "TOST, statsmodels ttost_paired on log times")
 
 
 def audit_equivalence(A, w, c, counts, ta, tb, margin):
@@ -1368,13 +1427,14 @@ def audit_export(A, out, report, sessions):
     import pandas as pd
     # sessions.csv: the UTC instant and whether the report counts each session, by the
     # audit's own reading of the rules
-    firsts = {s["session"] for s in first_sessions(sessions)}
+    firsts = {s["file"] for s in first_sessions(sessions, asides=False)}
     rows = pd.read_csv(os.path.join(out, "sessions.csv"), keep_default_na=False)
     for s in sessions:
         r = rows[rows.file == s["file"]]
         w = f"export.sessions[{s['session']}]"
         why = ("simulated" if s.get("simulated") else "declined" if declined(s)
-               else "" if s["session"] in firsts else "repeat")
+               else "technical" if technical_abort(s)
+               else "" if s["file"] in firsts else "repeat")
         want_utc = s["utc"].strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (
             s["utc"].microsecond // 1000)
         got = [str(r.counted.iloc[0]).lower(), r.not_counted.iloc[0], r.started_utc.iloc[0]] \
@@ -1384,14 +1444,18 @@ def audit_export(A, out, report, sessions):
     t = pd.read_csv(os.path.join(out, "tasks.csv"))
     # the recipe deciding `counted` itself
     u = t[~t.not_counted.isin(["simulated", "declined"])]
-    first = (u.sort_values("started_utc", kind="stable")
-             .drop_duplicates(["flow", "participant"])["session"])
-    mine = u[u.session.isin(first) & ~u.technical]
+    aborted = u.groupby("file").technical.transform("all")
+    first = (u[~aborted].sort_values("started_utc", kind="stable")
+             .drop_duplicates(["flow", "participant"])["file"])
+    mine = u[u.file.isin(first) & ~u.technical]
     A.value("export.counted(recipe)", sorted(t[t.counted].index.tolist()),
             sorted(mine.index.tolist()), "docs/export.md: the recipe's rows are t[t.counted]")
     # the recipe without the first-session filter (--all-attempts) and without the
-    # technical one (--count-technical), against those reports
-    for suffix, rows in (("all", u[~u.technical]), ("technical", u[u.session.isin(first)])):
+    # technical one (--count-technical: a technical abort may then be a first session),
+    # against those reports
+    first_any = (u.sort_values("started_utc", kind="stable")
+                 .drop_duplicates(["flow", "participant"])["file"])
+    for suffix, rows in (("all", u[~u.technical]), ("technical", u[u.file.isin(first_any)])):
         other = json.loads(open(os.path.join(os.path.dirname(out), f"export-{suffix}.json"),
                                 encoding="utf-8").read())
         recipe_figures(A, f"export[{suffix}]", rows, other)
