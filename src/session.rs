@@ -28,7 +28,7 @@ pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, parse, 
 pub use resumed::{AFTER_ABORT, before_abort};
 pub use stream::{Batch, for_each, in_two_stages, map_each};
 pub use study::{ConsentAnswer, StudyRef};
-pub use writer::{SessionWriter, Sink, file_name, is_full};
+pub use writer::{BEING_WRITTEN, SessionWriter, Sink, being_written, file_name, is_full};
 
 use std::borrow::Cow;
 

@@ -1191,3 +1191,67 @@ fn how_many_more_counts_the_two_variants_compared() {
         "{out}"
     );
 }
+
+/// A session file is written by one process at a time: a resume of a file another mvx
+/// is writing is refused at once (nothing written, no waiting), and a forced resume onto
+/// a flow that lost the step the session recorded is refused rather than reported
+/// complete with the file left cut off.
+#[test]
+fn a_resume_refuses_a_file_being_written_and_a_flow_that_lost_its_steps() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let flow = dir.path().join("flow.yaml");
+    std::fs::copy("flows/espresso-one-menu.yaml", &flow).expect("copied");
+    let sessions = dir.path().join("sessions");
+    let (code, _, err) = mvx(&[
+        "simulate",
+        flow.to_str().expect("utf-8"),
+        "--sessions",
+        sessions.to_str().expect("utf-8"),
+        "--participants",
+        "1",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let file = std::fs::read_dir(&sessions)
+        .expect("sessions")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .expect("a session file");
+    // Cut off after its first few events, as a crash would leave it.
+    let text = std::fs::read_to_string(&file).expect("read");
+    let (header, events) = text.split_once("events:\n").expect("events");
+    let kept: Vec<&str> = events.lines().take(3).collect();
+    std::fs::write(&file, format!("{header}events:\n{}\n", kept.join("\n"))).expect("cut");
+    let before = std::fs::read(&file).expect("read");
+    let path = file.to_str().expect("utf-8");
+    {
+        let _writing = SessionWriter::reopen(&file).expect("held");
+        let (code, _, err) = mvx(&["play", "--resume", path]);
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("is writing this session now"), "{err}");
+        let Err(second) = SessionWriter::reopen(&file) else {
+            panic!("a second writer is refused");
+        };
+        assert_eq!(second.kind(), std::io::ErrorKind::WouldBlock);
+    }
+    assert_eq!(
+        std::fs::read(&file).expect("read"),
+        before,
+        "nothing written"
+    );
+    let renamed = std::fs::read_to_string(&flow)
+        .expect("flow")
+        .replace("home", "start");
+    std::fs::write(&flow, renamed).expect("changed");
+    let (code, out, err) = mvx(&["play", "--resume", path, "--force"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains("recorded step `home`, which") && err.contains("no longer has"),
+        "{err}"
+    );
+    assert!(!out.contains("Session complete"), "{out}");
+    assert_eq!(
+        std::fs::read(&file).expect("read"),
+        before,
+        "nothing written"
+    );
+}

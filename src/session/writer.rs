@@ -62,6 +62,8 @@ impl SessionWriter {
         std::fs::create_dir_all(dir)?;
         let name = file_name(started, &header.participant, &header.flow.id);
         let (file, path) = create_new(dir, &name)?;
+        // Created exclusively a moment ago: nobody else holds it.
+        let _ = hold(&file);
         let mut writer = Self::over(file, path);
         if let Err(e) = writer.write_header(header) {
             // Created exclusively a moment ago, so it is ours: a session file without its
@@ -79,9 +81,10 @@ impl SessionWriter {
     /// Opens an existing session file to append to it, as `mvx play --resume` does. A
     /// last line a crash cut short is ended first, so the next event starts a line.
     pub fn reopen(path: &Path) -> io::Result<Self> {
+        let file = OpenOptions::new().append(true).open(path)?;
+        hold(&file)?;
         let bytes = std::fs::read(path)?;
         let ends_cut = bytes.last().is_some_and(|b| *b != b'\n');
-        let file = OpenOptions::new().append(true).open(path)?;
         let mut writer = Self {
             file,
             path: path.to_owned(),
@@ -144,6 +147,35 @@ impl<S: Sink> SessionWriter<S> {
             }
         }
     }
+}
+
+/// A session file is written by one process at a time: its writer holds an exclusive
+/// advisory lock (`flock`) on it for as long as it is open, released by the kernel
+/// however the process ends. A second writer (a resume of a file `mvx play` or `mvx
+/// serve` is still writing, or two resumes at once) is refused at once, never made to
+/// wait and never interleaved.
+fn hold(file: &File) -> io::Result<()> {
+    use rustix::fs::{FlockOperation, flock};
+    flock(file, FlockOperation::NonBlockingLockExclusive).map_err(|e| {
+        match io::Error::from(e).kind() {
+            io::ErrorKind::WouldBlock => io::Error::new(io::ErrorKind::WouldBlock, BEING_WRITTEN),
+            _ => io::Error::other(format!("cannot lock the session file: {e}")),
+        }
+    })
+}
+
+/// Why a session file cannot be written to now.
+pub const BEING_WRITTEN: &str =
+    "another mvx (a `play`, a `serve` or a `--resume`) is writing this session now";
+
+/// Whether another process is writing the session file at `path` now (holds its lock).
+pub fn being_written(path: &Path) -> bool {
+    use rustix::fs::{FlockOperation, flock};
+    let Ok(file) = File::open(path) else {
+        return false;
+    };
+    // A shared lock is refused while a writer holds the exclusive one; released at once.
+    flock(&file, FlockOperation::NonBlockingLockShared).is_err()
 }
 
 fn create_new(dir: &Path, name: &str) -> io::Result<(File, PathBuf)> {
