@@ -11,9 +11,9 @@ pub mod resume;
 
 use crate::runner::session::PlaySession;
 use crate::session::{Header, SessionWriter, TerminalInfo, TransportInfo, ids};
-use crate::study::assign::{self, Request};
+use crate::study::assign::Request;
 use crate::study::participant::{Participant, Place, Plan};
-use crate::study::progress::Progress;
+use crate::study::reserve::{self, Reservation};
 use crate::study::{self, Opened};
 use crate::tui::screen;
 use crate::tui::terminal::Terminal;
@@ -61,7 +61,8 @@ pub fn run(options: &PlayOptions) -> Result<Part, NotStarted> {
         .as_deref()
         .map(|r| valid_id(r, "--researcher"))
         .transpose()?;
-    let plan = plan(options)?;
+    // A study's place is held against other processes until the participant is done.
+    let (plan, _reservation) = plan(options, &participant)?;
     let mut desk = Desk {
         sessions: &options.sessions,
         panic_after: std::env::var(PANIC_AFTER_MS)
@@ -85,7 +86,10 @@ pub fn run(options: &PlayOptions) -> Result<Part, NotStarted> {
 
 /// The one place `mvx play` decides "flow or study": a flow is a plan of one session, a
 /// study's plan is its next participant's assignment.
-fn plan(options: &PlayOptions) -> Result<Plan, NotStarted> {
+fn plan(
+    options: &PlayOptions,
+    participant: &str,
+) -> Result<(Plan, Option<Reservation>), NotStarted> {
     let for_studies = options.variant.is_some() || options.over_target || options.seed.is_some();
     let only_studies =
         || NotStarted::Usage("--variant, --over-target and --seed are for study files".into());
@@ -94,33 +98,42 @@ fn plan(options: &PlayOptions) -> Result<Plan, NotStarted> {
         Err(e) => Err(NotStarted::Usage(e.to_string())),
         Ok(Opened::Flow(opened)) => {
             let (flow, sha256) = opened.playable().map_err(NotStarted::Flow)?;
-            Ok(Plan::flow(
-                flow,
-                &options.flow.display().to_string(),
-                &sha256,
-            ))
+            let plan = Plan::flow(flow, &options.flow.display().to_string(), &sha256);
+            Ok((plan, None))
         }
-        Ok(Opened::Study(opened)) => study_plan(options, &opened),
+        Ok(Opened::Study(opened)) => {
+            let (plan, reservation) = study_plan(options, &opened, participant)?;
+            Ok((plan, Some(reservation)))
+        }
     }
 }
 
 /// The next participant's plan in the study, as the sessions folder counts them.
-fn study_plan(options: &PlayOptions, opened: &study::OpenedStudy) -> Result<Plan, NotStarted> {
+/// The next participant's plan in the study, as the sessions folder and the
+/// participants other processes are playing now count them (`study::reserve`), and the
+/// reservation that holds its place.
+fn study_plan(
+    options: &PlayOptions,
+    opened: &study::OpenedStudy,
+    participant: &str,
+) -> Result<(Plan, Reservation), NotStarted> {
     if let Some(refusal) = opened.refusal() {
         return Err(NotStarted::Flow(refusal));
     }
-    let Some((definition, variants)) = opened.playable() else {
+    let Some(playable) = opened.playable() else {
         return Err(NotStarted::Usage("the study has errors".into()));
     };
-    let progress = Progress::read(&definition.id, &options.sessions);
     let request = Request {
         variant: options.variant.clone(),
         seed: options.seed.unwrap_or_else(|| fastrand::u64(..)),
         over_target: options.over_target,
     };
-    let assignment = assign::next(definition, variants, &progress, &request)
-        .map_err(|refusal| NotStarted::Usage(refusal.to_string()))?;
-    Plan::study(opened, &options.flow.display().to_string(), &assignment).map_err(NotStarted::Usage)
+    let (assignment, reservation) =
+        reserve::next(playable, &options.sessions, participant, &request, &[])
+            .map_err(NotStarted::Usage)?;
+    let plan = Plan::study(opened, &options.flow.display().to_string(), &assignment)
+        .map_err(NotStarted::Usage)?;
+    Ok((plan, reservation))
 }
 
 /// The local terminal as the place a participant plays: session files in `--sessions`.

@@ -8,6 +8,7 @@ pub mod latin;
 pub mod part;
 pub mod participant;
 pub mod progress;
+pub mod reserve;
 pub mod status;
 mod variants;
 

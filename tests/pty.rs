@@ -448,12 +448,64 @@ fn sessions_in(dir: &Path) -> Vec<session::Session> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .expect("sessions dir")
         .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
         .collect();
     files.sort();
     files
         .iter()
         .map(|f| session::read(f).expect("a study session loads"))
         .collect()
+}
+
+/// Two researchers start `mvx play STUDY` on one sessions folder at once: while both
+/// participants read the consent (no session file exists yet), each holds a different
+/// variant, and once both have played, the study is balanced one and one. A participant
+/// who declines gives the place back.
+#[test]
+fn two_plays_at_once_on_one_folder_get_different_variants() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let consent = "Do you agree to take part?";
+    let mut first = play_study("studies/espresso.yaml", dir.path());
+    let mut second = play_study("studies/espresso.yaml", dir.path());
+    first.wait_for(consent);
+    second.wait_for(consent);
+    let held: Vec<serde_json::Value> = std::fs::read_dir(dir.path().join(".mvx-playing"))
+        .expect("reservations")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| serde_json::from_str(&std::fs::read_to_string(p).expect("read")).expect("json"))
+        .collect();
+    let mut variants: Vec<String> = held
+        .iter()
+        .map(|r| r["variants"][0].as_str().expect("a variant").to_owned())
+        .collect();
+    variants.sort();
+    assert_eq!(variants, ["one-menu", "three-menus"], "{held:?}");
+    for pty in [&mut first, &mut second] {
+        pty.send("y");
+        pty.wait_for("Researcher:");
+        pty.send("\x07");
+        pty.wait_for("This task has ended.");
+        pty.send("\r");
+        pty.wait_for("Question 1 of");
+        pty.send("\x03");
+        pty.wait_for("End the session now?");
+        pty.send("y");
+        pty.wait_for("The session was ended early.");
+        pty.send("q");
+        pty.wait_for_output("EXIT=0");
+    }
+    let progress = mvx::study::progress::Progress::read("espresso-dec", dir.path());
+    assert_eq!(progress.counted("one-menu"), 1);
+    assert_eq!(progress.counted("three-menus"), 1);
+    let left = std::fs::read_dir(dir.path().join(".mvx-playing"))
+        .expect("reservations")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "json"))
+        })
+        .count();
+    assert_eq!(left, 0, "every reservation is given back");
 }
 
 #[test]

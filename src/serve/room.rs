@@ -1,6 +1,7 @@
 //! Everyone invited to a served flow: their links, where each of them is, and the
 //! lines that tell the researcher when that changes.
 
+use crate::study::reserve::Reservation;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -39,6 +40,9 @@ pub struct Seat {
     pub variant: Option<String>,
     /// The study's assignment, made when the link was first opened.
     pub assignment: Option<Assignment>,
+    /// Holds the assignment's place against other processes on the sessions folder
+    /// until the session ends (`study::reserve`).
+    reservation: Option<Reservation>,
     code: Code,
     /// A page is connected with this link now.
     pub connected: bool,
@@ -118,6 +122,7 @@ impl Room {
             participant: participant.clone(),
             variant: variant.map(str::to_owned),
             assignment: None,
+            reservation: None,
             code,
             connected: false,
             session: None,
@@ -172,14 +177,24 @@ impl Room {
             .filter_map(|s| Some((s.participant.clone(), s.assignment.clone()?)))
             .collect();
         let seat = seats.get_mut(index).ok_or("no such invitation")?;
-        let assignment = study.assign(&self.served.sessions, &playing, seat.variant.clone())?;
+        let (assignment, reservation) = study.assign(
+            &self.served.sessions,
+            &seat.participant,
+            &playing,
+            seat.variant.clone(),
+        )?;
         seat.assignment = Some(assignment.clone());
+        seat.reservation = Some(reservation);
         Ok(assignment)
     }
 
+    /// Changes seat `index`; a seat whose session ended gives its reserved place back.
     pub fn update(&self, index: usize, change: impl FnOnce(&mut Seat)) {
         if let Some(seat) = self.seats().get_mut(index) {
             change(seat);
+            if seat.ended.is_some() {
+                seat.reservation = None;
+            }
         }
     }
 

@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 use crate::study::OpenedStudy;
 use crate::study::assign::{self, Assignment, Request};
-use crate::study::progress::{Progress, Seen, Standing};
+use crate::study::progress::Progress;
+use crate::study::reserve::{self, Reservation};
 
 /// A study as served: what `mvx play STUDY.yaml` is given on its command line.
 pub struct ServedStudy {
@@ -31,38 +32,25 @@ impl ServedStudy {
             .map_err(|refusal| refusal.to_string())
     }
 
-    /// The next assignment, given the sessions in the folder and `playing`: the
-    /// participants assigned here whose part is not over, counted as if it were, so two
-    /// participants playing at once never get the same slot.
+    /// The next assignment, given the sessions in the folder, the participants other
+    /// processes are playing now (`study::reserve`) and `playing`: the participants
+    /// assigned here whose part is not over, counted as if it were, so two participants
+    /// playing at once never get the same slot; and the reservation that holds it.
     pub fn assign(
         &self,
         sessions: &std::path::Path,
+        participant: &str,
         playing: &[(String, Assignment)],
         variant: Option<String>,
-    ) -> Result<Assignment, String> {
-        let Some((study, variants)) = self.opened.playable() else {
+    ) -> Result<(Assignment, Reservation), String> {
+        let Some(playable) = self.opened.playable() else {
             return Err("the study has errors".into());
         };
-        let mut progress = Progress::read(&study.id, sessions);
-        for (participant, assignment) in playing {
-            for name in &assignment.variants {
-                progress.sessions.push(Seen {
-                    path: None,
-                    participant: participant.clone(),
-                    variant: name.clone(),
-                    slot: assignment.slot,
-                    order: assignment.order.clone(),
-                    standing: Standing::Counted,
-                    complete: false,
-                    started_at: String::new(),
-                });
-            }
-        }
         let request = Request {
             variant,
             seed: fastrand::u64(..),
             over_target: self.over_target,
         };
-        assign::next(study, variants, &progress, &request).map_err(|r| r.to_string())
+        reserve::next(playable, sessions, participant, &request, playing)
     }
 }
