@@ -143,3 +143,30 @@ fn types_are_checked_with_positions_inside_the_expression() {
     assert_eq!(types.check(&expr, &mut problems), Some(Type::Bool));
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[test]
+fn a_long_flat_chain_is_refused_with_its_limit_not_a_stack_overflow() {
+    let long = "1".to_owned() + &" + 1".repeat(20_000);
+    let error = Expr::parse(&long, Pos::new(1, 1, 1)).expect_err("20,001 terms");
+    assert!(
+        error.message.contains("1,000"),
+        "the message names the limit: {}",
+        error.message
+    );
+    assert_eq!(
+        error.offset,
+        4 * 500,
+        "points at the first part past the limit"
+    );
+    // Just under the limit: parsed, typed and evaluated on a test thread's small stack.
+    let most = "1".to_owned() + &" + 1".repeat(499);
+    let expr = Expr::parse(&most, Pos::new(1, 1, 1)).expect("1,000 parts");
+    assert_eq!(expr.eval(&env()), Value::Number(500.0));
+    let types = Types {
+        vars: &[],
+        steps: &[],
+    };
+    assert_eq!(types.check(&expr, &mut Vec::new()), Some(Type::Number));
+    let ands = "yes".to_owned() + &" and yes".repeat(20_000);
+    assert!(Expr::parse(&ands, Pos::new(1, 1, 1)).is_err());
+}
