@@ -187,7 +187,7 @@ fn eval(node: &Node, env: &dyn Env) -> Value {
         NodeKind::Visited(step) => Value::Bool(env.visited(step)),
         NodeKind::Not(inner) => Value::Bool(!eval(inner, env).truthy()),
         NodeKind::Neg(inner) => match eval(inner, env) {
-            Value::Number(n) => Value::Number(-n),
+            Value::Number(n) => Value::Number(saturated(-n)),
             _ => Value::Bool(false),
         },
         NodeKind::Binary(Op::And, a, b) => {
@@ -209,14 +209,25 @@ fn binary(op: Op, a: Value, b: Value) -> Value {
         (Op::Le, Number(a), Number(b)) => Bool(a <= b),
         (Op::Gt, Number(a), Number(b)) => Bool(a > b),
         (Op::Ge, Number(a), Number(b)) => Bool(a >= b),
-        (Op::Add, Number(a), Number(b)) => Number(a + b),
+        (Op::Add, Number(a), Number(b)) => Number(saturated(a + b)),
         (Op::Add, Text(a), b) => Text(a + &b.shown()),
-        (Op::Sub, Number(a), Number(b)) => Number(a - b),
-        (Op::Mul, Number(a), Number(b)) => Number(a * b),
+        (Op::Sub, Number(a), Number(b)) => Number(saturated(a - b)),
+        (Op::Mul, Number(a), Number(b)) => Number(saturated(a * b)),
         // Dividing by zero gives zero rather than infinity on a participant's screen.
         (Op::Div, Number(_), Number(0.0)) => Number(0.0),
-        (Op::Div, Number(a), Number(b)) => Number(a / b),
+        (Op::Div, Number(a), Number(b)) => Number(saturated(a / b)),
         _ => Bool(false),
+    }
+}
+
+/// A number every reader takes back: JSON has no infinity or NaN (serde writes them as
+/// `null`), so a result too large is held at the largest number of its sign, and NaN,
+/// which finite values cannot produce, reads as zero.
+fn saturated(n: f64) -> f64 {
+    if n.is_nan() {
+        0.0
+    } else {
+        n.clamp(f64::MIN, f64::MAX)
     }
 }
 

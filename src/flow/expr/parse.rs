@@ -166,6 +166,14 @@ fn lex(source: &str) -> Result<Vec<Token>, ParseError> {
                         None,
                     ));
                 };
+                if !n.is_finite() {
+                    return Err(error(
+                        start,
+                        i - start,
+                        "this number is too large",
+                        Some("a number has at most 308 digits before its point"),
+                    ));
+                }
                 Tok::Num(n)
             }
             _ if c.is_alphabetic() || c == '_' => {
