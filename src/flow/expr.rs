@@ -15,6 +15,20 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Pos;
 
+/// The most characters a text value holds: joining with `+` or a typed answer keeps
+/// the first `MAX_TEXT`, so a flow that doubles its text at every move stays bounded.
+pub const MAX_TEXT: usize = 10_000;
+
+/// `text` cut to its first `MAX_TEXT` characters.
+pub fn capped(mut text: String) -> String {
+    if text.len() > MAX_TEXT
+        && let Some((cut, _)) = text.char_indices().nth(MAX_TEXT)
+    {
+        text.truncate(cut);
+    }
+    text
+}
+
 /// A variable's value. Written to sessions as a JSON string, number or boolean.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -52,6 +66,11 @@ impl Value {
             Value::Number(n) => format!("{n}"),
             Value::Text(t) => t.clone(),
         }
+    }
+
+    /// Whether this is text of `MAX_TEXT` characters: what a cut text looks like.
+    pub fn at_text_limit(&self) -> bool {
+        matches!(self, Value::Text(t) if t.len() >= MAX_TEXT && t.chars().count() == MAX_TEXT)
     }
 
     fn truthy(&self) -> bool {
@@ -210,7 +229,7 @@ fn binary(op: Op, a: Value, b: Value) -> Value {
         (Op::Gt, Number(a), Number(b)) => Bool(a > b),
         (Op::Ge, Number(a), Number(b)) => Bool(a >= b),
         (Op::Add, Number(a), Number(b)) => Number(saturated(a + b)),
-        (Op::Add, Text(a), b) => Text(a + &b.shown()),
+        (Op::Add, Text(a), b) => Text(capped(a + &b.shown())),
         (Op::Sub, Number(a), Number(b)) => Number(saturated(a - b)),
         (Op::Mul, Number(a), Number(b)) => Number(saturated(a * b)),
         // Dividing by zero gives zero rather than infinity on a participant's screen.

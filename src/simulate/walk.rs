@@ -47,6 +47,9 @@ pub(super) fn walks(flow: &Flow, plans: &[Plan], options: &Options, tally: &mut 
                 };
                 path.push((state.step, picked.took));
                 state = State::at(to, picked.memory);
+                if state.memory.at_text_limit().is_some() {
+                    tally.trapped(trap(flow, &state, TrapKind::TextTooLong, &path));
+                }
             }
         }
         for (i, seen) in seen.into_iter().enumerate() {
