@@ -25,6 +25,8 @@ pub fn capped(mut text: String) -> String {
         && let Some((cut, _)) = text.char_indices().nth(MAX_TEXT)
     {
         text.truncate(cut);
+        // A joined text was built at up to twice the limit; a search keeps many.
+        text.shrink_to_fit();
     }
     text
 }
