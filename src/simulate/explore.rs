@@ -11,7 +11,8 @@ use crate::flow::Flow;
 use crate::flow::logic::Memory;
 
 /// How many bytes of states a search keeps at most, whatever `--max-states` allows: a
-/// state holds every variable's text (up to `MAX_TEXT` characters each), twice.
+/// state holds every variable's text (up to `MAX_TEXT` characters each) in its key and
+/// in its memory; a third copy is counted for what allocating them costs besides.
 pub const MAX_STATE_BYTES: usize = 256 << 20;
 
 /// Searches from each plan's start; returns the states found and whether `max_states`
@@ -53,9 +54,12 @@ struct Search<'f> {
     expanded: Vec<bool>,
     ended: Vec<bool>,
     capped: bool,
-    /// About how many bytes the states kept take: their keys, once in the map and once
-    /// in the state's memory.
+    /// About how many bytes the states kept take: their keys in the map, the values in
+    /// their memory, and what allocating them costs besides.
     bytes: usize,
+    /// Per step, whether a text at the limit was reported there: once is enough, and
+    /// each report builds a walk as long as the search is deep.
+    text_too_long: Vec<bool>,
 }
 
 impl<'f> Search<'f> {
@@ -71,12 +75,15 @@ impl<'f> Search<'f> {
             ended: vec![false],
             capped: false,
             bytes: 0,
+            text_too_long: vec![false; flow.steps.len()],
         };
         let mut queue = VecDeque::from([0]);
         while let Some(s) = queue.pop_front() {
             let step = search.states[s].step;
             tally.steps[step] += 1;
-            if search.states[s].memory.at_text_limit().is_some() {
+            if search.states[s].memory.at_text_limit().is_some()
+                && !std::mem::replace(&mut search.text_too_long[step], true)
+            {
                 let walk = search.walk(flow, s);
                 let mut found = trap(flow, &search.states[s], TrapKind::TextTooLong, &[]);
                 found.walk = walk;
@@ -104,7 +111,7 @@ impl<'f> Search<'f> {
                         continue;
                     }
                     None => {
-                        search.bytes += 2 * key.1.len() + 64;
+                        search.bytes += 3 * key.1.len() + 256;
                         keys.insert(key, search.states.len());
                         search.push(state, (s, n.took));
                         queue.push_back(search.states.len() - 1);

@@ -251,3 +251,26 @@ fn a_variable_holds_at_most_the_longest_text() {
     let (_, t) = memory.values().next().expect("t");
     assert_eq!(t.shown().chars().count(), crate::flow::expr::MAX_TEXT);
 }
+
+#[test]
+fn a_random_walk_reports_a_text_at_the_limit_too() {
+    let source = DOUBLING
+        .replace("  t: ab\n", "  t: ab\n  n: 0\n")
+        .replace(
+            "set: { t: \"{t} + {t}\" }",
+            "set: { t: \"{t} + {t}\", n: \"{n} + 1\" }",
+        )
+        .replace(
+            "- label: Leave\n",
+            "- label: Leave\n        if: \"{n} > 15\"\n",
+        );
+    let flow = flow::load(&source).expect("loads");
+    let sim = simulate(&flow, &Options::default()).expect("simulates");
+    let long: Vec<&Trap> = sim
+        .traps
+        .iter()
+        .filter(|t| t.kind == TrapKind::TextTooLong)
+        .collect();
+    assert_eq!(long.len(), 1, "once, where it happened: {:?}", sim.traps);
+    assert_eq!(long[0].values[1], "n = 13", "{:?}", long[0].values);
+}

@@ -18,6 +18,7 @@ pub(super) fn walks(flow: &Flow, plans: &[Plan], options: &Options, tally: &mut 
         for plan in plans {
             let mut state = State::at(plan.start, Memory::new(flow));
             let mut path: Vec<(usize, Took)> = Vec::new();
+            let mut text_too_long = false;
             loop {
                 seen[state.step] = true;
                 if finished(flow, plan, state.step) {
@@ -47,7 +48,9 @@ pub(super) fn walks(flow: &Flow, plans: &[Plan], options: &Options, tally: &mut 
                 };
                 path.push((state.step, picked.took));
                 state = State::at(to, picked.memory);
-                if state.memory.at_text_limit().is_some() {
+                if !text_too_long && state.memory.at_text_limit().is_some() {
+                    // Once a walk: each report copies the walk so far.
+                    text_too_long = true;
                     tally.trapped(trap(flow, &state, TrapKind::TextTooLong, &path));
                 }
             }
