@@ -557,3 +557,33 @@ fn a_very_long_passage_name_becomes_a_short_unique_step_id() {
     let (yaml, _) = ink::import(&ink, "i").to_yaml("i.ink");
     loads_and_checks(&yaml);
 }
+
+/// `not` (or `!`) 20,000 times over: refused like any condition nested past the flow's
+/// limit, with a word, instead of overflowing the translator's stack.
+#[test]
+fn a_story_with_a_condition_nested_too_deep_imports_without_it() {
+    for nots in [
+        "not ".repeat(20_000),
+        "!".repeat(20_000),
+        "not (".repeat(20_000),
+    ] {
+        let close = if nots.ends_with('(') {
+            ")".repeat(20_000)
+        } else {
+            String::new()
+        };
+        let story = format!(
+            ":: Start\n<<set $n to true>>\n<<if {nots}$n{close}>>[[Go->End]]<</if>>\n[[Leave->End]]\n\n:: End\nBye.\n"
+        );
+        let (yaml, dropped) = twine::import(&story, "t").to_yaml("t.twee");
+        let flow = loads_and_checks(&yaml);
+        assert_eq!(logic(choice(&flow, "Start", "Go")).0, None, "left out");
+        assert!(!dropped.is_empty());
+    }
+    let ink = format!(
+        "VAR n = true\n* {{{}n}} [Go] -> done\n* [Leave] -> done\n=== done ===\nBye.\n-> END\n",
+        "not ".repeat(20_000)
+    );
+    let (yaml, _) = ink::import(&ink, "i").to_yaml("i.ink");
+    loads_and_checks(&yaml);
+}
