@@ -2,6 +2,7 @@
 //! any text, and deep or long expressions up to 20 times the size limit. Every input
 //! parses or is refused with a position inside it, in bounded time, never a panic or a
 //! stack overflow; whatever parses is typed and evaluated, and its value reads back.
+//! The same shapes as Twine and Ink conditions import to a flow that loads.
 //!
 //! `cargo test` runs each property on proptest's default 256 cases; set
 //! `PROPTEST_CASES` for a longer run.
@@ -183,5 +184,22 @@ proptest! {
     #[test]
     fn deep_and_long_expressions_never_overflow_the_stack(source in huge()) {
         exercise(&source)?;
+    }
+}
+
+proptest! {
+    // Each case imports two stories of up to 200 KB: 64 cases keep `cargo test` short.
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn deep_and_long_story_conditions_import_to_a_flow_that_loads(source in huge()) {
+        let started = Instant::now();
+        let twine = format!(":: Start\n<<set $n to 1>>\n<<if {source}>>[[Go->End]]<</if>>\n[[Leave->End]]\n\n:: End\nBye.\n");
+        let (yaml, _) = mvx::import::twine::import(&twine, "t").to_yaml("t.twee");
+        prop_assert!(mvx::flow::load(&yaml).is_ok());
+        let ink = format!("VAR n = 1\n* {{{source}}} [Go] -> done\n* [Leave] -> done\n=== done ===\nBye.\n-> END\n");
+        let (yaml, _) = mvx::import::ink::import(&ink, "i").to_yaml("i.ink");
+        prop_assert!(mvx::flow::load(&yaml).is_ok());
+        prop_assert!(started.elapsed() < BOUND, "took {:?}", started.elapsed());
     }
 }
