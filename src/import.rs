@@ -9,7 +9,7 @@ mod tidy;
 pub mod twine;
 mod vet;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::Write as _;
 
 /// Something in the story the flow cannot express, and where it was.
@@ -224,12 +224,42 @@ pub fn flow_id(title: &str) -> String {
     if id.is_empty() { "imported".into() } else { id }
 }
 
-/// A step id from a passage or knot name: one line, no surrounding spaces, no ` -> `.
+/// The longest step id an import makes. YAML refuses a plain key past 1,024
+/// characters, and an id is read on screens and in reports; callers make the shortened
+/// id unique with a number.
+pub const MAX_STEP_ID: usize = 80;
+
+/// A step id from a passage or knot name: one line, no surrounding spaces, no ` -> `,
+/// at most `MAX_STEP_ID` characters.
 pub fn step_id(name: &str) -> String {
     let id = name
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
         .replace(" -> ", " to ");
-    if id.is_empty() { "unnamed".into() } else { id }
+    let id: String = id.chars().take(MAX_STEP_ID).collect();
+    let id = id.trim_end();
+    if id.is_empty() {
+        "unnamed".into()
+    } else {
+        id.to_owned()
+    }
+}
+
+/// A step id for `name` not yet in `taken` (ids compared in lowercase): the name, or the
+/// name with a number, shortened so that the number fits within `MAX_STEP_ID` too.
+pub fn unique_step_id(taken: &HashSet<String>, name: &str) -> String {
+    let base = step_id(name);
+    if !taken.contains(&base.to_lowercase()) {
+        return base;
+    }
+    (2..)
+        .map(|n| {
+            let number = format!("-{n}");
+            let room = MAX_STEP_ID.saturating_sub(number.len());
+            let kept: String = base.chars().take(room).collect();
+            format!("{}{number}", kept.trim_end())
+        })
+        .find(|id| !taken.contains(&id.to_lowercase()))
+        .unwrap_or(base)
 }

@@ -6,6 +6,8 @@
 //! reproduced by its seed.
 
 mod explore;
+
+pub use explore::MAX_STATE_BYTES;
 mod moves;
 pub mod sessions;
 pub mod study;
@@ -25,8 +27,11 @@ pub struct Options {
     /// A walk longer than this is stopped and reported as never ending.
     pub max_steps: usize,
     pub exhaustive: bool,
-    /// An exhaustive search stops after this many states, and says so.
+    /// An exhaustive search stops after this many states, or after `max_state_bytes`
+    /// of them, and says so.
     pub max_states: usize,
+    /// And after about this many bytes of states (`MAX_STATE_BYTES`).
+    pub max_state_bytes: usize,
     /// Start here instead of the flow's (or each task's) start.
     pub from: Option<String>,
 }
@@ -39,6 +44,7 @@ impl Default for Options {
             max_steps: 200,
             exhaustive: false,
             max_states: 100_000,
+            max_state_bytes: MAX_STATE_BYTES,
             from: None,
         }
     }
@@ -76,6 +82,9 @@ pub enum TrapKind {
     NoWayOut,
     /// A random walk went on past the step limit.
     TooLong,
+    /// A variable's text reached the longest a variable holds (`MAX_TEXT`): it is cut
+    /// from here on, which a flow rarely means.
+    TextTooLong,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,7 +135,7 @@ pub struct Simulation {
     /// Random walks made; for an exhaustive search, the (step, variables) states found.
     pub walks: usize,
     pub seed: Option<u64>,
-    /// The exhaustive search stopped at `max_states` before it had seen every state.
+    /// The exhaustive search stopped at `max_states` (or `max_state_bytes`) before it had seen every state.
     pub capped: bool,
     pub steps: Vec<StepCoverage>,
     pub choices: Vec<ChoiceCoverage>,
@@ -170,7 +179,7 @@ pub fn simulate(flow: &Flow, options: &Options) -> Result<Simulation, NoSuchStep
     let plans = moves::plans(flow, options.from.as_deref())?;
     let mut tally = Tally::new(flow);
     let (walks, capped) = match options.exhaustive {
-        true => explore::explore(flow, &plans, options.max_states, &mut tally),
+        true => explore::explore(flow, &plans, options, &mut tally),
         false => (walk::walks(flow, &plans, options, &mut tally), false),
     };
     Ok(tally.finish(

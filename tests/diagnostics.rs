@@ -99,3 +99,24 @@ fn every_documented_finding_has_a_fixture_that_triggers_it() {
         );
     }
 }
+
+/// A flat `1 + 1 + ...` of 20,000 terms: a finding at the part past the limit, with the
+/// limit in its words and a caret, not a stack overflow.
+#[test]
+fn an_expression_past_the_size_limit_is_a_located_finding() {
+    let chain = "1".to_owned() + &" + 1".repeat(20_000);
+    let source = format!(
+        "flow: f\ntitle: F\nvars:\n  n: 0\nsteps:\n  home:\n    choices:\n      - label: Go\n        if: \"{{n}} < {chain}\"\n        go: done\n  done:\n    end: success\n"
+    );
+    let found = findings(&source);
+    let first = found.first().expect("a finding");
+    assert_eq!(describe(first), "error bad-expression 9:2016");
+    let rendered = first.render("f.yaml", &source);
+    assert!(
+        rendered.starts_with(
+            "f.yaml:9:2016: error: the condition: the expression has more than 1,000 parts"
+        ),
+        "{rendered}"
+    );
+    assert!(rendered.contains("^\n"), "{rendered}");
+}

@@ -509,3 +509,81 @@ fn twine_stories_cut_anywhere_still_import_and_check_clean() {
         }
     }
 }
+
+/// A condition no one writes by hand, 20,000 terms long (80 KB): the import leaves it
+/// out with a word instead of overflowing the expression parser's stack.
+#[test]
+fn a_story_with_a_huge_expression_imports_without_it() {
+    let chain = "1".to_owned() + &" + 1".repeat(20_000);
+    let story = format!(
+        ":: Start\n<<set $n to 0>>\n<<if $n < {chain}>>[[Go->End]]<</if>>\n[[Leave->End]]\n\n:: End\nBye.\n"
+    );
+    let (yaml, dropped) = twine::import(&story, "t").to_yaml("t.twee");
+    let flow = loads_and_checks(&yaml);
+    assert_eq!(logic(choice(&flow, "Start", "Go")).0, None, "left out");
+    assert!(
+        dropped.iter().any(|d| d.what.contains("does not fit")),
+        "{dropped:?}"
+    );
+    let ink = format!(
+        "VAR n = 0\n* {{n < {chain}}} [Go] -> done\n* [Leave] -> done\n=== done ===\nBye.\n-> END\n"
+    );
+    let (yaml, _) = ink::import(&ink, "i").to_yaml("i.ink");
+    let flow = loads_and_checks(&yaml);
+    plays_to_an_end(&flow);
+}
+
+/// A passage name longer than YAML allows a key (1,024 characters) becomes a shorter,
+/// still unique step id, and links to it follow.
+#[test]
+fn a_very_long_passage_name_becomes_a_short_unique_step_id() {
+    let long = "Room ".repeat(220);
+    let other = format!("{long}again");
+    let story = format!(
+        ":: Start\n[[In->{long}]] [[Other->{other}]]\n\n:: {long}\nInside.\n[[Back->Start]]\n\n:: {other}\nBye.\n"
+    );
+    let (yaml, _) = twine::import(&story, "t").to_yaml("t.twee");
+    let flow = loads_and_checks(&yaml);
+    let ids: Vec<&str> = flow.steps.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids.len(), 3, "{ids:?}");
+    assert!(ids.iter().all(|id| id.chars().count() <= 80), "{ids:?}");
+    assert_ne!(ids[1], ids[2], "unique");
+    assert_eq!(choice(&flow, "Start", "In").go.id, ids[1]);
+    assert_eq!(choice(&flow, "Start", "Other").go.id, ids[2]);
+    let ink = format!(
+        "-> {k}\n=== {k} ===\nHello.\n-> END\n",
+        k = "knot_".repeat(220)
+    );
+    let (yaml, _) = ink::import(&ink, "i").to_yaml("i.ink");
+    loads_and_checks(&yaml);
+}
+
+/// `not` (or `!`) 20,000 times over: refused like any condition nested past the flow's
+/// limit, with a word, instead of overflowing the translator's stack.
+#[test]
+fn a_story_with_a_condition_nested_too_deep_imports_without_it() {
+    for nots in [
+        "not ".repeat(20_000),
+        "!".repeat(20_000),
+        "not (".repeat(20_000),
+    ] {
+        let close = if nots.ends_with('(') {
+            ")".repeat(20_000)
+        } else {
+            String::new()
+        };
+        let story = format!(
+            ":: Start\n<<set $n to true>>\n<<if {nots}$n{close}>>[[Go->End]]<</if>>\n[[Leave->End]]\n\n:: End\nBye.\n"
+        );
+        let (yaml, dropped) = twine::import(&story, "t").to_yaml("t.twee");
+        let flow = loads_and_checks(&yaml);
+        assert_eq!(logic(choice(&flow, "Start", "Go")).0, None, "left out");
+        assert!(!dropped.is_empty());
+    }
+    let ink = format!(
+        "VAR n = true\n* {{{}n}} [Go] -> done\n* [Leave] -> done\n=== done ===\nBye.\n-> END\n",
+        "not ".repeat(20_000)
+    );
+    let (yaml, _) = ink::import(&ink, "i").to_yaml("i.ink");
+    loads_and_checks(&yaml);
+}

@@ -99,6 +99,7 @@ pub(super) fn run(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write)
         exhaustive: args.exhaustive,
         max_states: args.max_states,
         from: args.from.clone(),
+        ..Options::default()
     };
     let mut code = EXIT_OK;
     let mut done: Vec<Done> = Vec::new();
@@ -289,7 +290,7 @@ fn render(path: &str, sim: &Simulation) -> String {
     let how = match sim.seed {
         Some(seed) => format!("{} random walks, seed {seed}", sim.walks),
         None if sim.capped => format!(
-            "exhaustive search stopped at {} states (--max-states): what follows may be incomplete",
+            "exhaustive search stopped at {} states (--max-states, or 256 MB of states): what follows may be incomplete",
             sim.walks
         ),
         None => format!("exhaustive search, {} states", sim.walks),
@@ -323,6 +324,9 @@ fn render(path: &str, sim: &Simulation) -> String {
             TrapKind::Stuck => "stuck: nothing is offered and no way leads on",
             TrapKind::NoWayOut => "trapped: no end can be reached from here",
             TrapKind::TooLong => "never ends: still walking after --max-steps moves",
+            TrapKind::TextTooLong => {
+                "text too long: a variable reached 10,000 characters and is cut from here"
+            }
         };
         let values = match trap.values.is_empty() {
             true => String::new(),

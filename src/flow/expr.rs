@@ -15,6 +15,22 @@ use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Pos;
 
+/// The most characters a text value holds: joining with `+` or a typed answer keeps
+/// the first `MAX_TEXT`, so a flow that doubles its text at every move stays bounded.
+pub const MAX_TEXT: usize = 10_000;
+
+/// `text` cut to its first `MAX_TEXT` characters.
+pub fn capped(mut text: String) -> String {
+    if text.len() > MAX_TEXT
+        && let Some((cut, _)) = text.char_indices().nth(MAX_TEXT)
+    {
+        text.truncate(cut);
+        // A joined text was built at up to twice the limit; a search keeps many.
+        text.shrink_to_fit();
+    }
+    text
+}
+
 /// A variable's value. Written to sessions as a JSON string, number or boolean.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(untagged)]
@@ -52,6 +68,11 @@ impl Value {
             Value::Number(n) => format!("{n}"),
             Value::Text(t) => t.clone(),
         }
+    }
+
+    /// Whether this is text of `MAX_TEXT` characters: what a cut text looks like.
+    pub fn at_text_limit(&self) -> bool {
+        matches!(self, Value::Text(t) if t.len() >= MAX_TEXT && t.chars().count() == MAX_TEXT)
     }
 
     fn truthy(&self) -> bool {
@@ -187,7 +208,7 @@ fn eval(node: &Node, env: &dyn Env) -> Value {
         NodeKind::Visited(step) => Value::Bool(env.visited(step)),
         NodeKind::Not(inner) => Value::Bool(!eval(inner, env).truthy()),
         NodeKind::Neg(inner) => match eval(inner, env) {
-            Value::Number(n) => Value::Number(-n),
+            Value::Number(n) => Value::Number(saturated(-n)),
             _ => Value::Bool(false),
         },
         NodeKind::Binary(Op::And, a, b) => {
@@ -209,14 +230,25 @@ fn binary(op: Op, a: Value, b: Value) -> Value {
         (Op::Le, Number(a), Number(b)) => Bool(a <= b),
         (Op::Gt, Number(a), Number(b)) => Bool(a > b),
         (Op::Ge, Number(a), Number(b)) => Bool(a >= b),
-        (Op::Add, Number(a), Number(b)) => Number(a + b),
-        (Op::Add, Text(a), b) => Text(a + &b.shown()),
-        (Op::Sub, Number(a), Number(b)) => Number(a - b),
-        (Op::Mul, Number(a), Number(b)) => Number(a * b),
+        (Op::Add, Number(a), Number(b)) => Number(saturated(a + b)),
+        (Op::Add, Text(a), b) => Text(capped(a + &b.shown())),
+        (Op::Sub, Number(a), Number(b)) => Number(saturated(a - b)),
+        (Op::Mul, Number(a), Number(b)) => Number(saturated(a * b)),
         // Dividing by zero gives zero rather than infinity on a participant's screen.
         (Op::Div, Number(_), Number(0.0)) => Number(0.0),
-        (Op::Div, Number(a), Number(b)) => Number(a / b),
+        (Op::Div, Number(a), Number(b)) => Number(saturated(a / b)),
         _ => Bool(false),
+    }
+}
+
+/// A number every reader takes back: JSON has no infinity or NaN (serde writes them as
+/// `null`), so a result too large is held at the largest number of its sign, and NaN,
+/// which finite values cannot produce, reads as zero.
+fn saturated(n: f64) -> f64 {
+    if n.is_nan() {
+        0.0
+    } else {
+        n.clamp(f64::MIN, f64::MAX)
     }
 }
 

@@ -8,7 +8,7 @@ mod weave;
 
 use std::collections::HashSet;
 
-use super::{Draft, DraftStep, step_id};
+use super::{Draft, DraftStep, unique_step_id};
 use weave::{Line, Weave};
 
 pub fn import(source: &str, file_stem: &str) -> Draft {
@@ -176,20 +176,8 @@ fn knot_header(t: &str) -> Option<(String, bool)> {
     (!name.is_empty()).then(|| (name.to_owned(), function))
 }
 
-/// A unique step id: the name, or the name with a number when it is taken.
-fn unique(taken: &HashSet<String>, name: &str) -> String {
-    let base = step_id(name);
-    if !taken.contains(&base.to_lowercase()) {
-        return base;
-    }
-    (2..)
-        .map(|n| format!("{base}-{n}"))
-        .find(|id| !taken.contains(&id.to_lowercase()))
-        .unwrap_or(base)
-}
-
 fn new_step(draft: &mut Draft, taken: &mut HashSet<String>, name: &str, line: usize) -> usize {
-    let id = unique(taken, name);
+    let id = unique_step_id(taken, name);
     taken.insert(id.to_lowercase());
     draft.steps.push(DraftStep {
         id,

@@ -9,7 +9,7 @@ mod vars;
 
 use std::collections::HashMap;
 
-use super::{Draft, DraftStep, step_id};
+use super::{Draft, DraftStep, step_id, unique_step_id};
 use passage::{Read, TopSet, Walker};
 
 /// Chapbook's markup, a line at a time, that a flow cannot run: modifiers, inserts.
@@ -183,17 +183,7 @@ fn unique_ids(story: &[Passage]) -> HashMap<String, String> {
     let mut ids = HashMap::new();
     let mut taken = std::collections::HashSet::new();
     for p in story {
-        let base = step_id(&p.name);
-        let id = (1..)
-            .map(|n| {
-                if n == 1 {
-                    base.clone()
-                } else {
-                    format!("{base}-{n}")
-                }
-            })
-            .find(|id| !taken.contains(&id.to_lowercase()))
-            .unwrap_or(base);
+        let id = unique_step_id(&taken, &p.name);
         taken.insert(id.to_lowercase());
         ids.entry(p.name.to_lowercase())
             .or_insert_with(|| id.clone());

@@ -6,27 +6,44 @@ use std::collections::{HashMap, VecDeque};
 
 use super::moves::{Plan, State, finished, moves};
 use super::walk::trap;
-use super::{Tally, Took, TrapKind};
+use super::{Options, Tally, Took, TrapKind};
 use crate::flow::Flow;
 use crate::flow::logic::Memory;
 
+/// How many bytes of states a search keeps at most, whatever `--max-states` allows: a
+/// state holds every variable's text (up to `MAX_TEXT` characters each) in its key and
+/// in its memory; a third copy is counted for what allocating them costs besides.
+pub const MAX_STATE_BYTES: usize = 256 << 20;
+
 /// Searches from each plan's start; returns the states found and whether `max_states`
-/// stopped the search before it had seen them all.
+/// or `max_state_bytes` stopped the search before it had seen them all.
 pub(super) fn explore(
     flow: &Flow,
     plans: &[Plan],
-    max_states: usize,
+    options: &Options,
     tally: &mut Tally,
 ) -> (usize, bool) {
     let mut found = 0;
+    let mut bytes = 0;
     let mut capped = false;
     for plan in plans {
-        let search = Search::run(flow, plan, max_states.saturating_sub(found), tally);
+        let room = Room {
+            states: options.max_states.saturating_sub(found),
+            bytes: options.max_state_bytes.saturating_sub(bytes),
+        };
+        let search = Search::run(flow, plan, room, tally);
         found += search.states.len();
+        bytes += search.bytes;
         capped |= search.capped;
         search.traps(flow, tally);
     }
     (found, capped)
+}
+
+/// What a search may still keep.
+struct Room {
+    states: usize,
+    bytes: usize,
 }
 
 struct Search<'f> {
@@ -37,10 +54,16 @@ struct Search<'f> {
     expanded: Vec<bool>,
     ended: Vec<bool>,
     capped: bool,
+    /// About how many bytes the states kept take: their keys in the map, the values in
+    /// their memory, and what allocating them costs besides.
+    bytes: usize,
+    /// Per step, whether a text at the limit was reported there: once is enough, and
+    /// each report builds a walk as long as the search is deep.
+    text_too_long: Vec<bool>,
 }
 
 impl<'f> Search<'f> {
-    fn run(flow: &'f Flow, plan: &Plan, max_states: usize, tally: &mut Tally) -> Self {
+    fn run(flow: &'f Flow, plan: &Plan, room: Room, tally: &mut Tally) -> Self {
         let index = flow.index();
         let start = State::at(plan.start, Memory::new(flow));
         let mut keys: HashMap<(usize, String), usize> = HashMap::from([(start.key(), 0)]);
@@ -51,11 +74,21 @@ impl<'f> Search<'f> {
             expanded: vec![false],
             ended: vec![false],
             capped: false,
+            bytes: 0,
+            text_too_long: vec![false; flow.steps.len()],
         };
         let mut queue = VecDeque::from([0]);
         while let Some(s) = queue.pop_front() {
             let step = search.states[s].step;
             tally.steps[step] += 1;
+            if search.states[s].memory.at_text_limit().is_some()
+                && !std::mem::replace(&mut search.text_too_long[step], true)
+            {
+                let walk = search.walk(flow, s);
+                let mut found = trap(flow, &search.states[s], TrapKind::TextTooLong, &[]);
+                found.walk = walk;
+                tally.trapped(found);
+            }
             if finished(flow, plan, step) {
                 search.ended[s] = true;
                 tally.ended(step, &search.walk(flow, s));
@@ -71,13 +104,14 @@ impl<'f> Search<'f> {
                 let key = state.key();
                 let target = match keys.get(&key) {
                     Some(&known) => known,
-                    None if search.states.len() >= max_states => {
+                    None if search.states.len() >= room.states || search.bytes >= room.bytes => {
                         // A move left unexplored: whether this state can finish is unknown.
                         search.capped = true;
                         search.expanded[s] = false;
                         continue;
                     }
                     None => {
+                        search.bytes += 3 * key.1.len() + 256;
                         keys.insert(key, search.states.len());
                         search.push(state, (s, n.took));
                         queue.push_back(search.states.len() - 1);

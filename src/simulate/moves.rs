@@ -83,8 +83,16 @@ impl<'f> State<'f> {
     pub fn values(&self) -> Vec<String> {
         self.memory
             .values()
-            .map(|(n, v)| format!("{n} = {}", v.shown()))
+            .map(|(n, v)| format!("{n} = {}", shortened(&v.shown())))
             .collect()
+    }
+}
+
+/// A value as a report line shows it: a text up to `MAX_TEXT` long is cut at 60.
+fn shortened(shown: &str) -> String {
+    match shown.char_indices().nth(60) {
+        Some((cut, _)) => format!("{}…", &shown[..cut]),
+        None => shown.to_owned(),
     }
 }
 

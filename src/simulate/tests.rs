@@ -167,3 +167,110 @@ fn a_trapped_synthetic_participant_is_ended_as_the_researcher_would() {
         .any(|e| matches!(&e.kind, EventKind::End { .. }));
     assert!(aborted != ended, "{events:?}");
 }
+
+/// `t` doubles at each move: without a longest text, the search allocates without bound.
+const DOUBLING: &str = r#"flow: doubling
+title: Doubling
+vars:
+  t: ab
+steps:
+  home:
+    choices:
+      - label: Double
+        set: { t: "{t} + {t}" }
+        go: home
+      - label: Leave
+        go: done
+  done:
+    end: success
+"#;
+
+/// Every move makes a new state, each a character longer than the one before.
+const GROWING: &str = r#"flow: growing
+title: Growing
+vars:
+  t: ab
+  n: 0
+steps:
+  home:
+    choices:
+      - label: Grow
+        set: { t: "{t} + xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", n: "{n} + 1" }
+        go: home
+      - label: Leave
+        go: done
+  done:
+    end: success
+"#;
+
+#[test]
+fn text_that_doubles_stops_at_the_longest_text_and_the_search_says_so() {
+    let flow = flow::load(DOUBLING).expect("loads");
+    let sim = simulate(&flow, &exhaustive()).expect("simulates");
+    let long = sim
+        .traps
+        .iter()
+        .find(|t| t.kind == TrapKind::TextTooLong)
+        .expect("the longest text is reported");
+    assert_eq!(long.step, "home");
+    assert!(
+        long.values.iter().all(|v| v.chars().count() < 200),
+        "values are shown cut: {:?}",
+        long.values
+    );
+    assert!(!sim.capped && sim.walks < 40, "{} states", sim.walks);
+}
+
+#[test]
+fn the_states_size_bounds_an_exhaustive_search_as_their_number_does() {
+    let flow = flow::load(GROWING).expect("loads");
+    let options = Options {
+        max_state_bytes: 8 << 20,
+        ..exhaustive()
+    };
+    let sim = simulate(&flow, &options).expect("simulates");
+    assert!(sim.capped);
+    assert!(
+        (250..1_000).contains(&sim.walks),
+        "past the text limit, the states' size stopped the search: {}",
+        sim.walks
+    );
+    assert!(sim.traps.iter().any(|t| t.kind == TrapKind::TextTooLong));
+}
+
+#[test]
+fn a_variable_holds_at_most_the_longest_text() {
+    let flow = flow::load(DOUBLING).expect("loads");
+    let mut memory = crate::flow::logic::Memory::new(&flow);
+    for _ in 0..40 {
+        memory.choose(0, 0).expect("Double is offered");
+    }
+    let (_, t) = memory.values().next().expect("t");
+    assert_eq!(t.shown().chars().count(), crate::flow::expr::MAX_TEXT);
+    memory.answer("t", &"y".repeat(50_000));
+    let (_, t) = memory.values().next().expect("t");
+    assert_eq!(t.shown().chars().count(), crate::flow::expr::MAX_TEXT);
+}
+
+#[test]
+fn a_random_walk_reports_a_text_at_the_limit_too() {
+    let source = DOUBLING
+        .replace("  t: ab\n", "  t: ab\n  n: 0\n")
+        .replace(
+            "set: { t: \"{t} + {t}\" }",
+            "set: { t: \"{t} + {t}\", n: \"{n} + 1\" }",
+        )
+        .replace(
+            "- label: Leave\n",
+            "- label: Leave\n        if: \"{n} > 15\"\n",
+        );
+    let flow = flow::load(&source).expect("loads");
+    let sim = simulate(&flow, &Options::default()).expect("simulates");
+    let long: Vec<&Trap> = sim
+        .traps
+        .iter()
+        .filter(|t| t.kind == TrapKind::TextTooLong)
+        .collect();
+    assert_eq!(long.len(), 1, "once, where it happened: {:?}", sim.traps);
+    assert_eq!(long[0].values[1], "n = 13", "{:?}", long[0].values);
+}

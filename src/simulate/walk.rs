@@ -18,6 +18,7 @@ pub(super) fn walks(flow: &Flow, plans: &[Plan], options: &Options, tally: &mut 
         for plan in plans {
             let mut state = State::at(plan.start, Memory::new(flow));
             let mut path: Vec<(usize, Took)> = Vec::new();
+            let mut text_too_long = false;
             loop {
                 seen[state.step] = true;
                 if finished(flow, plan, state.step) {
@@ -47,6 +48,11 @@ pub(super) fn walks(flow: &Flow, plans: &[Plan], options: &Options, tally: &mut 
                 };
                 path.push((state.step, picked.took));
                 state = State::at(to, picked.memory);
+                if !text_too_long && state.memory.at_text_limit().is_some() {
+                    // Once a walk: each report copies the walk so far.
+                    text_too_long = true;
+                    tally.trapped(trap(flow, &state, TrapKind::TextTooLong, &path));
+                }
             }
         }
         for (i, seen) in seen.into_iter().enumerate() {

@@ -15,6 +15,11 @@ pub struct ParseError {
 /// the parser's stack bounded.
 const MAX_DEPTH: usize = 48;
 
+/// The most parts (values, variables, signs, brackets) one expression may hold. A tree
+/// has at most one node per part, so this also bounds how deep evaluation, type checks
+/// and dropping the tree recurse: a flat `1 + 1 + ...` chain has no brackets to count.
+pub const MAX_PARTS: usize = 1_000;
+
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Num(f64),
@@ -85,11 +90,19 @@ fn lex(source: &str) -> Result<Vec<Token>, ParseError> {
     while i < chars.len() {
         let c = chars[i];
         let start = i;
+        if c.is_whitespace() {
+            i += 1;
+            continue;
+        }
+        if tokens.len() == MAX_PARTS {
+            return Err(error(
+                start,
+                1,
+                "the expression has more than 1,000 parts (values, variables, signs)",
+                Some("split it: set a variable step by step, or write simpler conditions"),
+            ));
+        }
         let tok = match c {
-            _ if c.is_whitespace() => {
-                i += 1;
-                continue;
-            }
             '{' => {
                 let close = chars[i..].iter().position(|&c| c == '}').map(|p| i + p);
                 let Some(close) = close else {
@@ -153,6 +166,14 @@ fn lex(source: &str) -> Result<Vec<Token>, ParseError> {
                         None,
                     ));
                 };
+                if !n.is_finite() {
+                    return Err(error(
+                        start,
+                        i - start,
+                        "this number is too large",
+                        Some("a number has at most 308 digits before its point"),
+                    ));
+                }
                 Tok::Num(n)
             }
             _ if c.is_alphabetic() || c == '_' => {

@@ -143,3 +143,57 @@ fn types_are_checked_with_positions_inside_the_expression() {
     assert_eq!(types.check(&expr, &mut problems), Some(Type::Bool));
     assert!(problems.is_empty(), "{problems:?}");
 }
+
+#[test]
+fn a_long_flat_chain_is_refused_with_its_limit_not_a_stack_overflow() {
+    let long = "1".to_owned() + &" + 1".repeat(20_000);
+    let error = Expr::parse(&long, Pos::new(1, 1, 1)).expect_err("20,001 terms");
+    assert!(
+        error.message.contains("1,000"),
+        "the message names the limit: {}",
+        error.message
+    );
+    assert_eq!(
+        error.offset,
+        4 * 500,
+        "points at the first part past the limit"
+    );
+    // Just under the limit: parsed, typed and evaluated on a test thread's small stack.
+    let most = "1".to_owned() + &" + 1".repeat(499);
+    let expr = Expr::parse(&most, Pos::new(1, 1, 1)).expect("1,000 parts");
+    assert_eq!(expr.eval(&env()), Value::Number(500.0));
+    let types = Types {
+        vars: &[],
+        steps: &[],
+    };
+    assert_eq!(types.check(&expr, &mut Vec::new()), Some(Type::Number));
+    let ands = "yes".to_owned() + &" and yes".repeat(20_000);
+    assert!(Expr::parse(&ands, Pos::new(1, 1, 1)).is_err());
+}
+
+#[test]
+fn arithmetic_saturates_so_every_value_written_reads_back() {
+    let big = Vars(vec![("big", Value::Number(1e300))]);
+    let value = |source: &str| {
+        Expr::parse(source, Pos::new(1, 1, 1))
+            .unwrap_or_else(|e| panic!("{source}: {e:?}"))
+            .eval(&big)
+    };
+    for (source, expected) in [
+        ("{big} * {big}", f64::MAX),
+        ("-{big} * {big}", -f64::MAX),
+        ("{big} * {big} + {big} * {big}", f64::MAX),
+        ("{big} * {big} - {big} * {big}", 0.0),
+        ("{big} / 0.000000000000001", f64::MAX),
+        ("{big} / 0", 0.0),
+    ] {
+        let found = value(source);
+        assert_eq!(found, Value::Number(expected), "{source}");
+        let json = serde_json::to_string(&found).expect("json");
+        let back: Value = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(back, found, "{source}: {json}");
+    }
+    let huge = "1".to_owned() + &"0".repeat(400);
+    let error = Expr::parse(&huge, Pos::new(1, 1, 1)).expect_err("past f64");
+    assert!(error.message.contains("too large"), "{}", error.message);
+}

@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
-use crate::flow::expr::{Env, Value};
+use crate::flow::expr::{Env, Value, capped};
 use crate::flow::logic::{Branch, variables};
 use crate::flow::{Flow, StepKind, Target};
 
@@ -156,6 +156,10 @@ impl<'f> Memory<'f> {
 
     fn assign(&mut self, name: &str, value: Value) -> Option<Change> {
         let i = self.names.iter().position(|n| *n == name)?;
+        let value = match value {
+            Value::Text(t) => Value::Text(capped(t)),
+            other => other,
+        };
         if self.values[i] == value {
             return None;
         }
@@ -208,6 +212,15 @@ impl<'f> Memory<'f> {
         }
         out.push_str(rest);
         Cow::Owned(out)
+    }
+
+    /// The first variable whose text reached `MAX_TEXT` characters, and so may be cut.
+    pub fn at_text_limit(&self) -> Option<&'f str> {
+        self.names
+            .iter()
+            .zip(&self.values)
+            .find(|(_, v)| v.at_text_limit())
+            .map(|(n, _)| *n)
     }
 
     /// The state as a key, for telling states apart in a search: values, spent choices,

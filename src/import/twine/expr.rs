@@ -100,7 +100,7 @@ pub(super) fn translate(
     let mut out = Vec::new();
     let mut i = 0;
     while i < toks.len() {
-        i = operand_or_op(&toks, i, &mut out)?;
+        i = operand_or_op(&toks, i, &mut out, 0)?;
     }
     let text = out.join(" ").replace("( ", "(").replace(" )", ")");
     if text.is_empty() {
@@ -109,39 +109,51 @@ pub(super) fn translate(
     Ok(text)
 }
 
+/// How deep `not`s may nest: as deep as the flow's own expressions may (deeper ones it
+/// refuses anyway), and the bound on this translator's recursion.
+const MAX_NOT_DEPTH: usize = 48;
+
 /// Writes the token at `i`; a `not` takes the operand after it in brackets, since the
 /// flow's `not` binds more loosely than Twine's `!`.
-fn operand_or_op(toks: &[Tok], i: usize, out: &mut Vec<String>) -> Result<usize, String> {
+fn operand_or_op(
+    toks: &[Tok],
+    i: usize,
+    out: &mut Vec<String>,
+    depth: usize,
+) -> Result<usize, String> {
     match &toks[i] {
         Tok::Flow(t) => {
             out.push(t.clone());
             Ok(i + 1)
         }
+        Tok::Not if depth >= MAX_NOT_DEPTH => {
+            Err(format!("`not` nested more than {MAX_NOT_DEPTH} deep"))
+        }
         Tok::Not => {
             let mut inner = Vec::new();
             let end = match toks.get(i + 1) {
                 Some(Tok::Flow(t)) if t == "(" => {
-                    let mut depth = 0;
+                    let mut open = 0;
                     let mut j = i + 1;
                     loop {
                         match toks.get(j) {
-                            Some(Tok::Flow(t)) if t == "(" => depth += 1,
-                            Some(Tok::Flow(t)) if t == ")" => depth -= 1,
+                            Some(Tok::Flow(t)) if t == "(" => open += 1,
+                            Some(Tok::Flow(t)) if t == ")" => open -= 1,
                             None => return Err("a bracket is not closed".into()),
                             _ => {}
                         }
                         j += 1;
-                        if depth == 0 {
+                        if open == 0 {
                             break;
                         }
                     }
                     let mut k = i + 1;
                     while k < j {
-                        k = operand_or_op(toks, k, &mut inner)?;
+                        k = operand_or_op(toks, k, &mut inner, depth + 1)?;
                     }
                     j
                 }
-                Some(_) => operand_or_op(toks, i + 1, &mut inner)?,
+                Some(_) => operand_or_op(toks, i + 1, &mut inner, depth + 1)?,
                 None => return Err("`not` with nothing after it".into()),
             };
             out.push(format!("(not {})", inner.join(" ")));

@@ -181,3 +181,20 @@ fn a_set_event_is_one_json_line_and_reads_back() {
         assert_eq!(back, event);
     }
 }
+
+/// A text that doubles at every key stops at the longest a variable holds: the session
+/// goes on, and every value recorded is one a session file holds.
+#[test]
+fn a_text_that_doubles_is_cut_at_the_limit_and_the_session_goes_on() {
+    let source = "flow: d\ntitle: D\nvars:\n  t: ab\nsteps:\n  home:\n    text: \"{t}\"\n    choices:\n      - label: Double\n        set: { t: \"{t} + {t}\" }\n        go: home\n      - label: Leave\n        go: done\n  done:\n    end: success\n";
+    let flow = flow::load(source).expect("loads");
+    let (player, events) = play(&flow, &"1".repeat(40));
+    let recorded = sets(&events);
+    assert_eq!(recorded.len(), 13, "no set once the text stops growing");
+    let (_, last) = recorded.last().expect("a set");
+    assert_eq!(last.shown().chars().count(), crate::flow::expr::MAX_TEXT);
+    let json = serde_json::to_string(last).expect("json");
+    let back: Value = serde_json::from_str(&json).expect("reads back");
+    assert_eq!(&back, last);
+    assert_eq!(labels(&player, 0), ["Double", "Leave"], "still offered");
+}
