@@ -369,3 +369,52 @@ fn a_study_that_assigns_by_hand_needs_each_invitation_s_variant() {
     assert!(err.contains("assigns variants by hand"), "{err}");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A page that says it is 65535x65535, opening and again as a resize, is drawn at the
+/// largest size the server takes (500x200), and the server goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_says_it_is_enormous_is_drawn_at_the_largest_size() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P01"]);
+    let huge = serde_json::json!({"t": "size", "cols": 65535, "rows": 65535});
+    let mut page = Page::open_saying(&server.links[0], 100, 30, huge.clone()).await;
+    page.wait_for("Where do you tap?").await;
+    page.send(huge).await;
+    page.idle(300).await;
+    page.press("1").await;
+    page.wait_for("Which list would you open?").await;
+    server.wait_for("P01      on drinks");
+    let recorded = the_session(dir.path());
+    let terminal = &recorded.header.terminal;
+    assert_eq!((terminal.cols, terminal.rows), (500, 200));
+}
+
+/// A page that sends thousands of keys without confirming the frame they led to is cut
+/// off as a lost connection; its link resumes the session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_flooding_keys_without_confirming_frames_is_cut_off_and_may_resume() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P01"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    page.idle(100).await;
+    page.press("1").await;
+    for _ in 0..20_000 {
+        page.press("x").await;
+    }
+    // Not by silence: a page that stops answering pings is dropped only after 15 s.
+    let flooded = std::time::Instant::now();
+    server.wait_for("P01      disconnected");
+    assert!(flooded.elapsed().as_secs() < 8, "{:?}", flooded.elapsed());
+    page.close().await;
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Which list would you open?").await;
+    server.wait_for("P01      back");
+    let kinds: Vec<&str> = the_session(dir.path())
+        .events
+        .iter()
+        .map(|e| e.kind.name())
+        .collect();
+    assert!(kinds.contains(&"disconnect"), "{kinds:?}");
+    assert!(!kinds.contains(&"session_end"), "{kinds:?}");
+}

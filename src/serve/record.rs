@@ -7,10 +7,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local, Utc};
-use tokio::sync::mpsc::UnboundedSender;
 
 use super::clock::round;
-use super::protocol::ToPage;
 use super::room::Room;
 use super::transport::WebTransport;
 use crate::runner::session::{PlaySession, Recorder, Unrecorded};
@@ -21,7 +19,6 @@ use crate::study::participant::{Failed, Part, Place};
 
 /// What the page said before its session starts.
 pub struct Opening {
-    pub out: UnboundedSender<ToPage>,
     pub cols: u16,
     pub rows: u16,
     pub user_agent: String,

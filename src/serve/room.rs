@@ -2,7 +2,7 @@
 //! lines that tell the researcher when that changes.
 
 use std::path::PathBuf;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{Sender, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -43,7 +43,7 @@ pub struct Seat {
     /// A page is connected with this link now.
     pub connected: bool,
     /// Where the participant's session takes what the page says.
-    pub session: Option<Sender<Inbound>>,
+    pub session: Option<SyncSender<Inbound>>,
     pub thread: Option<JoinHandle<()>>,
     /// The step or question on screen.
     pub at: Option<String>,
@@ -57,7 +57,7 @@ pub enum Claim {
     /// The first visit: start the session.
     Start(usize),
     /// The participant is back: resume their session.
-    Resume(usize, Sender<Inbound>),
+    Resume(usize, SyncSender<Inbound>),
     /// Another page has this link open.
     Busy,
     /// The session is over; the link is spent.

@@ -5,21 +5,30 @@
 
 use std::borrow::Cow;
 use std::sync::Arc;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::time::Instant;
 
 use super::clock::{ClockSync, Sample};
+use super::protocol::ToPage;
 pub use super::record::Opening;
 use super::record::{Desk, Ended, ended};
 use super::room::{Content, Room};
-use super::transport::{Inbound, WebTransport};
+use super::transport::{INBOUND_QUEUE, Inbound, WebTransport};
 use crate::study::participant::{Participant, Plan};
+use tokio::sync::mpsc::UnboundedSender;
 
-/// Starts the session of seat `index` on a thread; returns where its input goes.
-pub fn start(room: &Arc<Room>, index: usize, opening: Opening) -> Sender<Inbound> {
-    let (sender, inbound) = channel();
-    let _ = sender.send(Inbound::Connected {
-        out: opening.out.clone(),
+/// Starts the session of seat `index` on a thread, its frames going to `out`; returns
+/// where its input goes. The session holds the only sender of frames: when it lets go of
+/// the page (it overran), the connection's task sees the channel close and closes too.
+pub fn start(
+    room: &Arc<Room>,
+    index: usize,
+    out: UnboundedSender<ToPage>,
+    opening: Opening,
+) -> SyncSender<Inbound> {
+    let (sender, inbound) = sync_channel(INBOUND_QUEUE);
+    let _ = sender.try_send(Inbound::Connected {
+        out,
         cols: opening.cols,
         rows: opening.rows,
     });

@@ -24,6 +24,14 @@ use super::keys;
 use super::protocol::{FromPage, ToPage};
 use crate::runner::{Drawn, Incoming, Transport};
 
+/// Messages from a page waiting for its session to take them in: it takes each at once
+/// unless it is drawing, so only a page that floods the server fills this.
+pub const INBOUND_QUEUE: usize = 1_024;
+/// Keys and sizes kept while a frame waits for the page to confirm it. A participant
+/// types a few keys while a frame is on its way; a page that sends hundreds without
+/// confirming any frame is not a participant's, and its connection is cut.
+const KEPT_WHILE_DRAWING: usize = 256;
+
 /// What reaches a participant's session from its WebSocket task and the server.
 #[derive(Debug)]
 pub enum Inbound {
@@ -211,6 +219,8 @@ impl WebTransport {
                 });
                 None
             }
+            // Already away: the transport cut an overrunning page off itself.
+            Inbound::Disconnected { .. } if self.away_since.is_some() => None,
             Inbound::Disconnected { at } => {
                 self.page = None;
                 self.away_since = Some(at);
@@ -223,6 +233,20 @@ impl WebTransport {
                 name,
             }),
         })
+    }
+
+    /// The page sent more than a participant could while a frame was on its way: what it
+    /// sent is dropped, and so is the page (its connection closes once its frames' channel
+    /// does), as if its connection were lost; the same link may come back.
+    fn overrun(&mut self) -> Drawn {
+        let at = Instant::now();
+        self.page = None;
+        self.pending.clear();
+        self.away_since = Some(at);
+        self.pending.push_back(Incoming::Disconnected {
+            at: self.since_start(at),
+        });
+        self.unseen()
     }
 
     /// Waits for the page to confirm frame `n`; anything else that arrives meanwhile is
@@ -248,6 +272,9 @@ impl WebTransport {
                 self.pending.push_back(incoming);
                 if gone {
                     return Ok(self.unseen());
+                }
+                if self.pending.len() > KEPT_WHILE_DRAWING {
+                    return Ok(self.overrun());
                 }
             }
         }

@@ -173,6 +173,17 @@ pub struct Page {
 
 impl Page {
     pub async fn open(link: &str, cols: u16, rows: u16) -> Page {
+        Page::open_saying(
+            link,
+            cols,
+            rows,
+            json!({"t": "size", "cols": cols, "rows": rows}),
+        )
+        .await
+    }
+
+    /// A page of `cols` x `rows` whose first message is `size` (which may lie).
+    pub async fn open_saying(link: &str, cols: u16, rows: u16, size: Value) -> Page {
         let url = format!("{}/ws", link.replacen("http://", "ws://", 1));
         let (ws, _) = tokio_tungstenite::connect_async(url)
             .await
@@ -190,8 +201,7 @@ impl Page {
             said: None,
             delay: None,
         };
-        page.send(json!({"t": "size", "cols": cols, "rows": rows}))
-            .await;
+        page.send(size).await;
         page
     }
 
