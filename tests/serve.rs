@@ -418,3 +418,53 @@ async fn a_page_flooding_keys_without_confirming_frames_is_cut_off_and_may_resum
     assert!(kinds.contains(&"disconnect"), "{kinds:?}");
     assert!(!kinds.contains(&"session_end"), "{kinds:?}");
 }
+
+/// The lines of the one session file in `dir` that record `kind`.
+fn lines_of(dir: &Path, kind: &str) -> Vec<String> {
+    let (files, _) = session::discover(&[dir.to_owned()]);
+    let text = std::fs::read_to_string(&files[0]).expect("the session file");
+    let kind = format!("\"kind\":\"{kind}\"");
+    text.lines()
+        .filter(|l| l.contains(&kind))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A page whose pongs say 1e300 times its session by the server's clock, not as nothing;
+/// a key stamped 1e300 takes the time it arrived: the session goes on, and each event
+/// so timed is flagged `restamped`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_browser_stamps_take_the_servers_time_and_are_flagged() {
+    let forged = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, forged.path(), &["--participants", "P01"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.pong_at = Some(1e300);
+    page.wait_for("Where do you tap?").await;
+    page.idle(300).await;
+    page.press("1").await;
+    page.wait_for("Which list would you open?").await;
+    server.wait_for("P01      on drinks");
+    let choose = lines_of(forged.path(), "choose");
+    assert_eq!(choose.len(), 1, "{choose:?}");
+    assert!(choose[0].contains("\"restamped\":true"), "{choose:?}");
+    let recorded = the_session(forged.path());
+    assert!(recorded.problems.is_empty(), "{:?}", recorded.problems);
+    let hesitation = recorded.events.iter().find_map(|e| match &e.kind {
+        EventKind::Choose { timing, .. } => Some(timing.hesitation_ms),
+        _ => None,
+    });
+    assert!(hesitation.is_some_and(|ms| ms >= 250), "{hesitation:?}");
+
+    let far = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, far.path(), &["--participants", "P02"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    page.idle(200).await;
+    page.send(serde_json::json!({"t": "key", "key": "1", "at": 1e300}))
+        .await;
+    page.wait_for("Which list would you open?").await;
+    server.wait_for("P02      on drinks");
+    let choose = lines_of(far.path(), "choose");
+    assert!(choose[0].contains("\"restamped\":true"), "{choose:?}");
+    assert_eq!(the_session(far.path()).events.len(), 4);
+}

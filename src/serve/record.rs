@@ -3,7 +3,9 @@
 //! ended, in the researcher's and the page's words.
 #![allow(clippy::disallowed_methods)] // the shell: it stamps each session's start
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local, Utc};
@@ -25,6 +27,10 @@ pub struct Opening {
     /// Round trips measured while connecting: sent, received, the browser's time.
     pub pongs: Vec<(Instant, Instant, f64)>,
 }
+
+/// The field that flags an event whose browser stamp the server replaced with its own
+/// receive time (docs/session-format.md).
+pub const RESTAMPED: &str = "restamped";
 
 /// What the closing screen says about where the file went: not the server's paths.
 const SAVED_TO: &str = "the researcher's computer";
@@ -58,6 +64,8 @@ pub struct Desk<'r> {
     pub room: &'r Room,
     pub index: usize,
     pub opening: &'r Opening,
+    /// Set by the transport when it took its own time for an implausible browser stamp.
+    pub restamped: Rc<Cell<bool>>,
 }
 
 impl<'r> Place<WebTransport> for Desk<'r> {
@@ -102,6 +110,7 @@ impl<'r> Place<WebTransport> for Desk<'r> {
             writer,
             room: self.room,
             index: self.index,
+            restamped: Rc::clone(&self.restamped),
         };
         Ok((watched, path))
     }
@@ -154,10 +163,29 @@ pub struct Watched<'r> {
     writer: SessionWriter,
     room: &'r Room,
     index: usize,
+    restamped: Rc<Cell<bool>>,
+}
+
+/// The events whose time or timing comes from a browser's stamps.
+fn stamped(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Show { .. }
+            | EventKind::Ask { .. }
+            | EventKind::Choose { .. }
+            | EventKind::Continue { .. }
+            | EventKind::Input { .. }
+            | EventKind::Back { .. }
+            | EventKind::Answer { .. }
+            | EventKind::EarlyKey { .. }
+    )
 }
 
 impl Recorder for Watched<'_> {
     fn record(&mut self, event: &Event) -> Result<(), Unrecorded> {
+        if stamped(&event.kind) && self.restamped.take() {
+            self.writer.flag_next(RESTAMPED);
+        }
         self.writer.record(event)?;
         let at = match &event.kind {
             EventKind::Show { step } => step,

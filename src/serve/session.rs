@@ -4,6 +4,7 @@
 #![allow(clippy::disallowed_methods)] // the shell: it stamps the session's start
 
 use std::borrow::Cow;
+use std::rc::Rc;
 use std::sync::Arc;
 use std::sync::mpsc::{SyncSender, sync_channel};
 use std::time::Instant;
@@ -63,6 +64,7 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Re
                 room,
                 index,
                 opening: &opening,
+                restamped: Rc::clone(&transport.restamped),
             };
             ended(participant.run(&mut desk, &mut transport))
         }

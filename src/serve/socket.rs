@@ -163,7 +163,7 @@ async fn pump(
                         Some(sent) => Inbound::Pong { sent, received: at, browser_ms },
                         None => continue,
                     },
-                    message => Inbound::Page(message),
+                    message => Inbound::Page(message, at),
                 };
                 match session.try_send(inbound) {
                     Ok(()) => {}

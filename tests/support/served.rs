@@ -169,6 +169,8 @@ pub struct Page {
     pub said: Option<(String, String)>,
     /// Extra delay added to every message the page sends (a slow network).
     pub delay: Option<fn() -> Duration>,
+    /// A stamp every pong carries instead of the page's time (a forged clock).
+    pub pong_at: Option<f64>,
 }
 
 impl Page {
@@ -200,6 +202,7 @@ impl Page {
             last_shown: 0.0,
             said: None,
             delay: None,
+            pong_at: None,
         };
         page.send(size).await;
         page
@@ -238,7 +241,7 @@ impl Page {
                     .await;
             }
             Some("ping") => {
-                let at = self.now();
+                let at = self.pong_at.unwrap_or_else(|| self.now());
                 self.send(json!({"t": "pong", "id": message["id"], "at": at}))
                     .await;
             }
