@@ -468,3 +468,50 @@ async fn forged_browser_stamps_take_the_servers_time_and_are_flagged() {
     assert!(choose[0].contains("\"restamped\":true"), "{choose:?}");
     assert_eq!(the_session(far.path()).events.len(), 4);
 }
+
+/// A session file the server cannot create: the page is told the trouble is on the
+/// researcher's side, and the same link, opened once the folder can be written, plays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_the_server_cannot_start_is_explained_and_its_link_stays_usable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "a file where the sessions folder should be").expect("writes");
+    let sessions = blocker.join("sessions");
+    let server = Server::start(FLOW, &sessions, &["--participants", "P01"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    let (kind, text) = page.wait_said().await;
+    assert_eq!(kind, "end");
+    assert!(text.contains("problem on the researcher's side"), "{text}");
+    server.wait_for("P01      could not start: cannot create a session file");
+    std::fs::remove_file(&blocker).expect("removed");
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    server.wait_for("P01      started:");
+}
+
+/// A study with every participant it needs says so to the page, and spends the link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_study_tells_the_page_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = dir.path().join("small.yaml");
+    let text = std::fs::read_to_string(STUDY).expect("the example study");
+    let small = text.replace("target: 6", "target: 1");
+    assert_ne!(small, text, "the example study's target is 6");
+    let flows = Path::new(env!("CARGO_MANIFEST_DIR")).join("flows");
+    let absolute = small.replace("../flows", &flows.display().to_string());
+    std::fs::write(&study, absolute).expect("writes");
+    let sessions = dir.path().join("sessions");
+    let study = study.display().to_string();
+    let server = Server::start(&study, &sessions, &["--participants", "S01,S02,S03"]);
+    let mut playing = Vec::new(); // open, so counted
+    for link in &server.links[..2] {
+        let mut page = Page::open(link, 100, 30).await;
+        page.wait_for(CONSENT).await;
+        playing.push(page);
+    }
+    let mut third = Page::open(&server.links[2], 100, 30).await;
+    let (kind, text) = third.wait_said().await;
+    assert_eq!(kind, "end");
+    assert!(text.contains("already has all the participants"), "{text}");
+    server.wait_for("S03      finished:");
+}

@@ -8,7 +8,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::invite::{self, Code};
-use super::study::ServedStudy;
+use super::study::{ServedStudy, Unassigned};
 use super::transport::Inbound;
 use crate::session::ids;
 use crate::study::assign::Assignment;
@@ -164,14 +164,16 @@ impl Room {
 
     /// The study assignment of seat `index`, made under the room's lock with every
     /// participant still playing counted, so two never get the same slot.
-    pub fn assign(&self, index: usize, study: &ServedStudy) -> Result<Assignment, String> {
+    pub fn assign(&self, index: usize, study: &ServedStudy) -> Result<Assignment, Unassigned> {
         let mut seats = self.seats();
         let playing: Vec<(String, Assignment)> = seats
             .iter()
             .filter(|s| s.ended.is_none())
             .filter_map(|s| Some((s.participant.clone(), s.assignment.clone()?)))
             .collect();
-        let seat = seats.get_mut(index).ok_or("no such invitation")?;
+        let Some(seat) = seats.get_mut(index) else {
+            return Err(String::from("no such invitation").into());
+        };
         let assignment = study.assign(&self.served.sessions, &playing, seat.variant.clone())?;
         seat.assignment = Some(assignment.clone());
         Ok(assignment)

@@ -68,11 +68,24 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Re
             };
             ended(participant.run(&mut desk, &mut transport))
         }
-        Err(why) => Ended::refused(why),
+        Err(ended) => ended,
     };
     transport.end(ended.text);
     let participant = room.participant(index);
     let path = room.path(index);
+    // Only a link whose session never wrote a file may start afresh.
+    if ended.keep_link && path.is_none() {
+        room.notice(format!(
+            "{participant:<8} could not start: {}; the link may be opened again",
+            ended.why
+        ));
+        room.update(index, |seat| {
+            seat.session = None;
+            seat.thread = None;
+            seat.assignment = None;
+        });
+        return;
+    }
     let place = path
         .map(|p| format!(" ({})", p.display()))
         .unwrap_or_default();
@@ -83,13 +96,18 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Re
 
 /// What seat `index` plays: the served flow, or their part of the served study, assigned
 /// when their link first opens.
-fn plan(room: &Room, index: usize) -> Result<Cow<'_, Plan>, String> {
+fn plan(room: &Room, index: usize) -> Result<Cow<'_, Plan>, Ended> {
     match &room.served.content {
         Content::Flow(plan) => Ok(Cow::Borrowed(plan)),
         Content::Study(study) => {
-            let assignment = room.assign(index, study)?;
+            let assignment = room.assign(index, study).map_err(|no| match no.full {
+                true => Ended::full(no.why),
+                false => Ended::refused(no.why),
+            })?;
             let written = study.path.display().to_string();
-            Plan::study(&study.opened, &written, &assignment).map(Cow::Owned)
+            Plan::study(&study.opened, &written, &assignment)
+                .map(Cow::Owned)
+                .map_err(Ended::refused)
         }
     }
 }

@@ -7,6 +7,20 @@ use crate::study::OpenedStudy;
 use crate::study::assign::{self, Assignment, Request};
 use crate::study::progress::{Progress, Seen, Standing};
 
+/// Why a participant got no part of the study; `full` when the study has every
+/// participant it needs (the page is told so).
+#[derive(Debug)]
+pub struct Unassigned {
+    pub why: String,
+    pub full: bool,
+}
+
+impl From<String> for Unassigned {
+    fn from(why: String) -> Self {
+        Unassigned { why, full: false }
+    }
+}
+
 /// A study as served: what `mvx play STUDY.yaml` is given on its command line.
 pub struct ServedStudy {
     pub opened: OpenedStudy,
@@ -39,9 +53,9 @@ impl ServedStudy {
         sessions: &std::path::Path,
         playing: &[(String, Assignment)],
         variant: Option<String>,
-    ) -> Result<Assignment, String> {
+    ) -> Result<Assignment, Unassigned> {
         let Some((study, variants)) = self.opened.playable() else {
-            return Err("the study has errors".into());
+            return Err(String::from("the study has errors").into());
         };
         let mut progress = Progress::read(&study.id, sessions);
         for (participant, assignment) in playing {
@@ -63,6 +77,9 @@ impl ServedStudy {
             seed: fastrand::u64(..),
             over_target: self.over_target,
         };
-        assign::next(study, variants, &progress, &request).map_err(|r| r.to_string())
+        assign::next(study, variants, &progress, &request).map_err(|r| Unassigned {
+            full: matches!(r, assign::Refusal::Full { .. }),
+            why: r.to_string(),
+        })
     }
 }

@@ -169,10 +169,21 @@ impl WebTransport {
         &self.sync
     }
 
-    /// Says `text` to the page, if one is connected; the session is over.
+    /// Says `text` to the page, if one is connected (or connecting: a session that could
+    /// not start has not taken its page in yet); the session is over.
     pub fn end(&mut self, text: &str) {
-        if let Some(page) = self.page.take() {
-            let _ = page.out.send(ToPage::End { text: text.into() });
+        let out =
+            match self.page.take() {
+                Some(page) => Some(page.out),
+                None => std::iter::from_fn(|| self.inbound.try_recv().ok()).find_map(|inbound| {
+                    match inbound {
+                        Inbound::Connected { out, .. } => Some(out),
+                        _ => None,
+                    }
+                }),
+            };
+        if let Some(out) = out {
+            let _ = out.send(ToPage::End { text: text.into() });
         }
     }
 
