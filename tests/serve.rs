@@ -515,3 +515,39 @@ async fn a_full_study_tells_the_page_so() {
     assert!(text.contains("already has all the participants"), "{text}");
     server.wait_for("S03      finished:");
 }
+
+/// A participant who does not come back within the resume window: the session ends as
+/// `connection lost` with no `resume`, and the researcher never reads "back".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_who_never_comes_back_is_not_said_to_be_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(
+        FLOW,
+        dir.path(),
+        &["--participants", "P01", "--resume-minutes", "0"],
+    );
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    page.close().await;
+    server.wait_for("P01      finished: aborted");
+    assert!(
+        !server.lines().iter().any(|l| l.contains("P01      back")),
+        "{:#?}",
+        server.lines()
+    );
+    let kinds: Vec<EventKind> = the_session(dir.path())
+        .events
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert!(
+        !kinds.iter().any(|k| matches!(k, EventKind::Resume { .. })),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&EventKind::Abort {
+            reason: "connection lost".into()
+        }),
+        "{kinds:?}"
+    );
+}
