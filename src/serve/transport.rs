@@ -392,6 +392,9 @@ where
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+
+#[cfg(test)]
 mod tests {
     use std::sync::mpsc::channel;
 
