@@ -551,3 +551,76 @@ async fn a_participant_who_never_comes_back_is_not_said_to_be_back() {
         "{kinds:?}"
     );
 }
+
+/// One seeded hostile message: garbage, sizes, keys and confirmations with any stamp.
+fn hostile(rng: &mut fastrand::Rng) -> String {
+    let stamps = [
+        "1e300", "-1e300", "1e12", "-5", "0", "123456.5", "1e-300", "\"x\"", "null",
+    ];
+    let stamp = match rng.u8(..4) {
+        0 => stamps[rng.usize(..stamps.len())].to_owned(),
+        _ => format!("{}", rng.f64() * 2e6),
+    };
+    let big = [0u32, 1, 40, 500, 501, 65_535, 65_536, 4_000_000_000];
+    let keys = [
+        "1",
+        "2",
+        "x",
+        "Enter",
+        "Backspace",
+        "Tab",
+        "Dead",
+        "",
+        "\u{1b}[A",
+    ];
+    match rng.u8(..6) {
+        0 => format!(
+            r#"{{"t":"size","cols":{},"rows":{}}}"#,
+            big[rng.usize(..big.len())],
+            big[rng.usize(..big.len())]
+        ),
+        1 | 2 => format!(
+            r#"{{"t":"key","key":{:?},"at":{stamp}}}"#,
+            keys[rng.usize(..keys.len())]
+        ),
+        3 => format!(r#"{{"t":"shown","n":{},"at":{stamp}}}"#, rng.u64(..50)),
+        4 => format!(r#"{{"t":"pong","id":{},"at":{stamp}}}"#, rng.u64(..30)),
+        _ => (0..rng.usize(..60)).map(|_| rng.char(..)).collect(),
+    }
+}
+
+/// Seeded sequences of hostile messages from several pages at once, against the real
+/// server: it stays up (a new page still loads and plays), and every session file it
+/// wrote reads back with no line named as a problem.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_sending_anything_never_take_the_server_down_and_files_still_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--invites", "7"]);
+    for (case, link) in server.links[..6].iter().enumerate() {
+        let mut rng = fastrand::Rng::with_seed(21 + case as u64);
+        let mut page = Page::open(link, 100, 30).await;
+        page.wait_for("Where do you tap?").await;
+        for _ in 0..400 {
+            page.send(serde_json::Value::String(String::new())).await; // not a message
+            let text = hostile(&mut rng);
+            page.send_text(&text).await;
+            if rng.u8(..8) == 0 {
+                page.handle(std::time::Duration::from_millis(1)).await;
+            }
+        }
+        page.idle(50).await;
+        page.close().await;
+    }
+    let mut page = Page::open(&server.links[6], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    page.idle(100).await;
+    page.press("1").await;
+    page.wait_for("Which list would you open?").await;
+    let (files, skipped) = session::discover(&[dir.path().to_owned()]);
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(files.len(), 7, "{files:?}");
+    for file in files {
+        let read = session::read(&file).expect("a session file loads");
+        assert!(read.problems.is_empty(), "{file:?}: {:?}", read.problems);
+    }
+}

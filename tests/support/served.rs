@@ -222,6 +222,11 @@ impl Page {
             .await;
     }
 
+    /// Sends `text` as it is, message or not.
+    pub async fn send_text(&mut self, text: &str) {
+        let _ = self.ws.send(Message::Text(text.into())).await;
+    }
+
     /// Handles one message from the server; false once the connection is over.
     pub async fn handle(&mut self, within: Duration) -> bool {
         let Ok(message) = tokio::time::timeout(within, self.ws.next()).await else {
