@@ -49,6 +49,8 @@ pub struct ServeOptions {
     pub tls: Option<(PathBuf, PathBuf)>,
     pub invites: usize,
     pub researcher: Option<String>,
+    /// `--trusted-proxy`: the reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Overrides [`RESUME_WITHIN`] (tests).
     pub resume_within: Duration,
 }
@@ -105,7 +107,8 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
     let (lines, from_room) = channel();
     let room = Room::new(served, lines);
     let invited = invite_all(&room, options).map_err(usage)?;
-    spawn_server(&runtime, listener, Arc::clone(&room), tls).map_err(usage)?;
+    let trusted = options.trusted_proxies.clone();
+    spawn_server(&runtime, listener, Arc::clone(&room), trusted, tls).map_err(usage)?;
     let (notices, incoming) = channel();
     forward(from_room, notices.clone(), Notice::Line);
     watch_signals(&runtime, notices.clone());
@@ -179,9 +182,10 @@ fn spawn_server(
     runtime: &tokio::runtime::Runtime,
     listener: tokio::net::TcpListener,
     room: Arc<Room>,
+    trusted: Vec<std::net::IpAddr>,
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> Result<(), String> {
-    let app = http::router(room).into_make_service_with_connect_info::<SocketAddr>();
+    let app = http::router(room, trusted).into_make_service_with_connect_info::<SocketAddr>();
     let Some(tls) = tls else {
         runtime.spawn(async move {
             let _ = axum::serve(listener, app).await;

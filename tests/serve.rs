@@ -483,9 +483,18 @@ async fn a_session_the_server_cannot_start_is_explained_and_its_link_stays_usabl
     assert_eq!(kind, "end");
     assert!(text.contains("problem on the researcher's side"), "{text}");
     server.wait_for("P01      could not start: cannot create a session file");
+    page.close().await;
     std::fs::remove_file(&blocker).expect("removed");
-    let mut page = Page::open(&server.links[0], 100, 30).await;
-    page.wait_for("Where do you tap?").await;
+    // As the page does, try again while the server has not yet seen the last one go.
+    for _ in 0..50 {
+        let mut page = Page::open(&server.links[0], 100, 30).await;
+        page.idle(100).await;
+        if page.said.as_ref().is_some_and(|(kind, _)| kind == "busy") {
+            continue;
+        }
+        page.wait_for("Where do you tap?").await;
+        break;
+    }
     server.wait_for("P01      started:");
 }
 
@@ -510,7 +519,16 @@ async fn a_full_study_tells_the_page_so() {
         playing.push(page);
     }
     let mut third = Page::open(&server.links[2], 100, 30).await;
-    let (kind, text) = third.wait_said().await;
+    let start = std::time::Instant::now();
+    while third.said.is_none() && start.elapsed() < served::DEADLINE {
+        let open = third.handle(std::time::Duration::from_millis(50)).await;
+        assert!(
+            open || third.said.is_some(),
+            "closed: {:#?}",
+            server.lines()
+        );
+    }
+    let (kind, text) = third.said.clone().expect("said");
     assert_eq!(kind, "end");
     assert!(text.contains("already has all the participants"), "{text}");
     server.wait_for("S03      finished:");
@@ -623,4 +641,49 @@ async fn pages_sending_anything_never_take_the_server_down_and_files_still_read(
         let read = session::read(&file).expect("a session file loads");
         assert!(read.problems.is_empty(), "{file:?}: {:?}", read.problems);
     }
+}
+
+/// Twenty wrong codes from the participant's own address (one proxy, many people) make
+/// strangers wait, never a live link's page coming back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_links_reconnect_is_never_rate_limited() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P01,P02"]);
+    let link = &server.links[0];
+    let mut page = Page::open(link, 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    let base = &link[..link.find("/p/").expect("a link")];
+    let wrong = format!("{base}/p/{}", "0".repeat(32));
+    let statuses: Vec<u16> = (0..25).map(|_| get(&wrong).0).collect();
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    assert_eq!(get(&server.links[1]).0, 429, "a link not yet opened waits");
+    page.close().await;
+    server.wait_for("P01      disconnected");
+    assert_eq!(get(link).0, 200);
+    let mut page = Page::open(link, 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    server.wait_for("P01      back");
+}
+
+/// Behind `--trusted-proxy`, the client is the address the proxy saw: one stranger's
+/// wrong codes make only that stranger wait. From anyone else, the header is ignored.
+#[test]
+fn behind_a_trusted_proxy_each_client_is_counted_on_its_own() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--trusted-proxy", "127.0.0.1"]);
+    let link = &server.links[0];
+    let base = &link[..link.find("/p/").expect("a link")];
+    let wrong = format!("{base}/p/{}", "0".repeat(32));
+    let stranger = "X-Forwarded-For: 10.9.9.9, 203.0.113.9\r\n";
+    let statuses: Vec<u16> = (0..25)
+        .map(|_| served::get_with(&wrong, stranger).0)
+        .collect();
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    assert_eq!(served::get_with(link, stranger).0, 429);
+    // The stranger's own first address is only their word: the proxy's last one counts.
+    let forged = "X-Forwarded-For: 198.51.100.7, 203.0.113.9\r\n";
+    assert_eq!(served::get_with(link, forged).0, 429);
+    let participant = "X-Forwarded-For: 198.51.100.7\r\n";
+    assert_eq!(served::get_with(link, participant).0, 200);
+    assert_eq!(get(link).0, 200, "the proxy itself is not the stranger");
 }

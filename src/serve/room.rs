@@ -134,6 +134,12 @@ impl Room {
         invite::find(self.seats().iter().map(|s| &s.code), code)
     }
 
+    /// Whether seat `index` has a session under way: its page may come back whatever
+    /// strangers behind the same address do.
+    pub fn is_live(&self, index: usize) -> bool {
+        (self.seats().get(index)).is_some_and(|s| s.session.is_some() && s.ended.is_none())
+    }
+
     /// A page opens the link of seat `index`: marks it connected if it may.
     pub fn claim(&self, index: usize) -> Claim {
         let mut seats = self.seats();

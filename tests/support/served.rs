@@ -114,12 +114,17 @@ impl Drop for Server {
 
 /// A plain HTTP GET: status line, headers and body as text.
 pub fn get(url: &str) -> (u16, String, String) {
+    get_with(url, "")
+}
+
+/// A GET with `headers` (each line ending in `\r\n`) added to the request.
+pub fn get_with(url: &str, headers: &str) -> (u16, String, String) {
     let rest = url.strip_prefix("http://").expect("an http URL");
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let mut stream = TcpStream::connect(host).expect("connects");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{headers}\r\n"
     )
     .expect("request");
     stream
