@@ -68,8 +68,13 @@ impl Server {
 
     /// Waits until a printed line contains `text`.
     pub fn wait_for(&self, text: &str) -> String {
+        self.wait_for_within(text, DEADLINE)
+    }
+
+    /// Waits at most `within` until a printed line contains `text`.
+    pub fn wait_for_within(&self, text: &str, within: Duration) -> String {
         let start = Instant::now();
-        while start.elapsed() < DEADLINE {
+        while start.elapsed() < within {
             if let Some(line) = self.lines().into_iter().find(|l| l.contains(text)) {
                 return line;
             }
