@@ -12,6 +12,7 @@ pub mod clock;
 mod http;
 pub mod invite;
 pub mod keys;
+mod listen;
 pub mod protocol;
 mod record;
 pub mod room;
@@ -185,23 +186,9 @@ fn spawn_server(
     trusted: Vec<std::net::IpAddr>,
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> Result<(), String> {
-    let app = http::router(room, trusted).into_make_service_with_connect_info::<SocketAddr>();
-    let Some(tls) = tls else {
-        runtime.spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        return Ok(());
-    };
-    let listener = listener
-        .into_std()
-        .map_err(|e| format!("cannot listen: {e}"))?;
-    let config = axum_server::tls_rustls::RustlsConfig::from_config(tls);
-    let _guard = runtime.enter();
-    let server = axum_server::tls_rustls::from_tcp_rustls(listener, config)
-        .map_err(|e| format!("cannot listen: {e}"))?;
-    runtime.spawn(async move {
-        let _ = server.serve(app).await;
-    });
+    let app = http::router(room, trusted);
+    let tls = tls.map(tokio_rustls::TlsAcceptor::from);
+    runtime.spawn(listen::serve(listener, app, tls));
     Ok(())
 }
 

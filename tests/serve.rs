@@ -676,3 +676,35 @@ fn behind_a_trusted_proxy_each_client_is_counted_on_its_own() {
     assert_eq!(served::get_with(link, participant).0, 200);
     assert_eq!(get(link).0, 200, "the proxy itself is not the stranger");
 }
+
+/// Opens `n` connections to `address` that each send half a request and stop there.
+fn half_open(address: &str, n: usize) -> Vec<std::net::TcpStream> {
+    use std::io::Write;
+    (0..n)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(address).expect("connects");
+            stream
+                .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+                .expect("half a request");
+            stream
+        })
+        .collect()
+}
+
+/// 1,100 connections held half-open (more than a process with 1,024 files can keep)
+/// do not stop a participant's page from loading, nor its WebSocket from opening.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_open_connections_never_keep_a_page_from_loading() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start_with_open_files(FLOW, dir.path(), &[], 1_024);
+    let link = &server.links[0];
+    let address = link
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .expect("an address");
+    let _held = half_open(address, 1_100);
+    assert_eq!(get(link).0, 200);
+    let mut page = Page::open(link, 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+}

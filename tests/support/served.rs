@@ -28,7 +28,25 @@ pub struct Server {
 
 impl Server {
     pub fn start(flow: &str, sessions: &Path, extra: &[&str]) -> Server {
-        let mut child = spawn::mvx()
+        Server::spawn(spawn::mvx(), flow, sessions, extra)
+    }
+
+    /// The server in a process that may open at most `files` files (`ulimit -n`), as
+    /// many systems have it (1,024).
+    pub fn start_with_open_files(
+        flow: &str,
+        sessions: &Path,
+        extra: &[&str],
+        files: u32,
+    ) -> Server {
+        let mut limited = Command::new("sh");
+        let script = format!("ulimit -n {files} && exec setsid \"$0\" \"$@\"");
+        limited.args(["-c", &script, spawn::MVX]);
+        Server::spawn(limited, flow, sessions, extra)
+    }
+
+    fn spawn(mut command: Command, flow: &str, sessions: &Path, extra: &[&str]) -> Server {
+        let mut child = command
             .args(["serve", flow, "--listen", "127.0.0.1:0", "--sessions"])
             .arg(sessions)
             .args(extra)
