@@ -708,3 +708,35 @@ async fn half_open_connections_never_keep_a_page_from_loading() {
     let mut page = Page::open(link, 100, 30).await;
     page.wait_for("Where do you tap?").await;
 }
+
+/// A connection that never finishes its request, or sits idle after an answer, is
+/// closed by the server once 10 s have passed.
+#[test]
+fn connections_without_a_whole_request_are_closed_after_ten_seconds() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &[]);
+    let link = &server.links[0];
+    let address = link
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .expect("an address");
+    let mut half = half_open(address, 1).remove(0);
+    let mut idle = std::net::TcpStream::connect(address).expect("connects");
+    let path = &link[link.find("/p/").expect("a link")..];
+    write!(idle, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").expect("a whole request");
+    for stream in [&mut half, &mut idle] {
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(16)))
+            .expect("a read timeout");
+        let mut everything = Vec::new();
+        // Ends (0 bytes, or a reset) when the server closes it; a timeout is an error
+        // of its own kind, which would mean it was never closed.
+        let read = stream.read_to_end(&mut everything);
+        if let Err(e) = read {
+            let timed_out = [std::io::ErrorKind::WouldBlock, std::io::ErrorKind::TimedOut];
+            assert!(!timed_out.contains(&e.kind()), "never closed: {e}");
+        }
+    }
+}
