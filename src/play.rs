@@ -130,7 +130,7 @@ fn study_plan(
     };
     let (assignment, reservation) =
         reserve::next(playable, &options.sessions, participant, &request, &[])
-            .map_err(NotStarted::Usage)?;
+            .map_err(|e| NotStarted::Usage(e.to_string()))?;
     let plan = Plan::study(opened, &options.flow.display().to_string(), &assignment)
         .map_err(NotStarted::Usage)?;
     Ok((plan, reservation))

@@ -100,6 +100,8 @@ pub struct Player<'f> {
     finished: bool,
     /// The clock was stopped by a suspend (Ctrl-Z), not by the researcher's pause.
     suspended: bool,
+    /// The clock stopped because the participant's connection dropped.
+    away: bool,
 }
 
 impl<'f> Player<'f> {
@@ -145,6 +147,7 @@ impl<'f> Player<'f> {
             events: Vec::new(),
             finished: false,
             suspended: false,
+            away: false,
         };
         player.begin_task(Duration::ZERO);
         player

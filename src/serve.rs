@@ -12,6 +12,7 @@ pub mod clock;
 mod http;
 pub mod invite;
 pub mod keys;
+mod listen;
 pub mod protocol;
 mod record;
 pub mod room;
@@ -49,6 +50,8 @@ pub struct ServeOptions {
     pub tls: Option<(PathBuf, PathBuf)>,
     pub invites: usize,
     pub researcher: Option<String>,
+    /// `--trusted-proxy`: the reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Overrides [`RESUME_WITHIN`] (tests).
     pub resume_within: Duration,
 }
@@ -105,7 +108,8 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
     let (lines, from_room) = channel();
     let room = Room::new(served, lines);
     let invited = invite_all(&room, options).map_err(usage)?;
-    spawn_server(&runtime, listener, Arc::clone(&room), tls).map_err(usage)?;
+    let trusted = options.trusted_proxies.clone();
+    spawn_server(&runtime, listener, Arc::clone(&room), trusted, tls).map_err(usage)?;
     let (notices, incoming) = channel();
     forward(from_room, notices.clone(), Notice::Line);
     watch_signals(&runtime, notices.clone());
@@ -179,25 +183,12 @@ fn spawn_server(
     runtime: &tokio::runtime::Runtime,
     listener: tokio::net::TcpListener,
     room: Arc<Room>,
+    trusted: Vec<std::net::IpAddr>,
     tls: Option<Arc<rustls::ServerConfig>>,
 ) -> Result<(), String> {
-    let app = http::router(room).into_make_service_with_connect_info::<SocketAddr>();
-    let Some(tls) = tls else {
-        runtime.spawn(async move {
-            let _ = axum::serve(listener, app).await;
-        });
-        return Ok(());
-    };
-    let listener = listener
-        .into_std()
-        .map_err(|e| format!("cannot listen: {e}"))?;
-    let config = axum_server::tls_rustls::RustlsConfig::from_config(tls);
-    let _guard = runtime.enter();
-    let server = axum_server::tls_rustls::from_tcp_rustls(listener, config)
-        .map_err(|e| format!("cannot listen: {e}"))?;
-    runtime.spawn(async move {
-        let _ = server.serve(app).await;
-    });
+    let app = http::router(room, trusted);
+    let tls = tls.map(tokio_rustls::TlsAcceptor::from);
+    runtime.spawn(listen::serve(listener, app, tls));
     Ok(())
 }
 

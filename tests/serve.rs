@@ -369,3 +369,374 @@ fn a_study_that_assigns_by_hand_needs_each_invitation_s_variant() {
     assert!(err.contains("assigns variants by hand"), "{err}");
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A page that says it is 65535x65535, opening and again as a resize, is drawn at the
+/// largest size the server takes (500x200), and the server goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_that_says_it_is_enormous_is_drawn_at_the_largest_size() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P01"]);
+    let huge = serde_json::json!({"t": "size", "cols": 65535, "rows": 65535});
+    let mut page = Page::open_saying(&server.links[0], 100, 30, huge.clone()).await;
+    page.wait_for("Where do you tap?").await;
+    page.send(huge).await;
+    page.idle(300).await;
+    page.press("1").await;
+    page.wait_for("Which list would you open?").await;
+    server.wait_for("P01      on drinks");
+    let recorded = the_session(dir.path());
+    let terminal = &recorded.header.terminal;
+    assert_eq!((terminal.cols, terminal.rows), (500, 200));
+}
+
+/// A page that sends thousands of keys without confirming the frame they led to is cut
+/// off as a lost connection; its link resumes the session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_flooding_keys_without_confirming_frames_is_cut_off_and_may_resume() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P01"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    page.idle(100).await;
+    page.press("1").await;
+    for _ in 0..20_000 {
+        page.press("x").await;
+    }
+    // Not by silence: a page that stops answering pings is dropped only after 15 s.
+    server.wait_for_within("P01      disconnected", std::time::Duration::from_secs(8));
+    page.close().await;
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Which list would you open?").await;
+    server.wait_for("P01      back");
+    let kinds: Vec<&str> = the_session(dir.path())
+        .events
+        .iter()
+        .map(|e| e.kind.name())
+        .collect();
+    assert!(kinds.contains(&"disconnect"), "{kinds:?}");
+    assert!(!kinds.contains(&"session_end"), "{kinds:?}");
+}
+
+/// The lines of the one session file in `dir` that record `kind`.
+fn lines_of(dir: &Path, kind: &str) -> Vec<String> {
+    let (files, _) = session::discover(&[dir.to_owned()]);
+    let text = std::fs::read_to_string(&files[0]).expect("the session file");
+    let kind = format!("\"kind\":\"{kind}\"");
+    text.lines()
+        .filter(|l| l.contains(&kind))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A page whose pongs say 1e300 times its session by the server's clock, not as nothing;
+/// a key stamped 1e300 takes the time it arrived: the session goes on, and each event
+/// so timed is flagged `restamped`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forged_browser_stamps_take_the_servers_time_and_are_flagged() {
+    let forged = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, forged.path(), &["--participants", "P01"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.pong_at = Some(1e300);
+    page.wait_for("Where do you tap?").await;
+    page.idle(300).await;
+    page.press("1").await;
+    page.wait_for("Which list would you open?").await;
+    server.wait_for("P01      on drinks");
+    let choose = lines_of(forged.path(), "choose");
+    assert_eq!(choose.len(), 1, "{choose:?}");
+    assert!(choose[0].contains("\"restamped\":true"), "{choose:?}");
+    let recorded = the_session(forged.path());
+    assert!(recorded.problems.is_empty(), "{:?}", recorded.problems);
+    let hesitation = recorded.events.iter().find_map(|e| match &e.kind {
+        EventKind::Choose { timing, .. } => Some(timing.hesitation_ms),
+        _ => None,
+    });
+    assert!(hesitation.is_some_and(|ms| ms >= 250), "{hesitation:?}");
+
+    let far = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, far.path(), &["--participants", "P02"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    page.idle(200).await;
+    page.send(serde_json::json!({"t": "key", "key": "1", "at": 1e300}))
+        .await;
+    page.wait_for("Which list would you open?").await;
+    server.wait_for("P02      on drinks");
+    let choose = lines_of(far.path(), "choose");
+    assert!(choose[0].contains("\"restamped\":true"), "{choose:?}");
+    assert_eq!(the_session(far.path()).events.len(), 4);
+}
+
+/// A session file the server cannot create: the page is told the trouble is on the
+/// researcher's side, and the same link, opened once the folder can be written, plays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_the_server_cannot_start_is_explained_and_its_link_stays_usable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let blocker = dir.path().join("blocker");
+    std::fs::write(&blocker, "a file where the sessions folder should be").expect("writes");
+    let sessions = blocker.join("sessions");
+    let server = Server::start(FLOW, &sessions, &["--participants", "P01"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    let (kind, text) = page.wait_said().await;
+    assert_eq!(kind, "end");
+    assert!(text.contains("problem on the researcher's side"), "{text}");
+    server.wait_for("P01      could not start: cannot create a session file");
+    page.close().await;
+    std::fs::remove_file(&blocker).expect("removed");
+    // As the page does, try again while the server has not yet seen the last one go.
+    for _ in 0..50 {
+        let mut page = Page::open(&server.links[0], 100, 30).await;
+        page.idle(100).await;
+        if page.said.as_ref().is_some_and(|(kind, _)| kind == "busy") {
+            continue;
+        }
+        page.wait_for("Where do you tap?").await;
+        break;
+    }
+    server.wait_for("P01      started:");
+}
+
+/// A study with every participant it needs says so to the page, and spends the link.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_study_tells_the_page_so() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = dir.path().join("small.yaml");
+    let text = std::fs::read_to_string(STUDY).expect("the example study");
+    let small = text.replace("target: 6", "target: 1");
+    assert_ne!(small, text, "the example study's target is 6");
+    let flows = Path::new(env!("CARGO_MANIFEST_DIR")).join("flows");
+    let absolute = small.replace("../flows", &flows.display().to_string());
+    std::fs::write(&study, absolute).expect("writes");
+    let sessions = dir.path().join("sessions");
+    let study = study.display().to_string();
+    let server = Server::start(&study, &sessions, &["--participants", "S01,S02,S03"]);
+    let mut playing = Vec::new(); // open, so counted
+    for link in &server.links[..2] {
+        let mut page = Page::open(link, 100, 30).await;
+        page.wait_for(CONSENT).await;
+        playing.push(page);
+    }
+    let mut third = Page::open(&server.links[2], 100, 30).await;
+    let (kind, text) = third.wait_said().await;
+    assert_eq!(kind, "end");
+    assert!(text.contains("already has all the participants"), "{text}");
+    server.wait_for("S03      finished:");
+}
+
+/// A participant who does not come back within the resume window: the session ends as
+/// `connection lost` with no `resume`, and the researcher never reads "back".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_who_never_comes_back_is_not_said_to_be_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(
+        FLOW,
+        dir.path(),
+        &["--participants", "P01", "--resume-minutes", "0"],
+    );
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    page.close().await;
+    server.wait_for("P01      finished: aborted");
+    assert!(
+        !server.lines().iter().any(|l| l.contains("P01      back")),
+        "{:#?}",
+        server.lines()
+    );
+    let kinds: Vec<EventKind> = the_session(dir.path())
+        .events
+        .into_iter()
+        .map(|e| e.kind)
+        .collect();
+    assert!(
+        !kinds.iter().any(|k| matches!(k, EventKind::Resume { .. })),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.contains(&EventKind::Abort {
+            reason: "connection lost".into()
+        }),
+        "{kinds:?}"
+    );
+}
+
+/// One seeded hostile message: garbage, sizes, keys and confirmations with any stamp.
+fn hostile(rng: &mut fastrand::Rng) -> String {
+    let stamps = [
+        "1e300", "-1e300", "1e12", "-5", "0", "123456.5", "1e-300", "\"x\"", "null",
+    ];
+    let stamp = match rng.u8(..4) {
+        0 => stamps[rng.usize(..stamps.len())].to_owned(),
+        _ => format!("{}", rng.f64() * 2e6),
+    };
+    let big = [0u32, 1, 40, 500, 501, 65_535, 65_536, 4_000_000_000];
+    let keys = [
+        "1",
+        "2",
+        "x",
+        "Enter",
+        "Backspace",
+        "Tab",
+        "Dead",
+        "",
+        "\u{1b}[A",
+    ];
+    match rng.u8(..6) {
+        0 => format!(
+            r#"{{"t":"size","cols":{},"rows":{}}}"#,
+            big[rng.usize(..big.len())],
+            big[rng.usize(..big.len())]
+        ),
+        1 | 2 => format!(
+            r#"{{"t":"key","key":{:?},"at":{stamp}}}"#,
+            keys[rng.usize(..keys.len())]
+        ),
+        3 => format!(r#"{{"t":"shown","n":{},"at":{stamp}}}"#, rng.u64(..50)),
+        4 => format!(r#"{{"t":"pong","id":{},"at":{stamp}}}"#, rng.u64(..30)),
+        _ => (0..rng.usize(..60)).map(|_| rng.char(..)).collect(),
+    }
+}
+
+/// Seeded sequences of hostile messages from several pages at once, against the real
+/// server: it stays up (a new page still loads and plays), and every session file it
+/// wrote reads back with no line named as a problem.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_sending_anything_never_take_the_server_down_and_files_still_read() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--invites", "7"]);
+    for (case, link) in server.links[..6].iter().enumerate() {
+        let mut rng = fastrand::Rng::with_seed(21 + case as u64);
+        let mut page = Page::open(link, 100, 30).await;
+        page.wait_for("Where do you tap?").await;
+        for _ in 0..400 {
+            page.send(serde_json::Value::String(String::new())).await; // not a message
+            let text = hostile(&mut rng);
+            page.send_text(&text).await;
+            if rng.u8(..8) == 0 {
+                page.handle(std::time::Duration::from_millis(1)).await;
+            }
+        }
+        page.idle(50).await;
+        page.close().await;
+    }
+    let mut page = Page::open(&server.links[6], 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    page.idle(100).await;
+    page.press("1").await;
+    page.wait_for("Which list would you open?").await;
+    let (files, skipped) = session::discover(&[dir.path().to_owned()]);
+    assert!(skipped.is_empty(), "{skipped:?}");
+    assert_eq!(files.len(), 7, "{files:?}");
+    for file in files {
+        let read = session::read(&file).expect("a session file loads");
+        assert!(read.problems.is_empty(), "{file:?}: {:?}", read.problems);
+    }
+}
+
+/// Twenty wrong codes from the participant's own address (one proxy, many people) make
+/// strangers wait, never a live link's page coming back.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_live_links_reconnect_is_never_rate_limited() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P01,P02"]);
+    let link = &server.links[0];
+    let mut page = Page::open(link, 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    let base = &link[..link.find("/p/").expect("a link")];
+    let wrong = format!("{base}/p/{}", "0".repeat(32));
+    let statuses: Vec<u16> = (0..25).map(|_| get(&wrong).0).collect();
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    assert_eq!(get(&server.links[1]).0, 429, "a link not yet opened waits");
+    page.close().await;
+    server.wait_for("P01      disconnected");
+    assert_eq!(get(link).0, 200);
+    let mut page = Page::open(link, 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+    server.wait_for("P01      back");
+}
+
+/// Behind `--trusted-proxy`, the client is the address the proxy saw: one stranger's
+/// wrong codes make only that stranger wait. From anyone else, the header is ignored.
+#[test]
+fn behind_a_trusted_proxy_each_client_is_counted_on_its_own() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--trusted-proxy", "127.0.0.1"]);
+    let link = &server.links[0];
+    let base = &link[..link.find("/p/").expect("a link")];
+    let wrong = format!("{base}/p/{}", "0".repeat(32));
+    let stranger = "X-Forwarded-For: 10.9.9.9, 203.0.113.9\r\n";
+    let statuses: Vec<u16> = (0..25)
+        .map(|_| served::get_with(&wrong, stranger).0)
+        .collect();
+    assert_eq!(statuses.last(), Some(&429), "{statuses:?}");
+    assert_eq!(served::get_with(link, stranger).0, 429);
+    // The stranger's own first address is only their word: the proxy's last one counts.
+    let forged = "X-Forwarded-For: 198.51.100.7, 203.0.113.9\r\n";
+    assert_eq!(served::get_with(link, forged).0, 429);
+    let participant = "X-Forwarded-For: 198.51.100.7\r\n";
+    assert_eq!(served::get_with(link, participant).0, 200);
+    assert_eq!(get(link).0, 200, "the proxy itself is not the stranger");
+}
+
+/// Opens `n` connections to `address` that each send half a request and stop there.
+fn half_open(address: &str, n: usize) -> Vec<std::net::TcpStream> {
+    use std::io::Write;
+    (0..n)
+        .map(|_| {
+            let mut stream = std::net::TcpStream::connect(address).expect("connects");
+            stream
+                .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n")
+                .expect("half a request");
+            stream
+        })
+        .collect()
+}
+
+/// 1,100 connections held half-open (more than a process with 1,024 files can keep)
+/// do not stop a participant's page from loading, nor its WebSocket from opening.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_open_connections_never_keep_a_page_from_loading() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start_with_open_files(FLOW, dir.path(), &[], 1_024);
+    let link = &server.links[0];
+    let address = link
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .expect("an address");
+    let _held = half_open(address, 1_100);
+    assert_eq!(get(link).0, 200);
+    let mut page = Page::open(link, 100, 30).await;
+    page.wait_for("Where do you tap?").await;
+}
+
+/// A connection that never finishes its request, or sits idle after an answer, is
+/// closed by the server once 10 s have passed.
+#[test]
+fn connections_without_a_whole_request_are_closed_after_ten_seconds() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &[]);
+    let link = &server.links[0];
+    let address = link
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .expect("an address");
+    let mut half = half_open(address, 1).remove(0);
+    let mut idle = std::net::TcpStream::connect(address).expect("connects");
+    let path = &link[link.find("/p/").expect("a link")..];
+    write!(idle, "GET {path} HTTP/1.1\r\nHost: x\r\n\r\n").expect("a whole request");
+    for stream in [&mut half, &mut idle] {
+        stream
+            .set_read_timeout(Some(std::time::Duration::from_secs(16)))
+            .expect("a read timeout");
+        let mut everything = Vec::new();
+        // Ends (0 bytes, or a reset) when the server closes it; a timeout is an error
+        // of its own kind, which would mean it was never closed.
+        let read = stream.read_to_end(&mut everything);
+        if let Err(e) = read {
+            let timed_out = [std::io::ErrorKind::WouldBlock, std::io::ErrorKind::TimedOut];
+            assert!(!timed_out.contains(&e.kind()), "never closed: {e}");
+        }
+    }
+}

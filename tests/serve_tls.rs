@@ -113,3 +113,37 @@ fn a_missing_or_wrong_certificate_starts_nothing() {
         .expect("runs");
     assert_eq!(alone.status.code(), Some(2), "--tls-cert needs --tls-key");
 }
+
+/// 1,100 connections that finished their TLS handshake and then sent half a request
+/// (more than a process with 1,024 files can keep) do not stop a page from loading.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_open_connections_after_the_handshake_never_keep_a_page_from_loading() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (cert, key, trusted) = certificate(dir.path());
+    let (cert, key) = (cert.display().to_string(), key.display().to_string());
+    let sessions = dir.path().join("sessions");
+    let tls = ["--tls-cert", &cert, "--tls-key", &key];
+    let server = Server::start_with_open_files(FLOW, &sessions, &tls, 1_024);
+    let link = &server.links[0];
+    let mut held = Vec::new();
+    for _ in 0..1_100 {
+        let within = std::time::Duration::from_millis(500);
+        // A stranger does not care whether each gets in; the page's load below does.
+        if let Ok(mut stream) = tokio::time::timeout(within, connect(link, &trusted)).await {
+            let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await;
+            held.push(stream);
+        }
+    }
+    let path = &link[link.find("/p/").expect("a link path")..];
+    let load = async {
+        let mut tls = connect(link, &trusted).await;
+        let request = format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        tls.write_all(request.as_bytes()).await.expect("sends");
+        let mut answer = String::new();
+        tls.read_to_string(&mut answer).await.ok();
+        answer
+    };
+    let answer = tokio::time::timeout(served::DEADLINE, load).await;
+    let answer = answer.expect("the page loads in time");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

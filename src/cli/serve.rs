@@ -38,6 +38,10 @@ pub(super) struct ServeArgs {
     /// Researcher running the sessions (letters, digits, - and _)
     #[arg(long, value_name = "NAME")]
     researcher: Option<String>,
+    /// A reverse proxy in front of this server (comma-separated for several): requests
+    /// from it are counted by the client address it puts last in X-Forwarded-For
+    #[arg(long, value_name = "ADDR", value_delimiter = ',')]
+    trusted_proxy: Vec<std::net::IpAddr>,
     /// Minutes a participant whose connection dropped may come back to their session
     #[arg(long, value_name = "MINUTES", default_value_t = 30, hide = true)]
     resume_minutes: u64,
@@ -53,6 +57,7 @@ pub(super) fn run(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> 
         over_target: args.over_target,
         tls: args.tls_cert.zip(args.tls_key),
         researcher: args.researcher,
+        trusted_proxies: args.trusted_proxy,
         resume_within: Duration::from_secs(args.resume_minutes.saturating_mul(60)),
     };
     match serve::run(&options, out) {

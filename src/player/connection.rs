@@ -20,6 +20,7 @@ impl Player<'_> {
             return;
         }
         self.clock.pause(at);
+        self.away = true;
         self.record(at, EventKind::Disconnect);
     }
 
@@ -30,6 +31,7 @@ impl Player<'_> {
             return;
         }
         let gap = self.clock.resume(at);
+        self.away = false;
         self.record(
             at,
             EventKind::Resume {
@@ -110,6 +112,27 @@ steps:
             decision_ms: 1_500,
         };
         assert_eq!(*timing, expected, "1 s before the drop, 0.5 s after");
+    }
+
+    #[test]
+    fn a_participant_who_never_comes_back_did_not_resume() {
+        let flow = flow::load(FLOW).expect("test flow loads");
+        let mut player = Player::new(&flow);
+        player.shown(ms(100));
+        player.disconnect(ms(1_100));
+        player.abort(ms(1_801_100), "connection lost");
+        let kinds: Vec<_> = player.take_events().iter().map(|e| e.kind.name()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "task_start",
+                "show",
+                "disconnect",
+                "abort",
+                "task_end",
+                "session_end"
+            ]
+        );
     }
 
     #[test]

@@ -2,6 +2,12 @@
 
 use super::input::Key;
 
+/// The most characters a field takes: an answer or a note is a few sentences, and every
+/// key redraws the whole text, so an endless one would cost time on every key after it
+/// (a served page can send keys as fast as the network carries them). Keys typed beyond
+/// it are ignored.
+pub const MAX_CHARS: usize = 2_000;
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextField {
     text: String,
@@ -22,6 +28,7 @@ impl TextField {
     pub fn edit(&mut self, key: Key) -> bool {
         let len = self.text.chars().count();
         match key {
+            Key::Char(c) if !c.is_control() && len >= MAX_CHARS => {}
             Key::Char(c) if !c.is_control() => {
                 let at = self.byte_at(self.cursor);
                 self.text.insert(at, c);
@@ -107,6 +114,31 @@ mod tests {
         assert_eq!(field.marked('▏'), "a▏日");
         let field = typed(&[Char('\u{7}')]);
         assert_eq!(field.marked('|'), "|");
+    }
+
+    /// 100,000 characters once cost a served session minutes of CPU, redrawn on every key.
+    #[test]
+    fn a_field_takes_at_most_max_chars_and_ignores_the_rest() {
+        let mut field = TextField::default();
+        for _ in 0..100_000 {
+            field.edit(Key::Char('é'));
+        }
+        assert_eq!(field.text().chars().count(), MAX_CHARS);
+        assert_eq!(field.cursor(), MAX_CHARS);
+        field.edit(Key::Home);
+        field.edit(Key::Char('x'));
+        assert!(
+            !field.text().starts_with('x'),
+            "full, wherever the cursor is"
+        );
+        field.edit(Key::Backspace);
+        field.edit(Key::End);
+        field.edit(Key::Backspace);
+        field.edit(Key::Char('z'));
+        assert!(
+            field.text().ends_with('z'),
+            "room again once a character is gone"
+        );
     }
 
     #[test]

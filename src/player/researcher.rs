@@ -21,12 +21,15 @@ impl Player<'_> {
         if self.clock.is_paused() {
             self.suspended = false;
             let paused = self.clock.resume(at);
-            self.record(
-                at,
-                EventKind::Resume {
-                    paused_ms: millis(paused),
-                },
-            );
+            // A participant who never came back did not resume: the session ends away.
+            if !std::mem::take(&mut self.away) {
+                self.record(
+                    at,
+                    EventKind::Resume {
+                        paused_ms: millis(paused),
+                    },
+                );
+            }
         }
         self.record(
             at,

@@ -20,6 +20,10 @@ const WINDOW: usize = 64;
 /// A best round trip older than this is replaced by the best of the recent ones, so a
 /// slow drift between the clocks (tens of parts per million) never adds up.
 const STALE_MS: f64 = 120_000.0;
+/// The largest `performance.now()` a page can have: it counts from the page's loading,
+/// and no page stays open a year. A larger stamp, a negative one or one that is not a
+/// number is not a clock's.
+const LATEST_BROWSER_MS: f64 = 365.0 * 24.0 * 3_600_000.0;
 
 /// One ping, timed on both clocks, in milliseconds.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -51,7 +55,11 @@ pub struct ClockSync {
 }
 
 impl ClockSync {
+    /// Takes a round trip into the estimate, unless its browser stamp is no clock's.
     pub fn add(&mut self, sample: Sample) {
+        if !(0.0..=LATEST_BROWSER_MS).contains(&sample.browser_ms) {
+            return;
+        }
         if self.recent.len() == WINDOW {
             self.recent.pop_front();
         }
@@ -75,10 +83,20 @@ impl ClockSync {
         self.best.map_or(0.0, |b| b.offset_ms())
     }
 
-    /// A browser time as session time; a time before the session started is its start.
+    /// The shortest round trip so far (0 before any ping): the estimate's uncertainty.
+    pub fn best_rtt_ms(&self) -> f64 {
+        self.best.map_or(0.0, |b| b.rtt_ms())
+    }
+
+    /// A browser time as session milliseconds (negative before the session started).
+    pub fn session_ms(&self, browser_ms: f64) -> f64 {
+        browser_ms - self.offset_ms()
+    }
+
+    /// A browser time as session time; a time before the session started is its start,
+    /// and a time no clock gives (not a number, past any `Duration`) is the start too.
     pub fn to_session(&self, browser_ms: f64) -> Duration {
-        let ms = (browser_ms - self.offset_ms()).max(0.0);
-        Duration::from_secs_f64(ms / 1000.0)
+        duration(self.session_ms(browser_ms))
     }
 
     /// Median and 90th percentile of the recent round trips.
@@ -89,6 +107,11 @@ impl ClockSync {
             p90: round(quantile(&rtts, 0.9).unwrap_or(0.0)),
         }
     }
+}
+
+/// Session milliseconds as a duration: none before the start, none for what is no time.
+pub fn duration(ms: f64) -> Duration {
+    Duration::try_from_secs_f64(ms.max(0.0) / 1000.0).unwrap_or_default()
 }
 
 /// To a hundredth of a millisecond: finer is noise.
@@ -134,6 +157,19 @@ mod tests {
             sync.add(sample(sent, sent + 20, (sent + 10) as f64 + 5_002.0));
         }
         assert_eq!(sync.offset_ms(), 5_002.0, "the drift is followed");
+    }
+
+    #[test]
+    fn stamps_no_clock_gives_move_nothing_and_panic_nowhere() {
+        let mut sync = ClockSync::default();
+        sync.add(sample(1_000, 1_010, 6_005.0));
+        for forged in [1e300, f64::NAN, f64::INFINITY, -1.0, 1e12] {
+            sync.add(sample(2_000, 2_001, forged));
+        }
+        assert_eq!(sync.offset_ms(), 5_000.0);
+        for forged in [1e300, f64::NAN, f64::NEG_INFINITY, -1e300] {
+            assert_eq!(sync.to_session(forged), Duration::ZERO, "{forged}");
+        }
     }
 
     #[test]

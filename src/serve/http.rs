@@ -27,6 +27,10 @@ const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self' 'unsa
 
 /// Unknown codes a client may try in a minute before every answer is 429.
 const GUESSES_PER_MINUTE: u32 = 20;
+/// Addresses counted before the counts of a minute ago are dropped; and the most ever
+/// counted at once (beyond it, a new address's guesses go uncounted until room is made).
+const PRUNE_ABOVE: usize = 1_024;
+const MOST_COUNTED: usize = 65_536;
 /// The largest message a page may send: keys and stamps are tiny.
 const MAX_MESSAGE: usize = 16 * 1024;
 
@@ -47,16 +51,28 @@ impl IntoResponse for Refused {
     }
 }
 
+/// Unknown codes guessed per address: when the minute began, and how many; and when the
+/// counts of past minutes were last dropped.
+#[derive(Default)]
+struct Guesses {
+    table: HashMap<IpAddr, (Instant, u32)>,
+    pruned: Option<Instant>,
+}
+
 #[derive(Clone)]
 struct Server {
     room: Arc<Room>,
-    guesses: Arc<Mutex<HashMap<IpAddr, (Instant, u32)>>>,
+    guesses: Arc<Mutex<Guesses>>,
+    /// `--trusted-proxy`: connections from these say who the client is in
+    /// `X-Forwarded-For`; no one else is believed.
+    trusted: Arc<[IpAddr]>,
 }
 
-pub fn router(room: Arc<Room>) -> Router {
+pub fn router(room: Arc<Room>, trusted: Vec<IpAddr>) -> Router {
     let server = Server {
         room,
         guesses: Arc::default(),
+        trusted: trusted.into(),
     };
     Router::new()
         .route("/p/{code}", get(page))
@@ -86,31 +102,72 @@ async fn not_found() -> Response {
 
 impl Server {
     /// The seat whose code is in the address, or the refusal: a plain 404 with no hint,
-    /// and 429 once a client has guessed too often.
+    /// and 429 once a client has guessed too often. A link whose session is under way is
+    /// never refused: a participant's page coming back is no guess.
     fn seat(&self, code: &str, from: IpAddr) -> Result<usize, Refused> {
-        let mut guesses = self.guesses.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let (since, count) = guesses.entry(from).or_insert((now, 0));
-        if now.duration_since(*since) > Duration::from_secs(60) {
-            (*since, *count) = (now, 0);
-        }
-        if *count >= GUESSES_PER_MINUTE {
-            return Err(Refused::TooMany);
-        }
         let found = Code::parse(code).and_then(|code| self.room.find(&code));
-        found.ok_or_else(|| {
-            *count += 1;
-            Refused::NotFound
-        })
+        if let Some(index) = found.filter(|index| self.room.is_live(*index)) {
+            return Ok(index);
+        }
+        let mut guesses = self.guesses.lock().unwrap_or_else(|e| e.into_inner());
+        let counted = count(&mut guesses, from, Instant::now(), found.is_none());
+        match (counted, found) {
+            (Some(count), _) if count > GUESSES_PER_MINUTE => Err(Refused::TooMany),
+            (Some(count), Some(_)) if count >= GUESSES_PER_MINUTE => Err(Refused::TooMany),
+            (_, Some(index)) => Ok(index),
+            (_, None) => Err(Refused::NotFound),
+        }
     }
+
+    /// Who the client is: the connection's address, or behind a trusted proxy the last
+    /// address that proxy put in `X-Forwarded-For` (the one it saw; those before it
+    /// are the client's own word).
+    fn client(&self, from: IpAddr, headers: &HeaderMap) -> IpAddr {
+        if !self.trusted.contains(&from) {
+            return from;
+        }
+        let forwarded = headers.get_all("x-forwarded-for").iter().next_back();
+        let last = forwarded
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|a| a.trim().parse().ok());
+        last.unwrap_or(from)
+    }
+}
+
+/// Counts a guess from `from` (a wrong one when `wrong`); the guesses it made this
+/// minute, counting this one, or `None` when the table is too full to count it. Counts
+/// older than a minute are dropped (at most once a second) while the table is larger
+/// than [`PRUNE_ABOVE`].
+fn count(guesses: &mut Guesses, from: IpAddr, now: Instant, wrong: bool) -> Option<u32> {
+    let minute = Duration::from_secs(60);
+    let due = (guesses.pruned).is_none_or(|at| now.duration_since(at) >= Duration::from_secs(1));
+    if guesses.table.len() > PRUNE_ABOVE && due {
+        guesses.pruned = Some(now);
+        (guesses.table).retain(|_, (since, _)| now.duration_since(*since) <= minute);
+    }
+    let table = &mut guesses.table;
+    if !table.contains_key(&from) && (!wrong || table.len() >= MOST_COUNTED) {
+        return (!wrong).then_some(0);
+    }
+    let (since, count) = table.entry(from).or_insert((now, 0));
+    if now.duration_since(*since) > minute {
+        (*since, *count) = (now, 0);
+    }
+    if wrong {
+        *count = count.saturating_add(1);
+    }
+    Some(*count)
 }
 
 async fn page(
     State(server): State<Server>,
     ConnectInfo(from): ConnectInfo<SocketAddr>,
     Path(code): Path<String>,
+    headers: HeaderMap,
 ) -> Response {
-    if let Err(refused) = server.seat(&code, from.ip()) {
+    let client = server.client(from.ip(), &headers);
+    if let Err(refused) = server.seat(&code, client) {
         return refused.into_response();
     }
     let headers = [
@@ -127,7 +184,8 @@ async fn websocket(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let index = match server.seat(&code, from.ip()) {
+    let client = server.client(from.ip(), &headers);
+    let index = match server.seat(&code, client) {
         Ok(index) => index,
         Err(refused) => return refused.into_response(),
     };
@@ -166,5 +224,36 @@ async fn asset(Path(name): Path<String>) -> Response {
         )
             .into_response(),
         None => not_found().await,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(n: u32) -> IpAddr {
+        IpAddr::from(n.to_be_bytes())
+    }
+
+    #[test]
+    fn the_guessing_table_forgets_last_minutes_guessers_and_stays_bounded() {
+        let mut guesses = Guesses::default();
+        let start = Instant::now();
+        for n in 0..70_000 {
+            count(&mut guesses, address(n), start, true);
+        }
+        assert_eq!(
+            guesses.table.len(),
+            MOST_COUNTED,
+            "bounded within the minute"
+        );
+        assert_eq!(count(&mut guesses, address(1), start, true), Some(2));
+        let later = start + Duration::from_secs(61);
+        for n in 0..10 {
+            count(&mut guesses, address(100_000 + n), later, true);
+        }
+        assert_eq!(guesses.table.len(), 10, "a minute on, only the new ones");
+        assert_eq!(count(&mut guesses, address(7), later, false), Some(0));
+        assert_eq!(guesses.table.len(), 10, "a right code is not remembered");
     }
 }

@@ -23,6 +23,25 @@ pub enum FromPage {
     Pong { id: u64, at: f64 },
 }
 
+/// The largest terminal a page may say it is. A page's size becomes a buffer of
+/// `cols x rows` cells on the server, so a larger one is taken as this one (the frame is
+/// drawn in its top-left corner): never allocate by a page's word.
+pub const MAX_COLS: u16 = 500;
+pub const MAX_ROWS: u16 = 200;
+
+impl FromPage {
+    /// The message as the server takes it: a size within [`MAX_COLS`] x [`MAX_ROWS`].
+    pub fn bounded(self) -> FromPage {
+        match self {
+            FromPage::Size { cols, rows } => FromPage::Size {
+                cols: cols.min(MAX_COLS),
+                rows: rows.min(MAX_ROWS),
+            },
+            message => message,
+        }
+    }
+}
+
 /// To the page.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "t", rename_all = "snake_case")]

@@ -3,14 +3,14 @@
 //! ended, in the researcher's and the page's words.
 #![allow(clippy::disallowed_methods)] // the shell: it stamps each session's start
 
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local, Utc};
-use tokio::sync::mpsc::UnboundedSender;
 
 use super::clock::round;
-use super::protocol::ToPage;
 use super::room::Room;
 use super::transport::WebTransport;
 use crate::runner::session::{PlaySession, Recorder, Unrecorded};
@@ -21,13 +21,16 @@ use crate::study::participant::{Failed, Part, Place};
 
 /// What the page said before its session starts.
 pub struct Opening {
-    pub out: UnboundedSender<ToPage>,
     pub cols: u16,
     pub rows: u16,
     pub user_agent: String,
     /// Round trips measured while connecting: sent, received, the browser's time.
     pub pongs: Vec<(Instant, Instant, f64)>,
 }
+
+/// The field that flags an event whose browser stamp the server replaced with its own
+/// receive time (docs/session-format.md).
+pub const RESTAMPED: &str = "restamped";
 
 /// What the closing screen says about where the file went: not the server's paths.
 const SAVED_TO: &str = "the researcher's computer";
@@ -36,22 +39,49 @@ const SAVED_TO: &str = "the researcher's computer";
 pub struct Ended {
     pub why: String,
     pub text: &'static str,
+    /// The server failed before anything was recorded: the link may be opened again.
+    pub keep_link: bool,
 }
 
 impl Ended {
-    /// No session could start: the researcher is told why, the participant to ask.
-    pub fn refused(why: String) -> Ended {
+    fn spent(why: String, text: &'static str) -> Ended {
         Ended {
             why,
-            text: "The session could not start. Please tell the researcher.",
+            text,
+            keep_link: false,
+        }
+    }
+
+    /// No session could start: the researcher is told why, the participant to ask.
+    pub fn refused(why: String) -> Ended {
+        Ended::spent(
+            why,
+            "The session could not start. Please tell the researcher.",
+        )
+    }
+
+    /// The study has every participant it needs: nothing to play, and nothing to retry.
+    pub fn full(why: String) -> Ended {
+        Ended::spent(
+            why,
+            "This study already has all the participants it needs, so there is no session \
+             for this link. Thank you for your time.",
+        )
+    }
+
+    /// The server could not start the session (no room on its disk, a folder it cannot
+    /// write): not the participant's doing, so their link stays usable.
+    pub fn failed_here(why: String) -> Ended {
+        Ended {
+            why,
+            text: "The session could not start because of a problem on the researcher's \
+                   side. Please try this link again later, or tell the researcher.",
+            keep_link: true,
         }
     }
 
     pub fn stopped(why: String) -> Ended {
-        Ended {
-            why,
-            text: "The session stopped. Please tell the researcher.",
-        }
+        Ended::spent(why, "The session stopped. Please tell the researcher.")
     }
 }
 
@@ -61,6 +91,8 @@ pub struct Desk<'r> {
     pub room: &'r Room,
     pub index: usize,
     pub opening: &'r Opening,
+    /// Set by the transport when it took its own time for an implausible browser stamp.
+    pub restamped: Rc<Cell<bool>>,
 }
 
 impl<'r> Place<WebTransport> for Desk<'r> {
@@ -105,6 +137,7 @@ impl<'r> Place<WebTransport> for Desk<'r> {
             writer,
             room: self.room,
             index: self.index,
+            restamped: Rc::clone(&self.restamped),
         };
         Ok((watched, path))
     }
@@ -125,7 +158,7 @@ pub fn ended(result: Result<Part, Failed>) -> Ended {
     let part = match result {
         Err(Failed::Consent(e)) => return Ended::stopped(format!("stopped at the consent: {e}")),
         Err(Failed::Create(e)) => {
-            return Ended::refused(format!("cannot create a session file: {e}"));
+            return Ended::failed_here(format!("cannot create a session file: {e}"));
         }
         Err(Failed::Session(e)) => return Ended::stopped(format!("stopped: {e}")),
         Ok(part) => part,
@@ -134,21 +167,20 @@ pub fn ended(result: Result<Part, Failed>) -> Ended {
         return Ended::stopped(format!("stopped at the consent ({why}), nothing recorded"));
     }
     if part.declined.is_some() {
-        return Ended {
-            why: "declined".into(),
-            text: "Thank you. Nothing more will be recorded; you may close this page.",
-        };
+        return Ended::spent(
+            "declined".into(),
+            "Thank you. Nothing more will be recorded; you may close this page.",
+        );
     }
     match part.sessions.last().map(|played| played.outcome) {
         None => Ended::refused("the study has no variant to play".into()),
-        Some(SessionOutcome::Complete) => Ended {
-            why: "complete".into(),
-            text: "Thank you! You may close this page.",
-        },
-        Some(SessionOutcome::Aborted) => Ended {
-            why: "aborted".into(),
-            text: "The session has ended. You may close this page.",
-        },
+        Some(SessionOutcome::Complete) => {
+            Ended::spent("complete".into(), "Thank you! You may close this page.")
+        }
+        Some(SessionOutcome::Aborted) => Ended::spent(
+            "aborted".into(),
+            "The session has ended. You may close this page.",
+        ),
     }
 }
 
@@ -157,10 +189,29 @@ pub struct Watched<'r> {
     writer: SessionWriter,
     room: &'r Room,
     index: usize,
+    restamped: Rc<Cell<bool>>,
+}
+
+/// The events whose time or timing comes from a browser's stamps.
+fn stamped(kind: &EventKind) -> bool {
+    matches!(
+        kind,
+        EventKind::Show { .. }
+            | EventKind::Ask { .. }
+            | EventKind::Choose { .. }
+            | EventKind::Continue { .. }
+            | EventKind::Input { .. }
+            | EventKind::Back { .. }
+            | EventKind::Answer { .. }
+            | EventKind::EarlyKey { .. }
+    )
 }
 
 impl Recorder for Watched<'_> {
     fn record(&mut self, event: &Event) -> Result<(), Unrecorded> {
+        if stamped(&event.kind) && self.restamped.take() {
+            self.writer.flag_next(RESTAMPED);
+        }
         self.writer.record(event)?;
         let at = match &event.kind {
             EventKind::Show { step } => step,

@@ -3,13 +3,13 @@
 
 use crate::study::reserve::Reservation;
 use std::path::PathBuf;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{Sender, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::invite::{self, Code};
-use super::study::ServedStudy;
+use super::study::{ServedStudy, Unassigned};
 use super::transport::Inbound;
 use crate::session::ids;
 use crate::study::assign::Assignment;
@@ -47,7 +47,7 @@ pub struct Seat {
     /// A page is connected with this link now.
     pub connected: bool,
     /// Where the participant's session takes what the page says.
-    pub session: Option<Sender<Inbound>>,
+    pub session: Option<SyncSender<Inbound>>,
     pub thread: Option<JoinHandle<()>>,
     /// The step or question on screen.
     pub at: Option<String>,
@@ -61,7 +61,7 @@ pub enum Claim {
     /// The first visit: start the session.
     Start(usize),
     /// The participant is back: resume their session.
-    Resume(usize, Sender<Inbound>),
+    Resume(usize, SyncSender<Inbound>),
     /// Another page has this link open.
     Busy,
     /// The session is over; the link is spent.
@@ -139,6 +139,12 @@ impl Room {
         invite::find(self.seats().iter().map(|s| &s.code), code)
     }
 
+    /// Whether seat `index` has a session under way: its page may come back whatever
+    /// strangers behind the same address do.
+    pub fn is_live(&self, index: usize) -> bool {
+        (self.seats().get(index)).is_some_and(|s| s.session.is_some() && s.ended.is_none())
+    }
+
     /// A page opens the link of seat `index`: marks it connected if it may.
     pub fn claim(&self, index: usize) -> Claim {
         let mut seats = self.seats();
@@ -169,14 +175,16 @@ impl Room {
 
     /// The study assignment of seat `index`, made under the room's lock with every
     /// participant still playing counted, so two never get the same slot.
-    pub fn assign(&self, index: usize, study: &ServedStudy) -> Result<Assignment, String> {
+    pub fn assign(&self, index: usize, study: &ServedStudy) -> Result<Assignment, Unassigned> {
         let mut seats = self.seats();
         let playing: Vec<(String, Assignment)> = seats
             .iter()
             .filter(|s| s.ended.is_none())
             .filter_map(|s| Some((s.participant.clone(), s.assignment.clone()?)))
             .collect();
-        let seat = seats.get_mut(index).ok_or("no such invitation")?;
+        let Some(seat) = seats.get_mut(index) else {
+            return Err(String::from("no such invitation").into());
+        };
         let (assignment, reservation) = study.assign(
             &self.served.sessions,
             &seat.participant,

@@ -4,22 +4,32 @@
 #![allow(clippy::disallowed_methods)] // the shell: it stamps the session's start
 
 use std::borrow::Cow;
+use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::mpsc::{SyncSender, sync_channel};
 use std::time::Instant;
 
 use super::clock::{ClockSync, Sample};
+use super::protocol::ToPage;
 pub use super::record::Opening;
 use super::record::{Desk, Ended, ended};
 use super::room::{Content, Room};
-use super::transport::{Inbound, WebTransport};
+use super::transport::{INBOUND_QUEUE, Inbound, WebTransport};
 use crate::study::participant::{Participant, Plan};
+use tokio::sync::mpsc::UnboundedSender;
 
-/// Starts the session of seat `index` on a thread; returns where its input goes.
-pub fn start(room: &Arc<Room>, index: usize, opening: Opening) -> Sender<Inbound> {
-    let (sender, inbound) = channel();
-    let _ = sender.send(Inbound::Connected {
-        out: opening.out.clone(),
+/// Starts the session of seat `index` on a thread, its frames going to `out`; returns
+/// where its input goes. The session holds the only sender of frames: when it lets go of
+/// the page (it overran), the connection's task sees the channel close and closes too.
+pub fn start(
+    room: &Arc<Room>,
+    index: usize,
+    out: UnboundedSender<ToPage>,
+    opening: Opening,
+) -> SyncSender<Inbound> {
+    let (sender, inbound) = sync_channel(INBOUND_QUEUE);
+    let _ = sender.try_send(Inbound::Connected {
+        out,
         cols: opening.cols,
         rows: opening.rows,
     });
@@ -54,14 +64,28 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Re
                 room,
                 index,
                 opening: &opening,
+                restamped: Rc::clone(&transport.restamped),
             };
             ended(participant.run(&mut desk, &mut transport))
         }
-        Err(why) => Ended::refused(why),
+        Err(ended) => ended,
     };
     transport.end(ended.text);
     let participant = room.participant(index);
     let path = room.path(index);
+    // Only a link whose session never wrote a file may start afresh.
+    if ended.keep_link && path.is_none() {
+        room.notice(format!(
+            "{participant:<8} could not start: {}; the link may be opened again",
+            ended.why
+        ));
+        room.update(index, |seat| {
+            seat.session = None;
+            seat.thread = None;
+            seat.assignment = None;
+        });
+        return;
+    }
     let place = path
         .map(|p| format!(" ({})", p.display()))
         .unwrap_or_default();
@@ -72,13 +96,18 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Re
 
 /// What seat `index` plays: the served flow, or their part of the served study, assigned
 /// when their link first opens.
-fn plan(room: &Room, index: usize) -> Result<Cow<'_, Plan>, String> {
+fn plan(room: &Room, index: usize) -> Result<Cow<'_, Plan>, Ended> {
     match &room.served.content {
         Content::Flow(plan) => Ok(Cow::Borrowed(plan)),
         Content::Study(study) => {
-            let assignment = room.assign(index, study)?;
+            let assignment = room.assign(index, study).map_err(|no| match no.full {
+                true => Ended::full(no.why),
+                false => Ended::refused(no.why),
+            })?;
             let written = study.path.display().to_string();
-            Plan::study(&study.opened, &written, &assignment).map(Cow::Owned)
+            Plan::study(&study.opened, &written, &assignment)
+                .map(Cow::Owned)
+                .map_err(Ended::refused)
         }
     }
 }

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
+use std::sync::mpsc::{SyncSender, TrySendError};
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{Message, WebSocket};
@@ -57,8 +57,8 @@ async fn receive(ws: &mut WebSocket) -> Option<(FromPage, Instant)> {
         match ws.recv().await? {
             Ok(Message::Text(text)) => {
                 let at = Instant::now();
-                if let Ok(message) = serde_json::from_str(text.as_str()) {
-                    return Some((message, at));
+                if let Ok(message) = serde_json::from_str::<FromPage>(text.as_str()) {
+                    return Some((message.bounded(), at));
                 }
             }
             Ok(Message::Close(_)) | Err(_) => return None,
@@ -75,20 +75,25 @@ async fn connected(room: &Arc<Room>, claim: Claim, user_agent: String, ws: &mut 
     let session = match claim {
         Claim::Start(index) => {
             let opening = Opening {
-                out,
                 cols,
                 rows,
                 user_agent,
                 pongs,
             };
-            session::start(room, index, opening)
+            session::start(room, index, out, opening)
         }
         Claim::Resume(_, session) => {
             // A reloaded page has a clock of its own: the session starts its estimate
             // afresh on `Connected`, from the pings that follow it.
-            let _ = session.send(Inbound::Connected { out, cols, rows });
+            // The session drains its queue even while away: a full one means it is stuck.
+            if session
+                .try_send(Inbound::Connected { out, cols, rows })
+                .is_err()
+            {
+                return;
+            }
             for (sent, received, browser_ms) in pongs {
-                let _ = session.send(Inbound::Pong {
+                let _ = session.try_send(Inbound::Pong {
                     sent,
                     received,
                     browser_ms,
@@ -99,7 +104,11 @@ async fn connected(room: &Arc<Room>, claim: Claim, user_agent: String, ws: &mut 
         Claim::Busy | Claim::Spent => return,
     };
     if pump(ws, frames, &session).await == Gone::Page {
-        let _ = session.send(Inbound::Disconnected { at: Instant::now() });
+        let gone = Inbound::Disconnected { at: Instant::now() };
+        // An overrun queue has no room for it now: wait for room off the server's threads.
+        if let Err(TrySendError::Full(gone)) = session.try_send(gone) {
+            tokio::task::spawn_blocking(move || session.send(gone));
+        }
     }
 }
 
@@ -138,7 +147,7 @@ enum Gone {
 async fn pump(
     ws: &mut WebSocket,
     mut frames: UnboundedReceiver<ToPage>,
-    session: &Sender<Inbound>,
+    session: &SyncSender<Inbound>,
 ) -> Gone {
     let mut pings = interval(PING_EVERY);
     let mut sent: HashMap<u64, Instant> = HashMap::new();
@@ -154,10 +163,14 @@ async fn pump(
                         Some(sent) => Inbound::Pong { sent, received: at, browser_ms },
                         None => continue,
                     },
-                    message => Inbound::Page(message),
+                    message => Inbound::Page(message, at),
                 };
-                if session.send(inbound).is_err() {
-                    return Gone::Session;
+                match session.try_send(inbound) {
+                    Ok(()) => {}
+                    // A page that says more than its session can take in is cut off;
+                    // the session records a lost connection, and the link may resume.
+                    Err(TrySendError::Full(_)) => return Gone::Page,
+                    Err(TrySendError::Disconnected(_)) => return Gone::Session,
                 }
             }
             frame = frames.recv() => {

@@ -6,7 +6,21 @@ use std::path::PathBuf;
 use crate::study::OpenedStudy;
 use crate::study::assign::{self, Assignment, Request};
 use crate::study::progress::Progress;
-use crate::study::reserve::{self, Reservation};
+use crate::study::reserve::{self, Reservation, Unreserved};
+
+/// Why a participant got no part of the study; `full` when the study has every
+/// participant it needs (the page is told so).
+#[derive(Debug)]
+pub struct Unassigned {
+    pub why: String,
+    pub full: bool,
+}
+
+impl From<String> for Unassigned {
+    fn from(why: String) -> Self {
+        Unassigned { why, full: false }
+    }
+}
 
 /// A study as served: what `mvx play STUDY.yaml` is given on its command line.
 pub struct ServedStudy {
@@ -42,15 +56,20 @@ impl ServedStudy {
         participant: &str,
         playing: &[(String, Assignment)],
         variant: Option<String>,
-    ) -> Result<(Assignment, Reservation), String> {
+    ) -> Result<(Assignment, Reservation), Unassigned> {
         let Some(playable) = self.opened.playable() else {
-            return Err("the study has errors".into());
+            return Err(String::from("the study has errors").into());
         };
         let request = Request {
             variant,
             seed: fastrand::u64(..),
             over_target: self.over_target,
         };
-        reserve::next(playable, sessions, participant, &request, playing)
+        reserve::next(playable, sessions, participant, &request, playing).map_err(|e| {
+            Unassigned {
+                full: matches!(e, Unreserved::Refused(assign::Refusal::Full { .. })),
+                why: e.to_string(),
+            }
+        })
     }
 }

@@ -6,7 +6,7 @@
 //! task hands it what the page says through a channel, stamped as it arrived.
 #![allow(clippy::disallowed_methods)] // the shell: the session clock starts here
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::rc::Rc;
@@ -19,10 +19,24 @@ use ratatui::widgets::Widget;
 use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::clock::{ClockSync, Sample};
+use super::clock::{self, ClockSync, Sample};
 use super::keys;
 use super::protocol::{FromPage, ToPage};
 use crate::runner::{Drawn, Incoming, Transport};
+
+/// Messages from a page waiting for its session to take them in: it takes each at once
+/// unless it is drawing, so only a page that floods the server fills this.
+pub const INBOUND_QUEUE: usize = 1_024;
+/// Keys and sizes kept while a frame waits for the page to confirm it. A participant
+/// types a few keys while a frame is on its way; a page that sends hundreds without
+/// confirming any frame is not a participant's, and its connection is cut.
+const KEPT_WHILE_DRAWING: usize = 256;
+/// How far past its arrival a browser stamp may seem to be, beyond the best round trip
+/// (the clock estimate is off by at most half of one): scheduling on both sides.
+const STAMP_SLACK_MS: f64 = 100.0;
+/// How long before its arrival a key may have been pressed: a message held up by a
+/// struggling network. A key stamped earlier was not pressed then.
+const LONGEST_TRANSIT_MS: f64 = 60_000.0;
 
 /// What reaches a participant's session from its WebSocket task and the server.
 #[derive(Debug)]
@@ -33,8 +47,8 @@ pub enum Inbound {
         cols: u16,
         rows: u16,
     },
-    /// A size, a key or a frame confirmed by the page.
-    Page(FromPage),
+    /// A size, a key or a frame confirmed by the page, and when it arrived.
+    Page(FromPage, Instant),
     /// A ping's round trip.
     Pong {
         sent: Instant,
@@ -111,6 +125,13 @@ pub struct WebTransport {
     away_since: Option<Instant>,
     /// How long a participant may be away before the session ends.
     resume_within: Duration,
+    /// Session milliseconds of the last key and "shown" taken, and of the frame awaited.
+    last_key_ms: f64,
+    last_shown_ms: f64,
+    sent_ms: f64,
+    /// Set when a browser stamp was implausible and the server's receive time taken
+    /// instead; the recorder flags the next timed event and clears it.
+    pub restamped: Rc<Cell<bool>>,
 }
 
 impl WebTransport {
@@ -129,6 +150,10 @@ impl WebTransport {
             pending: VecDeque::new(),
             away_since: None,
             resume_within,
+            last_key_ms: f64::NEG_INFINITY,
+            last_shown_ms: f64::NEG_INFINITY,
+            sent_ms: f64::NEG_INFINITY,
+            restamped: Rc::default(),
         }
     }
 
@@ -144,16 +169,59 @@ impl WebTransport {
         &self.sync
     }
 
-    /// Says `text` to the page, if one is connected; the session is over.
+    /// Says `text` to the page, if one is connected (or connecting: a session that could
+    /// not start has not taken its page in yet); the session is over.
     pub fn end(&mut self, text: &str) {
-        if let Some(page) = self.page.take() {
-            let _ = page.out.send(ToPage::End { text: text.into() });
+        let out =
+            match self.page.take() {
+                Some(page) => Some(page.out),
+                None => std::iter::from_fn(|| self.inbound.try_recv().ok()).find_map(|inbound| {
+                    match inbound {
+                        Inbound::Connected { out, .. } => Some(out),
+                        _ => None,
+                    }
+                }),
+            };
+        if let Some(out) = out {
+            let _ = out.send(ToPage::End { text: text.into() });
         }
     }
 
     /// The session clock now: how long since the participant's part started.
     pub fn now(&self) -> Duration {
         self.start.elapsed()
+    }
+
+    /// A browser stamp as session time, if it is plausible: a number, no later than its
+    /// arrival (give or take the clock estimate) and no earlier than `earliest`.
+    /// Otherwise the server's receive time stands in for it, and the event is flagged.
+    fn stamp(&mut self, browser_ms: f64, received: Instant, earliest: f64) -> f64 {
+        let received_ms = Self::ms_since_start(self.start, received);
+        let latest = received_ms + STAMP_SLACK_MS + self.sync.best_rtt_ms();
+        let ms = self.sync.session_ms(browser_ms);
+        if (earliest..=latest).contains(&ms) {
+            return ms;
+        }
+        self.restamped.set(true);
+        received_ms.max(earliest)
+    }
+
+    /// A key's time: pressed before it arrived, not long before, and after the last.
+    fn key_stamp(&mut self, browser_ms: f64, received: Instant) -> Duration {
+        let received_ms = Self::ms_since_start(self.start, received);
+        let earliest = self.last_key_ms.max(received_ms - LONGEST_TRANSIT_MS);
+        let ms = self.stamp(browser_ms, received, earliest);
+        self.last_key_ms = ms;
+        clock::duration(ms)
+    }
+
+    /// A frame's time on the page: after it was sent and after the last one shown.
+    fn shown_stamp(&mut self, browser_ms: f64, received: Instant) -> Duration {
+        let slack = STAMP_SLACK_MS + self.sync.best_rtt_ms();
+        let earliest = self.last_shown_ms.max(self.sent_ms - slack);
+        let ms = self.stamp(browser_ms, received, earliest);
+        self.last_shown_ms = ms;
+        clock::duration(ms)
     }
 
     fn since_start(&self, at: Instant) -> Duration {
@@ -184,21 +252,23 @@ impl WebTransport {
                     None => Incoming::Resize,
                 })
             }
-            Inbound::Page(FromPage::Size { cols, rows }) => match self.page.take() {
+            Inbound::Page(FromPage::Size { cols, rows }, _) => match self.page.take() {
                 Some(page) => {
                     self.page = Some(Page::new(page.out, cols, rows)?);
                     Some(Incoming::Resize)
                 }
                 None => None,
             },
-            Inbound::Page(FromPage::Key { key, at }) => match (&self.page, keys::press(&key)) {
-                (Some(_), Some(press)) => Some(Incoming::Key {
-                    at: self.sync.to_session(at),
-                    press,
-                }),
-                _ => None,
-            },
-            Inbound::Page(FromPage::Shown { .. } | FromPage::Pong { .. }) => None,
+            Inbound::Page(FromPage::Key { key, at }, received) => {
+                match (&self.page, keys::press(&key)) {
+                    (Some(_), Some(press)) => Some(Incoming::Key {
+                        at: self.key_stamp(at, received),
+                        press,
+                    }),
+                    _ => None,
+                }
+            }
+            Inbound::Page(FromPage::Shown { .. } | FromPage::Pong { .. }, _) => None,
             Inbound::Pong {
                 sent,
                 received,
@@ -211,6 +281,8 @@ impl WebTransport {
                 });
                 None
             }
+            // Already away: the transport cut an overrunning page off itself.
+            Inbound::Disconnected { .. } if self.away_since.is_some() => None,
             Inbound::Disconnected { at } => {
                 self.page = None;
                 self.away_since = Some(at);
@@ -225,6 +297,20 @@ impl WebTransport {
         })
     }
 
+    /// The page sent more than a participant could while a frame was on its way: what it
+    /// sent is dropped, and so is the page (its connection closes once its frames' channel
+    /// does), as if its connection were lost; the same link may come back.
+    fn overrun(&mut self) -> Drawn {
+        let at = Instant::now();
+        self.page = None;
+        self.pending.clear();
+        self.away_since = Some(at);
+        self.pending.push_back(Incoming::Disconnected {
+            at: self.since_start(at),
+        });
+        self.unseen()
+    }
+
     /// Waits for the page to confirm frame `n`; anything else that arrives meanwhile is
     /// kept for `next`, in order.
     fn confirmed(&mut self, n: u64, area: Rect) -> Result<Drawn, String> {
@@ -233,10 +319,10 @@ impl WebTransport {
                 self.pending.push_back(Incoming::Closed { at: self.now() });
                 return Ok(self.unseen());
             };
-            if let Inbound::Page(FromPage::Shown { n: shown, at }) = inbound {
+            if let Inbound::Page(FromPage::Shown { n: shown, at }, received) = inbound {
                 if shown == n {
                     return Ok(Drawn {
-                        at: self.sync.to_session(at),
+                        at: self.shown_stamp(at, received),
                         cols: area.width,
                         rows: area.height,
                     });
@@ -248,6 +334,9 @@ impl WebTransport {
                 self.pending.push_back(incoming);
                 if gone {
                     return Ok(self.unseen());
+                }
+                if self.pending.len() > KEPT_WHILE_DRAWING {
+                    return Ok(self.overrun());
                 }
             }
         }
@@ -266,6 +355,7 @@ where
         let (data, area) = page.render(screen)?;
         self.frame += 1;
         let n = self.frame;
+        self.sent_ms = Self::ms_since_start(self.start, Instant::now());
         if page.out.send(ToPage::Frame { n, data }).is_err() {
             // The connection's task is gone; its `Disconnected` is on the way.
             return Ok(self.unseen());
@@ -302,6 +392,9 @@ where
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+
+#[cfg(test)]
 mod tests {
     use std::sync::mpsc::channel;
 
@@ -335,11 +428,86 @@ mod tests {
         (sender, frames, transport)
     }
 
+    /// When a message sent now reaches the session `ms` after the session's start.
+    fn arrived(transport: &WebTransport, ms: u64) -> Instant {
+        transport.start + Duration::from_millis(ms)
+    }
+
+    fn key(name: &str) -> BrowserKey {
+        BrowserKey {
+            key: name.into(),
+            ctrl: false,
+            alt: false,
+            meta: false,
+            shift: false,
+        }
+    }
+
+    /// The session time of a "1" stamped `at` by the page that arrived `received_ms` in.
+    fn key_time(
+        sender: &std::sync::mpsc::Sender<Inbound>,
+        transport: &mut WebTransport,
+        at: f64,
+        received_ms: u64,
+    ) -> Duration {
+        let message = FromPage::Key { key: key("1"), at };
+        let received = arrived(transport, received_ms);
+        sender.send(Inbound::Page(message, received)).expect("sent");
+        match Transport::<ratatui::text::Text>::next(transport, Duration::ZERO) {
+            Incoming::Key { at, .. } => at,
+            other => panic!("a key, not {other:?}"),
+        }
+    }
+
+    /// A stamp no clock gives, one from the future of its arrival, one long before it,
+    /// one before the key ahead of it: each takes the time it arrived, and is flagged.
+    #[test]
+    fn implausible_key_stamps_take_the_time_they_arrived() {
+        let (sender, _frames, mut transport) = connected();
+        let ms = Duration::from_millis;
+        assert_eq!(key_time(&sender, &mut transport, 2_000.0, 2_010), ms(2_000));
+        assert!(!transport.restamped.take(), "a plausible stamp stands");
+        for (forged, received) in [
+            (1e300, 3_000),
+            (f64::NAN, 3_100),
+            (-5.0, 3_200),
+            (1e12, 3_300),
+            (f64::INFINITY, 3_400),
+        ] {
+            let at = key_time(&sender, &mut transport, forged, received);
+            assert_eq!(at, ms(received), "{forged}");
+            assert!(transport.restamped.take(), "{forged} is flagged");
+        }
+        // Hesitation after decision: a first key from the future, then one before it.
+        assert_eq!(key_time(&sender, &mut transport, 9_000.0, 4_000), ms(4_000));
+        assert_eq!(key_time(&sender, &mut transport, 3_950.0, 4_010), ms(4_010));
+        assert!(transport.restamped.take());
+        // Long before its arrival: held up longer than any network holds a key.
+        let late = key_time(&sender, &mut transport, 4_020.0, 70_000);
+        assert_eq!(late, ms(70_000));
+    }
+
+    #[test]
+    fn a_shown_stamp_before_its_frame_was_sent_takes_its_arrival() {
+        let (sender, _frames, mut transport) = connected();
+        let received = arrived(&transport, 60_000);
+        let shown = FromPage::Shown { n: 1, at: -1e300 };
+        sender.send(Inbound::Page(shown, received)).expect("sent");
+        let drawn = transport
+            .draw(&ratatui::text::Text::raw("hello"))
+            .expect("drawn");
+        assert_eq!(drawn.at, Duration::from_secs(60));
+        assert!(transport.restamped.take());
+    }
+
     #[test]
     fn a_page_renders_frames_for_its_size() {
         let (sender, mut frames, mut transport) = connected();
         sender
-            .send(Inbound::Page(FromPage::Shown { n: 1, at: 1_234.0 }))
+            .send(Inbound::Page(
+                FromPage::Shown { n: 1, at: 1_234.0 },
+                arrived(&transport, 1_300),
+            ))
             .expect("sent");
         let text = ratatui::text::Text::raw("hello");
         let drawn = transport.draw(&text).expect("drawn");
@@ -357,18 +525,18 @@ mod tests {
     #[test]
     fn a_key_pressed_before_the_page_showed_the_frame_is_stamped_before_it() {
         let (sender, _frames, mut transport) = connected();
-        let key = BrowserKey {
-            key: "2".into(),
-            ctrl: false,
-            alt: false,
-            meta: false,
-            shift: false,
-        };
+        let key = key("2");
         sender
-            .send(Inbound::Page(FromPage::Key { key, at: 1_000.0 }))
+            .send(Inbound::Page(
+                FromPage::Key { key, at: 1_000.0 },
+                arrived(&transport, 1_050),
+            ))
             .expect("sent");
         sender
-            .send(Inbound::Page(FromPage::Shown { n: 1, at: 1_234.0 }))
+            .send(Inbound::Page(
+                FromPage::Shown { n: 1, at: 1_234.0 },
+                arrived(&transport, 1_300),
+            ))
             .expect("sent");
         let drawn = transport
             .draw(&ratatui::text::Text::raw("hello"))

@@ -17,6 +17,8 @@ pub struct SessionWriter<S = File> {
     path: PathBuf,
     /// Bytes written whole and synced: where a failed write is cut back to.
     len: u64,
+    /// A field the next event line carries (`flag_next`).
+    flag: Option<&'static str>,
 }
 
 /// Where a session's bytes go: a file, or in tests a disk that fills up.
@@ -89,6 +91,7 @@ impl SessionWriter {
             file,
             path: path.to_owned(),
             len: bytes.len() as u64,
+            flag: None,
         };
         if ends_cut {
             writer.write_synced(b"\n")?;
@@ -100,11 +103,22 @@ impl SessionWriter {
 impl<S: Sink> SessionWriter<S> {
     /// A session written to `file`, empty so far, known as `path`.
     pub fn over(file: S, path: PathBuf) -> Self {
-        Self { file, path, len: 0 }
+        Self {
+            file,
+            path,
+            len: 0,
+            flag: None,
+        }
     }
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The next event appended carries `flag: true` beside its own fields (a served
+    /// session's `restamped`, docs/session-format.md).
+    pub fn flag_next(&mut self, flag: &'static str) {
+        self.flag = Some(flag);
     }
 
     /// Bytes written whole so far.
@@ -125,7 +139,16 @@ impl<S: Sink> SessionWriter<S> {
     /// Appends one event as one line and syncs it to disk. A line that cannot be
     /// written whole is taken back: the file ends with the last complete line.
     pub fn append(&mut self, event: &Event) -> io::Result<()> {
-        let json = serde_json::to_string(event).map_err(io::Error::other)?;
+        let json = match self.flag.take() {
+            None => serde_json::to_string(event),
+            Some(flag) => serde_json::to_value(event).map(|mut line| {
+                if let Some(fields) = line.as_object_mut() {
+                    fields.insert(flag.into(), true.into());
+                }
+                line.to_string()
+            }),
+        }
+        .map_err(io::Error::other)?;
         self.write_synced(format!("- {json}\n").as_bytes())
     }
 

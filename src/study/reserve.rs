@@ -50,6 +50,29 @@ impl Drop for Reservation {
     }
 }
 
+/// Why no place was reserved: the study refused (full, a variant to name), or the
+/// sessions folder could not hold the reservation.
+#[derive(Debug)]
+pub enum Unreserved {
+    Refused(assign::Refusal),
+    Folder(String),
+}
+
+impl std::fmt::Display for Unreserved {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        match self {
+            Unreserved::Refused(refusal) => refusal.fmt(f),
+            Unreserved::Folder(why) => f.write_str(why),
+        }
+    }
+}
+
+impl From<String> for Unreserved {
+    fn from(why: String) -> Self {
+        Unreserved::Folder(why)
+    }
+}
+
 /// The next participant's assignment in `study`, given the sessions in `sessions` and
 /// every participant playing now (reserved by any process, and `playing` here), and
 /// the reservation that holds it while `participant` plays.
@@ -59,7 +82,7 @@ pub fn next(
     participant: &str,
     request: &Request,
     playing: &[(String, Assignment)],
-) -> Result<(Assignment, Reservation), String> {
+) -> Result<(Assignment, Reservation), Unreserved> {
     let folder = sessions.join(FOLDER);
     std::fs::create_dir_all(&folder).map_err(|e| cannot(&folder, &e))?;
     let lock = OpenOptions::new()

@@ -28,7 +28,25 @@ pub struct Server {
 
 impl Server {
     pub fn start(flow: &str, sessions: &Path, extra: &[&str]) -> Server {
-        let mut child = spawn::mvx()
+        Server::spawn(spawn::mvx(), flow, sessions, extra)
+    }
+
+    /// The server in a process that may open at most `files` files (`ulimit -n`), as
+    /// many systems have it (1,024).
+    pub fn start_with_open_files(
+        flow: &str,
+        sessions: &Path,
+        extra: &[&str],
+        files: u32,
+    ) -> Server {
+        let mut limited = Command::new("sh");
+        let script = format!("ulimit -n {files} && exec setsid \"$0\" \"$@\"");
+        limited.args(["-c", &script, spawn::MVX]);
+        Server::spawn(limited, flow, sessions, extra)
+    }
+
+    fn spawn(mut command: Command, flow: &str, sessions: &Path, extra: &[&str]) -> Server {
+        let mut child = command
             .args(["serve", flow, "--listen", "127.0.0.1:0", "--sessions"])
             .arg(sessions)
             .args(extra)
@@ -68,8 +86,13 @@ impl Server {
 
     /// Waits until a printed line contains `text`.
     pub fn wait_for(&self, text: &str) -> String {
+        self.wait_for_within(text, DEADLINE)
+    }
+
+    /// Waits at most `within` until a printed line contains `text`.
+    pub fn wait_for_within(&self, text: &str, within: Duration) -> String {
         let start = Instant::now();
-        while start.elapsed() < DEADLINE {
+        while start.elapsed() < within {
             if let Some(line) = self.lines().into_iter().find(|l| l.contains(text)) {
                 return line;
             }
@@ -114,12 +137,17 @@ impl Drop for Server {
 
 /// A plain HTTP GET: status line, headers and body as text.
 pub fn get(url: &str) -> (u16, String, String) {
+    get_with(url, "")
+}
+
+/// A GET with `headers` (each line ending in `\r\n`) added to the request.
+pub fn get_with(url: &str, headers: &str) -> (u16, String, String) {
     let rest = url.strip_prefix("http://").expect("an http URL");
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let mut stream = TcpStream::connect(host).expect("connects");
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        "GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n{headers}\r\n"
     )
     .expect("request");
     stream
@@ -169,10 +197,23 @@ pub struct Page {
     pub said: Option<(String, String)>,
     /// Extra delay added to every message the page sends (a slow network).
     pub delay: Option<fn() -> Duration>,
+    /// A stamp every pong carries instead of the page's time (a forged clock).
+    pub pong_at: Option<f64>,
 }
 
 impl Page {
     pub async fn open(link: &str, cols: u16, rows: u16) -> Page {
+        Page::open_saying(
+            link,
+            cols,
+            rows,
+            json!({"t": "size", "cols": cols, "rows": rows}),
+        )
+        .await
+    }
+
+    /// A page of `cols` x `rows` whose first message is `size` (which may lie).
+    pub async fn open_saying(link: &str, cols: u16, rows: u16, size: Value) -> Page {
         let url = format!("{}/ws", link.replacen("http://", "ws://", 1));
         let (ws, _) = tokio_tungstenite::connect_async(url)
             .await
@@ -189,9 +230,9 @@ impl Page {
             last_shown: 0.0,
             said: None,
             delay: None,
+            pong_at: None,
         };
-        page.send(json!({"t": "size", "cols": cols, "rows": rows}))
-            .await;
+        page.send(size).await;
         page
     }
 
@@ -207,6 +248,11 @@ impl Page {
             .ws
             .send(Message::Text(message.to_string().into()))
             .await;
+    }
+
+    /// Sends `text` as it is, message or not.
+    pub async fn send_text(&mut self, text: &str) {
+        let _ = self.ws.send(Message::Text(text.into())).await;
     }
 
     /// Handles one message from the server; false once the connection is over.
@@ -228,7 +274,7 @@ impl Page {
                     .await;
             }
             Some("ping") => {
-                let at = self.now();
+                let at = self.pong_at.unwrap_or_else(|| self.now());
                 self.send(json!({"t": "pong", "id": message["id"], "at": at}))
                     .await;
             }
