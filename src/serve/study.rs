@@ -65,11 +65,9 @@ impl ServedStudy {
             seed: fastrand::u64(..),
             over_target: self.over_target,
         };
-        reserve::next(playable, sessions, participant, &request, playing).map_err(|e| {
-            Unassigned {
-                full: matches!(e, Unreserved::Refused(assign::Refusal::Full { .. })),
-                why: e.to_string(),
-            }
+        reserve::next(playable, sessions, participant, &request, playing).map_err(|e| Unassigned {
+            full: matches!(e, Unreserved::Refused(assign::Refusal::Full { .. })),
+            why: e.to_string(),
         })
     }
 }

@@ -100,7 +100,7 @@ pub fn next(
         playing_now(&mut progress, who, assignment);
     }
     let assignment =
-        assign::next(study, variants, &progress, request).map_err(|r| r.to_string())?;
+        assign::next(study, variants, &progress, request).map_err(Unreserved::Refused)?;
     let reservation =
         reserve(&folder, &study.id, participant, &assignment).map_err(|e| cannot(&folder, &e))?;
     Ok((assignment, reservation))
