@@ -481,6 +481,33 @@ fn two_plays_at_once_on_one_folder_get_different_variants() {
         .collect();
     variants.sort();
     assert_eq!(variants, ["one-menu", "three-menus"], "{held:?}");
+    // `mvx study status` sees them playing, and assigns the next participant around them.
+    let status = common::spawn::mvx()
+        .args([
+            "study",
+            "status",
+            "studies/espresso.yaml",
+            "--format",
+            "json",
+        ])
+        .arg("--sessions")
+        .arg(dir.path())
+        .output()
+        .expect("status runs");
+    let status: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+    assert_eq!(status["playing"], 2, "{status}");
+    assert_eq!(status["next"]["kind"], "drawn", "{status}");
+    let slots: Vec<u64> = status["next"]["candidates"]
+        .as_array()
+        .expect("candidates")
+        .iter()
+        .map(|c| c["slot"].as_u64().expect("a slot"))
+        .collect();
+    assert_eq!(
+        slots,
+        [2, 2],
+        "the next participant is the second of either"
+    );
     for pty in [&mut first, &mut second] {
         pty.send("y");
         pty.wait_for("Researcher:");

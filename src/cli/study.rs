@@ -79,7 +79,8 @@ pub(super) fn run(
         true => Progress::read_with_simulated(&study.id, &args.sessions),
         false => Progress::read(&study.id, &args.sessions),
     };
-    let status = status(study, variants, &progress);
+    let playing = crate::study::reserve::playing(&args.sessions, &study.id);
+    let status = status(study, variants, &progress, &playing);
     for problem in &status.unreadable {
         writeln!(err, "mvx: skipped {problem}")?;
     }
@@ -130,6 +131,13 @@ fn text(status: &Status, out: &mut dyn Write) -> io::Result<()> {
             printable(&v.name),
             v.declined,
             v.technical_aborts
+        )?;
+    }
+    if status.playing > 0 {
+        writeln!(
+            out,
+            "  ({} playing now: the next participant is assigned around them)",
+            status.playing
         )?;
     }
     if status.simulated_left_out > 0 {

@@ -94,7 +94,7 @@ pub fn next(
     // Held for a moment: reading the folder, choosing, writing the reservation.
     flock(&lock, FlockOperation::LockExclusive).map_err(|e| cannot(&folder, &e.into()))?;
     let mut progress = Progress::read(&study.id, sessions);
-    let mut live = held(&folder, &study.id);
+    let mut live = held(&folder, &study.id, true);
     live.extend(playing.iter().cloned());
     for (who, assignment) in &live {
         playing_now(&mut progress, who, assignment);
@@ -122,9 +122,15 @@ pub fn playing_now(progress: &mut Progress, participant: &str, assignment: &Assi
     }
 }
 
+/// The participants of `study` playing now in any process on the sessions folder, as
+/// `mvx study status` shows them: read only, nothing removed.
+pub fn playing(sessions: &Path, study: &str) -> Vec<(String, Assignment)> {
+    held(&sessions.join(FOLDER), study, false)
+}
+
 /// The participants whose reservations in `folder` for `study` are held now; a
-/// reservation nobody holds (its process ended) is removed.
-fn held(folder: &Path, study: &str) -> Vec<(String, Assignment)> {
+/// reservation nobody holds (its process ended) is removed when `tidy`.
+fn held(folder: &Path, study: &str, tidy: bool) -> Vec<(String, Assignment)> {
     let Ok(entries) = std::fs::read_dir(folder) else {
         return Vec::new();
     };
@@ -138,7 +144,9 @@ fn held(folder: &Path, study: &str) -> Vec<(String, Assignment)> {
         };
         if flock(&file, FlockOperation::NonBlockingLockShared).is_ok() {
             // Nobody holds it: left by a process that ended.
-            let _ = std::fs::remove_file(&path);
+            if tidy {
+                let _ = std::fs::remove_file(&path);
+            }
             continue;
         }
         let mut text = String::new();

@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::Variant;
-use super::assign::{self, Refusal, Request};
+use super::assign::{self, Assignment, Refusal, Request};
 use super::progress::Progress;
 use crate::flow::study::{Assign, Design, Study, TaskOrder};
 
@@ -24,6 +24,9 @@ pub struct Status {
     pub unreadable: Vec<String>,
     /// Sessions made up by `mvx simulate --sessions`, not counted.
     pub simulated_left_out: usize,
+    /// Participants playing now (in any process on the folder), whose places the next
+    /// assignment leaves to them.
+    pub playing: usize,
 }
 
 impl Status {
@@ -74,7 +77,15 @@ pub struct Candidate {
     pub order: Option<Vec<String>>,
 }
 
-pub fn status(study: &Study, variants: &[Variant], progress: &Progress) -> Status {
+/// The study's status; `playing` are the participants playing now
+/// (`reserve::playing`), counted by the next assignment as the next `mvx play` counts
+/// them, not in the counted columns.
+pub fn status(
+    study: &Study,
+    variants: &[Variant],
+    progress: &Progress,
+    playing: &[(String, Assignment)],
+) -> Status {
     let within = study.design == Design::Within;
     let rows = variants
         .iter()
@@ -101,7 +112,14 @@ pub fn status(study: &Study, variants: &[Variant], progress: &Progress) -> Statu
         target: study.target,
         variants: rows,
         participants: progress.participants(),
-        next: next(study, variants, progress),
+        next: {
+            let mut with_playing = progress.clone();
+            for (who, assignment) in playing {
+                super::reserve::playing_now(&mut with_playing, who, assignment);
+            }
+            next(study, variants, &with_playing)
+        },
+        playing: playing.len(),
         seen_twice: progress.seen_twice(within),
         unreadable: progress.unreadable.clone(),
         simulated_left_out: progress.simulated_left_out,

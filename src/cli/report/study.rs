@@ -108,5 +108,5 @@ pub(super) fn run(
 /// The study's own report from its sessions: progress, the variants compared, the decision.
 pub(super) fn section(study: &Study, variants: &[Variant], sessions: &[Session]) -> StudyReport {
     let progress = Progress::of(&study.id, sessions.iter().cloned());
-    study::build(study, status(study, variants, &progress), sessions)
+    study::build(study, status(study, variants, &progress, &[]), sessions)
 }
