@@ -3,14 +3,14 @@
 
 use crate::study::reserve::Reservation;
 use std::path::PathBuf;
-use std::sync::mpsc::{Sender, SyncSender};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::invite::{self, Code};
 use super::study::{ServedStudy, Unassigned};
-use super::transport::Inbound;
+use super::transport::{Inbound, Inbox};
 use crate::session::ids;
 use crate::study::assign::Assignment;
 use crate::study::participant::Plan;
@@ -47,7 +47,7 @@ pub struct Seat {
     /// A page is connected with this link now.
     pub connected: bool,
     /// Where the participant's session takes what the page says.
-    pub session: Option<SyncSender<Inbound>>,
+    pub session: Option<Inbox>,
     pub thread: Option<JoinHandle<()>>,
     /// The step or question on screen.
     pub at: Option<String>,
@@ -61,7 +61,7 @@ pub enum Claim {
     /// The first visit: start the session.
     Start(usize),
     /// The participant is back: resume their session.
-    Resume(usize, SyncSender<Inbound>),
+    Resume(usize, Inbox),
     /// Another page has this link open.
     Busy,
     /// The session is over; the link is spent.
@@ -219,7 +219,7 @@ impl Room {
                 .iter_mut()
                 .filter_map(|seat| {
                     if let Some(session) = &seat.session {
-                        let _ = session.send(Inbound::Stop {
+                        session.tell(Inbound::Stop {
                             at: Instant::now(),
                             name: signal,
                         });

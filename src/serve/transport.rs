@@ -10,7 +10,9 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::rc::Rc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, TrySendError};
 use std::time::{Duration, Instant};
 
 use ratatui::backend::CrosstermBackend;
@@ -37,6 +39,83 @@ const STAMP_SLACK_MS: f64 = 100.0;
 /// How long before its arrival a key may have been pressed: a message held up by a
 /// struggling network. A key stamped earlier was not pressed then.
 const LONGEST_TRANSIT_MS: f64 = 60_000.0;
+
+/// Where a session's input goes: at most [`INBOUND_QUEUE`] of what the page says waits
+/// at once, and only what waits takes memory (a `sync_channel` would set aside room for
+/// all of it in every session, used or not: 80 KiB each).
+#[derive(Clone)]
+pub struct Inbox {
+    sender: Sender<Inbound>,
+    waiting: Arc<AtomicUsize>,
+}
+
+/// The session's end of its [`Inbox`].
+pub struct Inboxed {
+    receiver: Receiver<Inbound>,
+    waiting: Arc<AtomicUsize>,
+}
+
+/// A new inbox and its session's end.
+pub fn inbox() -> (Inbox, Inboxed) {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let waiting = Arc::new(AtomicUsize::new(0));
+    let inbox = Inbox {
+        sender,
+        waiting: Arc::clone(&waiting),
+    };
+    (inbox, Inboxed { receiver, waiting })
+}
+
+impl Inbox {
+    /// What the page says, unless [`INBOUND_QUEUE`] messages already wait.
+    pub fn try_send(&self, inbound: Inbound) -> Result<(), TrySendError<Inbound>> {
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= INBOUND_QUEUE {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(TrySendError::Full(inbound));
+        }
+        self.sender.send(inbound).map_err(|gone| {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            TrySendError::Disconnected(gone.0)
+        })
+    }
+
+    /// What the server says (the page is gone, the server is stopping): once per
+    /// connection or per session, so it is taken even when the page's messages fill the
+    /// queue; false if the session is over.
+    pub fn tell(&self, inbound: Inbound) -> bool {
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        self.sender.send(inbound).is_ok()
+    }
+}
+
+impl Inboxed {
+    fn taken(&self, inbound: Inbound) -> Inbound {
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        inbound
+    }
+
+    fn recv(&self) -> Option<Inbound> {
+        self.receiver.recv().ok().map(|i| self.taken(i))
+    }
+
+    fn try_recv(&self) -> Result<Inbound, TryRecvError> {
+        self.receiver.try_recv().map(|i| self.taken(i))
+    }
+
+    fn recv_timeout(&self, wait: Duration) -> Result<Inbound, RecvTimeoutError> {
+        self.receiver.recv_timeout(wait).map(|i| self.taken(i))
+    }
+}
+
+/// A plain channel's receiver as a session's end (in tests, which bound nothing).
+impl From<Receiver<Inbound>> for Inboxed {
+    fn from(receiver: Receiver<Inbound>) -> Inboxed {
+        Inboxed {
+            receiver,
+            waiting: Arc::default(),
+        }
+    }
+}
 
 /// What reaches a participant's session from its WebSocket task and the server.
 #[derive(Debug)]
@@ -116,7 +195,7 @@ impl Page {
 
 /// One participant's browser, across reconnections. Times are measured from `start`.
 pub struct WebTransport {
-    inbound: Receiver<Inbound>,
+    inbound: Inboxed,
     start: Instant,
     sync: ClockSync,
     page: Option<Page>,
@@ -136,13 +215,13 @@ pub struct WebTransport {
 
 impl WebTransport {
     pub fn new(
-        inbound: Receiver<Inbound>,
+        inbound: impl Into<Inboxed>,
         start: Instant,
         sync: ClockSync,
         resume_within: Duration,
     ) -> Self {
         WebTransport {
-            inbound,
+            inbound: inbound.into(),
             start,
             sync,
             page: None,
@@ -315,7 +394,7 @@ impl WebTransport {
     /// kept for `next`, in order.
     fn confirmed(&mut self, n: u64, area: Rect) -> Result<Drawn, String> {
         loop {
-            let Ok(inbound) = self.inbound.recv() else {
+            let Some(inbound) = self.inbound.recv() else {
                 self.pending.push_back(Incoming::Closed { at: self.now() });
                 return Ok(self.unseen());
             };
@@ -461,6 +540,38 @@ mod tests {
 
     /// A stamp no clock gives, one from the future of its arrival, one long before it,
     /// one before the key ahead of it: each takes the time it arrived, and is flagged.
+    #[test]
+    fn an_inbox_holds_a_bounded_queue_and_always_the_servers_word() {
+        let (inbox, inboxed) = inbox();
+        let pong = || Inbound::Pong {
+            sent: Instant::now(),
+            received: Instant::now(),
+            browser_ms: 1.0,
+        };
+        for _ in 0..INBOUND_QUEUE {
+            assert!(inbox.try_send(pong()).is_ok());
+        }
+        assert!(matches!(inbox.try_send(pong()), Err(TrySendError::Full(_))));
+        // The server's own word gets in past a full queue.
+        assert!(inbox.tell(Inbound::Disconnected { at: Instant::now() }));
+        assert!(inboxed.try_recv().is_ok());
+        assert!(inboxed.recv_timeout(Duration::ZERO).is_ok());
+        // Two taken, one of them beyond the bound: room for one again, not two.
+        assert!(inbox.try_send(pong()).is_ok());
+        assert!(matches!(inbox.try_send(pong()), Err(TrySendError::Full(_))));
+        let mut left = 0;
+        while inboxed.try_recv().is_ok() {
+            left += 1;
+        }
+        assert_eq!(left, INBOUND_QUEUE);
+        drop(inboxed);
+        assert!(matches!(
+            inbox.try_send(pong()),
+            Err(TrySendError::Disconnected(_))
+        ));
+        assert!(!inbox.tell(Inbound::Disconnected { at: Instant::now() }));
+    }
+
     #[test]
     fn implausible_key_stamps_take_the_time_they_arrived() {
         let (sender, _frames, mut transport) = connected();
