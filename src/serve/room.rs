@@ -101,10 +101,9 @@ impl Room {
         id: Option<&str>,
         variant: Option<&str>,
     ) -> Result<(String, String), String> {
-        let participant = match id {
-            Some(id) => ids::valid(id, "the participant id")?,
-            None => ids::participant(),
-        };
+        let given = id
+            .map(|id| ids::valid(id, "the participant id"))
+            .transpose()?;
         match (&self.served.content, variant) {
             (Content::Study(study), _) => study.check_variant(variant)?,
             (Content::Flow(_), Some(_)) => {
@@ -113,9 +112,20 @@ impl Room {
             (Content::Flow(_), None) => {}
         }
         let mut seats = self.seats();
-        if seats.iter().any(|s| s.participant == participant) {
-            return Err(format!("{participant} is already invited"));
-        }
+        let taken = |id: &str| seats.iter().any(|s| s.participant == id);
+        let participant = match given {
+            Some(id) if taken(&id) => return Err(format!("{id} is already invited")),
+            Some(id) => id,
+            // A generated id is one of 1.7 million (`P` and 4 characters): among 1,000
+            // invitations two alike are likely (about one time in three), so another is
+            // drawn.
+            None => loop {
+                let drawn = ids::participant();
+                if !taken(&drawn) {
+                    break drawn;
+                }
+            },
+        };
         let code = Code::random()?;
         let link = format!("{}/p/{}", self.served.base_url, code.to_hex());
         seats.push(Seat {
@@ -255,4 +265,33 @@ pub fn state_line(seat: &Seat) -> String {
         (None, true, _, None) => "connected".into(),
     };
     format!("{:<8} {state}", seat.participant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_never_clash_however_many_are_invited() {
+        let flow = "flow: one\ntitle: One\nsteps:\n  done:\n    end: success\n";
+        let flow = crate::flow::load(flow).expect("a flow");
+        let served = Served {
+            content: Content::Flow(Plan::flow(flow, "one.yaml", "abc")),
+            sessions: PathBuf::from("sessions"),
+            researcher: None,
+            base_url: "http://127.0.0.1:1".into(),
+            resume_within: Duration::from_secs(60),
+        };
+        let room = Room::new(served, std::sync::mpsc::channel().0);
+        // Among 5,000 ids of 1.7 million, two alike are all but certain.
+        let ids: std::collections::HashSet<String> = (0..5_000)
+            .map(|_| room.invite(None, None).expect("invited").0)
+            .collect();
+        assert_eq!(ids.len(), 5_000);
+        let (id, _) = room.invite(None, None).expect("invited");
+        assert_eq!(
+            room.invite(Some(&id), None),
+            Err(format!("{id} is already invited"))
+        );
+    }
 }
