@@ -15,10 +15,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, TrySendError};
 use std::time::{Duration, Instant};
 
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::clock::{self, ClockSync, Sample};
@@ -155,10 +155,22 @@ impl Write for Output {
     }
 }
 
-/// The connected page: where frames go, and the terminal they are rendered for.
+/// Screens to draw the next frame into, shared by every session: a session keeps only
+/// the frame its page shows, and takes one of these while it draws. A thousand sessions
+/// sitting on a step hold one screen each, not two (ratatui's `Terminal` keeps two).
+static SCRATCH: std::sync::Mutex<Vec<Buffer>> = std::sync::Mutex::new(Vec::new());
+/// Screens kept for drawing: as many as sessions are likely to draw at the same moment.
+const MOST_SCRATCH: usize = 16;
+
+/// The connected page: where frames go, and the screen it shows.
+///
+/// A frame is written as ratatui's `Terminal` writes one (the cells that changed, then
+/// the cursor hidden); `a_page_is_sent_what_ratatuis_terminal_would_write` holds that.
 struct Page {
     out: UnboundedSender<ToPage>,
-    terminal: Terminal<CrosstermBackend<Output>>,
+    backend: CrosstermBackend<Output>,
+    /// What the page shows: the next frame is what differs from it.
+    shown: Buffer,
     output: Output,
 }
 
@@ -168,12 +180,10 @@ impl Page {
         // them (ratatui's own `clear` would ask a real terminal where its cursor is).
         let output = Output(Rc::new(RefCell::new(b"\x1b[0m\x1b[2J\x1b[H".to_vec())));
         let backend = CrosstermBackend::new(output.clone());
-        let viewport = Viewport::Fixed(Rect::new(0, 0, cols, rows));
-        let terminal = Terminal::with_options(backend, TerminalOptions { viewport })
-            .map_err(|e| format!("cannot render for the page: {e}"))?;
         Ok(Page {
             out,
-            terminal,
+            backend,
+            shown: Buffer::empty(Rect::new(0, 0, cols, rows)),
             output,
         })
     }
@@ -183,11 +193,32 @@ impl Page {
     where
         for<'a> &'a S: Widget,
     {
-        let frame = self
-            .terminal
-            .draw(|frame| frame.render_widget(screen, frame.area()))
-            .map_err(|e| format!("cannot render for the page: {e}"))?;
-        let area = frame.area;
+        let area = self.shown.area;
+        let scratch = SCRATCH.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut next = match scratch {
+            Some(mut buffer) => {
+                buffer.resize(area);
+                buffer.reset();
+                // A larger page's screen gives back what this one does not need.
+                buffer
+                    .content
+                    .shrink_to(usize::from(area.width) * usize::from(area.height));
+                buffer
+            }
+            None => Buffer::empty(area),
+        };
+        screen.render(area, &mut next);
+        let cannot = |e: io::Error| format!("cannot render for the page: {e}");
+        let drawn = (self.backend.draw(self.shown.diff_iter(&next)))
+            .and_then(|()| self.backend.hide_cursor())
+            .and_then(|()| Backend::flush(&mut self.backend));
+        std::mem::swap(&mut self.shown, &mut next);
+        let mut scratch = SCRATCH.lock().unwrap_or_else(|e| e.into_inner());
+        if scratch.len() < MOST_SCRATCH {
+            scratch.push(next);
+        }
+        drop(scratch);
+        drawn.map_err(cannot)?;
         let bytes = std::mem::take(&mut *self.output.0.borrow_mut());
         Ok((String::from_utf8_lossy(&bytes).into_owned(), area))
     }
@@ -540,6 +571,47 @@ mod tests {
 
     /// A stamp no clock gives, one from the future of its arrival, one long before it,
     /// one before the key ahead of it: each takes the time it arrived, and is flagged.
+    #[test]
+    fn a_page_is_sent_what_ratatuis_terminal_would_write() {
+        use ratatui::style::Stylize;
+        use ratatui::text::{Line, Text};
+        use ratatui::{Terminal, TerminalOptions, Viewport};
+        let (out, _frames) = tokio::sync::mpsc::unbounded_channel();
+        let mut page = Page::new(out, 20, 3).expect("a page");
+        let output = Output::default();
+        let viewport = Viewport::Fixed(Rect::new(0, 0, 20, 3));
+        let backend = CrosstermBackend::new(output.clone());
+        let mut terminal =
+            Terminal::with_options(backend, TerminalOptions { viewport }).expect("a terminal");
+        // Another page's larger screen left to draw into first.
+        SCRATCH.lock().expect("scratch").push(Buffer::filled(
+            Rect::new(0, 0, 50, 9),
+            ratatui::buffer::Cell::new("x"),
+        ));
+        let screens = [
+            Text::from(vec![Line::from("one"), Line::from("two".bold().red())]),
+            Text::from(vec![Line::from("one"), Line::from("three".on_blue())]),
+            Text::default(),
+            Text::from("four, longer than the page is wide"),
+        ];
+        for (i, screen) in screens.iter().enumerate() {
+            let (ours, area) = page.render(screen).expect("rendered");
+            terminal
+                .draw(|frame| frame.render_widget(screen, frame.area()))
+                .expect("drawn");
+            let theirs =
+                String::from_utf8(std::mem::take(&mut *output.0.borrow_mut())).expect("text");
+            let ours = match i {
+                0 => ours
+                    .strip_prefix("\x1b[0m\x1b[2J\x1b[H")
+                    .expect("cleared first"),
+                _ => &ours,
+            };
+            assert_eq!(ours, theirs, "frame {i}");
+            assert_eq!(area, Rect::new(0, 0, 20, 3));
+        }
+    }
+
     #[test]
     fn an_inbox_holds_a_bounded_queue_and_always_the_servers_word() {
         let (inbox, inboxed) = inbox();
