@@ -139,7 +139,7 @@ fn open_files() -> Option<u64> {
 /// Keeps the process's memory in small pages. Each session's thread has a heap of its own
 /// in the allocator, and a huge page (2 MiB) backing a few KiB of each made 1,000
 /// participants take 4.4 GB (where the kernel gives huge pages when asked, as the
-/// allocator does, or always). Without them, the same 1,000 take 495 MiB: see
+/// allocator does, or always). Without them, the same 1,000 took 495 MiB: see
 /// BENCHMARKS.md.
 fn small_pages() {
     #[cfg(any(target_os = "linux", target_os = "android"))]
