@@ -5,9 +5,12 @@
 //! frame when it has processed it and each key when it sends it, on its own clock, as the
 //! browser does; the error is the recorded `hesitation_ms` minus the page's key stamp
 //! minus its frame stamp. (b) 50 pages at once on loopback: the server's memory per
-//! participant, its CPU while they all sit on a step, and key-to-frame latency.
+//! participant, its CPU while they all sit on a step, and key-to-frame latency. (c) 1,000
+//! pages at once (`MVX_BENCH_PAGES`), each playing a few steps: the server's memory (with
+//! all live, and its peak), its threads, and every key's timing error.
 //!
-//! `cargo bench --bench serve`; figures in BENCHMARKS.md.
+//! `cargo bench --bench serve`; `MVX_BENCH_PART=c` runs (c) alone. Figures in
+//! BENCHMARKS.md.
 #![allow(clippy::disallowed_methods)] // measures the real server in real time
 
 #[path = "../tests/support/served.rs"]
@@ -24,6 +27,10 @@ use tokio::net::{TcpListener, TcpStream};
 const FLOW: &str = "flow: ping\ntitle: Ping\nsteps:\n  ping:\n    text: PING-MARK\n    choices: [Pong -> pong, Stop -> stop]\n  pong:\n    text: PONG-MARK\n    choices: [Ping -> ping, Stop -> stop]\n  stop:\n    end: success\n";
 const STEPS: usize = 120;
 const PAGES: usize = 50;
+/// Participants at once in part (c), unless `MVX_BENCH_PAGES` says otherwise.
+const CROWD: usize = 1_000;
+/// Keys each of them presses.
+const CROWD_KEYS: usize = 6;
 
 fn main() {
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -35,8 +42,21 @@ fn main() {
     let flow = dir.path().join("ping.yaml");
     std::fs::write(&flow, FLOW).expect("flow written");
     let flow = flow.to_string_lossy().into_owned();
-    runtime.block_on(timing_error(&flow, dir.path()));
-    runtime.block_on(many_pages(&flow, dir.path()));
+    let only = std::env::var("MVX_BENCH_PART").ok();
+    let runs = |part: &str| only.as_deref().is_none_or(|only| only == part);
+    if runs("a") {
+        runtime.block_on(timing_error(&flow, dir.path()));
+    }
+    if runs("b") {
+        runtime.block_on(many_pages(&flow, dir.path()));
+    }
+    if runs("c") {
+        let pages = std::env::var("MVX_BENCH_PAGES")
+            .ok()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(CROWD);
+        runtime.block_on(crowd(&flow, dir.path(), pages));
+    }
 }
 
 /// Forwards `from` to `to` with each chunk held back 40 to 120 ms, in order.
@@ -157,10 +177,15 @@ async fn timing_error(flow: &str, dir: &Path) {
 }
 
 fn rss_kib(pid: u32) -> f64 {
+    status_field(pid, "VmRSS:")
+}
+
+/// A number from `/proc/PID/status` (`VmRSS:`, `VmHWM:`, `Threads:`).
+fn status_field(pid: u32, field: &str) -> f64 {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     status
         .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.split_whitespace().next()?.parse().ok())
         .unwrap_or(f64::NAN)
 }
@@ -256,5 +281,158 @@ async fn many_pages(flow: &str, dir: &Path) {
         quantile(&latencies, 0.5),
         quantile(&latencies, 0.99),
         latencies[latencies.len() - 1]
+    );
+}
+
+/// Lets this process, and the server it starts, open a file for each of `pages`
+/// connections and more (many systems start a process with 1,024).
+fn enough_open_files(pages: usize) {
+    use rustix::process::{Resource, getrlimit, setrlimit};
+    let needed = pages as u64 * 2 + 256;
+    let mut limit = getrlimit(Resource::Nofile);
+    if limit.current.is_some_and(|current| current < needed) {
+        limit.current = match limit.maximum {
+            Some(maximum) => Some(maximum.min(needed.max(4_096))),
+            None => Some(needed.max(4_096)),
+        };
+        let _ = setrlimit(Resource::Nofile, limit);
+    }
+    let now = getrlimit(Resource::Nofile).current;
+    assert!(
+        now.is_none_or(|n| n >= needed),
+        "(c) needs {needed} open files; the limit is {now:?} (`ulimit -n`)"
+    );
+}
+
+/// The participant id printed beside each link, in the links' order.
+fn participants(server: &Server) -> Vec<String> {
+    server
+        .lines()
+        .iter()
+        .filter(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .is_some_and(|w| w.contains("/p/"))
+        })
+        .filter_map(|l| l.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
+async fn crowd(flow: &str, dir: &Path, count: usize) {
+    enough_open_files(count);
+    let sessions = dir.join("crowd");
+    let server = Server::start(flow, &sessions, &["--invites", &count.to_string()]);
+    let pid = server.child.id();
+    let ids = participants(&server);
+    assert_eq!(ids.len(), count, "one id a link");
+    // The server's memory and threads, sampled while the pages come, play and stay.
+    let done = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sampling = std::sync::Arc::clone(&done);
+    let sampler = std::thread::spawn(move || {
+        let mut most_threads = 0.0f64;
+        while !sampling.load(std::sync::atomic::Ordering::Relaxed) {
+            most_threads = most_threads.max(status_field(pid, "Threads:"));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        most_threads
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let before = rss_kib(pid);
+    let threads_before = status_field(pid, "Threads:");
+    let started = Instant::now();
+    let tasks: Vec<_> = server
+        .links
+        .clone()
+        .into_iter()
+        .map(|link| {
+            tokio::spawn(async move {
+                let mut page = Page::open(&link, 100, 30).await;
+                page.wait_for("PING-MARK").await;
+                page
+            })
+        })
+        .collect();
+    let mut pages = Vec::new();
+    for task in tasks {
+        pages.push(task.await.expect("a page"));
+    }
+    let all_in = started.elapsed();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let with_pages = rss_kib(pid);
+    let threads_with = status_field(pid, "Threads:");
+    // Each page plays: a pause of 100 to 600 ms on each step, then a key.
+    let play: Vec<_> = pages
+        .into_iter()
+        .map(|mut page| {
+            tokio::spawn(async move {
+                let mut truth = Vec::new();
+                let mut shown = page.last_shown;
+                for i in 0..CROWD_KEYS {
+                    page.idle(100 + fastrand::u64(..500)).await;
+                    let pressed = page.press("1").await;
+                    truth.push(pressed - shown);
+                    let mark = if i % 2 == 0 { "PONG-MARK" } else { "PING-MARK" };
+                    shown = page.wait_for(mark).await;
+                }
+                page.idle(300).await;
+                (page, truth)
+            })
+        })
+        .collect();
+    let mut truths = Vec::new();
+    let mut pages = Vec::new();
+    for task in play {
+        let (page, truth) = task.await.expect("a page plays");
+        pages.push(page);
+        truths.push(truth);
+    }
+    let after_play = rss_kib(pid);
+    let peak = status_field(pid, "VmHWM:");
+    done.store(true, std::sync::atomic::Ordering::Relaxed);
+    let most_threads = sampler.join().expect("the sampler");
+    let (files, _) = session::discover(&[sessions]);
+    let mut errors = Vec::new();
+    for file in &files {
+        let recorded = session::read(file).expect("the session loads");
+        let Some(at) = ids.iter().position(|id| *id == recorded.header.participant) else {
+            continue;
+        };
+        let hesitations = recorded.events.iter().filter_map(|e| match &e.kind {
+            EventKind::Choose { timing, .. } => Some(timing.hesitation_ms as f64),
+            _ => None,
+        });
+        errors.extend(hesitations.zip(&truths[at]).map(|(r, t)| r - t));
+    }
+    drop(pages);
+    let mut absolute: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
+    absolute.sort_by(f64::total_cmp);
+    let within_1ms = absolute.iter().filter(|e| **e <= 1.0).count();
+    println!("(c) {count} pages at once on loopback, {CROWD_KEYS} keys each");
+    println!(
+        "    all on their first step after {:.1} s; {} session files",
+        all_in.as_secs_f64(),
+        files.len()
+    );
+    println!(
+        "    server memory: {:.1} MiB before, {:.1} MiB with {count} live, {:.1} MiB after \
+         they played, peak {:.1} MiB: {:.0} KiB a participant",
+        before / 1024.0,
+        with_pages / 1024.0,
+        after_play / 1024.0,
+        peak / 1024.0,
+        (with_pages - before) / count as f64
+    );
+    println!(
+        "    server threads: {threads_before} before, {threads_with} with {count} live, \
+         most {most_threads}"
+    );
+    println!(
+        "    |error| ({} keys): median {:.2} ms, p99 {:.2} ms, max {:.2} ms; {:.1}% within 1 ms",
+        absolute.len(),
+        quantile(&absolute, 0.5),
+        quantile(&absolute, 0.99),
+        absolute.last().copied().unwrap_or(f64::NAN),
+        within_1ms as f64 * 100.0 / absolute.len().max(1) as f64
     );
 }

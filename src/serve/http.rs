@@ -33,6 +33,10 @@ const PRUNE_ABOVE: usize = 1_024;
 const MOST_COUNTED: usize = 65_536;
 /// The largest message a page may send: keys and stamps are tiny.
 const MAX_MESSAGE: usize = 16 * 1024;
+/// What a WebSocket reads at a time. A page's messages are a few dozen bytes (a longer
+/// one is read whole all the same); the default, 128 KiB, is written over on every read,
+/// so each connection would hold that much for nothing.
+const READ_BUFFER: usize = 4 * 1024;
 
 /// Why a code in an address opens nothing; the answer says no more than that.
 enum Refused {
@@ -199,6 +203,7 @@ async fn websocket(
         .unwrap_or_default();
     upgrade
         .max_message_size(MAX_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
         .on_upgrade(move |ws| socket::serve(server.room, index, user_agent, ws))
 }
 

@@ -3,14 +3,14 @@
 
 use crate::study::reserve::Reservation;
 use std::path::PathBuf;
-use std::sync::mpsc::{Sender, SyncSender};
+use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::invite::{self, Code};
 use super::study::{ServedStudy, Unassigned};
-use super::transport::Inbound;
+use super::transport::{Inbound, Inbox};
 use crate::session::ids;
 use crate::study::assign::Assignment;
 use crate::study::participant::Plan;
@@ -47,7 +47,7 @@ pub struct Seat {
     /// A page is connected with this link now.
     pub connected: bool,
     /// Where the participant's session takes what the page says.
-    pub session: Option<SyncSender<Inbound>>,
+    pub session: Option<Inbox>,
     pub thread: Option<JoinHandle<()>>,
     /// The step or question on screen.
     pub at: Option<String>,
@@ -61,7 +61,7 @@ pub enum Claim {
     /// The first visit: start the session.
     Start(usize),
     /// The participant is back: resume their session.
-    Resume(usize, SyncSender<Inbound>),
+    Resume(usize, Inbox),
     /// Another page has this link open.
     Busy,
     /// The session is over; the link is spent.
@@ -101,10 +101,9 @@ impl Room {
         id: Option<&str>,
         variant: Option<&str>,
     ) -> Result<(String, String), String> {
-        let participant = match id {
-            Some(id) => ids::valid(id, "the participant id")?,
-            None => ids::participant(),
-        };
+        let given = id
+            .map(|id| ids::valid(id, "the participant id"))
+            .transpose()?;
         match (&self.served.content, variant) {
             (Content::Study(study), _) => study.check_variant(variant)?,
             (Content::Flow(_), Some(_)) => {
@@ -113,9 +112,20 @@ impl Room {
             (Content::Flow(_), None) => {}
         }
         let mut seats = self.seats();
-        if seats.iter().any(|s| s.participant == participant) {
-            return Err(format!("{participant} is already invited"));
-        }
+        let taken = |id: &str| seats.iter().any(|s| s.participant == id);
+        let participant = match given {
+            Some(id) if taken(&id) => return Err(format!("{id} is already invited")),
+            Some(id) => id,
+            // A generated id is one of 1.7 million (`P` and 4 characters): among 1,000
+            // invitations two alike are likely (about one time in three), so another is
+            // drawn.
+            None => loop {
+                let drawn = ids::participant();
+                if !taken(&drawn) {
+                    break drawn;
+                }
+            },
+        };
         let code = Code::random()?;
         let link = format!("{}/p/{}", self.served.base_url, code.to_hex());
         seats.push(Seat {
@@ -219,7 +229,7 @@ impl Room {
                 .iter_mut()
                 .filter_map(|seat| {
                     if let Some(session) = &seat.session {
-                        let _ = session.send(Inbound::Stop {
+                        session.tell(Inbound::Stop {
                             at: Instant::now(),
                             name: signal,
                         });
@@ -255,4 +265,33 @@ pub fn state_line(seat: &Seat) -> String {
         (None, true, _, None) => "connected".into(),
     };
     format!("{:<8} {state}", seat.participant)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_never_clash_however_many_are_invited() {
+        let flow = "flow: one\ntitle: One\nsteps:\n  done:\n    end: success\n";
+        let flow = crate::flow::load(flow).expect("a flow");
+        let served = Served {
+            content: Content::Flow(Plan::flow(flow, "one.yaml", "abc")),
+            sessions: PathBuf::from("sessions"),
+            researcher: None,
+            base_url: "http://127.0.0.1:1".into(),
+            resume_within: Duration::from_secs(60),
+        };
+        let room = Room::new(served, std::sync::mpsc::channel().0);
+        // Among 5,000 ids of 1.7 million, two alike are all but certain.
+        let ids: std::collections::HashSet<String> = (0..5_000)
+            .map(|_| room.invite(None, None).expect("invited").0)
+            .collect();
+        assert_eq!(ids.len(), 5_000);
+        let (id, _) = room.invite(None, None).expect("invited");
+        assert_eq!(
+            room.invite(Some(&id), None),
+            Err(format!("{id} is already invited"))
+        );
+    }
 }

@@ -6,7 +6,6 @@
 use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::mpsc::{SyncSender, sync_channel};
 use std::time::Instant;
 
 use super::clock::{ClockSync, Sample};
@@ -14,7 +13,7 @@ use super::protocol::ToPage;
 pub use super::record::Opening;
 use super::record::{Desk, Ended, ended};
 use super::room::{Content, Room};
-use super::transport::{INBOUND_QUEUE, Inbound, WebTransport};
+use super::transport::{Inbound, Inbox, Inboxed, WebTransport, inbox};
 use crate::study::participant::{Participant, Plan};
 use tokio::sync::mpsc::UnboundedSender;
 
@@ -26,8 +25,8 @@ pub fn start(
     index: usize,
     out: UnboundedSender<ToPage>,
     opening: Opening,
-) -> SyncSender<Inbound> {
-    let (sender, inbound) = sync_channel(INBOUND_QUEUE);
+) -> Inbox {
+    let (sender, inbound) = inbox();
     let _ = sender.try_send(Inbound::Connected {
         out,
         cols: opening.cols,
@@ -42,7 +41,7 @@ pub fn start(
     sender
 }
 
-fn run(room: &Room, index: usize, opening: Opening, inbound: std::sync::mpsc::Receiver<Inbound>) {
+fn run(room: &Room, index: usize, opening: Opening, inbound: Inboxed) {
     let start = Instant::now();
     let mut sync = ClockSync::default();
     for (sent, received, browser_ms) in &opening.pongs {

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::mpsc::{SyncSender, TrySendError};
+use std::sync::mpsc::TrySendError;
 use std::time::{Duration, Instant};
 
 use axum::extract::ws::{Message, WebSocket};
@@ -16,7 +16,7 @@ use tokio::time::{interval, timeout};
 use super::protocol::{FromPage, ToPage};
 use super::room::{Claim, Room};
 use super::session::{self, Opening};
-use super::transport::Inbound;
+use super::transport::{Inbound, Inbox};
 
 /// Pings exchanged before the session starts; the header sums them up.
 const OPENING_PINGS: u64 = 8;
@@ -104,11 +104,8 @@ async fn connected(room: &Arc<Room>, claim: Claim, user_agent: String, ws: &mut 
         Claim::Busy | Claim::Spent => return,
     };
     if pump(ws, frames, &session).await == Gone::Page {
-        let gone = Inbound::Disconnected { at: Instant::now() };
-        // An overrun queue has no room for it now: wait for room off the server's threads.
-        if let Err(TrySendError::Full(gone)) = session.try_send(gone) {
-            tokio::task::spawn_blocking(move || session.send(gone));
-        }
+        // Taken even by an overrun queue: the session must hear that its page is gone.
+        session.tell(Inbound::Disconnected { at: Instant::now() });
     }
 }
 
@@ -144,11 +141,7 @@ enum Gone {
     Session,
 }
 
-async fn pump(
-    ws: &mut WebSocket,
-    mut frames: UnboundedReceiver<ToPage>,
-    session: &SyncSender<Inbound>,
-) -> Gone {
+async fn pump(ws: &mut WebSocket, mut frames: UnboundedReceiver<ToPage>, session: &Inbox) -> Gone {
     let mut pings = interval(PING_EVERY);
     let mut sent: HashMap<u64, Instant> = HashMap::new();
     let mut next_id = OPENING_PINGS;

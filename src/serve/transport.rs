@@ -10,13 +10,15 @@ use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::io::{self, Write};
 use std::rc::Rc;
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, TrySendError};
 use std::time::{Duration, Instant};
 
-use ratatui::backend::CrosstermBackend;
+use ratatui::backend::{Backend, CrosstermBackend};
+use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-use ratatui::{Terminal, TerminalOptions, Viewport};
 use tokio::sync::mpsc::UnboundedSender;
 
 use super::clock::{self, ClockSync, Sample};
@@ -37,6 +39,83 @@ const STAMP_SLACK_MS: f64 = 100.0;
 /// How long before its arrival a key may have been pressed: a message held up by a
 /// struggling network. A key stamped earlier was not pressed then.
 const LONGEST_TRANSIT_MS: f64 = 60_000.0;
+
+/// Where a session's input goes: at most [`INBOUND_QUEUE`] of what the page says waits
+/// at once, and only what waits takes memory (a `sync_channel` would set aside room for
+/// all of it in every session, used or not: 80 KiB each).
+#[derive(Clone)]
+pub struct Inbox {
+    sender: Sender<Inbound>,
+    waiting: Arc<AtomicUsize>,
+}
+
+/// The session's end of its [`Inbox`].
+pub struct Inboxed {
+    receiver: Receiver<Inbound>,
+    waiting: Arc<AtomicUsize>,
+}
+
+/// A new inbox and its session's end.
+pub fn inbox() -> (Inbox, Inboxed) {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let waiting = Arc::new(AtomicUsize::new(0));
+    let inbox = Inbox {
+        sender,
+        waiting: Arc::clone(&waiting),
+    };
+    (inbox, Inboxed { receiver, waiting })
+}
+
+impl Inbox {
+    /// What the page says, unless [`INBOUND_QUEUE`] messages already wait.
+    pub fn try_send(&self, inbound: Inbound) -> Result<(), TrySendError<Inbound>> {
+        if self.waiting.fetch_add(1, Ordering::AcqRel) >= INBOUND_QUEUE {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            return Err(TrySendError::Full(inbound));
+        }
+        self.sender.send(inbound).map_err(|gone| {
+            self.waiting.fetch_sub(1, Ordering::AcqRel);
+            TrySendError::Disconnected(gone.0)
+        })
+    }
+
+    /// What the server says (the page is gone, the server is stopping): once per
+    /// connection or per session, so it is taken even when the page's messages fill the
+    /// queue; false if the session is over.
+    pub fn tell(&self, inbound: Inbound) -> bool {
+        self.waiting.fetch_add(1, Ordering::AcqRel);
+        self.sender.send(inbound).is_ok()
+    }
+}
+
+impl Inboxed {
+    fn taken(&self, inbound: Inbound) -> Inbound {
+        self.waiting.fetch_sub(1, Ordering::AcqRel);
+        inbound
+    }
+
+    fn recv(&self) -> Option<Inbound> {
+        self.receiver.recv().ok().map(|i| self.taken(i))
+    }
+
+    fn try_recv(&self) -> Result<Inbound, TryRecvError> {
+        self.receiver.try_recv().map(|i| self.taken(i))
+    }
+
+    fn recv_timeout(&self, wait: Duration) -> Result<Inbound, RecvTimeoutError> {
+        self.receiver.recv_timeout(wait).map(|i| self.taken(i))
+    }
+}
+
+/// A plain channel's receiver as a session's end (in tests, which bound nothing).
+impl From<Receiver<Inbound>> for Inboxed {
+    fn from(receiver: Receiver<Inbound>) -> Inboxed {
+        Inboxed {
+            receiver,
+            waiting: Arc::default(),
+        }
+    }
+}
 
 /// What reaches a participant's session from its WebSocket task and the server.
 #[derive(Debug)]
@@ -76,10 +155,22 @@ impl Write for Output {
     }
 }
 
-/// The connected page: where frames go, and the terminal they are rendered for.
+/// Screens to draw the next frame into, shared by every session: a session keeps only
+/// the frame its page shows, and takes one of these while it draws. A thousand sessions
+/// sitting on a step hold one screen each, not two (ratatui's `Terminal` keeps two).
+static SCRATCH: std::sync::Mutex<Vec<Buffer>> = std::sync::Mutex::new(Vec::new());
+/// Screens kept for drawing: as many as sessions are likely to draw at the same moment.
+const MOST_SCRATCH: usize = 16;
+
+/// The connected page: where frames go, and the screen it shows.
+///
+/// A frame is written as ratatui's `Terminal` writes one (the cells that changed, then
+/// the cursor hidden); `a_page_is_sent_what_ratatuis_terminal_would_write` holds that.
 struct Page {
     out: UnboundedSender<ToPage>,
-    terminal: Terminal<CrosstermBackend<Output>>,
+    backend: CrosstermBackend<Output>,
+    /// What the page shows: the next frame is what differs from it.
+    shown: Buffer,
     output: Output,
 }
 
@@ -89,12 +180,10 @@ impl Page {
         // them (ratatui's own `clear` would ask a real terminal where its cursor is).
         let output = Output(Rc::new(RefCell::new(b"\x1b[0m\x1b[2J\x1b[H".to_vec())));
         let backend = CrosstermBackend::new(output.clone());
-        let viewport = Viewport::Fixed(Rect::new(0, 0, cols, rows));
-        let terminal = Terminal::with_options(backend, TerminalOptions { viewport })
-            .map_err(|e| format!("cannot render for the page: {e}"))?;
         Ok(Page {
             out,
-            terminal,
+            backend,
+            shown: Buffer::empty(Rect::new(0, 0, cols, rows)),
             output,
         })
     }
@@ -104,11 +193,32 @@ impl Page {
     where
         for<'a> &'a S: Widget,
     {
-        let frame = self
-            .terminal
-            .draw(|frame| frame.render_widget(screen, frame.area()))
-            .map_err(|e| format!("cannot render for the page: {e}"))?;
-        let area = frame.area;
+        let area = self.shown.area;
+        let scratch = SCRATCH.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut next = match scratch {
+            Some(mut buffer) => {
+                buffer.resize(area);
+                buffer.reset();
+                // A larger page's screen gives back what this one does not need.
+                buffer
+                    .content
+                    .shrink_to(usize::from(area.width) * usize::from(area.height));
+                buffer
+            }
+            None => Buffer::empty(area),
+        };
+        screen.render(area, &mut next);
+        let cannot = |e: io::Error| format!("cannot render for the page: {e}");
+        let drawn = (self.backend.draw(self.shown.diff_iter(&next)))
+            .and_then(|()| self.backend.hide_cursor())
+            .and_then(|()| Backend::flush(&mut self.backend));
+        std::mem::swap(&mut self.shown, &mut next);
+        let mut scratch = SCRATCH.lock().unwrap_or_else(|e| e.into_inner());
+        if scratch.len() < MOST_SCRATCH {
+            scratch.push(next);
+        }
+        drop(scratch);
+        drawn.map_err(cannot)?;
         let bytes = std::mem::take(&mut *self.output.0.borrow_mut());
         Ok((String::from_utf8_lossy(&bytes).into_owned(), area))
     }
@@ -116,7 +226,7 @@ impl Page {
 
 /// One participant's browser, across reconnections. Times are measured from `start`.
 pub struct WebTransport {
-    inbound: Receiver<Inbound>,
+    inbound: Inboxed,
     start: Instant,
     sync: ClockSync,
     page: Option<Page>,
@@ -136,13 +246,13 @@ pub struct WebTransport {
 
 impl WebTransport {
     pub fn new(
-        inbound: Receiver<Inbound>,
+        inbound: impl Into<Inboxed>,
         start: Instant,
         sync: ClockSync,
         resume_within: Duration,
     ) -> Self {
         WebTransport {
-            inbound,
+            inbound: inbound.into(),
             start,
             sync,
             page: None,
@@ -315,7 +425,7 @@ impl WebTransport {
     /// kept for `next`, in order.
     fn confirmed(&mut self, n: u64, area: Rect) -> Result<Drawn, String> {
         loop {
-            let Ok(inbound) = self.inbound.recv() else {
+            let Some(inbound) = self.inbound.recv() else {
                 self.pending.push_back(Incoming::Closed { at: self.now() });
                 return Ok(self.unseen());
             };
@@ -461,6 +571,79 @@ mod tests {
 
     /// A stamp no clock gives, one from the future of its arrival, one long before it,
     /// one before the key ahead of it: each takes the time it arrived, and is flagged.
+    #[test]
+    fn a_page_is_sent_what_ratatuis_terminal_would_write() {
+        use ratatui::style::Stylize;
+        use ratatui::text::{Line, Text};
+        use ratatui::{Terminal, TerminalOptions, Viewport};
+        let (out, _frames) = tokio::sync::mpsc::unbounded_channel();
+        let mut page = Page::new(out, 20, 3).expect("a page");
+        let output = Output::default();
+        let viewport = Viewport::Fixed(Rect::new(0, 0, 20, 3));
+        let backend = CrosstermBackend::new(output.clone());
+        let mut terminal =
+            Terminal::with_options(backend, TerminalOptions { viewport }).expect("a terminal");
+        // Another page's larger screen left to draw into first.
+        SCRATCH.lock().expect("scratch").push(Buffer::filled(
+            Rect::new(0, 0, 50, 9),
+            ratatui::buffer::Cell::new("x"),
+        ));
+        let screens = [
+            Text::from(vec![Line::from("one"), Line::from("two".bold().red())]),
+            Text::from(vec![Line::from("one"), Line::from("three".on_blue())]),
+            Text::default(),
+            Text::from("four, longer than the page is wide"),
+        ];
+        for (i, screen) in screens.iter().enumerate() {
+            let (ours, area) = page.render(screen).expect("rendered");
+            terminal
+                .draw(|frame| frame.render_widget(screen, frame.area()))
+                .expect("drawn");
+            let theirs =
+                String::from_utf8(std::mem::take(&mut *output.0.borrow_mut())).expect("text");
+            let ours = match i {
+                0 => ours
+                    .strip_prefix("\x1b[0m\x1b[2J\x1b[H")
+                    .expect("cleared first"),
+                _ => &ours,
+            };
+            assert_eq!(ours, theirs, "frame {i}");
+            assert_eq!(area, Rect::new(0, 0, 20, 3));
+        }
+    }
+
+    #[test]
+    fn an_inbox_holds_a_bounded_queue_and_always_the_servers_word() {
+        let (inbox, inboxed) = inbox();
+        let pong = || Inbound::Pong {
+            sent: Instant::now(),
+            received: Instant::now(),
+            browser_ms: 1.0,
+        };
+        for _ in 0..INBOUND_QUEUE {
+            assert!(inbox.try_send(pong()).is_ok());
+        }
+        assert!(matches!(inbox.try_send(pong()), Err(TrySendError::Full(_))));
+        // The server's own word gets in past a full queue.
+        assert!(inbox.tell(Inbound::Disconnected { at: Instant::now() }));
+        assert!(inboxed.try_recv().is_ok());
+        assert!(inboxed.recv_timeout(Duration::ZERO).is_ok());
+        // Two taken, one of them beyond the bound: room for one again, not two.
+        assert!(inbox.try_send(pong()).is_ok());
+        assert!(matches!(inbox.try_send(pong()), Err(TrySendError::Full(_))));
+        let mut left = 0;
+        while inboxed.try_recv().is_ok() {
+            left += 1;
+        }
+        assert_eq!(left, INBOUND_QUEUE);
+        drop(inboxed);
+        assert!(matches!(
+            inbox.try_send(pong()),
+            Err(TrySendError::Disconnected(_))
+        ));
+        assert!(!inbox.tell(Inbound::Disconnected { at: Instant::now() }));
+    }
+
     #[test]
     fn implausible_key_stamps_take_the_time_they_arrived() {
         let (sender, _frames, mut transport) = connected();
