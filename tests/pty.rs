@@ -434,6 +434,22 @@ fn a_key_typed_while_mvx_starts_is_an_early_key_and_chooses_nothing() {
     );
 }
 
+/// After the consent: the participant gives up on the first screen (counted: they ended
+/// the task), then the researcher ends the session at the first question.
+fn give_up_then_end(pty: &mut Pty) {
+    pty.wait_for("Researcher:");
+    pty.send("\x07");
+    pty.wait_for("This task has ended.");
+    pty.send("\r");
+    pty.wait_for("Question 1 of");
+    pty.send("\x03");
+    pty.wait_for("End the session now?");
+    pty.send("y");
+    pty.wait_for("The session was ended early.");
+    pty.send("q");
+    pty.wait_for_output("EXIT=0");
+}
+
 /// `mvx play` on a study file, as a researcher runs it for the next participant.
 fn play_study(study: &str, sessions: &Path) -> Pty {
     let script = format!(
@@ -510,17 +526,7 @@ fn two_plays_at_once_on_one_folder_get_different_variants() {
     );
     for pty in [&mut first, &mut second] {
         pty.send("y");
-        pty.wait_for("Researcher:");
-        pty.send("\x07");
-        pty.wait_for("This task has ended.");
-        pty.send("\r");
-        pty.wait_for("Question 1 of");
-        pty.send("\x03");
-        pty.wait_for("End the session now?");
-        pty.send("y");
-        pty.wait_for("The session was ended early.");
-        pty.send("q");
-        pty.wait_for_output("EXIT=0");
+        give_up_then_end(pty);
     }
     let progress = mvx::study::progress::Progress::read("espresso-dec", dir.path());
     assert_eq!(progress.counted("one-menu"), 1);
@@ -547,19 +553,7 @@ fn twelve_plays_of_the_example_study_give_six_and_six_and_a_refusal_counts_for_n
         let mut pty = play_study("studies/espresso.yaml", dir.path());
         pty.wait_for(consent);
         pty.send("y");
-        // The participant gives up on the first screen (counted: they ended the task),
-        // then the researcher ends the session at the first question.
-        pty.wait_for("Researcher:");
-        pty.send("\x07");
-        pty.wait_for("This task has ended.");
-        pty.send("\r");
-        pty.wait_for("Question 1 of");
-        pty.send("\x03");
-        pty.wait_for("End the session now?");
-        pty.send("y");
-        pty.wait_for("The session was ended early.");
-        pty.send("q");
-        pty.wait_for_output("EXIT=0");
+        give_up_then_end(&mut pty);
     }
     let sessions = sessions_in(dir.path());
     assert_eq!(sessions.len(), 13);
