@@ -393,16 +393,33 @@ async fn crowd(flow: &str, dir: &Path, count: usize) {
     let most_threads = sampler.join().expect("the sampler");
     let (files, _) = session::discover(&[sessions]);
     let mut errors = Vec::new();
+    // Keys off by more than 1 ms: which of a page's keys each was, and how far off.
+    let mut off = Vec::new();
+    let mut restamped = 0;
     for file in &files {
         let recorded = session::read(file).expect("the session loads");
         let Some(at) = ids.iter().position(|id| *id == recorded.header.participant) else {
             continue;
         };
+        let text = std::fs::read_to_string(file).unwrap_or_default();
+        restamped += text.matches("\"restamped\":true").count();
         let hesitations = recorded.events.iter().filter_map(|e| match &e.kind {
             EventKind::Choose { timing, .. } => Some(timing.hesitation_ms as f64),
             _ => None,
         });
-        errors.extend(hesitations.zip(&truths[at]).map(|(r, t)| r - t));
+        for (i, (r, t)) in hesitations.zip(&truths[at]).enumerate() {
+            if (r - t).abs() > 1.0 {
+                off.push((i + 1, r - t));
+                if std::env::var_os("MVX_BENCH_DEBUG").is_some() {
+                    eprintln!(
+                        "{}\n{}",
+                        file.display(),
+                        text.lines().take(40).collect::<Vec<_>>().join("\n")
+                    );
+                }
+            }
+            errors.push(r - t);
+        }
     }
     drop(pages);
     let mut absolute: Vec<f64> = errors.iter().map(|e| e.abs()).collect();
@@ -434,5 +451,16 @@ async fn crowd(flow: &str, dir: &Path, count: usize) {
         quantile(&absolute, 0.99),
         absolute.last().copied().unwrap_or(f64::NAN),
         within_1ms as f64 * 100.0 / absolute.len().max(1) as f64
+    );
+    let off: Vec<String> = off
+        .iter()
+        .map(|(i, e)| format!("key {i}: {e:+.1}"))
+        .collect();
+    println!(
+        "    events restamped: {restamped}; keys off by more than 1 ms: {}",
+        match off.is_empty() {
+            true => "none".to_owned(),
+            false => off.join(", "),
+        }
     );
 }

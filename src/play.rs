@@ -9,7 +9,7 @@ use chrono::{DateTime, Local, Utc};
 
 pub mod resume;
 
-use crate::runner::session::PlaySession;
+use crate::runner::{self, session::PlaySession};
 use crate::session::{Header, SessionWriter, TerminalInfo, TransportInfo, ids};
 use crate::study::assign::Request;
 use crate::study::participant::{Participant, Place, Plan};
@@ -78,8 +78,7 @@ pub fn run(options: &PlayOptions) -> Result<Part, NotStarted> {
     // The terminal first: if it cannot be used, no session file is left behind. It is
     // given back before any error is shown.
     screen::run_with(|terminal| {
-        who.run(&mut desk, terminal)
-            .map_err(|failed| failed.message())
+        runner::block_on(who.run(&mut desk, terminal)).map_err(|failed| failed.message())
     })
     .map_err(NotStarted::Usage)
 }

@@ -145,7 +145,7 @@ pub fn run(path: &Path, step: Option<String>) -> Result<(), String> {
             if let Some(id) = at_step.take() {
                 preview.session.player.jump(&id, Duration::ZERO);
             }
-            runner::run(&mut preview, terminal)?;
+            runner::block_on(runner::run(&mut preview, terminal))?;
             match preview.next.unwrap_or(Next::Restart) {
                 Next::Quit => return Ok(()),
                 Next::Restart => {}

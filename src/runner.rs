@@ -5,6 +5,12 @@
 //! The local terminal is one transport; tests script another. The loop knows neither
 //! terminals nor clocks: every time in it arrives as data, measured by the transport
 //! from its own start.
+//!
+//! The loop is `async`: a transport that waits for a browser (`mvx serve`) gives its
+//! thread to other participants while it waits, so a server runs a thousand sessions
+//! as tasks on two threads, not as a thousand threads. A transport that reads a
+//! terminal or a script blocks instead, and its loop runs with [`block_on`]: the same
+//! loop, the same screens, whatever carries them.
 
 pub mod session;
 pub mod shifted;
@@ -56,17 +62,26 @@ pub enum Stop {
 }
 
 /// Where a screen's input comes from and its frames go.
+// Used only generically, never as `dyn`: whether a loop's future may move between
+// threads is the concrete transport's to say (the served one's may).
+#[allow(async_fn_in_trait)]
 pub trait Transport<S: ?Sized> {
     /// Draws `screen` and returns once the frame is out.
-    fn draw(&mut self, screen: &S) -> Result<Drawn, String>;
+    async fn draw(&mut self, screen: &S) -> Result<Drawn, String>;
     /// The next input, or [`Incoming::Idle`] after `wait`.
-    fn next(&mut self, wait: Duration) -> Incoming;
+    async fn next(&mut self, wait: Duration) -> Incoming;
 
     /// Suspends (Ctrl-Z) and returns once continued, with the time it was. A transport
     /// that cannot suspend goes on at once.
-    fn suspend(&mut self, at: Duration) -> Result<Duration, String> {
+    async fn suspend(&mut self, at: Duration) -> Result<Duration, String> {
         Ok(at)
     }
+}
+
+/// Runs `future` on this thread to its end: the loop over a transport that blocks
+/// (a terminal, a script, a synthetic participant), which never leaves it waiting.
+pub fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    futures_executor::block_on(future)
 }
 
 /// An interactive screen: state that actions change. Every method that can change
@@ -134,14 +149,17 @@ pub trait Screen {
 }
 
 /// Runs `screen` over `transport` until it is done or stopped.
-pub fn run<S: Screen, T: Transport<S>>(screen: &mut S, transport: &mut T) -> Result<(), String> {
+pub async fn run<S: Screen, T: Transport<S>>(
+    screen: &mut S,
+    transport: &mut T,
+) -> Result<(), String> {
     let mut dirty = true;
     // The last moment the transport was known to work: a frame that cannot be drawn
     // means the terminal (or the connection) is gone, and it went after this.
     let mut alive = Duration::ZERO;
     loop {
         if dirty {
-            match transport.draw(screen) {
+            match transport.draw(screen).await {
                 Ok(drawn) => {
                     alive = alive.max(drawn.at);
                     screen.shown(drawn)?;
@@ -152,15 +170,15 @@ pub fn run<S: Screen, T: Transport<S>>(screen: &mut S, transport: &mut T) -> Res
         if screen.done() {
             return Ok(());
         }
-        let incoming = transport.next(screen.wait());
+        let incoming = transport.next(screen.wait()).await;
         alive = alive.max(incoming.at().unwrap_or(alive));
         dirty = match incoming {
             Incoming::Key { at, press } => match screen.keys().action(press) {
-                Some(action) if screen.is_suspend(action) => suspend(screen, transport, at)?,
+                Some(action) if screen.is_suspend(action) => suspend(screen, transport, at).await?,
                 Some(action) => screen.update(at, action)?,
                 None => false,
             },
-            Incoming::Suspend { at } => suspend(screen, transport, at)?,
+            Incoming::Suspend { at } => suspend(screen, transport, at).await?,
             Incoming::Resize => true,
             Incoming::Changed => screen.changed(),
             Incoming::Idle { at } => screen.tick(at)?,
@@ -190,13 +208,13 @@ impl Incoming {
 
 /// Ctrl-Z or `SIGTSTP`: the screen records, the transport stops, both go on; the whole
 /// screen is drawn again.
-fn suspend<S: Screen, T: Transport<S>>(
+async fn suspend<S: Screen, T: Transport<S>>(
     screen: &mut S,
     transport: &mut T,
     at: Duration,
 ) -> Result<bool, String> {
     screen.suspend(at)?;
-    let resumed = transport.suspend(at)?;
+    let resumed = transport.suspend(at).await?;
     screen.resume(resumed)?;
     Ok(true)
 }

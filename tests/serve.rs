@@ -740,3 +740,50 @@ fn connections_without_a_whole_request_are_closed_after_ten_seconds() {
         }
     }
 }
+
+/// The server's threads, as Linux counts them.
+fn threads_of(pid: u32) -> usize {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).expect("its status");
+    let line = status.lines().find(|l| l.starts_with("Threads:"));
+    let count = line.and_then(|l| l.split_whitespace().nth(1)?.parse().ok());
+    count.expect("a thread count")
+}
+
+/// A session waiting for its page holds no thread: sixty participants on their first
+/// step, each then playing a key, and the server has as many threads as with none.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sessions_are_tasks_so_sixty_participants_take_no_more_threads() {
+    const PAGES: usize = 60;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--invites", &PAGES.to_string()]);
+    let pid = server.child.id();
+    let idle = threads_of(pid);
+    let mut pages = Vec::new();
+    for link in &server.links {
+        pages.push(Page::open(link, 100, 30).await);
+    }
+    for page in &mut pages {
+        page.wait_for("Where do you tap?").await;
+    }
+    for page in &mut pages {
+        page.idle(20).await;
+        page.press("1").await;
+    }
+    for page in &mut pages {
+        page.wait_for("Which list would you open?").await;
+    }
+    let live = threads_of(pid);
+    // Before, each session was a thread of its own: 60 more. Waiting for the disk
+    // borrows a thread for the moment it waits; a few may linger in the pool.
+    assert!(
+        live < idle + 16,
+        "{idle} threads idle, {live} with {PAGES} sessions"
+    );
+    let (files, _) = session::discover(&[dir.path().to_owned()]);
+    assert_eq!(files.len(), PAGES);
+    for file in &files {
+        let recorded = session::read(file).expect("the session loads");
+        let chose = recorded.events.iter().any(|e| e.kind.name() == "choose");
+        assert!(chose, "{}: the key is recorded", file.display());
+    }
+}

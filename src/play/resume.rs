@@ -58,7 +58,7 @@ pub fn run(options: &ResumeOptions) -> Result<Played, NotStarted> {
             "resume now",
             "leave it as it is",
         );
-        runner::run(&mut ask, terminal)?;
+        runner::block_on(runner::run(&mut ask, terminal))?;
         let Some((true, at)) = ask.answer else {
             return Err(format!(
                 "not resumed; {} is unchanged",
@@ -76,7 +76,7 @@ pub fn run(options: &ResumeOptions) -> Result<Played, NotStarted> {
             origin: Duration::ZERO,
             base,
         };
-        runner::run(&mut session, &mut shifted)?;
+        runner::block_on(runner::run(&mut session, &mut shifted))?;
         Ok(Played {
             path,
             outcome: session.outcome(),

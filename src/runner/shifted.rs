@@ -25,16 +25,16 @@ impl<T> Shifted<'_, T> {
 }
 
 impl<S, T: Transport<S>> Transport<S> for Shifted<'_, T> {
-    fn draw(&mut self, screen: &S) -> Result<Drawn, String> {
-        let drawn = self.inner.draw(screen)?;
+    async fn draw(&mut self, screen: &S) -> Result<Drawn, String> {
+        let drawn = self.inner.draw(screen).await?;
         Ok(Drawn {
             at: self.shift(drawn.at),
             ..drawn
         })
     }
 
-    fn next(&mut self, wait: Duration) -> Incoming {
-        match self.inner.next(wait) {
+    async fn next(&mut self, wait: Duration) -> Incoming {
+        match self.inner.next(wait).await {
             Incoming::Key { at, press } => Incoming::Key {
                 at: self.shift(at),
                 press,
@@ -53,8 +53,8 @@ impl<S, T: Transport<S>> Transport<S> for Shifted<'_, T> {
         }
     }
 
-    fn suspend(&mut self, at: Duration) -> Result<Duration, String> {
-        let continued = self.inner.suspend(self.unshift(at))?;
+    async fn suspend(&mut self, at: Duration) -> Result<Duration, String> {
+        let continued = self.inner.suspend(self.unshift(at)).await?;
         Ok(self.shift(continued))
     }
 }

@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use std::time::Duration;
 
 use super::session::{PlayAction, PlaySession};
-use super::{Drawn, Incoming, Stop, Transport, run};
+use super::{Drawn, Incoming, Stop, Transport, block_on, run};
 use crate::flow::{self, Flow};
 use crate::keys::{Key, Press};
 use crate::session::{Event, EventKind, SessionOutcome, Timing};
@@ -66,7 +66,7 @@ impl Scripted {
 }
 
 impl Transport<PlaySession<'_, Vec<Event>>> for Scripted {
-    fn draw(&mut self, screen: &PlaySession<'_, Vec<Event>>) -> Result<Drawn, String> {
+    async fn draw(&mut self, screen: &PlaySession<'_, Vec<Event>>) -> Result<Drawn, String> {
         if self.lost_after.is_some_and(|n| self.frames.len() >= n) {
             return Err("the terminal is gone".into());
         }
@@ -83,7 +83,7 @@ impl Transport<PlaySession<'_, Vec<Event>>> for Scripted {
         })
     }
 
-    fn next(&mut self, _wait: Duration) -> Incoming {
+    async fn next(&mut self, _wait: Duration) -> Incoming {
         let incoming = self
             .inputs
             .pop_front()
@@ -98,7 +98,7 @@ impl Transport<PlaySession<'_, Vec<Event>>> for Scripted {
         incoming
     }
 
-    fn suspend(&mut self, at: Duration) -> Result<Duration, String> {
+    async fn suspend(&mut self, at: Duration) -> Result<Duration, String> {
         self.now = at + self.stopped;
         Ok(self.now)
     }
@@ -114,7 +114,7 @@ fn key(at: u64, key: Key) -> Incoming {
 fn play(transport: &mut Scripted) -> Vec<Event> {
     let flow = flow();
     let mut session = PlaySession::new(&flow, Vec::new(), "test".into());
-    run(&mut session, transport).expect("a scripted session runs");
+    block_on(run(&mut session, transport)).expect("a scripted session runs");
     session.recorder
 }
 
@@ -232,7 +232,7 @@ fn a_signal_records_the_abort_and_draws_nothing_more() {
     }]);
     let flow = flow();
     let mut session = PlaySession::new(&flow, Vec::new(), "test".into());
-    run(&mut session, &mut transport).expect("runs");
+    block_on(run(&mut session, &mut transport)).expect("runs");
     assert_eq!(transport.frames.len(), 1);
     assert_eq!(session.stopped, Some(Stop::Signal("SIGTERM")));
     assert_eq!(session.outcome(), SessionOutcome::Aborted);
@@ -275,7 +275,7 @@ fn researcher_keys_act_and_scrolling_is_not_recorded() {
         },
         key(1_500, Key::Char('1')),
     ]);
-    run(&mut session, &mut transport).expect("runs");
+    block_on(run(&mut session, &mut transport)).expect("runs");
     let recorded = kinds(&session.recorder);
     assert!(recorded.contains(&(200, EventKind::Pause { reason: None })));
     assert!(recorded.contains(&(1_200, EventKind::Resume { paused_ms: 1_000 })));

@@ -7,7 +7,11 @@
 //! to differ. Hesitations are differences of two browser stamps, so they do not depend
 //! on the offset at all as long as it stays put between them: the estimate moves only
 //! when a round trip shorter than the best one so far arrives, or when the best one is
-//! old enough for the clocks to have drifted.
+//! old enough for the clocks to have drifted, and even then stamps are mapped with the
+//! offset adopted when the last frame was sent ([`ClockSync::adopt`]), so a frame's
+//! "shown" and the keys that answer it are always mapped alike. (A thousand pages on
+//! two cores answer their first pings late; a better round trip a few seconds in moved
+//! the offset by up to 20 ms between a frame and its key, and the hesitation with it.)
 
 use std::collections::VecDeque;
 use std::time::Duration;
@@ -52,6 +56,11 @@ impl Sample {
 pub struct ClockSync {
     recent: VecDeque<Sample>,
     best: Option<Sample>,
+    /// The offset stamps are mapped with: the estimate as it was at the first stamp
+    /// mapped after the last frame was sent.
+    adopted: Option<f64>,
+    /// A frame was sent since: the next stamp mapped takes the estimate as it is then.
+    readopt: bool,
 }
 
 impl ClockSync {
@@ -78,9 +87,23 @@ impl ClockSync {
         }
     }
 
-    /// The browser's clock minus the session clock, in milliseconds (0 before any ping).
+    /// The offset stamps are mapped with: the estimate as it was at the first stamp
+    /// after the last [`ClockSync::adopt`], or as it is now before any.
     pub fn offset_ms(&self) -> f64 {
+        self.adopted.unwrap_or_else(|| self.estimate_ms())
+    }
+
+    /// The browser's clock minus the session clock, in milliseconds, by the best round
+    /// trip so far (0 before any ping).
+    pub fn estimate_ms(&self) -> f64 {
         self.best.map_or(0.0, |b| b.offset_ms())
+    }
+
+    /// A frame is sent: the next stamp mapped (its "shown", or a key typed while it was
+    /// on its way) takes the estimate as it is then, and every stamp after it the same,
+    /// until the next frame. A round trip taken in between moves the estimate, not them.
+    pub fn adopt(&mut self) {
+        self.readopt = true;
     }
 
     /// The shortest round trip so far (0 before any ping): the estimate's uncertainty.
@@ -89,13 +112,41 @@ impl ClockSync {
     }
 
     /// A browser time as session milliseconds (negative before the session started).
-    pub fn session_ms(&self, browser_ms: f64) -> f64 {
+    pub fn session_ms(&mut self, browser_ms: f64) -> f64 {
+        if (self.readopt || self.adopted.is_none()) && self.best.is_some() {
+            self.adopted = Some(self.estimate_ms());
+            self.readopt = false;
+        }
         browser_ms - self.offset_ms()
+    }
+
+    /// A frame's "shown" as session milliseconds. The browser stamped it after the frame
+    /// left (`sent_ms`) and before its word arrived (`received_ms`): a round trip of its
+    /// own, as a ping's. When it is the first stamp since the frame was sent, the offset
+    /// adopted for the frame is the estimate moved just enough to put the stamp between
+    /// the two, as far as the best round trip allows (the true offset is within half of
+    /// it of the estimate). After a slow start (a thousand pages opening at once, round
+    /// trips of 100 ms) the estimate could put a first frame before it was sent, even
+    /// before the session began, where it was counted from the start instead: the
+    /// hesitation after it came out short by as much. A stamp outside both ranges moves
+    /// nothing: it is not a clock's, and is judged as any other.
+    pub fn shown_ms(&mut self, browser_ms: f64, sent_ms: f64, received_ms: f64) -> f64 {
+        if self.readopt && self.best.is_some() {
+            let estimate = self.estimate_ms();
+            let half = self.best_rtt_ms() / 2.0;
+            let earliest = (browser_ms - received_ms).max(estimate - half);
+            let latest = (browser_ms - sent_ms).min(estimate + half);
+            if earliest <= latest {
+                self.adopted = Some(estimate.clamp(earliest, latest));
+                self.readopt = false;
+            }
+        }
+        self.session_ms(browser_ms)
     }
 
     /// A browser time as session time; a time before the session started is its start,
     /// and a time no clock gives (not a number, past any `Duration`) is the start too.
-    pub fn to_session(&self, browser_ms: f64) -> Duration {
+    pub fn to_session(&mut self, browser_ms: f64) -> Duration {
         duration(self.session_ms(browser_ms))
     }
 
@@ -157,6 +208,51 @@ mod tests {
             sync.add(sample(sent, sent + 20, (sent + 10) as f64 + 5_002.0));
         }
         assert_eq!(sync.offset_ms(), 5_002.0, "the drift is followed");
+    }
+
+    #[test]
+    fn stamps_are_mapped_with_the_offset_adopted_at_the_last_frame() {
+        let mut sync = ClockSync::default();
+        // A frame is sent; a late first ping (40 ms there and back) sets the estimate
+        // before its "shown" is mapped.
+        sync.adopt();
+        sync.add(sample(0, 40, 5_030.0));
+        assert_eq!(sync.offset_ms(), 5_010.0);
+        let shown = sync.to_session(6_000.0);
+        // A better round trip arrives between the frame's "shown" and the key.
+        sync.add(sample(1_000, 1_002, 6_001.0));
+        assert_eq!(sync.estimate_ms(), 5_000.0);
+        let key = sync.to_session(8_500.0);
+        let gap = Duration::from_millis(2_500);
+        assert_eq!(key - shown, gap, "the browser's own gap");
+        // The next frame takes the better estimate.
+        sync.adopt();
+        assert_eq!(sync.to_session(8_500.0), Duration::from_millis(3_500));
+        assert_eq!(sync.offset_ms(), 5_000.0);
+    }
+
+    #[test]
+    fn a_frame_is_put_between_its_sending_and_its_word_coming_back() {
+        let mut sync = ClockSync::default();
+        // The first round trip took 40 ms, 30 there and 10 back: the estimate is 10 ms
+        // too high.
+        sync.add(sample(0, 40, 5_030.0));
+        assert_eq!(sync.estimate_ms(), 5_010.0);
+        // A frame sent at 10 ms, shown at 12 (browser 5,012), its word back at 16: by the
+        // estimate it was shown at 2 ms, before it was sent. It is put at the send, 10.
+        sync.adopt();
+        assert_eq!(sync.shown_ms(5_012.0, 10.0, 16.0), 10.0);
+        assert_eq!(sync.offset_ms(), 5_002.0);
+        // The keys after it are mapped alike: the browser's gap stands.
+        assert_eq!(sync.session_ms(5_512.0), 510.0);
+        // A stamp no clock gives moves nothing: it is judged as it is.
+        sync.adopt();
+        assert_eq!(sync.shown_ms(1e300, 600.0, 610.0), 1e300 - 5_010.0);
+        assert_eq!(sync.offset_ms(), 5_010.0);
+        // A frame the estimate already puts in its range keeps the estimate.
+        sync.adopt();
+        assert_eq!(sync.shown_ms(5_720.0, 700.0, 730.0), 710.0);
+        assert_eq!(sync.offset_ms(), 5_010.0);
     }
 
     #[test]

@@ -3,9 +3,9 @@
 //! ended, in the researcher's and the page's words.
 #![allow(clippy::disallowed_methods)] // the shell: it stamps each session's start
 
-use std::cell::Cell;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Local, Utc};
@@ -92,7 +92,7 @@ pub struct Desk<'r> {
     pub index: usize,
     pub opening: &'r Opening,
     /// Set by the transport when it took its own time for an implausible browser stamp.
-    pub restamped: Rc<Cell<bool>>,
+    pub restamped: Arc<AtomicBool>,
 }
 
 impl<'r> Place<WebTransport> for Desk<'r> {
@@ -122,7 +122,8 @@ impl<'r> Place<WebTransport> for Desk<'r> {
     }
 
     fn create(&mut self, header: Header) -> Result<(Watched<'r>, PathBuf), String> {
-        let writer = SessionWriter::create(&self.room.served.sessions, &header, Utc::now())
+        let sessions = &self.room.served.sessions;
+        let writer = off_the_loop(|| SessionWriter::create(sessions, &header, Utc::now()))
             .map_err(|e| e.to_string())?;
         let path = writer.path().to_owned();
         self.room.notice(format!(
@@ -137,7 +138,7 @@ impl<'r> Place<WebTransport> for Desk<'r> {
             writer,
             room: self.room,
             index: self.index,
-            restamped: Rc::clone(&self.restamped),
+            restamped: Arc::clone(&self.restamped),
         };
         Ok((watched, path))
     }
@@ -150,6 +151,18 @@ impl<'r> Place<WebTransport> for Desk<'r> {
     fn consenting(&mut self) {
         self.room
             .update(self.index, |seat| seat.at = Some("consent".into()));
+    }
+}
+
+/// Runs `write`, which waits for the disk (a session file is synced at every event),
+/// without holding up the other sessions and connections on this thread: the server's
+/// threads are handed on while it waits (`tokio::task::block_in_place`). Elsewhere (a
+/// test's single-threaded runtime, no runtime) it simply runs.
+fn off_the_loop<T>(write: impl FnOnce() -> T) -> T {
+    use tokio::runtime::{Handle, RuntimeFlavor};
+    match Handle::try_current().map(|h| h.runtime_flavor()) {
+        Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(write),
+        _ => write(),
     }
 }
 
@@ -189,7 +202,7 @@ pub struct Watched<'r> {
     writer: SessionWriter,
     room: &'r Room,
     index: usize,
-    restamped: Rc<Cell<bool>>,
+    restamped: Arc<AtomicBool>,
 }
 
 /// The events whose time or timing comes from a browser's stamps.
@@ -209,10 +222,10 @@ fn stamped(kind: &EventKind) -> bool {
 
 impl Recorder for Watched<'_> {
     fn record(&mut self, event: &Event) -> Result<(), Unrecorded> {
-        if stamped(&event.kind) && self.restamped.take() {
+        if stamped(&event.kind) && self.restamped.swap(false, Ordering::Relaxed) {
             self.writer.flag_next(RESTAMPED);
         }
-        self.writer.record(event)?;
+        off_the_loop(|| self.writer.record(event))?;
         let at = match &event.kind {
             EventKind::Show { step } => step,
             EventKind::Ask { question } => question,

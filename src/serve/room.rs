@@ -5,8 +5,8 @@ use crate::study::reserve::Reservation;
 use std::path::PathBuf;
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use tokio::task::JoinHandle;
 
 use super::invite::{self, Code};
 use super::study::{ServedStudy, Unassigned};
@@ -48,7 +48,8 @@ pub struct Seat {
     pub connected: bool,
     /// Where the participant's session takes what the page says.
     pub session: Option<Inbox>,
-    pub thread: Option<JoinHandle<()>>,
+    /// The session's task, until it is stopped.
+    pub task: Option<JoinHandle<()>>,
     /// The step or question on screen.
     pub at: Option<String>,
     /// How the session ended: `complete`, `aborted`, or why it could not go on.
@@ -84,7 +85,7 @@ impl Room {
         })
     }
 
-    /// A poisoned lock means a session thread panicked; the seats are still right.
+    /// A poisoned lock means a session's task panicked; the seats are still right.
     fn seats(&self) -> MutexGuard<'_, Vec<Seat>> {
         self.seats.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -136,7 +137,7 @@ impl Room {
             code,
             connected: false,
             session: None,
-            thread: None,
+            task: None,
             at: None,
             ended: None,
             path: None,
@@ -223,7 +224,7 @@ impl Room {
 
     /// Stops every live session as aborted by `signal`, and waits for each to be saved.
     pub fn stop_all(&self, signal: &'static str, within: Duration) {
-        let threads: Vec<JoinHandle<()>> = {
+        let tasks: Vec<JoinHandle<()>> = {
             let mut seats = self.seats();
             seats
                 .iter_mut()
@@ -234,17 +235,15 @@ impl Room {
                             name: signal,
                         });
                     }
-                    seat.thread.take()
+                    seat.task.take()
                 })
                 .collect()
         };
         let deadline = Instant::now() + within;
-        for thread in threads {
-            while !thread.is_finished() && Instant::now() < deadline {
+        // Called from outside the runtime, which goes on running the tasks meanwhile.
+        for task in tasks {
+            while !task.is_finished() && Instant::now() < deadline {
                 std::thread::sleep(Duration::from_millis(10));
-            }
-            if thread.is_finished() {
-                let _ = thread.join();
             }
         }
         // A session's last words reach its page through the page's connection: the

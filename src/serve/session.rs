@@ -1,10 +1,10 @@
-//! A participant's part on its own thread: the clock estimated from the opening pings,
-//! their plan (the flow, or their assignment in the study), then the one participant
-//! routine over the browser transport.
+//! A participant's part as a task on the server's threads: the clock estimated from the
+//! opening pings, their plan (the flow, or their assignment in the study), then the one
+//! participant routine over the browser transport. A session waiting for its page holds
+//! no thread: a thousand participants are a thousand tasks on the server's two threads.
 #![allow(clippy::disallowed_methods)] // the shell: it stamps the session's start
 
 use std::borrow::Cow;
-use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -17,7 +17,7 @@ use super::transport::{Inbound, Inbox, Inboxed, WebTransport, inbox};
 use crate::study::participant::{Participant, Plan};
 use tokio::sync::mpsc::UnboundedSender;
 
-/// Starts the session of seat `index` on a thread, its frames going to `out`; returns
+/// Starts the session of seat `index` as a task, its frames going to `out`; returns
 /// where its input goes. The session holds the only sender of frames: when it lets go of
 /// the page (it overran), the connection's task sees the channel close and closes too.
 pub fn start(
@@ -32,16 +32,16 @@ pub fn start(
         cols: opening.cols,
         rows: opening.rows,
     });
-    let thread_room = Arc::clone(room);
-    let thread = std::thread::spawn(move || run(&thread_room, index, opening, inbound));
+    let task_room = Arc::clone(room);
+    let task = tokio::spawn(async move { run(&task_room, index, opening, inbound).await });
     room.update(index, |seat| {
         seat.session = Some(sender.clone());
-        seat.thread = Some(thread);
+        seat.task = Some(task);
     });
     sender
 }
 
-fn run(room: &Room, index: usize, opening: Opening, inbound: Inboxed) {
+async fn run(room: &Room, index: usize, opening: Opening, inbound: Inboxed) {
     let start = Instant::now();
     let mut sync = ClockSync::default();
     for (sent, received, browser_ms) in &opening.pongs {
@@ -63,9 +63,9 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: Inboxed) {
                 room,
                 index,
                 opening: &opening,
-                restamped: Rc::clone(&transport.restamped),
+                restamped: Arc::clone(&transport.restamped),
             };
-            ended(participant.run(&mut desk, &mut transport))
+            ended(participant.run(&mut desk, &mut transport).await)
         }
         Err(ended) => ended,
     };
@@ -80,7 +80,7 @@ fn run(room: &Room, index: usize, opening: Opening, inbound: Inboxed) {
         ));
         room.update(index, |seat| {
             seat.session = None;
-            seat.thread = None;
+            seat.task = None;
             seat.assignment = None;
         });
         return;

@@ -2,24 +2,24 @@
 //! output for xterm.js, keys and "shown" stamped in the browser and mapped onto the
 //! session clock.
 //!
-//! The session runs on its own thread, synchronous like every screen; the WebSocket
-//! task hands it what the page says through a channel, stamped as it arrived.
+//! The session runs as a task on the server's threads, its screens synchronous like
+//! every screen and its transport waiting without holding a thread; the WebSocket task
+//! hands it what the page says through a channel, stamped as it arrived.
 #![allow(clippy::disallowed_methods)] // the shell: the session clock starts here
 
-use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
-use std::io::{self, Write};
-use std::rc::Rc;
+use std::io;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, TryRecvError, TrySendError};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::mpsc::TrySendError;
 use std::time::{Duration, Instant};
 
 use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-use tokio::sync::mpsc::UnboundedSender;
+use tokio::sync::mpsc::error::TryRecvError;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
 
 use super::clock::{self, ClockSync, Sample};
 use super::keys;
@@ -41,23 +41,23 @@ const STAMP_SLACK_MS: f64 = 100.0;
 const LONGEST_TRANSIT_MS: f64 = 60_000.0;
 
 /// Where a session's input goes: at most [`INBOUND_QUEUE`] of what the page says waits
-/// at once, and only what waits takes memory (a `sync_channel` would set aside room for
-/// all of it in every session, used or not: 80 KiB each).
+/// at once, and only what waits takes memory (a bounded channel would set aside room
+/// for all of it in every session, used or not).
 #[derive(Clone)]
 pub struct Inbox {
-    sender: Sender<Inbound>,
+    sender: UnboundedSender<Inbound>,
     waiting: Arc<AtomicUsize>,
 }
 
 /// The session's end of its [`Inbox`].
 pub struct Inboxed {
-    receiver: Receiver<Inbound>,
+    receiver: UnboundedReceiver<Inbound>,
     waiting: Arc<AtomicUsize>,
 }
 
 /// A new inbox and its session's end.
 pub fn inbox() -> (Inbox, Inboxed) {
-    let (sender, receiver) = std::sync::mpsc::channel();
+    let (sender, receiver) = tokio::sync::mpsc::unbounded_channel();
     let waiting = Arc::new(AtomicUsize::new(0));
     let inbox = Inbox {
         sender,
@@ -94,22 +94,27 @@ impl Inboxed {
         inbound
     }
 
-    fn recv(&self) -> Option<Inbound> {
-        self.receiver.recv().ok().map(|i| self.taken(i))
+    async fn recv(&mut self) -> Option<Inbound> {
+        let inbound = self.receiver.recv().await?;
+        Some(self.taken(inbound))
     }
 
-    fn try_recv(&self) -> Result<Inbound, TryRecvError> {
+    fn try_recv(&mut self) -> Result<Inbound, TryRecvError> {
         self.receiver.try_recv().map(|i| self.taken(i))
     }
 
-    fn recv_timeout(&self, wait: Duration) -> Result<Inbound, RecvTimeoutError> {
-        self.receiver.recv_timeout(wait).map(|i| self.taken(i))
+    /// What arrives within `wait`: `Err` if nothing did, `Ok(None)` if nothing ever will.
+    async fn recv_timeout(&mut self, wait: Duration) -> Result<Option<Inbound>, ()> {
+        match tokio::time::timeout(wait, self.receiver.recv()).await {
+            Ok(inbound) => Ok(inbound.map(|i| self.taken(i))),
+            Err(_) => Err(()),
+        }
     }
 }
 
 /// A plain channel's receiver as a session's end (in tests, which bound nothing).
-impl From<Receiver<Inbound>> for Inboxed {
-    fn from(receiver: Receiver<Inbound>) -> Inboxed {
+impl From<UnboundedReceiver<Inbound>> for Inboxed {
+    fn from(receiver: UnboundedReceiver<Inbound>) -> Inboxed {
         Inboxed {
             receiver,
             waiting: Arc::default(),
@@ -140,21 +145,6 @@ pub enum Inbound {
     Stop { at: Instant, name: &'static str },
 }
 
-/// Terminal output, kept until it is sent as a frame.
-#[derive(Clone, Default)]
-struct Output(Rc<RefCell<Vec<u8>>>);
-
-impl Write for Output {
-    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        self.0.borrow_mut().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> io::Result<()> {
-        Ok(())
-    }
-}
-
 /// Screens to draw the next frame into, shared by every session: a session keeps only
 /// the frame its page shows, and takes one of these while it draws. A thousand sessions
 /// sitting on a step hold one screen each, not two (ratatui's `Terminal` keeps two).
@@ -168,23 +158,18 @@ const MOST_SCRATCH: usize = 16;
 /// the cursor hidden); `a_page_is_sent_what_ratatuis_terminal_would_write` holds that.
 struct Page {
     out: UnboundedSender<ToPage>,
-    backend: CrosstermBackend<Output>,
     /// What the page shows: the next frame is what differs from it.
     shown: Buffer,
-    output: Output,
+    /// No frame has been sent to it yet.
+    fresh: bool,
 }
 
 impl Page {
     fn new(out: UnboundedSender<ToPage>, cols: u16, rows: u16) -> Result<Page, String> {
-        // The page may still show an earlier connection's frames: the first frame clears
-        // them (ratatui's own `clear` would ask a real terminal where its cursor is).
-        let output = Output(Rc::new(RefCell::new(b"\x1b[0m\x1b[2J\x1b[H".to_vec())));
-        let backend = CrosstermBackend::new(output.clone());
         Ok(Page {
             out,
-            backend,
             shown: Buffer::empty(Rect::new(0, 0, cols, rows)),
-            output,
+            fresh: true,
         })
     }
 
@@ -209,9 +194,18 @@ impl Page {
         };
         screen.render(area, &mut next);
         let cannot = |e: io::Error| format!("cannot render for the page: {e}");
-        let drawn = (self.backend.draw(self.shown.diff_iter(&next)))
-            .and_then(|()| self.backend.hide_cursor())
-            .and_then(|()| Backend::flush(&mut self.backend));
+        // The page may still show an earlier connection's frames: the first frame clears
+        // them (ratatui's own `clear` would ask a real terminal where its cursor is).
+        let mut bytes = match std::mem::take(&mut self.fresh) {
+            true => b"\x1b[0m\x1b[2J\x1b[H".to_vec(),
+            false => Vec::new(),
+        };
+        // The backend keeps nothing between frames: a fresh one writes what the one
+        // ratatui's `Terminal` keeps would.
+        let mut backend = CrosstermBackend::new(&mut bytes);
+        let drawn = (backend.draw(self.shown.diff_iter(&next)))
+            .and_then(|()| backend.hide_cursor())
+            .and_then(|()| Backend::flush(&mut backend));
         std::mem::swap(&mut self.shown, &mut next);
         let mut scratch = SCRATCH.lock().unwrap_or_else(|e| e.into_inner());
         if scratch.len() < MOST_SCRATCH {
@@ -219,7 +213,6 @@ impl Page {
         }
         drop(scratch);
         drawn.map_err(cannot)?;
-        let bytes = std::mem::take(&mut *self.output.0.borrow_mut());
         Ok((String::from_utf8_lossy(&bytes).into_owned(), area))
     }
 }
@@ -241,7 +234,7 @@ pub struct WebTransport {
     sent_ms: f64,
     /// Set when a browser stamp was implausible and the server's receive time taken
     /// instead; the recorder flags the next timed event and clears it.
-    pub restamped: Rc<Cell<bool>>,
+    pub restamped: Arc<AtomicBool>,
 }
 
 impl WebTransport {
@@ -263,7 +256,7 @@ impl WebTransport {
             last_key_ms: f64::NEG_INFINITY,
             last_shown_ms: f64::NEG_INFINITY,
             sent_ms: f64::NEG_INFINITY,
-            restamped: Rc::default(),
+            restamped: Arc::default(),
         }
     }
 
@@ -305,14 +298,13 @@ impl WebTransport {
     /// A browser stamp as session time, if it is plausible: a number, no later than its
     /// arrival (give or take the clock estimate) and no earlier than `earliest`.
     /// Otherwise the server's receive time stands in for it, and the event is flagged.
-    fn stamp(&mut self, browser_ms: f64, received: Instant, earliest: f64) -> f64 {
+    fn stamp(&mut self, ms: f64, received: Instant, earliest: f64) -> f64 {
         let received_ms = Self::ms_since_start(self.start, received);
         let latest = received_ms + STAMP_SLACK_MS + self.sync.best_rtt_ms();
-        let ms = self.sync.session_ms(browser_ms);
         if (earliest..=latest).contains(&ms) {
             return ms;
         }
-        self.restamped.set(true);
+        self.restamped.store(true, Ordering::Relaxed);
         received_ms.max(earliest)
     }
 
@@ -320,7 +312,8 @@ impl WebTransport {
     fn key_stamp(&mut self, browser_ms: f64, received: Instant) -> Duration {
         let received_ms = Self::ms_since_start(self.start, received);
         let earliest = self.last_key_ms.max(received_ms - LONGEST_TRANSIT_MS);
-        let ms = self.stamp(browser_ms, received, earliest);
+        let ms = self.sync.session_ms(browser_ms);
+        let ms = self.stamp(ms, received, earliest);
         self.last_key_ms = ms;
         clock::duration(ms)
     }
@@ -329,7 +322,9 @@ impl WebTransport {
     fn shown_stamp(&mut self, browser_ms: f64, received: Instant) -> Duration {
         let slack = STAMP_SLACK_MS + self.sync.best_rtt_ms();
         let earliest = self.last_shown_ms.max(self.sent_ms - slack);
-        let ms = self.stamp(browser_ms, received, earliest);
+        let received_ms = Self::ms_since_start(self.start, received);
+        let ms = self.sync.shown_ms(browser_ms, self.sent_ms, received_ms);
+        let ms = self.stamp(ms, received, earliest);
         self.last_shown_ms = ms;
         clock::duration(ms)
     }
@@ -423,9 +418,9 @@ impl WebTransport {
 
     /// Waits for the page to confirm frame `n`; anything else that arrives meanwhile is
     /// kept for `next`, in order.
-    fn confirmed(&mut self, n: u64, area: Rect) -> Result<Drawn, String> {
+    async fn confirmed(&mut self, n: u64, area: Rect) -> Result<Drawn, String> {
         loop {
-            let Some(inbound) = self.inbound.recv() else {
+            let Some(inbound) = self.inbound.recv().await else {
                 self.pending.push_back(Incoming::Closed { at: self.now() });
                 return Ok(self.unseen());
             };
@@ -458,35 +453,37 @@ where
     for<'a> &'a S: Widget,
 {
     /// Returns once the page has shown the frame, stamped with the browser's time of it.
-    fn draw(&mut self, screen: &S) -> Result<Drawn, String> {
+    async fn draw(&mut self, screen: &S) -> Result<Drawn, String> {
         let Some(page) = self.page.as_mut() else {
             return Ok(self.unseen());
         };
         let (data, area) = page.render(screen)?;
         self.frame += 1;
         let n = self.frame;
+        // The frame's "shown" and the keys that answer it are mapped with one offset.
+        self.sync.adopt();
         self.sent_ms = Self::ms_since_start(self.start, Instant::now());
         if page.out.send(ToPage::Frame { n, data }).is_err() {
             // The connection's task is gone; its `Disconnected` is on the way.
             return Ok(self.unseen());
         }
-        self.confirmed(n, area)
+        self.confirmed(n, area).await
     }
 
-    fn next(&mut self, wait: Duration) -> Incoming {
+    async fn next(&mut self, wait: Duration) -> Incoming {
         if let Some(incoming) = self.pending.pop_front() {
             return incoming;
         }
         let deadline = Instant::now() + wait;
         loop {
             let left = deadline.saturating_duration_since(Instant::now());
-            match self.inbound.recv_timeout(left) {
-                Ok(inbound) => match self.take(inbound) {
+            match self.inbound.recv_timeout(left).await {
+                Ok(Some(inbound)) => match self.take(inbound) {
                     Ok(Some(incoming)) => return incoming,
                     Ok(None) => continue,
                     Err(_) => return Incoming::Closed { at: self.now() },
                 },
-                Err(RecvTimeoutError::Timeout) => {
+                Err(()) => {
                     let expired = self
                         .away_since
                         .is_some_and(|since| since.elapsed() > self.resume_within);
@@ -495,10 +492,22 @@ where
                         false => Incoming::Idle { at: self.now() },
                     };
                 }
-                Err(RecvTimeoutError::Disconnected) => return Incoming::Closed { at: self.now() },
+                Ok(None) => return Incoming::Closed { at: self.now() },
             }
         }
     }
+}
+
+/// Runs what a test awaits on this thread's runtime, whose timers the transport's waits use.
+#[cfg(test)]
+fn now<F: std::future::Future>(future: F) -> F::Output {
+    thread_local! {
+        static RUNTIME: tokio::runtime::Runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a runtime for the test");
+    }
+    RUNTIME.with(|runtime| runtime.block_on(future))
 }
 
 #[cfg(test)]
@@ -506,16 +515,35 @@ mod fuzz_tests;
 
 #[cfg(test)]
 mod tests {
-    use std::sync::mpsc::channel;
+    use std::cell::RefCell;
+    use std::io::Write;
+    use std::rc::Rc;
+
+    use tokio::sync::mpsc::unbounded_channel as channel;
 
     use super::super::keys::BrowserKey;
 
     use super::*;
 
+    /// Terminal output kept until a test reads it, as ratatui's `Terminal` writes it.
+    #[derive(Clone, Default)]
+    struct Output(Rc<RefCell<Vec<u8>>>);
+
+    impl Write for Output {
+        fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+            self.0.borrow_mut().extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
     /// A transport with a 20x3 page connected, past its first resize: the sender of what
     /// the page says, the frames sent to it, and the transport.
     fn connected() -> (
-        std::sync::mpsc::Sender<Inbound>,
+        tokio::sync::mpsc::UnboundedSender<Inbound>,
         tokio::sync::mpsc::UnboundedReceiver<ToPage>,
         WebTransport,
     ) {
@@ -533,7 +561,10 @@ mod tests {
             ClockSync::default(),
             Duration::from_secs(60),
         );
-        let first = Transport::<ratatui::text::Text>::next(&mut transport, Duration::ZERO);
+        let first = now(Transport::<ratatui::text::Text>::next(
+            &mut transport,
+            Duration::ZERO,
+        ));
         assert_eq!(first, Incoming::Resize);
         (sender, frames, transport)
     }
@@ -555,7 +586,7 @@ mod tests {
 
     /// The session time of a "1" stamped `at` by the page that arrived `received_ms` in.
     fn key_time(
-        sender: &std::sync::mpsc::Sender<Inbound>,
+        sender: &tokio::sync::mpsc::UnboundedSender<Inbound>,
         transport: &mut WebTransport,
         at: f64,
         received_ms: u64,
@@ -563,7 +594,10 @@ mod tests {
         let message = FromPage::Key { key: key("1"), at };
         let received = arrived(transport, received_ms);
         sender.send(Inbound::Page(message, received)).expect("sent");
-        match Transport::<ratatui::text::Text>::next(transport, Duration::ZERO) {
+        match now(Transport::<ratatui::text::Text>::next(
+            transport,
+            Duration::ZERO,
+        )) {
             Incoming::Key { at, .. } => at,
             other => panic!("a key, not {other:?}"),
         }
@@ -614,7 +648,7 @@ mod tests {
 
     #[test]
     fn an_inbox_holds_a_bounded_queue_and_always_the_servers_word() {
-        let (inbox, inboxed) = inbox();
+        let (inbox, mut inboxed) = inbox();
         let pong = || Inbound::Pong {
             sent: Instant::now(),
             received: Instant::now(),
@@ -627,7 +661,7 @@ mod tests {
         // The server's own word gets in past a full queue.
         assert!(inbox.tell(Inbound::Disconnected { at: Instant::now() }));
         assert!(inboxed.try_recv().is_ok());
-        assert!(inboxed.recv_timeout(Duration::ZERO).is_ok());
+        assert!(now(inboxed.recv_timeout(Duration::ZERO)).is_ok());
         // Two taken, one of them beyond the bound: room for one again, not two.
         assert!(inbox.try_send(pong()).is_ok());
         assert!(matches!(inbox.try_send(pong()), Err(TrySendError::Full(_))));
@@ -649,7 +683,10 @@ mod tests {
         let (sender, _frames, mut transport) = connected();
         let ms = Duration::from_millis;
         assert_eq!(key_time(&sender, &mut transport, 2_000.0, 2_010), ms(2_000));
-        assert!(!transport.restamped.take(), "a plausible stamp stands");
+        assert!(
+            !transport.restamped.swap(false, Ordering::Relaxed),
+            "a plausible stamp stands"
+        );
         for (forged, received) in [
             (1e300, 3_000),
             (f64::NAN, 3_100),
@@ -659,15 +696,52 @@ mod tests {
         ] {
             let at = key_time(&sender, &mut transport, forged, received);
             assert_eq!(at, ms(received), "{forged}");
-            assert!(transport.restamped.take(), "{forged} is flagged");
+            assert!(
+                transport.restamped.swap(false, Ordering::Relaxed),
+                "{forged} is flagged"
+            );
         }
         // Hesitation after decision: a first key from the future, then one before it.
         assert_eq!(key_time(&sender, &mut transport, 9_000.0, 4_000), ms(4_000));
         assert_eq!(key_time(&sender, &mut transport, 3_950.0, 4_010), ms(4_010));
-        assert!(transport.restamped.take());
+        assert!(transport.restamped.swap(false, Ordering::Relaxed));
         // Long before its arrival: held up longer than any network holds a key.
         let late = key_time(&sender, &mut transport, 4_020.0, 70_000);
         assert_eq!(late, ms(70_000));
+    }
+
+    /// A better round trip between a frame's "shown" and the key that answers it moves
+    /// the clock estimate, not the hesitation: both are mapped with one offset. (With a
+    /// thousand pages on two cores, such moves put tens of milliseconds into one key in
+    /// a hundred.)
+    #[test]
+    fn a_better_round_trip_between_shown_and_key_leaves_the_hesitation_alone() {
+        let (sender, _frames, mut transport) = connected();
+        let start = transport.start;
+        let at = |ms| start + Duration::from_millis(ms);
+        let (slow, fast) = ((at(100), at(140)), (at(1_500), at(1_502)));
+        // The browser's clock is 5,000 ms ahead; the first round trip is slow and uneven
+        // (30 ms there, 10 back), so the estimate is 10 ms off.
+        let pong = |(sent, received), browser_ms| Inbound::Pong {
+            sent,
+            received,
+            browser_ms,
+        };
+        sender.send(pong(slow, 5_130.0)).expect("sent");
+        let shown = FromPage::Shown { n: 1, at: 6_000.0 };
+        sender.send(Inbound::Page(shown, at(1_000))).expect("sent");
+        let text = ratatui::text::Text::raw("hello");
+        let drawn = now(transport.draw(&text)).expect("drawn");
+        // 2 ms there and back: the estimate is now right.
+        sender.send(pong(fast, 6_501.0)).expect("sent");
+        let key = key_time(&sender, &mut transport, 8_500.0, 3_600);
+        assert_eq!(key - drawn.at, Duration::from_millis(2_500));
+        assert_eq!(transport.sync().estimate_ms(), 5_000.0);
+        // The next frame is mapped with the better estimate.
+        let shown = FromPage::Shown { n: 2, at: 9_000.0 };
+        sender.send(Inbound::Page(shown, at(4_010))).expect("sent");
+        let drawn = now(transport.draw(&text)).expect("drawn");
+        assert_eq!(drawn.at, Duration::from_millis(4_000));
     }
 
     #[test]
@@ -676,11 +750,9 @@ mod tests {
         let received = arrived(&transport, 60_000);
         let shown = FromPage::Shown { n: 1, at: -1e300 };
         sender.send(Inbound::Page(shown, received)).expect("sent");
-        let drawn = transport
-            .draw(&ratatui::text::Text::raw("hello"))
-            .expect("drawn");
+        let drawn = now(transport.draw(&ratatui::text::Text::raw("hello"))).expect("drawn");
         assert_eq!(drawn.at, Duration::from_secs(60));
-        assert!(transport.restamped.take());
+        assert!(transport.restamped.swap(false, Ordering::Relaxed));
     }
 
     #[test]
@@ -693,7 +765,7 @@ mod tests {
             ))
             .expect("sent");
         let text = ratatui::text::Text::raw("hello");
-        let drawn = transport.draw(&text).expect("drawn");
+        let drawn = now(transport.draw(&text)).expect("drawn");
         assert_eq!((drawn.cols, drawn.rows), (20, 3));
         assert_eq!(drawn.at, Duration::from_millis(1_234));
         let Ok(ToPage::Frame { n: 1, data }) = frames.try_recv() else {
@@ -721,10 +793,11 @@ mod tests {
                 arrived(&transport, 1_300),
             ))
             .expect("sent");
-        let drawn = transport
-            .draw(&ratatui::text::Text::raw("hello"))
-            .expect("drawn");
-        let key = Transport::<ratatui::text::Text>::next(&mut transport, Duration::ZERO);
+        let drawn = now(transport.draw(&ratatui::text::Text::raw("hello"))).expect("drawn");
+        let key = now(Transport::<ratatui::text::Text>::next(
+            &mut transport,
+            Duration::ZERO,
+        ));
         let Incoming::Key { at, .. } = key else {
             panic!("the key, kept while the frame was awaited: {key:?}")
         };

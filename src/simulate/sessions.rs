@@ -70,7 +70,7 @@ pub fn participant(
     let mut session = PlaySession::new(flow, Vec::new(), String::new());
     let mut transport = Synthetic::new(rng, hesitation, max_moves);
     // The synthetic transport never fails to draw, and a Vec records every event.
-    let _ = runner::run(&mut session, &mut transport);
+    let _ = runner::block_on(runner::run(&mut session, &mut transport));
     session.recorder
 }
 
@@ -140,7 +140,7 @@ impl<'r> Synthetic<'r> {
 }
 
 impl<R> Transport<PlaySession<'_, R>> for Synthetic<'_> {
-    fn draw(&mut self, screen: &PlaySession<'_, R>) -> Result<Drawn, String> {
+    async fn draw(&mut self, screen: &PlaySession<'_, R>) -> Result<Drawn, String> {
         let drawn = self.frame();
         if self.keys.is_empty() && !screen.player.is_finished() {
             let closing = matches!(screen.player.mode(), Mode::Closing { .. });
@@ -153,14 +153,14 @@ impl<R> Transport<PlaySession<'_, R>> for Synthetic<'_> {
         Ok(drawn)
     }
 
-    fn next(&mut self, _wait: Duration) -> Incoming {
+    async fn next(&mut self, _wait: Duration) -> Incoming {
         self.next_key()
     }
 }
 
 impl Transport<Ask> for Synthetic<'_> {
     /// A consent: agreed to after a hesitation.
-    fn draw(&mut self, screen: &Ask) -> Result<Drawn, String> {
+    async fn draw(&mut self, screen: &Ask) -> Result<Drawn, String> {
         let drawn = self.frame();
         if self.keys.is_empty() && screen.answer.is_none() {
             self.plan(|_| vec![Key::Char('y')]);
@@ -168,7 +168,7 @@ impl Transport<Ask> for Synthetic<'_> {
         Ok(drawn)
     }
 
-    fn next(&mut self, _wait: Duration) -> Incoming {
+    async fn next(&mut self, _wait: Duration) -> Incoming {
         self.next_key()
     }
 }

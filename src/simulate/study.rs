@@ -11,7 +11,7 @@ use chrono::{DateTime, Local, Utc};
 
 use super::sessions::{Hesitation, Synthetic};
 use crate::flow::study::Assign;
-use crate::runner::session::PlaySession;
+use crate::runner::{self, session::PlaySession};
 use crate::session::{Header, SessionWriter, Started, TerminalInfo, TransportInfo};
 use crate::study::OpenedStudy;
 use crate::study::assign::{self, Request};
@@ -72,7 +72,8 @@ pub fn write(
         researcher: None,
         plan,
     };
-    let part = (participant.run(&mut files, &mut transport)).map_err(|f| f.message())?;
+    let part =
+        runner::block_on(participant.run(&mut files, &mut transport)).map_err(|f| f.message())?;
     Ok(part.sessions.len() + usize::from(part.declined.is_some()))
 }
 

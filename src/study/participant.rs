@@ -162,7 +162,7 @@ impl Participant<'_> {
     /// Runs the participant's part over `transport`, from its first screen to its last.
     /// The first session counts from the transport's zero (a transport opened for this
     /// participant: the consent screen is in it), later sessions from their own start.
-    pub fn run<P, T>(&self, place: &mut P, transport: &mut T) -> Result<Part, Failed>
+    pub async fn run<P, T>(&self, place: &mut P, transport: &mut T) -> Result<Part, Failed>
     where
         P: Place<T>,
         T: Transport<Ask> + for<'f> Transport<PlaySession<'f, P::Recorder>>,
@@ -172,7 +172,7 @@ impl Participant<'_> {
         let consent = match &self.plan.consent {
             Some((title, text)) => {
                 place.consenting();
-                match ask_consent(title, text, transport)? {
+                match ask_consent(title, text, transport).await? {
                     Ok(consent) => Some(consent),
                     Err(why) => {
                         part.unanswered = Some(why);
@@ -198,7 +198,7 @@ impl Participant<'_> {
                     return Ok(part);
                 }
             }
-            let played = session(planned, (recorder, path), origin, place, transport)?;
+            let played = session(planned, (recorder, path), origin, place, transport).await?;
             let go_on = played.stopped.is_none() && played.outcome == SessionOutcome::Complete;
             part.sessions.push(played);
             if !go_on {
@@ -223,7 +223,7 @@ impl Participant<'_> {
 }
 
 /// One session of the plan over `transport`, its times counted from `origin`.
-fn session<P, T>(
+async fn session<P, T>(
     planned: &Planned,
     (recorder, path): (P::Recorder, PathBuf),
     origin: Duration,
@@ -241,7 +241,9 @@ where
         origin,
         base: Duration::ZERO,
     };
-    runner::run(&mut session, &mut shifted).map_err(Failed::Session)?;
+    runner::run(&mut session, &mut shifted)
+        .await
+        .map_err(Failed::Session)?;
     Ok(Played {
         path,
         outcome: session.outcome(),
@@ -250,7 +252,7 @@ where
 }
 
 /// Shows the consent text; the inner `Err` names what ended the screen unanswered.
-fn ask_consent<T: Transport<Ask>>(
+async fn ask_consent<T: Transport<Ask>>(
     title: &str,
     text: &str,
     transport: &mut T,
@@ -261,7 +263,9 @@ fn ask_consent<T: Transport<Ask>>(
         "I agree, start",
         "I do not agree",
     );
-    runner::run(&mut ask, transport).map_err(Failed::Consent)?;
+    runner::run(&mut ask, transport)
+        .await
+        .map_err(Failed::Consent)?;
     match (ask.answer, ask.stopped) {
         (Some((given, at)), _) => Ok(Ok(Consent::new(text, given, at))),
         (None, stopped) => Ok(Err(stopped.unwrap_or("terminal closed"))),

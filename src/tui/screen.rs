@@ -12,7 +12,7 @@ pub fn run<S: Screen>(screen: &mut S) -> Result<(), String>
 where
     for<'a> &'a S: Widget,
 {
-    run_with(|terminal| runner::run(screen, terminal))
+    run_with(|terminal| runner::block_on(runner::run(screen, terminal)))
 }
 
 /// Opens the terminal for `screens`, which runs one screen or more on it with

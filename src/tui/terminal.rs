@@ -148,7 +148,7 @@ where
     /// `draw` returns once the frame is flushed, so the stamp is when it was out. Keys
     /// waiting in the queue before or while the frame is written were typed before it:
     /// they are stamped before "shown", whenever the input thread gets to read them.
-    fn draw(&mut self, screen: &S) -> Result<Drawn, String> {
+    async fn draw(&mut self, screen: &S) -> Result<Drawn, String> {
         self.queue.check();
         let frame = self
             .screen
@@ -163,7 +163,7 @@ where
         })
     }
 
-    fn next(&mut self, wait: Duration) -> Incoming {
+    async fn next(&mut self, wait: Duration) -> Incoming {
         match self.incoming.recv_timeout(wait) {
             Ok(Read::Key { at, press }) => Incoming::Key {
                 at: self.since_start(at),
@@ -209,7 +209,7 @@ where
     /// Gives the terminal back, stops the whole process group as a shell's Ctrl-Z
     /// does (the supervisor with it, so the shell sees the job stopped), and takes the
     /// terminal again once continued (`fg`).
-    fn suspend(&mut self, _at: Duration) -> Result<Duration, String> {
+    async fn suspend(&mut self, _at: Duration) -> Result<Duration, String> {
         self.screen.leave();
         let _ = kill_current_process_group(Signal::STOP);
         self.screen

@@ -3,7 +3,6 @@
 //! session takes it: nothing panics, every drawn size is bounded, every time is finite
 //! and no queue grows past its bound.
 
-use std::sync::mpsc::sync_channel;
 use std::time::{Duration, Instant};
 
 use proptest::prelude::*;
@@ -89,9 +88,9 @@ proptest! {
         draws in proptest::collection::vec(any::<bool>(), 1..100),
     ) {
         let start = Instant::now();
-        let (sender, inbound) = sync_channel(said.len() + 2);
+        let (sender, inbound) = tokio::sync::mpsc::unbounded_channel();
         let (out, mut frames) = tokio::sync::mpsc::unbounded_channel();
-        sender.try_send(Inbound::Connected { out, cols: 80, rows: 24 }).expect("room");
+        sender.send(Inbound::Connected { out, cols: 80, rows: 24 }).expect("room");
         let mut outs = Vec::new();
         for (message, received_ms) in said {
             let received = start + Duration::from_millis(received_ms);
@@ -124,7 +123,7 @@ proptest! {
                     Inbound::Connected { out, cols, rows }
                 }
             };
-            sender.try_send(inbound).expect("room for every message");
+            sender.send(inbound).expect("room for every message");
         }
         // The page says no more: every wait ends, and the transport says it is closed.
         drop(sender);
@@ -135,12 +134,12 @@ proptest! {
         // As the runner does: draw when the screen changed, then take the next input.
         for draw in draws.iter().cycle().take(400) {
             if *draw {
-                let drawn = transport.draw(&screen).expect("drawn");
+                let drawn = now(transport.draw(&screen)).expect("drawn");
                 prop_assert!(drawn.cols <= MAX_COLS && drawn.rows <= MAX_ROWS, "{drawn:?}");
                 prop_assert!(drawn.at < bound, "{drawn:?}");
             }
             prop_assert!(transport.pending.len() <= KEPT_WHILE_DRAWING + 1);
-            let incoming = Transport::<ratatui::text::Text>::next(&mut transport, Duration::ZERO);
+            let incoming = now(Transport::<ratatui::text::Text>::next(&mut transport, Duration::ZERO));
             if let Incoming::Key { at, .. } = incoming {
                 prop_assert!(at < bound, "{at:?}");
             }

@@ -51,7 +51,7 @@ impl Keys {
 }
 
 impl<S> Transport<S> for Keys {
-    fn draw(&mut self, _screen: &S) -> Result<Drawn, String> {
+    async fn draw(&mut self, _screen: &S) -> Result<Drawn, String> {
         self.now += ms(10);
         Ok(Drawn {
             at: self.now,
@@ -60,7 +60,7 @@ impl<S> Transport<S> for Keys {
         })
     }
 
-    fn next(&mut self, _wait: Duration) -> Incoming {
+    async fn next(&mut self, _wait: Duration) -> Incoming {
         let incoming = (self.inputs.pop_front()).unwrap_or(Incoming::Closed { at: self.now });
         if let Incoming::Key { at, .. } | Incoming::Closed { at } = incoming {
             self.now = self.now.max(at);
@@ -161,7 +161,7 @@ fn run(plan: &Plan, keys: &[(u64, char)]) -> (Result<super::Part, Failed>, Files
         researcher: Some("R".into()),
         plan,
     };
-    let result = participant.run(&mut place, &mut Keys::at(keys));
+    let result = crate::runner::block_on(participant.run(&mut place, &mut Keys::at(keys)));
     (result, files)
 }
 
