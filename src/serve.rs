@@ -2,9 +2,9 @@
 //! while their sessions are recorded here exactly as `mvx play` records them.
 //!
 //! An HTTP server (axum on tokio) serves the page and one WebSocket per participant;
-//! each participant's session runs the one screen loop on its own thread, over a
-//! transport that renders frames for xterm.js and takes keys and "shown" stamped in the
-//! browser. See docs/serve.md.
+//! each participant's session runs the one screen loop as a task on the server's two
+//! threads, over a transport that renders frames for xterm.js and takes keys and "shown"
+//! stamped in the browser. See docs/serve.md.
 #![allow(clippy::disallowed_methods)] // the shell: signals and the researcher's terminal
 
 pub mod assets;
