@@ -86,11 +86,14 @@ enum Command {
         Sessions are written to --sessions as with mvx play; see docs/serve.md."
     )]
     Serve(serve::ServeArgs),
-    /// Write recorded sessions as tidy tables: one row per event, one row per session
+    /// Write recorded sessions as tidy tables (a row per event, per session, per task), or
+    /// each as an asciicast replay
     #[command(
         after_help = "Examples:\n  mvx export sessions/ --format csv -o export\n  \
-        mvx export sessions/ --format jsonl --redact-text -o shared\n\n\
-        Writes DIR/events.FORMAT and DIR/sessions.FORMAT; see docs/export.md for the columns."
+        mvx export sessions/ --format jsonl --redact-text -o shared\n  \
+        mvx export sessions/P07.yaml --format cast -o replays\n\n\
+        Writes DIR/events.FORMAT, DIR/sessions.FORMAT and DIR/tasks.FORMAT, or with --format \
+        cast DIR/<session>.cast for each session (asciinema plays them); see docs/export.md."
     )]
     Export(export::ExportArgs),
     /// Report tasks, steps, paths and verdicts with small-sample statistics

@@ -5,9 +5,10 @@
 //! the decision), and the player is driven with them, so the participant's screens are
 //! drawn by the same code that showed them live.
 
+pub mod cast;
 mod run;
 
-pub use run::{KEYS, run};
+pub use run::{KEYS, flow_of, run};
 
 pub use crate::player::script::{Op, Script, apply};
 

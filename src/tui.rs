@@ -2,6 +2,7 @@
 
 pub mod ask_view;
 pub mod events;
+pub mod frame;
 pub mod keymap;
 pub mod play_view;
 pub mod screen;

@@ -514,3 +514,108 @@ fn every_spawned_mvx_has_no_terminal() {
         offenders.join("\n")
     );
 }
+
+/// asciinema's own reader, if this machine has it (`pip install asciinema`); under CI it
+/// must (`.ci/run` installs it).
+fn asciinema() -> Option<std::process::Command> {
+    let found = std::process::Command::new("python3")
+        .args(["-m", "asciinema", "--version"])
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !found {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI runs this test with asciinema's reader: pip install asciinema"
+        );
+        eprintln!("skipped: asciinema is not installed (pip install asciinema)");
+        return None;
+    }
+    let mut command = std::process::Command::new("python3");
+    command.args(["-m", "asciinema", "cat"]);
+    Some(command)
+}
+
+/// Sessions exported as casts are read by asciinema itself: it reads every line and puts
+/// out exactly the frames the cast holds, which draw the participant's last screen.
+#[test]
+fn sessions_exported_as_casts_play_in_asciinema() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (sessions, out) = (dir.path().join("sim"), dir.path().join("casts"));
+    mvx()
+        .args([
+            "simulate",
+            "flows/espresso-three-menus.yaml",
+            "--participants",
+            "2",
+        ])
+        .arg("--sessions")
+        .arg(&sessions)
+        .assert()
+        .success();
+    mvx()
+        .arg("export")
+        .arg(&sessions)
+        .args(["--format", "cast", "-o"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout(contains("wrote 2 replays (asciicast v2)"));
+    let mut casts: Vec<_> = std::fs::read_dir(&out)
+        .expect("the casts")
+        .map(|e| e.expect("an entry").path())
+        .collect();
+    casts.sort();
+    assert_eq!(casts.len(), 2, "{casts:?}");
+    let Some(mut cat) = asciinema() else {
+        return;
+    };
+    for cast in &casts {
+        let text = std::fs::read_to_string(cast).expect("a cast");
+        let header: serde_json::Value =
+            serde_json::from_str(text.lines().next().expect("a header")).expect("JSON");
+        assert_eq!(header["version"], 2);
+        let ours: String = text
+            .lines()
+            .skip(1)
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("an event"))
+            .filter(|e| e[1] == "o")
+            .map(|e| e[2].as_str().expect("output").to_owned())
+            .collect();
+        let played = cat.arg(cast).output().expect("asciinema runs");
+        assert!(
+            played.status.success(),
+            "{}",
+            String::from_utf8_lossy(&played.stderr)
+        );
+        assert_eq!(
+            String::from_utf8_lossy(&played.stdout),
+            ours,
+            "{}",
+            cast.display()
+        );
+        let size = |key: &str| {
+            let n = header[key].as_u64().and_then(|n| u16::try_from(n).ok());
+            std::num::NonZeroU16::new(n.unwrap_or(0)).expect("a size")
+        };
+        let mut screen = vt100::Parser::new(size("height"), size("width"), 0);
+        screen.process(&played.stdout);
+        let shown = screen.screen().contents();
+        assert!(shown.contains("espresso"), "{}:\n{shown}", cast.display());
+        cat = asciinema().expect("still there");
+    }
+    // Version 3 on request: intervals, and the terminal in `term`.
+    mvx()
+        .arg("export")
+        .arg(&sessions)
+        .args(["--format", "cast", "--cast-version", "3", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&casts[0]).expect("a cast");
+    let header: serde_json::Value =
+        serde_json::from_str(text.lines().next().expect("a header")).expect("JSON");
+    assert_eq!(
+        (header["version"].as_u64(), header["term"]["cols"].as_u64()),
+        (Some(3), Some(80))
+    );
+}

@@ -1,4 +1,5 @@
-//! `mvx export`: stream session files into three tidy tables.
+//! `mvx export`: stream session files into three tidy tables, or write each session as
+//! an asciicast of the participant's screens.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
@@ -8,6 +9,7 @@ use clap::ValueEnum;
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, progress};
 use crate::export::{Exporter, FirstSessions, Format};
+use crate::replay::{self, cast};
 use crate::session;
 use crate::text::printable;
 
@@ -16,9 +18,12 @@ pub(super) struct ExportArgs {
     /// Session files, or folders searched for them
     #[arg(value_name = "PATH", default_value = "sessions")]
     paths: Vec<PathBuf>,
-    /// Table format
+    /// Table format, or `cast`: each session as an asciicast replay
     #[arg(long, value_enum, default_value_t = ExportFormat::Csv)]
     format: ExportFormat,
+    /// The asciicast version written with `--format cast`
+    #[arg(long, value_name = "2|3", default_value_t = 2, value_parser = clap::value_parser!(u8).range(2..=3))]
+    cast_version: u8,
     /// Replace what participants typed and researchers noted with "[redacted]"
     #[arg(long)]
     redact_text: bool,
@@ -37,12 +42,16 @@ enum ExportFormat {
     Csv,
     /// One JSON object per line
     Jsonl,
+    /// One asciicast (`.cast`) per session: the participant's screens at their recorded
+    /// times, the keys as input, a marker per step and note
+    Cast,
 }
 
 pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let format = match args.format {
         ExportFormat::Csv => Format::Csv,
         ExportFormat::Jsonl => Format::Jsonl,
+        ExportFormat::Cast => return casts(args, out, err),
     };
     let mut problems = Vec::new();
     let (events_path, sessions_path, tasks_path) = (
@@ -118,6 +127,58 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         events_path.display(),
         sessions_path.display(),
         tasks_path.display()
+    )?;
+    Ok(if problems.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// Each session found as a `.cast` file in the output folder, named as the session file.
+fn casts(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let output = printable(&args.output.display().to_string());
+    if let Err(e) = std::fs::create_dir_all(&args.output) {
+        writeln!(err, "mvx: cannot write to {output}: {e}")?;
+        return Ok(EXIT_USAGE);
+    }
+    let version = match args.cast_version {
+        3 => cast::Version::Three,
+        _ => cast::Version::Two,
+    };
+    let (files, mut problems) = session::discover(&args.paths);
+    let mut written = 0;
+    for file in &files {
+        let name = printable(&file.display().to_string());
+        let made = session::read(file)
+            .map_err(|e| e.to_string())
+            .and_then(|recorded| {
+                let (flow, _) = replay::flow_of(&recorded)?;
+                let notes = session::read_notes(file);
+                cast::cast(&recorded, file, &flow, &notes, version)
+            });
+        let text = match made {
+            Ok(text) => text,
+            Err(e) => {
+                problems.push(format!("{name}: skipped: {e}"));
+                continue;
+            }
+        };
+        let stem = file.file_stem().unwrap_or_default().to_string_lossy();
+        let path = args.output.join(format!("{stem}.cast"));
+        match std::fs::write(&path, text) {
+            Ok(()) => written += 1,
+            Err(e) => problems.push(format!("cannot write {}: {e}", path.display())),
+        }
+    }
+    for problem in &problems {
+        writeln!(err, "mvx: {}", printable(problem))?;
+    }
+    writeln!(
+        out,
+        "wrote {written} replay{} (asciicast v{}) to {output}",
+        if written == 1 { "" } else { "s" },
+        args.cast_version
     )?;
     Ok(if problems.is_empty() {
         EXIT_OK

@@ -156,7 +156,9 @@ fn previous(moments: &[u64], at: f64) -> u64 {
 
 /// The flow the session was recorded with, and a warning when the file has changed since
 /// or now has errors.
-fn flow_of(recorded: &Session) -> Result<(Flow, String), String> {
+/// The flow a session was recorded on, opened from the path its header names, with a
+/// warning for a replay's title when it changed since.
+pub fn flow_of(recorded: &Session) -> Result<(Flow, String), String> {
     let path = &recorded.header.flow.path;
     let opened = flow::open(Path::new(path)).map_err(|e| {
         format!("cannot replay: {e}; run from the folder the session was recorded in")

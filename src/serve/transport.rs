@@ -14,7 +14,6 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::TrySendError;
 use std::time::{Duration, Instant};
 
-use ratatui::backend::{Backend, CrosstermBackend};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
@@ -25,6 +24,7 @@ use super::clock::{self, ClockSync, Sample};
 use super::keys;
 use super::protocol::{FromPage, ToPage};
 use crate::runner::{Drawn, Incoming, Transport};
+use crate::tui::frame;
 
 /// Messages from a page waiting for its session to take them in: it takes each at once
 /// unless it is drawing, so only a page that floods the server fills this.
@@ -194,18 +194,11 @@ impl Page {
         };
         screen.render(area, &mut next);
         let cannot = |e: io::Error| format!("cannot render for the page: {e}");
-        // The page may still show an earlier connection's frames: the first frame clears
-        // them (ratatui's own `clear` would ask a real terminal where its cursor is).
         let mut bytes = match std::mem::take(&mut self.fresh) {
-            true => b"\x1b[0m\x1b[2J\x1b[H".to_vec(),
+            true => frame::CLEAR.to_vec(),
             false => Vec::new(),
         };
-        // The backend keeps nothing between frames: a fresh one writes what the one
-        // ratatui's `Terminal` keeps would.
-        let mut backend = CrosstermBackend::new(&mut bytes);
-        let drawn = (backend.draw(self.shown.diff_iter(&next)))
-            .and_then(|()| backend.hide_cursor())
-            .and_then(|()| Backend::flush(&mut backend));
+        let drawn = frame::diff(&self.shown, &next, &mut bytes);
         std::mem::swap(&mut self.shown, &mut next);
         let mut scratch = SCRATCH.lock().unwrap_or_else(|e| e.into_inner());
         if scratch.len() < MOST_SCRATCH {
@@ -607,6 +600,7 @@ mod tests {
     /// one before the key ahead of it: each takes the time it arrived, and is flagged.
     #[test]
     fn a_page_is_sent_what_ratatuis_terminal_would_write() {
+        use ratatui::backend::CrosstermBackend;
         use ratatui::style::Stylize;
         use ratatui::text::{Line, Text};
         use ratatui::{Terminal, TerminalOptions, Viewport};
