@@ -37,6 +37,40 @@ pub enum Version {
     Three,
 }
 
+/// The v2 header, its fields in the order asciinema writes them.
+#[derive(serde::Serialize)]
+struct HeaderV2 {
+    version: u8,
+    width: u16,
+    height: u16,
+    timestamp: Option<i64>,
+    title: String,
+    env: Env,
+}
+
+#[derive(serde::Serialize)]
+struct Env {
+    #[serde(rename = "TERM")]
+    term: Option<String>,
+}
+
+/// The v3 header.
+#[derive(serde::Serialize)]
+struct HeaderV3 {
+    version: u8,
+    term: Term,
+    timestamp: Option<i64>,
+    title: String,
+}
+
+#[derive(serde::Serialize)]
+struct Term {
+    cols: u16,
+    rows: u16,
+    #[serde(rename = "type")]
+    kind: Option<String>,
+}
+
 /// One line of the event stream, at milliseconds from the session's start.
 #[derive(Debug, Clone, PartialEq)]
 struct Line {
@@ -80,22 +114,27 @@ pub fn cast(
         .ok()
         .map(|t| t.timestamp());
     let header = match version {
-        Version::Two => serde_json::json!({
-            "version": 2,
-            "width": cols,
-            "height": rows,
-            "timestamp": timestamp,
-            "title": title,
-            "env": {"TERM": term},
+        Version::Two => serde_json::to_string(&HeaderV2 {
+            version: 2,
+            width: cols,
+            height: rows,
+            timestamp,
+            title,
+            env: Env { term },
         }),
-        Version::Three => serde_json::json!({
-            "version": 3,
-            "term": {"cols": cols, "rows": rows, "type": term},
-            "timestamp": timestamp,
-            "title": title,
+        Version::Three => serde_json::to_string(&HeaderV3 {
+            version: 3,
+            term: Term {
+                cols,
+                rows,
+                kind: term,
+            },
+            timestamp,
+            title,
         }),
-    };
-    let mut text = header.to_string();
+    }
+    .map_err(|e| format!("cannot write the cast: {e}"))?;
+    let mut text = header;
     text.push('\n');
     let mut before = 0;
     for line in &lines {
