@@ -609,7 +609,7 @@ fn a_questionnaire_added_by_one_row_is_scored_compared_and_rendered() {
     assert!(md.contains("| EASE-3 score | "), "{md}");
     let page = html::render(&report);
     assert!(page.contains("<p>EASE-3: "), "{page}");
-    assert!(page.contains("<td>EASE-3 score</td>"), "{page}");
+    assert!(page.contains(">EASE-3 score</td>"), "{page}");
     let json = serde_json::to_value(&report).expect("json");
     let versions = json["flows"][0]["versions"].as_array().expect("versions");
     let a = versions

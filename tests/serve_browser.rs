@@ -1,6 +1,7 @@
 //! The participant's journey in a real browser: headless Chromium, driven through the
 //! DevTools protocol, opens an invitation and plays to the verdicts with key presses;
-//! a spent link is refused; a reload resumes the session where it was.
+//! a spent link is refused; a reload resumes the session where it was. And the HTML
+//! report as a reader sees it: at desktop, tablet and phone widths, printed, and dark.
 //!
 //! Needs `chromium` (Debian's package; `.ci/run` installs it). Without it each test is
 //! reported as ignored, with the reason; under CI a missing browser fails instead. The
@@ -46,11 +47,18 @@ impl Drop for Browser {
 fn main() -> std::process::ExitCode {
     let arguments = libtest_mimic::Arguments::from_args();
     let browser = chromium();
-    let trials = vec![browser_test(
-        "a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes",
-        &browser,
-        a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes,
-    )];
+    let trials = vec![
+        browser_test(
+            "a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes",
+            &browser,
+            a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes,
+        ),
+        browser_test(
+            "the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme",
+            &browser,
+            the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme,
+        ),
+    ];
     libtest_mimic::run(&arguments, trials).exit_code()
 }
 
@@ -194,6 +202,21 @@ impl Browser {
              (document.getElementById('status')?.innerText ?? '')",
         )
         .await
+    }
+
+    /// Waits until the page's own text holds `text` (a document, not a terminal).
+    async fn wait_for_page(&mut self, text: &str) {
+        let start = Instant::now();
+        loop {
+            let shown = self
+                .eval("document.body ? document.body.innerText : ''")
+                .await;
+            if shown.contains(text) {
+                return;
+            }
+            assert!(start.elapsed() < DEADLINE, "no {text:?} in:\n{shown}");
+            tokio::time::sleep(Duration::from_millis(40)).await;
+        }
     }
 
     async fn wait_for(&mut self, text: &str) {
@@ -351,4 +374,97 @@ async fn a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resume
             "show"
         ]
     );
+}
+
+/// A study's HTML report (two variants, twelve simulated participants: a Tasks table of
+/// 17 columns) in Chromium at 1280, 768 and 390 pixels: the page never scrolls sideways
+/// (wide tables scroll in their own box, and on a phone each row is a card), it is named
+/// for the study, it prints to PDF, and it follows a dark colour scheme. Screenshots of
+/// each are left in `MVX_SCREENSHOTS` when set, to look at.
+async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(binary: PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (sessions, page) = (dir.path().join("s"), dir.path().join("report.html"));
+    let simulated = served::spawn::mvx()
+        .args([
+            "simulate",
+            "studies/espresso.yaml",
+            "--participants",
+            "12",
+            "--sessions",
+        ])
+        .arg(&sessions)
+        .output()
+        .expect("mvx simulate runs");
+    assert!(simulated.status.success(), "{simulated:?}");
+    let reported = served::spawn::mvx()
+        .args(["report", "studies/espresso.yaml"])
+        .arg(&sessions)
+        .args(["--include-simulated", "--format", "html", "-o"])
+        .arg(&page)
+        .output()
+        .expect("mvx report runs");
+    assert!(reported.status.success(), "{reported:?}");
+    let shots = std::env::var_os("MVX_SCREENSHOTS").map(PathBuf::from);
+    let mut browser = Browser::launch(&binary).await;
+    let url = format!("file://{}", page.display());
+    for (width, height, mobile) in [(1280, 800, false), (768, 1024, false), (390, 844, true)] {
+        let metrics = json!({"width": width, "height": height, "deviceScaleFactor": 1,
+            "mobile": mobile});
+        browser
+            .call("Emulation.setDeviceMetricsOverride", metrics)
+            .await;
+        browser.open(&url).await;
+        browser.wait_for_page("Decision summary").await;
+        let widths = browser
+            .eval("JSON.stringify([document.documentElement.scrollWidth, window.innerWidth])")
+            .await;
+        let [scroll, inner]: [u64; 2] = serde_json::from_str(&widths).expect("two widths");
+        assert!(
+            scroll <= inner,
+            "at {width} px the page is {scroll} px wide"
+        );
+        if let Some(shots) = &shots {
+            std::fs::create_dir_all(shots).expect("the screenshots folder");
+            browser
+                .screenshot(&shots.join(format!("report-{width}.png")))
+                .await;
+        }
+    }
+    let title = browser.eval("document.title").await;
+    assert_eq!(
+        title,
+        "Study espresso-dec: Making an espresso - one menu or three"
+    );
+    // A phone shows each table row as a card whose cells name their column.
+    let label = browser
+        .eval("getComputedStyle(document.querySelector('td'), '::before').content")
+        .await;
+    assert_ne!(label, "none", "a cell's column name on a phone");
+    let light = browser
+        .eval("getComputedStyle(document.body).backgroundColor")
+        .await;
+    let dark = json!({"features": [{"name": "prefers-color-scheme", "value": "dark"}]});
+    browser.call("Emulation.setEmulatedMedia", dark).await;
+    let dark = browser
+        .eval("getComputedStyle(document.body).backgroundColor")
+        .await;
+    assert_eq!(light, "rgb(255, 255, 255)");
+    assert_eq!(dark, "rgb(18, 21, 28)");
+    if let Some(shots) = &shots {
+        browser.screenshot(&shots.join("report-390-dark.png")).await;
+    }
+    let printed = browser
+        .call("Page.printToPDF", json!({"printBackground": false}))
+        .await;
+    let pdf = base64(printed["data"].as_str().expect("a PDF"));
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    // Each page object is `/Type /Page` (the tree above them is `/Type /Pages`).
+    let pages = pdf
+        .windows(b"/Type /Page_".len())
+        .filter(|w| w.starts_with(b"/Type /Page") && w[11] != b's')
+        .count();
+    assert!(pages >= 2, "the report prints on pages of its own: {pages}");
+    if let Some(shots) = &shots {
+        std::fs::write(shots.join("report.pdf"), &pdf).expect("the PDF written");
+    }
 }

@@ -608,8 +608,8 @@ fn a_three_variant_study_decides_as_the_per_flow_comparison_in_every_format() {
         .expect("the study section");
     let md_rows = ("| completion |", "| `espresso` completion |");
     let html_rows = (
-        "<td>completion</td>",
-        "<td><code>espresso</code> completion</td>",
+        "<td data-label=\"figure\">completion</td>",
+        "<td data-label=\"figure\"><code>espresso</code> completion</td>",
     );
     for (study_text, flows_text, heading, (ours, theirs)) in [
         (md_study, md_flows, "### {}\n", md_rows),

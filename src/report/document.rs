@@ -82,6 +82,15 @@ impl Line {
             .collect()
     }
 
+    /// The words alone, as a page's title shows them.
+    pub fn plain(&self) -> String {
+        (self.0.iter())
+            .map(|piece| match piece {
+                Piece::Text(t) | Piece::Code(t) | Piece::Strong(t) => t.as_str(),
+            })
+            .collect()
+    }
+
     fn html(&self) -> String {
         self.0
             .iter()
@@ -216,6 +225,14 @@ impl Document {
         self.0.push(block);
     }
 
+    /// The words of its first title (level 1 heading), if it has one.
+    pub fn title(&self) -> Option<String> {
+        self.0.iter().find_map(|block| match block {
+            Block::Heading(1, line) => Some(line.plain()),
+            _ => None,
+        })
+    }
+
     /// The blocks as Markdown, a blank line between two; charts and empty lists leave
     /// no trace.
     pub fn markdown(&self) -> String {
@@ -314,7 +331,9 @@ pub fn html(block: &Block) -> String {
         }
         Block::Chart(chart) => out.push_str(&draw(chart)),
         Block::Table { columns, rows } => {
-            out.push_str("<table><tr>");
+            // A wide table scrolls inside its own box, never the page; on a phone each
+            // row is a card whose cells carry their column's name (`data-label`).
+            out.push_str("<div class=\"table\"><table><tr>");
             for column in columns {
                 let _ = write!(out, "<th>{}</th>", escape(column.name));
             }
@@ -323,11 +342,12 @@ pub fn html(block: &Block) -> String {
                 out.push_str("<tr>");
                 for (cell, column) in row.iter().zip(columns) {
                     let class = if column.numeric { " class=\"n\"" } else { "" };
-                    let _ = write!(out, "<td{class}>{}</td>", cell.html());
+                    let name = escape(column.name);
+                    let _ = write!(out, "<td{class} data-label=\"{name}\">{}</td>", cell.html());
                 }
                 out.push_str("</tr>");
             }
-            out.push_str("</table>");
+            out.push_str("</table></div>");
         }
     }
     out
@@ -368,7 +388,7 @@ mod tests {
         );
         assert_eq!(
             document.html(),
-            "<h2>Compared with <code>a|b</code></h2><ul><li><strong>quick</strong> was &lt;faster&gt;</li></ul><table><tr><th>figure</th><th>n</th></tr><tr><td>x|y</td><td class=\"n\">3</td></tr></table>"
+            "<h2>Compared with <code>a|b</code></h2><ul><li><strong>quick</strong> was &lt;faster&gt;</li></ul><div class=\"table\"><table><tr><th>figure</th><th>n</th></tr><tr><td data-label=\"figure\">x|y</td><td class=\"n\" data-label=\"n\">3</td></tr></table></div>"
         );
     }
 

@@ -4,21 +4,48 @@
 use std::fmt::Write as _;
 
 use super::document::Document;
+use super::escape::escape;
 use super::{Report, words};
 
 const STYLE: &str = "
-body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;color:#1d2330;max-width:1100px;margin:0 auto;padding:24px}
-h1{font-size:26px;margin:0 0 4px}h2{font-size:21px;margin-top:36px;border-bottom:2px solid #e3e6ee;padding-bottom:4px}
-h3{font-size:17px;margin-top:28px}h4{font-size:15px;margin:22px 0 6px;color:#46506a}
-table{border-collapse:collapse;margin:6px 0 10px;font-size:13.5px}th,td{border-bottom:1px solid #e3e6ee;padding:4px 9px;text-align:left;vertical-align:top}
-th{background:#f4f6fa;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.summary li{margin:4px 0}.warning{background:#fff4e0;border-left:4px solid #e69500;padding:6px 10px}
-.chart{display:block;max-width:100%;height:auto;margin:6px 0}.chart .label,.chart .value{font-size:12px;fill:#46506a}
-.chart .bar{fill:#4c78c8}.chart .dot{fill:#4c78c8;fill-opacity:.55}.chart .median{stroke:#c8413c;stroke-width:2.5}
-.chart .axis{stroke:#dde1ea}.chart .interval{stroke:#46506a;stroke-width:2}.chart .share{fill:#c8413c}
-.muted{color:#6b7388}code{background:#f4f6fa;padding:0 3px;border-radius:3px}
-@media print{body{padding:0;font-size:12px}h2{break-before:page}h2:first-of-type{break-before:auto}article,table,.chart{break-inside:avoid}}
+:root{color-scheme:light dark;--bg:#fff;--fg:#1d2330;--muted:#46506a;--faint:#6b7388;--line:#e3e6ee;--head:#f4f6fa;--accent:#4c78c8;--red:#c8413c;--warn:#fff4e0;--warn-line:#e69500}
+@media (prefers-color-scheme:dark){:root{--bg:#12151c;--fg:#e3e6ee;--muted:#aab2c5;--faint:#8a93a8;--line:#343b4d;--head:#1e2330;--accent:#7ea3ea;--red:#ec7a73;--warn:#372b12;--warn-line:#d08a00}}
+*{box-sizing:border-box}
+body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;background:var(--bg);color:var(--fg);max-width:1100px;margin:0 auto;padding:24px;overflow-wrap:anywhere}
+h1{font-size:26px;margin:0 0 4px}h2{font-size:21px;margin-top:36px;border-bottom:2px solid var(--line);padding-bottom:4px}
+h3{font-size:17px;margin-top:28px}h4{font-size:15px;margin:22px 0 6px;color:var(--muted)}
+.table{max-width:100%;overflow-x:auto;margin:6px 0 10px}
+table{border-collapse:collapse;font-size:13.5px}th,td{border-bottom:1px solid var(--line);padding:4px 9px;text-align:left;vertical-align:top;overflow-wrap:normal}
+th{background:var(--head);font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+.summary li{margin:4px 0}.warning{background:var(--warn);border-left:4px solid var(--warn-line);padding:6px 10px}
+.chart{display:block;max-width:100%;height:auto;margin:6px 0}.chart .label,.chart .value{font-size:12px;fill:var(--muted)}
+.chart .bar{fill:var(--accent)}.chart .dot{fill:var(--accent);fill-opacity:.55}.chart .median{stroke:var(--red);stroke-width:2.5}
+.chart .axis{stroke:var(--line)}.chart .interval{stroke:var(--muted);stroke-width:2}.chart .share{fill:var(--red)}
+.muted{color:var(--faint)}code{background:var(--head);padding:0 3px;border-radius:3px}
+@media (max-width:640px){body{padding:12px;font-size:14px}h1{font-size:22px}h2{font-size:18px}
+.table{overflow:visible}table,tbody,tr,td{display:block;width:100%}tr:first-child{display:none}
+tr{border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px 0}
+td{border:0;padding:2px 10px;text-align:left}td.n{text-align:left;white-space:normal}
+td::before{content:attr(data-label);display:inline-block;min-width:42%;margin-right:8px;color:var(--muted);font-weight:600}}
+@media print{:root{--bg:#fff;--fg:#000;--muted:#333;--faint:#555;--line:#ccc;--head:#eee;--accent:#4c78c8;--red:#c8413c;--warn:#fff4e0}
+body{max-width:none;padding:0;font-size:11px}.table{overflow:visible}table{font-size:10px}
+h2{break-before:page}h2:first-of-type{break-before:auto}h2,h3,h4{break-after:avoid}tr,.chart,.warning{break-inside:avoid}}
 ";
+
+/// The flows' titles (the first three, then how many more), or `mvx report` for none.
+fn title(report: &Report) -> String {
+    let mut titles: Vec<&str> = Vec::new();
+    for flow in &report.flows {
+        if !titles.contains(&flow.title.as_str()) {
+            titles.push(&flow.title);
+        }
+    }
+    match titles.len() {
+        0 => "mvx report".into(),
+        1..=3 => titles.join(" · "),
+        n => format!("{} and {} more", titles[..2].join(" · "), n - 2),
+    }
+}
 
 /// The report as a page.
 pub fn render(report: &Report) -> String {
@@ -27,13 +54,19 @@ pub fn render(report: &Report) -> String {
 
 /// The report as a page, with `studies` (each study reported as one) before it.
 pub fn render_with(report: &Report, studies: &[Document]) -> String {
+    let flows = words::document(report);
+    // The page is named for what it reports on: the study, or the flows.
+    let title = (studies.iter())
+        .find_map(Document::title)
+        .unwrap_or_else(|| title(report));
     let mut out = format!(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>mvx report</title><style>{STYLE}</style></head><body>\n"
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>\n",
+        escape(&title)
     );
     for study in studies {
         let _ = writeln!(out, "<section class=\"study\">{}</section>", study.html());
     }
-    let _ = writeln!(out, "<section>{}</section>", words::document(report).html());
+    let _ = writeln!(out, "<section>{}</section>", flows.html());
     out.push_str("</body></html>\n");
     out
 }

@@ -17,13 +17,24 @@ fn open(height: f64, title: &str) -> String {
     )
 }
 
+/// Characters of a row's label that fit left of the chart at its font size.
+const LABEL_CHARS: usize = 27;
+
+/// A row's label, right-aligned before the chart; a label too long for its room is cut
+/// with an ellipsis, and its whole text is the label's tooltip and what a screen reader
+/// reads.
 fn label(out: &mut String, y: f64, text: &str) {
+    let shown: String = match text.chars().count() > LABEL_CHARS {
+        true => text.chars().take(LABEL_CHARS - 1).chain(['…']).collect(),
+        false => text.to_owned(),
+    };
     let _ = write!(
         out,
-        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\">{}</text>",
+        "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" class=\"label\"><title>{}</title>{}</text>",
         LABEL - 8.0,
         y + 15.0,
-        escape(text)
+        escape(text),
+        escape(&shown)
     );
 }
 
