@@ -619,3 +619,76 @@ fn sessions_exported_as_casts_play_in_asciinema() {
         (Some(3), Some(80))
     );
 }
+
+/// A study's session replays as it was played: its consent screen first, until it was
+/// answered, and the study's own questions after the flow's, counted as the participant
+/// saw them counted ("Question 4 of 4", not "of 3").
+#[test]
+fn a_studys_cast_opens_with_its_consent_and_counts_the_studys_questions() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (sessions, out) = (dir.path().join("sim"), dir.path().join("casts"));
+    mvx()
+        .args(["simulate", "studies/espresso.yaml", "--participants", "4"])
+        .arg("--sessions")
+        .arg(&sessions)
+        .assert()
+        .success();
+    mvx()
+        .arg("export")
+        .arg(&sessions)
+        .args(["--format", "cast", "-o"])
+        .arg(&out)
+        .assert()
+        .success();
+    let (files, _) = mvx::session::discover(&[sessions]);
+    let mut complete = 0;
+    for file in &files {
+        let recorded = mvx::session::read(file).expect("a session");
+        let stem = file.file_stem().expect("a name").to_string_lossy();
+        let cast = std::fs::read_to_string(out.join(format!("{stem}.cast"))).expect("its cast");
+        let events: Vec<serde_json::Value> = cast
+            .lines()
+            .skip(1)
+            .map(|l| serde_json::from_str(l).expect("an event"))
+            .collect();
+        let first = &events[0];
+        assert_eq!(
+            (first[0].as_f64(), first[1].as_str()),
+            (Some(0.0), Some("o"))
+        );
+        let consent = first[2].as_str().expect("a frame");
+        assert!(
+            consent.contains("Making an espresso"),
+            "the consent screen first: {consent:?}"
+        );
+        assert!(
+            events
+                .iter()
+                .any(|e| e[1] == "m" && e[2] == "consent: given")
+        );
+        let asks: Vec<u64> = (recorded.events.iter())
+            .filter(|e| matches!(e.kind, mvx::session::EventKind::Ask { .. }))
+            .map(|e| e.at_ms)
+            .collect();
+        if recorded.outcome() == Some(mvx::session::SessionOutcome::Complete) {
+            complete += 1;
+            // The screen as the cast draws it when the last question was shown.
+            let last_ms = *asks.last().expect("questions asked");
+            let mut screen = vt100::Parser::new(nonzero(24), nonzero(80), 0);
+            for event in &events {
+                let at_ms = (event[0].as_f64().unwrap_or(0.0) * 1000.0).round() as u64;
+                if event[1] == "o" && at_ms <= last_ms {
+                    screen.process(event[2].as_str().unwrap_or("").as_bytes());
+                }
+            }
+            let last = format!("Question {n} of {n}", n = asks.len());
+            let shown = screen.screen().contents();
+            assert!(shown.contains(&last), "{last} in {stem}:\n{shown}");
+        }
+    }
+    assert!(complete > 0, "some simulated participants complete");
+}
+
+fn nonzero(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n).expect("not zero")
+}

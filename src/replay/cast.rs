@@ -17,6 +17,7 @@ use crate::player::Player;
 use crate::player::input::Action;
 use crate::player::script::{Op, apply};
 use crate::session::{EventKind, ObserverNote, Session};
+use crate::study::part;
 use crate::text::printable;
 use crate::tui::frame;
 use crate::tui::play_view::{Chrome, PlayView};
@@ -99,8 +100,36 @@ pub fn cast(
             saved_to: &saved_to,
         },
     };
+    let area = Rect::new(0, 0, cols, rows);
     let mut lines = markers(recorded, flow, notes);
-    lines.extend(frames(recorded, flow, chrome, Rect::new(0, 0, cols, rows))?);
+    // A study's first session opens with its consent screen, on screen until answered.
+    let mut opening = None;
+    if let Some((ask, at_ms, given)) = part::recorded_consent(recorded) {
+        let mut screen = Buffer::empty(area);
+        ask.render(area, &mut screen);
+        let mut bytes = frame::CLEAR.to_vec();
+        frame::diff(&Buffer::empty(area), &screen, &mut bytes)
+            .map_err(|e| format!("cannot draw: {e}"))?;
+        let data = String::from_utf8_lossy(&bytes).into_owned();
+        lines.push(Line {
+            at_ms: 0,
+            code: 'o',
+            data,
+        });
+        let (key, answer) = if given {
+            ("y", "given")
+        } else {
+            ("n", "declined")
+        };
+        lines.push(marker(at_ms, &format!("consent: {answer}")));
+        lines.push(Line {
+            at_ms,
+            code: 'i',
+            data: key.into(),
+        });
+        opening = Some(screen);
+    }
+    lines.extend(frames(recorded, flow, chrome, area, opening)?);
     // Markers first at a moment, then keys, then the frame they led to.
     lines.sort_by_key(|line| (line.at_ms, order(line.code)));
     let title = format!(
@@ -208,11 +237,12 @@ fn frames(
     flow: &Flow,
     chrome: Chrome<'_>,
     area: Rect,
+    opening: Option<Buffer>,
 ) -> Result<Vec<Line>, String> {
     let script = Script::new(flow, &recorded.events);
     let mut player = Player::new(flow);
-    let mut shown = Buffer::empty(area);
-    let mut first = true;
+    let mut first = opening.is_none();
+    let mut shown = opening.unwrap_or_else(|| Buffer::empty(area));
     let mut lines = Vec::new();
     let mut ops = script.ops.iter().peekable();
     while let Some((at, op)) = ops.next() {

@@ -16,6 +16,8 @@ use crate::format::minutes_seconds;
 use crate::keys::{Key, Keymap, Press, bind};
 use crate::runner;
 use crate::session::{self, Session};
+use crate::study::ask::Ask;
+use crate::study::{arrange, part};
 use crate::text::printable;
 use crate::tui::play_view::{Chrome, PlayView};
 use crate::tui::screen;
@@ -63,6 +65,7 @@ pub fn run(path: &Path, speed: f64) -> Result<(), String> {
         warning
     );
     let mut replay = Replay::new(&flow, Script::new(&flow, &recorded.events), title, speed);
+    replay.consent = part::recorded_consent(&recorded).map(|(ask, at_ms, _)| (ask, at_ms));
     screen::run(&mut replay)
 }
 
@@ -78,6 +81,9 @@ pub struct Replay<'f> {
     /// The transport's time at the last move, so playing follows its clock.
     last: Duration,
     quit: bool,
+    /// The consent screen the session opened with, and when it was answered: shown
+    /// until then.
+    pub consent: Option<(Ask, u64)>,
 }
 
 impl<'f> Replay<'f> {
@@ -92,6 +98,7 @@ impl<'f> Replay<'f> {
             paused: false,
             last: Duration::ZERO,
             quit: false,
+            consent: None,
         }
     }
 
@@ -170,6 +177,9 @@ pub fn flow_of(recorded: &Session) -> Result<(Flow, String), String> {
             printable(path)
         ));
     };
+    // A study's session played the variant arranged for its participant, with the
+    // study's questions when it asked them.
+    let flow = arrange::for_session(&flow, recorded.header.study.as_ref());
     let mut warning = String::new();
     if opened.sha256 != recorded.header.flow.sha256 {
         warning += " · the flow file has changed since: screens may differ";
@@ -192,13 +202,18 @@ impl Widget for &Replay<'_> {
         .areas(area);
         Line::from(self.title.as_str()).bold().render(title, buf);
         let at_ms = self.at_ms as u64;
-        let player = self.script.player_at(self.flow, at_ms);
-        let view = PlayView {
-            player: &player,
-            scroll: 0,
-            chrome: Chrome::Replay,
-        };
-        (&view).render(body, buf);
+        match &self.consent {
+            Some((ask, answered)) if at_ms < *answered => ask.render(body, buf),
+            _ => {
+                let player = self.script.player_at(self.flow, at_ms);
+                let view = PlayView {
+                    player: &player,
+                    scroll: 0,
+                    chrome: Chrome::Replay,
+                };
+                (&view).render(body, buf);
+            }
+        }
         let end_ms = self.script.end_ms;
         let ratio = if end_ms == 0 {
             1.0
@@ -235,6 +250,48 @@ mod tests {
         for action in [Action::Pause, Action::Next, Action::Previous, Action::Quit] {
             assert!(KEYS.binds(action));
         }
+    }
+
+    /// A study's session opens with its consent: the replay shows that screen until it
+    /// was answered, then the participant's first screen.
+    #[test]
+    fn the_consent_is_on_screen_until_it_was_answered() {
+        let flow = flow::load(
+            "flow: f\ntitle: F\nsteps:\n  a:\n    text: The first step\n    end: success\n",
+        )
+        .expect("loads");
+        let script = Script {
+            ops: vec![(1_000, super::super::Op::Shown)],
+            end_ms: 1_000,
+        };
+        let mut replay = Replay::new(&flow, script, String::new(), 1.0);
+        let consent = Ask::consent("A study".into(), "Do you agree to take part?".into());
+        replay.consent = Some((consent, 900));
+        let drawn = |replay: &Replay| {
+            let area = Rect::new(0, 0, 60, 20);
+            let mut buffer = Buffer::empty(area);
+            replay.render(area, &mut buffer);
+            (0..20u16)
+                .map(|y| {
+                    (0..60u16)
+                        .map(|x| buffer[(x, y)].symbol())
+                        .collect::<String>()
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        replay.at_ms = 500.0;
+        assert!(
+            drawn(&replay).contains("Do you agree"),
+            "{}",
+            drawn(&replay)
+        );
+        replay.at_ms = 1_000.0;
+        let after = drawn(&replay);
+        assert!(
+            after.contains("The first step") && !after.contains("Do you agree"),
+            "{after}"
+        );
     }
 
     #[test]

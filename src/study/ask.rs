@@ -50,6 +50,11 @@ pub struct Ask {
 }
 
 impl Ask {
+    /// A study's consent screen, titled with the study, as every participant sees it.
+    pub fn consent(title: String, text: String) -> Self {
+        Ask::new(title, text, "I agree, start", "I do not agree")
+    }
+
     pub fn new(title: String, body: String, yes: &'static str, no: &'static str) -> Self {
         Ask {
             title,

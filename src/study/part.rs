@@ -5,6 +5,7 @@
 use std::time::Duration;
 
 use super::arrange::{arranged, asks_study_questions};
+use super::ask::Ask;
 use super::assign::Assignment;
 use super::{OpenedStudy, Variant};
 use crate::flow::Flow;
@@ -102,4 +103,24 @@ pub fn session_flow(study: &Study, variant: &Variant, block: &StudyRef) -> Flow 
         false => &[],
     };
     arranged(&variant.flow, &block.order, questions)
+}
+
+/// The consent a recorded session opened with: the screen as the participant saw it (the
+/// study's title and text, read from the study file the header names), when they
+/// answered, and whether they agreed. `None` without a consent event, or when the study
+/// file no longer opens or its consent is not the text the participant answered (its
+/// digest differs).
+pub fn recorded_consent(session: &crate::session::Session) -> Option<(Ask, u64, bool)> {
+    use crate::session::{ConsentAnswer, EventKind};
+    let (at_ms, answer, sha256) = session.events.iter().find_map(|e| match &e.kind {
+        EventKind::Consent { answer, sha256 } => Some((e.at_ms, *answer, sha256)),
+        _ => None,
+    })?;
+    let block = session.header.study.as_ref()?;
+    let study = super::open(std::path::Path::new(&block.path)).ok()?.study?;
+    let text = study
+        .consent
+        .filter(|text| sha256_hex(text.as_bytes()) == *sha256)?;
+    let given = answer == ConsentAnswer::Given;
+    Some((Ask::consent(study.title, text), at_ms, given))
 }

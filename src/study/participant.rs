@@ -257,12 +257,7 @@ async fn ask_consent<T: Transport<Ask>>(
     text: &str,
     transport: &mut T,
 ) -> Result<Result<Consent, &'static str>, Failed> {
-    let mut ask = Ask::new(
-        title.to_owned(),
-        text.to_owned(),
-        "I agree, start",
-        "I do not agree",
-    );
+    let mut ask = Ask::consent(title.to_owned(), text.to_owned());
     runner::run(&mut ask, transport)
         .await
         .map_err(Failed::Consent)?;
