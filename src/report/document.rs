@@ -192,6 +192,33 @@ pub enum Chart {
         title: String,
         rows: Vec<(String, f64, String)>,
     },
+    /// How attempts ended, one stacked bar per row: the count of each of [`OUTCOMES`],
+    /// the share that succeeded with its interval marked over the bar, and the row in
+    /// words for a screen reader.
+    Outcomes {
+        title: String,
+        rows: Vec<OutcomeRow>,
+    },
+}
+
+/// The parts of an outcome bar, in order, as its legend names them.
+pub const OUTCOMES: [&str; 5] = [
+    "direct success",
+    "indirect success",
+    "failure",
+    "gave up",
+    "timed out",
+];
+
+/// One bar of [`Chart::Outcomes`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeRow {
+    pub label: String,
+    pub counts: [usize; 5],
+    /// The completion interval, as shares.
+    pub interval: Option<(f64, f64)>,
+    /// The row in words.
+    pub words: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -358,6 +385,7 @@ fn draw(chart: &Chart) -> String {
     match chart {
         Chart::Intervals { title, rows } => svg::intervals(title, rows),
         Chart::Bars { title, rows } => svg::bars(title, rows),
+        Chart::Outcomes { title, rows } => svg::outcomes(title, rows),
         Chart::Strips { title, rows } => {
             let rows: Vec<(&str, &Sample, Option<f64>)> = rows
                 .iter()

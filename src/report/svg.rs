@@ -2,6 +2,7 @@
 
 use std::fmt::Write as _;
 
+use super::document::{OUTCOMES, OutcomeRow};
 use super::escape::escape;
 use crate::format::{percent, seconds};
 use crate::stats::Sample;
@@ -168,6 +169,58 @@ pub fn intervals(title: &str, rows: &[(String, f64, f64, f64)]) -> String {
     out
 }
 
+/// One stacked bar per row, each part an outcome's share of the attempts (direct success
+/// to timed out), the completion interval a bracket over the bar, a legend under them.
+/// Each row's words are its tooltip, and the chart's whole text what a screen reader
+/// reads.
+pub fn outcomes(title: &str, rows: &[OutcomeRow]) -> String {
+    let legend_y = rows.len() as f64 * ROW + 18.0;
+    let height = legend_y + 10.0;
+    let spoken: Vec<&str> = rows.iter().map(|r| r.words.as_str()).collect();
+    let mut out = open(height, &format!("{title}. {}", spoken.join(" ")));
+    let span = WIDTH - LABEL - 20.0;
+    for (i, row) in rows.iter().enumerate() {
+        let y = i as f64 * ROW + 2.0;
+        label(&mut out, y, &row.label);
+        let total = row.counts.iter().sum::<usize>().max(1) as f64;
+        let _ = write!(out, "<g><title>{}</title>", escape(&row.words));
+        let mut x = LABEL;
+        for (part, count) in row.counts.iter().enumerate() {
+            let w = *count as f64 / total * span;
+            if w > 0.0 {
+                let _ = write!(
+                    out,
+                    "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"{:.1}\" class=\"part{part}\"/>",
+                    y + 5.0,
+                    ROW - 10.0
+                );
+            }
+            x += w;
+        }
+        if let Some((low, high)) = row.interval {
+            let (x1, x2) = (LABEL + low * span, LABEL + high * span);
+            let (top, mid) = (y + 2.0, y + 4.0);
+            let _ = write!(
+                out,
+                "<path d=\"M{x1:.1} {mid:.1}V{top:.1}H{x2:.1}V{mid:.1}\" class=\"bracket\"/>"
+            );
+        }
+        out.push_str("</g>");
+    }
+    let mut x = 8.0;
+    for (part, name) in OUTCOMES.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<rect x=\"{x:.1}\" y=\"{:.1}\" width=\"9\" height=\"9\" class=\"part{part}\"/><text x=\"{:.1}\" y=\"{legend_y:.1}\" class=\"value\">{name}</text>",
+            legend_y - 8.0,
+            x + 12.0
+        );
+        x += 12.0 + name.len() as f64 * 6.2 + 10.0;
+    }
+    out.push_str("</svg>");
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -186,5 +239,29 @@ mod tests {
         let dark = "class=\"dot\" style=\"fill-opacity:0.909\"/>";
         assert_eq!(svg.matches(dark).count(), 2, "{svg}");
         assert_eq!(svg.matches("class=\"dot\"/>").count(), 2, "{svg}");
+    }
+
+    /// Parts of an outcome bar are each outcome's share of the bar (4 of 8 direct, 2
+    /// failures, 2 gave up: 175, 87.5 and 87.5 of 350 px), the interval is bracketed at
+    /// its shares, and a screen reader reads the rows' words.
+    #[test]
+    fn an_outcome_bar_is_split_by_shares_with_the_interval_bracketed() {
+        let row = OutcomeRow {
+            label: "buy".into(),
+            counts: [4, 0, 2, 2, 0],
+            interval: Some((0.25, 0.75)),
+            words: "buy: 4 of 8 direct successes.".into(),
+        };
+        let svg = outcomes("How attempts ended", &[row]);
+        let widths: Vec<&str> = svg
+            .split("width=\"")
+            .skip(1)
+            .filter_map(|w| w.split('"').next())
+            .collect();
+        assert_eq!(&widths[1..4], ["175.0", "87.5", "87.5"], "{svg}");
+        assert!(svg.contains("class=\"part0\"") && !svg.contains("y=\"7.0\" width=\"0.0\""));
+        // The bracket from 25% to 75% of the 350 px after the label's 190.
+        assert!(svg.contains("M277.5 6.0V4.0H452.5V6.0"), "{svg}");
+        assert!(svg.contains("aria-label=\"How attempts ended. buy: 4 of 8 direct successes.\""));
     }
 }

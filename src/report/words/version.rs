@@ -3,7 +3,7 @@
 
 use crate::format::{self, minutes_seconds, or_missing, percent_interval, seconds_or_missing};
 use crate::report::cells::{self, TASK_COLUMNS};
-use crate::report::document::{Block, Chart, Column, Document, Item, Line, columns};
+use crate::report::document::{Block, Chart, Column, Document, Item, Line, OutcomeRow, columns};
 use crate::report::figures::{FlowVersion, TaskFigures};
 use crate::report::verdicts::Verdict;
 
@@ -46,6 +46,7 @@ pub(super) fn blocks(version: &FlowVersion, doc: &mut Document) {
                 .and(format!(": {}", cells::endings(task))),
         ));
     }
+    task_charts(version, doc);
     if !version.friction.is_empty() {
         doc.push(Block::Heading(4, Line::text("Friction (top five)")));
         let lines = version.friction.iter().map(|f| {
@@ -292,4 +293,72 @@ fn answers_chart(verdict: &Verdict) -> Option<Chart> {
         title: format!("Answers to {}", verdict.question),
         rows,
     })
+}
+
+/// Each task's attempts as a stacked bar of how they ended, with the completion
+/// interval over it, and each task's successful times as dots, the geometric mean marked.
+fn task_charts(version: &FlowVersion, doc: &mut Document) {
+    let counted: Vec<&TaskFigures> = version.tasks.iter().filter(|t| t.counted > 0).collect();
+    if counted.is_empty() {
+        return;
+    }
+    let rows = counted.iter().map(|task| {
+        let direct = task.direct_success.count;
+        let counts = [
+            direct,
+            task.indirect_success,
+            task.failures,
+            task.gave_up,
+            task.timed_out,
+        ];
+        let interval = task.completion.as_ref().map(|c| (c.low, c.high));
+        let words = format!(
+            "{}: of {} counted attempts, {} direct successes, {} indirect, {} failures, {} gave up, {} timed out{}.",
+            task.task,
+            task.counted,
+            counts[0],
+            counts[1],
+            counts[2],
+            counts[3],
+            counts[4],
+            match &task.completion {
+                Some(c) => format!(
+                    "; completion {} (95% interval {}–{})",
+                    format::percent(task.successes as f64 / task.counted as f64),
+                    format::percent(c.low),
+                    format::percent(c.high)
+                ),
+                None => String::new(),
+            }
+        );
+        OutcomeRow {
+            label: task.task.clone(),
+            counts,
+            interval,
+            words,
+        }
+    });
+    doc.push(Block::Chart(Chart::Outcomes {
+        title: "How each task's attempts ended, the completion interval bracketed".into(),
+        rows: rows.collect(),
+    }));
+    let timed: Vec<&&TaskFigures> = counted
+        .iter()
+        .filter(|t| !t.success_times_s.is_empty())
+        .collect();
+    if !timed.is_empty() {
+        doc.push(Block::Chart(Chart::Strips {
+            title: "Time on task of each successful attempt, in seconds; the geometric mean marked"
+                .into(),
+            rows: (timed.iter())
+                .map(|t| {
+                    (
+                        t.task.clone(),
+                        t.success_times_s.clone(),
+                        t.time_geometric_mean_s,
+                    )
+                })
+                .collect(),
+        }));
+    }
 }
