@@ -199,6 +199,26 @@ pub enum Chart {
         title: String,
         rows: Vec<OutcomeRow>,
     },
+    /// Where attempts went, step by step, as a tree from the first step: each node a
+    /// prefix of the paths walked, its height the attempts that walked it, parents
+    /// joined to children by bands as wide; those that ended there (and how) marked at
+    /// its right.
+    Paths { title: String, nodes: Vec<PathNode> },
+}
+
+/// One step of a [`Chart::Paths`] tree: the attempts that walked the path to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathNode {
+    pub step: String,
+    /// Steps from the first (0), and the node it was reached from.
+    pub depth: usize,
+    pub parent: Option<usize>,
+    pub attempts: usize,
+    /// Attempts that ended here: in a success, and otherwise.
+    pub succeeded_here: usize,
+    pub failed_here: usize,
+    /// On the path the flow expects.
+    pub expected: bool,
 }
 
 /// The parts of an outcome bar, in order, as its legend names them.
@@ -386,6 +406,7 @@ fn draw(chart: &Chart) -> String {
         Chart::Intervals { title, rows } => svg::intervals(title, rows),
         Chart::Bars { title, rows } => svg::bars(title, rows),
         Chart::Outcomes { title, rows } => svg::outcomes(title, rows),
+        Chart::Paths { title, nodes } => svg::paths(title, nodes),
         Chart::Strips { title, rows } => {
             let rows: Vec<(&str, &Sample, Option<f64>)> = rows
                 .iter()

@@ -21,6 +21,7 @@ th{background:var(--head);font-weight:600}td.n{text-align:right;font-variant-num
 .chart{display:block;max-width:100%;height:auto;margin:6px 0}.chart .label,.chart .value{font-size:12px;fill:var(--muted)}
 .chart .bar{fill:var(--accent)}.chart .dot{fill:var(--accent);fill-opacity:.55}.chart .median{stroke:var(--red);stroke-width:2.5}
 .chart .part0{fill:#2f7d4f}.chart .part1{fill:#86c59b}.chart .part2{fill:#c8413c}.chart .part3{fill:#e69500}.chart .part4{fill:#8a93a8}.chart .bracket{fill:none;stroke:var(--fg);stroke-width:1.5}
+.chart .band{fill:var(--accent);fill-opacity:.22}.chart .node{fill:var(--accent)}.chart .node.expected{stroke:var(--fg);stroke-width:2}.chart .ended-success{fill:#2f7d4f}.chart .ended-failure{fill:#c8413c}
 .chart .axis{stroke:var(--line)}.chart .interval{stroke:var(--muted);stroke-width:2}.chart .share{fill:var(--red)}
 .muted{color:var(--faint)}code{background:var(--head);padding:0 3px;border-radius:3px}
 @media (max-width:640px){body{padding:12px;font-size:14px}h1{font-size:22px}h2{font-size:18px}

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use super::document::{OUTCOMES, OutcomeRow};
+use super::document::{OUTCOMES, OutcomeRow, PathNode};
 use super::escape::escape;
 use crate::format::{percent, seconds};
 use crate::stats::Sample;
@@ -216,6 +216,117 @@ pub fn outcomes(title: &str, rows: &[OutcomeRow]) -> String {
             x + 12.0
         );
         x += 12.0 + name.len() as f64 * 6.2 + 10.0;
+    }
+    out.push_str("</svg>");
+    out
+}
+
+/// The width of a path tree's drawing (it scales down with its box), and of one column.
+const TREE_WIDTH: f64 = 900.0;
+const COLUMN: f64 = 150.0;
+const NODE: f64 = 10.0;
+/// Height of the attempts of a whole task.
+const TREE_HEIGHT: f64 = 220.0;
+const GAP: f64 = 8.0;
+
+/// A path tree (Treejack's "pie tree" laid out as a Sankey): columns by steps from the
+/// first, each node as tall as the attempts that walked the path to it, bands to the
+/// nodes walked next, those that ended there marked at its right (green succeeded, red
+/// did not); the expected path outlined. Nodes come in the order given, parents first.
+pub fn paths(title: &str, nodes: &[PathNode]) -> String {
+    let total = nodes
+        .iter()
+        .filter(|n| n.depth == 0)
+        .map(|n| n.attempts)
+        .sum::<usize>();
+    let scale = TREE_HEIGHT / total.max(1) as f64;
+    let depth = nodes.iter().map(|n| n.depth).max().unwrap_or(0);
+    // Each column stacked top to bottom in the order given, gaps between.
+    let mut top = vec![0.0f64; depth + 1];
+    let mut placed: Vec<(f64, f64)> = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        let h = (node.attempts as f64 * scale).max(1.5);
+        let y = top[node.depth] + 16.0;
+        top[node.depth] += h + GAP;
+        placed.push((y, h));
+    }
+    let height = top.iter().copied().fold(0.0, f64::max) + 24.0;
+    let width = ((depth + 1) as f64 * COLUMN).clamp(COLUMN * 2.0, TREE_WIDTH);
+    let words: Vec<String> = nodes
+        .iter()
+        .map(|n| format!("{} {}", n.step, n.attempts))
+        .collect();
+    let mut out = format!(
+        "<svg class=\"chart paths\" viewBox=\"0 0 {width:.0} {height:.0}\" width=\"{width:.0}\" height=\"{height:.0}\" role=\"img\" aria-label=\"{}\">",
+        escape(&format!("{title}: {}", words.join(", ")))
+    );
+    // Bands first, under the nodes: from each parent's right edge, its children's share
+    // of it in order, to each child's left edge.
+    let mut used = vec![0.0f64; nodes.len()];
+    for (i, node) in nodes.iter().enumerate() {
+        let Some(parent) = node.parent.filter(|p| *p < i) else {
+            continue;
+        };
+        let ((py, _), (cy, ch)) = (placed[parent], placed[i]);
+        let (x1, x2) = (
+            nodes[parent].depth as f64 * COLUMN + NODE,
+            node.depth as f64 * COLUMN,
+        );
+        let y1 = py + used[parent];
+        used[parent] += ch;
+        let mid = (x1 + x2) / 2.0;
+        let _ = write!(
+            out,
+            "<path d=\"M{x1:.1} {y1:.1}C{mid:.1} {y1:.1} {mid:.1} {cy:.1} {x2:.1} {cy:.1}V{:.1}C{mid:.1} {:.1} {mid:.1} {:.1} {x1:.1} {:.1}Z\" class=\"band\"/>",
+            cy + ch,
+            cy + ch,
+            y1 + ch,
+            y1 + ch
+        );
+    }
+    for (node, (y, h)) in nodes.iter().zip(&placed) {
+        let x = node.depth as f64 * COLUMN;
+        let class = if node.expected {
+            "node expected"
+        } else {
+            "node"
+        };
+        let _ = write!(
+            out,
+            "<g><title>{}: {} attempts, {} ended here succeeding, {} ended here otherwise</title><rect x=\"{x:.1}\" y=\"{y:.1}\" width=\"{NODE}\" height=\"{h:.1}\" class=\"{class}\"/>",
+            escape(&node.step),
+            node.attempts,
+            node.succeeded_here,
+            node.failed_here
+        );
+        // Those that ended here, as a mark on its right as tall as they are.
+        let mut mark = *y;
+        for (n, kind) in [
+            (node.succeeded_here, "ended-success"),
+            (node.failed_here, "ended-failure"),
+        ] {
+            if n > 0 {
+                let mh = (n as f64 * scale).max(1.5);
+                let _ = write!(
+                    out,
+                    "<rect x=\"{:.1}\" y=\"{mark:.1}\" width=\"4\" height=\"{mh:.1}\" class=\"{kind}\"/>",
+                    x + NODE
+                );
+                mark += mh;
+            }
+        }
+        let name: String = match node.step.chars().count() > 18 {
+            true => node.step.chars().take(17).chain(['…']).collect(),
+            false => node.step.clone(),
+        };
+        let _ = write!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" class=\"label\">{} {}</text></g>",
+            x + NODE + 6.0,
+            y - 3.0,
+            escape(&name),
+            node.attempts
+        );
     }
     out.push_str("</svg>");
     out

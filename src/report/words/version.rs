@@ -3,8 +3,10 @@
 
 use crate::format::{self, minutes_seconds, or_missing, percent_interval, seconds_or_missing};
 use crate::report::cells::{self, TASK_COLUMNS};
-use crate::report::document::{Block, Chart, Column, Document, Item, Line, OutcomeRow, columns};
-use crate::report::figures::{FlowVersion, TaskFigures};
+use crate::report::document::{
+    Block, Chart, Column, Document, Item, Line, OutcomeRow, PathNode, columns,
+};
+use crate::report::figures::{FlowVersion, PathCount, TaskFigures};
 use crate::report::verdicts::Verdict;
 
 pub(super) fn blocks(version: &FlowVersion, doc: &mut Document) {
@@ -214,6 +216,17 @@ fn paths(task: &TaskFigures, doc: &mut Document) {
         columns: columns(&["path", "outcome", "#attempts"]),
         rows: rows.collect(),
     });
+    let expected: Option<Vec<&str>> =
+        (task.funnel_expected).then(|| task.funnel.iter().map(|(step, _)| step.as_str()).collect());
+    let nodes = path_tree(&task.paths, expected.as_deref());
+    if !nodes.is_empty() {
+        let title = format!(
+            "Where the attempts at {} went, step by step (at most {TREE_DEPTH} steps deep); \
+             the expected path outlined, those who ended at a step marked at its right",
+            task.task
+        );
+        doc.push(Block::Chart(Chart::Paths { title, nodes }));
+    }
     if task.funnel.is_empty() {
         return;
     }
@@ -360,5 +373,139 @@ fn task_charts(version: &FlowVersion, doc: &mut Document) {
                 })
                 .collect(),
         }));
+    }
+}
+
+/// Steps of a path tree drawn: a path longer than this is drawn to its sixth step, whose
+/// node counts the attempts that went on as ending there.
+const TREE_DEPTH: usize = 6;
+
+/// A task's paths as a tree of their prefixes: a node per step walked after the same
+/// steps, as many attempts as walked it, those that ended there by outcome, parents
+/// before children and, in a column, the children of earlier nodes first, the larger
+/// first.
+fn path_tree(paths: &[PathCount], expected: Option<&[&str]>) -> Vec<PathNode> {
+    use crate::session::{TaskEnding, TaskOutcome};
+    // The trie, nodes in the order made.
+    let mut nodes: Vec<PathNode> = Vec::new();
+    for path in paths {
+        let mut parent = None;
+        let steps = &path.path[..path.path.len().min(TREE_DEPTH)];
+        for (depth, step) in steps.iter().enumerate() {
+            let found = (nodes.iter())
+                .position(|n| n.parent == parent && n.depth == depth && n.step == *step);
+            let at = found.unwrap_or_else(|| {
+                let on_expected = expected.is_some_and(|e| {
+                    e.len() > depth
+                        && path.path[..=depth]
+                            .iter()
+                            .zip(e.iter())
+                            .all(|(a, b)| a == b)
+                });
+                nodes.push(PathNode {
+                    step: step.clone(),
+                    depth,
+                    parent,
+                    attempts: 0,
+                    succeeded_here: 0,
+                    failed_here: 0,
+                    expected: on_expected,
+                });
+                nodes.len() - 1
+            });
+            nodes[at].attempts += path.count;
+            parent = Some(at);
+        }
+        if let Some(last) = parent {
+            match path.outcome == TaskEnding::Ended(TaskOutcome::Success) {
+                true => nodes[last].succeeded_here += path.count,
+                false => nodes[last].failed_here += path.count,
+            }
+        }
+    }
+    // Column by column: the children of earlier nodes first, the larger first.
+    let mut order: Vec<usize> = Vec::with_capacity(nodes.len());
+    let mut place = vec![usize::MAX; nodes.len()];
+    for depth in 0..TREE_DEPTH {
+        let mut column: Vec<usize> = (0..nodes.len())
+            .filter(|i| nodes[*i].depth == depth)
+            .collect();
+        column.sort_by_key(|i| {
+            let parent = nodes[*i].parent.map_or(0, |p| place[p]);
+            (parent, std::cmp::Reverse(nodes[*i].attempts))
+        });
+        for i in column {
+            place[i] = order.len();
+            order.push(i);
+        }
+    }
+    order
+        .iter()
+        .map(|i| {
+            let mut node = nodes[*i].clone();
+            node.parent = node.parent.map(|p| place[p]);
+            node
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{TaskEnding, TaskOutcome};
+
+    fn path(steps: &str, outcome: TaskEnding, count: usize) -> PathCount {
+        PathCount {
+            path: steps.split(' ').map(str::to_owned).collect(),
+            outcome,
+            count,
+        }
+    }
+
+    /// Six attempts from `home`: three succeed along the expected `home a b`, one fails
+    /// at `a`, two fail at `c`. The tree counts each prefix, parents first, the larger
+    /// child first, and marks where attempts ended and how.
+    #[test]
+    fn a_path_tree_counts_each_prefix_and_where_attempts_ended() {
+        let success = TaskEnding::Ended(TaskOutcome::Success);
+        let failure = TaskEnding::Ended(TaskOutcome::Failure);
+        let paths = [
+            path("home c", failure.clone(), 2),
+            path("home a b", success, 3),
+            path("home a", failure, 1),
+        ];
+        let nodes = path_tree(&paths, Some(&["home", "a", "b"]));
+        // (step, depth, parent, attempts, (ended succeeding, otherwise), expected)
+        type Seen<'a> = (&'a str, usize, Option<usize>, usize, (usize, usize), bool);
+        let seen: Vec<Seen> = (nodes.iter())
+            .map(|n| {
+                let ended = (n.succeeded_here, n.failed_here);
+                (
+                    n.step.as_str(),
+                    n.depth,
+                    n.parent,
+                    n.attempts,
+                    ended,
+                    n.expected,
+                )
+            })
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("home", 0, None, 6, (0, 0), true),
+                ("a", 1, Some(0), 4, (0, 1), true),
+                ("c", 1, Some(0), 2, (0, 2), false),
+                ("b", 2, Some(1), 3, (3, 0), true),
+            ]
+        );
+        // A path deeper than the tree is drawn to its last column, ending there.
+        let long = (0..10)
+            .map(|i| format!("s{i}"))
+            .collect::<Vec<_>>()
+            .join(" ");
+        let nodes = path_tree(&[path(&long, TaskEnding::CutOff, 1)], None);
+        assert_eq!(nodes.len(), TREE_DEPTH);
+        assert_eq!(nodes[TREE_DEPTH - 1].failed_here, 1);
     }
 }
