@@ -787,3 +787,50 @@ async fn sessions_are_tasks_so_sixty_participants_take_no_more_threads() {
         assert!(chose, "{}: the key is recorded", file.display());
     }
 }
+
+/// The page names each asset by its digest, and such a name is kept for good; a browser
+/// that takes gzip gets it gzipped (xterm.js is 488 KB as written), and what it unpacks
+/// is the file byte for byte; one that does not, or refuses gzip, gets it as written.
+#[test]
+fn assets_are_named_by_their_digest_kept_for_good_and_sent_gzipped() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P01"]);
+    let (status, _, page) = get(&server.links[0]);
+    assert_eq!(status, 200);
+    let base = server.links[0]
+        .split("/p/")
+        .next()
+        .expect("the server's address");
+    let written = std::fs::read("assets/xterm/xterm.js").expect("the vendored file");
+    let at = page
+        .find("/assets/xterm.js?v=")
+        .expect("xterm.js named by its digest");
+    let named = page[at..].split('"').next().expect("the name");
+    let url = format!("{base}{named}");
+    let (status, head, body) = served::get_bytes(&url, "Accept-Encoding: gzip, br\r\n");
+    assert_eq!(status, 200);
+    assert!(head.contains("content-encoding: gzip"), "{head}");
+    assert!(
+        head.contains("cache-control: public, max-age=31536000, immutable"),
+        "{head}"
+    );
+    assert!(
+        body.len() * 3 < written.len(),
+        "{} bytes gzipped",
+        body.len()
+    );
+    let mut unpacked = Vec::new();
+    flate2::read::GzDecoder::new(body.as_slice())
+        .read_to_end(&mut unpacked)
+        .expect("gzip");
+    assert!(unpacked == written, "the file as vendored");
+    for refusing in ["", "Accept-Encoding: identity, gzip;q=0\r\n"] {
+        let (_, head, body) = served::get_bytes(&url, refusing);
+        assert!(!head.contains("content-encoding"), "{refusing:?}: {head}");
+        assert!(body == written, "{refusing:?}");
+    }
+    // Not by its digest (an old page, a stale name): checked again each time.
+    let (_, head, _) = served::get_bytes(&format!("{base}/assets/xterm.js"), "");
+    assert!(head.contains("cache-control: no-cache"), "{head}");
+}

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::ws::WebSocketUpgrade;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -178,7 +178,7 @@ async fn page(
         (header::CONTENT_TYPE, "text/html; charset=utf-8"),
         (header::CACHE_CONTROL, "no-store"),
     ];
-    (headers, assets::PAGE).into_response()
+    (headers, assets::PAGE.as_str()).into_response()
 }
 
 async fn websocket(
@@ -218,23 +218,81 @@ fn same_origin(headers: &HeaderMap) -> bool {
     matches!((origin, host), (Some((_, o)), Some(h)) if o == h)
 }
 
-async fn asset(Path(name): Path<String>) -> Response {
-    match assets::asset(&name) {
-        Some((kind, bytes)) => (
-            [
-                (header::CONTENT_TYPE, kind),
-                (header::CACHE_CONTROL, "no-cache"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        None => not_found().await,
+/// An embedded asset: gzipped to a browser that takes it; kept for good when asked for
+/// by its digest (`?v=`, as the page names it), else checked again each time.
+async fn asset(
+    Path(name): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let Some(asset) = assets::served(&name) else {
+        return not_found().await;
+    };
+    let cache = match query.get("v") == Some(&asset.digest) {
+        true => "public, max-age=31536000, immutable",
+        false => "no-cache",
+    };
+    let gzip = headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(takes_gzip);
+    let mut response = match gzip {
+        true => asset.gzipped.clone().into_response(),
+        false => asset.bytes.into_response(),
+    };
+    let set = response.headers_mut();
+    let value = |v: &str| HeaderValue::from_str(v).ok();
+    for (name, v) in [
+        (header::CONTENT_TYPE, value(asset.kind)),
+        (header::CACHE_CONTROL, value(cache)),
+        (header::ETAG, value(&format!("\"{}\"", asset.digest))),
+        (header::VARY, value("Accept-Encoding")),
+        (
+            header::CONTENT_ENCODING,
+            gzip.then(|| value("gzip")).flatten(),
+        ),
+    ] {
+        if let Some(v) = v {
+            set.insert(name, v);
+        }
     }
+    response
+}
+
+/// Whether an `Accept-Encoding` value takes gzip (`gzip`, `gzip;q=0.5`; not `gzip;q=0`).
+fn takes_gzip(accepted: &str) -> bool {
+    accepted.split(',').any(|coding| {
+        let mut parts = coding.split(';').map(str::trim);
+        let named = parts.next().is_some_and(|c| c.eq_ignore_ascii_case("gzip"));
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=")
+                .and_then(|q| q.trim().parse::<f64>().ok())
+                .is_some_and(|q| q <= 0.0)
+        });
+        named && !refused
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gzip_is_taken_unless_refused() {
+        for (accepted, takes) in [
+            ("gzip", true),
+            ("gzip, deflate, br, zstd", true),
+            ("br;q=1.0, GZIP;q=0.5", true),
+            ("gzip;q=0", false),
+            ("gzip; q=0.000", false),
+            ("identity", false),
+            ("", false),
+            ("x-gzip", false),
+        ] {
+            assert_eq!(takes_gzip(accepted), takes, "{accepted:?}");
+        }
+    }
 
     fn address(n: u32) -> IpAddr {
         IpAddr::from(n.to_be_bytes())

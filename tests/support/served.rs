@@ -142,6 +142,12 @@ pub fn get(url: &str) -> (u16, String, String) {
 
 /// A GET with `headers` (each line ending in `\r\n`) added to the request.
 pub fn get_with(url: &str, headers: &str) -> (u16, String, String) {
+    let (status, head, body) = get_bytes(url, headers);
+    (status, head, String::from_utf8_lossy(&body).into_owned())
+}
+
+/// A GET whose body is kept as bytes (a compressed one, say).
+pub fn get_bytes(url: &str, headers: &str) -> (u16, String, Vec<u8>) {
     let rest = url.strip_prefix("http://").expect("an http URL");
     let (host, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
     let mut stream = TcpStream::connect(host).expect("connects");
@@ -172,7 +178,6 @@ pub fn get_with(url: &str, headers: &str) -> (u16, String, String) {
         .unwrap_or(0);
     let mut body = vec![0; length];
     reader.read_exact(&mut body).expect("the body");
-    let body = String::from_utf8_lossy(&body).into_owned();
     let status = head
         .split_whitespace()
         .nth(1)
