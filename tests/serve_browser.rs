@@ -316,6 +316,10 @@ async fn a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resume
     browser
         .wait_for("Thank you! You may close this page.")
         .await;
+    // The closing screen's "Enter or q to close" is gone with the session: only the
+    // server's last words show.
+    let terminal = "getComputedStyle(document.getElementById('terminal')).display";
+    assert_eq!(browser.eval(terminal).await, "none");
     server.wait_for("B01      finished: complete");
     let played = sessions_of(dir.path(), "B01");
     let transport = played.header.transport.as_ref().expect("a transport block");

@@ -59,7 +59,13 @@
       const message = JSON.parse(event.data);
       if (message.t === "frame") frame(message);
       else if (message.t === "ping") send({ t: "pong", id: message.id, at: performance.now() });
-      else if (message.t === "end") { over = true; say(message.text); }
+      else if (message.t === "end") {
+        // The session is over: its last screen (and its "Enter or q to close") goes, and
+        // the server's last words are all the page shows.
+        over = true;
+        document.body.classList.add("over");
+        say(message.text);
+      }
       else if (message.t === "busy") { say(message.text); tries = Math.max(tries, 3); }
     };
     ws.onclose = function () {
