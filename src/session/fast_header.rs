@@ -2,12 +2,13 @@
 //!
 //! The header is a handful of block mappings, block sequences and plain or quoted
 //! scalars, one to a line, and the folded block (`>-`) serde-saphyr writes a string
-//! longer than 80 characters in (a browser's user agent). This reads exactly that shape, typed the way serde-saphyr
-//! types it (a plain scalar is its text where a string is wanted, a number where a number
-//! is). Anything else (a comment, a blank line, a tab, an anchor, a flow mapping, a
-//! multi-line or escaped string, an unknown or repeated key, a number written in another
-//! notation) returns `None`, and serde-saphyr reads the header instead: its results and
-//! its error messages stay the only ones a person sees.
+//! longer than 80 characters in (a browser's user agent). This reads exactly that
+//! shape, typed the way serde-saphyr types it (a plain scalar is its text where a string
+//! is wanted, a number where a number is). Anything else (a comment, a blank line, a
+//! tab, an anchor, a flow mapping, another multi-line or an escaped string, an unknown or
+//! repeated key, a number written in another notation) returns `None`, and serde-saphyr
+//! reads the header instead: its results and its error messages stay the only ones a
+//! person sees.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
