@@ -3,8 +3,11 @@
 //! and a decision summary that says what the study can tell and what it cannot yet.
 
 pub mod document;
+mod fold;
 mod paired;
 mod units;
+
+pub use fold::{StudyFold, Summary};
 
 use serde::Serialize;
 
@@ -188,7 +191,18 @@ pub enum Decision {
 
 /// The report of `study`, from every session recorded for it.
 pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport {
-    let units = units::units(study, sessions);
+    let mut fold = StudyFold::default();
+    sessions
+        .iter()
+        .filter_map(Summary::of)
+        .filter(|s| s.study == study.id)
+        .for_each(|s| fold.add(s));
+    build_from(study, status, &fold)
+}
+
+/// The report of `study`, from its sessions folded (`StudyFold`).
+pub fn build_from(study: &Study, status: Status, fold: &StudyFold) -> StudyReport {
+    let units = fold.units(study.design);
     let names: Vec<String> = status.variants.iter().map(|v| v.name.clone()).collect();
     let variants: Vec<VariantFigures> = names.iter().map(|n| figures(n, &units)).collect();
     let mut comparisons = compare_all(study.design, &names, &units);
@@ -209,7 +223,7 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
             (Design::Within, [baseline, variant]) => paired::period(&units, baseline, variant),
             _ => None,
         },
-        questions: units::questions(study, sessions),
+        questions: fold.questions(study),
         decision,
         margin: (study.margin != Margin::default()).then_some(study.margin),
     }

@@ -7,11 +7,10 @@ use std::path::PathBuf;
 use super::super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use super::{ReportArgs, ReportFormat};
 use crate::flow::study::Study;
-use crate::report::study::{self, StudyReport, document};
+use crate::report::study::{self, StudyFold, StudyReport, Summary, document};
 use crate::report::{Counting, ReportBuilder};
-use crate::session::{self, Session};
+use crate::session;
 use crate::study::Variant;
-use crate::study::progress::Progress;
 use crate::study::status::status;
 use crate::text::printable;
 
@@ -42,20 +41,29 @@ pub(super) fn run(
         paths.push(PathBuf::from("sessions"));
     }
     let (files, problems) = session::discover(&paths);
-    let mut sessions: Vec<Session> = Vec::new();
+    let counting = Counting {
+        all_attempts: args.all_attempts,
+        count_technical: args.count_technical,
+        baseline: args
+            .baseline
+            .clone()
+            .or_else(|| variants.first().map(|v| v.name.clone())),
+    };
+    let mut builder = ReportBuilder::counting(None, counting);
+    builder.include_simulated = args.include_simulated;
+    // Each session of the study is folded into the study's report and tallied into the
+    // sessions' report as it is read, in file order; none is kept.
+    let mut fold = StudyFold::default();
     let mut skipped = problems;
     let mut simulated = 0;
     session::for_each(&files, |_, read| match read {
         Ok(s) if s.header.simulated && !args.include_simulated => simulated += 1,
-        Ok(s)
-            if s.header
-                .study
-                .as_ref()
-                .is_some_and(|b| b.id == study_file.id) =>
-        {
-            sessions.push(s)
+        Ok(s) => {
+            if let Some(summary) = Summary::of(&s).filter(|x| x.study == study_file.id) {
+                builder.add(&s);
+                fold.add(summary);
+            }
         }
-        Ok(_) => {}
         Err(e) => skipped.push(e.to_string()),
     });
     for problem in &skipped {
@@ -67,20 +75,7 @@ pub(super) fn run(
             "mvx: left out {simulated} simulated session(s) made by `mvx simulate`; --include-simulated counts them"
         )?;
     }
-    let report = section(study_file, variants, &sessions);
-    let counting = Counting {
-        all_attempts: args.all_attempts,
-        count_technical: args.count_technical,
-        baseline: args
-            .baseline
-            .clone()
-            .or_else(|| variants.first().map(|v| v.name.clone())),
-    };
-    let mut builder = ReportBuilder::counting(None, counting);
-    builder.include_simulated = args.include_simulated;
-    for s in &sessions {
-        builder.add(s);
-    }
+    let report = section(study_file, variants, &fold);
     let sessions_report = builder.finish();
     let text = match args.format {
         ReportFormat::Json => {
@@ -105,8 +100,8 @@ pub(super) fn run(
     }
 }
 
-/// The study's own report from its sessions: progress, the variants compared, the decision.
-pub(super) fn section(study: &Study, variants: &[Variant], sessions: &[Session]) -> StudyReport {
-    let progress = Progress::of(&study.id, sessions.iter().cloned());
-    study::build(study, status(study, variants, &progress, &[]), sessions)
+/// The study's own report from its sessions folded: progress, the variants compared, the
+/// decision.
+pub(super) fn section(study: &Study, variants: &[Variant], fold: &StudyFold) -> StudyReport {
+    study::build_from(study, status(study, variants, &fold.progress, &[]), fold)
 }
