@@ -41,15 +41,17 @@ impl Summary {
     pub fn of(session: &Session) -> Option<Summary> {
         let block = session.header.study.as_ref()?;
         let standing = standing(session);
+        // Only what the study's status reads of it (who, which variant, how it counts):
+        // where the file is, the order and the start stay out of memory.
         let seen = Seen {
-            path: session.path.clone(),
+            path: None,
             participant: session.header.participant.clone(),
             variant: block.variant.clone(),
             slot: block.slot,
-            order: block.order.clone(),
+            order: Vec::new(),
             standing,
             complete: session.ending() == SessionEnding::Ended(SessionOutcome::Complete),
-            started_at: session.header.started_at.clone(),
+            started_at: String::new(),
         };
         let counted = (standing == Standing::Counted).then(|| {
             let attempts = session::attempts(session);
