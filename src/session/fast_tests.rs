@@ -299,6 +299,39 @@ fn hand_edited_headers_read_the_same_whichever_path_takes_them() {
         ),
         (base.replace("participant: P07\n", ""), false),
         (base.replace("researcher: ana", "researcher: null"), true),
+        (
+            base.replace("researcher: ana", "researcher: >-\n  null"),
+            true,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  true"),
+            true,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  P07\n  and more"),
+            true,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  P07\n   more"),
+            false,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  P07\n mvx: x"),
+            false,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  P07 # not a comment"),
+            true,
+        ),
+        (
+            base.replace("participant: P07", "participant: >\n  P07"),
+            false,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\nmvx: x"),
+            false,
+        ),
+        (base.replace("cols: 120", "cols: >-\n    120"), false),
         (base.replace("researcher: ana", "researcher:"), false),
         (base.replace("researcher: ana\n", ""), false),
         (base.replace("simulated: true\n", ""), true),
