@@ -206,8 +206,8 @@ fn main() {
         return;
     }
     // `MVX_BENCH_SETS=DIR` only writes the sets (DIR/short, DIR/long, DIR/100k, with
-    // `MVX_BENCH_MILLION=1` DIR/1m, and DIR/study/sessions, DIR/study100k/sessions) and
-    // keeps them, for profiling `mvx report` by hand.
+    // `MVX_BENCH_MILLION=1` DIR/1m and DIR/study1m/sessions, and DIR/study/sessions,
+    // DIR/study100k/sessions) and keeps them, for profiling `mvx report` by hand.
     if let Some(dir) = std::env::var_os("MVX_BENCH_SETS") {
         let dir = Path::new(&dir);
         let million = std::env::var_os("MVX_BENCH_MILLION").is_some();
@@ -222,7 +222,11 @@ fn main() {
             println!("{name}: {count} sessions, {:.0} MB", bytes as f64 / 1e6);
         }
         // Study sets: the sessions under DIR/<name>/sessions, the studies beside them.
-        for (name, count) in [("study", 10_000), ("study100k", 100_000)] {
+        let more = million.then_some(("study1m", 1_000_000));
+        for (name, count) in [("study", 10_000), ("study100k", 100_000)]
+            .into_iter()
+            .chain(more)
+        {
             let (_, bytes) = study::generate(&dir.join(name), count, 5);
             println!(
                 "{name}: {count} study sessions, {:.0} MB",
