@@ -237,7 +237,7 @@ fn equivalence(
     margin: Margin,
     baseline: &str,
     variant: &str,
-    units: &[Unit],
+    units: &[Unit<'_>],
 ) -> Vec<EquivalenceCheck> {
     let check = |figure: &str, margin: f64, tost: Option<stats::Tost>| {
         tost.map(|tost| EquivalenceCheck {
@@ -289,11 +289,11 @@ fn equivalence(
     completion.into_iter().chain(time).collect()
 }
 
-fn of<'u>(units: &'u [Unit], variant: &'u str) -> impl Iterator<Item = &'u Unit> + 'u {
+fn of<'u, 'f>(units: &'u [Unit<'f>], variant: &'u str) -> impl Iterator<Item = &'u Unit<'f>> + 'u {
     units.iter().filter(move |u| u.variant == variant)
 }
 
-fn figures(variant: &str, units: &[Unit]) -> VariantFigures {
+fn figures(variant: &str, units: &[Unit<'_>]) -> VariantFigures {
     let n = of(units, variant).count();
     let completed = of(units, variant).filter(|u| u.completed).count();
     let times: Sample = of(units, variant).filter_map(|u| u.time).collect();
@@ -307,7 +307,7 @@ fn figures(variant: &str, units: &[Unit]) -> VariantFigures {
 }
 
 /// Every other variant against the first, through the comparison a flow's variants get.
-fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparison> {
+fn compare_all(design: Design, names: &[String], units: &[Unit<'_>]) -> Vec<Comparison> {
     let Some((baseline, others)) = names.split_first() else {
         return Vec::new();
     };
@@ -372,7 +372,7 @@ fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparis
 
 /// Completion and time of `variant` against `baseline`: independent groups between,
 /// the same participants within.
-fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit]) -> Vec<ComparedFigure> {
+fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit<'_>]) -> Vec<ComparedFigure> {
     let count = |v: &str| {
         (
             of(units, v).filter(|u| u.completed).count(),
@@ -393,7 +393,7 @@ fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit]) -> Vec<Co
 
 /// Participants who played both and completed with one only: (with `variant`, with
 /// `baseline`).
-fn discordant(units: &[Unit], variant: &str, baseline: &str) -> (u64, u64) {
+fn discordant(units: &[Unit<'_>], variant: &str, baseline: &str) -> (u64, u64) {
     let pairs = units::pairs(units, variant, baseline);
     let only = |f: fn(bool, bool) -> bool| {
         pairs
@@ -404,10 +404,10 @@ fn discordant(units: &[Unit], variant: &str, baseline: &str) -> (u64, u64) {
     (only(|v, b| v && !b), only(|v, b| !v && b))
 }
 
-fn positions(units: &[Unit], count: usize) -> Vec<PositionFigures> {
+fn positions(units: &[Unit<'_>], count: usize) -> Vec<PositionFigures> {
     (1..=count)
         .map(|position| {
-            let here: Vec<&Unit> = units.iter().filter(|u| u.position == position).collect();
+            let here: Vec<&Unit<'_>> = units.iter().filter(|u| u.position == position).collect();
             let times: Sample = here.iter().filter_map(|u| u.time).collect();
             PositionFigures {
                 position,

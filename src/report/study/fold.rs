@@ -196,22 +196,22 @@ impl StudyFold {
     }
 
     /// The counted sessions reduced to what the study compares, in file order.
-    pub(super) fn units(&self, design: Design) -> Vec<Unit> {
+    pub(super) fn units(&self, design: Design) -> Vec<Unit<'_>> {
         let mut names = vec![""; self.participants.len()];
         for (name, &i) in &self.participants {
             names[i as usize] = name;
         }
         (self.counted(design).into_iter())
             .map(|(p, v, first)| Unit {
-                participant: names[p as usize].to_owned(),
-                variant: self.variants[v as usize].clone(),
+                participant: names[p as usize],
+                variant: &self.variants[v as usize],
                 position: match design {
                     Design::Within => first.position,
                     Design::Between => 1,
                 },
                 completed: first.completed,
                 time: first.time,
-                scores: first.scores.to_vec(),
+                scores: &first.scores,
             })
             .collect()
     }

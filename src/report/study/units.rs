@@ -7,17 +7,18 @@ use crate::report::tally::score_of;
 use crate::session::{AnswerValue, EventKind, Session};
 use crate::stats::{QUESTIONNAIRES, Questionnaire, Scoring};
 
+/// Borrowed from the fold (`StudyFold::units`): a million counted sessions copy no names.
 #[derive(Debug, Clone)]
-pub(super) struct Unit {
-    pub participant: String,
-    pub variant: String,
+pub(super) struct Unit<'f> {
+    pub participant: &'f str,
+    pub variant: &'f str,
     /// 1 for the variant a participant played first (always 1 in a between study).
     pub position: usize,
     pub completed: bool,
     /// Total task time in seconds, pauses and gaps left out, when completed.
     pub time: Option<f64>,
     /// The session's value on each of [`paired_questionnaires`], when it has one.
-    pub scores: Vec<Option<f64>>,
+    pub scores: &'f [Option<f64>],
 }
 
 /// The questionnaires a within study compares pair by pair: those scored per session
@@ -51,12 +52,16 @@ pub(super) fn value_of(session: &Session, q: &Questionnaire) -> Option<f64> {
 }
 
 /// Participants who played both `a` and `b`: their units, paired.
-pub(super) fn pairs<'u>(units: &'u [Unit], a: &str, b: &str) -> Vec<(&'u Unit, &'u Unit)> {
-    let of = |v: &str| -> BTreeMap<&str, &'u Unit> {
+pub(super) fn pairs<'u, 'f>(
+    units: &'u [Unit<'f>],
+    a: &str,
+    b: &str,
+) -> Vec<(&'u Unit<'f>, &'u Unit<'f>)> {
+    let of = |v: &str| -> BTreeMap<&'f str, &'u Unit<'f>> {
         units
             .iter()
             .filter(|u| u.variant == v)
-            .map(|u| (u.participant.as_str(), u))
+            .map(|u| (u.participant, u))
             .collect()
     };
     let (a, b) = (of(a), of(b));

@@ -181,8 +181,8 @@ fn folded_sessions_count_as_held_ones_did() {
         let folded: Vec<(String, String, bool, Option<f64>)> = (units.iter())
             .map(|u| {
                 (
-                    u.participant.clone(),
-                    u.variant.clone(),
+                    u.participant.to_owned(),
+                    u.variant.to_owned(),
                     u.completed,
                     u.time,
                 )
