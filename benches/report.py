@@ -4,9 +4,13 @@
 Usage: python3 benches/report.py target/bench-sessions
 (`cargo bench --bench report` generates that folder.) Reads every session file as a
 whole YAML document, tallies what mvx report tallies (sessions by outcome, task
-outcomes and successful durations, per-step hesitations and choices, answers), computes
-the medians, and prints the time taken and sessions per second.
+outcomes and successful durations, per-step hesitations and choices, answers), and for
+sessions of a study what its section folds (each participant's first counted session per
+variant, completion, the geometric mean of task times, the answers by variant), computes
+the medians, and prints the time taken and sessions per second. The scale benchmark times
+this script from the spawn of `python3` to its exit.
 """
+import math
 import os
 import statistics
 import sys
@@ -18,7 +22,7 @@ import yaml
 Loader = getattr(yaml, "CLoader", yaml.SafeLoader)
 
 
-def tally(path, groups):
+def tally(path, groups, studies):
     with open(path, encoding="utf-8") as f:
         doc = yaml.load(f, Loader=Loader)
     flow = doc["flow"]
@@ -40,6 +44,35 @@ def tally(path, groups):
                 g["durations"].append(e["duration_ms"])
         elif kind == "answer":
             g["answers"][e["question"]][str(e["value"])] += 1
+    block = doc.get("study")
+    if block:
+        study_tally(doc, block, events, studies)
+
+
+def study_tally(doc, block, events, studies):
+    """What the study section folds of a session: each participant's first counted
+    session (per variant within, at all between), completed or not, its task time, and
+    the answers given in it."""
+    s = studies[block["id"]]
+    if any(e["kind"] == "consent" and e["answer"] == "declined" for e in events):
+        return
+    ends = [e["outcome"] for e in events if e["kind"] == "task_end"]
+    complete = any(e["kind"] == "session_end" and e["outcome"] == "complete" for e in events)
+    if not complete and not any(o != "aborted" for o in ends):
+        return  # a technical abort: not counted
+    variant = block["variant"]
+    key = (doc["participant"], variant if block["design"] == "within" else "")
+    if key in s["seen"]:
+        return
+    s["seen"].add(key)
+    v = s["variants"][variant]
+    v["participants"] += 1
+    if ends and all(o == "success" for o in ends):
+        v["completed"] += 1
+        v["times"].append(sum(e["duration_ms"] for e in events if e["kind"] == "task_end") / 1000)
+    for e in events:
+        if e["kind"] == "answer":
+            s["answers"][(e["question"], variant, str(e["value"]))] += 1
 
 
 def main():
@@ -55,9 +88,17 @@ def main():
         "steps": defaultdict(lambda: {"hesitation": [], "decision": [], "choices": Counter()}),
         "answers": defaultdict(Counter),
     })
+    studies = defaultdict(lambda: {
+        "seen": set(), "answers": Counter(),
+        "variants": defaultdict(lambda: {"participants": 0, "completed": 0, "times": []}),
+    })
     start = time.perf_counter()
     for path in files:
-        tally(path, groups)
+        tally(path, groups, studies)
+    for s in studies.values():
+        for v in s["variants"].values():
+            if v["times"]:
+                v["geometric_mean"] = math.exp(statistics.fmean(math.log(t) for t in v["times"]))
     for g in groups.values():
         for step in g["steps"].values():
             step["median"] = statistics.median(step["hesitation"])

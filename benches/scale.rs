@@ -1,8 +1,12 @@
-//! `mvx report` at scale, the real binary in a child process: 10,000 short and 10,000
-//! long sessions against `benches/report.py` (Python + PyYAML's C loader) in the same
-//! run, then 100,000 (and, with `MVX_BENCH_MILLION=1`, 1,000,000) short sessions for time
-//! and peak memory (`/usr/bin/time -v`). Every set is generated into a temporary folder
-//! and deleted after it is measured. BENCHMARKS.md records the figures.
+//! `mvx report` at scale, the real binary in a child process: 10,000 short play
+//! sessions, 10,000 served study sessions and 10,000 long sessions against
+//! `benches/report.py` (Python + PyYAML's C loader) in the same run, each side timed
+//! from the spawn of its process to its exit; then 100,000 short sessions and 100,000
+//! study sessions (and, with `MVX_BENCH_MILLION=1`, 1,000,000 short sessions) for time
+//! and peak memory (`/usr/bin/time -v`), and `mvx review`'s first screen on each. Every
+//! set is generated into a temporary folder and deleted after it is measured.
+//! `MVX_BENCH_PART=short,study,long,scale,study-scale` runs those parts alone.
+//! BENCHMARKS.md records the figures.
 
 #![allow(clippy::disallowed_methods)] // measures the real binary in real time
 
@@ -16,6 +20,8 @@ use ratatui::backend::TestBackend;
 
 #[path = "support/sessions.rs"]
 mod sessions;
+#[path = "support/study.rs"]
+mod study;
 
 use sessions::generate;
 
@@ -64,27 +70,27 @@ fn mvx_report_time(dir: &Path) -> f64 {
     start.elapsed().as_secs_f64()
 }
 
-/// Seconds `benches/report.py` says it took.
+/// Wall seconds of `benches/report.py` on `dir`, from the spawn of `python3` to its exit
+/// (as for mvx: the interpreter's start and PyYAML's import are part of its time).
 fn python_report(dir: &Path) -> Option<f64> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/report.py");
+    let start = Instant::now();
     let out = Command::new("python3").arg(script).arg(dir).output().ok()?;
+    let took = start.elapsed().as_secs_f64();
     let text = String::from_utf8_lossy(&out.stdout);
-    println!("    python: {}", text.trim());
-    text.split(" sessions in ")
-        .nth(1)?
-        .split(' ')
-        .next()?
-        .parse()
-        .ok()
+    println!(
+        "    python: {} ({took:.2} s from spawn to exit)",
+        text.trim()
+    );
+    out.status.success().then_some(took)
 }
 
 fn load() -> String {
     std::fs::read_to_string("/proc/loadavg").unwrap_or_default()
 }
 
-fn against_python(name: &str, count: usize, steps: usize) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let bytes = generate(dir.path(), count, steps);
+/// mvx against Python on the sessions in `dir`; returns the ratio of the medians.
+fn against_python(name: &str, dir: &Path, count: usize, bytes: usize) -> Option<f64> {
     settle();
     println!(
         "{name}: {count} sessions, {:.1} KB each; load {}",
@@ -92,12 +98,12 @@ fn against_python(name: &str, count: usize, steps: usize) {
         load().trim()
     );
     // Warms the page cache for both, and gives the peak memory.
-    let (_, mb) = mvx_report(dir.path());
+    let (_, mb) = mvx_report(dir);
     // mvx runs a tenth of a second, where a noisy machine moves single runs by a third:
     // five runs around Python's, the median kept (and the fastest shown).
-    let mut runs: Vec<f64> = (0..2).map(|_| mvx_report_time(dir.path())).collect();
-    let python = python_report(dir.path());
-    runs.extend((0..3).map(|_| mvx_report_time(dir.path())));
+    let mut runs: Vec<f64> = (0..2).map(|_| mvx_report_time(dir)).collect();
+    let python = python_report(dir);
+    runs.extend((0..3).map(|_| mvx_report_time(dir)));
     runs.sort_by(f64::total_cmp);
     let mvx = runs[runs.len() / 2];
     println!(
@@ -105,13 +111,42 @@ fn against_python(name: &str, count: usize, steps: usize) {
         runs.len(),
         runs[0]
     );
-    if let Some(python) = python {
-        println!(
-            "    ratio: {:.1}x (median), {:.1}x (fastest)",
-            python / mvx,
-            python / runs[0]
-        );
-    }
+    let python = python?;
+    println!(
+        "    ratio: {:.1}x (median), {:.1}x (fastest)",
+        python / mvx,
+        python / runs[0]
+    );
+    Some(python / mvx)
+}
+
+/// Short or long play sessions against Python.
+fn play_against_python(name: &str, count: usize, steps: usize) -> Option<f64> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bytes = generate(dir.path(), count, steps);
+    against_python(name, dir.path(), count, bytes)
+}
+
+/// Served study sessions (between and within, some played) against Python.
+fn study_against_python(count: usize) -> Option<f64> {
+    let root = tempfile::tempdir().expect("temp dir");
+    let (dir, bytes) = study::generate(root.path(), count, 5);
+    against_python("study (served, between and within)", &dir, count, bytes)
+}
+
+/// 100,000 study sessions: `mvx report`'s time and peak memory, and review's first screen.
+fn study_at_scale(count: usize) {
+    let root = tempfile::tempdir().expect("temp dir");
+    let (dir, bytes) = study::generate(root.path(), count, 5);
+    settle();
+    println!(
+        "{count} study sessions, {:.0} MB; load {}",
+        bytes as f64 / 1e6,
+        load().trim()
+    );
+    let (took, mb) = mvx_report(&dir);
+    println!("    mvx report: {took:.2} s, peak {mb:.1} MB");
+    review(&dir);
 }
 
 fn at_scale(count: usize) {
@@ -170,8 +205,9 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
-    // `MVX_BENCH_SETS=DIR` only writes the sets (DIR/short, DIR/long, DIR/100k, and with
-    // `MVX_BENCH_MILLION=1` DIR/1m) and keeps them, for profiling `mvx report` by hand.
+    // `MVX_BENCH_SETS=DIR` only writes the sets (DIR/short, DIR/long, DIR/100k, with
+    // `MVX_BENCH_MILLION=1` DIR/1m and DIR/study1m/sessions, and DIR/study/sessions,
+    // DIR/study100k/sessions) and keeps them, for profiling `mvx report` by hand.
     if let Some(dir) = std::env::var_os("MVX_BENCH_SETS") {
         let dir = Path::new(&dir);
         let million = std::env::var_os("MVX_BENCH_MILLION").is_some();
@@ -185,11 +221,47 @@ fn main() {
             let bytes = generate(&dir.join(name), count, steps);
             println!("{name}: {count} sessions, {:.0} MB", bytes as f64 / 1e6);
         }
+        // Study sets: the sessions under DIR/<name>/sessions, the studies beside them.
+        let more = million.then_some(("study1m", 1_000_000));
+        for (name, count) in [("study", 10_000), ("study100k", 100_000)]
+            .into_iter()
+            .chain(more)
+        {
+            let (_, bytes) = study::generate(&dir.join(name), count, 5);
+            println!(
+                "{name}: {count} study sessions, {:.0} MB",
+                bytes as f64 / 1e6
+            );
+        }
         return;
     }
-    against_python("short", 10_000, 5);
-    against_python("long", 10_000, 30);
-    at_scale(100_000);
+    let part = std::env::var("MVX_BENCH_PART").unwrap_or_default();
+    let runs = |name: &str| part.is_empty() || part.split(',').any(|p| p.trim() == name);
+    let mut ratios = Vec::new();
+    if runs("short") {
+        ratios.push((
+            "short play sessions",
+            play_against_python("short", 10_000, 5),
+        ));
+    }
+    if runs("study") {
+        ratios.push(("served study sessions", study_against_python(10_000)));
+    }
+    if runs("long") {
+        ratios.push(("long sessions", play_against_python("long", 10_000, 30)));
+    }
+    for (name, ratio) in &ratios {
+        match ratio {
+            Some(r) => println!("ratio against Python, {name}: {r:.1}x"),
+            None => println!("ratio against Python, {name}: no Python (python3 with PyYAML)"),
+        }
+    }
+    if runs("scale") {
+        at_scale(100_000);
+    }
+    if runs("study-scale") {
+        study_at_scale(100_000);
+    }
     if std::env::var_os("MVX_BENCH_MILLION").is_some() {
         at_scale(1_000_000);
     }

@@ -24,7 +24,7 @@ pub use attempt::{Attempt, attempts, lostness};
 pub use discover::{Found, Walk, discover};
 pub use header::{FlowRef, Header, RoundTrips, SCHEMA, Started, TerminalInfo, TransportInfo};
 pub use notes::{ObserverNote, append_note, notes_path, read_notes};
-pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, parse, read};
+pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, fast_path, parse, read};
 pub use resumed::{AFTER_ABORT, before_abort};
 pub use stream::{Batch, for_each, in_two_stages, map_each};
 pub use study::{ConsentAnswer, StudyRef};
@@ -493,5 +493,7 @@ mod tests {
 
 #[cfg(test)]
 mod fast_tests;
+#[cfg(test)]
+mod fast_written_tests;
 #[cfg(test)]
 mod file_tests;

@@ -1255,3 +1255,40 @@ fn a_resume_refuses_a_file_being_written_and_a_flow_that_lost_its_steps() {
         "nothing written"
     );
 }
+
+/// `mvx report STUDY.yaml` tallies its sessions as they are read: a file that cannot be
+/// read and a simulated session are named on stderr, not in the report, whose figures
+/// are those of the study's sessions alone.
+#[test]
+fn a_study_report_names_what_it_left_out_and_keeps_its_figures() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    between_sessions(dir.path(), "studies/espresso.yaml");
+    let sessions = dir.path().to_str().expect("utf-8");
+    let report = [
+        "report",
+        "studies/espresso.yaml",
+        sessions,
+        "--format",
+        "json",
+    ];
+    let (code, clean, err) = mvx(&report);
+    assert_eq!(code, 0, "{err}");
+    let a0 = std::fs::read_dir(dir.path())
+        .expect("listed")
+        .filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+        .find(|text| text.contains("\nparticipant: A0\n"))
+        .expect("A0's session");
+    let made_up = a0
+        .replace("\nparticipant: A0\n", "\nparticipant: S9\n")
+        .replace("\nevents:\n", "\nsimulated: true\nevents:\n");
+    std::fs::write(dir.path().join("zz-simulated.yaml"), made_up).expect("written");
+    std::fs::write(dir.path().join("zz-broken.yaml"), "not: [a session").expect("written");
+    let (code, out, err) = mvx(&report);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, clean, "the same figures");
+    assert!(
+        err.contains("mvx: skipped") && err.contains("zz-broken.yaml"),
+        "{err}"
+    );
+    assert!(err.contains("left out 1 simulated session(s)"), "{err}");
+}

@@ -70,8 +70,9 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     builder.include_simulated = args.include_simulated;
     let bar = progress::counting("reading sessions");
     let mut gathered = studies::Gathered::new(args.include_simulated);
-    // Sessions of a study are kept whole for its own report; others are only tallied.
-    let of_study = |s: session::Session, _| s.header.study.is_some().then_some(s);
+    // Sessions of a study are summed up for its own report where they are read, then
+    // folded in file order; none is kept.
+    let of_study = |s: session::Session, _| crate::report::study::Summary::of(&s);
     let read = read_sessions(&mut builder, &args.paths, of_study, |read| {
         bar.inc(1);
         if let Some(study_session) = read.flatten() {

@@ -31,6 +31,9 @@ pub struct Rules {
     pub include_simulated: bool,
     /// The questionnaires scored (`stats::QUESTIONNAIRES` unless set).
     pub questionnaires: Questionnaires,
+    /// Only the sessions of this study (`mvx report STUDY.yaml`), its simulated ones
+    /// left out unseen: the study's report counts those itself.
+    pub only_study: Option<String>,
 }
 
 /// Who a session is and whether it can count at all, summed up on a worker for the
@@ -65,6 +68,12 @@ impl Rules {
         let flow = &session.header.flow;
         if session.declined() || self.only_flow.as_ref().is_some_and(|only| *only != flow.id) {
             return Key::Nothing;
+        }
+        if let Some(only) = &self.only_study {
+            let of_study = (session.header.study.as_ref()).is_some_and(|b| b.id == *only);
+            if !of_study || (session.header.simulated && !self.include_simulated) {
+                return Key::Nothing;
+            }
         }
         if session.header.simulated && !self.include_simulated {
             return Key::Simulated;
@@ -224,10 +233,16 @@ impl ReportBuilder {
                 only_flow,
                 include_simulated: false,
                 questionnaires: Questionnaires::default(),
+                only_study: None,
             },
             participants_in_memory: PARTICIPANTS_IN_MEMORY,
             ..Self::default()
         }
+    }
+
+    /// Counts only the sessions of study `id` (`Rules::only_study`).
+    pub fn only_study(&mut self, id: &str) {
+        self.rules.only_study = Some(id.to_owned());
     }
 
     /// Scores `table` instead of `stats::QUESTIONNAIRES`.

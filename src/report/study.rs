@@ -3,8 +3,11 @@
 //! and a decision summary that says what the study can tell and what it cannot yet.
 
 pub mod document;
+mod fold;
 mod paired;
 mod units;
+
+pub use fold::{StudyFold, Summary};
 
 use serde::Serialize;
 
@@ -188,7 +191,18 @@ pub enum Decision {
 
 /// The report of `study`, from every session recorded for it.
 pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport {
-    let units = units::units(study, sessions);
+    let mut fold = StudyFold::default();
+    sessions
+        .iter()
+        .filter_map(Summary::of)
+        .filter(|s| s.study == study.id)
+        .for_each(|s| fold.add(s));
+    build_from(study, status, &fold)
+}
+
+/// The report of `study`, from its sessions folded (`StudyFold`).
+pub fn build_from(study: &Study, status: Status, fold: &StudyFold) -> StudyReport {
+    let units = fold.units(study.design);
     let names: Vec<String> = status.variants.iter().map(|v| v.name.clone()).collect();
     let variants: Vec<VariantFigures> = names.iter().map(|n| figures(n, &units)).collect();
     let mut comparisons = compare_all(study.design, &names, &units);
@@ -209,7 +223,7 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
             (Design::Within, [baseline, variant]) => paired::period(&units, baseline, variant),
             _ => None,
         },
-        questions: units::questions(study, sessions),
+        questions: fold.questions(study),
         decision,
         margin: (study.margin != Margin::default()).then_some(study.margin),
     }
@@ -223,7 +237,7 @@ fn equivalence(
     margin: Margin,
     baseline: &str,
     variant: &str,
-    units: &[Unit],
+    units: &[Unit<'_>],
 ) -> Vec<EquivalenceCheck> {
     let check = |figure: &str, margin: f64, tost: Option<stats::Tost>| {
         tost.map(|tost| EquivalenceCheck {
@@ -275,11 +289,11 @@ fn equivalence(
     completion.into_iter().chain(time).collect()
 }
 
-fn of<'u>(units: &'u [Unit], variant: &'u str) -> impl Iterator<Item = &'u Unit> + 'u {
+fn of<'u, 'f>(units: &'u [Unit<'f>], variant: &'u str) -> impl Iterator<Item = &'u Unit<'f>> + 'u {
     units.iter().filter(move |u| u.variant == variant)
 }
 
-fn figures(variant: &str, units: &[Unit]) -> VariantFigures {
+fn figures(variant: &str, units: &[Unit<'_>]) -> VariantFigures {
     let n = of(units, variant).count();
     let completed = of(units, variant).filter(|u| u.completed).count();
     let times: Sample = of(units, variant).filter_map(|u| u.time).collect();
@@ -293,7 +307,7 @@ fn figures(variant: &str, units: &[Unit]) -> VariantFigures {
 }
 
 /// Every other variant against the first, through the comparison a flow's variants get.
-fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparison> {
+fn compare_all(design: Design, names: &[String], units: &[Unit<'_>]) -> Vec<Comparison> {
     let Some((baseline, others)) = names.split_first() else {
         return Vec::new();
     };
@@ -358,7 +372,7 @@ fn compare_all(design: Design, names: &[String], units: &[Unit]) -> Vec<Comparis
 
 /// Completion and time of `variant` against `baseline`: independent groups between,
 /// the same participants within.
-fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit]) -> Vec<ComparedFigure> {
+fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit<'_>]) -> Vec<ComparedFigure> {
     let count = |v: &str| {
         (
             of(units, v).filter(|u| u.completed).count(),
@@ -379,7 +393,7 @@ fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit]) -> Vec<Co
 
 /// Participants who played both and completed with one only: (with `variant`, with
 /// `baseline`).
-fn discordant(units: &[Unit], variant: &str, baseline: &str) -> (u64, u64) {
+fn discordant(units: &[Unit<'_>], variant: &str, baseline: &str) -> (u64, u64) {
     let pairs = units::pairs(units, variant, baseline);
     let only = |f: fn(bool, bool) -> bool| {
         pairs
@@ -390,10 +404,10 @@ fn discordant(units: &[Unit], variant: &str, baseline: &str) -> (u64, u64) {
     (only(|v, b| v && !b), only(|v, b| !v && b))
 }
 
-fn positions(units: &[Unit], count: usize) -> Vec<PositionFigures> {
+fn positions(units: &[Unit<'_>], count: usize) -> Vec<PositionFigures> {
     (1..=count)
         .map(|position| {
-            let here: Vec<&Unit> = units.iter().filter(|u| u.position == position).collect();
+            let here: Vec<&Unit<'_>> = units.iter().filter(|u| u.position == position).collect();
             let times: Sample = here.iter().filter_map(|u| u.time).collect();
             PositionFigures {
                 position,

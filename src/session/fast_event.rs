@@ -4,7 +4,7 @@
 //! line into a tree of `Content` before it knows the variant. Here the line is read into
 //! one struct of every field (strings borrowed from the line where they have no escapes)
 //! and the variant built from `kind`. Anything unusual (a field of the wrong type, a
-//! duplicate, a missing field, a `set` or `consent`) returns `None`, and the
+//! duplicate, a missing field, an unknown kind) returns `None`, and the
 //! general path reads the line instead: its result and its error messages stay the
 //! only ones a person ever sees.
 
@@ -93,7 +93,7 @@ impl RawEvent<'_> {
             },
             "answer" => EventKind::Answer {
                 question: need(&self.question)?,
-                value: self.value.as_ref()?.0.clone(),
+                value: self.value.as_ref()?.answer()?,
                 free_text: self.free_text,
                 timing: self.timing()?,
             },
@@ -138,7 +138,20 @@ impl RawEvent<'_> {
                 after: need(&self.after)?,
                 flow_sha256: maybe(&self.flow_sha256),
             },
-            // `disconnect`, `set`, `consent` and anything unknown: the general path.
+            "disconnect" => EventKind::Disconnect,
+            "set" => EventKind::Set {
+                name: need(&self.name)?,
+                value: self.value.as_ref()?.variable(),
+            },
+            "consent" => EventKind::Consent {
+                answer: match self.answer.as_deref()? {
+                    "given" => super::ConsentAnswer::Given,
+                    "declined" => super::ConsentAnswer::Declined,
+                    _ => return None,
+                },
+                sha256: need(&self.sha256)?,
+            },
+            // Anything unknown: the general path.
             _ => return None,
         })
     }

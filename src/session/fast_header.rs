@@ -1,12 +1,14 @@
 //! The session header as mvx writes it, read without the general YAML machinery.
 //!
 //! The header is a handful of block mappings, block sequences and plain or quoted
-//! scalars, one to a line. This reads exactly that shape, typed the way serde-saphyr
-//! types it (a plain scalar is its text where a string is wanted, a number where a number
-//! is). Anything else (a comment, a blank line, a tab, an anchor, a flow mapping, a
-//! multi-line or escaped string, an unknown or repeated key, a number written in another
-//! notation) returns `None`, and serde-saphyr reads the header instead: its results and
-//! its error messages stay the only ones a person sees.
+//! scalars, one to a line, and the folded block (`>-`) serde-saphyr writes a string
+//! longer than 80 characters in (a browser's user agent). This reads exactly that
+//! shape, typed the way serde-saphyr types it (a plain scalar is its text where a string
+//! is wanted, a number where a number is). Anything else (a comment, a blank line, a
+//! tab, an anchor, a flow mapping, another multi-line or an escaped string, an unknown or
+//! repeated key, a number written in another notation) returns `None`, and serde-saphyr
+//! reads the header instead: its results and its error messages stay the only ones a
+//! person sees.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -106,7 +108,9 @@ impl<'a> Lines<'a> {
             }
             *at += 1;
             skip = 0;
-            let value = if rest.is_empty() {
+            let value = if rest == ">-" {
+                self.folded(at, col)?
+            } else if rest.is_empty() {
                 let (next, body) = *self.lines.get(*at)?;
                 match next > col || (next == col && body.starts_with("- ")) {
                     true => self.block(at, next, 0)?,
@@ -118,6 +122,32 @@ impl<'a> Lines<'a> {
             entries.push((key, value));
         }
         Some(Node::Map(entries))
+    }
+}
+
+impl<'a> Lines<'a> {
+    /// A folded block scalar with its final line break stripped (`>-`), as serde-saphyr
+    /// writes a one-line string longer than 80 characters (a browser's user agent, a long
+    /// title): its lines, all at one indent deeper than `col`, joined by single spaces.
+    /// A blank line, a more-indented line or a tab would mean more than that and is not
+    /// taken (a blank line or a tab already sent the whole header aside).
+    fn folded(&self, at: &mut usize, col: usize) -> Option<Node<'a>> {
+        let (indent, _) = *self.lines.get(*at)?;
+        (indent > col).then_some(())?;
+        let mut text = String::new();
+        while let Some(&(next, body)) = self.lines.get(*at) {
+            if next <= col {
+                break;
+            }
+            let plain = next == indent && !body.chars().any(char::is_control);
+            plain.then_some(())?;
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(body);
+            *at += 1;
+        }
+        Some(Node::Quoted(Cow::Owned(text)))
     }
 }
 

@@ -6,7 +6,6 @@
 
 use std::borrow::Cow;
 
-use super::AnswerValue;
 use super::raw_event::{RawEvent, Value};
 
 /// The line's fields, when it has exactly the shape this scanner takes.
@@ -41,6 +40,9 @@ pub(super) fn scan(json: &str) -> Option<RawEvent<'_>> {
                 have_kind = true;
             }
             "free_text" => raw.free_text = s.boolean()?,
+            "restamped" => {
+                s.boolean()?;
+            }
             "value" => raw.value = s.value()?,
             _ => s.field(key, &mut raw)?,
         }
@@ -80,6 +82,11 @@ fn field_number(key: &str) -> Option<u32> {
         "gap_ms" => 20,
         "value" => 21,
         "free_text" => 22,
+        "answer" => 23,
+        "sha256" => 24,
+        // A served session's mark on an event stamped again (docs/session-format.md):
+        // no field of the event, as serde ignores it.
+        "restamped" => 25,
         _ => return None,
     })
 }
@@ -173,21 +180,31 @@ impl<'a> Scanner<'a> {
         })
     }
 
-    /// An answer's value: a whole number that fits an `i64`, a string, or `null`.
+    /// A `value`: a string, a boolean, a number or `null`. A whole number is an `i64`, or
+    /// past it a `u64`; any other number (a fraction, an exponent, `-0`, past `u64`) is
+    /// what serde_json's own parser makes of the same characters.
     fn value(&mut self) -> Option<Option<Value>> {
         if self.null()? {
             return Some(None);
         }
         let value = match self.peek()? {
-            b'"' => AnswerValue::Text(self.string()?.to_owned()),
-            b'-' => {
-                self.at += 1;
-                let n = self.unsigned()?;
-                AnswerValue::Number(0i64.checked_sub_unsigned(n)?)
+            b'"' => Value::Text(self.string()?.to_owned()),
+            b't' | b'f' => Value::Bool(self.boolean()?),
+            _ => {
+                let start = self.at;
+                let len = self.text[start..]
+                    .iter()
+                    .position(|b| !matches!(b, b'0'..=b'9' | b'.' | b'e' | b'E' | b'+' | b'-'))
+                    .unwrap_or(self.text.len() - start);
+                self.at = start + len;
+                let number = self.json.get(start..start + len)?;
+                match whole(number) {
+                    Some(value) => value,
+                    None => Value::Fraction(serde_json::from_str::<f64>(number).ok()?),
+                }
             }
-            _ => AnswerValue::Number(i64::try_from(self.unsigned()?).ok()?),
         };
-        Some(Some(Value(value)))
+        Some(Some(value))
     }
 
     /// A text or number field that may be `null` (read as absent).
@@ -231,7 +248,30 @@ impl<'a> Scanner<'a> {
             "key" => &mut raw.key,
             "after" => &mut raw.after,
             "flow_sha256" => &mut raw.flow_sha256,
+            "answer" => &mut raw.answer,
+            "sha256" => &mut raw.sha256,
             _ => return None,
         })
+    }
+}
+
+/// A whole number in JSON's spelling that serde_json reads as an integer: no leading
+/// zero, no fraction or exponent, not `-0`, within `i64` when negative and `u64` when not.
+fn whole(number: &str) -> Option<Value> {
+    let (negative, digits) = match number.strip_prefix('-') {
+        Some(digits) => (true, digits),
+        None => (false, number),
+    };
+    let clean = !digits.is_empty()
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && (digits == "0" || !digits.starts_with('0'));
+    clean.then_some(())?;
+    let n: u64 = digits.parse().ok()?;
+    match negative {
+        true => (n != 0)
+            .then(|| 0i64.checked_sub_unsigned(n))
+            .flatten()
+            .map(Value::Whole),
+        false => Some(i64::try_from(n).map_or(Value::Large(n), Value::Whole)),
     }
 }

@@ -299,6 +299,39 @@ fn hand_edited_headers_read_the_same_whichever_path_takes_them() {
         ),
         (base.replace("participant: P07\n", ""), false),
         (base.replace("researcher: ana", "researcher: null"), true),
+        (
+            base.replace("researcher: ana", "researcher: >-\n  null"),
+            true,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  true"),
+            true,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  P07\n  and more"),
+            true,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  P07\n   more"),
+            false,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  P07\n mvx: x"),
+            false,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\n  P07 # not a comment"),
+            true,
+        ),
+        (
+            base.replace("participant: P07", "participant: >\n  P07"),
+            false,
+        ),
+        (
+            base.replace("participant: P07", "participant: >-\nmvx: x"),
+            false,
+        ),
+        (base.replace("cols: 120", "cols: >-\n    120"), false),
         (base.replace("researcher: ana", "researcher:"), false),
         (base.replace("researcher: ana\n", ""), false),
         (base.replace("simulated: true\n", ""), true),
@@ -346,7 +379,48 @@ fn awkward_event_lines_read_the_same_whichever_path_takes_them() {
         ),
         (r#"{"at_ms":0,"kind":"pause","reason":null}"#, true),
         (r#"{"at_ms":0,"kind":"pause"}"#, true),
-        (r#"{"at_ms":0,"kind":"disconnect"}"#, false),
+        (r#"{"at_ms":0,"kind":"disconnect"}"#, true),
+        (r#"{"at_ms":0,"kind":"disconnect","step":"a"}"#, true),
+        (
+            r#"{"at_ms":0,"kind":"show","step":"a","restamped":true}"#,
+            true,
+        ),
+        (
+            r#"{"restamped":false,"at_ms":0,"kind":"show","step":"a"}"#,
+            true,
+        ),
+        (
+            r#"{"at_ms":0,"kind":"show","step":"a","restamped":"x"}"#,
+            true,
+        ),
+        (
+            r#"{"at_ms":0,"kind":"show","step":"a","restamped":true,"restamped":true}"#,
+            true,
+        ),
+        (r#"{"at_ms":0,"kind":"set","name":"n","value":true}"#, true),
+        (r#"{"at_ms":0,"kind":"set","name":"n","value":-0}"#, true),
+        (r#"{"at_ms":0,"kind":"set","name":"n","value":2.5e3}"#, true),
+        (
+            r#"{"at_ms":0,"kind":"set","name":"n","value":18446744073709551616}"#,
+            true,
+        ),
+        (r#"{"at_ms":0,"kind":"set","name":"n","value":"x"}"#, true),
+        (r#"{"at_ms":0,"kind":"set","name":"n","value":null}"#, false),
+        (r#"{"at_ms":0,"kind":"set","name":"n","value":[1]}"#, false),
+        (r#"{"at_ms":0,"kind":"set","value":1}"#, false),
+        (
+            r#"{"at_ms":0,"kind":"consent","answer":"given","sha256":"ab"}"#,
+            true,
+        ),
+        (
+            r#"{"at_ms":0,"kind":"consent","answer":"declined","sha256":"ab"}"#,
+            true,
+        ),
+        (
+            r#"{"at_ms":0,"kind":"consent","answer":"maybe","sha256":"ab"}"#,
+            false,
+        ),
+        (r#"{"at_ms":0,"kind":"consent","answer":"given"}"#, false),
         (
             r#"{"at_ms":0,"kind":"answer","question":"q","value":5,"hesitation_ms":1,"decision_ms":2}"#,
             true,
@@ -369,6 +443,14 @@ fn awkward_event_lines_read_the_same_whichever_path_takes_them() {
         ),
         (
             r#"{"at_ms":0,"kind":"answer","question":"q","value":1.5,"hesitation_ms":1,"decision_ms":2}"#,
+            false,
+        ),
+        (
+            r#"{"at_ms":0,"kind":"answer","question":"q","value":-0,"hesitation_ms":1,"decision_ms":2}"#,
+            false,
+        ),
+        (
+            r#"{"at_ms":0,"kind":"answer","question":"q","value":- 3,"hesitation_ms":1,"decision_ms":2}"#,
             false,
         ),
         (
@@ -428,6 +510,9 @@ fn scanned_lines_read_as_serde_reads_them() {
         "duration_ms",
         "text",
         "name",
+        "restamped",
+        "answer",
+        "sha256",
         "x",
     ]);
     let values = prop::sample::select(vec![
@@ -455,6 +540,12 @@ fn scanned_lines_read_as_serde_reads_them() {
         "{}",
         "\"\"",
         "\"Yes\"",
+        "-0",
+        "2.5",
+        "\"given\"",
+        "\"set\"",
+        "\"consent\"",
+        "\"disconnect\"",
     ]);
     // Lines mvx writes, each before or after some fields put together from the pieces.
     let written = prop::sample::select(vec![

@@ -40,6 +40,10 @@ pub(super) struct RawEvent<'a> {
     pub(super) after: Option<Cow<'a, str>>,
     #[serde(borrow)]
     pub(super) flow_sha256: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub(super) answer: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub(super) sha256: Option<Cow<'a, str>>,
     pub(super) hesitation_ms: Option<u64>,
     pub(super) decision_ms: Option<u64>,
     pub(super) duration_ms: Option<u64>,
@@ -52,9 +56,41 @@ pub(super) struct RawEvent<'a> {
     pub(super) free_text: bool,
 }
 
-/// An answer's value, as `AnswerValue`'s untagged reading takes it: a whole number that
-/// fits an `i64`, or a string; anything else is an error.
-pub(super) struct Value(pub(super) AnswerValue);
+/// A `value` as serde_json gives it, before the event's kind says what it must be: an
+/// answer's (`AnswerValue`: a whole number that fits an `i64`, or a string) or a
+/// variable's (`flow::expr::Value`: a boolean, any number, or a string).
+pub(super) enum Value {
+    Bool(bool),
+    Whole(i64),
+    /// A whole number past `i64::MAX`.
+    Large(u64),
+    /// A number with a fraction or an exponent, or `-0`.
+    Fraction(f64),
+    Text(String),
+}
+
+impl Value {
+    /// As `AnswerValue`'s untagged reading takes it; anything else is an error there.
+    pub(super) fn answer(&self) -> Option<AnswerValue> {
+        match self {
+            Value::Whole(n) => Some(AnswerValue::Number(*n)),
+            Value::Text(text) => Some(AnswerValue::Text(text.clone())),
+            _ => None,
+        }
+    }
+
+    /// As `flow::expr::Value`'s untagged reading takes it: every number as an `f64`.
+    pub(super) fn variable(&self) -> crate::flow::expr::Value {
+        use crate::flow::expr::Value as V;
+        match self {
+            Value::Bool(b) => V::Bool(*b),
+            Value::Whole(n) => V::Number(*n as f64),
+            Value::Large(n) => V::Number(*n as f64),
+            Value::Fraction(f) => V::Number(*f),
+            Value::Text(text) => V::Text(text.clone()),
+        }
+    }
+}
 
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -68,20 +104,26 @@ impl serde::de::Visitor<'_> for ValueVisitor {
     type Value = Value;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a whole number or a string")
+        f.write_str("a boolean, a number or a string")
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(Value::Bool(v))
     }
 
     fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Value, E> {
-        Ok(Value(AnswerValue::Number(v)))
+        Ok(Value::Whole(v))
     }
 
     fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Value, E> {
-        i64::try_from(v)
-            .map(|v| Value(AnswerValue::Number(v)))
-            .map_err(E::custom)
+        Ok(i64::try_from(v).map_or(Value::Large(v), Value::Whole))
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Value, E> {
+        Ok(Value::Fraction(v))
     }
 
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(Value(AnswerValue::Text(v.to_owned())))
+        Ok(Value::Text(v.to_owned()))
     }
 }

@@ -146,6 +146,21 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
     })
 }
 
+/// The header and events of a session file as the fast path alone reads them: `None`
+/// when the header or any event line would step aside for the general reader (serde-
+/// saphyr, serde). Nothing reads sessions this way; it answers the question "is every
+/// line of this file on the fast path?", which the tests ask of each kind of session
+/// mvx writes.
+pub fn fast_path(text: &str) -> Option<(Header, Vec<Event>)> {
+    let at = find_events_line(text)?;
+    let header = super::fast_header::header(&text[..at])?;
+    let events = lines(&text[at..])
+        .skip(1)
+        .map(|line| super::fast_event::event(line.strip_prefix("- ")?))
+        .collect::<Option<Vec<_>>>()?;
+    Some((header, events))
+}
+
 /// The header, by the fast path where it has mvx's own shape, else by serde-saphyr.
 fn read_header(yaml: &str) -> Result<Header, ReadError> {
     match super::fast_header::header(yaml) {

@@ -8,14 +8,14 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::report::document::Document;
-use crate::report::study::{StudyReport, document};
-use crate::session::Session;
+use crate::report::study::{StudyFold, StudyReport, Summary, document};
 use crate::text::printable;
 
-/// The sessions of each study met while reading, by study id.
+/// The sessions of each study met while reading, by study id, each study's folded as
+/// they come (`StudyFold`): no session is kept.
 #[derive(Debug)]
 pub(super) struct Gathered {
-    by_id: BTreeMap<String, Vec<Session>>,
+    by_id: BTreeMap<String, StudyFold>,
     /// `--include-simulated`: left out otherwise, as from the per-flow report.
     include_simulated: bool,
 }
@@ -28,22 +28,20 @@ impl Gathered {
         }
     }
 
-    /// Keeps `session` if it belongs to a study.
-    pub(super) fn add(&mut self, session: Session) {
-        if session.header.simulated && !self.include_simulated {
+    /// Folds in a session of a study, summed up where it was read, in file order.
+    pub(super) fn add(&mut self, session: Summary) {
+        if session.simulated && !self.include_simulated {
             return;
         }
-        if let Some(block) = &session.header.study {
-            let sessions = self.by_id.entry(block.id.clone()).or_default();
-            sessions.push(session);
-        }
+        let fold = self.by_id.entry(session.study.clone()).or_default();
+        fold.add(session);
     }
 
     /// Each study, opened and reported, or why it could not be.
     pub(super) fn reports(&self) -> Vec<StudySection> {
         self.by_id
             .iter()
-            .map(|(id, sessions)| section(id, sessions))
+            .map(|(id, fold)| section(id, fold))
             .collect()
     }
 }
@@ -64,21 +62,21 @@ pub(super) struct StudySection {
 
 /// The study `id`: every path its sessions name is tried, in the order met, until one
 /// opens as this study with the sha256 one of the sessions recorded.
-fn section(id: &str, sessions: &[Session]) -> StudySection {
+fn section(id: &str, fold: &StudyFold) -> StudySection {
     let mut paths: Vec<&str> = Vec::new();
-    for block in sessions.iter().filter_map(|s| s.header.study.as_ref()) {
-        if !paths.contains(&block.path.as_str()) {
-            paths.push(&block.path);
+    for (path, _) in &fold.paths {
+        if !paths.contains(&path.as_str()) {
+            paths.push(path);
         }
     }
     let mut why = Vec::new();
     for path in &paths {
-        match report_from(id, path, sessions) {
+        match report_from(id, path, fold) {
             Ok(report) => {
                 return StudySection {
                     study: id.to_owned(),
                     path: (*path).to_owned(),
-                    sessions: sessions.len(),
+                    sessions: fold.sessions,
                     report: Some(report),
                     not_reported: None,
                 };
@@ -89,18 +87,16 @@ fn section(id: &str, sessions: &[Session]) -> StudySection {
     StudySection {
         study: id.to_owned(),
         path: paths.first().map(|p| (*p).to_owned()).unwrap_or_default(),
-        sessions: sessions.len(),
+        sessions: fold.sessions,
         report: None,
         not_reported: Some(why.join("; ")),
     }
 }
 
-fn report_from(id: &str, path: &str, sessions: &[Session]) -> Result<StudyReport, String> {
+fn report_from(id: &str, path: &str, fold: &StudyFold) -> Result<StudyReport, String> {
     let shown = printable(path);
     let opened = crate::study::open(Path::new(path)).map_err(|e| e.to_string())?;
-    let recorded = sessions.iter().any(|s| {
-        (s.header.study.as_ref()).is_some_and(|b| b.path == path && b.sha256 == opened.sha256)
-    });
+    let recorded = (fold.paths.iter()).any(|(p, sha256)| p == path && *sha256 == opened.sha256);
     if !recorded {
         return Err(format!(
             "{shown} has changed since its sessions were recorded (its sha256 is not theirs); `mvx report {shown}` reports them against it as it is now"
@@ -117,7 +113,7 @@ fn report_from(id: &str, path: &str, sessions: &[Session]) -> Result<StudyReport
             printable(&study.id)
         ));
     }
-    Ok(super::study::section(study, variants, sessions))
+    Ok(super::study::section(study, variants, fold))
 }
 
 /// The studies as documents, each set before the per-flow report; a study not reported

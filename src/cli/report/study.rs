@@ -7,11 +7,10 @@ use std::path::PathBuf;
 use super::super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use super::{ReportArgs, ReportFormat};
 use crate::flow::study::Study;
-use crate::report::study::{self, StudyReport, document};
-use crate::report::{Counting, ReportBuilder};
-use crate::session::{self, Session};
+use crate::report::study::{self, StudyFold, StudyReport, Summary, document};
+use crate::report::{Counting, ReportBuilder, read_sessions};
+use crate::session::Session;
 use crate::study::Variant;
-use crate::study::progress::Progress;
 use crate::study::status::status;
 use crate::text::printable;
 
@@ -41,33 +40,6 @@ pub(super) fn run(
     if paths.is_empty() {
         paths.push(PathBuf::from("sessions"));
     }
-    let (files, problems) = session::discover(&paths);
-    let mut sessions: Vec<Session> = Vec::new();
-    let mut skipped = problems;
-    let mut simulated = 0;
-    session::for_each(&files, |_, read| match read {
-        Ok(s) if s.header.simulated && !args.include_simulated => simulated += 1,
-        Ok(s)
-            if s.header
-                .study
-                .as_ref()
-                .is_some_and(|b| b.id == study_file.id) =>
-        {
-            sessions.push(s)
-        }
-        Ok(_) => {}
-        Err(e) => skipped.push(e.to_string()),
-    });
-    for problem in &skipped {
-        writeln!(err, "mvx: skipped {}", printable(problem))?;
-    }
-    if simulated > 0 {
-        writeln!(
-            err,
-            "mvx: left out {simulated} simulated session(s) made by `mvx simulate`; --include-simulated counts them"
-        )?;
-    }
-    let report = section(study_file, variants, &sessions);
     let counting = Counting {
         all_attempts: args.all_attempts,
         count_technical: args.count_technical,
@@ -78,10 +50,43 @@ pub(super) fn run(
     };
     let mut builder = ReportBuilder::counting(None, counting);
     builder.include_simulated = args.include_simulated;
-    for s in &sessions {
-        builder.add(s);
+    builder.only_study(&study_file.id);
+    // Each session of the study is tallied into the sessions' report and summed up for
+    // the study's as it is read, on every core, then folded in file order: none is kept.
+    let (include, id) = (args.include_simulated, study_file.id.as_str());
+    let also = |s: Session, _| match s.header.simulated && !include {
+        true => Read::Simulated,
+        false => Summary::of(&s)
+            .filter(|x| x.study == id)
+            .map_or(Read::Other, |x| Read::Study(Box::new(x))),
+    };
+    let mut fold = StudyFold::default();
+    let (mut simulated, mut unreadable) = (0, 0);
+    let read = read_sessions(&mut builder, &paths, also, |read| match read {
+        None => unreadable += 1,
+        Some(Read::Simulated) => simulated += 1,
+        Some(Read::Study(summary)) => fold.add(*summary),
+        Some(Read::Other) => {}
+    });
+    if let Err(why) = read {
+        writeln!(err, "mvx: {}", printable(&why))?;
+        return Ok(EXIT_USAGE);
     }
-    let sessions_report = builder.finish();
+    let mut sessions_report = builder.finish();
+    // What could not be read is said here, not in the sessions' report: what the walk
+    // could not list, then each file that could not be read, in file order.
+    let skipped = std::mem::take(&mut sessions_report.skipped);
+    let (files, walk) = skipped.split_at(unreadable.min(skipped.len()));
+    for problem in walk.iter().chain(files) {
+        writeln!(err, "mvx: skipped {}", printable(problem))?;
+    }
+    if simulated > 0 {
+        writeln!(
+            err,
+            "mvx: left out {simulated} simulated session(s) made by `mvx simulate`; --include-simulated counts them"
+        )?;
+    }
+    let report = section(study_file, variants, &fold);
     let text = match args.format {
         ReportFormat::Json => {
             let json = serde_json::json!({ "study": report, "sessions": sessions_report });
@@ -105,8 +110,16 @@ pub(super) fn run(
     }
 }
 
-/// The study's own report from its sessions: progress, the variants compared, the decision.
-pub(super) fn section(study: &Study, variants: &[Variant], sessions: &[Session]) -> StudyReport {
-    let progress = Progress::of(&study.id, sessions.iter().cloned());
-    study::build(study, status(study, variants, &progress, &[]), sessions)
+/// The study's own report from its sessions folded: progress, the variants compared, the
+/// decision.
+pub(super) fn section(study: &Study, variants: &[Variant], fold: &StudyFold) -> StudyReport {
+    study::build_from(study, status(study, variants, &fold.progress, &[]), fold)
+}
+
+/// A session as the study's report takes it.
+enum Read {
+    Study(Box<Summary>),
+    /// Made up by `mvx simulate`, left out (any study's: all are named).
+    Simulated,
+    Other,
 }

@@ -8,7 +8,7 @@ use crate::stats;
 
 /// The paired rows of a within study, on the participants who tried both: completion,
 /// time, and each questionnaire answered with either.
-pub(super) fn rows(baseline: &str, variant: &str, units: &[Unit]) -> Vec<ComparedFigure> {
+pub(super) fn rows(baseline: &str, variant: &str, units: &[Unit<'_>]) -> Vec<ComparedFigure> {
     let pairs = units::pairs(units, baseline, variant);
     let times: Vec<(f64, f64)> = pairs
         .iter()
@@ -38,7 +38,7 @@ pub(super) fn rows(baseline: &str, variant: &str, units: &[Unit]) -> Vec<Compare
 }
 
 /// Of the participants who tried both, who completed with both and with one only.
-pub(super) fn counts(units: &[Unit], baseline: &str, variant: &str) -> PairedCounts {
+pub(super) fn counts(units: &[Unit<'_>], baseline: &str, variant: &str) -> PairedCounts {
     let pairs = units::pairs(units, baseline, variant);
     let count = |f: fn(bool, bool) -> bool| {
         pairs
@@ -56,7 +56,7 @@ pub(super) fn counts(units: &[Unit], baseline: &str, variant: &str) -> PairedCou
 
 /// What each paired row rests on: how many pairs of those who tried both.
 pub(super) fn basis(
-    units: &[Unit],
+    units: &[Unit<'_>],
     baseline: &str,
     variant: &str,
     rows: &[ComparedFigure],
@@ -83,7 +83,7 @@ pub(super) fn basis(
 
 /// The period effect of the 2×2 crossover on time: each participant who succeeded with
 /// both, in the order group they played in. None unless both groups have someone.
-pub(super) fn period(units: &[Unit], baseline: &str, variant: &str) -> Option<Period> {
+pub(super) fn period(units: &[Unit<'_>], baseline: &str, variant: &str) -> Option<Period> {
     let (mut ab, mut ba) = (Vec::new(), Vec::new());
     for (b, v) in units::pairs(units, baseline, variant) {
         let (Some(tb), Some(tv)) = (b.time, v.time) else {
