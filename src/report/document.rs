@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use super::escape::escape;
 use super::svg;
+pub use super::svg::{OUTCOMES, OutcomeRow, PathNode};
 use crate::stats::Sample;
 use crate::text::printable;
 
@@ -204,41 +205,6 @@ pub enum Chart {
     /// joined to children by bands as wide; those that ended there (and how) marked at
     /// its right.
     Paths { title: String, nodes: Vec<PathNode> },
-}
-
-/// One step of a [`Chart::Paths`] tree: the attempts that walked the path to it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PathNode {
-    pub step: String,
-    /// Steps from the first (0), and the node it was reached from.
-    pub depth: usize,
-    pub parent: Option<usize>,
-    pub attempts: usize,
-    /// Attempts that ended here: in a success, and otherwise.
-    pub succeeded_here: usize,
-    pub failed_here: usize,
-    /// On the path the flow expects.
-    pub expected: bool,
-}
-
-/// The parts of an outcome bar, in order, as its legend names them.
-pub const OUTCOMES: [&str; 5] = [
-    "direct success",
-    "indirect success",
-    "failure",
-    "gave up",
-    "timed out",
-];
-
-/// One bar of [`Chart::Outcomes`].
-#[derive(Debug, Clone, PartialEq)]
-pub struct OutcomeRow {
-    pub label: String,
-    pub counts: [usize; 5],
-    /// The completion interval, as shares.
-    pub interval: Option<(f64, f64)>,
-    /// The row in words.
-    pub words: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

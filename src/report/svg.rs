@@ -2,10 +2,44 @@
 
 use std::fmt::Write as _;
 
-use super::document::{OUTCOMES, OutcomeRow, PathNode};
 use super::escape::escape;
 use crate::format::{percent, seconds};
 use crate::stats::Sample;
+
+/// The parts of an outcome bar, in order, as its legend names them.
+pub const OUTCOMES: [&str; 5] = [
+    "direct success",
+    "indirect success",
+    "failure",
+    "gave up",
+    "timed out",
+];
+
+/// One bar of an outcome chart (`Chart::Outcomes`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutcomeRow {
+    pub label: String,
+    pub counts: [usize; 5],
+    /// The completion interval, as shares.
+    pub interval: Option<(f64, f64)>,
+    /// The row in words.
+    pub words: String,
+}
+
+/// One step of a path tree (`Chart::Paths`): the attempts that walked the path to it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathNode {
+    pub step: String,
+    /// Steps from the first (0), and the node it was reached from.
+    pub depth: usize,
+    pub parent: Option<usize>,
+    pub attempts: usize,
+    /// Attempts that ended here: in a success, and otherwise.
+    pub succeeded_here: usize,
+    pub failed_here: usize,
+    /// On the path the flow expects.
+    pub expected: bool,
+}
 
 const WIDTH: f64 = 560.0;
 const LABEL: f64 = 190.0;
