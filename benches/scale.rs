@@ -12,7 +12,7 @@
 
 use std::path::Path;
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use mvx::review::{Action, Review, data};
 use ratatui::Terminal;
@@ -165,19 +165,40 @@ fn at_scale(count: usize) {
     }
 }
 
-/// `mvx review`'s work before its first frame, then each sort key and a filter typed.
+/// `mvx review` as it runs: its first frame with rows (the sessions are read in the
+/// background, and the screen opens with the first ones), every row in, then each sort
+/// key and a filter typed.
 fn review(dir: &Path) {
     let start = Instant::now();
-    let mut review = Review::new(data::load(&[dir.to_owned()]).expect("loaded"));
+    let mut review = Review::reading(data::load_in_background(vec![dir.to_owned()]));
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
     let mut draw = |review: &Review| {
         terminal
             .draw(|f| f.render_widget(review, f.area()))
             .expect("draws");
     };
+    while review.data.rows.is_empty() && review.loading.is_some() {
+        if !review.receive() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    }
     draw(&review);
     println!(
-        "    review first screen: {:.2} s",
+        "    review first screen ({} rows on it so far): {:.2} s",
+        review.data.rows.len(),
+        start.elapsed().as_secs_f64()
+    );
+    // As the screen does between keys: takes in what arrived, and draws it.
+    while review.loading.is_some() {
+        if review.receive() {
+            draw(&review);
+        } else {
+            std::thread::sleep(Duration::from_millis(40));
+        }
+    }
+    println!(
+        "    review every row in ({}), drawn: {:.2} s",
+        review.data.rows.len(),
         start.elapsed().as_secs_f64()
     );
     for key in [Action::Sort, Action::Sort, Action::Reverse, Action::Sort] {

@@ -8,14 +8,14 @@ pub mod keys;
 mod run;
 pub mod view;
 
-pub use run::run;
+pub use run::{run, run_reading};
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::Duration;
 
-use data::{Loaded, SessionRow};
+use data::{Arriving, Loaded, SessionRow};
 
 use crate::keys::{Key, Keymap};
 use crate::player::field::TextField;
@@ -103,6 +103,10 @@ pub struct Review {
     filtered: RefCell<Option<Filtered>>,
     /// The session whose timeline is shown, read once from its file when first shown.
     shown: RefCell<Option<(usize, Shown)>>,
+    /// Sessions still being read: rows arrive while the screen is up.
+    pub loading: Option<std::sync::mpsc::Receiver<Arriving>>,
+    /// Why the reading stopped before its end, if it did, as the header says it.
+    pub problem: Option<String>,
 }
 
 /// A session read for its timeline, or why it could not be read.
@@ -129,7 +133,55 @@ impl Review {
             orders: RefCell::default(),
             filtered: RefCell::default(),
             shown: RefCell::default(),
+            loading: None,
+            problem: None,
         }
+    }
+
+    /// A review of sessions still being read: rows appear as `arriving` sends them, and
+    /// the flow view's figures once every file is read.
+    pub fn reading(arriving: std::sync::mpsc::Receiver<Arriving>) -> Self {
+        let mut review = Review::new(data::nothing());
+        review.loading = Some(arriving);
+        review
+    }
+
+    /// Takes in what the reading sent since; returns whether anything arrived.
+    pub fn receive(&mut self) -> bool {
+        let Some(arriving) = &self.loading else {
+            return false;
+        };
+        let mut changed = false;
+        loop {
+            match arriving.try_recv() {
+                Ok(Arriving::Rows(rows)) => {
+                    changed |= !rows.is_empty();
+                    self.data.rows.extend(rows);
+                }
+                Ok(Arriving::Done(done)) => {
+                    match done {
+                        Ok(report) => self.data.report = report,
+                        Err(why) => self.problem = Some(format!("stopped: {why}")),
+                    }
+                    self.loading = None;
+                    changed = true;
+                    break;
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => break,
+                Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    self.problem = Some("reading stopped early".into());
+                    self.loading = None;
+                    changed = true;
+                    break;
+                }
+            }
+        }
+        if changed {
+            // Every order and filter is made again from the rows there are now.
+            self.orders.borrow_mut().clear();
+            *self.filtered.borrow_mut() = None;
+        }
+        changed
     }
 
     /// The session at `row`, for its timeline: rows keep only what the table shows, and
@@ -352,6 +404,18 @@ impl runner::Screen for Review {
     fn shown(&mut self, drawn: runner::Drawn) -> Result<(), String> {
         self.body_rows = usize::from(drawn.rows).saturating_sub(CHROME_ROWS);
         Ok(())
+    }
+
+    /// Rows that arrived while nothing was pressed are drawn.
+    fn tick(&mut self, _at: Duration) -> Result<bool, String> {
+        Ok(self.receive())
+    }
+
+    fn wait(&self) -> Duration {
+        match self.loading {
+            Some(_) => Duration::from_millis(40),
+            None => Duration::from_millis(100),
+        }
     }
 
     fn done(&self) -> bool {

@@ -235,3 +235,41 @@ fn dates_sort_by_the_instant_whatever_the_offset() {
         .collect();
     assert_eq!(who, ["P02", "P01"]);
 }
+
+/// Sessions arrive while the screen is up: rows appear as they are read, in the chosen
+/// order among those read so far, the header says more are coming, and the flow view's
+/// figures come with the last; a reading that stops says so.
+#[test]
+fn rows_arrive_while_the_screen_is_up_and_the_figures_with_the_last() {
+    let (read, _dir) = review();
+    let data::Loaded { mut rows, report } = read.data;
+    let (send, arriving) = std::sync::mpsc::channel();
+    let mut review = Review::reading(arriving);
+    assert!(!review.receive(), "nothing yet");
+    assert!(text(&draw(&review, 80, 24)).contains("0 sessions, reading more"));
+    let later = rows.split_off(2);
+    send.send(data::Arriving::Rows(rows)).expect("sent");
+    assert!(review.receive());
+    assert_eq!(review.visible().len(), 2);
+    let shown = text(&draw(&review, 80, 24));
+    assert!(shown.contains("2 sessions, reading more"), "{shown}");
+    review.update(Action::Sort); // by participant, among the rows there are
+    send.send(data::Arriving::Rows(later)).expect("sent");
+    send.send(data::Arriving::Done(Ok(report))).expect("sent");
+    assert!(review.receive());
+    assert!(review.loading.is_none());
+    let who: Vec<&str> = (review.visible().iter())
+        .map(|&i| review.data.rows[i].participant.as_str())
+        .collect();
+    assert_eq!(who, ["P00004", "P0003", "P002", "P01"], "all four, sorted");
+    let shown = text(&draw(&review, 80, 24));
+    assert!(shown.contains("4 sessions, 1 bad line, 1 file skipped"), "{shown}");
+    assert!(!shown.contains("reading more"), "{shown}");
+    // A reading that stops midway says why, and keeps what it read.
+    let (send, arriving) = std::sync::mpsc::channel();
+    let mut review = Review::reading(arriving);
+    drop(send);
+    assert!(review.receive());
+    let shown = text(&draw(&review, 80, 24));
+    assert!(shown.contains("0 sessions, reading stopped early"), "{shown}");
+}

@@ -54,6 +54,48 @@ pub struct Loaded {
     pub report: Report,
 }
 
+/// What a reading in the background sends, in order: rows as they are read, then the
+/// figures of every flow version (or why they could not be made).
+pub enum Arriving {
+    Rows(Vec<SessionRow>),
+    Done(Result<Report, String>),
+}
+
+/// Rows sent together: enough that sending costs nothing, few enough that the first
+/// screen has rows within a few milliseconds.
+const BATCH: usize = 512;
+
+/// Reads every session under `paths` on a thread of its own, sending rows as they are
+/// read (so the first screen need not wait for the last file), then the figures.
+pub fn load_in_background(paths: Vec<PathBuf>) -> std::sync::mpsc::Receiver<Arriving> {
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut builder = ReportBuilder::new(None);
+        builder.include_simulated = true;
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut gone = false;
+        let visit = |row: Option<SessionRow>| {
+            batch.extend(row);
+            if batch.len() >= BATCH && !gone {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                gone = sender.send(Arriving::Rows(full)).is_err();
+            }
+        };
+        let read = read_sessions(&mut builder, &paths, SessionRow::new, visit);
+        let _ = sender.send(Arriving::Rows(batch));
+        let _ = sender.send(Arriving::Done(read.map(|()| builder.finish())));
+    });
+    receiver
+}
+
+/// Nothing read yet: no rows, and the figures of no session.
+pub fn nothing() -> Loaded {
+    Loaded {
+        rows: Vec::new(),
+        report: ReportBuilder::new(None).finish(),
+    }
+}
+
 /// Reads every session under `paths`, in file order, or why the figures could not be
 /// made.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {

@@ -74,6 +74,12 @@ impl Review {
             ))
             .dim(),
         );
+        if self.loading.is_some() {
+            spans.push(Span::raw(", reading more…").dim());
+        }
+        if let Some(problem) = &self.problem {
+            spans.push(Span::raw(format!(", {}", printable(problem))).dim());
+        }
         if !self.data.report.data_problems.is_empty() {
             let left_out = self.data.report.data_problems.len();
             spans.push(
