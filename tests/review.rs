@@ -263,7 +263,10 @@ fn rows_arrive_while_the_screen_is_up_and_the_figures_with_the_last() {
         .collect();
     assert_eq!(who, ["P00004", "P0003", "P002", "P01"], "all four, sorted");
     let shown = text(&draw(&review, 80, 24));
-    assert!(shown.contains("4 sessions, 1 bad line, 1 file skipped"), "{shown}");
+    assert!(
+        shown.contains("4 sessions, 1 bad line, 1 file skipped"),
+        "{shown}"
+    );
     assert!(!shown.contains("reading more"), "{shown}");
     // A reading that stops midway says why, and keeps what it read.
     let (send, arriving) = std::sync::mpsc::channel();
@@ -271,5 +274,8 @@ fn rows_arrive_while_the_screen_is_up_and_the_figures_with_the_last() {
     drop(send);
     assert!(review.receive());
     let shown = text(&draw(&review, 80, 24));
-    assert!(shown.contains("0 sessions, reading stopped early"), "{shown}");
+    assert!(
+        shown.contains("0 sessions, reading stopped early"),
+        "{shown}"
+    );
 }

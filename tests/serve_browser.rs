@@ -434,6 +434,39 @@ async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(b
                 .await;
         }
     }
+    // The slowest and the fastest complete session of each variant play in the page,
+    // with a marker at each step; played, the time moves on.
+    let count = "String(document.querySelectorAll('.replay .ap-player').length)";
+    let waited = Instant::now();
+    let mut players = browser.eval(count).await;
+    while players != "4" && waited.elapsed() < DEADLINE {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        players = browser.eval(count).await;
+    }
+    assert_eq!(players, "4", "two replays for each of the two variants");
+    let started = browser
+        .eval("window.mvxReplays[0].play(); String(window.mvxReplays.length)")
+        .await;
+    assert_eq!(started, "4");
+    // Played, its markers are on its bar and its time moves on.
+    let (markers, at) = loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let markers = "String(document.querySelectorAll('.ap-marker').length)";
+        let markers = browser.eval(markers).await;
+        let at = browser
+            .eval("String(window.mvxReplays[0].getCurrentTime())")
+            .await;
+        let shown = markers.parse::<u32>().is_ok_and(|n| n >= 4);
+        let moved = at.parse::<f64>().is_ok_and(|t| t > 0.0);
+        if (shown && moved) || waited.elapsed() > DEADLINE {
+            break (markers, at);
+        }
+    };
+    assert!(
+        markers.parse::<u32>().is_ok_and(|n| n >= 4),
+        "markers: {markers}"
+    );
+    assert!(at.parse::<f64>().is_ok_and(|t| t > 0.0), "played to {at}");
     let title = browser.eval("document.title").await;
     assert_eq!(
         title,

@@ -1,5 +1,6 @@
 //! `mvx report`: stream sessions into tallies, then render the figures.
 
+mod replays;
 mod studies;
 mod study;
 
@@ -39,6 +40,10 @@ pub(super) struct ReportArgs {
     /// Count sessions made up by `mvx simulate --sessions` (left out by default)
     #[arg(long)]
     include_simulated: bool,
+    /// Sessions an HTML report lets its reader watch: participant ids (P03,P07), or
+    /// `none`; by default the slowest and the fastest complete session of each variant
+    #[arg(long, value_name = "IDS|none")]
+    replays: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -70,13 +75,28 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     builder.include_simulated = args.include_simulated;
     let bar = progress::counting("reading sessions");
     let mut gathered = studies::Gathered::new(args.include_simulated);
+    // Sessions an HTML report replays are chosen as they are read: a few kept, no more.
+    let wanted = match args.format {
+        ReportFormat::Html => replays::Wanted::parse(args.replays.as_deref()),
+        _ => replays::Wanted::None,
+    };
+    let mut chosen = replays::Chosen::default();
     // Sessions of a study are summed up for its own report where they are read, then
     // folded in file order; none is kept.
-    let of_study = |s: session::Session, _| crate::report::study::Summary::of(&s);
+    let of_study = |s: session::Session, _| {
+        let candidate = replays::Candidate::of(&s, &wanted, args.include_simulated);
+        (crate::report::study::Summary::of(&s), candidate)
+    };
     let read = read_sessions(&mut builder, &args.paths, of_study, |read| {
         bar.inc(1);
-        if let Some(study_session) = read.flatten() {
+        let Some((study_session, candidate)) = read else {
+            return;
+        };
+        if let Some(study_session) = study_session {
             gathered.add(study_session);
+        }
+        if let Some(candidate) = candidate {
+            chosen.add(candidate, &wanted);
         }
     });
     bar.finish_and_clear();
@@ -123,7 +143,14 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let documents = studies::documents(&sections);
     let text = match args.format {
         ReportFormat::Md => studies::markdown(&documents) + &markdown::render(&report),
-        ReportFormat::Html => html::render_with(&report, &documents),
+        ReportFormat::Html => {
+            let mut problems = Vec::new();
+            let replays = chosen.replays(&mut problems);
+            for problem in &problems {
+                writeln!(err, "mvx: {}", printable(problem))?;
+            }
+            html::render_with_replays(&report, &documents, &replays)
+        }
         ReportFormat::Json => json(&report, &sections)?,
     };
     match &args.output {

@@ -31,7 +31,7 @@ td{border:0;padding:2px 10px;text-align:left}td.n{text-align:left;white-space:no
 td::before{content:attr(data-label);display:inline-block;min-width:42%;margin-right:8px;color:var(--muted);font-weight:600}}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#333;--faint:#555;--line:#ccc;--head:#eee;--accent:#4c78c8;--red:#c8413c;--warn:#fff4e0}
 body{max-width:none;padding:0;font-size:11px}.table{overflow:visible}table{font-size:10px}
-h2{break-before:page}h2:first-of-type{break-before:auto}h2,h3,h4{break-after:avoid}tr,.chart,.warning{break-inside:avoid}}
+.replays{display:none}h2{break-before:page}h2:first-of-type{break-before:auto}h2,h3,h4{break-after:avoid}tr,.chart,.warning{break-inside:avoid}}
 ";
 
 /// The flows' titles (the first three, then how many more), or `mvx report` for none.
@@ -54,8 +54,25 @@ pub fn render(report: &Report) -> String {
     render_with(report, &[])
 }
 
+/// A session to watch in the report: its heading and its asciicast.
+pub struct Replay {
+    pub title: String,
+    pub cast: String,
+}
+
+/// The player the report's replays play in (vendored: assets/asciinema-player).
+const PLAYER_JS: &str = include_str!("../../assets/asciinema-player/asciinema-player.min.js");
+const PLAYER_CSS: &str = include_str!("../../assets/asciinema-player/asciinema-player.css");
+
 /// The report as a page, with `studies` (each study reported as one) before it.
 pub fn render_with(report: &Report, studies: &[Document]) -> String {
+    render_with_replays(report, studies, &[])
+}
+
+/// The report as a page, with `studies` before it and `replays` after it: each a player
+/// that pauses at every step, question and note (the cast's markers), at the recorded
+/// pace. The page then carries the player's script; without replays it has none.
+pub fn render_with_replays(report: &Report, studies: &[Document], replays: &[Replay]) -> String {
     let flows = words::document(report);
     // The page is named for what it reports on: the study, or the flows.
     let title = (studies.iter())
@@ -69,6 +86,74 @@ pub fn render_with(report: &Report, studies: &[Document]) -> String {
         let _ = writeln!(out, "<section class=\"study\">{}</section>", study.html());
     }
     let _ = writeln!(out, "<section>{}</section>", flows.html());
+    if !replays.is_empty() {
+        out.push_str(&replays_section(replays));
+    }
     out.push_str("</body></html>\n");
     out
+}
+
+/// The replays, and the player that plays them: each cast as JSON in the page (no `<` in
+/// it, so nothing can end its script), each player kept in `mvxReplays` in the order
+/// shown.
+fn replays_section(replays: &[Replay]) -> String {
+    let mut out = String::from("<section class=\"replays\"><h2>Replays</h2>");
+    out.push_str(
+        "<p>Each session as the participant saw it, at the recorded pace: every pause is \
+         theirs. The player stops at each step, question and note; play goes on, the \
+         markers on its bar jump to each.</p>",
+    );
+    for (i, replay) in replays.iter().enumerate() {
+        let _ = write!(
+            out,
+            "<h3>{}</h3><div class=\"replay\" id=\"replay-{i}\"></div>",
+            escape(&replay.title)
+        );
+    }
+    let casts: Vec<&str> = replays.iter().map(|r| r.cast.as_str()).collect();
+    let json = serde_json::to_string(&casts).unwrap_or_else(|_| "[]".into());
+    // `<` only ever appears inside the casts' strings: written `\u003c`, as JSON allows,
+    // nothing in them can end the script or open a comment in it.
+    let json = json.replace('<', "\\u003c");
+    let _ = write!(
+        out,
+        "<style>{PLAYER_CSS}</style><script>{PLAYER_JS}</script>\
+         <script type=\"application/json\" id=\"mvx-casts\">{json}</script>\
+         <script>window.mvxReplays=JSON.parse(document.getElementById('mvx-casts').textContent)\
+         .map(function(cast,i){{return AsciinemaPlayer.create({{data:cast}},\
+         document.getElementById('replay-'+i),{{pauseOnMarkers:true,fit:'width',poster:'npt:0:1'}});}});</script>\
+         </section>"
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A cast holds what participants typed: nothing in it can end the page's script
+    /// (every `<` is written `\\u003c`, which JSON reads back as it was).
+    #[test]
+    fn a_cast_in_the_page_cannot_end_its_script() {
+        let report = crate::report::ReportBuilder::new(None).finish();
+        let replay = Replay {
+            title: "P01 <b>".into(),
+            cast: "{\"version\":2}\n[1.0,\"o\",\"</script><script>alert(1)</script>\"]\n".into(),
+        };
+        let page = render_with_replays(&report, &[], &[replay]);
+        let data = page
+            .split("id=\"mvx-casts\">")
+            .nth(1)
+            .and_then(|d| d.split("</script>").next());
+        let casts: Vec<String> = serde_json::from_str(data.expect("the casts")).expect("JSON");
+        assert!(casts[0].contains("</script><script>alert(1)</script>"));
+        assert!(page.contains("<h3>P01 &lt;b&gt;</h3>"));
+        assert!(!data.expect("the casts").contains('<'));
+    }
+
+    #[test]
+    fn a_page_without_replays_has_no_script() {
+        let report = crate::report::ReportBuilder::new(None).finish();
+        assert!(!render(&report).contains("<script"));
+    }
 }

@@ -54,18 +54,32 @@ pub(super) fn run(
     // Each session of the study is tallied into the sessions' report and summed up for
     // the study's as it is read, on every core, then folded in file order: none is kept.
     let (include, id) = (args.include_simulated, study_file.id.as_str());
+    // An HTML report's replays are chosen among the study's sessions as they are read.
+    let wanted = match args.format {
+        ReportFormat::Html => super::replays::Wanted::parse(args.replays.as_deref()),
+        _ => super::replays::Wanted::None,
+    };
     let also = |s: Session, _| match s.header.simulated && !include {
         true => Read::Simulated,
         false => Summary::of(&s)
             .filter(|x| x.study == id)
-            .map_or(Read::Other, |x| Read::Study(Box::new(x))),
+            .map_or(Read::Other, |x| {
+                let candidate = super::replays::Candidate::of(&s, &wanted, include);
+                Read::Study(Box::new(x), candidate)
+            }),
     };
     let mut fold = StudyFold::default();
+    let mut chosen = super::replays::Chosen::default();
     let (mut simulated, mut unreadable) = (0, 0);
     let read = read_sessions(&mut builder, &paths, also, |read| match read {
         None => unreadable += 1,
         Some(Read::Simulated) => simulated += 1,
-        Some(Read::Study(summary)) => fold.add(*summary),
+        Some(Read::Study(summary, candidate)) => {
+            fold.add(*summary);
+            if let Some(candidate) = candidate {
+                chosen.add(candidate, &wanted);
+            }
+        }
         Some(Read::Other) => {}
     });
     if let Err(why) = read {
@@ -93,7 +107,13 @@ pub(super) fn run(
             serde_json::to_string_pretty(&json).map_err(io::Error::other)? + "\n"
         }
         ReportFormat::Html => {
-            crate::report::html::render_with(&sessions_report, &[document::document(&report)])
+            let mut problems = Vec::new();
+            let replays = chosen.replays(&mut problems);
+            for problem in &problems {
+                writeln!(err, "mvx: {}", printable(problem))?;
+            }
+            let documents = [document::document(&report)];
+            crate::report::html::render_with_replays(&sessions_report, &documents, &replays)
         }
         ReportFormat::Md => format!(
             "{}\n{}",
@@ -118,7 +138,7 @@ pub(super) fn section(study: &Study, variants: &[Variant], fold: &StudyFold) -> 
 
 /// A session as the study's report takes it.
 enum Read {
-    Study(Box<Summary>),
+    Study(Box<Summary>, Option<super::replays::Candidate>),
     /// Made up by `mvx simulate`, left out (any study's: all are named).
     Simulated,
     Other,
