@@ -286,11 +286,17 @@ fn names_another_ending(word: &str) -> bool {
     .any(|other| word.eq_ignore_ascii_case(other))
 }
 
-/// How a session ended: its recorded outcome, or cut off when the recording stopped
-/// without one (a crash, a kill, or a session still running).
+/// A session whose participant declined the study's consent, as review and export word
+/// it (not `cut off`: nothing went wrong).
+pub const DECLINED: &str = "declined";
+
+/// How a session ended: its recorded outcome, declined (its participant did not agree to
+/// the study's consent, and nothing more was recorded), or cut off when the recording
+/// stopped without an end (a crash, a kill, or a session still running).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SessionEnding {
     Ended(SessionOutcome),
+    Declined,
     CutOff,
 }
 
@@ -331,10 +337,11 @@ impl TaskEnding {
 }
 
 impl SessionEnding {
-    /// The word renderers show: the session file's word, or `cut off`.
+    /// The word renderers show: the session file's word, `declined`, or `cut off`.
     pub fn word(self) -> &'static str {
         match self {
             SessionEnding::Ended(outcome) => outcome.word(),
+            SessionEnding::Declined => DECLINED,
             SessionEnding::CutOff => CUT_OFF,
         }
     }

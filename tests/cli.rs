@@ -268,7 +268,7 @@ fn report_prints_markdown_or_json_and_names_skipped_files() {
         .arg(dir.path())
         .assert()
         .code(0)
-        .stdout(contains("# mvx report").and(contains("**shop / (no variant)**")))
+        .stdout(contains("# Report: ").and(contains("**shop / (no variant)**")))
         .stderr(contains("skipped").and(contains("b.yaml")));
     let output = mvx()
         .arg("report")

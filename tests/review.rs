@@ -1,6 +1,8 @@
 //! `mvx review` drawn into a test terminal from fixture sessions, including one cut
 //! off by a crash and one with hostile text, and driven by its actions.
 
+mod common;
+
 use std::path::Path;
 
 use mvx::keys::Key;
@@ -278,4 +280,32 @@ fn rows_arrive_while_the_screen_is_up_and_the_figures_with_the_last() {
         shown.contains("0 sessions, reading stopped early"),
         "{shown}"
     );
+}
+
+/// A participant who did not agree to the consent left a session with nothing after it:
+/// review and export say `declined`, not `cut off`, which reads like a crash.
+#[test]
+fn a_declined_consent_is_declined_not_cut_off_in_review_and_export() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let consent = format!(
+        "- {{\"at_ms\":900,\"kind\":\"consent\",\"answer\":\"declined\",\"sha256\":\"{}\"}}\n",
+        "ab".repeat(32)
+    );
+    std::fs::write(dir.path().join("n.yaml"), session("P09", "new", &consent)).expect("written");
+    let review = Review::new(data::load(&[dir.path().to_owned()]).expect("loaded"));
+    assert_eq!(review.data.rows.len(), 1);
+    assert_eq!(review.data.rows[0].outcome.word(), "declined");
+    assert!(text(&draw(&review, 80, 24)).contains("declined"));
+    let out = dir.path().join("export");
+    let exported = common::spawn::mvx()
+        .arg("export")
+        .arg(dir.path().join("n.yaml"))
+        .arg("-o")
+        .arg(&out)
+        .output()
+        .expect("mvx export runs");
+    assert!(exported.status.success(), "{exported:?}");
+    let sessions = std::fs::read_to_string(out.join("sessions.csv")).expect("the sessions table");
+    assert!(sessions.contains(",declined,"), "{sessions}");
+    assert!(!sessions.contains("cut off"), "{sessions}");
 }

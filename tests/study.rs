@@ -342,7 +342,7 @@ fn a_folder_of_study_sessions_reports_the_study_as_one_then_per_flow() {
     let study = out
         .find("# Study espresso-dec")
         .expect("the study's section");
-    let per_flow = out.find("# mvx report").expect("the per-flow report");
+    let per_flow = out.find("# Report: ").expect("the per-flow report");
     assert!(study < per_flow, "{out}");
     // The same figures as `mvx report studies/espresso.yaml DIR` gives.
     assert!(
@@ -351,17 +351,15 @@ fn a_folder_of_study_sessions_reports_the_study_as_one_then_per_flow() {
     );
     let (_, by_file, _) = mvx(&["report", "studies/espresso.yaml", sessions]);
     assert_eq!(
-        out.split("# mvx report").next(),
-        by_file.split("# mvx report").next()
+        out.split("# Report: ").next(),
+        by_file.split("# Report: ").next()
     );
     let (code, page, err) = mvx(&["report", sessions, "--format", "html"]);
     assert_eq!(code, 0, "{err}");
     let study = page
         .find("<h1>Study espresso-dec: ")
         .expect("the study's section in HTML");
-    let per_flow = page
-        .find("<h1>mvx report</h1>")
-        .expect("the per-flow report");
+    let per_flow = page.find("<h1>Report: ").expect("the per-flow report");
     assert!(study < per_flow, "{page}");
     assert!(
         page.contains("about 16 participants per variant: 10 more each"),
@@ -392,7 +390,7 @@ fn a_study_whose_file_is_gone_or_changed_is_named_and_the_report_goes_on() {
         out.contains("12 session(s) belong to this study, but it is not reported as one: cannot read studies/no-such-study.yaml"),
         "{out}"
     );
-    assert!(out.contains("# mvx report"), "{out}");
+    assert!(out.contains("# Report: "), "{out}");
     // The file is there, but the sessions were recorded with another version of it.
     let changed = tempfile::tempdir().expect("temp dir");
     for (who, variant) in [("A", "one-menu"), ("B", "three-menus")] {
@@ -601,7 +599,7 @@ fn a_three_variant_study_decides_as_the_per_flow_comparison_in_every_format() {
     assert!(!md.contains("completed more often than"), "{md}");
     assert!(!html.contains("completed more often than"), "{html}");
     // Each format's study table says, row for row, what its per-flow table says.
-    let (md_study, md_flows) = md.split_once("# mvx report").expect("both parts");
+    let (md_study, md_flows) = md.split_once("# Report: ").expect("both parts");
     let (html_study, html_flows) = html
         .split_once("<section class=\"study\">")
         .and_then(|(_, rest)| rest.split_once("</section>"))
@@ -841,7 +839,7 @@ fn a_within_study_is_analysed_paired_throughout() {
     assert!(out.contains("| `espresso` | 15 | 15 | 7 |"), "{out}");
     assert!(out.contains("| `espresso` | 14 | 14 | 13 |"), "{out}");
     let per_flow = out
-        .split("# mvx report")
+        .split("# Report: ")
         .nth(1)
         .expect("the per-flow section");
     assert!(
@@ -1139,10 +1137,7 @@ fn a_within_flow_comparison_claims_no_unpaired_figure() {
     assert!(out.contains("| list | 6 | 1 of 6 (17%) |"), "{out}");
     assert!(out.contains("| 8.0 s (n = 1) | – |"), "{out}");
     // The study's own comparison adjusts (three variants); the per-flow one tests nothing.
-    let per_flow = out
-        .split("# mvx report")
-        .nth(1)
-        .expect("the per-flow report");
+    let per_flow = out.split("# Report: ").nth(1).expect("the per-flow report");
     assert!(
         out.contains("Holm-adjusted across the variants compared"),
         "{out}"

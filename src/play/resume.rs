@@ -102,7 +102,7 @@ fn check(path: &Path, force: bool) -> Result<Resumable, String> {
         SessionEnding::Ended(SessionOutcome::Complete) => {
             return Err(format!("{shown} is complete; there is nothing to resume"));
         }
-        _ if recorded.declined() => {
+        SessionEnding::Declined => {
             return Err(format!(
                 "{shown}: the participant declined consent; it cannot be resumed"
             ));

@@ -34,21 +34,6 @@ body{max-width:none;padding:0;font-size:11px}.table{overflow:visible}table{font-
 .replays{display:none}h2{break-before:page}h2:first-of-type{break-before:auto}h2,h3,h4{break-after:avoid}tr,.chart,.warning{break-inside:avoid}}
 ";
 
-/// The flows' titles (the first three, then how many more), or `mvx report` for none.
-fn title(report: &Report) -> String {
-    let mut titles: Vec<&str> = Vec::new();
-    for flow in &report.flows {
-        if !titles.contains(&flow.title.as_str()) {
-            titles.push(&flow.title);
-        }
-    }
-    match titles.len() {
-        0 => "mvx report".into(),
-        1..=3 => titles.join(" · "),
-        n => format!("{} and {} more", titles[..2].join(" · "), n - 2),
-    }
-}
-
 /// The report as a page.
 pub fn render(report: &Report) -> String {
     render_with(report, &[])
@@ -77,7 +62,7 @@ pub fn render_with_replays(report: &Report, studies: &[Document], replays: &[Rep
     // The page is named for what it reports on: the study, or the flows.
     let title = (studies.iter())
         .find_map(Document::title)
-        .unwrap_or_else(|| title(report));
+        .unwrap_or_else(|| words::title(report));
     let mut out = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>\n",
         escape(&title)

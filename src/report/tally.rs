@@ -267,6 +267,8 @@ impl Tally {
             SessionEnding::Ended(SessionOutcome::Complete) => self.complete += 1,
             SessionEnding::Ended(SessionOutcome::Aborted) => self.aborted += 1,
             SessionEnding::CutOff => self.cut_off += 1,
+            // Left out before any tally: a declined session is no one's session.
+            SessionEnding::Declined => {}
         }
         for attempt in crate::session::attempts(session) {
             let expected = session.header.flow.expected.get(&attempt.task);

@@ -12,7 +12,7 @@ use super::{FlowReport, Report};
 /// The report as a document.
 pub fn document(report: &Report) -> Document {
     let mut doc = Document::default();
-    doc.push(Block::Heading(1, Line::text("mvx report")));
+    doc.push(Block::Heading(1, Line::text(title(report))));
     doc.push(Block::Paragraph(Line::text(cells::counting(
         &report.counting,
     ))));
@@ -129,4 +129,20 @@ fn comparison_blocks(comparison: &Comparison, doc: &mut Document) {
         comparison::UNITS
     ))));
     doc.push(comparison::table(&comparison.rows));
+}
+
+/// The report's title: `Report: ` and the flows' titles (the first three, then how many
+/// more), or `Report` when no flow was reported.
+pub fn title(report: &Report) -> String {
+    let mut titles: Vec<&str> = Vec::new();
+    for flow in &report.flows {
+        if !titles.contains(&flow.title.as_str()) {
+            titles.push(&flow.title);
+        }
+    }
+    match titles.len() {
+        0 => "Report".into(),
+        1..=3 => format!("Report: {}", titles.join(" · ")),
+        n => format!("Report: {} and {} more", titles[..2].join(" · "), n - 2),
+    }
 }

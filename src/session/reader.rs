@@ -47,10 +47,14 @@ impl Session {
         })
     }
 
-    /// How the session ended, cut off when the recording stopped without an end.
+    /// How the session ended: declined when its participant did not agree to the
+    /// consent, cut off when the recording stopped without an end.
     pub fn ending(&self) -> SessionEnding {
-        self.outcome()
-            .map_or(SessionEnding::CutOff, SessionEnding::Ended)
+        match self.outcome() {
+            Some(outcome) => SessionEnding::Ended(outcome),
+            None if self.declined() => SessionEnding::Declined,
+            None => SessionEnding::CutOff,
+        }
     }
 }
 
