@@ -169,6 +169,16 @@ fn the_html_report_is_one_self_contained_file() {
         page.matches("</table>").count()
     );
     assert!(page.contains("no difference detected"));
+    // Per question each answer's share with its interval, per task the first choices.
+    assert!(
+        page.contains("each answer&#39;s share, with its 95% interval"),
+        "{page}"
+    );
+    assert!(
+        page.contains(" of 8)</text>"),
+        "answers counted of the eight"
+    );
+    assert!(page.contains("First choice on an expected path, with its 95% interval"));
     // scripts/report-screenshot.sh renders this page in headless Chromium.
     if let Some(path) = std::env::var_os("MVX_DEMO_REPORT") {
         std::fs::write(path, &page).expect("demo report written");

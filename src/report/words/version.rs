@@ -7,7 +7,7 @@ use crate::report::document::{
     Block, Chart, Column, Document, Item, Line, OutcomeRow, PathNode, columns,
 };
 use crate::report::figures::{FlowVersion, PathCount, TaskFigures};
-use crate::report::verdicts::Verdict;
+use crate::report::verdicts::{Share, Verdict};
 
 pub(super) fn blocks(version: &FlowVersion, doc: &mut Document) {
     let s = &version.sessions;
@@ -49,6 +49,7 @@ pub(super) fn blocks(version: &FlowVersion, doc: &mut Document) {
         ));
     }
     task_charts(version, doc);
+    first_choices(version, doc);
     if !version.friction.is_empty() {
         doc.push(Block::Heading(4, Line::text("Friction (top five)")));
         let lines = version.friction.iter().map(|f| {
@@ -297,13 +298,27 @@ fn verdict(verdict: &Verdict) -> Item {
 }
 
 /// The answers to a question as bars: its options, or the values of its scale.
+/// Each answer's share of those given, with its 95% interval (adjusted Wald).
 fn answers_chart(verdict: &Verdict) -> Option<Chart> {
-    let rows = match verdict.options.is_empty() {
-        true => counted(&verdict.distribution),
-        false => counted(&verdict.options),
+    let counts: Vec<(String, usize)> = match verdict.options.is_empty() {
+        true => (verdict.distribution.iter())
+            .map(|(value, n)| (value.to_string(), *n))
+            .collect(),
+        false => verdict.options.clone(),
     };
-    (!rows.is_empty()).then(|| Chart::Bars {
-        title: format!("Answers to {}", verdict.question),
+    let rows: Vec<(String, f64, f64, f64)> = (counts.iter())
+        .filter_map(|(label, n)| {
+            let share = Share::new(*n, verdict.answers);
+            let interval = share.interval?;
+            let label = format!("{label} ({n} of {})", verdict.answers);
+            Some((label, share.rate()?, interval.low, interval.high))
+        })
+        .collect();
+    (!rows.is_empty()).then(|| Chart::Intervals {
+        title: format!(
+            "Answers to {}: each answer's share, with its 95% interval",
+            verdict.question
+        ),
         rows,
     })
 }
@@ -372,6 +387,25 @@ fn task_charts(version: &FlowVersion, doc: &mut Document) {
                     )
                 })
                 .collect(),
+        }));
+    }
+}
+
+/// Each task's first choice on an expected path, as a share of the attempts that made
+/// one, with its 95% interval (adjusted Wald), Treejack's first-click success.
+fn first_choices(version: &FlowVersion, doc: &mut Document) {
+    let rows: Vec<(String, f64, f64, f64)> = (version.tasks.iter())
+        .filter_map(|task| {
+            let share = task.first_choice_right.as_ref()?;
+            let interval = share.interval?;
+            let label = format!("{} ({} of {})", task.task, share.count, share.of);
+            Some((label, share.rate()?, interval.low, interval.high))
+        })
+        .collect();
+    if !rows.is_empty() {
+        doc.push(Block::Chart(Chart::Intervals {
+            title: "First choice on an expected path, with its 95% interval".into(),
+            rows,
         }));
     }
 }
