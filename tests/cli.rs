@@ -535,20 +535,22 @@ fn asciinema() -> Option<std::process::Command> {
     Some(command)
 }
 
-/// Sessions exported as casts are read by asciinema itself: it reads every line and puts
-/// out exactly the frames the cast holds, which draw the participant's last screen.
-#[test]
-fn sessions_exported_as_casts_play_in_asciinema() {
+/// `participants` simulated participants of `played` (a flow or a study), their sessions
+/// exported as casts: the folder they are in, the sessions' folder and the casts'.
+fn simulated_casts(
+    played: &str,
+    participants: &str,
+) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let (sessions, out) = (dir.path().join("sim"), dir.path().join("casts"));
     mvx()
         .args([
             "simulate",
-            "flows/espresso-three-menus.yaml",
+            played,
             "--participants",
-            "2",
+            participants,
+            "--sessions",
         ])
-        .arg("--sessions")
         .arg(&sessions)
         .assert()
         .success();
@@ -559,7 +561,17 @@ fn sessions_exported_as_casts_play_in_asciinema() {
         .arg(&out)
         .assert()
         .success()
-        .stdout(contains("wrote 2 replays (asciicast v2)"));
+        .stdout(contains(format!(
+            "wrote {participants} replays (asciicast v2)"
+        )));
+    (dir, sessions, out)
+}
+
+/// Sessions exported as casts are read by asciinema itself: it reads every line and puts
+/// out exactly the frames the cast holds, which draw the participant's last screen.
+#[test]
+fn sessions_exported_as_casts_play_in_asciinema() {
+    let (_dir, sessions, out) = simulated_casts("flows/espresso-three-menus.yaml", "2");
     let mut casts: Vec<_> = std::fs::read_dir(&out)
         .expect("the casts")
         .map(|e| e.expect("an entry").path())
@@ -625,21 +637,7 @@ fn sessions_exported_as_casts_play_in_asciinema() {
 /// saw them counted ("Question 4 of 4", not "of 3").
 #[test]
 fn a_studys_cast_opens_with_its_consent_and_counts_the_studys_questions() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (sessions, out) = (dir.path().join("sim"), dir.path().join("casts"));
-    mvx()
-        .args(["simulate", "studies/espresso.yaml", "--participants", "4"])
-        .arg("--sessions")
-        .arg(&sessions)
-        .assert()
-        .success();
-    mvx()
-        .arg("export")
-        .arg(&sessions)
-        .args(["--format", "cast", "-o"])
-        .arg(&out)
-        .assert()
-        .success();
+    let (_dir, sessions, out) = simulated_casts("studies/espresso.yaml", "4");
     let (files, _) = mvx::session::discover(&[sessions]);
     let mut complete = 0;
     for file in &files {

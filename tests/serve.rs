@@ -779,12 +779,11 @@ async fn sessions_are_tasks_so_sixty_participants_take_no_more_threads() {
         live < idle + 16,
         "{idle} threads idle, {live} with {PAGES} sessions"
     );
-    let (files, _) = session::discover(&[dir.path().to_owned()]);
-    assert_eq!(files.len(), PAGES);
-    for file in &files {
-        let recorded = session::read(file).expect("the session loads");
-        let chose = recorded.events.iter().any(|e| e.kind.name() == "choose");
-        assert!(chose, "{}: the key is recorded", file.display());
+    let recorded = sessions_in(dir.path());
+    assert_eq!(recorded.len(), PAGES);
+    for session in &recorded {
+        let chose = session.events.iter().any(|e| e.kind.name() == "choose");
+        assert!(chose, "{}: the key is recorded", session.header.participant);
     }
 }
 

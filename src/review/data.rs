@@ -71,6 +71,8 @@ pub fn load_in_background(paths: Vec<PathBuf>) -> std::sync::mpsc::Receiver<Arri
     let (sender, receiver) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         let mut builder = ReportBuilder::new(None);
+        // A review shows the sessions it is given, simulated ones too (so a team can try
+        // it before fieldwork); keep simulated sessions in their own folder.
         builder.include_simulated = true;
         let mut batch = Vec::with_capacity(BATCH);
         let mut gone = false;
@@ -98,26 +100,16 @@ pub fn nothing() -> Loaded {
 
 /// Reads every session under `paths`, in file order, or why the figures could not be
 /// made.
+/// The one reading, waited for to its end.
 pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
-    load_telling(paths, &mut || {})
-}
-
-/// `load`, calling `read` after each file is read.
-pub fn load_telling(paths: &[PathBuf], read: &mut dyn FnMut()) -> Result<Loaded, String> {
-    let mut builder = ReportBuilder::new(None);
-    // A review shows the sessions it is given, simulated ones too (so a team can try it
-    // before fieldwork); keep simulated sessions in their own folder.
-    builder.include_simulated = true;
     let mut rows = Vec::new();
-    let visit = |row: Option<SessionRow>| {
-        read();
-        rows.extend(row);
-    };
-    read_sessions(&mut builder, paths, SessionRow::new, visit)?;
-    Ok(Loaded {
-        rows,
-        report: builder.finish(),
-    })
+    for arriving in load_in_background(paths.to_vec()) {
+        match arriving {
+            Arriving::Rows(batch) => rows.extend(batch),
+            Arriving::Done(report) => return report.map(|report| Loaded { rows, report }),
+        }
+    }
+    Err("the reading of the sessions stopped".into())
 }
 
 impl SessionRow {

@@ -52,11 +52,10 @@ pub fn press(event: &BrowserKey) -> Option<Press> {
     Some(Press::plain(key))
 }
 
+/// A key with no modifier held, as tests send one.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn key(name: &str) -> BrowserKey {
+impl BrowserKey {
+    pub fn plain(name: &str) -> BrowserKey {
         BrowserKey {
             key: name.into(),
             ctrl: false,
@@ -64,6 +63,15 @@ mod tests {
             meta: false,
             shift: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(name: &str) -> BrowserKey {
+        BrowserKey::plain(name)
     }
 
     #[test]

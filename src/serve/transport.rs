@@ -568,13 +568,7 @@ mod tests {
     }
 
     fn key(name: &str) -> BrowserKey {
-        BrowserKey {
-            key: name.into(),
-            ctrl: false,
-            alt: false,
-            meta: false,
-            shift: false,
-        }
+        BrowserKey::plain(name)
     }
 
     /// The session time of a "1" stamped `at` by the page that arrived `received_ms` in.

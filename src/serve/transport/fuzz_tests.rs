@@ -100,7 +100,7 @@ proptest! {
                     Err(_) => continue,
                 },
                 Said::Key(key, at) => {
-                    let key = BrowserKey { key, ctrl: false, alt: false, meta: false, shift: false };
+                    let key = BrowserKey::plain(&key);
                     Inbound::Page(FromPage::Key { key, at }, received)
                 }
                 Said::Size(cols, rows) => {
