@@ -10,12 +10,13 @@ mod figures;
 mod firsts;
 pub mod html;
 pub mod markdown;
+pub mod screen;
 pub mod study;
 mod summary;
 mod svg;
 mod tally;
 mod verdicts;
-mod words;
+pub mod words;
 
 use std::collections::BTreeMap;
 

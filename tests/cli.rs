@@ -690,3 +690,134 @@ fn a_studys_cast_opens_with_its_consent_and_counts_the_studys_questions() {
 fn nonzero(n: u16) -> std::num::NonZeroU16 {
     std::num::NonZeroU16::new(n).expect("not zero")
 }
+
+/// The text of an HTML fragment: tags dropped, the five entities the report writes read
+/// back.
+fn html_text(fragment: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in fragment.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// An HTML report shows each step's screen in the step's row, as a participant saw it
+/// (the step's own words from the flow file in it, at the recorded 80 columns), and links
+/// the row to the moment each replay on the page first shows that step: the replay's own
+/// marker for the step is at that time.
+#[test]
+fn each_step_row_shows_its_screen_and_links_to_its_moments_in_the_replays() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (sessions, page) = (dir.path().join("sim"), dir.path().join("report.html"));
+    let flow_file = "flows/espresso-three-menus.yaml";
+    mvx()
+        .args(["simulate", flow_file, "--participants", "6", "--sessions"])
+        .arg(&sessions)
+        .assert()
+        .success();
+    mvx()
+        .arg("report")
+        .arg(&sessions)
+        .args(["--include-simulated", "--format", "html", "-o"])
+        .arg(&page)
+        .assert()
+        .success();
+    let page = std::fs::read_to_string(&page).expect("the page");
+    let source = std::fs::read_to_string(flow_file).expect("the flow");
+    let flow = mvx::flow::load(&source).expect("it loads");
+    let casts = page
+        .split("id=\"mvx-casts\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .expect("the casts in the page");
+    let casts: Vec<String> = serde_json::from_str(casts).expect("JSON");
+    assert_eq!(casts.len(), 2, "the fastest and the slowest session");
+    // Each replay's markers: (label, seconds).
+    let markers: Vec<Vec<(String, f64)>> = (casts.iter())
+        .map(|cast| {
+            (cast.lines().skip(1))
+                .map(|l| serde_json::from_str::<serde_json::Value>(l).expect("an event"))
+                .filter(|e| e[1] == "m")
+                .map(|e| {
+                    (
+                        e[2].as_str().unwrap_or("").to_owned(),
+                        e[0].as_f64().unwrap_or(-1.0),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let table = page
+        .split("<th>step</th>")
+        .nth(1)
+        .and_then(|rest| rest.split("</table>").next())
+        .expect("a Steps table");
+    let rows: Vec<&str> = table.split("<tr>").skip(1).collect();
+    assert!(rows.len() >= 5, "{rows:?}");
+    let mut linked = 0;
+    for row in rows {
+        let step = row
+            .split("<code>")
+            .nth(1)
+            .and_then(|r| r.split("</code>").next())
+            .expect("the step's id");
+        let screen = row
+            .split("<pre style=\"--cols:80\">")
+            .nth(1)
+            .and_then(|r| r.split("</pre>").next())
+            .unwrap_or_else(|| panic!("{step}'s row shows its screen at 80 columns: {row}"));
+        let screen = html_text(screen);
+        // The step's first words: its text's, or its mockup's.
+        let shown = flow.step(step).expect("a step of the flow");
+        let words = (shown.text.as_deref())
+            .or(shown.screen.as_ref().map(|s| s.text.as_str()))
+            .and_then(|t| t.lines().map(str::trim).find(|l| !l.is_empty()))
+            .expect("the step's words");
+        // Up to a value the flow fills in from memory (`{size}`).
+        let start: String = words
+            .split('{')
+            .next()
+            .unwrap_or("")
+            .chars()
+            .take(30)
+            .collect();
+        assert!(
+            screen.contains(&start),
+            "{step}: {start:?} on its screen:\n{screen}"
+        );
+        assert!(screen.lines().count() <= 24, "{screen}");
+        // Every replay that shows the step is linked at the time its marker says.
+        for (i, replay) in markers.iter().enumerate() {
+            let marker = (replay.iter())
+                .find(|(label, _)| label == step || label.starts_with(&format!("{step}: ")));
+            let link = format!("data-replay=\"{i}\" data-at=\"");
+            let at = row
+                .split(&link)
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .map(|t| t.parse::<f64>().expect("seconds"));
+            match marker {
+                Some((_, seconds)) => {
+                    let at = at.unwrap_or_else(|| panic!("{step} links replay {i}: {row}"));
+                    assert!(
+                        (at - seconds).abs() < 0.0005,
+                        "{step}: {at} against {seconds}"
+                    );
+                    linked += 1;
+                }
+                None => assert_eq!(at, None, "{step} is not in replay {i}"),
+            }
+        }
+    }
+    assert!(linked >= 4, "{linked} links");
+}

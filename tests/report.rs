@@ -10,7 +10,7 @@ use mvx::player::input::{Action, Input, Key};
 use mvx::report::comparison::{Measure, Said};
 use mvx::report::{ReportBuilder, markdown};
 use mvx::session::{
-    self, FlowRef, Header, SessionWriter, Started, StudyRef, TaskEnding, TerminalInfo,
+    self, EventKind, FlowRef, Header, SessionWriter, Started, StudyRef, TaskEnding, TerminalInfo,
 };
 
 /// Plays `keys` on an example flow as participant `who`, pausing `think_ms` before each
@@ -335,4 +335,82 @@ fn a_studys_own_anticipation_threshold_sets_moves_apart() {
         text.contains("2 anticipations (moves under 500 ms) left out"),
         "{text}"
     );
+}
+
+/// The report opens with the customer's three numbers per variant: time to resolution
+/// (the completed attempts' geometric mean time, its interval), satisfaction (CSAT's
+/// top-two share, counted here from the answers themselves, with the adjusted-Wald
+/// interval of Sauro & Lewis, *Quantifying the User Experience*, 2nd ed., p. 89) and
+/// repeat usage, said to be unmeasured; then the decision.
+#[test]
+fn the_report_opens_with_time_to_resolution_satisfaction_and_repeat_usage() {
+    let fixtures = Path::new("tests/fixtures/sets/three");
+    let (files, _) = session::discover(&[fixtures.to_owned()]);
+    let mut builder = ReportBuilder::new(None);
+    for file in &files {
+        builder.add(&session::read(file).expect("a session"));
+    }
+    let report = builder.finish();
+    let text = markdown::render(&report);
+    let numbers = text
+        .find("## What matters to customers")
+        .expect("the numbers");
+    let decision = text.find("## Decision summary").expect("the decision");
+    assert!(numbers < decision, "{text}");
+    // Counted: each participant's first session of the flow (P01 came twice).
+    let mut first: std::collections::BTreeMap<String, (String, String, Vec<i64>)> =
+        Default::default();
+    for file in &files {
+        let s = session::read(file).expect("a session");
+        let variant = s.header.flow.variant.clone().unwrap_or_default();
+        let csat: Vec<i64> = (s.events.iter())
+            .filter_map(|e| match &e.kind {
+                EventKind::Answer {
+                    question,
+                    value: session::AnswerValue::Number(n),
+                    ..
+                } if question == "csat" => Some(*n),
+                _ => None,
+            })
+            .collect();
+        let started = s.header.started_at.clone();
+        let entry = (first.entry(s.header.participant.clone())).or_insert((
+            started.clone(),
+            variant.clone(),
+            csat.clone(),
+        ));
+        if started < entry.0 {
+            *entry = (started, variant, csat);
+        }
+    }
+    for version in &report.flows[0].versions {
+        let variant = version.variant.clone().unwrap_or_default();
+        let answers: Vec<i64> = (first.values())
+            .filter(|(_, v, _)| *v == variant)
+            .flat_map(|(_, _, csat)| csat.iter().copied())
+            .collect();
+        let (x, n) = (
+            answers.iter().filter(|&&a| a >= 4).count() as f64,
+            answers.len() as f64,
+        );
+        let z2 = 1.959_963_984_540_054_f64.powi(2);
+        let p = (x + z2 / 2.0) / (n + z2);
+        let h = 1.959_963_984_540_054 * (p * (1.0 - p) / (n + z2)).sqrt();
+        let satisfaction = format!(
+            "{x}/{n} satisfied ({:.0}%, {:.0}–{:.0}%)",
+            100.0 * x / n,
+            100.0 * (p - h).max(0.0),
+            100.0 * (p + h).min(1.0)
+        );
+        let task = &version.tasks[0];
+        let logs: Vec<f64> = task.success_times_s.values().map(f64::ln).collect();
+        let geomean = (logs.iter().sum::<f64>() / logs.len() as f64).exp();
+        let time = format!("{geomean:.1} s (");
+        let row = (text.lines())
+            .find(|l| l.starts_with(&format!("| `study` | `{variant}` |")))
+            .expect("a row per variant");
+        assert!(row.contains(&time), "{time} in {row}");
+        assert!(row.contains(&satisfaction), "{satisfaction} in {row}");
+        assert!(row.ends_with("| not measured |"), "{row}");
+    }
 }

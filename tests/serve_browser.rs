@@ -419,6 +419,16 @@ async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(b
             .await;
         browser.open(&url).await;
         browser.wait_for_page("Decision summary").await;
+        // Every step row shows its screen, and opened the screens still fit the page.
+        let rows = "var rows=[...document.querySelectorAll('table')]\
+            .filter(t=>t.querySelector('th').textContent==='step')\
+            .flatMap(t=>[...t.querySelectorAll('tr')].slice(1));\
+            rows.forEach(r=>r.querySelector('details.shot').open=true);\
+            JSON.stringify([rows.length, rows.filter(r=>r.querySelector('details.shot pre')\
+            .getBoundingClientRect().height>100).length])";
+        let rows: [u64; 2] = serde_json::from_str(&browser.eval(rows).await).expect("counts");
+        assert!(rows[0] >= 10, "the Steps tables' rows: {rows:?}");
+        assert_eq!(rows[0], rows[1], "every step row shows its screen, open");
         let widths = browser
             .eval("JSON.stringify([document.documentElement.scrollWidth, window.innerWidth])")
             .await;
@@ -467,6 +477,26 @@ async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(b
         "markers: {markers}"
     );
     assert!(at.parse::<f64>().is_ok_and(|t| t > 0.0), "played to {at}");
+    // A step row's link plays its replay from the moment the step was shown.
+    let clicked = "var a=[...document.querySelectorAll('a.moment[data-replay=\"1\"]')]\
+        .sort((x,y)=>y.dataset.at-x.dataset.at)[0]; a.click(); a.dataset.at";
+    let moment: f64 = browser.eval(clicked).await.parse().expect("a moment");
+    assert!(moment > 1.0, "a step shown after the first: {moment}");
+    let waited = Instant::now();
+    let at = loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let at = browser
+            .eval("String(window.mvxReplays[1].getCurrentTime())")
+            .await;
+        let at: f64 = at.parse().unwrap_or(0.0);
+        if at >= moment || waited.elapsed() > DEADLINE {
+            break at;
+        }
+    };
+    assert!(
+        (moment..moment + 30.0).contains(&at),
+        "the replay went to {moment} s: {at}"
+    );
     let title = browser.eval("document.title").await;
     assert_eq!(
         title,

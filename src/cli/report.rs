@@ -1,6 +1,7 @@
 //! `mvx report`: stream sessions into tallies, then render the figures.
 
 mod replays;
+mod screens;
 mod studies;
 mod study;
 
@@ -83,15 +84,22 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let mut chosen = replays::Chosen::default();
     // Sessions of a study are summed up for its own report where they are read, then
     // folded in file order; none is kept.
+    // And the sessions that together showed every step, for the screens beside them.
+    let html = matches!(args.format, ReportFormat::Html);
+    let mut covering = screens::Covering::default();
     let of_study = |s: session::Session, _| {
         let candidate = replays::Candidate::of(&s, &wanted, args.include_simulated);
-        (crate::report::study::Summary::of(&s), candidate)
+        let seen = screens::Seen::of(&s, html, args.include_simulated);
+        (crate::report::study::Summary::of(&s), candidate, seen)
     };
     let read = read_sessions(&mut builder, &args.paths, of_study, |read| {
         bar.inc(1);
-        let Some((study_session, candidate)) = read else {
+        let Some((study_session, candidate, seen)) = read else {
             return;
         };
+        if let Some(seen) = seen {
+            covering.add(seen);
+        }
         if let Some(study_session) = study_session {
             gathered.add(study_session);
         }
@@ -142,14 +150,18 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let sections = gathered.reports();
     let documents = studies::documents(&sections);
     let text = match args.format {
-        ReportFormat::Md => studies::markdown(&documents) + &markdown::render(&report),
+        ReportFormat::Md => markdown::render_with(&report, documents),
         ReportFormat::Html => {
             let mut problems = Vec::new();
-            let replays = chosen.replays(&mut problems);
+            let page = html::Page {
+                replays: chosen.replays(&mut problems),
+                screens: covering.screens(&mut problems),
+                studies: documents,
+            };
             for problem in &problems {
                 writeln!(err, "mvx: {}", printable(problem))?;
             }
-            html::render_with_replays(&report, &documents, &replays)
+            html::page(&report, page)
         }
         ReportFormat::Json => json(&report, &sections)?,
     };

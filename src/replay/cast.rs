@@ -89,18 +89,10 @@ pub fn cast(
     version: Version,
 ) -> Result<String, String> {
     let terminal = &recorded.header.terminal;
-    let cols = terminal.cols.clamp(1, MOST_COLS);
-    let rows = terminal.rows.clamp(1, MOST_ROWS);
     let saved_to = path.display().to_string();
-    // The participant's own chrome: at the researcher's terminal the researcher's keys
-    // were on screen, in a browser they were not.
-    let chrome = match recorded.header.transport {
-        Some(_) => Chrome::Remote,
-        None => Chrome::Session {
-            saved_to: &saved_to,
-        },
-    };
-    let area = Rect::new(0, 0, cols, rows);
+    let chrome = chrome_of(recorded, &saved_to);
+    let area = area_of(recorded);
+    let (cols, rows) = (area.width, area.height);
     let mut lines = markers(recorded, flow, notes);
     // A study's first session opens with its consent screen, on screen until answered.
     let mut opening = None;
@@ -229,9 +221,7 @@ fn marker(at_ms: u64, label: &str) -> Line {
     }
 }
 
-/// The frames, and the keys that led to them: the player driven by the session's
-/// script, its view drawn after each moment; a screen that changed is put out when it
-/// was shown, not when the key that changed it was pressed.
+/// The frames, and the keys that led to them, as cast lines.
 fn frames(
     recorded: &Session,
     flow: &Flow,
@@ -239,49 +229,153 @@ fn frames(
     area: Rect,
     opening: Option<Buffer>,
 ) -> Result<Vec<Line>, String> {
+    let mut first = opening.is_none();
+    let mut lines = Vec::new();
+    walk(recorded, flow, chrome, area, opening, |moment| {
+        match moment {
+            Moment::Key(at_ms, key) => lines.push(Line {
+                at_ms,
+                code: 'i',
+                data: typed(key),
+            }),
+            Moment::Frame {
+                at_ms,
+                before,
+                screen,
+                ..
+            } => {
+                let mut bytes = match std::mem::take(&mut first) {
+                    true => frame::CLEAR.to_vec(),
+                    false => Vec::new(),
+                };
+                frame::diff(before, screen, &mut bytes).map_err(|e| format!("cannot draw: {e}"))?;
+                if !shown_nothing_new(&bytes) {
+                    lines.push(Line {
+                        at_ms,
+                        code: 'o',
+                        data: String::from_utf8_lossy(&bytes).into_owned(),
+                    });
+                }
+            }
+        }
+        Ok(())
+    })?;
+    Ok(lines)
+}
+
+/// What a replayed session puts out, moment by moment.
+enum Moment<'a> {
+    /// A key the participant pressed, at its time.
+    Key(u64, Key),
+    /// The screen after a moment, the one before it, and the steps first shown then.
+    Frame {
+        at_ms: u64,
+        before: &'a Buffer,
+        screen: &'a Buffer,
+        shown: &'a [String],
+    },
+}
+
+/// The player driven by the session's script, its view drawn after each moment; a
+/// screen that changed is put out when it was shown, not when the key that changed it
+/// was pressed.
+fn walk(
+    recorded: &Session,
+    flow: &Flow,
+    chrome: Chrome<'_>,
+    area: Rect,
+    opening: Option<Buffer>,
+    mut each: impl FnMut(Moment<'_>) -> Result<(), String>,
+) -> Result<(), String> {
     let script = Script::new(flow, &recorded.events);
     let mut player = Player::new(flow);
-    let mut first = opening.is_none();
-    let mut shown = opening.unwrap_or_else(|| Buffer::empty(area));
-    let mut lines = Vec::new();
+    let mut before = opening.unwrap_or_else(|| Buffer::empty(area));
+    let mut shown = Vec::new();
     let mut ops = script.ops.iter().peekable();
     while let Some((at, op)) = ops.next() {
         if let Op::Input(Action::Key(key)) = op {
-            lines.push(Line {
-                at_ms: *at,
-                code: 'i',
-                data: typed(*key),
-            });
+            each(Moment::Key(*at, *key))?;
         }
         apply(&mut player, *at, op);
-        player.take_events();
+        shown.extend(
+            player
+                .take_events()
+                .into_iter()
+                .filter_map(|e| match e.kind {
+                    EventKind::Show { step } => Some(step),
+                    _ => None,
+                }),
+        );
         // Everything at one moment first; a changed screen waits for its "shown".
         if ops.peek().is_some_and(|(next, _)| next == at) || player.awaiting_shown() {
             continue;
         }
-        let mut next = Buffer::empty(area);
+        let mut screen = Buffer::empty(area);
         let view = PlayView {
             player: &player,
             scroll: 0,
             chrome,
         };
-        (&view).render(area, &mut next);
-        let mut bytes = match std::mem::take(&mut first) {
-            true => frame::CLEAR.to_vec(),
-            false => Vec::new(),
-        };
-        frame::diff(&shown, &next, &mut bytes).map_err(|e| format!("cannot draw: {e}"))?;
-        shown = next;
-        if shown_nothing_new(&bytes) {
-            continue;
-        }
-        lines.push(Line {
+        (&view).render(area, &mut screen);
+        each(Moment::Frame {
             at_ms: *at,
-            code: 'o',
-            data: String::from_utf8_lossy(&bytes).into_owned(),
-        });
+            before: &before,
+            screen: &screen,
+            shown: &shown,
+        })?;
+        shown.clear();
+        before = screen;
     }
-    Ok(lines)
+    Ok(())
+}
+
+/// Each step's screen as the session first showed it, in the order first shown, drawn
+/// at the session's recorded size with the participant's own chrome.
+pub fn step_screens(
+    recorded: &Session,
+    path: &Path,
+    flow: &Flow,
+) -> Result<Vec<(String, Buffer)>, String> {
+    let saved_to = path.display().to_string();
+    let mut screens: Vec<(String, Buffer)> = Vec::new();
+    walk(
+        recorded,
+        flow,
+        chrome_of(recorded, &saved_to),
+        area_of(recorded),
+        None,
+        |moment| {
+            if let Moment::Frame { screen, shown, .. } = moment {
+                for step in shown {
+                    if !screens.iter().any(|(s, _)| s == step) {
+                        screens.push((step.clone(), screen.clone()));
+                    }
+                }
+            }
+            Ok(())
+        },
+    )?;
+    Ok(screens)
+}
+
+/// The participant's own chrome: at the researcher's terminal the researcher's keys were
+/// on screen, in a browser they were not.
+fn chrome_of<'a>(recorded: &Session, saved_to: &'a str) -> Chrome<'a> {
+    match recorded.header.transport {
+        Some(_) => Chrome::Remote,
+        None => Chrome::Session { saved_to },
+    }
+}
+
+/// The session's recorded terminal, within what a cast is drawn at.
+fn area_of(recorded: &Session) -> Rect {
+    let terminal = &recorded.header.terminal;
+    Rect::new(
+        0,
+        0,
+        terminal.cols.clamp(1, MOST_COLS),
+        terminal.rows.clamp(1, MOST_ROWS),
+    )
 }
 
 /// A frame that changed no cell: only the cursor hidden again.

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 
 use super::escape::escape;
+use super::screen::{Moment, Screen};
 use super::svg;
 pub use super::svg::{OUTCOMES, OutcomeRow, PathNode};
 use crate::stats::Sample;
@@ -16,6 +17,10 @@ pub enum Piece {
     Text(String),
     Code(String),
     Strong(String),
+    /// A step's screen, shown on demand beside its figures (HTML only).
+    Screen(Box<Screen>),
+    /// A link to the moment a replay on the page shows something (HTML only).
+    Moment(Moment),
 }
 
 /// Words in a line, in order.
@@ -44,7 +49,7 @@ impl Line {
         self.with(Piece::Text(text.into()))
     }
 
-    fn with(mut self, piece: Piece) -> Self {
+    pub fn with(mut self, piece: Piece) -> Self {
         self.0.push(piece);
         self
     }
@@ -79,6 +84,7 @@ impl Line {
                 Piece::Text(t) => text(t),
                 Piece::Code(t) => code_span(&safe(t)),
                 Piece::Strong(t) => format!("**{}**", text(t)),
+                Piece::Screen(_) | Piece::Moment(_) => String::new(),
             })
             .collect()
     }
@@ -88,6 +94,7 @@ impl Line {
         (self.0.iter())
             .map(|piece| match piece {
                 Piece::Text(t) | Piece::Code(t) | Piece::Strong(t) => t.as_str(),
+                Piece::Screen(_) | Piece::Moment(_) => "",
             })
             .collect()
     }
@@ -99,6 +106,11 @@ impl Line {
                 Piece::Text(t) => escape(t),
                 Piece::Code(t) => format!("<code>{}</code>", escape(t)),
                 Piece::Strong(t) => format!("<strong>{}</strong>", escape(t)),
+                Piece::Screen(screen) => format!(
+                    "<details class=\"shot\"><summary>screen</summary>{}</details>",
+                    screen.html()
+                ),
+                Piece::Moment(moment) => format!(" {}", moment.html()),
             })
             .collect()
     }
@@ -207,6 +219,19 @@ pub enum Chart {
     Paths { title: String, nodes: Vec<PathNode> },
 }
 
+impl Chart {
+    /// What it shows, as its caption says.
+    pub fn title(&self) -> &str {
+        match self {
+            Chart::Intervals { title, .. }
+            | Chart::Strips { title, .. }
+            | Chart::Bars { title, .. }
+            | Chart::Outcomes { title, .. }
+            | Chart::Paths { title, .. } => title,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
     /// Level 1 is the document's title.
@@ -236,6 +261,12 @@ pub struct Document(pub Vec<Block>);
 impl Document {
     pub fn push(&mut self, block: Block) {
         self.0.push(block);
+    }
+
+    /// Puts `blocks` right after its title (its first block), as what it opens with.
+    pub fn open_with(&mut self, blocks: Vec<Block>) {
+        let at = usize::from(!self.0.is_empty());
+        self.0.splice(at..at, blocks);
     }
 
     /// The words of its first title (level 1 heading), if it has one.
@@ -342,7 +373,14 @@ pub fn html(block: &Block) -> String {
             }
             out.push_str("</ol>");
         }
-        Block::Chart(chart) => out.push_str(&draw(chart)),
+        Block::Chart(chart) => {
+            let _ = write!(
+                out,
+                "<figure class=\"figure\"><figcaption>{}</figcaption>{}</figure>",
+                escape(chart.title()),
+                draw(chart)
+            );
+        }
         Block::Table { columns, rows } => {
             // A wide table scrolls inside its own box, never the page; on a phone each
             // row is a card whose cells carry their column's name (`data-label`).

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::document::Document;
 use super::escape::escape;
+use super::screen::{Illustrations, Moment, Screens, VersionKey};
 use super::{Report, words};
 
 const STYLE: &str = "
@@ -23,6 +24,11 @@ th{background:var(--head);font-weight:600}td.n{text-align:right;font-variant-num
 .chart .part0{fill:#2f7d4f}.chart .part1{fill:#86c59b}.chart .part2{fill:#c8413c}.chart .part3{fill:#e69500}.chart .part4{fill:#8a93a8}.chart .bracket{fill:none;stroke:var(--fg);stroke-width:1.5}
 .chart .band{fill:var(--accent);fill-opacity:.22}.chart .node{fill:var(--accent)}.chart .node.expected{stroke:var(--fg);stroke-width:2}.chart .ended-success{fill:#2f7d4f}.chart .ended-failure{fill:#c8413c}
 .chart .axis{stroke:var(--line)}.chart .interval{stroke:var(--muted);stroke-width:2}.chart .share{fill:var(--red)}
+details.shot summary{cursor:pointer;color:var(--accent);font-size:12px}a.moment{font-size:12px;white-space:nowrap;text-decoration:none;color:var(--accent)}
+figure.screen{margin:4px 0}figure.screen figcaption{font-size:11px;color:var(--faint)}
+figure.screen pre{margin:0;padding:6px 8px;border-radius:4px;overflow-x:auto;background:#10131a;color:#e3e6ee;font:clamp(6px,calc((100vw - 80px) / (var(--cols) * 0.62)),12px)/1.25 ui-monospace,'DejaVu Sans Mono',Menlo,monospace}
+.screen .b{font-weight:700}.screen .d{opacity:.6}.screen .i{font-style:italic}.screen .u{text-decoration:underline}.screen .r{background:#e3e6ee;color:#10131a}
+figure.figure{margin:16px 0 6px}figure.figure figcaption{font-size:13px;font-weight:600;color:var(--muted)}
 .muted{color:var(--faint)}code{background:var(--head);padding:0 3px;border-radius:3px}
 @media (max-width:640px){body{padding:12px;font-size:14px}h1{font-size:22px}h2{font-size:18px}
 .table{overflow:visible}table,tbody,tr,td{display:block;width:100%}tr:first-child{display:none}
@@ -31,34 +37,61 @@ td{border:0;padding:2px 10px;text-align:left}td.n{text-align:left;white-space:no
 td::before{content:attr(data-label);display:inline-block;min-width:42%;margin-right:8px;color:var(--muted);font-weight:600}}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#333;--faint:#555;--line:#ccc;--head:#eee;--accent:#4c78c8;--red:#c8413c;--warn:#fff4e0}
 body{max-width:none;padding:0;font-size:11px}.table{overflow:visible}table{font-size:10px}
-.replays{display:none}h2{break-before:page}h2:first-of-type{break-before:auto}h2,h3,h4{break-after:avoid}tr,.chart,.warning{break-inside:avoid}}
+.replays,details.shot,a.moment{display:none}h2{break-before:page}h2:first-of-type{break-before:auto}h2,h3,h4{break-after:avoid}tr,.chart,figure,.warning{break-inside:avoid}}
 ";
 
 /// The report as a page.
 pub fn render(report: &Report) -> String {
-    render_with(report, &[])
+    page(report, Page::default())
 }
 
-/// A session to watch in the report: its heading and its asciicast.
+/// A session to watch in the report: its heading, its asciicast, and where in it each
+/// step is first shown.
 pub struct Replay {
     pub title: String,
     pub cast: String,
+    /// Whose session, and of which flow version.
+    pub participant: String,
+    pub version: VersionKey,
+    /// Each step shown, at the time it first was.
+    pub steps: Vec<(String, u64)>,
+}
+
+/// What a page holds beside the report: the studies' documents before it, the replays
+/// after it, and the steps' screens in its step rows.
+#[derive(Default)]
+pub struct Page {
+    pub studies: Vec<Document>,
+    pub replays: Vec<Replay>,
+    pub screens: Screens,
 }
 
 /// The player the report's replays play in (vendored: assets/asciinema-player).
 const PLAYER_JS: &str = include_str!("../../assets/asciinema-player/asciinema-player.min.js");
 const PLAYER_CSS: &str = include_str!("../../assets/asciinema-player/asciinema-player.css");
 
-/// The report as a page, with `studies` (each study reported as one) before it.
-pub fn render_with(report: &Report, studies: &[Document]) -> String {
-    render_with_replays(report, studies, &[])
-}
-
-/// The report as a page, with `studies` before it and `replays` after it: each a player
-/// that pauses at every step, question and note (the cast's markers), at the recorded
-/// pace. The page then carries the player's script; without replays it has none.
-pub fn render_with_replays(report: &Report, studies: &[Document], replays: &[Replay]) -> String {
-    let flows = words::document(report);
+/// The report as a page, with the studies (each reported as one) before it and the
+/// replays after it: each a player that pauses at every step, question and note (the
+/// cast's markers), at the recorded pace, and each step row a link to the moments the
+/// replays show its step. The page then carries the player's script; without replays it
+/// has none.
+pub fn page(report: &Report, page: Page) -> String {
+    let mut shown = Illustrations {
+        screens: page.screens,
+        ..Illustrations::default()
+    };
+    for (i, replay) in page.replays.iter().enumerate() {
+        let steps = shown.moments.entry(replay.version.clone()).or_default();
+        for (step, at_ms) in &replay.steps {
+            steps.entry(step.clone()).or_default().push(Moment {
+                replay: i,
+                participant: replay.participant.clone(),
+                at_ms: *at_ms,
+            });
+        }
+    }
+    let mut studies = page.studies;
+    let flows = words::after_studies(report, &shown, &mut studies);
     // The page is named for what it reports on: the study, or the flows.
     let title = (studies.iter())
         .find_map(Document::title)
@@ -67,12 +100,12 @@ pub fn render_with_replays(report: &Report, studies: &[Document], replays: &[Rep
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{}</title><style>{STYLE}</style></head><body>\n",
         escape(&title)
     );
-    for study in studies {
+    for study in &studies {
         let _ = writeln!(out, "<section class=\"study\">{}</section>", study.html());
     }
     let _ = writeln!(out, "<section>{}</section>", flows.html());
-    if !replays.is_empty() {
-        out.push_str(&replays_section(replays));
+    if !page.replays.is_empty() {
+        out.push_str(&replays_section(&page.replays));
     }
     out.push_str("</body></html>\n");
     out
@@ -86,7 +119,8 @@ fn replays_section(replays: &[Replay]) -> String {
     out.push_str(
         "<p>Each session as the participant saw it, at the recorded pace: every pause is \
          theirs. The player stops at each step, question and note; play goes on, the \
-         markers on its bar jump to each.</p>",
+         markers on its bar jump to each. A ▶ beside a step in a Steps table plays a \
+         replay from the moment that step was shown.</p>",
     );
     for (i, replay) in replays.iter().enumerate() {
         let _ = write!(
@@ -106,7 +140,11 @@ fn replays_section(replays: &[Replay]) -> String {
          <script type=\"application/json\" id=\"mvx-casts\">{json}</script>\
          <script>window.mvxReplays=JSON.parse(document.getElementById('mvx-casts').textContent)\
          .map(function(cast,i){{return AsciinemaPlayer.create({{data:cast}},\
-         document.getElementById('replay-'+i),{{pauseOnMarkers:true,fit:'width',poster:'npt:0:1'}});}});</script>\
+         document.getElementById('replay-'+i),{{pauseOnMarkers:true,fit:'width',poster:'npt:0:1'}});}});\
+         document.addEventListener('click',function(e){{var a=e.target.closest&&e.target.closest('a.moment');\
+         var p=a&&window.mvxReplays[+a.dataset.replay];if(!p)return;e.preventDefault();\
+         document.getElementById('replay-'+a.dataset.replay).scrollIntoView({{block:'center'}});\
+         p.seek(+a.dataset.at+0.001).then(function(){{p.play();}});}});</script>\
          </section>"
     );
     out
@@ -124,8 +162,17 @@ mod tests {
         let replay = Replay {
             title: "P01 <b>".into(),
             cast: "{\"version\":2}\n[1.0,\"o\",\"</script><script>alert(1)</script>\"]\n".into(),
+            participant: "P01".into(),
+            version: ("f".into(), None, "abc".into()),
+            steps: Vec::new(),
         };
-        let page = render_with_replays(&report, &[], &[replay]);
+        let page = page(
+            &report,
+            Page {
+                replays: vec![replay],
+                ..Page::default()
+            },
+        );
         let data = page
             .split("id=\"mvx-casts\">")
             .nth(1)

@@ -2,20 +2,40 @@
 //! and comparisons, data problems and skipped files. Markdown and HTML set these same
 //! blocks; only HTML draws the charts.
 
+mod customer;
 mod version;
 
 use super::cells;
 use super::comparison::{self, Comparison};
 use super::document::{Block, Chart, Document, Line};
+use super::figures::TaskFigures;
+use super::screen::Illustrations;
 use super::{FlowReport, Report};
 
 /// The report as a document.
 pub fn document(report: &Report) -> Document {
+    document_with(report, &Illustrations::default(), Opening::Numbers)
+}
+
+/// Whether a report opens with the customer's three numbers, or follows a study's
+/// report that did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    Numbers,
+    AfterStudy,
+}
+
+/// The report as a document, each step row with its screen and its moments in the
+/// page's replays where `shown` has them.
+pub fn document_with(report: &Report, shown: &Illustrations, opening: Opening) -> Document {
     let mut doc = Document::default();
     doc.push(Block::Heading(1, Line::text(title(report))));
     doc.push(Block::Paragraph(Line::text(cells::counting(
         &report.counting,
     ))));
+    if opening == Opening::Numbers {
+        doc.0.extend(customer::blocks(report));
+    }
     doc.push(Block::Heading(2, Line::text("Decision summary")));
     if report.flows.is_empty() {
         doc.push(Block::Paragraph(Line::text("No sessions found.")));
@@ -31,7 +51,7 @@ pub fn document(report: &Report) -> Document {
     });
     doc.push(Block::list(summary.collect()));
     for flow in &report.flows {
-        flow_blocks(flow, report, &mut doc);
+        flow_blocks(flow, report, shown, &mut doc);
     }
     if !report.data_problems.is_empty() {
         let left_out = report.data_problems.len();
@@ -56,7 +76,7 @@ pub fn document(report: &Report) -> Document {
     doc
 }
 
-fn flow_blocks(flow: &FlowReport, report: &Report, doc: &mut Document) {
+fn flow_blocks(flow: &FlowReport, report: &Report, shown: &Illustrations, doc: &mut Document) {
     doc.push(Block::Heading(
         2,
         Line::text(format!("{}: {}", flow.flow, flow.title)),
@@ -77,10 +97,22 @@ fn flow_blocks(flow: &FlowReport, report: &Report, doc: &mut Document) {
         doc.push(Block::Aside("Note", fallback));
     }
     if !flow.comparisons.is_empty() {
+        // The variants side by side, a row per variant and task, before each on its own.
         doc.push(Block::Chart(completion_chart(flow)));
+        let tasks: Vec<(String, &TaskFigures)> = (flow.versions.iter())
+            .flat_map(|v| {
+                (v.tasks.iter()).map(move |t| (format!("{} · {}", v.variant_name(), t.task), t))
+            })
+            .collect();
+        version::outcome_and_time_charts(&tasks, doc);
     }
     for version in &flow.versions {
-        version::blocks(version, doc);
+        let key = (
+            flow.flow.clone(),
+            version.variant.clone(),
+            version.sha256.clone(),
+        );
+        version::blocks(version, (shown, &key), doc);
     }
     for comparison in &flow.comparisons {
         comparison_blocks(comparison, doc);
@@ -129,6 +161,20 @@ fn comparison_blocks(comparison: &Comparison, doc: &mut Document) {
         comparison::UNITS
     ))));
     doc.push(comparison::table(&comparison.rows));
+}
+
+/// The report as the document after `studies` (each reported as one): the first study
+/// opens with the customer's three numbers and the report does not repeat them; without
+/// studies the report opens with them.
+pub fn after_studies(report: &Report, shown: &Illustrations, studies: &mut [Document]) -> Document {
+    let opening = match studies.first_mut() {
+        Some(study) => {
+            study.open_with(customer::blocks(report));
+            Opening::AfterStudy
+        }
+        None => Opening::Numbers,
+    };
+    document_with(report, shown, opening)
 }
 
 /// The report's title: `Report: ` and the flows' titles (the first three, then how many

@@ -22,3 +22,44 @@ pub fn diff(shown: &Buffer, next: &Buffer, bytes: &mut Vec<u8>) -> io::Result<()
     backend.hide_cursor()?;
     Backend::flush(&mut backend)
 }
+
+/// A drawn screen as the report sets it: its rows as runs of one style, `participant`'s.
+pub fn screen(buffer: &Buffer, participant: &str) -> crate::report::screen::Screen {
+    use ratatui::style::Modifier;
+
+    use crate::report::screen::{Run, Screen};
+    use crate::text::printable;
+
+    let area = buffer.area;
+    let mut screen = Screen {
+        cols: area.width,
+        rows: area.height,
+        participant: participant.to_owned(),
+        ..Screen::default()
+    };
+    for y in 0..area.height {
+        let mut skip = 0;
+        for x in 0..area.width {
+            let Some(cell) = buffer.cell((area.x + x, area.y + y)) else {
+                continue;
+            };
+            // A wide character's second cell is drawn by the first.
+            if std::mem::take(&mut skip) > 0 {
+                continue;
+            }
+            let symbol = cell.symbol();
+            skip = unicode_width::UnicodeWidthStr::width(symbol).saturating_sub(1);
+            let on = |m: Modifier| cell.modifier.contains(m);
+            let style = Run {
+                bold: on(Modifier::BOLD),
+                dim: on(Modifier::DIM),
+                italic: on(Modifier::ITALIC),
+                underlined: on(Modifier::UNDERLINED),
+                reversed: on(Modifier::REVERSED),
+                ..Run::default()
+            };
+            screen.push(usize::from(y), &printable(symbol), style);
+        }
+    }
+    screen
+}

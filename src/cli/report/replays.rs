@@ -8,7 +8,8 @@ use std::path::PathBuf;
 
 use crate::replay::{self, cast};
 use crate::report::html::Replay;
-use crate::session::{self, Session, SessionOutcome};
+use crate::report::screen::VersionKey;
+use crate::session::{self, EventKind, Session, SessionOutcome};
 use crate::text::printable;
 
 /// Which sessions to replay.
@@ -45,6 +46,7 @@ pub struct Candidate {
     participant: String,
     flow: String,
     variant: String,
+    version: VersionKey,
     duration_ms: u64,
 }
 
@@ -69,6 +71,7 @@ impl Candidate {
             participant: header.participant.clone(),
             flow: header.flow.id.clone(),
             variant: header.flow.variant.clone().unwrap_or_default(),
+            version: super::screens::version_of(session),
             duration_ms: session.events.last().map_or(0, |e| e.at_ms),
         })
     }
@@ -122,16 +125,17 @@ impl Chosen {
                 .and_then(|recorded| {
                     let (flow, _) = replay::flow_of(&recorded)?;
                     let notes = session::read_notes(&candidate.path);
-                    cast::cast(
+                    let cast = cast::cast(
                         &recorded,
                         &candidate.path,
                         &flow,
                         &notes,
                         cast::Version::Two,
-                    )
+                    )?;
+                    Ok((cast, first_shown(&recorded)))
                 });
             match made {
-                Ok(cast) => replays.push(Replay {
+                Ok((cast, steps)) => replays.push(Replay {
                     title: format!(
                         "{} · {} {} · {} ({why})",
                         printable(&candidate.participant),
@@ -140,12 +144,28 @@ impl Chosen {
                         crate::format::minutes_seconds(candidate.duration_ms)
                     ),
                     cast,
+                    participant: candidate.participant,
+                    version: candidate.version,
+                    steps,
                 }),
                 Err(e) => problems.push(format!("no replay of {}: {e}", candidate.path.display())),
             }
         }
         replays
     }
+}
+
+/// Each step the session showed, at the time it first did.
+fn first_shown(recorded: &Session) -> Vec<(String, u64)> {
+    let mut steps: Vec<(String, u64)> = Vec::new();
+    for event in &recorded.events {
+        if let EventKind::Show { step } = &event.kind
+            && !steps.iter().any(|(s, _)| s == step)
+        {
+            steps.push((step.clone(), event.at_ms));
+        }
+    }
+    steps
 }
 
 #[cfg(test)]
@@ -158,6 +178,7 @@ mod tests {
             participant: path.into(),
             flow: "f".into(),
             variant: variant.into(),
+            version: ("f".into(), Some(variant.into()), "abc".into()),
             duration_ms,
         }
     }

@@ -129,8 +129,3 @@ pub(super) fn documents(sections: &[StudySection]) -> Vec<Document> {
         })
         .collect()
 }
-
-/// The studies in Markdown, each followed by a blank line.
-pub(super) fn markdown(documents: &[Document]) -> String {
-    documents.iter().map(|d| d.markdown() + "\n").collect()
-}

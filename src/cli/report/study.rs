@@ -59,23 +59,31 @@ pub(super) fn run(
         ReportFormat::Html => super::replays::Wanted::parse(args.replays.as_deref()),
         _ => super::replays::Wanted::None,
     };
+    // And the sessions that together showed every step, for the screens beside them.
+    let html = matches!(args.format, ReportFormat::Html);
     let also = |s: Session, _| match s.header.simulated && !include {
         true => Read::Simulated,
         false => Summary::of(&s)
             .filter(|x| x.study == id)
             .map_or(Read::Other, |x| {
                 let candidate = super::replays::Candidate::of(&s, &wanted, include);
-                Read::Study(Box::new(x), candidate)
+                let seen = super::screens::Seen::of(&s, html, include);
+                Read::Study(Box::new((x, candidate, seen)))
             }),
     };
     let mut fold = StudyFold::default();
     let mut chosen = super::replays::Chosen::default();
+    let mut covering = super::screens::Covering::default();
     let (mut simulated, mut unreadable) = (0, 0);
     let read = read_sessions(&mut builder, &paths, also, |read| match read {
         None => unreadable += 1,
         Some(Read::Simulated) => simulated += 1,
-        Some(Read::Study(summary, candidate)) => {
-            fold.add(*summary);
+        Some(Read::Study(read)) => {
+            let (summary, candidate, seen) = *read;
+            fold.add(summary);
+            if let Some(seen) = seen {
+                covering.add(seen);
+            }
             if let Some(candidate) = candidate {
                 chosen.add(candidate, &wanted);
             }
@@ -108,17 +116,19 @@ pub(super) fn run(
         }
         ReportFormat::Html => {
             let mut problems = Vec::new();
-            let replays = chosen.replays(&mut problems);
+            let page = crate::report::html::Page {
+                replays: chosen.replays(&mut problems),
+                screens: covering.screens(&mut problems),
+                studies: vec![document::document(&report)],
+            };
             for problem in &problems {
                 writeln!(err, "mvx: {}", printable(problem))?;
             }
-            let documents = [document::document(&report)];
-            crate::report::html::render_with_replays(&sessions_report, &documents, &replays)
+            crate::report::html::page(&sessions_report, page)
         }
-        ReportFormat::Md => format!(
-            "{}\n{}",
-            document::document(&report).markdown(),
-            crate::report::markdown::render(&sessions_report)
+        ReportFormat::Md => crate::report::markdown::render_with(
+            &sessions_report,
+            vec![document::document(&report)],
         ),
     };
     match &args.output {
@@ -136,9 +146,16 @@ pub(super) fn section(study: &Study, variants: &[Variant], fold: &StudyFold) -> 
     study::build_from(study, status(study, variants, &fold.progress, &[]), fold)
 }
 
+type StudyRead = (
+    Summary,
+    Option<super::replays::Candidate>,
+    Option<super::screens::Seen>,
+);
+
 /// A session as the study's report takes it.
 enum Read {
-    Study(Box<Summary>, Option<super::replays::Candidate>),
+    /// The session summed up, maybe a replay, maybe screens.
+    Study(Box<StudyRead>),
     /// Made up by `mvx simulate`, left out (any study's: all are named).
     Simulated,
     Other,

@@ -4,12 +4,16 @@
 use crate::format::{self, minutes_seconds, or_missing, percent_interval, seconds_or_missing};
 use crate::report::cells::{self, TASK_COLUMNS};
 use crate::report::document::{
-    Block, Chart, Column, Document, Item, Line, OutcomeRow, PathNode, columns,
+    Block, Chart, Column, Document, Item, Line, OutcomeRow, PathNode, Piece, columns,
 };
 use crate::report::figures::{FlowVersion, PathCount, TaskFigures};
+use crate::report::screen::{Illustrations, VersionKey};
 use crate::report::verdicts::{Share, Verdict};
 
-pub(super) fn blocks(version: &FlowVersion, doc: &mut Document) {
+/// The page's pictures of a version's steps, and the version's key among them.
+pub(super) type Shown<'a> = (&'a Illustrations, &'a VersionKey);
+
+pub(super) fn blocks(version: &FlowVersion, shown: Shown<'_>, doc: &mut Document) {
     let s = &version.sessions;
     let sha: String = version.sha256.chars().take(12).collect();
     let repeats = match s.repeats_left_out {
@@ -61,7 +65,7 @@ pub(super) fn blocks(version: &FlowVersion, doc: &mut Document) {
         });
         doc.push(Block::Numbered(lines.collect()));
     }
-    steps(version, doc);
+    steps(version, shown, doc);
     for task in &version.tasks {
         paths(task, doc);
     }
@@ -103,7 +107,7 @@ fn task_row(task: &TaskFigures) -> Vec<Line> {
         .collect()
 }
 
-fn steps(version: &FlowVersion, doc: &mut Document) {
+fn steps(version: &FlowVersion, (shown, key): Shown<'_>, doc: &mut Document) {
     doc.push(Block::Heading(4, Line::text("Steps")));
     let rows = version
         .steps
@@ -126,7 +130,15 @@ fn steps(version: &FlowVersion, doc: &mut Document) {
             .iter()
             .map(|(c, n)| format!("{c} ×{n}"))
             .collect();
-        let mut row = vec![Line::default().code(&step.step)];
+        // The step's screen beside its figures, and where the replays show it.
+        let mut first = Line::default().code(&step.step);
+        if let Some(screen) = shown.screens.get(key, &step.step) {
+            first = first.with(Piece::Screen(Box::new(screen.clone())));
+        }
+        for moment in shown.moments(key, &step.step) {
+            first = first.with(Piece::Moment(moment.clone()));
+        }
+        let mut row = vec![first];
         row.extend(
             [
                 step.visits.to_string(),
@@ -325,12 +337,22 @@ fn answers_chart(verdict: &Verdict) -> Option<Chart> {
 
 /// Each task's attempts as a stacked bar of how they ended, with the completion
 /// interval over it, and each task's successful times as dots, the geometric mean marked.
+/// A version's tasks' outcome and time charts, a row per task.
 fn task_charts(version: &FlowVersion, doc: &mut Document) {
-    let counted: Vec<&TaskFigures> = version.tasks.iter().filter(|t| t.counted > 0).collect();
+    let tasks: Vec<(String, &TaskFigures)> = (version.tasks.iter())
+        .map(|t| (t.task.clone(), t))
+        .collect();
+    outcome_and_time_charts(&tasks, doc);
+}
+
+/// How each labelled task's attempts ended, and each one's successful times with the
+/// geometric mean: a row per label in each chart.
+pub(super) fn outcome_and_time_charts(tasks: &[(String, &TaskFigures)], doc: &mut Document) {
+    let counted: Vec<&(String, &TaskFigures)> = tasks.iter().filter(|t| t.1.counted > 0).collect();
     if counted.is_empty() {
         return;
     }
-    let rows = counted.iter().map(|task| {
+    let rows = counted.iter().map(|(label, task)| {
         let direct = task.direct_success.count;
         let counts = [
             direct,
@@ -342,7 +364,7 @@ fn task_charts(version: &FlowVersion, doc: &mut Document) {
         let interval = task.completion.as_ref().map(|c| (c.low, c.high));
         let words = format!(
             "{}: of {} counted attempts, {} direct successes, {} indirect, {} failures, {} gave up, {} timed out{}.",
-            task.task,
+            label,
             task.counted,
             counts[0],
             counts[1],
@@ -360,7 +382,7 @@ fn task_charts(version: &FlowVersion, doc: &mut Document) {
             }
         );
         OutcomeRow {
-            label: task.task.clone(),
+            label: label.clone(),
             counts,
             interval,
             words,
@@ -370,18 +392,18 @@ fn task_charts(version: &FlowVersion, doc: &mut Document) {
         title: "How each task's attempts ended, the completion interval bracketed".into(),
         rows: rows.collect(),
     }));
-    let timed: Vec<&&TaskFigures> = counted
+    let timed: Vec<&&(String, &TaskFigures)> = counted
         .iter()
-        .filter(|t| !t.success_times_s.is_empty())
+        .filter(|t| !t.1.success_times_s.is_empty())
         .collect();
     if !timed.is_empty() {
         doc.push(Block::Chart(Chart::Strips {
             title: "Time on task of each successful attempt, in seconds; the geometric mean marked"
                 .into(),
             rows: (timed.iter())
-                .map(|t| {
+                .map(|(label, t)| {
                     (
-                        t.task.clone(),
+                        label.clone(),
                         t.success_times_s.clone(),
                         t.time_geometric_mean_s,
                     )
