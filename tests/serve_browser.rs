@@ -380,20 +380,16 @@ async fn a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resume
     );
 }
 
-/// A study's HTML report (two variants, twelve simulated participants: a Tasks table of
-/// 17 columns) in Chromium at 1280, 768 and 390 pixels: the page never scrolls sideways
-/// (wide tables scroll in their own box, and on a phone each row is a card), it is named
-/// for the study, it prints to PDF, and it follows a dark colour scheme. Screenshots of
-/// each are left in `MVX_SCREENSHOTS` when set, to look at.
-async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(binary: PathBuf) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let (sessions, page) = (dir.path().join("s"), dir.path().join("report.html"));
+/// `participants` simulated participants of `study`, reported in HTML with their replays
+/// into `dir`: the page's path.
+fn reported_study(dir: &Path, name: &str, study: &str, participants: &str) -> PathBuf {
+    let (sessions, page) = (dir.join(name), dir.join(format!("{name}.html")));
     let simulated = served::spawn::mvx()
         .args([
             "simulate",
-            "studies/espresso.yaml",
+            study,
             "--participants",
-            "12",
+            participants,
             "--sessions",
         ])
         .arg(&sessions)
@@ -401,47 +397,71 @@ async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(b
         .expect("mvx simulate runs");
     assert!(simulated.status.success(), "{simulated:?}");
     let reported = served::spawn::mvx()
-        .args(["report", "studies/espresso.yaml"])
+        .args(["report", study])
         .arg(&sessions)
         .args(["--include-simulated", "--format", "html", "-o"])
         .arg(&page)
         .output()
         .expect("mvx report runs");
     assert!(reported.status.success(), "{reported:?}");
+    page
+}
+
+/// The HTML reports of a three-variant study, a within study and a two-variant one
+/// (twelve simulated participants: a Tasks table of 17 columns) in Chromium at 1280, 768
+/// and 390 pixels: every step row opens its screen, and the page never scrolls sideways
+/// (wide tables scroll in their own box, and on a phone each row is a card); the
+/// two-variant one is named for the study, plays its replays and seeks one from a step
+/// row, prints to PDF with no table wider than the page, and follows a dark colour
+/// scheme. Screenshots of each are left in `MVX_SCREENSHOTS` when set, to look at.
+async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(binary: PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
     let shots = std::env::var_os("MVX_SCREENSHOTS").map(PathBuf::from);
     let mut browser = Browser::launch(&binary).await;
-    let url = format!("file://{}", page.display());
-    for (width, height, mobile) in [(1280, 800, false), (768, 1024, false), (390, 844, true)] {
-        let metrics = json!({"width": width, "height": height, "deviceScaleFactor": 1,
-            "mobile": mobile});
-        browser
-            .call("Emulation.setDeviceMetricsOverride", metrics)
-            .await;
-        browser.open(&url).await;
-        browser.wait_for_page("Decision summary").await;
-        // Every step row shows its screen, and opened the screens still fit the page.
-        let rows = "var rows=[...document.querySelectorAll('table')]\
-            .filter(t=>t.querySelector('th').textContent==='step')\
-            .flatMap(t=>[...t.querySelectorAll('tr')].slice(1));\
-            rows.forEach(r=>r.querySelector('details.shot').open=true);\
-            JSON.stringify([rows.length, rows.filter(r=>r.querySelector('details.shot pre')\
-            .getBoundingClientRect().height>100).length])";
-        let rows: [u64; 2] = serde_json::from_str(&browser.eval(rows).await).expect("counts");
-        assert!(rows[0] >= 10, "the Steps tables' rows: {rows:?}");
-        assert_eq!(rows[0], rows[1], "every step row shows its screen, open");
-        let widths = browser
-            .eval("JSON.stringify([document.documentElement.scrollWidth, window.innerWidth])")
-            .await;
-        let [scroll, inner]: [u64; 2] = serde_json::from_str(&widths).expect("two widths");
-        assert!(
-            scroll <= inner,
-            "at {width} px the page is {scroll} px wide"
-        );
-        if let Some(shots) = &shots {
-            std::fs::create_dir_all(shots).expect("the screenshots folder");
+    // A three-variant study and a within study first; the two-variant one stays open.
+    let studies = [
+        ("three", "tests/independent/studies/three.yaml", "9"),
+        ("within", "studies/espresso-within.yaml", "6"),
+        ("two", "studies/espresso.yaml", "12"),
+    ];
+    for (name, study, participants) in studies {
+        let page = reported_study(dir.path(), name, study, participants);
+        let url = format!("file://{}", page.display());
+        for (width, height, mobile) in [(1280, 800, false), (768, 1024, false), (390, 844, true)] {
+            let metrics = json!({"width": width, "height": height, "deviceScaleFactor": 1,
+                "mobile": mobile});
             browser
-                .screenshot(&shots.join(format!("report-{width}.png")))
+                .call("Emulation.setDeviceMetricsOverride", metrics)
                 .await;
+            browser.open(&url).await;
+            browser.wait_for_page("Decision summary").await;
+            // Every step row shows its screen, and opened the screens still fit the page.
+            let rows = "var rows=[...document.querySelectorAll('table')]\
+                .filter(t=>t.querySelector('th').textContent==='step')\
+                .flatMap(t=>[...t.querySelectorAll('tr')].slice(1));\
+                rows.forEach(r=>r.querySelector('details.shot').open=true);\
+                JSON.stringify([rows.length, rows.filter(r=>r.querySelector('details.shot pre')\
+                .getBoundingClientRect().height>100).length])";
+            let rows: [u64; 2] = serde_json::from_str(&browser.eval(rows).await).expect("counts");
+            assert!(rows[0] >= 10, "{name}: the Steps tables' rows: {rows:?}");
+            assert_eq!(
+                rows[0], rows[1],
+                "{name}: every step row shows its screen, open"
+            );
+            let widths = browser
+                .eval("JSON.stringify([document.scrollingElement.scrollWidth, window.innerWidth])")
+                .await;
+            let [scroll, inner]: [u64; 2] = serde_json::from_str(&widths).expect("two widths");
+            assert!(
+                scroll <= inner,
+                "{name}: at {width} px the page is {scroll} px wide"
+            );
+            if let Some(shots) = &shots {
+                std::fs::create_dir_all(shots).expect("the screenshots folder");
+                browser
+                    .screenshot(&shots.join(format!("report-{name}-{width}.png")))
+                    .await;
+            }
         }
     }
     // The slowest and the fastest complete session of each variant play in the page,
@@ -520,6 +540,19 @@ async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(b
     if let Some(shots) = &shots {
         browser.screenshot(&shots.join("report-390-dark.png")).await;
     }
+    // Printed (Letter, Chromium's default margins: 7.5 inches of 96 px), no table is
+    // wider than the page.
+    let metrics = json!({"width": 720, "height": 1000, "deviceScaleFactor": 1, "mobile": false});
+    browser
+        .call("Emulation.setDeviceMetricsOverride", metrics)
+        .await;
+    let print = json!({"media": "print"});
+    browser.call("Emulation.setEmulatedMedia", print).await;
+    let cut = "JSON.stringify([...document.querySelectorAll('table')]\
+        .filter(t=>t.getBoundingClientRect().right>window.innerWidth+1)\
+        .map(t=>t.querySelector('th').textContent+': '+Math.round(t.getBoundingClientRect().right)))";
+    let cut = browser.eval(cut).await;
+    assert_eq!(cut, "[]", "tables wider than a printed page");
     let printed = browser
         .call("Page.printToPDF", json!({"printBackground": false}))
         .await;

@@ -36,7 +36,8 @@ tr{border:1px solid var(--line);border-radius:6px;margin:0 0 8px;padding:4px 0}
 td{border:0;padding:2px 10px;text-align:left}td.n{text-align:left;white-space:normal}
 td::before{content:attr(data-label);display:inline-block;min-width:42%;margin-right:8px;color:var(--muted);font-weight:600}}
 @media print{:root{--bg:#fff;--fg:#000;--muted:#333;--faint:#555;--line:#ccc;--head:#eee;--accent:#4c78c8;--red:#c8413c;--warn:#fff4e0}
-body{max-width:none;padding:0;font-size:11px}.table{overflow:visible}table{font-size:10px}
+body{max-width:none;padding:0;font-size:11px}.table{overflow:visible}
+table{width:100%;font-size:8px}th,td,td.n{padding:2px 3px;overflow-wrap:break-word;white-space:normal}
 .replays,details.shot,a.moment{display:none}h2{break-before:page}h2:first-of-type{break-before:auto}h2,h3,h4{break-after:avoid}tr,.chart,figure,.warning{break-inside:avoid}}
 ";
 
