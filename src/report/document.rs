@@ -195,10 +195,11 @@ pub enum Chart {
         title: String,
         rows: Vec<(String, f64, f64, f64)>,
     },
-    /// Label, every value, the median marked.
+    /// Label, every value, the middle marked (median or geometric mean), and its
+    /// interval when it has one.
     Strips {
         title: String,
-        rows: Vec<(String, Sample, Option<f64>)>,
+        rows: Vec<(String, Sample, Option<f64>, svg::Band)>,
     },
     /// Label, length, the number written beside the bar.
     Bars {
@@ -412,9 +413,9 @@ fn draw(chart: &Chart) -> String {
         Chart::Outcomes { title, rows } => svg::outcomes(title, rows),
         Chart::Paths { title, nodes } => svg::paths(title, nodes),
         Chart::Strips { title, rows } => {
-            let rows: Vec<(&str, &Sample, Option<f64>)> = rows
+            let rows: Vec<(&str, &Sample, Option<f64>, svg::Band)> = rows
                 .iter()
-                .map(|(label, values, median)| (label.as_str(), values, *median))
+                .map(|(label, values, middle, band)| (label.as_str(), values, *middle, *band))
                 .collect();
             svg::strips(title, &rows)
         }

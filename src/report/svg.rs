@@ -111,18 +111,23 @@ pub fn bars(title: &str, rows: &[(String, f64, String)]) -> String {
     out
 }
 
-/// One row per step: every hesitation as a dot on a shared time axis, the median a tick.
-pub fn strips(title: &str, rows: &[(&str, &Sample, Option<f64>)]) -> String {
+/// A strip's interval, its low and high ends.
+pub type Band = Option<(f64, f64)>;
+
+/// One row per step or task: every value as a dot on a shared time axis, the middle (a
+/// median or a geometric mean) a tick, its interval (when given) a band behind them.
+pub fn strips(title: &str, rows: &[(&str, &Sample, Option<f64>, Band)]) -> String {
     let max = rows
         .iter()
-        .filter_map(|r| r.1.last())
+        .flat_map(|r| [r.1.last(), r.3.map(|b| b.1)])
+        .flatten()
         .fold(0.0, f64::max)
         .max(1.0);
     let height = rows.len() as f64 * ROW + 24.0;
     let span = WIDTH - LABEL - 20.0;
     let x = |v: f64| LABEL + v / max * span;
     let mut out = open(height, title);
-    for (i, (name, values, median)) in rows.iter().enumerate() {
+    for (i, (name, values, median, band)) in rows.iter().enumerate() {
         let y = i as f64 * ROW + 2.0;
         label(&mut out, y, name);
         let _ = write!(
@@ -132,6 +137,15 @@ pub fn strips(title: &str, rows: &[(&str, &Sample, Option<f64>)]) -> String {
             y + 11.0,
             y + 11.0
         );
+        if let Some((low, high)) = band {
+            let _ = write!(
+                out,
+                "<rect x=\"{:.1}\" y=\"{}\" width=\"{:.1}\" height=\"12\" class=\"band\"/>",
+                x(*low),
+                y + 5.0,
+                (x(*high) - x(*low)).max(1.0)
+            );
+        }
         dots(&mut out, values, x, y + 11.0);
         if let Some(m) = median {
             let _ = write!(
@@ -379,11 +393,29 @@ mod tests {
         values.push(2.0);
         let mut close: Sample = [50.0, 50.001, 50.002].into_iter().collect();
         close.push(100.0);
-        let svg = strips("t", &[("a", &values, Some(1.0)), ("b", &close, None)]);
+        let svg = strips(
+            "t",
+            &[("a", &values, Some(1.0), None), ("b", &close, None, None)],
+        );
         assert_eq!(svg.matches("<circle").count(), 4, "{svg}");
         let dark = "class=\"dot\" style=\"fill-opacity:0.909\"/>";
         assert_eq!(svg.matches(dark).count(), 2, "{svg}");
         assert_eq!(svg.matches("class=\"dot\"/>").count(), 2, "{svg}");
+    }
+
+    /// A geometric mean's interval is a band from its low to its high end on the row's
+    /// axis (1 to 3 s of a 4 s axis of 350 px from 190: 277.5 to 452.5).
+    #[test]
+    fn an_interval_is_a_band_behind_the_dots() {
+        let values: Sample = [1.5, 2.0, 4.0].into_iter().collect();
+        let svg = strips("t", &[("a", &values, Some(2.0), Some((1.0, 3.0)))]);
+        let span = WIDTH - LABEL - 20.0;
+        let band = format!(
+            "<rect x=\"{:.1}\" y=\"7\" width=\"{:.1}\" height=\"12\" class=\"band\"/>",
+            LABEL + span / 4.0,
+            span / 2.0
+        );
+        assert!(svg.contains(&band), "{band} in {svg}");
     }
 
     /// Parts of an outcome bar are each outcome's share of the bar (4 of 8 direct, 2

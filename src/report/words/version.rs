@@ -118,6 +118,7 @@ fn steps(version: &FlowVersion, (shown, key): Shown<'_>, doc: &mut Document) {
                 s.step.clone(),
                 s.hesitations_s.clone(),
                 s.hesitation_median_s,
+                None,
             )
         });
     doc.push(Block::Chart(Chart::Strips {
@@ -398,7 +399,8 @@ pub(super) fn outcome_and_time_charts(tasks: &[(String, &TaskFigures)], doc: &mu
         .collect();
     if !timed.is_empty() {
         doc.push(Block::Chart(Chart::Strips {
-            title: "Time on task of each successful attempt, in seconds; the geometric mean marked"
+            title: "Time on task of each successful attempt, in seconds; the geometric mean \
+                    marked, its 95% interval shaded"
                 .into(),
             rows: (timed.iter())
                 .map(|(label, t)| {
@@ -406,6 +408,7 @@ pub(super) fn outcome_and_time_charts(tasks: &[(String, &TaskFigures)], doc: &mu
                         label.clone(),
                         t.success_times_s.clone(),
                         t.time_geometric_mean_s,
+                        t.time_interval_s.map(|i| (i.low, i.high)),
                     )
                 })
                 .collect(),
