@@ -50,6 +50,44 @@ impl Key {
     }
 }
 
+/// How an input was given: a key, or a click or tap on what a key would pick (the
+/// screen's targets, docs/serve.md "Pointer and touch"). Recorded with the timed event it
+/// decided, so a report can tell taps from keys.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Via {
+    #[default]
+    Key,
+    /// A mouse or pen: a click.
+    Pointer,
+    /// A finger on a touch screen: a tap.
+    Touch,
+}
+
+impl Via {
+    pub fn is_key(&self) -> bool {
+        *self == Via::Key
+    }
+
+    /// The word the session file writes.
+    pub fn word(self) -> &'static str {
+        match self {
+            Via::Key => "key",
+            Via::Pointer => "pointer",
+            Via::Touch => "touch",
+        }
+    }
+
+    /// The word read back, as the session file writes it.
+    pub fn from_word(word: &str) -> Option<Via> {
+        [Via::Key, Via::Pointer, Via::Touch]
+            .into_iter()
+            .find(|v| v.word() == word)
+    }
+}
+
 /// A key with or without Ctrl held: the researcher's keys are Ctrl keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Press {

@@ -78,6 +78,8 @@ pub fn run(options: &PlayOptions) -> Result<Part, NotStarted> {
     // The terminal first: if it cannot be used, no session file is left behind. It is
     // given back before any error is shown.
     screen::run_with(|terminal| {
+        // A participant may click what they would press (docs/serve.md, "Pointer and touch").
+        terminal.capture_mouse()?;
         runner::block_on(who.run(&mut desk, terminal)).map_err(|failed| failed.message())
     })
     .map_err(NotStarted::Usage)

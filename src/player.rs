@@ -21,6 +21,7 @@ use std::time::Duration;
 
 use crate::flow::logic::Memory;
 use crate::flow::{Flow, Step, Task};
+use crate::keys::Via;
 use crate::session::{Event, EventKind, SessionOutcome, TaskOutcome, Timing};
 use clock::{ActiveClock, millis};
 use field::TextField;
@@ -95,6 +96,8 @@ pub struct Player<'f> {
     /// The latest time recorded, so `at_ms` never goes back within a file.
     last_at: Duration,
     first_key_at: Option<Duration>,
+    /// How the input being handled was given: a key, a click, a tap.
+    via: Via,
     awaiting_shown: bool,
     events: Vec<Event>,
     finished: bool,
@@ -143,6 +146,7 @@ impl<'f> Player<'f> {
             shown_raw: Duration::ZERO,
             last_at: Duration::ZERO,
             first_key_at: None,
+            via: Via::Key,
             awaiting_shown: true,
             events: Vec::new(),
             finished: false,
@@ -255,6 +259,14 @@ impl<'f> Player<'f> {
         self.record(at, kind);
     }
 
+    /// [`Player::handle`] for an input given by a click or a tap on what its key would
+    /// pick: the event it decides says so (`Timing::input`).
+    pub fn handle_via(&mut self, input: Input, via: Via) {
+        self.via = via;
+        self.handle(input);
+        self.via = Via::Key;
+    }
+
     pub fn handle(&mut self, input: Input) {
         let at = input.at;
         self.check_time_limit(at);
@@ -298,6 +310,7 @@ impl<'f> Player<'f> {
         Timing {
             hesitation_ms: millis(first.saturating_sub(self.shown_at)),
             decision_ms: millis(decided.saturating_sub(self.shown_at)),
+            input: self.via,
         }
     }
 

@@ -138,6 +138,7 @@ pub static JUMPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
 pub fn run(path: &Path, step: Option<String>) -> Result<(), String> {
     let mut version = load(path)?;
     screen::run_with(|terminal| {
+        terminal.capture_mouse()?;
         let _watcher = watch(path, terminal.sender())?;
         let (mut at_step, mut problem) = (step, None::<String>);
         loop {
@@ -310,20 +311,41 @@ impl Screen for Preview<'_> {
     }
 }
 
-impl Widget for &Preview<'_> {
-    fn render(self, area: Rect, buf: &mut Buffer) {
-        let [body, status, keys] = Layout::vertical([
-            Constraint::Fill(1),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
-        (&PlayView {
+/// The participant's screen above the preview's own two lines.
+fn preview_regions(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+impl Preview<'_> {
+    fn view(&self) -> PlayView<'_> {
+        PlayView {
             player: &self.session.player,
             scroll: self.session.scroll,
             chrome: Chrome::Preview,
-        })
-            .render(body, buf);
+        }
+    }
+}
+
+/// A click picks on the previewed screen as it would for a participant (not while a
+/// step id is being typed).
+impl crate::tui::pointer::Pointable for Preview<'_> {
+    fn targets(&self, area: Rect) -> Vec<crate::tui::pointer::Target> {
+        match self.jumping {
+            Some(_) => Vec::new(),
+            None => self.view().targets(preview_regions(area)[0]),
+        }
+    }
+}
+
+impl Widget for &Preview<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let [body, status, keys] = preview_regions(area);
+        (&self.view()).render(body, buf);
         let status_line = Line::from(self.status());
         if self.problem.is_some() || self.findings.iter().any(Diagnostic::is_error) {
             status_line.bold().render(status, buf);

@@ -19,13 +19,20 @@ mod tests;
 
 use std::time::Duration;
 
-use crate::keys::{Keymap, Press};
+use crate::keys::{Keymap, Press, Via};
 
 /// Something a transport read, stamped as it was read.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Incoming {
     /// A key, stamped the moment it was read.
     Key { at: Duration, press: Press },
+    /// A click or tap on a target of the frame on screen, stamped the moment it was
+    /// read (the pointer going down): the keys that target stands for, in order.
+    Pointed {
+        at: Duration,
+        presses: Vec<Press>,
+        via: Via,
+    },
     /// The window changed size: draw again.
     Resize,
     /// The process was asked to stop (`SIGTERM`, `SIGINT`) or lost its terminal (`SIGHUP`).
@@ -93,6 +100,17 @@ pub trait Screen {
     fn keys(&self) -> &Keymap<Self::Action>;
 
     fn update(&mut self, at: Duration, action: Self::Action) -> Result<bool, String>;
+
+    /// [`Screen::update`] for an action given by a click or a tap: a screen that records
+    /// how its inputs were given says so.
+    fn update_via(
+        &mut self,
+        at: Duration,
+        action: Self::Action,
+        _via: Via,
+    ) -> Result<bool, String> {
+        self.update(at, action)
+    }
 
     /// Time passed without input.
     fn tick(&mut self, _at: Duration) -> Result<bool, String> {
@@ -178,6 +196,15 @@ pub async fn run<S: Screen, T: Transport<S>>(
                 Some(action) => screen.update(at, action)?,
                 None => false,
             },
+            Incoming::Pointed { at, presses, via } => {
+                let mut changed = false;
+                for press in presses {
+                    if let Some(action) = screen.keys().action(press) {
+                        changed |= screen.update_via(at, action, via)?;
+                    }
+                }
+                changed
+            }
             Incoming::Suspend { at } => suspend(screen, transport, at).await?,
             Incoming::Resize => true,
             Incoming::Changed => screen.changed(),
@@ -195,6 +222,7 @@ impl Incoming {
     fn at(&self) -> Option<Duration> {
         match self {
             Incoming::Key { at, .. }
+            | Incoming::Pointed { at, .. }
             | Incoming::Signal { at, .. }
             | Incoming::Suspend { at }
             | Incoming::Closed { at }

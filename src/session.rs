@@ -32,6 +32,7 @@ pub use writer::{BEING_WRITTEN, SessionWriter, Sink, being_written, file_name, i
 
 use std::borrow::Cow;
 
+use crate::keys::Via;
 use serde::{Deserialize, Serialize};
 
 /// One thing that happened, `at_ms` milliseconds after the session started
@@ -44,11 +45,15 @@ pub struct Event {
 }
 
 /// Durations a participant spent on a screen, paused time left out: from the frame being
-/// on screen to their first key (`hesitation_ms`) and to the key that decided (`decision_ms`).
+/// on screen to their first key (`hesitation_ms`) and to the key that decided
+/// (`decision_ms`); and how that decision was given (`input`: a click or a tap, written
+/// only when it was not a key).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Timing {
     pub hesitation_ms: u64,
     pub decision_ms: u64,
+    #[serde(default, skip_serializing_if = "Via::is_key")]
+    pub input: Via,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -405,6 +410,7 @@ mod tests {
                 timing: Timing {
                     hesitation_ms: 1204,
                     decision_ms: 2407,
+                    input: Default::default(),
                 },
             },
         };
@@ -486,6 +492,7 @@ mod tests {
                 timing: Timing {
                     hesitation_ms: 1,
                     decision_ms: 2,
+                    input: Default::default(),
                 },
             },
         };

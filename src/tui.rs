@@ -5,6 +5,7 @@ pub mod events;
 pub mod frame;
 pub mod keymap;
 pub mod play_view;
+pub mod pointer;
 pub mod screen;
 pub mod supervisor;
 pub mod terminal;

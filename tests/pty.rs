@@ -103,6 +103,64 @@ fn a_participant_plays_a_flow_and_every_hesitation_matches_the_delay() {
     );
 }
 
+/// A participant with a mouse clicks their way through: every choice, option, scale
+/// point and "continue" acts as its key does, each decision is recorded as a click, and
+/// the terminal stops reporting the mouse when mvx ends.
+#[test]
+fn a_participant_clicks_through_a_flow_and_each_click_is_recorded_as_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut pty = play("espresso-one-menu", dir.path(), &[]);
+    pty.wait_for("Where do you tap?");
+    assert!(pty.mouse_reported(), "mvx play asks for the mouse");
+    pty.click("1. Espresso single");
+    pty.wait_for("[ Brew now ]");
+    pty.click("1. Brew now");
+    pty.wait_for("Press Enter to continue");
+    pty.click("Press Enter to continue");
+    pty.wait_for("Could you get the espresso");
+    pty.click("Partly");
+    pty.wait_for("Question 2 of 3");
+    pty.click(" 6 ");
+    pty.wait_for("Question 3 of 3");
+    pty.send("ok\r");
+    pty.wait_for("Thank you for taking part!");
+    pty.click("to close");
+    pty.wait_for_output("EXIT=0");
+    assert_terminal_restored(&pty);
+    assert!(
+        !pty.mouse_reported(),
+        "the mouse is given back with the terminal"
+    );
+    let recorded = read_in_order(dir.path());
+    let decided: Vec<(String, mvx::keys::Via)> = (recorded.events.iter())
+        .filter_map(|e| match &e.kind {
+            EventKind::Choose { choice, timing, .. } => Some((choice.clone(), timing.input)),
+            EventKind::Answer {
+                question, timing, ..
+            } => Some((question.clone(), timing.input)),
+            _ => None,
+        })
+        .collect();
+    use mvx::keys::Via::{Key, Pointer};
+    assert_eq!(
+        decided,
+        [
+            ("Espresso single".into(), Pointer),
+            ("Brew now".into(), Pointer),
+            ("solved".into(), Pointer),
+            ("seq".into(), Pointer),
+            ("change".into(), Key),
+        ]
+    );
+    let answers: Vec<String> = (recorded.events.iter())
+        .filter_map(|e| match &e.kind {
+            EventKind::Answer { value, .. } => Some(format!("{value:?}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(answers, ["Text(\"Partly\")", "Number(6)", "Text(\"ok\")"]);
+}
+
 #[test]
 fn sigkill_mid_session_leaves_every_event_before_it_and_a_working_terminal() {
     let dir = tempfile::tempdir().expect("temp dir");

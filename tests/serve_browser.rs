@@ -54,6 +54,11 @@ fn main() -> std::process::ExitCode {
             a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resumes,
         ),
         browser_test(
+            "a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_keys",
+            &browser,
+            a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_keys,
+        ),
+        browser_test(
             "the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme",
             &browser,
             the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme,
@@ -566,5 +571,249 @@ async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(b
     assert!(pages >= 2, "the report prints on pages of its own: {pages}");
     if let Some(shots) = &shots {
         std::fs::write(shots.join("report.pdf"), &pdf).expect("the PDF written");
+    }
+}
+
+/// How the driver below gives its answers.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Hand {
+    Keys,
+    /// A mouse: clicks.
+    Mouse,
+    /// A finger on a touch screen: taps.
+    Finger,
+}
+
+/// The choices the driver takes, the first one a screen offers: a way to an espresso in
+/// either variant of the study.
+const WAY: [&str; 6] = [
+    "Espresso single",
+    "Brew now",
+    "Drinks",
+    "Coffee classics",
+    "Espresso",
+    "Switch to single, then Brew",
+];
+
+impl Browser {
+    /// The page's point at the middle of `words` where the terminal shows them.
+    async fn point_at(&mut self, words: &str) -> (f64, f64) {
+        let find = format!(
+            "(function(w){{const t=window.mvxTerm;const r=document.querySelector('.xterm-screen')\
+             .getBoundingClientRect();const cw=r.width/t.cols,ch=r.height/t.rows;\
+             for(let y=0;y<t.rows;y++){{const l=t.buffer.active.getLine(y);if(!l)continue;\
+             const x=l.translateToString().indexOf(w);if(x>=0)return JSON.stringify(\
+             [r.left+(x+w.length/2)*cw,r.top+(y+0.5)*ch]);}}return '';}})({})",
+            serde_json::to_string(words).expect("JSON")
+        );
+        let at = self.eval(&find).await;
+        let [x, y]: [f64; 2] =
+            serde_json::from_str(&at).unwrap_or_else(|_| panic!("{words:?} on screen"));
+        (x, y)
+    }
+
+    /// Clicks or taps on `words` as shown.
+    async fn point(&mut self, hand: Hand, words: &str) {
+        let (x, y) = self.point_at(words).await;
+        match hand {
+            Hand::Finger => {
+                let down = json!({"type": "touchStart", "touchPoints": [{"x": x, "y": y}]});
+                self.call("Input.dispatchTouchEvent", down).await;
+                let up = json!({"type": "touchEnd", "touchPoints": []});
+                self.call("Input.dispatchTouchEvent", up).await;
+            }
+            Hand::Mouse | Hand::Keys => {
+                for kind in ["mousePressed", "mouseReleased"] {
+                    let event = json!({"type": kind, "x": x, "y": y, "button": "left",
+                        "clickCount": 1});
+                    self.call("Input.dispatchMouseEvent", event).await;
+                }
+            }
+        }
+    }
+
+    /// Plays the session on the page to its end with `hand`: keys for typed answers
+    /// alone, each other answer by its key, a click or a tap as `hand` says.
+    async fn play_through(&mut self, hand: Hand) {
+        let start = Instant::now();
+        loop {
+            let screen = self.text().await;
+            if screen.contains("Thank you! You may close this page.") {
+                return;
+            }
+            assert!(start.elapsed() < DEADLINE * 3, "stuck on:\n{screen}");
+            // The choices listed: "1. Drinks", the highlighted one marked "›".
+            let listed: Vec<(String, String)> = (screen.lines())
+                .filter_map(|l| {
+                    let l = l.trim().trim_start_matches('›').trim();
+                    let (n, label) = l.split_once(". ")?;
+                    (n.len() == 1 && n.chars().all(|c| c.is_ascii_digit()))
+                        .then(|| (n.to_owned(), label.trim().to_owned()))
+                })
+                .collect();
+            let way = WAY.iter().find_map(|w| listed.iter().find(|(_, l)| l == w));
+            let (key, words): (&str, String) = if screen.contains("I agree, start") {
+                ("y", "I agree, start".into())
+            } else if screen.contains("Type your answer") {
+                for key in ["N", "o", "n", "e", "Enter"] {
+                    self.press(key).await;
+                }
+                self.wait_for_change(&screen).await;
+                continue;
+            } else if screen.contains("Very difficult") {
+                ("6", " 6 ".into())
+            } else if screen.contains("Question") && !listed.is_empty() {
+                ("1", format!("1. {}", listed[0].1))
+            } else if let Some((n, label)) = way {
+                (n.as_str(), format!("{n}. {label}"))
+            } else if screen.contains("to continue") || screen.contains("to close") {
+                let words = match screen.contains("to close") {
+                    true => "to close",
+                    false => "to continue",
+                };
+                ("Enter", words.into())
+            } else {
+                panic!("nothing to do on:\n{screen}")
+            };
+            match hand {
+                Hand::Keys => self.press(key).await,
+                _ => self.point(hand, &words).await,
+            }
+            self.wait_for_change(&screen).await;
+        }
+    }
+
+    async fn wait_for_change(&mut self, before: &str) {
+        let start = Instant::now();
+        while self.text().await == before {
+            assert!(start.elapsed() < DEADLINE, "nothing changed on:\n{before}");
+            tokio::time::sleep(Duration::from_millis(30)).await;
+        }
+        // The next frame whole, not half written.
+        tokio::time::sleep(Duration::from_millis(60)).await;
+    }
+}
+
+/// What a session did, whatever gave it: each event's kind, step, choice or question,
+/// and answer, in order, without times.
+fn steps_of(played: &session::Session) -> Vec<String> {
+    (played.events.iter())
+        .filter_map(|e| match &e.kind {
+            EventKind::Choose { step, choice, .. } => Some(format!("{step}: {choice}")),
+            EventKind::Show { step } => Some(format!("show {step}")),
+            EventKind::Answer {
+                question, value, ..
+            } => Some(format!("{question} = {value:?}")),
+            EventKind::Continue { step, .. } => Some(format!("{step}: continue")),
+            EventKind::SessionEnd { outcome } => Some(format!("end {outcome:?}")),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How each of a session's decisions was given.
+fn inputs_of(played: &session::Session) -> Vec<mvx::keys::Via> {
+    (played.events.iter())
+        .filter_map(|e| match &e.kind {
+            EventKind::Choose { timing, .. }
+            | EventKind::Answer { timing, .. }
+            | EventKind::Continue { timing, .. } => Some(timing.input),
+            _ => None,
+        })
+        .collect()
+}
+
+/// A study served to phones held upright (390x844) and sideways (844x390) with touch,
+/// and to a desktop (1280x800) with a mouse, is played to its end by taps and clicks
+/// alone (typed answers aside), each through its consent, and records the same steps as
+/// the study played by keys; every decision is recorded as a tap or a click; nothing of
+/// a screen needed is cut off (each answer was found on screen and acted on), and no
+/// screen is a dead end.
+async fn a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_keys(binary: PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let ids = "K01,K02,T01,T02,M01";
+    let server = Server::start(
+        "studies/espresso.yaml",
+        dir.path(),
+        &["--participants", ids],
+    );
+    let shots = std::env::var_os("MVX_SCREENSHOTS").map(PathBuf::from);
+    let mut browser = Browser::launch(&binary).await;
+    let devices = [
+        ("K01", 1280, 800, false, Hand::Keys),
+        ("K02", 1280, 800, false, Hand::Keys),
+        ("T01", 390, 844, true, Hand::Finger),
+        ("T02", 844, 390, true, Hand::Finger),
+        ("M01", 1280, 800, false, Hand::Mouse),
+    ];
+    for (i, (who, width, height, mobile, hand)) in devices.into_iter().enumerate() {
+        let metrics = json!({"width": width, "height": height, "deviceScaleFactor": 1,
+            "mobile": mobile});
+        browser
+            .call("Emulation.setDeviceMetricsOverride", metrics)
+            .await;
+        let touch = json!({"enabled": hand == Hand::Finger, "maxTouchPoints": 5});
+        browser
+            .call("Emulation.setTouchEmulationEnabled", touch)
+            .await;
+        browser.open(&server.links[i]).await;
+        browser.wait_for("I agree, start").await;
+        // The font fits the window: at least 60 columns and 24 rows, 9 px or more.
+        let size = "JSON.stringify([mvxTerm.cols, mvxTerm.rows, mvxTerm.options.fontSize])";
+        let [cols, rows, font]: [u64; 3] =
+            serde_json::from_str(&browser.eval(size).await).expect("a size");
+        println!("{who} at {width}x{height}: {cols}x{rows} at {font} px");
+        assert!(
+            cols >= 60 && rows >= 24 && font >= 9,
+            "{who}: {cols}x{rows}, {font} px"
+        );
+        if let Some(shots) = &shots {
+            std::fs::create_dir_all(shots).expect("the screenshots folder");
+            browser
+                .screenshot(&shots.join(format!("{who}-consent.png")))
+                .await;
+        }
+        browser.play_through(hand).await;
+        server.wait_for(&format!("{who}      finished: complete"));
+    }
+    let keys: Vec<session::Session> = ["K01", "K02"]
+        .iter()
+        .map(|who| sessions_of(dir.path(), who))
+        .collect();
+    for who in ["T01", "T02", "M01"] {
+        let played = sessions_of(dir.path(), who);
+        let variant = played.header.flow.variant.clone();
+        let by_keys = (keys.iter())
+            .find(|k| k.header.flow.variant == variant)
+            .unwrap_or_else(|| panic!("a keyboard session of {variant:?}"));
+        assert_eq!(
+            steps_of(&played),
+            steps_of(by_keys),
+            "{who} against the keys"
+        );
+        let via = match who {
+            "M01" => mvx::keys::Via::Pointer,
+            _ => mvx::keys::Via::Touch,
+        };
+        let inputs = inputs_of(&played);
+        // Typed answers come from a keyboard; every other decision was a tap or a click.
+        let typed = (played.events.iter())
+            .filter(|e| {
+                matches!(
+                    &e.kind,
+                    EventKind::Answer {
+                        free_text: true,
+                        ..
+                    }
+                )
+            })
+            .count();
+        assert_eq!(
+            inputs.iter().filter(|v| **v == via).count(),
+            inputs.len() - typed,
+            "{who}: {inputs:?}"
+        );
+        assert!(inputs.len() >= 5, "{who}: {inputs:?}");
+        assert!(inputs_of(by_keys).iter().all(|v| *v == mvx::keys::Via::Key));
     }
 }

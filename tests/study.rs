@@ -79,6 +79,7 @@ fn answered(
             timing: Timing {
                 hesitation_ms: 1_000,
                 decision_ms: 1_000,
+                input: Default::default(),
             },
         };
         (ms, kind)

@@ -14,7 +14,18 @@
   const fit = new FitAddon.FitAddon();
   term.loadAddon(fit);
   term.open(document.getElementById("terminal"));
-  fit.fit();
+  // For tests and for a look from the browser's console: the terminal drawn.
+  window.mvxTerm = term;
+  // The font is sized to the window: as large as 16 px while 60 columns and 24 rows fit,
+  // never under 9 px, so a phone held either way shows a whole screen (docs/serve.md).
+  function fitFont() {
+    const box = document.getElementById("terminal");
+    const w = box.clientWidth - 8, h = box.clientHeight - 8;
+    const size = Math.max(9, Math.min(16, Math.floor(w / (60 * 0.6)), Math.floor(h / (24 * 1.2))));
+    if (term.options.fontSize !== size) term.options.fontSize = size;
+    fit.fit();
+  }
+  fitFont();
   // Keys are read below, with the event's own time; xterm.js itself types nothing.
   term.attachCustomKeyEventHandler(function () { return false; });
 
@@ -38,7 +49,76 @@
     if (!ev.ctrlKey && !ev.metaKey) ev.preventDefault();
   }, true);
 
+  // Where a click or tap picks something on the frame on screen ([col, row, cols,
+  // rows] each, from the server), shown under a mouse; a pointer going down on one is
+  // sent with its own time, as a key is.
+  let targets = [];
+  const hover = document.createElement("div");
+  hover.id = "hover";
+  document.getElementById("terminal").appendChild(hover);
+
+  function cellAt(ev) {
+    const screen = term.element && term.element.querySelector(".xterm-screen");
+    if (!screen) return null;
+    const r = screen.getBoundingClientRect();
+    const col = Math.floor((ev.clientX - r.left) / (r.width / term.cols));
+    const row = Math.floor((ev.clientY - r.top) / (r.height / term.rows));
+    if (col < 0 || row < 0 || col >= term.cols || row >= term.rows) return null;
+    return { col: col, row: row, r: r };
+  }
+
+  function targetAt(cell) {
+    if (!cell) return null;
+    for (let i = targets.length - 1; i >= 0; i--) {
+      const t = targets[i];
+      if (cell.col >= t[0] && cell.col < t[0] + t[2] && cell.row >= t[1] && cell.row < t[1] + t[3]) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  function showHover(cell, t) {
+    if (!t) { hover.style.display = "none"; term.element.style.cursor = ""; return; }
+    const box = document.getElementById("terminal").getBoundingClientRect();
+    const cw = cell.r.width / term.cols, ch = cell.r.height / term.rows;
+    hover.style.left = (cell.r.left - box.left + t[0] * cw - 2) + "px";
+    hover.style.top = (cell.r.top - box.top + t[1] * ch - 1) + "px";
+    hover.style.width = (t[2] * cw + 4) + "px";
+    hover.style.height = (t[3] * ch + 2) + "px";
+    hover.style.display = "block";
+    term.element.style.cursor = "pointer";
+  }
+
+  document.getElementById("terminal").addEventListener("pointerdown", function (ev) {
+    if (over || !ev.isPrimary || ev.button > 0) return;
+    let cell = cellAt(ev);
+    let t = targetAt(cell);
+    // A finger is wider than a row: a tap just above or below a target takes it.
+    for (const dy of [1, -1]) {
+      if (t || !cell || ev.pointerType !== "touch") break;
+      const near = { col: cell.col, row: cell.row + dy, r: cell.r };
+      const found = targetAt(near);
+      if (found) { cell = near; t = found; }
+    }
+    if (!t) return;
+    // Nothing else happens on a target: no focus, no text selection.
+    ev.preventDefault();
+    send({ t: "point", col: cell.col, row: cell.row, at: ev.timeStamp,
+      by: ev.pointerType === "touch" ? "touch" : (ev.pointerType === "pen" ? "pen" : "mouse") });
+  }, true);
+  document.getElementById("terminal").addEventListener("pointermove", function (ev) {
+    if (ev.pointerType !== "mouse") return;
+    const cell = cellAt(ev);
+    showHover(cell, targetAt(cell));
+  });
+  document.getElementById("terminal").addEventListener("pointerleave", function () {
+    showHover(null, null);
+  });
+
   function frame(message) {
+    targets = message.targets || [];
+    hover.style.display = "none";
     // Written, then the next animation frame: the frame is on screen.
     term.write(message.data, function () {
       requestAnimationFrame(function () {
@@ -78,6 +158,6 @@
   }
 
   term.onResize(function (size) { send({ t: "size", cols: size.cols, rows: size.rows }); });
-  window.addEventListener("resize", function () { fit.fit(); });
+  window.addEventListener("resize", fitFont);
   connect();
 })();

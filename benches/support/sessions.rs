@@ -87,6 +87,7 @@ pub fn session_text(i: usize, steps: usize, templates: &[String; 2]) -> String {
         let timing = Timing {
             hesitation_ms: hesitation,
             decision_ms: hesitation + 300,
+            input: Default::default(),
         };
         let choice = format!("Choice {}", (i + step) % 3);
         let (step, to) = (format!("step-{step}"), format!("step-{}", step + 1));
@@ -119,6 +120,7 @@ pub fn session_text(i: usize, steps: usize, templates: &[String; 2]) -> String {
     let timing = Timing {
         hesitation_ms: 800,
         decision_ms: 1200,
+        input: Default::default(),
     };
     let solved = if i.is_multiple_of(3) { "No" } else { "Yes" };
     let value = AnswerValue::Text(solved.into());

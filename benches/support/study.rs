@@ -284,6 +284,7 @@ pub fn session_text(i: usize, count: usize, steps: usize, templates: &Templates)
         let timing = Timing {
             hesitation_ms: hesitation,
             decision_ms: hesitation + 300,
+            input: Default::default(),
         };
         let choose = EventKind::Choose {
             step: step_name,
@@ -313,6 +314,7 @@ pub fn session_text(i: usize, count: usize, steps: usize, templates: &Templates)
     let timing = Timing {
         hesitation_ms: 800,
         decision_ms: 1200,
+        input: Default::default(),
     };
     let (question, options) = match p.design {
         Design::Between => ("would-use", ["Yes", "Maybe", "No"]),

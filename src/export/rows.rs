@@ -6,6 +6,7 @@ use super::counted::{LeftOut, utc};
 
 use crate::session::{
     AnswerValue, Attempt, Event, EventKind, Session, SessionEnding, SessionOutcome, TaskOutcome,
+    Timing,
 };
 
 /// What replaces free text when exporting with `--redact-text`.
@@ -33,6 +34,8 @@ pub struct EventRow<'a> {
     pub text: Option<&'a str>,
     pub hesitation_ms: Option<u64>,
     pub decision_ms: Option<u64>,
+    /// How the decision was given: `key`, `pointer` (a click) or `touch` (a tap).
+    pub input: Option<&'static str>,
     pub outcome: Option<EventOutcome<'a>>,
     pub duration_ms: Option<u64>,
     pub paused_ms: Option<u64>,
@@ -43,6 +46,13 @@ pub struct EventRow<'a> {
 }
 
 impl<'a> EventRow<'a> {
+    /// A timed event's durations, and how its decision was given.
+    fn timed(&mut self, timing: &Timing) {
+        self.hesitation_ms = Some(timing.hesitation_ms);
+        self.decision_ms = Some(timing.decision_ms);
+        self.input = Some(timing.input.word());
+    }
+
     pub fn new(session: &'a Session, event: &'a Event, redact: bool) -> Self {
         let header = &session.header;
         let typed = |text: &'a str| Some(if redact { REDACTED } else { text });
@@ -73,13 +83,11 @@ impl<'a> EventRow<'a> {
                     Some(choice.as_str()),
                     Some(to.as_str()),
                 );
-                (row.hesitation_ms, row.decision_ms) =
-                    (Some(timing.hesitation_ms), Some(timing.decision_ms));
+                row.timed(timing);
             }
             EventKind::Continue { step, to, timing } | EventKind::Back { step, to, timing } => {
                 (row.step, row.to) = (Some(step.as_str()), Some(to.as_str()));
-                (row.hesitation_ms, row.decision_ms) =
-                    (Some(timing.hesitation_ms), Some(timing.decision_ms));
+                row.timed(timing);
             }
             EventKind::Input {
                 step,
@@ -91,8 +99,7 @@ impl<'a> EventRow<'a> {
                 (row.step, row.name, row.text) =
                     (Some(step.as_str()), Some(name.as_str()), typed(text));
                 row.to = Some(to.as_str()).filter(|t| !t.is_empty());
-                (row.hesitation_ms, row.decision_ms) =
-                    (Some(timing.hesitation_ms), Some(timing.decision_ms));
+                row.timed(timing);
             }
             EventKind::Answer {
                 question,
@@ -106,8 +113,7 @@ impl<'a> EventRow<'a> {
                     AnswerValue::Text(text) => text.clone(),
                     AnswerValue::Number(n) => n.to_string(),
                 });
-                (row.hesitation_ms, row.decision_ms) =
-                    (Some(timing.hesitation_ms), Some(timing.decision_ms));
+                row.timed(timing);
             }
             EventKind::Note { text } => row.text = typed(text),
             EventKind::Set { name, value } => {

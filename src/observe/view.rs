@@ -18,6 +18,9 @@ pub struct ObserveView<'a> {
 }
 
 /// The observer draws as of its own time now.
+/// Keys only: nothing here takes a click.
+impl crate::tui::pointer::Pointable for Observer {}
+
 impl Widget for &Observer {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let view = ObserveView {

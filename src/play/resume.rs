@@ -47,6 +47,7 @@ pub fn run(options: &ResumeOptions) -> Result<Played, NotStarted> {
     let last = Duration::from_millis(recorded.events.last().map_or(0, |e| e.at_ms));
     // The terminal is given back before any error is shown.
     screen::run_with(|terminal| {
+        terminal.capture_mouse()?;
         // Session time now: by the wall clock since the recorded start, never before the last event.
         let base = since_start(&recorded.header.started_at).max(last);
         let mut ask = Ask::new(

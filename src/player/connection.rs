@@ -110,6 +110,7 @@ steps:
         let expected = Timing {
             hesitation_ms: 1_500,
             decision_ms: 1_500,
+            input: Default::default(),
         };
         assert_eq!(*timing, expected, "1 s before the drop, 0.5 s after");
     }

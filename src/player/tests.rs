@@ -142,7 +142,8 @@ fn hesitation_runs_from_the_frame_to_the_first_key_and_decision_to_the_choice() 
                 to: "settings".into(),
                 timing: Timing {
                     hesitation_ms: 1_200,
-                    decision_ms: 2_400
+                    decision_ms: 2_400,
+                    input: Default::default(),
                 },
             }
         )
@@ -178,7 +179,8 @@ fn paused_time_is_left_out_of_every_duration() {
         *timing,
         Timing {
             hesitation_ms: 2_000,
-            decision_ms: 2_000
+            decision_ms: 2_000,
+            input: Default::default(),
         }
     );
 }
@@ -232,7 +234,8 @@ fn esc_goes_back_and_is_recorded_unless_the_step_forbids_it() {
             to: "home".into(),
             timing: Timing {
                 hesitation_ms: 995,
-                decision_ms: 995
+                decision_ms: 995,
+                input: Default::default(),
             }
         }
     );

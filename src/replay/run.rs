@@ -191,6 +191,9 @@ pub fn flow_of(recorded: &Session) -> Result<(Flow, String), String> {
     Ok((flow, warning))
 }
 
+/// Keys only: nothing here takes a click.
+impl crate::tui::pointer::Pointable for Replay<'_> {}
+
 impl Widget for &Replay<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [title, body, progress, keys] = Layout::vertical([

@@ -20,6 +20,9 @@ the step's median hesitation over the median of all steps' medians,
 backtracks per visit, and attempts that ended there without success
 per visit (docs/statistics.md).";
 
+/// Keys only: nothing here takes a click.
+impl crate::tui::pointer::Pointable for Review {}
+
 impl Widget for &Review {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let [header, body, footer] = Layout::vertical([

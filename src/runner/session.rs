@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::{Drawn, Screen, Stop};
 use crate::flow::Flow;
-use crate::keys::{Binding, Key, Keymap, Press, bind};
+use crate::keys::{Binding, Key, Keymap, Press, Via, bind};
 use crate::player::input::{Action, Command, Input};
 use crate::player::{Mode, Player};
 use crate::session::{Event, SessionOutcome, SessionWriter, Sink, is_full};
@@ -275,11 +275,15 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
     /// Events are saved once the next frame is out: the participant sees the next
     /// screen before the disk is touched, and the file is synced before the next key.
     fn update(&mut self, at: Duration, action: PlayAction) -> Result<bool, String> {
+        self.update_via(at, action, Via::Key)
+    }
+
+    fn update_via(&mut self, at: Duration, action: PlayAction, via: Via) -> Result<bool, String> {
         match action {
             // Nothing a key does could be seen: every key waits, the researcher's too.
             _ if self.too_small => Ok(false),
             PlayAction::Player(action) => {
-                self.player.handle(Input { at, action });
+                self.player.handle_via(Input { at, action }, via);
                 self.changed_screen();
                 Ok(true)
             }

@@ -39,6 +39,11 @@ impl<S, T: Transport<S>> Transport<S> for Shifted<'_, T> {
                 at: self.shift(at),
                 press,
             },
+            Incoming::Pointed { at, presses, via } => Incoming::Pointed {
+                at: self.shift(at),
+                presses,
+                via,
+            },
             Incoming::Signal { at, name } => Incoming::Signal {
                 at: self.shift(at),
                 name,

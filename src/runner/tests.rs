@@ -138,6 +138,7 @@ fn hesitation_runs_from_the_frame_to_the_key() {
         timing: Timing {
             hesitation_ms: h,
             decision_ms: d,
+            input: Default::default(),
         },
     };
     let recorded = kinds(&events);

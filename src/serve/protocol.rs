@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::BrowserKey;
+use crate::keys::Via;
 
 /// From the page. Times are the browser's `performance.now()`, in milliseconds.
 #[derive(Debug, Clone, Deserialize)]
@@ -17,10 +18,37 @@ pub enum FromPage {
         key: BrowserKey,
         at: f64,
     },
+    /// A pointer went down on cell `col`, `row` of the terminal (`pointerdown`, stamped
+    /// with the event's own time), by mouse, pen or finger.
+    Point {
+        col: u16,
+        row: u16,
+        at: f64,
+        by: Pointer,
+    },
     /// Frame `n` was written by xterm.js and the next animation frame has run.
     Shown { n: u64, at: f64 },
     /// The answer to ping `id`.
     Pong { id: u64, at: f64 },
+}
+
+/// What went down, as the browser's `pointerType` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Pointer {
+    Mouse,
+    Pen,
+    Touch,
+}
+
+impl Pointer {
+    /// How the session records it: a tap, or a click (mouse and pen).
+    pub fn via(self) -> Via {
+        match self {
+            Pointer::Touch => Via::Touch,
+            Pointer::Mouse | Pointer::Pen => Via::Pointer,
+        }
+    }
 }
 
 /// The largest terminal a page may say it is. A page's size becomes a buffer of
@@ -46,10 +74,13 @@ impl FromPage {
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
 pub enum ToPage {
-    /// Terminal output to write; confirm with `shown`.
+    /// Terminal output to write; confirm with `shown`. `targets` are the cells a click
+    /// or tap picks something on (`[col, row, cols, rows]`), for the page to show where
+    /// a pointer may act.
     Frame {
         n: u64,
         data: String,
+        targets: Vec<[u16; 4]>,
     },
     Ping {
         id: u64,

@@ -25,6 +25,7 @@ use super::keys;
 use super::protocol::{FromPage, ToPage};
 use crate::runner::{Drawn, Incoming, Transport};
 use crate::tui::frame;
+use crate::tui::pointer::{self, Pointable, Target};
 
 /// Messages from a page waiting for its session to take them in: it takes each at once
 /// unless it is drawing, so only a page that floods the server fills this.
@@ -217,6 +218,8 @@ pub struct WebTransport {
     sync: ClockSync,
     page: Option<Page>,
     frame: u64,
+    /// What a click or tap may pick on the last frame sent.
+    targets: Vec<Target>,
     pending: VecDeque<Incoming>,
     away_since: Option<Instant>,
     /// How long a participant may be away before the session ends.
@@ -243,6 +246,7 @@ impl WebTransport {
             sync,
             page: None,
             frame: 0,
+            targets: Vec::new(),
             pending: VecDeque::new(),
             away_since: None,
             resume_within,
@@ -366,6 +370,17 @@ impl WebTransport {
                     _ => None,
                 }
             }
+            // A click or tap on what the frame on screen offers acts as its keys.
+            Inbound::Page(FromPage::Point { col, row, at, by }, received) => {
+                match (&self.page, pointer::hit(&self.targets, col, row)) {
+                    (Some(_), Some(presses)) => Some(Incoming::Pointed {
+                        at: self.key_stamp(at, received),
+                        presses,
+                        via: by.via(),
+                    }),
+                    _ => None,
+                }
+            }
             Inbound::Page(FromPage::Shown { .. } | FromPage::Pong { .. }, _) => None,
             Inbound::Pong {
                 sent,
@@ -428,7 +443,10 @@ impl WebTransport {
                 continue;
             }
             if let Some(incoming) = self.take(inbound)? {
-                let gone = !matches!(incoming, Incoming::Key { .. } | Incoming::Resize);
+                let gone = !matches!(
+                    incoming,
+                    Incoming::Key { .. } | Incoming::Pointed { .. } | Incoming::Resize
+                );
                 self.pending.push_back(incoming);
                 if gone {
                     return Ok(self.unseen());
@@ -441,7 +459,7 @@ impl WebTransport {
     }
 }
 
-impl<S> Transport<S> for WebTransport
+impl<S: Pointable> Transport<S> for WebTransport
 where
     for<'a> &'a S: Widget,
 {
@@ -451,12 +469,16 @@ where
             return Ok(self.unseen());
         };
         let (data, area) = page.render(screen)?;
+        self.targets = screen.targets(area);
         self.frame += 1;
         let n = self.frame;
         // The frame's "shown" and the keys that answer it are mapped with one offset.
         self.sync.adopt();
         self.sent_ms = Self::ms_since_start(self.start, Instant::now());
-        if page.out.send(ToPage::Frame { n, data }).is_err() {
+        let targets = (self.targets.iter())
+            .map(|t| [t.area.x, t.area.y, t.area.width, t.area.height])
+            .collect();
+        if page.out.send(ToPage::Frame { n, data, targets }).is_err() {
             // The connection's task is gone; its `Disconnected` is on the way.
             return Ok(self.unseen());
         }
@@ -756,7 +778,7 @@ mod tests {
         let drawn = now(transport.draw(&text)).expect("drawn");
         assert_eq!((drawn.cols, drawn.rows), (20, 3));
         assert_eq!(drawn.at, Duration::from_millis(1_234));
-        let Ok(ToPage::Frame { n: 1, data }) = frames.try_recv() else {
+        let Ok(ToPage::Frame { n: 1, data, .. }) = frames.try_recv() else {
             panic!("a frame")
         };
         assert!(data.contains("hello"), "{data:?}");

@@ -292,6 +292,7 @@ mod tests {
             timing: Timing {
                 hesitation_ms: 50,
                 decision_ms: 50,
+                input: Default::default(),
             },
         }
     }

@@ -12,6 +12,7 @@ use std::borrow::Cow;
 
 use super::raw_event::RawEvent;
 use super::{Event, EventKind, TaskOutcome, Timing};
+use crate::keys::Via;
 
 /// The event on `json`, when it is one of the common kinds in the shape mvx writes.
 pub(super) fn event(json: &str) -> Option<Event> {
@@ -37,9 +38,14 @@ use need as maybe;
 
 impl RawEvent<'_> {
     fn timing(&self) -> Option<Timing> {
+        let input = match self.input.as_deref() {
+            None => Via::Key,
+            Some(word) => Via::from_word(word)?,
+        };
         Some(Timing {
             hesitation_ms: self.hesitation_ms?,
             decision_ms: self.decision_ms?,
+            input,
         })
     }
 

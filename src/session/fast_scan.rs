@@ -40,6 +40,8 @@ pub(super) fn scan(json: &str) -> Option<RawEvent<'_>> {
                 have_kind = true;
             }
             "free_text" => raw.free_text = s.boolean()?,
+            // A word where it is written; `null` is an error to serde, so not absent here.
+            "input" => raw.input = Some(Cow::Borrowed(s.string()?)),
             "restamped" => {
                 s.boolean()?;
             }
@@ -87,6 +89,7 @@ fn field_number(key: &str) -> Option<u32> {
         // A served session's mark on an event stamped again (docs/session-format.md):
         // no field of the event, as serde ignores it.
         "restamped" => 25,
+        "input" => 26,
         _ => return None,
     })
 }

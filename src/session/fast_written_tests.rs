@@ -109,6 +109,7 @@ fn timing(hesitation_ms: u64, decision_ms: u64) -> Timing {
     Timing {
         hesitation_ms,
         decision_ms,
+        input: Default::default(),
     }
 }
 
@@ -347,6 +348,17 @@ fn kinds() -> Vec<(&'static str, Header, Vec<Event>, Vec<usize>)> {
         whole(SessionOutcome::Complete),
         vec![1, 6],
     ));
+    // Tapped on a phone, clicked with a mouse: the timed events say how.
+    let mut tapped = served("W04");
+    tapped.study = Some(study(Design::Between, "one-menu", &["order"], 7));
+    let mut events = whole(SessionOutcome::Complete);
+    for (i, event) in events.iter_mut().enumerate() {
+        if let EventKind::Choose { timing, .. } | EventKind::Answer { timing, .. } = &mut event.kind
+        {
+            timing.input = [crate::keys::Via::Touch, crate::keys::Via::Pointer][i % 2];
+        }
+    }
+    kinds.push(("serve, tapped and clicked", tapped, events, vec![2]));
     let mut declined = served("W03");
     declined.study = Some(study(Design::Between, "one-menu", &["order"], 3));
     kinds.push((
@@ -474,6 +486,12 @@ fn every_session_mvx_writes_is_read_by_the_fast_path_alone() {
     let mut folded = 0;
     for (name, header, events, restamped) in kinds() {
         let text = write(dir.path(), &header, &events, &restamped);
+        if name.contains("tapped") {
+            assert!(text.contains(",\"input\":\"touch\""), "{text}");
+            assert!(text.contains(",\"input\":\"pointer\""), "{text}");
+        } else {
+            assert!(!text.contains("\"input\":"), "{name}: keys write no input");
+        }
         folded += usize::from(text.contains("user_agent: >-\n"));
         assert_eq!(
             text.matches("\"restamped\":true").count(),
@@ -485,7 +503,7 @@ fn every_session_mvx_writes_is_read_by_the_fast_path_alone() {
             .iter()
             .for_each(|e| seen[kind_number(&e.kind)] = true);
     }
-    assert_eq!(folded, 3, "served sessions fold their user agent");
+    assert_eq!(folded, 4, "served sessions fold their user agent");
     // A session carried on by `mvx play --resume`: reopened, `resumed`, then on.
     let header = played("P04", local_terminal(false));
     let before = task("order");

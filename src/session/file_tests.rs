@@ -36,6 +36,7 @@ fn events() -> Vec<Event> {
     let timing = Timing {
         hesitation_ms: 1204,
         decision_ms: 2407,
+        input: Default::default(),
     };
     vec![
         Event {

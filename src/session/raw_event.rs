@@ -44,6 +44,9 @@ pub(super) struct RawEvent<'a> {
     pub(super) answer: Option<Cow<'a, str>>,
     #[serde(borrow)]
     pub(super) sha256: Option<Cow<'a, str>>,
+    /// How a timed event's decision was given (`Timing::input`), when not by a key.
+    #[serde(borrow)]
+    pub(super) input: Option<Cow<'a, str>>,
     pub(super) hesitation_ms: Option<u64>,
     pub(super) decision_ms: Option<u64>,
     pub(super) duration_ms: Option<u64>,

@@ -7,17 +7,39 @@ use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
+use crate::keys::Press;
 use crate::study::ask::{Ask, AskAction, KEYS};
 use crate::text::printable;
+use crate::tui::pointer::{Pointable, Target, along};
+
+fn regions(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area)
+}
+
+/// Each answer in the footer is a target: a click or tap on it answers.
+impl Pointable for Ask {
+    fn targets(&self, area: Rect) -> Vec<Target> {
+        let [_, _, footer] = regions(area);
+        let answer = |action, label, key| {
+            let words = KEYS.hint(&[(&[action], label)]);
+            (words, Some(vec![Press::char(key)]))
+        };
+        let parts = [
+            answer(AskAction::Yes, self.yes, 'y'),
+            answer(AskAction::No, self.no, 'n'),
+        ];
+        along(footer.x, footer.y, footer.width, " · ", &parts)
+    }
+}
 
 impl Widget for &Ask {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let [title, body, footer] = Layout::vertical([
-            Constraint::Length(2),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let [title, body, footer] = regions(area);
         Line::from(printable(&self.title)).bold().render(title, buf);
         let text: Vec<Line> = self
             .body

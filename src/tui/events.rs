@@ -20,7 +20,7 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ratatui::crossterm::event::{self, Event};
+use ratatui::crossterm::event::{self, Event, MouseButton, MouseEventKind};
 use rustix::event::{PollFd, PollFlags, Timespec, poll};
 use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGTERM, SIGTSTP};
 use signal_hook::iterator::Signals;
@@ -35,6 +35,13 @@ pub enum Incoming {
     Key {
         at: Instant,
         press: Press,
+    },
+    /// The left mouse button went down on a cell (when `mvx play` captures the mouse),
+    /// stamped as soon as `read()` returned it.
+    Point {
+        at: Instant,
+        col: u16,
+        row: u16,
     },
     Resize,
     /// The process was asked to stop (`SIGTERM`, `SIGINT`) or lost its terminal (`SIGHUP`).
@@ -218,6 +225,13 @@ fn read_terminal(sender: &Sender<Incoming>, queue: &Queue) {
                 match keymap::press(key) {
                     Some(press) => Incoming::Key { at, press },
                     None => continue,
+                }
+            }
+            Ok(Event::Mouse(mouse)) if mouse.kind == MouseEventKind::Down(MouseButton::Left) => {
+                Incoming::Point {
+                    at: queue.stamp(Instant::now()),
+                    col: mouse.column,
+                    row: mouse.row,
                 }
             }
             Ok(Event::Resize(..)) => Incoming::Resize,

@@ -1,6 +1,7 @@
 //! What the participant sees: one frame of the player's state.
 
 mod parts;
+mod targets;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -50,15 +51,8 @@ impl Widget for &PlayView<'_> {
             self.paused(area, buf);
             return;
         }
-        let [header, body, hint, help] = Layout::vertical([
-            Constraint::Length(1),
-            Constraint::Fill(1),
-            Constraint::Length(1),
-            Constraint::Length(1),
-        ])
-        .areas(area);
+        let [header, body, hint, help] = regions(area);
         self.header(header, buf);
-        let body = body.inner(ratatui::layout::Margin::new(1, 0));
         self.body(body, buf);
         if self.chrome != Chrome::Replay {
             Line::from(self.hint()).dim().render(hint, buf);
@@ -81,17 +75,21 @@ impl Widget for &PlayView<'_> {
 /// A session draws as the participant's screen.
 impl<R> Widget for &PlaySession<'_, R> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let view = PlayView {
-            player: &self.player,
-            scroll: self.scroll,
-            chrome: match self.researcher_keys {
-                true => Chrome::Session {
-                    saved_to: &self.saved_to,
-                },
-                false => Chrome::Remote,
+        (&view(self)).render(area, buf);
+    }
+}
+
+/// The participant's screen of a session.
+fn view<'a, R>(session: &'a PlaySession<'_, R>) -> PlayView<'a> {
+    PlayView {
+        player: &session.player,
+        scroll: session.scroll,
+        chrome: match session.researcher_keys {
+            true => Chrome::Session {
+                saved_to: &session.saved_to,
             },
-        };
-        (&view).render(area, buf);
+            false => Chrome::Remote,
+        },
     }
 }
 
@@ -148,13 +146,27 @@ impl PlayView<'_> {
     /// The mockup in a box, the prompt under it, then whatever the step asks for. The
     /// mockup gives up rows first (and scrolls) when the terminal is short.
     fn step(&self, step: &Step, area: Rect, buf: &mut Buffer) {
-        let prompt = self
-            .player
+        let [screen_area, prompt_area, action_area] = self.step_areas(step, area);
+        if let Some(screen) = &self.player.screen(step) {
+            parts::mockup(screen, self.scroll, screen_area, buf);
+        }
+        if let Some(prompt) = self.prompt(step) {
+            prompt.bold().render(prompt_area, buf);
+        }
+        parts::action(self.player, step, action_area, buf);
+    }
+
+    fn prompt(&self, step: &Step) -> Option<Paragraph<'static>> {
+        self.player
             .text(step)
-            .map(|t| Paragraph::new(printable(&t)).wrap(Wrap { trim: false }));
+            .map(|t| Paragraph::new(printable(&t)).wrap(Wrap { trim: false }))
+    }
+
+    /// Where a step's mockup, prompt and choices (or field) go in `area`.
+    fn step_areas(&self, step: &Step, area: Rect) -> [Rect; 3] {
         let screen = self.player.screen(step);
-        let prompt_height = prompt
-            .as_ref()
+        let prompt_height = self
+            .prompt(step)
             .map_or(0, |p| p.line_count(area.width) as u16 + 1);
         let action_height = parts::action_height(self.player, step);
         let mockup_height = screen.as_ref().map_or(0, |s| s.lines().count() as u16 + 3);
@@ -165,17 +177,11 @@ impl PlayView<'_> {
             Constraint::Length(action_height),
         ])
         .areas(area);
-        if let Some(screen) = &screen {
-            let screen_area = Rect {
-                height: screen_area.height.saturating_sub(1),
-                ..screen_area
-            };
-            parts::mockup(screen, self.scroll, screen_area, buf);
-        }
-        if let Some(prompt) = prompt {
-            prompt.bold().render(prompt_area, buf);
-        }
-        parts::action(self.player, step, action_area, buf);
+        let screen_area = Rect {
+            height: screen_area.height.saturating_sub(1),
+            ..screen_area
+        };
+        [screen_area, prompt_area, action_area]
     }
 
     fn hint(&self) -> String {
@@ -236,6 +242,19 @@ impl PlayView<'_> {
             .wrap(Wrap { trim: false })
             .render(area.inner(ratatui::layout::Margin::new(1, 1)), buf);
     }
+}
+
+/// A frame's header, body (inside its margin), hint line and researcher's line.
+fn regions(area: Rect) -> [Rect; 4] {
+    let [header, body, hint, help] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let body = body.inner(ratatui::layout::Margin::new(1, 0));
+    [header, body, hint, help]
 }
 
 fn interlude(outcome: TaskOutcome, area: Rect, buf: &mut Buffer) {

@@ -3,12 +3,13 @@
 
 use ratatui::widgets::Widget;
 
+use super::pointer::Pointable;
 use super::terminal::Terminal;
 use crate::runner::{self, Screen};
 
 /// Opens the terminal, runs `screen` until it is done or stopped, and gives the terminal
 /// back before returning, whatever the answer.
-pub fn run<S: Screen>(screen: &mut S) -> Result<(), String>
+pub fn run<S: Screen + Pointable>(screen: &mut S) -> Result<(), String>
 where
     for<'a> &'a S: Widget,
 {

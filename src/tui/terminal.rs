@@ -7,12 +7,15 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use ratatui::DefaultTerminal;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
 use ratatui::crossterm::terminal::{self, Clear, ClearType, EnterAlternateScreen};
 use ratatui::crossterm::{cursor, execute};
 use ratatui::widgets::Widget;
 use rustix::process::{Signal, kill_current_process_group};
 
 use super::events::{self, Incoming as Read, Queue};
+use super::pointer::{self, Pointable, Target};
+use crate::keys::Via;
 use crate::runner::{Drawn, Incoming, Transport};
 use crate::session::TerminalInfo;
 
@@ -21,6 +24,8 @@ use crate::session::TerminalInfo;
 pub struct FullScreen {
     /// Taken only when dropped.
     terminal: Option<DefaultTerminal>,
+    /// The mouse is reported (a participant's session): given back with the terminal.
+    mouse: bool,
 }
 
 impl FullScreen {
@@ -28,7 +33,30 @@ impl FullScreen {
         let terminal = ratatui::try_init()?;
         Ok(Self {
             terminal: Some(terminal),
+            mouse: false,
         })
+    }
+
+    /// Has the terminal report mouse clicks, so a participant may click a choice; every
+    /// path that gives the terminal back (leaving, dropping, a panic) stops it again.
+    pub fn capture_mouse(&mut self) -> io::Result<()> {
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| {
+            let before = std::panic::take_hook();
+            std::panic::set_hook(Box::new(move |info| {
+                let _ = execute!(io::stdout(), DisableMouseCapture);
+                before(info);
+            }));
+        });
+        execute!(io::stdout(), EnableMouseCapture)?;
+        self.mouse = true;
+        Ok(())
+    }
+
+    fn release_mouse(&self) {
+        if self.mouse {
+            let _ = execute!(io::stdout(), DisableMouseCapture);
+        }
     }
 
     pub fn terminal(&mut self) -> &mut DefaultTerminal {
@@ -40,6 +68,7 @@ impl FullScreen {
     /// Gives the terminal back as it was (cooked, the main screen), before a suspend or
     /// an end: whatever happens next, the person at the terminal can type again.
     pub fn leave(&mut self) {
+        self.release_mouse();
         let _ = ratatui::try_restore();
         let _ = execute!(io::stdout(), cursor::Show);
     }
@@ -56,6 +85,9 @@ impl FullScreen {
             Clear(ClearType::All),
             cursor::Hide
         )?;
+        if self.mouse {
+            execute!(io::stdout(), EnableMouseCapture)?;
+        }
         self.terminal().swap_buffers();
         Ok(())
     }
@@ -63,6 +95,7 @@ impl FullScreen {
 
 impl Drop for FullScreen {
     fn drop(&mut self) {
+        self.release_mouse();
         // After a hang-up the terminal is gone and writing to it fails. ratatui's own drop
         // would then report that on standard error, the same dead terminal, and a failed
         // `eprintln!` panics, which aborts the process before it can exit as it should.
@@ -84,6 +117,8 @@ pub struct Terminal {
     /// When the last suspend ended: a `SIGTSTP` that arrived before it (sent to the
     /// supervisor and to this process alike) is already served.
     resumed: Option<Instant>,
+    /// What a click may pick on the frame on screen.
+    targets: Vec<Target>,
 }
 
 impl Terminal {
@@ -99,7 +134,13 @@ impl Terminal {
             queue,
             start: Instant::now(),
             resumed: None,
+            targets: Vec::new(),
         })
+    }
+
+    /// Clicks on the participant's screen pick what they are on (`mvx play`).
+    pub fn capture_mouse(&mut self) -> Result<(), String> {
+        (self.screen.capture_mouse()).map_err(|e| format!("cannot read the mouse: {e}"))
     }
 
     /// Where a screen's own sources (a file watcher) send what they see.
@@ -141,7 +182,7 @@ impl Terminal {
     }
 }
 
-impl<S> Transport<S> for Terminal
+impl<S: Pointable> Transport<S> for Terminal
 where
     for<'a> &'a S: Widget,
 {
@@ -156,10 +197,12 @@ where
             .draw(|frame| frame.render_widget(screen, frame.area()))
             .map_err(|e| format!("cannot draw: {e}"))?;
         self.queue.check();
+        let (at, area) = (self.start.elapsed(), frame.area);
+        self.targets = screen.targets(area);
         Ok(Drawn {
-            at: self.start.elapsed(),
-            cols: frame.area.width,
-            rows: frame.area.height,
+            at,
+            cols: area.width,
+            rows: area.height,
         })
     }
 
@@ -169,6 +212,17 @@ where
                 at: self.since_start(at),
                 press,
             },
+            Ok(Read::Point { at, col, row }) => {
+                let at = self.since_start(at);
+                match pointer::hit(&self.targets, col, row) {
+                    Some(presses) => Incoming::Pointed {
+                        at,
+                        presses,
+                        via: Via::Pointer,
+                    },
+                    None => Incoming::Idle { at },
+                }
+            }
             Ok(Read::Resize) => Incoming::Resize,
             Ok(Read::Changed) => Incoming::Changed,
             Ok(Read::Signal { at, name }) => {

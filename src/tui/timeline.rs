@@ -123,6 +123,7 @@ mod tests {
             timing: Timing {
                 hesitation_ms: 500,
                 decision_ms: 900,
+                input: Default::default(),
             },
         };
         let prefix = |kind: &EventKind| {

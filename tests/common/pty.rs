@@ -157,6 +157,31 @@ impl Pty {
         Instant::now()
     }
 
+    /// Clicks the left mouse button on the middle of `words` where the screen shows
+    /// them, as a terminal reports it (SGR: press, then release).
+    pub fn click(&mut self, words: &str) -> Instant {
+        let contents = self.contents();
+        let (row, col) = (contents.lines().enumerate())
+            .find_map(|(row, line)| {
+                let at = line.find(words)?;
+                Some((row, line[..at].chars().count() + words.chars().count() / 2))
+            })
+            .unwrap_or_else(|| {
+                panic!(
+                    "`{words}` is not on screen:
+{contents}"
+                )
+            });
+        let (row, col) = (row + 1, col + 1);
+        self.send(&format!("\x1b[<0;{col};{row}M\x1b[<0;{col};{row}m"))
+    }
+
+    /// Whether the terminal was asked to report the mouse (and not asked to stop).
+    pub fn mouse_reported(&self) -> bool {
+        let screen = self.screen.lock().expect("screen lock");
+        screen.screen().mouse_protocol_mode() != vt100::MouseProtocolMode::None
+    }
+
     pub fn resize(&self, rows: u16, cols: u16) {
         let size = PtySize {
             rows,

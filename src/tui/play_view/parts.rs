@@ -158,16 +158,8 @@ pub fn question(
     let Some(question) = questions.get(index) else {
         return;
     };
-    let ask = Paragraph::new(printable(&question.ask))
-        .bold()
-        .wrap(Wrap { trim: false });
-    let ask_height = ask.line_count(area.width) as u16;
-    let [counter, ask_area, answer_area] = Layout::vertical([
-        Constraint::Length(2),
-        Constraint::Length(ask_height + 1),
-        Constraint::Fill(1),
-    ])
-    .areas(area);
+    let ask = asked(&question.ask);
+    let [counter, ask_area, answer_area] = question_areas(&question.ask, area);
     Line::from(format!("Question {} of {}", index + 1, questions.len()))
         .dim()
         .render(counter, buf);
@@ -185,6 +177,36 @@ pub fn question(
         Answer::Scale(scale) => scale_row(scale, choice, answer_area, buf),
         Answer::Text => text_field(field, "Your answer", answer_area, buf),
     }
+}
+
+fn asked(ask: &str) -> Paragraph<'static> {
+    Paragraph::new(printable(ask))
+        .bold()
+        .wrap(Wrap { trim: false })
+}
+
+/// Where a question's counter, its words and its answer go in `area`.
+pub fn question_areas(ask: &str, area: Rect) -> [Rect; 3] {
+    let ask_height = asked(ask).line_count(area.width) as u16;
+    Layout::vertical([
+        Constraint::Length(2),
+        Constraint::Length(ask_height + 1),
+        Constraint::Fill(1),
+    ])
+    .areas(area)
+}
+
+/// Each point of `scale` as the scale's row draws it: its columns from the row's start.
+pub fn scale_columns(scale: &Scale) -> Vec<(i64, u16, u16)> {
+    let mut at = 0;
+    (scale.from..=scale.to)
+        .map(|point| {
+            let width = display_width(&point.to_string()) as u16 + 2;
+            let columns = (point, at, width);
+            at += width + 1;
+            columns
+        })
+        .collect()
 }
 
 /// Every point of the scale, the chosen one in brackets, with the end labels beneath.

@@ -48,6 +48,7 @@ fn session(id: &str, design: Design, i: u64) -> Session {
     let timing = Timing {
         hesitation_ms: 100,
         decision_ms: 200,
+        input: Default::default(),
     };
     let answer = |question: &str, value| EventKind::Answer {
         question: question.into(),
