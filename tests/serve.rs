@@ -370,6 +370,24 @@ fn a_study_that_assigns_by_hand_needs_each_invitation_s_variant() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// A page too narrow for the session (a phone at 39 columns) is told what to do, not
+/// left on a dead end; the researcher's terminal says so at once and when it is fixed;
+/// once wide enough the session goes on where it was.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_window_too_small_is_explained_to_the_participant_and_told_to_the_researcher() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P01"]);
+    let mut page = Page::open(&server.links[0], 39, 41).await;
+    page.wait_for("Turn your phone sideways").await;
+    server.wait_for("P01      window too small (39x41)");
+    let size = |n| std::num::NonZeroU16::new(n).expect("not zero");
+    page.screen.screen_mut().set_size(size(24), size(80));
+    page.send(serde_json::json!({"t": "size", "cols": 80, "rows": 24}))
+        .await;
+    page.wait_for("Where do you tap?").await;
+    server.wait_for("P01      window large enough again");
+}
+
 /// A page that says it is 65535x65535, opening and again as a resize, is drawn at the
 /// largest size the server takes (500x200), and the server goes on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -655,8 +655,19 @@ impl Browser {
             let (key, words): (&str, String) = if screen.contains("I agree, start") {
                 ("y", "I agree, start".into())
             } else if screen.contains("Type your answer") {
-                for key in ["N", "o", "n", "e", "Enter"] {
-                    self.press(key).await;
+                if hand == Hand::Finger {
+                    // A tap on the field opens the phone's keyboard, which types text as
+                    // input, not keys; its Enter is a key.
+                    self.point(hand, "Your answer").await;
+                    for c in ["N", "o", "n", "e"] {
+                        let typed = json!({"type": "char", "text": c});
+                        self.call("Input.dispatchKeyEvent", typed).await;
+                    }
+                    self.press("Enter").await;
+                } else {
+                    for key in ["N", "o", "n", "e", "Enter"] {
+                        self.press(key).await;
+                    }
                 }
                 self.wait_for_change(&screen).await;
                 continue;

@@ -42,7 +42,8 @@
   }
 
   document.addEventListener("keydown", function (ev) {
-    if (over || ev.isComposing) return;
+    // A phone's keyboard names no key while it composes: its text comes as input below.
+    if (over || ev.isComposing || ev.key === "Unidentified" || ev.keyCode === 229) return;
     // ev.timeStamp is when the key went down, on the same clock as performance.now().
     send({ t: "key", key: ev.key, ctrl: ev.ctrlKey, alt: ev.altKey, meta: ev.metaKey,
       shift: ev.shiftKey, at: ev.timeStamp });
@@ -101,7 +102,13 @@
       const found = targetAt(near);
       if (found) { cell = near; t = found; }
     }
-    if (!t) return;
+    // Off the targets (a field to type in, say), a tap opens the phone's keyboard.
+    if (!t) {
+      ev.preventDefault();
+      ev.stopPropagation();
+      typing.focus();
+      return;
+    }
     // Nothing else happens on a target: no focus, no text selection.
     ev.preventDefault();
     send({ t: "point", col: cell.col, row: cell.row, at: ev.timeStamp,
@@ -114,6 +121,26 @@
   });
   document.getElementById("terminal").addEventListener("pointerleave", function () {
     showHover(null, null);
+  });
+
+  // A phone's keyboard types into a field (xterm's own is read-only here): a tap off the
+  // targets focuses this one, which opens the keyboard; each character it takes goes as
+  // a key, stamped with the event's own time.
+  const typing = document.createElement("textarea");
+  typing.id = "typing";
+  typing.setAttribute("aria-label", "Your answer");
+  typing.setAttribute("autocapitalize", "off");
+  typing.setAttribute("autocomplete", "off");
+  typing.setAttribute("spellcheck", "false");
+  document.body.appendChild(typing);
+  typing.addEventListener("input", function (ev) {
+    if (over) return;
+    const text = ev.data || typing.value || "";
+    for (const ch of text) {
+      send({ t: "key", key: ch, ctrl: false, alt: false, meta: false, shift: false,
+        at: ev.timeStamp });
+    }
+    typing.value = "";
   });
 
   function frame(message) {

@@ -22,6 +22,10 @@ pub const MIN_ROWS: u16 = 12;
 /// Where a session's events go, each before the next input is handled.
 pub trait Recorder {
     fn record(&mut self, event: &Event) -> Result<(), Unrecorded>;
+
+    /// The participant's screen became too small to show the session (`Some`, its size)
+    /// or large enough again (`None`): whoever runs the session may want to know.
+    fn window(&mut self, _too_small: Option<(u16, u16)>) {}
 }
 
 /// An event that could not be recorded: the session ends, for this `reason`.
@@ -194,6 +198,8 @@ pub struct PlaySession<'f, R> {
     /// The last frame could not show the step; nobody can see what a key would do, so
     /// no key is taken until it fits again.
     pub too_small: bool,
+    /// The recorder was last told the window is too small.
+    told_too_small: bool,
     /// Crash tests make a session panic on purpose after this much time.
     pub panic_after: Option<Duration>,
     /// What ended the session at once (a signal, a closed terminal), if anything did.
@@ -211,6 +217,7 @@ impl<'f, R: Recorder> PlaySession<'f, R> {
             scroll: 0,
             saved_to,
             too_small: false,
+            told_too_small: false,
             panic_after: None,
             stopped: None,
             researcher_keys: true,
@@ -328,6 +335,13 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
 
     fn shown(&mut self, drawn: Drawn) -> Result<(), String> {
         self.too_small = drawn.cols < MIN_COLS || drawn.rows < MIN_ROWS;
+        // A frame no one saw (0x0: no page connected) says nothing about a window.
+        let seen = drawn.cols > 0 || drawn.rows > 0;
+        if seen && self.too_small != self.told_too_small {
+            self.told_too_small = self.too_small;
+            let size = self.too_small.then_some((drawn.cols, drawn.rows));
+            self.recorder.window(size);
+        }
         // A step the terminal is too small to show has not been seen yet.
         if !self.too_small {
             self.player.shown(drawn.at);

@@ -221,6 +221,22 @@ fn stamped(kind: &EventKind) -> bool {
 }
 
 impl Recorder for Watched<'_> {
+    /// The researcher is told at once when a participant's window cannot show the
+    /// session, and when it can again.
+    fn window(&mut self, too_small: Option<(u16, u16)>) {
+        let who = self.room.participant(self.index);
+        match too_small {
+            Some((cols, rows)) => {
+                let words = format!("window too small ({cols}x{rows})");
+                self.room.notice(format!("{who:<8} {words}"));
+                self.room.update(self.index, |seat| seat.at = Some(words));
+            }
+            None => self
+                .room
+                .notice(format!("{who:<8} window large enough again")),
+        }
+    }
+
     fn record(&mut self, event: &Event) -> Result<(), Unrecorded> {
         if stamped(&event.kind) && self.restamped.swap(false, Ordering::Relaxed) {
             self.writer.flag_next(RESTAMPED);

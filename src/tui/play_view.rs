@@ -44,7 +44,7 @@ pub enum Chrome<'a> {
 impl Widget for &PlayView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         if area.width < MIN_COLS || area.height < MIN_ROWS {
-            too_small(area, buf);
+            too_small(area, self.chrome, buf);
             return;
         }
         if *self.player.overlay() == Overlay::Paused {
@@ -290,12 +290,20 @@ fn paused(hint: &str, area: Rect, buf: &mut Buffer) {
     Paragraph::new(text).render(middle, buf);
 }
 
-fn too_small(area: Rect, buf: &mut Buffer) {
+/// What a screen too small to show the session says: at the terminal, its size and the
+/// size needed; in a browser, what the participant can do (the researcher is told too).
+fn too_small(area: Rect, chrome: Chrome<'_>, buf: &mut Buffer) {
     Clear.render(area, buf);
-    let text = format!(
-        "This terminal is {}x{}; mvx needs at least {MIN_COLS}x{MIN_ROWS}. Please enlarge it.",
-        area.width, area.height
-    );
+    let text = match chrome {
+        Chrome::Remote => format!(
+            "This window is too small to show the next screen ({}x{} characters; it needs              {MIN_COLS}x{MIN_ROWS}). Turn your phone sideways, close the keyboard, or make              the window larger: the session goes on where it was.",
+            area.width, area.height
+        ),
+        _ => format!(
+            "This terminal is {}x{}; mvx needs at least {MIN_COLS}x{MIN_ROWS}. Please enlarge it.",
+            area.width, area.height
+        ),
+    };
     Paragraph::new(text)
         .wrap(Wrap { trim: true })
         .render(area, buf);
