@@ -201,7 +201,8 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
 }
 
 /// The report of `study`, from its sessions folded (`StudyFold`).
-pub fn build_from(study: &Study, status: Status, fold: &StudyFold) -> StudyReport {
+pub fn build_from(study: &Study, mut status: Status, fold: &StudyFold) -> StudyReport {
+    status.unreadable.extend(fold.problem(study.design));
     let units = fold.units(study.design);
     let names: Vec<String> = status.variants.iter().map(|v| v.name.clone()).collect();
     let variants: Vec<VariantFigures> = names.iter().map(|n| figures(n, &units)).collect();
