@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
 use super::QuestionTally;
-use super::units::{self, Unit};
+use super::units::{self, Unit, Units};
 use crate::flow::study::{Design, Study};
-use crate::session::firsts::Log;
+use crate::session::firsts::{Log, Places};
 use crate::session::{self, AnswerValue, EventKind, Session};
 use crate::study::progress::{Progress, Standing, standing};
 
@@ -111,7 +111,7 @@ pub struct StudyFold {
     /// Each counted session's `First`, in file order (`First::write`).
     log: Mutex<Log>,
     /// The sessions that count, read back from the log: between, then within.
-    counted: [OnceLock<Kept>; 2],
+    counted: [OnceLock<Gathered>; 2],
 }
 
 impl Default for StudyFold {
@@ -187,26 +187,69 @@ impl StudyFold {
         i
     }
 
-    /// The sessions that count, in file order: each participant's first of each variant
+    /// Each counted session's `First` and participant, in file order, if `keep` keeps
+    /// it; why the log could not be read back, if it could not.
+    fn read_back(&self, keep: &Places, mut each: impl FnMut(First, &str)) -> Option<String> {
+        let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        let read = log.visit(|entry| {
+            if let Some((first, who)) = First::read(entry)
+                && keep.contains(first.place)
+            {
+                each(first, who);
+            }
+        });
+        read.err().map(|e| e.to_string())
+    }
+
+    /// The sessions that count, gathered: each participant's first of each variant
     /// (within), or their first at all (between), read back from the log once.
-    fn counted(&self, design: Design) -> &Kept {
+    fn counted(&self, design: Design) -> &Gathered {
         let within = design == Design::Within;
         self.counted[usize::from(within)].get_or_init(|| {
-            let firsts = self.progress.firsts(within);
-            let mut counted = Kept::default();
-            let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
-            let read = log.visit(|entry| {
-                if let Some((first, who)) = First::read(entry)
-                    && firsts.contains(first.place)
-                {
-                    counted.add(first, who);
+            let mut counted = Gathered::default();
+            let keep = self.progress.firsts(within);
+            counted.problem = self.read_back(&keep, |first, who| {
+                let unit = self.unit(&first, who, design);
+                counted.units.add(&unit, within);
+                for &a in &first.answers {
+                    *counted.answers.entry((a, first.variant)).or_default() += 1;
                 }
             });
-            if let Err(e) = read {
-                counted.problem = Some(e.to_string());
-            }
             counted
         })
+    }
+
+    fn unit<'f>(&'f self, first: &'f First, who: &'f str, design: Design) -> Unit<'f> {
+        Unit {
+            participant: who,
+            variant: &self.variants[first.variant as usize],
+            position: match design {
+                Design::Within => first.position as usize,
+                Design::Between => 1,
+            },
+            completed: first.completed,
+            time: first.time,
+            scores: &first.scores,
+        }
+    }
+
+    /// The sessions that count, one by one in file order: participant, variant,
+    /// completed, time (what the tests hold against every session kept).
+    #[cfg(test)]
+    fn listed(&self, design: Design) -> Vec<(String, String, bool, Option<f64>)> {
+        let mut listed = Vec::new();
+        let keep = self.progress.firsts(design == Design::Within);
+        let problem = self.read_back(&keep, |first, who| {
+            let u = self.unit(&first, who, design);
+            listed.push((
+                u.participant.to_owned(),
+                u.variant.to_owned(),
+                u.completed,
+                u.time,
+            ));
+        });
+        assert_eq!(problem, None);
+        listed
     }
 
     /// Why the sessions that count could not all be read back, if they could not.
@@ -218,22 +261,9 @@ impl StudyFold {
         ))
     }
 
-    /// The counted sessions reduced to what the study compares, in file order.
-    pub(super) fn units(&self, design: Design) -> Vec<Unit<'_>> {
-        let counted = self.counted(design);
-        (counted.firsts.iter())
-            .map(|first| Unit {
-                participant: &counted.names[first.name.0..first.name.1],
-                variant: &self.variants[first.variant as usize],
-                position: match design {
-                    Design::Within => first.position as usize,
-                    Design::Between => 1,
-                },
-                completed: first.completed,
-                time: first.time,
-                scores: &first.scores,
-            })
-            .collect()
+    /// The counted sessions gathered into what the study compares.
+    pub(super) fn units(&self, design: Design) -> &Units {
+        &self.counted(design).units
     }
 
     /// The study's own questions: each answer and how often, by the variant it was given in.
@@ -242,13 +272,11 @@ impl StudyFold {
         (study.questions.iter())
             .map(|q| {
                 let mut answers: BTreeMap<(String, String), usize> = BTreeMap::new();
-                for first in &counted.firsts {
-                    for &a in &first.answers {
-                        let (question, text) = &self.answers[a as usize];
-                        if *question == q.id {
-                            let variant = self.variants[first.variant as usize].clone();
-                            *answers.entry((variant, text.clone())).or_default() += 1;
-                        }
+                for (&(a, v), &n) in &counted.answers {
+                    let (question, text) = &self.answers[a as usize];
+                    if *question == q.id {
+                        let variant = self.variants[v as usize].clone();
+                        *answers.entry((variant, text.clone())).or_default() += n;
                     }
                 }
                 QuestionTally {
@@ -329,40 +357,13 @@ impl First {
     }
 }
 
-/// The sessions that count, read back: each `First` and where its participant's name
-/// sits in `names`.
+/// The sessions that count, gathered as they are read back from the log.
 #[derive(Debug, Default)]
-struct Kept {
-    firsts: Vec<CountedFirst>,
-    names: String,
+struct Gathered {
+    units: Units,
+    /// How often each answer was given, by (answer, variant).
+    answers: HashMap<(u32, u32), usize>,
     problem: Option<String>,
-}
-
-#[derive(Debug)]
-struct CountedFirst {
-    name: (usize, usize),
-    variant: u32,
-    position: u32,
-    completed: bool,
-    time: Option<f64>,
-    scores: Box<[Option<f64>]>,
-    answers: Box<[u32]>,
-}
-
-impl Kept {
-    fn add(&mut self, first: First, who: &str) {
-        let start = self.names.len();
-        self.names.push_str(who);
-        self.firsts.push(CountedFirst {
-            name: (start, self.names.len()),
-            variant: first.variant,
-            position: first.position,
-            completed: first.completed,
-            time: first.time,
-            scores: first.scores.into(),
-            answers: first.answers.into(),
-        });
-    }
 }
 
 #[cfg(test)]

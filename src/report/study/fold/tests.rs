@@ -177,19 +177,18 @@ fn folded_sessions_count_as_held_ones_did() {
                 )
             })
             .collect();
-        let units = fold.units(study.design);
-        let folded: Vec<(String, String, bool, Option<f64>)> = (units.iter())
-            .map(|u| {
-                (
-                    u.participant.to_owned(),
-                    u.variant.to_owned(),
-                    u.completed,
-                    u.time,
-                )
-            })
-            .collect();
+        let folded = fold.listed(study.design);
         assert!(held.len() >= 10, "{file}: {} counted", held.len());
         assert_eq!(folded, held, "{file}");
+        // Gathered by variant as they are listed.
+        let units = fold.units(study.design);
+        for variant in ["one-menu", "three-menus"] {
+            let of = || held.iter().filter(|h| h.1 == variant);
+            let group = units.of(variant);
+            assert_eq!(group.participants, of().count(), "{file}: {variant}");
+            assert_eq!(group.completed, of().filter(|h| h.2).count(), "{file}");
+            assert_eq!(group.times.len(), of().filter(|h| h.3.is_some()).count());
+        }
         // The questions: each answer of a counted session, by its variant.
         let questions = fold.questions(study);
         assert!(!questions.is_empty(), "{file}");
