@@ -5,7 +5,10 @@
 //! files, which are merged once every file has been read: each participant's first
 //! session is then marked in a bitmap by its place (one bit per session), and the files
 //! are read a second time counting the marked ones. Memory stays the budget, a run
-//! buffer and the bitmap, however many participants there are.
+//! buffer and the bitmap, however many participants there are. A study's progress keeps
+//! who played which variant in the same runs (`study::progress`), and what must be read
+//! back for the sessions that count goes into a `Log` beside them, in memory up to a
+//! budget and in a temporary file past it.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -239,9 +242,9 @@ impl Log {
 
     pub fn push(&mut self, entry: &[u8]) -> io::Result<()> {
         let len = u32::try_from(entry.len()).map_err(io::Error::other)?;
-        self.buffer.extend_from_slice(&len.to_le_bytes());
-        self.buffer.extend_from_slice(entry);
-        if self.buffer.len() >= self.budget {
+        // Written out before the buffer would pass the budget, so it never grows past it
+        // (a power of two: the buffer's own doubling stops there).
+        if self.buffer.len() + 4 + entry.len() > self.budget && !self.buffer.is_empty() {
             let file = match &mut self.file {
                 Some(file) => file,
                 None => self.file.insert(tempfile::tempfile()?),
@@ -250,6 +253,8 @@ impl Log {
             file.write_all(&self.buffer)?;
             self.buffer.clear();
         }
+        self.buffer.extend_from_slice(&len.to_le_bytes());
+        self.buffer.extend_from_slice(entry);
         Ok(())
     }
 

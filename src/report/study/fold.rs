@@ -94,7 +94,7 @@ fn answers(session: &Session) -> Vec<(String, String)> {
 }
 
 /// Bytes of counted sessions' numbers held in memory before the log goes to disk.
-const FIRST_BYTES_IN_MEMORY: usize = 1 << 23;
+const FIRST_BYTES_IN_MEMORY: usize = 1 << 22;
 
 /// One study's sessions, folded.
 #[derive(Debug)]

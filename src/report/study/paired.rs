@@ -25,7 +25,7 @@ pub(super) fn rows(baseline: &str, variant: &str, units: &Units) -> Vec<Compared
         }
         let values: Vec<(f64, f64)> = pairs
             .iter()
-            .filter_map(|(b, v)| Some(((*b.scores.get(i)?)?, (*v.scores.get(i)?)?)))
+            .filter_map(|(b, v)| Some((b.score(i)?, v.score(i)?)))
             .collect();
         let measure = match q.scoring {
             stats::Scoring::Seq => Measure::Seq(q.compared_as),

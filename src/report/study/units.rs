@@ -4,6 +4,7 @@
 //! within study each participant's session of each variant, for the pairs.
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use crate::report::tally::score_of;
 use crate::session::{AnswerValue, EventKind, Session};
@@ -55,13 +56,53 @@ impl Group {
     }
 }
 
-/// A participant's session of one variant, kept for the pairs of a within study.
-#[derive(Debug)]
+/// How many questionnaires a within study compares pair by pair
+/// (`paired_questionnaires`): a session's scores on them are kept inline.
+const PAIRED: usize = 3;
+
+/// A participant's session of one variant, kept for the pairs of a within study: 48
+/// bytes, the scores inline.
+#[derive(Debug, Clone, Copy)]
 pub(super) struct Paired {
-    pub position: usize,
-    pub completed: bool,
     pub time: Option<f64>,
-    pub scores: Box<[Option<f64>]>,
+    pub position: u32,
+    pub completed: bool,
+    /// Bit `i`: the session has a value on the `i`th paired questionnaire.
+    known: u8,
+    scores: [f64; PAIRED],
+}
+
+impl Paired {
+    fn of(unit: &Unit<'_>) -> Paired {
+        let mut paired = Paired {
+            time: unit.time,
+            position: unit.position as u32,
+            completed: unit.completed,
+            known: 0,
+            scores: [0.0; PAIRED],
+        };
+        for (i, score) in unit.scores.iter().enumerate().take(PAIRED) {
+            if let Some(score) = score {
+                paired.known |= 1 << i;
+                paired.scores[i] = *score;
+            }
+        }
+        paired
+    }
+
+    /// The session's value on the `i`th paired questionnaire, if it has one.
+    pub fn score(&self, i: usize) -> Option<f64> {
+        (i < PAIRED && self.known & (1 << i) != 0).then(|| self.scores[i])
+    }
+}
+
+/// A counted session kept for the pairs: where its participant's id sits in
+/// `Units::ids`, its variant (in the order of `Units::variants`), the session.
+#[derive(Debug)]
+struct Kept {
+    id: (u32, u32),
+    variant: u32,
+    session: Paired,
 }
 
 /// Every counted session, gathered.
@@ -69,9 +110,11 @@ pub(super) struct Paired {
 pub(super) struct Units {
     variants: Vec<(String, Group)>,
     positions: BTreeMap<usize, Group>,
-    /// Within: each participant (in the order of their ids), and their session of each
-    /// variant (in the order of `variants`).
-    participants: BTreeMap<Box<str>, Vec<Option<Paired>>>,
+    /// Within: each counted session, for the pairs, and the participants' ids.
+    kept: Vec<Kept>,
+    ids: String,
+    /// `kept` in the order of the participants' ids, made when the pairs are first asked.
+    by_id: OnceLock<Vec<u32>>,
     none: Group,
 }
 
@@ -91,22 +134,20 @@ impl Units {
         if !pairs {
             return;
         }
-        let sessions = match self.participants.get_mut(unit.participant) {
-            Some(sessions) => sessions,
-            None => self
-                .participants
-                .entry(unit.participant.into())
-                .or_default(),
-        };
-        if sessions.len() <= v {
-            sessions.resize_with(v + 1, || None);
-        }
-        sessions[v] = Some(Paired {
-            position: unit.position,
-            completed: unit.completed,
-            time: unit.time,
-            scores: unit.scores.into(),
+        let start = self.ids.len() as u32;
+        self.ids.push_str(unit.participant);
+        self.kept.push(Kept {
+            id: (start, self.ids.len() as u32),
+            variant: v as u32,
+            session: Paired::of(unit),
         });
+        self.by_id = OnceLock::new();
+    }
+
+    fn id(&self, kept: &Kept) -> &str {
+        self.ids
+            .get(kept.id.0 as usize..kept.id.1 as usize)
+            .unwrap_or_default()
     }
 
     /// The sessions of `variant`.
@@ -128,9 +169,32 @@ impl Units {
         let (Some(a), Some(b)) = (index(a), index(b)) else {
             return Vec::new();
         };
-        (self.participants.values())
-            .filter_map(|s| Some((s.get(a)?.as_ref()?, s.get(b)?.as_ref()?)))
-            .collect()
+        let by_id = self.by_id.get_or_init(|| {
+            let mut order: Vec<u32> = (0..self.kept.len() as u32).collect();
+            order.sort_by(|&x, &y| {
+                self.id(&self.kept[x as usize])
+                    .cmp(self.id(&self.kept[y as usize]))
+            });
+            order
+        });
+        let mut pairs = Vec::new();
+        let mut rest = by_id.as_slice();
+        while let Some(&first) = rest.first() {
+            let id = self.id(&self.kept[first as usize]);
+            let same = rest.partition_point(|&k| self.id(&self.kept[k as usize]) == id);
+            let (theirs, after) = rest.split_at(same);
+            let of = |v: usize| {
+                (theirs.iter())
+                    .map(|&k| &self.kept[k as usize])
+                    .find(|k| k.variant as usize == v)
+                    .map(|k| &k.session)
+            };
+            if let (Some(x), Some(y)) = (of(a), of(b)) {
+                pairs.push((x, y));
+            }
+            rest = after;
+        }
+        pairs
     }
 }
 
@@ -162,4 +226,30 @@ pub(super) fn value_of(session: &Session, q: &Questionnaire) -> Option<f64> {
         })
         .collect();
     (!answers.is_empty()).then(|| answers.iter().sum::<f64>() / answers.len() as f64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_paired_questionnaire_has_its_place_in_a_kept_session() {
+        assert_eq!(paired_questionnaires().count(), PAIRED);
+        let scores = [Some(72.5), None, Some(5.0)];
+        let unit = Unit {
+            participant: "P1",
+            variant: "one-menu",
+            position: 2,
+            completed: true,
+            time: Some(31.5),
+            scores: &scores,
+        };
+        let paired = Paired::of(&unit);
+        let back: Vec<Option<f64>> = (0..PAIRED + 1).map(|i| paired.score(i)).collect();
+        assert_eq!(back, [Some(72.5), None, Some(5.0), None]);
+        assert_eq!(
+            (paired.position, paired.completed, paired.time),
+            (2, true, Some(31.5))
+        );
+    }
 }

@@ -10,8 +10,8 @@ use std::io;
 use super::Standing;
 use crate::session::firsts::{self, Log, Places, Record, Runs};
 
-/// Names held in memory before the log goes to disk: about 4 MB.
-const NAME_BYTES_IN_MEMORY: usize = 1 << 22;
+/// Names held in memory before the log goes to disk: 2 MB.
+const NAME_BYTES_IN_MEMORY: usize = 1 << 21;
 
 /// A variant's counts that need no index.
 #[derive(Debug, Default, Clone, Copy)]
