@@ -5,7 +5,9 @@
 //! study sessions (and, with `MVX_BENCH_MILLION=1`, 1,000,000 short sessions) for time
 //! and peak memory (`/usr/bin/time -v`), and `mvx review`'s first screen on each. Every
 //! set is generated into a temporary folder and deleted after it is measured.
-//! `MVX_BENCH_PART=short,study,long,scale,study-scale` runs those parts alone.
+//! `MVX_BENCH_PART=short,study,long,scale,study-scale` runs those parts alone;
+//! `MVX_BENCH_PART=study-million` (never run by default) the report on 1,000,000 study
+//! sessions.
 //! BENCHMARKS.md records the figures.
 
 #![allow(clippy::disallowed_methods)] // measures the real binary in real time
@@ -134,7 +136,8 @@ fn study_against_python(count: usize) -> Option<f64> {
     against_python("study (served, between and within)", &dir, count, bytes)
 }
 
-/// 100,000 study sessions: `mvx report`'s time and peak memory, and review's first screen.
+/// 100,000 (or 1,000,000) study sessions: `mvx report`'s time and peak memory, and (at
+/// 100,000) review's first screen.
 fn study_at_scale(count: usize) {
     let root = tempfile::tempdir().expect("temp dir");
     let (dir, bytes) = study::generate(root.path(), count, 5);
@@ -146,7 +149,9 @@ fn study_at_scale(count: usize) {
     );
     let (took, mb) = mvx_report(&dir);
     println!("    mvx report: {took:.2} s, peak {mb:.1} MB");
-    review(&dir);
+    if count <= 100_000 {
+        review(&dir);
+    }
 }
 
 fn at_scale(count: usize) {
@@ -226,28 +231,33 @@ fn main() {
     if std::env::args().any(|a| a == "--list") {
         return;
     }
+    let part = std::env::var("MVX_BENCH_PART").unwrap_or_default();
+    let runs = |name: &str| part.is_empty() || part.split(',').any(|p| p.trim() == name);
     // `MVX_BENCH_SETS=DIR` only writes the sets (DIR/short, DIR/long, DIR/100k, with
     // `MVX_BENCH_MILLION=1` DIR/1m and DIR/study1m/sessions, and DIR/study/sessions,
-    // DIR/study100k/sessions) and keeps them, for profiling `mvx report` by hand.
+    // DIR/study100k/sessions) and keeps them, for profiling `mvx report` by hand; with
+    // `MVX_BENCH_PART`, only those of the parts named (`study-million`: DIR/study1m).
     if let Some(dir) = std::env::var_os("MVX_BENCH_SETS") {
         let dir = Path::new(&dir);
         let million = std::env::var_os("MVX_BENCH_MILLION").is_some();
         let sets = [
-            ("short", 10_000, 5),
-            ("long", 10_000, 30),
-            ("100k", 100_000, 5),
+            ("short", "short", 10_000, 5),
+            ("long", "long", 10_000, 30),
+            ("scale", "100k", 100_000, 5),
         ];
-        let more = million.then_some(("1m", 1_000_000, 5));
-        for (name, count, steps) in sets.into_iter().chain(more) {
+        let more = million.then_some(("scale", "1m", 1_000_000, 5));
+        for (_, name, count, steps) in sets.into_iter().chain(more).filter(|s| runs(s.0)) {
             let bytes = generate(&dir.join(name), count, steps);
             println!("{name}: {count} sessions, {:.0} MB", bytes as f64 / 1e6);
         }
         // Study sets: the sessions under DIR/<name>/sessions, the studies beside them.
-        let more = million.then_some(("study1m", 1_000_000));
-        for (name, count) in [("study", 10_000), ("study100k", 100_000)]
-            .into_iter()
-            .chain(more)
-        {
+        let million = million || (!part.is_empty() && runs("study-million"));
+        let more = million.then_some(("study-million", "study1m", 1_000_000));
+        let sets = [
+            ("study", "study", 10_000),
+            ("study-scale", "study100k", 100_000),
+        ];
+        for (_, name, count) in sets.into_iter().chain(more).filter(|s| runs(s.0)) {
             let (_, bytes) = study::generate(&dir.join(name), count, 5);
             println!(
                 "{name}: {count} study sessions, {:.0} MB",
@@ -256,8 +266,6 @@ fn main() {
         }
         return;
     }
-    let part = std::env::var("MVX_BENCH_PART").unwrap_or_default();
-    let runs = |name: &str| part.is_empty() || part.split(',').any(|p| p.trim() == name);
     let mut ratios = Vec::new();
     if runs("short") {
         ratios.push((
@@ -282,6 +290,10 @@ fn main() {
     }
     if runs("study-scale") {
         study_at_scale(100_000);
+    }
+    // A million study sessions (2.5 GB written): only when asked for by name.
+    if part.split(',').any(|p| p.trim() == "study-million") {
+        study_at_scale(1_000_000);
     }
     if std::env::var_os("MVX_BENCH_MILLION").is_some() {
         at_scale(1_000_000);

@@ -7,7 +7,6 @@ pub mod comparison;
 pub mod document;
 mod escape;
 mod figures;
-mod firsts;
 pub mod html;
 pub mod markdown;
 pub mod screen;

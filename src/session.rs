@@ -9,6 +9,7 @@ mod discover;
 mod fast_event;
 mod fast_header;
 mod fast_scan;
+pub mod firsts;
 mod header;
 pub mod ids;
 mod lines;

@@ -6,20 +6,19 @@
 //! Memory holds the tallies of each flow version and an index of participants: per
 //! participant 32 bytes (a 128-bit digest of who they are, their first session's start,
 //! place and version), up to `PARTICIPANTS_IN_MEMORY`; past that, sorted runs on disk
-//! (`firsts.rs`). Never a session, a file name, nor a participant's id, except for
+//! (`session::firsts`). Never a session, a file name, nor a participant's id, except for
 //! participants with more than one session, who are named in the report. With
 //! `--all-attempts` every session counts at once; the index is only there to name who
 //! has more than one session.
 
-use std::collections::hash_map::{DefaultHasher, Entry};
+use std::collections::hash_map::Entry;
 use std::collections::{BTreeMap, HashMap};
-use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
 
-use super::firsts::{Firsts, Record, Runs};
 use super::tally::Tally;
 use super::{Counting, FileProblem, GroupKey};
 use crate::flow::study::Design;
+use crate::session::firsts::{Firsts, Record, Runs, digest};
 use crate::session::{self, Found, ObserverNote, Session};
 use crate::stats::{Questionnaire, Questionnaires};
 
@@ -131,16 +130,11 @@ fn group_of(session: &Session) -> GroupKey {
     (flow.id.clone(), flow.variant.clone(), flow.sha256.clone())
 }
 
-/// A participant of a flow (of one variant of a within study), as a 128-bit digest: two
-/// independent SipHash digests, so that among a million participants two share one with
-/// odds of about one in 10^27.
+/// A participant of a flow (of one variant of a within study), as a 128-bit digest
+/// (`firsts::digest`).
 fn who(flow: &str, participant: &str, within: Option<&str>) -> u128 {
-    let half = |salt: u8| {
-        let mut hasher = DefaultHasher::new();
-        (salt, flow, participant, within).hash(&mut hasher);
-        u128::from(hasher.finish())
-    };
-    (half(1) << 64) | half(2)
+    let (high, low) = digest((flow, participant, within));
+    (u128::from(high) << 64) | u128::from(low)
 }
 
 /// What is kept of a participant of a flow: 16 bytes, under a 16-byte digest of who
@@ -198,7 +192,7 @@ pub struct ReportBuilder {
     /// Sessions added from memory, for their place.
     added: u64,
     /// Participants the index holds in memory; past this many, sessions are recorded in
-    /// sorted runs on disk and counted in a second reading (`firsts.rs`).
+    /// sorted runs on disk and counted in a second reading (`session::firsts`).
     pub participants_in_memory: usize,
     /// Every session read from a file, for when the index outgrows its budget.
     runs: Option<Runs>,
@@ -209,7 +203,7 @@ pub struct ReportBuilder {
 }
 
 /// Participants held in memory by default: about 8 MB of index.
-pub const PARTICIPANTS_IN_MEMORY: usize = 1 << 17;
+pub const PARTICIPANTS_IN_MEMORY: usize = crate::session::firsts::IN_MEMORY;
 
 /// Whether a session counts, as decided when it is met.
 enum Decision {

@@ -14,9 +14,9 @@ use serde::Serialize;
 use super::comparison::{self, ComparedFigure, Said};
 use crate::flow::study::{Design, Margin, Study};
 use crate::session::Session;
-use crate::stats::{self, Interval, Sample, TestResult};
+use crate::stats::{self, Interval, TestResult};
 use crate::study::status::Status;
-use units::Unit;
+use units::Units;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct StudyReport {
@@ -201,16 +201,17 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
 }
 
 /// The report of `study`, from its sessions folded (`StudyFold`).
-pub fn build_from(study: &Study, status: Status, fold: &StudyFold) -> StudyReport {
+pub fn build_from(study: &Study, mut status: Status, fold: &StudyFold) -> StudyReport {
+    status.unreadable.extend(fold.problem(study.design));
     let units = fold.units(study.design);
     let names: Vec<String> = status.variants.iter().map(|v| v.name.clone()).collect();
-    let variants: Vec<VariantFigures> = names.iter().map(|n| figures(n, &units)).collect();
-    let mut comparisons = compare_all(study.design, &names, &units);
+    let variants: Vec<VariantFigures> = names.iter().map(|n| figures(n, units)).collect();
+    let mut comparisons = compare_all(study.design, &names, units);
     for c in &mut comparisons {
-        c.equivalence = equivalence(study.design, study.margin, &c.baseline, &c.variant, &units);
+        c.equivalence = equivalence(study.design, study.margin, &c.baseline, &c.variant, units);
     }
     let positions = match study.design {
-        Design::Within => positions(&units, names.len()),
+        Design::Within => positions(units, names.len()),
         Design::Between => Vec::new(),
     };
     let decision = decide(&variants, &comparisons);
@@ -220,7 +221,7 @@ pub fn build_from(study: &Study, status: Status, fold: &StudyFold) -> StudyRepor
         comparisons,
         positions,
         period: match (study.design, names.as_slice()) {
-            (Design::Within, [baseline, variant]) => paired::period(&units, baseline, variant),
+            (Design::Within, [baseline, variant]) => paired::period(units, baseline, variant),
             _ => None,
         },
         questions: fold.questions(study),
@@ -237,7 +238,7 @@ fn equivalence(
     margin: Margin,
     baseline: &str,
     variant: &str,
-    units: &[Unit<'_>],
+    units: &Units,
 ) -> Vec<EquivalenceCheck> {
     let check = |figure: &str, margin: f64, tost: Option<stats::Tost>| {
         tost.map(|tost| EquivalenceCheck {
@@ -249,26 +250,24 @@ fn equivalence(
     let (completion, time) = match design {
         Design::Between => {
             let count = |v: &str| {
-                let n = of(units, v).count() as u64;
-                (of(units, v).filter(|u| u.completed).count() as u64, n)
+                let g = units.of(v);
+                (g.completed as u64, g.participants as u64)
             };
-            let times = |v: &str| -> Sample { of(units, v).filter_map(|u| u.time).collect() };
+            let times = |v: &str| &units.of(v).times;
             let ((xb, nb), (xv, nv)) = (count(baseline), count(variant));
             (
                 margin
                     .completion
                     .map(|m| (m, stats::tost_proportions(xb, nb, xv, nv, m))),
-                margin.time.map(|r| {
-                    (
-                        r,
-                        stats::tost_log_times(&times(baseline), &times(variant), r),
-                    )
-                }),
+                margin
+                    .time
+                    .map(|r| (r, stats::tost_log_times(times(baseline), times(variant), r))),
             )
         }
         Design::Within => {
             let c = paired::counts(units, baseline, variant);
-            let times: Vec<(f64, f64)> = units::pairs(units, baseline, variant)
+            let times: Vec<(f64, f64)> = units
+                .pairs(baseline, variant)
                 .iter()
                 .filter_map(|(b, v)| Some((b.time?, v.time?)))
                 .collect();
@@ -289,25 +288,19 @@ fn equivalence(
     completion.into_iter().chain(time).collect()
 }
 
-fn of<'u, 'f>(units: &'u [Unit<'f>], variant: &'u str) -> impl Iterator<Item = &'u Unit<'f>> + 'u {
-    units.iter().filter(move |u| u.variant == variant)
-}
-
-fn figures(variant: &str, units: &[Unit<'_>]) -> VariantFigures {
-    let n = of(units, variant).count();
-    let completed = of(units, variant).filter(|u| u.completed).count();
-    let times: Sample = of(units, variant).filter_map(|u| u.time).collect();
+fn figures(variant: &str, units: &Units) -> VariantFigures {
+    let g = units.of(variant);
     VariantFigures {
         variant: variant.to_owned(),
-        participants: n,
-        completed,
-        completion: stats::adjusted_wald(completed as u64, n as u64),
-        time: stats::geometric_middle(&times),
+        participants: g.participants,
+        completed: g.completed,
+        completion: stats::adjusted_wald(g.completed as u64, g.participants as u64),
+        time: stats::geometric_middle(&g.times),
     }
 }
 
 /// Every other variant against the first, through the comparison a flow's variants get.
-fn compare_all(design: Design, names: &[String], units: &[Unit<'_>]) -> Vec<Comparison> {
+fn compare_all(design: Design, names: &[String], units: &Units) -> Vec<Comparison> {
     let Some((baseline, others)) = names.split_first() else {
         return Vec::new();
     };
@@ -324,8 +317,8 @@ fn compare_all(design: Design, names: &[String], units: &[Unit<'_>]) -> Vec<Comp
                 Design::Between => None,
             };
             let count = |v: &str| {
-                let n = of(units, v).count();
-                let x = of(units, v).filter(|u| u.completed).count();
+                let g = units.of(v);
+                let (x, n) = (g.completed, g.participants);
                 (n > 0).then(|| x as f64 / n as f64)
             };
             let needed = count(&variant)
@@ -372,20 +365,14 @@ fn compare_all(design: Design, names: &[String], units: &[Unit<'_>]) -> Vec<Comp
 
 /// Completion and time of `variant` against `baseline`: independent groups between,
 /// the same participants within.
-fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit<'_>]) -> Vec<ComparedFigure> {
-    let count = |v: &str| {
-        (
-            of(units, v).filter(|u| u.completed).count(),
-            of(units, v).count(),
-        )
-    };
-    let times = |v: &str| -> Sample { of(units, v).filter_map(|u| u.time).collect() };
+fn rows(design: Design, baseline: &str, variant: &str, units: &Units) -> Vec<ComparedFigure> {
+    let count = |v: &str| (units.of(v).completed, units.of(v).participants);
     let (a, b) = (count(baseline), count(variant));
-    let (ta, tb) = (times(baseline), times(variant));
+    let (ta, tb) = (&units.of(baseline).times, &units.of(variant).times);
     match design {
         Design::Between => vec![
             comparison::shares_of("", a, b),
-            comparison::times_of("", &ta, &tb),
+            comparison::times_of("", ta, tb),
         ],
         Design::Within => paired::rows(baseline, variant, units),
     }
@@ -393,8 +380,8 @@ fn rows(design: Design, baseline: &str, variant: &str, units: &[Unit<'_>]) -> Ve
 
 /// Participants who played both and completed with one only: (with `variant`, with
 /// `baseline`).
-fn discordant(units: &[Unit<'_>], variant: &str, baseline: &str) -> (u64, u64) {
-    let pairs = units::pairs(units, variant, baseline);
+fn discordant(units: &Units, variant: &str, baseline: &str) -> (u64, u64) {
+    let pairs = units.pairs(variant, baseline);
     let only = |f: fn(bool, bool) -> bool| {
         pairs
             .iter()
@@ -404,16 +391,15 @@ fn discordant(units: &[Unit<'_>], variant: &str, baseline: &str) -> (u64, u64) {
     (only(|v, b| v && !b), only(|v, b| !v && b))
 }
 
-fn positions(units: &[Unit<'_>], count: usize) -> Vec<PositionFigures> {
+fn positions(units: &Units, count: usize) -> Vec<PositionFigures> {
     (1..=count)
         .map(|position| {
-            let here: Vec<&Unit<'_>> = units.iter().filter(|u| u.position == position).collect();
-            let times: Sample = here.iter().filter_map(|u| u.time).collect();
+            let here = units.at(position);
             PositionFigures {
                 position,
-                participants: here.len(),
-                completed: here.iter().filter(|u| u.completed).count(),
-                time: stats::geometric_middle(&times),
+                participants: here.participants,
+                completed: here.completed,
+                time: stats::geometric_middle(&here.times),
             }
         })
         .collect()

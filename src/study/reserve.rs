@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Variant;
 use super::assign::{self, Assignment, Request};
-use super::progress::{Progress, Seen, Standing};
+use super::progress::Progress;
 use crate::flow::study::Study;
 
 /// The folder of reservations, inside the sessions folder.
@@ -108,18 +108,7 @@ pub fn next(
 
 /// Counts a participant playing now as if their part were over: their slot is taken.
 pub fn playing_now(progress: &mut Progress, participant: &str, assignment: &Assignment) {
-    for name in &assignment.variants {
-        progress.sessions.push(Seen {
-            path: None,
-            participant: participant.to_owned(),
-            variant: name.clone(),
-            slot: assignment.slot,
-            order: assignment.order.clone(),
-            standing: Standing::Counted,
-            complete: false,
-            started_at: String::new(),
-        });
-    }
+    progress.playing_now(participant, &assignment.variants);
 }
 
 /// The participants of `study` playing now in any process on the sessions folder, as

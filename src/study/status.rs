@@ -92,13 +92,7 @@ pub fn status(
         .map(|v| VariantStatus {
             name: v.name.clone(),
             counted: match within {
-                true => progress
-                    .sessions
-                    .iter()
-                    .filter(|s| {
-                        s.variant == v.name && s.standing == super::progress::Standing::Counted
-                    })
-                    .count(),
+                true => progress.counted_sessions(&v.name),
                 false => progress.counted(&v.name),
             },
             declined: progress.declined(&v.name),
@@ -121,7 +115,14 @@ pub fn status(
         },
         playing: playing.len(),
         seen_twice: progress.seen_twice(within),
-        unreadable: progress.unreadable.clone(),
+        unreadable: (progress.unreadable.iter().cloned())
+            .chain(progress.problem().map(|why| {
+                format!(
+                    "the index of participants could not be kept in the temporary folder {} ({why}): the counts leave out the sessions after it; set TMPDIR to a folder with room",
+                    std::env::temp_dir().display()
+                )
+            }))
+            .collect(),
         simulated_left_out: progress.simulated_left_out,
     }
 }

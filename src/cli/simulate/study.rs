@@ -25,8 +25,7 @@ pub(super) fn write_sessions(
     let mut written = 0;
     for n in 1..=args.participants {
         let progress = Progress::read_with_simulated(&study.id, dir);
-        let seen = progress.sessions.iter().map(|s| &s.participant);
-        let number = seen.collect::<std::collections::BTreeSet<_>>().len() + 1;
+        let number = progress.people() + 1;
         let seed = args.seed.wrapping_mul(1_000_003).wrapping_add(n as u64);
         let made = Made {
             participant: format!("S{number:02}"),

@@ -1,15 +1,15 @@
 //! A within study's paired rows: each variant against the baseline on the participants
 //! who tried both, and what each row rests on.
 
-use super::units::{self, Unit};
+use super::units::{self, Units};
 use super::{Basis, Period};
 use crate::report::comparison::{self, Amount, ComparedFigure, Measure, PairedCounts};
 use crate::stats;
 
 /// The paired rows of a within study, on the participants who tried both: completion,
 /// time, and each questionnaire answered with either.
-pub(super) fn rows(baseline: &str, variant: &str, units: &[Unit<'_>]) -> Vec<ComparedFigure> {
-    let pairs = units::pairs(units, baseline, variant);
+pub(super) fn rows(baseline: &str, variant: &str, units: &Units) -> Vec<ComparedFigure> {
+    let pairs = units.pairs(baseline, variant);
     let times: Vec<(f64, f64)> = pairs
         .iter()
         .filter_map(|(b, v)| Some((b.time?, v.time?)))
@@ -19,14 +19,13 @@ pub(super) fn rows(baseline: &str, variant: &str, units: &[Unit<'_>]) -> Vec<Com
         comparison::paired_times("", &times),
     ];
     for (i, q) in units::paired_questionnaires().enumerate() {
-        let answered =
-            |v: &str| super::of(units, v).any(|u| u.scores.get(i).copied().flatten().is_some());
+        let answered = |v: &str| units.of(v).answered(i);
         if !answered(baseline) && !answered(variant) {
             continue;
         }
         let values: Vec<(f64, f64)> = pairs
             .iter()
-            .filter_map(|(b, v)| Some(((*b.scores.get(i)?)?, (*v.scores.get(i)?)?)))
+            .filter_map(|(b, v)| Some((b.score(i)?, v.score(i)?)))
             .collect();
         let measure = match q.scoring {
             stats::Scoring::Seq => Measure::Seq(q.compared_as),
@@ -38,8 +37,8 @@ pub(super) fn rows(baseline: &str, variant: &str, units: &[Unit<'_>]) -> Vec<Com
 }
 
 /// Of the participants who tried both, who completed with both and with one only.
-pub(super) fn counts(units: &[Unit<'_>], baseline: &str, variant: &str) -> PairedCounts {
-    let pairs = units::pairs(units, baseline, variant);
+pub(super) fn counts(units: &Units, baseline: &str, variant: &str) -> PairedCounts {
+    let pairs = units.pairs(baseline, variant);
     let count = |f: fn(bool, bool) -> bool| {
         pairs
             .iter()
@@ -56,12 +55,12 @@ pub(super) fn counts(units: &[Unit<'_>], baseline: &str, variant: &str) -> Paire
 
 /// What each paired row rests on: how many pairs of those who tried both.
 pub(super) fn basis(
-    units: &[Unit<'_>],
+    units: &Units,
     baseline: &str,
     variant: &str,
     rows: &[ComparedFigure],
 ) -> Vec<Basis> {
-    let of = units::pairs(units, baseline, variant).len();
+    let of = units.pairs(baseline, variant).len();
     rows.iter()
         .map(|row| {
             let pairs = match (row.measure, row.baseline) {
@@ -83,9 +82,9 @@ pub(super) fn basis(
 
 /// The period effect of the 2×2 crossover on time: each participant who succeeded with
 /// both, in the order group they played in. None unless both groups have someone.
-pub(super) fn period(units: &[Unit<'_>], baseline: &str, variant: &str) -> Option<Period> {
+pub(super) fn period(units: &Units, baseline: &str, variant: &str) -> Option<Period> {
     let (mut ab, mut ba) = (Vec::new(), Vec::new());
-    for (b, v) in units::pairs(units, baseline, variant) {
+    for (b, v) in units.pairs(baseline, variant) {
         let (Some(tb), Some(tv)) = (b.time, v.time) else {
             continue;
         };

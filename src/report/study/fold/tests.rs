@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::session::{ConsentAnswer, TaskOutcome};
+use crate::session::{ConsentAnswer, SessionOutcome, TaskOutcome};
 use crate::session::{Event, FlowRef, Header, Started, StudyRef, TerminalInfo, Timing};
 
 /// What session `i` of the mix is: participant, variant, and how it went.
@@ -178,19 +178,18 @@ fn folded_sessions_count_as_held_ones_did() {
                 )
             })
             .collect();
-        let units = fold.units(study.design);
-        let folded: Vec<(String, String, bool, Option<f64>)> = (units.iter())
-            .map(|u| {
-                (
-                    u.participant.to_owned(),
-                    u.variant.to_owned(),
-                    u.completed,
-                    u.time,
-                )
-            })
-            .collect();
+        let folded = fold.listed(study.design);
         assert!(held.len() >= 10, "{file}: {} counted", held.len());
         assert_eq!(folded, held, "{file}");
+        // Gathered by variant as they are listed.
+        let units = fold.units(study.design);
+        for variant in ["one-menu", "three-menus"] {
+            let of = || held.iter().filter(|h| h.1 == variant);
+            let group = units.of(variant);
+            assert_eq!(group.participants, of().count(), "{file}: {variant}");
+            assert_eq!(group.completed, of().filter(|h| h.2).count(), "{file}");
+            assert_eq!(group.times.len(), of().filter(|h| h.3.is_some()).count());
+        }
         // The questions: each answer of a counted session, by its variant.
         let questions = fold.questions(study);
         assert!(!questions.is_empty(), "{file}");
@@ -209,5 +208,48 @@ fn folded_sessions_count_as_held_ones_did() {
             assert!(!expected.is_empty(), "{file}: {}", q.id);
             assert_eq!(q.answers, expected, "{file}: {}", q.id);
         }
+    }
+}
+
+/// Past its budget the fold keeps who played what and the counted sessions' numbers in
+/// temporary files; the study's section is the one it gives in memory.
+#[test]
+fn a_fold_past_its_budget_gives_the_section_it_gives_in_memory() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    for file in ["studies/espresso.yaml", "studies/espresso-within.yaml"] {
+        let opened = crate::study::open(&root.join(file)).expect("the example study");
+        let (study, variants) = opened.playable().expect("playable");
+        let summaries = || {
+            (0..300)
+                .map(|i| session(&study.id, study.design, i))
+                .filter_map(|s| Summary::of(&s))
+                .filter(|s| s.study == study.id)
+        };
+        let section = |mut fold: StudyFold| {
+            summaries().for_each(|s| fold.add(s));
+            let status = crate::study::status::status(study, variants, &fold.progress, &[]);
+            let report = super::super::build_from(study, status, &fold);
+            let on_disk = fold.progress.on_disk() && fold.log.lock().expect("log").on_disk();
+            (serde_json::to_value(report).expect("json"), on_disk)
+        };
+        let (in_memory, spilled) = section(StudyFold::default());
+        assert!(!spilled, "{file}");
+        // Four records, 32 bytes of names and 100 bytes of numbers in memory.
+        let (on_disk, spilled) = section(StudyFold::with_budget(Progress::with_budget(4, 32), 100));
+        assert!(
+            spilled,
+            "{file}: the budget forces the index and the log to disk"
+        );
+        assert_eq!(on_disk, in_memory, "{file}");
+        let counted = &in_memory["status"]["variants"][0]["counted"];
+        assert!(
+            counted.as_u64().is_some_and(|n| n >= 10),
+            "{file}: {counted}"
+        );
+        assert!(
+            in_memory["status"]["seen_twice"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty())
+        );
     }
 }
