@@ -49,6 +49,11 @@ pub enum Incoming {
     Disconnected { at: Duration },
     /// The participant is connected again: draw again.
     Reconnected { at: Duration },
+    /// The participant's page went out of sight (`hidden`: its tab not shown) or out of
+    /// focus (`blur`): the clock stops until [`Incoming::Back`].
+    Away { at: Duration, why: &'static str },
+    /// The page is in sight and in focus again.
+    Back { at: Duration },
 }
 
 /// A frame that reached the screen, and when.
@@ -137,6 +142,17 @@ pub trait Screen {
         Ok(true)
     }
 
+    /// The participant looked away (`why`: `hidden`, `blur`); returns whether the screen
+    /// changed.
+    fn away(&mut self, _at: Duration, _why: &'static str) -> Result<bool, String> {
+        Ok(false)
+    }
+
+    /// The participant is back after [`Screen::away`].
+    fn back(&mut self, _at: Duration) -> Result<bool, String> {
+        Ok(false)
+    }
+
     /// The screen must end now; nothing more is drawn.
     fn stop(&mut self, _at: Duration, _why: Stop) -> Result<(), String> {
         Ok(())
@@ -211,6 +227,8 @@ pub async fn run<S: Screen, T: Transport<S>>(
             Incoming::Idle { at } => screen.tick(at)?,
             Incoming::Disconnected { at } => screen.disconnected(at)?,
             Incoming::Reconnected { at } => screen.reconnected(at)?,
+            Incoming::Away { at, why } => screen.away(at, why)?,
+            Incoming::Back { at } => screen.back(at)?,
             Incoming::Signal { at, name } => return screen.stop(at, Stop::Signal(name)),
             Incoming::Closed { at } => return screen.stop(at, Stop::Closed),
         };
@@ -228,7 +246,9 @@ impl Incoming {
             | Incoming::Closed { at }
             | Incoming::Idle { at }
             | Incoming::Disconnected { at }
-            | Incoming::Reconnected { at } => Some(*at),
+            | Incoming::Reconnected { at }
+            | Incoming::Away { at, .. }
+            | Incoming::Back { at } => Some(*at),
             Incoming::Resize | Incoming::Changed => None,
         }
     }

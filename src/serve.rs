@@ -89,10 +89,12 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         .map_err(usage)?;
     // Sessions and connections are tasks on two threads; a session waiting for the
     // disk (each event is synced) hands its thread on and borrows one of the blocking
-    // pool's for the moment, so threads follow the writes under way, not the sessions.
+    // pool's for the moment, so threads follow the writes under way, not the sessions;
+    // one left idle for a second goes (tokio's default keeps it ten).
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(64)
+        .thread_keep_alive(Duration::from_secs(1))
         .enable_all()
         .build()
         .map_err(|e| usage(format!("cannot start the server: {e}")))?;

@@ -606,10 +606,19 @@ impl Browser {
              [r.left+(x+w.length/2)*cw,r.top+(y+0.5)*ch]);}}return '';}})({})",
             serde_json::to_string(words).expect("JSON")
         );
-        let at = self.eval(&find).await;
-        let [x, y]: [f64; 2] =
-            serde_json::from_str(&at).unwrap_or_else(|_| panic!("{words:?} on screen"));
-        (x, y)
+        // The screen may still be on its way (a loaded machine): a moment to find it.
+        let start = Instant::now();
+        while start.elapsed() < Duration::from_secs(3) {
+            let at = self.eval(&find).await;
+            if let Ok([x, y]) = serde_json::from_str::<[f64; 2]>(&at) {
+                return (x, y);
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let lines = "(function(){const t=window.mvxTerm;let s=[];for(let y=0;y<t.rows;y++)\
+            {const l=t.buffer.active.getLine(y);s.push(l?l.translateToString():'');}\
+            return s.join('\\n');})()";
+        panic!("{words:?} not on screen:\n{}", self.eval(lines).await)
     }
 
     /// Clicks or taps on `words` as shown.
@@ -669,7 +678,17 @@ impl Browser {
                         self.press(key).await;
                     }
                 }
-                self.wait_for_change(&screen).await;
+                // The letters change the screen before Enter takes it on: wait for the
+                // next question, not for any change.
+                let Some(asked) = screen.lines().find(|l| l.contains("Question")) else {
+                    self.wait_for_change(&screen).await;
+                    continue;
+                };
+                let start = Instant::now();
+                while self.text().await.contains(asked) {
+                    assert!(start.elapsed() < DEADLINE, "{asked} stays");
+                    tokio::time::sleep(Duration::from_millis(30)).await;
+                }
                 continue;
             } else if screen.contains("Very difficult") {
                 ("6", " 6 ".into())
@@ -739,7 +758,8 @@ fn inputs_of(played: &session::Session) -> Vec<mvx::keys::Via> {
 /// alone (typed answers aside), each through its consent, and records the same steps as
 /// the study played by keys; every decision is recorded as a tap or a click; nothing of
 /// a screen needed is cut off (each answer was found on screen and acted on), and no
-/// screen is a dead end.
+/// screen is a dead end. The first keyboard session's tab goes behind another for a
+/// while: the researcher is told it is away and back (its clock stopped meanwhile).
 async fn a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_keys(binary: PathBuf) {
     let dir = tempfile::tempdir().expect("temp dir");
     let ids = "K01,K02,T01,T02,M01";
@@ -783,6 +803,21 @@ async fn a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_key
             browser
                 .screenshot(&shots.join(format!("{who}-consent.png")))
                 .await;
+        }
+        if who == "K01" {
+            // Another tab in front hides this one for a while: the session's clock stops.
+            browser.press("y").await;
+            browser.wait_for("Where do you tap?").await;
+            let tab = browser
+                .call("Target.createTarget", json!({"url": "about:blank"}))
+                .await;
+            let hidden = browser.eval("document.visibilityState").await;
+            server.wait_for("K01      away: the page's tab is hidden");
+            tokio::time::sleep(Duration::from_millis(800)).await;
+            let other = json!({"targetId": tab["targetId"]});
+            browser.call("Target.closeTarget", other).await;
+            server.wait_for("K01      back");
+            assert_eq!(hidden, "hidden");
         }
         browser.play_through(hand).await;
         server.wait_for(&format!("{who}      finished: complete"));

@@ -184,6 +184,24 @@
     };
   }
 
+  // Out of sight (another tab) or out of focus (another window) stops the session's
+  // clock until the page is back, each stamped with the event's own time.
+  let away = null;
+  // A page being left (a reload, a closed tab) is hidden on its way out: that is the
+  // connection going, which the server records as such, not a look away.
+  let leaving = false;
+  window.addEventListener("pagehide", function () { leaving = true; });
+  function looked(ev) {
+    const now = document.hidden ? "hidden" : (document.hasFocus() ? null : "blur");
+    if (over || leaving || now === away) return;
+    if (away && now) { away = now; return; }
+    away = now;
+    send(now ? { t: "away", at: ev.timeStamp, why: now } : { t: "back", at: ev.timeStamp });
+  }
+  document.addEventListener("visibilitychange", looked);
+  window.addEventListener("blur", looked);
+  window.addEventListener("focus", looked);
+
   term.onResize(function (size) { send({ t: "size", cols: size.cols, rows: size.rows }); });
   window.addEventListener("resize", fitFont);
   connect();

@@ -46,6 +46,13 @@ impl Player<'_> {
     /// The session is being suspended (Ctrl-Z): the clock stops as for a pause, so the
     /// stopped time is in no duration. A researcher's pause already stops it.
     pub fn suspend(&mut self, at: Duration) {
+        self.suspend_for(at, SUSPEND);
+    }
+
+    /// The clock stops for `reason` (`suspend`; in a browser `hidden`, the page's tab is
+    /// not shown, or `blur`, another window has the focus) until
+    /// [`Player::resume_suspended`]: the time away is in no duration.
+    pub fn suspend_for(&mut self, at: Duration, reason: &str) {
         if matches!(self.mode, Mode::Closing { .. }) || self.clock.is_paused() {
             return;
         }
@@ -54,7 +61,7 @@ impl Player<'_> {
         self.record(
             at,
             EventKind::Pause {
-                reason: Some(SUSPEND.into()),
+                reason: Some(reason.into()),
             },
         );
     }

@@ -319,6 +319,19 @@ impl<R: Recorder> Screen for PlaySession<'_, R> {
         self.save(at)
     }
 
+    /// A page out of sight or focus stops the clock, as a suspend does.
+    fn away(&mut self, at: Duration, why: &'static str) -> Result<bool, String> {
+        self.player.suspend_for(at, why);
+        self.save(at)?;
+        Ok(false)
+    }
+
+    fn back(&mut self, at: Duration) -> Result<bool, String> {
+        self.player.resume_suspended(at);
+        self.save(at)?;
+        Ok(true)
+    }
+
     fn tick(&mut self, at: Duration) -> Result<bool, String> {
         self.panic_if_asked(at);
         self.player.handle(Input {

@@ -53,6 +53,11 @@ impl<S, T: Transport<S>> Transport<S> for Shifted<'_, T> {
             Incoming::Suspend { at } => Incoming::Suspend { at: self.shift(at) },
             Incoming::Disconnected { at } => Incoming::Disconnected { at: self.shift(at) },
             Incoming::Reconnected { at } => Incoming::Reconnected { at: self.shift(at) },
+            Incoming::Away { at, why } => Incoming::Away {
+                at: self.shift(at),
+                why,
+            },
+            Incoming::Back { at } => Incoming::Back { at: self.shift(at) },
             Incoming::Resize => Incoming::Resize,
             Incoming::Changed => Incoming::Changed,
         }

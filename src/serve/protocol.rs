@@ -26,10 +26,33 @@ pub enum FromPage {
         at: f64,
         by: Pointer,
     },
+    /// The page went out of sight (`visibilitychange` to hidden) or out of focus (the
+    /// window's `blur`), at the event's own time.
+    Away { at: f64, why: Away },
+    /// The page is in sight and in focus again.
+    Back { at: f64 },
     /// Frame `n` was written by xterm.js and the next animation frame has run.
     Shown { n: u64, at: f64 },
     /// The answer to ping `id`.
     Pong { id: u64, at: f64 },
+}
+
+/// Why a page is away: its tab is not shown, or another window has the focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Away {
+    Hidden,
+    Blur,
+}
+
+impl Away {
+    /// The `pause` event's reason.
+    pub fn word(self) -> &'static str {
+        match self {
+            Away::Hidden => "hidden",
+            Away::Blur => "blur",
+        }
+    }
 }
 
 /// What went down, as the browser's `pointerType` names it.

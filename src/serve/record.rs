@@ -255,6 +255,16 @@ impl Recorder for Watched<'_> {
                 self.room.notice(format!("{who:<8} back"));
                 return Ok(());
             }
+            EventKind::Pause { reason } => {
+                let why = match reason.as_deref() {
+                    Some("hidden") => "away: the page's tab is hidden",
+                    Some("blur") => "away: another window has the focus",
+                    _ => return Ok(()),
+                };
+                let who = self.room.participant(self.index);
+                self.room.notice(format!("{who:<8} {why}"));
+                return Ok(());
+            }
             _ => return Ok(()),
         };
         let who = self.room.participant(self.index);

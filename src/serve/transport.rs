@@ -381,6 +381,19 @@ impl WebTransport {
                     _ => None,
                 }
             }
+            Inbound::Page(FromPage::Away { at, why }, received) => match &self.page {
+                Some(_) => Some(Incoming::Away {
+                    at: self.key_stamp(at, received),
+                    why: why.word(),
+                }),
+                None => None,
+            },
+            Inbound::Page(FromPage::Back { at }, received) => match &self.page {
+                Some(_) => Some(Incoming::Back {
+                    at: self.key_stamp(at, received),
+                }),
+                None => None,
+            },
             Inbound::Page(FromPage::Shown { .. } | FromPage::Pong { .. }, _) => None,
             Inbound::Pong {
                 sent,
