@@ -11,10 +11,12 @@ use std::time::Duration;
 
 use chrono::{DateTime, FixedOffset};
 
+use crate::flow::Flow;
 use crate::keys::{Key, Keymap};
 use crate::player::field::TextField;
 use crate::runner;
 use crate::session::{self, Event as SessionEvent, EventKind, Header, ObserverNote};
+use crate::study::arrange;
 use crate::tui::screen;
 
 /// How often the file is read again: new events show within this (well inside 200 ms).
@@ -45,6 +47,9 @@ pub struct Observer {
     pub opened: DateTime<FixedOffset>,
     pub since_opened: Duration,
     pub quit: bool,
+    /// The flow the session plays, opened once its header is read (or why it could
+    /// not be): the participant's screen is drawn from it and the events so far.
+    pub flow: Option<Result<Flow, String>>,
 }
 
 impl Observer {
@@ -60,6 +65,7 @@ impl Observer {
             opened,
             since_opened: Duration::ZERO,
             quit: false,
+            flow: None,
         }
     }
 
@@ -91,6 +97,10 @@ impl Observer {
     pub fn refresh(&mut self) {
         match session::read(&self.path) {
             Ok(recorded) => {
+                if self.flow.is_none() {
+                    let opened = arrange::recorded_flow(&recorded.header);
+                    self.flow = Some(opened.map(|(flow, _)| flow));
+                }
                 self.header = Some(recorded.header);
                 self.events = recorded.events;
                 self.problem = None;

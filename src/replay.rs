@@ -8,7 +8,7 @@
 pub mod cast;
 mod run;
 
-pub use run::{KEYS, flow_of, run};
+pub use run::{KEYS, run};
 
 pub use crate::player::script::{Op, Script, apply};
 

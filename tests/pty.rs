@@ -342,6 +342,53 @@ fn observe_follows_a_session_being_written_and_keeps_notes_beside_it() {
     );
 }
 
+/// An observer at a terminal wide enough sees the participant's screen beside the
+/// timeline, drawn from the session file by the participant's own view, and each new
+/// screen within a second of the participant's.
+#[test]
+fn an_observer_sees_the_participants_screen_within_a_second_of_each_change() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut played = play("espresso-one-menu", dir.path(), &[]);
+    played.wait_for("Where do you tap?");
+    let script = format!(
+        "{} observe --latest {}; echo EXIT=$?",
+        env!("CARGO_BIN_EXE_mvx"),
+        dir.path().display()
+    );
+    let mut observer = Pty::shell(&script, &[]);
+    observer.resize(30, 130);
+    observer.wait_for("Now on `home`");
+    observer.wait_for("Where do you tap?");
+    for (key, participant_sees) in [("3", "< All drinks"), ("1", "Espresso, single, 40 ml")] {
+        let sent = played.send(key);
+        played.wait_for(participant_sees);
+        observer.wait_for(participant_sees);
+        let behind = sent.elapsed();
+        assert!(
+            behind < Duration::from_secs(1),
+            "the observer saw {participant_sees:?} {behind:?} after the key"
+        );
+    }
+    // The screen sits left of the timeline, which lists what happened.
+    let contents = observer.contents();
+    let row = (contents.lines())
+        .find(|l| l.contains("Espresso, single, 40 ml"))
+        .expect("the participant's screen");
+    assert!(
+        row.find("Espresso, single").is_some_and(|at| at < 60),
+        "{row}"
+    );
+    assert!(contents.contains("Observing P01"), "{contents}");
+    observer.send("q");
+    observer.wait_for_output("EXIT=0");
+    played.send("\x03");
+    played.wait_for("End the session now?");
+    played.send("y");
+    played.wait_for("The session was ended early.");
+    played.send("q");
+    played.wait_for_output("EXIT=0");
+}
+
 #[test]
 fn preview_shows_a_saved_change_within_a_second_on_the_same_step() {
     let dir = tempfile::tempdir().expect("temp dir");

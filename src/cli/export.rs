@@ -9,7 +9,7 @@ use clap::ValueEnum;
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, progress};
 use crate::export::{Exporter, FirstSessions, Format};
-use crate::replay::{self, cast};
+use crate::replay::cast;
 use crate::session;
 use crate::text::printable;
 
@@ -153,7 +153,7 @@ fn casts(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Res
         let made = session::read(file)
             .map_err(|e| e.to_string())
             .and_then(|recorded| {
-                let (flow, _) = replay::flow_of(&recorded)?;
+                let (flow, _) = crate::study::arrange::recorded_flow(&recorded.header)?;
                 let notes = session::read_notes(file);
                 cast::cast(&recorded, file, &flow, &notes, version)
             });

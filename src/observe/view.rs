@@ -8,8 +8,13 @@ use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget};
 
 use super::{Action, Observer, keys};
+use crate::flow::Flow;
 use crate::format::minutes_seconds;
+use crate::player::script::Script;
+use crate::runner::session::{MIN_COLS, MIN_ROWS};
+use crate::session::Header;
 use crate::text::printable;
+use crate::tui::play_view::{Chrome, PlayView};
 use crate::tui::timeline::{event_line, longest_timing};
 
 pub struct ObserveView<'a> {
@@ -31,9 +36,39 @@ impl Widget for &Observer {
     }
 }
 
+/// The narrowest terminal that shows the participant's screen beside the timeline.
+pub const SIDE_BY_SIDE: u16 = 100;
+
 impl Widget for &ObserveView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let o = self.observer;
+        // Wide enough, the participant's screen on the left as they see it now (at most
+        // their own size), the timeline beside it.
+        let area = match (area.width >= SIDE_BY_SIDE, &o.flow, &o.header) {
+            (true, Some(Ok(flow)), Some(header)) => {
+                let width = header.terminal.cols.clamp(MIN_COLS, area.width - 40);
+                let [screen, rule, rest] = Layout::horizontal([
+                    Constraint::Length(width),
+                    Constraint::Length(1),
+                    Constraint::Fill(1),
+                ])
+                .areas(area);
+                let height = header
+                    .terminal
+                    .rows
+                    .clamp(MIN_ROWS, screen.height.max(MIN_ROWS));
+                let screen = Rect {
+                    height: height.min(screen.height),
+                    ..screen
+                };
+                participant_screen(o, flow, header, screen, buf);
+                for y in rule.top()..rule.bottom() {
+                    buf[(rule.x, y)].set_symbol("│");
+                }
+                rest
+            }
+            _ => area,
+        };
         let [title, status, events, footer] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Length(2),
@@ -80,6 +115,26 @@ impl Widget for &ObserveView<'_> {
         };
         Line::from(hint).dim().render(footer, buf);
     }
+}
+
+/// The participant's screen now: the player driven by the events so far, drawn by the
+/// view they see (as replay draws it), with their own chrome.
+fn participant_screen(o: &Observer, flow: &Flow, header: &Header, area: Rect, buf: &mut Buffer) {
+    let script = Script::new(flow, &o.events);
+    let player = script.player_at(flow, u64::MAX);
+    let saved_to = o.path.display().to_string();
+    let chrome = match header.transport {
+        Some(_) => Chrome::Remote,
+        None => Chrome::Session {
+            saved_to: &saved_to,
+        },
+    };
+    let view = PlayView {
+        player: &player,
+        scroll: 0,
+        chrome,
+    };
+    (&view).render(area, buf);
 }
 
 impl ObserveView<'_> {

@@ -11,11 +11,11 @@ use ratatui::text::Line;
 use ratatui::widgets::{Gauge, Widget};
 
 use super::Script;
-use crate::flow::{self, Flow};
+use crate::flow::Flow;
 use crate::format::minutes_seconds;
 use crate::keys::{Key, Keymap, Press, bind};
 use crate::runner;
-use crate::session::{self, Session};
+use crate::session;
 use crate::study::ask::Ask;
 use crate::study::{arrange, part};
 use crate::text::printable;
@@ -57,7 +57,7 @@ pub static KEYS: LazyLock<Keymap<Action>> = LazyLock::new(|| {
 /// Replays the session at `path` at `speed` times the recorded pace.
 pub fn run(path: &Path, speed: f64) -> Result<(), String> {
     let recorded = session::read(path).map_err(|e| e.to_string())?;
-    let (flow, warning) = flow_of(&recorded)?;
+    let (flow, warning) = arrange::recorded_flow(&recorded.header)?;
     let title = format!(
         "Replay of {} · {} · ×{speed}{}",
         printable(&recorded.header.participant),
@@ -161,36 +161,6 @@ fn previous(moments: &[u64], at: f64) -> u64 {
         .unwrap_or(0)
 }
 
-/// The flow the session was recorded with, and a warning when the file has changed since
-/// or now has errors.
-/// The flow a session was recorded on, opened from the path its header names, with a
-/// warning for a replay's title when it changed since.
-pub fn flow_of(recorded: &Session) -> Result<(Flow, String), String> {
-    let path = &recorded.header.flow.path;
-    let opened = flow::open(Path::new(path)).map_err(|e| {
-        format!("cannot replay: {e}; run from the folder the session was recorded in")
-    })?;
-    let Some(flow) = opened.flow else {
-        return Err(format!(
-            "cannot replay: {} no longer loads; `mvx check {}` says why",
-            printable(path),
-            printable(path)
-        ));
-    };
-    // A study's session played the variant arranged for its participant, with the
-    // study's questions when it asked them.
-    let flow = arrange::for_session(&flow, recorded.header.study.as_ref());
-    let mut warning = String::new();
-    if opened.sha256 != recorded.header.flow.sha256 {
-        warning += " · the flow file has changed since: screens may differ";
-    }
-    let errors = opened.diagnostics.iter().filter(|d| d.is_error()).count();
-    if errors > 0 {
-        warning += &format!(" · the flow now has {errors} error(s): `mvx check` lists them");
-    }
-    Ok((flow, warning))
-}
-
 /// Keys only: nothing here takes a click.
 impl crate::tui::pointer::Pointable for Replay<'_> {}
 
@@ -259,7 +229,7 @@ mod tests {
     /// was answered, then the participant's first screen.
     #[test]
     fn the_consent_is_on_screen_until_it_was_answered() {
-        let flow = flow::load(
+        let flow = crate::flow::load(
             "flow: f\ntitle: F\nsteps:\n  a:\n    text: The first step\n    end: success\n",
         )
         .expect("loads");
@@ -299,8 +269,8 @@ mod tests {
 
     #[test]
     fn playing_follows_the_clock_at_its_speed_and_pausing_stops_it() {
-        let flow =
-            flow::load("flow: f\ntitle: F\nsteps:\n  a:\n    end: success\n").expect("loads");
+        let flow = crate::flow::load("flow: f\ntitle: F\nsteps:\n  a:\n    end: success\n")
+            .expect("loads");
         let script = Script {
             ops: vec![
                 (0, super::super::Op::Shown),

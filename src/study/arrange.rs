@@ -5,8 +5,9 @@
 use std::path::Path;
 
 use crate::flow::study::Design;
-use crate::flow::{Flow, Question};
-use crate::session::StudyRef;
+use crate::flow::{self, Flow, Question};
+use crate::session::{Header, StudyRef};
+use crate::text::printable;
 
 /// `flow` with its tasks in `order` (ids it does not know are skipped, tasks not named
 /// keep their place after) and `questions` asked after its own.
@@ -51,4 +52,34 @@ pub fn for_session(flow: &Flow, study: Option<&StudyRef>) -> Flow {
         false => Vec::new(),
     };
     arranged(flow, &study.order, &questions)
+}
+
+/// The flow a session was recorded on, opened from the path its header names (from the
+/// folder it was recorded in) and arranged as its participant played it; with a warning
+/// when the file has changed since or now has errors (screens drawn from it may differ).
+/// Replay, export, the report's screens and replays, and observe open it here.
+pub fn recorded_flow(header: &Header) -> Result<(Flow, String), String> {
+    let path = &header.flow.path;
+    let opened = flow::open(Path::new(path)).map_err(|e| {
+        format!("cannot replay: {e}; run from the folder the session was recorded in")
+    })?;
+    let Some(flow) = opened.flow else {
+        return Err(format!(
+            "cannot replay: {} no longer loads; `mvx check {}` says why",
+            printable(path),
+            printable(path)
+        ));
+    };
+    // A study's session played the variant arranged for its participant, with the
+    // study's questions when it asked them.
+    let flow = for_session(&flow, header.study.as_ref());
+    let mut warning = String::new();
+    if opened.sha256 != header.flow.sha256 {
+        warning += " · the flow file has changed since: screens may differ";
+    }
+    let errors = opened.diagnostics.iter().filter(|d| d.is_error()).count();
+    if errors > 0 {
+        warning += &format!(" · the flow now has {errors} error(s): `mvx check` lists them");
+    }
+    Ok((flow, warning))
 }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use crate::replay::{self, cast};
+use crate::replay::cast;
 use crate::report::html::Replay;
 use crate::report::screen::VersionKey;
 use crate::session::{self, EventKind, Session, SessionOutcome};
@@ -123,7 +123,7 @@ impl Chosen {
             let made = session::read(&candidate.path)
                 .map_err(|e| e.to_string())
                 .and_then(|recorded| {
-                    let (flow, _) = replay::flow_of(&recorded)?;
+                    let (flow, _) = crate::study::arrange::recorded_flow(&recorded.header)?;
                     let notes = session::read_notes(&candidate.path);
                     let cast = cast::cast(
                         &recorded,

@@ -6,7 +6,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::PathBuf;
 
-use crate::replay::{self, cast};
+use crate::replay::cast;
 use crate::report::screen::{Screens, VersionKey};
 use crate::session::{self, EventKind, Session};
 use crate::tui::frame;
@@ -79,7 +79,8 @@ impl Covering {
                 let drawn = session::read(&path)
                     .map_err(|e| e.to_string())
                     .and_then(|recorded| {
-                        let (flow, warning) = replay::flow_of(&recorded)?;
+                        let (flow, warning) =
+                            crate::study::arrange::recorded_flow(&recorded.header)?;
                         let drawn = cast::step_screens(&recorded, &path, &flow)?;
                         Ok((recorded.header.participant, drawn, warning))
                     });
