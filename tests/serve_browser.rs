@@ -59,6 +59,11 @@ fn main() -> std::process::ExitCode {
             a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_keys,
         ),
         browser_test(
+            "a_finger_swipes_a_long_screen_and_taps_a_choice_after",
+            &browser,
+            a_finger_swipes_a_long_screen_and_taps_a_choice_after,
+        ),
+        browser_test(
             "the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme",
             &browser,
             the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme,
@@ -862,4 +867,72 @@ async fn a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_key
         assert!(inputs.len() >= 5, "{who}: {inputs:?}");
         assert!(inputs_of(by_keys).iter().all(|v| *v == mvx::keys::Via::Key));
     }
+}
+
+/// On a phone held sideways a mockup of forty lines is taller than the screen: each swipe
+/// up scrolls it a page, until its last line is in view, and chooses nothing; a tap then
+/// chooses.
+async fn a_finger_swipes_a_long_screen_and_taps_a_choice_after(binary: PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let lines: String = (1..=40)
+        .map(|i| format!("      | line {i:02} |\n"))
+        .collect();
+    let flow = dir.path().join("long.yaml");
+    let source = format!(
+        "flow: long\ntitle: A long screen\nstart: list\nsteps:\n  list:\n    screen: |\n{lines}    \
+         text: Pick one.\n    choices:\n      - First -> done\n      - Second -> done\n  done:\n    \
+         end: success\n"
+    );
+    std::fs::write(&flow, source).expect("the flow");
+    let sessions = dir.path().join("s");
+    let server = Server::start(
+        &flow.display().to_string(),
+        &sessions,
+        &["--participants", "F01"],
+    );
+    let mut browser = Browser::launch(&binary).await;
+    let metrics = json!({"width": 844, "height": 390, "deviceScaleFactor": 1, "mobile": true});
+    browser
+        .call("Emulation.setDeviceMetricsOverride", metrics)
+        .await;
+    let touch = json!({"enabled": true, "maxTouchPoints": 5});
+    browser
+        .call("Emulation.setTouchEmulationEnabled", touch)
+        .await;
+    browser.open(&server.links[0]).await;
+    browser.wait_for("Pick one.").await;
+    assert!(!browser.text().await.contains("line 40"));
+    // Each swipe up scrolls a page of the mockup (ten lines), as PgDn does.
+    for seen in ["line 11", "line 21", "line 31", "line 40"] {
+        let (x, y) = browser.point_at("| line").await;
+        let finger = |y: f64| json!([{"x": x, "y": y}]);
+        let strokes = [
+            ("touchStart", y + 80.0),
+            ("touchMove", y + 20.0),
+            ("touchMove", y),
+        ];
+        for (kind, at) in strokes {
+            let event = json!({"type": kind, "touchPoints": finger(at)});
+            browser.call("Input.dispatchTouchEvent", event).await;
+        }
+        let end = json!({"type": "touchEnd", "touchPoints": []});
+        browser.call("Input.dispatchTouchEvent", end).await;
+        browser.wait_for(seen).await;
+    }
+    assert!(!browser.text().await.contains("line 01"));
+    browser.point(Hand::Finger, "2. Second").await;
+    browser.wait_for("Thank you for taking part!").await;
+    let played = sessions_of(&sessions, "F01");
+    let chosen: Vec<&str> = (played.events.iter())
+        .filter_map(|e| match &e.kind {
+            EventKind::Choose { choice, .. } => Some(choice.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        chosen,
+        ["Second"],
+        "the swipe chose nothing, the tap chose: {:?}",
+        played.events
+    );
 }

@@ -111,9 +111,33 @@
     }
     // Nothing else happens on a target: no focus, no text selection.
     ev.preventDefault();
-    send({ t: "point", col: cell.col, row: cell.row, at: ev.timeStamp,
-      by: ev.pointerType === "touch" ? "touch" : (ev.pointerType === "pen" ? "pen" : "mouse") });
+    const by = ev.pointerType === "touch" ? "touch" : (ev.pointerType === "pen" ? "pen" : "mouse");
+    const point = { t: "point", col: cell.col, row: cell.row, at: ev.timeStamp, by: by };
+    // A finger may be starting a swipe: what it does is known when it lifts (the tap
+    // keeps the time it went down).
+    if (by === "touch") pressed = { point: point, x: ev.clientX, y: ev.clientY };
+    else send(point);
   }, true);
+  // A finger that went down and lifted: a tap where it went down, or a swipe, which
+  // scrolls a long screen (up shows more below, as a page does).
+  let pressed = null;
+  let swipe = null;
+  document.getElementById("terminal").addEventListener("pointerdown", function (ev) {
+    if (ev.pointerType === "touch" && ev.isPrimary) swipe = { x: ev.clientX, y: ev.clientY };
+  });
+  document.getElementById("terminal").addEventListener("pointerup", function (ev) {
+    if (ev.pointerType !== "touch" || !ev.isPrimary || over) return;
+    const from = swipe, tap = pressed;
+    swipe = null; pressed = null;
+    if (!from) return;
+    const dx = ev.clientX - from.x, dy = ev.clientY - from.y;
+    if (Math.abs(dy) > 24 && Math.abs(dy) > Math.abs(dx)) {
+      send({ t: "key", key: dy < 0 ? "PageDown" : "PageUp", ctrl: false, alt: false,
+        meta: false, shift: false, at: ev.timeStamp });
+    } else if (tap) {
+      send(tap.point);
+    }
+  });
   document.getElementById("terminal").addEventListener("pointermove", function (ev) {
     if (ev.pointerType !== "mouse") return;
     const cell = cellAt(ev);
