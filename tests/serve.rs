@@ -370,6 +370,55 @@ fn a_study_that_assigns_by_hand_needs_each_invitation_s_variant() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// A tap on a choice decides it as its key would, stamped where the finger went down: the
+/// hesitation recorded is the page's own time from the frame shown to the tap, and the
+/// choice says it was a tap; a tap on no target does nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_tap_chooses_with_the_pages_own_timing_and_is_recorded_as_a_tap() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(FLOW, dir.path(), &["--participants", "P01"]);
+    let mut page = Page::open(&server.links[0], 100, 30).await;
+    let shown = page.wait_for("Where do you tap?").await;
+    page.idle(400).await;
+    let cell = |page: &Page, words: &str| {
+        let text = page.text();
+        (text.lines().enumerate())
+            .find_map(|(row, line)| Some((line.find(words)? as u16 + 1, row as u16)))
+            .unwrap_or_else(|| panic!("{words:?} on the page:\n{text}"))
+    };
+    // The page's title row is no target.
+    let missed = page.now();
+    page.send(serde_json::json!({"t": "point", "col": 2, "row": 0, "at": missed, "by": "touch"}))
+        .await;
+    page.idle(200).await;
+    let (col, row) = cell(&page, "2. Machine");
+    let tapped = page.now();
+    page.send(
+        serde_json::json!({"t": "point", "col": col, "row": row, "at": tapped, "by": "touch"}),
+    )
+    .await;
+    page.wait_for("Go back").await;
+    server.wait_for("P01      on machine");
+    let recorded = the_session(dir.path());
+    let chosen: Vec<(&str, u64, mvx::keys::Via)> = (recorded.events.iter())
+        .filter_map(|e| match &e.kind {
+            EventKind::Choose { choice, timing, .. } => {
+                Some((choice.as_str(), timing.hesitation_ms, timing.input))
+            }
+            _ => None,
+        })
+        .collect();
+    let [(choice, hesitation, via)] = chosen[..] else {
+        panic!("one choice: {chosen:?}");
+    };
+    assert_eq!((choice, via), ("Machine", mvx::keys::Via::Touch));
+    let truth = tapped - shown;
+    assert!(
+        (hesitation as f64 - truth).abs() <= 1.0,
+        "hesitation {hesitation} ms, the page says {truth:.1}"
+    );
+}
+
 /// A page out of sight (its tab hidden) stops the session's clock until it is back: the
 /// pause and the resume are recorded at the page's own times, and the time away is left
 /// out of the hesitation, as a researcher's pause is.
