@@ -204,3 +204,92 @@ pub(super) fn period(f: &Folded) -> Option<Period> {
         test,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::study::units::Unit;
+
+    /// A participant: id, baseline first, baseline time and score, variant's.
+    type Person = (
+        &'static str,
+        bool,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+        Option<f64>,
+    );
+
+    /// Folded from runs on disk, the figures are those of the pairs listed in the order
+    /// of the participants' ids, to the last bit.
+    #[test]
+    fn pairs_folded_from_runs_give_the_figures_of_the_pairs_listed() {
+        // (participant, baseline first, baseline time and score, variant time and score)
+        let people = [
+            ("P07", true, Some(41.2), Some(70.0), Some(33.5), Some(72.5)),
+            ("P02", false, Some(55.0), None, Some(49.8), Some(80.0)),
+            ("P11", true, Some(38.7), Some(65.0), Some(35.0), Some(60.0)),
+            ("P01", false, Some(62.3), Some(90.0), None, Some(85.0)),
+            ("P05", true, Some(47.9), Some(55.0), Some(44.1), Some(57.5)),
+            ("P09", false, Some(51.1), Some(75.0), Some(39.9), Some(77.5)),
+            ("P03", true, Some(44.4), Some(62.5), Some(40.1), Some(70.0)),
+        ];
+        let mut units = Units::with_budget(2);
+        for (who, baseline_first, tb, sb, tv, sv) in people {
+            let sessions = [
+                ("A", tb, sb, baseline_first),
+                ("B", tv, sv, !baseline_first),
+            ];
+            for (variant, time, score, first) in sessions {
+                let scores = [score, None, None];
+                let unit = Unit {
+                    participant: who,
+                    variant,
+                    position: if first { 1 } else { 2 },
+                    completed: time.is_some(),
+                    time,
+                    scores: &scores,
+                };
+                units.add(&unit, true);
+            }
+        }
+        assert!(units.on_disk(), "seven runs of two");
+        let f = Folded::of(&units, "A", "B", true);
+        assert_eq!(units.problem(), None);
+        let mut listed = people.to_vec();
+        listed.sort_by_key(|p| p.0);
+        let both = |p: &Person| p.2.zip(p.4);
+        let times: Vec<(f64, f64)> = listed.iter().filter_map(both).collect();
+        assert_eq!(f.listed(), Some(times.as_slice()));
+        let (tb, tv): (Vec<f64>, Vec<f64>) = times.iter().copied().unzip();
+        let folded = f.log_ratios.as_ref().and_then(stats::paired_log_t_of);
+        assert_eq!(
+            format!("{folded:?}"),
+            format!("{:?}", stats::paired_log_t(&tv, &tb))
+        );
+        assert!(folded.is_some());
+        let scores: Vec<(f64, f64)> = listed.iter().filter_map(|p| p.3.zip(p.5)).collect();
+        let (sb, sv): (Vec<f64>, Vec<f64>) = scores.iter().copied().unzip();
+        assert_eq!(
+            format!("{:?}", stats::paired_t_of(&f.scores[0].1)),
+            format!("{:?}", stats::paired_t(&sb, &sv))
+        );
+        assert_eq!(f.scores[0].1.len(), scores.len());
+        let (ab, ba): (Vec<_>, Vec<_>) = listed.iter().partition(|p| p.1);
+        let group = |g: &[&Person], first_is_b: bool| -> Vec<(f64, f64)> {
+            g.iter()
+                .filter_map(|p| both(p))
+                .map(|(b, v)| if first_is_b { (b, v) } else { (v, b) })
+                .collect()
+        };
+        let expected = stats::crossover_period(&group(&ab, true), &group(&ba, false));
+        let got = period(&f).map(|p| (p.ratio, p.test, p.interval));
+        assert_eq!(format!("{got:?}"), format!("{expected:?}"));
+        assert!(got.is_some());
+        let c = f.counts();
+        assert_eq!(
+            (c.pairs, c.both, c.only_baseline, c.only_variant),
+            (7, 6, 1, 0)
+        );
+    }
+}
