@@ -26,8 +26,9 @@ pub use equivalence::{
 };
 pub use interval::{Interval, adjusted_wald, geometric_mean, geometric_middle, mean_t_interval};
 pub use paired::{
-    bonett_price, constant_ratio, crossover_period, mcnemar_exact, mcnemar_fragility,
-    mcnemar_mid_p, paired_log_t, paired_sample_size, paired_t, two_proportion_sample_size,
+    Spread, bonett_price, constant_ratio, constant_ratio_of, crossover_period, crossover_period_of,
+    mcnemar_exact, mcnemar_fragility, mcnemar_mid_p, paired_log_t, paired_log_t_of,
+    paired_sample_size, paired_t, paired_t_of, two_proportion_sample_size,
 };
 pub use power::{LEVEL, POWER, completion_sample_size, smallest_n, two_sample_power};
 pub use proportions::{fisher_irwin, fragility, two_proportions};

@@ -16,6 +16,7 @@ use crate::flow::study::{Design, Margin, Study};
 use crate::session::Session;
 use crate::stats::{self, Interval, TestResult};
 use crate::study::status::Status;
+use paired::Folded;
 use units::Units;
 
 #[derive(Debug, Clone, Serialize)]
@@ -202,14 +203,24 @@ pub fn build(study: &Study, status: Status, sessions: &[Session]) -> StudyReport
 
 /// The report of `study`, from its sessions folded (`StudyFold`).
 pub fn build_from(study: &Study, mut status: Status, fold: &StudyFold) -> StudyReport {
-    status.unreadable.extend(fold.problem(study.design));
     let units = fold.units(study.design);
     let names: Vec<String> = status.variants.iter().map(|v| v.name.clone()).collect();
     let variants: Vec<VariantFigures> = names.iter().map(|n| figures(n, units)).collect();
-    let mut comparisons = compare_all(study.design, &names, units);
+    // Within: each variant's pairs with the baseline, folded once.
+    let folded: Vec<Folded> = match (study.design, names.split_first()) {
+        (Design::Within, Some((baseline, others))) => (others.iter())
+            .map(|v| Folded::of(units, baseline, v, study.margin.time.is_some()))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let mut comparisons = compare_all(study.design, &names, units, &folded);
     for c in &mut comparisons {
-        c.equivalence = equivalence(study.design, study.margin, &c.baseline, &c.variant, units);
+        let i = names.iter().skip(1).position(|n| *n == c.variant);
+        let paired = i.and_then(|i| folded.get(i));
+        c.equivalence = equivalence(study.margin, &c.baseline, &c.variant, units, paired);
     }
+    // Last, once the pairs have been read back (or not).
+    status.unreadable.extend(fold.problem(study.design));
     let positions = match study.design {
         Design::Within => positions(units, names.len()),
         Design::Between => Vec::new(),
@@ -220,8 +231,8 @@ pub fn build_from(study: &Study, mut status: Status, fold: &StudyFold) -> StudyR
         variants,
         comparisons,
         positions,
-        period: match (study.design, names.as_slice()) {
-            (Design::Within, [baseline, variant]) => paired::period(units, baseline, variant),
+        period: match (study.design, names.as_slice(), folded.as_slice()) {
+            (Design::Within, [_, _], [f]) => paired::period(f),
             _ => None,
         },
         questions: fold.questions(study),
@@ -232,13 +243,13 @@ pub fn build_from(study: &Study, mut status: Status, fold: &StudyFold) -> StudyR
 
 /// Two one-sided tests of `variant` against `baseline` for each margin declared: on
 /// independent groups in a between study, on the participants who tried both in a
-/// within study (pair by pair, as the comparison's rows).
+/// within study (pair by pair, as the comparison's rows: `paired`, their pairs folded).
 fn equivalence(
-    design: Design,
     margin: Margin,
     baseline: &str,
     variant: &str,
     units: &Units,
+    paired: Option<&Folded>,
 ) -> Vec<EquivalenceCheck> {
     let check = |figure: &str, margin: f64, tost: Option<stats::Tost>| {
         tost.map(|tost| EquivalenceCheck {
@@ -247,8 +258,8 @@ fn equivalence(
             tost,
         })
     };
-    let (completion, time) = match design {
-        Design::Between => {
+    let (completion, time) = match paired {
+        None => {
             let count = |v: &str| {
                 let g = units.of(v);
                 (g.completed as u64, g.participants as u64)
@@ -264,13 +275,9 @@ fn equivalence(
                     .map(|r| (r, stats::tost_log_times(times(baseline), times(variant), r))),
             )
         }
-        Design::Within => {
-            let c = paired::counts(units, baseline, variant);
-            let times: Vec<(f64, f64)> = units
-                .pairs(baseline, variant)
-                .iter()
-                .filter_map(|(b, v)| Some((b.time?, v.time?)))
-                .collect();
+        Some(f) => {
+            let c = f.counts();
+            let times = f.listed().unwrap_or_default();
             (
                 margin.completion.map(|m| {
                     let tost =
@@ -279,7 +286,7 @@ fn equivalence(
                 }),
                 margin
                     .time
-                    .map(|r| (r, stats::tost_paired_log_times(&times, r))),
+                    .map(|r| (r, stats::tost_paired_log_times(times, r))),
             )
         }
     };
@@ -300,22 +307,36 @@ fn figures(variant: &str, units: &Units) -> VariantFigures {
 }
 
 /// Every other variant against the first, through the comparison a flow's variants get.
-fn compare_all(design: Design, names: &[String], units: &Units) -> Vec<Comparison> {
+/// `folded`: within, each other variant's pairs with the baseline, in their order.
+fn compare_all(
+    design: Design,
+    names: &[String],
+    units: &Units,
+    folded: &[Folded],
+) -> Vec<Comparison> {
     let Some((baseline, others)) = names.split_first() else {
         return Vec::new();
     };
-    let compared: Vec<(String, Vec<ComparedFigure>)> = others
-        .iter()
-        .map(|variant| (variant.clone(), rows(design, baseline, variant, units)))
+    let compared: Vec<(String, Vec<ComparedFigure>)> = (others.iter().enumerate())
+        .map(|(i, variant)| {
+            let rows = match folded.get(i) {
+                Some(f) => paired::rows(baseline, variant, units, f),
+                None => rows(baseline, variant, units),
+            };
+            (variant.clone(), rows)
+        })
         .collect();
     let holm = compared.len() > 1;
+    let paired_of = |variant: &str| {
+        let i = others.iter().position(|v| v == variant)?;
+        folded.get(i)
+    };
     comparison::against_baseline(baseline, compared)
         .into_iter()
         .map(|(variant, rows)| {
-            let discordant = match design {
-                Design::Within => Some(discordant(units, &variant, baseline)),
-                Design::Between => None,
-            };
+            let folded = paired_of(&variant);
+            let paired = folded.map(Folded::counts);
+            let discordant = paired.map(|c| (c.only_variant, c.only_baseline));
             let count = |v: &str| {
                 let g = units.of(v);
                 let (x, n) = (g.completed, g.participants);
@@ -325,8 +346,6 @@ fn compare_all(design: Design, names: &[String], units: &Units) -> Vec<Compariso
                 .zip(count(baseline))
                 .and_then(|(pv, pb)| stats::completion_sample_size(pv, pb))
                 .filter(|_| design == Design::Between);
-            let paired =
-                (design == Design::Within).then(|| paired::counts(units, baseline, &variant));
             let needed_in_all = paired.and_then(|c| {
                 let share = |x: u64| x as f64 / c.pairs as f64;
                 (c.pairs > 0)
@@ -350,10 +369,7 @@ fn compare_all(design: Design, names: &[String], units: &Units) -> Vec<Compariso
                     .and_then(|r| Some((r.difference?.value, r.difference?.interval, r.test))),
                 needed_per_variant: needed,
                 needed_in_all,
-                basis: match design {
-                    Design::Within => paired::basis(units, baseline, &variant, &rows),
-                    Design::Between => Vec::new(),
-                },
+                basis: folded.map_or_else(Vec::new, |f| paired::basis(f, &rows)),
                 equivalence: Vec::new(),
                 variant,
                 holm,
@@ -363,32 +379,16 @@ fn compare_all(design: Design, names: &[String], units: &Units) -> Vec<Compariso
         .collect()
 }
 
-/// Completion and time of `variant` against `baseline`: independent groups between,
-/// the same participants within.
-fn rows(design: Design, baseline: &str, variant: &str, units: &Units) -> Vec<ComparedFigure> {
+/// Completion and time of `variant` against `baseline` as independent groups (between;
+/// within, `paired::rows`).
+fn rows(baseline: &str, variant: &str, units: &Units) -> Vec<ComparedFigure> {
     let count = |v: &str| (units.of(v).completed, units.of(v).participants);
     let (a, b) = (count(baseline), count(variant));
     let (ta, tb) = (&units.of(baseline).times, &units.of(variant).times);
-    match design {
-        Design::Between => vec![
-            comparison::shares_of("", a, b),
-            comparison::times_of("", ta, tb),
-        ],
-        Design::Within => paired::rows(baseline, variant, units),
-    }
-}
-
-/// Participants who played both and completed with one only: (with `variant`, with
-/// `baseline`).
-fn discordant(units: &Units, variant: &str, baseline: &str) -> (u64, u64) {
-    let pairs = units.pairs(variant, baseline);
-    let only = |f: fn(bool, bool) -> bool| {
-        pairs
-            .iter()
-            .filter(|(v, b)| f(v.completed, b.completed))
-            .count() as u64
-    };
-    (only(|v, b| v && !b), only(|v, b| !v && b))
+    vec![
+        comparison::shares_of("", a, b),
+        comparison::times_of("", ta, tb),
+    ]
 }
 
 fn positions(units: &Units, count: usize) -> Vec<PositionFigures> {

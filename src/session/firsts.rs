@@ -30,20 +30,37 @@ pub struct Record {
 
 const RECORD_BYTES: usize = 32;
 
-impl Record {
-    fn write(&self, out: &mut impl Write) -> io::Result<()> {
+/// What a run holds: entries that sort, and write themselves to a run file and read
+/// themselves back. The first-session index's `Record`s are one kind; a within study's
+/// sessions kept for the pairs, sorted by participant id, another
+/// (`report::study::units`).
+pub trait Entry: Ord + Clone {
+    fn write(&self, out: &mut dyn Write) -> io::Result<()>;
+    /// The next entry, or None at the end of the run.
+    fn read(from: &mut dyn Read) -> io::Result<Option<Self>>;
+}
+
+/// Fills `bytes` from `from`; false at the end of the run (nothing left to read).
+pub fn read_or_end(from: &mut dyn Read, bytes: &mut [u8]) -> io::Result<bool> {
+    match from.read_exact(bytes) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
+impl Entry for Record {
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
         out.write_all(&self.who.0.to_le_bytes())?;
         out.write_all(&self.who.1.to_le_bytes())?;
         out.write_all(&self.started.to_le_bytes())?;
         out.write_all(&self.place.to_le_bytes())
     }
 
-    fn read(from: &mut impl Read) -> io::Result<Option<Record>> {
+    fn read(from: &mut dyn Read) -> io::Result<Option<Record>> {
         let mut bytes = [0u8; RECORD_BYTES];
-        match from.read_exact(&mut bytes) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-            Err(e) => return Err(e),
+        if !read_or_end(from, &mut bytes)? {
+            return Ok(None);
         }
         let word = |i: usize| {
             let mut w = [0u8; 8];
@@ -58,15 +75,17 @@ impl Record {
     }
 }
 
-/// Every session's record, a buffer in memory and sorted runs on disk.
+/// Every entry pushed (by default the first-session index's records), a buffer in
+/// memory and sorted runs on disk: an external merge sort whose merge is read as often
+/// as wanted.
 #[derive(Debug)]
-pub struct Runs {
-    buffer: Vec<Record>,
+pub struct Runs<R = Record> {
+    buffer: Vec<R>,
     capacity: usize,
     files: Vec<File>,
 }
 
-impl Runs {
+impl<R: Entry> Runs<R> {
     /// Holds `capacity` records in memory before writing a run.
     pub fn new(capacity: usize) -> Self {
         Runs {
@@ -76,7 +95,7 @@ impl Runs {
         }
     }
 
-    pub fn push(&mut self, record: Record) -> io::Result<()> {
+    pub fn push(&mut self, record: R) -> io::Result<()> {
         self.buffer.push(record);
         if self.buffer.len() >= self.capacity {
             self.spill()?;
@@ -102,10 +121,10 @@ impl Runs {
         !self.files.is_empty()
     }
 
-    /// Every record pushed so far, in order (participant, then start, then place): the
-    /// runs on disk merged with the buffer, which stays in memory. The runs are kept, so
-    /// more records may be pushed and visited again.
-    pub fn visit(&mut self, mut each: impl FnMut(Record)) -> io::Result<()> {
+    /// Every entry pushed so far, in order (a `Record`: participant, then start, then
+    /// place): the runs on disk merged with the buffer, which stays in memory. The runs
+    /// are kept, so more entries may be pushed and visited again.
+    pub fn visit(&mut self, mut each: impl FnMut(R)) -> io::Result<()> {
         self.buffer.sort_unstable();
         let mut readers = Vec::with_capacity(self.files.len());
         for mut file in &self.files {
@@ -114,20 +133,20 @@ impl Runs {
         }
         let mut heap = BinaryHeap::new();
         for (i, reader) in readers.iter_mut().enumerate() {
-            if let Some(record) = Record::read(reader)? {
+            if let Some(record) = R::read(reader)? {
                 heap.push(Reverse((record, i)));
             }
         }
         // The buffer is one more run, read from memory.
         let from_memory = readers.len();
         let mut buffered = self.buffer.iter();
-        if let Some(&record) = buffered.next() {
-            heap.push(Reverse((record, from_memory)));
+        if let Some(record) = buffered.next() {
+            heap.push(Reverse((record.clone(), from_memory)));
         }
         while let Some(Reverse((record, i))) = heap.pop() {
             let next = match readers.get_mut(i) {
-                Some(reader) => Record::read(reader)?,
-                None => buffered.next().copied(),
+                Some(reader) => R::read(reader)?,
+                None => buffered.next().cloned(),
             };
             if let Some(next) = next {
                 heap.push(Reverse((next, i)));
@@ -136,7 +155,9 @@ impl Runs {
         }
         Ok(())
     }
+}
 
+impl Runs<Record> {
     /// Each participant's first session and how many each has, from every record.
     pub fn firsts(mut self) -> io::Result<Firsts> {
         let mut firsts = Firsts::default();

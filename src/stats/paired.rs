@@ -66,15 +66,89 @@ pub fn bonett_price(only_b: u64, only_a: u64, pairs: u64) -> Option<Interval> {
     })
 }
 
+/// Values (differences of one participant's two measures) folded in two passes over
+/// the same values in the same order, so that nothing is listed: the first pass sums
+/// them (`add`), the second (`add_again`, after `settle`) sums the squared distances
+/// from their mean and notes whether every one is the mean but for rounding. The sums
+/// are taken in the order given, from −0.0 as `Iterator::sum` does, so a fold gives the
+/// very figures a list would. A within study's report folds its pairs so, streamed from
+/// disk in the participants' order (`report::study::paired`).
+#[derive(Debug, Clone, Copy)]
+pub struct Spread {
+    n: u64,
+    sum: f64,
+    mean: f64,
+    squares: f64,
+    /// Every value within 1e-12 (relative) of the mean: no variation.
+    flat: bool,
+}
+
+impl Default for Spread {
+    fn default() -> Self {
+        Spread {
+            n: 0,
+            sum: -0.0,
+            mean: 0.0,
+            squares: -0.0,
+            flat: true,
+        }
+    }
+}
+
+impl Spread {
+    /// The first pass: one more value.
+    pub fn add(&mut self, value: f64) {
+        self.n += 1;
+        self.sum += value;
+    }
+
+    /// Between the passes: the mean of the values added.
+    pub fn settle(&mut self) {
+        self.mean = self.sum / self.n as f64;
+    }
+
+    /// The second pass: the same value again, in the same order.
+    pub fn add_again(&mut self, value: f64) {
+        self.squares += (value - self.mean).powi(2);
+        self.flat &= (value - self.mean).abs() <= 1e-12 * self.mean.abs().max(1.0);
+    }
+
+    /// `values` folded in both passes.
+    pub fn of(values: impl Iterator<Item = f64> + Clone) -> Spread {
+        let mut spread = Spread::default();
+        values.clone().for_each(|v| spread.add(v));
+        spread.settle();
+        values.for_each(|v| spread.add_again(v));
+        spread
+    }
+
+    pub fn len(&self) -> usize {
+        self.n as usize
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// The sum of the values, in the order added.
+    pub fn sum(&self) -> f64 {
+        self.sum
+    }
+}
+
 /// The paired t-test on the differences `b[i] − a[i]` of one participant's two answers
 /// or scores (Student 1908): the mean difference with its 95% t interval, and the test.
 /// None with fewer than two pairs or no variation in the differences.
 pub fn paired_t(a: &[f64], b: &[f64]) -> Option<(f64, TestResult, Interval)> {
-    if a.len() != b.len() || a.len() < 2 {
+    if a.len() != b.len() {
         return None;
     }
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| y - x).collect();
-    let (mean, test, margin) = t_on_differences(&d)?;
+    paired_t_of(&Spread::of(a.iter().zip(b).map(|(x, y)| y - x)))
+}
+
+/// [`paired_t`] of the differences folded.
+pub fn paired_t_of(d: &Spread) -> Option<(f64, TestResult, Interval)> {
+    let (mean, test, margin) = t_on_differences(d)?;
     let interval = Interval {
         low: mean - margin,
         high: mean + margin,
@@ -84,19 +158,14 @@ pub fn paired_t(a: &[f64], b: &[f64]) -> Option<(f64, TestResult, Interval)> {
 
 /// The one-sample t-test of differences against 0: their mean, the test, and the margin
 /// of the 95% interval. None with fewer than two or no variation.
-fn t_on_differences(d: &[f64]) -> Option<(f64, TestResult, f64)> {
-    let n = d.len() as f64;
-    if d.len() < 2 {
-        return None;
-    }
-    let mean = d.iter().sum::<f64>() / n;
+fn t_on_differences(d: &Spread) -> Option<(f64, TestResult, f64)> {
+    let n = d.n as f64;
     // Differences equal but for rounding (8/10 and 16/20 on logs) have no variation.
-    if d.iter()
-        .all(|x| (x - mean).abs() <= 1e-12 * mean.abs().max(1.0))
-    {
+    if d.n < 2 || d.flat {
         return None;
     }
-    let var = d.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
+    let mean = d.mean;
+    let var = d.squares / (n - 1.0);
     let se = (var / n).sqrt();
     if !se.is_finite() {
         return None;
@@ -114,15 +183,25 @@ fn t_on_differences(d: &[f64]) -> Option<(f64, TestResult, f64)> {
     Some((mean, test, margin))
 }
 
+/// The log ratios `ln a[i] − ln b[i]` of one participant's two times, folded; None if
+/// a time is not positive.
+fn log_ratios(a: &[f64], b: &[f64]) -> Option<Spread> {
+    if a.len() != b.len() || a.iter().chain(b).any(|t| *t <= 0.0) {
+        return None;
+    }
+    Some(Spread::of(a.iter().zip(b).map(|(x, y)| x.ln() - y.ln())))
+}
+
 /// The paired t-test on log times (Student 1908, applied to logs as Sauro & Lewis do for
 /// task times): `a[i]` and `b[i]` are one participant's times. Returns the ratio of
 /// geometric means A/B with its 95% interval, and the test. Needs two pairs.
 pub fn paired_log_t(a: &[f64], b: &[f64]) -> Option<(f64, TestResult, Interval)> {
-    if a.len() != b.len() || a.len() < 2 || a.iter().chain(b).any(|t| *t <= 0.0) {
-        return None;
-    }
-    let d: Vec<f64> = a.iter().zip(b).map(|(x, y)| x.ln() - y.ln()).collect();
-    let (mean, test, margin) = t_on_differences(&d)?;
+    paired_log_t_of(&log_ratios(a, b)?)
+}
+
+/// [`paired_log_t`] of the log ratios folded (every time positive).
+pub fn paired_log_t_of(d: &Spread) -> Option<(f64, TestResult, Interval)> {
+    let (mean, test, margin) = t_on_differences(d)?;
     let interval = Interval {
         low: (mean - margin).exp(),
         high: (mean + margin).exp(),
@@ -133,15 +212,12 @@ pub fn paired_log_t(a: &[f64], b: &[f64]) -> Option<(f64, TestResult, Interval)>
 /// The ratio A/B every pair shares when all pairs have the same one (no variation, so
 /// no interval or test); None otherwise or with fewer than two pairs.
 pub fn constant_ratio(a: &[f64], b: &[f64]) -> Option<f64> {
-    if a.len() != b.len() || a.len() < 2 || a.iter().chain(b).any(|t| *t <= 0.0) {
-        return None;
-    }
-    let logs: Vec<f64> = a.iter().zip(b).map(|(x, y)| x.ln() - y.ln()).collect();
-    let mean = logs.iter().sum::<f64>() / logs.len() as f64;
-    let same = logs
-        .iter()
-        .all(|l| (l - mean).abs() <= 1e-12 * mean.abs().max(1.0));
-    same.then(|| mean.exp())
+    constant_ratio_of(&log_ratios(a, b)?)
+}
+
+/// [`constant_ratio`] of the log ratios folded (every time positive).
+pub fn constant_ratio_of(d: &Spread) -> Option<f64> {
+    (d.n >= 2 && d.flat).then(|| d.mean.exp())
 }
 
 /// Participants per variant a between study needs to detect completion rates `p1` and
@@ -173,24 +249,23 @@ pub fn crossover_period(
     ab: &[(f64, f64)],
     ba: &[(f64, f64)],
 ) -> Option<(f64, TestResult, Interval)> {
-    let d = |pairs: &[(f64, f64)], sign: f64| -> Option<Vec<f64>> {
-        pairs
-            .iter()
-            .map(|(first, second)| {
-                (*first > 0.0 && *second > 0.0).then(|| sign * (second.ln() - first.ln()))
-            })
-            .collect()
+    let d = |pairs: &[(f64, f64)], sign: f64| -> Option<Spread> {
+        let positive = pairs.iter().all(|(f, s)| *f > 0.0 && *s > 0.0);
+        positive.then(|| Spread::of(pairs.iter().map(|(f, s)| sign * (s.ln() - f.ln()))))
     };
-    let (x, y) = (d(ab, 1.0)?, d(ba, -1.0)?);
-    let (n1, n2) = (x.len() as f64, y.len() as f64);
-    if x.is_empty() || y.is_empty() || x.len() + y.len() < 3 {
+    crossover_period_of(&d(ab, 1.0)?, &d(ba, -1.0)?)
+}
+
+/// [`crossover_period`] of the two groups' log ratios folded: ln(second) − ln(first)
+/// in the ab group, its negation in the ba group (every time positive).
+pub fn crossover_period_of(x: &Spread, y: &Spread) -> Option<(f64, TestResult, Interval)> {
+    let (n1, n2) = (x.n as f64, y.n as f64);
+    if x.n == 0 || y.n == 0 || x.n + y.n < 3 {
         return None;
     }
-    let mean = |v: &[f64]| v.iter().sum::<f64>() / v.len() as f64;
-    let squares = |v: &[f64], m: f64| v.iter().map(|a| (a - m).powi(2)).sum::<f64>();
-    let (mx, my) = (mean(&x), mean(&y));
+    let (mx, my) = (x.mean, y.mean);
     let df = n1 + n2 - 2.0;
-    let pooled = (squares(&x, mx) + squares(&y, my)) / df;
+    let pooled = (x.squares + y.squares) / df;
     // x − y = 2·period: half of it, and half its standard error.
     let se = (pooled * (1.0 / n1 + 1.0 / n2)).sqrt() / 2.0;
     if se <= 1e-12 || !se.is_finite() {

@@ -5,7 +5,7 @@
 
 use super::rows::{row, share, times_of};
 use super::{Amount, ComparedFigure, Difference, DifferenceKind, Measure, Said};
-use crate::stats::{self, Sample};
+use crate::stats::{self, Sample, Spread};
 
 const PAIRED: &str = "the same participants played both (a within study): compared pair by pair in the study's report";
 
@@ -62,17 +62,21 @@ pub(crate) fn paired_shares(subject: &str, c: PairedCounts) -> ComparedFigure {
     row
 }
 
-/// Times of the same participants with both (within designs): `pairs` holds each
-/// time of those who succeeded with both, (baseline, variant); each side's geometric
-/// mean over them, the ratio variant/baseline and the paired t on log times. When every
+/// Times of the same participants with both (within designs), of those who succeeded
+/// with both: each side's times (`a` the baseline's), and the log ratios variant /
+/// baseline of each one's two, folded (None if a time is not positive); each side's
+/// geometric mean, the ratio variant/baseline and the paired t on log times. When every
 /// pair has the same ratio, the ratio is kept without an interval.
-pub(crate) fn paired_times(subject: &str, pairs: &[(f64, f64)]) -> ComparedFigure {
-    let (ta, tb): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-    let sample = |v: &[f64]| -> Sample { v.iter().copied().collect() };
-    let mut row = times_of(subject, &sample(&ta), &sample(&tb));
+pub(crate) fn paired_times(
+    subject: &str,
+    a: &Sample,
+    b: &Sample,
+    logs: Option<&Spread>,
+) -> ComparedFigure {
+    let mut row = times_of(subject, a, b);
     row.test = None;
     row.verdict = Said::Untestable("");
-    if let Some((ratio, test, interval)) = stats::paired_log_t(&tb, &ta) {
+    if let Some((ratio, test, interval)) = logs.and_then(stats::paired_log_t_of) {
         row.test = Some(test);
         row.difference = Some(Difference {
             kind: DifferenceKind::Ratio,
@@ -81,11 +85,13 @@ pub(crate) fn paired_times(subject: &str, pairs: &[(f64, f64)]) -> ComparedFigur
         });
         return row;
     }
-    row.difference = stats::constant_ratio(&tb, &ta).map(|value| Difference {
-        kind: DifferenceKind::Ratio,
-        value,
-        interval: None,
-    });
+    row.difference = logs
+        .and_then(stats::constant_ratio_of)
+        .map(|value| Difference {
+            kind: DifferenceKind::Ratio,
+            value,
+            interval: None,
+        });
     row.verdict = Said::Untestable(match row.difference {
         Some(_) => "no variation: every participant's ratio is the same",
         None => "fewer than two participants with a time on both",
@@ -93,28 +99,28 @@ pub(crate) fn paired_times(subject: &str, pairs: &[(f64, f64)]) -> ComparedFigur
     row
 }
 
-/// A score or answer of the same participants with both (within designs): `pairs` holds
-/// each one's (baseline, variant) value; each side's mean over them, the mean difference
-/// with its paired t interval, and the paired t-test.
-pub(crate) fn paired_means(measure: Measure, pairs: &[(f64, f64)]) -> ComparedFigure {
-    let n = pairs.len();
-    let mean = |side: fn(&(f64, f64)) -> f64| match n {
+/// A score or answer of the same participants with both (within designs): `sums` holds
+/// the sums of each side's values (baseline, variant) and `d` the differences variant −
+/// baseline, folded; each side's mean, the mean difference with its paired t interval,
+/// and the paired t-test.
+pub(crate) fn paired_means(measure: Measure, sums: (f64, f64), d: &Spread) -> ComparedFigure {
+    let n = d.len();
+    let mean = |sum: f64| match n {
         0 => Amount::None,
         _ => {
-            let value = pairs.iter().map(side).sum::<f64>() / n as f64;
+            let value = sum / n as f64;
             match measure {
                 Measure::Score(_) => Amount::Score { value, n },
                 _ => Amount::Mean { value, n },
             }
         }
     };
-    let mut row = row("", measure, mean(|p| p.0), mean(|p| p.1));
+    let mut row = row("", measure, mean(sums.0), mean(sums.1));
     let decimals = match measure {
         Measure::Score(_) => 1,
         _ => 2,
     };
-    let (a, b): (Vec<f64>, Vec<f64>) = pairs.iter().copied().unzip();
-    match stats::paired_t(&a, &b) {
+    match stats::paired_t_of(d) {
         Some((value, test, interval)) => {
             row.test = Some(test);
             row.difference = Some(Difference {
@@ -129,7 +135,7 @@ pub(crate) fn paired_means(measure: Measure, pairs: &[(f64, f64)]) -> ComparedFi
         None => {
             row.difference = Some(Difference {
                 kind: DifferenceKind::Mean(decimals),
-                value: b.iter().zip(&a).map(|(y, x)| y - x).sum::<f64>() / n as f64,
+                value: d.sum() / n as f64,
                 interval: None,
             });
             row.verdict =

@@ -112,6 +112,8 @@ pub struct StudyFold {
     log: Mutex<Log>,
     /// The sessions that count, read back from the log: between, then within.
     counted: [OnceLock<Gathered>; 2],
+    /// Within sessions kept for the pairs held in memory before sorted runs are written.
+    pairs_in_memory: usize,
 }
 
 impl Default for StudyFold {
@@ -133,7 +135,14 @@ impl StudyFold {
             answer_index: HashMap::new(),
             log: Mutex::new(Log::new(bytes)),
             counted: Default::default(),
+            pairs_in_memory: units::PAIRED_IN_MEMORY,
         }
+    }
+
+    /// The fold with `pairs` within sessions kept for the pairs in memory.
+    pub fn with_pairs_in_memory(mut self, pairs: usize) -> Self {
+        self.pairs_in_memory = pairs;
+        self
     }
 
     /// Folds the next session of the study, in file order.
@@ -206,7 +215,11 @@ impl StudyFold {
     fn counted(&self, design: Design) -> &Gathered {
         let within = design == Design::Within;
         self.counted[usize::from(within)].get_or_init(|| {
-            let mut counted = Gathered::default();
+            let mut counted = Gathered {
+                units: Units::with_budget(self.pairs_in_memory),
+                answers: HashMap::new(),
+                problem: None,
+            };
             let keep = self.progress.firsts(within);
             counted.problem = self.read_back(&keep, |first, who| {
                 let unit = self.unit(&first, who, design);
@@ -254,7 +267,11 @@ impl StudyFold {
 
     /// Why the sessions that count could not all be read back, if they could not.
     pub(super) fn problem(&self, design: Design) -> Option<String> {
-        let why = self.counted(design).problem.as_ref()?;
+        let counted = self.counted(design);
+        let why = counted
+            .problem
+            .clone()
+            .or_else(|| counted.units.problem())?;
         Some(format!(
             "the counted sessions could not be read back from the temporary folder {} ({why}): the figures leave them out; set TMPDIR to a folder with room",
             std::env::temp_dir().display()
@@ -358,7 +375,7 @@ impl First {
 }
 
 /// The sessions that count, gathered as they are read back from the log.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Gathered {
     units: Units,
     /// How often each answer was given, by (answer, variant).

@@ -4,9 +4,11 @@
 //! within study each participant's session of each variant, for the pairs.
 
 use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::io::{self, Read, Write};
+use std::sync::Mutex;
 
 use crate::report::tally::score_of;
+use crate::session::firsts::{Entry, Runs, read_or_end};
 use crate::session::{AnswerValue, EventKind, Session};
 use crate::stats::{QUESTIONNAIRES, Questionnaire, Sample, Scoring};
 
@@ -96,29 +98,143 @@ impl Paired {
     }
 }
 
-/// A counted session kept for the pairs: where its participant's id sits in
-/// `Units::ids`, its variant (in the order of `Units::variants`), the session.
-#[derive(Debug)]
-struct Kept {
-    id: (u32, u32),
+/// A counted session kept for the pairs of a within study: its participant's id, the
+/// order it was read in among the kept ones, its variant (in the order of
+/// `Units::variants`), the session. Runs of them sort by participant id, then that
+/// order, so the pairs come in the order of the participants' ids, as when they were
+/// listed in memory.
+#[derive(Debug, Clone)]
+pub(super) struct Kept {
+    id: Box<str>,
+    order: u64,
     variant: u32,
     session: Paired,
 }
 
+impl Kept {
+    fn key(&self) -> (&str, u64) {
+        (&self.id, self.order)
+    }
+}
+
+impl PartialEq for Kept {
+    fn eq(&self, other: &Self) -> bool {
+        self.key() == other.key()
+    }
+}
+
+impl Eq for Kept {}
+
+impl PartialOrd for Kept {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Kept {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl Entry for Kept {
+    fn write(&self, out: &mut dyn Write) -> io::Result<()> {
+        let len = u32::try_from(self.id.len()).map_err(io::Error::other)?;
+        out.write_all(&len.to_le_bytes())?;
+        out.write_all(self.id.as_bytes())?;
+        out.write_all(&self.order.to_le_bytes())?;
+        out.write_all(&self.variant.to_le_bytes())?;
+        let p = &self.session;
+        out.write_all(&p.time.unwrap_or(f64::NAN).to_le_bytes())?;
+        out.write_all(&p.position.to_le_bytes())?;
+        out.write_all(&[u8::from(p.completed), u8::from(p.time.is_some()), p.known])?;
+        for score in p.scores {
+            out.write_all(&score.to_le_bytes())?;
+        }
+        Ok(())
+    }
+
+    fn read(from: &mut dyn Read) -> io::Result<Option<Kept>> {
+        let mut len = [0u8; 4];
+        if !read_or_end(from, &mut len)? {
+            return Ok(None);
+        }
+        let mut id = vec![0u8; u32::from_le_bytes(len) as usize];
+        from.read_exact(&mut id)?;
+        let id = String::from_utf8(id).map_err(io::Error::other)?;
+        let mut fixed = [0u8; 8 + 4 + 8 + 4 + 3 + 8 * PAIRED];
+        from.read_exact(&mut fixed)?;
+        let mut rest = fixed.as_slice();
+        let mut take = |n: usize| {
+            let (head, tail) = rest.split_at(n);
+            rest = tail;
+            head
+        };
+        let word = |b: &[u8]| u64::from_le_bytes(b.try_into().unwrap_or_default());
+        let half = |b: &[u8]| u32::from_le_bytes(b.try_into().unwrap_or_default());
+        let order = word(take(8));
+        let variant = half(take(4));
+        let time = f64::from_bits(word(take(8)));
+        let position = half(take(4));
+        let flags = take(3);
+        let (completed, timed, known) = (flags[0] == 1, flags[1] == 1, flags[2]);
+        let mut scores = [0.0; PAIRED];
+        for score in &mut scores {
+            *score = f64::from_bits(word(take(8)));
+        }
+        Ok(Some(Kept {
+            id: id.into_boxed_str(),
+            order,
+            variant,
+            session: Paired {
+                time: timed.then_some(time),
+                position,
+                completed,
+                known,
+                scores,
+            },
+        }))
+    }
+}
+
+/// Sessions kept for the pairs held in memory before a sorted run is written: 32,768,
+/// about 3 MB with their ids.
+pub(super) const PAIRED_IN_MEMORY: usize = 1 << 15;
+
 /// Every counted session, gathered.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(super) struct Units {
     variants: Vec<(String, Group)>,
     positions: BTreeMap<usize, Group>,
-    /// Within: each counted session, for the pairs, and the participants' ids.
-    kept: Vec<Kept>,
-    ids: String,
-    /// `kept` in the order of the participants' ids, made when the pairs are first asked.
-    by_id: OnceLock<Vec<u32>>,
+    /// Within: each counted session, for the pairs, in runs sorted by participant id
+    /// (in memory up to a budget, on disk past it).
+    kept: Mutex<Runs<Kept>>,
+    /// How many sessions were kept for the pairs: the next one's order.
+    kept_count: u64,
+    /// Why the sessions kept for the pairs could not be written or read back.
+    problem: Mutex<Option<String>>,
     none: Group,
 }
 
+impl Default for Units {
+    fn default() -> Self {
+        Units::with_budget(PAIRED_IN_MEMORY)
+    }
+}
+
 impl Units {
+    /// Units that hold `pairs` sessions kept for the pairs in memory.
+    pub fn with_budget(pairs: usize) -> Self {
+        Units {
+            variants: Vec::new(),
+            positions: BTreeMap::new(),
+            kept: Mutex::new(Runs::new(pairs)),
+            kept_count: 0,
+            problem: Mutex::new(None),
+            none: Group::default(),
+        }
+    }
+
     /// Adds a counted session, in file order; `pairs` keeps it for the pairs.
     pub fn add(&mut self, unit: &Unit<'_>, pairs: bool) {
         let v = match self.variants.iter().position(|(n, _)| n == unit.variant) {
@@ -134,20 +250,40 @@ impl Units {
         if !pairs {
             return;
         }
-        let start = self.ids.len() as u32;
-        self.ids.push_str(unit.participant);
-        self.kept.push(Kept {
-            id: (start, self.ids.len() as u32),
+        let kept = self.kept.get_mut().unwrap_or_else(|e| e.into_inner());
+        let pushed = kept.push(Kept {
+            id: unit.participant.into(),
+            order: self.kept_count,
             variant: v as u32,
             session: Paired::of(unit),
         });
-        self.by_id = OnceLock::new();
+        self.kept_count += 1;
+        if let Err(e) = pushed {
+            self.failed(e);
+        }
     }
 
-    fn id(&self, kept: &Kept) -> &str {
-        self.ids
-            .get(kept.id.0 as usize..kept.id.1 as usize)
-            .unwrap_or_default()
+    fn failed(&self, e: io::Error) {
+        let mut problem = self.problem.lock().unwrap_or_else(|e| e.into_inner());
+        problem.get_or_insert_with(|| e.to_string());
+    }
+
+    /// Why the sessions kept for the pairs could not all be written or read back, if
+    /// they could not.
+    pub fn problem(&self) -> Option<String> {
+        self.problem
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Whether sessions kept for the pairs went to disk.
+    #[cfg(test)]
+    pub fn on_disk(&self) -> bool {
+        self.kept
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .on_disk()
     }
 
     /// The sessions of `variant`.
@@ -162,39 +298,42 @@ impl Units {
         self.positions.get(&position).unwrap_or(&self.none)
     }
 
-    /// Participants who played both `a` and `b`: their sessions, paired, in the order
-    /// of their ids.
-    pub fn pairs(&self, a: &str, b: &str) -> Vec<(&Paired, &Paired)> {
+    /// Each participant who played both `a` and `b`: their sessions, paired, in the
+    /// order of their ids, streamed from the runs (nothing listed). Each call reads the
+    /// runs again.
+    pub fn each_pair(&self, a: &str, b: &str, mut each: impl FnMut(&Paired, &Paired)) {
         let index = |v: &str| self.variants.iter().position(|(n, _)| n == v);
         let (Some(a), Some(b)) = (index(a), index(b)) else {
-            return Vec::new();
+            return;
         };
-        let by_id = self.by_id.get_or_init(|| {
-            let mut order: Vec<u32> = (0..self.kept.len() as u32).collect();
-            order.sort_by(|&x, &y| {
-                self.id(&self.kept[x as usize])
-                    .cmp(self.id(&self.kept[y as usize]))
-            });
-            order
-        });
-        let mut pairs = Vec::new();
-        let mut rest = by_id.as_slice();
-        while let Some(&first) = rest.first() {
-            let id = self.id(&self.kept[first as usize]);
-            let same = rest.partition_point(|&k| self.id(&self.kept[k as usize]) == id);
-            let (theirs, after) = rest.split_at(same);
-            let of = |v: usize| {
-                (theirs.iter())
-                    .map(|&k| &self.kept[k as usize])
-                    .find(|k| k.variant as usize == v)
-                    .map(|k| &k.session)
-            };
-            if let (Some(x), Some(y)) = (of(a), of(b)) {
-                pairs.push((x, y));
+        let (a, b) = (a as u32, b as u32);
+        // The participant's sessions so far: their first of `a` and of `b`.
+        let mut theirs: Option<(Box<str>, Option<Paired>, Option<Paired>)> = None;
+        let mut close = |theirs: Option<(Box<str>, Option<Paired>, Option<Paired>)>| {
+            if let Some((_, Some(x), Some(y))) = theirs {
+                each(&x, &y);
             }
-            rest = after;
+        };
+        let mut kept = self.kept.lock().unwrap_or_else(|e| e.into_inner());
+        let visited = kept.visit(|k| {
+            if theirs.as_ref().is_none_or(|t| t.0 != k.id) {
+                close(theirs.take());
+                theirs = Some((k.id.clone(), None, None));
+            }
+            if let Some((_, x, y)) = &mut theirs {
+                if k.variant == a && x.is_none() {
+                    *x = Some(k.session);
+                }
+                if k.variant == b && y.is_none() {
+                    *y = Some(k.session);
+                }
+            }
+        });
+        close(theirs.take());
+        drop(kept);
+        if let Err(e) = visited {
+            self.failed(e);
         }
-        pairs
     }
 }
 

@@ -229,16 +229,20 @@ fn a_fold_past_its_budget_gives_the_section_it_gives_in_memory() {
             summaries().for_each(|s| fold.add(s));
             let status = crate::study::status::status(study, variants, &fold.progress, &[]);
             let report = super::super::build_from(study, status, &fold);
+            let pairs_on_disk = fold.units(study.design).on_disk();
             let on_disk = fold.progress.on_disk() && fold.log.lock().expect("log").on_disk();
+            let on_disk = on_disk && (study.design == Design::Between || pairs_on_disk);
             (serde_json::to_value(report).expect("json"), on_disk)
         };
         let (in_memory, spilled) = section(StudyFold::default());
         assert!(!spilled, "{file}");
-        // Four records, 32 bytes of names and 100 bytes of numbers in memory.
-        let (on_disk, spilled) = section(StudyFold::with_budget(Progress::with_budget(4, 32), 100));
+        // Four records, 32 bytes of names, 100 bytes of numbers and three sessions kept
+        // for the pairs in memory.
+        let tiny = StudyFold::with_budget(Progress::with_budget(4, 32), 100);
+        let (on_disk, spilled) = section(tiny.with_pairs_in_memory(3));
         assert!(
             spilled,
-            "{file}: the budget forces the index and the log to disk"
+            "{file}: the budget forces the index, the log and the pairs to disk"
         );
         assert_eq!(on_disk, in_memory, "{file}");
         let counted = &in_memory["status"]["variants"][0]["counted"];
