@@ -15,26 +15,32 @@ use crate::text::{display_width, printable};
 /// The step's screen mockup in a box hugging its width, scrolled when it is too tall.
 pub fn mockup(text: &str, scroll: u16, area: Rect, buf: &mut Buffer) {
     let shown = printable(text);
-    let lines = shown.lines().count() as u16;
-    let widest = shown.lines().map(display_width).max().unwrap_or(0) as u16;
-    let height = (lines + 2).min(area.height);
-    let width = (widest + 2).min(area.width);
-    let visible = height.saturating_sub(2);
+    let (box_area, lines, visible) = mockup_box(&shown, area);
     let scroll = scroll.min(lines.saturating_sub(visible));
     let title = if lines > visible {
         " PgUp/PgDn: more "
     } else {
         ""
     };
+    Paragraph::new(shown)
+        .block(framed(title))
+        .scroll((scroll, 0))
+        .render(box_area, buf);
+}
+
+/// Where a mockup's box goes in `area` (hugging its width, as tall as fits), with the
+/// mockup's lines and how many of them the box shows.
+pub fn mockup_box(shown: &str, area: Rect) -> (Rect, u16, u16) {
+    let lines = shown.lines().count() as u16;
+    let widest = shown.lines().map(display_width).max().unwrap_or(0) as u16;
+    let height = (lines + 2).min(area.height);
+    let width = (widest + 2).min(area.width);
     let box_area = Rect {
         width,
         height,
         ..area
     };
-    Paragraph::new(shown)
-        .block(framed(title))
-        .scroll((scroll, 0))
-        .render(box_area, buf);
+    (box_area, lines, height.saturating_sub(2))
 }
 
 /// Rows the step's choices, field or "continue" line need.

@@ -8,7 +8,7 @@ use crate::flow::{Answer, StepKind};
 use crate::keys::{Key, Press};
 use crate::player::{Mode, Overlay};
 use crate::runner::session::{MIN_COLS, MIN_ROWS, PlaySession, key_name};
-use crate::text::{display_width, printable};
+use crate::text::printable;
 use crate::tui::pointer::{Pointable, Target, along, pick};
 
 impl<R> Pointable for PlaySession<'_, R> {
@@ -125,21 +125,25 @@ fn listed(count: usize, highlight: usize, area: Rect) -> Vec<Target> {
 
 /// A mockup taller than its box scrolls: its upper half goes up, its lower half down.
 fn more(screen: &str, area: Rect) -> Vec<Target> {
-    let shown = printable(screen);
-    let lines = shown.lines().count() as u16;
-    let widest = shown.lines().map(display_width).max().unwrap_or(0) as u16;
-    let height = (lines + 2).min(area.height);
-    if lines <= height.saturating_sub(2) {
+    let (box_area, lines, visible) = parts::mockup_box(&printable(screen), area);
+    if lines <= visible {
         return Vec::new();
     }
-    let width = (widest + 2).min(area.width);
-    let upper = height / 2;
+    let upper = box_area.height / 2;
+    let (top, bottom) = (
+        Rect {
+            height: upper,
+            ..box_area
+        },
+        Rect {
+            y: box_area.y + upper,
+            height: box_area.height - upper,
+            ..box_area
+        },
+    );
     vec![
-        Target::key(Rect::new(area.x, area.y, width, upper), Key::PageUp),
-        Target::key(
-            Rect::new(area.x, area.y + upper, width, height - upper),
-            Key::PageDown,
-        ),
+        Target::key(top, Key::PageUp),
+        Target::key(bottom, Key::PageDown),
     ]
 }
 
@@ -220,6 +224,58 @@ mod tests {
             player.handle_via(input, Via::Touch);
         }
         player.shown(Duration::from_millis(at + 10));
+    }
+
+    /// A mockup taller than its box is two targets: its upper half scrolls up, its lower
+    /// half down; one that fits is none.
+    #[test]
+    fn a_long_mockup_scrolls_from_its_halves() {
+        let lines: String = (1..=40).map(|i| format!("      line {i}\n")).collect();
+        let source = format!(
+            "flow: f\ntitle: F\nstart: a\nsteps:\n  a:\n    screen: |\n{lines}    choices:\n      - One -> b\n  b:\n    end: success\n"
+        );
+        let long = crate::flow::load(&source).expect("loads");
+        let player = Player::new(&long);
+        let view = PlayView {
+            player: &player,
+            scroll: 0,
+            chrome: Chrome::Remote,
+        };
+        let scrolls: Vec<(Rect, Key)> = (view.targets(Rect::new(0, 0, 80, 24)).into_iter())
+            .filter_map(|t| match t.presses[..] {
+                [
+                    Press {
+                        key: key @ (Key::PageUp | Key::PageDown),
+                        ..
+                    },
+                ] => Some((t.area, key)),
+                _ => None,
+            })
+            .collect();
+        let [(up, Key::PageUp), (down, Key::PageDown)] = scrolls[..] else {
+            panic!("two halves: {scrolls:?}");
+        };
+        assert_eq!((up.bottom(), up.x, up.width), (down.y, down.x, down.width));
+        assert!(up.height >= 8 && down.height >= 8, "{up:?} {down:?}");
+        // The example's home mockup fits in 80x24.
+        let short = flow();
+        let player = Player::new(&short);
+        let view = PlayView {
+            player: &player,
+            scroll: 0,
+            chrome: Chrome::Remote,
+        };
+        let any = view.targets(Rect::new(0, 0, 80, 24));
+        assert!(
+            any.iter().all(|t| !matches!(
+                t.presses[..],
+                [Press {
+                    key: Key::PageDown,
+                    ..
+                }]
+            )),
+            "{any:?}"
+        );
     }
 
     /// A whole session by taps: a choice on each step, an option, a scale
