@@ -208,11 +208,15 @@ impl<A: Copy + PartialEq> Keymap<A> {
 
     /// The first key bound to `action`, as help names it.
     pub fn key_of(&self, action: A) -> String {
-        self.bindings
-            .iter()
+        self.press_of(action).map_or_else(String::new, |p| p.name())
+    }
+
+    /// The first key of `action`: the one its footer names, and what a click on the
+    /// footer's item stands for.
+    pub fn press_of(&self, action: A) -> Option<Press> {
+        (self.bindings.iter())
             .find(|b| b.action == action)
-            .and_then(|b| b.keys.first())
-            .map_or_else(String::new, |p| p.name())
+            .and_then(|b| b.keys.first().copied())
     }
 
     /// A footer: each item's keys named from this table, then its label, joined by `·`.

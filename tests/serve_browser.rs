@@ -259,6 +259,22 @@ impl Browser {
         self.call("Input.dispatchKeyEvent", up).await;
     }
 
+    /// Makes the page `width` x `height` CSS pixels, a phone's (`mobile`) or not.
+    async fn size(&mut self, width: u32, height: u32, mobile: bool) {
+        let metrics = json!({"width": width, "height": height, "deviceScaleFactor": 1,
+            "mobile": mobile});
+        self.call("Emulation.setDeviceMetricsOverride", metrics)
+            .await;
+    }
+
+    /// Keeps a screenshot named `name` in `MVX_SCREENSHOTS`, when it is set, to look at.
+    async fn keep(&mut self, name: &str) {
+        if let Some(shots) = std::env::var_os("MVX_SCREENSHOTS").map(PathBuf::from) {
+            std::fs::create_dir_all(&shots).expect("the screenshots folder");
+            self.screenshot(&shots.join(format!("{name}.png"))).await;
+        }
+    }
+
     async fn screenshot(&mut self, to: &Path) {
         let shot = self
             .call("Page.captureScreenshot", json!({"format": "png"}))
@@ -438,11 +454,7 @@ async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(b
         let page = reported_study(dir.path(), name, study, participants);
         let url = format!("file://{}", page.display());
         for (width, height, mobile) in [(1280, 800, false), (768, 1024, false), (390, 844, true)] {
-            let metrics = json!({"width": width, "height": height, "deviceScaleFactor": 1,
-                "mobile": mobile});
-            browser
-                .call("Emulation.setDeviceMetricsOverride", metrics)
-                .await;
+            browser.size(width, height, mobile).await;
             browser.open(&url).await;
             browser.wait_for_page("Decision summary").await;
             // Every step row shows its screen, and opened the screens still fit the page.
@@ -466,12 +478,7 @@ async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(b
                 scroll <= inner,
                 "{name}: at {width} px the page is {scroll} px wide"
             );
-            if let Some(shots) = &shots {
-                std::fs::create_dir_all(shots).expect("the screenshots folder");
-                browser
-                    .screenshot(&shots.join(format!("report-{name}-{width}.png")))
-                    .await;
-            }
+            browser.keep(&format!("report-{name}-{width}")).await;
         }
     }
     // The slowest and the fastest complete session of each variant play in the page,
@@ -547,15 +554,10 @@ async fn the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme(b
         .await;
     assert_eq!(light, "rgb(255, 255, 255)");
     assert_eq!(dark, "rgb(18, 21, 28)");
-    if let Some(shots) = &shots {
-        browser.screenshot(&shots.join("report-390-dark.png")).await;
-    }
+    browser.keep("report-390-dark").await;
     // Printed (Letter, Chromium's default margins: 7.5 inches of 96 px), no table is
     // wider than the page.
-    let metrics = json!({"width": 720, "height": 1000, "deviceScaleFactor": 1, "mobile": false});
-    browser
-        .call("Emulation.setDeviceMetricsOverride", metrics)
-        .await;
+    browser.size(720, 1000, false).await;
     let print = json!({"media": "print"});
     browser.call("Emulation.setEmulatedMedia", print).await;
     let cut = "JSON.stringify([...document.querySelectorAll('table')]\
@@ -773,7 +775,6 @@ async fn a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_key
         dir.path(),
         &["--participants", ids],
     );
-    let shots = std::env::var_os("MVX_SCREENSHOTS").map(PathBuf::from);
     let mut browser = Browser::launch(&binary).await;
     let devices = [
         ("K01", 1280, 800, false, Hand::Keys),
@@ -783,11 +784,7 @@ async fn a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_key
         ("M01", 1280, 800, false, Hand::Mouse),
     ];
     for (i, (who, width, height, mobile, hand)) in devices.into_iter().enumerate() {
-        let metrics = json!({"width": width, "height": height, "deviceScaleFactor": 1,
-            "mobile": mobile});
-        browser
-            .call("Emulation.setDeviceMetricsOverride", metrics)
-            .await;
+        browser.size(width, height, mobile).await;
         let touch = json!({"enabled": hand == Hand::Finger, "maxTouchPoints": 5});
         browser
             .call("Emulation.setTouchEmulationEnabled", touch)
@@ -803,12 +800,7 @@ async fn a_study_is_played_by_taps_on_a_phone_either_way_and_by_clicks_as_by_key
             cols >= 60 && rows >= 24 && font >= 9,
             "{who}: {cols}x{rows}, {font} px"
         );
-        if let Some(shots) = &shots {
-            std::fs::create_dir_all(shots).expect("the screenshots folder");
-            browser
-                .screenshot(&shots.join(format!("{who}-consent.png")))
-                .await;
-        }
+        browser.keep(&format!("{who}-consent")).await;
         if who == "K01" {
             // Another tab in front hides this one for a while: the session's clock stops.
             browser.press("y").await;
@@ -891,10 +883,7 @@ async fn a_finger_swipes_a_long_screen_and_taps_a_choice_after(binary: PathBuf) 
         &["--participants", "F01"],
     );
     let mut browser = Browser::launch(&binary).await;
-    let metrics = json!({"width": 844, "height": 390, "deviceScaleFactor": 1, "mobile": true});
-    browser
-        .call("Emulation.setDeviceMetricsOverride", metrics)
-        .await;
+    browser.size(844, 390, true).await;
     let touch = json!({"enabled": true, "maxTouchPoints": 5});
     browser
         .call("Emulation.setTouchEmulationEnabled", touch)

@@ -7,7 +7,6 @@ use ratatui::style::Stylize;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use crate::keys::Press;
 use crate::study::ask::{Ask, AskAction, KEYS};
 use crate::text::printable;
 use crate::tui::pointer::{Pointable, Target, along};
@@ -25,13 +24,13 @@ fn regions(area: Rect) -> [Rect; 3] {
 impl Pointable for Ask {
     fn targets(&self, area: Rect) -> Vec<Target> {
         let [_, _, footer] = regions(area);
-        let answer = |action, label, key| {
+        let answer = |action, label| {
             let words = KEYS.hint(&[(&[action], label)]);
-            (words, Some(vec![Press::char(key)]))
+            (words, KEYS.press_of(action).map(|press| vec![press]))
         };
         let parts = [
-            answer(AskAction::Yes, self.yes, 'y'),
-            answer(AskAction::No, self.no, 'n'),
+            answer(AskAction::Yes, self.yes),
+            answer(AskAction::No, self.no),
         ];
         along(footer.x, footer.y, footer.width, " · ", &parts)
     }
