@@ -10,6 +10,8 @@ pub mod field;
 pub mod input;
 mod memory;
 mod question;
+
+pub use question::{keys_to_entry, keys_to_point};
 mod researcher;
 mod resume;
 pub mod script;

@@ -76,33 +76,9 @@ pub fn along(
     targets
 }
 
-/// The keys that take the `target`th of `count` entries listed with the `highlight`th
-/// marked, as the entries' key table has it: its digit for the first nine, else down
-/// from the highlight (wrapping) and Enter.
-pub fn pick(target: usize, count: usize, highlight: usize) -> Vec<Press> {
-    if target < 9 {
-        return vec![Press::char(char::from(b'1' + target as u8))];
-    }
-    let down = (target + count - highlight % count.max(1)) % count.max(1);
-    let mut presses = vec![Press::plain(Key::Down); down];
-    presses.push(Press::plain(Key::Enter));
-    presses
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn entries_are_picked_by_digit_or_down_from_the_highlight() {
-        assert_eq!(pick(0, 3, 2), vec![Press::char('1')]);
-        assert_eq!(pick(8, 12, 0), vec![Press::char('9')]);
-        let mut eleventh = vec![Press::plain(Key::Down); 8];
-        eleventh.push(Press::plain(Key::Enter));
-        assert_eq!(pick(10, 12, 2), eleventh);
-        // From the last entry down wraps to the first: to the tenth of twelve is 10 down.
-        assert_eq!(pick(9, 12, 11).len(), 11);
-    }
 
     #[test]
     fn parts_of_a_line_are_targets_over_their_own_columns() {

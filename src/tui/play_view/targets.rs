@@ -6,10 +6,10 @@ use ratatui::layout::Rect;
 use super::{PlayView, parts, regions};
 use crate::flow::{Answer, StepKind};
 use crate::keys::{Key, Press};
-use crate::player::{Mode, Overlay};
+use crate::player::{Mode, Overlay, keys_to_entry, keys_to_point};
 use crate::runner::session::{MIN_COLS, MIN_ROWS, PlaySession, key_name};
 use crate::text::printable;
-use crate::tui::pointer::{Pointable, Target, along, pick};
+use crate::tui::pointer::{Pointable, Target, along};
 
 impl<R> Pointable for PlaySession<'_, R> {
     fn targets(&self, area: Rect) -> Vec<Target> {
@@ -72,7 +72,8 @@ impl PlayView<'_> {
                         for (point, from, width) in parts::scale_columns(scale) {
                             let area =
                                 Rect::new(answer.x + from, answer.y, width, 1).intersection(answer);
-                            targets.push(Target::new(area, on_scale(scale, *choice, point)));
+                            let keys = keys_to_point(scale, *choice, point);
+                            targets.push(Target::new(area, plain(keys)));
                         }
                     }
                     Answer::Text => {}
@@ -100,6 +101,11 @@ impl PlayView<'_> {
     }
 }
 
+/// Keys pressed without Ctrl.
+fn plain(keys: Vec<Key>) -> Vec<Press> {
+    keys.into_iter().map(Press::plain).collect()
+}
+
 /// The first row of `area`.
 fn line(area: Rect) -> Rect {
     Rect {
@@ -116,7 +122,7 @@ fn listed(count: usize, highlight: usize, area: Rect) -> Vec<Target> {
             (row < area.bottom()).then(|| {
                 Target::new(
                     Rect::new(area.x, row, area.width, 1),
-                    pick(i, count, highlight),
+                    plain(keys_to_entry(i, count, highlight)),
                 )
             })
         })
@@ -145,29 +151,6 @@ fn more(screen: &str, area: Rect) -> Vec<Target> {
         Target::key(top, Key::PageUp),
         Target::key(bottom, Key::PageDown),
     ]
-}
-
-/// The keys that answer `point` on `scale` from the point chosen so far: its digit when
-/// every point is one, else left or right to it and Enter (the first move from none
-/// lands on the middle).
-fn on_scale(scale: &crate::flow::Scale, chosen: Option<i64>, point: i64) -> Vec<Press> {
-    if scale.from >= 0 && scale.to <= 9 {
-        let digit = u8::try_from(point).unwrap_or(0);
-        return vec![Press::char(char::from(b'0' + digit))];
-    }
-    let mut presses = Vec::new();
-    let from = match chosen {
-        Some(p) => p,
-        None => {
-            presses.push(Press::plain(Key::Right));
-            scale.middle()
-        }
-    };
-    let step = if point >= from { Key::Right } else { Key::Left };
-    let moves = usize::try_from((point - from).unsigned_abs()).unwrap_or(0);
-    presses.extend(std::iter::repeat_n(Press::plain(step), moves));
-    presses.push(Press::plain(Key::Enter));
-    presses
 }
 
 #[cfg(test)]
