@@ -13,6 +13,8 @@
 //! BENCHMARKS.md.
 #![allow(clippy::disallowed_methods)] // measures the real server in real time
 
+#[path = "support/network.rs"]
+mod network;
 #[path = "../tests/support/served.rs"]
 mod served;
 
@@ -20,11 +22,9 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use mvx::session::{self, EventKind};
+use network::{proxy, quantile};
 use served::{Page, Server};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
 
-const FLOW: &str = "flow: ping\ntitle: Ping\nsteps:\n  ping:\n    text: PING-MARK\n    choices: [Pong -> pong, Stop -> stop]\n  pong:\n    text: PONG-MARK\n    choices: [Ping -> ping, Stop -> stop]\n  stop:\n    end: success\n";
 const STEPS: usize = 120;
 const PAGES: usize = 50;
 /// Participants at once in part (c), unless `MVX_BENCH_PAGES` says otherwise.
@@ -33,79 +33,22 @@ const CROWD: usize = 1_000;
 const CROWD_KEYS: usize = 6;
 
 fn main() {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a runtime");
-    let dir = tempfile::tempdir().expect("temp dir");
-    let flow = dir.path().join("ping.yaml");
-    std::fs::write(&flow, FLOW).expect("flow written");
-    let flow = flow.to_string_lossy().into_owned();
-    let only = std::env::var("MVX_BENCH_PART").ok();
-    let runs = |part: &str| only.as_deref().is_none_or(|only| only == part);
+    let bench = network::Bench::new();
+    let (runtime, dir, flow) = (&bench.runtime, &bench.dir, &bench.flow);
+    let runs = |part: &str| bench.runs(part);
     if runs("a") {
-        runtime.block_on(timing_error(&flow, dir.path()));
+        runtime.block_on(timing_error(flow, dir.path()));
     }
     if runs("b") {
-        runtime.block_on(many_pages(&flow, dir.path()));
+        runtime.block_on(many_pages(flow, dir.path()));
     }
     if runs("c") {
         let pages = std::env::var("MVX_BENCH_PAGES")
             .ok()
             .and_then(|n| n.parse().ok())
             .unwrap_or(CROWD);
-        runtime.block_on(crowd(&flow, dir.path(), pages));
+        runtime.block_on(crowd(flow, dir.path(), pages));
     }
-}
-
-/// Forwards `from` to `to` with each chunk held back 40 to 120 ms, in order.
-async fn delayed(
-    mut from: tokio::net::tcp::OwnedReadHalf,
-    mut to: tokio::net::tcp::OwnedWriteHalf,
-) {
-    let (sender, mut chunks) = tokio::sync::mpsc::unbounded_channel::<(Instant, Vec<u8>)>();
-    tokio::spawn(async move {
-        while let Some((due, bytes)) = chunks.recv().await {
-            tokio::time::sleep_until(due.into()).await;
-            if to.write_all(&bytes).await.is_err() {
-                return;
-            }
-        }
-    });
-    let mut buf = vec![0u8; 65536];
-    let mut last_due = Instant::now();
-    loop {
-        let Ok(n) = from.read(&mut buf).await else {
-            return;
-        };
-        if n == 0 {
-            return;
-        }
-        let delay = Duration::from_micros(40_000 + fastrand::u64(..80_000));
-        last_due = last_due.max(Instant::now() + delay);
-        if sender.send((last_due, buf[..n].to_vec())).is_err() {
-            return;
-        }
-    }
-}
-
-/// A proxy in front of `server`; its address.
-async fn proxy(server: String) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
-    let address = listener.local_addr().expect("address").to_string();
-    tokio::spawn(async move {
-        while let Ok((client, _)) = listener.accept().await {
-            let Ok(upstream) = TcpStream::connect(&server).await else {
-                continue;
-            };
-            let (client_in, client_out) = client.into_split();
-            let (server_in, server_out) = upstream.into_split();
-            tokio::spawn(delayed(client_in, server_out));
-            tokio::spawn(delayed(server_in, client_out));
-        }
-    });
-    address
 }
 
 fn host_of(link: &str) -> String {
@@ -114,11 +57,6 @@ fn host_of(link: &str) -> String {
         .next()
         .expect("a host")
         .to_owned()
-}
-
-fn quantile(values: &[f64], p: f64) -> f64 {
-    let sample: mvx::stats::Sample = values.iter().copied().collect();
-    mvx::stats::quantile(&sample, p).unwrap_or(f64::NAN)
 }
 
 async fn timing_error(flow: &str, dir: &Path) {

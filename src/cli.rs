@@ -20,6 +20,7 @@ mod review;
 mod schema;
 mod serve;
 mod simulate;
+mod ssh;
 mod study;
 
 use std::ffi::OsString;
@@ -86,6 +87,15 @@ enum Command {
         Sessions are written to --sessions as with mvx play; see docs/serve.md."
     )]
     Serve(serve::ServeArgs),
+    /// Serve a flow to remote participants in their own terminal, over SSH: each connects
+    /// with `ssh -p PORT CODE@host`
+    #[command(
+        after_help = "Examples:\n  mvx ssh flows/espresso-three-menus.yaml --invites 3\n  \
+        mvx ssh studies/espresso.yaml --listen 0.0.0.0:2222 --authorized-keys ~/.ssh/id_ed25519.pub\n\n\
+        Prints one ssh command per participant; type `invite [ID]` for more, `list`, or `quit`.\n\
+        The host key is kept in --sessions; see docs/serve.md, \"Over SSH\"."
+    )]
+    Ssh(ssh::SshArgs),
     /// Write recorded sessions as tidy tables (a row per event, per session, per task), or
     /// each as an asciicast replay
     #[command(
@@ -176,6 +186,7 @@ pub fn run(
         Command::Play(args) => play::run(args, out, err),
         Command::Simulate(args) => simulate::run(&args, out, err),
         Command::Serve(args) => serve::run(args, out, err),
+        Command::Ssh(args) => ssh::run(args, out, err),
         Command::Export(args) => export::run(&args, out, err),
         Command::Report(args) => report::run(&args, out, err),
         Command::Study(command) => study::run(&command, out, err),

@@ -16,8 +16,9 @@ mod listen;
 pub mod protocol;
 mod record;
 pub mod room;
-mod session;
-mod socket;
+pub mod session;
+pub mod socket;
+pub mod ssh;
 pub mod study;
 pub mod tls;
 pub mod transport;
@@ -29,7 +30,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
-use room::{Content, Room, Served};
+use room::{Content, Door, Room, Served};
 
 use crate::study::participant::Plan;
 
@@ -54,6 +55,8 @@ pub struct ServeOptions {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Overrides [`RESUME_WITHIN`] (tests).
     pub resume_within: Duration,
+    /// `mvx ssh`: participants come in over SSH, not from a browser.
+    pub ssh: Option<ssh::SshOptions>,
 }
 
 /// Why the server could not start.
@@ -91,6 +94,7 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
     // disk (each event is synced) hands its thread on and borrows one of the blocking
     // pool's for the moment, so threads follow the writes under way, not the sessions;
     // one left idle for a second goes (tokio's default keeps it ten).
+    listen::small_pages();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .max_blocking_threads(64)
@@ -108,19 +112,27 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         content,
         sessions: options.sessions.clone(),
         researcher,
-        base_url: format!("{}://{address}", scheme(tls.is_some())),
+        door: match options.ssh {
+            Some(_) => Door::Ssh { address },
+            None => Door::Web {
+                base_url: format!("{}://{address}", scheme(tls.is_some())),
+            },
+        },
         resume_within: options.resume_within,
     };
     let (lines, from_room) = channel();
     let room = Room::new(served, lines);
     let invited = invite_all(&room, options).map_err(usage)?;
     let trusted = options.trusted_proxies.clone();
-    spawn_server(&runtime, listener, Arc::clone(&room), trusted, tls).map_err(usage)?;
+    match &options.ssh {
+        Some(ssh) => ssh::serve(&runtime, listener, Arc::clone(&room), ssh).map_err(usage)?,
+        None => spawn_server(&runtime, listener, Arc::clone(&room), trusted, tls).map_err(usage)?,
+    }
     let (notices, incoming) = channel();
     forward(from_room, notices.clone(), Notice::Line);
     watch_signals(&runtime, notices.clone());
     read_commands(notices);
-    announce(out, options, &room.served.base_url, address, &invited);
+    announce(out, options, &room.served.door.shown(), address, &invited);
     let signal = answer_researcher(&room, &incoming, out, say);
     say(
         out,

@@ -137,6 +137,7 @@ fn template(
     header.transport = served.then(|| TransportInfo {
         kind: "web".into(),
         user_agent: USER_AGENT.into(),
+        client: None,
         rtt_ms: RoundTrips {
             median: 23.5,
             p90: 41.0,

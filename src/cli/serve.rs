@@ -7,19 +7,17 @@ use std::time::Duration;
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::serve::{self, NotServed, ServeOptions};
 
+/// What `mvx serve` and `mvx ssh` share: what is served, to whom, and where sessions go.
 #[derive(Debug, clap::Args)]
-pub(super) struct ServeArgs {
+pub(super) struct Served {
     /// The flow file to serve, or a study file: variants and orders are assigned as
     /// `mvx play STUDY.yaml` assigns them
     #[arg(value_name = "FLOW|STUDY")]
     flow: PathBuf,
-    /// Address and port to listen on; anything but loopback is reachable from elsewhere
-    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
-    listen: std::net::SocketAddr,
     /// Folder session files are written to
     #[arg(long, value_name = "DIR", default_value = "sessions")]
     sessions: PathBuf,
-    /// Invitation links to print (at least one per --participants id)
+    /// Invitations to print (at least one per --participants id)
     #[arg(long, value_name = "N", default_value_t = 1)]
     invites: usize,
     /// Participant ids to invite, comma-separated; others get a generated id. In a study
@@ -29,38 +27,68 @@ pub(super) struct ServeArgs {
     /// Serve a study beyond its target number of participants
     #[arg(long)]
     over_target: bool,
+    /// Researcher running the sessions (letters, digits, - and _)
+    #[arg(long, value_name = "NAME")]
+    researcher: Option<String>,
+    /// Minutes a participant whose connection dropped may come back to their session
+    #[arg(long, value_name = "MINUTES", default_value_t = 30, hide = true)]
+    resume_minutes: u64,
+}
+
+#[derive(Debug, clap::Args)]
+pub(super) struct ServeArgs {
+    #[command(flatten)]
+    served: Served,
+    /// Address and port to listen on; anything but loopback is reachable from elsewhere
+    #[arg(long, value_name = "ADDR:PORT", default_value = "127.0.0.1:8080")]
+    listen: std::net::SocketAddr,
     /// Serve HTTPS directly with this certificate chain (PEM); links print https://
     #[arg(long, value_name = "PATH", requires = "tls_key")]
     tls_cert: Option<PathBuf>,
     /// The private key (PEM) of --tls-cert
     #[arg(long, value_name = "PATH", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Researcher running the sessions (letters, digits, - and _)
-    #[arg(long, value_name = "NAME")]
-    researcher: Option<String>,
     /// A reverse proxy in front of this server (comma-separated for several): requests
     /// from it are counted by the client address it puts last in X-Forwarded-For
     #[arg(long, value_name = "ADDR", value_delimiter = ',')]
     trusted_proxy: Vec<std::net::IpAddr>,
-    /// Minutes a participant whose connection dropped may come back to their session
-    #[arg(long, value_name = "MINUTES", default_value_t = 30, hide = true)]
-    resume_minutes: u64,
+}
+
+impl Served {
+    /// The options of serving these, on `listen`.
+    pub(super) fn options(self, listen: std::net::SocketAddr) -> ServeOptions {
+        ServeOptions {
+            flow: self.flow,
+            listen,
+            sessions: self.sessions,
+            invites: self.invites.max(self.participants.len()),
+            participants: self.participants,
+            over_target: self.over_target,
+            tls: None,
+            researcher: self.researcher,
+            trusted_proxies: Vec::new(),
+            resume_within: Duration::from_secs(self.resume_minutes.saturating_mul(60)),
+            ssh: None,
+        }
+    }
 }
 
 pub(super) fn run(args: ServeArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
     let options = ServeOptions {
-        flow: args.flow,
-        listen: args.listen,
-        sessions: args.sessions,
-        invites: args.invites.max(args.participants.len()),
-        participants: args.participants,
-        over_target: args.over_target,
         tls: args.tls_cert.zip(args.tls_key),
-        researcher: args.researcher,
         trusted_proxies: args.trusted_proxy,
-        resume_within: Duration::from_secs(args.resume_minutes.saturating_mul(60)),
+        ..args.served.options(args.listen)
     };
-    match serve::run(&options, out) {
+    serve(&options, out, err)
+}
+
+/// Serves until stopped; a flow with errors is shown as `mvx check` shows it.
+pub(super) fn serve(
+    options: &ServeOptions,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> io::Result<u8> {
+    match serve::run(options, out) {
         Ok(()) => Ok(EXIT_OK),
         Err(NotServed::Usage(message)) => {
             writeln!(err, "mvx: {message}")?;

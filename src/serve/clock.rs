@@ -152,11 +152,16 @@ impl ClockSync {
 
     /// Median and 90th percentile of the recent round trips.
     pub fn round_trips(&self) -> RoundTrips {
-        let rtts: stats::Sample = self.recent.iter().map(Sample::rtt_ms).collect();
-        RoundTrips {
-            median: round(median(&rtts).unwrap_or(0.0)),
-            p90: round(quantile(&rtts, 0.9).unwrap_or(0.0)),
-        }
+        summed_up(self.recent.iter().map(Sample::rtt_ms))
+    }
+}
+
+/// Median and 90th percentile of round trips, in milliseconds (none: zero).
+pub fn summed_up(rtts: impl Iterator<Item = f64>) -> RoundTrips {
+    let rtts: stats::Sample = rtts.collect();
+    RoundTrips {
+        median: round(median(&rtts).unwrap_or(0.0)),
+        p90: round(quantile(&rtts, 0.9).unwrap_or(0.0)),
     }
 }
 

@@ -17,6 +17,7 @@ use axum::routing::get;
 use super::assets;
 use super::invite::Code;
 use super::room::Room;
+use super::session::Client;
 use super::socket;
 
 /// Scripts and styles from this server only; nothing else at all. xterm.js sets its own
@@ -204,7 +205,10 @@ async fn websocket(
     upgrade
         .max_message_size(MAX_MESSAGE)
         .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |ws| socket::serve(server.room, index, user_agent, ws))
+        .on_upgrade(move |ws| {
+            let client = Client::Browser { user_agent };
+            socket::serve(server.room, index, client, ws)
+        })
 }
 
 /// A page of another site may not open a participant's WebSocket: a browser says where

@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::keys::{Key, Press};
 
 /// A `keydown` as the page sends it: the key's name and the modifiers held.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct BrowserKey {
     pub key: String,
     #[serde(default)]

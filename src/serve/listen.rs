@@ -140,15 +140,15 @@ fn open_files() -> Option<u64> {
 /// in the allocator, and a huge page (2 MiB) backing a few KiB of each made 1,000
 /// participants take 4.4 GB (where the kernel gives huge pages when asked, as the
 /// allocator does, or always). Without them, the same 1,000 took 495 MiB: see
-/// BENCHMARKS.md.
-fn small_pages() {
+/// BENCHMARKS.md. Called once by `serve::run`, before the runtime, for the browser and
+/// SSH servers alike.
+pub fn small_pages() {
     #[cfg(any(target_os = "linux", target_os = "android"))]
     let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
 /// Serves `router` on `listener`, over TLS when `tls` is given, until the runtime stops.
 pub async fn serve(listener: TcpListener, router: Router, tls: Option<TlsAcceptor>) {
-    small_pages();
     let gate = Arc::new(Gate {
         most: most_connections(open_files()),
         inner: Mutex::default(),

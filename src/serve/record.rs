@@ -19,11 +19,26 @@ use crate::session::{
 };
 use crate::study::participant::{Failed, Part, Place};
 
+/// Who plays through the page.
+pub enum Client {
+    /// A browser, by its `User-Agent`.
+    Browser { user_agent: String },
+    /// A terminal over SSH (`mvx ssh`).
+    Ssh {
+        /// The client's version, as `SSH-2.0-OpenSSH_9.2p1`.
+        version: String,
+        /// The terminal's type, from its `pty-req`.
+        term: String,
+        /// Round trips to the client's SSH so far, in milliseconds.
+        round_trips: Arc<std::sync::Mutex<Vec<f64>>>,
+    },
+}
+
 /// What the page said before its session starts.
 pub struct Opening {
     pub cols: u16,
     pub rows: u16,
-    pub user_agent: String,
+    pub client: Client,
     /// Round trips measured while connecting: sent, received, the browser's time.
     pub pongs: Vec<(Instant, Instant, f64)>,
 }
@@ -104,7 +119,7 @@ impl<'r> Place<WebTransport> for Desk<'r> {
 
     fn seen(&self, transport: &WebTransport) -> (TerminalInfo, Option<TransportInfo>) {
         let sync = transport.sync();
-        let terminal = TerminalInfo {
+        let mut terminal = TerminalInfo {
             cols: self.opening.cols,
             rows: self.opening.rows,
             term: Some("xterm.js".into()),
@@ -112,11 +127,31 @@ impl<'r> Place<WebTransport> for Desk<'r> {
             tmux: false,
             ssh: false,
         };
-        let transport = TransportInfo {
-            kind: "web".into(),
-            user_agent: self.opening.user_agent.clone(),
-            rtt_ms: sync.round_trips(),
-            clock_offset_ms: round(sync.offset_ms()),
+        let transport = match &self.opening.client {
+            Client::Browser { user_agent } => TransportInfo {
+                kind: "web".into(),
+                user_agent: user_agent.clone(),
+                client: None,
+                rtt_ms: sync.round_trips(),
+                clock_offset_ms: round(sync.offset_ms()),
+            },
+            Client::Ssh {
+                version,
+                term,
+                round_trips,
+            } => {
+                terminal.term = Some(term.clone());
+                terminal.ssh = true;
+                let trips = round_trips.lock().unwrap_or_else(|e| e.into_inner());
+                TransportInfo {
+                    kind: "ssh".into(),
+                    user_agent: String::new(),
+                    client: Some(version.clone()),
+                    rtt_ms: super::clock::summed_up(trips.iter().copied()),
+                    // Keys and frames are stamped by the server's own clock.
+                    clock_offset_ms: 0.0,
+                }
+            }
         };
         (terminal, Some(transport))
     }

@@ -27,10 +27,42 @@ pub struct Served {
     pub content: Content,
     pub sessions: PathBuf,
     pub researcher: Option<String>,
-    /// `http://host:port`, which links start with.
-    pub base_url: String,
+    /// Where participants come in.
+    pub door: Door,
     /// How long a participant may be away before their session ends.
     pub resume_within: Duration,
+}
+
+/// Where participants come in, and so what an invitation says.
+pub enum Door {
+    /// A browser opens `http://host:port/p/CODE`.
+    Web { base_url: String },
+    /// A terminal runs `ssh -p PORT CODE@host`.
+    Ssh { address: std::net::SocketAddr },
+}
+
+impl Door {
+    /// The invitation for `code`.
+    pub fn invitation(&self, code: &Code) -> String {
+        match self {
+            Door::Web { base_url } => format!("{base_url}/p/{}", code.to_hex()),
+            Door::Ssh { address } => {
+                let port = match address.port() {
+                    22 => String::new(),
+                    port => format!("-p {port} "),
+                };
+                format!("ssh {port}{}@{}", code.to_hex(), address.ip())
+            }
+        }
+    }
+
+    /// Where the server is, as the researcher is told.
+    pub fn shown(&self) -> String {
+        match self {
+            Door::Web { base_url } => base_url.clone(),
+            Door::Ssh { address } => format!("ssh://{address}"),
+        }
+    }
 }
 
 /// One invitation and the session it started, if it did.
@@ -128,7 +160,7 @@ impl Room {
             },
         };
         let code = Code::random()?;
-        let link = format!("{}/p/{}", self.served.base_url, code.to_hex());
+        let link = self.served.door.invitation(&code);
         seats.push(Seat {
             participant: participant.clone(),
             variant: variant.map(str::to_owned),
@@ -278,7 +310,9 @@ mod tests {
             content: Content::Flow(Plan::flow(flow, "one.yaml", "abc")),
             sessions: PathBuf::from("sessions"),
             researcher: None,
-            base_url: "http://127.0.0.1:1".into(),
+            door: Door::Web {
+                base_url: "http://127.0.0.1:1".into(),
+            },
             resume_within: Duration::from_secs(60),
         };
         let room = Room::new(served, std::sync::mpsc::channel().0);

@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use super::clock::{ClockSync, Sample};
 use super::protocol::ToPage;
-pub use super::record::Opening;
+pub use super::record::{Client, Opening};
 use super::record::{Desk, Ended, ended};
 use super::room::{Content, Room};
 use super::transport::{Inbound, Inbox, Inboxed, WebTransport, inbox};

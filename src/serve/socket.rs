@@ -1,7 +1,11 @@
-//! One page's WebSocket: the link claimed, a few pings to set the clocks, then what the
+//! One page's connection: the link claimed, a few pings to set the clocks, then what the
 //! page says goes to its session and the session's frames to the page, stamped on the
 //! way in. Pings go on every two seconds, to follow the clocks and to notice a page
 //! that went away without a word.
+//!
+//! A page is whatever speaks the page's messages over a [`Link`]: a browser over its
+//! WebSocket, or a terminal over SSH (`serve::ssh`), so both reach the same session,
+//! its resume and its stop the same way.
 #![allow(clippy::disallowed_methods)] // the shell: round trips are timed here
 
 use std::collections::HashMap;
@@ -15,7 +19,7 @@ use tokio::time::{interval, timeout};
 
 use super::protocol::{FromPage, ToPage};
 use super::room::{Claim, Room};
-use super::session::{self, Opening};
+use super::session::{self, Client, Opening};
 use super::transport::{Inbound, Inbox};
 
 /// Pings exchanged before the session starts; the header sums them up.
@@ -26,48 +30,71 @@ const SILENT_FOR: Duration = Duration::from_secs(15);
 /// How long a page has to say its size, and to answer a ping while connecting.
 const ANSWER_WITHIN: Duration = Duration::from_secs(10);
 
-pub async fn serve(room: Arc<Room>, index: usize, user_agent: String, mut ws: WebSocket) {
+/// A page's connection: messages from the page, stamped as they arrived, and to it.
+pub trait Link: Send {
+    /// What the participant was given to come in, as they would call it: a `link`.
+    const INVITATION: &'static str;
+
+    /// The next message from the page; `None` once it is gone.
+    fn receive(&mut self) -> impl Future<Output = Option<(FromPage, Instant)>> + Send;
+    fn send(&mut self, message: &ToPage) -> impl Future<Output = Result<(), ()>> + Send;
+    /// Closes the connection, the session's last words sent.
+    fn close(&mut self) -> impl Future<Output = ()> + Send;
+}
+
+impl Link for WebSocket {
+    const INVITATION: &'static str = "link";
+
+    async fn receive(&mut self) -> Option<(FromPage, Instant)> {
+        loop {
+            match self.recv().await? {
+                Ok(Message::Text(text)) => {
+                    let at = Instant::now();
+                    if let Ok(message) = serde_json::from_str::<FromPage>(text.as_str()) {
+                        return Some((message.bounded(), at));
+                    }
+                }
+                Ok(Message::Close(_)) | Err(_) => return None,
+                Ok(_) => {}
+            }
+        }
+    }
+
+    async fn send(&mut self, message: &ToPage) -> Result<(), ()> {
+        let json = serde_json::to_string(message).map_err(|_| ())?;
+        WebSocket::send(self, Message::Text(json.into()))
+            .await
+            .map_err(|_| ())
+    }
+
+    async fn close(&mut self) {
+        let _ = WebSocket::send(self, Message::Close(None)).await;
+    }
+}
+
+/// Serves the page of seat `index` on `ws`, whoever `client` is.
+pub async fn serve<L: Link>(room: Arc<Room>, index: usize, client: Client, mut ws: L) {
+    let invitation = L::INVITATION;
     let refusal = match room.claim(index) {
         Claim::Busy => Some(ToPage::Busy {
-            text: "This link is open in another window.".into(),
+            text: format!("This {invitation} is open in another window."),
         }),
         Claim::Spent => Some(ToPage::End {
-            text: "This link has already been used.".into(),
+            text: format!("This {invitation} has already been used."),
         }),
         claim => {
-            connected(&room, claim, user_agent, &mut ws).await;
+            connected(&room, claim, client, &mut ws).await;
             room.update(index, |seat| seat.connected = false);
             None
         }
     };
     if let Some(refusal) = refusal {
-        let _ = send(&mut ws, &refusal).await;
+        let _ = ws.send(&refusal).await;
     }
-    let _ = ws.send(Message::Close(None)).await;
+    ws.close().await;
 }
 
-async fn send(ws: &mut WebSocket, message: &ToPage) -> Result<(), ()> {
-    let json = serde_json::to_string(message).map_err(|_| ())?;
-    ws.send(Message::Text(json.into())).await.map_err(|_| ())
-}
-
-/// The next message from the page, stamped as it arrived; `None` once it is gone.
-async fn receive(ws: &mut WebSocket) -> Option<(FromPage, Instant)> {
-    loop {
-        match ws.recv().await? {
-            Ok(Message::Text(text)) => {
-                let at = Instant::now();
-                if let Ok(message) = serde_json::from_str::<FromPage>(text.as_str()) {
-                    return Some((message.bounded(), at));
-                }
-            }
-            Ok(Message::Close(_)) | Err(_) => return None,
-            Ok(_) => {}
-        }
-    }
-}
-
-async fn connected(room: &Arc<Room>, claim: Claim, user_agent: String, ws: &mut WebSocket) {
+async fn connected(room: &Arc<Room>, claim: Claim, client: Client, ws: &mut impl Link) {
     let Ok(Some((cols, rows, pongs))) = timeout(ANSWER_WITHIN * 2, opening(ws)).await else {
         return;
     };
@@ -77,7 +104,7 @@ async fn connected(room: &Arc<Room>, claim: Claim, user_agent: String, ws: &mut 
             let opening = Opening {
                 cols,
                 rows,
-                user_agent,
+                client,
                 pongs,
             };
             session::start(room, index, out, opening)
@@ -110,18 +137,18 @@ async fn connected(room: &Arc<Room>, claim: Claim, user_agent: String, ws: &mut 
 }
 
 /// The page's size, then round trips of a few pings one after another.
-async fn opening(ws: &mut WebSocket) -> Option<(u16, u16, Vec<(Instant, Instant, f64)>)> {
+async fn opening(ws: &mut impl Link) -> Option<(u16, u16, Vec<(Instant, Instant, f64)>)> {
     let (cols, rows) = loop {
-        if let (FromPage::Size { cols, rows }, _) = receive(ws).await? {
+        if let (FromPage::Size { cols, rows }, _) = ws.receive().await? {
             break (cols, rows);
         }
     };
     let mut pongs = Vec::new();
     for id in 0..OPENING_PINGS {
         let sent = Instant::now();
-        send(ws, &ToPage::Ping { id }).await.ok()?;
+        ws.send(&ToPage::Ping { id }).await.ok()?;
         loop {
-            match receive(ws).await? {
+            match ws.receive().await? {
                 (FromPage::Pong { id: answered, at }, received) if answered == id => {
                     pongs.push((sent, received, at));
                     break;
@@ -141,14 +168,14 @@ enum Gone {
     Session,
 }
 
-async fn pump(ws: &mut WebSocket, mut frames: UnboundedReceiver<ToPage>, session: &Inbox) -> Gone {
+async fn pump(ws: &mut impl Link, mut frames: UnboundedReceiver<ToPage>, session: &Inbox) -> Gone {
     let mut pings = interval(PING_EVERY);
     let mut sent: HashMap<u64, Instant> = HashMap::new();
     let mut next_id = OPENING_PINGS;
     let mut heard = Instant::now();
     loop {
         tokio::select! {
-            message = receive(ws) => {
+            message = ws.receive() => {
                 let Some((message, at)) = message else { return Gone::Page };
                 heard = at;
                 let inbound = match message {
@@ -169,7 +196,7 @@ async fn pump(ws: &mut WebSocket, mut frames: UnboundedReceiver<ToPage>, session
             frame = frames.recv() => {
                 let Some(frame) = frame else { return Gone::Session };
                 let last = matches!(frame, ToPage::End { .. });
-                if send(ws, &frame).await.is_err() {
+                if ws.send(&frame).await.is_err() {
                     return Gone::Page;
                 }
                 if last {
@@ -182,7 +209,7 @@ async fn pump(ws: &mut WebSocket, mut frames: UnboundedReceiver<ToPage>, session
                 }
                 sent.retain(|_, at| at.elapsed() < SILENT_FOR);
                 sent.insert(next_id, Instant::now());
-                if send(ws, &ToPage::Ping { id: next_id }).await.is_err() {
+                if ws.send(&ToPage::Ping { id: next_id }).await.is_err() {
                     return Gone::Page;
                 }
                 next_id += 1;

@@ -413,7 +413,14 @@ fn transport(node: Node) -> Option<Option<TransportInfo>> {
         let mut rtt = Fields::of(map.take("rtt_ms")?)?;
         let transport = TransportInfo {
             kind: string(map.take("kind")?)?,
-            user_agent: string(map.take("user_agent")?)?,
+            user_agent: match map.take("user_agent") {
+                Some(agent) => string(agent)?,
+                None => String::new(),
+            },
+            client: match map.take("client") {
+                Some(client) => Some(string(client)?),
+                None => None,
+            },
             rtt_ms: RoundTrips {
                 median: float(rtt.take("median")?)?,
                 p90: float(rtt.take("p90")?)?,

@@ -133,6 +133,7 @@ fn full_header() -> Header {
     header.transport = Some(TransportInfo {
         kind: "web".into(),
         user_agent: "Mozilla/5.0 (X11; Linux x86_64; rv:120.0) Gecko/20100101 Firefox/120.0".into(),
+        client: None,
         rtt_ms: RoundTrips {
             median: 12.0,
             p90: 20.5,

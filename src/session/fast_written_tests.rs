@@ -79,11 +79,38 @@ fn served(participant: &str) -> Header {
     header.transport = Some(TransportInfo {
         kind: "web".into(),
         user_agent: USER_AGENT.into(),
+        client: None,
         rtt_ms: RoundTrips {
             median: 23.5,
             p90: 41.0,
         },
         clock_offset_ms: -1.75,
+    });
+    header
+}
+
+/// As `mvx ssh` fills it (`serve::record`): the client's terminal and its SSH.
+fn over_ssh(participant: &str) -> Header {
+    let terminal = TerminalInfo {
+        term: Some("xterm-256color".into()),
+        ssh: true,
+        ..TerminalInfo::sized(80, 24)
+    };
+    let mut header = Header::new(
+        Started::played(&wall().with_timezone(&chrono::Local)),
+        flow_ref(),
+        participant.into(),
+        terminal,
+    );
+    header.transport = Some(TransportInfo {
+        kind: "ssh".into(),
+        user_agent: String::new(),
+        client: Some("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u6".into()),
+        rtt_ms: RoundTrips {
+            median: 0.79,
+            p90: 1.5,
+        },
+        clock_offset_ms: 0.0,
     });
     header
 }
@@ -328,6 +355,11 @@ fn kinds() -> Vec<(&'static str, Header, Vec<Event>, Vec<usize>)> {
         whole(SessionOutcome::Complete),
         vec![],
     ));
+    let mut ssh = over_ssh("S01");
+    ssh.study = Some(study(Design::Between, "three-menus", &["order"], 2));
+    let mut events = vec![consent(ConsentAnswer::Given)];
+    events.extend(whole(SessionOutcome::Complete));
+    kinds.push(("mvx ssh", ssh, events, vec![]));
     let mut serve = served("W01");
     serve.study = Some(study(Design::Between, "one-menu", &["order", "again"], 1));
     let mut events = vec![consent(ConsentAnswer::Given)];

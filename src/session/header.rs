@@ -164,14 +164,21 @@ impl TerminalInfo {
     }
 }
 
-/// A participant in a browser (`mvx serve`): keys and frames were stamped there, and
-/// mapped onto the session clock with `clock_offset_ms`, estimated from round trips.
+/// A participant elsewhere. In a browser (`mvx serve`, kind `web`) keys and frames were
+/// stamped there, and mapped onto the session clock with `clock_offset_ms`, estimated
+/// from round trips. Over SSH (`mvx ssh`, kind `ssh`) they were stamped at the server, so
+/// each hesitation holds about one round trip more than the participant took.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TransportInfo {
-    /// `web`.
+    /// `web` or `ssh`.
     pub kind: String,
+    /// The browser's `User-Agent` (web).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub user_agent: String,
-    /// Round trips to the browser when the session started.
+    /// The SSH client's version (ssh), as `SSH-2.0-OpenSSH_9.2p1`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<String>,
+    /// Round trips to the browser, or to the SSH client, when the session started.
     pub rtt_ms: RoundTrips,
     /// The browser's clock minus the session clock, in milliseconds, at the start.
     pub clock_offset_ms: f64,

@@ -31,6 +31,13 @@ impl Server {
         Server::spawn(spawn::mvx(), flow, sessions, extra)
     }
 
+    /// `mvx ssh`: its links are the `ssh` commands it prints.
+    pub fn start_ssh(flow: &str, sessions: &Path, extra: &[&str]) -> Server {
+        let mut command = spawn::mvx();
+        command.arg("ssh");
+        Server::started(command, flow, sessions, extra, "ssh ")
+    }
+
     /// The server in a process that may open at most `files` files (`ulimit -n`), as
     /// many systems have it (1,024).
     pub fn start_with_open_files(
@@ -46,8 +53,21 @@ impl Server {
     }
 
     fn spawn(mut command: Command, flow: &str, sessions: &Path, extra: &[&str]) -> Server {
+        command.arg("serve");
+        Server::started(command, flow, sessions, extra, "http")
+    }
+
+    /// The server, once it printed its links (what follows the participant on lines
+    /// starting with `link`).
+    fn started(
+        mut command: Command,
+        flow: &str,
+        sessions: &Path,
+        extra: &[&str],
+        link: &str,
+    ) -> Server {
         let mut child = command
-            .args(["serve", flow, "--listen", "127.0.0.1:0", "--sessions"])
+            .args([flow, "--listen", "127.0.0.1:0", "--sessions"])
             .arg(sessions)
             .args(extra)
             .current_dir(env!("CARGO_MANIFEST_DIR"))
@@ -73,8 +93,8 @@ impl Server {
         server.links = server
             .lines()
             .iter()
-            .filter_map(|l| l.split_whitespace().nth(1))
-            .filter(|w| w.contains("/p/"))
+            .filter_map(|l| Some(l.split_once(' ')?.1.trim_start()))
+            .filter(|w| w.starts_with(link))
             .map(str::to_owned)
             .collect();
         server

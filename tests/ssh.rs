@@ -1,0 +1,170 @@
+//! `mvx ssh` with OpenSSH's own client, `ssh`, in a pseudo-terminal as a participant runs
+//! it: a study played to the end by keys and a click, a spent invitation refused, a
+//! connection without a terminal refused, and the session file read by every reader.
+#![allow(clippy::disallowed_methods)] // the real binaries, in real time
+#[path = "common/pty.rs"]
+mod pty;
+#[path = "support/served.rs"]
+mod support;
+
+use std::path::Path;
+
+use mvx::session::{self, EventKind, SessionOutcome};
+use pty::{Pty, assert_terminal_restored};
+use support::Server;
+
+/// `ssh` as a participant runs it, with a known-hosts file of the test's own; its exit
+/// code and then the terminal's modes are printed after it.
+fn ssh(command: &str, dir: &Path, options: &str) -> Pty {
+    let known = dir.join("known_hosts");
+    let script = format!(
+        "{command} {options} -o StrictHostKeyChecking=accept-new -o UserKnownHostsFile={} \
+         -o LogLevel=ERROR -o BatchMode=yes; echo EXIT=$?; stty -a",
+        known.display()
+    );
+    Pty::shell(&script, &[])
+}
+
+/// The one session file in `dir`.
+fn recorded(dir: &Path) -> (String, session::Session) {
+    let files: Vec<_> = std::fs::read_dir(dir)
+        .expect("the sessions folder")
+        .map(|e| e.expect("an entry").path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let text = std::fs::read_to_string(&files[0]).expect("the session file");
+    let read = session::read(&files[0]).expect("the session reads");
+    (text, read)
+}
+
+#[test]
+fn a_participant_plays_a_study_over_ssh_and_a_spent_invitation_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let server = Server::start_ssh("studies/espresso.yaml", &sessions, &["--invites", "2"]);
+    let invitation = server.links[0].clone();
+    let mut pty = ssh(&invitation, dir.path(), "");
+    pty.wait_for("Do you agree to take part?");
+    pty.send("y");
+    pty.wait_for("Where do you tap?");
+    if pty.contents().contains("[ Drinks ]") {
+        // Three menus: Drinks, Coffee classics, Espresso, then a single; Drinks by a
+        // click on its line (the terminal's SGR report, as a mouse sends it).
+        pty.click("1. Drinks");
+        for (screen, key) in [
+            ("Which list would you open?", "2"),
+            ("Espresso", "1"),
+            ("The machine preselects a double", "1"),
+        ] {
+            pty.wait_for(screen);
+            pty.send(key);
+        }
+    } else {
+        pty.click("1. Espresso single");
+        pty.wait_for("[ Brew now ]");
+        pty.send("1");
+    }
+    pty.wait_for("Press Enter to continue");
+    pty.send("\r");
+    pty.wait_for("Could you get the espresso");
+    pty.send("1");
+    pty.wait_for("Question 2 of");
+    pty.send("6");
+    pty.wait_for("Question 3 of");
+    pty.send("ok\r");
+    pty.wait_for("Would you use this app");
+    pty.send("1");
+    pty.wait_for("Thank you for taking part!");
+    pty.send("\r");
+    pty.wait_for_output("EXIT=0");
+    assert!(pty.contents().contains("Thank you!"), "{}", pty.contents());
+    assert_terminal_restored(&pty);
+    assert!(!pty.mouse_reported(), "the mouse is still reported");
+    server.wait_for("finished: complete");
+
+    // The session, as every reader reads it.
+    let (text, read) = recorded(&sessions);
+    assert_eq!(read.outcome(), Some(SessionOutcome::Complete));
+    let transport = read.header.transport.as_ref().expect("a transport");
+    assert_eq!(transport.kind, "ssh");
+    assert!(
+        transport
+            .client
+            .as_deref()
+            .is_some_and(|c| c.starts_with("SSH-2.0-OpenSSH")),
+        "{transport:?}"
+    );
+    assert!(transport.rtt_ms.median > 0.0, "{transport:?}");
+    assert_eq!(read.header.terminal.term.as_deref(), Some("xterm-256color"));
+    assert!(read.header.terminal.ssh);
+    assert!(read.problems.is_empty(), "{:?}", read.problems);
+    let (header, events) = session::fast_path(&text).expect("read by the fast path alone");
+    assert_eq!(header, read.header);
+    assert_eq!(events, read.events);
+    let clicked = read.events.iter().find_map(|e| match &e.kind {
+        EventKind::Choose { timing, .. } => Some(timing.input),
+        _ => None,
+    });
+    assert_eq!(
+        clicked,
+        Some(mvx::keys::Via::Pointer),
+        "the first choice was a click"
+    );
+    for command in [&["report"][..], &["export", "--format", "csv", "-o"]] {
+        let out = dir.path().join("out");
+        let mut mvx = support::spawn::mvx();
+        mvx.args(command);
+        if command[0] == "export" {
+            mvx.arg(&out);
+        }
+        let status = mvx.arg(&sessions).output().expect("mvx runs");
+        assert!(
+            status.status.success(),
+            "{command:?}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+    }
+
+    // The same invitation again: refused, and `ssh` fails.
+    let again = ssh(&invitation, dir.path(), "");
+    again.wait_for("This invitation has already been used.");
+    again.wait_for_output("EXIT=1");
+    assert_terminal_restored(&again);
+}
+
+#[test]
+fn a_connection_without_a_terminal_or_with_a_wrong_code_is_refused() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let server = Server::start_ssh("flows/espresso-one-menu.yaml", &sessions, &[]);
+    let invitation = &server.links[0];
+    let untyped = ssh(invitation, dir.path(), "-T");
+    untyped.wait_for("mvx needs a terminal");
+    untyped.wait_for_output("EXIT=1");
+    let wrong: Vec<String> = (invitation.split(' '))
+        .map(|word| match word.split_once('@') {
+            Some((_, host)) => format!("{}@{host}", "0".repeat(32)),
+            None => word.to_owned(),
+        })
+        .collect();
+    let wrong = wrong.join(" ");
+    let stranger = ssh(&wrong, dir.path(), "");
+    stranger.wait_for("Permission denied");
+    stranger.wait_for_output("EXIT=255");
+    // Neither started a session, and the invitation still works.
+    assert!(!sessions.exists() || recorded_count(&sessions) == 0);
+    let participant = ssh(invitation, dir.path(), "");
+    participant.wait_for("Where do you tap?");
+    server.wait_for("started:");
+}
+
+fn recorded_count(dir: &Path) -> usize {
+    std::fs::read_dir(dir)
+        .expect("the sessions folder")
+        .filter(|e| {
+            e.as_ref()
+                .is_ok_and(|e| e.path().extension().is_some_and(|x| x == "yaml"))
+        })
+        .count()
+}
