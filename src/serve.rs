@@ -93,6 +93,11 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         .map(|r| crate::session::ids::valid(r, "--researcher"))
         .transpose()
         .map_err(usage)?;
+    if options.dashboard && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(usage(
+            "--dashboard needs a terminal: run it in one, or use --format json for a script".into(),
+        ));
+    }
     let content = content(options)?;
     let tls = (options.tls.as_ref())
         .map(|(cert, key)| tls::config(cert, key))
@@ -129,10 +134,10 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
     spawn_server(&runtime, listener, Arc::clone(&room), trusted, tls).map_err(usage)?;
     let (notices, incoming) = channel();
     watch_signals(&runtime, notices.clone());
+    let mut failed = None;
     let signal = if options.dashboard {
-        let on_board = board::run(&room, options.thresholds, from_room);
-        on_board.unwrap_or_else(|e| {
-            say(out, &format!("mvx: the dashboard stopped: {e}"));
+        board::run(&room, options.thresholds, from_room).unwrap_or_else(|e| {
+            failed = Some(format!("the dashboard stopped: {e}"));
             "error"
         })
     } else {
@@ -149,7 +154,7 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
     };
     stop(&room, format, signal, out);
     runtime.shutdown_timeout(Duration::from_secs(1));
-    Ok(())
+    failed.map_or(Ok(()), |why| Err(usage(why)))
 }
 
 /// Every live session saved as aborted by `signal`, then how each part ended.

@@ -232,3 +232,27 @@ async fn sigterm_stops_the_dashboard_saving_live_sessions_with_the_terminal_rest
     let recorded = mvx::session::read(&files[0]).expect("the session loads");
     assert!(recorded.ended(), "the session was saved to its end");
 }
+
+/// Without a terminal the dashboard cannot be drawn: the server does not start, and the
+/// message names the way for a script.
+#[test]
+fn the_dashboard_without_a_terminal_points_to_json_lines() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = served::spawn::assert_mvx()
+        .args([
+            "serve",
+            FLOW,
+            "--listen",
+            "127.0.0.1:0",
+            "--dashboard",
+            "--sessions",
+        ])
+        .arg(dir.path())
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("runs");
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--dashboard needs a terminal"), "{stderr}");
+    assert!(stderr.contains("--format json"), "{stderr}");
+}
