@@ -134,7 +134,8 @@ impl<'r> Place<WebTransport> for Desk<'r> {
         let (seat_path, variant) = (path.clone(), header.flow.variant.clone());
         self.room.update(self.index, |seat| {
             seat.path = Some(seat_path);
-            seat.whereabouts.variant = variant;
+            // A new session (a within study's next variant) times its steps afresh.
+            (seat.whereabouts.variant, seat.whereabouts.step) = (variant, None);
         });
         let watched = Watched {
             writer,

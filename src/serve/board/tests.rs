@@ -103,6 +103,10 @@ fn the_dashboard_shows_everyone_with_alerts_highlighted() {
         kinds,
         ["stuck on drinks for 3m 15s", "window too small for 2m 40s"]
     );
+    // P01 left `home` after 5 s: the room timed it, for their variant.
+    let medians = &board.dashboard.medians;
+    assert_eq!(medians.median(Some("one-menu"), "home"), (1, Some(secs(5))));
+    assert_eq!(medians.median(Some("three-menus"), "home"), (0, None));
     let (text, terminal) = drawn(&board, 80, 24);
     insta::assert_snapshot!("dashboard_80x24", text);
     // The stuck participant's row is red; the selected one is reversed.
