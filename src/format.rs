@@ -225,9 +225,27 @@ pub fn minutes_seconds(ms: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
+/// A span of milliseconds in whole units, as the researcher's dashboard says it: `40s`,
+/// `3m 10s`, `1h 05m`.
+pub fn span(ms: u64) -> String {
+    let seconds = ms / 1000;
+    match seconds {
+        0..60 => format!("{seconds}s"),
+        60..3600 => format!("{}m {:02}s", seconds / 60, seconds % 60),
+        _ => format!("{}h {:02}m", seconds / 3600, seconds / 60 % 60),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spans_in_whole_units() {
+        assert_eq!(span(40_400), "40s");
+        assert_eq!(span(190_000), "3m 10s");
+        assert_eq!(span(3_900_000), "1h 05m");
+    }
 
     fn between(low: f64, high: f64) -> Interval {
         Interval { low, high }

@@ -8,11 +8,14 @@
 #![allow(clippy::disallowed_methods)] // the shell: signals and the researcher's terminal
 
 pub mod assets;
+pub mod board;
 pub mod clock;
+pub mod dashboard;
 mod http;
 pub mod invite;
 pub mod keys;
 mod listen;
+pub mod output;
 pub mod protocol;
 mod record;
 pub mod room;
@@ -30,6 +33,8 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;
 
+use dashboard::alerts::Thresholds;
+use output::{Format, Watch};
 use room::{Content, Door, Room, Served};
 
 use crate::study::participant::Plan;
@@ -57,6 +62,12 @@ pub struct ServeOptions {
     pub resume_within: Duration,
     /// `mvx ssh`: participants come in over SSH, not from a browser.
     pub ssh: Option<ssh::SshOptions>,
+    /// `--format`: text lines, or JSON lines for scripts.
+    pub format: Format,
+    /// `--dashboard`: the full-screen dashboard instead of lines.
+    pub dashboard: bool,
+    /// `--stuck-factor`, `--stuck-after`.
+    pub thresholds: Thresholds,
 }
 
 /// Why the server could not start.
@@ -85,6 +96,11 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         .map(|r| crate::session::ids::valid(r, "--researcher"))
         .transpose()
         .map_err(usage)?;
+    if options.dashboard && !std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+        return Err(usage(
+            "--dashboard needs a terminal: run it in one, or use --format json for a script".into(),
+        ));
+    }
     let content = content(options)?;
     let tls = (options.tls.as_ref())
         .map(|(cert, key)| tls::config(cert, key))
@@ -129,21 +145,42 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         None => spawn_server(&runtime, listener, Arc::clone(&room), trusted, tls).map_err(usage)?,
     }
     let (notices, incoming) = channel();
-    forward(from_room, notices.clone(), Notice::Line);
     watch_signals(&runtime, notices.clone());
-    read_commands(notices);
-    announce(out, options, &room.served.door.shown(), address, &invited);
-    let signal = answer_researcher(&room, &incoming, out, say);
-    say(
-        out,
-        &format!("Stopping ({signal}): saving every live session as aborted..."),
-    );
-    room.stop_all(signal, Duration::from_secs(10));
-    for line in room.lines() {
-        say(out, &line);
-    }
+    let mut failed = None;
+    let signal = if options.dashboard {
+        board::run(&room, options.thresholds, from_room).unwrap_or_else(|e| {
+            failed = Some(format!("the dashboard stopped: {e}"));
+            "error"
+        })
+    } else {
+        forward(from_room, notices.clone(), Notice::Line);
+        read_commands(notices);
+        let mut watch = Watch::new(options.format, options.thresholds);
+        announce(out, options, &room.served.door.shown(), address, &invited);
+        answer_researcher(&room, &incoming, out, &mut watch)
+    };
+    let format = if options.dashboard {
+        Format::Text
+    } else {
+        options.format
+    };
+    stop(&room, format, signal, out);
     runtime.shutdown_timeout(Duration::from_secs(1));
-    Ok(())
+    failed.map_or(Ok(()), |why| Err(usage(why)))
+}
+
+/// Every live session saved as aborted by `signal`, then how each part ended.
+fn stop(room: &Room, format: Format, signal: &'static str, out: &mut dyn Write) {
+    let stopping = match format {
+        Format::Text => format!("Stopping ({signal}): saving every live session as aborted..."),
+        Format::Json => serde_json::json!({"t": "stopping", "signal": signal}).to_string(),
+    };
+    say(out, &stopping);
+    room.stop_all(signal, Duration::from_secs(10));
+    match format.state(&room.snapshot(std::time::Instant::now())) {
+        Some(state) => say(out, &state),
+        None => room.lines().iter().for_each(|line| say(out, line)),
+    }
 }
 
 /// The flow, or the study, at `options.flow`, if it can be played: the one place
@@ -220,41 +257,74 @@ fn announce(
     if !address.ip().is_loopback() {
         say(
             out,
-            &format!(
+            &options.format.said(&format!(
                 "warning: listening on {address}, reachable from other machines; invitation links are the only key (see docs/serve.md)"
-            ),
+            )),
         );
     }
     let flow = options.flow.display();
-    say(out, &format!("Serving {flow} on {base_url}"));
+    let format = options.format;
+    if format == Format::Json {
+        let serving =
+            serde_json::json!({"t": "serving", "flow": flow.to_string(), "url": base_url});
+        say(out, &serving.to_string());
+    } else {
+        say(out, &format!("Serving {flow} on {base_url}"));
+    }
+    let variant = |id: &str| {
+        let given = options
+            .participants
+            .iter()
+            .filter_map(|p| p.split_once(':'));
+        given.clone().find(|(p, _)| *p == id).map(|(_, v)| v)
+    };
     for (participant, link) in invited {
-        say(out, &format!("{participant:<8} {link}"));
+        say(
+            out,
+            &format.invited(participant, link, variant(participant)),
+        );
     }
     say(
         out,
-        "Type `invite [ID [VARIANT]]` for another link, `list` for everyone, `quit` to stop.",
+        &format.said(
+            "Type `invite [ID [VARIANT]]` for another link, `list` for everyone, `quit` to stop.",
+        ),
     );
 }
 
-/// Prints what happens and answers the researcher until the server is asked to stop.
+/// Prints what happens and answers the researcher until the server is asked to stop;
+/// alerts and (in JSON) the room's state are looked at after each notice and at least
+/// once a second.
 fn answer_researcher(
     room: &Room,
     incoming: &Receiver<Notice>,
     out: &mut dyn Write,
-    say: fn(&mut dyn Write, &str),
+    watch: &mut Watch,
 ) -> &'static str {
+    let format = watch.format;
     loop {
         match incoming.recv_timeout(Duration::from_secs(1)) {
-            Ok(Notice::Line(line)) => say(out, &line),
+            Ok(Notice::Line(line)) => say(out, &format.said(&line)),
             Ok(Notice::Invite(id, variant)) => match room.invite(id.as_deref(), variant.as_deref())
             {
-                Ok((participant, link)) => say(out, &format!("{participant:<8} {link}")),
-                Err(e) => say(out, &format!("cannot invite: {e}")),
+                Ok((participant, link)) => {
+                    say(
+                        out,
+                        &format.invited(&participant, &link, variant.as_deref()),
+                    );
+                }
+                Err(e) => say(out, &format.said(&format!("cannot invite: {e}"))),
             },
-            Ok(Notice::List) => room.lines().iter().for_each(|l| say(out, l)),
+            Ok(Notice::List) => match format.state(&room.snapshot(std::time::Instant::now())) {
+                Some(state) => say(out, &state),
+                None => room.lines().iter().for_each(|l| say(out, l)),
+            },
             Ok(Notice::Stop(signal)) => return signal,
             Err(RecvTimeoutError::Timeout) => {}
             Err(RecvTimeoutError::Disconnected) => return "SIGTERM",
+        }
+        for line in watch.look(room, std::time::Instant::now()) {
+            say(out, &line);
         }
     }
 }

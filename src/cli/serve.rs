@@ -4,7 +4,11 @@ use std::io::{self, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
+use clap::ValueEnum;
+
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::serve::dashboard::alerts::Thresholds;
+use crate::serve::output::Format;
 use crate::serve::{self, NotServed, ServeOptions};
 
 /// What `mvx serve` and `mvx ssh` share: what is served, to whom, and where sessions go.
@@ -33,6 +37,34 @@ pub(super) struct Served {
     /// Minutes a participant whose connection dropped may come back to their session
     #[arg(long, value_name = "MINUTES", default_value_t = 30, hide = true)]
     resume_minutes: u64,
+    /// What the researcher's stdout gets: lines in words, or JSON lines for scripts
+    #[arg(long, value_enum, default_value_t = ServeFormat::Text)]
+    format: ServeFormat,
+    /// A full-screen dashboard of every participant, with alerts, instead of lines
+    #[arg(long, conflicts_with = "format")]
+    dashboard: bool,
+    /// A participant is stuck after this many times the step's median time (once three
+    /// have left the step)
+    #[arg(long, value_name = "N", default_value_t = 3.0, value_parser = positive)]
+    stuck_factor: f64,
+    /// ...or, before three have left it, after this many seconds on the step
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    stuck_after: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ServeFormat {
+    /// A line per change, in words; `invite`, `list`, `quit` typed on stdin
+    Text,
+    /// JSON lines: invitations, the room's state when it changed, alerts
+    Json,
+}
+
+fn positive(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("`{text}` is not a number above 0")),
+    }
 }
 
 #[derive(Debug, clap::Args)]
@@ -69,6 +101,15 @@ impl Served {
             trusted_proxies: Vec::new(),
             resume_within: Duration::from_secs(self.resume_minutes.saturating_mul(60)),
             ssh: None,
+            format: match self.format {
+                ServeFormat::Text => Format::Text,
+                ServeFormat::Json => Format::Json,
+            },
+            dashboard: self.dashboard,
+            thresholds: Thresholds {
+                stuck_factor: self.stuck_factor,
+                stuck_after: Duration::from_secs(self.stuck_after),
+            },
         }
     }
 }

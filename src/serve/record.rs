@@ -166,9 +166,12 @@ impl<'r> Place<WebTransport> for Desk<'r> {
             header.participant,
             path.display()
         ));
-        let seat_path = path.clone();
-        self.room
-            .update(self.index, |seat| seat.path = Some(seat_path));
+        let (seat_path, variant) = (path.clone(), header.flow.variant.clone());
+        self.room.update(self.index, |seat| {
+            seat.path = Some(seat_path);
+            // A new session (a within study's next variant) times its steps afresh.
+            (seat.whereabouts.variant, seat.whereabouts.step) = (variant, None);
+        });
         let watched = Watched {
             writer,
             room: self.room,
@@ -184,8 +187,10 @@ impl<'r> Place<WebTransport> for Desk<'r> {
     }
 
     fn consenting(&mut self) {
-        self.room
-            .update(self.index, |seat| seat.at = Some("consent".into()));
+        self.room.update(self.index, |seat| {
+            seat.at = Some("consent".into());
+            seat.whereabouts.consenting = true;
+        });
     }
 }
 
@@ -264,11 +269,14 @@ impl Recorder for Watched<'_> {
             Some((cols, rows)) => {
                 let words = format!("window too small ({cols}x{rows})");
                 self.room.notice(format!("{who:<8} {words}"));
-                self.room.update(self.index, |seat| seat.at = Some(words));
+                let now = Instant::now();
+                (self.room).whereabouts(self.index, |w| _ = w.too_small.get_or_insert(now));
             }
-            None => self
-                .room
-                .notice(format!("{who:<8} window large enough again")),
+            None => {
+                self.room
+                    .notice(format!("{who:<8} window large enough again"));
+                self.room.whereabouts(self.index, |w| w.too_small = None);
+            }
         }
     }
 
@@ -288,6 +296,7 @@ impl Recorder for Watched<'_> {
             EventKind::Resume { .. } => {
                 let who = self.room.participant(self.index);
                 self.room.notice(format!("{who:<8} back"));
+                self.room.whereabouts(self.index, |w| w.away = None);
                 return Ok(());
             }
             EventKind::Pause { reason } => {
@@ -298,14 +307,15 @@ impl Recorder for Watched<'_> {
                 };
                 let who = self.room.participant(self.index);
                 self.room.notice(format!("{who:<8} {why}"));
+                let now = Instant::now();
+                self.room.whereabouts(self.index, |w| w.away = Some(now));
                 return Ok(());
             }
             _ => return Ok(()),
         };
         let who = self.room.participant(self.index);
         self.room.notice(format!("{who:<8} on {at}"));
-        let at = at.clone();
-        self.room.update(self.index, |seat| seat.at = Some(at));
+        self.room.arrive(self.index, at, Instant::now());
         Ok(())
     }
 }

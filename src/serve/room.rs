@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 use tokio::task::JoinHandle;
 
+use super::dashboard::{self, Dashboard, SeatView, StepTimes, Whereabouts};
 use super::invite::{self, Code};
 use super::study::{ServedStudy, Unassigned};
 use super::transport::{Inbound, Inbox};
@@ -56,6 +57,14 @@ impl Door {
         }
     }
 
+    /// The command serving through this door.
+    pub fn command(&self) -> &'static str {
+        match self {
+            Door::Web { .. } => "mvx serve",
+            Door::Ssh { .. } => "mvx ssh",
+        }
+    }
+
     /// Where the server is, as the researcher is told.
     pub fn shown(&self) -> String {
         match self {
@@ -87,6 +96,8 @@ pub struct Seat {
     /// How the session ended: `complete`, `aborted`, or why it could not go on.
     pub ended: Option<String>,
     pub path: Option<PathBuf>,
+    /// Where the participant is, and since when, for the dashboard.
+    pub whereabouts: Whereabouts,
 }
 
 /// What a page opening a link may do.
@@ -106,6 +117,8 @@ pub struct Room {
     seats: Mutex<Vec<Seat>>,
     /// Lines for the researcher's terminal.
     notices: Mutex<Sender<String>>,
+    /// Times on each step of those who left it, for the `stuck` alert.
+    step_times: Mutex<StepTimes>,
 }
 
 impl Room {
@@ -114,6 +127,7 @@ impl Room {
             served,
             seats: Mutex::new(Vec::new()),
             notices: Mutex::new(notices),
+            step_times: Mutex::new(StepTimes::default()),
         })
     }
 
@@ -161,6 +175,7 @@ impl Room {
         };
         let code = Code::random()?;
         let link = self.served.door.invitation(&code);
+        // (`link` says the same of a seat already made.)
         seats.push(Seat {
             participant: participant.clone(),
             variant: variant.map(str::to_owned),
@@ -173,6 +188,7 @@ impl Room {
             at: None,
             ended: None,
             path: None,
+            whereabouts: Whereabouts::default(),
         });
         Ok((participant, link))
     }
@@ -211,6 +227,13 @@ impl Room {
         self.seats()[index].participant.clone()
     }
 
+    /// The invitation link of seat `index`.
+    pub fn link(&self, index: usize) -> Option<String> {
+        let seats = self.seats();
+        let code = &seats.get(index)?.code;
+        Some(self.served.door.invitation(code))
+    }
+
     /// The session file seat `index` writes now, if any.
     pub fn path(&self, index: usize) -> Option<PathBuf> {
         self.seats().get(index).and_then(|s| s.path.clone())
@@ -247,6 +270,55 @@ impl Room {
                 seat.reservation = None;
             }
         }
+    }
+
+    /// Seat `index` shows `step` from `now` on: the step it leaves is timed.
+    pub fn arrive(&self, index: usize, step: &str, now: Instant) {
+        let mut seats = self.seats();
+        let Some(seat) = seats.get_mut(index) else {
+            return;
+        };
+        seat.at = Some(step.to_owned());
+        let w = &mut seat.whereabouts;
+        w.consenting = false;
+        if let Some((left, since)) = w.step.replace((step.to_owned(), now)) {
+            let mut times = self.step_times.lock().unwrap_or_else(|e| e.into_inner());
+            times.left(
+                w.variant.as_deref(),
+                &left,
+                now.saturating_duration_since(since),
+            );
+        }
+    }
+
+    /// Changes where seat `index` is (its consent, its window, its page in sight).
+    pub fn whereabouts(&self, index: usize, change: impl FnOnce(&mut Whereabouts)) {
+        self.update(index, |seat| change(&mut seat.whereabouts));
+    }
+
+    /// Everyone at `now`, with the study's counts: what every output words.
+    pub fn snapshot(&self, now: Instant) -> Dashboard {
+        let (variants, target) = match &self.served.content {
+            Content::Study(study) => match study.opened.playable() {
+                Some((s, vs)) => (vs.iter().map(|v| v.name.clone()).collect(), s.target),
+                None => (Vec::new(), None),
+            },
+            Content::Flow(_) => (Vec::new(), None),
+        };
+        let seats = self.seats();
+        let views: Vec<SeatView<'_>> = (seats.iter())
+            .map(|seat| SeatView {
+                participant: &seat.participant,
+                variant: seat.variant.as_deref(),
+                assigned: seat.assignment.as_ref().map_or(&[], |a| &a.variants),
+                connected: seat.connected,
+                started: seat.session.is_some(),
+                ended: seat.ended.as_deref(),
+                whereabouts: &seat.whereabouts,
+            })
+            .collect();
+        let times = self.step_times.lock().unwrap_or_else(|e| e.into_inner());
+        dashboard::snapshot(&views, &variants, target, &times, now)
     }
 
     /// Every seat's participant, link state and place, for the researcher.
@@ -292,6 +364,7 @@ pub fn state_line(seat: &Seat) -> String {
         (Some(ended), ..) => format!("finished: {ended}"),
         (None, false, None, _) => "waiting".into(),
         (None, false, Some(_), _) => "disconnected".into(),
+        (None, true, _, _) if seat.whereabouts.too_small.is_some() => "window too small".into(),
         (None, true, _, Some(at)) => format!("on {at}"),
         (None, true, _, None) => "connected".into(),
     };
