@@ -83,7 +83,8 @@ enum Command {
     #[command(
         after_help = "Examples:\n  mvx serve flows/espresso-three-menus.yaml --invites 3\n  \
         mvx serve flows/espresso-three-menus.yaml --participants P01,P02 --listen 0.0.0.0:8080\n\n\
-        Prints one link per participant; type `invite [ID]` for more, `list`, or `quit`.\n\
+        Prints one link per participant; type `invite [ID]` for more, `observe ID` for a\n\
+        link that watches a participant live, `list`, or `quit`.\n\
         Sessions are written to --sessions as with mvx play; see docs/serve.md."
     )]
     Serve(serve::ServeArgs),
@@ -92,7 +93,9 @@ enum Command {
     #[command(
         after_help = "Examples:\n  mvx ssh flows/espresso-three-menus.yaml --invites 3\n  \
         mvx ssh studies/espresso.yaml --listen 0.0.0.0:2222 --authorized-keys ~/.ssh/id_ed25519.pub\n\n\
-        Prints one ssh command per participant; type `invite [ID]` for more, `list`, or `quit`.\n\
+        Prints one ssh command per participant; type `invite [ID]` for more, `observe ID` for\n\
+        a command that watches a participant live, `list`, or `quit`. A key listed in\n\
+        --authorized-keys watches as `ssh -p PORT ID@host`.\n\
         The host key is kept in --sessions; see docs/serve.md, \"Over SSH\"."
     )]
     Ssh(ssh::SshArgs),

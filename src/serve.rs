@@ -25,6 +25,7 @@ pub mod ssh;
 pub mod study;
 pub mod tls;
 pub mod transport;
+pub mod watch;
 
 use std::io::{BufRead, Write};
 use std::net::SocketAddr;
@@ -82,6 +83,8 @@ pub enum NotServed {
 enum Notice {
     Line(String),
     Invite(Option<String>, Option<String>),
+    /// The observers' link of a participant.
+    Observe(String),
     List,
     Stop(&'static str),
 }
@@ -287,7 +290,7 @@ fn announce(
     say(
         out,
         &format.said(
-            "Type `invite [ID [VARIANT]]` for another link, `list` for everyone, `quit` to stop.",
+            "Type `invite [ID [VARIANT]]` for another link, `observe ID` for a link to watch them, `list` for everyone, `quit` to stop.",
         ),
     );
 }
@@ -314,6 +317,10 @@ fn answer_researcher(
                     );
                 }
                 Err(e) => say(out, &format.said(&format!("cannot invite: {e}"))),
+            },
+            Ok(Notice::Observe(id)) => match room.observer_link(&id) {
+                Ok((_, link)) => say(out, &format.observer(&id, &link)),
+                Err(e) => say(out, &format.said(&format!("cannot observe: {e}"))),
             },
             Ok(Notice::List) => match format.state(&room.snapshot(std::time::Instant::now())) {
                 Some(state) => say(out, &state),
@@ -365,7 +372,7 @@ fn watch_signals(runtime: &tokio::runtime::Runtime, notices: std::sync::mpsc::Se
     });
 }
 
-/// `invite [ID]`, `list` and `quit`, one a line, from the researcher's terminal. Input
+/// `invite [ID]`, `observe ID`, `list` and `quit`, one a line, from the researcher's terminal. Input
 /// that ends (no terminal, a closed pipe) leaves the server running.
 fn read_commands(notices: std::sync::mpsc::Sender<Notice>) {
     std::thread::spawn(move || {
@@ -375,11 +382,12 @@ fn read_commands(notices: std::sync::mpsc::Sender<Notice>) {
             let owned = |w: Option<&str>| w.map(str::to_owned);
             let notice = match (words.next(), words.next()) {
                 (Some("invite"), id) => Notice::Invite(owned(id), owned(words.next())),
+                (Some("observe"), Some(id)) => Notice::Observe(id.to_owned()),
                 (Some("list"), _) => Notice::List,
                 (Some("quit"), _) => Notice::Stop("researcher"),
                 (None, _) => continue,
                 (Some(other), _) => Notice::Line(format!(
-                    "unknown command `{}`: try `invite`, `invite ID [VARIANT]`, `list` or `quit`",
+                    "unknown command `{}`: try `invite`, `invite ID [VARIANT]`, `observe ID`, `list` or `quit`",
                     crate::text::printable(other)
                 )),
             };

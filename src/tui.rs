@@ -4,6 +4,7 @@ pub mod ask_view;
 pub mod events;
 pub mod frame;
 pub mod keymap;
+pub mod observer;
 pub mod play_view;
 pub mod pointer;
 pub mod screen;

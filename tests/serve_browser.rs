@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use mvx::session::{self, EventKind, SessionOutcome};
 use serde_json::{Value, json};
-use served::{DEADLINE, Server, get};
+use served::{DEADLINE, Page, Server, get};
 use tokio_tungstenite::tungstenite::Message;
 
 const FLOW: &str = "flows/espresso-three-menus.yaml";
@@ -62,6 +62,11 @@ fn main() -> std::process::ExitCode {
             "a_finger_swipes_a_long_screen_and_taps_a_choice_after",
             &browser,
             a_finger_swipes_a_long_screen_and_taps_a_choice_after,
+        ),
+        browser_test(
+            "an_observer_follows_a_participant_in_chromium",
+            &browser,
+            an_observer_follows_a_participant_in_chromium,
         ),
         browser_test(
             "the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme",
@@ -733,6 +738,37 @@ impl Browser {
 
 /// What a session did, whatever gave it: each event's kind, step, choice or question,
 /// and answer, in order, without times.
+/// An observer's link opened in Chromium shows the participant's screen, played by a
+/// page of the test's own, each step within a second of the participant's.
+async fn an_observer_follows_a_participant_in_chromium(binary: PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut server = Server::start(FLOW, dir.path(), &["--participants", "O01"]);
+    server.command("observe O01");
+    let line = server.wait_for("O01      observe: ");
+    let link = line.rsplit(' ').next().expect("a link").to_owned();
+    let mut browser = Browser::launch(&binary).await;
+    browser.size(1280, 800, false).await;
+    browser.open(&link).await;
+    browser.wait_for("O01 has not started yet").await;
+    let mut participant = Page::open(&server.links[0], 100, 30).await;
+    for (text, key) in [
+        ("Where do you tap?", "1"),
+        ("Which list would you open?", "2"),
+        ("Pick your drink.", "1"),
+    ] {
+        participant.wait_for(text).await;
+        let shown = Instant::now();
+        browser.wait_for(text).await;
+        let took = shown.elapsed();
+        assert!(took < Duration::from_secs(1), "{text:?} after {took:?}");
+        if text == "Where do you tap?" {
+            browser.keep("observer-1280x800").await;
+        }
+        participant.press(key).await;
+    }
+    browser.wait_for("choose").await;
+}
+
 fn steps_of(played: &session::Session) -> Vec<String> {
     (played.events.iter())
         .filter_map(|e| match &e.kind {

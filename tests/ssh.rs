@@ -168,3 +168,71 @@ fn recorded_count(dir: &Path) -> usize {
         })
         .count()
 }
+
+#[test]
+fn observers_watch_a_participant_by_a_researchers_key_or_by_the_observers_code() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let key = dir.path().join("researcher");
+    let made = std::process::Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-C", "ana", "-f"])
+        .arg(&key)
+        .status()
+        .expect("ssh-keygen runs");
+    assert!(made.success());
+    let public = dir.path().join("researcher.pub");
+    let public = public.to_str().expect("a UTF-8 path");
+    let mut server = Server::start_ssh(
+        "flows/espresso-one-menu.yaml",
+        &sessions,
+        &["--participants", "P01", "--authorized-keys", public],
+    );
+    let invitation = server.links[0].clone();
+    let as_id: Vec<String> = (invitation.split(' '))
+        .map(|word| match word.split_once('@') {
+            Some((_, host)) => format!("P01@{host}"),
+            None => word.to_owned(),
+        })
+        .collect();
+    // A researcher's key, the participant's id as the user name.
+    let keyed = format!("-i {} -o IdentitiesOnly=yes", key.display());
+    let watcher = ssh(&as_id.join(" "), dir.path(), &keyed);
+    watcher.wait_for("P01 has not started yet");
+    watcher.resize(40, 140);
+    let mut participant = ssh(&invitation, dir.path(), "");
+    participant.wait_for("Where do you tap?");
+    let shown = std::time::Instant::now();
+    watcher.wait_for("Where do you tap?");
+    let took = shown.elapsed();
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+
+    // The observers' code, as `observe P01` gives it, with no key at all.
+    server.command("observe P01");
+    let line = server.wait_for("P01      observe: ssh ");
+    let command = line
+        .split_once("observe: ")
+        .expect("a command")
+        .1
+        .to_owned();
+    let mut coded = ssh(&command, dir.path(), "");
+    coded.resize(40, 140);
+    coded.wait_for("Where do you tap?");
+    participant.click("1. Espresso single");
+    participant.wait_for("[ Brew now ]");
+    let shown = std::time::Instant::now();
+    coded.wait_for("Brew now");
+    watcher.wait_for("Brew now");
+    let took = shown.elapsed();
+    assert!(took < std::time::Duration::from_secs(1), "{took:?}");
+    // An observer's Ctrl-C leaves them, and the participant plays on.
+    coded.send("\x03");
+    coded.wait_for("You stopped observing.");
+    coded.wait_for_output("EXIT=0");
+    assert_terminal_restored(&coded);
+    participant.send("1");
+    participant.wait_for("Press Enter to continue");
+    // Without a listed key, the id alone lets no one in.
+    let stranger = ssh(&as_id.join(" "), dir.path(), "");
+    stranger.wait_for("Permission denied");
+    stranger.wait_for_output("EXIT=255");
+}

@@ -29,9 +29,11 @@
   // Keys are read below, with the event's own time; xterm.js itself types nothing.
   term.attachCustomKeyEventHandler(function () { return false; });
 
+  // A participant's page is /p/CODE; an observer's, /o/CODE: the same page.
+  const door = location.pathname.split("/")[1] === "o" ? "o" : "p";
   const code = location.pathname.split("/")[2] || "";
   const url = (location.protocol === "https:" ? "wss://" : "ws://") + location.host +
-    "/p/" + code + "/ws";
+    "/" + door + "/" + code + "/ws";
   let ws = null;
   let over = false;
   let tries = 0;

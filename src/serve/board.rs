@@ -1,6 +1,7 @@
 //! `mvx serve --dashboard`: the researcher's full-screen view of the room. Everyone's
 //! state, step and time on it, the counts against the target, alerts highlighted; `i`
-//! invites, `q` asks, then stops the server. State, `Action`, `update`; the view is in
+//! invites, `o` shows the selected participant's observers' link, `q` asks, then stops
+//! the server. State, `Action`, `update`; the view is in
 //! `board/view.rs`.
 
 mod view;
@@ -22,6 +23,8 @@ const LOG_LINES: usize = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
     Invite,
+    /// Show the selected participant's observers' link, or their own again.
+    Observe,
     Up,
     Down,
     /// Ask whether to stop the server.
@@ -33,6 +36,11 @@ pub enum Action {
 pub static WATCHING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
     Keymap::new(vec![
         bind(&[Press::char('i')], Action::Invite, "invite a participant"),
+        bind(
+            &[Press::char('o')],
+            Action::Observe,
+            "show the link that watches the selected participant",
+        ),
         bind(&[Press::plain(Key::Up)], Action::Up, "select the row above"),
         bind(
             &[Press::plain(Key::Down)],
@@ -76,6 +84,8 @@ pub struct Board<'r> {
     pub refused: Option<String>,
     /// "Stop the server?" is asked.
     pub asking: bool,
+    /// The footer shows the selected participant's observers' link, not their own.
+    pub observing: bool,
     /// The server's latest lines, oldest first.
     pub log: VecDeque<String>,
     /// Why the server stops: `researcher`, or the signal.
@@ -101,6 +111,7 @@ impl<'r> Board<'r> {
             selected: 0,
             refused: None,
             asking: false,
+            observing: false,
             log: VecDeque::new(),
             stopped: None,
         };
@@ -124,10 +135,14 @@ impl<'r> Board<'r> {
         self.selected = self.selected.min(last);
     }
 
-    /// The selected participant and their invitation link.
+    /// The selected participant and their invitation link, or their observers' link.
     pub fn selected_link(&self) -> Option<(&str, String)> {
         let row = self.dashboard.participants.get(self.selected)?;
-        Some((&row.participant, self.room.link(self.selected)?))
+        let link = match self.observing {
+            true => self.room.observer_link(&row.participant).ok()?.1,
+            false => self.room.link(self.selected)?,
+        };
+        Some((&row.participant, link))
     }
 
     /// Where the server is, as the researcher is told.
@@ -160,10 +175,14 @@ impl Screen for Board<'_> {
             Action::Invite => {
                 // The new participant is selected: the footer shows their link.
                 match self.room.invite(None, None) {
-                    Ok(_) => (self.selected, self.refused) = (usize::MAX, None),
+                    Ok(_) => {
+                        (self.selected, self.refused) = (usize::MAX, None);
+                        self.observing = false;
+                    }
                     Err(why) => self.refused = Some(why),
                 }
             }
+            Action::Observe => self.observing = !self.observing,
             Action::Up => self.selected = self.selected.saturating_sub(1),
             Action::Down => self.selected = self.selected.saturating_add(1),
             Action::Quit => self.asking = true,

@@ -19,6 +19,7 @@ use super::invite::Code;
 use super::room::Room;
 use super::session::Client;
 use super::socket;
+use super::watch;
 
 /// Scripts and styles from this server only; nothing else at all. xterm.js sets its own
 /// element styles, hence `'unsafe-inline'` for styles (never for scripts).
@@ -38,6 +39,13 @@ const MAX_MESSAGE: usize = 16 * 1024;
 /// one is read whole all the same); the default, 128 KiB, is written over on every read,
 /// so each connection would hold that much for nothing.
 const READ_BUFFER: usize = 4 * 1024;
+
+/// Whose link a code is: a participant's (`/p/`) or their observers' (`/o/`).
+#[derive(Clone, Copy)]
+enum Door {
+    Participant,
+    Observer,
+}
 
 /// Why a code in an address opens nothing; the answer says no more than that.
 enum Refused {
@@ -82,6 +90,8 @@ pub fn router(room: Arc<Room>, trusted: Vec<IpAddr>) -> Router {
     Router::new()
         .route("/p/{code}", get(page))
         .route("/p/{code}/ws", get(websocket))
+        .route("/o/{code}", get(observer_page))
+        .route("/o/{code}/ws", get(observer_websocket))
         .route("/assets/{name}", get(asset))
         .fallback(not_found)
         .layer(axum::middleware::map_response(secure))
@@ -109,8 +119,11 @@ impl Server {
     /// The seat whose code is in the address, or the refusal: a plain 404 with no hint,
     /// and 429 once a client has guessed too often. A link whose session is under way is
     /// never refused: a participant's page coming back is no guess.
-    fn seat(&self, code: &str, from: IpAddr) -> Result<usize, Refused> {
-        let found = Code::parse(code).and_then(|code| self.room.find(&code));
+    fn seat(&self, code: &str, from: IpAddr, door: Door) -> Result<usize, Refused> {
+        let found = Code::parse(code).and_then(|code| match door {
+            Door::Participant => self.room.find(&code),
+            Door::Observer => self.room.find_watched(&code),
+        });
         if let Some(index) = found.filter(|index| self.room.is_live(*index)) {
             return Ok(index);
         }
@@ -171,8 +184,28 @@ async fn page(
     Path(code): Path<String>,
     headers: HeaderMap,
 ) -> Response {
-    let client = server.client(from.ip(), &headers);
-    if let Err(refused) = server.seat(&code, client) {
+    page_of(server, from, &code, &headers, Door::Participant)
+}
+
+/// The observer's page: the participant's page, which reads which it is from its address.
+async fn observer_page(
+    State(server): State<Server>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    page_of(server, from, &code, &headers, Door::Observer)
+}
+
+fn page_of(
+    server: Server,
+    from: SocketAddr,
+    code: &str,
+    headers: &HeaderMap,
+    door: Door,
+) -> Response {
+    let client = server.client(from.ip(), headers);
+    if let Err(refused) = server.seat(code, client, door) {
         return refused.into_response();
     }
     let headers = [
@@ -190,7 +223,7 @@ async fn websocket(
     upgrade: WebSocketUpgrade,
 ) -> Response {
     let client = server.client(from.ip(), &headers);
-    let index = match server.seat(&code, client) {
+    let index = match server.seat(&code, client, Door::Participant) {
         Ok(index) => index,
         Err(refused) => return refused.into_response(),
     };
@@ -209,6 +242,28 @@ async fn websocket(
             let client = Client::Browser { user_agent };
             socket::serve(server.room, index, client, ws)
         })
+}
+
+/// An observer's WebSocket: `mvx observe` of the participant, run here.
+async fn observer_websocket(
+    State(server): State<Server>,
+    ConnectInfo(from): ConnectInfo<SocketAddr>,
+    Path(code): Path<String>,
+    headers: HeaderMap,
+    upgrade: WebSocketUpgrade,
+) -> Response {
+    let client = server.client(from.ip(), &headers);
+    let index = match server.seat(&code, client, Door::Observer) {
+        Ok(index) => index,
+        Err(refused) => return refused.into_response(),
+    };
+    if !same_origin(&headers) {
+        return (StatusCode::FORBIDDEN, "Forbidden\n").into_response();
+    }
+    upgrade
+        .max_message_size(MAX_MESSAGE)
+        .read_buffer_size(READ_BUFFER)
+        .on_upgrade(move |ws| watch::serve(server.room, index, ws))
 }
 
 /// A page of another site may not open a participant's WebSocket: a browser says where

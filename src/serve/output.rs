@@ -34,6 +34,17 @@ impl Format {
         }
     }
 
+    /// `P13      observe: http://…/o/…`, or `{"t":"observer",…}`: the link that watches
+    /// `participant`.
+    pub fn observer(self, participant: &str, link: &str) -> String {
+        match self {
+            Format::Text => format!("{participant:<8} observe: {link}"),
+            Format::Json => line(json!({
+                "t": "observer", "participant": participant, "link": link,
+            })),
+        }
+    }
+
     /// A line the server says in words (a participant started, a command not known):
     /// as it is, or as `{"t":"said","text":…}`.
     pub fn said(self, text: &str) -> String {

@@ -47,6 +47,15 @@ impl Door {
     pub fn invitation(&self, code: &Code) -> String {
         match self {
             Door::Web { base_url } => format!("{base_url}/p/{}", code.to_hex()),
+            Door::Ssh { .. } => self.observer(code),
+        }
+    }
+
+    /// The observer's link for `code`: the same `ssh` command over SSH (the server
+    /// knows an observer's code from a participant's).
+    pub fn observer(&self, code: &Code) -> String {
+        match self {
+            Door::Web { base_url } => format!("{base_url}/o/{}", code.to_hex()),
             Door::Ssh { address } => {
                 let port = match address.port() {
                     22 => String::new(),
@@ -74,6 +83,10 @@ impl Door {
     }
 }
 
+/// Observers one participant may have at once: each is a session of `mvx observe` on
+/// the server, reading the participant's file ten times a second.
+pub const MOST_OBSERVERS: usize = 8;
+
 /// One invitation and the session it started, if it did.
 pub struct Seat {
     pub participant: String,
@@ -85,6 +98,10 @@ pub struct Seat {
     /// until the session ends (`study::reserve`).
     reservation: Option<Reservation>,
     code: Code,
+    /// The code of the observers' link: it shows what the participant sees, never acts.
+    watch: Code,
+    /// Observers following this participant now.
+    pub observers: usize,
     /// A page is connected with this link now.
     pub connected: bool,
     /// Where the participant's session takes what the page says.
@@ -182,6 +199,8 @@ impl Room {
             assignment: None,
             reservation: None,
             code,
+            watch: Code::random()?,
+            observers: 0,
             connected: false,
             session: None,
             task: None,
@@ -196,6 +215,43 @@ impl Room {
     /// The seat whose link carries `code`, if any.
     pub fn find(&self, code: &Code) -> Option<usize> {
         invite::find(self.seats().iter().map(|s| &s.code), code)
+    }
+
+    /// The seat whose observers' link carries `code`, if any.
+    pub fn find_watched(&self, code: &Code) -> Option<usize> {
+        invite::find(self.seats().iter().map(|s| &s.watch), code)
+    }
+
+    /// The seat of participant `id`, if invited.
+    pub fn find_participant(&self, id: &str) -> Option<usize> {
+        self.seats().iter().position(|s| s.participant == id)
+    }
+
+    /// The observers' link of participant `id`: the seat and the link.
+    pub fn observer_link(&self, id: &str) -> Result<(usize, String), String> {
+        let seats = self.seats();
+        let index = (seats.iter().position(|s| s.participant == id))
+            .ok_or_else(|| format!("{} is not invited", crate::text::printable(id)))?;
+        Ok((index, self.served.door.observer(&seats[index].watch)))
+    }
+
+    /// One more observer of seat `index`, unless it has [`MOST_OBSERVERS`] already.
+    pub fn watch(&self, index: usize) -> bool {
+        let mut seats = self.seats();
+        match seats.get_mut(index) {
+            Some(seat) if seat.observers < MOST_OBSERVERS => {
+                seat.observers += 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// An observer of seat `index` left.
+    pub fn unwatch(&self, index: usize) {
+        self.update(index, |seat| {
+            seat.observers = seat.observers.saturating_sub(1)
+        });
     }
 
     /// Whether seat `index` has a session under way: its page may come back whatever

@@ -95,7 +95,7 @@ pub async fn serve<L: Link>(room: Arc<Room>, index: usize, client: Client, mut w
 }
 
 async fn connected(room: &Arc<Room>, claim: Claim, client: Client, ws: &mut impl Link) {
-    let Ok(Some((cols, rows, pongs))) = timeout(ANSWER_WITHIN * 2, opening(ws)).await else {
+    let Some((cols, rows, pongs)) = opened(ws).await else {
         return;
     };
     let (out, frames) = unbounded_channel();
@@ -136,6 +136,11 @@ async fn connected(room: &Arc<Room>, claim: Claim, client: Client, ws: &mut impl
     }
 }
 
+/// The page's size and the opening round trips, if the page gives them in time.
+pub(super) async fn opened(ws: &mut impl Link) -> Option<(u16, u16, Vec<(Instant, Instant, f64)>)> {
+    timeout(ANSWER_WITHIN * 2, opening(ws)).await.ok().flatten()
+}
+
 /// The page's size, then round trips of a few pings one after another.
 async fn opening(ws: &mut impl Link) -> Option<(u16, u16, Vec<(Instant, Instant, f64)>)> {
     let (cols, rows) = loop {
@@ -161,14 +166,20 @@ async fn opening(ws: &mut impl Link) -> Option<(u16, u16, Vec<(Instant, Instant,
 }
 
 #[derive(PartialEq)]
-enum Gone {
+pub(super) enum Gone {
     /// The page closed, went silent or failed.
     Page,
     /// The session is over and said so.
     Session,
 }
 
-async fn pump(ws: &mut impl Link, mut frames: UnboundedReceiver<ToPage>, session: &Inbox) -> Gone {
+/// What the page says goes to `session`, and `frames` to the page, until either is
+/// gone; pings go on meanwhile.
+pub(super) async fn pump(
+    ws: &mut impl Link,
+    mut frames: UnboundedReceiver<ToPage>,
+    session: &Inbox,
+) -> Gone {
     let mut pings = interval(PING_EVERY);
     let mut sent: HashMap<u64, Instant> = HashMap::new();
     let mut next_id = OPENING_PINGS;

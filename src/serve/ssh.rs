@@ -17,7 +17,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use russh::keys::ssh_key::{LineEnding, PrivateKey, PublicKey, private::Ed25519Keypair};
-use russh::server::{Auth, ChannelOpenHandle, Config, Handle, Msg, Response, Server, Session};
+use russh::server::{
+    Auth, ChannelOpenHandle, Config, Handle, Msg, PublicKeyOffer, Response, Server, Session,
+    VerifiedPublicKey,
+};
 use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
@@ -26,6 +29,7 @@ use super::protocol::{FromPage, Pointer, ToPage};
 use super::room::Room;
 use super::session::Client;
 use super::socket::{self, Link};
+use super::watch;
 use input::{Decoder, Typed};
 
 /// The limits of a connection.
@@ -164,16 +168,26 @@ struct Terminal {
     rows: u16,
 }
 
+/// Who a connection is.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Seat {
+    /// The participant of this seat, by their invitation code.
+    Plays(usize),
+    /// An observer of this seat's participant: by the observers' code, or by a
+    /// researcher's key (`--authorized-keys`) and the participant's id as user name.
+    Watches(usize),
+}
+
 /// One SSH connection: who it is, its terminal, and where its keys go.
 struct Connection {
     room: Arc<Room>,
-    #[allow(dead_code)] // observers log in once watching is in place
+    /// Researchers' keys: they may watch any participant, named as the user.
     observers: Arc<Vec<PublicKey>>,
     longest: Duration,
     /// The link's clock: what it says are milliseconds from here.
     epoch: Instant,
-    /// The invitation the connection's code opened.
-    seat: Option<usize>,
+    /// The invitation the connection's code opened, or the participant it watches.
+    seat: Option<Seat>,
     channel: Option<ChannelId>,
     pty: Option<Terminal>,
     /// The link's input, once the session's page is up.
@@ -183,31 +197,44 @@ struct Connection {
     measured: Option<Instant>,
 }
 
-fn methods() -> MethodSet {
-    MethodSet::from(&[MethodKind::KeyboardInteractive][..])
-}
-
 fn ms_since(epoch: Instant, at: Instant) -> f64 {
     at.saturating_duration_since(epoch).as_secs_f64() * 1000.0
 }
 
 impl Connection {
-    /// The seat whose code `text` is.
-    fn seat_of(&self, text: &str) -> Option<usize> {
-        self.room.find(&Code::parse(text.trim())?)
+    /// The seat whose code, a participant's or their observers', `text` is.
+    fn seat_of(&self, text: &str) -> Option<Seat> {
+        let code = Code::parse(text.trim())?;
+        (self.room.find(&code).map(Seat::Plays))
+            .or_else(|| self.room.find_watched(&code).map(Seat::Watches))
+    }
+
+    /// How else a connection may come in: a code asked for, and a researcher's key
+    /// when there are any.
+    fn methods(&self) -> MethodSet {
+        match self.observers.is_empty() {
+            true => MethodSet::from(&[MethodKind::KeyboardInteractive][..]),
+            false => MethodSet::from(&[MethodKind::PublicKey, MethodKind::KeyboardInteractive][..]),
+        }
     }
 
     fn admit(&mut self, user: &str) -> Auth {
         match self.seat_of(user) {
-            Some(index) => {
-                self.seat = Some(index);
+            Some(seat) => {
+                self.seat = Some(seat);
                 Auth::Accept
             }
             None => Auth::Reject {
-                proceed_with_methods: Some(methods()),
+                proceed_with_methods: Some(self.methods()),
                 partial_success: false,
             },
         }
+    }
+
+    /// The seat a researcher's `key` may watch as `user`: a participant's id.
+    fn watched_with(&self, user: &str, key: &PublicKey) -> Option<usize> {
+        let known = (self.observers.iter()).any(|k| k.key_data() == key.key_data());
+        known.then(|| self.room.find_participant(user)).flatten()
     }
 
     /// Measures a round trip to the client's SSH (a keepalive it must answer).
@@ -270,6 +297,37 @@ impl russh::server::Handler for Connection {
         Ok(self.admit(user))
     }
 
+    async fn auth_publickey_offered(
+        &mut self,
+        user: &str,
+        offer: PublicKeyOffer<'_>,
+    ) -> Result<Auth, Self::Error> {
+        Ok(match self.watched_with(user, offer.public_key) {
+            Some(_) => Auth::Accept,
+            None => Auth::Reject {
+                proceed_with_methods: Some(self.methods()),
+                partial_success: false,
+            },
+        })
+    }
+
+    async fn auth_publickey(
+        &mut self,
+        user: &str,
+        key: VerifiedPublicKey<'_>,
+    ) -> Result<Auth, Self::Error> {
+        Ok(match self.watched_with(user, key.public_key) {
+            Some(index) => {
+                self.seat = Some(Seat::Watches(index));
+                Auth::Accept
+            }
+            None => Auth::Reject {
+                proceed_with_methods: Some(self.methods()),
+                partial_success: false,
+            },
+        })
+    }
+
     async fn auth_keyboard_interactive<'a>(
         &'a mut self,
         user: &str,
@@ -289,8 +347,8 @@ impl russh::server::Handler for Connection {
         let typed = response.next().unwrap_or_default();
         let typed = String::from_utf8_lossy(&typed).into_owned();
         Ok(match self.seat_of(&typed) {
-            Some(index) => {
-                self.seat = Some(index);
+            Some(seat) => {
+                self.seat = Some(seat);
                 Auth::Accept
             }
             None => Auth::reject(),
@@ -334,7 +392,7 @@ impl russh::server::Handler for Connection {
         channel: ChannelId,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let (Some(index), Some(pty)) = (self.seat, self.pty.take()) else {
+        let (Some(seat), Some(pty)) = (self.seat, self.pty.take()) else {
             return Self::refuse(
                 session,
                 channel,
@@ -373,12 +431,17 @@ impl russh::server::Handler for Connection {
             closing: Closing::Left,
             framed: false,
             resume_within: self.room.served.resume_within,
+            observer: matches!(seat, Seat::Watches(_)),
         };
         let room = Arc::clone(&self.room);
         tokio::spawn(async move {
             let mut link = link;
-            if link.write(SET_UP).await.is_ok() {
-                socket::serve(room, index, client, link).await;
+            if link.write(SET_UP).await.is_err() {
+                return;
+            }
+            match seat {
+                Seat::Plays(index) => socket::serve(room, index, client, link).await,
+                Seat::Watches(index) => watch::serve(room, index, link).await,
             }
         });
         Ok(())
@@ -491,6 +554,8 @@ struct SshLink {
     /// A frame of the session was written.
     framed: bool,
     resume_within: Duration,
+    /// An observer's connection: leaving it leaves no session behind.
+    observer: bool,
 }
 
 impl SshLink {
@@ -573,6 +638,7 @@ impl Link for SshLink {
         let minutes = self.resume_within.as_secs().div_ceil(60);
         let (why, status) = match self.closing {
             Closing::Said(status) => (None, status),
+            _ if self.observer => (Some("You stopped observing.".to_owned()), 0),
             Closing::Left => (
                 Some(format!(
                     "You left the session. To go on where you were, connect again with the same \

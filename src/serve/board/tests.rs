@@ -135,10 +135,26 @@ fn keys_select_invite_and_stop_only_once_asked() {
     assert_eq!(board.dashboard.participants.len(), 5);
     assert_eq!(board.selected, 4);
     let (who, link) = board.selected_link().expect("a link");
+    let who = who.to_owned();
     assert_eq!(who, board.dashboard.participants[4].participant);
     assert!(link.starts_with("http://127.0.0.1:8080/p/"), "{link}");
     let (text, _) = drawn(&board, 80, 24);
     assert!(text.contains(&format!("{who}'s link: http://127.0.0.1:8080/p/<code>")));
+    // `o`: the link that watches the selected participant, then their own again.
+    press(&mut board, Press::char('o'));
+    let (_, watching) = board.selected_link().expect("a link");
+    assert!(
+        watching.starts_with("http://127.0.0.1:8080/o/"),
+        "{watching}"
+    );
+    assert_eq!(room.observer_link(&who).map(|(_, l)| l), Ok(watching));
+    let (text, _) = drawn(&board, 80, 24);
+    assert!(
+        text.contains(&format!("watch {who}: http://127.0.0.1:8080/o/")),
+        "{text}"
+    );
+    press(&mut board, Press::char('o'));
+    assert_eq!(board.selected_link().map(|(_, l)| l), Some(link.clone()));
     // Down past the last row stays on it.
     press(&mut board, Press::plain(Key::Down));
     assert_eq!(board.selected, 4);

@@ -25,12 +25,9 @@ impl Widget for &Board<'_> {
         ])
         .areas(area);
         let invited = self.dashboard.participants.len();
-        Line::from(format!(
-            "{} · {invited} invited",
-            self.door()
-        ))
-        .bold()
-        .render(title, buf);
+        Line::from(format!("{} · {invited} invited", self.door()))
+            .bold()
+            .render(title, buf);
         let counts_words: Vec<String> = self.dashboard.counts.iter().map(count).collect();
         Line::from(counts_words.join(" · ")).render(counts, buf);
         self.table().render(table, buf);
@@ -95,6 +92,9 @@ impl Board<'_> {
     fn footer(&self) -> Vec<Line<'_>> {
         let first = match (&self.refused, self.selected_link()) {
             (Some(why), _) => Line::from(format!("cannot invite: {why}")).red(),
+            (None, Some((who, link))) if self.observing => {
+                Line::from(format!("watch {who}: {link}"))
+            }
             (None, Some((who, link))) => Line::from(format!("{who}'s link: {link}")),
             (None, None) => Line::default(),
         };
@@ -107,6 +107,7 @@ impl Board<'_> {
                 use Action::*;
                 let items: &[(&[Action], &str)] = &[
                     (&[Invite], "invite"),
+                    (&[Observe], "observer link"),
                     (&[Up, Down], "select"),
                     (&[Quit], "stop"),
                 ];

@@ -1,0 +1,255 @@
+//! The observer's screen: a live session followed from its file, the participant's screen
+//! beside the timeline, notes taken beside it. `mvx observe` runs it on the terminal, and
+//! `mvx serve` and `mvx ssh` run it on the server for remote observers.
+
+pub mod keys;
+mod view;
+
+pub use keys::help;
+
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use chrono::{DateTime, FixedOffset};
+
+use crate::flow::Flow;
+use crate::keys::{Key, Keymap};
+use crate::player::field::TextField;
+use crate::runner;
+use crate::session::{self, Event as SessionEvent, EventKind, Header, ObserverNote};
+use crate::study::arrange;
+
+/// How often the file is read again: new events show within this (well inside 200 ms).
+pub const POLL: Duration = Duration::from_millis(100);
+
+/// What the observer's keys do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    StartNote,
+    /// Typing or editing the note.
+    Edit(Key),
+    SaveNote,
+    DropNote,
+    Quit,
+}
+
+/// What the observer knows of the session so far.
+pub struct Observer {
+    pub path: PathBuf,
+    pub header: Option<Header>,
+    pub events: Vec<SessionEvent>,
+    pub notes: Vec<ObserverNote>,
+    /// A note being typed.
+    pub typing: Option<TextField>,
+    pub problem: Option<String>,
+    /// The wall-clock time at which the observer started, and how long ago that was:
+    /// together, the time now (the shell's clock arrives as data).
+    pub opened: DateTime<FixedOffset>,
+    pub since_opened: Duration,
+    pub quit: bool,
+    /// The flow the session plays, opened once its header is read (or why it could
+    /// not be): the participant's screen is drawn from it and the events so far.
+    pub flow: Option<Result<Flow, String>>,
+}
+
+impl Observer {
+    pub fn new(path: PathBuf, opened: DateTime<FixedOffset>) -> Self {
+        let notes = session::read_notes(&path);
+        Observer {
+            path,
+            header: None,
+            events: Vec::new(),
+            notes,
+            typing: None,
+            problem: None,
+            opened,
+            since_opened: Duration::ZERO,
+            quit: false,
+            flow: None,
+        }
+    }
+
+    /// The wall-clock time now.
+    pub fn now(&self) -> DateTime<FixedOffset> {
+        let since = chrono::TimeDelta::from_std(self.since_opened).unwrap_or_default();
+        self.opened + since
+    }
+
+    pub fn update(&mut self, action: Action) {
+        match (action, &mut self.typing) {
+            (Action::Quit, _) => self.quit = true,
+            (Action::StartNote, None) => self.typing = Some(TextField::default()),
+            (Action::Edit(key), Some(field)) => {
+                field.edit(key);
+            }
+            (Action::SaveNote, Some(_)) => {
+                let at = self.session_ms(self.now()).unwrap_or(0);
+                if let Err(e) = self.save_note(at) {
+                    self.problem = Some(format!("cannot save the note: {e}"));
+                }
+            }
+            (Action::DropNote, _) => self.typing = None,
+            _ => {}
+        }
+    }
+
+    /// Reads the file again; a partly written last line waits for the next read.
+    pub fn refresh(&mut self) {
+        match session::read(&self.path) {
+            Ok(recorded) => {
+                if self.flow.is_none() {
+                    let opened = arrange::recorded_flow(&recorded.header);
+                    self.flow = Some(opened.map(|(flow, _)| flow));
+                }
+                self.header = Some(recorded.header);
+                self.events = recorded.events;
+                self.problem = None;
+            }
+            Err(e) => self.problem = Some(e.to_string()),
+        }
+    }
+
+    /// The step the participant is on and when it was shown (ms from the start).
+    pub fn current_step(&self) -> Option<(&str, u64)> {
+        if self.ended() {
+            return None;
+        }
+        self.events.iter().rev().find_map(|e| match &e.kind {
+            EventKind::Show { step } => Some((step.as_str(), e.at_ms)),
+            EventKind::Ask { question } => Some((question.as_str(), e.at_ms)),
+            _ => None,
+        })
+    }
+
+    pub fn ended(&self) -> bool {
+        self.events
+            .iter()
+            .any(|e| matches!(e.kind, EventKind::SessionEnd { .. }))
+    }
+
+    /// Milliseconds from the session's start to `now`, by the wall clock.
+    pub fn session_ms(&self, now: DateTime<FixedOffset>) -> Option<u64> {
+        let started = DateTime::parse_from_rfc3339(&self.header.as_ref()?.started_at).ok()?;
+        u64::try_from((now - started).num_milliseconds()).ok()
+    }
+
+    /// Saves the typed note beside the session, stamped with the session time `at_ms`.
+    pub fn save_note(&mut self, at_ms: u64) -> io::Result<()> {
+        let Some(text) = self
+            .typing
+            .take()
+            .map(|t| t.text().trim().to_owned())
+            .filter(|t| !t.is_empty())
+        else {
+            return Ok(());
+        };
+        let id = self.header.as_ref().map_or("", |h| h.session.as_str());
+        let note = ObserverNote { at_ms, text };
+        session::append_note(&self.path, id, &note)?;
+        self.notes.push(note);
+        Ok(())
+    }
+}
+
+impl runner::Screen for Observer {
+    type Action = Action;
+
+    fn keys(&self) -> &Keymap<Action> {
+        match self.typing {
+            Some(_) => &keys::TYPING,
+            None => &keys::WATCHING,
+        }
+    }
+
+    fn update(&mut self, at: Duration, action: Action) -> Result<bool, String> {
+        self.since_opened = at;
+        Observer::update(self, action);
+        Ok(true)
+    }
+
+    /// Reads the file again on every tick: new events show within one.
+    fn tick(&mut self, at: Duration) -> Result<bool, String> {
+        self.since_opened = at;
+        self.refresh();
+        Ok(true)
+    }
+
+    fn wait(&self) -> Duration {
+        POLL
+    }
+
+    fn done(&self) -> bool {
+        self.quit
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::runner::Screen;
+
+    /// A session on its first step, for the observers' tests (here and the servers').
+    pub(crate) const SESSION: &str = "schema: mvx-session/1
+session: s-1
+flow: { id: shop, title: Shop, variant: null, path: flows/shop.yaml, sha256: abc }
+participant: P07
+researcher: null
+started_at: \"2026-11-26T14:02:11.000+00:00\"
+terminal: { cols: 80, rows: 24, term: xterm, program: null, tmux: false, ssh: false }
+mvx: \"0.1.0\"
+events:
+- {\"at_ms\":5,\"kind\":\"show\",\"step\":\"home\"}
+";
+
+    fn observer() -> (tempfile::TempDir, Observer) {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("s.yaml");
+        std::fs::write(&path, SESSION).expect("the session is written");
+        let opened =
+            DateTime::parse_from_rfc3339("2026-11-26T14:02:41.000+00:00").expect("a valid time");
+        let mut observer = Observer::new(path, opened);
+        observer.refresh();
+        (dir, observer)
+    }
+
+    fn press(observer: &mut Observer, at_ms: u64, press: crate::keys::Press) {
+        let action = observer.keys().action(press).expect("a bound key");
+        Screen::update(observer, Duration::from_millis(at_ms), action).expect("updates");
+    }
+
+    #[test]
+    fn a_typed_note_is_saved_at_the_session_time_it_was_entered() {
+        let (_dir, mut observer) = observer();
+        press(&mut observer, 1_000, crate::keys::Press::char('n'));
+        for c in "stuck?".chars() {
+            press(&mut observer, 1_500, crate::keys::Press::char(c));
+        }
+        // q is text while typing; Home and Delete edit it.
+        press(&mut observer, 1_600, crate::keys::Press::plain(Key::Home));
+        press(&mut observer, 1_600, crate::keys::Press::plain(Key::Delete));
+        press(&mut observer, 2_000, crate::keys::Press::plain(Key::Enter));
+        // Opened 30 s after the session started, the note came 2 s later.
+        assert_eq!(
+            observer.notes,
+            [ObserverNote {
+                at_ms: 32_000,
+                text: "tuck?".into()
+            }]
+        );
+        assert_eq!(session::read_notes(&observer.path), observer.notes);
+        assert!(observer.typing.is_none() && !observer.done());
+    }
+
+    #[test]
+    fn esc_drops_a_note_and_q_quits_only_when_not_typing() {
+        let (_dir, mut observer) = observer();
+        press(&mut observer, 10, crate::keys::Press::char('n'));
+        press(&mut observer, 20, crate::keys::Press::char('q'));
+        assert!(!observer.done());
+        press(&mut observer, 30, crate::keys::Press::plain(Key::Esc));
+        assert!(observer.typing.is_none() && observer.notes.is_empty());
+        press(&mut observer, 40, crate::keys::Press::char('q'));
+        assert!(observer.done());
+    }
+}
