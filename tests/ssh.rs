@@ -236,3 +236,37 @@ fn observers_watch_a_participant_by_a_researchers_key_or_by_the_observers_code()
     stranger.wait_for("Permission denied");
     stranger.wait_for_output("EXIT=255");
 }
+
+#[test]
+fn a_connection_at_its_time_limit_or_idle_is_closed_with_the_terminal_restored_and_resumes() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let limits = ["--limits-in-seconds", "--idle-minutes", "2"];
+    let server = Server::start_ssh(
+        "flows/espresso-one-menu.yaml",
+        &sessions,
+        &[&limits[..], &["--longest-minutes", "4"]].concat(),
+    );
+    let invitation = server.links[0].clone();
+    // Keys keep it from being idle; the time limit closes it all the same.
+    let mut pty = ssh(&invitation, dir.path(), "");
+    pty.wait_for("Where do you tap?");
+    for _ in 0..4 {
+        std::thread::sleep(std::time::Duration::from_millis(900));
+        pty.send("\x1b[B");
+    }
+    pty.wait_for("This connection has reached its time limit.");
+    pty.wait_for_output("EXIT=0");
+    assert_terminal_restored(&pty);
+    assert!(!pty.mouse_reported(), "the mouse is still reported");
+    server.wait_for("disconnected");
+    // Back with the same command: the session goes on; two quiet seconds close it.
+    let again = ssh(&invitation, dir.path(), "");
+    again.wait_for("Where do you tap?");
+    again.wait_for("This connection was closed after 2s without a key.");
+    again.wait_for_output("EXIT=0");
+    assert_terminal_restored(&again);
+    let (_, read) = recorded(&sessions);
+    let resumed = (read.events.iter()).filter(|e| matches!(e.kind, EventKind::Resume { .. }));
+    assert_eq!(resumed.count(), 1, "{:?}", read.events);
+}

@@ -115,7 +115,9 @@ pub fn serve(
     };
     let config = Config {
         keys: vec![key],
-        inactivity_timeout: Some(options.idle),
+        // The session's link closes an idle participant itself, with its terminal put
+        // back and a word on how to come back; this closes any other quiet connection.
+        inactivity_timeout: Some(options.idle.saturating_mul(2)),
         auth_rejection_time: Duration::from_secs(1),
         // OpenSSH asks with `none` first, to learn the methods: no need to wait then.
         auth_rejection_time_initial: Some(Duration::ZERO),
@@ -126,6 +128,7 @@ pub fn serve(
     let mut doors = Doors {
         room,
         observers: Arc::new(observers),
+        idle: options.idle,
         longest: options.longest,
     };
     runtime.spawn(async move {
@@ -138,6 +141,7 @@ pub fn serve(
 struct Doors {
     room: Arc<Room>,
     observers: Arc<Vec<PublicKey>>,
+    idle: Duration,
     longest: Duration,
 }
 
@@ -148,6 +152,7 @@ impl Server for Doors {
         Connection {
             room: Arc::clone(&self.room),
             observers: Arc::clone(&self.observers),
+            idle: self.idle,
             longest: self.longest,
             epoch: Instant::now(),
             seat: None,
@@ -183,6 +188,7 @@ struct Connection {
     room: Arc<Room>,
     /// Researchers' keys: they may watch any participant, named as the user.
     observers: Arc<Vec<PublicKey>>,
+    idle: Duration,
     longest: Duration,
     /// The link's clock: what it says are milliseconds from here.
     epoch: Instant,
@@ -428,6 +434,8 @@ impl russh::server::Handler for Connection {
             answers: VecDeque::new(),
             round_trips: Arc::clone(&self.round_trips),
             deadline: tokio::time::Instant::now() + self.longest,
+            idle: self.idle,
+            heard: tokio::time::Instant::now(),
             closing: Closing::Left,
             framed: false,
             resume_within: self.room.served.resume_within,
@@ -535,6 +543,8 @@ enum Closing {
     Left,
     /// The connection reached its time limit.
     TimeUp,
+    /// The participant's terminal said nothing for too long.
+    Idle,
     /// The session said its last words; the exit status `ssh` ends with.
     Said(u32),
 }
@@ -550,6 +560,10 @@ struct SshLink {
     answers: VecDeque<(FromPage, Instant)>,
     round_trips: Arc<Mutex<Vec<f64>>>,
     deadline: tokio::time::Instant,
+    /// The participant's terminal said nothing for this long: the connection closes.
+    idle: Duration,
+    /// When the terminal last said something.
+    heard: tokio::time::Instant,
     closing: Closing,
     /// A frame of the session was written.
     framed: bool,
@@ -594,9 +608,16 @@ impl Link for SshLink {
             return Some(answer);
         }
         tokio::select! {
-            typed = self.from_terminal.recv() => typed,
+            typed = self.from_terminal.recv() => {
+                self.heard = tokio::time::Instant::now();
+                typed
+            }
             () = tokio::time::sleep_until(self.deadline) => {
                 self.closing = Closing::TimeUp;
+                None
+            }
+            () = tokio::time::sleep_until(self.heard + self.idle) => {
+                self.closing = Closing::Idle;
                 None
             }
         }
@@ -650,6 +671,14 @@ impl Link for SshLink {
                 Some(format!(
                     "This connection has reached its time limit. To go on where you were, \
                  connect again with the same command within {minutes} minutes."
+                )),
+                0,
+            ),
+            Closing::Idle => (
+                Some(format!(
+                    "This connection was closed after {} without a key. To go on where you \
+                 were, connect again with the same command within {minutes} minutes.",
+                    crate::format::span(u64::try_from(self.idle.as_millis()).unwrap_or(u64::MAX))
                 )),
                 0,
             ),
