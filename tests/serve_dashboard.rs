@@ -121,6 +121,53 @@ async fn a_stuck_and_a_too_small_participant_are_alerted_within_five_seconds() {
     }
 }
 
+/// A participant on the closing "thank you" screen is finished and counted complete,
+/// with no step to be stuck on, before they close it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_participant_thanked_is_finished_before_closing_the_page() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let extra = [
+        "--participants",
+        "P01",
+        "--format",
+        "json",
+        "--stuck-after",
+        "1",
+    ];
+    let server = Server::start("flows/espresso-one-menu.yaml", dir.path(), &extra);
+    let mut page = Page::open(&link_of(&server, "P01"), 80, 24).await;
+    for (screen, key) in [
+        ("Where do you tap?", "1"),
+        ("Brew now", "1"),
+        ("Press Enter", "Enter"),
+        ("Could you get the espresso", "1"),
+        ("how easy or difficult", "6"),
+    ] {
+        page.wait_for(screen).await;
+        page.press(key).await;
+    }
+    page.wait_for("change one thing").await;
+    for key in ["o", "k", "Enter"] {
+        page.press(key).await;
+    }
+    page.wait_for("Thank you for taking part").await;
+    let thanked = Instant::now();
+    let finished = |l: &Value| {
+        l["t"] == "state"
+            && l["participants"][0]["state"] == "finished"
+            && l["participants"][0]["how"] == "complete"
+            && l["counts"][0]["complete"] == 1
+            && l["counts"][0]["playing"] == 0
+    };
+    while !json_lines(&server).iter().any(finished) {
+        assert!(thanked.elapsed() < DEADLINE, "{:#?}", server.lines());
+        page.idle(50).await;
+    }
+    // However long the thanks stay up.
+    page.idle(1_500).await;
+    assert!(alert(&json_lines(&server), "P01", "stuck").is_empty());
+}
+
 /// Text mode tells the same alert in words, and `invite` still answers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn text_lines_tell_alerts_in_words() {

@@ -242,10 +242,14 @@ fn a_connection_at_its_time_limit_or_idle_is_closed_with_the_terminal_restored_a
     let dir = tempfile::tempdir().expect("temp dir");
     let sessions = dir.path().join("sessions");
     let limits = ["--limits-in-seconds", "--idle-minutes", "2"];
-    let server = Server::start_ssh(
+    let mut server = Server::start_ssh(
         "flows/espresso-one-menu.yaml",
         &sessions,
-        &[&limits[..], &["--longest-minutes", "4"]].concat(),
+        &[
+            &limits[..],
+            &["--longest-minutes", "4", "--participants", "P01"],
+        ]
+        .concat(),
     );
     let invitation = server.links[0].clone();
     // Keys keep it from being idle; the time limit closes it all the same.
@@ -260,12 +264,25 @@ fn a_connection_at_its_time_limit_or_idle_is_closed_with_the_terminal_restored_a
     assert_terminal_restored(&pty);
     assert!(!pty.mouse_reported(), "the mouse is still reported");
     server.wait_for("disconnected");
+    // An observer presses no key, and is not idle for it.
+    server.command("observe P01");
+    let line = server.wait_for("P01      observe: ssh ");
+    let watcher = ssh(
+        line.split_once("observe: ").expect("a command").1,
+        dir.path(),
+        "",
+    );
+    watcher.wait_for("Observing P01");
     // Back with the same command: the session goes on; two quiet seconds close it.
     let again = ssh(&invitation, dir.path(), "");
     again.wait_for("Where do you tap?");
     again.wait_for("This connection was closed after 2s without a key.");
     again.wait_for_output("EXIT=0");
     assert_terminal_restored(&again);
+    assert!(
+        !watcher.raw_output().contains("EXIT="),
+        "the observer was let go"
+    );
     let (_, read) = recorded(&sessions);
     let resumed = (read.events.iter()).filter(|e| matches!(e.kind, EventKind::Resume { .. }));
     assert_eq!(resumed.count(), 1, "{:?}", read.events);

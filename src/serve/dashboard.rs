@@ -124,6 +124,9 @@ pub struct Whereabouts {
     pub away: Option<Instant>,
     /// The variant of the session being played.
     pub variant: Option<String>,
+    /// How the session just ended (`complete`, `aborted`), while its last screen (the
+    /// thanks) is still up: the part is over as far as the study goes.
+    pub ended: Option<String>,
 }
 
 /// Times on each step of those who left it in this run of the server, per variant
@@ -164,10 +167,15 @@ pub struct SeatView<'a> {
     pub whereabouts: &'a Whereabouts,
 }
 
-impl SeatView<'_> {
+impl<'a> SeatView<'a> {
+    /// How the part ended: the seat's last session over, or over with its thanks up.
+    fn over(&self) -> Option<&'a str> {
+        self.ended.or(self.whereabouts.ended.as_deref())
+    }
+
     fn state(&self) -> State {
         let w = self.whereabouts;
-        match (self.ended, self.connected, self.started) {
+        match (self.over(), self.connected, self.started) {
             (Some(how), ..) => State::Finished(how.to_owned()),
             (None, false, false) => State::Waiting,
             (None, false, true) => State::Disconnected,
@@ -211,10 +219,10 @@ pub fn snapshot(
     let count = |variant: Option<&String>| {
         let mine = |s: &&SeatView<'_>| variant.is_none_or(|v| s.assigned.contains(v));
         let seats = seats.iter().filter(mine);
-        let (done, live): (Vec<_>, Vec<_>) = seats.partition(|s| s.ended.is_some());
+        let (done, live): (Vec<_>, Vec<_>) = seats.partition(|s| s.over().is_some());
         Count {
             variant: variant.cloned(),
-            complete: done.iter().filter(|s| s.ended == Some("complete")).count(),
+            complete: done.iter().filter(|s| s.over() == Some("complete")).count(),
             playing: live.iter().filter(|s| s.started).count(),
             target,
         }

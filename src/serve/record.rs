@@ -170,7 +170,8 @@ impl<'r> Place<WebTransport> for Desk<'r> {
         self.room.update(self.index, |seat| {
             seat.path = Some(seat_path);
             // A new session (a within study's next variant) times its steps afresh.
-            (seat.whereabouts.variant, seat.whereabouts.step) = (variant, None);
+            let w = &mut seat.whereabouts;
+            (w.variant, w.step, w.ended) = (variant, None, None);
         });
         let watched = Watched {
             writer,
@@ -288,6 +289,17 @@ impl Recorder for Watched<'_> {
         let at = match &event.kind {
             EventKind::Show { step } => step,
             EventKind::Ask { question } => question,
+            // Over, whatever screen (the thanks) is still on: no step to be stuck on.
+            EventKind::SessionEnd { outcome } => {
+                let how = match outcome {
+                    SessionOutcome::Complete => "complete",
+                    SessionOutcome::Aborted => "aborted",
+                };
+                self.room.whereabouts(self.index, |w| {
+                    (w.step, w.ended) = (None, Some(how.to_owned()));
+                });
+                return Ok(());
+            }
             EventKind::Disconnect => {
                 let who = self.room.participant(self.index);
                 self.room.notice(format!("{who:<8} disconnected"));

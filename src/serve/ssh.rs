@@ -434,7 +434,11 @@ impl russh::server::Handler for Connection {
             answers: VecDeque::new(),
             round_trips: Arc::clone(&self.round_trips),
             deadline: tokio::time::Instant::now() + self.longest,
-            idle: self.idle,
+            // An observer watches without a key: only the time limit closes theirs.
+            idle: match seat {
+                Seat::Plays(_) => self.idle,
+                Seat::Watches(_) => self.longest,
+            },
             heard: tokio::time::Instant::now(),
             closing: Closing::Left,
             framed: false,

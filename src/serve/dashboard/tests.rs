@@ -116,6 +116,26 @@ fn a_row_has_the_step_and_the_time_on_it_and_counts_go_per_variant() {
 }
 
 #[test]
+fn a_session_over_with_its_thanks_still_up_is_finished_and_counted() {
+    let t0 = Instant::now();
+    let thanking = Whereabouts {
+        ended: Some("complete".into()),
+        variant: Some("one-menu".into()),
+        ..Whereabouts::default()
+    };
+    let assigned = ["one-menu".to_owned()];
+    let mut s = seat("P01", &thanking);
+    s.assigned = &assigned;
+    assert_eq!(s.row(t0).state, State::Finished("complete".into()));
+    let dashboard = snapshot(&[s], &assigned, None, &StepTimes::default(), t0 + secs(600));
+    assert_eq!(dashboard.counts[0].complete, 1);
+    assert_eq!(dashboard.counts[0].playing, 0);
+    // Nothing to be stuck on, however long the thanks stay up.
+    let alerts = alerts::alerts(&dashboard, &Thresholds::default());
+    assert!(alerts.is_empty(), "{alerts:?}");
+}
+
+#[test]
 fn medians_are_per_variant_and_step() {
     let mut times = StepTimes::default();
     for s in [10, 20, 30, 400] {
