@@ -478,7 +478,10 @@ async fn a_window_too_small_is_explained_to_the_participant_and_told_to_the_rese
     let dir = tempfile::tempdir().expect("temp dir");
     let server = Server::start(FLOW, dir.path(), &["--participants", "P01"]);
     let mut page = Page::open(&server.links[0], 39, 41).await;
-    page.wait_for("Turn your phone sideways").await;
+    page.wait_for("too small").await;
+    let words = page.text().split_whitespace().collect::<Vec<_>>().join(" ");
+    let said = "Make the window larger (on a phone: turn it sideways or close the keyboard)";
+    assert!(words.contains(said), "{words}");
     server.wait_for("P01      window too small (39x41)");
     let size = |n| std::num::NonZeroU16::new(n).expect("not zero");
     page.screen.screen_mut().set_size(size(24), size(80));

@@ -140,7 +140,7 @@ fn a_connection_without_a_terminal_or_with_a_wrong_code_is_refused() {
     let server = Server::start_ssh("flows/espresso-one-menu.yaml", &sessions, &[]);
     let invitation = &server.links[0];
     let untyped = ssh(invitation, dir.path(), "-T");
-    untyped.wait_for("mvx needs a terminal");
+    untyped.wait_for("mvx: a terminal is needed to take part: connect with `ssh -t`.");
     untyped.wait_for_output("EXIT=1");
     let wrong: Vec<String> = (invitation.split(' '))
         .map(|word| match word.split_once('@') {

@@ -11,7 +11,7 @@ use crate::format::{minutes_seconds, percent, seconds_or_missing};
 use crate::session::{SessionEnding, SessionOutcome};
 use crate::text::fit;
 use crate::text::printable;
-use crate::tui::timeline::{BAR_WIDTH, event_line, longest_timing};
+use crate::tui::timeline::{BAR_WIDTH, longest_timing, with_notes};
 
 /// How the friction figure is made, under the keys in the help overlay.
 pub const FRICTION: &str = "\
@@ -213,14 +213,7 @@ impl Review {
             )
             .dim(),
         );
-        let mut notes = r.observer_notes.iter().peekable();
-        for event in &session.events {
-            while let Some(note) = notes.next_if(|n| n.at_ms <= event.at_ms) {
-                lines.push(observer_line(note));
-            }
-            lines.push(event_line(event.at_ms, &event.kind, longest));
-        }
-        lines.extend(notes.map(observer_line));
+        lines.extend(with_notes(&session.events, &r.observer_notes, longest));
         if !session.problems.is_empty() {
             lines.push(Line::from("       Data problems (left out of every figure):").bold());
         }
@@ -326,15 +319,6 @@ fn step_lines(version: &crate::report::FlowVersion) -> Vec<Line<'static>> {
         )));
     }
     lines
-}
-
-fn observer_line(note: &crate::session::ObserverNote) -> Line<'static> {
-    Line::from(format!(
-        "{:>6} observer   {}",
-        minutes_seconds(note.at_ms),
-        printable(&note.text)
-    ))
-    .italic()
 }
 
 fn column_name(column: Column) -> &'static str {

@@ -54,6 +54,8 @@ const SAVED_TO: &str = "the researcher's computer";
 pub struct Ended {
     pub why: String,
     pub text: &'static str,
+    /// The participant is done: a page is told it may close (a terminal closes itself).
+    pub done: bool,
     /// The server failed before anything was recorded: the link may be opened again.
     pub keep_link: bool,
 }
@@ -63,7 +65,24 @@ impl Ended {
         Ended {
             why,
             text,
+            done: false,
             keep_link: false,
+        }
+    }
+
+    /// The part is over as it should be: thanks, and the page may be closed.
+    fn done(why: String, text: &'static str) -> Ended {
+        Ended {
+            done: true,
+            ..Ended::spent(why, text)
+        }
+    }
+
+    /// The session's last words to this client.
+    pub fn words(&self, client: &Client) -> String {
+        match (self.done, client) {
+            (true, Client::Browser { .. }) => format!("{} You may close this page.", self.text),
+            _ => self.text.to_owned(),
         }
     }
 
@@ -80,7 +99,7 @@ impl Ended {
         Ended::spent(
             why,
             "This study already has all the participants it needs, so there is no session \
-             for this link. Thank you for your time.",
+             for you. Thank you for your time.",
         )
     }
 
@@ -90,7 +109,8 @@ impl Ended {
         Ended {
             why,
             text: "The session could not start because of a problem on the researcher's \
-                   side. Please try this link again later, or tell the researcher.",
+                   side. Please try again later, or tell the researcher.",
+            done: false,
             keep_link: true,
         }
     }
@@ -221,20 +241,15 @@ pub fn ended(result: Result<Part, Failed>) -> Ended {
         return Ended::stopped(format!("stopped at the consent ({why}), nothing recorded"));
     }
     if part.declined.is_some() {
-        return Ended::spent(
+        return Ended::done(
             "declined".into(),
-            "Thank you. Nothing more will be recorded; you may close this page.",
+            "Thank you. Nothing more will be recorded.",
         );
     }
     match part.sessions.last().map(|played| played.outcome) {
         None => Ended::refused("the study has no variant to play".into()),
-        Some(SessionOutcome::Complete) => {
-            Ended::spent("complete".into(), "Thank you! You may close this page.")
-        }
-        Some(SessionOutcome::Aborted) => Ended::spent(
-            "aborted".into(),
-            "The session has ended. You may close this page.",
-        ),
+        Some(SessionOutcome::Complete) => Ended::done("complete".into(), "Thank you!"),
+        Some(SessionOutcome::Aborted) => Ended::done("aborted".into(), "The session has ended."),
     }
 }
 

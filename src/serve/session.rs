@@ -69,7 +69,7 @@ async fn run(room: &Room, index: usize, opening: Opening, inbound: Inboxed) {
         }
         Err(ended) => ended,
     };
-    transport.end(ended.text);
+    transport.end(&ended.words(&opening.client));
     let participant = room.participant(index);
     let path = room.path(index);
     // Only a link whose session never wrote a file may start afresh.

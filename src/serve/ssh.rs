@@ -49,6 +49,8 @@ pub const HOST_KEY: &str = ".mvx-ssh/ssh_host_ed25519_key";
 
 /// Round trips kept per connection: the header sums up the latest.
 const ROUND_TRIPS_KEPT: usize = 32;
+/// Round trips measured when the session starts, one after another.
+const OPENING_TRIPS: usize = 4;
 /// How often a round trip is measured while keys arrive.
 const MEASURE_EVERY: Duration = Duration::from_secs(2);
 /// Keys taken from one read: a paste of thousands is not a participant's typing.
@@ -93,8 +95,13 @@ pub fn host_key(sessions: &Path) -> Result<PrivateKey, String> {
 
 /// The public keys in an OpenSSH `authorized_keys` file.
 pub fn authorized(path: &Path) -> Result<Vec<PublicKey>, String> {
-    let entries = russh::keys::ssh_key::AuthorizedKeys::read_file(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let entries = russh::keys::ssh_key::AuthorizedKeys::read_file(path).map_err(|e| {
+        format!(
+            "cannot read {} as OpenSSH authorized_keys (public keys, one a line, as in \
+             ~/.ssh/id_ed25519.pub; never a private key): {e}",
+            path.display()
+        )
+    })?;
     Ok(entries
         .into_iter()
         .map(|e| e.public_key().clone())
@@ -250,11 +257,16 @@ impl Connection {
             return;
         }
         self.measured = Some(now);
+        Self::ping(session, Arc::clone(&self.round_trips));
+    }
+
+    /// One round trip to the client, kept with the others when it is answered.
+    fn ping(session: &mut Session, trips: Arc<Mutex<Vec<f64>>>) {
+        let now = Instant::now();
         let (answered, answer) = tokio::sync::oneshot::channel();
         if session.send_ping(answered).is_err() {
             return;
         }
-        let trips = Arc::clone(&self.round_trips);
         tokio::spawn(async move {
             if tokio::time::timeout(Duration::from_secs(30), answer)
                 .await
@@ -347,7 +359,8 @@ impl russh::server::Handler for Connection {
             return Ok(Auth::Partial {
                 name: "mvx".into(),
                 instructions: "Type the invitation code the researcher gave you.".into(),
-                prompts: vec![("Invitation code: ".into(), true)].into(),
+                // Not echoed: a code is a key.
+                prompts: vec![("Invitation code: ".into(), false)].into(),
             });
         };
         let typed = response.next().unwrap_or_default();
@@ -402,14 +415,18 @@ impl russh::server::Handler for Connection {
             return Self::refuse(
                 session,
                 channel,
-                "mvx needs a terminal to show the study: connect with `ssh -t`.",
+                "a terminal is needed to take part: connect with `ssh -t`.",
             );
         };
         if self.to_link.is_some() || Some(channel) != self.channel {
             return session.channel_failure(channel);
         }
         session.channel_success(channel)?;
-        self.measure(session);
+        // A few round trips for the session's header (a median, not one sample).
+        for _ in 0..OPENING_TRIPS {
+            Self::ping(session, Arc::clone(&self.round_trips));
+        }
+        self.measured = Some(Instant::now());
         let (to_link, from_terminal) = unbounded_channel();
         let _ = to_link.send((
             FromPage::Size {
@@ -630,12 +647,12 @@ impl Link for SshLink {
     async fn send(&mut self, message: &ToPage) -> Result<(), ()> {
         match message {
             ToPage::Ping { id } => {
-                // The first answer waits (a second at most) for a round trip to the
-                // client, which the session's header gives.
+                // The first answer waits (a second at most) for the opening round trips
+                // to the client, which the session's header sums up.
                 if *id == 0 {
                     for _ in 0..100 {
-                        let measured =
-                            (self.round_trips.lock()).map_or(true, |trips| !trips.is_empty());
+                        let measured = (self.round_trips.lock())
+                            .map_or(true, |trips| trips.len() >= OPENING_TRIPS);
                         if measured {
                             break;
                         }

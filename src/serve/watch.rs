@@ -28,6 +28,7 @@ use crate::tui::observer::{self, Action, Observer};
 
 /// What the observer's page says when they leave, or cannot watch.
 const LEFT: &str = "You stopped observing. The participant's session goes on.";
+const LEFT_AFTER: &str = "You stopped observing. The participant's session has ended.";
 const FULL: &str = "This participant has as many observers as may watch at once.";
 
 /// Serves an observer of seat `index` on `link` until they leave or the server stops.
@@ -65,7 +66,10 @@ async fn watching(room: &Arc<Room>, index: usize, link: &mut impl Link) {
         let mut transport = WebTransport::new(inbound, start, sync, Duration::ZERO);
         let mut following = Following::new(task_room, index, opened);
         let _ = runner::run(&mut following, &mut transport).await;
-        transport.end(LEFT);
+        transport.end(match following.over() {
+            true => LEFT_AFTER,
+            false => LEFT,
+        });
     });
     if socket::pump(link, frames, &sender).await == Gone::Page {
         sender.tell(Inbound::Disconnected { at: Instant::now() });
@@ -127,6 +131,11 @@ impl Following {
         };
         following.follow();
         following
+    }
+
+    /// The session followed has ended (or its consent was declined).
+    fn over(&self) -> bool {
+        self.observer.as_ref().is_some_and(Observer::ended)
     }
 
     /// Reads the participant's file again, or starts on their new one; whether the

@@ -17,7 +17,9 @@ use crate::flow::Flow;
 use crate::keys::{Key, Keymap};
 use crate::player::field::TextField;
 use crate::runner;
-use crate::session::{self, Event as SessionEvent, EventKind, Header, ObserverNote};
+use crate::session::{
+    self, ConsentAnswer, Event as SessionEvent, EventKind, Header, ObserverNote, SessionEnding,
+};
 use crate::study::arrange;
 
 /// How often the file is read again: new events show within this (well inside 200 ms).
@@ -123,9 +125,38 @@ impl Observer {
     }
 
     pub fn ended(&self) -> bool {
-        self.events
-            .iter()
-            .any(|e| matches!(e.kind, EventKind::SessionEnd { .. }))
+        self.ending().is_some()
+    }
+
+    /// How the session ended, if it has: its recorded end, or the consent declined
+    /// (after which nothing more is recorded).
+    pub fn ending(&self) -> Option<SessionEnding> {
+        self.events.iter().find_map(|e| match &e.kind {
+            EventKind::SessionEnd { outcome } => Some(SessionEnding::Ended(*outcome)),
+            EventKind::Consent {
+                answer: ConsentAnswer::Declined,
+                ..
+            } => Some(SessionEnding::Declined),
+            _ => None,
+        })
+    }
+
+    /// When the participant's connection dropped (ms from the start), while they are
+    /// away and the session goes on.
+    pub fn lost_at(&self) -> Option<u64> {
+        if self.ended() {
+            return None;
+        }
+        let last = (self.events.iter().rev())
+            .find(|e| matches!(e.kind, EventKind::Disconnect | EventKind::Resume { .. }))?;
+        matches!(last.kind, EventKind::Disconnect).then_some(last.at_ms)
+    }
+
+    /// Whether the participant has been shown a screen of the flow yet (not before the
+    /// consent is answered).
+    pub fn on_the_flow(&self) -> bool {
+        (self.events.iter())
+            .any(|e| matches!(e.kind, EventKind::Show { .. } | EventKind::Ask { .. }))
     }
 
     /// Milliseconds from the session's start to `now`, by the wall clock.
@@ -251,5 +282,115 @@ events:
         assert!(observer.typing.is_none() && observer.notes.is_empty());
         press(&mut observer, 40, crate::keys::Press::char('q'));
         assert!(observer.done());
+    }
+
+    /// An observer of a session of `flows/espresso-one-menu.yaml` with `events`, drawn
+    /// at `cols` x 30.
+    fn drawn_with(events: &[&str], cols: u16) -> String {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("s.yaml");
+        let session = SESSION
+            .replace("{ id: shop, title: Shop, variant: null, path: flows/shop.yaml, sha256: abc }",
+                "{ id: espresso, title: Espresso, variant: one-menu, path: flows/espresso-one-menu.yaml, sha256: abc }")
+            .replace("- {\"at_ms\":5,\"kind\":\"show\",\"step\":\"home\"}\n", "");
+        let text = events
+            .iter()
+            .fold(session, |text, e| text + "- " + e + "\n");
+        std::fs::write(&path, text).expect("the session is written");
+        session::append_note(
+            &path,
+            "s-1",
+            &ObserverNote {
+                at_ms: 3_000,
+                text: "hm".into(),
+            },
+        )
+        .expect("a note");
+        let opened =
+            DateTime::parse_from_rfc3339("2026-11-26T14:02:41.000+00:00").expect("a valid time");
+        let mut observer = Observer::new(path, opened);
+        observer.refresh();
+        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(cols, 30))
+            .expect("a terminal");
+        terminal
+            .draw(|frame| frame.render_widget(&observer, frame.area()))
+            .expect("drawn");
+        let buffer = terminal.backend().buffer();
+        (0..buffer.area.height)
+            .map(|y| {
+                (0..buffer.area.width)
+                    .map(|x| buffer[(x, y)].symbol())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    const HOME: &str = r#"{"at_ms":1000,"kind":"show","step":"home"}"#;
+
+    #[test]
+    fn the_flow_is_drawn_only_once_the_participant_is_on_it() {
+        let consenting = drawn_with(&[], 140);
+        assert!(
+            consenting.contains("Their screen shows here from the first step"),
+            "{consenting}"
+        );
+        assert!(!consenting.contains("Where do you tap?"), "{consenting}");
+        let declined = drawn_with(
+            &[r#"{"at_ms":900,"kind":"consent","answer":"declined","sha256":"ab"}"#],
+            140,
+        );
+        assert!(
+            declined.contains("They declined the consent: nothing more"),
+            "{declined}"
+        );
+        assert!(
+            declined.contains("They declined the consent."),
+            "{declined}"
+        );
+        assert!(!declined.contains("Where do you tap?"), "{declined}");
+        let playing = drawn_with(&[HOME], 140);
+        assert!(playing.contains("Where do you tap?"), "{playing}");
+    }
+
+    #[test]
+    fn a_dropped_connection_is_said_until_they_are_back() {
+        let lost = drawn_with(&[HOME, r#"{"at_ms":5000,"kind":"disconnect"}"#], 140);
+        assert!(
+            lost.contains("Their connection dropped at 0:05: the session"),
+            "{lost}"
+        );
+        assert!(
+            lost.contains("Connection dropped at 0:05; waiting for them"),
+            "{lost}"
+        );
+        let back = drawn_with(
+            &[
+                HOME,
+                r#"{"at_ms":5000,"kind":"disconnect"}"#,
+                r#"{"at_ms":9000,"kind":"resume","paused_ms":4000}"#,
+            ],
+            140,
+        );
+        assert!(!back.contains("connection dropped"), "{back}");
+        assert!(back.contains("Where do you tap?"), "{back}");
+    }
+
+    #[test]
+    fn notes_show_in_the_timeline_and_a_narrow_window_says_what_a_wider_one_shows() {
+        let narrow = drawn_with(
+            &[HOME, r#"{"at_ms":4000,"kind":"show","step":"confirm"}"#],
+            80,
+        );
+        let lines: Vec<&str> = narrow.lines().collect();
+        let at = |text: &str| lines.iter().position(|l| l.contains(text));
+        let note = at("observer   hm").expect("the note in the timeline");
+        assert!(at("show       home") < Some(note) && Some(note) < at("show       confirm"));
+        assert!(
+            narrow.contains("100+ columns show their screen"),
+            "{narrow}"
+        );
+        let wide = drawn_with(&[HOME], 140);
+        assert!(!wide.contains("columns show their screen"), "{wide}");
     }
 }

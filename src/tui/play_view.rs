@@ -230,7 +230,7 @@ impl PlayView<'_> {
         let saved = match self.chrome {
             Chrome::Session { saved_to } => format!("Session saved to {}", printable(saved_to)),
             Chrome::Preview => "A preview: nothing was recorded.".into(),
-            Chrome::Remote => "Your answers are saved. You may close this window.".into(),
+            Chrome::Remote => "Your answers are saved.".into(),
             Chrome::Replay => String::new(),
         };
         let text = Text::from(vec![
@@ -296,7 +296,9 @@ fn too_small(area: Rect, chrome: Chrome<'_>, buf: &mut Buffer) {
     Clear.render(area, buf);
     let text = match chrome {
         Chrome::Remote => format!(
-            "This window is too small to show the next screen ({}x{} characters; it needs              {MIN_COLS}x{MIN_ROWS}). Turn your phone sideways, close the keyboard, or make              the window larger: the session goes on where it was.",
+            "This window is too small to show the next screen ({}x{} characters; it needs \
+             {MIN_COLS}x{MIN_ROWS}). Make the window larger (on a phone: turn it sideways or \
+             close the keyboard): the session goes on where it was.",
             area.width, area.height
         ),
         _ => format!(

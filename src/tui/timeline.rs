@@ -7,6 +7,35 @@ use crate::format::{minutes_seconds, seconds};
 use crate::session::{EventKind, TaskEnding};
 use crate::text::{fit, printable};
 
+/// The events as timeline lines, each observer's note in its place by time (review, and
+/// the observer's own live view).
+pub fn with_notes(
+    events: &[crate::session::Event],
+    notes: &[crate::session::ObserverNote],
+    longest: u64,
+) -> Vec<Line<'static>> {
+    let mut lines = Vec::with_capacity(events.len() + notes.len());
+    let mut notes = notes.iter().peekable();
+    for event in events {
+        while let Some(note) = notes.next_if(|n| n.at_ms <= event.at_ms) {
+            lines.push(observer_line(note));
+        }
+        lines.push(event_line(event.at_ms, &event.kind, longest));
+    }
+    lines.extend(notes.map(observer_line));
+    lines
+}
+
+/// An observer's note as a timeline line, in italics.
+fn observer_line(note: &crate::session::ObserverNote) -> Line<'static> {
+    Line::from(format!(
+        "{:>6} observer   {}",
+        minutes_seconds(note.at_ms),
+        printable(&note.text)
+    ))
+    .italic()
+}
+
 /// Width of a bar for the longest hesitation or decision shown.
 pub const BAR_WIDTH: usize = 16;
 

@@ -5,17 +5,17 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Stylize;
 use ratatui::text::Line;
-use ratatui::widgets::{Paragraph, Widget};
+use ratatui::widgets::{Block, Clear, Paragraph, Widget, Wrap};
 
 use super::{Action, Observer, keys};
 use crate::flow::Flow;
 use crate::format::minutes_seconds;
 use crate::player::script::Script;
 use crate::runner::session::{MIN_COLS, MIN_ROWS};
-use crate::session::Header;
+use crate::session::{Header, SessionEnding};
 use crate::text::printable;
 use crate::tui::play_view::{Chrome, PlayView};
-use crate::tui::timeline::{event_line, longest_timing};
+use crate::tui::timeline::{longest_timing, with_notes};
 
 pub struct ObserveView<'a> {
     pub observer: &'a Observer,
@@ -42,6 +42,7 @@ pub const SIDE_BY_SIDE: u16 = 100;
 impl Widget for &ObserveView<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
         let o = self.observer;
+        let narrow = area.width < SIDE_BY_SIDE && matches!(o.flow, Some(Ok(_)));
         // Wide enough, the participant's screen on the left as they see it now (at most
         // their own size), the timeline beside it.
         let area = match (area.width >= SIDE_BY_SIDE, &o.flow, &o.header) {
@@ -95,12 +96,8 @@ impl Widget for &ObserveView<'_> {
         Line::from(self.status()).render(status, buf);
         let longest = longest_timing(&o.events);
         let shown = usize::from(events.height);
-        let lines: Vec<Line> = o
-            .events
-            .iter()
-            .skip(o.events.len().saturating_sub(shown))
-            .map(|e| event_line(e.at_ms, &e.kind, longest))
-            .collect();
+        let mut lines = with_notes(&o.events, &o.notes, longest);
+        let lines = lines.split_off(lines.len().saturating_sub(shown));
         Paragraph::new(lines).render(events, buf);
         let hint = match &o.typing {
             Some(field) => format!(
@@ -110,7 +107,12 @@ impl Widget for &ObserveView<'_> {
                 keys::TYPING.key_of(Action::DropNote),
             ),
             None => {
-                keys::WATCHING.hint(&[(&[Action::StartNote], "note"), (&[Action::Quit], "quit")])
+                let hint = keys::WATCHING
+                    .hint(&[(&[Action::StartNote], "note"), (&[Action::Quit], "quit")]);
+                match narrow {
+                    true => format!("{hint} · {SIDE_BY_SIDE}+ columns show their screen"),
+                    false => hint,
+                }
             }
         };
         Line::from(hint).dim().render(footer, buf);
@@ -120,6 +122,22 @@ impl Widget for &ObserveView<'_> {
 /// The participant's screen now: the player driven by the events so far, drawn by the
 /// view they see (as replay draws it), with their own chrome.
 fn participant_screen(o: &Observer, flow: &Flow, header: &Header, area: Rect, buf: &mut Buffer) {
+    // Before the flow (a study's consent) and after a declined consent, the flow's first
+    // screen is not what they see: say where they are instead.
+    if o.ending() == Some(SessionEnding::Declined) {
+        return placard(
+            "They declined the consent: nothing more is recorded.",
+            area,
+            buf,
+        );
+    }
+    if !o.on_the_flow() {
+        return placard(
+            "Their screen shows here from the first step (a study asks its consent first).",
+            area,
+            buf,
+        );
+    }
     let script = Script::new(flow, &o.events);
     let player = script.player_at(flow, u64::MAX);
     let saved_to = o.path.display().to_string();
@@ -135,6 +153,28 @@ fn participant_screen(o: &Observer, flow: &Flow, header: &Header, area: Rect, bu
         chrome,
     };
     (&view).render(area, buf);
+    if let Some(at) = o.lost_at() {
+        let words = format!(
+            "Their connection dropped at {}: the session waits for them to come back.",
+            minutes_seconds(at)
+        );
+        let [popup] = Layout::vertical([Constraint::Length(4)])
+            .flex(ratatui::layout::Flex::Center)
+            .areas(area);
+        Clear.render(popup, buf);
+        Paragraph::new(words)
+            .wrap(Wrap { trim: true })
+            .block(Block::bordered())
+            .render(popup, buf);
+    }
+}
+
+/// Words in place of the participant's screen.
+fn placard(words: &str, area: Rect, buf: &mut Buffer) {
+    Paragraph::new(Line::from(words.to_owned()).dim())
+        .wrap(Wrap { trim: true })
+        .block(Block::bordered())
+        .render(area, buf);
 }
 
 impl ObserveView<'_> {
@@ -143,8 +183,16 @@ impl ObserveView<'_> {
         if let Some(problem) = &o.problem {
             return printable(problem);
         }
-        if o.ended() {
-            return "The session has ended.".into();
+        match o.ending() {
+            Some(SessionEnding::Declined) => return "They declined the consent.".into(),
+            Some(ending) => return format!("The session has ended: {}.", ending.word()),
+            None => {}
+        }
+        if let Some(at) = o.lost_at() {
+            return format!(
+                "Connection dropped at {}; waiting for them",
+                minutes_seconds(at)
+            );
         }
         match (o.current_step(), o.session_ms(self.now)) {
             (Some((step, since)), Some(now)) => {
