@@ -69,6 +69,8 @@ pub struct ServeOptions {
     pub dashboard: bool,
     /// `--stuck-factor`, `--stuck-after`.
     pub thresholds: Thresholds,
+    /// `--public`: where participants reach the server, as links say it.
+    pub public: Option<String>,
 }
 
 /// Why the server could not start.
@@ -131,12 +133,7 @@ pub fn run(options: &ServeOptions, out: &mut dyn Write) -> Result<(), NotServed>
         content,
         sessions: options.sessions.clone(),
         researcher,
-        door: match options.ssh {
-            Some(_) => Door::Ssh { address },
-            None => Door::Web {
-                base_url: format!("{}://{address}", scheme(tls.is_some())),
-            },
-        },
+        door: door(options, address, tls.is_some()).map_err(usage)?,
         resume_within: options.resume_within,
     };
     let (lines, from_room) = channel();
@@ -250,6 +247,64 @@ fn spawn_server(
     Ok(())
 }
 
+/// Where participants come in, as links say it: `--public`, else the address listened on.
+fn door(options: &ServeOptions, address: SocketAddr, tls: bool) -> Result<Door, String> {
+    let public = options.public.as_deref().map(str::trim);
+    match (&options.ssh, public) {
+        (None, None) => Ok(Door::Web {
+            base_url: format!("{}://{address}", scheme(tls)),
+        }),
+        (None, Some(url)) => {
+            let url = url.trim_end_matches('/');
+            let host = (url
+                .strip_prefix("https://")
+                .or_else(|| url.strip_prefix("http://")))
+            .filter(|host| !host.is_empty() && !host.contains(char::is_whitespace));
+            match host {
+                Some(_) => Ok(Door::Web {
+                    base_url: url.to_owned(),
+                }),
+                None => Err(format!(
+                    "--public {}: give the address participants open, as \
+                     https://research.example.org",
+                    crate::text::printable(url)
+                )),
+            }
+        }
+        (Some(_), None) => Ok(Door::Ssh {
+            host: address.ip().to_string(),
+            port: address.port(),
+        }),
+        (Some(_), Some(public)) => {
+            let (host, port) = match public.rsplit_once(':') {
+                Some((host, port)) if !host.contains(':') || host.ends_with(']') => {
+                    let port = port.parse().map_err(|_| {
+                        format!(
+                            "--public {}: the port is not a number",
+                            crate::text::printable(public)
+                        )
+                    })?;
+                    (host, port)
+                }
+                _ => (public, address.port()),
+            };
+            let valid = !host.is_empty()
+                && (host.chars()).all(|c| c.is_ascii_alphanumeric() || "-._:[]".contains(c));
+            match valid {
+                true => Ok(Door::Ssh {
+                    host: host.to_owned(),
+                    port,
+                }),
+                false => Err(format!(
+                    "--public {}: give the host name participants connect to, as \
+                     research.example.org or research.example.org:2222",
+                    crate::text::printable(public)
+                )),
+            }
+        }
+    }
+}
+
 fn announce(
     out: &mut dyn Write,
     options: &ServeOptions,
@@ -257,6 +312,15 @@ fn announce(
     address: SocketAddr,
     invited: &[(String, String)],
 ) {
+    if address.ip().is_unspecified() && options.public.is_none() {
+        say(
+            out,
+            &options.format.said(&format!(
+                "warning: the links name {}, which participants cannot reach: give --public with the name they use (see docs/serve.md)",
+                address.ip()
+            )),
+        );
+    }
     if !address.ip().is_loopback() {
         say(
             out,

@@ -960,3 +960,52 @@ fn assets_are_named_by_their_digest_kept_for_good_and_sent_gzipped() {
     let (_, head, _) = served::get_bytes(&format!("{base}/assets/xterm.js"), "");
     assert!(head.contains("cache-control: no-cache"), "{head}");
 }
+
+/// `--public` names the server as participants reach it (behind a proxy, say): the
+/// links carry it, and the code still opens the page here; a name that is no address
+/// stops the server before anything listens.
+#[test]
+fn links_carry_the_public_address_given() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let extra = [
+        "--participants",
+        "P01",
+        "--public",
+        "https://research.example.org/",
+    ];
+    let mut server = Server::start(FLOW, dir.path(), &extra);
+    server.command("observe P01");
+    let observer = server.wait_for("P01      observe: ");
+    let public = "https://research.example.org/";
+    let line = (server.lines().into_iter())
+        .find(|l| l.starts_with("P01      https://"))
+        .expect("the invitation");
+    let code = line.rsplit('/').next().expect("a code").to_owned();
+    assert_eq!(line, format!("P01      {public}p/{code}"));
+    assert!(observer.contains(&format!("{public}o/")), "{observer}");
+    assert!(
+        server
+            .lines()
+            .iter()
+            .any(|l| l.starts_with("Serving ") && l.ends_with(" on https://research.example.org"))
+    );
+    let mut mvx = served::spawn::mvx();
+    let refused = mvx
+        .args([
+            "serve",
+            FLOW,
+            "--listen",
+            "127.0.0.1:0",
+            "--public",
+            "research.example.org",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("mvx runs");
+    assert_eq!(refused.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("give the address participants open, as https://research.example.org"),
+        "{said}"
+    );
+}

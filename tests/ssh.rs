@@ -287,3 +287,25 @@ fn a_connection_at_its_time_limit_or_idle_is_closed_with_the_terminal_restored_a
     let resumed = (read.events.iter()).filter(|e| matches!(e.kind, EventKind::Resume { .. }));
     assert_eq!(resumed.count(), 1, "{:?}", read.events);
 }
+
+#[test]
+fn invitations_name_the_public_host_given() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let on_22 = Server::start_ssh(
+        "flows/espresso-one-menu.yaml",
+        &sessions,
+        &["--public", "research.example.org:22"],
+    );
+    let words: Vec<&str> = on_22.links[0].split(' ').collect();
+    assert_eq!(words.len(), 2, "{words:?}");
+    assert!(words[1].ends_with("@research.example.org"), "{words:?}");
+    let elsewhere = Server::start_ssh(
+        "flows/espresso-one-menu.yaml",
+        &sessions,
+        &["--public", "research.example.org"],
+    );
+    let port = elsewhere.links[0].split(' ').nth(2).expect("a port");
+    assert_ne!(port, "22");
+    assert!(elsewhere.links[0].ends_with("@research.example.org"));
+}

@@ -37,6 +37,10 @@ pub(super) struct Served {
     /// Minutes a participant whose connection dropped may come back to their session
     #[arg(long, value_name = "MINUTES", default_value_t = 30, hide = true)]
     resume_minutes: u64,
+    /// Where participants reach this server, as the links say it: https://NAME for mvx
+    /// serve (behind a proxy, say), NAME or NAME:PORT for mvx ssh
+    #[arg(long, value_name = "ADDRESS")]
+    public: Option<String>,
     /// What the researcher's stdout gets: lines in words, or JSON lines for scripts
     #[arg(long, value_enum, default_value_t = ServeFormat::Text)]
     format: ServeFormat,
@@ -106,6 +110,7 @@ impl Served {
                 ServeFormat::Json => Format::Json,
             },
             dashboard: self.dashboard,
+            public: self.public,
             thresholds: Thresholds {
                 stuck_factor: self.stuck_factor,
                 stuck_after: Duration::from_secs(self.stuck_after),

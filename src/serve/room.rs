@@ -39,7 +39,7 @@ pub enum Door {
     /// A browser opens `http://host:port/p/CODE`.
     Web { base_url: String },
     /// A terminal runs `ssh -p PORT CODE@host`.
-    Ssh { address: std::net::SocketAddr },
+    Ssh { host: String, port: u16 },
 }
 
 impl Door {
@@ -56,12 +56,12 @@ impl Door {
     pub fn observer(&self, code: &Code) -> String {
         match self {
             Door::Web { base_url } => format!("{base_url}/o/{}", code.to_hex()),
-            Door::Ssh { address } => {
-                let port = match address.port() {
+            Door::Ssh { host, port } => {
+                let port = match port {
                     22 => String::new(),
                     port => format!("-p {port} "),
                 };
-                format!("ssh {port}{}@{}", code.to_hex(), address.ip())
+                format!("ssh {port}{}@{host}", code.to_hex())
             }
         }
     }
@@ -78,7 +78,7 @@ impl Door {
     pub fn shown(&self) -> String {
         match self {
             Door::Web { base_url } => base_url.clone(),
-            Door::Ssh { address } => format!("ssh://{address}"),
+            Door::Ssh { host, port } => format!("ssh://{host}:{port}"),
         }
     }
 }
