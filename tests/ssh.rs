@@ -235,6 +235,12 @@ fn observers_watch_a_participant_by_a_researchers_key_or_by_the_observers_code()
     let stranger = ssh(&as_id.join(" "), dir.path(), "");
     stranger.wait_for("Permission denied");
     stranger.wait_for_output("EXIT=255");
+    // The server stopping tells the observer, and leaves their terminal as it was.
+    server.command("quit");
+    watcher.wait_for("The study's server has stopped");
+    watcher.wait_for_output("EXIT=0");
+    assert_terminal_restored(&watcher);
+    assert!(!watcher.mouse_reported(), "the mouse is still reported");
 }
 
 #[test]
@@ -308,4 +314,63 @@ fn invitations_name_the_public_host_given() {
     let port = elsewhere.links[0].split(' ').nth(2).expect("a port");
     assert_ne!(port, "22");
     assert!(elsewhere.links[0].ends_with("@research.example.org"));
+}
+
+/// The `ssh` client that holds `code`.
+fn client_of(code: &str) -> String {
+    let found = std::process::Command::new("pgrep")
+        .args(["-f", &format!("^ssh .*{code}@")])
+        .output()
+        .expect("pgrep runs");
+    let pids = String::from_utf8_lossy(&found.stdout).to_string();
+    pids.lines().next().expect("the ssh client").to_owned()
+}
+
+#[test]
+fn a_participant_whose_client_goes_silent_is_disconnected_and_may_come_back() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let server = Server::start_ssh(
+        "flows/espresso-one-menu.yaml",
+        &sessions,
+        &["--participants", "P01"],
+    );
+    let invitation = server.links[0].clone();
+    let code = invitation.rsplit(' ').next().expect("CODE@host");
+    let code = code.split('@').next().expect("a code").to_owned();
+    let mut pty = ssh(&invitation, dir.path(), "");
+    pty.wait_for("Where do you tap?");
+    // A paste of thousands of characters is cut, and the participant stays.
+    pty.send(&"x".repeat(5_000));
+    std::thread::sleep(std::time::Duration::from_millis(1_000));
+    pty.send("1");
+    pty.wait_for("[ Brew now ]");
+    // The client stops answering (a network gone without a word): the session hears
+    // its participant is gone within half a minute, not at the idle limit.
+    let client = client_of(&code);
+    pty::kill(&client, "-STOP");
+    server.wait_for_within("P01      disconnected", std::time::Duration::from_secs(40));
+    pty::kill(&client, "-KILL");
+    let again = ssh(&invitation, dir.path(), "");
+    again.wait_for("[ Brew now ]");
+    let (_, read) = recorded(&sessions);
+    let lost = (read.events.iter()).filter(|e| matches!(e.kind, EventKind::Disconnect));
+    assert_eq!(lost.count(), 1, "only the silence: {:?}", read.events);
+}
+
+#[test]
+fn connections_held_open_by_strangers_never_keep_a_participant_out() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let server =
+        Server::start_ssh_with_open_files("flows/espresso-one-menu.yaml", &sessions, &[], 1_024);
+    let invitation = server.links[0].clone();
+    let port = invitation.split(' ').nth(2).expect("a port");
+    let address = format!("127.0.0.1:{port}");
+    // More than a process with 1,024 files can keep, each saying nothing.
+    let _held: Vec<std::net::TcpStream> = (0..1_100)
+        .filter_map(|_| std::net::TcpStream::connect(&address).ok())
+        .collect();
+    let participant = ssh(&invitation, dir.path(), "");
+    participant.wait_for("Where do you tap?");
 }

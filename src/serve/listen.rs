@@ -4,7 +4,8 @@
 //! when the limit is reached, the connection that has waited longest without a request
 //! closed to make room for the new one. A page load gets in however many connections
 //! strangers hold half-open ("Slowloris"). A WebSocket, once upgraded, is no longer
-//! counted here: links bound those.
+//! counted here: links bound those. `mvx ssh` takes its connections through the same
+//! gate, a connection waiting until it has logged in.
 #![allow(clippy::disallowed_methods)] // the shell: how long a connection has waited
 
 use std::collections::HashMap;
@@ -31,6 +32,8 @@ const MOST_CONNECTIONS: usize = 4_096;
 /// Open connections; those waiting for a request, and since when.
 struct Gate {
     most: usize,
+    /// How long a connection may wait.
+    within: Duration,
     inner: Mutex<Inner>,
 }
 
@@ -91,7 +94,7 @@ impl Gate {
     fn sweep(&self, now: Instant) {
         let mut inner = self.inner();
         let late: Vec<u64> = (inner.waiting.iter())
-            .filter(|(_, since)| now.duration_since(**since) > REQUEST_WITHIN)
+            .filter(|(_, since)| now.duration_since(**since) > self.within)
             .map(|(id, _)| *id)
             .collect();
         for id in late {
@@ -109,12 +112,35 @@ impl Inner {
     }
 }
 
-/// Marks a connection closed however its task ends (aborted included).
-struct Closed(Arc<Gate>, u64);
+/// A connection's place at the gate: it is waiting (and may be closed to make room, or
+/// when it waited too long) until marked busy.
+#[derive(Clone)]
+pub struct Marker(Arc<Gate>, u64);
 
-impl Drop for Closed {
+impl Marker {
+    /// The connection is at work: a request under way, or logged in.
+    pub fn busy(&self) {
+        self.0.busy(self.1);
+    }
+
+    /// The connection waits again.
+    pub fn idle(&self) {
+        self.0.idle(self.1);
+    }
+}
+
+/// Marks a connection closed however its task ends (aborted included).
+pub struct Ticket(Marker);
+
+impl Ticket {
+    pub fn marker(&self) -> Marker {
+        self.0.clone()
+    }
+}
+
+impl Drop for Ticket {
     fn drop(&mut self) {
-        self.0.closed(self.1);
+        (self.0).0.closed((self.0).1);
     }
 }
 
@@ -147,10 +173,19 @@ pub fn small_pages() {
     let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
-/// Serves `router` on `listener`, over TLS when `tls` is given, until the runtime stops.
-pub async fn serve(listener: TcpListener, router: Router, tls: Option<TlsAcceptor>) {
+/// Takes connections on `listener` until the runtime stops, each served by `serve` as a
+/// task of its own with its ticket: at most half the files the process may open at
+/// once; a connection not marked busy within `within` is closed, and when the limit is
+/// reached the one that has waited longest makes room. A failed accept (out of files)
+/// is waited out, never the end of the loop.
+pub async fn gated<F, Fut>(listener: TcpListener, within: Duration, serve: F)
+where
+    F: Fn(TcpStream, SocketAddr, Ticket) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     let gate = Arc::new(Gate {
         most: most_connections(open_files()),
+        within,
         inner: Mutex::default(),
     });
     let sweeper = Arc::clone(&gate);
@@ -171,18 +206,20 @@ pub async fn serve(listener: TcpListener, router: Router, tls: Option<TlsAccepto
             }
         };
         let Some(id) = gate.admit() else {
-            continue; // every connection is busy with a request: this one waits its turn
+            continue; // every connection is busy: this one waits its turn
         };
-        let closed = Closed(Arc::clone(&gate), id);
-        let task = tokio::spawn(connection(
-            stream,
-            from,
-            router.clone(),
-            tls.clone(),
-            closed,
-        ));
+        let ticket = Ticket(Marker(Arc::clone(&gate), id));
+        let task = tokio::spawn(serve(stream, from, ticket));
         gate.spawned(id, task.abort_handle());
     }
+}
+
+/// Serves `router` on `listener`, over TLS when `tls` is given, until the runtime stops.
+pub async fn serve(listener: TcpListener, router: Router, tls: Option<TlsAcceptor>) {
+    gated(listener, REQUEST_WITHIN, move |stream, from, ticket| {
+        connection(stream, from, router.clone(), tls.clone(), ticket)
+    })
+    .await;
 }
 
 async fn connection(
@@ -190,15 +227,15 @@ async fn connection(
     from: SocketAddr,
     router: Router,
     tls: Option<TlsAcceptor>,
-    closed: Closed,
+    ticket: Ticket,
 ) {
-    let (gate, id) = (Arc::clone(&closed.0), closed.1);
+    let marker = ticket.marker();
     let watched = move |request: Request, next: Next| {
-        let gate = Arc::clone(&gate);
+        let marker = marker.clone();
         async move {
-            gate.busy(id);
+            marker.busy();
             let response = next.run(request).await;
-            gate.idle(id);
+            marker.idle();
             response
         }
     };
@@ -220,7 +257,7 @@ async fn connection(
             let _ = http.serve_connection(io, service).with_upgrades().await;
         }
     }
-    drop(closed);
+    drop(ticket);
 }
 
 #[cfg(test)]
@@ -249,6 +286,7 @@ mod tests {
     fn the_longest_waiting_connection_makes_room_and_late_ones_are_closed() {
         let gate = Gate {
             most: 2,
+            within: REQUEST_WITHIN,
             inner: Mutex::default(),
         };
         let first = gate.admit().expect("room");

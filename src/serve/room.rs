@@ -100,8 +100,9 @@ pub struct Seat {
     code: Code,
     /// The code of the observers' link: it shows what the participant sees, never acts.
     watch: Code,
-    /// Observers following this participant now.
-    pub observers: usize,
+    /// Observers following this participant now: where to tell each that the server
+    /// stops.
+    watchers: Vec<(u64, Inbox)>,
     /// A page is connected with this link now.
     pub connected: bool,
     /// Where the participant's session takes what the page says.
@@ -136,6 +137,8 @@ pub struct Room {
     notices: Mutex<Sender<String>>,
     /// Times on each step of those who left it, for the `stuck` alert.
     step_times: Mutex<StepTimes>,
+    /// Observers numbered so far.
+    watchers: std::sync::atomic::AtomicU64,
 }
 
 impl Room {
@@ -145,6 +148,7 @@ impl Room {
             seats: Mutex::new(Vec::new()),
             notices: Mutex::new(notices),
             step_times: Mutex::new(StepTimes::default()),
+            watchers: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -200,7 +204,7 @@ impl Room {
             reservation: None,
             code,
             watch: Code::random()?,
-            observers: 0,
+            watchers: Vec::new(),
             connected: false,
             session: None,
             task: None,
@@ -235,23 +239,24 @@ impl Room {
         Ok((index, self.served.door.observer(&seats[index].watch)))
     }
 
-    /// One more observer of seat `index`, unless it has [`MOST_OBSERVERS`] already.
-    pub fn watch(&self, index: usize) -> bool {
+    /// One more observer of seat `index`, told through `inbox` when the server stops;
+    /// their number, unless the seat has [`MOST_OBSERVERS`] already.
+    pub fn watch(&self, index: usize, inbox: Inbox) -> Option<u64> {
         let mut seats = self.seats();
-        match seats.get_mut(index) {
-            Some(seat) if seat.observers < MOST_OBSERVERS => {
-                seat.observers += 1;
-                true
-            }
-            _ => false,
+        let seat = seats.get_mut(index)?;
+        if seat.watchers.len() >= MOST_OBSERVERS {
+            return None;
         }
+        let id = self
+            .watchers
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        seat.watchers.push((id, inbox));
+        Some(id)
     }
 
-    /// An observer of seat `index` left.
-    pub fn unwatch(&self, index: usize) {
-        self.update(index, |seat| {
-            seat.observers = seat.observers.saturating_sub(1)
-        });
+    /// Observer `id` of seat `index` has left, their last words sent.
+    pub fn unwatch(&self, index: usize, id: u64) {
+        self.update(index, |seat| seat.watchers.retain(|(w, _)| *w != id));
     }
 
     /// Whether seat `index` has a session under way: its page may come back whatever
@@ -389,11 +394,15 @@ impl Room {
             seats
                 .iter_mut()
                 .filter_map(|seat| {
+                    let stop = || Inbound::Stop {
+                        at: Instant::now(),
+                        name: signal,
+                    };
                     if let Some(session) = &seat.session {
-                        session.tell(Inbound::Stop {
-                            at: Instant::now(),
-                            name: signal,
-                        });
+                        session.tell(stop());
+                    }
+                    for (_, watcher) in &seat.watchers {
+                        watcher.tell(stop());
                     }
                     seat.task.take()
                 })
@@ -407,8 +416,10 @@ impl Room {
             }
         }
         // A session's last words reach its page through the page's connection: the
-        // server stops only once each page has been sent them (or the time is up).
-        while self.seats().iter().any(|seat| seat.connected) && Instant::now() < deadline {
+        // server stops only once each page, and each observer, has been sent them (or
+        // the time is up).
+        let open = |seat: &Seat| seat.connected || !seat.watchers.is_empty();
+        while self.seats().iter().any(open) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
     }

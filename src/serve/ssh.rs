@@ -18,13 +18,14 @@ use std::time::{Duration, Instant};
 
 use russh::keys::ssh_key::{LineEnding, PrivateKey, PublicKey, private::Ed25519Keypair};
 use russh::server::{
-    Auth, ChannelOpenHandle, Config, Handle, Msg, PublicKeyOffer, Response, Server, Session,
+    Auth, ChannelOpenHandle, Config, Handle, Msg, PublicKeyOffer, Response, Session,
     VerifiedPublicKey,
 };
 use russh::{Channel, ChannelId, MethodKind, MethodSet, Pty};
-use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use tokio::sync::mpsc::{self as queue, Receiver, Sender};
 
 use super::invite::Code;
+use super::listen::{self, Marker};
 use super::protocol::{FromPage, Pointer, ToPage};
 use super::room::Room;
 use super::session::Client;
@@ -53,8 +54,18 @@ const ROUND_TRIPS_KEPT: usize = 32;
 const OPENING_TRIPS: usize = 4;
 /// How often a round trip is measured while keys arrive.
 const MEASURE_EVERY: Duration = Duration::from_secs(2);
-/// Keys taken from one read: a paste of thousands is not a participant's typing.
-const KEYS_PER_READ: usize = 256;
+/// Keys taken at once, and then a second: a paste of thousands is not a participant's
+/// typing, and the rest of it is dropped (never the participant).
+const KEYS_AT_ONCE: f64 = 256.0;
+const KEYS_A_SECOND: f64 = 64.0;
+/// What waits for the session from the terminal: keys are dropped beyond it.
+const LINK_QUEUE: usize = 256;
+/// How long a connection has to log in.
+const LOGIN_WITHIN: Duration = Duration::from_secs(60);
+/// A keepalive each this long; three unanswered and the client is gone.
+const KEEPALIVE_EVERY: Duration = Duration::from_secs(5);
+/// A client that takes nothing written to it for this long is gone (it stopped reading).
+const WRITE_WITHIN: Duration = Duration::from_secs(15);
 
 /// The terminal set up for a session: the alternate screen (the participant's own
 /// screen comes back at the end), no cursor, clicks reported (SGR).
@@ -130,21 +141,39 @@ pub fn serve(
         auth_rejection_time_initial: Some(Duration::ZERO),
         max_auth_attempts: 6,
         nodelay: true,
+        // A client that stops answering (its network gone without a word) is gone after
+        // about 15 s, as a page that stops answering pings is.
+        keepalive_interval: Some(KEEPALIVE_EVERY),
+        keepalive_max: 3,
         ..Config::default()
     };
-    let mut doors = Doors {
+    let config = Arc::new(config);
+    let doors = Arc::new(Doors {
         room,
         observers: Arc::new(observers),
         idle: options.idle,
         longest: options.longest,
-    };
-    runtime.spawn(async move {
-        let _ = doors.run_on_socket(Arc::new(config), &listener).await;
     });
+    // Connections through the same gate as the browser's: a cap well below the files
+    // the process may open, a minute to log in, the longest waiting closed for room.
+    runtime.spawn(listen::gated(
+        listener,
+        LOGIN_WITHIN,
+        move |stream, _, ticket| {
+            let (config, doors) = (Arc::clone(&config), Arc::clone(&doors));
+            async move {
+                let connection = doors.connection(ticket.marker());
+                if let Ok(running) = russh::server::run_stream(config, stream, connection).await {
+                    let _ = running.await;
+                }
+                drop(ticket);
+            }
+        },
+    ));
     Ok(())
 }
 
-/// Makes a handler for each connection.
+/// What every connection shares.
 struct Doors {
     room: Arc<Room>,
     observers: Arc<Vec<PublicKey>>,
@@ -152,15 +181,16 @@ struct Doors {
     longest: Duration,
 }
 
-impl Server for Doors {
-    type Handler = Connection;
-
-    fn new_client(&mut self, _peer: Option<std::net::SocketAddr>) -> Connection {
+impl Doors {
+    fn connection(&self, marker: Marker) -> Connection {
         Connection {
             room: Arc::clone(&self.room),
             observers: Arc::clone(&self.observers),
             idle: self.idle,
             longest: self.longest,
+            marker,
+            keys: KEYS_AT_ONCE,
+            keyed: Instant::now(),
             epoch: Instant::now(),
             seat: None,
             channel: None,
@@ -197,6 +227,11 @@ struct Connection {
     observers: Arc<Vec<PublicKey>>,
     idle: Duration,
     longest: Duration,
+    /// Its place at the gate: busy once logged in.
+    marker: Marker,
+    /// Keys it may send now (refilled at [`KEYS_A_SECOND`]), and when last counted.
+    keys: f64,
+    keyed: Instant,
     /// The link's clock: what it says are milliseconds from here.
     epoch: Instant,
     /// The invitation the connection's code opened, or the participant it watches.
@@ -204,7 +239,7 @@ struct Connection {
     channel: Option<ChannelId>,
     pty: Option<Terminal>,
     /// The link's input, once the session's page is up.
-    to_link: Option<UnboundedSender<(FromPage, Instant)>>,
+    to_link: Option<Sender<(FromPage, Instant)>>,
     decoder: Decoder,
     round_trips: Arc<Mutex<Vec<f64>>>,
     measured: Option<Instant>,
@@ -217,7 +252,8 @@ fn ms_since(epoch: Instant, at: Instant) -> f64 {
 impl Connection {
     /// The seat whose code, a participant's or their observers', `text` is.
     fn seat_of(&self, text: &str) -> Option<Seat> {
-        let code = Code::parse(text.trim())?;
+        // A code read out or copied may come in capitals.
+        let code = Code::parse(&text.trim().to_ascii_lowercase())?;
         (self.room.find(&code).map(Seat::Plays))
             .or_else(|| self.room.find_watched(&code).map(Seat::Watches))
     }
@@ -231,12 +267,16 @@ impl Connection {
         }
     }
 
+    /// Lets the connection in as `seat`.
+    fn let_in(&mut self, seat: Seat) -> Auth {
+        self.seat = Some(seat);
+        self.marker.busy();
+        Auth::Accept
+    }
+
     fn admit(&mut self, user: &str) -> Auth {
         match self.seat_of(user) {
-            Some(seat) => {
-                self.seat = Some(seat);
-                Auth::Accept
-            }
+            Some(seat) => self.let_in(seat),
             None => Auth::Reject {
                 proceed_with_methods: Some(self.methods()),
                 partial_success: false,
@@ -281,10 +321,23 @@ impl Connection {
         });
     }
 
+    /// What the terminal said, to the link; dropped when the link has more waiting
+    /// than a participant could have typed (it is not reading).
     fn to_link(&self, message: FromPage, at: Instant) {
         if let Some(link) = &self.to_link {
-            let _ = link.send((message.bounded(), at));
+            let _ = link.try_send((message.bounded(), at));
         }
+    }
+
+    /// Whether one more key may go, by the allowance refilled since the last.
+    fn may_key(&mut self, now: Instant) -> bool {
+        let refill = now.saturating_duration_since(self.keyed).as_secs_f64() * KEYS_A_SECOND;
+        (self.keys, self.keyed) = ((self.keys + refill).min(KEYS_AT_ONCE), now);
+        let may = self.keys >= 1.0;
+        if may {
+            self.keys -= 1.0;
+        }
+        may
     }
 
     /// Says `text` on `channel` and closes it: no session for this connection. The
@@ -335,10 +388,7 @@ impl russh::server::Handler for Connection {
         key: VerifiedPublicKey<'_>,
     ) -> Result<Auth, Self::Error> {
         Ok(match self.watched_with(user, key.public_key) {
-            Some(index) => {
-                self.seat = Some(Seat::Watches(index));
-                Auth::Accept
-            }
+            Some(index) => self.let_in(Seat::Watches(index)),
             None => Auth::Reject {
                 proceed_with_methods: Some(self.methods()),
                 partial_success: false,
@@ -366,10 +416,7 @@ impl russh::server::Handler for Connection {
         let typed = response.next().unwrap_or_default();
         let typed = String::from_utf8_lossy(&typed).into_owned();
         Ok(match self.seat_of(&typed) {
-            Some(seat) => {
-                self.seat = Some(seat);
-                Auth::Accept
-            }
+            Some(seat) => self.let_in(seat),
             None => Auth::reject(),
         })
     }
@@ -427,8 +474,8 @@ impl russh::server::Handler for Connection {
             Self::ping(session, Arc::clone(&self.round_trips));
         }
         self.measured = Some(Instant::now());
-        let (to_link, from_terminal) = unbounded_channel();
-        let _ = to_link.send((
+        let (to_link, from_terminal) = queue::channel(LINK_QUEUE);
+        let _ = to_link.try_send((
             FromPage::Size {
                 cols: pty.cols,
                 rows: pty.rows,
@@ -476,6 +523,19 @@ impl russh::server::Handler for Connection {
         Ok(())
     }
 
+    async fn subsystem_request(
+        &mut self,
+        channel: ChannelId,
+        _name: &str,
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
+        Self::refuse(
+            session,
+            channel,
+            "mvx serves no files or subsystems: connect with `ssh` and the invitation only.",
+        )
+    }
+
     async fn exec_request(
         &mut self,
         channel: ChannelId,
@@ -515,7 +575,16 @@ impl russh::server::Handler for Connection {
             return Ok(());
         }
         let browser_ms = ms_since(self.epoch, at);
-        for typed in self.decoder.feed(data).into_iter().take(KEYS_PER_READ) {
+        let typed = self.decoder.feed(data);
+        // Ctrl-C leaves, wherever it is in what arrived.
+        if typed.contains(&Typed::Leave) {
+            self.to_link = None;
+            return Ok(());
+        }
+        for typed in typed {
+            if !self.may_key(at) {
+                break;
+            }
             let message = match typed {
                 Typed::Key(key) => FromPage::Key {
                     key,
@@ -527,11 +596,7 @@ impl russh::server::Handler for Connection {
                     at: browser_ms,
                     by: Pointer::Mouse,
                 },
-                Typed::Leave => {
-                    // The link sees its input end: the participant left.
-                    self.to_link = None;
-                    return Ok(());
-                }
+                Typed::Leave => continue, // taken above
             };
             self.to_link(message, at);
         }
@@ -576,7 +641,7 @@ enum Closing {
 struct SshLink {
     handle: Handle,
     channel: ChannelId,
-    from_terminal: UnboundedReceiver<(FromPage, Instant)>,
+    from_terminal: Receiver<(FromPage, Instant)>,
     epoch: Instant,
     answers: VecDeque<(FromPage, Instant)>,
     round_trips: Arc<Mutex<Vec<f64>>>,
@@ -594,11 +659,14 @@ struct SshLink {
 }
 
 impl SshLink {
+    /// Writes to the terminal; a client that takes none of it for [`WRITE_WITHIN`] (it
+    /// stopped reading) is taken as gone.
     async fn write(&mut self, bytes: &[u8]) -> Result<(), ()> {
-        self.handle
-            .data(self.channel, bytes.to_vec())
-            .await
-            .map_err(|_| ())
+        let written = self.handle.data(self.channel, bytes.to_vec());
+        match tokio::time::timeout(WRITE_WITHIN, written).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(()),
+        }
     }
 
     fn answer(&mut self, message: FromPage) {

@@ -21,7 +21,7 @@ use super::clock::{ClockSync, Sample};
 use super::protocol::ToPage;
 use super::room::Room;
 use super::socket::{self, Gone, Link};
-use super::transport::{Inbound, WebTransport, inbox};
+use super::transport::{Inbound, Inbox, Inboxed, WebTransport, inbox};
 use crate::keys::Keymap;
 use crate::runner::{self, Screen};
 use crate::tui::observer::{self, Action, Observer};
@@ -29,26 +29,39 @@ use crate::tui::observer::{self, Action, Observer};
 /// What the observer's page says when they leave, or cannot watch.
 const LEFT: &str = "You stopped observing. The participant's session goes on.";
 const LEFT_AFTER: &str = "You stopped observing. The participant's session has ended.";
+const STOPPED: &str = "The study's server has stopped: there is nothing more to observe.";
 const FULL: &str = "This participant has as many observers as may watch at once.";
 
 /// Serves an observer of seat `index` on `link` until they leave or the server stops.
 pub async fn serve<L: Link>(room: Arc<Room>, index: usize, mut link: L) {
-    if !room.watch(index) {
-        let _ = link.send(&ToPage::End { text: FULL.into() }).await;
-        link.close().await;
-        return;
+    if let Some(opened) = socket::opened(&mut link).await {
+        let (sender, inbound) = inbox();
+        match room.watch(index, sender.clone()) {
+            Some(id) => {
+                watching(&room, index, &mut link, opened, (sender, inbound)).await;
+                link.close().await;
+                room.unwatch(index, id);
+                return;
+            }
+            None => {
+                let _ = link.send(&ToPage::End { text: FULL.into() }).await;
+            }
+        }
     }
-    watching(&room, index, &mut link).await;
-    room.unwatch(index);
     link.close().await;
 }
 
-async fn watching(room: &Arc<Room>, index: usize, link: &mut impl Link) {
-    let Some((cols, rows, pongs)) = socket::opened(link).await else {
-        return;
-    };
+/// The page's size and its opening round trips.
+type Opened = (u16, u16, Vec<(Instant, Instant, f64)>);
+
+async fn watching(
+    room: &Arc<Room>,
+    index: usize,
+    link: &mut impl Link,
+    (cols, rows, pongs): Opened,
+    (sender, inbound): (Inbox, Inboxed),
+) {
     let (out, frames) = unbounded_channel();
-    let (sender, inbound) = inbox();
     let start = Instant::now();
     let mut sync = ClockSync::default();
     for (sent, received, browser_ms) in pongs {
@@ -66,10 +79,7 @@ async fn watching(room: &Arc<Room>, index: usize, link: &mut impl Link) {
         let mut transport = WebTransport::new(inbound, start, sync, Duration::ZERO);
         let mut following = Following::new(task_room, index, opened);
         let _ = runner::run(&mut following, &mut transport).await;
-        transport.end(match following.over() {
-            true => LEFT_AFTER,
-            false => LEFT,
-        });
+        transport.end(following.farewell());
     });
     if socket::pump(link, frames, &sender).await == Gone::Page {
         sender.tell(Inbound::Disconnected { at: Instant::now() });
@@ -112,6 +122,8 @@ pub struct Following {
     drawn: (usize, usize, u64),
     at: Duration,
     quit: bool,
+    /// The server is stopping.
+    stopped: bool,
 }
 
 impl Following {
@@ -128,14 +140,22 @@ impl Following {
             drawn: (0, 0, 0),
             at: Duration::ZERO,
             quit: false,
+            stopped: false,
         };
         following.follow();
         following
     }
 
-    /// The session followed has ended (or its consent was declined).
-    fn over(&self) -> bool {
-        self.observer.as_ref().is_some_and(Observer::ended)
+    /// What the observer is told as they go.
+    fn farewell(&self) -> &'static str {
+        match (
+            self.stopped,
+            self.observer.as_ref().is_some_and(Observer::ended),
+        ) {
+            (true, _) => STOPPED,
+            (false, true) => LEFT_AFTER,
+            (false, false) => LEFT,
+        }
     }
 
     /// Reads the participant's file again, or starts on their new one; whether the
@@ -190,6 +210,12 @@ impl Screen for Following {
     fn tick(&mut self, at: Duration) -> Result<bool, String> {
         self.at = at;
         Ok(self.follow())
+    }
+
+    /// The server stops: the observer is told so.
+    fn stop(&mut self, _at: Duration, _why: runner::Stop) -> Result<(), String> {
+        self.stopped = true;
+        Ok(())
     }
 
     /// An observer whose connection is gone has left.

@@ -52,6 +52,19 @@ impl Server {
         Server::spawn(limited, flow, sessions, extra)
     }
 
+    /// `mvx ssh` in a process that may open at most `files` files.
+    pub fn start_ssh_with_open_files(
+        flow: &str,
+        sessions: &Path,
+        extra: &[&str],
+        files: u32,
+    ) -> Server {
+        let mut limited = Command::new("sh");
+        let script = format!("ulimit -n {files} && exec setsid \"$0\" \"$@\"");
+        limited.args(["-c", &script, spawn::MVX, "ssh"]);
+        Server::started(limited, flow, sessions, extra, "ssh ")
+    }
+
     fn spawn(mut command: Command, flow: &str, sessions: &Path, extra: &[&str]) -> Server {
         command.arg("serve");
         Server::started(command, flow, sessions, extra, "http")
