@@ -117,11 +117,26 @@ fn escape(bytes: &[u8]) -> Decoded {
             Some(letter) => Decoded::One(3, cursor_key(*letter)),
         },
         Some(0x1b) => Decoded::One(1, key("Escape")),
+        // A terminal's report or string (OSC, DCS, APC, PM, SOS): none is a key, and
+        // none of its text is typed.
+        Some(b']' | b'P' | b'_' | b'^' | b'X') => string(bytes),
         // Alt with a key: a shortcut, which the participant's keys do not take.
         Some(_) => match decode(&bytes[1..]) {
             Decoded::One(used, _) => Decoded::One(1 + used, None),
             Decoded::Cut => Decoded::Cut,
         },
+    }
+}
+
+/// A string sequence, to its end: BEL, or ST (`ESC \\`); nothing in it means a key.
+fn string(bytes: &[u8]) -> Decoded {
+    let body = &bytes[2..];
+    let bel = body.iter().position(|b| *b == 0x07).map(|i| i + 1);
+    let st = body.windows(2).position(|w| w == b"\x1b\\").map(|i| i + 2);
+    match (bel, st) {
+        (Some(a), Some(b)) => Decoded::One(2 + a.min(b), None),
+        (Some(end), None) | (None, Some(end)) => Decoded::One(2 + end, None),
+        (None, None) => Decoded::Cut,
     }
 }
 
@@ -253,6 +268,11 @@ mod tests {
         assert_eq!(decoded(b"\x03"), ["leave"]);
         // Modified arrows are still arrows; Alt shortcuts and other controls are nothing.
         assert_eq!(decoded(b"\x1b[1;5A\x1bx\x01\x1b[15~"), ["ArrowUp"]);
+        // A terminal's reports and strings type nothing, however they end.
+        assert_eq!(
+            decoded(b"a\x1b]11;rgb:0000/0000/0000\x07b\x1bP1$r0m\x1b\\c\x1b_x\x1b\\d"),
+            ["a", "b", "c", "d"]
+        );
     }
 
     #[test]
