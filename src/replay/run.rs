@@ -240,19 +240,7 @@ mod tests {
         let mut replay = Replay::new(&flow, script, String::new(), 1.0);
         let consent = Ask::consent("A study".into(), "Do you agree to take part?".into());
         replay.consent = Some((consent, 900));
-        let drawn = |replay: &Replay| {
-            let area = Rect::new(0, 0, 60, 20);
-            let mut buffer = Buffer::empty(area);
-            replay.render(area, &mut buffer);
-            (0..20u16)
-                .map(|y| {
-                    (0..60u16)
-                        .map(|x| buffer[(x, y)].symbol())
-                        .collect::<String>()
-                })
-                .collect::<Vec<_>>()
-                .join("\n")
-        };
+        let drawn = |replay: &Replay| crate::tui::frame::drawn(replay, 60, 20);
         replay.at_ms = 500.0;
         assert!(
             drawn(&replay).contains("Do you agree"),

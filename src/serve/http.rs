@@ -51,6 +51,8 @@ enum Door {
 enum Refused {
     NotFound,
     TooMany,
+    /// A WebSocket opened from another site's page.
+    Forbidden,
 }
 
 impl IntoResponse for Refused {
@@ -60,6 +62,7 @@ impl IntoResponse for Refused {
             Refused::TooMany => {
                 (StatusCode::TOO_MANY_REQUESTS, "Too many requests\n").into_response()
             }
+            Refused::Forbidden => (StatusCode::FORBIDDEN, "Forbidden\n").into_response(),
         }
     }
 }
@@ -222,26 +225,19 @@ async fn websocket(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let client = server.client(from.ip(), &headers);
-    let index = match server.seat(&code, client, Door::Participant) {
-        Ok(index) => index,
+    let (index, upgrade) = match admitted(&server, from, &code, &headers, Door::Participant) {
+        Ok(index) => (index, bounded(upgrade)),
         Err(refused) => return refused.into_response(),
     };
-    if !same_origin(&headers) {
-        return (StatusCode::FORBIDDEN, "Forbidden\n").into_response();
-    }
     let user_agent = headers
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .map(|ua| crate::text::printable(&ua.chars().take(300).collect::<String>()))
         .unwrap_or_default();
-    upgrade
-        .max_message_size(MAX_MESSAGE)
-        .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |ws| {
-            let client = Client::Browser { user_agent };
-            socket::serve(server.room, index, client, ws)
-        })
+    upgrade.on_upgrade(move |ws| {
+        let client = Client::Browser { user_agent };
+        socket::serve(server.room, index, client, ws)
+    })
 }
 
 /// An observer's WebSocket: `mvx observe` of the participant, run here.
@@ -252,18 +248,34 @@ async fn observer_websocket(
     headers: HeaderMap,
     upgrade: WebSocketUpgrade,
 ) -> Response {
-    let client = server.client(from.ip(), &headers);
-    let index = match server.seat(&code, client, Door::Observer) {
-        Ok(index) => index,
-        Err(refused) => return refused.into_response(),
-    };
-    if !same_origin(&headers) {
-        return (StatusCode::FORBIDDEN, "Forbidden\n").into_response();
+    match admitted(&server, from, &code, &headers, Door::Observer) {
+        Ok(index) => bounded(upgrade).on_upgrade(move |ws| watch::serve(server.room, index, ws)),
+        Err(refused) => refused.into_response(),
     }
+}
+
+/// The seat a WebSocket's code opens through `door`, from a page of this server only.
+fn admitted(
+    server: &Server,
+    from: SocketAddr,
+    code: &str,
+    headers: &HeaderMap,
+    door: Door,
+) -> Result<usize, Refused> {
+    let client = server.client(from.ip(), headers);
+    let index = server.seat(code, client, door)?;
+    match same_origin(headers) {
+        true => Ok(index),
+        false => Err(Refused::Forbidden),
+    }
+}
+
+/// A page's messages are small: a WebSocket reads a little at a time, and takes no
+/// message larger than [`MAX_MESSAGE`].
+fn bounded(upgrade: WebSocketUpgrade) -> WebSocketUpgrade {
     upgrade
         .max_message_size(MAX_MESSAGE)
         .read_buffer_size(READ_BUFFER)
-        .on_upgrade(move |ws| watch::serve(server.room, index, ws))
 }
 
 /// A page of another site may not open a participant's WebSocket: a browser says where

@@ -13,6 +13,22 @@ use ratatui::buffer::Buffer;
 /// (ratatui's own `clear` would ask a real terminal where its cursor is).
 pub const CLEAR: &[u8] = b"\x1b[0m\x1b[2J\x1b[H";
 
+/// `widget` drawn on a screen of `cols` x `rows`, as text: a line a row (views' tests).
+#[cfg(test)]
+pub fn drawn(widget: impl ratatui::widgets::Widget, cols: u16, rows: u16) -> String {
+    let area = ratatui::layout::Rect::new(0, 0, cols, rows);
+    let mut buffer = Buffer::empty(area);
+    widget.render(area, &mut buffer);
+    (0..rows)
+        .map(|y| {
+            (0..cols)
+                .map(|x| buffer[(x, y)].symbol())
+                .collect::<String>()
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Appends to `bytes` the output that turns `shown` into `next` (two screens of one size).
 pub fn diff(shown: &Buffer, next: &Buffer, bytes: &mut Vec<u8>) -> io::Result<()> {
     // The backend keeps nothing between frames: a fresh one writes what the one

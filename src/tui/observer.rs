@@ -310,20 +310,7 @@ events:
             DateTime::parse_from_rfc3339("2026-11-26T14:02:41.000+00:00").expect("a valid time");
         let mut observer = Observer::new(path, opened);
         observer.refresh();
-        let mut terminal = ratatui::Terminal::new(ratatui::backend::TestBackend::new(cols, 30))
-            .expect("a terminal");
-        terminal
-            .draw(|frame| frame.render_widget(&observer, frame.area()))
-            .expect("drawn");
-        let buffer = terminal.backend().buffer();
-        (0..buffer.area.height)
-            .map(|y| {
-                (0..buffer.area.width)
-                    .map(|x| buffer[(x, y)].symbol())
-                    .collect::<String>()
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
+        crate::tui::frame::drawn(&observer, cols, 30)
     }
 
     const HOME: &str = r#"{"at_ms":1000,"kind":"show","step":"home"}"#;

@@ -3,8 +3,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use chrono::DateTime;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 
 use super::*;
 use crate::keys::Press;
@@ -31,19 +29,7 @@ fn following() -> (Told, Following) {
 }
 
 fn drawn(following: &Following) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(120, 30)).expect("a terminal");
-    terminal
-        .draw(|frame| frame.render_widget(following, frame.area()))
-        .expect("drawn");
-    let buffer = terminal.backend().buffer();
-    (0..buffer.area.height)
-        .map(|y| {
-            (0..buffer.area.width)
-                .map(|x| buffer[(x, y)].symbol())
-                .collect::<String>()
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+    crate::tui::frame::drawn(following, 120, 30)
 }
 
 fn press(following: &mut Following, at_ms: u64, press: Press) -> bool {
