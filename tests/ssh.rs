@@ -374,3 +374,68 @@ fn connections_held_open_by_strangers_never_keep_a_participant_out() {
     let participant = ssh(&invitation, dir.path(), "");
     participant.wait_for("Where do you tap?");
 }
+
+/// Trusts the test's own server.
+struct Trusting;
+
+impl russh::client::Handler for Trusting {
+    type Error = russh::Error;
+
+    async fn check_server_key(
+        &mut self,
+        _: &russh::keys::PublicKeyOrCertificate,
+    ) -> Result<bool, Self::Error> {
+        Ok(true)
+    }
+}
+
+/// A connection whose session is over is closed by the server, whatever its client
+/// does: a second connection on a code in use is refused and let go, so no one holds
+/// the server's connections with a code.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_whose_session_is_refused_is_closed_by_the_server() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let sessions = dir.path().join("sessions");
+    let server = Server::start_ssh("flows/espresso-one-menu.yaml", &sessions, &[]);
+    let invitation = server.links[0].clone();
+    let first = ssh(&invitation, dir.path(), "");
+    first.wait_for("Where do you tap?");
+    let words: Vec<&str> = invitation.split(' ').collect();
+    let (code, host) = words[3].split_once('@').expect("CODE@HOST");
+    let address = format!("{host}:{}", words[2]);
+    let config = std::sync::Arc::new(russh::client::Config::default());
+    let mut second = russh::client::connect(config, address, Trusting)
+        .await
+        .expect("connects");
+    let auth = second.authenticate_none(code).await.expect("answers");
+    assert!(auth.success(), "the code is let in");
+    let mut channel = second.channel_open_session().await.expect("a channel");
+    channel
+        .request_pty(false, "xterm", 80, 24, 0, 0, &[])
+        .await
+        .expect("a terminal");
+    channel.request_shell(false).await.expect("a shell");
+    let mut said = Vec::new();
+    let started = std::time::Instant::now();
+    // The client keeps its side open; the server ends the connection.
+    while !second.is_closed() {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(10),
+            "still open: {}",
+            String::from_utf8_lossy(&said)
+        );
+        let wait = std::time::Duration::from_millis(100);
+        if let Ok(Some(russh::ChannelMsg::Data { data })) =
+            tokio::time::timeout(wait, channel.wait()).await
+        {
+            said.extend_from_slice(&data);
+        }
+    }
+    let said = String::from_utf8_lossy(&said);
+    assert!(
+        said.contains("This invitation is open in another window."),
+        "{said}"
+    );
+    // The first plays on.
+    drop(first);
+}

@@ -127,6 +127,11 @@ impl Marker {
     pub fn idle(&self) {
         self.0.idle(self.1);
     }
+
+    /// Closes the connection now: its task is stopped, whatever the client does.
+    pub fn close(&self) {
+        self.0.inner().close(self.1);
+    }
 }
 
 /// Marks a connection closed however its task ends (aborted included).
@@ -173,18 +178,27 @@ pub fn small_pages() {
     let _ = rustix::thread::disable_transparent_huge_pages(true);
 }
 
+/// How a server's connections are bounded.
+pub struct Limits {
+    /// How long a connection may wait (for a request, or to log in).
+    pub within: Duration,
+    /// The files each connection takes.
+    pub files_each: u64,
+}
+
 /// Takes connections on `listener` until the runtime stops, each served by `serve` as a
 /// task of its own with its ticket: at most half the files the process may open at
 /// once; a connection not marked busy within `within` is closed, and when the limit is
 /// reached the one that has waited longest makes room. A failed accept (out of files)
 /// is waited out, never the end of the loop.
-pub async fn gated<F, Fut>(listener: TcpListener, within: Duration, serve: F)
+pub async fn gated<F, Fut>(listener: TcpListener, limits: Limits, serve: F)
 where
     F: Fn(TcpStream, SocketAddr, Ticket) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    let Limits { within, files_each } = limits;
     let gate = Arc::new(Gate {
-        most: most_connections(open_files()),
+        most: most_connections(open_files().map(|files| files / files_each.max(1))),
         within,
         inner: Mutex::default(),
     });
@@ -216,7 +230,11 @@ where
 
 /// Serves `router` on `listener`, over TLS when `tls` is given, until the runtime stops.
 pub async fn serve(listener: TcpListener, router: Router, tls: Option<TlsAcceptor>) {
-    gated(listener, REQUEST_WITHIN, move |stream, from, ticket| {
+    let limits = Limits {
+        within: REQUEST_WITHIN,
+        files_each: 1,
+    };
+    gated(listener, limits, move |stream, from, ticket| {
         connection(stream, from, router.clone(), tls.clone(), ticket)
     })
     .await;

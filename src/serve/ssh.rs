@@ -12,6 +12,7 @@
 pub mod input;
 
 use std::collections::VecDeque;
+use std::os::fd::AsFd;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -64,6 +65,8 @@ const LINK_QUEUE: usize = 256;
 const LOGIN_WITHIN: Duration = Duration::from_secs(60);
 /// A keepalive each this long; three unanswered and the client is gone.
 const KEEPALIVE_EVERY: Duration = Duration::from_secs(5);
+/// How long a connection stays once its session is over, for its last words to leave.
+const LAST_WORDS_WITHIN: Duration = Duration::from_secs(2);
 /// A client that takes nothing written to it for this long is gone (it stopped reading).
 const WRITE_WITHIN: Duration = Duration::from_secs(15);
 
@@ -156,21 +159,36 @@ pub fn serve(
     });
     // Connections through the same gate as the browser's: a cap well below the files
     // the process may open, a minute to log in, the longest waiting closed for room.
-    runtime.spawn(listen::gated(
-        listener,
-        LOGIN_WITHIN,
-        move |stream, _, ticket| {
-            let (config, doors) = (Arc::clone(&config), Arc::clone(&doors));
-            async move {
-                let connection = doors.connection(ticket.marker());
-                if let Ok(running) = russh::server::run_stream(config, stream, connection).await {
-                    let _ = running.await;
-                }
-                drop(ticket);
+    // Two files each: the socket, and its copy that shuts it (`Shut`).
+    let limits = listen::Limits {
+        within: LOGIN_WITHIN,
+        files_each: 2,
+    };
+    runtime.spawn(listen::gated(listener, limits, move |stream, _, ticket| {
+        let (config, doors) = (Arc::clone(&config), Arc::clone(&doors));
+        async move {
+            // russh runs the connection in a task of its own: when the gate closes
+            // this one (a login too slow, room needed, the session over), the socket
+            // is shut under it, which ends that task too.
+            let _shut = stream.as_fd().try_clone_to_owned().map(Shut);
+            let connection = doors.connection(ticket.marker());
+            if let Ok(running) = russh::server::run_stream(config, stream, connection).await {
+                let _ = running.await;
             }
-        },
-    ));
+            drop(ticket);
+        }
+    }));
     Ok(())
+}
+
+/// A connection's socket, shut both ways when this goes: the connection ends
+/// whichever task holds it.
+struct Shut(std::os::fd::OwnedFd);
+
+impl Drop for Shut {
+    fn drop(&mut self) {
+        let _ = rustix::net::shutdown(&self.0, rustix::net::Shutdown::Both);
+    }
 }
 
 /// What every connection shares.
@@ -267,10 +285,10 @@ impl Connection {
         }
     }
 
-    /// Lets the connection in as `seat`.
+    /// Lets the connection in as `seat`; it still waits at the gate (and is closed
+    /// when its minute to log in is up) until its session starts.
     fn let_in(&mut self, seat: Seat) -> Auth {
         self.seat = Some(seat);
-        self.marker.busy();
         Auth::Accept
     }
 
@@ -469,6 +487,7 @@ impl russh::server::Handler for Connection {
             return session.channel_failure(channel);
         }
         session.channel_success(channel)?;
+        self.marker.busy();
         // A few round trips for the session's header (a median, not one sample).
         for _ in 0..OPENING_TRIPS {
             Self::ping(session, Arc::clone(&self.round_trips));
@@ -504,6 +523,7 @@ impl russh::server::Handler for Connection {
                 Seat::Watches(_) => self.longest,
             },
             heard: tokio::time::Instant::now(),
+            marker: self.marker.clone(),
             closing: Closing::Left,
             framed: false,
             resume_within: self.room.served.resume_within,
@@ -650,6 +670,8 @@ struct SshLink {
     idle: Duration,
     /// When the terminal last said something.
     heard: tokio::time::Instant,
+    /// The connection's place at the gate: closed once the link is done with it.
+    marker: Marker,
     closing: Closing,
     /// A frame of the session was written.
     framed: bool,
@@ -778,5 +800,12 @@ impl Link for SshLink {
         let _ = self.handle.exit_status_request(self.channel, status).await;
         let _ = self.handle.eof(self.channel).await;
         let _ = self.handle.close(self.channel).await;
+        // Its one session over, the connection goes too, whether or not the client
+        // closes it (a moment for the last words to leave first).
+        let marker = self.marker.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(LAST_WORDS_WITHIN).await;
+            marker.close();
+        });
     }
 }
