@@ -193,8 +193,18 @@ impl Browser {
         }
     }
 
+    /// Opens `url` and waits until the page has loaded whole (a long report is still
+    /// being parsed when its first words show).
     async fn open(&mut self, url: &str) {
+        // A mark on the page open now: gone once the new one is there.
+        self.eval("window.mvxOld = true; ''").await;
         self.call("Page.navigate", json!({"url": url})).await;
+        let start = Instant::now();
+        let loaded = "String(!window.mvxOld && document.readyState === 'complete')";
+        while self.eval(loaded).await != "true" {
+            assert!(start.elapsed() < DEADLINE, "{url} never loaded");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 
     async fn eval(&mut self, expression: &str) -> String {
@@ -421,6 +431,9 @@ fn reported_study(dir: &Path, name: &str, study: &str, participants: &str) -> Pa
             study,
             "--participants",
             participants,
+            // The same walks each run: the tables' rows are known, not drawn by chance.
+            "--seed",
+            "7",
             "--sessions",
         ])
         .arg(&sessions)
