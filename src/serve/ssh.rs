@@ -635,11 +635,10 @@ impl russh::server::Handler for Connection {
 
     async fn channel_close(
         &mut self,
-        _channel: ChannelId,
-        _session: &mut Session,
+        channel: ChannelId,
+        session: &mut Session,
     ) -> Result<(), Self::Error> {
-        self.to_link = None;
-        Ok(())
+        self.channel_eof(channel, session).await
     }
 }
 

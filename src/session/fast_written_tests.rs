@@ -60,23 +60,21 @@ fn played(participant: &str, terminal: TerminalInfo) -> Header {
     header
 }
 
+/// A served participant's header, with `terminal` and `transport`.
+fn served_with(participant: &str, terminal: TerminalInfo, transport: TransportInfo) -> Header {
+    let started = Started::played(&wall().with_timezone(&chrono::Local));
+    let mut header = Header::new(started, flow_ref(), participant.into(), terminal);
+    header.transport = Some(transport);
+    header
+}
+
 /// As `mvx serve` fills it (`serve::record`): the browser's terminal and transport.
 fn served(participant: &str) -> Header {
     let terminal = TerminalInfo {
-        cols: 100,
-        rows: 30,
         term: Some("xterm.js".into()),
-        program: None,
-        tmux: false,
-        ssh: false,
+        ..TerminalInfo::sized(100, 30)
     };
-    let mut header = Header::new(
-        Started::played(&wall().with_timezone(&chrono::Local)),
-        flow_ref(),
-        participant.into(),
-        terminal,
-    );
-    header.transport = Some(TransportInfo {
+    let transport = TransportInfo {
         kind: "web".into(),
         user_agent: USER_AGENT.into(),
         client: None,
@@ -85,8 +83,8 @@ fn served(participant: &str) -> Header {
             p90: 41.0,
         },
         clock_offset_ms: -1.75,
-    });
-    header
+    };
+    served_with(participant, terminal, transport)
 }
 
 /// As `mvx ssh` fills it (`serve::record`): the client's terminal and its SSH.
@@ -96,13 +94,7 @@ fn over_ssh(participant: &str) -> Header {
         ssh: true,
         ..TerminalInfo::sized(80, 24)
     };
-    let mut header = Header::new(
-        Started::played(&wall().with_timezone(&chrono::Local)),
-        flow_ref(),
-        participant.into(),
-        terminal,
-    );
-    header.transport = Some(TransportInfo {
+    let transport = TransportInfo {
         kind: "ssh".into(),
         user_agent: String::new(),
         client: Some("SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u6".into()),
@@ -111,8 +103,8 @@ fn over_ssh(participant: &str) -> Header {
             p90: 1.5,
         },
         clock_offset_ms: 0.0,
-    });
-    header
+    };
+    served_with(participant, terminal, transport)
 }
 
 /// As `mvx simulate --sessions` fills it (`simulate::study`).

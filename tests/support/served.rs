@@ -26,6 +26,14 @@ pub struct Server {
     pub links: Vec<String>,
 }
 
+/// mvx in a process of its own that may open at most `files` files (`ulimit -n`).
+fn limited(files: u32) -> Command {
+    let mut limited = Command::new("sh");
+    let script = format!("ulimit -n {files} && exec setsid \"$0\" \"$@\"");
+    limited.args(["-c", &script, spawn::MVX]);
+    limited
+}
+
 impl Server {
     pub fn start(flow: &str, sessions: &Path, extra: &[&str]) -> Server {
         Server::spawn(spawn::mvx(), flow, sessions, extra)
@@ -46,10 +54,7 @@ impl Server {
         extra: &[&str],
         files: u32,
     ) -> Server {
-        let mut limited = Command::new("sh");
-        let script = format!("ulimit -n {files} && exec setsid \"$0\" \"$@\"");
-        limited.args(["-c", &script, spawn::MVX]);
-        Server::spawn(limited, flow, sessions, extra)
+        Server::spawn(limited(files), flow, sessions, extra)
     }
 
     /// `mvx ssh` in a process that may open at most `files` files.
@@ -59,10 +64,9 @@ impl Server {
         extra: &[&str],
         files: u32,
     ) -> Server {
-        let mut limited = Command::new("sh");
-        let script = format!("ulimit -n {files} && exec setsid \"$0\" \"$@\"");
-        limited.args(["-c", &script, spawn::MVX, "ssh"]);
-        Server::started(limited, flow, sessions, extra, "ssh ")
+        let mut command = limited(files);
+        command.arg("ssh");
+        Server::started(command, flow, sessions, extra, "ssh ")
     }
 
     fn spawn(mut command: Command, flow: &str, sessions: &Path, extra: &[&str]) -> Server {
