@@ -780,6 +780,13 @@ async fn an_observer_follows_a_participant_in_chromium(binary: PathBuf) {
         participant.press(key).await;
     }
     browser.wait_for("choose").await;
+    // On a phone the observer sees the timeline, and is told a wider window shows the
+    // participant's screen.
+    browser.size(390, 844, true).await;
+    browser.open(&link).await;
+    browser.wait_for("Observing O01").await;
+    browser.wait_for("show their screen").await;
+    browser.keep("observer-390x844").await;
 }
 
 fn steps_of(played: &session::Session) -> Vec<String> {
