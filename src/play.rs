@@ -14,6 +14,7 @@ use crate::session::{Header, SessionWriter, TerminalInfo, TransportInfo, ids};
 use crate::study::assign::Request;
 use crate::study::participant::{Participant, Place, Plan};
 use crate::study::reserve::{self, Reservation};
+use crate::study::returns;
 use crate::study::{self, Opened};
 use crate::tui::screen;
 use crate::tui::terminal::Terminal;
@@ -34,6 +35,8 @@ pub struct PlayOptions {
     pub variant: Option<String>,
     pub over_target: bool,
     pub seed: Option<u64>,
+    /// A returning participant's session played before it opens (docs/returns.md).
+    pub early: bool,
 }
 
 pub use crate::study::participant::{Part, Played};
@@ -91,9 +94,11 @@ fn plan(
     options: &PlayOptions,
     participant: &str,
 ) -> Result<(Plan, Option<Reservation>), NotStarted> {
-    let for_studies = options.variant.is_some() || options.over_target || options.seed.is_some();
-    let only_studies =
-        || NotStarted::Usage("--variant, --over-target and --seed are for study files".into());
+    let for_studies =
+        options.variant.is_some() || options.over_target || options.seed.is_some() || options.early;
+    let only_studies = || {
+        NotStarted::Usage("--variant, --over-target, --seed and --early are for study files".into())
+    };
     match study::open_any(&options.flow) {
         Err(_) | Ok(Opened::Flow(_)) if for_studies => Err(only_studies()),
         Err(e) => Err(NotStarted::Usage(e.to_string())),
@@ -102,28 +107,53 @@ fn plan(
             let plan = Plan::flow(flow, &options.flow.display().to_string(), &sha256);
             Ok((plan, None))
         }
-        Ok(Opened::Study(opened)) => {
-            let (plan, reservation) = study_plan(options, &opened, participant)?;
-            Ok((plan, Some(reservation)))
-        }
+        Ok(Opened::Study(opened)) => study_plan(options, &opened, participant),
     }
 }
 
-/// The next participant's plan in the study, as the sessions folder counts them.
-/// The next participant's plan in the study, as the sessions folder and the
-/// participants other processes are playing now count them (`study::reserve`), and the
+/// The participant's plan in the study: a returning participant's next trial
+/// (`study::returns`), or a new participant's assignment, as the sessions folder and the
+/// participants other processes are playing now count them (`study::reserve`), with the
 /// reservation that holds its place.
 fn study_plan(
     options: &PlayOptions,
     opened: &study::OpenedStudy,
     participant: &str,
-) -> Result<(Plan, Reservation), NotStarted> {
+) -> Result<(Plan, Option<Reservation>), NotStarted> {
     if let Some(refusal) = opened.refusal() {
         return Err(NotStarted::Flow(refusal));
     }
     let Some(playable) = opened.playable() else {
         return Err(NotStarted::Usage("the study has errors".into()));
     };
+    let written = options.flow.display().to_string();
+    let now_ms = Utc::now().timestamp_millis();
+    // A participant named again in a study with returns comes back for their next trial.
+    if let Some(participant) = options
+        .participant
+        .as_deref()
+        .filter(|_| playable.0.returns.any())
+    {
+        let history = returns::History::read(&playable.0.id, &options.sessions, participant, false);
+        let back = returns::next(playable.0, participant, &history, now_ms, options.early)
+            .map_err(|e| NotStarted::Usage(e.to_string()))?;
+        if let Some(back) = back {
+            if options.variant.is_some() || options.over_target || options.seed.is_some() {
+                return Err(NotStarted::Usage(format!(
+                    "{participant} comes back for session {} with the variant and order of their first; leave out --variant, --over-target and --seed",
+                    back.visit.trial
+                )));
+            }
+            let plan =
+                Plan::study(opened, &written, &back.assignment).map_err(NotStarted::Usage)?;
+            return Ok((plan.with_visit(Some(back.visit)), None));
+        }
+    } else if options.early {
+        return Err(NotStarted::Usage(
+            "--early plays a returning participant's next session: name them with --participant"
+                .into(),
+        ));
+    }
     let request = Request {
         variant: options.variant.clone(),
         seed: options.seed.unwrap_or_else(|| fastrand::u64(..)),
@@ -132,9 +162,9 @@ fn study_plan(
     let (assignment, reservation) =
         reserve::next(playable, &options.sessions, participant, &request, &[])
             .map_err(|e| NotStarted::Usage(e.to_string()))?;
-    let plan = Plan::study(opened, &options.flow.display().to_string(), &assignment)
-        .map_err(NotStarted::Usage)?;
-    Ok((plan, reservation))
+    let plan = Plan::study(opened, &written, &assignment).map_err(NotStarted::Usage)?;
+    let visit = returns::first_visit(playable.0, now_ms);
+    Ok((plan.with_visit(visit), Some(reservation)))
 }
 
 /// The local terminal as the place a participant plays: session files in `--sessions`.

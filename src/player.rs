@@ -107,6 +107,9 @@ pub struct Player<'f> {
     suspended: bool,
     /// The clock stopped because the participant's connection dropped.
     away: bool,
+    /// What the closing screen says after its thanks: when to come back, in a study
+    /// with returns (docs/returns.md).
+    farewell: Option<String>,
 }
 
 impl<'f> Player<'f> {
@@ -154,6 +157,7 @@ impl<'f> Player<'f> {
             finished: false,
             suspended: false,
             away: false,
+            farewell: None,
         };
         player.begin_task(Duration::ZERO);
         player
@@ -161,6 +165,15 @@ impl<'f> Player<'f> {
 
     pub fn flow(&self) -> &'f Flow {
         self.flow
+    }
+
+    /// Sets what the closing screen says after its thanks (when to come back).
+    pub fn set_farewell(&mut self, text: Option<String>) {
+        self.farewell = text;
+    }
+
+    pub fn farewell(&self) -> Option<&str> {
+        self.farewell.as_deref()
     }
 
     pub fn mode(&self) -> &Mode {

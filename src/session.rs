@@ -28,7 +28,7 @@ pub use notes::{ObserverNote, append_note, notes_path, read_notes};
 pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, fast_path, parse, read};
 pub use resumed::{AFTER_ABORT, before_abort};
 pub use stream::{Batch, for_each, in_two_stages, map_each};
-pub use study::{ConsentAnswer, StudyRef};
+pub use study::{ConsentAnswer, StudyRef, Visit};
 pub use writer::{BEING_WRITTEN, SessionWriter, Sink, being_written, file_name, is_full};
 
 use std::borrow::Cow;

@@ -8,6 +8,7 @@ mod difference;
 mod effect;
 mod equivalence;
 mod interval;
+mod learning;
 mod paired;
 mod power;
 mod proportions;
@@ -25,6 +26,10 @@ pub use equivalence::{
     tost_proportions,
 };
 pub use interval::{Interval, adjusted_wald, geometric_mean, geometric_middle, mean_t_interval};
+pub use learning::{
+    ExponentialFit, FitQuality, NoFit, PowerFit, exponential_fit, power_fit, predict_exponential,
+    predict_power,
+};
 pub use paired::{
     Spread, bonett_price, constant_ratio, constant_ratio_of, crossover_period, crossover_period_of,
     mcnemar_exact, mcnemar_fragility, mcnemar_mid_p, paired_log_t, paired_log_t_of,

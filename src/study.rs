@@ -9,6 +9,7 @@ pub mod part;
 pub mod participant;
 pub mod progress;
 pub mod reserve;
+pub mod returns;
 pub mod status;
 mod variants;
 

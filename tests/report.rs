@@ -319,6 +319,7 @@ fn a_studys_own_anticipation_threshold_sets_moves_apart() {
             slot: 1,
             seed: 7,
             anticipation_ms: Some(500),
+            visit: None,
         });
         builder.add(&session);
     }

@@ -60,6 +60,7 @@ fn answered(
         slot: 1,
         seed: 0,
         anticipation_ms: None,
+        visit: None,
     });
     let stamp = Utc
         .with_ymd_and_hms(2026, 11, 26, 14, 0, 0)

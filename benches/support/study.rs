@@ -164,6 +164,7 @@ fn template(
         slot: SLOT,
         seed: 424_242,
         anticipation_ms: None,
+        visit: None,
     });
     header
 }

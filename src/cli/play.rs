@@ -41,8 +41,11 @@ pub(super) struct StudyPlayArgs {
     /// Seed of the study's draws (ties, random orders); default: drawn and recorded
     #[arg(long, value_name = "N")]
     seed: Option<u64>,
+    /// A returning participant's next session, played before it opens (recorded)
+    #[arg(long)]
+    early: bool,
     /// Carry on a session that was cut off or aborted, in the same file
-    #[arg(long, value_name = "SESSION", conflicts_with_all = ["flow", "variant", "over_target", "seed"])]
+    #[arg(long, value_name = "SESSION", conflicts_with_all = ["flow", "variant", "over_target", "seed", "early"])]
     resume: Option<PathBuf>,
     /// With --resume: go on although the flow file changed since (recorded)
     #[arg(long, requires = "resume")]
@@ -73,6 +76,7 @@ pub(super) fn run(args: PlayArgs, out: &mut dyn Write, err: &mut dyn Write) -> i
                 variant: args.study.variant,
                 over_target: args.study.over_target,
                 seed: args.study.seed,
+                early: args.study.early,
             };
             part(play::run(&options), out, err)
         }

@@ -3,6 +3,7 @@
 mod fields;
 pub(crate) mod logic;
 pub(crate) mod question;
+mod returns;
 pub(crate) mod step;
 pub(crate) mod study;
 pub(crate) mod task;

@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use super::{FlowRef, Header, RoundTrips, StudyRef, TerminalInfo, TransportInfo};
+use super::{FlowRef, Header, RoundTrips, StudyRef, TerminalInfo, TransportInfo, Visit};
 
 /// A YAML node of the header's shape.
 #[derive(Debug)]
@@ -456,9 +456,34 @@ fn study(node: Node) -> Option<Option<StudyRef>> {
                 Some(node) => Some(integer(node)?),
                 None => None,
             },
+            visit: map.maybe("visit").map(visit).unwrap_or(Some(None))?,
         };
         map.done()?;
         Some(study)
+    })
+}
+
+/// A study session's `visit` block (docs/returns.md).
+fn visit(node: Node) -> Option<Option<Visit>> {
+    opt(node, |node| {
+        let mut map = Fields::of(node)?;
+        let number = |node: Option<Node>| -> Option<Option<u64>> {
+            node.map_or(Some(None), |n| opt(n, integer))
+        };
+        let visit = Visit {
+            trial: integer(map.take("trial")?)?,
+            trials: integer(map.take("trials")?)?,
+            retention: map.maybe("retention").map_or(Some(false), boolean)?,
+            since_first_ms: number(map.maybe("since_first_ms"))?,
+            since_previous_ms: number(map.maybe("since_previous_ms"))?,
+            early: map.maybe("early").map_or(Some(false), boolean)?,
+            next_from: match map.maybe("next_from") {
+                Some(node) => opt(node, string)?,
+                None => None,
+            },
+        };
+        map.done()?;
+        Some(visit)
     })
 }
 

@@ -151,6 +151,15 @@ fn full_header() -> Header {
         slot: 3,
         seed: 18_446_744_073_709_551_615,
         anticipation_ms: Some(150),
+        visit: Some(crate::session::Visit {
+            trial: 3,
+            trials: 4,
+            retention: false,
+            since_first_ms: Some(604_800_000),
+            since_previous_ms: Some(518_400_123),
+            early: true,
+            next_from: Some("2026-12-21T09:30:00.000+01:00".into()),
+        }),
     });
     header
 }

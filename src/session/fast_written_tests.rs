@@ -50,6 +50,15 @@ fn study(design: Design, variant: &str, order: &[&str], slot: u32) -> StudyRef {
         slot,
         seed: 9_876_543_210,
         anticipation_ms: (design == Design::Within).then_some(150),
+        visit: (slot == 2).then_some(crate::session::Visit {
+            trial: 2,
+            trials: 3,
+            retention: false,
+            since_first_ms: Some(86_400_000),
+            since_previous_ms: Some(86_400_000),
+            early: false,
+            next_from: None,
+        }),
     }
 }
 

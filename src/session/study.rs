@@ -27,6 +27,36 @@ pub struct StudyRef {
     /// The study's own anticipation threshold (`anticipation_ms:`), when it sets one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anticipation_ms: Option<u64>,
+    /// Which of the participant's scheduled sessions this is, in a study with returns
+    /// (docs/returns.md); absent for a study without.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visit: Option<Visit>,
+}
+
+/// A session of a study with returns: which trial, how long after the participant's
+/// first and previous ones, and the invitation to the next.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Visit {
+    /// 1, 2, ...: the participant's first session is trial 1.
+    pub trial: u32,
+    /// Trials in the schedule, the retention trial included.
+    pub trials: u32,
+    /// The retention trial, after the longer delay.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retention: bool,
+    /// From the start of the participant's first trial to this one's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_first_ms: Option<u64>,
+    /// From the start of their previous trial to this one's start.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since_previous_ms: Option<u64>,
+    /// Played before it was due (`mvx play --early`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub early: bool,
+    /// When the next trial opens (RFC 3339), when one follows: the invitation the
+    /// closing screen shows.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_from: Option<String>,
 }
 
 /// The participant's answer to the study's consent text.

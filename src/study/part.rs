@@ -92,6 +92,7 @@ pub fn study_ref(
         slot: assignment.slot,
         seed: assignment.seed,
         anticipation_ms: study.anticipation_ms,
+        visit: None,
     }
 }
 

@@ -21,7 +21,7 @@ use crate::runner::session::{PlaySession, Recorder};
 use crate::runner::shifted::Shifted;
 use crate::runner::{self, Stop, Transport};
 use crate::session::{
-    FlowRef, Header, SessionOutcome, Started, StudyRef, TerminalInfo, TransportInfo,
+    FlowRef, Header, SessionOutcome, Started, StudyRef, TerminalInfo, TransportInfo, Visit,
 };
 
 /// What one participant plays.
@@ -79,6 +79,45 @@ impl Plan {
         }
         let consent = (study.consent.clone()).map(|text| (study.title.clone(), text));
         Ok(Plan { consent, sessions })
+    }
+}
+
+impl Plan {
+    /// The plan of a participant in a study with returns: each session's header records
+    /// `visit`; a returning participant (`visit.trial` over 1) is not asked the consent
+    /// again, which they gave at their first visit (docs/returns.md).
+    pub fn with_visit(mut self, visit: Option<Visit>) -> Plan {
+        let Some(visit) = visit else { return self };
+        if visit.trial > 1 {
+            self.consent = None;
+        }
+        let last = self.sessions.len().saturating_sub(1);
+        for (i, planned) in self.sessions.iter_mut().enumerate() {
+            if let Some(study) = planned.study.as_mut() {
+                let mut visit = visit.clone();
+                // The invitation is the trial's last session's to give.
+                if i != last {
+                    visit.next_from = None;
+                }
+                study.visit = Some(visit);
+            }
+        }
+        self
+    }
+}
+
+impl Planned {
+    /// What the closing screen says after its thanks: when the next session opens, in
+    /// the local time of the machine that serves it.
+    pub fn farewell(&self) -> Option<String> {
+        let visit = self.study.as_ref()?.visit.as_ref()?;
+        let from = super::returns::millis(visit.next_from.as_deref()?)?;
+        Some(format!(
+            "Please come back for session {} of {} from {}.",
+            visit.trial + 1,
+            visit.trials,
+            super::returns::local_time(from)
+        ))
     }
 }
 
@@ -235,6 +274,7 @@ where
     T: for<'f> Transport<PlaySession<'f, P::Recorder>>,
 {
     let mut session = PlaySession::new(&planned.flow, recorder, String::new());
+    session.player.set_farewell(planned.farewell());
     place.prepare(&mut session, &path);
     let mut shifted = Shifted {
         inner: transport,

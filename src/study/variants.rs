@@ -81,6 +81,7 @@ pub(super) fn open_all(study: &Study, folder: &Path) -> Found {
     if findings.is_empty() {
         findings.extend(design_findings(study, &variants));
         findings.extend(question_findings(study, &variants));
+        findings.extend(intention_findings(study, &variants));
     }
     findings.sort_by_key(|d| (d.at.line, d.at.col));
     Found {
@@ -208,4 +209,46 @@ fn question_findings(study: &Study, variants: &[Variant]) -> Vec<Diagnostic> {
             ))
         })
         .collect()
+}
+
+/// The question of stated intention must be one every participant is asked: the
+/// study's own, or one every variant asks; one with options, the first of which is "yes".
+fn intention_findings(study: &Study, variants: &[Variant]) -> Vec<Diagnostic> {
+    let Some((id, at)) = &study.returns.intention else {
+        return Vec::new();
+    };
+    let found = (study.questions.iter()).find(|q| q.id == *id).or_else(|| {
+        let asked: Vec<_> = (variants.iter())
+            .filter_map(|v| v.flow.questions.iter().find(|q| q.id == *id))
+            .collect();
+        (asked.len() == variants.len())
+            .then(|| asked.first().copied())
+            .flatten()
+    });
+    match found {
+        Some(q) if matches!(q.answer, crate::flow::Answer::Options(_)) => Vec::new(),
+        Some(_) => vec![
+            Diagnostic::error(
+                "bad-intention",
+                *at,
+                format!("`intention: {id}` names a question without options"),
+            )
+            .with_help("give it options, the first saying yes: `options: [Yes, Maybe, No]`"),
+        ],
+        None => {
+            let ids = (study.questions.iter())
+                .chain(variants.iter().flat_map(|v| v.flow.questions.iter()))
+                .map(|q| q.id.as_str());
+            let diagnostic = Diagnostic::error(
+                "unknown-intention",
+                *at,
+                format!("`intention: {id}` is not a question of the study or of every variant"),
+            );
+            vec![match crate::suggest::closest(id, ids) {
+                Some(s) => diagnostic.with_suggestion(Some(s)),
+                None => diagnostic
+                    .with_help("add the question to the study's `questions:`; see docs/returns.md"),
+            }]
+        }
+    }
 }

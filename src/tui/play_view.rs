@@ -233,11 +233,17 @@ impl PlayView<'_> {
             Chrome::Remote => "Your answers are saved.".into(),
             Chrome::Replay => String::new(),
         };
-        let text = Text::from(vec![
-            Line::from(headline).bold(),
-            Line::from(""),
-            Line::from(saved).dim(),
-        ]);
+        let mut lines = vec![Line::from(headline).bold(), Line::from("")];
+        if let Some(farewell) = self
+            .player
+            .farewell()
+            .filter(|_| outcome == SessionOutcome::Complete)
+        {
+            lines.push(Line::from(printable(farewell)));
+            lines.push(Line::from(""));
+        }
+        lines.push(Line::from(saved).dim());
+        let text = Text::from(lines);
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
             .render(area.inner(ratatui::layout::Margin::new(1, 1)), buf);

@@ -24,6 +24,11 @@ pub(crate) const STUDY: Format = Format {
         "questions",
         "margin",
         "anticipation_ms",
+        "sessions",
+        "schedule",
+        "retention",
+        "criterion",
+        "intention",
     ],
     doc: DOC,
 };
@@ -78,6 +83,7 @@ impl Loader<'_> {
         let anticipation_ms = fields
             .get("anticipation_ms")
             .and_then(|n| self.anticipation_ms(n));
+        let returns = self.returns(&fields, root.at);
         self.finish(&fields);
         let design = match design {
             None => Design::Between,
@@ -111,6 +117,7 @@ impl Loader<'_> {
             questions,
             margin: margin.unwrap_or(Some(Margin::default()))?,
             anticipation_ms,
+            returns: returns?,
         })
     }
 

@@ -40,6 +40,31 @@ pub(super) struct StudyFile {
     /// anticipation, counted apart from the hesitation figures (default 100).
     #[schemars(range(max = 1000))]
     anticipation_ms: Option<u64>,
+    /// Sessions (trials) per participant, the first included (default 1); see
+    /// docs/returns.md.
+    #[schemars(range(min = 1, max = 20))]
+    sessions: Option<u32>,
+    /// When each session opens, after the start of the participant's first: one
+    /// duration per session, the first 0, e.g. `[0, 1d, 7d]`.
+    schedule: Option<Vec<DurationFile>>,
+    /// A retention trial, this long after the last scheduled session, e.g. `14d`.
+    retention: Option<DurationFile>,
+    /// What trials to criterion count to: a time the task succeeds within (`40s`), or
+    /// `success`.
+    #[schemars(regex(pattern = r"^\s*([0-9]+\s*(s|m|min|h|d|w)|success)\s*$"))]
+    criterion: Option<String>,
+    /// The question (the study's, or every variant's) whose first option says "I
+    /// would come back".
+    intention: Option<String>,
+}
+
+/// A duration: a whole number and a unit (`90s`, `30m`, `12h`, `1d`, `2w`), or 0.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum DurationFile {
+    Zero(#[schemars(range(min = 0, max = 0))] u8),
+    Written(#[schemars(regex(pattern = r"^\s*([0-9]+\s*(s|m|min|h|d|w)|0)\s*$"))] String),
 }
 
 /// `completion: 10 points` (within ±10 points), `time: 1.2x` (within 1/1.2 to 1.2 times).

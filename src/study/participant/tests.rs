@@ -143,6 +143,7 @@ fn study_plan() -> Plan {
             slot: 1,
             seed: 7,
             anticipation_ms: None,
+            visit: None,
         }),
     };
     Plan {

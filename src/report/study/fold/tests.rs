@@ -43,6 +43,7 @@ fn session(id: &str, design: Design, i: u64) -> Session {
         slot: 1,
         seed: 1,
         anticipation_ms: None,
+        visit: None,
     });
     let at = |at_ms, kind| Event { at_ms, kind };
     let timing = Timing {
