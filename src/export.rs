@@ -3,6 +3,7 @@
 //! is read.
 
 mod counted;
+pub mod long;
 mod rows;
 
 use std::io::{self, Write};

@@ -41,6 +41,10 @@ pub struct Report {
     pub simulated_left_out: usize,
     /// Event lines left out of the figures, each named with its file and line.
     pub data_problems: Vec<FileProblem>,
+    /// Who came back for their second session, per variant of each study with returns
+    /// reported beside these flows: the customer's third number.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub repeat_usage: Vec<study::returns::RepeatUsage>,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -138,6 +142,7 @@ impl ReportBuilder {
             flows,
             skipped: self.skipped,
             simulated_left_out: self.simulated_left_out,
+            repeat_usage: Vec::new(),
             data_problems: self.data_problems,
         }
     }

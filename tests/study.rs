@@ -1289,3 +1289,231 @@ fn a_study_report_names_what_it_left_out_and_keeps_its_figures() {
     );
     assert!(err.contains("left out 1 simulated session(s)"), "{err}");
 }
+
+/// A counted session of `studies/espresso-returns.yaml` for `who`: trial `trial`,
+/// started `started`, the task done in `ms` (a failure when not `ok`).
+fn returning(dir: &Path, who: &str, trial: u32, started: chrono::DateTime<Utc>, ok: bool, ms: u64) {
+    let path = "studies/espresso-returns.yaml";
+    let at = started.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+    let flow = FlowRef {
+        id: "espresso".into(),
+        title: "Make a single espresso with the app".into(),
+        variant: Some("one-menu".into()),
+        path: "flows/espresso-one-menu.yaml".into(),
+        sha256: "0".repeat(64),
+        expected: Default::default(),
+        scales: Default::default(),
+    };
+    let started_ms = started.timestamp_millis();
+    let mut header = Header::new(
+        Started {
+            session: format!("{who}-{trial}"),
+            at,
+        },
+        flow,
+        who.into(),
+        TerminalInfo::sized(80, 24),
+    );
+    let day = 86_400_000_i64;
+    header.study = Some(StudyRef {
+        id: "espresso-returns".into(),
+        path: path.into(),
+        sha256: recorded_with(path),
+        design: Design::Between,
+        variant: "one-menu".into(),
+        order: Vec::new(),
+        slot: 1,
+        seed: 5,
+        anticipation_ms: None,
+        visit: Some(mvx::session::Visit {
+            trial,
+            trials: 4,
+            retention: trial == 4,
+            since_first_ms: None,
+            since_previous_ms: None,
+            early: false,
+            next_from: (trial < 4).then(|| {
+                mvx::study::returns::rfc3339(
+                    started_ms + [day, 6 * day, 14 * day][trial as usize - 1],
+                )
+            }),
+        }),
+    });
+    let mut writer = SessionWriter::create(dir, &header, started).expect("a session file");
+    let outcome = if ok {
+        TaskOutcome::Success
+    } else {
+        TaskOutcome::Failure
+    };
+    for (at_ms, kind) in [
+        (
+            0,
+            EventKind::TaskStart {
+                task: "espresso".into(),
+            },
+        ),
+        (
+            ms,
+            EventKind::TaskEnd {
+                task: "espresso".into(),
+                outcome,
+                duration_ms: ms,
+            },
+        ),
+        (
+            ms,
+            EventKind::SessionEnd {
+                outcome: SessionOutcome::Complete,
+            },
+        ),
+    ] {
+        writer.append(&Event { at_ms, kind }).expect("appended");
+    }
+}
+
+#[test]
+fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_and_exported() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let sessions = dir.path().to_str().expect("a path");
+    let now = Utc::now();
+    returning(
+        dir.path(),
+        "P07",
+        1,
+        now - chrono::Duration::hours(2),
+        true,
+        52_000,
+    );
+    let (code, _, err) = mvx(&[
+        "play",
+        "studies/espresso-returns.yaml",
+        "--participant",
+        "P07",
+        "--sessions",
+        sessions,
+    ]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("P07's session 2 of 4 opens at "), "{err}");
+    assert!(err.contains("(in 22 h"), "{err}");
+    assert!(
+        err.ends_with("come back then, or add --early to play it now\n"),
+        "{err}"
+    );
+    // --early passes the schedule (and here stops at the terminal this test has none of).
+    let (code, _, err) = mvx(&[
+        "play",
+        "studies/espresso-returns.yaml",
+        "--participant",
+        "P07",
+        "--sessions",
+        sessions,
+        "--early",
+    ]);
+    assert_ne!(err.contains("opens at"), true, "{err}");
+    assert_eq!(code, 2, "{err}");
+    // A variant cannot be chosen for a returning participant: theirs is kept.
+    let (code, _, err) = mvx(&[
+        "play",
+        "studies/espresso-returns.yaml",
+        "--participant",
+        "P07",
+        "--sessions",
+        sessions,
+        "--early",
+        "--variant",
+        "three-menus",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("with the variant and order of their first"),
+        "{err}"
+    );
+
+    // Two more sessions, then every one is played.
+    returning(
+        dir.path(),
+        "P07",
+        2,
+        now - chrono::Duration::minutes(90),
+        true,
+        40_000,
+    );
+    returning(
+        dir.path(),
+        "P07",
+        3,
+        now - chrono::Duration::minutes(60),
+        true,
+        35_000,
+    );
+    returning(
+        dir.path(),
+        "P07",
+        4,
+        now - chrono::Duration::minutes(30),
+        false,
+        60_000,
+    );
+    let (code, _, err) = mvx(&[
+        "play",
+        "studies/espresso-returns.yaml",
+        "--participant",
+        "P07",
+        "--sessions",
+        sessions,
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("P07 has played all 4 sessions of this study"),
+        "{err}"
+    );
+
+    // The study's report counts P07 once, and their returns in the returns section.
+    let (code, out, err) = mvx(&[
+        "report",
+        "studies/espresso-returns.yaml",
+        sessions,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let study = &json["study"];
+    assert_eq!(study["variants"][0]["participants"], 1, "{study}");
+    let returns = &study["returns"]["variants"][0];
+    assert_eq!(returns["returns"][0]["returned"], 1);
+    assert_eq!(returns["returns"][2]["retention"], true);
+    let times: Vec<f64> = (returns["tasks"][0]["trials"]
+        .as_array()
+        .expect("trials")
+        .iter())
+    .filter_map(|t| t["time_s"].as_f64())
+    .collect();
+    assert_eq!(times, [52.0, 40.0, 35.0]);
+    let (_, md, _) = mvx(&["report", "studies/espresso-returns.yaml", sessions]);
+    assert!(md.contains("## Returns and learning"), "{md}");
+    assert!(md.contains("1/1 came back"), "{md}");
+
+    // The long table: a row per session and task.
+    let out_dir = dir.path().join("export");
+    let (code, out, err) = mvx(&[
+        "export",
+        sessions,
+        "--format",
+        "long",
+        "-o",
+        out_dir.to_str().expect("a path"),
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("exported 4 rows from 4 sessions"), "{out}");
+    let csv = std::fs::read_to_string(out_dir.join("long.csv")).expect("long.csv");
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "participant,variant,trial,retention,days_since_first,task,outcome,time_s"
+    );
+    assert!(
+        lines.contains(&"P07,one-menu,4,true,0.0,espresso,failure,60.0"),
+        "{csv}"
+    );
+}

@@ -45,6 +45,9 @@ enum ExportFormat {
     /// One asciicast (`.cast`) per session: the participant's screens at their recorded
     /// times, the keys as input, a marker per step and note
     Cast,
+    /// A study with returns as one CSV row per participant, trial and task (`long.csv`),
+    /// ready for a mixed model of learning (docs/returns.md)
+    Long,
 }
 
 pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
@@ -52,6 +55,7 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         ExportFormat::Csv => Format::Csv,
         ExportFormat::Jsonl => Format::Jsonl,
         ExportFormat::Cast => return casts(args, out, err),
+        ExportFormat::Long => return long(args, out, err),
     };
     let mut problems = Vec::new();
     let (events_path, sessions_path, tasks_path) = (
@@ -127,6 +131,56 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         events_path.display(),
         sessions_path.display(),
         tasks_path.display()
+    )?;
+    Ok(if problems.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    })
+}
+
+/// Every counted session of a study with returns as rows of `long.csv`, a task each.
+fn long(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
+    let path = args.output.join("long.csv");
+    let shown = printable(&path.display().to_string());
+    let file = std::fs::create_dir_all(&args.output).and_then(|()| create(&path));
+    let mut writer = match file {
+        Ok(file) => csv::Writer::from_writer(file),
+        Err(e) => {
+            writeln!(err, "mvx: cannot write to {shown}: {e}")?;
+            return Ok(EXIT_USAGE);
+        }
+    };
+    let mut problems = Vec::new();
+    let (mut rows, mut visits) = (0, 0);
+    let mut written = Ok(());
+    let mut walk = session::Walk::new(&args.paths);
+    session::map_each(
+        &mut walk,
+        |_, read| read.map(|recorded| crate::study::returns::Visited::of(&recorded)),
+        |read| match read {
+            Ok(Some(visit)) if written.is_ok() => {
+                visits += 1;
+                for row in crate::export::long::LongRow::of(&visit, args.raw_text) {
+                    rows += 1;
+                    written = writer.serialize(row).map_err(io::Error::other);
+                }
+            }
+            Ok(_) => {}
+            Err(e) => problems.push(format!("skipped {e}")),
+        },
+    );
+    problems.extend(walk.problems);
+    written?;
+    writer.flush()?;
+    for problem in &problems {
+        writeln!(err, "mvx: {}", printable(problem))?;
+    }
+    writeln!(
+        out,
+        "exported {rows} row{} from {visits} session{} of studies with returns to {shown}",
+        if rows == 1 { "" } else { "s" },
+        if visits == 1 { "" } else { "s" },
     )?;
     Ok(if problems.is_empty() {
         EXIT_OK

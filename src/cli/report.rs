@@ -148,6 +148,8 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         )?;
     }
     let sections = gathered.reports();
+    let mut report = report;
+    report.repeat_usage = studies::repeat_usage(&sections);
     let documents = studies::documents(&sections);
     let text = match args.format {
         ReportFormat::Md => markdown::render_with(&report, documents),

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::escape::escape;
 use super::screen::{Moment, Screen};
 use super::svg;
-pub use super::svg::{OUTCOMES, OutcomeRow, PathNode};
+pub use super::svg::{Curve, OUTCOMES, OutcomeRow, PathNode};
 use crate::stats::Sample;
 use crate::text::printable;
 
@@ -218,6 +218,13 @@ pub enum Chart {
     /// joined to children by bands as wide; those that ended there (and how) marked at
     /// its right.
     Paths { title: String, nodes: Vec<PathNode> },
+    /// Learning curves: time by session per series, with intervals and fitted lines,
+    /// sessions 1 to `max_x` along the axis.
+    Curves {
+        title: String,
+        max_x: f64,
+        lines: Vec<Curve>,
+    },
 }
 
 impl Chart {
@@ -228,7 +235,8 @@ impl Chart {
             | Chart::Strips { title, .. }
             | Chart::Bars { title, .. }
             | Chart::Outcomes { title, .. }
-            | Chart::Paths { title, .. } => title,
+            | Chart::Paths { title, .. }
+            | Chart::Curves { title, .. } => title,
         }
     }
 }
@@ -412,6 +420,11 @@ fn draw(chart: &Chart) -> String {
         Chart::Bars { title, rows } => svg::bars(title, rows),
         Chart::Outcomes { title, rows } => svg::outcomes(title, rows),
         Chart::Paths { title, nodes } => svg::paths(title, nodes),
+        Chart::Curves {
+            title,
+            max_x,
+            lines,
+        } => svg::curves(title, *max_x, lines),
         Chart::Strips { title, rows } => {
             let rows: Vec<(&str, &Sample, Option<f64>, svg::Band)> = rows
                 .iter()

@@ -23,6 +23,7 @@ th{background:var(--head);font-weight:600}td.n{text-align:right;font-variant-num
 .chart .bar{fill:var(--accent)}.chart .dot{fill:var(--accent);fill-opacity:.55}.chart .median{stroke:var(--red);stroke-width:2.5}
 .chart .part0{fill:#2f7d4f}.chart .part1{fill:#86c59b}.chart .part2{fill:#c8413c}.chart .part3{fill:#e69500}.chart .part4{fill:#8a93a8}.chart .bracket{fill:none;stroke:var(--fg);stroke-width:1.5}
 .chart .band{fill:var(--accent);fill-opacity:.22}.chart .node{fill:var(--accent)}.chart .node.expected{stroke:var(--fg);stroke-width:2}.chart .ended-success{fill:#2f7d4f}.chart .ended-failure{fill:#c8413c}
+.chart .series0{stroke:var(--accent);fill:var(--accent)}.chart .series1{stroke:var(--red);fill:var(--red)}.chart .series2{stroke:#2f7d4f;fill:#2f7d4f}.chart .series3{stroke:#e69500;fill:#e69500}.chart .fit{fill:none;stroke-width:2}.chart .point{stroke:none}
 .chart .axis{stroke:var(--line)}.chart .interval{stroke:var(--muted);stroke-width:2}.chart .share{fill:var(--red)}
 details.shot summary{cursor:pointer;color:var(--accent);font-size:12px}a.moment{font-size:12px;white-space:nowrap;text-decoration:none;color:var(--accent)}
 figure.screen{margin:4px 0}figure.screen figcaption{font-size:11px;color:var(--faint)}

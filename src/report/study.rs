@@ -5,6 +5,7 @@
 pub mod document;
 mod fold;
 mod paired;
+pub mod returns;
 mod units;
 
 pub use fold::{StudyFold, Summary};
@@ -35,6 +36,9 @@ pub struct StudyReport {
     /// The equivalence margins the study declares (`margin:`), when it declares any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub margin: Option<Margin>,
+    /// Who came back and how each task was learned, in a study with returns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returns: Option<returns::ReturnsReport>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -238,6 +242,7 @@ pub fn build_from(study: &Study, mut status: Status, fold: &StudyFold) -> StudyR
         questions: fold.questions(study),
         decision,
         margin: (study.margin != Margin::default()).then_some(study.margin),
+        returns: returns::build(study, &names, &fold.visits),
     }
 }
 

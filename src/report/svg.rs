@@ -1,10 +1,14 @@
 //! Small inline SVG charts for the HTML report: no scripts, no network, print-friendly.
 
+mod curves;
+
 use std::fmt::Write as _;
 
 use super::escape::escape;
 use crate::format::{percent, seconds};
 use crate::stats::Sample;
+
+pub use curves::{Curve, curves};
 
 /// The parts of an outcome bar, in order, as its legend names them.
 pub const OUTCOMES: [&str; 5] = [

@@ -126,6 +126,10 @@ impl Progress {
         let Some(study) = session.header.study.as_ref().filter(|s| s.id == id) else {
             return;
         };
+        // A later trial of a study with returns is a participant already counted.
+        if study.visit.as_ref().is_some_and(|v| v.trial > 1) {
+            return;
+        }
         self.see(
             &session.header.participant,
             &study.variant,

@@ -2,6 +2,8 @@
 //! whether it has opened yet, and what its header records. The participant's earlier
 //! sessions are read from the sessions folder; the clock is the caller's.
 
+mod visited;
+
 use std::fmt;
 use std::path::Path;
 
@@ -11,6 +13,8 @@ use super::assign::Assignment;
 use super::progress::{Standing, standing};
 use crate::flow::study::Study;
 use crate::session::{self, Visit};
+
+pub use visited::{TaskDone, Visited};
 
 /// One counted session of a participant's earlier trials, as its header says.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -116,6 +116,16 @@ fn report_from(id: &str, path: &str, fold: &StudyFold) -> Result<StudyReport, St
     Ok(super::study::section(study, variants, fold))
 }
 
+/// Each study's repeat usage, for the customer's numbers that open the report.
+pub(super) fn repeat_usage(
+    sections: &[StudySection],
+) -> Vec<crate::report::study::returns::RepeatUsage> {
+    (sections.iter())
+        .filter_map(|s| Some((s, s.report.as_ref()?.returns.as_ref()?)))
+        .flat_map(|(s, r)| crate::report::study::returns::repeat_usage(&s.study, r))
+        .collect()
+}
+
 /// The studies as documents, each set before the per-flow report; a study not reported
 /// as one says why.
 pub(super) fn documents(sections: &[StudySection]) -> Vec<Document> {

@@ -109,6 +109,10 @@ pub(super) fn run(
         )?;
     }
     let report = section(study_file, variants, &fold);
+    if let Some(returns) = &report.returns {
+        sessions_report.repeat_usage =
+            crate::report::study::returns::repeat_usage(&report.status.study, returns);
+    }
     let text = match args.format {
         ReportFormat::Json => {
             let json = serde_json::json!({ "study": report, "sessions": sessions_report });

@@ -23,6 +23,9 @@ pub fn document(report: &StudyReport) -> Document {
     comparisons(&mut doc, report);
     positions(&mut doc, report);
     questions(&mut doc, report);
+    if let Some(returns) = &report.returns {
+        super::returns::document::section(&mut doc, returns);
+    }
     doc
 }
 

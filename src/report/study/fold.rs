@@ -15,6 +15,7 @@ use crate::flow::study::{Design, Study};
 use crate::session::firsts::{Log, Places};
 use crate::session::{self, AnswerValue, EventKind, Session};
 use crate::study::progress::{Progress, Standing, standing};
+use crate::study::returns::Visited;
 
 /// What the study's report needs of one session of a study.
 #[derive(Debug)]
@@ -29,6 +30,8 @@ pub struct Summary {
     standing: Standing,
     /// For a counted session: what the variants are compared on.
     counted: Option<Counted>,
+    /// For a counted session of a study with returns: what the returns section reads.
+    visited: Option<Visited>,
 }
 
 #[derive(Debug)]
@@ -72,6 +75,7 @@ impl Summary {
             variant: block.variant.clone(),
             standing,
             counted,
+            visited: Visited::of(session),
         })
     }
 }
@@ -114,6 +118,8 @@ pub struct StudyFold {
     counted: [OnceLock<Gathered>; 2],
     /// Within sessions kept for the pairs held in memory before sorted runs are written.
     pairs_in_memory: usize,
+    /// The counted sessions of a study with returns, every trial (docs/returns.md).
+    pub visits: Vec<Visited>,
 }
 
 impl Default for StudyFold {
@@ -136,6 +142,7 @@ impl StudyFold {
             log: Mutex::new(Log::new(bytes)),
             counted: Default::default(),
             pairs_in_memory: units::PAIRED_IN_MEMORY,
+            visits: Vec::new(),
         }
     }
 
@@ -151,6 +158,14 @@ impl StudyFold {
         let pair = (summary.path, summary.sha256);
         if !self.paths.contains(&pair) {
             self.paths.push(pair);
+        }
+        let later = summary.visited.as_ref().is_some_and(|v| v.trial > 1);
+        if let Some(visited) = summary.visited {
+            self.visits.push(visited);
+        }
+        // A later trial is the same participant again: only the returns section counts it.
+        if later {
+            return;
         }
         let (who, variant) = (&summary.participant, &summary.variant);
         let place = self.progress.see(who, variant, summary.standing);

@@ -25,7 +25,7 @@ pub fn blocks(report: &Report) -> Vec<Block> {
                     Line::default().code(version.variant_name()),
                     Line::text(time_to_resolution(version)),
                     Line::text(satisfaction(version)),
-                    Line::text(NOT_MEASURED),
+                    Line::text(repeat_usage(report, version)),
                 ]
             })
         })
@@ -60,9 +60,16 @@ pub fn blocks(report: &Report) -> Vec<Block> {
                 .and(" (1 to 5) measures it."),
         );
     }
-    missing.push(Line::text(
-        "Repeat usage: not measured; it needs participants invited back for a later session.",
-    ));
+    match report.repeat_usage.is_empty() {
+        true => missing.push(Line::text(
+            "Repeat usage: not measured; it needs participants invited back for a later session \
+             (a study's `sessions:` and `schedule:`, docs/returns.md).",
+        )),
+        false => missing.push(Line::text(
+            "Repeat usage: of the participants whose second session had opened, how many came \
+             back for it (adjusted-Wald 95% interval); the returns section has every session.",
+        )),
+    }
     blocks.push(Block::list(missing));
     blocks
 }
@@ -94,6 +101,22 @@ fn time_to_resolution(version: &FlowVersion) -> String {
     match times.is_empty() {
         true => format::MISSING.into(),
         false => times.join("; "),
+    }
+}
+
+/// Who came back for their second session, where a study with returns measured it.
+fn repeat_usage(report: &Report, version: &FlowVersion) -> String {
+    let found = (report.repeat_usage.iter()).find(|r| r.variant == version.variant_name());
+    match found {
+        None => NOT_MEASURED.into(),
+        Some(r) if r.due == 0 => "no one due back yet".into(),
+        Some(r) => format!(
+            "{}/{} came back ({}, {})",
+            r.returned,
+            r.due,
+            percent(r.returned as f64 / r.due as f64),
+            or_missing(r.interval.map(percent_interval))
+        ),
     }
 }
 

@@ -1,0 +1,47 @@
+//! The long table of a study with returns: one row per participant, trial and task,
+//! ready for a mixed model of learning (docs/returns.md, "Export"). Read from the same
+//! visits the report's returns section reads (`study::returns::Visited`).
+
+use serde::Serialize;
+
+use super::defuse;
+use crate::study::returns::Visited;
+
+/// One task of one trial of one participant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LongRow {
+    pub participant: String,
+    pub variant: String,
+    pub trial: u32,
+    pub retention: bool,
+    /// Days from the start of the participant's first trial: 0 for the first.
+    pub days_since_first: f64,
+    pub task: String,
+    pub outcome: String,
+    /// The attempt's time, pauses left out; empty for an attempt cut off.
+    pub time_s: Option<f64>,
+}
+
+impl LongRow {
+    /// The rows of one visit, a task each; text cells defused for spreadsheets unless
+    /// `raw`.
+    pub fn of(visit: &Visited, raw: bool) -> Vec<LongRow> {
+        let cell = |text: &str| match raw {
+            true => text.to_owned(),
+            false => defuse(text).into_owned(),
+        };
+        let days = visit.since_first_ms.unwrap_or(0) as f64 / 86_400_000.0;
+        (visit.tasks.iter())
+            .map(|t| LongRow {
+                participant: cell(&visit.participant),
+                variant: cell(&visit.variant),
+                trial: visit.trial,
+                retention: visit.retention,
+                days_since_first: (days * 1e6).round() / 1e6,
+                task: cell(&t.task),
+                outcome: cell(&t.outcome),
+                time_s: t.time_s,
+            })
+            .collect()
+    }
+}
