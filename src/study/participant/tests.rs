@@ -260,3 +260,90 @@ fn a_flow_is_a_plan_of_one_session_without_consent() {
     let home = EventKind::Show { step: "pot".into() };
     assert!(events.iter().any(|e| e.kind == home), "{events:?}");
 }
+
+fn visit(trial: u32) -> crate::session::Visit {
+    crate::session::Visit {
+        trial,
+        trials: 3,
+        retention: false,
+        since_first_ms: (trial > 1).then_some(86_400_000),
+        since_previous_ms: (trial > 1).then_some(86_400_000),
+        early: false,
+        next_from: Some("2026-12-14T09:00:00.000Z".into()),
+    }
+}
+
+#[test]
+fn a_returning_participant_skips_the_consent_and_only_the_trial_s_last_session_invites() {
+    let plan = study_plan().with_visit(Some(visit(2)));
+    assert_eq!(plan.consent, None);
+    // No consent screen: each session at once.
+    let keys = [
+        (1_000, '1'),
+        (1_500, '\n'),
+        (2_000, '\n'),
+        (3_000, '1'),
+        (3_500, '\n'),
+        (4_000, '\n'),
+    ];
+    let (result, files) = run(&plan, &keys);
+    assert_eq!(result.expect("the part runs").sessions.len(), 2);
+    let files = files.borrow();
+    let visits: Vec<_> = (files.iter())
+        .map(|(h, _)| h.study.as_ref().and_then(|s| s.visit.clone()))
+        .collect();
+    let mut first = visit(2);
+    first.next_from = None;
+    assert_eq!(visits, [Some(first), Some(visit(2))]);
+    assert!(!kinds(&files[0].1).contains(&"\"consent\"".into()));
+    // The first trial keeps its consent; a study without returns is as it was.
+    assert!(study_plan().with_visit(Some(visit(1))).consent.is_some());
+    let plain = study_plan().with_visit(None);
+    assert!((plain.sessions.iter()).all(|p| p.study.as_ref().is_some_and(|s| s.visit.is_none())));
+}
+
+#[test]
+fn the_closing_screen_says_when_to_come_back() {
+    let plan = study_plan().with_visit(Some(visit(1)));
+    let last = plan.sessions.last().expect("a session");
+    let farewell = last.farewell().expect("an invitation");
+    assert!(
+        farewell.starts_with("Please come back for session 2 of 3 from "),
+        "{farewell}"
+    );
+    assert!(
+        farewell.contains(" 2026 ") && farewell.contains("(UTC"),
+        "{farewell}"
+    );
+    assert_eq!(plan.sessions[0].farewell(), None);
+    // Drawn on the closing screen of a complete session, under the thanks.
+    let flow = flow();
+    let mut player = crate::player::Player::new(&flow);
+    player.set_farewell(Some(farewell.clone()));
+    // The tea flow: choose, then Enter past its end, to the closing screen.
+    use crate::player::input::{Action, Input, Key as PlayerKey};
+    player.shown(ms(0));
+    for (at, key) in [(100, PlayerKey::Char('1')), (200, PlayerKey::Enter)] {
+        player.handle(Input {
+            at: ms(at),
+            action: Action::Key(key),
+        });
+        player.shown(ms(at + 5));
+    }
+    assert!(
+        matches!(player.mode(), crate::player::Mode::Closing { .. }),
+        "{:?}",
+        player.mode()
+    );
+    let view = crate::tui::play_view::PlayView {
+        player: &player,
+        scroll: 0,
+        chrome: crate::tui::play_view::Chrome::Remote,
+    };
+    let screen = crate::tui::frame::drawn(&view, 80, 24);
+    assert!(screen.contains("Thank you for taking part!"), "{screen}");
+    assert!(
+        screen.contains("Please come back for session 2 of 3"),
+        "{screen}"
+    );
+}
