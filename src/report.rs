@@ -39,6 +39,10 @@ pub struct Report {
     /// Sessions made up by `mvx simulate` that were left out (see `include_simulated`).
     #[serde(skip_serializing_if = "is_zero")]
     pub simulated_left_out: usize,
+    /// Later sessions of studies with returns, left out here: their participants were
+    /// counted at their first, and their study's returns section reports them.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub later_trials_left_out: usize,
     /// Event lines left out of the figures, each named with its file and line.
     pub data_problems: Vec<FileProblem>,
     /// Who came back for their second session, per variant of each study with returns
@@ -142,6 +146,7 @@ impl ReportBuilder {
             flows,
             skipped: self.skipped,
             simulated_left_out: self.simulated_left_out,
+            later_trials_left_out: self.later_trials_left_out,
             repeat_usage: Vec::new(),
             data_problems: self.data_problems,
         }

@@ -9,6 +9,7 @@ mod explore;
 
 pub use explore::MAX_STATE_BYTES;
 mod moves;
+pub mod returns;
 pub mod sessions;
 pub mod study;
 mod walk;

@@ -1,6 +1,6 @@
-//! An independent audit of every figure `mvx report` gives (issue 20): five designed sets
+//! An independent audit of every figure `mvx report` gives (issue 20): six designed sets
 //! of session files written by `tests/independent/make_sets.py` from the docs alone
-//! (within, three-variant, variables, edge, export), reported by the real binary in JSON,
+//! (within, three-variant, variables, edge, export, returns), reported by the real binary in JSON,
 //! Markdown and HTML and exported as CSV, then recomputed from the session files by
 //! `tests/independent/audit.py` with SciPy and statsmodels. A test per set fails on any
 //! mismatch, and on a statement the docs rule out ("p = 0.050" for 0.0499, a funnel that
@@ -18,7 +18,14 @@ use std::process::{Command, Stdio};
 
 use libtest_mimic::{Arguments, Completion, Failed, Trial};
 
-const SETS: [&str; 5] = ["within", "three-variant", "variables", "edge", "export"];
+const SETS: [&str; 6] = [
+    "within",
+    "three-variant",
+    "variables",
+    "edge",
+    "export",
+    "returns",
+];
 const MODULES: &str = "import numpy, scipy, statsmodels, pandas, yaml";
 
 fn main() -> std::process::ExitCode {

@@ -2,6 +2,8 @@
 //! that report, review and export read.
 
 mod common;
+#[path = "simulate/returns.rs"]
+mod returns;
 
 use assert_cmd::Command;
 use predicates::str::contains;

@@ -61,6 +61,41 @@ pub(super) struct SimulateArgs {
         requires = "sessions"
     )]
     hesitation: String,
+    /// In a study with returns: the share of synthetic participants who drop out before each return
+    #[arg(
+        long,
+        value_name = "SHARE",
+        default_value_t = 0.2,
+        value_parser = share,
+        requires = "sessions"
+    )]
+    dropout: f64,
+    /// In a study with returns: synthetic participants' trial n takes n^-B times as long as their first
+    #[arg(
+        long,
+        value_name = "B",
+        default_value_t = 0.3,
+        value_parser = rate,
+        allow_negative_numbers = true,
+        requires = "sessions"
+    )]
+    learning_rate: f64,
+}
+
+fn share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if (0.0..=1.0).contains(&x) => Ok(x),
+        _ => Err(format!("`{text}` is not a share from 0 to 1 (e.g. 0.2)")),
+    }
+}
+
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(x) if (-1.0..=2.0).contains(&x) => Ok(x),
+        _ => Err(format!(
+            "`{text}` is not a learning rate from -1 to 2 (e.g. 0.3)"
+        )),
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -277,6 +312,7 @@ fn write_sessions(
             seed: args.seed.wrapping_mul(1_000_003).wrapping_add(n as u64),
             hesitation: *hesitation,
             max_moves: args.max_steps,
+            pace: 1.0,
         };
         write(&plan, &made, dir, started).map_err(io::Error::other)?;
     }

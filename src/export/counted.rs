@@ -19,6 +19,10 @@ pub enum LeftOut {
     Technical,
     /// Made up by `mvx simulate`.
     Simulated,
+    /// A later session of a study with returns: in the study's returns section and the
+    /// long table (`--format long`), not in the first-session figures.
+    #[serde(rename = "later session")]
+    LaterSession,
     /// Consent was declined: nothing was recorded to count.
     Declined,
 }
@@ -73,6 +77,10 @@ fn session_left_out(session: &Session) -> Option<LeftOut> {
     }
     if session.header.simulated {
         return Some(LeftOut::Simulated);
+    }
+    let visit = session.header.study.as_ref().and_then(|b| b.visit.as_ref());
+    if visit.is_some_and(|v| v.trial > 1) {
+        return Some(LeftOut::LaterSession);
     }
     session.technical_abort().then_some(LeftOut::Technical)
 }

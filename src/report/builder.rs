@@ -42,6 +42,9 @@ pub enum Key {
     Nothing,
     /// Made up by `mvx simulate`, left out.
     Simulated,
+    /// A later session of a study with returns: its participant again, reported in the
+    /// study's returns section only (docs/returns.md).
+    LaterTrial,
     Session(Box<Who>),
     /// A technical abort (`Session::technical_abort`): tallied, its attempts shown as
     /// not counted, but never a participant's first session, so the session they played
@@ -76,6 +79,10 @@ impl Rules {
         }
         if session.header.simulated && !self.include_simulated {
             return Key::Simulated;
+        }
+        let visit = session.header.study.as_ref().and_then(|b| b.visit.as_ref());
+        if visit.is_some_and(|v| v.trial > 1) {
+            return Key::LaterTrial;
         }
         let file = session.path.as_ref().map_or_else(
             || session.header.session.clone(),
@@ -187,6 +194,7 @@ pub struct ReportBuilder {
     pub(super) skipped: Vec<String>,
     pub(super) data_problems: Vec<FileProblem>,
     pub(super) simulated_left_out: usize,
+    pub(super) later_trials_left_out: usize,
     /// A session counted as a participant's first turned out not to be.
     recount: bool,
     /// Sessions added from memory, for their place.
@@ -294,6 +302,10 @@ impl ReportBuilder {
             Key::Nothing => return Decision::LeftOut,
             Key::Simulated => {
                 self.simulated_left_out += 1;
+                return Decision::LeftOut;
+            }
+            Key::LaterTrial => {
+                self.later_trials_left_out += 1;
                 return Decision::LeftOut;
             }
             Key::Aside(who) => {
@@ -438,7 +450,7 @@ impl ReportBuilder {
             // counted in the first reading, which only names who repeated).
             Key::Aside(_) => return !(self.spilled && self.rules.counting.all_attempts),
             Key::Session(who) => who,
-            Key::Nothing | Key::Simulated => return false,
+            Key::Nothing | Key::Simulated | Key::LaterTrial => return false,
         };
         let Some(firsts) = &self.firsts else {
             return self

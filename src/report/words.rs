@@ -33,6 +33,14 @@ pub fn document_with(report: &Report, shown: &Illustrations, opening: Opening) -
     doc.push(Block::Paragraph(Line::text(cells::counting(
         &report.counting,
     ))));
+    if report.later_trials_left_out > 0 {
+        let n = report.later_trials_left_out;
+        doc.push(Block::Paragraph(Line::text(format!(
+            "{n} later session{} of studies with returns {} left out here: their participants are counted at their first session, and the study's returns section reports every session.",
+            if n == 1 { "" } else { "s" },
+            if n == 1 { "is" } else { "are" },
+        ))));
+    }
     if opening == Opening::Numbers {
         doc.0.extend(customer::blocks(report));
     }

@@ -55,6 +55,16 @@ impl Hesitation {
         let ms = self.mu_ms + self.sigma_ms * normal + exponential;
         ms.max(FASTEST_MS).round() as u64
     }
+
+    /// The same shape, every time multiplied by `pace`: a draw of the scaled model is
+    /// `pace` times a draw of this one (both parts scale), save the fastest floor.
+    pub fn scaled(&self, pace: f64) -> Hesitation {
+        Hesitation {
+            mu_ms: self.mu_ms * pace,
+            sigma_ms: self.sigma_ms * pace,
+            tau_ms: self.tau_ms * pace,
+        }
+    }
 }
 
 /// One synthetic participant's session: choices picked uniformly among those offered,
@@ -79,6 +89,8 @@ pub fn participant(
 pub struct Synthetic<'r> {
     rng: &'r mut fastrand::Rng,
     hesitation: Hesitation,
+    /// Between two typed characters, and from the last one to Enter.
+    keystroke_ms: u64,
     max_moves: usize,
     moves: usize,
     /// The last key's time, or the last frame's when no key came after it.
@@ -94,11 +106,21 @@ impl<'r> Synthetic<'r> {
         Synthetic {
             rng,
             hesitation: *hesitation,
+            keystroke_ms: KEYSTROKE_MS,
             max_moves,
             moves: 0,
             now: Duration::ZERO,
             keys: VecDeque::new(),
         }
+    }
+
+    /// The same participant at `pace` times their own speed: every hesitation and
+    /// keystroke takes `pace` times as long (a returning participant who has learned);
+    /// the screen takes as long as ever to show a frame.
+    pub fn paced(mut self, pace: f64) -> Self {
+        self.hesitation = self.hesitation.scaled(pace);
+        self.keystroke_ms = (KEYSTROKE_MS as f64 * pace).round() as u64;
+        self
     }
 
     /// The transport's clock now: the participant's last key or frame.
@@ -131,7 +153,7 @@ impl<'r> Synthetic<'r> {
             });
         }
         for (i, key) in keys.iter().enumerate() {
-            at += Duration::from_millis(if i > 0 { KEYSTROKE_MS } else { 0 });
+            at += Duration::from_millis(if i > 0 { self.keystroke_ms } else { 0 });
             let press = Press::plain(*key);
             self.keys.push_back(Incoming::Key { at, press });
         }
@@ -171,6 +193,13 @@ impl Transport<Ask> for Synthetic<'_> {
     async fn next(&mut self, _wait: Duration) -> Incoming {
         self.next_key()
     }
+}
+
+/// Takes from `rng` what answering a consent takes from it (the hesitation: the answer
+/// draws nothing more), so a walk with no consent before it draws what a walk after one
+/// draws: a returning participant, asked no consent, walks as at their first visit.
+pub fn past_consent(rng: &mut fastrand::Rng, hesitation: &Hesitation) {
+    hesitation.sample(rng);
 }
 
 impl Synthetic<'_> {

@@ -28,6 +28,9 @@ pub struct Made {
     pub seed: u64,
     pub hesitation: Hesitation,
     pub max_moves: usize,
+    /// How long their hesitations and keystrokes take, as a multiple of `hesitation`'s:
+    /// 1 at a first visit, less on a return they have learned from (`simulate::returns`).
+    pub pace: f64,
 }
 
 /// The next participant's plan in the study, given its `progress` so far: assigned as
@@ -53,15 +56,27 @@ pub fn next_plan(opened: &OpenedStudy, progress: &Progress, seed: u64) -> Result
 }
 
 /// Plays `plan` as `made` would, writing each session into `dir`; the first starts at
-/// `started`, a later one when the one before it ended. Returns how many files it wrote.
+/// `started`, a later one when the one before it ended. Returns the files it wrote.
 pub fn write(
     plan: &Plan,
     made: &Made,
     dir: &Path,
     started: DateTime<Utc>,
-) -> Result<usize, String> {
+) -> Result<Vec<PathBuf>, String> {
     let mut rng = fastrand::Rng::with_seed(made.seed);
-    let mut transport = Synthetic::new(&mut rng, &made.hesitation, made.max_moves);
+    write_drawing(plan, made, &mut rng, dir, started)
+}
+
+/// As [`write`], with every draw of the walk taken from `rng`.
+pub fn write_drawing(
+    plan: &Plan,
+    made: &Made,
+    rng: &mut fastrand::Rng,
+    dir: &Path,
+    started: DateTime<Utc>,
+) -> Result<Vec<PathBuf>, String> {
+    let transport = Synthetic::new(rng, &made.hesitation, made.max_moves);
+    let mut transport = transport.paced(made.pace);
     let mut files = Files {
         dir,
         ids: &made.ids,
@@ -74,7 +89,8 @@ pub fn write(
     };
     let part =
         runner::block_on(participant.run(&mut files, &mut transport)).map_err(|f| f.message())?;
-    Ok(part.sessions.len() + usize::from(part.declined.is_some()))
+    let played = part.sessions.into_iter().map(|p| p.path);
+    Ok(played.chain(part.declined).collect())
 }
 
 /// Where synthetic sessions go: files in `dir`, dated from `started` on the transport's

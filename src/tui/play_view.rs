@@ -326,3 +326,56 @@ pub fn highlighted() -> Style {
 fn framed(title: &str) -> Block<'_> {
     Block::bordered().title(title)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::{Chrome, PlayView};
+    use crate::player::Player;
+    use crate::player::input::{Action, Input, Key};
+
+    #[test]
+    fn the_closing_screen_says_when_to_come_back_under_the_thanks() {
+        let flow = crate::flow::load(
+            "flow: tea\ntitle: Tea\nsteps:\n  pot:\n    choices: [Green -> cup]\n  cup:\n    end: success\n",
+        )
+        .expect("a flow");
+        let mut player = Player::new(&flow);
+        let come_back =
+            "Please come back for session 2 of 3 from Mon 14 Dec 2026 09:00:00 (UTC+00:00).";
+        player.set_farewell(Some(come_back.into()));
+        // Choose, then Enter past the end, to the closing screen.
+        player.shown(Duration::ZERO);
+        for (at, key) in [(100, Key::Char('1')), (200, Key::Enter)] {
+            let at = Duration::from_millis(at);
+            player.handle(Input {
+                at,
+                action: Action::Key(key),
+            });
+            player.shown(at + Duration::from_millis(5));
+        }
+        let view = PlayView {
+            player: &player,
+            scroll: 0,
+            chrome: Chrome::Remote,
+        };
+        let screen = crate::tui::frame::drawn(&view, 80, 24);
+        let lines: Vec<&str> = screen.lines().map(str::trim).collect();
+        let thanks = lines
+            .iter()
+            .position(|l| *l == "Thank you for taking part!");
+        let invitation = lines
+            .iter()
+            .position(|l| l.starts_with("Please come back for session 2 of 3"));
+        assert!(thanks.is_some() && invitation > thanks, "{screen}");
+        // Without an invitation the screen is as it was.
+        player.set_farewell(None);
+        let view = PlayView {
+            player: &player,
+            scroll: 0,
+            chrome: Chrome::Remote,
+        };
+        assert!(!crate::tui::frame::drawn(&view, 80, 24).contains("come back"));
+    }
+}

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Writes five designed sets of session files, as docs/session-format.md describes them,
+"""Writes six designed sets of session files, as docs/session-format.md describes them,
 with choices and times chosen here, so every figure's truth is known without mvx.
 
     python3 tests/independent/make_sets.py OUT_DIR
 
 Run from the repository's root (flow and study paths are recorded relative to it, as
-`mvx play` records them). Writes OUT_DIR/{within,three-variant,variables,edge,export}/
+`mvx play` records them). Writes OUT_DIR/{within,three-variant,variables,edge,export,returns}/
 and OUT_DIR/truth.json (the design, for the auditor's own checks). Deterministic.
 """
 
@@ -206,6 +206,8 @@ class Session:
             threshold = load_study(s["file"]).get("anticipation_ms")
             if threshold is not None:
                 head["study"]["anticipation_ms"] = threshold
+            if s.get("visit"):  # a study with returns (docs/returns.md)
+                head["study"]["visit"] = s["visit"]
         out = yaml.safe_dump(head, sort_keys=False, allow_unicode=True) + "events:\n"
         lines = ["- " + json.dumps(e, separators=(",", ":")) for e in self.events]
         out += "\n".join(lines) + "\n"
@@ -638,6 +640,165 @@ def export_sets():
     return sessions
 
 
+# --- returns: three trials and a retention trial (docs/returns.md) -----------------------
+
+DAY = dt.timedelta(days=1)
+RETURNS_B = {"base": 0.3, "cards": 0.6}  # each variant's true power-law rate b
+RETURNS_A = {"base": (38.0, 1.3), "cards": (29.0, 1.3)}  # a = first + step * i, seconds
+FORGETTING = 1.12  # the retention trial's time over the last scheduled trial's, expected
+SCHEDULE = [0, 1, 7]  # days, as studies/returns.yaml says
+RETENTION = 14
+CRITERION_MS = 30000
+
+# Per variant, per participant: the first trial's start (days after BASE); trials 2 and 3
+# (days after the first's start, None: never played); the retention trial (days after
+# trial 3's start); the trials failed; the would-use answer at trial 1 (None: none given).
+# The newest session is R20's retention trial, at day 30.4 (the report's as of):
+# R09's trial 3, R10's and R21's trial 2, R08's and R18's retention trial have not opened
+# by then (not due); R19's trial 2 opened at that very instant (due); R04, R15, R19 never
+# came back for trial 2, R07 and R16 not for trial 3, R03 not for the retention trial
+# (all due). R06 came back early (0.8 d < 1 d).
+RETURNS = {
+    "base": [("R01", 0.0, 1.1, 7.2, 14.5, set(), "Yes"),
+             ("R02", 0.3, 1.5, 8.0, 15.0, set(), "Maybe"),
+             ("R03", 1.0, 2.0, 7.1, None, set(), "Yes"),
+             ("R04", 1.2, None, None, None, {1}, None),
+             ("R05", 2.0, 1.2, 7.5, 14.2, {2}, "Yes"),
+             ("R06", 2.5, 0.8, 7.0, 16.0, set(), "Maybe"),
+             ("R07", 3.0, 1.3, None, None, set(), "Yes"),
+             ("R08", 20.0, 1.0, 7.3, None, set(), "No"),
+             ("R09", 26.0, 2.0, None, None, set(), "Yes"),
+             ("R10", 30.15, None, None, None, set(), "Yes")],
+    "cards": [("R11", 0.5, 1.0, 7.0, 14.0, set(), "Yes"),
+              ("R12", 0.8, 1.3, 7.6, 15.2, set(), "Yes"),
+              ("R13", 1.5, 1.1, 8.5, 14.8, set(), "Maybe"),
+              ("R14", 2.2, 1.0, 7.0, 14.1, {4}, "Yes"),
+              ("R15", 3.5, None, None, None, set(), "No"),
+              ("R16", 4.0, 3.0, None, None, set(), "Maybe"),
+              ("R17", 5.0, 1.2, 7.4, 15.9, {3}, "Yes"),
+              ("R18", 15.0, 1.4, 7.2, None, set(), "Yes"),
+              ("R19", 29.4, None, None, None, set(), "No"),
+              ("R20", 6.0, 1.0, 8.0, 16.4, set(), "Yes"),
+              ("R21", 30.3, None, None, None, set(), "Maybe")],
+}
+# R07's trial 2 was first ended by the researcher before the task ended (a technical
+# abort, played again 0.2 d later); R02 and R13 were asked would-use again at trial 2
+# (only trial 1's answer counts).
+RETURNS_ABORTED = {"R07": 1.1}
+RETURNS_AGAIN = {"R02": "Yes", "R13": "No"}
+
+
+def rfc3339(t):
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + "%03dZ" % (t.microsecond // 1000)
+
+
+def day(d):
+    return BASE + dt.timedelta(minutes=round(d * 1440))
+
+
+def visit(trial, start, first, previous, opens, next_from):
+    """The header's `visit` block, field for field as src/session/study.rs's Visit."""
+    v = {"trial": trial, "trials": len(SCHEDULE) + 1}
+    if trial == len(SCHEDULE) + 1:
+        v["retention"] = True
+    if trial > 1:
+        v["since_first_ms"] = int((start - first).total_seconds() * 1000)
+        v["since_previous_ms"] = int((start - previous).total_seconds() * 1000)
+    if opens is not None and start < opens:
+        v["early"] = True
+    if next_from is not None:
+        v["next_from"] = rfc3339(next_from)
+    return v
+
+
+def returns_sus(s, v, i, trial):
+    """SUS at every trial; items 4 and 10 (learnability) fall with practice."""
+    k = trial if trial <= len(SCHEDULE) else 2  # the retention trial: as trial 2
+    for item in range(1, 11):
+        if item == 4:
+            a = 4 - (k - 1) - (v == "cards") + i % 2
+        elif item == 10:
+            a = 3 - (k - 1) // 2 + (i % 3 == 0)
+        elif item % 2:
+            a = 3 + (k > 1) + (i + item) % 2
+        else:
+            a = 3 - (k > 1) - i % 2
+        s.answer(f"sus{item}", max(1, min(5, a)))
+
+
+def returns_sets():
+    import math
+    import random
+    rng = random.Random(20261120)
+    sessions = []
+    truth = {"b": RETURNS_B, "a": {}, "times": {}}
+    st = study_file("returns")
+    for v, plan in RETURNS.items():
+        b = RETURNS_B[v]
+        slots = {p: k + 1 for k, p in enumerate(
+            sorted((row[0] for row in plan), key=lambda p: next(r[1] for r in plan
+                                                                 if r[0] == p)))}
+        for i, (p, first_day, d2, d3, dr, fails, said) in enumerate(plan):
+            a = RETURNS_A[v][0] + RETURNS_A[v][1] * i
+            truth["a"][p] = a
+            first = day(first_day)
+            starts = [first]
+            if d2 is not None:
+                starts.append(day(first_day + d2))
+                if d3 is not None:
+                    starts.append(day(first_day + d3))
+                    if dr is not None:
+                        starts.append(day(first_day + d3 + dr))
+            study = {"file": st, "order": [], "slot": slots[p]}
+            for k, start in enumerate(starts):
+                trial = k + 1
+                previous = starts[k - 1] if k else None
+                if trial <= len(SCHEDULE):
+                    opens = first + SCHEDULE[k] * DAY if k else None
+                else:
+                    opens = previous + RETENTION * DAY
+                if trial < len(SCHEDULE):
+                    next_from = first + SCHEDULE[trial] * DAY
+                elif trial == len(SCHEDULE):
+                    next_from = start + RETENTION * DAY
+                else:
+                    next_from = None
+                if trial == 2 and p in RETURNS_ABORTED:
+                    gone = day(first_day + RETURNS_ABORTED[p])
+                    s = Session(f"order-{v}", p, gone, study={
+                        **study, "visit": visit(2, gone, first, first, opens, next_from)})
+                    s.attempt([("choose", "home", "Orders", 2600, 3000)], ending="abort")
+                    sessions.append(s)
+                s = Session(f"order-{v}", p, start, study={
+                    **study, "visit": visit(trial, start, first, previous, opens, next_from)})
+                if trial == 1:
+                    s.consent()
+                expected = a * min(trial, len(SCHEDULE)) ** -b
+                if trial > len(SCHEDULE):
+                    expected *= FORGETTING
+                ms = round(expected * math.exp(rng.gauss(0, 0.07)) * 1000)
+                ok = trial not in fails
+                if not ok:
+                    ms = 15000 + 900 * i
+                assert not (ok and ms == CRITERION_MS), "a time on the criterion itself"
+                d = ms // 3
+                if ok:
+                    s.attempt([("choose", "home", "Orders", d - 400, d),
+                               ("choose", "orders", "Order again", 600, ms - d)])
+                else:
+                    s.attempt([("choose", "home", "Search", ms - 700, ms)])
+                truth["times"].setdefault(p, []).append([trial, ok, ms])
+                s.answer("solved", "Yes" if ok else "No")
+                s.answer("seq", min(7, 3 + trial + ok))
+                returns_sus(s, v, i, trial)
+                if trial == 1 and said is not None:
+                    s.answer("would-use", said)
+                if trial == 2 and p in RETURNS_AGAIN:
+                    s.answer("would-use", RETURNS_AGAIN[p])
+                sessions.append(s)
+    return sessions, truth
+
+
 def main():
     out = sys.argv[1]
     within, within_truth = within_sets()
@@ -648,8 +809,11 @@ def main():
     # the cut-off kiosk session also loses half of its last line
     write(os.path.join(out, "edge"), edge)
     write(os.path.join(out, "export"), export_sets())
+    returns, returns_truth = returns_sets()
+    write(os.path.join(out, "returns"), returns)
     with open(os.path.join(out, "truth.json"), "w") as f:
-        json.dump({"within": within_truth, **edge_truth, "cafe": CAFE}, f, indent=1)
+        json.dump({"within": within_truth, **edge_truth, "cafe": CAFE,
+                   "returns": returns_truth}, f, indent=1)
 
 
 if __name__ == "__main__":

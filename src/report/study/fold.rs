@@ -32,6 +32,9 @@ pub struct Summary {
     counted: Option<Counted>,
     /// For a counted session of a study with returns: what the returns section reads.
     visited: Option<Visited>,
+    /// A later session of a study with returns (counted or not): only the returns
+    /// section reads it.
+    later: bool,
 }
 
 #[derive(Debug)]
@@ -76,6 +79,7 @@ impl Summary {
             standing,
             counted,
             visited: Visited::of(session),
+            later: block.visit.as_ref().is_some_and(|v| v.trial > 1),
         })
     }
 }
@@ -159,12 +163,11 @@ impl StudyFold {
         if !self.paths.contains(&pair) {
             self.paths.push(pair);
         }
-        let later = summary.visited.as_ref().is_some_and(|v| v.trial > 1);
         if let Some(visited) = summary.visited {
             self.visits.push(visited);
         }
         // A later trial is the same participant again: only the returns section counts it.
-        if later {
+        if summary.later {
             return;
         }
         let (who, variant) = (&summary.participant, &summary.variant);

@@ -24,13 +24,14 @@ pub struct ReturnsReport {
     pub sessions: u32,
     /// Trials in all, the retention trial included.
     pub trials: u32,
-    /// The schedule as the study writes it (`0`, `1d`, `7d`).
+    /// The schedule, each entry in the largest unit that divides it (`0`, `1d`, `1w`).
     pub schedule: Vec<String>,
     pub retention: Option<String>,
     pub criterion: Option<Criterion>,
     /// The question of stated intention, and the answer that says yes.
     pub intention: Option<(String, String)>,
-    /// The newest session's start: a session opened by then was due.
+    /// The newest counted session's start among the study's sessions with returns: a
+    /// session that opened by then was due.
     pub as_of: Option<String>,
     pub variants: Vec<VariantReturns>,
     /// Each other variant's learning rates against the first's, per task.

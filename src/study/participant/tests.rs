@@ -303,7 +303,7 @@ fn a_returning_participant_skips_the_consent_and_only_the_trial_s_last_session_i
 }
 
 #[test]
-fn the_closing_screen_says_when_to_come_back() {
+fn the_last_session_of_a_trial_says_when_the_next_opens() {
     let plan = study_plan().with_visit(Some(visit(1)));
     let last = plan.sessions.last().expect("a session");
     let farewell = last.farewell().expect("an invitation");
@@ -316,34 +316,4 @@ fn the_closing_screen_says_when_to_come_back() {
         "{farewell}"
     );
     assert_eq!(plan.sessions[0].farewell(), None);
-    // Drawn on the closing screen of a complete session, under the thanks.
-    let flow = flow();
-    let mut player = crate::player::Player::new(&flow);
-    player.set_farewell(Some(farewell.clone()));
-    // The tea flow: choose, then Enter past its end, to the closing screen.
-    use crate::player::input::{Action, Input, Key as PlayerKey};
-    player.shown(ms(0));
-    for (at, key) in [(100, PlayerKey::Char('1')), (200, PlayerKey::Enter)] {
-        player.handle(Input {
-            at: ms(at),
-            action: Action::Key(key),
-        });
-        player.shown(ms(at + 5));
-    }
-    assert!(
-        matches!(player.mode(), crate::player::Mode::Closing { .. }),
-        "{:?}",
-        player.mode()
-    );
-    let view = crate::tui::play_view::PlayView {
-        player: &player,
-        scroll: 0,
-        chrome: crate::tui::play_view::Chrome::Remote,
-    };
-    let screen = crate::tui::frame::drawn(&view, 80, 24);
-    assert!(screen.contains("Thank you for taking part!"), "{screen}");
-    assert!(
-        screen.contains("Please come back for session 2 of 3"),
-        "{screen}"
-    );
 }

@@ -36,7 +36,7 @@ pub fn section(doc: &mut Document, report: &ReturnsReport) {
         for task in &variant.tasks {
             learning(doc, report, variant, task);
         }
-        sus(doc, variant);
+        sus(doc, variant, report.sessions);
     }
     curves(doc, report);
     rates(doc, report);
@@ -198,7 +198,9 @@ fn fit_words(task: &TaskLearning) -> Vec<Line> {
         .filter(|p| p.power.fit().is_some())
         .count();
     lines.push(Line::text(format!(
-        "Per participant (power law, two successful sessions or more): {fitted} of {} fitted, median rate {}.",
+        "Per participant (power law, two successful sessions or more): {fitted} of {} fitted, median rate {}. \
+         The pooled curve mixes participants, and those who stopped coming back are only in the early sessions: \
+         the participants' own rates are the ones to compare.",
         task.participants.len(),
         task.median_rate.map_or(MISSING.into(), |b| format::number(b, 3))
     )));
@@ -208,7 +210,9 @@ fn fit_words(task: &TaskLearning) -> Vec<Line> {
 fn no_fit(why: crate::stats::NoFit) -> &'static str {
     match why {
         crate::stats::NoFit::TooFewPoints => "too few successful sessions",
-        crate::stats::NoFit::NotIdentified => "the data do not pin its rate down",
+        crate::stats::NoFit::NotIdentified => {
+            "no curve of this kind fits: its best rate lies outside the range searched, as when times do not level off"
+        }
     }
 }
 
@@ -288,14 +292,14 @@ fn learning(
     doc.push(Block::list(lines));
 }
 
-fn sus(doc: &mut Document, variant: &VariantReturns) {
+fn sus(doc: &mut Document, variant: &VariantReturns, report_sessions: u32) {
     if variant.sus_learnability.is_empty() {
         return;
     }
     let rows = (variant.sus_learnability.iter())
         .map(|m| {
             [
-                m.trial.to_string(),
+                trial_name(m.trial, m.trial > report_sessions),
                 m.n.to_string(),
                 format::number(m.mean, 1),
                 m.interval.map_or(MISSING.into(), |i| {
