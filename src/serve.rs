@@ -11,6 +11,7 @@ pub mod assets;
 pub mod board;
 pub mod clock;
 pub mod dashboard;
+mod ended;
 mod http;
 pub mod invite;
 pub mod keys;

@@ -5,6 +5,8 @@
 //! stretches them on a slow machine.
 #![allow(clippy::disallowed_methods)] // measures the real binary in real time
 mod common;
+#[path = "pty/returns.rs"]
+mod returns;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -555,6 +557,22 @@ fn give_up_then_end(pty: &mut Pty) {
     pty.wait_for_output("EXIT=0");
 }
 
+/// An espresso variant whose first screen shows `home`: the researcher marks the task
+/// given up, then the participant answers the flow's three questions.
+fn give_up_and_answer(pty: &mut Pty, home: &str) {
+    pty.wait_for(home);
+    pty.wait_for("Where do you tap?");
+    pty.send("\x07");
+    pty.wait_for("This task has ended.");
+    pty.send("\r");
+    pty.wait_for("Could you get the espresso");
+    pty.send("1");
+    pty.wait_for("Overall, how easy");
+    pty.send("6");
+    pty.wait_for("If you could change one thing");
+    pty.send("ok\r");
+}
+
 /// `mvx play` on a study file, as a researcher runs it for the next participant.
 fn play_study(study: &str, sessions: &Path) -> Pty {
     let script = format!(
@@ -781,17 +799,7 @@ fn one_participant_plays_both_variants_of_a_within_study_in_one_run() {
     pty.send("y");
     // The first participant's row of the Williams design: one menu, then three.
     for (home, last) in [("Espresso single", false), ("[ Drinks ]", true)] {
-        pty.wait_for(home);
-        pty.wait_for("Where do you tap?");
-        pty.send("\x07");
-        pty.wait_for("This task has ended.");
-        pty.send("\r");
-        pty.wait_for("Could you get the espresso");
-        pty.send("1");
-        pty.wait_for("Overall, how easy");
-        pty.send("6");
-        pty.wait_for("If you could change one thing");
-        pty.send("ok\r");
+        give_up_and_answer(&mut pty, home);
         if last {
             // The study's own question, once, at the very end.
             pty.wait_for("Which of the two apps did you prefer?");

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use futures_util::{SinkExt, StreamExt};
 use mvx::session::{self, EventKind, SessionOutcome};
 use serde_json::{Value, json};
-use served::{DEADLINE, Page, Server, get};
+use served::{DEADLINE, Page, Server, get, trials_of, until_open};
 use tokio_tungstenite::tungstenite::Message;
 
 const FLOW: &str = "flows/espresso-three-menus.yaml";
@@ -67,6 +67,11 @@ fn main() -> std::process::ExitCode {
             "an_observer_follows_a_participant_in_chromium",
             &browser,
             an_observer_follows_a_participant_in_chromium,
+        ),
+        browser_test(
+            "one_link_plays_three_visits_and_a_visit_too_early_is_told_when_to_come_back",
+            &browser,
+            one_link_plays_three_visits_and_a_visit_too_early_is_told_when_to_come_back,
         ),
         browser_test(
             "the_report_fits_desktop_tablet_and_phone_prints_and_has_a_dark_scheme",
@@ -421,6 +426,126 @@ async fn a_participant_plays_in_chromium_a_spent_link_is_refused_a_reload_resume
     );
 }
 
+/// A study with returns (three sessions, the second 15 s and the third 25 s after the
+/// first) served to one participant, whose one link plays all three in Chromium: the
+/// consent at the first visit only, the closing screens and last words saying when the
+/// next session opens; a visit before it opens (at 1280x800, then at 390x844) is told
+/// when to come back with the same link, and records nothing; a visit after the last is
+/// told all are played. Each trial's file has its `visit.trial`, the same variant, and
+/// `next_from` while one follows. Screenshots of the too-early page in `MVX_SCREENSHOTS`.
+async fn one_link_plays_three_visits_and_a_visit_too_early_is_told_when_to_come_back(
+    binary: PathBuf,
+) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let flows = Path::new(env!("CARGO_MANIFEST_DIR")).join("flows");
+    let study = dir.path().join("returns.yaml");
+    let source = format!(
+        "study: served-returns\ntitle: An espresso, three times\ndesign: between\n\
+         variants: [{}, {}]\nsessions: 3\nschedule: [0, 15s, 25s]\nconsent: |\n  \
+         There are three short sessions; use the same link for each.\n  \
+         Do you agree to take part?\n",
+        flows.join("espresso-one-menu.yaml").display(),
+        flows.join("espresso-three-menus.yaml").display(),
+    );
+    std::fs::write(&study, source).expect("the study");
+    let sessions = dir.path().join("sessions");
+    let args = ["--participants", "V01"];
+    let server = Server::start(&study.display().to_string(), &sessions, &args);
+    let link = server.links[0].clone();
+    let mut browser = Browser::launch(&binary).await;
+    let files = || session::discover(std::slice::from_ref(&sessions)).0.len();
+
+    for trial in 1..=3 {
+        if trial > 1 {
+            until_open(&sessions, "V01", trial).await;
+        }
+        browser.size(1280, 800, false).await;
+        browser.open(&link).await;
+        let first = match trial {
+            1 => "I agree, start",
+            _ => "Where do you tap?",
+        };
+        browser.wait_for(first).await;
+        let (screens, said) = browser.play_through(Hand::Keys).await;
+        let consent = screens.iter().any(|s| s.contains("I agree, start"));
+        assert_eq!(consent, trial == 1, "the consent at the first visit only");
+        let finished = || {
+            let lines = server.lines().into_iter();
+            lines
+                .filter(|l| l.starts_with("V01      finished: complete"))
+                .count()
+        };
+        let waited = Instant::now();
+        while finished() < trial && waited.elapsed() < DEADLINE {
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        assert_eq!(finished(), trial, "{:#?}", server.lines());
+        if trial == 3 {
+            assert_eq!(said, "Thank you! You may close this page.");
+            break;
+        }
+        let next = format!("Please come back for session {} of 3 from", trial + 1);
+        assert!(
+            screens.iter().any(|s| s.contains(&next)),
+            "the closing screen: {screens:#?}"
+        );
+        assert!(said.starts_with(&format!("Thank you! {next} ")), "{said}");
+        assert!(
+            said.ends_with(", with this same link. You may close this page."),
+            "{said}"
+        );
+        if trial > 1 {
+            continue;
+        }
+        // Too early, on a desktop and on a phone: told when, nothing recorded.
+        for (width, height, mobile) in [(1280, 800, false), (390, 844, true)] {
+            browser.size(width, height, mobile).await;
+            browser.open(&link).await;
+            browser
+                .wait_for("Please come back then, with this same link.")
+                .await;
+            let said = browser
+                .eval("document.getElementById('status').innerText")
+                .await;
+            assert!(said.starts_with("Your session 2 of 3 opens at "), "{said}");
+            // The words fit the window: nothing to scroll to, sideways or down.
+            let fits = "String(document.scrollingElement.scrollWidth <= innerWidth && \
+                document.getElementById('status').getBoundingClientRect().bottom <= innerHeight)";
+            assert_eq!(
+                browser.eval(fits).await,
+                "true",
+                "at {width}x{height}: {said}"
+            );
+            browser
+                .keep(&format!("returns-too-early-{width}x{height}"))
+                .await;
+            assert_eq!(files(), 1, "a visit too early records nothing");
+        }
+        server.wait_for("V01      came too early: session 2 of 3 opens at ");
+    }
+
+    browser.open(&link).await;
+    browser
+        .wait_for("You have taken part in all 3 sessions of this study")
+        .await;
+    let trials = trials_of(&sessions, "V01");
+    assert_eq!(trials.len(), 3, "one session file per visit");
+    let variant = &trials[0]
+        .header
+        .study
+        .as_ref()
+        .expect("a study block")
+        .variant;
+    for (i, played) in trials.iter().enumerate() {
+        let study = played.header.study.as_ref().expect("a study block");
+        let visit = study.visit.as_ref().expect("a visit block");
+        assert_eq!((visit.trial, visit.trials), (i as u32 + 1, 3));
+        assert_eq!(&study.variant, variant, "the variant holds across visits");
+        assert_eq!(visit.next_from.is_some(), i < 2, "{visit:?}");
+        assert_eq!(played.outcome(), Some(SessionOutcome::Complete));
+    }
+}
+
 /// `participants` simulated participants of `study`, reported in HTML with their replays
 /// into `dir`: the page's path.
 fn reported_study(dir: &Path, name: &str, study: &str, participants: &str) -> PathBuf {
@@ -667,14 +792,18 @@ impl Browser {
     }
 
     /// Plays the session on the page to its end with `hand`: keys for typed answers
-    /// alone, each other answer by its key, a click or a tap as `hand` says.
-    async fn play_through(&mut self, hand: Hand) {
+    /// alone, each other answer by its key, a click or a tap as `hand` says; the screens
+    /// it acted on, and the server's last words.
+    async fn play_through(&mut self, hand: Hand) -> (Vec<String>, String) {
         let start = Instant::now();
+        let mut seen = Vec::new();
         loop {
             let screen = self.text().await;
-            if screen.contains("Thank you! You may close this page.") {
-                return;
+            if screen.contains("You may close this page.") {
+                let status = "document.getElementById('status').innerText";
+                return (seen, self.eval(status).await);
             }
+            seen.push(screen.clone());
             assert!(start.elapsed() < DEADLINE * 3, "stuck on:\n{screen}");
             // The choices listed: "1. Drinks", the highlighted one marked "›".
             let listed: Vec<(String, String)> = (screen.lines())

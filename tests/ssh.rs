@@ -133,6 +133,43 @@ fn a_participant_plays_a_study_over_ssh_and_a_spent_invitation_is_refused() {
     assert_terminal_restored(&again);
 }
 
+/// A study with returns: the one invitation plays the first session, whose closing
+/// screen says when the next opens; the same command again before then is told when to
+/// come back, records nothing, and `ssh` exits with status 1 and the terminal restored.
+#[test]
+fn a_returning_participant_too_early_is_told_when_and_leaves_with_the_terminal_restored() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = support::tiny_study(dir.path(), "[0, 1h, 2h]");
+    let sessions = dir.path().join("sessions");
+    let study = study.display().to_string();
+    let server = Server::start_ssh(&study, &sessions, &["--participants", "R01"]);
+    let invitation = server.links[0].clone();
+    let mut first = ssh(&invitation, dir.path(), "");
+    first.wait_for("Do you agree to take part?");
+    first.send("y");
+    first.wait_for("Pick one.");
+    first.send("1");
+    first.wait_for("Please come back for session 2 of 3 from");
+    first.send("\r");
+    first.wait_for_output("EXIT=0");
+    first.wait_for_output("Please come back for session 2 of 3 from");
+    first.wait_for_output(", with the same ssh command.");
+    server.wait_for("R01      finished: complete");
+
+    let again = ssh(&invitation, dir.path(), "");
+    again.wait_for_output("Your session 2 of 3 opens at ");
+    again.wait_for_output("Please come back then, with the same ssh command.");
+    again.wait_for_output("EXIT=1");
+    assert_terminal_restored(&again);
+    assert!(!again.mouse_reported(), "the mouse is still reported");
+    server.wait_for("R01      came too early: session 2 of 3 opens at ");
+    assert_eq!(
+        recorded_count(&sessions),
+        1,
+        "the visit too early recorded nothing"
+    );
+}
+
 #[test]
 fn a_connection_without_a_terminal_or_with_a_wrong_code_is_refused() {
     let dir = tempfile::tempdir().expect("temp dir");

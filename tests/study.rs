@@ -1401,6 +1401,31 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
         err.ends_with("come back then, or add --early to play it now\n"),
         "{err}"
     );
+    // The study's status says who is due back, and when the others are.
+    let (_, out, _) = mvx(&[
+        "study",
+        "status",
+        "studies/espresso-returns.yaml",
+        "--sessions",
+        sessions,
+    ]);
+    assert!(out.contains("Coming back (docs/returns.md):\n  due now: nobody\n  not yet:\n    P07 (session 2 of 4 opens "), "{out}");
+    let (_, out, _) = mvx(&[
+        "study",
+        "status",
+        "studies/espresso-returns.yaml",
+        "--sessions",
+        sessions,
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(
+        json["returns"][0]["next"],
+        serde_json::json!([2, 4]),
+        "{json}"
+    );
+    assert_eq!(json["returns"][0]["open_now"], false);
     // --early passes the schedule (and here stops at the terminal this test has none of).
     let (code, _, err) = mvx(&[
         "play",
@@ -1468,6 +1493,17 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
     assert!(
         err.contains("P07 has played all 4 sessions of this study"),
         "{err}"
+    );
+    let (_, out, _) = mvx(&[
+        "study",
+        "status",
+        "studies/espresso-returns.yaml",
+        "--sessions",
+        sessions,
+    ]);
+    assert!(
+        out.contains("  due now: nobody\n  not yet: nobody\n  played every session: 1"),
+        "{out}"
     );
 
     // The study's report counts P07 once, and their returns in the returns section.

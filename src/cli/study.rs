@@ -9,6 +9,7 @@ use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
 use crate::flow::study::Design;
 use crate::study::Opened;
 use crate::study::progress::Progress;
+use crate::study::returns::{self, Returner};
 use crate::study::status::{Candidate, Next, Status, status};
 use crate::text::printable;
 
@@ -75,12 +76,20 @@ pub(super) fn run(
         writeln!(err, "{}", opened.refusal().unwrap_or_default())?;
         return Ok(EXIT_FINDINGS);
     };
+    let mut status_now = None;
     let progress = match args.include_simulated {
         true => Progress::read_with_simulated(&study.id, &args.sessions),
         false => Progress::read(&study.id, &args.sessions),
     };
     let playing = crate::study::reserve::playing(&args.sessions, &study.id);
-    let status = status(study, variants, &progress, &playing);
+    let mut status = status(study, variants, &progress, &playing);
+    if study.returns.any() {
+        #[allow(clippy::disallowed_methods)] // the shell: where each schedule stands now
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let visits = returns::visits(&study.id, &args.sessions, args.include_simulated);
+        status.returns = Some(returns::returners(study, &visits, now_ms));
+        status_now = Some(now_ms);
+    }
     for problem in &status.unreadable {
         writeln!(err, "mvx: skipped {problem}")?;
     }
@@ -89,7 +98,12 @@ pub(super) fn run(
             serde_json::to_writer_pretty(&mut *out, &status).map_err(io::Error::from)?;
             writeln!(out)?;
         }
-        StatusFormat::Text => text(&status, out)?,
+        StatusFormat::Text => {
+            text(&status, out)?;
+            if let (Some(standings), Some(now_ms)) = (&status.returns, status_now) {
+                returning(standings, now_ms, out)?;
+            }
+        }
     }
     Ok(EXIT_OK)
 }
@@ -178,4 +192,42 @@ fn candidate_words(c: &Candidate) -> String {
         None => ", order drawn at the start".into(),
     };
     format!("{} (slot {}{order})", c.variants.join(" then "), c.slot)
+}
+
+/// Where each participant stands in their schedule: due now (the longest open first),
+/// then those waiting (the soonest first), then how many have played every session.
+fn returning(standings: &[Returner], now_ms: i64, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "\nComing back (docs/returns.md):")?;
+    let (mut due, mut waiting, mut done) = (Vec::new(), Vec::new(), 0);
+    for s in standings {
+        let (Some((trial, trials)), Some(opens)) = (s.next, s.opens_ms) else {
+            done += 1;
+            continue;
+        };
+        let who = printable(&s.participant);
+        match s.open_now {
+            true => due.push(format!(
+                "{who} (session {trial} of {trials}, open for {})",
+                returns::wait(now_ms - opens)
+            )),
+            false => waiting.push(format!(
+                "{who} (session {trial} of {trials} opens {}, in {})",
+                returns::local_time(opens),
+                returns::wait(opens - now_ms)
+            )),
+        }
+    }
+    for (heading, items) in [("due now", &due), ("not yet", &waiting)] {
+        match items.is_empty() {
+            true => writeln!(out, "  {heading}: nobody")?,
+            false => {
+                writeln!(out, "  {heading}:")?;
+                for item in items {
+                    writeln!(out, "    {item}")?;
+                }
+            }
+        }
+    }
+    writeln!(out, "  played every session: {done}")?;
+    Ok(())
 }

@@ -61,6 +61,12 @@ pub struct Row {
     /// How long the window has been too small.
     #[serde(skip)]
     pub too_small_for: Option<Duration>,
+    /// In a study with returns, the session of the participant's schedule played now
+    /// (or last), and how many it has; left out otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trial: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub trials: Option<u32>,
 }
 
 /// Participants of one variant (`None`: the served flow) against the study's target.
@@ -96,6 +102,7 @@ impl Dashboard {
                     r.variant.clone(),
                     r.state.clone(),
                     r.step.clone(),
+                    r.trial,
                 )
             });
             (rows.collect::<Vec<_>>(), d.counts.clone())
@@ -164,6 +171,8 @@ pub struct SeatView<'a> {
     pub connected: bool,
     pub started: bool,
     pub ended: Option<&'a str>,
+    /// In a study with returns, the trial and how many there are.
+    pub trial: Option<(u32, u32)>,
     pub whereabouts: &'a Whereabouts,
 }
 
@@ -203,6 +212,8 @@ impl<'a> SeatView<'a> {
             too_small_for: w
                 .too_small
                 .map(|since| now.saturating_duration_since(since)),
+            trial: self.trial.map(|(trial, _)| trial),
+            trials: self.trial.map(|(_, trials)| trials),
         }
     }
 }

@@ -151,6 +151,10 @@ mod tests {
     }
 
     fn room_at(w: &Whereabouts, now: Instant) -> Dashboard {
+        room_on_trial(w, None, now)
+    }
+
+    fn room_on_trial(w: &Whereabouts, trial: Option<(u32, u32)>, now: Instant) -> Dashboard {
         let seat = SeatView {
             participant: "P01",
             variant: None,
@@ -158,9 +162,31 @@ mod tests {
             connected: true,
             started: true,
             ended: None,
+            trial,
             whereabouts: w,
         };
         snapshot(&[seat], &[], None, &StepTimes::default(), now)
+    }
+
+    #[test]
+    fn json_lines_say_which_session_of_a_study_with_returns_a_participant_is_on() {
+        let t0 = Instant::now();
+        let home = on("home", t0);
+        let line = |trial| {
+            let mut watch = Watch::new(Format::Json, Thresholds::default());
+            let lines = watch.look_at(room_on_trial(&home, trial, t0), t0);
+            json(&lines[0])["participants"][0].clone()
+        };
+        let returning = line(Some((2, 3)));
+        assert_eq!(
+            (&returning["trial"], &returning["trials"]),
+            (&2.into(), &3.into())
+        );
+        let once = line(None);
+        assert!(
+            once.get("trial").is_none() && once.get("trials").is_none(),
+            "{once}"
+        );
     }
 
     fn json(line: &str) -> Value {

@@ -1,6 +1,5 @@
 //! Where a served participant plays: the header's browser blocks, session files in the
-//! server's folder, the researcher told where each participant is; and how the part
-//! ended, in the researcher's and the page's words.
+//! server's folder, the researcher told where each participant is.
 #![allow(clippy::disallowed_methods)] // the shell: it stamps each session's start
 
 use std::path::{Path, PathBuf};
@@ -17,7 +16,7 @@ use crate::runner::session::{PlaySession, Recorder, Unrecorded};
 use crate::session::{
     Event, EventKind, Header, SessionOutcome, SessionWriter, TerminalInfo, TransportInfo,
 };
-use crate::study::participant::{Failed, Part, Place};
+use crate::study::participant::Place;
 
 /// Who plays through the page.
 pub enum Client {
@@ -49,76 +48,6 @@ pub const RESTAMPED: &str = "restamped";
 
 /// What the closing screen says about where the file went: not the server's paths.
 const SAVED_TO: &str = "the researcher's computer";
-
-/// How a participant's part ended: for the researcher, and for the page.
-pub struct Ended {
-    pub why: String,
-    pub text: &'static str,
-    /// The participant is done: a page is told it may close (a terminal closes itself).
-    pub done: bool,
-    /// The server failed before anything was recorded: the link may be opened again.
-    pub keep_link: bool,
-}
-
-impl Ended {
-    fn spent(why: String, text: &'static str) -> Ended {
-        Ended {
-            why,
-            text,
-            done: false,
-            keep_link: false,
-        }
-    }
-
-    /// The part is over as it should be: thanks, and the page may be closed.
-    fn done(why: String, text: &'static str) -> Ended {
-        Ended {
-            done: true,
-            ..Ended::spent(why, text)
-        }
-    }
-
-    /// The session's last words to this client.
-    pub fn words(&self, client: &Client) -> String {
-        match (self.done, client) {
-            (true, Client::Browser { .. }) => format!("{} You may close this page.", self.text),
-            _ => self.text.to_owned(),
-        }
-    }
-
-    /// No session could start: the researcher is told why, the participant to ask.
-    pub fn refused(why: String) -> Ended {
-        Ended::spent(
-            why,
-            "The session could not start. Please tell the researcher.",
-        )
-    }
-
-    /// The study has every participant it needs: nothing to play, and nothing to retry.
-    pub fn full(why: String) -> Ended {
-        Ended::spent(
-            why,
-            "This study already has all the participants it needs, so there is no session \
-             for you. Thank you for your time.",
-        )
-    }
-
-    /// The server could not start the session (no room on its disk, a folder it cannot
-    /// write): not the participant's doing, so their link stays usable.
-    pub fn failed_here(why: String) -> Ended {
-        Ended {
-            why,
-            text: "The session could not start because of a problem on the researcher's \
-                   side. Please try again later, or tell the researcher.",
-            done: false,
-            keep_link: true,
-        }
-    }
-
-    pub fn stopped(why: String) -> Ended {
-        Ended::spent(why, "The session stopped. Please tell the researcher.")
-    }
-}
 
 /// A participant's browser as the place they play: the header's blocks from the page
 /// and the clock sync, session files in the server's folder, the researcher told.
@@ -181,8 +110,12 @@ impl<'r> Place<WebTransport> for Desk<'r> {
         let writer = off_the_loop(|| SessionWriter::create(sessions, &header, Utc::now()))
             .map_err(|e| e.to_string())?;
         let path = writer.path().to_owned();
+        let visit = (header.study.as_ref()).and_then(|s| s.visit.as_ref());
+        let trial = visit
+            .map(|v| format!(" (session {} of {})", v.trial, v.trials))
+            .unwrap_or_default();
         self.room.notice(format!(
-            "{:<8} started: {}",
+            "{:<8} started: {}{trial}",
             header.participant,
             path.display()
         ));
@@ -219,37 +152,11 @@ impl<'r> Place<WebTransport> for Desk<'r> {
 /// without holding up the other sessions and connections on this thread: the server's
 /// threads are handed on while it waits (`tokio::task::block_in_place`). Elsewhere (a
 /// test's single-threaded runtime, no runtime) it simply runs.
-fn off_the_loop<T>(write: impl FnOnce() -> T) -> T {
+pub(super) fn off_the_loop<T>(write: impl FnOnce() -> T) -> T {
     use tokio::runtime::{Handle, RuntimeFlavor};
     match Handle::try_current().map(|h| h.runtime_flavor()) {
         Ok(RuntimeFlavor::MultiThread) => tokio::task::block_in_place(write),
         _ => write(),
-    }
-}
-
-/// How the part went, for the researcher and for the page.
-pub fn ended(result: Result<Part, Failed>) -> Ended {
-    let part = match result {
-        Err(Failed::Consent(e)) => return Ended::stopped(format!("stopped at the consent: {e}")),
-        Err(Failed::Create(e)) => {
-            return Ended::failed_here(format!("cannot create a session file: {e}"));
-        }
-        Err(Failed::Session(e)) => return Ended::stopped(format!("stopped: {e}")),
-        Ok(part) => part,
-    };
-    if let Some(why) = part.unanswered {
-        return Ended::stopped(format!("stopped at the consent ({why}), nothing recorded"));
-    }
-    if part.declined.is_some() {
-        return Ended::done(
-            "declined".into(),
-            "Thank you. Nothing more will be recorded.",
-        );
-    }
-    match part.sessions.last().map(|played| played.outcome) {
-        None => Ended::refused("the study has no variant to play".into()),
-        Some(SessionOutcome::Complete) => Ended::done("complete".into(), "Thank you!"),
-        Some(SessionOutcome::Aborted) => Ended::done("aborted".into(), "The session has ended."),
     }
 }
 
@@ -344,59 +251,5 @@ impl Recorder for Watched<'_> {
         self.room.notice(format!("{who:<8} on {at}"));
         self.room.arrive(self.index, at, Instant::now());
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::study::participant::Played;
-
-    fn played(outcome: SessionOutcome) -> Played {
-        Played {
-            path: PathBuf::from("s.yaml"),
-            outcome,
-            stopped: None,
-        }
-    }
-
-    #[test]
-    fn the_researcher_and_the_page_hear_how_the_part_ended() {
-        let part = |sessions| {
-            Ok(Part {
-                sessions,
-                ..Part::default()
-            })
-        };
-        let why = |result| ended(result).why;
-        let complete = vec![played(SessionOutcome::Complete)];
-        assert_eq!(why(part(complete)), "complete");
-        let aborted = vec![
-            played(SessionOutcome::Complete),
-            played(SessionOutcome::Aborted),
-        ];
-        assert_eq!(why(part(aborted)), "aborted");
-        let declined = Ok(Part {
-            declined: Some(PathBuf::from("s.yaml")),
-            ..Part::default()
-        });
-        assert_eq!(why(declined), "declined");
-        let unanswered = Ok(Part {
-            unanswered: Some("SIGTERM"),
-            ..Part::default()
-        });
-        assert_eq!(
-            why(unanswered),
-            "stopped at the consent (SIGTERM), nothing recorded"
-        );
-        let full = Err(Failed::Create("disk full".into()));
-        let refused = ended(full);
-        assert_eq!(refused.why, "cannot create a session file: disk full");
-        assert!(
-            refused.text.contains("tell the researcher"),
-            "{}",
-            refused.text
-        );
-        assert_eq!(why(Err(Failed::Session("gone".into()))), "stopped: gone");
     }
 }

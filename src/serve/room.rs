@@ -113,6 +113,11 @@ pub struct Seat {
     pub at: Option<String>,
     /// How the session ended: `complete`, `aborted`, or why it could not go on.
     pub ended: Option<String>,
+    /// In a study with returns, a later visit of the link opens the participant's next
+    /// session once this one has ended (docs/returns.md).
+    pub comes_back: bool,
+    /// In a study with returns, the trial played (or last played) and how many there are.
+    pub trial: Option<(u32, u32)>,
     pub path: Option<PathBuf>,
     /// Where the participant is, and since when, for the dashboard.
     pub whereabouts: Whereabouts,
@@ -120,7 +125,7 @@ pub struct Seat {
 
 /// What a page opening a link may do.
 pub enum Claim {
-    /// The first visit: start the session.
+    /// The first visit (or, in a study with returns, a later one): start a session.
     Start(usize),
     /// The participant is back: resume their session.
     Resume(usize, Inbox),
@@ -210,6 +215,8 @@ impl Room {
             task: None,
             at: None,
             ended: None,
+            comes_back: false,
+            trial: None,
             path: None,
             whereabouts: Whereabouts::default(),
         });
@@ -265,23 +272,36 @@ impl Room {
         (self.seats().get(index)).is_some_and(|s| s.session.is_some() && s.ended.is_none())
     }
 
-    /// A page opens the link of seat `index`: marks it connected if it may.
+    /// A page opens the link of seat `index`: marks it connected if it may. A link of a
+    /// study with returns whose session has ended starts the participant's next visit.
     pub fn claim(&self, index: usize) -> Claim {
         let mut seats = self.seats();
         let Some(seat) = seats.get_mut(index) else {
             return Claim::Spent;
         };
-        if seat.ended.is_some() {
+        if seat.ended.is_some() && !seat.comes_back {
             return Claim::Spent;
         }
         if seat.connected {
             return Claim::Busy;
         }
         seat.connected = true;
-        match &seat.session {
-            Some(session) => Claim::Resume(index, session.clone()),
-            None => Claim::Start(index),
+        match (&seat.session, &seat.ended) {
+            (Some(session), None) => Claim::Resume(index, session.clone()),
+            _ => Claim::Start(index),
         }
+    }
+
+    /// Seat `index` starts a visit with `assignment`, trial `trial` of a study with
+    /// returns (None without): what its last visit left (how it ended, its file, where
+    /// it was) goes, so the link resumes this one if cut.
+    pub fn begin(&self, index: usize, assignment: &Assignment, trial: Option<(u32, u32)>) {
+        self.update(index, |seat| {
+            seat.assignment = Some(assignment.clone());
+            seat.trial = trial;
+            (seat.ended, seat.comes_back, seat.path, seat.at) = (None, false, None, None);
+            seat.whereabouts = Whereabouts::default();
+        });
     }
 
     pub fn participant(&self, index: usize) -> String {
@@ -304,9 +324,10 @@ impl Room {
     /// participant still playing counted, so two never get the same slot.
     pub fn assign(&self, index: usize, study: &ServedStudy) -> Result<Assignment, Unassigned> {
         let mut seats = self.seats();
+        // A returning participant's place was counted with their first trial.
         let playing: Vec<(String, Assignment)> = seats
             .iter()
-            .filter(|s| s.ended.is_none())
+            .filter(|s| s.ended.is_none() && s.trial.is_none_or(|(t, _)| t == 1))
             .filter_map(|s| Some((s.participant.clone(), s.assignment.clone()?)))
             .collect();
         let Some(seat) = seats.get_mut(index) else {
@@ -375,6 +396,7 @@ impl Room {
                 connected: seat.connected,
                 started: seat.session.is_some(),
                 ended: seat.ended.as_deref(),
+                trial: seat.trial,
                 whereabouts: &seat.whereabouts,
             })
             .collect();
@@ -435,7 +457,10 @@ pub fn state_line(seat: &Seat) -> String {
         (None, true, _, Some(at)) => format!("on {at}"),
         (None, true, _, None) => "connected".into(),
     };
-    format!("{:<8} {state}", seat.participant)
+    let trial = (seat.trial)
+        .map(|(trial, trials)| format!(" (session {trial} of {trials})"))
+        .unwrap_or_default();
+    format!("{:<8} {state}{trial}", seat.participant)
 }
 
 #[cfg(test)]

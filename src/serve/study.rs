@@ -1,12 +1,14 @@
 //! A served study: each invitation's variant and order, computed as `mvx play STUDY.yaml`
-//! computes them, counting the participants still playing.
+//! computes them, counting the participants still playing; and, in a study with
+//! returns, a participant's next session, read from their sessions as `mvx play` reads it.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::study::OpenedStudy;
 use crate::study::assign::{self, Assignment, Request};
 use crate::study::progress::Progress;
 use crate::study::reserve::{self, Reservation, Unreserved};
+use crate::study::returns::{self, History, NotYet, Return};
 
 /// Why a participant got no part of the study; `full` when the study has every
 /// participant it needs (the page is told so).
@@ -44,6 +46,23 @@ impl ServedStudy {
         assign::next(study, variants, &Progress::default(), &request)
             .map(|_| ())
             .map_err(|refusal| refusal.to_string())
+    }
+
+    /// `participant`'s next session at `now_ms` in a study with returns, as `mvx play
+    /// --participant` finds it from their sessions in `sessions`: `None` for a new
+    /// participant (or a study without returns), their return when it is due, and why
+    /// not otherwise.
+    pub fn returning(
+        &self,
+        sessions: &Path,
+        participant: &str,
+        now_ms: i64,
+    ) -> Result<Option<Return>, NotYet> {
+        let Some((study, _)) = self.opened.playable().filter(|(s, _)| s.returns.any()) else {
+            return Ok(None);
+        };
+        let history = History::read(&study.id, sessions, participant, false);
+        returns::next(study, participant, &history, now_ms, false)
     }
 
     /// The next assignment, given the sessions in the folder, the participants other

@@ -197,6 +197,106 @@ pub fn next(
     Ok(Some(Return { assignment, visit }))
 }
 
+/// Where one returning participant stands at a moment: their next session, when it
+/// opens, whether it is open now; or every session played.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Returner {
+    pub participant: String,
+    /// Their next trial and the trials in all; None when every one is played.
+    pub next: Option<(u32, u32)>,
+    /// When the next opens (RFC 3339), and in milliseconds since the epoch.
+    pub opens: Option<String>,
+    #[serde(skip)]
+    pub opens_ms: Option<i64>,
+    pub open_now: bool,
+}
+
+/// Each participant of `study` with a counted session in `visits`, where they stand at
+/// `now_ms`, by the same rule `mvx play` applies (`next`): due now first, the longest
+/// open first; then those still waiting, the soonest first; then those done.
+pub fn returners(study: &Study, visits: &[Visited], now_ms: i64) -> Vec<Returner> {
+    let mut people: Vec<&str> = visits.iter().map(|v| v.participant.as_str()).collect();
+    people.sort_unstable();
+    people.dedup();
+    let mut found: Vec<Returner> = people
+        .into_iter()
+        .map(|who| {
+            let history = History {
+                sessions: (visits.iter())
+                    .filter(|v| v.participant == who)
+                    .map(|v| Past {
+                        trial: v.trial,
+                        started_ms: v.started_ms,
+                        assignment: Assignment {
+                            variants: Vec::new(),
+                            order: Vec::new(),
+                            slot: 0,
+                            seed: 0,
+                        },
+                    })
+                    .collect(),
+            };
+            let standing = |next, opens_ms: Option<i64>, open_now| Returner {
+                participant: who.to_owned(),
+                next,
+                opens: opens_ms.map(rfc3339),
+                opens_ms,
+                open_now,
+            };
+            match next(study, who, &history, now_ms, false) {
+                Ok(Some(back)) => {
+                    let opened = opened_at(study, &history, back.visit.trial).unwrap_or(now_ms);
+                    standing(
+                        Some((back.visit.trial, back.visit.trials)),
+                        Some(opened),
+                        true,
+                    )
+                }
+                Ok(None) => standing(None, None, false),
+                Err(NotYet::TooEarly {
+                    trial,
+                    trials,
+                    opens_ms,
+                    ..
+                }) => standing(Some((trial, trials)), Some(opens_ms), false),
+                Err(NotYet::AllPlayed { .. }) => standing(None, None, false),
+            }
+        })
+        .collect();
+    found.sort_by_key(|s| (!s.open_now, s.next.is_none(), s.opens_ms));
+    found
+}
+
+/// When `trial` opened (or opens) for the participant of `history`.
+fn opened_at(study: &Study, history: &History, trial: u32) -> Option<i64> {
+    let (_, starts) = history.trials()?;
+    let start_of = |t: u32| starts.iter().find(|(n, _)| *n == t).map(|(_, s)| *s);
+    let first = start_of(1).or_else(|| starts.first().map(|(_, s)| *s))?;
+    let previous = start_of(trial - 1).unwrap_or(first);
+    Some(opens(study, trial, first, previous))
+}
+
+/// The counted sessions of study `id` with returns under `dir` (simulated ones only when
+/// `simulated`), as the returns figures read them.
+pub fn visits(id: &str, dir: &Path, simulated: bool) -> Vec<Visited> {
+    let mut found = Vec::new();
+    if !dir.exists() {
+        return found;
+    }
+    let (files, _) = session::discover(&[dir.to_owned()]);
+    session::for_each(&files, |_, read| {
+        let Ok(session) = read else { return };
+        let ours = session.header.study.as_ref().is_some_and(|b| b.id == id);
+        if ours
+            && (simulated || !session.header.simulated)
+            && let Some(visit) = Visited::of(&session)
+        {
+            found.push(visit);
+        }
+    });
+    found
+}
+
 /// The `visit` block of trial `trial` starting at `now_ms`, the participant's first
 /// having started at `first_ms` (`now_ms` for trial 1); None for a study without returns.
 pub fn first_visit(study: &Study, now_ms: i64) -> Option<Visit> {

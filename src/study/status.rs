@@ -27,6 +27,10 @@ pub struct Status {
     /// Participants playing now (in any process on the folder), whose places the next
     /// assignment leaves to them.
     pub playing: usize,
+    /// In a study with returns: where each participant stands in their schedule, as
+    /// of the moment the status was made (`returns::returners`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returns: Option<Vec<super::returns::Returner>>,
 }
 
 impl Status {
@@ -114,6 +118,7 @@ pub fn status(
             next(study, variants, &with_playing)
         },
         playing: playing.len(),
+        returns: None,
         seen_twice: progress.seen_twice(within),
         unreadable: (progress.unreadable.iter().cloned())
             .chain(progress.problem().map(|why| {

@@ -8,12 +8,13 @@ pub mod spawn;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
+use mvx::session;
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
 
@@ -380,4 +381,58 @@ impl Page {
     pub async fn close(mut self) {
         let _ = self.ws.close(None).await;
     }
+}
+
+/// The participant's session files in `dir`, by trial.
+pub fn trials_of(dir: &Path, participant: &str) -> Vec<session::Session> {
+    let (files, _) = session::discover(&[dir.to_owned()]);
+    let mut read: Vec<session::Session> = (files.iter())
+        .map(|f| session::read(f).expect("a session file loads"))
+        .filter(|s| s.header.participant == participant)
+        .collect();
+    read.sort_by_key(trial_of);
+    read
+}
+
+/// Which trial of the participant's schedule a session is.
+pub fn trial_of(played: &session::Session) -> u32 {
+    let study = played.header.study.as_ref().expect("a study block");
+    study.visit.as_ref().expect("a visit block").trial
+}
+
+/// Waits until the participant's `trial` opens, as the header of the trial before says.
+pub async fn until_open(dir: &Path, participant: &str, trial: usize) {
+    let before = &trials_of(dir, participant)[trial - 2];
+    let study = before.header.study.as_ref().expect("a study block");
+    let from = (study.visit.as_ref())
+        .and_then(|v| v.next_from.as_deref())
+        .expect("next_from");
+    let opens = mvx::study::returns::millis(from).expect("RFC 3339");
+    let wait = opens - chrono::Utc::now().timestamp_millis();
+    let wait = u64::try_from(wait).unwrap_or(0) + 100;
+    tokio::time::sleep(Duration::from_millis(wait)).await;
+}
+
+/// Variant `id` of a flow of one choice.
+fn tiny_flow(id: &str) -> String {
+    format!(
+        "flow: tiny\ntitle: Tiny\nvariant: {id}\nstart: pick\nsteps:\n  pick:\n    screen: |\n      [ Go ]\n    \
+         text: Pick one.\n    choices:\n      - Go -> done\n  done:\n    end: success\n"
+    )
+}
+
+/// A study of two one-choice variants in `dir`, played three times on `schedule`; its
+/// path.
+pub fn tiny_study(dir: &Path, schedule: &str) -> PathBuf {
+    for id in ["one", "two"] {
+        std::fs::write(dir.join(format!("{id}.yaml")), tiny_flow(id)).expect("a flow");
+    }
+    let study = dir.join("tiny.yaml");
+    let source = format!(
+        "study: tiny-returns\ntitle: Tiny, three times\ndesign: between\n\
+         variants: [one.yaml, two.yaml]\nsessions: 3\nschedule: {schedule}\n\
+         consent: |\n  There are three sessions. Do you agree to take part?\n"
+    );
+    std::fs::write(&study, source).expect("the study");
+    study
 }

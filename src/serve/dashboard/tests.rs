@@ -24,6 +24,7 @@ fn seat<'a>(participant: &'a str, w: &'a Whereabouts) -> SeatView<'a> {
         connected: true,
         started: true,
         ended: None,
+        trial: None,
         whereabouts: w,
     }
 }

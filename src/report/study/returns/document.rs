@@ -105,16 +105,11 @@ fn came_back(doc: &mut Document, report: &ReturnsReport) {
         .flat_map(|v| v.returns.iter().map(move |c| (v, c)))
         .filter_map(|(v, c): (&VariantReturns, &CameBack)| {
             let (rate, i) = (c.rate?, c.interval?);
-            Some((
-                format!(
-                    "{}, session {}",
-                    v.variant,
-                    trial_name(c.trial, c.retention)
-                ),
-                rate,
-                i.low,
-                i.high,
-            ))
+            let session = match c.retention {
+                true => "retention".to_owned(),
+                false => format!("session {}", c.trial),
+            };
+            Some((format!("{}, {session}", v.variant), rate, i.low, i.high))
         })
         .collect();
     if !chart.is_empty() {

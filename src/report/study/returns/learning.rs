@@ -236,7 +236,11 @@ fn task_learning(study: &Study, visits: &[&Visited], task: &str) -> TaskLearning
     TaskLearning {
         task: task.to_owned(),
         trials,
-        power: Fitted::of(stats::power_fit(&pooled)),
+        // Pooled, a fit needs more points than parameters: two points say nothing of fit.
+        power: Fitted::of(match pooled.len() > 2 {
+            true => stats::power_fit(&pooled),
+            false => Err(NoFit::TooFewPoints),
+        }),
         exponential: Fitted::of(stats::exponential_fit(&pooled)),
         participants,
         median_rate: stats::median(&rates),
