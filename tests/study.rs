@@ -1555,3 +1555,38 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
         "{csv}"
     );
 }
+
+#[test]
+fn an_intention_must_be_a_question_with_options_every_participant_is_asked() {
+    let dir = tempfile::tempdir().expect("a folder");
+    let flows = std::env::current_dir()
+        .expect("the repository")
+        .join("flows");
+    let study = |intention: &str| {
+        let text = format!(
+            "study: s\ntitle: T\nvariants:\n  - {0}/espresso-one-menu.yaml\n  - {0}/espresso-three-menus.yaml\n\
+             sessions: 2\nschedule: [0, 1d]\nintention: {intention}\nquestions:\n  - id: would-use\n    ask: Again?\n    options: [Yes, No]\n",
+            flows.display()
+        );
+        let path = dir.path().join(format!("{intention}.yaml"));
+        std::fs::write(&path, text).expect("a study file");
+        path.display().to_string()
+    };
+    let (code, out, err) = mvx(&["check", &study("would-use")]);
+    assert_eq!(code, 0, "{out}{err}");
+    let (code, out, _) = mvx(&["check", &study("would-us")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains(":8:12"), "{out}");
+    assert!(
+        out.contains("`intention: would-us` is not a question of the study or of every variant"),
+        "{out}"
+    );
+    assert!(out.contains("did you mean `would-use`?"), "{out}");
+    // Every variant asks `seq`, but on a scale: no first option to say yes.
+    let (code, out, _) = mvx(&["check", &study("seq")]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("`intention: seq` names a question without options"),
+        "{out}"
+    );
+}
