@@ -1396,7 +1396,7 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
     ]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("P07's session 2 of 4 opens at "), "{err}");
-    assert!(err.contains("(in 22 h"), "{err}");
+    assert!(err.contains("), in 22 h"), "{err}");
     assert!(
         err.ends_with("come back then, or add --early to play it now\n"),
         "{err}"
@@ -1421,8 +1421,8 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
     ]);
     let json: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(
-        json["returns"][0]["next"],
-        serde_json::json!([2, 4]),
+        (&json["returns"][0]["next"], &json["returns"][0]["trials"]),
+        (&serde_json::json!(2), &serde_json::json!(4)),
         "{json}"
     );
     assert_eq!(json["returns"][0]["open_now"], false);
@@ -1548,10 +1548,12 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "participant,variant,trial,retention,days_since_first,task,outcome,time_s"
+        "study,participant,variant,trial,retention,early,simulated,days_since_first,task,outcome,time_s"
     );
     assert!(
-        lines.contains(&"P07,one-menu,4,true,0.0,espresso,failure,60.0"),
+        lines.contains(
+            &"espresso-returns,P07,one-menu,4,true,false,false,0.0,espresso,failure,60.0"
+        ),
         "{csv}"
     );
 }

@@ -200,7 +200,8 @@ fn returning(standings: &[Returner], now_ms: i64, out: &mut dyn Write) -> io::Re
     writeln!(out, "\nComing back (docs/returns.md):")?;
     let (mut due, mut waiting, mut done) = (Vec::new(), Vec::new(), 0);
     for s in standings {
-        let (Some((trial, trials)), Some(opens)) = (s.next, s.opens_ms) else {
+        let trials = s.trials;
+        let (Some(trial), Some(opens)) = (s.next, s.opens_ms) else {
             done += 1;
             continue;
         };

@@ -10,10 +10,15 @@ use crate::study::returns::Visited;
 /// One task of one trial of one participant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LongRow {
+    pub study: String,
     pub participant: String,
     pub variant: String,
     pub trial: u32,
     pub retention: bool,
+    /// Played before it opened (`mvx play --early`).
+    pub early: bool,
+    /// Made up by `mvx simulate`: no one took part in it.
+    pub simulated: bool,
     /// Days from the start of the participant's first trial: 0 for the first.
     pub days_since_first: f64,
     pub task: String,
@@ -33,10 +38,13 @@ impl LongRow {
         let days = visit.since_first_ms.unwrap_or(0) as f64 / 86_400_000.0;
         (visit.tasks.iter())
             .map(|t| LongRow {
+                study: cell(&visit.study),
                 participant: cell(&visit.participant),
                 variant: cell(&visit.variant),
                 trial: visit.trial,
                 retention: visit.retention,
+                early: visit.early,
+                simulated: visit.simulated,
                 days_since_first: (days * 1e6).round() / 1e6,
                 task: cell(&t.task),
                 outcome: cell(&t.outcome),

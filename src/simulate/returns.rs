@@ -88,7 +88,7 @@ pub fn write_participant(
         if draws.f64() < returning.dropout {
             break;
         }
-        let now_ms = opens_ms.saturating_add(draws.i64(0..=MOST_DELAY_MS));
+        let now_ms = opens_ms.saturating_add(draws.i64(0..=most_delay(&study.returns)));
         let back = returns::next(study, &made.participant, &history, now_ms, false);
         let Ok(Some(back)) = back else { break };
         let trial = back.visit.trial;
@@ -105,6 +105,20 @@ pub fn write_participant(
         invitation = invited_back(&plan);
     }
     Ok(written)
+}
+
+/// The longest a participant comes back after their session opens: `MOST_DELAY_MS`, or
+/// a quarter of the schedule's shortest gap if that is less, so that no return comes
+/// after the one that follows it opens (a schedule of minutes, for a try-out).
+fn most_delay(returns: &Returns) -> i64 {
+    let gaps = (returns.schedule_ms.windows(2))
+        .map(|pair| pair[1].saturating_sub(pair[0]))
+        .chain(returns.retention_ms)
+        .filter(|gap| *gap > 0);
+    let shortest = gaps
+        .min()
+        .map_or(i64::MAX, |gap| i64::try_from(gap / 4).unwrap_or(i64::MAX));
+    MOST_DELAY_MS.min(shortest)
 }
 
 /// A return: walked from the participant's own seed, past the draw their first visit's

@@ -22,6 +22,8 @@ pub struct Past {
     pub trial: u32,
     /// Its start, in milliseconds since the epoch.
     pub started_ms: i64,
+    /// The invitation it gave: when the next trial opens, in milliseconds since the epoch.
+    pub next_from_ms: Option<i64>,
     /// The participant's part as assigned at their first trial.
     pub assignment: Assignment,
 }
@@ -66,7 +68,7 @@ impl fmt::Display for NotYet {
                 now_ms,
             } => write!(
                 f,
-                "{participant}'s session {trial} of {trials} opens at {} (in {}); come back then, or add --early to play it now",
+                "{participant}'s session {trial} of {trials} opens at {}, in {}; come back then, or add --early to play it now",
                 local_time(*opens_ms),
                 wait(opens_ms - now_ms)
             ),
@@ -108,9 +110,11 @@ impl History {
         if standing(session) != Standing::Counted {
             return None;
         }
+        let visit = block.visit.as_ref();
         Some(Past {
-            trial: block.visit.as_ref().map_or(1, |v| v.trial),
+            trial: visit.map_or(1, |v| v.trial),
             started_ms: session.header.started_ms(),
+            next_from_ms: visit.and_then(|v| millis(v.next_from.as_deref()?)),
             assignment: Assignment {
                 variants: match block.design {
                     crate::flow::study::Design::Within => block.order.clone(),
@@ -163,12 +167,8 @@ pub fn next(
         });
     }
     let trial = last + 1;
-    let start_of = |t: u32| starts.iter().find(|(n, _)| *n == t).map(|(_, s)| *s);
-    let first = start_of(1)
-        .or_else(|| starts.first().map(|(_, s)| *s))
-        .unwrap_or(now_ms);
-    let previous = start_of(last).unwrap_or(first);
-    let opens_ms = opens(study, trial, first, previous);
+    let (first, previous) = first_and_previous(&starts, last, now_ms);
+    let opens_ms = opening(study, history, trial).unwrap_or(now_ms);
     let is_early = now_ms < opens_ms;
     if is_early && !early {
         return Err(NotYet::TooEarly {
@@ -202,8 +202,10 @@ pub fn next(
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Returner {
     pub participant: String,
-    /// Their next trial and the trials in all; None when every one is played.
-    pub next: Option<(u32, u32)>,
+    /// Their next trial; None when every one is played.
+    pub next: Option<u32>,
+    /// Trials in their schedule, the retention trial included.
+    pub trials: u32,
     /// When the next opens (RFC 3339), and in milliseconds since the epoch.
     pub opens: Option<String>,
     #[serde(skip)]
@@ -227,6 +229,7 @@ pub fn returners(study: &Study, visits: &[Visited], now_ms: i64) -> Vec<Returner
                     .map(|v| Past {
                         trial: v.trial,
                         started_ms: v.started_ms,
+                        next_from_ms: v.next_from_ms,
                         assignment: Assignment {
                             variants: Vec::new(),
                             order: Vec::new(),
@@ -236,29 +239,23 @@ pub fn returners(study: &Study, visits: &[Visited], now_ms: i64) -> Vec<Returner
                     })
                     .collect(),
             };
-            let standing = |next, opens_ms: Option<i64>, open_now| Returner {
+            let standing = |next: Option<u32>, opens_ms: Option<i64>, open_now| Returner {
                 participant: who.to_owned(),
                 next,
+                trials: study.returns.trials(),
                 opens: opens_ms.map(rfc3339),
                 opens_ms,
                 open_now,
             };
             match next(study, who, &history, now_ms, false) {
                 Ok(Some(back)) => {
-                    let opened = opened_at(study, &history, back.visit.trial).unwrap_or(now_ms);
-                    standing(
-                        Some((back.visit.trial, back.visit.trials)),
-                        Some(opened),
-                        true,
-                    )
+                    let opened = opening(study, &history, back.visit.trial).unwrap_or(now_ms);
+                    standing(Some(back.visit.trial), Some(opened), true)
                 }
                 Ok(None) => standing(None, None, false),
                 Err(NotYet::TooEarly {
-                    trial,
-                    trials,
-                    opens_ms,
-                    ..
-                }) => standing(Some((trial, trials)), Some(opens_ms), false),
+                    trial, opens_ms, ..
+                }) => standing(Some(trial), Some(opens_ms), false),
                 Err(NotYet::AllPlayed { .. }) => standing(None, None, false),
             }
         })
@@ -267,13 +264,27 @@ pub fn returners(study: &Study, visits: &[Visited], now_ms: i64) -> Vec<Returner
     found
 }
 
-/// When `trial` opened (or opens) for the participant of `history`.
-fn opened_at(study: &Study, history: &History, trial: u32) -> Option<i64> {
-    let (_, starts) = history.trials()?;
+/// The start of the participant's first trial and of trial `last`.
+fn first_and_previous(starts: &[(u32, i64)], last: u32, now_ms: i64) -> (i64, i64) {
     let start_of = |t: u32| starts.iter().find(|(n, _)| *n == t).map(|(_, s)| *s);
-    let first = start_of(1).or_else(|| starts.first().map(|(_, s)| *s))?;
-    let previous = start_of(trial - 1).unwrap_or(first);
-    Some(opens(study, trial, first, previous))
+    let first = start_of(1)
+        .or_else(|| starts.first().map(|(_, s)| *s))
+        .unwrap_or(now_ms);
+    (first, start_of(last).unwrap_or(first))
+}
+
+/// When `trial` opens for the participant of `history`: at the time their invitation
+/// said (the `next_from` their previous trial recorded, what the closing screen showed
+/// them), so an invitation given is kept even if the study's schedule was edited since;
+/// by the schedule for a session that recorded none.
+fn opening(study: &Study, history: &History, trial: u32) -> Option<i64> {
+    let (_, starts) = history.trials()?;
+    let invited = (history.sessions.iter())
+        .filter(|p| p.trial + 1 == trial)
+        .filter_map(|p| p.next_from_ms)
+        .max();
+    let (first, previous) = first_and_previous(&starts, trial - 1, 0);
+    Some(invited.unwrap_or_else(|| opens(study, trial, first, previous)))
 }
 
 /// The counted sessions of study `id` with returns under `dir` (simulated ones only when

@@ -1264,7 +1264,7 @@ def audit_came_back(A, wv, vr, mine, schedule, retention, sessions_n, as_of):
             "participants of trial 1", floor=REL)
     want = []
     for k in range(2, sessions_n + (retention is not None) + 1):
-        invited, back, not_due, days = 0, 0, 0, []
+        invited, back, not_due, days, early = 0, 0, 0, [], 0
         for p in people:
             if (p, k - 1) not in mine:
                 continue
@@ -1272,12 +1272,13 @@ def audit_came_back(A, wv, vr, mine, schedule, retention, sessions_n, as_of):
             starts = {t: s["utc"] for (q, t), s in mine.items() if q == p}
             if (p, k) in mine:
                 back += 1
+                early += bool(mine[(p, k)]["study"]["visit"].get("early"))
                 days.append((starts[k] - starts[k - 1]).total_seconds() / 86400)
             elif opens_at(k, starts, schedule, retention) > as_of:
                 not_due += 1
         due = invited - not_due
         want.append({"trial": k, "retention": k > sessions_n, "invited": invited,
-                     "not_due": not_due, "due": due, "returned": back,
+                     "not_due": not_due, "due": due, "returned": back, "early": early,
                      "rate": back / due if due else None, "interval": wald_adj(back, due),
                      "days_median": float(np.median(days)) if days else None,
                      "days_min": min(days) if days else None,
@@ -1411,13 +1412,18 @@ def audit_learning(A, wv, vr, mine, sessions_n, trials, crit, crit_ms, retention
                 "trials to criterion: reached, median; never (every scheduled trial "
                 "played), not yet (the others)", 1e-9, floor=REL)
         if retention is not None:
-            pairs = [(d[(p, sessions_n)], d[(p, sessions_n + 1)]) for p in people
-                     if (p, sessions_n) in d and (p, sessions_n + 1) in d]
+            # docs/returns.md: a retention trial played early measures no retention
+            played = [p for p in people if (p, sessions_n) in d and (p, sessions_n + 1) in d]
+            early = [p for p in played
+                     if mine[(p, sessions_n + 1)]["study"]["visit"].get("early")]
+            pairs = [(d[(p, sessions_n)], d[(p, sessions_n + 1)]) for p in played
+                     if p not in early]
             both = [math.log(secs(a) / secs(b)) for b, a in pairs
                     if a["success"] and b["success"]]
             ci = t_interval(both)
             A.value(f"{wt}.retention", tl["retention"],
                     {"pairs": len(pairs),
+                     "early": len(early),
                      "completed_before": sum(b["success"] for b, _ in pairs),
                      "completed_after": sum(a["success"] for _, a in pairs),
                      "both_succeeded": len(both),

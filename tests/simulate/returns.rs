@@ -330,3 +330,48 @@ fn a_within_participant_comes_back_for_both_variants_in_their_order_each_trial()
         }
     }
 }
+
+/// A schedule of seconds, for a try-out: no participant's return comes before the one
+/// before it (the delay after each opening is kept under a quarter of the shortest gap).
+#[test]
+fn a_schedule_of_seconds_keeps_each_participant_s_sessions_in_order() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let flows = std::env::current_dir()
+        .expect("the repository")
+        .join("flows");
+    let study = dir.path().join("quick.yaml");
+    std::fs::write(
+        &study,
+        format!(
+            "study: quick\ntitle: Quick\nvariants:\n  - {0}/espresso-one-menu.yaml\n  - {0}/espresso-three-menus.yaml\n\
+             sessions: 3\nschedule: [0, 20s, 40s]\nretention: 20s\n",
+            flows.display()
+        ),
+    )
+    .expect("a study file");
+    let sessions = dir.path().join("sessions");
+    let sessions = sessions.to_str().expect("utf-8 path");
+    let study = study.to_str().expect("utf-8 path");
+    mvx()
+        .args(["simulate", study, "--walks", "5", "--sessions", sessions])
+        .args(["--participants", "20", "--seed", "3", "--dropout", "0"])
+        .assert()
+        .code(0);
+    let (files, _) = mvx::session::discover(&[sessions.into()]);
+    let mut starts: BTreeMap<String, Vec<(u32, i64)>> = BTreeMap::new();
+    for file in &files {
+        let session = mvx::session::read(file).expect("a session file");
+        (starts.entry(session.header.participant.clone()))
+            .or_default()
+            .push((visit(&session).trial, session.header.started_ms()));
+    }
+    assert_eq!(starts.len(), 20);
+    for (who, mut trials) in starts {
+        trials.sort_unstable();
+        assert_eq!(trials.len(), 4, "{who}: {trials:?}");
+        assert!(
+            trials.windows(2).all(|pair| pair[0].1 < pair[1].1),
+            "{who}'s sessions out of order: {trials:?}"
+        );
+    }
+}

@@ -11,6 +11,8 @@ use crate::flow::yaml::Node;
 /// not a test of learning.
 const MAX_SESSIONS: i64 = 20;
 const DOC: &str = "docs/returns.md";
+/// The longest duration a study may write: a year (52 weeks).
+const MAX_DURATION_MS: u64 = 52 * 7 * 86_400_000;
 const DURATION_HELP: &str =
     "write a whole number and a unit: `90s`, `30m`, `12h`, `1d` or `2w`, or `0`";
 
@@ -18,27 +20,28 @@ impl Loader<'_> {
     /// The study's returns; the default (one session) when it sets none of their keys.
     /// None when a value is wrong (reported).
     pub(super) fn returns(&mut self, fields: &Fields, root_at: Pos) -> Option<Returns> {
-        let sessions_node = fields.get("sessions");
-        let sessions = match sessions_node {
-            Some(node) => self.sessions(node)?,
-            None => 1,
-        };
-        let schedule = match fields.get("schedule") {
-            Some(node) => Some(self.schedule(node, sessions)?),
-            None => None,
-        };
-        let retention = match fields.get("retention") {
-            Some(node) => Some(self.duration(node, "retention")?),
-            None => None,
-        };
-        let criterion = match fields.get("criterion") {
-            Some(node) => Some(self.criterion(node)?),
-            None => None,
-        };
-        let intention = match fields.get("intention") {
-            Some(node) => Some((self.line(node, "`intention`")?, node.at)),
-            None => None,
-        };
+        // Each key is read whatever the others hold, so every mistake is reported at once.
+        let sessions = fields.get("sessions").map(|node| self.sessions(node));
+        let given = fields.get("sessions").is_some();
+        let count = sessions.flatten().unwrap_or(1);
+        let schedule = (fields.get("schedule")).map(|node| self.schedule(node, count, given));
+        let retention = (fields.get("retention")).map(|node| self.retention(node));
+        let criterion = fields.get("criterion").map(|node| self.criterion(node));
+        let intention = (fields.get("intention"))
+            .map(|node| self.line(node, "`intention`").map(|q| (q, node.at)));
+        if [
+            failed(&sessions),
+            failed(&schedule),
+            failed(&retention),
+            failed(&criterion),
+            failed(&intention),
+        ]
+        .contains(&true)
+        {
+            return None;
+        }
+        let (sessions, schedule, retention) = (count, schedule.flatten(), retention.flatten());
+        let (criterion, intention) = (criterion.flatten(), intention.flatten());
         let schedule_ms = match schedule {
             Some(schedule) => schedule,
             None if sessions == 1 => vec![0],
@@ -100,12 +103,25 @@ impl Loader<'_> {
         }
     }
 
-    /// `[0, 1d, 7d]`: one duration per session, the first 0, none before the one before.
-    fn schedule(&mut self, node: &Node, sessions: u32) -> Option<Vec<u64>> {
+    /// `[0, 1d, 7d]`: one duration per session, the first 0, none before the one before;
+    /// `given`: the study says how many sessions.
+    fn schedule(&mut self, node: &Node, sessions: u32, given: bool) -> Option<Vec<u64>> {
         let items = self.list(node, "`schedule`")?;
-        let mut schedule: Vec<u64> = Vec::with_capacity(items.len());
-        for item in items {
-            schedule.push(self.duration(item, "schedule")?);
+        let read: Vec<Option<u64>> = items
+            .iter()
+            .map(|item| self.duration(item, "schedule"))
+            .collect();
+        let schedule: Vec<u64> = read.into_iter().collect::<Option<_>>()?;
+        if !given && schedule.len() > 1 {
+            self.error(
+                Diagnostic::error(
+                    "bad-schedule",
+                    node.at,
+                    format!("`schedule` has {} entries, but the study does not say how many sessions it has", schedule.len()),
+                )
+                .with_help(format!("add `sessions: {}`", schedule.len())),
+            );
+            return None;
         }
         if schedule.len() != sessions as usize {
             self.error(
@@ -156,10 +172,39 @@ impl Loader<'_> {
         Some(schedule)
     }
 
-    /// A duration (`1d`); `key` names it in the message.
+    /// `retention: 14d`: a delay, more than none.
+    fn retention(&mut self, node: &Node) -> Option<u64> {
+        match self.duration(node, "retention")? {
+            0 => {
+                self.error(
+                    Diagnostic::error(
+                        "bad-retention",
+                        node.at,
+                        "`retention: 0` is no delay: the retention session measures what is kept over one",
+                    )
+                    .with_help("give the delay after the last scheduled session, e.g. `retention: 14d`"),
+                );
+                None
+            }
+            ms => Some(ms),
+        }
+    }
+
+    /// A duration (`1d`) of at most a year; `key` names it in the message.
     fn duration(&mut self, node: &Node, key: &str) -> Option<u64> {
         let text = self.line(node, &format!("`{key}`"))?;
         match duration_ms(&text) {
+            Some(ms) if ms > MAX_DURATION_MS => {
+                self.error(
+                    Diagnostic::error(
+                        "bad-duration",
+                        node.at,
+                        format!("`{text}` is longer than a study runs: at most `52w`"),
+                    )
+                    .with_help("a return is scheduled within a year of the first session"),
+                );
+                None
+            }
             Some(ms) => Some(ms),
             None => {
                 self.error(
@@ -196,6 +241,11 @@ impl Loader<'_> {
             }
         }
     }
+}
+
+/// A key given with a value that is wrong (reported).
+fn failed<T>(read: &Option<Option<T>>) -> bool {
+    matches!(read, Some(None))
 }
 
 /// A schedule of `sessions` entries to show as an example: `0, 1d, 7d, ...`.
@@ -301,6 +351,30 @@ mod tests {
         );
         let found = errors("sessoins: 2\n");
         assert_eq!(found[0].3.as_deref(), Some("did you mean `sessions`?"));
+    }
+
+    #[test]
+    fn every_mistake_is_reported_at_once_and_nonsense_is_refused() {
+        let found =
+            errors("sessions: 3\nschedule: [1h, 1d, 7d]\nretention: 2 weeks\ncriterion: 4O s\n");
+        let lines: Vec<u32> = found.iter().map(|f| f.0).collect();
+        assert_eq!(lines, [5, 6, 7], "{found:?}");
+        let found = errors("sessions: 2\nschedule: [0, 9999w]\n");
+        assert_eq!(
+            found[0].2,
+            "`9999w` is longer than a study runs: at most `52w`"
+        );
+        let found = errors("retention: 0\n");
+        assert!(
+            found[0].2.starts_with("`retention: 0` is no delay"),
+            "{found:?}"
+        );
+        let found = errors("schedule: [0, 1d, 7d]\n");
+        assert_eq!(
+            found[0].2,
+            "`schedule` has 3 entries, but the study does not say how many sessions it has"
+        );
+        assert_eq!(found[0].3.as_deref(), Some("add `sessions: 3`"));
     }
 
     #[test]

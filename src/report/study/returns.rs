@@ -64,6 +64,8 @@ pub struct CameBack {
     /// Invited and due (or back early): the rate's denominator.
     pub due: usize,
     pub returned: usize,
+    /// Of those who came back, how many played before their session opened (`--early`).
+    pub early: usize,
     /// returned / due, with its adjusted-Wald 95% interval.
     pub rate: Option<f64>,
     pub interval: Option<Interval>,
@@ -210,6 +212,7 @@ fn variant(
                 not_due,
                 due,
                 returned: back.len(),
+                early: back.iter().filter(|v| v.early).count(),
                 rate: (due > 0).then(|| back.len() as f64 / due as f64),
                 interval: stats::adjusted_wald(back.len() as u64, due as u64),
                 days_median: stats::median(&days),

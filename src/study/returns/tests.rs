@@ -24,6 +24,7 @@ fn past(trial: u32, started_ms: i64) -> Past {
     Past {
         trial,
         started_ms,
+        next_from_ms: None,
         assignment: Assignment {
             variants: vec!["a".into()],
             order: vec!["t1".into(), "t2".into()],
@@ -114,7 +115,7 @@ fn too_early_is_refused_with_when_and_early_plays_it_and_says_so() {
     let said = e.to_string();
     assert!(said.starts_with("P07's session 2 of 3 opens at "), "{said}");
     assert!(
-        said.ends_with("(in 5 min); come back then, or add --early to play it now"),
+        said.ends_with(", in 5 min; come back then, or add --early to play it now"),
         "{said}"
     );
     let early = next(&three, "P07", &history(&[(1, T0)]), now, true)
@@ -153,4 +154,21 @@ fn waits_are_said_in_the_largest_units_that_matter() {
     assert_eq!(wait(3 * DAY), "3 d");
     assert_eq!(wait(-5), "0 s");
     assert_eq!(millis(&rfc3339(T0)), Some(T0));
+}
+
+#[test]
+fn the_invitation_given_decides_when_the_next_session_opens() {
+    // The closing screen said "from T0 + 2 days"; the schedule now says 1 day.
+    let three = study(3, &[0, DAY as u64, 7 * DAY as u64], None);
+    let mut h = history(&[(1, T0)]);
+    h.sessions[0].next_from_ms = Some(T0 + 2 * DAY);
+    let refused = next(&three, "P1", &h, T0 + DAY + 60_000, false);
+    assert!(
+        matches!(refused, Err(NotYet::TooEarly { opens_ms, .. }) if opens_ms == T0 + 2 * DAY),
+        "{refused:?}"
+    );
+    // And the other way: invited from a moment before the schedule now allows.
+    h.sessions[0].next_from_ms = Some(T0 + 3_600_000);
+    let back = next(&three, "P1", &h, T0 + 2 * 3_600_000, false).expect("due");
+    assert_eq!(back.map(|b| b.visit.trial), Some(2));
 }

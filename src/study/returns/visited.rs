@@ -11,6 +11,8 @@ use crate::study::progress::{Standing, standing};
 /// One counted session of a study with returns.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Visited {
+    /// The study's id.
+    pub study: String,
     pub participant: String,
     pub variant: String,
     pub trial: u32,
@@ -22,6 +24,8 @@ pub struct Visited {
     /// When the next trial opens, in milliseconds since the epoch: the invitation.
     pub next_from_ms: Option<i64>,
     pub early: bool,
+    /// Made up by `mvx simulate`.
+    pub simulated: bool,
     pub tasks: Vec<TaskDone>,
     /// Every answer given, by question id: text as given, numbers as digits.
     pub answers: Vec<(String, String)>,
@@ -31,7 +35,8 @@ pub struct Visited {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct TaskDone {
     pub task: String,
-    /// `success`, `failure`, `gave up`, `timed out`, an end step's own word, `cut off`.
+    /// `success`, `failure`, `gave up`, `timed out`, `cut off`, or an end step's own
+    /// word (`abandoned`).
     pub outcome: String,
     pub success: bool,
     pub time_s: Option<f64>,
@@ -48,7 +53,10 @@ impl Visited {
         }
         let tasks = (session::attempts(session).into_iter())
             .map(|a| TaskDone {
-                outcome: a.ending.word().into_owned(),
+                outcome: match &a.ending {
+                    crate::session::TaskEnding::EndStep(word) => word.clone(),
+                    ending => ending.word().into_owned(),
+                },
                 success: a.ending.is_success(),
                 time_s: a.duration_ms.map(|ms| ms as f64 / 1000.0),
                 task: a.task,
@@ -69,6 +77,7 @@ impl Visited {
             })
             .collect();
         Some(Visited {
+            study: block.id.clone(),
             participant: session.header.participant.clone(),
             variant: block.variant.clone(),
             trial: visit.trial,
@@ -78,6 +87,7 @@ impl Visited {
             since_previous_ms: visit.since_previous_ms,
             next_from_ms: visit.next_from.as_deref().and_then(super::millis),
             early: visit.early,
+            simulated: session.header.simulated,
             tasks,
             answers,
         })

@@ -25,8 +25,14 @@ pub fn section(doc: &mut Document, report: &ReturnsReport) {
         ". Later sessions are counted here only; every other figure counts first sessions.",
     );
     if let Some(as_of) = &report.as_of {
+        let shown = crate::study::returns::millis(as_of)
+            .and_then(chrono::DateTime::from_timestamp_millis)
+            .map_or_else(
+                || as_of.clone(),
+                |t| t.format("%Y-%m-%d %H:%M UTC").to_string(),
+            );
         schedule.push_str(&format!(
-            " A session counts as due once it opened by {as_of}, the newest session's start."
+            " A session counts as due once it opened by {shown}, the start of the newest session."
         ));
     }
     doc.push(Block::Paragraph(Line::text(schedule)));
@@ -61,18 +67,17 @@ fn came_back(doc: &mut Document, report: &ReturnsReport) {
     doc.push(Block::Heading(3, Line::text("Who came back")));
     doc.push(Block::Paragraph(Line::text(
         "Of the participants invited back (their previous session counted) whose session had opened, how many came; \
-         with the adjusted-Wald 95% interval, and the days since their previous session.",
+         with the adjusted-Wald 95% interval, and the time since their previous session.",
     )));
     let rows: Vec<Vec<Line>> = (report.variants.iter())
         .flat_map(|v| v.returns.iter().map(move |c| (v, c)))
         .map(|(v, c)| {
+            let after =
+                |days: f64| crate::study::returns::wait((days * 86_400_000.0).round() as i64);
             let days = match (c.days_median, c.days_min, c.days_max) {
-                (Some(m), Some(lo), Some(hi)) => format!(
-                    "{} ({}–{})",
-                    format::number(m, 1),
-                    format::number(lo, 1),
-                    format::number(hi, 1)
-                ),
+                (Some(m), Some(lo), Some(hi)) => {
+                    format!("{} ({}–{})", after(m), after(lo), after(hi))
+                }
                 _ => MISSING.into(),
             };
             [
@@ -80,7 +85,10 @@ fn came_back(doc: &mut Document, report: &ReturnsReport) {
                 trial_name(c.trial, c.retention),
                 c.invited.to_string(),
                 c.not_due.to_string(),
-                share(c.returned, c.due),
+                match c.early {
+                    0 => share(c.returned, c.due),
+                    n => format!("{} ({n} early)", share(c.returned, c.due)),
+                },
                 c.interval.map_or(MISSING.into(), format::percent_interval),
                 days,
             ]
@@ -97,7 +105,7 @@ fn came_back(doc: &mut Document, report: &ReturnsReport) {
             "#not due yet",
             "#came back",
             "95% interval",
-            "#days after the previous (median, range)",
+            "#after the previous (median, range)",
         ]),
         rows,
     });
@@ -162,9 +170,11 @@ fn fit_words(task: &TaskLearning) -> Vec<Line> {
     let mut lines = Vec::new();
     lines.push(match &task.power {
         Fitted::Fit(f) => Line::text(format!(
-            "Power law, pooled: T(n) = {} × n^−{} (R² {}, RMSE {}, {} times).",
+            "Power law, pooled: T(n) = {} × n^−{}: each doubling of practice {} the time by {} (R² {}, RMSE {}, fitted to {} successful attempts).",
             format::seconds(f.a),
             format::number(f.b, 3),
+            if f.b >= 0.0 { "cuts" } else { "raises" },
+            format::percent((1.0 - 2f64.powf(-f.b)).abs()),
             f.quality
                 .r2
                 .map_or(MISSING.into(), |r| format::number(r, 3)),
@@ -192,10 +202,14 @@ fn fit_words(task: &TaskLearning) -> Vec<Line> {
         .iter()
         .filter(|p| p.power.fit().is_some())
         .count();
+    let caveat = match task.power.fit() {
+        Some(_) => {
+            " The pooled curve mixes participants, and those who stopped coming back are only in the early sessions: the participants' own rates are the ones to compare."
+        }
+        None => "",
+    };
     lines.push(Line::text(format!(
-        "Per participant (power law, two successful sessions or more): {fitted} of {} fitted, median rate {}. \
-         The pooled curve mixes participants, and those who stopped coming back are only in the early sessions: \
-         the participants' own rates are the ones to compare.",
+        "Per participant (power law, two successful sessions or more): {fitted} of {} fitted, median rate {}.{caveat}",
         task.participants.len(),
         task.median_rate.map_or(MISSING.into(), |b| format::number(b, 3))
     )));
@@ -280,8 +294,16 @@ fn learning(
             _ => "no time to compare".into(),
         };
         lines.push(Line::text(format!(
-            "Retention, on the {} who played both: completed {} before the delay and {} after; of the {} who succeeded in both, {ratio}.",
-            r.pairs, r.completed_before, r.completed_after, r.both_succeeded
+            "Retention, on the {} who played both: completed {} before the delay and {} after; of the {} who succeeded in both, {ratio}.{}",
+            r.pairs,
+            r.completed_before,
+            r.completed_after,
+            r.both_succeeded,
+            match r.early {
+                0 => String::new(),
+                1 => " 1 retention session played early, before the delay was over, is left out.".into(),
+                n => format!(" {n} retention sessions played early, before the delay was over, are left out."),
+            }
         )));
     }
     doc.push(Block::list(lines));
@@ -356,6 +378,11 @@ fn curves(doc: &mut Document, report: &ReturnsReport) {
 
 fn rates(doc: &mut Document, report: &ReturnsReport) {
     if report.rate_comparisons.is_empty() {
+        if report.variants.len() > 1 {
+            doc.push(Block::Paragraph(Line::text(
+                "Learning rates are not compared: a comparison needs two participants or more with their own rate in each variant (between), or two who have one in both (within).",
+            )));
+        }
         return;
     }
     doc.push(Block::Heading(3, Line::text("Learning rates compared")));

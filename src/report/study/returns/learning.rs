@@ -87,8 +87,10 @@ pub struct ToCriterion {
 /// The last scheduled trial against the retention trial.
 #[derive(Debug, Clone, Serialize)]
 pub struct Retention {
-    /// Participants who played both.
+    /// Participants who played both, the retention trial after its delay.
     pub pairs: usize,
+    /// Retention trials played before the delay was over (`--early`): left out.
+    pub early: usize,
     pub completed_before: usize,
     pub completed_after: usize,
     /// Of those who succeeded in both: how many, and the geometric mean of
@@ -267,6 +269,7 @@ fn retention(visits: &[&Visited], task: &str, last: u32) -> Retention {
     let after = first_of_each(visits, last + 1);
     let mut r = Retention {
         pairs: 0,
+        early: 0,
         completed_before: 0,
         completed_after: 0,
         both_succeeded: 0,
@@ -278,6 +281,11 @@ fn retention(visits: &[&Visited], task: &str, last: u32) -> Retention {
         let Some(a) = after.iter().find(|a| a.participant == b.participant) else {
             continue;
         };
+        // Retention is what is kept over the delay: a retention trial before it measures none.
+        if a.early {
+            r.early += 1;
+            continue;
+        }
         let (Some(db), Some(da)) = (attempt(b, task), attempt(a, task)) else {
             continue;
         };

@@ -34,6 +34,7 @@ fn visit(p: &str, variant: &str, trial: u32, day: i64, time: Option<f64>) -> Vis
         _ => None,
     };
     Visited {
+        study: "s".into(),
         participant: p.into(),
         variant: variant.into(),
         trial,
@@ -43,6 +44,7 @@ fn visit(p: &str, variant: &str, trial: u32, day: i64, time: Option<f64>) -> Vis
         since_previous_ms: None,
         next_from_ms: next,
         early: false,
+        simulated: false,
         tasks: vec![TaskDone {
             task: "order".into(),
             outcome: if time.is_some() { "success" } else { "failure" }.into(),
@@ -147,6 +149,24 @@ fn learning_figures_are_the_fits_of_the_successful_scheduled_times() {
     let r = task.retention.as_ref().expect("retention");
     assert_eq!((r.pairs, r.both_succeeded, r.completed_after), (3, 3, 3));
     assert!((r.ratio.unwrap_or(0.0) - 1.2).abs() < 1e-9);
+    // A retention session played before its delay was over measures no retention.
+    let mut early = visits.clone();
+    for v in early
+        .iter_mut()
+        .filter(|v| v.retention && v.participant == "P1")
+    {
+        v.early = true;
+    }
+    let report = build(&study(), &["a".into()], &early).expect("returns");
+    let r = report.variants[0].tasks[0]
+        .retention
+        .as_ref()
+        .expect("retention");
+    assert_eq!((r.pairs, r.early, r.both_succeeded), (2, 1, 2));
+    let task = &build(&study(), &["a".into()], &visits)
+        .expect("returns")
+        .variants[0]
+        .tasks[0];
     // Per trial: three participants, all completed, the geometric mean time.
     let first = &task.trials[0];
     assert_eq!((first.participants, first.completed), (3, 3));
