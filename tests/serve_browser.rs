@@ -453,6 +453,9 @@ async fn one_link_plays_three_visits_and_a_visit_too_early_is_told_when_to_come_
     let server = Server::start(&study.display().to_string(), &sessions, &args);
     let link = server.links[0].clone();
     let mut browser = Browser::launch(&binary).await;
+    // The participant is far from the server: the page gives times in their own zone.
+    let far = serde_json::json!({ "timezoneId": "Pacific/Auckland" });
+    browser.call("Emulation.setTimezoneOverride", far).await;
     let files = || session::discover(std::slice::from_ref(&sessions)).0.len();
 
     for trial in 1..=3 {
@@ -494,6 +497,8 @@ async fn one_link_plays_three_visits_and_a_visit_too_early_is_told_when_to_come_
             said.ends_with(", with this same link. You may close this page."),
             "{said}"
         );
+        // In the participant's zone (New Zealand's summer time), not the server's.
+        assert!(said.contains("GMT+13") && !said.contains("(UTC"), "{said}");
         if trial > 1 {
             continue;
         }
@@ -508,6 +513,7 @@ async fn one_link_plays_three_visits_and_a_visit_too_early_is_told_when_to_come_
                 .eval("document.getElementById('status').innerText")
                 .await;
             assert!(said.starts_with("Your session 2 of 3 opens at "), "{said}");
+            assert!(said.contains("GMT+13") && !said.contains("(UTC"), "{said}");
             // The words fit the window: nothing to scroll to, sideways or down.
             let fits = "String(document.scrollingElement.scrollWidth <= innerWidth && \
                 document.getElementById('status').getBoundingClientRect().bottom <= innerHeight)";

@@ -182,6 +182,17 @@
 
   function connect() {
     ws = new WebSocket(url);
+    // The server's last words name a moment (when the next session opens) in its own
+    // time; the participant reads it in theirs, with their zone named.
+    function localTime(message) {
+      const when = message.when;
+      if (!when || typeof when.ms !== "number" || typeof when.shown !== "string") return message.text;
+      const at = new Date(when.ms).toLocaleString(undefined, {
+        weekday: "short", day: "numeric", month: "short", year: "numeric",
+        hour: "2-digit", minute: "2-digit", timeZoneName: "short",
+      });
+      return message.text.split(when.shown).join(at);
+    }
     ws.onopen = function () {
       tries = 0;
       say("");
@@ -197,7 +208,7 @@
         // the server's last words are all the page shows.
         over = true;
         document.body.classList.add("over");
-        say(message.text);
+        say(localTime(message));
       }
       else if (message.t === "busy") { say(message.text); tries = Math.max(tries, 3); }
     };

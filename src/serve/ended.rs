@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use super::protocol::When;
 use super::record::Client;
 use crate::session::SessionOutcome;
 use crate::study::participant::{Failed, Part, Planned};
@@ -22,6 +23,9 @@ pub struct Ended {
     played: bool,
     /// When the participant's next session opens, in the closing screen's words.
     farewell: Option<String>,
+    /// The moment the words name (a session opening), for a page to give in the
+    /// participant's own time.
+    pub when: Option<When>,
 }
 
 /// What an invitation link opens after a visit.
@@ -45,6 +49,7 @@ impl Ended {
             then: Then::Spent,
             played: false,
             farewell: None,
+            when: None,
         }
     }
 
@@ -85,6 +90,12 @@ impl Ended {
         if visits && self.played {
             self.then = Then::Next;
             self.farewell = last.and_then(Planned::farewell);
+            let next_from =
+                last.and_then(|p| p.study.as_ref()?.visit.as_ref()?.next_from.as_deref());
+            self.when = next_from.and_then(returns::millis).map(|ms| When {
+                shown: returns::local_time(ms),
+                ms,
+            });
         }
         self
     }
@@ -123,10 +134,18 @@ impl Ended {
                 true,
             ),
         };
+        let when = match no {
+            NotYet::TooEarly { opens_ms, .. } => Some(When {
+                shown: returns::local_time(*opens_ms),
+                ms: *opens_ms,
+            }),
+            NotYet::AllPlayed { .. } => None,
+        };
         Ended {
             text: Cow::Owned(text),
             done,
             then: Then::Again,
+            when,
             ..Ended::spent(why, "")
         }
     }
@@ -278,6 +297,10 @@ mod tests {
         let refused = Ended::not_yet(&early, &browser);
         assert_eq!(refused.then, Then::Again);
         let words = refused.words(&browser);
+        // The moment the words name, for the page to give in the participant's zone.
+        let when = refused.when.as_ref().expect("a moment");
+        assert_eq!(when.ms, 2_500);
+        assert!(words.contains(&when.shown), "{words}");
         assert!(
             words.starts_with("Your session 2 of 3 opens at "),
             "{words}"

@@ -93,6 +93,14 @@ impl FromPage {
     }
 }
 
+/// A moment in a page's last words: as the server wrote it in the text (`shown`), and
+/// in milliseconds since the epoch, which the page writes in the participant's own time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct When {
+    pub shown: String,
+    pub ms: i64,
+}
+
 /// To the page.
 #[derive(Debug, Clone, Serialize)]
 #[serde(tag = "t", rename_all = "snake_case")]
@@ -108,9 +116,13 @@ pub enum ToPage {
     Ping {
         id: u64,
     },
-    /// The session is over, or the link cannot be used: say `text` and stop.
+    /// The session is over, or the link cannot be used: say `text` and stop. `when`
+    /// names a moment the text gives in the server's time, for the page to give in the
+    /// participant's own.
     End {
         text: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        when: Option<When>,
     },
     /// The link is open in another window: the page may try again shortly (a reload
     /// can arrive before the server has seen the old page go).

@@ -75,7 +75,7 @@ async fn run(room: &Room, index: usize, opening: Opening, inbound: Inboxed) {
         }
         Err(ended) => (ended, false),
     };
-    transport.end(&ended.words(&opening.client));
+    transport.end_with(&ended.words(&opening.client), ended.when.clone());
     close(room, index, ended, began);
 }
 

@@ -80,6 +80,7 @@ pub async fn serve<L: Link>(room: Arc<Room>, index: usize, client: Client, mut w
             text: format!("This {invitation} is open in another window."),
         }),
         Claim::Spent => Some(ToPage::End {
+            when: None,
             text: format!("This {invitation} has already been used."),
         }),
         claim => {

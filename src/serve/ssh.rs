@@ -760,7 +760,8 @@ impl Link for SshLink {
                 Ok(())
             }
             // Words with no session before them are a refusal: `ssh` fails.
-            ToPage::End { text } => self.say_last(text, u32::from(!self.framed)).await,
+            // A terminal has no zone of its own to give: the server's words stand.
+            ToPage::End { text, .. } => self.say_last(text, u32::from(!self.framed)).await,
             ToPage::Busy { text } => self.say_last(text, 1).await,
         }
     }

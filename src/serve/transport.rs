@@ -272,6 +272,12 @@ impl WebTransport {
     /// Says `text` to the page, if one is connected (or connecting: a session that could
     /// not start has not taken its page in yet); the session is over.
     pub fn end(&mut self, text: &str) {
+        self.end_with(text, None);
+    }
+
+    /// [`WebTransport::end`], the moment `when` names written in the participant's own
+    /// time by the page.
+    pub fn end_with(&mut self, text: &str, when: Option<super::protocol::When>) {
         let out =
             match self.page.take() {
                 Some(page) => Some(page.out),
@@ -283,7 +289,10 @@ impl WebTransport {
                 }),
             };
         if let Some(out) = out {
-            let _ = out.send(ToPage::End { text: text.into() });
+            let _ = out.send(ToPage::End {
+                text: text.into(),
+                when,
+            });
         }
     }
 

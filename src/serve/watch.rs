@@ -44,7 +44,12 @@ pub async fn serve<L: Link>(room: Arc<Room>, index: usize, mut link: L) {
                 return;
             }
             None => {
-                let _ = link.send(&ToPage::End { text: FULL.into() }).await;
+                let _ = link
+                    .send(&ToPage::End {
+                        text: FULL.into(),
+                        when: None,
+                    })
+                    .await;
             }
         }
     }
