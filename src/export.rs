@@ -161,6 +161,29 @@ pub fn defuse(cell: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// One table of rows in a format, each cell guarded as every export table's is: what
+/// `mvx export --format long` writes its rows through.
+pub struct Rows<W: Write>(Table<W>);
+
+impl<W: Write> Rows<W> {
+    /// Cells defused for spreadsheets unless `raw` (CSV only).
+    pub fn new(format: Format, out: W, raw: bool) -> Self {
+        let mut table = Table::new(format, out);
+        if raw {
+            table.raw_text();
+        }
+        Rows(table)
+    }
+
+    pub fn write<R: serde::Serialize>(&mut self, row: &R) -> io::Result<()> {
+        self.0.write(row)
+    }
+
+    pub fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
+    }
+}
+
 impl<W: Write> Table<W> {
     fn new(format: Format, out: W) -> Self {
         match format {

@@ -27,8 +27,8 @@ pub use equivalence::{
 };
 pub use interval::{Interval, adjusted_wald, geometric_mean, geometric_middle, mean_t_interval};
 pub use learning::{
-    ExponentialFit, FitQuality, NoFit, PowerFit, exponential_fit, power_fit, predict_exponential,
-    predict_power,
+    ExponentialFit, FitQuality, NoFit, PowerFit, change_per_doubling, exponential_fit, power_fit,
+    predict_exponential, predict_power,
 };
 pub use paired::{
     Spread, bonett_price, constant_ratio, constant_ratio_of, crossover_period, crossover_period_of,

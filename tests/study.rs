@@ -1375,6 +1375,14 @@ fn returning(dir: &Path, who: &str, trial: u32, started: chrono::DateTime<Utc>, 
 fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_and_exported() {
     let dir = tempfile::tempdir().expect("a folder");
     let sessions = dir.path().to_str().expect("a path");
+    let with = |command: &[&str], more: &[&str]| {
+        let mut args = command.to_vec();
+        args.extend(["studies/espresso-returns.yaml", "--sessions", sessions]);
+        args.extend(more);
+        mvx(&args)
+    };
+    let play = |more: &[&str]| with(&["play", "--participant", "P07"], more);
+    let status = |more: &[&str]| with(&["study", "status"], more);
     // The schedule is read against the machine's clock, as `mvx play` reads it.
     #[allow(clippy::disallowed_methods)]
     let now = Utc::now();
@@ -1386,14 +1394,7 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
         true,
         52_000,
     );
-    let (code, _, err) = mvx(&[
-        "play",
-        "studies/espresso-returns.yaml",
-        "--participant",
-        "P07",
-        "--sessions",
-        sessions,
-    ]);
+    let (code, _, err) = play(&[]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("P07's session 2 of 4 opens at "), "{err}");
     assert!(err.contains("), in 22 h"), "{err}");
@@ -1402,23 +1403,9 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
         "{err}"
     );
     // The study's status says who is due back, and when the others are.
-    let (_, out, _) = mvx(&[
-        "study",
-        "status",
-        "studies/espresso-returns.yaml",
-        "--sessions",
-        sessions,
-    ]);
+    let (_, out, _) = status(&[]);
     assert!(out.contains("Coming back (docs/returns.md):\n  due now: nobody\n  not yet:\n    P07 (session 2 of 4 opens "), "{out}");
-    let (_, out, _) = mvx(&[
-        "study",
-        "status",
-        "studies/espresso-returns.yaml",
-        "--sessions",
-        sessions,
-        "--format",
-        "json",
-    ]);
+    let (_, out, _) = status(&["--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(
         (&json["returns"][0]["next"], &json["returns"][0]["trials"]),
@@ -1427,29 +1414,11 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
     );
     assert_eq!(json["returns"][0]["open_now"], false);
     // --early passes the schedule (and here stops at the terminal this test has none of).
-    let (code, _, err) = mvx(&[
-        "play",
-        "studies/espresso-returns.yaml",
-        "--participant",
-        "P07",
-        "--sessions",
-        sessions,
-        "--early",
-    ]);
+    let (code, _, err) = play(&["--early"]);
     assert!(!err.contains("opens at"), "{err}");
     assert_eq!(code, 2, "{err}");
     // A variant cannot be chosen for a returning participant: theirs is kept.
-    let (code, _, err) = mvx(&[
-        "play",
-        "studies/espresso-returns.yaml",
-        "--participant",
-        "P07",
-        "--sessions",
-        sessions,
-        "--early",
-        "--variant",
-        "three-menus",
-    ]);
+    let (code, _, err) = play(&["--early", "--variant", "three-menus"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("with the variant and order of their first"),
@@ -1481,26 +1450,13 @@ fn a_returning_participant_is_told_when_their_next_session_opens_and_reported_an
         false,
         60_000,
     );
-    let (code, _, err) = mvx(&[
-        "play",
-        "studies/espresso-returns.yaml",
-        "--participant",
-        "P07",
-        "--sessions",
-        sessions,
-    ]);
+    let (code, _, err) = play(&[]);
     assert_eq!(code, 2);
     assert!(
         err.contains("P07 has played all 4 sessions of this study"),
         "{err}"
     );
-    let (_, out, _) = mvx(&[
-        "study",
-        "status",
-        "studies/espresso-returns.yaml",
-        "--sessions",
-        sessions,
-    ]);
+    let (_, out, _) = status(&[]);
     assert!(
         out.contains("  due now: nobody\n  not yet: nobody\n  played every session: 1"),
         "{out}"

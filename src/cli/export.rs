@@ -145,7 +145,7 @@ fn long(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
     let shown = printable(&path.display().to_string());
     let file = std::fs::create_dir_all(&args.output).and_then(|()| create(&path));
     let mut writer = match file {
-        Ok(file) => csv::Writer::from_writer(file),
+        Ok(file) => crate::export::Rows::new(Format::Csv, file, args.raw_text),
         Err(e) => {
             writeln!(err, "mvx: cannot write to {shown}: {e}")?;
             return Ok(EXIT_USAGE);
@@ -161,9 +161,12 @@ fn long(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Resu
         |read| match read {
             Ok(Some(visit)) if written.is_ok() => {
                 visits += 1;
-                for row in crate::export::long::LongRow::of(&visit, args.raw_text) {
+                for row in crate::export::long::LongRow::of(&visit) {
+                    written = writer.write(&row);
+                    if written.is_err() {
+                        break;
+                    }
                     rows += 1;
-                    written = writer.serialize(row).map_err(io::Error::other);
                 }
             }
             Ok(_) => {}

@@ -4,7 +4,6 @@
 
 use serde::Serialize;
 
-use super::defuse;
 use crate::study::returns::Visited;
 
 /// One task of one trial of one participant.
@@ -28,26 +27,21 @@ pub struct LongRow {
 }
 
 impl LongRow {
-    /// The rows of one visit, a task each; text cells defused for spreadsheets unless
-    /// `raw`.
-    pub fn of(visit: &Visited, raw: bool) -> Vec<LongRow> {
-        let cell = |text: &str| match raw {
-            true => text.to_owned(),
-            false => defuse(text).into_owned(),
-        };
+    /// The rows of one visit, a task each (`Rows` guards their cells as it writes them).
+    pub fn of(visit: &Visited) -> Vec<LongRow> {
         let days = visit.since_first_ms.unwrap_or(0) as f64 / 86_400_000.0;
         (visit.tasks.iter())
             .map(|t| LongRow {
-                study: cell(&visit.study),
-                participant: cell(&visit.participant),
-                variant: cell(&visit.variant),
+                study: visit.study.clone(),
+                participant: visit.participant.clone(),
+                variant: visit.variant.clone(),
                 trial: visit.trial,
                 retention: visit.retention,
                 early: visit.early,
                 simulated: visit.simulated,
                 days_since_first: (days * 1e6).round() / 1e6,
-                task: cell(&t.task),
-                outcome: cell(&t.outcome),
+                task: t.task.clone(),
+                outcome: t.outcome.clone(),
                 time_s: t.time_s,
             })
             .collect()

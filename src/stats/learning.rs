@@ -107,6 +107,12 @@ pub fn predict_power(fit: &PowerFit, n: f64) -> f64 {
     fit.a * n.powf(-fit.b)
 }
 
+/// How much the power law's time changes each time practice doubles, as a share:
+/// T(2n) / T(n) - 1 = 2^-b - 1 (-0.2: a fifth faster).
+pub fn change_per_doubling(fit: &PowerFit) -> f64 {
+    predict_power(fit, 2.0) / predict_power(fit, 1.0) - 1.0
+}
+
 /// The exponential curve's time for trial `n`, in seconds.
 pub fn predict_exponential(fit: &ExponentialFit, n: f64) -> f64 {
     fit.plateau + fit.amplitude * (-fit.rate * (n - 1.0)).exp()
@@ -278,6 +284,12 @@ mod tests {
         rows.iter()
             .flat_map(|row| trials.iter().copied().zip(row.iter().copied()))
             .collect()
+    }
+
+    #[test]
+    fn a_doubling_of_practice_changes_the_time_by_2_to_the_minus_b() {
+        let fit = power_fit(&[(1.0, 60.0), (2.0, 30.0), (4.0, 15.0)]).expect("a fit");
+        assert!((change_per_doubling(&fit) + 0.5).abs() < 1e-9);
     }
 
     #[test]

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use super::{WIDTH, open};
 use crate::format::seconds;
 use crate::report::escape::escape;
+use crate::stats::{PowerFit, predict_power};
 
 /// One series of a learning-curve chart.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,8 +16,8 @@ pub struct Curve {
     pub label: String,
     /// Session, geometric mean time, and its interval when it has one.
     pub points: Vec<(f64, f64, super::Band)>,
-    /// The power law's a and b: T(n) = a n^-b.
-    pub fit: Option<(f64, f64)>,
+    /// The power law fitted to them.
+    pub fit: Option<PowerFit>,
 }
 
 const HEIGHT: f64 = 240.0;
@@ -71,11 +72,11 @@ pub fn curves(title: &str, max_x: f64, lines: &[Curve]) -> String {
     );
     for (i, line) in lines.iter().enumerate() {
         let class = format!("series{}", i % DASHES.len());
-        if let Some((a, b)) = line.fit {
+        if let Some(fit) = &line.fit {
             let path: Vec<String> = (0..=40)
                 .map(|k| {
                     let n = 1.0 + (max_x - 1.0) * f64::from(k) / 40.0;
-                    format!("{:.1},{:.1}", x(n), y(a * n.powf(-b)))
+                    format!("{:.1},{:.1}", x(n), y(predict_power(fit, n)))
                 })
                 .collect();
             let _ = write!(
@@ -123,4 +124,44 @@ pub fn curves(title: &str, max_x: f64, lines: &[Curve]) -> String {
     }
     out.push_str("</svg>");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::stats::power_fit;
+
+    #[test]
+    fn each_series_has_its_points_their_whiskers_its_fit_and_a_legend() {
+        let fit = power_fit(&[(1.0, 40.0), (2.0, 30.0), (3.0, 26.0)]).ok();
+        let lines = [
+            Curve {
+                label: "one-menu".into(),
+                points: vec![
+                    (1.0, 40.0, Some((35.0, 46.0))),
+                    (2.0, 30.0, None),
+                    (3.0, 26.0, None),
+                ],
+                fit,
+            },
+            Curve {
+                label: "<three>".into(),
+                points: vec![(1.0, 50.0, None)],
+                fit: None,
+            },
+        ];
+        let svg = curves("Learning curve of order", 3.0, &lines);
+        assert!(svg.starts_with("<svg") && svg.ends_with("</svg>"));
+        assert_eq!(
+            svg.matches("<circle").count(),
+            3,
+            "the first series' markers"
+        );
+        assert_eq!(svg.matches("<rect").count(), 1, "the second series' marker");
+        assert_eq!(svg.matches("class=\"interval\"").count(), 1);
+        // One fitted line and two legend samples.
+        assert_eq!(svg.matches("<polyline").count(), 1);
+        assert!(svg.contains("one-menu, session 2: 30.0 s"), "{svg}");
+        assert!(svg.contains("&lt;three&gt;") && !svg.contains("<three>"));
+    }
 }

@@ -174,7 +174,7 @@ fn fit_words(task: &TaskLearning) -> Vec<Line> {
             format::seconds(f.a),
             format::number(f.b, 3),
             if f.b >= 0.0 { "cuts" } else { "raises" },
-            format::percent((1.0 - 2f64.powf(-f.b)).abs()),
+            format::percent(crate::stats::change_per_doubling(f).abs()),
             f.quality
                 .r2
                 .map_or(MISSING.into(), |r| format::number(r, 3)),
@@ -360,7 +360,7 @@ fn curves(doc: &mut Document, report: &ReturnsReport) {
                             .map(|s| (f64::from(p.trial), s, i.map(|i| (i.low, i.high))))
                     })
                     .collect(),
-                fit: t.power.fit().map(|f| (f.a, f.b)),
+                fit: t.power.fit().copied(),
             })
             .collect();
         if lines.iter().any(|l| !l.points.is_empty()) {
