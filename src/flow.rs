@@ -38,6 +38,9 @@ pub struct Flow {
     pub expected: Vec<Vec<Target>>,
     /// Variables declared under `vars:`, with their first values.
     pub vars: Vec<logic::Var>,
+    /// The codebook's tags this flow sets out to solve (`addresses:`): frictions the
+    /// report answers per variant (docs/findings.md).
+    pub addresses: Vec<Target>,
 }
 
 /// One thing the participant is asked to do, with the steps that count as done.

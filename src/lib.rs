@@ -1,6 +1,7 @@
 //! mvx: test minimal viable experiences with real people, in a terminal.
 
 pub mod cli;
+pub mod codebook;
 pub mod diagnostic;
 pub mod export;
 pub mod flow;

@@ -16,6 +16,7 @@ const CORE: &[&str] = &[
     "source",
     "keys",
     "flow",
+    "codebook",
     "player",
     "session",
     "stats",
@@ -26,6 +27,7 @@ const CORE: &[&str] = &[
     "runner",
     "format",
     "study",
+    "frictions",
 ];
 const SHELL: &[&str] = &["tui"];
 /// Crates that draw, read terminals or serve: the core names none of them, in a `use` or

