@@ -3,9 +3,11 @@
 //! This file holds the list of commands (each with its help), the dispatch and the exit
 //! codes; each command's arguments, its run and its messages live in `cli/<command>.rs`.
 
+mod agree;
 mod check;
 mod completions;
 mod export;
+mod frictions;
 mod graph;
 mod import;
 mod man;
@@ -114,9 +116,24 @@ enum Command {
         mvx report sessions/ --flow espresso --format json -o report.json\n\n\
         Formulas and their sources: docs/statistics.md.")]
     Report(report::ReportArgs),
+    /// How far coders who tagged the same sessions agree, per tag: percent agreement, Cohen's
+    /// kappa, Krippendorff's alpha, and the step visits they disagree on
+    #[command(after_help = "Examples:\n  mvx agree sessions/\n  \
+        mvx agree sessions/ --coder ana --coder ben --codebook codebook.yaml --format json\n\n\
+        Units are step visits; a coder counts on the sessions they wrote a note on.\n\
+        Exit codes: 0 compared, 2 could not run (no sessions, fewer than two coders).\n\
+        The method: docs/findings.md (Agreement); sources: docs/statistics.md.")]
+    Agree(agree::AgreeArgs),
     /// A study's progress: sessions counted per variant, declined, aborted; who comes next
     #[command(subcommand)]
     Study(study::StudyCommand),
+    /// Rank frictions from support tickets, reviews or interviews, tagged with the codebook
+    #[command(after_help = "Examples:\n  mvx frictions import tickets.csv\n  \
+        mvx frictions tag --coder ana\n  \
+        mvx frictions frictions.yaml --format json\n\n\
+        A flow names what it sets out to solve with `addresses: [tag]`; mvx report answers\n\
+        per friction. See docs/findings.md, \"The friction map\".")]
+    Frictions(frictions::FrictionsArgs),
     /// Browse recorded sessions: who did what, each session's timeline, where flows cause friction
     #[command(after_help = keys_help(
         "mvx review sessions/",
@@ -192,7 +209,9 @@ pub fn run(
         Command::Ssh(args) => ssh::run(args, out, err),
         Command::Export(args) => export::run(&args, out, err),
         Command::Report(args) => report::run(&args, out, err),
+        Command::Agree(args) => agree::run(&args, out, err),
         Command::Study(command) => study::run(&command, out, err),
+        Command::Frictions(args) => frictions::run(args, out, err),
         Command::Review(args) => review::run(&args, err),
         Command::Observe(args) => observe::run(args, err),
         Command::Replay(args) => replay::run(&args, err),

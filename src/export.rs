@@ -4,6 +4,7 @@
 
 mod counted;
 pub mod long;
+pub mod qda;
 mod rows;
 
 use std::io::{self, Write};

@@ -3,6 +3,7 @@
 //! The model keeps the source position of everything a check may point at.
 
 pub mod check;
+pub mod codebook;
 pub mod expr;
 pub mod graph;
 mod load;
@@ -13,6 +14,7 @@ pub mod schema;
 pub mod study;
 mod yaml;
 
+pub use load::codebook::{is_codebook, load_codebook};
 pub use load::study::{is_study, load_study};
 pub use load::{LoadError, Loaded, load, load_any};
 pub use open::{OpenError, Opened, open};

@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod export;
 pub mod flow;
 pub mod format;
+pub mod frictions;
 pub mod import;
 pub mod keys;
 pub mod observe;

@@ -19,9 +19,13 @@ pub fn latest(dir: &Path) -> Option<PathBuf> {
         .max_by_key(|p| p.file_name().map(|n| n.to_owned()))
 }
 
-/// Follows `path` until `q`; `n` starts a note, Enter saves it, Esc drops it.
-pub fn run(path: PathBuf) -> Result<(), String> {
+/// Follows `path` until `q`; `n` starts a note, Enter saves it, Esc drops it. Notes are
+/// by `coder` when named; `#tags` complete from `codebook`, or the one found beside the
+/// session's study or flow.
+pub fn run(path: PathBuf, coder: Option<String>, codebook: Option<PathBuf>) -> Result<(), String> {
     let mut observer = Observer::new(path, now());
+    observer.author = coder;
+    observer.codebook = codebook;
     observer.refresh();
     screen::run(&mut observer)
 }

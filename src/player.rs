@@ -63,6 +63,8 @@ pub enum Overlay {
     /// A note being typed; the clock keeps running.
     Note {
         field: TextField,
+        /// The tags Tab found to fit, or why the note cannot be saved yet.
+        hint: Option<String>,
     },
     /// "End the session now?"
     ConfirmQuit,
@@ -110,6 +112,8 @@ pub struct Player<'f> {
     /// What the closing screen says after its thanks: when to come back, in a study
     /// with returns (docs/returns.md).
     farewell: Option<String>,
+    /// The codebook's tags a researcher's `#` completes against (none: no codebook).
+    tags: Vec<String>,
 }
 
 impl<'f> Player<'f> {
@@ -158,6 +162,7 @@ impl<'f> Player<'f> {
             suspended: false,
             away: false,
             farewell: None,
+            tags: Vec::new(),
         };
         player.begin_task(Duration::ZERO);
         player
@@ -168,6 +173,12 @@ impl<'f> Player<'f> {
     }
 
     /// Sets what the closing screen says after its thanks (when to come back).
+    /// The codebook's tags, for the researcher's notes: Tab completes a `#tag`, and a tag
+    /// the codebook lacks keeps the note open (docs/findings.md).
+    pub fn set_tags(&mut self, names: Vec<String>) {
+        self.tags = names;
+    }
+
     pub fn set_farewell(&mut self, text: Option<String>) {
         self.farewell = text;
     }

@@ -1,12 +1,15 @@
 //! `mvx report`'s figures: per flow version, tasks, steps, paths and verdicts, with
 //! intervals; variants compared side by side. Renderers turn a [`Report`] into text.
 
+pub mod agreement;
 mod builder;
 mod cells;
 pub mod comparison;
 pub mod document;
 mod escape;
 mod figures;
+pub mod findings;
+pub mod frictions;
 pub mod html;
 pub mod markdown;
 pub mod screen;
@@ -49,6 +52,14 @@ pub struct Report {
     /// reported beside these flows: the customer's third number.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub repeat_usage: Vec<study::returns::RepeatUsage>,
+    /// Per friction a counted flow `addresses:`, its rank in the friction map and how
+    /// each variant that addresses it did (set beside these flows, as `repeat_usage`).
+    #[serde(skip_serializing_if = "frictions::FrictionsAddressed::is_empty")]
+    pub frictions_addressed: frictions::FrictionsAddressed,
+    /// The tagged moments per tag of the codebook, with their quotes (set beside these
+    /// flows, as `repeat_usage`).
+    #[serde(skip_serializing_if = "findings::Findings::is_empty")]
+    pub findings: findings::Findings,
 }
 
 fn is_zero(n: &usize) -> bool {
@@ -148,6 +159,8 @@ impl ReportBuilder {
             simulated_left_out: self.simulated_left_out,
             later_trials_left_out: self.later_trials_left_out,
             repeat_usage: Vec::new(),
+            frictions_addressed: frictions::FrictionsAddressed::default(),
+            findings: findings::Findings::default(),
             data_problems: self.data_problems,
         }
     }

@@ -5,6 +5,7 @@
 
 pub mod data;
 pub mod keys;
+mod notes;
 mod run;
 pub mod view;
 
@@ -21,6 +22,13 @@ use crate::keys::{Key, Keymap};
 use crate::player::field::TextField;
 use crate::runner;
 use crate::session::Session;
+
+/// Who takes notes in the review, and the codebook their `#tags` come from.
+#[derive(Debug, Clone, Default)]
+pub struct Noting {
+    pub coder: Option<String>,
+    pub codebook: Option<std::path::PathBuf>,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -75,8 +83,17 @@ pub enum Action {
     Sort,
     Reverse,
     StartFilter,
-    /// Typing or editing the filter.
+    /// Typing or editing the filter, or a note.
     Edit(Key),
+    /// In a timeline: a note on the moment under the cursor (a span's end, when one is
+    /// marked).
+    StartNote,
+    /// In a timeline: marks the start of a span at the cursor (again: unmarks it).
+    Mark,
+    SaveNote,
+    DropNote,
+    /// Tab while a note is typed: completes its `#tag` from the codebook.
+    Complete,
 }
 
 pub struct Review {
@@ -90,6 +107,18 @@ pub struct Review {
     pub selected: usize,
     /// First line shown of a session's timeline or the flow view.
     pub scroll: usize,
+    /// The timeline line under the cursor: the moment a note is taken at.
+    pub line: usize,
+    /// Where a marked span starts (ms in the session), until a note ends it.
+    pub mark: Option<u64>,
+    /// A note being typed on the session whose timeline is shown.
+    pub noting: Option<crate::tui::notepad::Notepad>,
+    /// Who the notes are by (`--coder NAME`), if named.
+    pub coder: Option<String>,
+    /// The codebook given (`--codebook`); else each session's own is found.
+    pub codebook: Option<std::path::PathBuf>,
+    /// What the last note's saving said (saved, or why not).
+    pub said: Option<String>,
     /// Which flow version the flow view shows.
     pub version: usize,
     pub help: bool,
@@ -115,6 +144,9 @@ type Shown = Rc<Result<Session, String>>;
 /// Rows above and below the body: the tabs and the footer.
 const CHROME_ROWS: usize = 2;
 
+/// A timeline's first line of an event or a note: after its title and column names.
+pub const FIRST_ENTRY: usize = 2;
+
 impl Review {
     pub fn new(data: Loaded) -> Self {
         Review {
@@ -126,6 +158,12 @@ impl Review {
             editing_filter: false,
             selected: 0,
             scroll: 0,
+            line: FIRST_ENTRY,
+            mark: None,
+            noting: None,
+            coder: None,
+            codebook: None,
+            said: None,
             version: 0,
             help: false,
             quit: false,
@@ -160,7 +198,7 @@ impl Review {
                 }
                 Ok(Arriving::Done(done)) => {
                     match done {
-                        Ok(report) => self.data.report = report,
+                        Ok(report) => self.data.report = *report,
                         Err(why) => self.problem = Some(format!("stopped: {why}")),
                     }
                     self.loading = None;
@@ -240,6 +278,11 @@ impl Review {
         rows
     }
 
+    /// What the filter let through is worked out again at the next look.
+    fn forget_filtered(&self) {
+        *self.filtered.borrow_mut() = None;
+    }
+
     fn order(&self, column: Column) -> Rc<Vec<usize>> {
         let mut orders = self.orders.borrow_mut();
         orders
@@ -268,6 +311,10 @@ impl Review {
     }
 
     pub fn update(&mut self, action: Action) {
+        if self.noting.is_some() {
+            self.edit_note(action);
+            return;
+        }
         if self.editing_filter {
             self.edit_filter(action);
             return;
@@ -288,6 +335,8 @@ impl Review {
             Action::Sort => self.sort = next_column(self.sort),
             Action::Reverse => self.descending = !self.descending,
             Action::StartFilter if self.screen == Screen::Sessions => self.editing_filter = true,
+            Action::StartNote => self.start_note(),
+            Action::Mark => self.toggle_mark(),
             Action::Left | Action::Right if self.screen == Screen::Flow => {
                 self.change_version(action)
             }
@@ -337,6 +386,9 @@ impl Review {
         if let Some(&row) = self.visible().get(self.selected) {
             self.screen = Screen::Session(row);
             self.scroll = 0;
+            self.line = FIRST_ENTRY;
+            self.mark = None;
+            self.said = None;
         }
     }
 
@@ -357,20 +409,29 @@ impl Review {
         let up = matches!(action, Action::Up | Action::PageUp);
         let last = match self.screen {
             Screen::Sessions => self.data.rows.len().saturating_sub(1),
-            // A timeline or the flow view scrolls until its last line is at the bottom.
-            Screen::Session(_) | Screen::Flow => {
-                self.content_lines().saturating_sub(self.body_rows)
-            }
+            // A timeline's cursor goes to its last line; the flow view scrolls until its
+            // last line is at the bottom.
+            Screen::Session(_) => self.content_lines().saturating_sub(1),
+            Screen::Flow => self.content_lines().saturating_sub(self.body_rows),
         };
         let position = match self.screen {
             Screen::Sessions => &mut self.selected,
-            Screen::Session(_) | Screen::Flow => &mut self.scroll,
+            Screen::Session(_) => &mut self.line,
+            Screen::Flow => &mut self.scroll,
         };
         *position = if up {
             position.saturating_sub(step)
         } else {
             (*position + step).min(last)
         };
+        if let Screen::Session(_) = self.screen {
+            // The window follows the cursor.
+            let rows = self.body_rows.max(1);
+            self.scroll = self
+                .scroll
+                .min(self.line)
+                .max((self.line + 1).saturating_sub(rows));
+        }
         if self.screen == Screen::Sessions {
             self.selected = self.selected.min(self.visible().len().saturating_sub(1));
         }
@@ -390,9 +451,10 @@ impl runner::Screen for Review {
     type Action = Action;
 
     fn keys(&self) -> &Keymap<Action> {
-        match self.editing_filter {
-            true => &keys::FILTERING,
-            false => &keys::BROWSING,
+        match (self.noting.is_some(), self.editing_filter) {
+            (true, _) => &keys::NOTING,
+            (false, true) => &keys::FILTERING,
+            (false, false) => &keys::BROWSING,
         }
     }
 

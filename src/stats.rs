@@ -3,6 +3,7 @@
 //! User research runs on 5 to 30 people, so intervals matter more than point figures,
 //! and every test says when it cannot tell.
 
+mod agreement;
 mod compare;
 mod difference;
 mod effect;
@@ -16,6 +17,7 @@ mod quantile;
 mod questionnaire;
 mod sample;
 
+pub use agreement::{PercentAgreement, cohen_kappa, krippendorff_alpha_nominal, percent_agreement};
 pub use compare::{TestKind, TestResult, n_minus_one_two_proportion, welch_t};
 pub use difference::{
     NpsCounts, agresti_caffo, geometric_mean_ratio, holm, nps_difference, welch_difference,

@@ -3,7 +3,9 @@
 pub mod ask_view;
 pub mod events;
 pub mod frame;
+pub mod frictions;
 pub mod keymap;
+pub mod notepad;
 pub mod observer;
 pub mod play_view;
 pub mod pointer;

@@ -382,9 +382,16 @@ fn every_example_flow_points_editors_at_the_schema() {
             .lines()
             .next()
             .map(str::to_owned);
+        // The codebook beside the flows points at its own format's schema.
+        let format = match path.file_name().is_some_and(|n| n == "codebook.yaml") {
+            true => "codebook",
+            false => "flow",
+        };
         assert_eq!(
-            first.as_deref(),
-            Some("# yaml-language-server: $schema=../schema/flow.schema.json"),
+            first,
+            Some(format!(
+                "# yaml-language-server: $schema=../schema/{format}.schema.json"
+            )),
             "{}",
             path.display()
         );
@@ -820,4 +827,102 @@ fn each_step_row_shows_its_screen_and_links_to_its_moments_in_the_replays() {
         }
     }
     assert!(linked >= 4, "{linked} links");
+}
+
+#[test]
+fn check_passes_the_example_codebook_and_the_flow_addressing_it() {
+    mvx()
+        .args([
+            "check",
+            "flows/codebook.yaml",
+            "flows/shop-order-status.yaml",
+        ])
+        .assert()
+        .code(0)
+        .stdout(contains(
+            "checked 1 flow and 1 codebook: no errors, no warnings\n  ok  flows/codebook.yaml\n",
+        ))
+        .stderr("");
+    let committed = std::fs::read_to_string("schema/codebook.schema.json").expect("committed");
+    mvx()
+        .args(["schema", "codebook"])
+        .assert()
+        .code(0)
+        .stdout(committed);
+}
+
+#[test]
+fn check_reports_every_mistake_in_a_codebook_with_line_and_caret() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("codebook.yaml");
+    let source = "codebook: shop\ntitle: Shop\ntags:\n  - name: slow\n    description: Waits\n    \
+                  color: \"#d9534f\"\n  - name: slow\n    description: Rereads\n";
+    std::fs::write(&path, source).expect("written");
+    let shown = path.display().to_string();
+    mvx()
+        .args(["check", &shown])
+        .assert()
+        .code(1)
+        .stdout(contains(format!(
+            "{shown}:6:5: error: unknown key `color` in a tag\n  |\n6 |     color: \"#d9534f\"\n  \
+             |     ^^^^^\n  = help: did you mean `colour`?\n"
+        )))
+        .stdout(contains(format!(
+            "{shown}:7:11: error: the tag `slow` is named twice; the first is at line 4\n  \
+             |\n7 |   - name: slow\n  |           ^^^^\n"
+        )))
+        .stdout(contains("checked 1 codebook: 2 errors, no warnings"));
+    let output = mvx()
+        .args(["check", "--format", "json", &shown])
+        .output()
+        .expect("mvx runs");
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).expect("json");
+    let file = &json["files"][0];
+    assert_eq!(file["codebook"], true);
+    assert_eq!(file["errors"], 2);
+    let codes: Vec<_> = (file["findings"].as_array().expect("findings").iter())
+        .map(|f| (f["code"].clone(), f["line"].clone(), f["column"].clone()))
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            ("unknown-key".into(), 6.into(), 5.into()),
+            ("duplicate-tag".into(), 7.into(), 11.into())
+        ]
+    );
+}
+
+#[test]
+fn check_warns_when_a_flow_addresses_a_tag_its_codebook_lacks() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let flow = "flow: f\ntitle: F\naddresses: [slow, cant-find-order-staus]\nsteps:\n  a:\n    \
+                text: Hi\n    end: success\n";
+    std::fs::write(dir.path().join("f.yaml"), flow).expect("the flow");
+    mvx()
+        .args(["check", "f.yaml"])
+        .current_dir(dir.path())
+        .assert()
+        .code(0)
+        .stdout(contains(
+            "f.yaml:3:13: warning: `addresses:` names tags, but no codebook.yaml was found",
+        ))
+        .stdout(contains("checked 1 flow: no errors, 1 warning"));
+    std::fs::copy("flows/codebook.yaml", dir.path().join("codebook.yaml")).expect("copied");
+    mvx()
+        .args(["check", "f.yaml"])
+        .current_dir(dir.path())
+        .assert()
+        .code(0)
+        .stdout(contains(
+            "f.yaml:3:19: warning: `addresses:` names `cant-find-order-staus`, which is not a \
+             tag of codebook.yaml\n  |\n3 | addresses: [slow, cant-find-order-staus]\n  \
+             |                   ^^^^^^^^^^^^^^^^^^^^^\n  = help: did you mean \
+             `cant-find-order-status`?\n",
+        ))
+        .stdout(contains("checked 1 flow: no errors, 1 warning"));
+    mvx()
+        .args(["check", "--strict", "f.yaml"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
 }

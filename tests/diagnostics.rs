@@ -70,6 +70,11 @@ fn every_example_flow_is_clean() {
     for entry in fs::read_dir("flows").expect("flows/ exists") {
         let path = entry.expect("readable entry").path();
         let source = fs::read_to_string(&path).expect("readable flow");
+        if path.file_name().is_some_and(|n| n == "codebook.yaml") {
+            // The example flows' codebook: clean as a codebook.
+            flow::load_codebook(&source).expect("the example codebook loads");
+            continue;
+        }
         let found: Vec<String> = findings(&source).iter().map(describe).collect();
         assert_eq!(found, Vec::<String>::new(), "{}", path.display());
     }
@@ -89,6 +94,12 @@ fn every_documented_finding_has_a_fixture_that_triggers_it() {
     let mut expected = String::new();
     for entry in fs::read_dir("tests/fixtures/invalid").expect("fixtures exist") {
         expected += &opened(&entry.expect("entry").path()).source;
+    }
+    // Codebooks, and flows whose `addresses:` are checked against one.
+    for folder in CODEBOOK_FIXTURES {
+        for path in yaml_files(folder) {
+            expected += &fs::read_to_string(path).expect("readable fixture");
+        }
     }
     let codes = documented_codes();
     assert!(codes.len() >= 30, "found only {codes:?}");
@@ -119,4 +130,66 @@ fn an_expression_past_the_size_limit_is_a_located_finding() {
         "{rendered}"
     );
     assert!(rendered.contains("^\n"), "{rendered}");
+}
+
+/// Fixtures beyond flows: invalid codebooks, and flows with `addresses:` beside a
+/// codebook (`with-codebook/`) or with none near (`alone/`).
+const CODEBOOK_FIXTURES: [&str; 3] = [
+    "tests/fixtures/codebooks",
+    "tests/fixtures/addresses/with-codebook",
+    "tests/fixtures/addresses/alone",
+];
+
+/// The `.yaml` files in `folder`, sorted.
+fn yaml_files(folder: &str) -> Vec<std::path::PathBuf> {
+    let mut files: Vec<_> = (fs::read_dir(folder).expect("fixtures exist"))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn every_invalid_codebook_reports_exactly_what_it_expects() {
+    for path in yaml_files("tests/fixtures/codebooks") {
+        let source = fs::read_to_string(&path).expect("readable fixture");
+        let found: Vec<String> = match flow::load_codebook(&source) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.diagnostics.iter().map(describe).collect(),
+        };
+        assert!(
+            !found.is_empty(),
+            "{} must produce a finding",
+            path.display()
+        );
+        assert_eq!(
+            found,
+            expectations(&source),
+            "findings of {}",
+            path.display()
+        );
+    }
+}
+
+#[test]
+fn addresses_are_checked_against_the_codebook_found_for_the_flow() {
+    use mvx::codebook::{self, Lookup};
+    for folder in &CODEBOOK_FIXTURES[1..] {
+        for path in yaml_files(folder) {
+            if path.file_name().is_some_and(|n| n == "codebook.yaml") {
+                continue;
+            }
+            let opened = opened(&path);
+            let flow = opened.flow.as_ref().expect("the fixture loads");
+            assert!(!opened.has_errors(), "{}", path.display());
+            let lookup = Lookup::of(codebook::find(None, None, Some(&path)));
+            let found: Vec<String> = codebook::check_addresses(&flow.addresses, &lookup)
+                .iter()
+                .map(describe)
+                .collect();
+            let expected = expectations(&opened.source);
+            assert_eq!(found, expected, "findings of {}", path.display());
+        }
+    }
 }

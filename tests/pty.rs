@@ -5,6 +5,8 @@
 //! stretches them on a slow machine.
 #![allow(clippy::disallowed_methods)] // measures the real binary in real time
 mod common;
+#[path = "pty/findings.rs"]
+mod findings;
 #[path = "pty/returns.rs"]
 mod returns;
 

@@ -258,7 +258,8 @@ fn rows_arrive_while_the_screen_is_up_and_the_figures_with_the_last() {
     assert!(shown.contains("2 sessions, reading more"), "{shown}");
     review.update(Action::Sort); // by participant, among the rows there are
     send.send(data::Arriving::Rows(later)).expect("sent");
-    send.send(data::Arriving::Done(Ok(report))).expect("sent");
+    send.send(data::Arriving::Done(Ok(Box::new(report))))
+        .expect("sent");
     assert!(review.receive());
     assert!(review.loading.is_none());
     let who: Vec<&str> = (review.visible().iter())

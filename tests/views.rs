@@ -144,6 +144,18 @@ fn researcher_overlays_cover_the_participants_screen() {
         ],
     );
     snapshot_both_sizes("note_overlay", &player);
+    // Tab lists the codebook's tags that fit the `#` being typed, under the note.
+    player.set_tags(vec!["slow".into(), "slow-load".into(), "lost".into()]);
+    drive(
+        &mut player,
+        &[
+            Action::Key(Key::Char(' ')),
+            Action::Key(Key::Char('#')),
+            Action::Key(Key::Char('s')),
+            Action::Key(Key::Tab),
+        ],
+    );
+    insta::assert_snapshot!("note_tags_80x24", draw(&player, 80, 24, 0).backend());
     drive(
         &mut player,
         &[Action::Key(Key::Esc), Action::Command(Command::Quit)],

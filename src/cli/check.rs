@@ -1,14 +1,17 @@
-//! `mvx check`: load and lint flows and studies, print findings as text or JSON. A
-//! study's file is reported, then each of its variant flows; a flow is a study of one
-//! variant with no file of its own, so only the flow is reported.
+//! `mvx check`: load and lint flows, studies and codebooks, print findings as text or
+//! JSON. A study's file is reported, then each of its variant flows; a flow is a study of
+//! one variant with no file of its own, so only the flow is reported. A flow's
+//! `addresses:` are checked against the codebook found for it.
 
+use std::collections::HashMap;
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::ValueEnum;
 use serde::Serialize;
 
 use super::{EXIT_FINDINGS, EXIT_OK, EXIT_USAGE};
+use crate::codebook::{self, Codebook, Lookup};
 use crate::diagnostic::Diagnostic;
 use crate::flow;
 use crate::study::{OpenedStudy, VariantFile};
@@ -16,7 +19,7 @@ use crate::text::printable;
 
 #[derive(Debug, clap::Args)]
 pub(super) struct CheckArgs {
-    /// Flow files to check
+    /// Flow, study or codebook files to check
     #[arg(required = true, value_name = "FLOW")]
     flows: Vec<PathBuf>,
     /// How to print findings
@@ -52,6 +55,9 @@ struct FileReport {
     /// A study file (`flow` is then the study's id), not a flow.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     study: bool,
+    /// A codebook file (`flow` is then the codebook's id), not a flow.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    codebook: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -62,12 +68,18 @@ struct Summary {
 }
 
 pub(super) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let files: Vec<FileReport> = (args.flows.iter())
-        .flat_map(|path| match crate::study::open_any(path) {
-            Ok(opened) => reports(opened.into_study()),
-            Err(e) => vec![FileReport::unreadable(path.display().to_string(), &e)],
-        })
-        .collect();
+    let mut codebooks = Codebooks::default();
+    let mut files: Vec<FileReport> = Vec::new();
+    for path in &args.flows {
+        if let Some(read) = codebook::read_if_codebook(path) {
+            files.push(FileReport::of_codebook(path, read));
+            continue;
+        }
+        match crate::study::open_any(path) {
+            Ok(opened) => files.extend(reports(opened.into_study(), &mut codebooks)),
+            Err(e) => files.push(FileReport::unreadable(path.display().to_string(), &e)),
+        }
+    }
     let summary = Summary {
         errors: files.iter().map(|f| f.errors).sum(),
         warnings: files.iter().map(|f| f.warnings).sum(),
@@ -89,9 +101,32 @@ pub(super) fn run(args: &CheckArgs, out: &mut dyn Write, err: &mut dyn Write) ->
     })
 }
 
+/// The codebooks found so far, by where they were found, each opened once.
+#[derive(Default)]
+struct Codebooks(HashMap<Option<PathBuf>, Lookup>);
+
+impl Codebooks {
+    /// What a flow's `addresses:` say that its codebook (the study's, else the flow's)
+    /// does not.
+    fn check(
+        &mut self,
+        opened: &flow::Opened,
+        path: &Path,
+        study: Option<&Path>,
+    ) -> Vec<Diagnostic> {
+        let Some(flow) = opened.flow.as_ref().filter(|f| !f.addresses.is_empty()) else {
+            return Vec::new();
+        };
+        let found = codebook::find(None, study, Some(path));
+        let lookup = (self.0.entry(found.clone())).or_insert_with(|| Lookup::of(found));
+        codebook::check_addresses(&flow.addresses, lookup)
+    }
+}
+
 /// The study file's report (none for a single flow), then one per flow file it names
 /// that exists: read, or why it could not be.
-fn reports(opened: OpenedStudy) -> Vec<FileReport> {
+fn reports(opened: OpenedStudy, codebooks: &mut Codebooks) -> Vec<FileReport> {
+    let study = (!opened.is_flow).then(|| PathBuf::from(&opened.path));
     let own = (!opened.is_flow).then(|| FileReport {
         study: true,
         ..FileReport::found(
@@ -102,7 +137,13 @@ fn reports(opened: OpenedStudy) -> Vec<FileReport> {
         )
     });
     let flows = opened.flows.into_iter().filter_map(|file| match file {
-        VariantFile { opened: Ok(f), .. } => Some(FileReport::of_flow(f)),
+        VariantFile {
+            opened: Ok(f),
+            path,
+        } => {
+            let found = codebooks.check(&f, &path, study.as_deref());
+            Some(FileReport::of_flow(f, found))
+        }
         VariantFile {
             opened: Err(e),
             path,
@@ -123,12 +164,29 @@ impl FileReport {
             findings,
             source,
             study: false,
+            codebook: false,
         }
     }
 
-    fn of_flow(opened: flow::Opened) -> Self {
+    /// A flow's report: what opening it found, then what its codebook says of it.
+    fn of_flow(opened: flow::Opened, codebook: Vec<Diagnostic>) -> Self {
         let id = opened.flow.map(|f| f.id);
-        Self::found(opened.path, id, opened.diagnostics, opened.source)
+        let mut findings = opened.diagnostics;
+        findings.extend(codebook);
+        Self::found(opened.path, id, findings, opened.source)
+    }
+
+    fn of_codebook(path: &Path, read: flow::open::Read<Codebook>) -> Self {
+        let id = read.loaded.map(|c| c.id);
+        FileReport {
+            codebook: true,
+            ..Self::found(
+                path.display().to_string(),
+                id,
+                read.diagnostics,
+                read.source,
+            )
+        }
     }
 
     fn unreadable(path: String, why: &dyn std::fmt::Display) -> Self {
@@ -179,15 +237,20 @@ fn headline(summary: &Summary) -> String {
         );
     }
     let studies = summary.files.iter().filter(|f| f.study).count();
-    let flows = files - studies;
-    let (studies, flows) = (
+    let codebooks = summary.files.iter().filter(|f| f.codebook).count();
+    let flows = files - studies - codebooks;
+    let named: Vec<String> = [
         noun(studies, "study", "studies"),
         noun(flows, "flow", "flows"),
-    );
-    let checked = match (studies, flows) {
-        (None, flows) => flows.unwrap_or_else(|| "0 flows".into()),
-        (Some(studies), None) => studies,
-        (Some(studies), Some(flows)) => format!("{studies} and {flows}"),
+        noun(codebooks, "codebook", "codebooks"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let checked = match named.split_last() {
+        None => "0 flows".into(),
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
     };
     format!("checked {checked}: {errors}, {warnings}")
 }

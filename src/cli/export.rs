@@ -13,6 +13,8 @@ use crate::replay::cast;
 use crate::session;
 use crate::text::printable;
 
+mod qda;
+
 #[derive(Debug, clap::Args)]
 pub(super) struct ExportArgs {
     /// Session files, or folders searched for them
@@ -31,6 +33,9 @@ pub(super) struct ExportArgs {
     /// ' in front, so a spreadsheet never runs it as a formula
     #[arg(long)]
     raw_text: bool,
+    /// The codebook for `--format qdc` and `qdpx` (default: codebook.yaml in the current folder)
+    #[arg(long, value_name = "FILE")]
+    codebook: Option<PathBuf>,
     /// Folder to write the tables to (made if missing)
     #[arg(short, long = "output", value_name = "DIR", default_value = "export")]
     output: PathBuf,
@@ -48,6 +53,12 @@ enum ExportFormat {
     /// A study with returns as one CSV row per participant, trial and task (`long.csv`),
     /// ready for a mixed model of learning (docs/returns.md)
     Long,
+    /// The codebook as a REFI-QDA codebook (`codebook.qdc`), for QualCoder, MAXQDA, NVivo,
+    /// ATLAS.ti
+    Qdc,
+    /// The sessions and their notes as a REFI-QDA project (`project.qdpx`): each session a
+    /// text, each note a selection coded with its tags (docs/export.md)
+    Qdpx,
 }
 
 pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
@@ -56,6 +67,8 @@ pub(super) fn run(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
         ExportFormat::Jsonl => Format::Jsonl,
         ExportFormat::Cast => return casts(args, out, err),
         ExportFormat::Long => return long(args, out, err),
+        ExportFormat::Qdc => return qda::qdc(args, out, err),
+        ExportFormat::Qdpx => return qda::qdpx(args, out, err),
     };
     let mut problems = Vec::new();
     let (events_path, sessions_path, tasks_path) = (

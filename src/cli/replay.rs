@@ -11,8 +11,22 @@ pub(super) struct ReplayArgs {
     /// Play N times faster than recorded (0.5 plays at half speed)
     #[arg(long, value_name = "N", default_value_t = 1.0)]
     speed: f64,
+    /// Your name on the notes you take (`n`; coders compared by `mvx agree` are told
+    /// apart by it)
+    #[arg(long, value_name = "NAME", value_parser = crate::session::moments::coder_name)]
+    coder: Option<String>,
+    /// The codebook `#tags` complete from (default: codebook.yaml beside the session's
+    /// study or flow, else in the current folder)
+    #[arg(long, value_name = "FILE")]
+    codebook: Option<PathBuf>,
 }
 
 pub(super) fn run(args: &ReplayArgs, err: &mut dyn Write) -> io::Result<u8> {
-    super::ran(crate::replay::run(&args.session, args.speed), err)
+    let replayed = crate::replay::run(
+        &args.session,
+        args.speed,
+        args.coder.clone(),
+        args.codebook.as_deref(),
+    );
+    super::ran(replayed, err)
 }

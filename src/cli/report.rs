@@ -1,5 +1,7 @@
 //! `mvx report`: stream sessions into tallies, then render the figures.
 
+mod findings;
+mod frictions;
 mod replays;
 mod screens;
 mod studies;
@@ -45,6 +47,14 @@ pub(super) struct ReportArgs {
     /// `none`; by default the slowest and the fastest complete session of each variant
     #[arg(long, value_name = "IDS|none")]
     replays: Option<String>,
+    /// The friction map ranking the frictions flows address (default: frictions.yaml
+    /// beside the study or the first flow, else in the current folder)
+    #[arg(long, value_name = "FILE")]
+    frictions: Option<PathBuf>,
+    /// The codebook the findings' tags come from (default: codebook.yaml beside the study
+    /// or the first session's flow, else in the current folder)
+    #[arg(long, value_name = "FILE")]
+    codebook: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -87,16 +97,22 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     // And the sessions that together showed every step, for the screens beside them.
     let html = matches!(args.format, ReportFormat::Html);
     let mut covering = screens::Covering::default();
-    let of_study = |s: session::Session, _| {
+    let of_study = |s: session::Session, notes: Vec<session::ObserverNote>| {
+        let tagged = findings::of(&s, &notes, html, args.include_simulated);
         let candidate = replays::Candidate::of(&s, &wanted, args.include_simulated);
         let seen = screens::Seen::of(&s, html, args.include_simulated);
-        (crate::report::study::Summary::of(&s), candidate, seen)
+        let summary = crate::report::study::Summary::of(&s);
+        (summary, candidate, seen, s.header, tagged)
     };
+    let mut collected = findings::Collected::default();
+    let mut recorded = frictions::Recorded::default();
     let read = read_sessions(&mut builder, &args.paths, of_study, |read| {
         bar.inc(1);
-        let Some((study_session, candidate, seen)) = read else {
+        let Some((study_session, candidate, seen, header, tagged)) = read else {
             return;
         };
+        collected.add(tagged, &mut chosen);
+        recorded.add(header);
         if let Some(seen) = seen {
             covering.add(seen);
         }
@@ -150,6 +166,8 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     let sections = gathered.reports();
     let mut report = report;
     report.repeat_usage = studies::repeat_usage(&sections);
+    report.frictions_addressed = frictions::section(&report, &recorded, args.frictions.as_deref());
+    report.findings = collected.findings(args.codebook.as_deref(), None);
     let documents = studies::documents(&sections);
     let text = match args.format {
         ReportFormat::Md => markdown::render_with(&report, documents),

@@ -1,4 +1,4 @@
-//! `mvx schema`: the JSON Schema of flow files or study files on stdout.
+//! `mvx schema`: the JSON Schema of flow, study or codebook files on stdout.
 
 use std::io::{self, Write};
 
@@ -19,12 +19,15 @@ enum SchemaKind {
     Flow,
     /// Study files
     Study,
+    /// Codebook files (`codebook.yaml`)
+    Codebook,
 }
 
 pub(super) fn run(args: &SchemaArgs, out: &mut dyn Write) -> io::Result<u8> {
     let schema = match args.kind {
         SchemaKind::Flow => crate::flow::schema::FLOW.generate(),
         SchemaKind::Study => crate::flow::schema::STUDY.generate(),
+        SchemaKind::Codebook => crate::flow::schema::CODEBOOK.generate(),
     };
     out.write_all(schema.as_bytes()).map(|()| EXIT_OK)
 }

@@ -139,6 +139,13 @@ pub(super) fn run(args: &SimulateArgs, out: &mut dyn Write, err: &mut dyn Write)
     let mut code = EXIT_OK;
     let mut done: Vec<Done> = Vec::new();
     for path in &args.flows {
+        // A glob such as `flows/*.yaml` takes in the codebook beside the flows: no flow
+        // to walk, and no mistake.
+        if crate::codebook::read_if_codebook(path).is_some() {
+            let shown = printable(&path.display().to_string());
+            writeln!(err, "mvx: {shown} is a codebook, not a flow: not simulated")?;
+            continue;
+        }
         let found = match crate::study::open_any(path) {
             Ok(opened) => {
                 let opened = opened.into_study();

@@ -1,5 +1,6 @@
 //! Flow YAML to the typed model, with a located, fixable error for every mistake.
 
+pub(crate) mod codebook;
 mod fields;
 pub(crate) mod logic;
 pub(crate) mod question;
@@ -26,10 +27,10 @@ pub fn load(source: &str) -> Result<Flow, LoadError> {
     run(source, &FLOW, |loader, root| loader.flow(root))
 }
 
-/// A format of file the loader reads (flows, studies): the row every difference between
+/// A format of file the loader reads (flows, studies, codebooks): the row every difference between
 /// them is read from, so the machinery that reads them is one.
 pub(crate) struct Format {
-    /// What the file holds, in messages: "flow", "study".
+    /// What the file holds, in messages: "flow", "study", "codebook".
     noun: &'static str,
     /// The key of the file's id, and which characters the id may hold.
     id_key: &'static str,
@@ -180,6 +181,14 @@ impl Loader<'_> {
     }
 
     fn flow(&mut self, root: &Node) -> Option<Flow> {
+        if let Some(at) = codebook::codebook_key(root) {
+            // Read as a flow, a codebook would be four errors that say nothing useful.
+            self.error(
+                Diagnostic::error("not-a-flow", at, "this file is a codebook, not a flow")
+                    .with_help("name flow files here; `mvx check` checks a codebook"),
+            );
+            return None;
+        }
         let Head { fields, id, title } = self.head(root)?;
         let variant = fields
             .get("variant")

@@ -2,6 +2,7 @@
 //! flagged while typing. The types here describe the YAML a designer writes; a test
 //! checks their keys against the loader's, so the two cannot drift apart.
 
+mod codebook;
 mod study;
 
 use std::collections::BTreeMap;
@@ -36,6 +37,12 @@ pub const STUDY: Format = Format {
     schema: || schema_for!(study::StudyFile),
 };
 
+pub const CODEBOOK: Format = Format {
+    name: "codebook",
+    committed: "schema/codebook.schema.json",
+    schema: || schema_for!(codebook::CodebookFile),
+};
+
 /// A flow file (version 1). See docs/flow-format.md.
 #[derive(JsonSchema)]
 #[schemars(title = "mvx flow", deny_unknown_fields)]
@@ -62,7 +69,15 @@ struct FlowFile {
     expected: Option<Vec<Vec<String>>>,
     /// Variables and their first values: text, a number, or yes/no.
     vars: Option<BTreeMap<String, Literal>>,
+    /// The codebook's tags (frictions) this flow sets out to solve; `mvx check` warns
+    /// about a name the codebook beside the flow does not have.
+    addresses: Option<Vec<TagName>>,
 }
+
+/// A tag of the codebook: lowercase letters, digits, '-' and '_'.
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct TagName(#[schemars(regex(pattern = r"^[a-z0-9_-]{1,64}$"))] String);
 
 /// A value as written: text, a number, or yes/no. In `set:`, text may be an expression
 /// such as "{cups} + 1".
@@ -216,8 +231,11 @@ mod tests {
     use crate::flow::load::{self, logic, question, step, task};
 
     /// Every format: its schema, and the top-level keys its loader knows.
-    const FORMATS: [(&Format, &[&str]); 2] =
-        [(&FLOW, load::FLOW.keys), (&STUDY, load::study::STUDY.keys)];
+    const FORMATS: [(&Format, &[&str]); 3] = [
+        (&FLOW, load::FLOW.keys),
+        (&STUDY, load::study::STUDY.keys),
+        (&CODEBOOK, load::codebook::CODEBOOK.keys),
+    ];
 
     fn schema(format: &Format) -> Value {
         serde_json::from_str(&format.generate()).expect("the schema is JSON")
@@ -257,6 +275,20 @@ mod tests {
         assert_eq!(keys(&defs["ScaleFile"]), sorted(question::SCALE_KEYS));
         assert_eq!(keys(&defs["TaskFile"]), sorted(task::TASK_KEYS));
         assert_eq!(keys(&defs["WayFile"]), sorted(logic::BRANCH_KEYS));
+    }
+
+    #[test]
+    fn the_codebook_schema_knows_exactly_the_keys_of_a_tag() {
+        let schema = schema(&CODEBOOK);
+        let tag = &schema["$defs"]["TagFile"];
+        assert_eq!(keys(tag), sorted(load::codebook::TAG_KEYS));
+        let mut required: Vec<&str> = (tag["required"].as_array().expect("required keys"))
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        required.sort_unstable();
+        assert_eq!(required, ["description", "name"]);
+        assert_eq!(schema["properties"]["tags"]["minItems"], 1);
     }
 
     #[test]

@@ -53,6 +53,49 @@ impl TextField {
         true
     }
 
+    /// Completes the `#tag` being typed before the cursor from `names` (a codebook's tags,
+    /// in order): to the one name that fits and a space, or else to the part every
+    /// fitting name shares. Returns the names that fit, for the screen to list; none when
+    /// the cursor is not in a `#word`.
+    pub fn complete_tag(&mut self, names: &[String]) -> Vec<String> {
+        let before: Vec<char> = self.text.chars().take(self.cursor).collect();
+        let start = before
+            .iter()
+            .rposition(|c| c.is_whitespace())
+            .map_or(0, |i| i + 1);
+        if before.get(start) != Some(&'#') {
+            return Vec::new();
+        }
+        let typed: String = before[start + 1..].iter().collect();
+        let fits: Vec<String> = names
+            .iter()
+            .filter(|name| name.starts_with(&typed))
+            .cloned()
+            .collect();
+        let addition = match fits.as_slice() {
+            [] => return fits,
+            [only] => format!("{} ", &only[typed.len()..]),
+            [first, rest @ ..] => {
+                let shared = rest.iter().fold(first.len(), |shared, name| {
+                    first
+                        .bytes()
+                        .zip(name.bytes())
+                        .take(shared)
+                        .take_while(|(a, b)| a == b)
+                        .count()
+                });
+                first
+                    .get(typed.len()..shared)
+                    .unwrap_or_default()
+                    .to_owned()
+            }
+        };
+        for c in addition.chars() {
+            self.edit(Key::Char(c));
+        }
+        fits
+    }
+
     /// The text made safe for a terminal, with `mark` where the cursor is.
     pub fn marked(&self, mark: char) -> String {
         let mut marked: String = self.text.chars().take(self.cursor).collect();
@@ -139,6 +182,37 @@ mod tests {
             field.text().ends_with('z'),
             "room again once a character is gone"
         );
+    }
+
+    #[test]
+    fn tab_completes_a_tag_from_the_codebook() {
+        use Key::*;
+        let names: Vec<String> = ["slow", "slow-load", "lost", "cant-find-order-status"]
+            .map(String::from)
+            .to_vec();
+        let mut field = typed(&[Char('h'), Char('m'), Char(' '), Char('#'), Char('c')]);
+        assert_eq!(field.complete_tag(&names), ["cant-find-order-status"]);
+        assert_eq!(field.text(), "hm #cant-find-order-status ");
+        let mut field = typed(&[Char('#'), Char('s')]);
+        assert_eq!(field.complete_tag(&names), ["slow", "slow-load"]);
+        assert_eq!(field.text(), "#slow", "the part both share");
+        assert_eq!(field.complete_tag(&names), ["slow", "slow-load"]);
+        assert_eq!(
+            field.text(),
+            "#slow",
+            "nothing more to add: the names are listed"
+        );
+        let mut field = typed(&[Char('#')]);
+        assert_eq!(
+            field.complete_tag(&names).len(),
+            4,
+            "every tag fits a bare #"
+        );
+        let mut field = typed(&[Char('#'), Char('x')]);
+        assert!(field.complete_tag(&names).is_empty());
+        let mut field = typed(&[Char('a'), Char('b')]);
+        assert!(field.complete_tag(&names).is_empty(), "not in a #word");
+        assert_eq!(field.text(), "ab");
     }
 
     #[test]

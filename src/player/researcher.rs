@@ -6,6 +6,7 @@ use super::clock::millis;
 use super::field::TextField;
 use super::input::{Command, Key};
 use super::{Mode, Overlay, Player};
+use crate::session::moments::unknown_tag;
 use crate::session::{EventKind, SessionOutcome, TaskOutcome};
 
 /// The reason a `pause` event gives when the session was suspended (Ctrl-Z, `SIGTSTP`).
@@ -105,6 +106,7 @@ impl Player<'_> {
             (Command::Note, Overlay::None) => {
                 self.overlay = Overlay::Note {
                     field: TextField::default(),
+                    hint: None,
                 }
             }
             (Command::GiveUp, Overlay::None) => self.give_up(at),
@@ -114,17 +116,30 @@ impl Player<'_> {
 
     pub(super) fn overlay_key(&mut self, key: Key, at: Duration) {
         match &mut self.overlay {
-            Overlay::Note { field } => match key {
+            Overlay::Note { field, hint } => match key {
                 Key::Enter => {
                     let text = field.text().trim().to_owned();
+                    if let Some(problem) = unknown_tag(&text, &self.tags) {
+                        *hint = Some(problem);
+                        return;
+                    }
                     self.overlay = Overlay::None;
                     if !text.is_empty() {
                         self.record(at, EventKind::Note { text });
                     }
                 }
                 Key::Esc => self.overlay = Overlay::None,
+                Key::Tab => {
+                    let fits = field.complete_tag(&self.tags);
+                    *hint = (fits.len() > 1).then(|| {
+                        let names: Vec<String> = fits.iter().map(|t| format!("#{t}")).collect();
+                        names.join("  ")
+                    });
+                }
                 key => {
-                    field.edit(key);
+                    if field.edit(key) {
+                        *hint = None;
+                    }
                 }
             },
             Overlay::ConfirmQuit => match key {

@@ -365,6 +365,39 @@ fn notes_do_not_count_as_the_participants_first_key() {
     assert_eq!(timing.hesitation_ms, 3_000);
 }
 
+/// A researcher's `#` completes from the codebook with Tab; a tag the codebook lacks
+/// keeps the note open with the closest one; the note is recorded with its tags as typed.
+#[test]
+fn a_researchers_note_tags_complete_and_unknown_tags_keep_it_open() {
+    let flow = load(FLOW);
+    let mut s = Session::start(&flow, 0);
+    s.player
+        .set_tags(vec!["lost".into(), "slow".into(), "slow-load".into()]);
+    s.command(500, Command::Note);
+    s.keys(600, &[Key::Char('#'), Key::Char('l'), Key::Tab]);
+    s.keys(700, &[Key::Char('#'), Key::Char('s'), Key::Tab]);
+    let Overlay::Note { field, hint } = s.player.overlay() else {
+        panic!("the note is open");
+    };
+    assert_eq!(field.text(), "#lost #slow");
+    assert_eq!(hint.as_deref(), Some("#slow  #slow-load"));
+    s.keys(800, &[Key::Char('x'), Key::Enter]);
+    let Overlay::Note { hint, .. } = s.player.overlay() else {
+        panic!("an unknown tag keeps the note open");
+    };
+    assert_eq!(
+        hint.as_deref(),
+        Some("#slowx is not in the codebook; did you mean #slow?")
+    );
+    s.keys(900, &[Key::Backspace, Key::Enter]);
+    assert_eq!(s.player.overlay(), &Overlay::None);
+    assert!(s.events.iter().any(|(at, k)| *at == 901
+        && *k
+            == EventKind::Note {
+                text: "#lost #slow".into()
+            }));
+}
+
 #[test]
 fn ending_early_needs_confirmation_and_is_recorded_as_aborted() {
     let flow = load(FLOW);

@@ -19,6 +19,7 @@ use crate::session;
 use crate::study::ask::Ask;
 use crate::study::{arrange, part};
 use crate::text::printable;
+use crate::tui::notepad::{Notepad, Taken};
 use crate::tui::play_view::{Chrome, PlayView};
 use crate::tui::screen;
 
@@ -31,6 +32,15 @@ pub enum Action {
     Next,
     Previous,
     Quit,
+    /// Pauses and notes the moment on screen (a span's end, when one is marked).
+    StartNote,
+    /// Marks where a span starts (again: unmarks it).
+    Mark,
+    /// Typing the note.
+    Edit(Key),
+    Complete,
+    SaveNote,
+    DropNote,
 }
 
 pub static KEYS: LazyLock<Keymap<Action>> = LazyLock::new(|| {
@@ -47,6 +57,16 @@ pub static KEYS: LazyLock<Keymap<Action>> = LazyLock::new(|| {
             "jump to the next event",
         ),
         bind(
+            &[Press::char('n')],
+            Action::StartNote,
+            "pause and note this moment, #tags and all",
+        ),
+        bind(
+            &[Press::char('m')],
+            Action::Mark,
+            "mark where a span starts (n ends it)",
+        ),
+        bind(
             &[Press::char('q'), Press::plain(Key::Esc), Press::ctrl('c')],
             Action::Quit,
             "quit",
@@ -54,10 +74,48 @@ pub static KEYS: LazyLock<Keymap<Action>> = LazyLock::new(|| {
     ])
 });
 
-/// Replays the session at `path` at `speed` times the recorded pace.
-pub fn run(path: &Path, speed: f64) -> Result<(), String> {
+/// The keys while a note is typed.
+pub static NOTING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
+    Keymap::new(vec![
+        bind(
+            &[Press::plain(Key::Enter)],
+            Action::SaveNote,
+            "keep the note beside the session",
+        ),
+        bind(&[Press::plain(Key::Esc)], Action::DropNote, "drop the note"),
+        bind(
+            &[Press::plain(Key::Tab)],
+            Action::Complete,
+            "complete a #tag from the codebook",
+        ),
+        bind(&[Press::ctrl('c')], Action::Quit, "quit"),
+    ])
+    .with_text_field(Action::Edit, "the note's text")
+});
+
+/// Where notes taken in a replay are kept, and by whom.
+pub struct Keeping {
+    pub path: std::path::PathBuf,
+    pub session: session::Session,
+    pub coder: Option<String>,
+    /// The codebook's tags (none: no codebook).
+    pub tags: Vec<String>,
+}
+
+/// Replays the session at `path` at `speed` times the recorded pace; notes taken are by
+/// `coder`, their `#tags` from `codebook` or the one beside the session's study or flow.
+pub fn run(
+    path: &Path,
+    speed: f64,
+    coder: Option<String>,
+    codebook: Option<&Path>,
+) -> Result<(), String> {
     let recorded = session::read(path).map_err(|e| e.to_string())?;
     let (flow, warning) = arrange::recorded_flow(&recorded.header)?;
+    let study = (recorded.header.study.as_ref()).map(|s| std::path::PathBuf::from(&s.path));
+    let flow_path = std::path::PathBuf::from(&recorded.header.flow.path);
+    let (tags, _) =
+        crate::tui::notepad::codebook_names(codebook, study.as_deref(), Some(&flow_path));
     let title = format!(
         "Replay of {} · {} · ×{speed}{}",
         printable(&recorded.header.participant),
@@ -66,6 +124,12 @@ pub fn run(path: &Path, speed: f64) -> Result<(), String> {
     );
     let mut replay = Replay::new(&flow, Script::new(&flow, &recorded.events), title, speed);
     replay.consent = part::recorded_consent(&recorded).map(|(ask, at_ms, _)| (ask, at_ms));
+    replay.keeping = Some(Keeping {
+        path: path.to_owned(),
+        session: recorded,
+        coder,
+        tags,
+    });
     screen::run(&mut replay)
 }
 
@@ -84,6 +148,14 @@ pub struct Replay<'f> {
     /// The consent screen the session opened with, and when it was answered: shown
     /// until then.
     pub consent: Option<(Ask, u64)>,
+    /// Where notes go (none: notes cannot be taken).
+    pub keeping: Option<Keeping>,
+    /// A note being typed, at the moment the replay was paused on.
+    pub noting: Option<Notepad>,
+    /// Where a marked span starts.
+    pub mark: Option<u64>,
+    /// What the last note's saving said.
+    pub said: Option<String>,
 }
 
 impl<'f> Replay<'f> {
@@ -99,7 +171,94 @@ impl<'f> Replay<'f> {
             last: Duration::ZERO,
             quit: false,
             consent: None,
+            keeping: None,
+            noting: None,
+            mark: None,
+            said: None,
         }
+    }
+
+    /// The keys of what is on screen: a note's while one is typed.
+    fn table(&self) -> &'static Keymap<Action> {
+        match self.noting {
+            Some(_) => &NOTING,
+            None => &KEYS,
+        }
+    }
+
+    fn note_action(&mut self, action: Action) {
+        let at = self.at_ms as u64;
+        match action {
+            Action::StartNote if self.keeping.is_some() => {
+                self.paused = true;
+                let tags = self
+                    .keeping
+                    .as_ref()
+                    .map(|k| k.tags.clone())
+                    .unwrap_or_default();
+                self.noting = Some(Notepad::new(tags));
+            }
+            Action::StartNote => {
+                self.said =
+                    Some("notes are kept beside a session file; this replay has none".into())
+            }
+            Action::Mark => {
+                self.mark = match self.mark {
+                    Some(mark) if mark == at => None,
+                    _ => Some(at),
+                };
+                self.said = self
+                    .mark
+                    .map(|m| format!("span marked from {}; n ends it", minutes_seconds(m)));
+            }
+            Action::Edit(key) => {
+                if let Some(pad) = &mut self.noting {
+                    pad.edit(key);
+                }
+            }
+            Action::Complete => {
+                if let Some(pad) = &mut self.noting {
+                    pad.complete();
+                }
+            }
+            Action::DropNote => self.noting = None,
+            Action::SaveNote => self.save_note(at),
+            _ => {}
+        }
+    }
+
+    /// Keeps the typed note beside the session: at `at`, or over the span from the mark.
+    fn save_note(&mut self, at: u64) {
+        let (Some(pad), Some(keeping)) = (self.noting.as_mut(), self.keeping.as_ref()) else {
+            return;
+        };
+        let typed = match pad.take() {
+            Taken::Refused => return,
+            Taken::Empty => {
+                self.noting = None;
+                return;
+            }
+            Taken::Kept(typed) => typed,
+        };
+        self.noting = None;
+        let (at_ms, end_ms) = match self.mark.take() {
+            Some(mark) if mark != at => (mark.min(at), Some(mark.max(at))),
+            _ => (at, None),
+        };
+        let note = session::ObserverNote {
+            at_ms,
+            text: typed.text,
+            end_ms,
+            author: keeping.coder.clone(),
+            step: session::step_at(&keeping.session, at_ms),
+            tags: typed.tags,
+            quote: None,
+        };
+        let kept = session::append_note(&keeping.path, &keeping.session.header.session, &note);
+        self.said = Some(match kept {
+            Ok(()) => format!("note kept at {}", minutes_seconds(at_ms)),
+            Err(e) => format!("the note is not kept: {e}"),
+        });
     }
 
     /// Moves on to `at` on the transport's clock, at the replay's speed.
@@ -116,7 +275,7 @@ impl runner::Screen for Replay<'_> {
     type Action = Action;
 
     fn keys(&self) -> &Keymap<Action> {
-        &KEYS
+        self.table()
     }
 
     fn update(&mut self, at: Duration, action: Action) -> Result<bool, String> {
@@ -126,6 +285,7 @@ impl runner::Screen for Replay<'_> {
             Action::Next => self.at_ms = next(&self.moments, self.at_ms) as f64,
             Action::Previous => self.at_ms = previous(&self.moments, self.at_ms) as f64,
             Action::Quit => self.quit = true,
+            other => self.note_action(other),
         }
         Ok(true)
     }
@@ -203,11 +363,36 @@ impl Widget for &Replay<'_> {
             .ratio(ratio.clamp(0.0, 1.0))
             .label(label)
             .render(progress, buf);
-        let hint = KEYS.hint(&[
-            (&[Action::Pause], "pause"),
-            (&[Action::Previous, Action::Next], "previous / next event"),
-            (&[Action::Quit], "quit"),
-        ]);
+        let hint = match (&self.noting, &self.said) {
+            (Some(pad), _) => format!(
+                "Note at {}: {} ({} keeps, {} drops, # and {} tag)",
+                match self.mark {
+                    Some(mark) if mark != at_ms => format!(
+                        "{}–{}",
+                        minutes_seconds(mark.min(at_ms)),
+                        minutes_seconds(mark.max(at_ms))
+                    ),
+                    _ => minutes_seconds(at_ms),
+                },
+                pad.line('▏'),
+                NOTING.key_of(Action::SaveNote),
+                NOTING.key_of(Action::DropNote),
+                NOTING.key_of(Action::Complete),
+            ),
+            (None, said) => {
+                let keys = KEYS.hint(&[
+                    (&[Action::Pause], "pause"),
+                    (&[Action::Previous, Action::Next], "previous / next event"),
+                    (&[Action::StartNote], "note"),
+                    (&[Action::Mark], "mark span"),
+                    (&[Action::Quit], "quit"),
+                ]);
+                match said {
+                    Some(said) => format!("{} · {keys}", printable(said)),
+                    None => keys,
+                }
+            }
+        };
         Line::from(hint).dim().render(keys, buf);
     }
 }
@@ -220,8 +405,19 @@ mod tests {
     #[test]
     fn the_keys_are_a_sound_table() {
         assert!(KEYS.problems().is_empty(), "{:?}", KEYS.problems());
-        for action in [Action::Pause, Action::Next, Action::Previous, Action::Quit] {
+        for action in [
+            Action::Pause,
+            Action::Next,
+            Action::Previous,
+            Action::Quit,
+            Action::StartNote,
+            Action::Mark,
+        ] {
             assert!(KEYS.binds(action));
+        }
+        assert!(NOTING.problems().is_empty(), "{:?}", NOTING.problems());
+        for action in [Action::SaveNote, Action::DropNote, Action::Complete] {
+            assert!(NOTING.binds(action));
         }
     }
 
@@ -252,6 +448,65 @@ mod tests {
         assert!(
             after.contains("The first step") && !after.contains("Do you agree"),
             "{after}"
+        );
+    }
+
+    /// `n` pauses and notes the moment on screen, `m` before it makes the note a span;
+    /// `#tags` complete from the codebook and the note is kept beside the session with
+    /// its author and step.
+    #[test]
+    fn a_note_taken_in_a_replay_is_kept_beside_the_session() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("s.yaml");
+        let text = "schema: mvx-session/1\nsession: s-1\nflow: { id: f, title: F, variant: null, path: f.yaml, sha256: abc }\nparticipant: P1\nresearcher: null\nstarted_at: \"2026-11-26T14:02:11.000+00:00\"\nterminal: { cols: 80, rows: 24, term: xterm, program: null, tmux: false, ssh: false }\nmvx: \"0.1.0\"\nevents:\n- {\"at_ms\":0,\"kind\":\"show\",\"step\":\"a\"}\n- {\"at_ms\":4000,\"kind\":\"show\",\"step\":\"b\"}\n";
+        std::fs::write(&path, text).expect("a session");
+        let flow = crate::flow::load("flow: f\ntitle: F\nsteps:\n  a:\n    end: success\n")
+            .expect("loads");
+        let script = Script {
+            ops: vec![
+                (0, super::super::Op::Shown),
+                (4_000, super::super::Op::Shown),
+            ],
+            end_ms: 4_000,
+        };
+        let mut replay = Replay::new(&flow, script, String::new(), 1.0);
+        replay.keeping = Some(Keeping {
+            path: path.clone(),
+            session: session::parse(text).expect("parses"),
+            coder: Some("dee".into()),
+            tags: vec!["lost".into()],
+        });
+        let press = |replay: &mut Replay, at: u64, action: Action| {
+            replay
+                .update(Duration::from_millis(at), action)
+                .expect("updates");
+        };
+        press(&mut replay, 1_000, Action::Mark);
+        assert_eq!(replay.mark, Some(1_000));
+        replay.tick(Duration::from_millis(4_500)).expect("plays on");
+        press(&mut replay, 4_500, Action::StartNote);
+        assert!(replay.paused, "noting pauses the replay");
+        assert_eq!(
+            replay.keys().action(Press::char('q')),
+            Some(Action::Edit(Key::Char('q')))
+        );
+        for c in "gives up #l".chars() {
+            press(&mut replay, 9_000, Action::Edit(Key::Char(c)));
+        }
+        press(&mut replay, 9_000, Action::Complete);
+        press(&mut replay, 9_000, Action::SaveNote);
+        let notes = session::read_notes(&path);
+        assert_eq!(
+            notes,
+            [session::ObserverNote {
+                at_ms: 1_000,
+                text: "gives up #lost".into(),
+                end_ms: Some(4_000),
+                author: Some("dee".into()),
+                step: Some("a".into()),
+                tags: vec!["lost".into()],
+                quote: None,
+            }]
         );
     }
 

@@ -52,8 +52,9 @@ pub fn render(report: &Report) -> String {
 pub struct Replay {
     pub title: String,
     pub cast: String,
-    /// Whose session, and of which flow version.
+    /// Whose session (and its id), and of which flow version.
     pub participant: String,
+    pub session: String,
     pub version: VersionKey,
     /// Each step shown, at the time it first was.
     pub steps: Vec<(String, u64)>,
@@ -83,6 +84,7 @@ pub fn page(report: &Report, page: Page) -> String {
         ..Illustrations::default()
     };
     for (i, replay) in page.replays.iter().enumerate() {
+        shown.sessions.entry(replay.session.clone()).or_insert(i);
         let steps = shown.moments.entry(replay.version.clone()).or_default();
         for (step, at_ms) in &replay.steps {
             steps.entry(step.clone()).or_default().push(Moment {
@@ -165,6 +167,7 @@ mod tests {
             title: "P01 <b>".into(),
             cast: "{\"version\":2}\n[1.0,\"o\",\"</script><script>alert(1)</script>\"]\n".into(),
             participant: "P01".into(),
+            session: "s-1".into(),
             version: ("f".into(), None, "abc".into()),
             steps: Vec::new(),
         };

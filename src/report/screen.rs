@@ -178,6 +178,9 @@ impl Moment {
 pub struct Illustrations {
     pub screens: Screens,
     pub moments: HashMap<VersionKey, HashMap<String, Vec<Moment>>>,
+    /// The page's replay of each session it replays, by session id: where a finding's
+    /// quote links to.
+    pub sessions: HashMap<String, usize>,
 }
 
 impl Illustrations {

@@ -3,6 +3,8 @@
 //! blocks; only HTML draws the charts.
 
 mod customer;
+mod findings;
+mod frictions;
 mod version;
 
 use super::cells;
@@ -58,6 +60,8 @@ pub fn document_with(report: &Report, shown: &Illustrations, opening: Opening) -
         })
     });
     doc.push(Block::list(summary.collect()));
+    doc.0.extend(frictions::blocks(&report.frictions_addressed));
+    doc.0.extend(findings::blocks(&report.findings, shown));
     for flow in &report.flows {
         flow_blocks(flow, report, shown, &mut doc);
     }

@@ -58,7 +58,7 @@ pub struct Loaded {
 /// figures of every flow version (or why they could not be made).
 pub enum Arriving {
     Rows(Vec<SessionRow>),
-    Done(Result<Report, String>),
+    Done(Result<Box<Report>, String>),
 }
 
 /// Rows sent together: enough that sending costs nothing, few enough that the first
@@ -85,7 +85,7 @@ pub fn load_in_background(paths: Vec<PathBuf>) -> std::sync::mpsc::Receiver<Arri
         };
         let read = read_sessions(&mut builder, &paths, SessionRow::new, visit);
         let _ = sender.send(Arriving::Rows(batch));
-        let _ = sender.send(Arriving::Done(read.map(|()| builder.finish())));
+        let _ = sender.send(Arriving::Done(read.map(|()| Box::new(builder.finish()))));
     });
     receiver
 }
@@ -106,7 +106,12 @@ pub fn load(paths: &[PathBuf]) -> Result<Loaded, String> {
     for arriving in load_in_background(paths.to_vec()) {
         match arriving {
             Arriving::Rows(batch) => rows.extend(batch),
-            Arriving::Done(report) => return report.map(|report| Loaded { rows, report }),
+            Arriving::Done(report) => {
+                return report.map(|report| Loaded {
+                    rows,
+                    report: *report,
+                });
+            }
         }
     }
     Err("the reading of the sessions stopped".into())
@@ -137,6 +142,18 @@ impl SessionRow {
                 verdicts.push(format!("{question}={value}"));
             }
         }
+        // `#tag` for each tag a note on the session carries: `/#lost` finds them.
+        let mut tagged: Vec<String> = Vec::new();
+        for moment in session::moments(&session, &observer_notes) {
+            for tag in moment.tags {
+                if !tagged.contains(&tag) {
+                    tagged.push(tag);
+                }
+            }
+        }
+        let tags = (tagged.iter().map(|t| format!("#{t}")))
+            .collect::<Vec<_>>()
+            .join(" ");
         let mut row = SessionRow {
             participant: header.participant.clone(),
             flow: header.flow.id.clone(),
@@ -166,9 +183,22 @@ impl SessionRow {
             &row.started_at,
             &row.tasks,
             &row.verdicts,
+            &tags,
         ]
         .map(|field| field.to_lowercase())
         .join("\n");
         row
+    }
+
+    /// A note kept since the row was read: its timeline shows it and the filter finds
+    /// its tags.
+    pub fn add_note(&mut self, note: ObserverNote) {
+        for tag in &note.tags {
+            let word = format!("#{tag}");
+            if !self.search.split(['\n', ' ']).any(|w| w == word) {
+                self.search.push_str(&format!("\n{word}"));
+            }
+        }
+        self.observer_notes.push(note);
     }
 }

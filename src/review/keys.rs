@@ -37,6 +37,16 @@ pub static BROWSING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
             Action::StartFilter,
             "filter sessions by any text",
         ),
+        bind(
+            &[Press::char('n')],
+            Action::StartNote,
+            "in a timeline: note the moment under the cursor, #tags and all",
+        ),
+        bind(
+            &[Press::char('m')],
+            Action::Mark,
+            "in a timeline: mark where a span starts (n ends it)",
+        ),
         bind(&[Press::char('s')], Action::Sort, "sort by the next column"),
         bind(&[Press::char('r')], Action::Reverse, "reverse the order"),
         bind(
@@ -67,6 +77,24 @@ pub static FILTERING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
     .with_text_field(Action::Edit, "the filter's text")
 });
 
+pub static NOTING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
+    Keymap::new(vec![
+        bind(
+            &[Press::plain(Key::Enter)],
+            Action::SaveNote,
+            "keep the note beside the session",
+        ),
+        bind(&[Press::plain(Key::Esc)], Action::DropNote, "drop the note"),
+        bind(
+            &[Press::plain(Key::Tab)],
+            Action::Complete,
+            "complete a #tag from the codebook",
+        ),
+        bind(&[Press::ctrl('c')], Action::Quit, "quit"),
+    ])
+    .with_text_field(Action::Edit, "the note's text")
+});
+
 /// The footer of each review screen, named from the tables.
 pub fn footer(screen: super::Screen) -> String {
     use Action::*;
@@ -81,7 +109,9 @@ pub fn footer(screen: super::Screen) -> String {
             (&[Quit], "quit"),
         ],
         super::Screen::Session(_) => &[
-            (&[Up, Down], "scroll"),
+            (&[Up, Down], "move"),
+            (&[StartNote], "note"),
+            (&[Mark], "mark span"),
             (&[Back], "back"),
             (&[NextView], "flow"),
             (&[Help], "help"),
@@ -100,7 +130,14 @@ pub fn footer(screen: super::Screen) -> String {
 
 /// The keys, for `mvx review --help`.
 pub fn help() -> String {
-    BROWSING.help_with("\nWhile typing a filter:", &FILTERING)
+    let note: Vec<String> = (NOTING.help_lines().into_iter())
+        .map(|l| format!("  {l}"))
+        .collect();
+    format!(
+        "{}\nWhile typing a note:\n{}",
+        BROWSING.help_with("\nWhile typing a filter:", &FILTERING),
+        note.join("\n")
+    )
 }
 
 #[cfg(test)]
@@ -109,7 +146,7 @@ mod tests {
 
     #[test]
     fn the_tables_are_sound_and_every_action_has_a_key() {
-        for table in [&*BROWSING, &*FILTERING] {
+        for table in [&*BROWSING, &*FILTERING, &*NOTING] {
             assert!(table.problems().is_empty(), "{:?}", table.problems());
         }
         use Action::*;
@@ -129,11 +166,16 @@ mod tests {
             Sort,
             Reverse,
             StartFilter,
+            StartNote,
+            Mark,
         ];
         for action in all {
             assert!(BROWSING.binds(action), "{action:?} has no key");
         }
         assert!(FILTERING.binds(Edit(Key::Backspace)));
+        for action in [SaveNote, DropNote, Complete, Edit(Key::Home)] {
+            assert!(NOTING.binds(action), "{action:?} has no key while noting");
+        }
         assert_eq!(
             FILTERING.action(Press::char('q')),
             Some(Edit(Key::Char('q')))

@@ -16,8 +16,10 @@ pub fn run(loaded: data::Loaded) -> Result<(), String> {
 /// the user quits. The screen opens as soon as the first rows are read (or every file, if
 /// there are few), or after a moment without them; a reading that fails at once (no such
 /// folder) is told before any screen opens.
-pub fn run_reading(paths: &[PathBuf]) -> Result<(), String> {
+pub fn run_reading(paths: &[PathBuf], noting: super::Noting) -> Result<(), String> {
     let mut review = Review::reading(data::load_in_background(paths.to_vec()));
+    review.coder = noting.coder;
+    review.codebook = noting.codebook;
     let waited = Instant::now();
     while review.loading.is_some()
         && review.data.rows.is_empty()

@@ -44,6 +44,12 @@ impl Widget for &Review {
                 keys::FILTERING.key_of(Action::Enter),
                 keys::FILTERING.key_of(Action::Back),
             ),
+            Screen::Session(_) if self.noting.is_some() => self.noting_hint(),
+            Screen::Session(_) if self.said.is_some() => format!(
+                "{} · {}",
+                self.said.as_deref().map(printable).unwrap_or_default(),
+                keys::footer(self.screen)
+            ),
             screen => keys::footer(screen),
         };
         Line::from(hint).dim().render(footer, buf);
@@ -176,8 +182,35 @@ impl Review {
         );
     }
 
+    /// The footer while a note is typed: where it goes, the text, what the keys do.
+    fn noting_hint(&self) -> String {
+        let Some(pad) = &self.noting else {
+            return String::new();
+        };
+        let at = self.anchor().map_or(0, |a| a.at_ms);
+        let when = match self.mark {
+            Some(mark) if mark != at => format!(
+                "{}–{}",
+                minutes_seconds(mark.min(at)),
+                minutes_seconds(mark.max(at))
+            ),
+            _ => minutes_seconds(at),
+        };
+        format!(
+            "Note at {when}: {} ({} keeps, {} drops, # and {} tag)",
+            pad.line('▏'),
+            keys::NOTING.key_of(Action::SaveNote),
+            keys::NOTING.key_of(Action::DropNote),
+            keys::NOTING.key_of(Action::Complete),
+        )
+    }
+
     fn timeline(&self, row: usize, area: Rect, buf: &mut Buffer) {
-        Paragraph::new(self.timeline_lines(row))
+        let mut lines = self.timeline_lines(row);
+        if let Some(line) = lines.get_mut(self.line) {
+            *line = std::mem::take(line).reversed();
+        }
+        Paragraph::new(lines)
             .scroll((self.scroll.min(u16::MAX as usize) as u16, 0))
             .render(area, buf);
     }

@@ -109,6 +109,10 @@ pub static KEYS: LazyLock<Keymap<PlayAction>> = LazyLock::new(|| {
         participant(Key::Delete, "delete the character under the cursor"),
         participant(Key::Home, "to the start of the typed text"),
         participant(Key::End, "to the end of the typed text"),
+        participant(
+            Key::Tab,
+            "researcher, in a note: complete a #tag from the codebook",
+        ),
         bind(
             &[Press::plain(Key::PageUp)],
             PlayAction::Scroll(-10),

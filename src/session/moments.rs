@@ -51,6 +51,19 @@ impl Moment {
     }
 }
 
+/// A coder's name as given (`--coder NAME`): 1 to 64 characters, no control characters,
+/// not blank; kept as given (names tell coders apart, case and all).
+pub fn coder_name(name: &str) -> Result<String, String> {
+    let trimmed = name.trim();
+    if trimmed.is_empty() {
+        return Err("a coder's name cannot be empty".into());
+    }
+    if trimmed.chars().count() > TAG_MAX || trimmed.chars().any(char::is_control) {
+        return Err("a coder's name is at most 64 characters, without control characters".into());
+    }
+    Ok(trimmed.to_owned())
+}
+
 /// The `#tags` written in `text`, in order, each once: `#` at the start of a word, then
 /// lowercase letters, digits, `-` and `_` (a trailing `-` or `_` is punctuation, not tag).
 pub fn tags_in(text: &str) -> Vec<String> {
@@ -72,6 +85,23 @@ pub fn tags_in(text: &str) -> Vec<String> {
         }
     }
     tags
+}
+
+/// Why a note's `#tags` cannot be saved against a codebook's `names`: the first tag it
+/// does not have, with the closest it has. None when every tag is known, or when there
+/// is no codebook (`names` empty: tags are taken as typed).
+pub fn unknown_tag(text: &str, names: &[String]) -> Option<String> {
+    if names.is_empty() {
+        return None;
+    }
+    let unknown = tags_in(text)
+        .into_iter()
+        .find(|tag| !names.iter().any(|n| n == tag))?;
+    let closest = crate::suggest::closest(&unknown, names.iter().map(String::as_str));
+    Some(match closest {
+        Some(near) => format!("#{unknown} is not in the codebook; did you mean #{near}?"),
+        None => format!("#{unknown} is not in the codebook (Tab completes a tag)"),
+    })
 }
 
 /// `text` with its `#tags` taken out and its spaces tidied: the words to quote.

@@ -21,6 +21,9 @@ fn exhaustive() -> Options {
 fn an_exhaustive_search_covers_every_step_and_choice_of_the_examples() {
     for entry in std::fs::read_dir("flows").expect("flows/") {
         let path = entry.expect("entry").path();
+        if path.file_name().is_some_and(|n| n == "codebook.yaml") {
+            continue; // the example flows' codebook, not a flow
+        }
         let flow = load(&path.to_string_lossy());
         let sim = simulate(&flow, &exhaustive()).expect("simulates");
         assert_eq!(sim.coverage(), (1.0, 1.0), "{}", path.display());

@@ -15,12 +15,12 @@ use chrono::{DateTime, FixedOffset};
 
 use crate::flow::Flow;
 use crate::keys::{Key, Keymap};
-use crate::player::field::TextField;
 use crate::runner;
 use crate::session::{
     self, ConsentAnswer, Event as SessionEvent, EventKind, Header, ObserverNote, SessionEnding,
 };
 use crate::study::arrange;
+use crate::tui::notepad::{Notepad, Taken, codebook_names};
 
 /// How often the file is read again: new events show within this (well inside 200 ms).
 pub const POLL: Duration = Duration::from_millis(100);
@@ -31,6 +31,8 @@ pub enum Action {
     StartNote,
     /// Typing or editing the note.
     Edit(Key),
+    /// Tab: completes the `#tag` being typed from the codebook.
+    Complete,
     SaveNote,
     DropNote,
     Quit,
@@ -43,7 +45,14 @@ pub struct Observer {
     pub events: Vec<SessionEvent>,
     pub notes: Vec<ObserverNote>,
     /// A note being typed.
-    pub typing: Option<TextField>,
+    pub typing: Option<Notepad>,
+    /// Who the notes are by (`--coder NAME`), if named.
+    pub author: Option<String>,
+    /// The codebook given (`--codebook`), else the one found beside the session's study
+    /// or flow once its header is read.
+    pub codebook: Option<PathBuf>,
+    /// The codebook's tags, a `#` in a note completes against; none without a codebook.
+    pub tags: Vec<String>,
     pub problem: Option<String>,
     /// The wall-clock time at which the observer started, and how long ago that was:
     /// together, the time now (the shell's clock arrives as data).
@@ -64,6 +73,9 @@ impl Observer {
             events: Vec::new(),
             notes,
             typing: None,
+            author: None,
+            codebook: None,
+            tags: Vec::new(),
             problem: None,
             opened,
             since_opened: Duration::ZERO,
@@ -81,10 +93,9 @@ impl Observer {
     pub fn update(&mut self, action: Action) {
         match (action, &mut self.typing) {
             (Action::Quit, _) => self.quit = true,
-            (Action::StartNote, None) => self.typing = Some(TextField::default()),
-            (Action::Edit(key), Some(field)) => {
-                field.edit(key);
-            }
+            (Action::StartNote, None) => self.typing = Some(Notepad::new(self.tags.clone())),
+            (Action::Edit(key), Some(pad)) => pad.edit(key),
+            (Action::Complete, Some(pad)) => pad.complete(),
             (Action::SaveNote, Some(_)) => {
                 let at = self.session_ms(self.now()).unwrap_or(0);
                 if let Err(e) = self.save_note(at) {
@@ -103,6 +114,18 @@ impl Observer {
                 if self.flow.is_none() {
                     let opened = arrange::recorded_flow(&recorded.header);
                     self.flow = Some(opened.map(|(flow, _)| flow));
+                    let study = recorded
+                        .header
+                        .study
+                        .as_ref()
+                        .map(|s| PathBuf::from(&s.path));
+                    let flow = PathBuf::from(&recorded.header.flow.path);
+                    let (tags, _) = codebook_names(
+                        self.codebook.as_deref(),
+                        study.as_deref(),
+                        Some(flow.as_path()),
+                    );
+                    self.tags = tags;
                 }
                 self.header = Some(recorded.header);
                 self.events = recorded.events;
@@ -165,20 +188,39 @@ impl Observer {
         u64::try_from((now - started).num_milliseconds()).ok()
     }
 
-    /// Saves the typed note beside the session, stamped with the session time `at_ms`.
+    /// Saves the typed note beside the session, stamped with the session time `at_ms`,
+    /// with its author, the step on screen and its tags. A tag the codebook lacks keeps
+    /// the note open, saying so.
     pub fn save_note(&mut self, at_ms: u64) -> io::Result<()> {
-        let Some(text) = self
-            .typing
-            .take()
-            .map(|t| t.text().trim().to_owned())
-            .filter(|t| !t.is_empty())
-        else {
+        let Some(pad) = self.typing.as_mut() else {
             return Ok(());
         };
+        let typed = match pad.take() {
+            Taken::Refused => return Ok(()),
+            Taken::Empty => {
+                self.typing = None;
+                return Ok(());
+            }
+            Taken::Kept(typed) => typed,
+        };
+        self.typing = None;
+        let step = self
+            .events
+            .iter()
+            .take_while(|e| e.at_ms <= at_ms)
+            .filter_map(|e| match &e.kind {
+                EventKind::Show { step } => Some(step.clone()),
+                EventKind::Ask { question } => Some(question.clone()),
+                _ => None,
+            })
+            .last();
         let id = self.header.as_ref().map_or("", |h| h.session.as_str());
         let note = ObserverNote {
             at_ms,
-            text,
+            text: typed.text,
+            author: self.author.clone(),
+            step,
+            tags: typed.tags,
             ..ObserverNote::default()
         };
         session::append_note(&self.path, id, &note)?;
@@ -270,11 +312,53 @@ events:
             [ObserverNote {
                 at_ms: 32_000,
                 text: "tuck?".into(),
+                step: Some("home".into()),
                 ..ObserverNote::default()
             }]
         );
         assert_eq!(session::read_notes(&observer.path), observer.notes);
         assert!(observer.typing.is_none() && !observer.done());
+    }
+
+    /// An observer's note carries their name, the step on screen and its tags; `#` and
+    /// Tab complete from the codebook, and a tag it lacks keeps the note open.
+    #[test]
+    fn a_note_is_tagged_from_the_codebook_with_its_author_and_step() {
+        let (_dir, mut observer) = observer();
+        observer.author = Some("ben".into());
+        observer.tags = vec!["lost".into(), "slow".into()];
+        press(&mut observer, 1_000, crate::keys::Press::char('n'));
+        for c in "looks #l".chars() {
+            press(&mut observer, 1_100, crate::keys::Press::char(c));
+        }
+        press(&mut observer, 1_200, crate::keys::Press::plain(Key::Tab));
+        for c in "#sloow".chars() {
+            press(&mut observer, 1_300, crate::keys::Press::char(c));
+        }
+        press(&mut observer, 1_400, crate::keys::Press::plain(Key::Enter));
+        let hint = observer.typing.as_ref().and_then(|p| p.hint.clone());
+        assert_eq!(
+            hint.as_deref(),
+            Some("#sloow is not in the codebook; did you mean #slow?")
+        );
+        press(
+            &mut observer,
+            1_500,
+            crate::keys::Press::plain(Key::Backspace),
+        );
+        press(
+            &mut observer,
+            1_500,
+            crate::keys::Press::plain(Key::Backspace),
+        );
+        press(&mut observer, 1_500, crate::keys::Press::char('w'));
+        press(&mut observer, 2_000, crate::keys::Press::plain(Key::Enter));
+        let notes = session::read_notes(&observer.path);
+        assert_eq!(notes.len(), 1, "{:?}", observer.typing);
+        assert_eq!(notes[0].text, "looks #lost #slow");
+        assert_eq!(notes[0].tags, ["lost", "slow"]);
+        assert_eq!(notes[0].author.as_deref(), Some("ben"));
+        assert_eq!(notes[0].step.as_deref(), Some("home"));
     }
 
     #[test]

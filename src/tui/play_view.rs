@@ -65,7 +65,7 @@ impl Widget for &PlayView<'_> {
                 .render(help, buf);
         }
         match self.player.overlay() {
-            Overlay::Note { field } => parts::note(field, area, buf),
+            Overlay::Note { field, hint } => parts::note(field, hint.as_deref(), area, buf),
             Overlay::ConfirmQuit => parts::confirm_quit(area, buf),
             Overlay::None | Overlay::Paused => {}
         }

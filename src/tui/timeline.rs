@@ -7,30 +7,80 @@ use crate::format::{minutes_seconds, seconds};
 use crate::session::{EventKind, TaskEnding};
 use crate::text::{fit, printable};
 
-/// The events as timeline lines, each observer's note in its place by time (review, and
-/// the observer's own live view).
+/// What one line of a timeline stands for: an event, or a note kept beside the session.
+#[derive(Debug, Clone, Copy)]
+pub enum Entry<'a> {
+    Event(&'a crate::session::Event),
+    Note(&'a crate::session::ObserverNote),
+}
+
+impl Entry<'_> {
+    /// When it happened, in the session's time.
+    pub fn at_ms(&self) -> u64 {
+        match self {
+            Entry::Event(event) => event.at_ms,
+            Entry::Note(note) => note.at_ms,
+        }
+    }
+}
+
+/// The events and the notes kept beside them in time order, each note before the event
+/// at its time or after it (notes may be added later, at any moment of the session).
+pub fn entries<'a>(
+    events: &'a [crate::session::Event],
+    notes: &'a [crate::session::ObserverNote],
+) -> Vec<Entry<'a>> {
+    let mut sorted: Vec<&crate::session::ObserverNote> = notes.iter().collect();
+    sorted.sort_by_key(|n| n.at_ms);
+    let mut notes = sorted.into_iter().peekable();
+    let mut entries = Vec::with_capacity(events.len() + notes.len());
+    for event in events {
+        while let Some(note) = notes.next_if(|n| n.at_ms <= event.at_ms) {
+            entries.push(Entry::Note(note));
+        }
+        entries.push(Entry::Event(event));
+    }
+    entries.extend(notes.map(Entry::Note));
+    entries
+}
+
+/// The events as timeline lines, each kept note in its place by time (review, and the
+/// observer's own live view).
 pub fn with_notes(
     events: &[crate::session::Event],
     notes: &[crate::session::ObserverNote],
     longest: u64,
 ) -> Vec<Line<'static>> {
-    let mut lines = Vec::with_capacity(events.len() + notes.len());
-    let mut notes = notes.iter().peekable();
-    for event in events {
-        while let Some(note) = notes.next_if(|n| n.at_ms <= event.at_ms) {
-            lines.push(observer_line(note));
-        }
-        lines.push(event_line(event.at_ms, &event.kind, longest));
-    }
-    lines.extend(notes.map(observer_line));
-    lines
+    entries(events, notes)
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::Event(event) => event_line(event.at_ms, &event.kind, longest),
+            Entry::Note(note) => observer_line(note),
+        })
+        .collect()
 }
 
-/// An observer's note as a timeline line, in italics.
+/// A kept note as a timeline line, in italics: its author (`observer` when unnamed), its
+/// words, and where a marked span ends.
 fn observer_line(note: &crate::session::ObserverNote) -> Line<'static> {
+    let author = note
+        .author
+        .as_deref()
+        .unwrap_or(crate::session::moments::OBSERVER);
+    let span = note
+        .end_ms
+        .filter(|end| *end > note.at_ms)
+        .map(|end| format!(" (to {})", minutes_seconds(end)))
+        .unwrap_or_default();
+    let quote = note
+        .quote
+        .as_deref()
+        .map(|q| format!(" on “{}”", printable(q)))
+        .unwrap_or_default();
     Line::from(format!(
-        "{:>6} observer   {}",
+        "{:>6} {:<10} {}{quote}{span}",
         minutes_seconds(note.at_ms),
+        fit(&printable(author), 10),
         printable(&note.text)
     ))
     .italic()

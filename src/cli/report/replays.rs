@@ -83,9 +83,16 @@ impl Candidate {
 pub struct Chosen {
     extremes: BTreeMap<(String, String), (Candidate, Candidate)>,
     picked: Vec<Candidate>,
+    /// Sessions with tagged moments, for the findings' quotes to link to.
+    tagged: Vec<Candidate>,
 }
 
 impl Chosen {
+    /// A session the findings quote: replayed so each quote links to its moment.
+    pub fn add_tagged(&mut self, candidate: Candidate) {
+        self.tagged.push(candidate);
+    }
+
     pub fn add(&mut self, candidate: Candidate, wanted: &Wanted) {
         match wanted {
             Wanted::None => {}
@@ -118,8 +125,15 @@ impl Chosen {
             }
         }
         chosen.extend(self.picked.into_iter().map(|c| ("asked for", c)));
+        chosen.extend(self.tagged.into_iter().map(|c| ("tagged", c)));
         let mut replays = Vec::new();
+        let mut made_from: Vec<PathBuf> = Vec::new();
         for (why, candidate) in chosen {
+            // A session chosen twice (the fastest, and tagged) is replayed once.
+            if made_from.contains(&candidate.path) {
+                continue;
+            }
+            made_from.push(candidate.path.clone());
             let made = session::read(&candidate.path)
                 .map_err(|e| e.to_string())
                 .and_then(|recorded| {
@@ -132,10 +146,10 @@ impl Chosen {
                         &notes,
                         cast::Version::Two,
                     )?;
-                    Ok((cast, first_shown(&recorded)))
+                    Ok((cast, first_shown(&recorded), recorded.header.session))
                 });
             match made {
-                Ok((cast, steps)) => replays.push(Replay {
+                Ok((cast, steps, id)) => replays.push(Replay {
                     title: format!(
                         "{} · {} {} · {} ({why})",
                         printable(&candidate.participant),
@@ -145,6 +159,7 @@ impl Chosen {
                     ),
                     cast,
                     participant: candidate.participant,
+                    session: id,
                     version: candidate.version,
                     steps,
                 }),

@@ -61,26 +61,31 @@ pub(super) fn run(
     };
     // And the sessions that together showed every step, for the screens beside them.
     let html = matches!(args.format, ReportFormat::Html);
-    let also = |s: Session, _| match s.header.simulated && !include {
+    let also = |s: Session, notes: Vec<crate::session::ObserverNote>| match s.header.simulated
+        && !include
+    {
         true => Read::Simulated,
         false => Summary::of(&s)
             .filter(|x| x.study == id)
             .map_or(Read::Other, |x| {
                 let candidate = super::replays::Candidate::of(&s, &wanted, include);
                 let seen = super::screens::Seen::of(&s, html, include);
-                Read::Study(Box::new((x, candidate, seen)))
+                let tagged = super::findings::of(&s, &notes, html, include);
+                Read::Study(Box::new((x, candidate, seen, tagged)))
             }),
     };
     let mut fold = StudyFold::default();
     let mut chosen = super::replays::Chosen::default();
     let mut covering = super::screens::Covering::default();
+    let mut collected = super::findings::Collected::default();
     let (mut simulated, mut unreadable) = (0, 0);
     let read = read_sessions(&mut builder, &paths, also, |read| match read {
         None => unreadable += 1,
         Some(Read::Simulated) => simulated += 1,
         Some(Read::Study(read)) => {
-            let (summary, candidate, seen) = *read;
+            let (summary, candidate, seen, tagged) = *read;
             fold.add(summary);
+            collected.add(tagged, &mut chosen);
             if let Some(seen) = seen {
                 covering.add(seen);
             }
@@ -113,6 +118,13 @@ pub(super) fn run(
         sessions_report.repeat_usage =
             crate::report::study::returns::repeat_usage(&report.status.study, returns);
     }
+    sessions_report.frictions_addressed = super::frictions::for_study(
+        &sessions_report,
+        variants,
+        study_path,
+        args.frictions.as_deref(),
+    );
+    sessions_report.findings = collected.findings(args.codebook.as_deref(), Some(study_path));
     let text = match args.format {
         ReportFormat::Json => {
             let json = serde_json::json!({ "study": report, "sessions": sessions_report });
@@ -154,6 +166,7 @@ type StudyRead = (
     Summary,
     Option<super::replays::Candidate>,
     Option<super::screens::Seen>,
+    super::findings::Tagged,
 );
 
 /// A session as the study's report takes it.

@@ -20,6 +20,11 @@ pub static TYPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
             "save the note beside the session",
         ),
         bind(&[Press::plain(Key::Esc)], Action::DropNote, "drop the note"),
+        bind(
+            &[Press::plain(Key::Tab)],
+            Action::Complete,
+            "complete a #tag from the codebook",
+        ),
         bind(&[Press::ctrl('c')], Action::Quit, "quit"),
     ])
     .with_text_field(Action::Edit, "the note's text")
@@ -40,7 +45,12 @@ mod tests {
             assert!(table.problems().is_empty(), "{:?}", table.problems());
         }
         assert!(WATCHING.binds(Action::StartNote) && WATCHING.binds(Action::Quit));
-        for action in [Action::SaveNote, Action::DropNote, Action::Edit(Key::Home)] {
+        for action in [
+            Action::SaveNote,
+            Action::DropNote,
+            Action::Complete,
+            Action::Edit(Key::Home),
+        ] {
             assert!(TYPING.binds(action), "{action:?} has no key");
         }
         assert_eq!(

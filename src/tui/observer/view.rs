@@ -100,11 +100,12 @@ impl Widget for &ObserveView<'_> {
         let lines = lines.split_off(lines.len().saturating_sub(shown));
         Paragraph::new(lines).render(events, buf);
         let hint = match &o.typing {
-            Some(field) => format!(
-                "Note: {} ({} saves beside the session, {} drops it)",
-                field.marked('▏'),
+            Some(pad) => format!(
+                "Note: {} ({} saves beside the session, {} drops it, # and {} tag it)",
+                pad.line('▏'),
                 keys::TYPING.key_of(Action::SaveNote),
                 keys::TYPING.key_of(Action::DropNote),
+                keys::TYPING.key_of(Action::Complete),
             ),
             None => {
                 let hint = keys::WATCHING

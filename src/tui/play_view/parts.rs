@@ -234,10 +234,21 @@ fn scale_row(scale: &Scale, chosen: Option<i64>, area: Rect, buf: &mut Buffer) {
     Paragraph::new(Text::from(vec![Line::from(spans), labels])).render(area, buf);
 }
 
-pub fn note(field: &TextField, area: Rect, buf: &mut Buffer) {
-    let popup = popup(area, 3);
+/// The researcher's note box; under it, the tags Tab found or why it cannot be saved.
+pub fn note(field: &TextField, hint: Option<&str>, area: Rect, buf: &mut Buffer) {
+    let popup = popup(area, if hint.is_some() { 4 } else { 3 });
     Clear.render(popup, buf);
-    text_field(field, " Note · Enter saves · Esc cancels ", popup, buf);
+    let [boxed, under] =
+        Layout::vertical([Constraint::Length(3), Constraint::Fill(1)]).areas(popup);
+    text_field(
+        field,
+        " Note · Enter saves · Esc cancels · # Tab: tag ",
+        boxed,
+        buf,
+    );
+    if let Some(hint) = hint {
+        Line::from(crate::text::printable(hint)).render(under, buf);
+    }
 }
 
 pub fn confirm_quit(area: Rect, buf: &mut Buffer) {
