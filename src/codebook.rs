@@ -43,6 +43,14 @@ pub fn find(explicit: Option<&Path>, study: Option<&Path>, flow: Option<&Path>) 
     beside(folders.chain([Path::new("")]))
 }
 
+/// The codebook of a recorded session: `explicit`, else beside the study or the flow its
+/// header names (as they were written where it was played), else in the current folder.
+pub fn of_session(explicit: Option<&Path>, header: &crate::session::Header) -> Option<PathBuf> {
+    let study = header.study.as_ref().map(|s| PathBuf::from(&s.path));
+    let flow = PathBuf::from(&header.flow.path);
+    find(explicit, study.as_deref(), Some(&flow))
+}
+
 /// Reads and loads the codebook at `path`; when it cannot be read, or has errors, a
 /// message for the person who named it: every error with its line and caret.
 pub fn open(path: &Path) -> Result<Codebook, String> {

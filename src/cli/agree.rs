@@ -23,7 +23,7 @@ pub(super) struct AgreeArgs {
     #[arg(long = "coder", value_name = "NAME")]
     coders: Vec<String>,
     /// The codebook: its tags are listed even when nobody used them (default:
-    /// codebook.yaml in the current folder, if there is one)
+    /// codebook.yaml beside the first session's study or flow, else in the current folder)
     #[arg(long, value_name = "FILE")]
     codebook: Option<PathBuf>,
     /// Output format
@@ -50,7 +50,12 @@ pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         writeln!(err, "mvx: no session found in {}", paths.join(", "))?;
         return Ok(EXIT_USAGE);
     }
-    let codebook = match crate::codebook::find(args.codebook.as_deref(), None, None) {
+    let first = sessions.first().map(|(session, _)| &session.header);
+    let found = match first {
+        Some(header) => crate::codebook::of_session(args.codebook.as_deref(), header),
+        None => crate::codebook::find(args.codebook.as_deref(), None, None),
+    };
+    let codebook = match found {
         None => None,
         Some(path) => match crate::codebook::open(&path) {
             Ok(codebook) => Some(codebook),

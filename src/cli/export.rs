@@ -33,7 +33,8 @@ pub(super) struct ExportArgs {
     /// ' in front, so a spreadsheet never runs it as a formula
     #[arg(long)]
     raw_text: bool,
-    /// The codebook for `--format qdc` and `qdpx` (default: codebook.yaml in the current folder)
+    /// The codebook for `--format qdc` and `qdpx` (default: codebook.yaml beside the first
+    /// session's study or flow, else in the current folder)
     #[arg(long, value_name = "FILE")]
     codebook: Option<PathBuf>,
     /// Folder to write the tables to (made if missing)

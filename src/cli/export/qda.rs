@@ -13,12 +13,15 @@ use crate::text::printable;
 
 /// `<output>/codebook.qdc` from the codebook (`--codebook FILE`, or as found).
 pub(super) fn qdc(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -> io::Result<u8> {
-    let codebook = match found(args) {
+    // Beside the first session's study or flow when sessions are given, as qdpx finds it.
+    let (files, _) = session::discover(&args.paths);
+    let first = files.first().and_then(|file| session::read(file).ok());
+    let codebook = match found(args, first.as_ref().map(|s| &s.header)) {
         Ok(Some(codebook)) => codebook,
         Ok(None) => {
             writeln!(
                 err,
-                "mvx: no codebook found: name one with --codebook FILE, or put {} in the current folder",
+                "mvx: no codebook found: name one with --codebook FILE, or put {} beside the study or flows, or in the current folder",
                 codebook::FILE_NAME
             )?;
             return Ok(EXIT_USAGE);
@@ -66,7 +69,10 @@ pub(super) fn qdpx(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) 
         )?;
         return Ok(EXIT_USAGE);
     }
-    let codebook = match found(args) {
+    let (files, mut problems) = session::discover(&args.paths);
+    // The codebook beside the first session's study or flow, as the report finds it.
+    let first = files.first().and_then(|file| session::read(file).ok());
+    let codebook = match found(args, first.as_ref().map(|s| &s.header)) {
         Ok(codebook) => codebook,
         Err(why) => {
             writeln!(err, "mvx: {}", printable(&why))?;
@@ -83,7 +89,6 @@ pub(super) fn qdpx(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) 
             return Ok(EXIT_USAGE);
         }
     };
-    let (files, mut problems) = session::discover(&args.paths);
     for file in &files {
         match session::read(file) {
             Ok(recorded) => project.add(&recorded, &session::read_notes(file))?,
@@ -123,8 +128,10 @@ pub(super) fn qdpx(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) 
 
 /// The codebook named by `--codebook`, or found as docs/findings.md says; None when there
 /// is none to find.
-fn found(args: &ExportArgs) -> Result<Option<Codebook>, String> {
-    codebook::find(args.codebook.as_deref(), None, None)
-        .map(|path| codebook::open(&path))
-        .transpose()
+fn found(args: &ExportArgs, first: Option<&session::Header>) -> Result<Option<Codebook>, String> {
+    let path = match first {
+        Some(header) => codebook::of_session(args.codebook.as_deref(), header),
+        None => codebook::find(args.codebook.as_deref(), None, None),
+    };
+    path.map(|path| codebook::open(&path)).transpose()
 }
