@@ -393,6 +393,10 @@ impl Widget for &Replay<'_> {
                 }
             }
         };
+        let hint = match self.noting {
+            Some(_) => crate::tui::notepad::tail(&hint, usize::from(keys.width)),
+            None => hint,
+        };
         Line::from(hint).dim().render(keys, buf);
     }
 }

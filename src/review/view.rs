@@ -52,6 +52,11 @@ impl Widget for &Review {
             ),
             screen => keys::footer(screen),
         };
+        // A note being typed keeps its end (the cursor) in view.
+        let hint = match self.noting {
+            Some(_) => crate::tui::notepad::tail(&hint, usize::from(footer.width)),
+            None => hint,
+        };
         Line::from(hint).dim().render(footer, buf);
         if self.help {
             help(area, buf);

@@ -102,6 +102,26 @@ impl Notepad {
     }
 }
 
+/// `line` fitted to `columns`: whole when it fits, else its end (where the cursor and the
+/// hint are) after a `…`, so what is typed stays in view however long the note grows.
+pub fn tail(line: &str, columns: usize) -> String {
+    use crate::text::display_width;
+    if display_width(line) <= columns {
+        return line.to_owned();
+    }
+    let mut kept: Vec<char> = Vec::new();
+    let mut width = 1;
+    for c in line.chars().rev() {
+        let w = display_width(c.encode_utf8(&mut [0; 4]));
+        if width + w > columns {
+            break;
+        }
+        width += w;
+        kept.push(c);
+    }
+    std::iter::once('…').chain(kept.into_iter().rev()).collect()
+}
+
 /// The codebook's tag names for a session recorded from `flow_path` (and `study_path`,
 /// when it was a study's), found by the rules of docs/findings.md, or `explicit`. A
 /// codebook that cannot be opened gives no names (and the reason, for the screen).
@@ -150,6 +170,13 @@ mod tests {
             matches!(free.take(), Taken::Kept(_)),
             "no codebook: as typed"
         );
+    }
+
+    #[test]
+    fn a_long_line_keeps_its_end_in_view() {
+        assert_eq!(tail("Note: short", 20), "Note: short");
+        assert_eq!(tail("Note: a long note being typed▏", 12), "…eing typed▏");
+        assert_eq!(crate::text::display_width(&tail("日本語のメモ", 7)), 7);
     }
 
     #[test]

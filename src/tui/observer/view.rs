@@ -116,6 +116,10 @@ impl Widget for &ObserveView<'_> {
                 }
             }
         };
+        let hint = match o.typing {
+            Some(_) => crate::tui::notepad::tail(&hint, usize::from(footer.width)),
+            None => hint,
+        };
         Line::from(hint).dim().render(footer, buf);
     }
 }
