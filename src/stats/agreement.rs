@@ -144,7 +144,7 @@ mod tests {
     }
 
     /// Fleiss, Levin & Paik (2003), Statistical Methods for Rates and Proportions, 3rd
-    /// ed., section 18.1 (Fleiss 1981, table 13.1): two raters, 100 subjects, three
+    /// ed., chapter 18 (chapter 13 of the 1981 2nd ed.): two raters, 100 subjects, three
     /// diagnoses (psychological, neurological, organic); p_o = .89, p_e = .66,
     /// kappa = .68 (23/34 = 0.676..., as scikit-learn's `cohen_kappa_score` gives).
     #[test]
