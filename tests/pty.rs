@@ -590,6 +590,7 @@ fn sessions_in(dir: &Path) -> Vec<session::Session> {
         .expect("sessions dir")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .filter(|p| !p.to_string_lossy().ends_with(".notes.yaml"))
         .collect();
     files.sort();
     files

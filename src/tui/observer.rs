@@ -46,6 +46,9 @@ pub struct Observer {
     pub notes: Vec<ObserverNote>,
     /// A note being typed.
     pub typing: Option<Notepad>,
+    /// The session time at which the note being typed was begun (`n`): the moment it is
+    /// about, however long it takes to type while the participant goes on.
+    pub noticed_ms: Option<u64>,
     /// Who the notes are by (`--coder NAME`), if named.
     pub author: Option<String>,
     /// The codebook given (`--codebook`), else the one found beside the session's study
@@ -73,6 +76,7 @@ impl Observer {
             events: Vec::new(),
             notes,
             typing: None,
+            noticed_ms: None,
             author: None,
             codebook: None,
             tags: Vec::new(),
@@ -93,16 +97,24 @@ impl Observer {
     pub fn update(&mut self, action: Action) {
         match (action, &mut self.typing) {
             (Action::Quit, _) => self.quit = true,
-            (Action::StartNote, None) => self.typing = Some(Notepad::new(self.tags.clone())),
+            (Action::StartNote, None) => {
+                self.typing = Some(Notepad::new(self.tags.clone()));
+                self.noticed_ms = self.session_ms(self.now());
+            }
             (Action::Edit(key), Some(pad)) => pad.edit(key),
             (Action::Complete, Some(pad)) => pad.complete(),
             (Action::SaveNote, Some(_)) => {
-                let at = self.session_ms(self.now()).unwrap_or(0);
+                let at = (self.noticed_ms)
+                    .or_else(|| self.session_ms(self.now()))
+                    .unwrap_or(0);
                 if let Err(e) = self.save_note(at) {
                     self.problem = Some(format!("cannot save the note: {e}"));
                 }
+                if self.typing.is_none() {
+                    self.noticed_ms = None;
+                }
             }
-            (Action::DropNote, _) => self.typing = None,
+            (Action::DropNote, _) => (self.typing, self.noticed_ms) = (None, None),
             _ => {}
         }
     }
@@ -296,7 +308,7 @@ events:
     }
 
     #[test]
-    fn a_typed_note_is_saved_at_the_session_time_it_was_entered() {
+    fn a_typed_note_is_saved_at_the_session_time_it_was_begun() {
         let (_dir, mut observer) = observer();
         press(&mut observer, 1_000, crate::keys::Press::char('n'));
         for c in "stuck?".chars() {
@@ -306,11 +318,12 @@ events:
         press(&mut observer, 1_600, crate::keys::Press::plain(Key::Home));
         press(&mut observer, 1_600, crate::keys::Press::plain(Key::Delete));
         press(&mut observer, 2_000, crate::keys::Press::plain(Key::Enter));
-        // Opened 30 s after the session started, the note came 2 s later.
+        // Opened 30 s after the session started, the note was begun 1 s later (and
+        // entered 2 s later: the moment is when it was noticed).
         assert_eq!(
             observer.notes,
             [ObserverNote {
-                at_ms: 32_000,
+                at_ms: 31_000,
                 text: "tuck?".into(),
                 step: Some("home".into()),
                 ..ObserverNote::default()

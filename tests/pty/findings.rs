@@ -1,14 +1,13 @@
 //! From notes to findings through the real terminal: a study with a codebook beside it,
-//! a researcher's tagged note typed in `mvx play` (Tab completing the tag), an observer's
-//! and a reviewer's tagged notes kept beside the sessions, then the report's findings
-//! counting them per variant and step, each quote a link to its moment in the HTML, and
-//! the review's filter finding the tagged session (docs/findings.md).
+//! a researcher's tagged note typed in `mvx play` (Tab completing the tag), an observer
+//! following a session live in `mvx observe` and a reviewer in `mvx review` tagging
+//! moments kept beside the sessions, the review's filter finding the tagged session, then
+//! the report's findings counting them per variant and step, each quote a link to its
+//! moment in the HTML (docs/findings.md).
 
 use std::path::Path;
 
-use mvx::keys::Key;
-use mvx::review::{Action, Review};
-use mvx::session::{self, ObserverNote};
+use mvx::session;
 
 use super::common::pty::{Pty, assert_terminal_restored};
 use super::sessions_in;
@@ -78,13 +77,33 @@ fn tagged_notes_from_play_observe_and_review_become_the_reports_findings() {
     p01.wait_for_output("EXIT=0");
     assert_terminal_restored(&p01);
 
-    // P02 plays variant b without a note.
+    // P02 plays variant b without a note of the researcher's; an observer (ben) follows
+    // the session live in `mvx observe` and, while P02 is on its confirm step, begins a
+    // note there and tags it with Tab.
     let mut p02 = play(&study, &sessions, "P02", "b");
     p02.wait_for("Tickets for today.");
     p02.send("1");
     p02.wait_for("Pay");
+    let observe = format!(
+        "cd {}; {} observe --latest {} --coder ben; echo EXIT=$?; stty -a",
+        root.display(),
+        env!("CARGO_BIN_EXE_mvx"),
+        sessions.display()
+    );
+    let mut ben = Pty::shell(&observe, &[]);
+    ben.wait_for("Now on `confirm`");
+    ben.send("n");
+    ben.wait_for("Note:");
+    ben.send("hovers over Pay #pri\t");
+    ben.wait_for("#price-shock");
+    ben.send("\r");
+    ben.wait_for("1 note");
     p02.send("1");
     p02.wait_for("Here is your ticket.");
+    ben.wait_for("Now on `done`");
+    ben.send("q");
+    ben.wait_for_output("EXIT=0");
+    assert_terminal_restored(&ben);
     p02.send("\r");
     p02.wait_for("Thank you");
     p02.send("q");
@@ -108,68 +127,64 @@ fn tagged_notes_from_play_observe_and_review_become_the_reports_findings() {
             .expect("the session's file")
     };
 
-    // An observer (ben) of P02 notes a moment on its confirm step, as `mvx observe`
-    // keeps it (the observer's screen is tested through its keys in the library).
+    // The observer's note is kept beside P02's session, by ben, on confirm, at a moment
+    // between confirm being shown and Pay being chosen.
     let p02_session = played.iter().find(|s| s.header.participant == "P02");
-    let confirm_at = p02_session
-        .and_then(|s| {
-            s.events.iter().find_map(|e| match &e.kind {
-                session::EventKind::Show { step } if step == "confirm" => Some(e.at_ms),
-                _ => None,
-            })
-        })
-        .expect("P02 saw confirm");
-    session::append_note(
-        &file_of("P02"),
-        &p02_session
-            .map(|s| s.header.session.clone())
-            .unwrap_or_default(),
-        &ObserverNote {
-            at_ms: confirm_at + 10,
-            text: "hovers over Pay #price-shock".into(),
-            author: Some("ben".into()),
-            step: Some("confirm".into()),
-            tags: vec!["price-shock".into()],
-            ..ObserverNote::default()
-        },
-    )
-    .expect("the observer's note");
+    let at_of = |wanted: &dyn Fn(&session::EventKind) -> bool| {
+        (p02_session.into_iter().flat_map(|s| &s.events))
+            .find(|e| wanted(&e.kind))
+            .map(|e| e.at_ms)
+            .expect("P02's event")
+    };
+    let confirm_at =
+        at_of(&|k| matches!(k, session::EventKind::Show { step } if step == "confirm"));
+    let paid_at =
+        at_of(&|k| matches!(k, session::EventKind::Choose { step, .. } if step == "confirm"));
+    let bens = session::read_notes(&file_of("P02"));
+    assert_eq!(bens.len(), 1, "{bens:?}");
+    let ben_note = &bens[0];
+    assert_eq!(
+        (ben_note.author.as_deref(), ben_note.step.as_deref()),
+        (Some("ben"), Some("confirm"))
+    );
+    assert_eq!(ben_note.tags, ["price-shock"]);
+    assert_eq!(ben_note.text, "hovers over Pay #price-shock");
+    assert!(
+        (confirm_at..=paid_at).contains(&ben_note.at_ms),
+        "noted at {} while confirm was on screen ({confirm_at}..{paid_at})",
+        ben_note.at_ms
+    );
+    let noted_at = ben_note.at_ms;
 
-    // A reviewer (cy) tags P01's confirm screen in `mvx review`, through its keys.
-    let loaded = mvx::review::data::load(std::slice::from_ref(&sessions)).expect("read");
-    let mut review = Review::new(loaded);
-    review.coder = Some("cy".into());
-    let p01_row = (review.visible().into_iter())
-        .position(|i| review.data.rows[i].participant == "P01")
-        .expect("P01 is listed");
-    for _ in 0..p01_row {
-        review.update(Action::Down);
-    }
-    review.update(Action::Enter);
-    while review.anchor().is_some_and(|a| {
-        let shown = review.shown_session(match review.screen {
-            mvx::review::Screen::Session(row) => row,
-            _ => 0,
-        });
-        let on_confirm = shown
-            .as_ref()
-            .as_ref()
-            .ok()
-            .and_then(|s| session::step_at(s, a.at_ms));
-        on_confirm.as_deref() != Some("confirm")
-    }) {
-        review.update(Action::Down);
-    }
-    review.update(Action::StartNote);
-    for c in "#sl".chars() {
-        review.update(Action::Edit(Key::Char(c)));
-    }
-    review.update(Action::Complete);
-    for c in "waits before paying".chars() {
-        review.update(Action::Edit(Key::Char(c)));
-    }
-    review.update(Action::SaveNote);
-    assert!(review.noting.is_none(), "kept: {:?}", review.said);
+    // A reviewer (cy) opens P01's session in `mvx review`, moves the cursor down its
+    // timeline (a line per event) to the confirm screen, and notes it with a tag.
+    let p01_events = &(played.iter())
+        .find(|s| s.header.participant == "P01")
+        .expect("P01 played")
+        .events;
+    let confirm_line = (p01_events.iter())
+        .position(|e| matches!(&e.kind, session::EventKind::Show { step } if step == "confirm"))
+        .expect("P01 saw confirm");
+    let review = format!(
+        "cd {}; {} review {} --coder cy; echo EXIT=$?; stty -a",
+        root.display(),
+        env!("CARGO_BIN_EXE_mvx"),
+        sessions.display()
+    );
+    let mut cy = Pty::shell(&review, &[]);
+    cy.wait_for("2 sessions");
+    cy.send("/P01");
+    cy.wait_for("1 of 2 sessions");
+    cy.send("\r");
+    cy.send("\r");
+    cy.wait_for("P01 · kiosk");
+    cy.send(&"\x1b[B".repeat(confirm_line));
+    cy.send("n");
+    cy.wait_for("Note at");
+    cy.send("#sl\t");
+    cy.wait_for("#slow");
+    cy.send("waits before paying\r");
+    cy.wait_for("note kept beside the session");
     let kept = session::read_notes(&file_of("P01"));
     assert_eq!(kept.len(), 1);
     assert_eq!(
@@ -178,16 +193,23 @@ fn tagged_notes_from_play_observe_and_review_become_the_reports_findings() {
     );
     assert_eq!(kept[0].tags, ["slow"]);
 
-    // The review's filter finds the sessions by tag.
-    review.update(Action::Back);
-    review.update(Action::StartFilter);
-    for c in "#price-shock".chars() {
-        review.update(Action::Edit(Key::Char(c)));
-    }
-    let found: Vec<&str> = (review.visible().into_iter())
-        .map(|i| review.data.rows[i].participant.as_str())
-        .collect();
-    assert_eq!(found, ["P02"]);
+    // Back in the sessions list, the filter finds the sessions by tag.
+    cy.send("\x1b");
+    cy.wait_for("date");
+    cy.send("\x1b");
+    cy.wait_for("Flow   2 sessions");
+    cy.send("/#price-shock");
+    cy.wait_for("#price-shock");
+    cy.wait_for("1 of 2 sessions");
+    let listed = cy.contents();
+    assert!(
+        listed.contains("P02") && !listed.contains("P01"),
+        "only P02 has a #price-shock moment:\n{listed}"
+    );
+    cy.send("\r");
+    cy.send("q");
+    cy.wait_for_output("EXIT=0");
+    assert_terminal_restored(&cy);
 
     // The report's findings: per tag, variant and step, with the quotes.
     let report = super::common::spawn::mvx()
@@ -247,7 +269,7 @@ fn tagged_notes_from_play_observe_and_review_become_the_reports_findings() {
     assert_eq!(slow["quotes"][0]["words"], "waits before paying");
     let shock = tag("price-shock");
     assert_eq!(shares(&shock), [("a".into(), 0, 1), ("b".into(), 1, 1)]);
-    assert_eq!(shock["quotes"][0]["at_ms"].as_u64(), Some(confirm_at + 10));
+    assert_eq!(shock["quotes"][0]["at_ms"].as_u64(), Some(noted_at));
 
     // In HTML each quote links to its moment in the page's replay of that session.
     let html = super::common::spawn::mvx()
@@ -257,7 +279,7 @@ fn tagged_notes_from_play_observe_and_review_become_the_reports_findings() {
         .expect("mvx report runs");
     let page = String::from_utf8_lossy(&html.stdout);
     let findings_part = page.split("Findings").nth(1).expect("a Findings section");
-    let at = format!("data-at=\"{:.3}\"", (confirm_at + 10) as f64 / 1000.0);
+    let at = format!("data-at=\"{:.3}\"", noted_at as f64 / 1000.0);
     assert!(
         findings_part.contains(&at) && findings_part.contains("data-replay="),
         "the price-shock quote links to its moment: {findings_part}"
