@@ -285,3 +285,75 @@ fn tagged_notes_from_play_observe_and_review_become_the_reports_findings() {
         "the price-shock quote links to its moment: {findings_part}"
     );
 }
+
+/// The friction map's tagging screen in a real terminal: support tickets imported, the
+/// first one tagged with `#` and Tab from the codebook beside them, saved into the
+/// friction file with the coder's name, and ranked.
+#[test]
+fn tickets_are_tagged_in_frictions_tag_and_ranked() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::write(root.join("codebook.yaml"), CODEBOOK).expect("codebook");
+    std::fs::write(
+        root.join("tickets.csv"),
+        "id,text,channel\nT1,\"I cannot see where my order is, the page just spins\",email\nT2,Delivery took three weeks,chat\nT3,Where is my parcel? No tracking link anywhere,email\n",
+    )
+    .expect("tickets");
+    let imported = super::common::spawn::mvx()
+        .current_dir(root)
+        .args(["frictions", "import", "tickets.csv"])
+        .output()
+        .expect("mvx frictions import runs");
+    assert!(imported.status.success(), "{imported:?}");
+
+    let script = format!(
+        "cd {}; {} frictions tag --coder ana; echo EXIT=$?; stty -a",
+        root.display(),
+        env!("CARGO_BIN_EXE_mvx")
+    );
+    let mut ana = Pty::shell(&script, &[]);
+    ana.wait_for("item 1 of 3");
+    ana.wait_for("the page just spins");
+    ana.send("#lo\t");
+    ana.wait_for("#lost");
+    ana.send("\r");
+    ana.wait_for("item 2 of 3");
+    ana.send("\x1b[C");
+    ana.wait_for("No tracking link");
+    ana.send("#lo\t");
+    ana.wait_for("#lost");
+    ana.send("#sl\t");
+    ana.wait_for("#slow");
+    ana.send("\r");
+    ana.wait_for("2 tagged, 1 to tag");
+    ana.send("q");
+    ana.wait_for_output("EXIT=0");
+    assert_terminal_restored(&ana);
+
+    let map = mvx::frictions::read(&root.join(mvx::frictions::FILE_NAME)).expect("read back");
+    let tagged: Vec<(&str, &[String], Option<&str>)> = (map.items.iter())
+        .map(|i| (i.id.as_str(), i.tags.as_slice(), i.by.as_deref()))
+        .collect();
+    let (lost, both) = (["lost".to_owned()], ["lost".to_owned(), "slow".to_owned()]);
+    assert_eq!(
+        tagged,
+        [
+            ("T1", &lost[..], Some("ana")),
+            ("T2", &[][..], None),
+            ("T3", &both[..], Some("ana")),
+        ]
+    );
+
+    let ranked = super::common::spawn::mvx()
+        .current_dir(root)
+        .args(["frictions", "rank", "--format", "json"])
+        .output()
+        .expect("mvx frictions rank runs");
+    let json: serde_json::Value = serde_json::from_slice(&ranked.stdout).expect("JSON");
+    let first = &json["frictions"][0];
+    assert_eq!(
+        (&first["tag"], &first["items"]),
+        (&"lost".into(), &2.into())
+    );
+    assert_eq!(json["tagged"], 2);
+}
