@@ -253,7 +253,9 @@ fn keys_help(example: &str, keys: &str, closing: &str) -> String {
 /// printable; a stderr that cannot be written changes nothing.
 fn ran(result: Result<(), String>, err: &mut dyn Write) -> io::Result<u8> {
     if let Err(message) = result {
-        let _ = writeln!(err, "mvx: {}", crate::text::printable(&message));
+        // A message of several lines (a file's errors with their carets) keeps its lines.
+        let lines: Vec<String> = message.lines().map(crate::text::printable).collect();
+        let _ = writeln!(err, "mvx: {}", lines.join("\n"));
         return Ok(EXIT_USAGE);
     }
     Ok(EXIT_OK)

@@ -52,9 +52,11 @@ pub fn of_session(explicit: Option<&Path>, header: &crate::session::Header) -> O
 }
 
 /// Reads and loads the codebook at `path`; when it cannot be read, or has errors, a
-/// message for the person who named it: every error with its line and caret.
+/// message for the person who named it: every error with its line and caret, on lines of
+/// their own, safe to print as they are (no control character of the file's reaches it).
 pub fn open(path: &Path) -> Result<Codebook, String> {
-    let bytes = source::read(path, CODEBOOK_FILE).map_err(|e| e.to_string())?;
+    let bytes =
+        source::read(path, CODEBOOK_FILE).map_err(|e| crate::text::printable(&e.to_string()))?;
     let read = read(bytes);
     let has_errors = read.diagnostics.iter().any(Diagnostic::is_error);
     match read.loaded {
@@ -81,6 +83,12 @@ fn read(bytes: Vec<u8>) -> flow::open::Read<Codebook> {
         Ok(codebook) => (Some(codebook), Vec::new()),
         Err(e) => (None, e.diagnostics),
     })
+}
+
+/// Why a codebook that was found or named cannot be used, `problem` being what [`open`]
+/// said: for a terminal, before any note is taken with tags nobody checks.
+pub fn unusable(problem: &str) -> String {
+    format!("the codebook cannot be used, so no #tag could be checked:\n{problem}")
 }
 
 /// The codebook's tag closest to `name`, when it is a likely typo of one.

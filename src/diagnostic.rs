@@ -113,8 +113,9 @@ impl Diagnostic {
             .ok()
             .and_then(|n| n.checked_sub(1))
             .and_then(|i| source.lines().nth(i));
+        // rustc's layout: the `|` and the `=` of help line up after the line number.
+        let gutter = " ".repeat(line.to_string().len());
         if let Some(text) = source_line {
-            let gutter = " ".repeat(line.to_string().len());
             let (shown, caret_at, caret_len) = caret(text, col, len);
             let _ = writeln!(out, "{gutter} |");
             let _ = writeln!(out, "{line} | {shown}");
@@ -126,7 +127,7 @@ impl Diagnostic {
             );
         }
         if let Some(help) = &self.help {
-            let _ = writeln!(out, "  = help: {}", printable(help));
+            let _ = writeln!(out, "{gutter} = help: {}", printable(help));
         }
         out
     }

@@ -66,6 +66,14 @@ pub fn run(options: &PlayOptions) -> Result<Part, NotStarted> {
         .transpose()?;
     // A study's place is held against other processes until the participant is done.
     let (plan, _reservation) = plan(options, &participant)?;
+    // Before anyone sits down: a codebook beside the study or flow that cannot be used
+    // would let the researcher's #tags through unchecked.
+    if let Some(problem) = (plan.sessions.iter()).find_map(|p| p.codebook_tags().err()) {
+        return Err(NotStarted::Flow(format!(
+            "mvx: {}",
+            crate::codebook::unusable(&problem)
+        )));
+    }
     let mut desk = Desk {
         sessions: &options.sessions,
         panic_after: std::env::var(PANIC_AFTER_MS)

@@ -26,7 +26,7 @@ pub use attempt::{Attempt, attempts, lostness};
 pub use discover::{Found, Walk, discover};
 pub use header::{FlowRef, Header, RoundTrips, SCHEMA, Started, TerminalInfo, TransportInfo};
 pub use moments::{Moment, StepVisit, moments, step_at, step_visits, tags_in};
-pub use notes::{ObserverNote, append_note, notes_path, read_notes};
+pub use notes::{NotesRead, ObserverNote, append_note, notes_path, read_notes, read_notes_checked};
 pub use reader::{CUT_OFF, DataProblem, PLAUSIBLE_MS, ReadError, Session, fast_path, parse, read};
 pub use resumed::{AFTER_ABORT, before_abort};
 pub use stream::{Batch, for_each, in_two_stages, map_each};

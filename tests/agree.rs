@@ -365,11 +365,97 @@ fn text_from_notes_reaches_the_terminal_printable() {
         .args(["agree", "sessions", "--coder", "ana", "--coder", "ben"])
         .assert()
         .code(0)
-        .stdout(contains("evil\\u{1b}[2J"))
+        .stderr(contains(
+            "_P06_shop.notes.yaml:6: left out: `evil\\u{1b}[2J` is not a tag name",
+        ))
         .get_output()
         .clone();
     assert!(
-        !output.stdout.contains(&0x1b),
+        !output.stdout.contains(&0x1b) && !output.stderr.contains(&0x1b),
         "no escape reaches the terminal"
     );
+    // The report leaves the same line out, and says so among its data problems.
+    let report = common::spawn::assert_mvx()
+        .current_dir(dir.path())
+        .args(["report", "sessions", "--format", "json"])
+        .assert()
+        .code(0)
+        .stderr(contains("_P06_shop.notes.yaml:6: left out: `evil"))
+        .get_output()
+        .clone();
+    let json: Value = serde_json::from_slice(&report.stdout).expect("JSON");
+    let problems = json["data_problems"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(
+        problems.iter().any(|p| p["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("_P06_shop.notes.yaml"))
+            && p["line"] == 6),
+        "{problems:?}"
+    );
+}
+
+/// A codebook that cannot be used is said with every error on lines of its own, carets
+/// included: it stops what it was named for (`--codebook`), as it stops `mvx play` found
+/// beside the flow (a researcher's tags would go unchecked); a report whose codebook was
+/// found beside the sessions warns and words its findings as typed.
+#[test]
+fn a_codebook_that_cannot_be_used_is_said_with_its_errors() {
+    let dir = designed();
+    let broken =
+        "codebook: x\ntitle: X\ntags:\n  - name: lost\n    description: d\n    colour: red\n";
+    std::fs::write(dir.path().join("broken.yaml"), broken).expect("written");
+    let said = "the codebook cannot be used, so no #tag could be checked:\nbroken.yaml:6:13: error: `colour: red` is not a colour";
+    for command in ["agree", "report"] {
+        common::spawn::assert_mvx()
+            .current_dir(dir.path())
+            .args([command, "sessions", "--codebook", "broken.yaml"])
+            .assert()
+            .code(2)
+            .stderr(contains(said))
+            .stderr(contains("\n6 |     colour: red\n  |             ^^^\n"));
+    }
+    common::spawn::assert_mvx()
+        .current_dir(dir.path())
+        .args(["report", "sessions", "--codebook", "nope.yaml"])
+        .assert()
+        .code(2)
+        .stderr(contains("cannot read nope.yaml"));
+
+    // Found in the current folder (the sessions' flow folder has none): a warning.
+    std::fs::write(dir.path().join("codebook.yaml"), broken).expect("written");
+    let output = common::spawn::assert_mvx()
+        .current_dir(dir.path())
+        .args(["report", "sessions", "--format", "json"])
+        .assert()
+        .code(0)
+        .stderr(contains("mvx: the codebook cannot be used"))
+        .get_output()
+        .clone();
+    let json: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let problem = json["findings"]["codebook_problem"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(problem.contains("`colour: red`"), "{json}");
+
+    // `mvx play` refuses before the terminal is taken and before any session is written.
+    let flows = dir.path().join("flows");
+    std::fs::create_dir(&flows).expect("a folder");
+    std::fs::write(
+        flows.join("shop.yaml"),
+        "flow: shop\ntitle: Shop\nsteps:\n  home:\n    text: Hi\n    end: success\n",
+    )
+    .expect("a flow");
+    std::fs::write(flows.join("codebook.yaml"), broken).expect("written");
+    common::spawn::assert_mvx()
+        .current_dir(dir.path())
+        .args(["play", "flows/shop.yaml", "--sessions", "played"])
+        .assert()
+        .failure()
+        .stderr(contains(
+            "the codebook cannot be used, so no #tag could be checked:\nflows/codebook.yaml:6:13",
+        ));
+    assert!(!dir.path().join("played").exists(), "nothing was recorded");
 }

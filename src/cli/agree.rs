@@ -60,7 +60,7 @@ pub(super) fn run(args: &AgreeArgs, out: &mut dyn Write, err: &mut dyn Write) ->
         Some(path) => match crate::codebook::open(&path) {
             Ok(codebook) => Some(codebook),
             Err(why) => {
-                writeln!(err, "mvx: {}", printable(&why))?;
+                writeln!(err, "mvx: {}", crate::codebook::unusable(&why))?;
                 return Ok(EXIT_USAGE);
             }
         },
@@ -93,7 +93,13 @@ fn read(args: &AgreeArgs, err: &mut dyn Write) -> io::Result<Vec<(Session, Vec<O
     let mut sessions = Vec::new();
     for file in &files {
         match session::read(file) {
-            Ok(recorded) => sessions.push((recorded, session::read_notes(file))),
+            Ok(recorded) => {
+                let notes = session::read_notes_checked(file, Some(&recorded.header.session));
+                for said in notes.said() {
+                    writeln!(err, "mvx: {said}")?;
+                }
+                sessions.push((recorded, notes.notes));
+            }
             Err(e) => writeln!(err, "mvx: skipped {}", printable(&e.to_string()))?,
         }
     }

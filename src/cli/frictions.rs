@@ -215,6 +215,7 @@ fn codebook(explicit: Option<&Path>, file: &Path) -> Result<Option<Codebook>, St
     crate::codebook::find(explicit, None, Some(file))
         .map(|path| crate::codebook::open(&path))
         .transpose()
+        .map_err(|problem| crate::codebook::unusable(&problem))
 }
 
 /// The ranking as JSON prints it.

@@ -168,6 +168,10 @@ pub(super) fn run(args: &ReportArgs, out: &mut dyn Write, err: &mut dyn Write) -
     report.repeat_usage = studies::repeat_usage(&sections);
     report.frictions_addressed = frictions::section(&report, &recorded, args.frictions.as_deref());
     report.findings = collected.findings(args.codebook.as_deref(), None);
+    let explicit = args.codebook.as_deref();
+    if let Some(code) = findings::unusable_codebook(&report.findings, explicit, err)? {
+        return Ok(code);
+    }
     let documents = studies::documents(&sections);
     let text = match args.format {
         ReportFormat::Md => markdown::render_with(&report, documents),

@@ -100,6 +100,8 @@ pub struct Keeping {
     pub coder: Option<String>,
     /// The codebook's tags (none: no codebook).
     pub tags: Vec<String>,
+    /// Why the codebook found or named cannot be used (a note with tags is then refused).
+    pub codebook_problem: Option<String>,
 }
 
 /// Replays the session at `path` at `speed` times the recorded pace; notes taken are by
@@ -114,7 +116,7 @@ pub fn run(
     let (flow, warning) = arrange::recorded_flow(&recorded.header)?;
     let study = (recorded.header.study.as_ref()).map(|s| std::path::PathBuf::from(&s.path));
     let flow_path = std::path::PathBuf::from(&recorded.header.flow.path);
-    let (tags, _) =
+    let (tags, codebook_problem) =
         crate::tui::notepad::codebook_names(codebook, study.as_deref(), Some(&flow_path));
     let title = format!(
         "Replay of {} · {} · ×{speed}{}",
@@ -129,6 +131,7 @@ pub fn run(
         session: recorded,
         coder,
         tags,
+        codebook_problem,
     });
     screen::run(&mut replay)
 }
@@ -191,12 +194,11 @@ impl<'f> Replay<'f> {
         match action {
             Action::StartNote if self.keeping.is_some() => {
                 self.paused = true;
-                let tags = self
-                    .keeping
-                    .as_ref()
-                    .map(|k| k.tags.clone())
-                    .unwrap_or_default();
-                self.noting = Some(Notepad::new(tags));
+                let (tags, problem) = match &self.keeping {
+                    Some(k) => (k.tags.clone(), k.codebook_problem.clone()),
+                    None => (Vec::new(), None),
+                };
+                self.noting = Some(Notepad::new(tags).unusable(problem));
             }
             Action::StartNote => {
                 self.said =
@@ -364,21 +366,27 @@ impl Widget for &Replay<'_> {
             .label(label)
             .render(progress, buf);
         let hint = match (&self.noting, &self.said) {
-            (Some(pad), _) => format!(
-                "Note at {}: {} ({} keeps, {} drops, # and {} tag)",
-                match self.mark {
+            (Some(pad), _) => {
+                let when = match self.mark {
                     Some(mark) if mark != at_ms => format!(
                         "{}–{}",
                         minutes_seconds(mark.min(at_ms)),
                         minutes_seconds(mark.max(at_ms))
                     ),
                     _ => minutes_seconds(at_ms),
-                },
-                pad.line('▏'),
-                NOTING.key_of(Action::SaveNote),
-                NOTING.key_of(Action::DropNote),
-                NOTING.key_of(Action::Complete),
-            ),
+                };
+                let legend = format!(
+                    "({} keeps, {} drops, # and {} tag)",
+                    NOTING.key_of(Action::SaveNote),
+                    NOTING.key_of(Action::DropNote),
+                    NOTING.key_of(Action::Complete),
+                );
+                pad.footer(
+                    &format!("Note at {when}: "),
+                    &legend,
+                    usize::from(keys.width),
+                )
+            }
             (None, said) => {
                 let keys = KEYS.hint(&[
                     (&[Action::Pause], "pause"),
@@ -392,10 +400,6 @@ impl Widget for &Replay<'_> {
                     None => keys,
                 }
             }
-        };
-        let hint = match self.noting {
-            Some(_) => crate::tui::notepad::tail(&hint, usize::from(keys.width)),
-            None => hint,
         };
         Line::from(hint).dim().render(keys, buf);
     }
@@ -479,6 +483,7 @@ mod tests {
             session: session::parse(text).expect("parses"),
             coder: Some("dee".into()),
             tags: vec!["lost".into()],
+            codebook_problem: None,
         });
         let press = |replay: &mut Replay, at: u64, action: Action| {
             replay

@@ -92,7 +92,7 @@ impl Rules {
             .problems
             .iter()
             .map(|p| FileProblem {
-                file: file.clone(),
+                file: p.file.clone().unwrap_or_else(|| file.clone()),
                 line: p.line,
                 why: p.why.clone(),
             })
@@ -636,20 +636,23 @@ fn sum_up(rules: &Rules, batch: session::Batch) -> (Vec<Result<Key, String>>, Ke
     batch
         .into_iter()
         .map(|(found, read)| match read {
-            Ok(session) => {
+            Ok(mut session) => {
+                let notes = notes(&found, &mut session);
                 let key = rules.key(&session, found.index);
-                (Ok(key), Some((session, notes(&found), found.index)))
+                (Ok(key), Some((session, notes, found.index)))
             }
             Err(e) => (Err(e.to_string()), None),
         })
         .unzip()
 }
 
-/// The observer notes beside a file, read only if the walk saw a notes file there.
-fn notes(found: &Found) -> Vec<ObserverNote> {
-    if found.notes {
-        session::read_notes(&found.path)
-    } else {
-        Vec::new()
+/// The notes beside a file, read only if the walk saw a notes file there; the lines left
+/// out of them join the session's data problems.
+fn notes(found: &Found, session: &mut Session) -> Vec<ObserverNote> {
+    if !found.notes {
+        return Vec::new();
     }
+    let read = session::read_notes_checked(&found.path, Some(&session.header.session));
+    session.problems.extend(read.problems);
+    read.notes
 }

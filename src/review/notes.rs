@@ -83,9 +83,7 @@ impl Review {
             }
             Err(_) => (Vec::new(), None),
         };
-        let mut pad = Notepad::new(names);
-        pad.hint = problem.map(|p| format!("the codebook cannot be used: {p}"));
-        self.noting = Some(pad);
+        self.noting = Some(Notepad::new(names).unusable(problem));
     }
 
     pub(super) fn edit_note(&mut self, action: Action) {

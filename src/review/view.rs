@@ -44,18 +44,15 @@ impl Widget for &Review {
                 keys::FILTERING.key_of(Action::Enter),
                 keys::FILTERING.key_of(Action::Back),
             ),
-            Screen::Session(_) if self.noting.is_some() => self.noting_hint(),
+            Screen::Session(_) if self.noting.is_some() => {
+                self.noting_hint(usize::from(footer.width))
+            }
             Screen::Session(_) if self.said.is_some() => format!(
                 "{} · {}",
                 self.said.as_deref().map(printable).unwrap_or_default(),
                 keys::footer(self.screen)
             ),
             screen => keys::footer(screen),
-        };
-        // A note being typed keeps its end (the cursor) in view.
-        let hint = match self.noting {
-            Some(_) => crate::tui::notepad::tail(&hint, usize::from(footer.width)),
-            None => hint,
         };
         Line::from(hint).dim().render(footer, buf);
         if self.help {
@@ -188,7 +185,7 @@ impl Review {
     }
 
     /// The footer while a note is typed: where it goes, the text, what the keys do.
-    fn noting_hint(&self) -> String {
+    fn noting_hint(&self, columns: usize) -> String {
         let Some(pad) = &self.noting else {
             return String::new();
         };
@@ -201,13 +198,13 @@ impl Review {
             ),
             _ => minutes_seconds(at),
         };
-        format!(
-            "Note at {when}: {} ({} keeps, {} drops, # and {} tag)",
-            pad.line('▏'),
+        let keys = format!(
+            "({} keeps, {} drops, # and {} tag)",
             keys::NOTING.key_of(Action::SaveNote),
             keys::NOTING.key_of(Action::DropNote),
             keys::NOTING.key_of(Action::Complete),
-        )
+        );
+        pad.footer(&format!("Note at {when}: "), &keys, columns)
     }
 
     fn timeline(&self, row: usize, area: Rect, buf: &mut Buffer) {

@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 use rustix::fs::{FlockOperation, flock};
 use serde::{Deserialize, Serialize};
 
+use super::reader::DataProblem;
+
 pub const NOTES_SCHEMA: &str = "mvx-notes/1";
 
 /// A note kept beside a session: an observer's, a reviewer's or a coder's. Beyond its
@@ -115,19 +117,136 @@ const NOTES_FILE: crate::source::Kind = crate::source::Kind {
     limit: super::reader::LIMIT,
 };
 
-/// The observer notes beside `session`, if any; a cut last line is dropped. A notes
-/// file that cannot be read as one (a pipe, a folder, not UTF-8) holds no notes.
+/// The notes beside a session as read, and the lines left out of them, and why.
+#[derive(Debug, Default)]
+pub struct NotesRead {
+    pub notes: Vec<ObserverNote>,
+    /// Each names the notes file (`file`) and its line.
+    pub problems: Vec<DataProblem>,
+}
+
+impl NotesRead {
+    /// Each line left out as a command says it: `file:line: left out: why`.
+    pub fn said(&self) -> Vec<String> {
+        (self.problems.iter())
+            .map(|p| {
+                let file = p.file.as_deref().unwrap_or_default();
+                crate::text::printable(&format!("{file}:{}: left out: {}", p.line, p.why))
+            })
+            .collect()
+    }
+}
+
+/// The notes beside `session`, if any; a cut last line is dropped. A notes file that
+/// cannot be read as one (a pipe, a folder, not UTF-8) holds no notes.
 pub fn read_notes(session: &Path) -> Vec<ObserverNote> {
-    let Ok(bytes) = crate::source::read(&notes_path(session), NOTES_FILE) else {
-        return Vec::new();
+    read_notes_checked(session, None).notes
+}
+
+/// The notes beside `session` as [`read_notes`] gives them, with why any were left out:
+/// a file that is not a notes file (no `schema: mvx-notes/1`) or is another session's
+/// (its `session:` is not `id`, when given) gives none; a line that is not a note, or a
+/// note no session could hold (a time past a week, a span ending before it starts, a
+/// tag that is no tag name, an author no coder could be), is left out. A cut last line
+/// (a crash while it was written) is dropped without a word, as the session's own is.
+pub fn read_notes_checked(session: &Path, id: Option<&str>) -> NotesRead {
+    let path = notes_path(session);
+    let Ok(bytes) = crate::source::read(&path, NOTES_FILE) else {
+        return NotesRead::default();
+    };
+    let file = Some(path.display().to_string());
+    let problem = |line: usize, why: String| DataProblem {
+        line,
+        why,
+        file: file.clone(),
     };
     let Ok(text) = String::from_utf8(bytes) else {
-        return Vec::new();
+        let why = "not UTF-8 text: none of its notes is read".to_owned();
+        return NotesRead {
+            notes: Vec::new(),
+            problems: vec![problem(1, why)],
+        };
     };
-    text.lines()
-        .filter_map(|line| line.strip_prefix("- "))
-        .filter_map(|json| serde_json::from_str(json).ok())
-        .collect()
+    let mut read = NotesRead::default();
+    if text.is_empty() {
+        return read;
+    }
+    let mut lines = text.split_inclusive('\n').enumerate().peekable();
+    let schema = lines.next().map(|(_, l)| l.trim_end());
+    if schema != Some(&format!("schema: {NOTES_SCHEMA}")) {
+        let why = format!(
+            "not a notes file (its first line is not `schema: {NOTES_SCHEMA}`): none of it is read"
+        );
+        read.problems.push(problem(1, why));
+        return read;
+    }
+    while let Some((index, line)) = lines.next() {
+        let number = index + 1;
+        let last_cut = lines.peek().is_none() && !line.ends_with('\n');
+        let line = line.trim_end_matches(['\n', '\r']);
+        if let Some(named) = line.strip_prefix("session: ") {
+            let named: Option<String> = serde_json::from_str(named).ok();
+            if let (Some(id), Some(named)) = (id, &named)
+                && named != id
+            {
+                let why = format!(
+                    "these notes are of the session `{}`, not of `{}`: none of them is read",
+                    crate::text::printable(named),
+                    crate::text::printable(id)
+                );
+                read.problems.push(problem(number, why));
+                read.notes.clear();
+                return read;
+            }
+            continue;
+        }
+        let Some(json) = line.strip_prefix("- ") else {
+            if !(line.trim().is_empty() || line == "notes:" || last_cut) {
+                let why = "not a note line (each note is `- {...}` on a line of its own)";
+                read.problems.push(problem(number, why.to_owned()));
+            }
+            continue;
+        };
+        match serde_json::from_str::<ObserverNote>(json) {
+            Ok(note) => match implausible(&note) {
+                None => read.notes.push(note),
+                Some(why) => read.problems.push(problem(number, why)),
+            },
+            Err(_) if last_cut => {}
+            Err(e) => read
+                .problems
+                .push(problem(number, format!("not a note: {e}"))),
+        }
+    }
+    read
+}
+
+/// Why a note read from a file is not one any screen of mvx writes, if it is not.
+fn implausible(note: &ObserverNote) -> Option<String> {
+    use crate::session::moments::{coder_name, tags_in};
+    use crate::session::reader::PLAUSIBLE_MS;
+    let week = "past a week from the session's start: not a moment of it";
+    if note.at_ms > PLAUSIBLE_MS || note.end_ms.is_some_and(|end| end > PLAUSIBLE_MS) {
+        return Some(format!("its time is {week}"));
+    }
+    if note.end_ms.is_some_and(|end| end < note.at_ms) {
+        return Some("its span ends before it starts".into());
+    }
+    if let Some(tag) = (note.tags.iter()).find(|t| tags_in(&format!("#{t}")) != [t.as_str()]) {
+        return Some(format!(
+            "`{}` is not a tag name (lowercase letters, digits, - and _)",
+            crate::text::printable(tag)
+        ));
+    }
+    if let Some(author) = &note.author
+        && coder_name(author).as_deref() != Ok(author.as_str())
+    {
+        return Some(format!(
+            "`{}` is not a coder's name (1 to 64 characters, no control characters)",
+            crate::text::printable(author)
+        ));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -256,6 +375,90 @@ mod tests {
                 "round {round}"
             );
         }
+    }
+
+    /// A notes file is read as hostile input: what no screen of mvx writes is left out,
+    /// line by line, with why; another session's notes, or a file that is not a notes
+    /// file, give none; a cut last line goes without a word.
+    #[test]
+    fn notes_no_screen_writes_are_left_out_with_why() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let session = dir.path().join("s.yaml");
+        let write = |text: &str| std::fs::write(notes_path(&session), text).expect("written");
+        write(concat!(
+            "schema: mvx-notes/1\n",
+            "session: \"s-1\"\n",
+            "notes:\n",
+            "- {\"at_ms\":1200,\"text\":\"kept #lost\",\"tags\":[\"lost\"],\"author\":\"ben\"}\n",
+            "garbage that is no note\n",
+            "- {broken json\n",
+            "- {\"at_ms\":1.5,\"text\":\"a float\"}\n",
+            "- {\"at_ms\":-3,\"text\":\"negative\"}\n",
+            "- {\"at_ms\":3,\"at_ms\":4,\"text\":\"twice\"}\n",
+            "- {\"at_ms\":5,\"text\":\"caps\",\"tags\":[\"Caps\"]}\n",
+            "- {\"at_ms\":6,\"text\":\"esc\",\"tags\":[\"bad\\u001btag\"]}\n",
+            "- {\"at_ms\":307445734561825,\"text\":\"far away\"}\n",
+            "- {\"at_ms\":900,\"end_ms\":100,\"text\":\"backwards\"}\n",
+            "- {\"at_ms\":7,\"text\":\"who\",\"author\":\"\"}\n",
+            "- {\"at_ms\":8,\"text\":\"cut short",
+        ));
+        let read = read_notes_checked(&session, Some("s-1"));
+        assert_eq!(read.notes.len(), 1);
+        assert_eq!(read.notes[0].text, "kept #lost");
+        let lines: Vec<usize> = read.problems.iter().map(|p| p.line).collect();
+        assert_eq!(
+            lines,
+            [5, 6, 7, 8, 9, 10, 11, 12, 13, 14],
+            "{:?}",
+            read.problems
+        );
+        let why = |line: usize| {
+            (read.problems.iter())
+                .find(|p| p.line == line)
+                .map(|p| p.why.clone())
+                .unwrap_or_default()
+        };
+        assert!(why(9).contains("duplicate field"), "{}", why(9));
+        assert!(why(10).contains("`Caps` is not a tag name"), "{}", why(10));
+        assert!(
+            why(11).contains("`bad\\u{1b}tag` is not a tag name"),
+            "{}",
+            why(11)
+        );
+        assert!(why(12).contains("past a week"), "{}", why(12));
+        assert!(why(13).contains("ends before it starts"), "{}", why(13));
+        assert!(why(14).contains("not a coder's name"), "{}", why(14));
+        let said = read.said();
+        assert!(said[0].ends_with("s.notes.yaml:5: left out: not a note line (each note is `- {...}` on a line of its own)"), "{said:?}");
+        assert!(
+            said[1].ends_with(
+                "s.notes.yaml:6: left out: not a note: key must be a string at line 1 column 2"
+            ),
+            "{said:?}"
+        );
+        assert!(said.iter().all(|s| !s.contains('\u{1b}')), "{said:?}");
+
+        let other = read_notes_checked(&session, Some("s-2"));
+        assert!(other.notes.is_empty());
+        assert_eq!(other.problems.len(), 1);
+        assert!(
+            other.problems[0]
+                .why
+                .contains("of the session `s-1`, not of `s-2`")
+        );
+        assert_eq!(
+            read_notes(&session).len(),
+            1,
+            "without an id to check, the notes read"
+        );
+
+        write("notes:\n- {\"at_ms\":1,\"text\":\"no header\"}\n");
+        let headless = read_notes_checked(&session, Some("s-1"));
+        assert!(headless.notes.is_empty());
+        assert!(headless.problems[0].why.starts_with("not a notes file"));
+        write("");
+        let empty = read_notes_checked(&session, Some("s-1"));
+        assert!(empty.notes.is_empty() && empty.problems.is_empty());
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct DataProblem {
     /// The line in the file, counting from 1.
     pub line: usize,
     pub why: String,
+    /// The file, when it is not the session's own (the notes kept beside it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub file: Option<String>,
 }
 
 /// No session lasts a week: a time or duration past this is not a measurement.
@@ -131,7 +134,11 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
             // A line a crash cut short, which the resume after it closed: the session
             // carried on from the events before it (docs/studies.md).
             Err(_) if rest.peek().is_some_and(|n| super::resumed::is_resumed(n)) => {}
-            Err(why) => problems.push(DataProblem { line, why }),
+            Err(why) => problems.push(DataProblem {
+                line,
+                why,
+                file: None,
+            }),
         }
         line += 1;
     }
@@ -139,6 +146,7 @@ pub fn parse(text: &str) -> Result<Session, ReadError> {
         problems.push(DataProblem {
             line: first_line + lines(body).count() - 1,
             why: "cut off mid-line: the recording stopped while writing it".into(),
+            file: None,
         });
     }
     Ok(Session {

@@ -107,22 +107,23 @@ impl Plan {
 }
 
 impl Planned {
-    /// What the closing screen says after its thanks: when the next session opens, in
-    /// the local time of the machine that serves it.
     /// The tags of the codebook beside the study or the flow (docs/findings.md), for the
-    /// researcher's notes; none when there is no codebook or it cannot be opened.
-    pub fn codebook_tags(&self) -> Vec<String> {
+    /// researcher's notes: none when there is no codebook; why, when it cannot be opened
+    /// (`mvx play` then does not start: a note's tags would go unchecked).
+    pub fn codebook_tags(&self) -> Result<Vec<String>, String> {
         let study = self
             .study
             .as_ref()
             .map(|s| std::path::PathBuf::from(&s.path));
         let flow = std::path::PathBuf::from(&self.flow_ref.path);
-        crate::codebook::find(None, study.as_deref(), Some(&flow))
-            .and_then(|path| crate::codebook::open(&path).ok())
-            .map(|codebook| codebook.names())
-            .unwrap_or_default()
+        match crate::codebook::find(None, study.as_deref(), Some(&flow)) {
+            None => Ok(Vec::new()),
+            Some(path) => crate::codebook::open(&path).map(|codebook| codebook.names()),
+        }
     }
 
+    /// What the closing screen says after its thanks: when the next session opens, in
+    /// the local time of the machine that serves it.
     pub fn farewell(&self) -> Option<String> {
         let visit = self.study.as_ref()?.visit.as_ref()?;
         let from = super::returns::millis(visit.next_from.as_deref()?)?;
@@ -291,7 +292,10 @@ where
     session.player.set_farewell(planned.farewell());
     place.prepare(&mut session, &path);
     if session.researcher_keys {
-        session.player.set_tags(planned.codebook_tags());
+        // Checked before the terminal was taken (`play::run`).
+        session
+            .player
+            .set_tags(planned.codebook_tags().unwrap_or_default());
     }
     let mut shifted = Shifted {
         inner: transport,

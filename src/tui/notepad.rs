@@ -15,6 +15,9 @@ pub struct Notepad {
     /// Shown under the field: the tags that fit the `#word` being completed, or why the
     /// note cannot be saved yet.
     pub hint: Option<String>,
+    /// Why the codebook found (or named) cannot be used: a note without tags is kept, one
+    /// with tags is refused, as nothing could check them.
+    unusable: Option<String>,
 }
 
 /// What Enter on a note gives.
@@ -42,6 +45,14 @@ impl Notepad {
         }
     }
 
+    /// A note whose tags come from a codebook that cannot be used, for `problem` (none: it
+    /// can, or there is none). Says so at once.
+    pub fn unusable(mut self, problem: Option<String>) -> Self {
+        self.hint = problem.as_deref().map(unusable_hint);
+        self.unusable = problem;
+        self
+    }
+
     /// A note that starts with `text` already typed.
     pub fn with_text(names: Vec<String>, text: &str) -> Self {
         let mut pad = Notepad::new(names);
@@ -60,6 +71,10 @@ impl Notepad {
     /// Tab: completes the `#tag` before the cursor, listing the tags that fit when
     /// several do.
     pub fn complete(&mut self) {
+        if let Some(problem) = &self.unusable {
+            self.hint = Some(unusable_hint(problem));
+            return;
+        }
         let fits = self.field.complete_tag(&self.names);
         self.hint = match fits.len() {
             0 if self.names.is_empty() => Some("no codebook found: tags are kept as typed".into()),
@@ -78,6 +93,15 @@ impl Notepad {
     /// which tag the codebook lacks) or empty otherwise.
     pub fn take(&mut self) -> Taken {
         let text = self.field.text().trim().to_owned();
+        if let Some(problem) = &self.unusable
+            && !tags_in(&text).is_empty()
+        {
+            self.hint = Some(format!(
+                "#tags cannot be checked: {}; drop them to keep the note",
+                unusable_hint(problem)
+            ));
+            return Taken::Refused;
+        }
         if let Some(problem) = unknown_tag(&text, &self.names) {
             self.hint = Some(problem);
             return Taken::Refused;
@@ -99,6 +123,39 @@ impl Notepad {
             ),
             None => self.field.marked(cursor),
         }
+    }
+}
+
+/// What a note's hint says of a codebook that cannot be used: its first error.
+fn unusable_hint(problem: &str) -> String {
+    let first = problem.lines().next().unwrap_or_default();
+    format!("the codebook cannot be used ({first})")
+}
+
+impl Notepad {
+    /// The one footer line of a screen taking a note, fitted to `columns`: `prefix` (where
+    /// the note goes), the text with the cursor, then the hint when there is one, else
+    /// `keys` (what the keys do). What gives way when it is too long: the keys first; then
+    /// the start of the text (its end, the cursor, stays in view); a hint keeps its start
+    /// (the tag it names, the first tags that fit) and at least two thirds of the line.
+    pub fn footer(&self, prefix: &str, keys: &str, columns: usize) -> String {
+        use crate::text::{display_width, truncate};
+        let typed = format!("{prefix}{}", self.field.marked('▏'));
+        let Some(hint) = &self.hint else {
+            let full = format!("{typed} {keys}");
+            return match display_width(&full) <= columns {
+                true => full,
+                false => tail(&typed, columns),
+            };
+        };
+        let hint = format!(" — {}", crate::text::printable(hint));
+        if display_width(&typed) + display_width(&hint) <= columns {
+            return typed + &hint;
+        }
+        let room = columns.saturating_sub(display_width(&typed).min(columns / 3));
+        let hint = truncate(&hint, room);
+        let typed = tail(&typed, columns.saturating_sub(display_width(&hint)));
+        typed + &hint
     }
 }
 
@@ -124,7 +181,8 @@ pub fn tail(line: &str, columns: usize) -> String {
 
 /// The codebook's tag names for a session recorded from `flow_path` (and `study_path`,
 /// when it was a study's), found by the rules of docs/findings.md, or `explicit`. A
-/// codebook that cannot be opened gives no names (and the reason, for the screen).
+/// codebook that cannot be opened gives no names and the reason, for
+/// [`Notepad::unusable`].
 pub fn codebook_names(
     explicit: Option<&std::path::Path>,
     study_path: Option<&std::path::Path>,
@@ -170,6 +228,64 @@ mod tests {
             matches!(free.take(), Taken::Kept(_)),
             "no codebook: as typed"
         );
+    }
+
+    /// A codebook that cannot be used refuses a note with tags (nothing could check
+    /// them), keeps one without, and says why from the moment the note opens.
+    #[test]
+    fn an_unusable_codebook_refuses_tags_and_keeps_plain_notes() {
+        let problem = "codebook.yaml:4:13: error: `colour: red` is not a colour\n  |".to_owned();
+        let mut pad = Notepad::with_text(Vec::new(), "hovers #slow").unusable(Some(problem));
+        assert_eq!(
+            pad.hint.as_deref(),
+            Some(
+                "the codebook cannot be used (codebook.yaml:4:13: error: `colour: red` is not a colour)"
+            )
+        );
+        assert_eq!(pad.take(), Taken::Refused);
+        assert!(
+            (pad.hint.as_deref()).is_some_and(|h| h.starts_with("#tags cannot be checked")),
+            "{:?}",
+            pad.hint
+        );
+        for _ in 0.."#slow".len() {
+            pad.edit(Key::Backspace);
+        }
+        assert_eq!(
+            pad.take(),
+            Taken::Kept(Typed {
+                text: "hovers".into(),
+                tags: Vec::new()
+            })
+        );
+    }
+
+    /// At 80 columns a long note keeps its cursor in view, and a hint keeps its start
+    /// (the tag it names); the keys give way first.
+    #[test]
+    fn the_footer_keeps_the_cursor_and_the_start_of_a_hint() {
+        let keys = "(Enter keeps, Esc drops, # and Tab tag)";
+        let pad = Notepad::with_text(names(), "hm");
+        assert_eq!(
+            pad.footer("Note at 0:03: ", keys, 80),
+            format!("Note at 0:03: hm▏ {keys}")
+        );
+        let long = "the participant reads the whole page twice, then scrolls back up to the top";
+        let pad = Notepad::with_text(names(), long);
+        let line = pad.footer("Note at 0:03: ", keys, 80);
+        assert!(
+            line.ends_with("to the top▏") && line.starts_with('…'),
+            "{line}"
+        );
+        assert_eq!(crate::text::display_width(&line), 80);
+        let mut pad = Notepad::with_text(names(), &format!("{long} #slowx"));
+        assert_eq!(pad.take(), Taken::Refused);
+        let line = pad.footer("Note at 0:03: ", keys, 80);
+        assert!(
+            line.contains("#slowx▏ — #slowx is not in the codebook"),
+            "{line}"
+        );
+        assert!(crate::text::display_width(&line) <= 80, "{line}");
     }
 
     #[test]

@@ -56,6 +56,8 @@ pub struct Observer {
     pub codebook: Option<PathBuf>,
     /// The codebook's tags, a `#` in a note completes against; none without a codebook.
     pub tags: Vec<String>,
+    /// Why the codebook found or named cannot be used (a note with tags is then refused).
+    pub codebook_problem: Option<String>,
     pub problem: Option<String>,
     /// The wall-clock time at which the observer started, and how long ago that was:
     /// together, the time now (the shell's clock arrives as data).
@@ -80,6 +82,7 @@ impl Observer {
             author: None,
             codebook: None,
             tags: Vec::new(),
+            codebook_problem: None,
             problem: None,
             opened,
             since_opened: Duration::ZERO,
@@ -98,7 +101,8 @@ impl Observer {
         match (action, &mut self.typing) {
             (Action::Quit, _) => self.quit = true,
             (Action::StartNote, None) => {
-                self.typing = Some(Notepad::new(self.tags.clone()));
+                let pad = Notepad::new(self.tags.clone()).unusable(self.codebook_problem.clone());
+                self.typing = Some(pad);
                 self.noticed_ms = self.session_ms(self.now());
             }
             (Action::Edit(key), Some(pad)) => pad.edit(key),
@@ -132,12 +136,13 @@ impl Observer {
                         .as_ref()
                         .map(|s| PathBuf::from(&s.path));
                     let flow = PathBuf::from(&recorded.header.flow.path);
-                    let (tags, _) = codebook_names(
+                    let (tags, problem) = codebook_names(
                         self.codebook.as_deref(),
                         study.as_deref(),
                         Some(flow.as_path()),
                     );
                     self.tags = tags;
+                    self.codebook_problem = problem;
                 }
                 self.header = Some(recorded.header);
                 self.events = recorded.events;

@@ -27,7 +27,7 @@ pub(super) fn qdc(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) -
             return Ok(EXIT_USAGE);
         }
         Err(why) => {
-            writeln!(err, "mvx: {}", printable(&why))?;
+            writeln!(err, "mvx: {}", codebook::unusable(&why))?;
             return Ok(EXIT_USAGE);
         }
     };
@@ -75,7 +75,7 @@ pub(super) fn qdpx(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) 
     let codebook = match found(args, first.as_ref().map(|s| &s.header)) {
         Ok(codebook) => codebook,
         Err(why) => {
-            writeln!(err, "mvx: {}", printable(&why))?;
+            writeln!(err, "mvx: {}", codebook::unusable(&why))?;
             return Ok(EXIT_USAGE);
         }
     };
@@ -91,7 +91,11 @@ pub(super) fn qdpx(args: &ExportArgs, out: &mut dyn Write, err: &mut dyn Write) 
     };
     for file in &files {
         match session::read(file) {
-            Ok(recorded) => project.add(&recorded, &session::read_notes(file))?,
+            Ok(recorded) => {
+                let notes = session::read_notes_checked(file, Some(&recorded.header.session));
+                problems.extend(notes.said());
+                project.add(&recorded, &notes.notes)?
+            }
             Err(e) => problems.push(format!("skipped {e}")),
         }
     }

@@ -8,6 +8,21 @@ use super::replays::{Candidate, Chosen, Wanted};
 use crate::report::findings::{Findings, Gathered, Seen};
 use crate::session::{ObserverNote, Session};
 
+/// What a codebook that cannot be used means for a report: one named with `--codebook`
+/// stops it (`Some(exit code)`, the errors said), as `mvx agree` and `mvx export` stop;
+/// one found beside the sessions is warned of, and the findings say tags are as typed.
+pub(super) fn unusable_codebook(
+    findings: &Findings,
+    explicit: Option<&Path>,
+    err: &mut dyn std::io::Write,
+) -> std::io::Result<Option<u8>> {
+    let Some(problem) = &findings.codebook_problem else {
+        return Ok(None);
+    };
+    writeln!(err, "mvx: {}", crate::codebook::unusable(problem))?;
+    Ok(explicit.map(|_| crate::cli::EXIT_USAGE))
+}
+
 /// Sessions with tagged moments an HTML report adds to its replays, at most: each
 /// replay is the whole session in the page.
 const TAGGED_REPLAYS: usize = 24;

@@ -125,6 +125,12 @@ pub(super) fn run(
         args.frictions.as_deref(),
     );
     sessions_report.findings = collected.findings(args.codebook.as_deref(), Some(study_path));
+    let explicit = args.codebook.as_deref();
+    if let Some(code) =
+        super::findings::unusable_codebook(&sessions_report.findings, explicit, err)?
+    {
+        return Ok(code);
+    }
     let text = match args.format {
         ReportFormat::Json => {
             let json = serde_json::json!({ "study": report, "sessions": sessions_report });

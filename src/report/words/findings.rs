@@ -18,9 +18,12 @@ pub fn blocks(findings: &Findings, shown: &Illustrations) -> Vec<Block> {
     let mut blocks = vec![Block::Heading(2, Line::text("Findings"))];
     let used = findings.tags.iter().filter(|t| t.moments > 0).count();
     let moments: usize = findings.tags.iter().map(|t| t.moments).sum();
-    let source = match &findings.codebook {
-        Some(path) => Line::text("Tags from the codebook ").code(path).and(". "),
-        None => Line::text(
+    let source = match (&findings.codebook, &findings.codebook_problem) {
+        (Some(path), _) => Line::text("Tags from the codebook ").code(path).and(". "),
+        (None, Some(_)) => Line::text(
+            "The codebook cannot be used (see the warning below): tags are as typed, and none was checked. ",
+        ),
+        (None, None) => Line::text(
             "No codebook was found (codebook.yaml beside the study or the flow, or --codebook): tags are as typed. ",
         ),
     };
@@ -38,7 +41,10 @@ pub fn blocks(findings: &Findings, shown: &Illustrations) -> Vec<Block> {
     if let Some(problem) = &findings.codebook_problem {
         blocks.push(Block::Aside(
             "Warning",
-            Line::text(format!("the codebook cannot be used: {problem}")),
+            Line::text(format!(
+                "the codebook cannot be used: {} (`mvx check` lists every error of it).",
+                problem.lines().next().unwrap_or_default()
+            )),
         ));
     }
     let mut themes: Vec<(String, Vec<&TagFinding>)> = (findings.themes.iter())

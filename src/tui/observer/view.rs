@@ -100,13 +100,15 @@ impl Widget for &ObserveView<'_> {
         let lines = lines.split_off(lines.len().saturating_sub(shown));
         Paragraph::new(lines).render(events, buf);
         let hint = match &o.typing {
-            Some(pad) => format!(
-                "Note: {} ({} saves beside the session, {} drops it, # and {} tag it)",
-                pad.line('▏'),
-                keys::TYPING.key_of(Action::SaveNote),
-                keys::TYPING.key_of(Action::DropNote),
-                keys::TYPING.key_of(Action::Complete),
-            ),
+            Some(pad) => {
+                let legend = format!(
+                    "({} saves beside the session, {} drops it, # and {} tag it)",
+                    keys::TYPING.key_of(Action::SaveNote),
+                    keys::TYPING.key_of(Action::DropNote),
+                    keys::TYPING.key_of(Action::Complete),
+                );
+                pad.footer("Note: ", &legend, usize::from(footer.width))
+            }
             None => {
                 let hint = keys::WATCHING
                     .hint(&[(&[Action::StartNote], "note"), (&[Action::Quit], "quit")]);
@@ -115,10 +117,6 @@ impl Widget for &ObserveView<'_> {
                     false => hint,
                 }
             }
-        };
-        let hint = match o.typing {
-            Some(_) => crate::tui::notepad::tail(&hint, usize::from(footer.width)),
-            None => hint,
         };
         Line::from(hint).dim().render(footer, buf);
     }
