@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::summary::{Summary, SummaryItem};
-use super::tally::{Note, StepTally, Tally, TaskTally, in_order};
+use super::tally::{Note, StepTally, Tally, TaskTally};
 use super::verdicts::{Mean, Share, Verdict, mean_of};
 use crate::format::{self, percent, seconds};
 use crate::session::{TaskEnding, TaskOutcome};
@@ -261,7 +261,12 @@ impl FlowVersion {
             questionnaires: tally.questionnaires,
             within_study: tally.within_study,
             anticipation_ms: tally.anticipation_ms(),
-            notes: in_order(&tally.notes),
+            notes: {
+                // Sessions in the order played, each one's notes by their time.
+                let mut notes: Vec<_> = tally.notes.iter().collect();
+                notes.sort_by_key(|(seen, note)| (*seen, note.at_ms));
+                notes.into_iter().map(|(_, note)| note.clone()).collect()
+            },
         };
         version.summary = version.summarise();
         version

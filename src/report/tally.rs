@@ -124,10 +124,15 @@ pub struct Note {
     /// Milliseconds from the session's start.
     pub at_ms: u64,
     pub by: NoteBy,
+    /// Who wrote it: the session's `--researcher`, or the name a note kept beside it
+    /// carries (`--coder`); none when unnamed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
     pub text: String,
 }
 
-/// Who wrote a note: the researcher, in the session file, or an observer, beside it.
+/// Where a note was written: by the researcher, in the session file, or beside it (an
+/// observer's, or a reviewer's or coder's after the session).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum NoteBy {
@@ -250,6 +255,10 @@ impl Tally {
             self.at = (played.0, played.1, u32::try_from(i).unwrap_or(u32::MAX));
             let participant = &session.header.participant;
             self.event(event.at_ms, &event.kind, participant, threshold_ms);
+            if let (EventKind::Note { .. }, Some((_, note))) = (&event.kind, self.notes.last_mut())
+            {
+                note.author.clone_from(&session.header.researcher);
+            }
         }
         self.at = (played.0, played.1, u32::MAX);
         let mut shown: Vec<&str> = Vec::new();
@@ -298,6 +307,7 @@ impl Tally {
                     participant: participant.to_owned(),
                     at_ms: note.at_ms,
                     by: NoteBy::Observer,
+                    author: note.author.clone(),
                     text: note.text.clone(),
                 },
             ));
@@ -343,6 +353,7 @@ impl Tally {
                     participant: participant.to_owned(),
                     at_ms,
                     by: NoteBy::Researcher,
+                    author: None,
                     text: text.clone(),
                 };
                 self.notes.push((self.at, note));

@@ -271,6 +271,21 @@ fn tagged_notes_from_play_observe_and_review_become_the_reports_findings() {
     assert_eq!(shares(&shock), [("a".into(), 0, 1), ("b".into(), 1, 1)]);
     assert_eq!(shock["quotes"][0]["at_ms"].as_u64(), Some(noted_at));
 
+    // The Markdown's notes per variant name who wrote each, a session's in time order.
+    let markdown = super::common::spawn::mvx()
+        .current_dir(root)
+        .args(["report", "kiosk.yaml", "sessions"])
+        .output()
+        .expect("mvx report runs");
+    let markdown = String::from_utf8_lossy(&markdown.stdout);
+    let position = |line: &str| {
+        (markdown.find(line)).unwrap_or_else(|| panic!("{line:?} is listed:\n{markdown}"))
+    };
+    let researchers = position("(researcher, ana): reads it twice #lost");
+    let reviewers = position("(cy): #slow waits before paying");
+    assert!(researchers < reviewers, "P01's notes in time order");
+    position("(ben): hovers over Pay #price-shock");
+
     // In HTML each quote links to its moment in the page's replay of that session.
     let html = super::common::spawn::mvx()
         .current_dir(root)

@@ -8,6 +8,7 @@ use crate::report::document::{
 };
 use crate::report::figures::{FlowVersion, PathCount, TaskFigures};
 use crate::report::screen::{Illustrations, VersionKey};
+use crate::report::tally::NoteBy;
 use crate::report::verdicts::{Share, Verdict};
 
 /// The page's pictures of a version's steps, and the version's key among them.
@@ -81,11 +82,17 @@ pub(super) fn blocks(version: &FlowVersion, shown: Shown<'_>, doc: &mut Document
     if !version.notes.is_empty() {
         doc.push(Block::Heading(4, Line::text("Notes")));
         let notes = version.notes.iter().map(|note| {
+            // A note kept beside the session may be an observer's, a reviewer's or a
+            // coder's: its author says who; the researcher's is the researcher's.
+            let by = match (note.by, &note.author) {
+                (NoteBy::Researcher, Some(author)) => format!("researcher, {author}"),
+                (NoteBy::Observer, Some(author)) => author.clone(),
+                (by, None) => by.word().to_owned(),
+            };
             Line::text(format!(
-                "{} at {} ({}): {}",
+                "{} at {} ({by}): {}",
                 note.participant,
                 minutes_seconds(note.at_ms),
-                note.by.word(),
                 note.text
             ))
         });
