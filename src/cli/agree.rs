@@ -146,11 +146,13 @@ fn coders(
 fn text(agreement: &Agreement) -> String {
     let coders: Vec<String> = agreement.coders.iter().map(|c| printable(c)).collect();
     let mut text = format!(
-        "Agreement of {} coders ({}) on {} step visits in {} sessions\n",
+        "Agreement of {} coders ({}) on {} step visit{} in {} session{}\n",
         coders.len(),
         coders.join(", "),
         agreement.units,
-        agreement.sessions
+        if agreement.units == 1 { "" } else { "s" },
+        agreement.sessions,
+        if agreement.sessions == 1 { "" } else { "s" },
     );
     let noted: Vec<String> = coders
         .iter()

@@ -13,6 +13,9 @@ pub struct TextField {
     text: String,
     /// Cursor position in characters.
     cursor: usize,
+    /// The space a completed `#tag` ends with is the one a space typed next would be: that
+    /// space is taken as typed already, so no note gets two.
+    soft_space: bool,
 }
 
 impl TextField {
@@ -26,6 +29,9 @@ impl TextField {
 
     /// Applies an editing key; returns false for keys that do not edit.
     pub fn edit(&mut self, key: Key) -> bool {
+        if std::mem::take(&mut self.soft_space) && key == Key::Char(' ') {
+            return true;
+        }
         let len = self.text.chars().count();
         match key {
             Key::Char(c) if !c.is_control() && len >= MAX_CHARS => {}
@@ -93,6 +99,7 @@ impl TextField {
         for c in addition.chars() {
             self.edit(Key::Char(c));
         }
+        self.soft_space = addition.ends_with(' ');
         fits
     }
 
@@ -193,6 +200,12 @@ mod tests {
         let mut field = typed(&[Char('h'), Char('m'), Char(' '), Char('#'), Char('c')]);
         assert_eq!(field.complete_tag(&names), ["cant-find-order-status"]);
         assert_eq!(field.text(), "hm #cant-find-order-status ");
+        // A space typed next is the one the completion gave; the one after is a space.
+        field.edit(Char(' '));
+        field.edit(Char('x'));
+        field.edit(Char(' '));
+        field.edit(Char(' '));
+        assert_eq!(field.text(), "hm #cant-find-order-status x  ");
         let mut field = typed(&[Char('#'), Char('s')]);
         assert_eq!(field.complete_tag(&names), ["slow", "slow-load"]);
         assert_eq!(field.text(), "#slow", "the part both share");

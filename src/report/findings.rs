@@ -125,6 +125,10 @@ impl Gathered {
                 .unwrap_or_default(),
             sessions: self.sessions,
             participants: participants.len(),
+            tagged_moments: (self.tagged.iter())
+                .flat_map(|seen| &seen.moments)
+                .filter(|m| !m.tags.is_empty())
+                .count(),
             tags,
         }
     }
@@ -213,6 +217,9 @@ pub struct Findings {
     /// Sessions and participants read (simulated ones only when counted).
     pub sessions: usize,
     pub participants: usize,
+    /// The moments with one tag or more (a moment with two tags is one moment here and
+    /// one in each of its tags' counts).
+    pub tagged_moments: usize,
     pub tags: Vec<TagFinding>,
 }
 

@@ -143,8 +143,11 @@ impl SessionRow {
             }
         }
         // `#tag` for each tag a note on the session carries: `/#lost` finds them.
+        // And the notes' words: `/loops` finds a note that says so.
         let mut tagged: Vec<String> = Vec::new();
+        let mut noted: Vec<String> = Vec::new();
         for moment in session::moments(&session, &observer_notes) {
+            noted.push(moment.text);
             for tag in moment.tags {
                 if !tagged.contains(&tag) {
                     tagged.push(tag);
@@ -184,6 +187,7 @@ impl SessionRow {
             &row.tasks,
             &row.verdicts,
             &tags,
+            &noted.join("\n"),
         ]
         .map(|field| field.to_lowercase())
         .join("\n");
@@ -191,8 +195,10 @@ impl SessionRow {
     }
 
     /// A note kept since the row was read: its timeline shows it and the filter finds
-    /// its tags.
+    /// its tags and words.
     pub fn add_note(&mut self, note: ObserverNote) {
+        self.search.push('\n');
+        self.search.push_str(&note.text.to_lowercase());
         for tag in &note.tags {
             let word = format!("#{tag}");
             if !self.search.split(['\n', ' ']).any(|w| w == word) {

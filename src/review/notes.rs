@@ -234,6 +234,16 @@ events:
             }]
         );
         assert_eq!(review.mark, None, "the mark is used up");
+        // Back in the list, the filter finds the session by the note's words too.
+        review.update(Action::Back);
+        review.update(Action::StartFilter);
+        type_text(&mut review, "rereads the menu");
+        assert_eq!(review.visible().len(), 1);
+        review.update(Action::Back);
+        review.update(Action::Back);
+        review.update(Action::StartFilter);
+        type_text(&mut review, "nobody wrote this");
+        assert!(review.visible().is_empty());
     }
 
     #[test]

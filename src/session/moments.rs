@@ -94,6 +94,18 @@ pub fn unknown_tag(text: &str, names: &[String]) -> Option<String> {
     if names.is_empty() {
         return None;
     }
+    // `#Slow` is no tag (tags are lowercase): said, rather than kept as words.
+    let capital = (text.split_whitespace())
+        .filter_map(|word| word.strip_prefix('#'))
+        .find(|rest| rest.chars().next().is_some_and(char::is_uppercase));
+    if let Some(rest) = capital {
+        let lower = tags_in(&format!("#{}", rest.to_lowercase()));
+        let shown = crate::text::printable(rest);
+        return Some(match lower.first().filter(|l| names.contains(l)) {
+            Some(tag) => format!("#{shown}: tags are lowercase; did you mean #{tag}?"),
+            None => format!("#{shown} is not in the codebook (tags are lowercase)"),
+        });
+    }
     let unknown = tags_in(text)
         .into_iter()
         .find(|tag| !names.iter().any(|n| n == tag))?;
@@ -237,5 +249,22 @@ mod tests {
             without_tags("#slow looks for it, #lost. then finds it"),
             "looks for it, then finds it"
         );
+    }
+
+    /// Against a codebook, a capitalised `#Tag` is said (tags are lowercase), with the
+    /// tag it would be; a lone `#` or `issue#12` is no tag and passes.
+    #[test]
+    fn a_capitalised_tag_is_said_against_a_codebook() {
+        let names = ["slow".to_owned(), "lost".to_owned()];
+        assert_eq!(
+            unknown_tag("waits #Slow", &names).as_deref(),
+            Some("#Slow: tags are lowercase; did you mean #slow?")
+        );
+        assert_eq!(
+            unknown_tag("#Zzz", &names).as_deref(),
+            Some("#Zzz is not in the codebook (tags are lowercase)")
+        );
+        assert_eq!(unknown_tag("# issue#12 #slow", &names), None);
+        assert_eq!(unknown_tag("#Slow", &[]), None, "no codebook: as typed");
     }
 }

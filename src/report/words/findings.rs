@@ -17,7 +17,7 @@ pub fn blocks(findings: &Findings, shown: &Illustrations) -> Vec<Block> {
     }
     let mut blocks = vec![Block::Heading(2, Line::text("Findings"))];
     let used = findings.tags.iter().filter(|t| t.moments > 0).count();
-    let moments: usize = findings.tags.iter().map(|t| t.moments).sum();
+    let moments = findings.tagged_moments;
     let source = match (&findings.codebook, &findings.codebook_problem) {
         (Some(path), _) => Line::text("Tags from the codebook ").code(path).and(". "),
         (None, Some(_)) => Line::text(
@@ -29,7 +29,7 @@ pub fn blocks(findings: &Findings, shown: &Illustrations) -> Vec<Block> {
     };
     let mut opening = source;
     opening = opening.and(format!(
-        "{moments} tagged moment{} of {used} tag{} in the notes on {} session{} of {} participant{}; a tag is counted once per session and per participant, and in the step on screen when it was noted.",
+        "{moments} tagged moment{} with {used} tag{} in the notes on {} session{} of {} participant{}; a tag is counted once per session and per participant, and in the step on screen when it was noted.",
         plural(moments),
         plural(used),
         findings.sessions,
@@ -83,6 +83,14 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
+/// A flow's variant as the findings name it: the flow, then its variant when it has one.
+fn named(flow: &str, variant: &str) -> String {
+    match variant.is_empty() {
+        true => flow.to_owned(),
+        false => format!("{flow} {variant}"),
+    }
+}
+
 /// A theme's tags side by side: how often, and per variant who.
 fn table(tags: &[&TagFinding]) -> Block {
     let rows = tags
@@ -91,13 +99,8 @@ fn table(tags: &[&TagFinding]) -> Block {
             let variants: Vec<String> = (t.variants.iter())
                 .map(|v| {
                     format!(
-                        "{} {}: {}/{}",
-                        v.flow,
-                        if v.variant.is_empty() {
-                            "-"
-                        } else {
-                            &v.variant
-                        },
+                        "{}: {}/{}",
+                        named(&v.flow, &v.variant),
                         v.participants,
                         v.of
                     )
@@ -136,13 +139,8 @@ fn tag_blocks(tag: &TagFinding, shown: &Illustrations) -> Vec<Block> {
         .filter(|v| v.of > 0)
         .map(|v| {
             format!(
-                "{} {}: {} of {} participants ({})",
-                v.flow,
-                if v.variant.is_empty() {
-                    "-"
-                } else {
-                    &v.variant
-                },
+                "{}: {} of {} participants ({})",
+                named(&v.flow, &v.variant),
                 v.participants,
                 v.of,
                 percent(v.participants as f64 / v.of as f64)
