@@ -126,6 +126,8 @@ pub fn run(
     );
     let mut replay = Replay::new(&flow, Script::new(&flow, &recorded.events), title, speed);
     replay.consent = part::recorded_consent(&recorded).map(|(ask, at_ms, _)| (ask, at_ms));
+    replay.notes = session::moments(&recorded, &session::read_notes(path));
+    replay.notes.sort_by_key(|m| m.at_ms);
     replay.keeping = Some(Keeping {
         path: path.to_owned(),
         session: recorded,
@@ -159,7 +161,15 @@ pub struct Replay<'f> {
     pub mark: Option<u64>,
     /// What the last note's saving said.
     pub said: Option<String>,
+    /// Every note on the session (the researcher's, and those kept beside it, the ones
+    /// taken in this replay included), in time order: each is shown as the replay
+    /// passes it.
+    pub notes: Vec<session::Moment>,
 }
+
+/// How long, in the session's time, a note stays on screen after its moment (a span's
+/// note: after its end).
+pub const NOTE_SHOWN_MS: u64 = 5_000;
 
 impl<'f> Replay<'f> {
     pub fn new(flow: &'f Flow, script: Script, title: String, speed: f64) -> Self {
@@ -178,6 +188,7 @@ impl<'f> Replay<'f> {
             noting: None,
             mark: None,
             said: None,
+            notes: Vec::new(),
         }
     }
 
@@ -261,6 +272,9 @@ impl<'f> Replay<'f> {
             Ok(()) => format!("note kept at {}", minutes_seconds(at_ms)),
             Err(e) => format!("the note is not kept: {e}"),
         });
+        let shown = session::moments(&keeping.session, std::slice::from_ref(&note));
+        self.notes.extend(shown.into_iter().filter(|m| !m.during));
+        self.notes.sort_by_key(|m| m.at_ms);
     }
 
     /// Moves on to `at` on the transport's clock, at the replay's speed.
@@ -326,16 +340,40 @@ fn previous(moments: &[u64], at: f64) -> u64 {
 /// Keys only: nothing here takes a click.
 impl crate::tui::pointer::Pointable for Replay<'_> {}
 
+impl Replay<'_> {
+    /// The note the replay is passing: the last whose moment (or span) has come and
+    /// was less than [`NOTE_SHOWN_MS`] ago.
+    pub fn note_shown(&self) -> Option<&session::Moment> {
+        let at = self.at_ms as u64;
+        (self.notes.iter().rev()).find(|m| {
+            let until = m.end_ms.unwrap_or(m.at_ms).max(m.at_ms) + NOTE_SHOWN_MS;
+            m.at_ms <= at && at < until
+        })
+    }
+}
+
 impl Widget for &Replay<'_> {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let [title, body, progress, keys] = Layout::vertical([
+        let shown = self.note_shown();
+        let [title, body, note, progress, keys] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
+            Constraint::Length(u16::from(shown.is_some())),
             Constraint::Length(1),
             Constraint::Length(1),
         ])
         .areas(area);
         Line::from(self.title.as_str()).bold().render(title, buf);
+        if let Some(moment) = shown {
+            let when = match moment.end_ms {
+                Some(end) => format!("{}–{}", minutes_seconds(moment.at_ms), minutes_seconds(end)),
+                None => minutes_seconds(moment.at_ms),
+            };
+            let words = format!("✎ {when} {}: {}", moment.author, moment.text);
+            let words = words.replace(['\n', '\r'], " ");
+            let words = crate::text::truncate(&printable(&words), usize::from(note.width));
+            Line::from(words).italic().render(note, buf);
+        }
         let at_ms = self.at_ms as u64;
         match &self.consent {
             Some((ask, answered)) if at_ms < *answered => ask.render(body, buf),
@@ -459,6 +497,56 @@ mod tests {
         );
     }
 
+    /// A note is shown as the replay passes its moment, by its author, for a while after
+    /// it (after a span's end), and never before it.
+    #[test]
+    fn notes_show_as_the_replay_passes_them() {
+        let flow = crate::flow::load(
+            "flow: f\ntitle: F\nsteps:\n  a:\n    text: The first step\n    end: success\n",
+        )
+        .expect("loads");
+        let script = Script {
+            ops: vec![(0, super::super::Op::Shown)],
+            end_ms: 30_000,
+        };
+        let mut replay = Replay::new(&flow, script, String::new(), 1.0);
+        let moment = |at_ms: u64, end_ms: Option<u64>, author: &str, text: &str| session::Moment {
+            at_ms,
+            end_ms,
+            author: author.into(),
+            step: Some("a".into()),
+            tags: Vec::new(),
+            text: text.into(),
+            quote: None,
+            during: end_ms.is_none(),
+        };
+        replay.notes = vec![
+            moment(2_000, None, "ana", "reads it twice #lost"),
+            moment(10_000, Some(15_000), "ben", "scrolls\u{1b}[2J up and down"),
+        ];
+        let drawn = |replay: &Replay| crate::tui::frame::drawn(replay, 60, 20);
+        for (at, shown) in [
+            (1_999.0, None),
+            (2_000.0, Some("✎ 0:02 ana: reads it twice #lost")),
+            (6_999.0, Some("✎ 0:02 ana: reads it twice #lost")),
+            (7_000.0, None),
+            (
+                12_000.0,
+                Some("✎ 0:10–0:15 ben: scrolls\\u{1b}[2J up and down"),
+            ),
+            (19_999.0, Some("✎ 0:10–0:15 ben: scrolls")),
+            (20_000.0, None),
+        ] {
+            replay.at_ms = at;
+            let screen = drawn(&replay);
+            match shown {
+                Some(words) => assert!(screen.contains(words), "at {at}: {screen}"),
+                None => assert!(!screen.contains('✎'), "at {at}: {screen}"),
+            }
+            assert!(screen.contains("The first step"), "{screen}");
+        }
+    }
+
     /// `n` pauses and notes the moment on screen, `m` before it makes the note a span;
     /// `#tags` complete from the codebook and the note is kept beside the session with
     /// its author and step.
@@ -516,6 +604,14 @@ mod tests {
                 tags: vec!["lost".into()],
                 quote: None,
             }]
+        );
+        let shown: Vec<(u64, &str, &str)> = (replay.notes.iter())
+            .map(|m| (m.at_ms, m.author.as_str(), m.text.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [(1_000, "dee", "gives up #lost")],
+            "shown as it is passed"
         );
     }
 
