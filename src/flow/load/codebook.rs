@@ -31,7 +31,9 @@ fn is_codebook_root(root: &Node) -> bool {
     codebook_key(root).is_some()
 }
 
-/// Where a codebook's `codebook:` key is written; `None` for any other file.
+/// Where a codebook's `codebook:` key is written; `None` for any other file. A file with
+/// `tags:` and no `steps:` is a codebook too, whose `codebook:` key is missing or misspelt
+/// (`codebok:`): it is checked as one, so the loader says which key it lacks.
 pub(super) fn codebook_key(root: &Node) -> Option<Pos> {
     let Value::Map(entries) = &root.value else {
         return None;
@@ -42,8 +44,9 @@ pub(super) fn codebook_key(root: &Node) -> Option<Pos> {
             .find(|(k, _)| k.text == name)
             .map(|(k, _)| k.at)
     };
+    let misspelt = || key("steps").is_none().then(|| key("tags")).flatten();
     (key("flow").is_none() && key("study").is_none())
-        .then(|| key("codebook"))
+        .then(|| key("codebook").or_else(misspelt))
         .flatten()
 }
 
@@ -225,6 +228,27 @@ mod tests {
         assert!(!is_codebook("study: s\ncodebook: x\n"));
         assert!(!is_codebook("- codebook: x\n"));
         assert!(!is_codebook("codebook: [\n"));
+        assert!(
+            !is_codebook("steps: {}\ntags: []\n"),
+            "a flow without its key"
+        );
+    }
+
+    /// A misspelt `codebook:` key is found as what it is, not as four flow errors.
+    #[test]
+    fn a_codebook_with_its_key_misspelt_says_so() {
+        let text = HEAD.replacen("codebook:", "codebok:", 1);
+        assert!(is_codebook(&text));
+        let e = load_codebook(&text).expect_err("no id");
+        let said: Vec<(String, Option<String>)> = (e.diagnostics.iter())
+            .map(|d| (d.message.clone(), d.help.clone()))
+            .collect();
+        assert!(
+            said.iter()
+                .any(|(m, help)| m.contains("unknown key `codebok`")
+                    && help.as_deref().is_some_and(|h| h.contains("`codebook`"))),
+            "{said:?}"
+        );
     }
 
     #[test]
