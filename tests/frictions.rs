@@ -481,3 +481,31 @@ fn the_report_says_how_each_variant_did_on_the_friction_its_flow_addresses() {
         "{said:?}"
     );
 }
+
+/// Tags a CSV brings that the codebook beside the friction file lacks are said at
+/// import, with how many items carry each, as are a quote left open and cells beyond the
+/// header, by the file's line.
+#[test]
+fn import_says_tags_the_codebook_lacks_and_rows_it_cannot_read_as_written() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::copy(root(CODEBOOK), dir.path().join("codebook.yaml")).expect("codebook");
+    std::fs::write(
+        dir.path().join("in.csv"),
+        "id,text,tags\nA,where is it,#cant-find-order-status\nB,late again,not-a-tag\nC,no idea,not-a-tag;slow-delivery,extra\nD,\"open quote\nE,x,y\nF,z,w\n",
+    )
+    .expect("csv");
+    mvx()
+        .current_dir(dir.path())
+        .args(["frictions", "import", "in.csv"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains(
+            "mvx: in.csv: tags the codebook lacks: #not-a-tag (2); `mvx frictions tag` edits an item's tags (Enter)",
+        ))
+        .stderr(predicates::str::contains(
+            "mvx: in.csv: line 4: 1 cell beyond the header's 3 columns left out",
+        ))
+        .stderr(predicates::str::contains(
+            "mvx: in.csv: line 5: a quote left open takes in the 2 rows after it",
+        ));
+}

@@ -151,6 +151,28 @@ fn import_csv(args: &ImportArgs, out: &mut dyn Write, err: &mut dyn Write) -> Sa
     for finding in &imported.findings {
         writeln!(err, "mvx: {}: {}", printable(&source), printable(finding))?;
     }
+    // Tags the CSV brought that the codebook beside the friction file lacks: said now,
+    // not first when ranking.
+    if let Ok(Some(codebook)) = codebook(None, &args.out) {
+        let names = codebook.names();
+        let mut lacking: std::collections::BTreeMap<&str, usize> = Default::default();
+        for tag in imported.items.iter().flat_map(|i| &i.tags) {
+            if !names.contains(tag) {
+                *lacking.entry(tag.as_str()).or_default() += 1;
+            }
+        }
+        if !lacking.is_empty() {
+            let listed: Vec<String> = (lacking.iter())
+                .map(|(tag, n)| format!("#{} ({n})", printable(tag)))
+                .collect();
+            writeln!(
+                err,
+                "mvx: {}: tags the codebook lacks: {}; `mvx frictions tag` edits an item's tags (Enter)",
+                printable(&source),
+                listed.join(", ")
+            )?;
+        }
+    }
     let map = FrictionMap {
         source,
         items: imported.items,

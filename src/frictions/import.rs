@@ -86,6 +86,11 @@ pub fn import(csv: &[u8], text_column: Option<&str>) -> Result<Imported, String>
             }
         }
         row += 1;
+        // Findings name the file's line, as a spreadsheet numbers its rows.
+        let line = record
+            .position()
+            .and_then(|p| usize::try_from(p.line()).ok())
+            .unwrap_or(row + 1);
         if row > MAX_ROWS {
             findings.push(format!(
                 "the file has more than {MAX_ROWS} rows; the rest are left out"
@@ -94,10 +99,23 @@ pub fn import(csv: &[u8], text_column: Option<&str>) -> Result<Imported, String>
         }
         if record.iter().any(|c| std::str::from_utf8(c).is_err()) {
             findings.push(format!(
-                "row {row}: bytes that are not UTF-8 are shown as �"
+                "line {line}: bytes that are not UTF-8 are shown as �"
             ));
         }
-        if let Some(item) = item(&record, &columns, row, &mut findings) {
+        if record.len() > names.len() {
+            let beyond = record.len() - names.len();
+            findings.push(format!(
+                "line {line}: {beyond} cell{} beyond the header's {} columns left out",
+                if beyond == 1 { "" } else { "s" },
+                names.len()
+            ));
+        }
+        if let Some(rows) = open_quote(&record, names.len()) {
+            findings.push(format!(
+                "line {line}: a quote left open takes in the {rows} rows after it, to the end of the file; close it and import again"
+            ));
+        }
+        if let Some(item) = item(&record, &columns, (row, line), &mut findings) {
             imported.items.push(item);
         } else {
             imported.empty += 1;
@@ -107,11 +125,27 @@ pub fn import(csv: &[u8], text_column: Option<&str>) -> Result<Imported, String>
     Ok(imported)
 }
 
-/// The row's item, or `None` when its text is empty.
+/// When a cell of `record` reads like rows of the file swallowed by a quote never closed
+/// (an unclosed quote runs to the end of the file): how many lines of it hold as many
+/// commas as a row has; `None` when fewer than two do.
+fn open_quote(record: &csv::ByteRecord, columns: usize) -> Option<usize> {
+    let commas = columns.saturating_sub(1).max(1);
+    let rows = (record.iter())
+        .map(|c| {
+            (c.split(|b| *b == b'\n').skip(1))
+                .filter(|l| l.iter().filter(|b| **b == b',').count() >= commas)
+                .count()
+        })
+        .max()?;
+    (rows >= 2).then_some(rows)
+}
+
+/// The row's item (its number `row`, its file line `line`), or `None` when its text is
+/// empty.
 fn item(
     record: &csv::ByteRecord,
     columns: &Columns,
-    row: usize,
+    (row, line): (usize, usize),
     findings: &mut Findings,
 ) -> Option<Item> {
     let get = |i: usize| record.get(i).map(cell).unwrap_or_default();
@@ -128,7 +162,7 @@ fn item(
     let text = match text.chars().count() > MAX_TEXT_CHARS {
         true => {
             findings.push(format!(
-                "row {row}: the text is cut to {MAX_TEXT_CHARS} characters"
+                "line {line}: the text is cut to {MAX_TEXT_CHARS} characters"
             ));
             cut(&text, MAX_TEXT_CHARS)
         }
@@ -145,7 +179,7 @@ fn item(
         let value = get(i);
         if value.chars().count() > MAX_CELL_CHARS {
             findings.push(format!(
-                "row {row}: `{}` is cut to {MAX_CELL_CHARS} characters",
+                "line {line}: `{}` is cut to {MAX_CELL_CHARS} characters",
                 crate::text::printable(name)
             ));
         }
@@ -157,7 +191,7 @@ fn item(
         .unwrap_or_default();
     for name in wrong {
         findings.push(format!(
-            "row {row}: `{}` in the tags column is not a tag name (lowercase letters, digits, - and _); left out",
+            "line {line}: `{}` in the tags column is not a tag name (lowercase letters, digits, - and _); left out",
             crate::text::printable(&cut(&name, 64))
         ));
     }

@@ -67,7 +67,7 @@ fn long_texts_are_cut_and_said_and_a_byte_order_mark_is_no_column_name() {
     assert_eq!(imported.items[0].text.chars().count(), MAX_TEXT_CHARS);
     assert_eq!(
         imported.findings,
-        ["row 1: the text is cut to 20000 characters"]
+        ["line 2: the text is cut to 20000 characters"]
     );
     let many = format!("text\n{}", "a\n".repeat(MAX_ROWS + 2));
     let imported = import(many.as_bytes(), None).expect("imports");
@@ -158,4 +158,28 @@ fn tags_are_ranked_by_items_ties_share_a_rank_and_quotes_are_short_but_informati
         "ties by name without a codebook"
     );
     assert_eq!(tied.frictions[0].in_codebook, None);
+}
+
+/// A quote left open swallows the rows after it to the end of the file: said, with the
+/// line it opens on; cells beyond the header's columns are said as left out; findings
+/// name the file's line (a multi-line cell moves the lines after it on).
+#[test]
+fn an_open_quote_and_cells_beyond_the_header_are_said_by_line() {
+    let csv = "id,text,channel\n\
+        T1,\"two\nlines\",email\n\
+        T2,fine,chat,extra,more\n\
+        T3,\"never closed,email\n\
+        T4,swallowed,chat\n\
+        T5,swallowed too,email\n";
+    let imported = import(csv.as_bytes(), None).expect("imports");
+    assert_eq!(imported.items.len(), 3, "T3 took in T4 and T5");
+    assert_eq!(
+        imported.findings,
+        [
+            "line 4: 2 cells beyond the header's 3 columns left out",
+            "line 5: a quote left open takes in the 2 rows after it, to the end of the file; close it and import again",
+        ]
+    );
+    let fine = import(b"text,n\n\"a\nb\nc\",1\n", None).expect("imports");
+    assert!(fine.findings.is_empty(), "{:?}", fine.findings);
 }
