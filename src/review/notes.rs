@@ -15,6 +15,9 @@ pub struct Anchor {
     pub at_ms: u64,
     /// The participant's typed words on that line, if it is a typed answer or input.
     pub quote: Option<String>,
+    /// A note's whole words with who wrote them, if the line is a note: the timeline has
+    /// room for its start only.
+    pub words: Option<String>,
 }
 
 impl Review {
@@ -32,6 +35,14 @@ impl Review {
         Some(match entry {
             Entry::Event(event) => Anchor {
                 at_ms: event.at_ms,
+                words: match &event.kind {
+                    EventKind::Note { text } => Some(format!(
+                        "{}: {text}",
+                        (session.header.researcher.as_deref())
+                            .unwrap_or(crate::session::moments::RESEARCHER)
+                    )),
+                    _ => None,
+                },
                 quote: match &event.kind {
                     EventKind::Input { text, .. } => Some(text.clone()),
                     EventKind::Answer {
@@ -45,6 +56,11 @@ impl Review {
             Entry::Note(note) => Anchor {
                 at_ms: note.at_ms,
                 quote: note.quote.clone(),
+                words: Some(format!(
+                    "{}: {}",
+                    (note.author.as_deref()).unwrap_or(crate::session::moments::OBSERVER),
+                    note.text
+                )),
             },
         })
     }
@@ -234,6 +250,20 @@ events:
             }]
         );
         assert_eq!(review.mark, None, "the mark is used up");
+        // The cursor on the note: its whole words, by its author, under the timeline.
+        for _ in 0..20 {
+            review.update(Action::Up);
+        }
+        for _ in 0..20 {
+            if review.anchor().is_some_and(|a| a.words.is_some()) {
+                break;
+            }
+            review.update(Action::Down);
+        }
+        let words = review.anchor().and_then(|a| a.words);
+        assert_eq!(words.as_deref(), Some("ana: rereads the menu #lost"));
+        let drawn = crate::tui::frame::drawn(&review, 80, 24);
+        assert!(drawn.contains("\nana: rereads the menu #lost"), "{drawn}");
         // Back in the list, the filter finds the session by the note's words too.
         review.update(Action::Back);
         review.update(Action::StartFilter);

@@ -25,12 +25,29 @@ impl crate::tui::pointer::Pointable for Review {}
 
 impl Widget for &Review {
     fn render(self, area: Rect, buf: &mut Buffer) {
-        let [header, body, footer] = Layout::vertical([
+        // The cursor on a note: its whole words under the timeline (up to three lines).
+        let words = match (self.screen, &self.noting) {
+            (Screen::Session(_), None) => self.anchor().and_then(|a| a.words),
+            _ => None,
+        };
+        let words = words.map(|w| printable(&w.replace(['\n', '\r'], " ")));
+        let rows = words.as_deref().map_or(0, |w| {
+            let width = usize::from(area.width.max(1));
+            (crate::text::display_width(w).div_ceil(width)).clamp(1, 3)
+        });
+        let [header, body, note, footer] = Layout::vertical([
             Constraint::Length(1),
             Constraint::Fill(1),
+            Constraint::Length(rows as u16),
             Constraint::Length(1),
         ])
         .areas(area);
+        if let Some(words) = &words {
+            Paragraph::new(words.as_str())
+                .wrap(Wrap { trim: false })
+                .italic()
+                .render(note, buf);
+        }
         self.header(header, buf);
         match self.screen {
             Screen::Sessions => self.sessions(body, buf),
@@ -212,8 +229,10 @@ impl Review {
         if let Some(line) = lines.get_mut(self.line) {
             *line = std::mem::take(line).reversed();
         }
+        // The cursor stays in view when a note's words take rows from the timeline.
+        let top = (self.scroll).max((self.line + 1).saturating_sub(usize::from(area.height)));
         Paragraph::new(lines)
-            .scroll((self.scroll.min(u16::MAX as usize) as u16, 0))
+            .scroll((top.min(u16::MAX as usize) as u16, 0))
             .render(area, buf);
     }
 
