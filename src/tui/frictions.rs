@@ -33,6 +33,9 @@ pub enum Action {
     Drop,
     Previous,
     Next,
+    /// ↑↓: scrolls an item's text too long for the screen.
+    ScrollUp,
+    ScrollDown,
     Help,
     Quit,
 }
@@ -54,6 +57,10 @@ pub struct Tagging {
     pub message: Option<String>,
     /// Items saved since the screen opened.
     pub saved: usize,
+    /// How far the item's text is scrolled, in screen lines (back to 0 on another item).
+    pub scroll: usize,
+    /// How far it can be, as the last frame drew the text.
+    pub scroll_max: std::cell::Cell<usize>,
     pub help: bool,
     pub quit: bool,
 }
@@ -74,6 +81,8 @@ impl Tagging {
             pad: None,
             message,
             saved: 0,
+            scroll: 0,
+            scroll_max: std::cell::Cell::new(0),
             help: false,
             quit: false,
         }
@@ -94,6 +103,10 @@ impl Tagging {
             (Action::Drop, _) => self.pad = None,
             (Action::Previous, None) => self.go(self.at.saturating_sub(1)),
             (Action::Next, None) => self.go((self.at + 1).min(self.last())),
+            (Action::ScrollUp, None) => self.scroll = self.scroll.saturating_sub(1),
+            (Action::ScrollDown, None) => {
+                self.scroll = (self.scroll + 1).min(self.scroll_max.get());
+            }
             _ => {}
         }
     }
@@ -104,6 +117,7 @@ impl Tagging {
 
     fn go(&mut self, at: usize) {
         self.at = at;
+        self.scroll = 0;
         self.message = None;
     }
 
@@ -156,6 +170,7 @@ impl Tagging {
         match next {
             Some(next) => {
                 self.at = next;
+                self.scroll = 0;
                 self.message = changed.then(|| "Saved.".to_owned());
             }
             None => {

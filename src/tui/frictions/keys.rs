@@ -29,6 +29,16 @@ pub static BROWSING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
             Action::Next,
             "the next item",
         ),
+        bind(
+            &[plain(Key::Up)],
+            Action::ScrollUp,
+            "scroll a long item's text up",
+        ),
+        bind(
+            &[plain(Key::Down)],
+            Action::ScrollDown,
+            "scroll a long item's text down",
+        ),
         bind(&[Press::char('?')], Action::Help, "these keys"),
         bind(&[Press::char('q'), Press::ctrl('c')], Action::Quit, "quit"),
     ])

@@ -154,3 +154,48 @@ fn the_screen_shows_the_item_its_columns_and_the_field_escaping_what_the_csv_hol
     press(&mut screen, Press::plain(Key::Tab));
     insta::assert_snapshot!("tagging_typing_120x30", drawn(&screen, 120, 30).backend());
 }
+
+/// An item longer than the screen says how much is below, scrolls with ↑↓ no further
+/// than its last line, says how much is above, and starts at the top on the next item.
+#[test]
+fn a_long_item_scrolls_and_says_what_is_above_and_below() {
+    let (_dir, mut screen) = tagging();
+    let long: String = (1..=40)
+        .map(|n| format!("line {n} of the ticket\n"))
+        .collect();
+    screen.map.items[0].text = long;
+    let text = |screen: &Tagging| {
+        let terminal = drawn(screen, 80, 24);
+        let buffer = terminal.backend().buffer().clone();
+        (0..24)
+            .map(|y| {
+                (0..80)
+                    .map(|x| buffer[(x, y)].symbol().to_owned())
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let top = text(&screen);
+    assert!(
+        top.contains("line 1 of the ticket") && top.contains("more lines (↓)"),
+        "{top}"
+    );
+    assert!(!top.contains("more lines (↑)"), "{top}");
+    for _ in 0..100 {
+        press(&mut screen, Press::plain(Key::Down));
+        text(&screen);
+    }
+    let bottom = text(&screen);
+    assert!(
+        bottom.contains("line 40 of the ticket") && bottom.contains("more lines (↑)"),
+        "{bottom}"
+    );
+    assert!(!bottom.contains("more lines (↓)"), "{bottom}");
+    let max = screen.scroll;
+    assert!(max < 40, "no further than the last line: {max}");
+    press(&mut screen, Press::plain(Key::Up));
+    assert_eq!(screen.scroll, max - 1, "one ↑ comes back one line");
+    press(&mut screen, Press::plain(Key::Right));
+    assert_eq!(screen.scroll, 0);
+}

@@ -54,9 +54,36 @@ impl Widget for &Tagging {
                 .map(|l| Line::from(printable(l)))
                 .collect(),
         };
+        // A text longer than the screen scrolls (↑↓); what is above or below is marked.
+        let inner = body.inner(ratatui::layout::Margin::new(0, 1));
+        let wrapped: usize = (text.iter())
+            .map(|l| l.width().div_ceil(usize::from(inner.width.max(1))).max(1))
+            .sum();
+        let rows = usize::from(inner.height);
+        self.scroll_max.set(wrapped.saturating_sub(rows));
+        let top = self.scroll.min(wrapped.saturating_sub(rows));
         Paragraph::new(text)
             .wrap(Wrap { trim: false })
-            .render(body.inner(ratatui::layout::Margin::new(0, 1)), buf);
+            .scroll((u16::try_from(top).unwrap_or(u16::MAX), 0))
+            .render(inner, buf);
+        if top > 0 {
+            Line::from(format!("↑ {top} more lines (↑)"))
+                .dim()
+                .render(Rect { height: 1, ..body }, buf);
+        }
+        let below = wrapped.saturating_sub(top + rows);
+        if below > 0 && body.height > 1 {
+            Line::from(format!("↓ {below} more lines (↓)"))
+                .dim()
+                .render(
+                    Rect {
+                        y: body.bottom() - 1,
+                        height: 1,
+                        ..body
+                    },
+                    buf,
+                );
+        }
         let line = match &self.pad {
             Some(pad) => Line::from(format!("Tags: {}", pad.line('▏'))).bold(),
             None if item.tags.is_empty() => Line::from("Tags: none yet").dim(),
