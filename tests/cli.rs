@@ -40,7 +40,7 @@ fn check_exits_1_on_errors_with_location_line_and_caret() {
         .code(1)
         .stdout(contains(
             "tests/fixtures/invalid/unknown-start-and-targets.yaml:11:18: error: \
-             step `home` leads to `dnoe`, which is not a step\n   |\n11 |       - Go on -> dnoe\n   |                  ^^^^\n  = help: did you mean `done`?",
+             step `home` leads to `dnoe`, which is not a step\n   |\n11 |       - Go on -> dnoe\n   |                  ^^^^\n   = help: did you mean `done`?",
         ))
         .stdout(contains("checked 1 flow: 4 errors, no warnings"));
 }

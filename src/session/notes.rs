@@ -171,6 +171,15 @@ pub fn read_notes_checked(session: &Path, id: Option<&str>) -> NotesRead {
     if text.is_empty() {
         return read;
     }
+    // A file of garbage says its first problems, then how many more: never millions.
+    let mut more = 0;
+    let mut said = |read: &mut NotesRead, line: usize, why: String| {
+        if read.problems.len() < PROBLEMS_SAID {
+            read.problems.push(problem(line, why));
+        } else {
+            more += 1;
+        }
+    };
     let mut lines = text.split_inclusive('\n').enumerate().peekable();
     let schema = lines.next().map(|(_, l)| l.trim_end());
     if schema != Some(&format!("schema: {NOTES_SCHEMA}")) {
@@ -203,23 +212,29 @@ pub fn read_notes_checked(session: &Path, id: Option<&str>) -> NotesRead {
         let Some(json) = line.strip_prefix("- ") else {
             if !(line.trim().is_empty() || line == "notes:" || last_cut) {
                 let why = "not a note line (each note is `- {...}` on a line of its own)";
-                read.problems.push(problem(number, why.to_owned()));
+                said(&mut read, number, why.to_owned());
             }
             continue;
         };
         match serde_json::from_str::<ObserverNote>(json) {
             Ok(note) => match implausible(&note) {
                 None => read.notes.push(note),
-                Some(why) => read.problems.push(problem(number, why)),
+                Some(why) => said(&mut read, number, why),
             },
             Err(_) if last_cut => {}
-            Err(e) => read
-                .problems
-                .push(problem(number, format!("not a note: {e}"))),
+            Err(e) => said(&mut read, number, format!("not a note: {e}")),
         }
+    }
+    if more > 0 {
+        let last = text.lines().count();
+        let why = format!("and {more} more lines left out, as those above");
+        read.problems.push(problem(last, why));
     }
     read
 }
+
+/// The problems of one notes file said one by one; more are counted.
+const PROBLEMS_SAID: usize = 50;
 
 /// Why a note read from a file is not one any screen of mvx writes, if it is not.
 fn implausible(note: &ObserverNote) -> Option<String> {
@@ -459,6 +474,13 @@ mod tests {
         write("");
         let empty = read_notes_checked(&session, Some("s-1"));
         assert!(empty.notes.is_empty() && empty.problems.is_empty());
+
+        // A file of garbage says its first problems, then how many more.
+        write(&format!("schema: mvx-notes/1\n{}", "- {}\n".repeat(10_000)));
+        let garbage = read_notes_checked(&session, Some("s-1"));
+        assert_eq!(garbage.problems.len(), PROBLEMS_SAID + 1);
+        let last = garbage.problems.last().map(|p| p.why.as_str());
+        assert_eq!(last, Some("and 9950 more lines left out, as those above"));
     }
 
     #[test]
