@@ -78,21 +78,13 @@ pub static FILTERING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
 });
 
 pub static NOTING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
-    Keymap::new(vec![
-        bind(
-            &[Press::plain(Key::Enter)],
-            Action::SaveNote,
-            "keep the note beside the session",
-        ),
-        bind(&[Press::plain(Key::Esc)], Action::DropNote, "drop the note"),
-        bind(
-            &[Press::plain(Key::Tab)],
-            Action::Complete,
-            "complete a #tag from the codebook",
-        ),
-        bind(&[Press::ctrl('c')], Action::Quit, "quit"),
-    ])
-    .with_text_field(Action::Edit, "the note's text")
+    crate::tui::notepad::note_keys(crate::tui::notepad::NoteActions {
+        save: Action::SaveNote,
+        drop: Action::DropNote,
+        complete: Action::Complete,
+        quit: Action::Quit,
+        edit: Action::Edit,
+    })
 });
 
 /// The footer of each review screen, named from the tables.

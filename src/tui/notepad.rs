@@ -126,6 +126,37 @@ impl Notepad {
     }
 }
 
+/// The actions a screen's note field is driven by: each screen has its own `Action`.
+pub struct NoteActions<A> {
+    pub save: A,
+    pub drop: A,
+    pub complete: A,
+    pub quit: A,
+    pub edit: fn(Key) -> A,
+}
+
+/// The keys while a note is typed, the same on every screen that takes notes: Enter
+/// keeps it beside the session, Esc drops it, Tab completes a `#tag`, Ctrl-C quits, and
+/// the one text field's editing keys.
+pub fn note_keys<A: Copy + PartialEq>(actions: NoteActions<A>) -> crate::keys::Keymap<A> {
+    use crate::keys::{Keymap, Press, bind};
+    Keymap::new(vec![
+        bind(
+            &[Press::plain(Key::Enter)],
+            actions.save,
+            "keep the note beside the session",
+        ),
+        bind(&[Press::plain(Key::Esc)], actions.drop, "drop the note"),
+        bind(
+            &[Press::plain(Key::Tab)],
+            actions.complete,
+            "complete a #tag from the codebook",
+        ),
+        bind(&[Press::ctrl('c')], actions.quit, "quit"),
+    ])
+    .with_text_field(actions.edit, "the note's text")
+}
+
 /// What a note's hint says of a codebook that cannot be used: its first error.
 fn unusable_hint(problem: &str) -> String {
     let first = problem.lines().next().unwrap_or_default();

@@ -3,7 +3,7 @@
 use std::sync::LazyLock;
 
 use super::Action;
-use crate::keys::{Key, Keymap, Press, bind};
+use crate::keys::{Keymap, Press, bind};
 
 pub static WATCHING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
     Keymap::new(vec![
@@ -13,21 +13,13 @@ pub static WATCHING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
 });
 
 pub static TYPING: LazyLock<Keymap<Action>> = LazyLock::new(|| {
-    Keymap::new(vec![
-        bind(
-            &[Press::plain(Key::Enter)],
-            Action::SaveNote,
-            "save the note beside the session",
-        ),
-        bind(&[Press::plain(Key::Esc)], Action::DropNote, "drop the note"),
-        bind(
-            &[Press::plain(Key::Tab)],
-            Action::Complete,
-            "complete a #tag from the codebook",
-        ),
-        bind(&[Press::ctrl('c')], Action::Quit, "quit"),
-    ])
-    .with_text_field(Action::Edit, "the note's text")
+    crate::tui::notepad::note_keys(crate::tui::notepad::NoteActions {
+        save: Action::SaveNote,
+        drop: Action::DropNote,
+        complete: Action::Complete,
+        quit: Action::Quit,
+        edit: Action::Edit,
+    })
 });
 
 /// The keys, for `mvx observe --help`.
@@ -38,6 +30,7 @@ pub fn help() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::keys::Key;
 
     #[test]
     fn the_tables_are_sound_and_every_action_has_a_key() {
