@@ -19,7 +19,7 @@ use crate::session;
 use crate::study::ask::Ask;
 use crate::study::{arrange, part};
 use crate::text::printable;
-use crate::tui::notepad::{Notepad, Taken};
+use crate::tui::notepad::Notepad;
 use crate::tui::play_view::{Chrome, PlayView};
 use crate::tui::screen;
 
@@ -234,22 +234,13 @@ impl<'f> Replay<'f> {
 
     /// Keeps the typed note beside the session: at `at`, or over the span from the mark.
     fn save_note(&mut self, at: u64) {
-        let (Some(pad), Some(keeping)) = (self.noting.as_mut(), self.keeping.as_ref()) else {
+        let Some(keeping) = self.keeping.as_ref() else {
             return;
         };
-        let typed = match pad.take() {
-            Taken::Refused => return,
-            Taken::Empty => {
-                self.noting = None;
-                return;
-            }
-            Taken::Kept(typed) => typed,
+        let Some(typed) = crate::tui::notepad::take_note(&mut self.noting) else {
+            return;
         };
-        self.noting = None;
-        let (at_ms, end_ms) = match self.mark.take() {
-            Some(mark) if mark != at => (mark.min(at), Some(mark.max(at))),
-            _ => (at, None),
-        };
+        let (at_ms, end_ms) = session::moments::span(self.mark.take(), at);
         let note = session::ObserverNote {
             at_ms,
             text: typed.text,

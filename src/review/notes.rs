@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use super::{Action, FIRST_ENTRY, Review, Screen, data::Recorded};
 use crate::session::{self, AnswerValue, EventKind, ObserverNote, Session};
-use crate::tui::notepad::{Notepad, Taken, codebook_names};
+use crate::tui::notepad::{Notepad, codebook_names, take_note};
 use crate::tui::timeline::{Entry, entries};
 
 /// The moment a timeline line stands for.
@@ -123,24 +123,10 @@ impl Review {
             self.noting = None;
             return;
         };
-        let Some(pad) = self.noting.as_mut() else {
+        let Some(typed) = take_note(&mut self.noting) else {
             return;
         };
-        let typed = match pad.take() {
-            Taken::Refused => return,
-            Taken::Empty => {
-                self.noting = None;
-                return;
-            }
-            Taken::Kept(typed) => typed,
-        };
-        self.noting = None;
-        let (at_ms, end_ms) = match self.mark.take() {
-            Some(mark) if mark != anchor.at_ms => {
-                (mark.min(anchor.at_ms), Some(mark.max(anchor.at_ms)))
-            }
-            _ => (anchor.at_ms, None),
-        };
+        let (at_ms, end_ms) = session::moments::span(self.mark.take(), anchor.at_ms);
         let shown = self.shown_session(row);
         let Ok(session) = shown.as_ref() else {
             self.said = Some("the session cannot be read now: the note is not kept".into());

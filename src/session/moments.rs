@@ -132,6 +132,16 @@ pub fn without_tags(text: &str) -> String {
         .join(" ")
 }
 
+/// Where a note taken at `at` with a span marked at `mark` starts, and where it ends:
+/// the span between the two, whichever comes first; a moment when nothing (or the same
+/// moment) is marked.
+pub fn span(mark: Option<u64>, at: u64) -> (u64, Option<u64>) {
+    match mark {
+        Some(mark) if mark != at => (mark.min(at), Some(mark.max(at))),
+        _ => (at, None),
+    }
+}
+
 /// The step (or verdict question) whose screen was shown last at or before `at_ms`.
 pub fn step_at(session: &Session, at_ms: u64) -> Option<String> {
     session
@@ -248,6 +258,22 @@ mod tests {
         assert_eq!(
             without_tags("#slow looks for it, #lost. then finds it"),
             "looks for it, then finds it"
+        );
+    }
+
+    #[test]
+    fn a_span_runs_from_the_earlier_of_the_mark_and_the_moment() {
+        assert_eq!(span(None, 900), (900, None));
+        assert_eq!(
+            span(Some(900), 900),
+            (900, None),
+            "marked where noted: a moment"
+        );
+        assert_eq!(span(Some(200), 900), (200, Some(900)));
+        assert_eq!(
+            span(Some(1_500), 900),
+            (900, Some(1_500)),
+            "marked after: the same span"
         );
     }
 

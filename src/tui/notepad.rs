@@ -126,6 +126,23 @@ impl Notepad {
     }
 }
 
+/// Enter on the note being typed in `noting`: the note to keep, the field closed; `None`
+/// when there is none to keep, the field closed when nothing was typed and left open
+/// (its hint saying why) when a tag was refused.
+pub fn take_note(noting: &mut Option<Notepad>) -> Option<Typed> {
+    match noting.as_mut()?.take() {
+        Taken::Refused => None,
+        Taken::Empty => {
+            *noting = None;
+            None
+        }
+        Taken::Kept(typed) => {
+            *noting = None;
+            Some(typed)
+        }
+    }
+}
+
 /// The actions a screen's note field is driven by: each screen has its own `Action`.
 pub struct NoteActions<A> {
     pub save: A,
@@ -317,6 +334,26 @@ mod tests {
             "{line}"
         );
         assert!(crate::text::display_width(&line) <= 80, "{line}");
+    }
+
+    /// Enter keeps a note and closes the field; nothing typed closes it with nothing
+    /// kept; a refused tag keeps it open with what was typed.
+    #[test]
+    fn taking_a_note_closes_the_field_unless_a_tag_is_refused() {
+        let mut noting = Some(Notepad::with_text(names(), "waits #slow"));
+        let kept = take_note(&mut noting).map(|t| (t.text, t.tags));
+        assert_eq!(kept, Some(("waits #slow".into(), vec!["slow".into()])));
+        assert!(noting.is_none());
+        let mut noting = Some(Notepad::with_text(names(), "  "));
+        assert_eq!(take_note(&mut noting), None);
+        assert!(noting.is_none());
+        let mut noting = Some(Notepad::with_text(names(), "waits #slwo"));
+        assert_eq!(take_note(&mut noting), None);
+        assert_eq!(
+            noting.map(|p| p.field.text().to_owned()).as_deref(),
+            Some("waits #slwo")
+        );
+        assert_eq!(take_note(&mut None), None);
     }
 
     #[test]

@@ -20,7 +20,7 @@ use crate::session::{
     self, ConsentAnswer, Event as SessionEvent, EventKind, Header, ObserverNote, SessionEnding,
 };
 use crate::study::arrange;
-use crate::tui::notepad::{Notepad, Taken, codebook_names};
+use crate::tui::notepad::{Notepad, codebook_names, take_note};
 
 /// How often the file is read again: new events show within this (well inside 200 ms).
 pub const POLL: Duration = Duration::from_millis(100);
@@ -209,18 +209,9 @@ impl Observer {
     /// with its author, the step on screen and its tags. A tag the codebook lacks keeps
     /// the note open, saying so.
     pub fn save_note(&mut self, at_ms: u64) -> io::Result<()> {
-        let Some(pad) = self.typing.as_mut() else {
+        let Some(typed) = take_note(&mut self.typing) else {
             return Ok(());
         };
-        let typed = match pad.take() {
-            Taken::Refused => return Ok(()),
-            Taken::Empty => {
-                self.typing = None;
-                return Ok(());
-            }
-            Taken::Kept(typed) => typed,
-        };
-        self.typing = None;
         let step = self
             .events
             .iter()
