@@ -225,6 +225,15 @@ pub fn minutes_seconds(ms: u64) -> String {
     format!("{}:{:02}", seconds / 60, seconds % 60)
 }
 
+/// When a moment of a session is, as notes and findings say it: `0:03`, or `0:03–0:09`
+/// for a span ending after it starts.
+pub fn moment(at_ms: u64, end_ms: Option<u64>) -> String {
+    match end_ms.filter(|end| *end > at_ms) {
+        Some(end) => format!("{}{RANGE}{}", minutes_seconds(at_ms), minutes_seconds(end)),
+        None => minutes_seconds(at_ms),
+    }
+}
+
 /// A span of milliseconds in whole units, as the researcher's dashboard says it: `40s`,
 /// `3m 10s`, `1h 05m`.
 pub fn span(ms: u64) -> String {
@@ -239,6 +248,17 @@ pub fn span(ms: u64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_moment_is_a_time_or_a_span() {
+        assert_eq!(moment(3_958, None), "0:03");
+        assert_eq!(moment(3_958, Some(69_000)), "0:03–1:09");
+        assert_eq!(
+            moment(3_958, Some(3_958)),
+            "0:03",
+            "a span of nothing is a moment"
+        );
+    }
 
     #[test]
     fn spans_in_whole_units() {

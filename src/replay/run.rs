@@ -348,10 +348,7 @@ impl Widget for &Replay<'_> {
         .areas(area);
         Line::from(self.title.as_str()).bold().render(title, buf);
         if let Some(moment) = shown {
-            let when = match moment.end_ms {
-                Some(end) => format!("{}–{}", minutes_seconds(moment.at_ms), minutes_seconds(end)),
-                None => minutes_seconds(moment.at_ms),
-            };
+            let when = crate::format::moment(moment.at_ms, moment.end_ms);
             let words = format!("✎ {when} {}: {}", moment.author, moment.text);
             let words = words.replace(['\n', '\r'], " ");
             let words = crate::text::truncate(&printable(&words), usize::from(note.width));
@@ -388,14 +385,8 @@ impl Widget for &Replay<'_> {
             .render(progress, buf);
         let hint = match (&self.noting, &self.said) {
             (Some(pad), _) => {
-                let when = match self.mark {
-                    Some(mark) if mark != at_ms => format!(
-                        "{}–{}",
-                        minutes_seconds(mark.min(at_ms)),
-                        minutes_seconds(mark.max(at_ms))
-                    ),
-                    _ => minutes_seconds(at_ms),
-                };
+                let (at, end) = session::moments::span(self.mark, at_ms);
+                let when = crate::format::moment(at, end);
                 let legend = format!(
                     "({} keeps, {} drops, # and {} tag)",
                     NOTING.key_of(Action::SaveNote),

@@ -207,14 +207,8 @@ impl Review {
             return String::new();
         };
         let at = self.anchor().map_or(0, |a| a.at_ms);
-        let when = match self.mark {
-            Some(mark) if mark != at => format!(
-                "{}–{}",
-                minutes_seconds(mark.min(at)),
-                minutes_seconds(mark.max(at))
-            ),
-            _ => minutes_seconds(at),
-        };
+        let (at, end) = crate::session::moments::span(self.mark, at);
+        let when = crate::format::moment(at, end);
         let keys = format!(
             "({} keeps, {} drops, # and {} tag)",
             keys::NOTING.key_of(Action::SaveNote),

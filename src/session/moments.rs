@@ -6,7 +6,7 @@
 
 use serde::Serialize;
 
-use super::{EventKind, ObserverNote, Session};
+use super::{Event, EventKind, ObserverNote, Session};
 
 /// Who wrote a researcher's note in a session whose header names no researcher.
 pub const RESEARCHER: &str = "researcher";
@@ -144,8 +144,12 @@ pub fn span(mark: Option<u64>, at: u64) -> (u64, Option<u64>) {
 
 /// The step (or verdict question) whose screen was shown last at or before `at_ms`.
 pub fn step_at(session: &Session, at_ms: u64) -> Option<String> {
-    session
-        .events
+    step_among(&session.events, at_ms)
+}
+
+/// [`step_at`] over the events read so far (a session still being written).
+pub fn step_among(events: &[Event], at_ms: u64) -> Option<String> {
+    events
         .iter()
         .take_while(|e| e.at_ms <= at_ms)
         .filter_map(|e| match &e.kind {

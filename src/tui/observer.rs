@@ -212,16 +212,7 @@ impl Observer {
         let Some(typed) = take_note(&mut self.typing) else {
             return Ok(());
         };
-        let step = self
-            .events
-            .iter()
-            .take_while(|e| e.at_ms <= at_ms)
-            .filter_map(|e| match &e.kind {
-                EventKind::Show { step } => Some(step.clone()),
-                EventKind::Ask { question } => Some(question.clone()),
-                _ => None,
-            })
-            .last();
+        let step = session::moments::step_among(&self.events, at_ms);
         let id = self.header.as_ref().map_or("", |h| h.session.as_str());
         let note = ObserverNote {
             at_ms,

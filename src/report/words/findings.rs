@@ -6,7 +6,7 @@
 use super::super::document::{Block, Item, Line, Piece, columns};
 use super::super::findings::{Findings, Quote, TagFinding};
 use super::super::screen::{Illustrations, Moment};
-use crate::format::{minutes_seconds, percent};
+use crate::format::percent;
 
 /// Quotes worded per tag; the JSON has every one.
 const QUOTES_SHOWN: usize = 12;
@@ -175,16 +175,12 @@ fn quote(q: &Quote, shown: &Illustrations) -> Line {
         true => "(no words)".to_owned(),
         false => format!("“{}”", q.words),
     };
-    let span = q
-        .end_ms
-        .map(|end| format!("–{}", minutes_seconds(end)))
-        .unwrap_or_default();
     let mut line = Line::text(format!("{words} · {} ", q.participant))
         .code(format!("{} {}", q.flow, q.variant).trim().to_owned())
         .and(format!(
-            " · {} · {}{span} · noted by {}",
+            " · {} · {} · noted by {}",
             q.step.as_deref().unwrap_or("before the first screen"),
-            minutes_seconds(q.at_ms),
+            crate::format::moment(q.at_ms, q.end_ms),
             q.author
         ));
     if let Some(&replay) = shown.sessions.get(&q.session) {
