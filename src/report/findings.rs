@@ -307,6 +307,27 @@ mod tests {
         }
     }
 
+    /// A moment with two tags is one tagged moment, and one in each tag's count.
+    #[test]
+    fn a_moment_with_two_tags_is_one_moment() {
+        let mut gathered = Gathered::default();
+        let p1 = session(
+            "P1",
+            "a",
+            "- {\"at_ms\":5,\"kind\":\"show\",\"step\":\"home\"}\n",
+        );
+        let note = ObserverNote {
+            at_ms: 10,
+            text: "#lost #slow rereads".into(),
+            ..ObserverNote::default()
+        };
+        gathered.add(Seen::of(&p1, &[note], false).expect("counted"));
+        let findings = gathered.findings(Ok(Some(("codebook.yaml".into(), codebook()))));
+        assert_eq!(findings.tagged_moments, 1);
+        let uses: usize = findings.tags.iter().map(|t| t.moments).sum();
+        assert_eq!(uses, 2);
+    }
+
     /// Counted by hand: P1 (a) has #lost twice (its researcher's note on home and an
     /// observer's on orders), P2 (a) none, P3 (b) #lost and #odd (not in the codebook).
     #[test]
