@@ -6,6 +6,8 @@
 
 mod common;
 
+use common::python;
+
 use std::io::{Cursor, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -108,20 +110,8 @@ fn checker() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/refi-qda/check.py")
 }
 
-/// check.py's run on a project and a codebook; fails saying how to get xmlschema.
+/// check.py's run on a project and a codebook (the trial saw xmlschema is there).
 fn check(qdpx: &Path, qdc: &Path) -> std::process::Output {
-    let ready = Command::new("python3")
-        .args(["-c", "import xmlschema"])
-        .stdin(Stdio::null())
-        .output();
-    match ready {
-        Err(e) => panic!("python3 is needed to validate REFI-QDA exports ({e}); install it"),
-        Ok(out) if !out.status.success() => panic!(
-            "python3 lacks xmlschema: pip install xmlschema (.ci/run installs it): {}",
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        Ok(_) => {}
-    }
     Command::new("python3")
         .arg(checker())
         .args([qdpx, qdc])
@@ -171,7 +161,6 @@ fn selection<'v>(project: &'v Value, participant: &str, memo: &str) -> &'v Value
     found[0]
 }
 
-#[test]
 fn a_project_and_its_codebook_are_valid_refi_qda_and_every_note_selects_its_lines() {
     let dir = designed();
     let said = export(dir.path(), "qdpx", "out");
@@ -245,7 +234,6 @@ fn a_project_and_its_codebook_are_valid_refi_qda_and_every_note_selects_its_line
     assert!(quoted.contains("typed why: \"it took ages & more\"") && quoted.contains("note by Cy"));
 }
 
-#[test]
 fn the_same_sessions_export_to_the_same_bytes() {
     let dir = designed();
     export(dir.path(), "qdpx", "one");
@@ -257,7 +245,6 @@ fn the_same_sessions_export_to_the_same_bytes() {
 
 /// The validation can fail: the export with one selection's required `startPosition`
 /// renamed is refused by the project schema, and check.py says so.
-#[test]
 fn a_project_the_schema_refuses_fails_the_check() {
     let dir = designed();
     export(dir.path(), "qdpx", "out");
@@ -290,7 +277,6 @@ fn a_project_the_schema_refuses_fails_the_check() {
     );
 }
 
-#[test]
 fn without_a_codebook_qdc_says_what_to_do_and_qdpx_codes_tags_as_typed_never_redacted() {
     let dir = designed();
     std::fs::remove_file(dir.path().join("codebook.yaml")).expect("removed");
@@ -308,4 +294,30 @@ fn without_a_codebook_qdc_says_what_to_do_and_qdpx_codes_tags_as_typed_never_red
         .assert()
         .code(2)
         .stderr(predicates::str::contains("does not apply to --format qdpx"));
+}
+
+fn main() -> std::process::ExitCode {
+    let arguments = libtest_mimic::Arguments::from_args();
+    let missing = python::missing("import xmlschema", "pip install xmlschema");
+    let trials = vec![
+        python::needing(
+            "a_project_and_its_codebook_are_valid_refi_qda_and_every_note_selects_its_lines",
+            &missing,
+            a_project_and_its_codebook_are_valid_refi_qda_and_every_note_selects_its_lines,
+        ),
+        python::plain(
+            "the_same_sessions_export_to_the_same_bytes",
+            the_same_sessions_export_to_the_same_bytes,
+        ),
+        python::needing(
+            "a_project_the_schema_refuses_fails_the_check",
+            &missing,
+            a_project_the_schema_refuses_fails_the_check,
+        ),
+        python::plain(
+            "without_a_codebook_qdc_says_what_to_do_and_qdpx_codes_tags_as_typed_never_redacted",
+            without_a_codebook_qdc_says_what_to_do_and_qdpx_codes_tags_as_typed_never_redacted,
+        ),
+    ];
+    libtest_mimic::run(&arguments, trials).exit_code()
 }

@@ -2,4 +2,5 @@
 
 pub mod imported;
 pub mod pty;
+pub mod python;
 pub mod spawn;
