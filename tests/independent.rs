@@ -30,7 +30,7 @@ const MODULES: &str = "import numpy, scipy, statsmodels, pandas, yaml";
 
 fn main() -> std::process::ExitCode {
     let arguments = Arguments::from_args();
-    let missing = python_missing();
+    let missing = common::python::missing(MODULES, "pip install scipy statsmodels pandas pyyaml");
     let trials = SETS
         .iter()
         .map(|&set| {
@@ -43,26 +43,6 @@ fn main() -> std::process::ExitCode {
         })
         .collect();
     libtest_mimic::run(&arguments, trials).exit_code()
-}
-
-/// Why the audit cannot run here, if it cannot: python3 or one of its modules is missing.
-fn python_missing() -> Option<String> {
-    let found = Command::new("python3")
-        .args(["-c", MODULES])
-        .stdin(Stdio::null())
-        .output();
-    match found {
-        Err(_) => Some("python3 is not installed".into()),
-        Ok(out) if !out.status.success() => Some(format!(
-            "python3 lacks a module the audit needs (pip install scipy statsmodels pandas \
-             pyyaml): {}",
-            String::from_utf8_lossy(&out.stderr)
-                .lines()
-                .last()
-                .unwrap_or("")
-        )),
-        Ok(_) => None,
-    }
 }
 
 fn audit(set: &str, missing: Option<String>) -> Result<Completion, Failed> {

@@ -20,7 +20,7 @@ pub fn missing(imports: &str, install: &str) -> Option<String> {
     match found {
         Err(_) => Some("python3 is not installed".into()),
         Ok(out) if !out.status.success() => Some(format!(
-            "python3 lacks a module the check needs ({install}): {}",
+            "python3 lacks a module these tests need ({install}): {}",
             String::from_utf8_lossy(&out.stderr)
                 .lines()
                 .last()
