@@ -178,3 +178,36 @@ async fn a_study_without_returns_still_spends_its_links() {
         "This link has already been used."
     );
 }
+
+/// A page opened the moment the last words arrive finds the link as the session left it
+/// (never "open in another window", never closed without a word): twelve sessions due at
+/// once, each visit opened as the last one's words arrive, then the link once more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_link_opened_again_the_moment_a_visit_ends_goes_on() {
+    const SESSIONS: usize = 12;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let study = tiny_study(dir.path(), "[0, 3s, 6s]");
+    let at_once = ["0"; SESSIONS].join(", ");
+    let source = std::fs::read_to_string(&study).expect("the study").replace(
+        "sessions: 3\nschedule: [0, 3s, 6s]\n",
+        &format!("sessions: {SESSIONS}\nschedule: [{at_once}]\n"),
+    );
+    std::fs::write(&study, source).expect("the study, all due at once");
+    let sessions = dir.path().join("sessions");
+    let server = Server::start(
+        &study.display().to_string(),
+        &sessions,
+        &["--participants", "R01"],
+    );
+    let link = &server.links[0];
+    for trial in 1..=SESSIONS {
+        let (_, said) = visit(link, trial == 1).await;
+        assert!(said.starts_with("Thank you!"), "visit {trial}: {said}");
+    }
+    let said = refused(link).await;
+    assert!(
+        said.starts_with("You have taken part in all 12 sessions"),
+        "{said}"
+    );
+    assert_eq!(trials_of(&sessions, "R01").len(), SESSIONS);
+}

@@ -37,12 +37,12 @@ pub fn start(
         cols: opening.cols,
         rows: opening.rows,
     });
+    // The seat holds the session before it runs: one that ends at once (a participant
+    // too early) leaves the seat as it found it, not holding a session that is gone.
+    room.update(index, |seat| seat.session = Some(sender.clone()));
     let task_room = Arc::clone(room);
     let task = tokio::spawn(async move { run(&task_room, index, opening, inbound).await });
-    room.update(index, |seat| {
-        seat.session = Some(sender.clone());
-        seat.task = Some(task);
-    });
+    room.update(index, |seat| seat.task = Some(task));
     sender
 }
 
@@ -75,8 +75,11 @@ async fn run(room: &Room, index: usize, opening: Opening, inbound: Inboxed) {
         }
         Err(ended) => (ended, false),
     };
-    transport.end_with(&ended.words(&opening.client), ended.when.clone());
+    // The seat is left as its link opens next before the page hears the last words, so
+    // a page opened the moment they arrive finds it so.
+    let (words, when) = (ended.words(&opening.client), ended.when.clone());
     close(room, index, ended, began);
+    transport.end_with(&words, when);
 }
 
 /// Tells the researcher how the visit of seat `index` ended (`began`: its plan was made),

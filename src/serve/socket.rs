@@ -75,7 +75,7 @@ impl Link for WebSocket {
 /// Serves the page of seat `index` on `ws`, whoever `client` is.
 pub async fn serve<L: Link>(room: Arc<Room>, index: usize, client: Client, mut ws: L) {
     let invitation = L::INVITATION;
-    let refusal = match room.claim(index) {
+    let words = match room.claim(index) {
         Claim::Busy => Some(ToPage::Busy {
             text: format!("This {invitation} is open in another window."),
         }),
@@ -84,21 +84,27 @@ pub async fn serve<L: Link>(room: Arc<Room>, index: usize, client: Client, mut w
             text: format!("This {invitation} has already been used."),
         }),
         claim => {
-            connected(&room, claim, client, &mut ws).await;
+            let last = connected(&room, claim, client, &mut ws).await;
+            // The link is free before the page hears the session's last words: a page
+            // opened the moment they arrive finds the link as the session left it.
             room.update(index, |seat| seat.connected = false);
-            None
+            last
         }
     };
-    if let Some(refusal) = refusal {
-        let _ = ws.send(&refusal).await;
+    if let Some(words) = words {
+        let _ = ws.send(&words).await;
     }
     ws.close().await;
 }
 
-async fn connected(room: &Arc<Room>, claim: Claim, client: Client, ws: &mut impl Link) {
-    let Some((cols, rows, pongs)) = opened(ws).await else {
-        return;
-    };
+/// The session's part over `ws`; its last words, still to be sent, if it said them.
+async fn connected(
+    room: &Arc<Room>,
+    claim: Claim,
+    client: Client,
+    ws: &mut impl Link,
+) -> Option<ToPage> {
+    let (cols, rows, pongs) = opened(ws).await?;
     let (out, frames) = unbounded_channel();
     let session = match claim {
         Claim::Start(index) => {
@@ -118,7 +124,7 @@ async fn connected(room: &Arc<Room>, claim: Claim, client: Client, ws: &mut impl
                 .try_send(Inbound::Connected { out, cols, rows })
                 .is_err()
             {
-                return;
+                return None;
             }
             for (sent, received, browser_ms) in pongs {
                 let _ = session.try_send(Inbound::Pong {
@@ -129,11 +135,15 @@ async fn connected(room: &Arc<Room>, claim: Claim, client: Client, ws: &mut impl
             }
             session
         }
-        Claim::Busy | Claim::Spent => return,
+        Claim::Busy | Claim::Spent => return None,
     };
-    if pump(ws, frames, &session).await == Gone::Page {
-        // Taken even by an overrun queue: the session must hear that its page is gone.
-        session.tell(Inbound::Disconnected { at: Instant::now() });
+    match pump(ws, frames, &session).await {
+        Gone::Page => {
+            // Taken even by an overrun queue: the session must hear that its page is gone.
+            session.tell(Inbound::Disconnected { at: Instant::now() });
+            None
+        }
+        Gone::Session(last) => last,
     }
 }
 
@@ -166,16 +176,29 @@ async fn opening(ws: &mut impl Link) -> Option<(u16, u16, Vec<(Instant, Instant,
     Some((cols, rows, pongs))
 }
 
-#[derive(PartialEq)]
 pub(super) enum Gone {
     /// The page closed, went silent or failed.
     Page,
-    /// The session is over and said so.
-    Session,
+    /// The session is over: its last words, for the caller to send once it has let go of
+    /// the link (none when it ended without them).
+    Session(Option<ToPage>),
+}
+
+/// The frames a finished session left, sent; its last words returned.
+async fn said(ws: &mut impl Link, frames: &mut UnboundedReceiver<ToPage>) -> Gone {
+    while let Ok(frame) = frames.try_recv() {
+        if matches!(frame, ToPage::End { .. }) {
+            return Gone::Session(Some(frame));
+        }
+        if ws.send(&frame).await.is_err() {
+            return Gone::Page;
+        }
+    }
+    Gone::Session(None)
 }
 
 /// What the page says goes to `session`, and `frames` to the page, until either is
-/// gone; pings go on meanwhile.
+/// gone; pings go on meanwhile. The session's last words are not sent but returned.
 pub(super) async fn pump(
     ws: &mut impl Link,
     mut frames: UnboundedReceiver<ToPage>,
@@ -202,17 +225,17 @@ pub(super) async fn pump(
                     // A page that says more than its session can take in is cut off;
                     // the session records a lost connection, and the link may resume.
                     Err(TrySendError::Full(_)) => return Gone::Page,
-                    Err(TrySendError::Disconnected(_)) => return Gone::Session,
+                    // The session is over: what it said before it went is still due.
+                    Err(TrySendError::Disconnected(_)) => return said(ws, &mut frames).await,
                 }
             }
             frame = frames.recv() => {
-                let Some(frame) = frame else { return Gone::Session };
-                let last = matches!(frame, ToPage::End { .. });
+                let Some(frame) = frame else { return Gone::Session(None) };
+                if matches!(frame, ToPage::End { .. }) {
+                    return Gone::Session(Some(frame));
+                }
                 if ws.send(&frame).await.is_err() {
                     return Gone::Page;
-                }
-                if last {
-                    return Gone::Session;
                 }
             }
             _ = pings.tick() => {

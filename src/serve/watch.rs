@@ -86,8 +86,14 @@ async fn watching(
         let _ = runner::run(&mut following, &mut transport).await;
         transport.end(following.farewell());
     });
-    if socket::pump(link, frames, &sender).await == Gone::Page {
-        sender.tell(Inbound::Disconnected { at: Instant::now() });
+    match socket::pump(link, frames, &sender).await {
+        Gone::Page => {
+            sender.tell(Inbound::Disconnected { at: Instant::now() });
+        }
+        Gone::Session(Some(last)) => {
+            let _ = link.send(&last).await;
+        }
+        Gone::Session(None) => {}
     }
     let _ = task.await;
 }
