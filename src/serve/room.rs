@@ -3,6 +3,7 @@
 
 use crate::study::reserve::Reservation;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::Sender;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -144,6 +145,17 @@ pub struct Room {
     step_times: Mutex<StepTimes>,
     /// Observers numbered so far.
     watchers: std::sync::atomic::AtomicU64,
+    /// Pages still being sent their session's last words, their link already free.
+    telling: AtomicUsize,
+}
+
+/// A page being sent its session's last words: the server does not stop meanwhile.
+pub struct Telling<'r>(&'r AtomicUsize);
+
+impl Drop for Telling<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
 }
 
 impl Room {
@@ -154,7 +166,14 @@ impl Room {
             notices: Mutex::new(notices),
             step_times: Mutex::new(StepTimes::default()),
             watchers: std::sync::atomic::AtomicU64::new(0),
+            telling: AtomicUsize::new(0),
         })
+    }
+
+    /// Counts a page as being told its last words until the guard goes.
+    pub fn telling(&self) -> Telling<'_> {
+        self.telling.fetch_add(1, Ordering::SeqCst);
+        Telling(&self.telling)
     }
 
     /// A poisoned lock means a session's task panicked; the seats are still right.
@@ -441,7 +460,8 @@ impl Room {
         // server stops only once each page, and each observer, has been sent them (or
         // the time is up).
         let open = |seat: &Seat| seat.connected || !seat.watchers.is_empty();
-        while self.seats().iter().any(open) && Instant::now() < deadline {
+        let telling = || self.telling.load(Ordering::SeqCst) > 0;
+        while (self.seats().iter().any(open) || telling()) && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
         }
     }

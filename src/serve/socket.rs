@@ -75,20 +75,28 @@ impl Link for WebSocket {
 /// Serves the page of seat `index` on `ws`, whoever `client` is.
 pub async fn serve<L: Link>(room: Arc<Room>, index: usize, client: Client, mut ws: L) {
     let invitation = L::INVITATION;
-    let words = match room.claim(index) {
-        Claim::Busy => Some(ToPage::Busy {
-            text: format!("This {invitation} is open in another window."),
-        }),
-        Claim::Spent => Some(ToPage::End {
-            when: None,
-            text: format!("This {invitation} has already been used."),
-        }),
+    let (words, _telling) = match room.claim(index) {
+        Claim::Busy => (
+            Some(ToPage::Busy {
+                text: format!("This {invitation} is open in another window."),
+            }),
+            None,
+        ),
+        Claim::Spent => (
+            Some(ToPage::End {
+                when: None,
+                text: format!("This {invitation} has already been used."),
+            }),
+            None,
+        ),
         claim => {
             let last = connected(&room, claim, client, &mut ws).await;
             // The link is free before the page hears the session's last words: a page
-            // opened the moment they arrive finds the link as the session left it.
+            // opened the moment they arrive finds the link as the session left it. A
+            // server stopping waits for the words all the same.
+            let telling = room.telling();
             room.update(index, |seat| seat.connected = false);
-            last
+            (last, Some(telling))
         }
     };
     if let Some(words) = words {
