@@ -189,16 +189,16 @@ impl Pty {
             pixel_width: 0,
             pixel_height: 0,
         };
-        self.master.resize(size).expect("resized");
         let (rows, cols) = (
             NonZeroU16::new(rows).expect("rows"),
             NonZeroU16::new(cols).expect("cols"),
         );
-        self.screen
-            .lock()
-            .expect("screen lock")
-            .screen_mut()
-            .set_size(rows, cols);
+        // The screen takes its new size before the program can learn of it, and the
+        // reader waits meanwhile: the program's first frame at the new size is never
+        // read into the old one (where it would wrap, and stay garbled).
+        let mut screen = self.screen.lock().expect("screen lock");
+        screen.screen_mut().set_size(rows, cols);
+        self.master.resize(size).expect("resized");
     }
 
     pub fn in_alternate_screen(&self) -> bool {
