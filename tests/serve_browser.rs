@@ -1102,6 +1102,9 @@ async fn a_finger_swipes_a_long_screen_and_taps_a_choice_after(binary: PathBuf) 
     assert!(!browser.text().await.contains("line 01"));
     browser.point(Hand::Finger, "2. Second").await;
     browser.wait_for("Thank you for taking part!").await;
+    // The page shows the thanks a moment before the server records what led to them.
+    browser.press("Enter").await;
+    server.wait_for("F01      finished: complete");
     let played = sessions_of(&sessions, "F01");
     let chosen: Vec<&str> = (played.events.iter())
         .filter_map(|e| match &e.kind {
