@@ -20,6 +20,9 @@ const ROWS: NonZeroU16 = NonZeroU16::new(24).expect("24 is not zero");
 const COLS: NonZeroU16 = NonZeroU16::new(80).expect("80 is not zero");
 /// Time for a frame seen on screen to finish drawing and be stamped as shown.
 const SETTLE: Duration = Duration::from_millis(40);
+/// At most this long more for the program to be idle again after a frame (a loaded
+/// machine may leave it waiting for a processor between its frame and the stamp).
+const IDLE_WITHIN: Duration = Duration::from_secs(2);
 
 pub fn deadline() -> Duration {
     let secs = std::env::var("MVX_PTY_DEADLINE_SECS")
@@ -103,6 +106,26 @@ impl Pty {
         drop(self);
     }
 
+    /// Waits (up to `IDLE_WITHIN`) until no thread of the programs in the terminal is
+    /// running or waiting for a processor, twice in a row: the frame just seen has been
+    /// stamped, and a key sent now is read after it. Where there is no `/proc`, the
+    /// settling time alone.
+    fn wait_idle(&self) {
+        let Some(root) = self.child.process_id() else {
+            return;
+        };
+        let until = Instant::now() + IDLE_WITHIN;
+        let mut quiet = 0;
+        while quiet < 2 && Instant::now() < until {
+            match busy(root) {
+                Some(false) => quiet += 1,
+                Some(true) => quiet = 0,
+                None => return,
+            }
+            thread::sleep(Duration::from_millis(3));
+        }
+    }
+
     /// Everything the terminal was sent, as text.
     pub fn raw_output(&self) -> String {
         String::from_utf8_lossy(&self.raw.lock().expect("raw lock")).into_owned()
@@ -128,6 +151,7 @@ impl Pty {
             if self.contents().contains(text) {
                 let seen = Instant::now();
                 thread::sleep(SETTLE);
+                self.wait_idle();
                 return seen;
             }
             assert!(
@@ -317,4 +341,48 @@ pub fn stty(tty: &Path) -> String {
 /// Cooked: canonical input and echo on.
 pub fn cooked(modes: &str) -> bool {
     modes.contains(" icanon") && modes.contains(" echo") && !modes.contains("-icanon")
+}
+
+/// Whether a thread of `root` or of a process below it is running or waiting for a
+/// processor or a disk (`R` or `D` in `/proc/PID/task/TID/stat`); `None` without `/proc`.
+fn busy(root: u32) -> Option<bool> {
+    // A process's state and parent follow the name, which ends at the last ')'.
+    let fields = |stat: &str| -> Option<(char, u32)> {
+        let rest = &stat[stat.rfind(')')? + 1..];
+        let mut fields = rest.split_whitespace();
+        let state = fields.next()?.chars().next()?;
+        let parent = fields.next()?.parse().ok()?;
+        Some((state, parent))
+    };
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(entry.path().join("stat")).unwrap_or_default();
+        if let Some((_, parent)) = fields(&stat) {
+            parents.push((pid, parent));
+        }
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let pid = tree[i];
+        tree.extend(parents.iter().filter(|(_, p)| *p == pid).map(|(c, _)| *c));
+        i += 1;
+    }
+    let running = tree.iter().any(|pid| {
+        let Ok(tasks) = std::fs::read_dir(format!("/proc/{pid}/task")) else {
+            return false;
+        };
+        tasks.flatten().any(|task| {
+            let stat = std::fs::read_to_string(task.path().join("stat")).unwrap_or_default();
+            fields(&stat).is_some_and(|(state, _)| matches!(state, 'R' | 'D'))
+        })
+    });
+    Some(running)
 }
