@@ -1337,6 +1337,7 @@ fn returning(dir: &Path, who: &str, trial: u32, started: chrono::DateTime<Utc>, 
                     started_ms + [day, 6 * day, 14 * day][trial as usize - 1],
                 )
             }),
+            next_after_start_ms: None,
         }),
     });
     let mut writer = SessionWriter::create(dir, &header, started).expect("a session file");

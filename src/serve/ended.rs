@@ -6,8 +6,8 @@ use std::borrow::Cow;
 
 use super::protocol::When;
 use super::record::Client;
-use crate::session::SessionOutcome;
-use crate::study::participant::{Failed, Part, Planned};
+use crate::session::{SessionOutcome, StudyRef};
+use crate::study::participant::{self, Failed, Part};
 use crate::study::returns::{self, NotYet};
 
 /// How a participant's part ended: for the researcher, and for the page.
@@ -82,16 +82,16 @@ impl Ended {
         }
     }
 
-    /// After a part of a study with returns (`last`, the plan's last session, records a
-    /// visit): a part played to its end leaves the link open for the participant's next
-    /// session, and its last words say when that opens.
-    pub fn returning(mut self, last: Option<&Planned>) -> Ended {
-        let visits = last.is_some_and(|p| p.study.as_ref().is_some_and(|s| s.visit.is_some()));
-        if visits && self.played {
+    /// After a part of a study with returns (`last`, the study block of the plan's last
+    /// session as the visit records it, has a visit): a part played to its end leaves the
+    /// link open for the participant's next session, and its last words say when that
+    /// opens.
+    pub fn returning(mut self, last: Option<&StudyRef>) -> Ended {
+        let visit = last.and_then(|s| s.visit.as_ref());
+        if visit.is_some() && self.played {
             self.then = Then::Next;
-            self.farewell = last.and_then(Planned::farewell);
-            let next_from =
-                last.and_then(|p| p.study.as_ref()?.visit.as_ref()?.next_from.as_deref());
+            self.farewell = participant::farewell(last);
+            let next_from = visit.and_then(|v| v.next_from.as_deref());
             self.when = next_from.and_then(returns::millis).map(|ms| When {
                 shown: returns::local_time(ms),
                 ms,
@@ -345,7 +345,8 @@ mod tests {
                 ..Part::default()
             }))
         };
-        let complete = part(vec![played(SessionOutcome::Complete)]).returning(plan.sessions.last());
+        let complete = part(vec![played(SessionOutcome::Complete)])
+            .returning(plan.sessions.last().and_then(|p| p.study.as_ref()));
         assert_eq!(complete.then, Then::Next);
         let words = complete.words(&browser);
         assert!(
@@ -358,7 +359,12 @@ mod tests {
             declined: Some(PathBuf::from("s.yaml")),
             ..Part::default()
         }));
-        assert_eq!(declined.returning(plan.sessions.last()).then, Then::Spent);
+        assert_eq!(
+            declined
+                .returning(plan.sessions.last().and_then(|p| p.study.as_ref()))
+                .then,
+            Then::Spent
+        );
         let no_returns = part(vec![played(SessionOutcome::Complete)]).returning(None);
         assert_eq!(no_returns.then, Then::Spent);
         assert_eq!(

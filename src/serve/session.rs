@@ -71,7 +71,8 @@ async fn run(room: &Room, index: usize, opening: Opening, inbound: Inboxed) {
                 restamped: Arc::clone(&transport.restamped),
             };
             let played = participant.run(&mut desk, &mut transport).await;
-            (ended(played).returning(plan.sessions.last()), true)
+            let invitation = played.as_ref().ok().and_then(|p| p.invitation.clone());
+            (ended(played).returning(invitation.as_ref()), true)
         }
         Err(ended) => (ended, false),
     };

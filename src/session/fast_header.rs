@@ -481,6 +481,7 @@ fn visit(node: Node) -> Option<Option<Visit>> {
                 Some(node) => opt(node, string)?,
                 None => None,
             },
+            next_after_start_ms: None,
         };
         map.done()?;
         Some(visit)

@@ -159,6 +159,7 @@ fn full_header() -> Header {
             since_previous_ms: Some(518_400_123),
             early: true,
             next_from: Some("2026-12-21T09:30:00.000+01:00".into()),
+            next_after_start_ms: None,
         }),
     });
     header

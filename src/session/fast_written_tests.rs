@@ -58,6 +58,7 @@ fn study(design: Design, variant: &str, order: &[&str], slot: u32) -> StudyRef {
             since_previous_ms: Some(86_400_000),
             early: false,
             next_from: None,
+            next_after_start_ms: None,
         }),
     }
 }

@@ -57,6 +57,12 @@ pub struct Visit {
     /// closing screen shows.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub next_from: Option<String>,
+    /// While planned, not recorded: when the next trial counts from this one's start (this
+    /// is the first, or the next is the retention trial), how long after it. The routine
+    /// sets `next_from` from the start it records, so the invitation and the next trial's
+    /// `since_first_ms` count from the same moment.
+    #[serde(skip)]
+    pub next_after_start_ms: Option<u64>,
 }
 
 /// The participant's answer to the study's consent text.

@@ -97,7 +97,7 @@ impl Plan {
                 let mut visit = visit.clone();
                 // The invitation is the trial's last session's to give.
                 if i != last {
-                    visit.next_from = None;
+                    (visit.next_from, visit.next_after_start_ms) = (None, None);
                 }
                 study.visit = Some(visit);
             }
@@ -121,19 +121,28 @@ impl Planned {
             Some(path) => crate::codebook::open(&path).map(|codebook| codebook.names()),
         }
     }
+}
 
-    /// What the closing screen says after its thanks: when the next session opens, in
-    /// the local time of the machine that serves it.
-    pub fn farewell(&self) -> Option<String> {
-        let visit = self.study.as_ref()?.visit.as_ref()?;
-        let from = super::returns::millis(visit.next_from.as_deref()?)?;
-        Some(format!(
-            "Please come back for session {} of {} from {}.",
-            visit.trial + 1,
-            visit.trials,
-            super::returns::local_time(from)
-        ))
+/// What the closing screen of a session with `study` block says after its thanks: when
+/// the next session opens, in the local time of the machine that serves it.
+pub fn farewell(study: Option<&StudyRef>) -> Option<String> {
+    let visit = study?.visit.as_ref()?;
+    let from = super::returns::millis(visit.next_from.as_deref()?)?;
+    Some(format!(
+        "Please come back for session {} of {} from {}.",
+        visit.trial + 1,
+        visit.trials,
+        super::returns::local_time(from)
+    ))
+}
+
+/// `study` as a visit that started at `start_ms` records it (`returns::from_start`).
+fn recorded(study: Option<&StudyRef>, start_ms: i64) -> Option<StudyRef> {
+    let mut study = study?.clone();
+    if let Some(visit) = study.visit.as_mut() {
+        super::returns::from_start(visit, start_ms);
     }
+    Some(study)
 }
 
 /// Where a participant plays, as the routine needs to know it: the clocks, what the
@@ -182,6 +191,9 @@ pub struct Part {
     /// What ended the consent screen before an answer (a signal, a closed terminal or
     /// page): nothing was recorded.
     pub unanswered: Option<&'static str>,
+    /// The study block of the plan's last session as its visit records it, once the visit
+    /// has started: the invitation to the next trial, if there is one.
+    pub invitation: Option<StudyRef>,
 }
 
 /// How one session ended, and where its file is.
@@ -236,13 +248,22 @@ impl Participant<'_> {
             }
             None => None,
         };
+        // A visit starts with its first session: its invitation counts from that start.
+        let mut visit_start = None;
         for (i, planned) in self.plan.sessions.iter().enumerate() {
             let (origin, started) = match i {
                 0 => (Duration::ZERO, opened),
                 _ => place.now(transport),
             };
             let started = place.started(&started, planned);
-            let header = self.header(planned, started, place.seen(transport));
+            let mut header = self.header(planned, started, place.seen(transport));
+            let start_ms = *visit_start.get_or_insert(header.started_ms());
+            header.study = recorded(planned.study.as_ref(), start_ms);
+            if i == 0 {
+                let last = self.plan.sessions.last().and_then(|p| p.study.as_ref());
+                part.invitation = recorded(last, start_ms);
+            }
+            let farewell = farewell(header.study.as_ref());
             let consent = consent.as_ref().filter(|_| i == 0);
             let (mut recorder, path) = place.create(header).map_err(Failed::Create)?;
             if let Some(consent) = consent {
@@ -252,7 +273,8 @@ impl Participant<'_> {
                     return Ok(part);
                 }
             }
-            let played = session(planned, (recorder, path), origin, place, transport).await?;
+            let recorder = (recorder, path);
+            let played = session(planned, farewell, recorder, origin, place, transport).await?;
             let go_on = played.stopped.is_none() && played.outcome == SessionOutcome::Complete;
             part.sessions.push(played);
             if !go_on {
@@ -271,14 +293,15 @@ impl Participant<'_> {
         let mut header = Header::new(started, planned.flow_ref.clone(), self.id.clone(), terminal);
         header.researcher = self.researcher.clone();
         header.transport = transport;
-        header.study = planned.study.clone();
         header
     }
 }
 
-/// One session of the plan over `transport`, its times counted from `origin`.
+/// One session of the plan over `transport`, its times counted from `origin`; its
+/// closing screen says `farewell` after its thanks.
 async fn session<P, T>(
     planned: &Planned,
+    farewell: Option<String>,
     (recorder, path): (P::Recorder, PathBuf),
     origin: Duration,
     place: &mut P,
@@ -289,7 +312,7 @@ where
     T: for<'f> Transport<PlaySession<'f, P::Recorder>>,
 {
     let mut session = PlaySession::new(&planned.flow, recorder, String::new());
-    session.player.set_farewell(planned.farewell());
+    session.player.set_farewell(farewell);
     place.prepare(&mut session, &path);
     if session.researcher_keys {
         // Checked before the terminal was taken (`play::run`).

@@ -318,6 +318,11 @@ fn visit(study: &Study, trial: u32, now_ms: i64, first_ms: i64) -> Visit {
     let returns = &study.returns;
     let next = trial + 1;
     let next_from = (next <= returns.trials()).then(|| opens(study, next, first_ms, now_ms));
+    // The first trial's start, or the start of the one before the retention trial.
+    let counts_from_this = trial == 1 || returns.is_retention(next);
+    let next_after_start_ms = next_from
+        .filter(|_| counts_from_this)
+        .map(|at| u64::try_from(at.saturating_sub(now_ms)).unwrap_or(0));
     Visit {
         trial,
         trials: returns.trials(),
@@ -328,6 +333,16 @@ fn visit(study: &Study, trial: u32, now_ms: i64, first_ms: i64) -> Visit {
         since_previous_ms: None,
         early: false,
         next_from: next_from.map(rfc3339),
+        next_after_start_ms,
+    }
+}
+
+/// `visit` as recorded by a trial that started at `start_ms`: an invitation that counts
+/// from the trial's start counts from this one, not from when the trial was planned.
+pub fn from_start(visit: &mut Visit, start_ms: i64) {
+    if let Some(after) = visit.next_after_start_ms.take() {
+        let after = i64::try_from(after).unwrap_or(i64::MAX);
+        visit.next_from = Some(rfc3339(start_ms.saturating_add(after)));
     }
 }
 

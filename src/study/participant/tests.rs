@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Local, TimeZone};
 
-use super::{Failed, Participant, Place, Plan, Planned};
+use super::{Failed, Participant, Place, Plan, Planned, farewell};
 use crate::flow::study::Design;
 use crate::keys::{Key, Press};
 use crate::runner::session::{PlaySession, Recorder, Unrecorded};
@@ -270,6 +270,7 @@ fn visit(trial: u32) -> crate::session::Visit {
         since_previous_ms: (trial > 1).then_some(86_400_000),
         early: false,
         next_from: Some("2026-12-14T09:00:00.000Z".into()),
+        next_after_start_ms: None,
     }
 }
 
@@ -306,14 +307,64 @@ fn a_returning_participant_skips_the_consent_and_only_the_trial_s_last_session_i
 fn the_last_session_of_a_trial_says_when_the_next_opens() {
     let plan = study_plan().with_visit(Some(visit(1)));
     let last = plan.sessions.last().expect("a session");
-    let farewell = last.farewell().expect("an invitation");
+    let words = farewell(last.study.as_ref()).expect("an invitation");
     assert!(
-        farewell.starts_with("Please come back for session 2 of 3 from "),
-        "{farewell}"
+        words.starts_with("Please come back for session 2 of 3 from "),
+        "{words}"
     );
     assert!(
-        farewell.contains(" 2026 ") && farewell.contains("(UTC"),
-        "{farewell}"
+        words.contains(" 2026 ") && words.contains("(UTC"),
+        "{words}"
     );
-    assert_eq!(plan.sessions[0].farewell(), None);
+    assert_eq!(farewell(plan.sessions[0].study.as_ref()), None);
+}
+
+/// A first visit planned a minute and a half before the participant's part started (the
+/// plan is made before the terminal or the page opens): its invitation counts from the
+/// start its first session records, as the next trial's `since_first_ms` will, and the
+/// part hands the researcher the same invitation.
+#[test]
+fn a_first_visit_invites_from_its_recorded_start_not_from_its_plan() {
+    const DAY: u64 = 86_400_000;
+    let started_ms = 1_700_000_000_000_i64; // what `Memory` says the wall clock is
+    let planned_ms = started_ms - 90_000;
+    let first = crate::session::Visit {
+        trial: 1,
+        trials: 3,
+        retention: false,
+        since_first_ms: None,
+        since_previous_ms: None,
+        early: false,
+        next_from: Some(super::super::returns::rfc3339(planned_ms + DAY as i64)),
+        next_after_start_ms: Some(DAY),
+    };
+    let keys = [
+        (500, 'y'),
+        (1_000, '1'),
+        (1_500, '\n'),
+        (2_000, '\n'),
+        (3_000, '1'),
+        (3_500, '\n'),
+        (4_000, '\n'),
+    ];
+    let (result, files) = run(&study_plan().with_visit(Some(first)), &keys);
+    let part = result.expect("the part runs");
+    let invited = super::super::returns::rfc3339(started_ms + DAY as i64);
+    let files = files.borrow();
+    let recorded: Vec<_> = (files.iter())
+        .map(|(h, _)| h.study.as_ref().and_then(|s| s.visit.clone()))
+        .collect();
+    let visit = |next_from: Option<&str>| crate::session::Visit {
+        trial: 1,
+        trials: 3,
+        retention: false,
+        since_first_ms: None,
+        since_previous_ms: None,
+        early: false,
+        next_from: next_from.map(str::to_owned),
+        next_after_start_ms: None,
+    };
+    assert_eq!(recorded, [Some(visit(None)), Some(visit(Some(&invited)))]);
+    let handed = part.invitation.and_then(|s| s.visit);
+    assert_eq!(handed, Some(visit(Some(&invited))));
 }

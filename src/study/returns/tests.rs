@@ -172,3 +172,40 @@ fn the_invitation_given_decides_when_the_next_session_opens() {
     let back = next(&three, "P1", &h, T0 + 2 * 3_600_000, false).expect("due");
     assert_eq!(back.map(|b| b.visit.trial), Some(2));
 }
+
+/// Only an invitation that counts from its own trial's start moves with the start the
+/// trial records: the first trial's, and the one before the retention trial; the others
+/// count from the first trial's start, already recorded.
+#[test]
+fn an_invitation_counting_from_its_own_trial_follows_the_recorded_start() {
+    let three = study(3, &[0, DAY as u64, 7 * DAY as u64], Some(14 * DAY as u64));
+    let mut first = first_visit(&three, T0).expect("a visit");
+    assert_eq!(first.next_after_start_ms, Some(DAY as u64));
+    from_start(&mut first, T0 + 90_000);
+    assert_eq!(first.next_from, Some(rfc3339(T0 + DAY + 90_000)));
+    assert_eq!(first.next_after_start_ms, None, "not recorded");
+
+    let second = next(&three, "P1", &history(&[(1, T0)]), T0 + DAY, false)
+        .expect("due")
+        .expect("a return")
+        .visit;
+    assert_eq!(second.next_after_start_ms, None);
+    let mut moved = second.clone();
+    from_start(&mut moved, T0 + DAY + 90_000);
+    assert_eq!(moved, second, "session 3 counts from the first's start");
+
+    let third = next(
+        &three,
+        "P1",
+        &history(&[(1, T0), (2, T0 + DAY)]),
+        T0 + 7 * DAY,
+        false,
+    )
+    .expect("due")
+    .expect("a return")
+    .visit;
+    assert_eq!(third.next_after_start_ms, Some(14 * DAY as u64));
+    let mut third = third;
+    from_start(&mut third, T0 + 7 * DAY + 90_000);
+    assert_eq!(third.next_from, Some(rfc3339(T0 + 21 * DAY + 90_000)));
+}
