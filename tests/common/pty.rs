@@ -144,7 +144,8 @@ impl Pty {
     ///
     /// A frame is visible a moment before its draw returns and "shown" is stamped; a key
     /// sent in that gap is an early key by design (no person reacts that fast) and acts on
-    /// nothing. So, once the text is seen, the draw gets a moment to return.
+    /// nothing. So, once the text is seen, the draw gets a moment to return, and the
+    /// programs in the terminal to be idle again (`wait_idle`).
     pub fn wait_for(&self, text: &str) -> Instant {
         let until = Instant::now() + deadline();
         loop {
