@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Local, TimeZone};
 
+use super::super::returns::rfc3339;
 use super::{Failed, Participant, Place, Plan, Planned, farewell};
 use crate::flow::study::Design;
 use crate::keys::{Key, Press};
@@ -21,6 +22,18 @@ use crate::session::{
 
 /// One choice, then the end: `1`, Enter past the end, Enter to close.
 const FLOW: &str = "flow: tea\ntitle: Tea\nsteps:\n  pot:\n    choices: [Green -> cup]\n  cup:\n    end: success\n";
+
+/// `y` to the consent, then each session of `study_plan`: choose, continue past the end,
+/// close.
+const CONSENT_AND_BOTH: [(u64, char); 7] = [
+    (500, 'y'),
+    (1_000, '1'),
+    (1_500, '\n'),
+    (2_000, '\n'),
+    (3_000, '1'),
+    (3_500, '\n'),
+    (4_000, '\n'),
+];
 
 const fn ms(n: u64) -> Duration {
     Duration::from_millis(n)
@@ -173,17 +186,7 @@ fn kinds(events: &[Event]) -> Vec<String> {
 
 #[test]
 fn consent_comes_first_then_each_session_in_order_with_its_header() {
-    // y, then each session: choose, continue past the end, close.
-    let keys = [
-        (500, 'y'),
-        (1_000, '1'),
-        (1_500, '\n'),
-        (2_000, '\n'),
-        (3_000, '1'),
-        (3_500, '\n'),
-        (4_000, '\n'),
-    ];
-    let (result, files) = run(&study_plan(), &keys);
+    let (result, files) = run(&study_plan(), &CONSENT_AND_BOTH);
     let part = result.expect("the part runs");
     assert_eq!(part.sessions.len(), 2, "{part:?}");
     assert!(
@@ -328,43 +331,31 @@ fn a_first_visit_invites_from_its_recorded_start_not_from_its_plan() {
     const DAY: u64 = 86_400_000;
     let started_ms = 1_700_000_000_000_i64; // what `Memory` says the wall clock is
     let planned_ms = started_ms - 90_000;
-    let first = crate::session::Visit {
+    // A first trial's visit as planned (`after`: how long after its start the next
+    // opens) or as recorded (none).
+    let visit = |next_from: Option<String>, after: Option<u64>| crate::session::Visit {
         trial: 1,
         trials: 3,
         retention: false,
         since_first_ms: None,
         since_previous_ms: None,
         early: false,
-        next_from: Some(super::super::returns::rfc3339(planned_ms + DAY as i64)),
-        next_after_start_ms: Some(DAY),
+        next_from,
+        next_after_start_ms: after,
     };
-    let keys = [
-        (500, 'y'),
-        (1_000, '1'),
-        (1_500, '\n'),
-        (2_000, '\n'),
-        (3_000, '1'),
-        (3_500, '\n'),
-        (4_000, '\n'),
-    ];
-    let (result, files) = run(&study_plan().with_visit(Some(first)), &keys);
+    let first = visit(Some(rfc3339(planned_ms + DAY as i64)), Some(DAY));
+    let (result, files) = run(&study_plan().with_visit(Some(first)), &CONSENT_AND_BOTH);
     let part = result.expect("the part runs");
-    let invited = super::super::returns::rfc3339(started_ms + DAY as i64);
+    let invited = rfc3339(started_ms + DAY as i64);
     let files = files.borrow();
     let recorded: Vec<_> = (files.iter())
         .map(|(h, _)| h.study.as_ref().and_then(|s| s.visit.clone()))
         .collect();
-    let visit = |next_from: Option<&str>| crate::session::Visit {
-        trial: 1,
-        trials: 3,
-        retention: false,
-        since_first_ms: None,
-        since_previous_ms: None,
-        early: false,
-        next_from: next_from.map(str::to_owned),
-        next_after_start_ms: None,
-    };
-    assert_eq!(recorded, [Some(visit(None)), Some(visit(Some(&invited)))]);
+    let as_recorded = visit(Some(invited), None);
+    assert_eq!(
+        recorded,
+        [Some(visit(None, None)), Some(as_recorded.clone())]
+    );
     let handed = part.invitation.and_then(|s| s.visit);
-    assert_eq!(handed, Some(visit(Some(&invited))));
+    assert_eq!(handed, Some(as_recorded));
 }
